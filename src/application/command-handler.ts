@@ -1,0 +1,129 @@
+import type { Decider, DomainEvent } from '../domain/shared/decider.js';
+import type { EventCodec } from '../domain/shared/codec.js';
+import type { EventEnvelope } from '../domain/shared/envelope.js';
+import type { Clock } from './ports/clock.port.js';
+import { ConcurrencyError, type EventStore } from './ports/event-store.port.js';
+import type { IdGenerator } from './ports/id-generator.port.js';
+import type { Sleeper } from './ports/sleeper.port.js';
+
+/** Retries of a lost optimistic-concurrency race ran out; mapped to HTTP 409 at the edge. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+  readonly code = 'CONFLICT';
+  constructor(
+    readonly streamId: string,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`stream ${streamId} kept changing underneath; gave up after ${attempts} attempts, retry the request`, options);
+  }
+}
+
+export interface CommandContext {
+  readonly correlationId?: string;
+  readonly causationId?: string;
+}
+
+export interface CommandResult<S, E extends DomainEvent> {
+  readonly state: S;
+  readonly version: number;
+  readonly events: readonly E[];
+  readonly stored: readonly EventEnvelope[];
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 200 };
+
+export interface CommandHandlerDeps {
+  readonly store: EventStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly sleeper: Sleeper;
+  readonly retry?: RetryPolicy;
+  /** Called on every lost race, e.g. to count retried conflicts in metrics. */
+  readonly onConflict?: (streamId: string, attempt: number) => void;
+}
+
+interface Cached<S> {
+  readonly version: number;
+  readonly state: S;
+}
+
+/**
+ * Load → decide → append, for one decider. A lost race (another writer appended first) is
+ * retried with full-jitter exponential back-off up to `maxAttempts`, then reported as a
+ * `ConflictError`. The state of each stream is cached by version, so a hot stream (a trip
+ * during a booking rush) is caught up from its last known version instead of replayed whole;
+ * the cache is only an optimisation — a stale entry is caught up or corrected by the conflict.
+ */
+export class CommandHandler<C, E extends DomainEvent, S> {
+  private readonly cache = new Map<string, Cached<S>>();
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly decider: Decider<C, E, S>,
+    private readonly codec: EventCodec<E>,
+    private readonly deps: CommandHandlerDeps,
+    private readonly cacheLimit = 10_000,
+  ) {
+    this.retry = deps.retry ?? defaultRetryPolicy;
+  }
+
+  /** Current state and version of a stream. */
+  async load(streamId: string): Promise<Cached<S>> {
+    const cached = this.cache.get(streamId);
+    const from = cached ?? { version: 0, state: this.decider.initialState };
+    const slice = await this.deps.store.read(streamId, from.version);
+    if (slice.events.length === 0) return from;
+    let state = from.state;
+    for (const envelope of slice.events) state = this.decider.evolve(state, this.codec.decode(envelope));
+    const loaded = { version: slice.version, state };
+    this.remember(streamId, loaded);
+    return loaded;
+  }
+
+  async handle(streamId: string, command: C, context: CommandContext = {}): Promise<CommandResult<S, E>> {
+    for (let attempt = 1; ; attempt++) {
+      const { version, state } = await this.load(streamId);
+      const events = this.decider.decide(command, state);
+      if (events.length === 0) return { state, version, events, stored: [] };
+      try {
+        const now = this.deps.clock.now();
+        const stored = await this.deps.store.append(
+          streamId,
+          version,
+          events.map((e) => ({
+            eventId: this.deps.ids.next(),
+            ...this.codec.encode(e),
+            occurredAt: now,
+            correlationId: context.correlationId,
+            causationId: context.causationId,
+          })),
+        );
+        const next = { version: version + events.length, state: events.reduce((s, e) => this.decider.evolve(s, e), state) };
+        this.remember(streamId, next);
+        return { ...next, events, stored };
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        this.cache.delete(streamId);
+        this.deps.onConflict?.(streamId, attempt);
+        if (attempt >= this.retry.maxAttempts) throw new ConflictError(streamId, attempt, { cause: error });
+        const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+        await this.deps.sleeper.sleep(Math.floor(this.deps.sleeper.random() * cap));
+      }
+    }
+  }
+
+  private remember(streamId: string, entry: Cached<S>): void {
+    // Map keeps insertion order: delete + set moves the stream to the newest end (LRU).
+    this.cache.delete(streamId);
+    this.cache.set(streamId, entry);
+    if (this.cache.size > this.cacheLimit) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}

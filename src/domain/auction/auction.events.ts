@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { defineEvent, type EventOf } from '../shared/codec.js';
+import { AuctionId, BidId, ChannelId, ProductId, UserId } from '../shared/ids.js';
+
+/** Money is an integer count of the currency's minor unit (cents), never a float. */
+export const Money = z.number().int().positive().max(1_000_000_000_00);
+
+export const AuctionOpened = defineEvent(
+  'AuctionOpened',
+  z.object({
+    auctionId: AuctionId,
+    channelId: ChannelId,
+    sellerId: UserId,
+    productId: ProductId,
+    startingPrice: Money,
+    minIncrement: Money,
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    endsAt: z.number().int().nonnegative(),
+    /** A bid placed within this many ms of the end pushes the end out (anti-sniping). */
+    extendWindowMs: z.number().int().nonnegative(),
+    /** How far past the late bid the end moves. */
+    extendByMs: z.number().int().nonnegative(),
+    openedAt: z.number().int().nonnegative(),
+  }),
+  {
+    schemaVersion: 2,
+    // v1 had no anti-sniping: such auctions never extend.
+    upcasters: { 1: (old) => ({ extendWindowMs: 0, extendByMs: 0, ...(old as object) }) },
+  },
+);
+
+export const BidPlaced = defineEvent(
+  'BidPlaced',
+  z.object({ bidId: BidId, bidderId: UserId, amount: Money, placedAt: z.number().int().nonnegative() }),
+);
+
+export const AuctionExtended = defineEvent(
+  'AuctionExtended',
+  z.object({ endsAt: z.number().int().nonnegative(), byBidId: BidId }),
+);
+
+export const AuctionClosed = defineEvent(
+  'AuctionClosed',
+  z.discriminatedUnion('outcome', [
+    z.object({ outcome: z.literal('SOLD'), winnerId: UserId, winningBidId: BidId, price: Money, closedAt: z.number().int() }),
+    z.object({ outcome: z.literal('NO_SALE'), closedAt: z.number().int() }),
+  ]),
+);
+
+export const auctionEventDefinitions = [AuctionOpened, BidPlaced, AuctionExtended, AuctionClosed] as const;
+export type AuctionEvent =
+  | EventOf<typeof AuctionOpened>
+  | EventOf<typeof BidPlaced>
+  | EventOf<typeof AuctionExtended>
+  | EventOf<typeof AuctionClosed>;

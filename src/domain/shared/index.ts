@@ -1,0 +1,6 @@
+export * from './brand.js';
+export * from './codec.js';
+export * from './decider.js';
+export * from './envelope.js';
+export * from './errors.js';
+export * from './ids.js';
