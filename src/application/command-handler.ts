@@ -22,6 +22,8 @@ export class ConflictError extends Error {
 export interface CommandContext {
   readonly correlationId?: string;
   readonly causationId?: string;
+  /** Stamped on every stored event of the command (see `EventEnvelope.channelId`). */
+  readonly channelId?: string;
 }
 
 export interface CommandResult<S, E extends DomainEvent> {
@@ -104,6 +106,7 @@ export class CommandHandler<C, E extends DomainEvent, S> {
             occurredAt: now,
             correlationId: context.correlationId,
             causationId: context.causationId,
+            channelId: context.channelId,
           })),
         );
         const next = { version: version + events.length, state: events.reduce((s, e) => this.decider.evolve(s, e), state) };

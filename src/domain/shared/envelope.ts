@@ -14,6 +14,12 @@ export const EventEnvelope = z.object({
   data: z.unknown(),
   correlationId: z.string().optional(),
   causationId: z.string().optional(),
+  /**
+   * The live channel this event concerns, if any. Stored with every event of a channel-related
+   * stream (the channel's own and its auctions'), so the relay can route an event such as
+   * `BidPlaced`, whose body does not name the channel, without reading other items.
+   */
+  channelId: z.string().optional(),
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
