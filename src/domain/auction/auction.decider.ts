@@ -1,7 +1,7 @@
 import type { Decider } from '../shared/decider.js';
 import { fail } from '../shared/errors.js';
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../shared/ids.js';
-import type { AuctionEvent } from './auction.events.js';
+import { AuctionOpened, Money, type AuctionEvent } from './auction.events.js';
 import { evolveAuction, initialAuctionState, type AuctionState } from './auction.state.js';
 
 /** Times are epoch milliseconds supplied by the application layer; the domain reads no clock. */
@@ -31,7 +31,11 @@ export type AuctionErrorCode =
   | 'AUCTION_NOT_ENDED'
   | 'BID_TOO_LOW'
   | 'SELLER_CANNOT_BID'
+  | 'INVALID_BID'
   | 'INVALID_TERMS';
+
+const isMoney = (n: number): boolean => Money.safeParse(n).success;
+const isDuration = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 
 /** The lowest amount the next bid may have. */
 export const minimumNextBid = (state: AuctionState): number | null => {
@@ -45,9 +49,15 @@ const open = (c: Extract<AuctionCommand, { type: 'OpenAuction' }>, state: Auctio
     if (state.terms.auctionId === c.auctionId && state.terms.sellerId === c.sellerId) return [];
     return fail<AuctionErrorCode>('AUCTION_ALREADY_OPEN', `auction ${state.terms.auctionId} already exists`);
   }
-  if (!Number.isInteger(c.startingPrice) || c.startingPrice <= 0) fail<AuctionErrorCode>('INVALID_TERMS', 'startingPrice must be a positive integer');
-  if (!Number.isInteger(c.minIncrement) || c.minIncrement <= 0) fail<AuctionErrorCode>('INVALID_TERMS', 'minIncrement must be a positive integer');
-  if (c.endsAt <= c.at) fail<AuctionErrorCode>('INVALID_TERMS', 'endsAt must be after the opening time');
+  // Checked here, not only at the edge: an event that failed its schema on append would surface
+  // as a crash instead of a rule the caller can act on.
+  if (!isMoney(c.startingPrice)) fail<AuctionErrorCode>('INVALID_TERMS', 'startingPrice must be a positive integer amount of minor units');
+  if (!isMoney(c.minIncrement)) fail<AuctionErrorCode>('INVALID_TERMS', 'minIncrement must be a positive integer amount of minor units');
+  if (!AuctionOpened.schema.shape.currency.safeParse(c.currency).success) fail<AuctionErrorCode>('INVALID_TERMS', 'currency must be an ISO 4217 code such as KRW');
+  if (!isDuration(c.at) || !isDuration(c.endsAt) || c.endsAt <= c.at) fail<AuctionErrorCode>('INVALID_TERMS', 'endsAt must be after the opening time');
+  if (!isDuration(c.extendWindowMs ?? 0) || !isDuration(c.extendByMs ?? 0)) {
+    fail<AuctionErrorCode>('INVALID_TERMS', 'extendWindowMs and extendByMs must be non-negative integers');
+  }
   return [
     {
       type: 'AuctionOpened',
@@ -74,10 +84,9 @@ const placeBid = (c: Extract<AuctionCommand, { type: 'PlaceBid' }>, state: Aucti
   if (state.status === 'CLOSED') return fail<AuctionErrorCode>('AUCTION_CLOSED', 'the auction is closed');
   if (c.at >= state.endsAt) return fail<AuctionErrorCode>('AUCTION_ENDED', 'the auction has ended', { endsAt: state.endsAt });
   if (c.bidderId === state.terms.sellerId) return fail<AuctionErrorCode>('SELLER_CANNOT_BID', 'the seller cannot bid on their own auction');
+  if (!isMoney(c.amount)) return fail<AuctionErrorCode>('INVALID_BID', 'a bid must be a positive integer amount of minor units');
   const minimum = minimumNextBid(state) ?? 0;
-  if (!Number.isInteger(c.amount) || c.amount < minimum) {
-    return fail<AuctionErrorCode>('BID_TOO_LOW', `a bid must be at least ${minimum}`, { minimum });
-  }
+  if (c.amount < minimum) return fail<AuctionErrorCode>('BID_TOO_LOW', `a bid must be at least ${minimum}`, { minimum });
   const events: AuctionEvent[] = [{ type: 'BidPlaced', data: { bidId: c.bidId, bidderId: c.bidderId, amount: c.amount, placedAt: c.at } }];
   const { extendWindowMs, extendByMs } = state.terms;
   if (extendWindowMs > 0 && state.endsAt - c.at <= extendWindowMs) {

@@ -1,4 +1,5 @@
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../shared/ids.js';
+import { PersistentSet } from '../shared/persistent-map.js';
 import type { AuctionEvent } from './auction.events.js';
 
 export interface HighestBid {
@@ -26,15 +27,19 @@ export type AuctionState =
       readonly terms: AuctionTerms;
       readonly endsAt: number;
       readonly highest: HighestBid | null;
-      /** Accepted bid ids, so a retried bid is recognised and yields no event. */
-      readonly bidIds: ReadonlySet<string>;
+      /**
+       * Accepted bid ids, so a retried bid is recognised and yields no event. Persistent (shared
+       * structure): a hot auction folds thousands of BidPlaced, and copying a Set per event
+       * would make the replay quadratic.
+       */
+      readonly bidIds: PersistentSet;
     }
   | {
       readonly status: 'CLOSED';
       readonly terms: AuctionTerms;
       readonly endsAt: number;
       readonly highest: HighestBid | null;
-      readonly bidIds: ReadonlySet<string>;
+      readonly bidIds: PersistentSet;
       readonly closedAt: number;
     };
 
@@ -44,12 +49,12 @@ export const evolveAuction = (state: AuctionState, event: AuctionEvent): Auction
   switch (event.type) {
     case 'AuctionOpened': {
       const { endsAt, openedAt: _openedAt, ...terms } = event.data;
-      return { status: 'OPEN', terms, endsAt, highest: null, bidIds: new Set() };
+      return { status: 'OPEN', terms, endsAt, highest: null, bidIds: PersistentSet.empty() };
     }
     case 'BidPlaced': {
       if (state.status !== 'OPEN') return state;
       const { bidId, bidderId, amount } = event.data;
-      return { ...state, highest: { bidId, bidderId, amount }, bidIds: new Set(state.bidIds).add(bidId) };
+      return { ...state, highest: { bidId, bidderId, amount }, bidIds: state.bidIds.add(bidId) };
     }
     case 'AuctionExtended':
       return state.status === 'OPEN' ? { ...state, endsAt: event.data.endsAt } : state;

@@ -12,9 +12,16 @@ export const ChannelScheduled = defineEvent(
 );
 export const LiveStarted = defineEvent('LiveStarted', z.object({ startedAt: At }));
 export const LiveEnded = defineEvent('LiveEnded', z.object({ endedAt: At }));
+/** Every product has a category (recommendations group by it); before v2 it had none. */
+export const DEFAULT_PRODUCT_CATEGORY = 'general';
 export const ProductListed = defineEvent(
   'ProductListed',
   z.object({ productId: ProductId, name: z.string().min(1).max(200), price: Price, category: z.string().min(1).max(60) }),
+  {
+    schemaVersion: 2,
+    // v1 listings had no category: they count as 'general', the category recommendations fall back to.
+    upcasters: { 1: (old) => ({ category: DEFAULT_PRODUCT_CATEGORY, ...(old as object) }) },
+  },
 );
 export const PriceChanged = defineEvent(
   'PriceChanged',

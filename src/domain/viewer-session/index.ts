@@ -1,0 +1,10 @@
+import { EventCodec } from '../shared/codec.js';
+import { viewerSessionEventDefinitions, type ViewerSessionEvent } from './viewer-session.events.js';
+
+export * from './viewer-session.decider.js';
+export * from './viewer-session.events.js';
+export * from './viewer-session.rules.js';
+export * from './viewer-session.state.js';
+
+/** Not a stored stream (see ARCHITECTURE.md); the codec validates these events where they travel. */
+export const viewerSessionCodec = new EventCodec<ViewerSessionEvent>(viewerSessionEventDefinitions);
