@@ -1,0 +1,288 @@
+import { z } from 'zod';
+
+/**
+ * The environment each Lambda reads ONCE at init, validated with zod. One catalogue of
+ * variables (what each must look like) and one schema per function, picked from it — the
+ * CDK stack (infra/) sets exactly these variables and grants exactly the matching resources,
+ * and a test checks the two agree. A bad environment must fail the cold start with a message
+ * naming every missing or malformed variable, not with an SDK error on the first request.
+ */
+
+/** The Lambda entrypoints, fixed (docs/ARCHITECTURE.md): the build and the CDK app use these names. */
+export const LAMBDA_NAMES = [
+  'relay',
+  'fanout',
+  'broadcast',
+  'ws-connect',
+  'ws-disconnect',
+  'ws-message',
+  'http-api',
+  'presence',
+  'booking',
+  'auction-close',
+  'recommend-consumer',
+  'ws-authorizer',
+] as const;
+export type LambdaName = (typeof LAMBDA_NAMES)[number];
+
+/** Object key prefixes in BLOB_BUCKET; the stack's lifecycle rule and CloudFront origin use the same. */
+export const DEFAULT_OFFLOAD_PREFIX = 'offload/';
+export const DEFAULT_STATS_OBJECT_KEY = 'public/stats.json';
+
+// DynamoDB: 3–255 of [a-zA-Z0-9_.-]; Kinesis: 1–128 of the same; S3: 3–63 lowercase, dots, hyphens.
+const tableName = z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/);
+const streamName = z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const queueUrl = httpUrl.refine((u) => new URL(u).pathname.split('/').filter(Boolean).length >= 2, {
+  message: 'not a queue URL (…/<account>/<queue-name>)',
+});
+const fifoQueueUrl = queueUrl.refine((u) => u.endsWith('.fifo'), { message: 'not a FIFO queue (name must end in .fifo)' });
+const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const LogLevel = z.preprocess(
+  (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+  z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
+);
+
+interface VariableSpec {
+  readonly schema: z.ZodType;
+  /** What a valid value looks like, for the error message. */
+  readonly expected: string;
+  /** A valid value (undefined for optional variables): docs, and the build's load check. */
+  readonly example: string | undefined;
+  /** Never echo the value (it may hold a password). */
+  readonly secret?: boolean;
+}
+
+const SQS = 'https://sqs.eu-west-1.amazonaws.com/123456789012';
+
+/** Every variable any Lambda reads. Names are the contract with infra/ and docs/DEPLOY.md. */
+export const ENV_VARIABLES = {
+  AWS_REGION: {
+    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/),
+    expected: 'an AWS Region (Lambda sets it)',
+    example: 'eu-west-1',
+  },
+  AWS_ENDPOINT_URL: {
+    schema: httpUrl.optional(),
+    expected: 'optional: an emulator URL such as http://127.0.0.1:4566; leave unset in AWS',
+    example: undefined,
+  },
+  POWERTOOLS_SERVICE_NAME: { schema: z.string().min(1).default('stampede'), expected: 'a service name for logs and metrics', example: 'stampede' },
+  POWERTOOLS_METRICS_NAMESPACE: {
+    schema: z.string().regex(/^[\w./#:-]{1,255}$/).default('Stampede'),
+    expected: 'a CloudWatch metrics namespace',
+    example: 'Stampede',
+  },
+  LOG_LEVEL: { schema: LogLevel.default('INFO'), expected: 'one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT', example: 'INFO' },
+  EVENTS_TABLE: { schema: tableName, expected: 'the events DynamoDB table name', example: 'stampede-events' },
+  CONNECTIONS_TABLE: { schema: tableName, expected: 'the WebSocket connections DynamoDB table name', example: 'stampede-connections' },
+  PRESENCE_TABLE: { schema: tableName, expected: 'the presence DynamoDB table name', example: 'stampede-presence' },
+  STATS_TABLE: { schema: tableName, expected: 'the counters DynamoDB table name', example: 'stampede-stats' },
+  FEED_STREAM_NAME: { schema: streamName, expected: 'the live-feed Kinesis stream name', example: 'stampede-feed' },
+  RECOMMEND_STREAM_NAME: {
+    schema: streamName,
+    expected: 'the recommendation-request Kinesis stream name',
+    example: 'stampede-recommend-requests',
+  },
+  BROADCAST_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-broadcast` },
+  BOOKING_QUEUE_URL: { schema: fifoQueueUrl, expected: 'an SQS FIFO queue URL (ends in .fifo)', example: `${SQS}/stampede-booking.fifo` },
+  HEARTBEAT_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-heartbeat` },
+  SCHEDULER_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-scheduler` },
+  BLOB_BUCKET: {
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    expected: 'an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)',
+    example: 'stampede-blobs-123456789012',
+  },
+  BLOB_OFFLOAD_PREFIX: {
+    schema: z.string().regex(/^[\w.-]+\/$/).default(DEFAULT_OFFLOAD_PREFIX),
+    expected: 'an S3 key prefix ending in "/"',
+    example: DEFAULT_OFFLOAD_PREFIX,
+  },
+  STATS_OBJECT_KEY: {
+    schema: z.string().regex(/^[\w./-]+\.json$/).default(DEFAULT_STATS_OBJECT_KEY),
+    expected: 'an S3 object key ending in .json',
+    example: DEFAULT_STATS_OBJECT_KEY,
+  },
+  WS_MANAGEMENT_ENDPOINT: {
+    schema: httpUrl,
+    expected: 'the WebSocket API stage callback URL (https://<api-id>.execute-api.<region>.amazonaws.com/<stage>)',
+    example: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
+  },
+  SHARD_SIZE: {
+    schema: intIn(1, 10_000).default(500),
+    expected: 'an integer 1..10000 (most connections one broadcast message posts to)',
+    example: '500',
+  },
+  PRESENCE_TTL_SECONDS: {
+    schema: intIn(5, 3600).default(15),
+    expected: 'an integer 5..3600 (seconds a heartbeat keeps a viewer counted)',
+    example: '15',
+  },
+  REDIS_URL: {
+    schema: z.url({ protocol: /^rediss?$/ }).optional(),
+    expected: 'optional: redis://host:6379 or rediss://user:password@host:6379',
+    example: undefined,
+    secret: true,
+  },
+  RECOMMEND_CACHE_TTL_SECONDS: {
+    schema: intIn(1, 86_400).default(3600),
+    expected: 'an integer 1..86400 (seconds a cached recommendation lives)',
+    example: '3600',
+  },
+  JWT_ISSUER: {
+    schema: z.url({ protocol: /^https$/ }),
+    expected: 'the OIDC issuer URL (https), e.g. https://cognito-idp.<region>.amazonaws.com/<pool-id>',
+    example: 'https://issuer.example.com/',
+  },
+  JWT_AUDIENCE: { schema: z.string().min(1), expected: 'the expected token audience (aud), e.g. an app client id', example: 'stampede' },
+  JWKS_URL: {
+    schema: httpUrl.optional(),
+    expected: 'optional: the JWKS URL; defaults to <issuer>/.well-known/jwks.json',
+    example: undefined,
+  },
+} as const satisfies Record<string, VariableSpec>;
+export type EnvVariable = keyof typeof ENV_VARIABLES;
+
+type ShapeOf<K extends EnvVariable> = { [P in K]: (typeof ENV_VARIABLES)[P]['schema'] };
+
+/** A zod object schema over the named variables. */
+export const envSchema = <K extends EnvVariable>(...names: readonly K[]): z.ZodObject<ShapeOf<K>> =>
+  z.object(Object.fromEntries(names.map((n) => [n, ENV_VARIABLES[n].schema])) as ShapeOf<K>);
+
+const COMMON = ['AWS_REGION', 'AWS_ENDPOINT_URL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'] as const;
+const BLOBS = ['BLOB_BUCKET', 'BLOB_OFFLOAD_PREFIX'] as const;
+
+/**
+ * What each function reads. Queue producers and consumers of offloaded bodies get BLOB_*:
+ * the SQS adapter moves bodies over the SQS limit to S3 and reads them back.
+ */
+export const lambdaConfigSchemas = {
+  relay: envSchema(...COMMON, 'FEED_STREAM_NAME'),
+  fanout: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'SHARD_SIZE'),
+  broadcast: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'WS_MANAGEMENT_ENDPOINT', 'SHARD_SIZE'),
+  'ws-connect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),
+  'ws-disconnect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),
+  'ws-message': envSchema(
+    ...COMMON,
+    ...BLOBS,
+    'EVENTS_TABLE',
+    'CONNECTIONS_TABLE',
+    'SHARD_SIZE',
+    'FEED_STREAM_NAME',
+    'HEARTBEAT_QUEUE_URL',
+    'SCHEDULER_QUEUE_URL',
+    'WS_MANAGEMENT_ENDPOINT',
+    'PRESENCE_TTL_SECONDS',
+  ),
+  'http-api': envSchema(
+    ...COMMON,
+    ...BLOBS,
+    'EVENTS_TABLE',
+    'PRESENCE_TABLE',
+    'STATS_TABLE',
+    'FEED_STREAM_NAME',
+    'RECOMMEND_STREAM_NAME',
+    'BOOKING_QUEUE_URL',
+    'HEARTBEAT_QUEUE_URL',
+    'SCHEDULER_QUEUE_URL',
+    'STATS_OBJECT_KEY',
+    'PRESENCE_TTL_SECONDS',
+    'REDIS_URL',
+    'RECOMMEND_CACHE_TTL_SECONDS',
+  ),
+  presence: envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'PRESENCE_TTL_SECONDS'),
+  booking: envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'STATS_TABLE', 'STATS_OBJECT_KEY'),
+  'auction-close': envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'SCHEDULER_QUEUE_URL'),
+  'recommend-consumer': envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'REDIS_URL', 'RECOMMEND_CACHE_TTL_SECONDS'),
+  'ws-authorizer': envSchema(...COMMON, 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL'),
+} as const satisfies Record<LambdaName, z.ZodObject>;
+
+export type LambdaConfig<N extends LambdaName> = z.infer<(typeof lambdaConfigSchemas)[N]>;
+
+/** One variable that failed validation. */
+export interface ConfigProblem {
+  readonly variable: string;
+  /** `missing`, or what is wrong with the value. */
+  readonly problem: string;
+  readonly expected: string;
+}
+
+/** The environment does not satisfy a function's schema; `problems` lists every variable at fault. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly problems: readonly ConfigProblem[],
+    context: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${context}: ${problems.length} environment variable(s) missing or malformed:\n` +
+        problems.map((p) => `  - ${p.variable} is ${p.problem}; expected ${p.expected}\n`).join('') +
+        'Set them on the function (the CDK stack in infra/ does) or in your shell for local runs.',
+      options,
+    );
+  }
+}
+
+const withExample = (v: VariableSpec): string => (v.example === undefined ? v.expected : `${v.expected}, e.g. ${v.example}`);
+
+const describeValue = (variable: string, raw: string): string => {
+  const known: VariableSpec | undefined = ENV_VARIABLES[variable as EnvVariable];
+  if (known?.secret === true) return '(value hidden)';
+  return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
+};
+
+/**
+ * Validates `env` against `schema`, once, at init. Empty strings count as unset (an unset
+ * optional variable in a CloudFormation template often arrives as ""). Throws `ConfigError`
+ * naming every missing or malformed variable — all of them, so one deploy fixes them all.
+ */
+export const loadConfig = <S extends z.ZodObject>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  context = 'configuration',
+): z.infer<S> => {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+
+  const problems = new Map<string, ConfigProblem>();
+  for (const issue of parsed.error.issues) {
+    const variable = String(issue.path[0] ?? '(root)');
+    if (problems.has(variable)) continue;
+    const raw = input[variable];
+    const known: VariableSpec | undefined = ENV_VARIABLES[variable as EnvVariable];
+    problems.set(variable, {
+      variable,
+      problem: raw === undefined ? 'missing' : `malformed (${describeValue(variable, raw)}: ${issue.message})`,
+      expected: known === undefined ? 'a valid value' : withExample(known),
+    });
+  }
+  throw new ConfigError([...problems.values()], context, { cause: parsed.error });
+};
+
+/** The configuration of one Lambda, from `process.env` by default. */
+export const loadLambdaConfig = <N extends LambdaName>(
+  name: N,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LambdaConfig<N> => loadConfig(lambdaConfigSchemas[name], env, `Lambda "${name}" configuration`) as LambdaConfig<N>;
+
+/** The variables a function must have set (no default, not optional): the stack must provide them. */
+export const requiredVariables = (name: LambdaName): readonly EnvVariable[] =>
+  Object.keys(lambdaConfigSchemas[name].shape).filter(
+    (key) => !ENV_VARIABLES[key as EnvVariable].schema.safeParse(undefined).success,
+  ) as EnvVariable[];
+
+/** A valid environment for a function, from the catalogue's examples (tests, the build's load check). */
+export const exampleEnvironment = (name: LambdaName): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const key of Object.keys(lambdaConfigSchemas[name].shape)) {
+    const example = ENV_VARIABLES[key as EnvVariable].example;
+    if (example !== undefined) env[key] = example;
+  }
+  return env;
+};
