@@ -1,0 +1,52 @@
+import { auctionStreamId } from '../../domain/auction/index.js';
+import { fail } from '../../domain/shared/errors.js';
+import type { AuctionId, BidId, UserId } from '../../domain/shared/ids.js';
+import type { Clock } from '../ports/clock.port.js';
+import type { AuctionCloseScheduler } from './auction-close-scheduler.js';
+import type { AuctionCommandHandler } from './auction-commands.js';
+import { auctionView, type AuctionView } from './auction-view.js';
+
+export interface PlaceBidInput {
+  readonly auctionId: AuctionId;
+  readonly bidId: BidId;
+  readonly bidderId: UserId;
+  readonly amount: number;
+  readonly correlationId?: string;
+}
+
+export interface PlaceBidResult {
+  /** False when this bid id was already accepted (a retry): nothing changed. */
+  readonly accepted: boolean;
+  /** Set when the bid pushed the end out (anti-sniping). */
+  readonly extendedTo: number | null;
+  readonly auction: AuctionView;
+}
+
+export interface PlaceBidDeps {
+  readonly auctions: AuctionCommandHandler;
+  readonly scheduler: AuctionCloseScheduler;
+  readonly clock: Clock;
+}
+
+/**
+ * Places a bid at the server's time. The channel id travels in the command context so the
+ * relay routes BidPlaced to the channel's viewers. A bid that extends the auction schedules a
+ * close at the new end; the old close message still arrives, finds the auction not ended and
+ * re-schedules, so the close is punctual even if this send were lost.
+ */
+export const makePlaceBid = (deps: PlaceBidDeps) => async (input: PlaceBidInput): Promise<PlaceBidResult> => {
+  const stream = auctionStreamId(input.auctionId);
+  const { state: before } = await deps.auctions.load(stream);
+  if (before.status === 'NONE') return fail('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
+  const channelId = before.terms.channelId;
+  const result = await deps.auctions.handle(
+    stream,
+    { type: 'PlaceBid', bidId: input.bidId, bidderId: input.bidderId, amount: input.amount, at: deps.clock.now() },
+    { channelId, correlationId: input.correlationId },
+  );
+  if (result.state.status === 'NONE') return fail('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
+  const extended = result.events.find((e) => e.type === 'AuctionExtended');
+  const extendedTo = extended?.type === 'AuctionExtended' ? extended.data.endsAt : null;
+  if (extendedTo !== null) await deps.scheduler.schedule({ auctionId: input.auctionId, channelId, endsAt: extendedTo });
+  return { accepted: result.events.length > 0, extendedTo, auction: auctionView(result.state) };
+};
