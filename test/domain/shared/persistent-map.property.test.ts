@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PersistentMap, PersistentSet } from '../../../src/domain/shared/persistent-map.js';
+
+const keys = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('req-1', 'req-2', 'a', ''));
+const ops = fc.array(fc.tuple(keys, fc.integer()), { maxLength: 300 });
+
+describe('PersistentMap', () => {
+  it('behaves like a Map, and every earlier version stays as it was', () => {
+    fc.assert(
+      fc.property(ops, (writes) => {
+        const versions: PersistentMap<number>[] = [PersistentMap.empty()];
+        const models: Map<string, number>[] = [new Map()];
+        for (const [key, value] of writes) {
+          versions.push(versions.at(-1)!.set(key, value));
+          models.push(new Map(models.at(-1)!).set(key, value));
+        }
+        versions.forEach((version, i) => {
+          const model = models[i]!;
+          expect(version.size).toBe(model.size);
+          expect(new Map(version.entries())).toEqual(model);
+          for (const [key] of writes) {
+            expect(version.has(key)).toBe(model.has(key));
+            expect(version.get(key)).toBe(model.get(key));
+          }
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('PersistentSet behaves like a Set and shares itself when nothing is added', () => {
+    fc.assert(
+      fc.property(fc.array(keys, { maxLength: 200 }), (values) => {
+        let set = PersistentSet.empty();
+        const model = new Set<string>();
+        for (const value of values) {
+          const next = set.add(value);
+          if (model.has(value)) expect(next).toBe(set);
+          model.add(value);
+          set = next;
+        }
+        expect(new Set(set)).toEqual(model);
+        expect(set.size).toBe(model.size);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('an update copies one bucket and shares all the others with the previous version', () => {
+    const before = PersistentMap.of(Array.from({ length: 1_000 }, (_, i) => [`req-${i}`, i] as const));
+    const after = before.set('req-new', -1);
+    // Reaching into the private table is the only way to see the sharing that keeps evolve O(1) in n.
+    const bucketsOf = (m: PersistentMap<number>) => (m as unknown as { buckets: readonly unknown[] }).buckets;
+    const shared = bucketsOf(after).filter((bucket, i) => bucket === bucketsOf(before)[i]).length;
+    expect(shared).toBe(bucketsOf(before).length - 1);
+    expect(before.has('req-new')).toBe(false);
+    expect(after.get('req-new')).toBe(-1);
+    expect(after.size).toBe(before.size + 1);
+  });
+});
