@@ -1,0 +1,181 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { EventEnvelope, type NewEvent } from '../../domain/shared/envelope.js';
+import { AppendRejectedError, ConcurrencyError, type EventStore, type StreamSlice } from '../../application/ports/event-store.port.js';
+import { awsErrorName } from '../aws-shared/backoff.js';
+import { fromEventItem, toEventItem } from './event-item.js';
+
+/** TransactWriteItems takes at most 100 actions; an append is one transaction, so one append ≤ 100 events. */
+export const MAX_EVENTS_PER_APPEND = 100;
+const MAX_TRANSACTION_ITEMS = 100;
+
+export interface DynamoDbEventStoreOptions {
+  /** Query page size (`Limit`); unset = DynamoDB's 1 MB pages. Small values exercise paging in tests. */
+  readonly pageSize?: number;
+}
+
+// `data` and friends are DynamoDB reserved words: every expression goes through names.
+const names = { '#s': 'streamId', '#v': 'version' } as const;
+
+/**
+ * The event store on DynamoDB: one item per event, key (streamId, version).
+ *
+ * Optimistic concurrency without a separate head item: each new item is written with
+ * `attribute_not_exists`, so an append at a stale version collides with the item that already
+ * holds version expectedVersion+1. That alone would let an append with expectedVersion beyond
+ * the head succeed and leave a gap, so the transaction also checks that item `expectedVersion`
+ * exists. Streams only grow (events are never deleted), which is what makes both checks
+ * sufficient: once version k exists it always will.
+ */
+export class DynamoDbEventStore implements EventStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: DynamoDbEventStoreOptions = {},
+  ) {}
+
+  async read(streamId: string, afterVersion = 0): Promise<StreamSlice> {
+    const events: EventEnvelope[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#s = :s AND #v > :v',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':s': streamId, ':v': afterVersion },
+          // Strongly consistent: a command handler must see the latest append before deciding.
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          Limit: this.options.pageSize,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const event = fromEventItem(item);
+        const expected = afterVersion + events.length + 1;
+        if (event.version !== expected) {
+          throw new Error(`stream ${streamId} has a gap: found version ${event.version} where ${expected} was expected`);
+        }
+        events.push(event);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const last = events.at(-1);
+    if (last) return { version: last.version, events };
+    return { version: afterVersion > 0 ? await this.head(streamId) : 0, events };
+  }
+
+  async append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<readonly EventEnvelope[]> {
+    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
+      throw new AppendRejectedError(`expectedVersion must be an integer ≥ 0, got ${expectedVersion}`);
+    }
+    if (events.length === 0) return [];
+    if (events.length > MAX_EVENTS_PER_APPEND) {
+      throw new AppendRejectedError(
+        `an append holds at most ${MAX_EVENTS_PER_APPEND} events (one DynamoDB transaction), got ${events.length}: split the command's events`,
+      );
+    }
+    const stored = events.map((event, i) => this.envelope(streamId, expectedVersion + i + 1, event));
+    try {
+      await this.write(streamId, expectedVersion, stored);
+    } catch (error) {
+      throw this.translate(error, streamId, expectedVersion);
+    }
+    return stored;
+  }
+
+  private async write(streamId: string, expectedVersion: number, stored: readonly EventEnvelope[]): Promise<void> {
+    const puts = stored.map((event) => ({
+      Put: {
+        TableName: this.tableName,
+        Item: toEventItem(event),
+        ConditionExpression: 'attribute_not_exists(#v)',
+        ExpressionAttributeNames: { '#v': 'version' },
+      },
+    }));
+    if (expectedVersion === 0 && puts.length === 1) {
+      // The hot path of a new stream: one conditional put, no transaction (half the WCU).
+      await this.client.send(new PutCommand(puts[0]!.Put));
+      return;
+    }
+    if (expectedVersion === 0) {
+      await this.client.send(new TransactWriteCommand({ TransactItems: puts }));
+      return;
+    }
+    const guard = {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: { streamId, version: expectedVersion },
+        ConditionExpression: 'attribute_exists(#v)',
+        ExpressionAttributeNames: { '#v': 'version' },
+      },
+    };
+    if (puts.length + 1 <= MAX_TRANSACTION_ITEMS) {
+      await this.client.send(new TransactWriteCommand({ TransactItems: [guard, ...puts] }));
+      return;
+    }
+    // A full 100-event append leaves no room for the guard in the transaction. Checking first is
+    // equally safe because versions are never deleted: if expectedVersion exists now it exists at
+    // the write, and the puts' conditions then pin the head to exactly expectedVersion.
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { streamId, version: expectedVersion }, ConsistentRead: true, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'version' } }),
+    );
+    if (!Item) throw new ConcurrencyError(streamId, expectedVersion);
+    await this.client.send(new TransactWriteCommand({ TransactItems: puts }));
+  }
+
+  private envelope(streamId: string, version: number, event: NewEvent): EventEnvelope {
+    const parsed = EventEnvelope.safeParse({ ...event, streamId, version });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppendRejectedError(`event ${version} of ${streamId} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`, {
+        cause: parsed.error,
+      });
+    }
+    return parsed.data;
+  }
+
+  private async head(streamId: string): Promise<number> {
+    const page = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':s': streamId },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+        ProjectionExpression: '#v',
+      }),
+    );
+    const version = page.Items?.[0]?.['version'];
+    return typeof version === 'number' ? version : 0;
+  }
+
+  private translate(error: unknown, streamId: string, expectedVersion: number): unknown {
+    if (error instanceof ConcurrencyError) return error;
+    const name = awsErrorName(error);
+    if (name === 'ConditionalCheckFailedException') return new ConcurrencyError(streamId, expectedVersion, { cause: error });
+    if (name === 'TransactionCanceledException') {
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      // TransactionConflict: another transaction was writing the same items at that instant, i.e.
+      // a concurrent appender; the command handler's retry reloads and decides again.
+      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
+        return new ConcurrencyError(streamId, expectedVersion, { cause: error });
+      }
+      if (reasons.some((r) => r.Code === 'ValidationError')) {
+        return new AppendRejectedError(`DynamoDB refused the append to ${streamId}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    if (name === 'ValidationException') {
+      // Item over 400 KB or transaction over 4 MB: retrying cannot help.
+      return new AppendRejectedError(`DynamoDB refused the append to ${streamId}: ${(error as Error).message}`, { cause: error });
+    }
+    return error;
+  }
+}

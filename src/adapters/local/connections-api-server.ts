@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Where the local Management API delivers frames: the emulator runtime's WebSocket server, or a recorder in tests. */
+export interface ConnectionsApiTarget {
+  /** Delivers one frame; false when the connection does not exist (answered 410 Gone). */
+  post(connectionId: string, data: Buffer): boolean | Promise<boolean>;
+  /** The connection's details, or null when unknown. */
+  info(connectionId: string): { connectedAt: number; lastActiveAt: number; sourceIp: string; userAgent: string } | null;
+  /** Closes the connection; false when unknown. */
+  close(connectionId: string): boolean | Promise<boolean>;
+}
+
+/** A target that keeps frames in memory: connections exist from `connect` until `disconnect`. */
+export class RecordingConnections implements ConnectionsApiTarget {
+  private readonly open = new Map<string, { connectedAt: number; frames: string[] }>();
+  constructor(private readonly now: () => number = Date.now) {}
+
+  connect(connectionId: string): void {
+    this.open.set(connectionId, { connectedAt: this.now(), frames: [] });
+  }
+  disconnect(connectionId: string): void {
+    this.open.delete(connectionId);
+  }
+  frames(connectionId: string): readonly string[] {
+    return this.open.get(connectionId)?.frames ?? [];
+  }
+  post(connectionId: string, data: Buffer): boolean {
+    const connection = this.open.get(connectionId);
+    if (!connection) return false;
+    connection.frames.push(data.toString('utf8'));
+    return true;
+  }
+  info(connectionId: string) {
+    const connection = this.open.get(connectionId);
+    return connection ? { connectedAt: connection.connectedAt, lastActiveAt: this.now(), sourceIp: '127.0.0.1', userAgent: 'stampede-local' } : null;
+  }
+  close(connectionId: string): boolean {
+    return this.open.delete(connectionId);
+  }
+}
+
+export interface ConnectionsApiServer {
+  /** The endpoint to give `ApiGatewayManagementApiClient` (stage path included). */
+  readonly endpoint: string;
+  readonly startMs: number;
+  /** The next `count` POSTs are refused with 429 LimitExceededException, as API Gateway throttles. */
+  throttleNext(count: number): void;
+  /** Requests seen so far, by outcome, for tests. */
+  readonly stats: { posted: number; gone: number; throttled: number };
+  stop(): Promise<void>;
+}
+
+// API Gateway's REST-JSON error shape: the SDK reads the type from this header.
+const sendError = (res: ServerResponse, status: number, type: string, message: string): void => {
+  res.writeHead(status, { 'content-type': 'application/json', 'x-amzn-errortype': type });
+  res.end(JSON.stringify({ message }));
+};
+
+const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+/** API Gateway's limit on one WebSocket message; larger posts get 413. */
+const MAX_FRAME_BYTES = 128 * 1024;
+
+/**
+ * A local stand-in for the API Gateway Management API `@connections` routes, spoken over real
+ * HTTP so the production adapter (and the AWS SDK's error parsing and retries) run unchanged:
+ * POST → 200 or 410 GoneException; GET → the connection or 410; DELETE → 204 or 410.
+ */
+export const startConnectionsApiServer = async (target: ConnectionsApiTarget, options: { stage?: string } = {}): Promise<ConnectionsApiServer> => {
+  const started = Date.now();
+  const stats = { posted: 0, gone: 0, throttled: 0 };
+  let throttleBudget = 0;
+  const server = createServer((req, res) => {
+    void (async () => {
+      const match = /\/@connections\/([^/?]+)\/?(?:\?.*)?$/.exec(req.url ?? '');
+      if (!match?.[1]) return sendError(res, 404, 'NotFoundException', `no route for ${req.method} ${req.url}`);
+      const connectionId = decodeURIComponent(match[1]);
+      if (req.method === 'POST') {
+        const body = await readBody(req);
+        if (throttleBudget > 0) {
+          throttleBudget--;
+          stats.throttled++;
+          return sendError(res, 429, 'LimitExceededException', 'Rate exceeded');
+        }
+        if (body.length > MAX_FRAME_BYTES) return sendError(res, 413, 'PayloadTooLargeException', `frame of ${body.length} bytes exceeds 128 KB`);
+        if (!(await target.post(connectionId, body))) {
+          stats.gone++;
+          return sendError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
+        }
+        stats.posted++;
+        res.writeHead(200).end();
+        return;
+      }
+      if (req.method === 'GET') {
+        const info = target.info(connectionId);
+        if (!info) return sendError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            connectedAt: new Date(info.connectedAt).toISOString(),
+            lastActiveAt: new Date(info.lastActiveAt).toISOString(),
+            identity: { sourceIp: info.sourceIp, userAgent: info.userAgent },
+          }),
+        );
+        return;
+      }
+      if (req.method === 'DELETE') {
+        if (!(await target.close(connectionId))) return sendError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
+        res.writeHead(204).end();
+        return;
+      }
+      sendError(res, 405, 'MethodNotAllowedException', `${req.method} is not supported`);
+    })().catch((error: unknown) => sendError(res, 500, 'InternalServerErrorException', (error as Error).message));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}/${options.stage ?? 'local'}`,
+    startMs: Date.now() - started,
+    stats,
+    throttleNext: (count) => {
+      throttleBudget = count;
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+};

@@ -1,0 +1,27 @@
+import type { AddressInfo } from 'node:net';
+import kinesalite from 'kinesalite';
+import type { RunningEmulator } from './dynamodb-local.js';
+
+/**
+ * kinesalite, in process: a Kinesis API server on a free loopback port, in-memory. Streams
+ * become ACTIVE at once (`createStreamMs: 0`) so tests do not wait on state transitions.
+ * Clients need `requestHandler: new NodeHttpHandler()` (the default HTTP/2 handler fails with it).
+ */
+export const startKinesalite = async (options: { shardLimit?: number } = {}): Promise<RunningEmulator> => {
+  const started = Date.now();
+  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: options.shardLimit ?? 50 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    startMs: Date.now() - started,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections?.();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+};

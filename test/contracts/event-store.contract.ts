@@ -1,0 +1,173 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AppendRejectedError, ConcurrencyError, type EventStore } from '../../src/application/ports/event-store.port.js';
+import type { NewEvent } from '../../src/domain/shared/envelope.js';
+
+export interface EventStoreContractOptions {
+  /** Builds a store over fresh storage; `pageSize` asks the adapter to read in small pages. */
+  readonly makeStore: (options?: { pageSize?: number }) => EventStore | Promise<EventStore>;
+  /** fast-check runs of the model property. */
+  readonly propertyRuns?: number;
+}
+
+let counter = 0;
+const streamName = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}`;
+
+const event = (n: number, extra: Partial<NewEvent> = {}): NewEvent => ({
+  eventId: `e-${n}-${Math.random().toString(36).slice(2, 8)}`,
+  type: 'ThingHappened',
+  schemaVersion: 1,
+  occurredAt: 1_700_000_000_000 + n,
+  data: { n, nested: { list: [1, 'two', { three: 3 }], flag: true }, note: `event ${n}` },
+  ...extra,
+});
+
+const events = (count: number, from = 1) => Array.from({ length: count }, (_, i) => event(from + i));
+
+/**
+ * What every EventStore must do (G1): versions 1, 2, 3… without gaps, optimistic concurrency on
+ * the expected version, atomic multi-event appends of at most 100 events, reads in version order.
+ */
+export const eventStoreContract = (label: string, options: EventStoreContractOptions): void => {
+  describe(`EventStore contract: ${label}`, () => {
+    it('reads an unknown stream as empty at version 0', async () => {
+      const store = await options.makeStore();
+      expect(await store.read(streamName('empty'))).toEqual({ version: 0, events: [] });
+    });
+
+    it('appends as versions 1, 2, 3… and reads back every field in order', async () => {
+      const store = await options.makeStore();
+      const id = streamName('order');
+      const first = event(1, { correlationId: 'corr-1', causationId: 'cause-1', channelId: 'ch-1' });
+      const stored = await store.append(id, 0, [first]);
+      expect(stored).toEqual([{ ...first, streamId: id, version: 1 }]);
+      await store.append(id, 1, events(3, 2));
+      const slice = await store.read(id);
+      expect(slice.version).toBe(4);
+      expect(slice.events.map((e) => e.version)).toEqual([1, 2, 3, 4]);
+      expect(slice.events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
+      expect(slice.events[0]).toEqual({ ...first, streamId: id, version: 1 });
+      expect(slice.events[1]).not.toHaveProperty('channelId');
+    });
+
+    it('reads only the events after a version, reporting the head', async () => {
+      const store = await options.makeStore();
+      const id = streamName('after');
+      await store.append(id, 0, events(5));
+      const tail = await store.read(id, 3);
+      expect(tail.version).toBe(5);
+      expect(tail.events.map((e) => e.version)).toEqual([4, 5]);
+      expect(await store.read(id, 5)).toEqual({ version: 5, events: [] });
+    });
+
+    it('refuses a stale expected version with ConcurrencyError and writes nothing', async () => {
+      const store = await options.makeStore();
+      const id = streamName('stale');
+      await store.append(id, 0, events(2));
+      for (const stale of [0, 1]) {
+        const error = await store.append(id, stale, events(3, 10)).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConcurrencyError);
+        expect(error).toMatchObject({ streamId: id, expectedVersion: stale });
+      }
+      expect((await store.read(id)).events.map((e) => (e.data as { n: number }).n)).toEqual([1, 2]);
+    });
+
+    it('refuses an expected version beyond the head (it would leave a gap)', async () => {
+      const store = await options.makeStore();
+      const id = streamName('gap');
+      await expect(store.append(id, 3, events(1))).rejects.toBeInstanceOf(ConcurrencyError);
+      await store.append(id, 0, events(2));
+      await expect(store.append(id, 5, events(2))).rejects.toBeInstanceOf(ConcurrencyError);
+      expect((await store.read(id)).version).toBe(2);
+    });
+
+    it('lets exactly one of many concurrent appenders to one version win', async () => {
+      const store = await options.makeStore();
+      const id = streamName('race');
+      await store.append(id, 0, events(1));
+      for (const size of [1, 3]) {
+        const head = (await store.read(id)).version;
+        const attempts = Array.from({ length: 8 }, (_, i) => store.append(id, head, events(size, 100 * (i + 1))));
+        const outcomes = await Promise.allSettled(attempts);
+        const winners = outcomes.filter((o) => o.status === 'fulfilled');
+        const losers = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        expect(winners).toHaveLength(1);
+        expect(losers.every((o) => o.reason instanceof ConcurrencyError)).toBe(true);
+        const slice = await store.read(id);
+        expect(slice.version).toBe(head + size);
+        expect(slice.events.map((e) => e.version)).toEqual(Array.from({ length: head + size }, (_, i) => i + 1));
+        const winner = (winners[0] as PromiseFulfilledResult<readonly { eventId: string }[]>).value;
+        expect(slice.events.slice(head).map((e) => e.eventId)).toEqual(winner.map((e) => e.eventId));
+      }
+    });
+
+    it('appends 100 events atomically and refuses 101 with AppendRejectedError, writing nothing', async () => {
+      const store = await options.makeStore();
+      const id = streamName('limit');
+      await expect(store.append(id, 0, events(101))).rejects.toBeInstanceOf(AppendRejectedError);
+      expect((await store.read(id)).version).toBe(0);
+      await store.append(id, 0, events(100));
+      // At a non-zero expected version the 100 events still fit (the gap guard must not crowd them out).
+      await store.append(id, 100, events(100, 101));
+      await expect(store.append(id, 200, events(101, 201))).rejects.toBeInstanceOf(AppendRejectedError);
+      await expect(store.append(id, 150, events(100, 201))).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(store.append(id, 201, events(100, 201))).rejects.toBeInstanceOf(ConcurrencyError);
+      const slice = await store.read(id);
+      expect(slice.version).toBe(200);
+      expect(slice.events.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    });
+
+    it('reads a stream longer than one page, in order', async () => {
+      const store = await options.makeStore({ pageSize: 7 });
+      const id = streamName('paging');
+      await store.append(id, 0, events(60));
+      await store.append(id, 60, events(40, 61));
+      const slice = await store.read(id);
+      expect(slice.version).toBe(100);
+      expect(slice.events.map((e) => e.version)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect((await store.read(id, 93)).events.map((e) => e.version)).toEqual([94, 95, 96, 97, 98, 99, 100]);
+    });
+
+    it('keeps streams apart', async () => {
+      const store = await options.makeStore();
+      const [a, b] = [streamName('a'), streamName('b')];
+      await store.append(a, 0, events(2));
+      await store.append(b, 0, events(1, 50));
+      expect((await store.read(a)).version).toBe(2);
+      expect((await store.read(b)).events.map((e) => (e.data as { n: number }).n)).toEqual([50]);
+    });
+
+    it('behaves like a list with a version check, for any sequence of appends (model property)', async () => {
+      const store = await options.makeStore();
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ offset: fc.integer({ min: -2, max: 2 }), size: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 6 }),
+          async (appends) => {
+            const id = streamName('model');
+            const model: number[] = [];
+            let n = 0;
+            for (const { offset, size } of appends) {
+              const expected = Math.max(0, model.length + offset);
+              const batch = events(size, n + 1);
+              n += size;
+              const outcome = await store.append(id, expected, batch).then(
+                () => 'ok' as const,
+                (error: unknown) => error,
+              );
+              if (expected === model.length) {
+                expect(outcome).toBe('ok');
+                model.push(...batch.map((e) => (e.data as { n: number }).n));
+              } else {
+                expect(outcome).toBeInstanceOf(ConcurrencyError);
+              }
+            }
+            const slice = await store.read(id);
+            expect(slice.version).toBe(model.length);
+            expect(slice.events.map((e) => (e.data as { n: number }).n)).toEqual(model);
+          },
+        ),
+        { numRuns: options.propertyRuns ?? 200 },
+      );
+    });
+  });
+};

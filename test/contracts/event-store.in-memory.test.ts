@@ -1,0 +1,4 @@
+import { InMemoryEventStore } from '../../src/adapters/in-memory/event-store-adapter-in-memory.js';
+import { eventStoreContract } from './event-store.contract.js';
+
+eventStoreContract('in-memory', { makeStore: () => new InMemoryEventStore() });
