@@ -54,7 +54,7 @@ const main = async (): Promise<number> => {
   const machine = machineInfo(root);
   console.log(
     `Stampede benchmarks — node ${machine.node}, ${machine.cpuModel} × ${machine.cores} cores, ${machine.memoryGiB} GiB, ` +
-      `commit ${machine.gitCommit?.slice(0, 10) ?? 'unknown'}${machine.gitDirty ? ' (+ uncommitted changes)' : ''}\n`,
+      `commit ${machine.gitCommit?.slice(0, 10) ?? 'unknown'}${machine.gitDirty ? ' (+ uncommitted changes)' : ''}, load ${machine.loadAverage1m}\n`,
   );
 
   const progress = new ProgressLine();

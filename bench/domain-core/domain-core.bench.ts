@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intOption, type Benchmark, type BenchmarkResult, type Row } from '../lib/benchmark.js';
+import { bundleWorker } from '../lib/bundle-worker.js';
 import { ChildHandle, type Message } from '../lib/child-process.js';
 import { median, ratio } from '../lib/stats.js';
 import { DEFAULT_WORKLOAD, generateWorkload, type AuctionResult, type Workload, type WorkloadSpec } from './workload.js';
@@ -49,13 +50,14 @@ export const benchmark: Benchmark = {
     const profileDir = ctx.options['cpu-prof'] ? join(ctx.root, 'bench', 'results', 'profiles') : null;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
 
+    const script = await bundleWorker(ctx.root, worker);
     const perImpl = new Map<ImplementationName, WorkerResult[]>(IMPLEMENTATIONS.map((n) => [n, []]));
     for (let round = 0; round < rounds; round++) {
       // Rotate the order each round so no implementation always runs first (cool CPU) or last.
       const order = IMPLEMENTATIONS.map((_, k) => IMPLEMENTATIONS[(k + round) % IMPLEMENTATIONS.length]!);
       for (const name of order) {
         const child = ChildHandle.start({
-          script: worker,
+          script,
           args: [name, JSON.stringify(spec)],
           label: `domain-core worker (${name})`,
           cwd: ctx.root,
@@ -67,7 +69,7 @@ export const benchmark: Benchmark = {
           crossCheck(workload, result);
           perImpl.get(name)!.push(result);
         } finally {
-          await child.stop();
+          await child.stop(5_000, 10_000);
         }
       }
     }

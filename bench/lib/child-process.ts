@@ -117,8 +117,12 @@ export class ChildHandle {
     });
   }
 
-  /** SIGTERM, then SIGKILL if it is still there after `graceMs`. */
-  async stop(graceMs = 5_000): Promise<void> {
+  /**
+   * Waits up to `waitMs` for the child to leave by itself (so it can write a `--cpu-prof`
+   * profile), then SIGTERM, then SIGKILL if it is still there after `graceMs`.
+   */
+  async stop(graceMs = 5_000, waitMs = 0): Promise<void> {
+    if (waitMs > 0) await Promise.race([this.exited, new Promise((r) => setTimeout(r, waitMs).unref())]);
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);

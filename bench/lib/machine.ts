@@ -11,6 +11,8 @@ export interface MachineInfo {
   readonly cores: number;
   readonly memoryGiB: number;
   readonly openFilesLimit: number | null;
+  /** 1-minute load average at the start: other work on the machine skews every figure. */
+  readonly loadAverage1m: number;
   readonly gitCommit: string | null;
   /** Uncommitted changes when measured: the commit alone does not describe the code. */
   readonly gitDirty: boolean | null;
@@ -47,6 +49,7 @@ export const machineInfo = (root: string): MachineInfo => {
     cores: os.availableParallelism(),
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     openFilesLimit: openFilesLimit(),
+    loadAverage1m: Math.round(os.loadavg()[0]! * 100) / 100,
     gitCommit: git(root, ['rev-parse', 'HEAD']),
     gitDirty: status === null ? null : status.length > 0,
     date: new Date().toISOString(),
