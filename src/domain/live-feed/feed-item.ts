@@ -60,10 +60,19 @@ export type LikeSignal = z.infer<typeof LikeSignal>;
 export const FeedItem = z.discriminatedUnion('kind', [ChannelFeedEvent, z.discriminatedUnion('signal', [ChatSignal, LikeSignal])]);
 export type FeedItem = z.infer<typeof FeedItem>;
 
-/** One SQS broadcast message: the items of one channel for the connections of one shard. */
+/** A targeted retry addresses at most one shard's worth of connections. */
+export const MAX_RETRY_TARGETS = 10_000;
+
+/**
+ * One SQS broadcast message: the items of one channel for the connections of one shard.
+ * A retry of the connections a post could not reach names them in `connectionIds` (and counts
+ * `attempt`), so the rest of the shard is not sent the frame twice.
+ */
 export const BroadcastMessage = z.object({
   channelId: z.string().min(1),
   shardNo: z.number().int().nonnegative(),
   payload: z.object({ channelId: z.string().min(1), items: z.array(FeedItem).min(1) }),
+  connectionIds: z.array(z.string().min(1)).min(1).max(MAX_RETRY_TARGETS).optional(),
+  attempt: z.number().int().nonnegative().optional(),
 });
 export type BroadcastMessage = z.infer<typeof BroadcastMessage>;

@@ -1,0 +1,60 @@
+import type { ConnectionGateway, PostResult } from '../../application/ports/connection-gateway.port.js';
+
+/** API Gateway WebSocket message limit: a larger PostToConnection fails (413). */
+export const API_GATEWAY_MAX_MESSAGE_BYTES = 128 * 1024;
+
+/**
+ * The Management API twin: records every frame per connection. Connections marked gone answer
+ * like a 410 (the caller must remove them); connections marked failing like a persistent 5xx.
+ */
+export class InMemoryConnectionGateway implements ConnectionGateway {
+  private readonly frames = new Map<string, string[]>();
+  private readonly goneIds = new Set<string>();
+  private readonly failingIds = new Set<string>();
+  private posts = 0;
+
+  async post(connectionIds: readonly string[], frame: string): Promise<PostResult> {
+    const gone: string[] = [];
+    const failed: string[] = [];
+    const tooLarge = Buffer.byteLength(frame) > API_GATEWAY_MAX_MESSAGE_BYTES;
+    for (const id of connectionIds) {
+      this.posts++;
+      if (this.goneIds.has(id)) gone.push(id);
+      else if (this.failingIds.has(id) || tooLarge) failed.push(id);
+      else {
+        const list = this.frames.get(id);
+        if (list) list.push(frame);
+        else this.frames.set(id, [frame]);
+      }
+    }
+    return { gone, failed };
+  }
+
+  /** The connection closed: later posts answer 410 Gone. */
+  markGone(connectionId: string): void {
+    this.goneIds.add(connectionId);
+  }
+
+  /** Posts to this connection fail for a reason other than Gone (until `heal`). */
+  markFailing(connectionId: string): void {
+    this.failingIds.add(connectionId);
+  }
+
+  heal(connectionId: string): void {
+    this.failingIds.delete(connectionId);
+  }
+
+  framesOf(connectionId: string): readonly string[] {
+    return this.frames.get(connectionId) ?? [];
+  }
+
+  /** Frames of a connection, parsed. */
+  parsedFramesOf<F = unknown>(connectionId: string): F[] {
+    return this.framesOf(connectionId).map((f) => JSON.parse(f) as F);
+  }
+
+  /** PostToConnection calls made (one per connection per frame, as API Gateway bills them). */
+  get postCount(): number {
+    return this.posts;
+  }
+}

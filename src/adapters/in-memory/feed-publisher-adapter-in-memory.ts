@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../application/ports/clock.port.js';
+import { PublishError, type FeedPublisher } from '../../application/ports/feed-publisher.port.js';
+import type { Sleeper } from '../../application/ports/sleeper.port.js';
+import type { FeedItem } from '../../domain/live-feed/feed-item.js';
+
+/** Kinesis PutRecords limits: 500 records and 5 MiB per call; 1 MiB per record (data + key). */
+export const KINESIS_MAX_RECORDS_PER_PUT = 500;
+export const KINESIS_MAX_BYTES_PER_PUT = 5 * 1024 * 1024;
+export const KINESIS_MAX_RECORD_BYTES = 1024 * 1024;
+
+/** One record as a shard holds it (the fields a Kinesis event source hands to Lambda). */
+export interface StreamRecord {
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** The record's data as written (JSON text); Lambda delivers it base64-encoded. */
+  readonly data: string;
+  /** Seconds since the epoch, with fractions, as in `approximateArrivalTimestamp`. */
+  readonly approximateArrivalTimestamp: number;
+}
+
+export interface InMemoryFeedStreamOptions {
+  readonly streamName?: string;
+  readonly shardCount?: number;
+  /** Attempts per record before `publish` gives up with `PublishError` (first included). */
+  readonly maxAttempts?: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+  /** Chance that the service refuses a record (ProvisionedThroughputExceeded), for retry tests. */
+  readonly failureRate?: number;
+  /**
+   * Records kept per shard (Kinesis keeps them for its retention period); older ones are
+   * trimmed, so a long local run does not grow without bound. Positions stay absolute.
+   */
+  readonly retainPerShard?: number;
+  readonly clock?: Clock;
+  readonly sleeper?: Sleeper;
+}
+
+const realSleeper: Sleeper = { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random };
+
+/**
+ * A Kinesis twin: records are placed on shards by the MD5 of their partition key (as Kinesis
+ * maps keys to hash-key ranges), each shard keeps order and numbers its records, and a put is
+ * chunked at the service limits. A refused record is retried with full-jitter back-off, the
+ * way the Kinesis adapter must handle `FailedRecordCount` > 0, before `PublishError`.
+ */
+export class InMemoryFeedStream implements FeedPublisher {
+  readonly streamName: string;
+  private readonly shards: StreamRecord[][];
+  /** Absolute position of each shard's first retained record. */
+  private readonly trimmed: number[];
+  private readonly listeners = new Set<() => void>();
+  private readonly clock: Clock;
+  private readonly sleeper: Sleeper;
+  private pendingFailures: Array<(item: FeedItem) => boolean> = [];
+  private sequence = 0;
+  private putCalls = 0;
+  private refused = 0;
+
+  constructor(private readonly options: InMemoryFeedStreamOptions = {}) {
+    this.streamName = options.streamName ?? 'live-feed';
+    this.shards = Array.from({ length: Math.max(1, options.shardCount ?? 4) }, () => []);
+    this.trimmed = this.shards.map(() => 0);
+    this.clock = options.clock ?? { now: () => Date.now() };
+    this.sleeper = options.sleeper ?? realSleeper;
+  }
+
+  get arn(): string {
+    return `arn:aws:kinesis:local:000000000000:stream/${this.streamName}`;
+  }
+
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  /** PutRecords calls made so far (one per chunk per attempt). */
+  get puts(): number {
+    return this.putCalls;
+  }
+
+  /** Records refused so far (and retried or given up). */
+  get refusedRecords(): number {
+    return this.refused;
+  }
+
+  /** The next `count` records (or those matching `which`, once each) are refused, to exercise retries. */
+  injectFailures(count: number, which: (item: FeedItem) => boolean = () => true): void {
+    for (let i = 0; i < count; i++) this.pendingFailures.push(which);
+  }
+
+  async publish(items: readonly FeedItem[]): Promise<void> {
+    if (items.length === 0) return;
+    const encoded = items.map((item) => ({ item, partitionKey: item.channelId, data: JSON.stringify(item) }));
+    const tooLarge = encoded.filter((e) => Buffer.byteLength(e.data) + Buffer.byteLength(e.partitionKey) > KINESIS_MAX_RECORD_BYTES);
+    if (tooLarge.length > 0) {
+      // Kinesis rejects the whole request (ValidationException): retrying cannot help.
+      throw new PublishError(`${tooLarge.length} feed item(s) exceed the 1 MiB Kinesis record limit`, tooLarge.map((e) => e.item));
+    }
+    for (const chunk of chunks(encoded)) await this.putWithRetries(chunk);
+  }
+
+  /**
+   * Up to `max` records of a shard from absolute position `from`, for the event source.
+   * Records trimmed by retention are skipped, as an expired iterator would.
+   */
+  read(shard: number, from: number, max: number): readonly StreamRecord[] {
+    const base = this.trimmed[shard] ?? 0;
+    const start = Math.max(0, from - base);
+    return (this.shards[shard] ?? []).slice(start, start + max);
+  }
+
+  /** The absolute position of the record at `read(shard, from, …)[0]` (later than `from` after trimming). */
+  firstPosition(shard: number, from: number): number {
+    return Math.max(from, this.trimmed[shard] ?? 0);
+  }
+
+  /** The absolute position after a shard's last record. */
+  length(shard: number): number {
+    return (this.trimmed[shard] ?? 0) + (this.shards[shard]?.length ?? 0);
+  }
+
+  /** Called after each accepted put; returns an unsubscribe. */
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The shard a partition key maps to: MD5 → 128-bit hash key, shards own equal ranges. */
+  shardOf(partitionKey: string): number {
+    const top64 = createHash('md5').update(partitionKey).digest().readBigUInt64BE(0);
+    return Number((top64 * BigInt(this.shards.length)) >> 64n);
+  }
+
+  private async putWithRetries(chunk: readonly Encoded[]): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    let pending = chunk;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      pending = this.put(pending);
+      if (pending.length === 0) return;
+      if (attempt >= maxAttempts) {
+        throw new PublishError(
+          `${pending.length} of ${chunk.length} feed records were refused ${maxAttempts} times (ProvisionedThroughputExceeded); add shards or slow the producer`,
+          pending.map((e) => e.item),
+        );
+      }
+      const cap = Math.min(this.options.maxDelayMs ?? 1_000, (this.options.baseDelayMs ?? 20) * 2 ** (attempt - 1));
+      await this.sleeper.sleep(Math.floor(this.sleeper.random() * cap));
+    }
+  }
+
+  /** One PutRecords call: accepted records are appended in request order; returns the refused ones. */
+  private put(entries: readonly Encoded[]): Encoded[] {
+    this.putCalls++;
+    const refused: Encoded[] = [];
+    const arrival = this.clock.now() / 1000;
+    for (const entry of entries) {
+      if (this.refuses(entry.item)) {
+        refused.push(entry);
+        continue;
+      }
+      const sequenceNumber = String(++this.sequence).padStart(24, '0');
+      const shard = this.shardOf(entry.partitionKey);
+      this.shards[shard]?.push({ sequenceNumber, partitionKey: entry.partitionKey, data: entry.data, approximateArrivalTimestamp: arrival });
+      this.trim(shard);
+    }
+    this.refused += refused.length;
+    if (refused.length < entries.length) for (const listener of this.listeners) listener();
+    return refused;
+  }
+
+  private trim(shard: number): void {
+    const records = this.shards[shard];
+    const keep = this.options.retainPerShard ?? 200_000;
+    // Trim in halves so appends stay amortised O(1).
+    if (!records || records.length <= keep * 2) return;
+    const drop = records.length - keep;
+    records.splice(0, drop);
+    this.trimmed[shard] = (this.trimmed[shard] ?? 0) + drop;
+  }
+
+  private refuses(item: FeedItem): boolean {
+    const at = this.pendingFailures.findIndex((which) => which(item));
+    if (at >= 0) {
+      this.pendingFailures.splice(at, 1);
+      return true;
+    }
+    const rate = this.options.failureRate ?? 0;
+    return rate > 0 && this.sleeper.random() < rate;
+  }
+}
+
+interface Encoded {
+  readonly item: FeedItem;
+  readonly partitionKey: string;
+  readonly data: string;
+}
+
+function* chunks(entries: readonly Encoded[]): Iterable<Encoded[]> {
+  let chunk: Encoded[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(entry.data) + Buffer.byteLength(entry.partitionKey);
+    if (chunk.length > 0 && (chunk.length >= KINESIS_MAX_RECORDS_PER_PUT || bytes + size > KINESIS_MAX_BYTES_PER_PUT)) {
+      yield chunk;
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(entry);
+    bytes += size;
+  }
+  if (chunk.length > 0) yield chunk;
+}

@@ -1,0 +1,4 @@
+export * from './channel-view.js';
+export * from './coalesce.js';
+export * from './feed-item.js';
+export * from './feed-mapping.js';
