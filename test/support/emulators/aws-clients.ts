@@ -15,6 +15,9 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 /** SDK clients pointed at the emulators the global setup started. */
 export const emulatorClients = () => {
   const endpoints = inject('emulators');
+  if (!endpoints) {
+    throw new Error('no emulators were started for this file: add its path to the emulator project globs in vitest.config.ts');
+  }
   return {
     endpoints,
     dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, region, credentials }),
