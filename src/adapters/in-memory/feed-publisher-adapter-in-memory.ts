@@ -154,8 +154,12 @@ export class InMemoryFeedStream implements FeedPublisher {
     this.putCalls++;
     const refused: Encoded[] = [];
     const arrival = this.clock.now() / 1000;
+    // Once a record of a channel is refused, its later records in this call are held back with
+    // it (retried behind it), so a refusal can never let a channel's later item overtake it.
+    const heldBack = new Set<string>();
     for (const entry of entries) {
-      if (this.refuses(entry.item)) {
+      if (heldBack.has(entry.partitionKey) || this.refuses(entry.item)) {
+        heldBack.add(entry.partitionKey);
         refused.push(entry);
         continue;
       }
