@@ -1,4 +1,5 @@
 import type { PresenceBeat, PresenceStore } from '../../application/ports/presence-store.port.js';
+import { isNewerHeartbeat } from '../../domain/viewer-session/index.js';
 
 interface SessionItem {
   readonly userId: string | null;
@@ -39,7 +40,7 @@ export class InMemoryPresenceStore implements PresenceStore {
   async record(beat: PresenceBeat): Promise<boolean> {
     const sessions = this.sessionsOf(beat.channelId);
     const stored = sessions.get(beat.sessionId);
-    if (stored && stored.sequence >= beat.sequence) return false;
+    if (stored && !isNewerHeartbeat(stored.sequence, beat.sequence)) return false;
     sessions.set(beat.sessionId, { userId: beat.userId, sequence: beat.sequence, at: beat.at, expiresAt: beat.expiresAt, ended: false });
     return true;
   }
@@ -48,7 +49,7 @@ export class InMemoryPresenceStore implements PresenceStore {
     const sessions = this.sessionsOf(channelId);
     const stored = sessions.get(sessionId);
     // An end older than the stored beat (the player came back with newer beats) changes nothing.
-    if (stored && stored.sequence > sequence) return;
+    if (stored && isNewerHeartbeat(sequence, stored.sequence)) return;
     const at = stored?.at ?? this.now();
     sessions.set(sessionId, { userId: stored?.userId ?? null, sequence, at, expiresAt: stored?.expiresAt ?? at, ended: true });
   }
