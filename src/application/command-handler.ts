@@ -114,7 +114,9 @@ export class CommandHandler<C, E extends DomainEvent, S> {
         return { ...next, events, stored };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
-        this.cache.delete(streamId);
+        // The cached state is still right for its version: the retry reads only the winner's
+        // events. Dropping it would replay the whole stream on every lost race — during a
+        // booking rush, thousands of events per retry on the hottest stream.
         this.deps.onConflict?.(streamId, attempt);
         if (attempt >= this.retry.maxAttempts) throw new ConflictError(streamId, attempt, { cause: error });
         const cap = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
