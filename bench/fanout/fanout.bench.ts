@@ -1,0 +1,251 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { intOption, type Benchmark, type BenchmarkContext, type BenchmarkResult, type Row } from '../lib/benchmark.js';
+import { bundleWorker } from '../lib/bundle-worker.js';
+import { ChildHandle, type Message } from '../lib/child-process.js';
+import { ratio } from '../lib/stats.js';
+import { channelName, monotonicMs, type TargetDescriptor } from './frame.js';
+import { STAMPEDE_TARGET_WIRED } from './targets/stampede.target.js';
+
+interface TargetSpec {
+  readonly name: string;
+  readonly subject: string;
+  readonly role: Row['role'];
+  /** Why it cannot run yet, or null. */
+  readonly missing: (root: string) => string | null;
+}
+
+const TARGETS: readonly TargetSpec[] = [
+  { name: 'bare-ws', subject: 'bare ws 8 (limit)', role: 'baseline', missing: () => null },
+  { name: 'socket.io', subject: 'Socket.IO 4.8 rooms', role: 'peer', missing: () => null },
+  {
+    name: 'stampede',
+    subject: 'Stampede local runtime',
+    role: 'stampede',
+    missing: (root) =>
+      STAMPEDE_TARGET_WIRED
+        ? null
+        : existsSync(join(root, 'src', 'entrypoints', 'local', 'main.ts'))
+          ? 'the local runtime exists but is not wired into this benchmark yet (bench/fanout/targets/stampede.target.ts)'
+          : 'the local runtime (startLocalRuntime, src/entrypoints/local/main.ts) does not exist yet',
+  },
+];
+
+interface Published extends Message {
+  readonly publishes: number;
+  readonly publishedInWindow: number;
+  readonly owedInWindow: number;
+  readonly publishErrors: number;
+  readonly lastError: string;
+  readonly maxLagMs: number;
+  readonly cpuPct: number;
+  readonly elu: number;
+}
+interface Report extends Message {
+  readonly receivedInWindow: number;
+  readonly receivedOfWindow: number;
+  readonly undecodable: number;
+  readonly closedEarly: number;
+  readonly latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  readonly cpuPct: number;
+  readonly elu: number;
+  readonly rssMiB: number;
+}
+interface Connected extends Message {
+  readonly connected: number;
+  readonly failed: number;
+  readonly lastError: string;
+  readonly connectMs: number;
+}
+
+const hardFdLimit = (): number => {
+  try {
+    const out = execFileSync('sh', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim();
+    return out === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(out);
+  } catch {
+    return 1024;
+  }
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Params {
+  readonly channels: number;
+  readonly viewersPerChannel: number;
+  readonly rate: number;
+  readonly warmupMs: number;
+  readonly windowMs: number;
+  readonly drainMs: number;
+  readonly fdLimit: number;
+}
+
+const runTarget = async (ctx: BenchmarkContext, spec: TargetSpec, scripts: { server: string; clients: string }, p: Params) => {
+  const channels = Array.from({ length: p.channels }, (_, i) => channelName(i));
+  const say = (text: string) => ctx.progress(`${spec.name}: ${text}`);
+  const server = ChildHandle.start({ script: scripts.server, label: `fan-out server (${spec.name})`, cwd: ctx.root, fdLimit: p.fdLimit });
+  let clients: ChildHandle | null = null;
+  try {
+    server.send({ type: 'start', target: spec.name, channels });
+    const { descriptor } = await server.next<Message & { descriptor: TargetDescriptor }>('ready', 60_000);
+    clients = ChildHandle.start({ script: scripts.clients, label: `fan-out clients (${spec.name})`, cwd: ctx.root, fdLimit: p.fdLimit, nodeArgs: ['--max-old-space-size=4096'] });
+    clients.on('progress', (m) => say(String(m.text)));
+    say('connecting…');
+    clients.send({ type: 'connect', descriptor, channels, viewersPerChannel: p.viewersPerChannel, concurrency: 200 });
+    const connected = await clients.next<Connected>('connected', 300_000);
+    server.send({ type: 'count' });
+    const { subscribers } = await server.next<Message & { subscribers: number }>('count');
+
+    const windowStart = monotonicMs() + p.warmupMs;
+    const windowEnd = windowStart + p.windowMs;
+    clients.send({ type: 'measure', windowStart, windowEnd });
+    server.send({ type: 'publish', rate: p.rate, windowStart, windowEnd, stopAt: windowEnd + 250 });
+    const total = p.warmupMs + p.windowMs + p.drainMs;
+    const t0 = monotonicMs();
+    const ticker = setInterval(() => {
+      const t = monotonicMs() - t0;
+      say(t < p.warmupMs ? `warm-up ${(t / 1000).toFixed(0)}/${p.warmupMs / 1000} s` : t < p.warmupMs + p.windowMs ? `measuring ${((t - p.warmupMs) / 1000).toFixed(0)}/${p.windowMs / 1000} s` : 'draining…');
+    }, 1_000);
+    try {
+      const published = await server.next<Published>('published', total + 60_000);
+      await sleep(Math.max(0, windowEnd + p.drainMs - monotonicMs()));
+      clients.send({ type: 'report' });
+      const report = await clients.next<Report>('report', 60_000);
+      return { connected, subscribers, published, report };
+    } finally {
+      clearInterval(ticker);
+    }
+  } finally {
+    say('closing connections…');
+    if (clients) {
+      try {
+        clients.send({ type: 'close' });
+        await clients.next('closed', 30_000);
+      } catch {
+        // stop() below ends it either way
+      }
+      await clients.stop(5_000, 5_000);
+    }
+    try {
+      server.send({ type: 'stop' });
+      await server.next('stopped', 15_000);
+    } catch {
+      // idem
+    }
+    await server.stop(5_000, 5_000);
+  }
+};
+
+export const benchmark: Benchmark = {
+  name: 'fanout',
+  description: 'Frames delivered/s and publish→receive latency to 10,000 WebSocket viewers: bare ws (the limit) vs Socket.IO rooms vs Stampede',
+  async run(ctx): Promise<BenchmarkResult> {
+    const channels = intOption(ctx, 'channels', 50);
+    let viewersPerChannel = intOption(ctx, 'viewers', 200);
+    const notes: string[] = [];
+    // Each process holds one descriptor per connection plus a margin (files, pipes, the listener).
+    const hard = hardFdLimit();
+    const wanted = channels * viewersPerChannel + 512;
+    if (hard < wanted) {
+      viewersPerChannel = Math.floor((hard - 512) / channels);
+      notes.push(`SCALED DOWN: the hard open-files limit is ${hard}, too low for ${channels * intOption(ctx, 'viewers', 200)} connections; ran ${viewersPerChannel} viewers per channel. Raise it (ulimit -Hn, /etc/security/limits.conf) for the full figure.`);
+    }
+    const p: Params = {
+      channels,
+      viewersPerChannel,
+      rate: intOption(ctx, 'rate', 4),
+      warmupMs: intOption(ctx, 'warmup-ms', 3_000),
+      windowMs: intOption(ctx, 'window-ms', 10_000),
+      drainMs: 2_000,
+      fdLimit: Math.min(hard, channels * viewersPerChannel + 512),
+    };
+    const only = ctx.options['targets']?.split(',');
+    const selected = TARGETS.filter((t) => !only || only.includes(t.name));
+    const scripts = {
+      server: await bundleWorker(ctx.root, fileURLToPath(new URL('./server.worker.ts', import.meta.url))),
+      clients: await bundleWorker(ctx.root, fileURLToPath(new URL('./clients.ts', import.meta.url))),
+    };
+
+    const rows: Row[] = [];
+    const byName = new Map<string, { delivered: number; p99: number }>();
+    for (const spec of selected) {
+      const missing = spec.missing(ctx.root);
+      if (missing) {
+        rows.push({ subject: spec.subject, role: spec.role, values: { status: `not measured: ${missing}` } });
+        continue;
+      }
+      const r = await runTarget(ctx, spec, scripts, p);
+      const seconds = p.windowMs / 1000;
+      const delivered = r.report.receivedInWindow / seconds;
+      const complete = r.published.owedInWindow > 0 ? (r.report.receivedOfWindow / r.published.owedInWindow) * 100 : Number.NaN;
+      byName.set(spec.name, { delivered, p99: r.report.latencyMs.p99 });
+      const problems = [
+        r.connected.failed > 0 ? `${r.connected.failed} connections failed (${r.connected.lastError})` : '',
+        r.report.closedEarly > 0 ? `${r.report.closedEarly} closed early` : '',
+        r.published.publishErrors > 0 ? `${r.published.publishErrors} publish errors (${r.published.lastError})` : '',
+        r.report.undecodable > 0 ? `${r.report.undecodable} undecodable messages` : '',
+      ].filter(Boolean);
+      rows.push({
+        subject: spec.subject,
+        role: spec.role,
+        values: {
+          viewers: r.subscribers,
+          offered: r.published.owedInWindow / seconds,
+          delivered,
+          complete,
+          p50: r.report.latencyMs.p50,
+          p99: r.report.latencyMs.p99,
+          max: r.report.latencyMs.max,
+          serverCpu: r.published.cpuPct,
+          clientCpu: r.report.cpuPct,
+          connect: r.connected.connectMs / 1000,
+          status: problems.length ? problems.join('; ') : 'ok',
+        },
+      });
+      if (r.report.elu > 0.9) notes.push(`${spec.subject}: the client process was saturated (event-loop utilisation ${(r.report.elu * 100).toFixed(0)} %) — latency and throughput there are bounded by the viewers’ process, not only by the server.`);
+      if (r.published.elu > 0.9) notes.push(`${spec.subject}: the server process was saturated (event-loop utilisation ${(r.published.elu * 100).toFixed(0)} %, publisher up to ${r.published.maxLagMs.toFixed(0)} ms behind schedule).`);
+      await sleep(1_000);
+    }
+
+    const bare = byName.get('bare-ws');
+    const sio = byName.get('socket.io');
+    const ours = byName.get('stampede');
+    return {
+      status: 'ok',
+      columns: [
+        { key: 'viewers', label: 'viewers', digits: 0 },
+        { key: 'offered', label: 'owed frames/s', digits: 0 },
+        { key: 'delivered', label: 'delivered frames/s', better: 'higher', digits: 0 },
+        { key: 'complete', label: 'window frames received', unit: '%', digits: 2, better: 'higher' },
+        { key: 'p50', label: 'p50', unit: 'ms', digits: 2, better: 'lower' },
+        { key: 'p99', label: 'p99', unit: 'ms', digits: 2, better: 'lower' },
+        { key: 'max', label: 'max', unit: 'ms', digits: 1, better: 'lower' },
+        { key: 'serverCpu', label: 'server CPU', unit: '%', digits: 0 },
+        { key: 'clientCpu', label: 'clients CPU', unit: '%', digits: 0 },
+        { key: 'connect', label: 'connect all', unit: 's', digits: 1 },
+        { key: 'status', label: 'status' },
+      ],
+      rows,
+      ratios: [
+        { label: 'Socket.IO / bare ws, delivered frames/s', value: ratio(sio?.delivered, bare?.delivered), meaning: 'fraction of the machine’s limit' },
+        { label: 'Socket.IO p99 / bare ws p99', value: ratio(sio?.p99, bare?.p99), meaning: '× the limit’s tail latency' },
+        ...(ours
+          ? [
+              { label: 'Stampede / bare ws, delivered frames/s', value: ratio(ours.delivered, bare?.delivered), meaning: 'fraction of the machine’s limit' },
+              { label: 'Stampede / Socket.IO, delivered frames/s', value: ratio(ours.delivered, sio?.delivered), meaning: '× Socket.IO’s throughput' },
+              { label: 'Stampede p99 / bare ws p99', value: ratio(ours.p99, bare?.p99), meaning: '× the limit’s tail latency' },
+            ]
+          : []),
+      ],
+      notes: [
+        `${p.channels} channels × ${p.viewersPerChannel} viewers = ${(p.channels * p.viewersPerChannel).toLocaleString('en-US')} WebSocket connections on 127.0.0.1; each channel publishes ${p.rate} frames/s (spread evenly), so every viewer is owed ${p.rate} frames/s. Warm-up ${p.warmupMs / 1000} s, measured window ${p.windowMs / 1000} s, then ${p.drainMs / 1000} s to drain.`,
+        'Server (target + in-process publisher) and viewers run in two separate node processes; a frame carries its publish due time on the machine’s monotonic clock, the viewer subtracts on arrival. Publishing is an open loop (due times fixed in advance), so a server that falls behind shows up as latency, not as fewer publishes.',
+        '“delivered frames/s”: frames received inside the window ÷ window; “window frames received”: of the frames published inside the window × their channel’s viewers, the share that arrived by the end of the drain.',
+        'Clients: `ws` for bare ws, `socket.io-client` (WebSocket transport only) for Socket.IO. Frames are a ~300-byte JSON feed item (a bid).',
+        ...notes,
+      ],
+      details: { params: p },
+    };
+  },
+};
