@@ -3,13 +3,16 @@
  * `npm run bench -- <name>…` the named ones
  * `npm run bench -- --list`  what exists
  * Knobs: `--key=value` (e.g. `--rounds=5`, `--window-ms=20000`), passed to every benchmark;
- * `--no-save` skips writing bench/results.
+ * `--no-save` skips writing bench/results; `--quiet-wait-s=N` waits up to N s (default 90) for the
+ * machine's load to settle before each benchmark, `--quiet-load=X` sets the threshold.
  */
+import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchmarkResult, type BenchmarkContext } from './lib/benchmark.js';
 import { machineInfo } from './lib/machine.js';
 import { ProgressLine } from './lib/progress.js';
+import { waitForQuietMachine } from './lib/quiet.js';
 import { benchmarkName, discoverBenchmarks } from './lib/registry.js';
 import { writeResults, type BenchmarkRecord } from './lib/results.js';
 import { renderResult } from './lib/table.js';
@@ -77,13 +80,20 @@ const main = async (): Promise<number> => {
       progress: (text) => progress.update(`${name}: ${text}`),
       log: (text) => progress.log(`  ${text}`),
     };
+    const quiet = await waitForQuietMachine({
+      maxWaitMs: Number(options['quiet-wait-s'] ?? 90) * 1000,
+      threshold: options['quiet-load'] === undefined ? undefined : Number(options['quiet-load']),
+      progress: (text) => progress.update(`${name}: ${text}`),
+    });
+    if (!quiet.quiet) progress.log(`  warning: ${name} starts with the machine busy (load ${quiet.load.toFixed(2)} on ${machine.cores} cores) — figures will be low and noisy`);
     progress.update(`${name}: starting`);
     const t0 = performance.now();
     try {
       const result = BenchmarkResult.parse(await r.benchmark.run(ctx));
       const durationMs = performance.now() - t0;
-      progress.log(`${renderResult(name, result)}\n  (${(durationMs / 1000).toFixed(1)} s)\n`);
-      records[name] = { ...base, description: r.benchmark.description, status: result.status, durationMs, result };
+      const loadAtEnd = os.loadavg()[0] ?? 0;
+      progress.log(`${renderResult(name, result)}\n  (${(durationMs / 1000).toFixed(1)} s; load average ${quiet.load.toFixed(2)} at start, ${loadAtEnd.toFixed(2)} at end)\n`);
+      records[name] = { ...base, description: r.benchmark.description, status: result.status, durationMs, load: { atStart: quiet.load, atEnd: loadAtEnd, waitedMs: quiet.waitedMs }, result };
     } catch (error) {
       failures++;
       const durationMs = performance.now() - t0;

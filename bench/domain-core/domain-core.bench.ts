@@ -5,7 +5,8 @@ import { intOption, type Benchmark, type BenchmarkResult, type Row } from '../li
 import { bundleWorker } from '../lib/bundle-worker.js';
 import { ChildHandle, type Message } from '../lib/child-process.js';
 import { median, ratio } from '../lib/stats.js';
-import { DEFAULT_WORKLOAD, generateWorkload, type AuctionResult, type Workload, type WorkloadSpec } from './workload.js';
+import { crossCheck } from './cross-check.js';
+import { DEFAULT_WORKLOAD, generateWorkload, type AuctionResult, type WorkloadSpec } from './workload.js';
 
 const IMPLEMENTATIONS = ['stampede', 'emmett', 'castore'] as const;
 type ImplementationName = (typeof IMPLEMENTATIONS)[number];
@@ -22,23 +23,6 @@ interface WorkerResult extends Message {
 }
 
 const worker = fileURLToPath(new URL('./implementation.worker.ts', import.meta.url));
-
-/** Fails the benchmark loudly: a fast wrong answer is not a result. */
-const crossCheck = (workload: Workload, r: WorkerResult): void => {
-  if (r.outcomes !== workload.expectedOutcomes) {
-    const i = [...r.outcomes].findIndex((c, k) => c !== workload.expectedOutcomes[k]);
-    throw new Error(
-      `${r.implementation} disagrees with the reference model at command #${i} ${JSON.stringify(workload.commands[i])}: ` +
-        `got ${r.outcomes[i]}, expected ${workload.expectedOutcomes[i]} (A accepted, R rejected, D duplicate)`,
-    );
-  }
-  workload.expectedResults.forEach((expected, k) => {
-    const got = r.results[k];
-    if (JSON.stringify(got) !== JSON.stringify(expected)) {
-      throw new Error(`${r.implementation} closed auction ${expected.auctionId} as ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
-    }
-  });
-};
 
 export const benchmark: Benchmark = {
   name: 'domain-core',

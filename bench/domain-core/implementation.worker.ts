@@ -8,7 +8,8 @@ import { SampleBuffer, summarize } from '../lib/stats.js';
 import { createCastoreImplementation } from './castore.impl.js';
 import { createEmmettImplementation } from './emmett.impl.js';
 import { createStampedeImplementation } from './stampede.impl.js';
-import { generateWorkload, OUTCOME_CODE, type AuctionImplementation, type Workload, type WorkloadSpec } from './workload.js';
+import { readResults, runWorkload } from './run-workload.js';
+import { generateWorkload, type AuctionImplementation, type WorkloadSpec } from './workload.js';
 
 const factories: Record<string, () => AuctionImplementation> = {
   stampede: createStampedeImplementation,
@@ -18,19 +19,8 @@ const factories: Record<string, () => AuctionImplementation> = {
 
 const channel = parentChannel();
 
-const runAll = async (impl: AuctionImplementation, workload: Workload, label: string, latencies?: SampleBuffer) => {
-  const outcomes: string[] = new Array(workload.commands.length);
-  const every = Math.max(1, Math.floor(workload.commands.length / 10));
-  for (let i = 0; i < workload.commands.length; i++) {
-    const command = workload.commands[i]!;
-    const t0 = performance.now();
-    const outcome = await impl.execute(command);
-    if (latencies) latencies.push(performance.now() - t0);
-    outcomes[i] = OUTCOME_CODE[outcome];
-    if (i % every === 0) channel.progress(`${impl.name} ${label} ${i.toLocaleString('en-US')}/${workload.commands.length.toLocaleString('en-US')}`);
-  }
-  return outcomes.join('');
-};
+const progress = (impl: AuctionImplementation, label: string) => (done: number, total: number) =>
+  channel.progress(`${impl.name} ${label} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`);
 
 const main = async () => {
   const [name, specJson] = process.argv.slice(2);
@@ -39,7 +29,8 @@ const main = async () => {
   const spec = JSON.parse(specJson) as WorkloadSpec;
 
   const warmup = generateWorkload({ ...spec, seed: spec.seed + 1, auctions: Math.max(50, Math.floor(spec.auctions / 5)) });
-  await runAll(factory(), warmup, 'warm-up');
+  const warm = factory();
+  await runWorkload(warm, warmup, { onProgress: progress(warm, 'warm-up') });
 
   const workload = generateWorkload(spec);
   (globalThis as { gc?: () => void }).gc?.();
@@ -47,12 +38,11 @@ const main = async () => {
   const latencies = new SampleBuffer(workload.commands.length);
   const heapBefore = process.memoryUsage().heapUsed;
   const t0 = performance.now();
-  const outcomes = await runAll(impl, workload, 'measured', latencies);
+  const outcomes = await runWorkload(impl, workload, { latencies, onProgress: progress(impl, 'measured') });
   const totalMs = performance.now() - t0;
   const heapAfter = process.memoryUsage().heapUsed;
 
-  const results = [];
-  for (const r of workload.expectedResults) results.push(await impl.result(r.auctionId));
+  const results = await readResults(impl, workload);
   const ms = summarize(latencies.values());
   channel.send({
     type: 'result',

@@ -10,6 +10,8 @@ export interface BenchmarkRecord {
   readonly durationMs: number;
   readonly options: Readonly<Record<string, string>>;
   readonly machine: MachineInfo;
+  /** 1-minute load average around the run: its own code is at most ~1 of it. */
+  readonly load?: { readonly atStart: number; readonly atEnd: number; readonly waitedMs: number };
   readonly result?: BenchmarkResult;
   readonly error?: string;
 }
