@@ -185,7 +185,6 @@ export const lambdaConfigSchemas = {
     'BOOKING_QUEUE_URL',
     'HEARTBEAT_QUEUE_URL',
     'SCHEDULER_QUEUE_URL',
-    'STATS_OBJECT_KEY',
     'PRESENCE_TTL_SECONDS',
     'REDIS_URL',
     'RECOMMEND_CACHE_TTL_SECONDS',

@@ -1,0 +1,73 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/**
+ * How far behind a stream consumer may fall before someone is paged. The live feed is what
+ * viewers see, so 30 s of lag is already an incident; recommendations tolerate a minute.
+ */
+export const ITERATOR_AGE_THRESHOLD_MS = { feed: 30_000, recommend: 60_000, relay: 30_000 } as const;
+
+export interface AlarmsProps {
+  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  readonly streams: { readonly feed: kinesis.IStream; readonly recommend: kinesis.IStream };
+  /** The DynamoDB-stream consumer: its IteratorAge is the only lag metric that stream has. */
+  readonly relay: lambda.IFunction;
+  readonly alarmEmail?: string;
+}
+
+/** One alarm per DLQ (any message is an incident: it is work that did not happen) and per stream lag. */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Stampede alarms', enforceSSL: true });
+    if (props.alarmEmail !== undefined) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const notify = new actions.SnsAction(this.topic);
+    const add = (alarmId: string, alarmProps: cloudwatch.AlarmProps): void => {
+      const alarm = new cloudwatch.Alarm(this, alarmId, alarmProps);
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+      this.alarms.push(alarm);
+    };
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      add(`${name}Depth`, {
+        alarmDescription: `${name} has messages: records failed for good. Inspect them, fix the cause, then redrive (docs/DEPLOY.md).`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    const lag = (alarmId: string, what: string, metric: cloudwatch.IMetric, thresholdMs: number): void =>
+      add(alarmId, {
+        alarmDescription: `${what} is more than ${thresholdMs / 1000} s behind: raise shards/parallelization, check consumer errors and throttles.`,
+        metric,
+        threshold: thresholdMs,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    const oneMinuteMax = { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM };
+    lag('FeedIteratorAge', 'The live-feed stream consumer (fanout)', props.streams.feed.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax), ITERATOR_AGE_THRESHOLD_MS.feed);
+    lag(
+      'RecommendIteratorAge',
+      'The recommendation stream consumer',
+      props.streams.recommend.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
+      ITERATOR_AGE_THRESHOLD_MS.recommend,
+    );
+    lag('RelayIteratorAge', 'The events-table stream relay', props.relay.metric('IteratorAge', oneMinuteMax), ITERATOR_AGE_THRESHOLD_MS.relay);
+  }
+}

@@ -1,0 +1,120 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Construct } from 'constructs';
+import type { Functions } from './functions.construct.js';
+
+/** The WebSocket stage name: part of the viewer URL and of WS_MANAGEMENT_ENDPOINT. */
+export const WEBSOCKET_STAGE = 'live';
+
+/** The query-string parameter carrying the viewer's JWT on $connect (browsers cannot set headers on a WebSocket). */
+export const WEBSOCKET_TOKEN_PARAMETER = 'token';
+
+/** Methods that change state: behind the JWT authorizer when identity is configured. */
+export const WRITE_METHODS = [apigwv2.HttpMethod.POST, apigwv2.HttpMethod.PUT, apigwv2.HttpMethod.PATCH, apigwv2.HttpMethod.DELETE];
+
+/**
+ * GET routes that also need the caller's identity (a booking belongs to its requester). Other
+ * GETs are public: anonymous viewers may watch. Extend this list as identity-aware reads appear.
+ */
+export const AUTHENTICATED_GET_PATHS = ['/api/bookings/{proxy+}'];
+
+export interface IdentityProps {
+  /** OIDC issuer URL (e.g. a Cognito user pool: https://cognito-idp.<region>.amazonaws.com/<pool-id>). */
+  readonly issuerUrl: string;
+  /** Expected `aud` (for Cognito access tokens: the app client id). */
+  readonly audience: string;
+}
+
+export interface ApisProps {
+  readonly allowedOrigins: readonly string[];
+  readonly identity?: IdentityProps;
+}
+
+/**
+ * Created in two steps because functions need the WebSocket stage's callback URL before the
+ * routes can point at them: the constructor makes the APIs and stage, `route()` wires the functions.
+ */
+export class Apis extends Construct {
+  readonly httpApi: apigwv2.HttpApi;
+  readonly webSocketApi: apigwv2.WebSocketApi;
+  readonly webSocketStage: apigwv2.WebSocketStage;
+
+  constructor(scope: Construct, id: string, private readonly props: ApisProps) {
+    super(scope, id);
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'Stampede HTTP API (all routes → the http-api Lambda)',
+      // With CORS configured, API Gateway answers preflight OPTIONS itself — which is why the
+      // routes below name their methods instead of ANY: an ANY route with an authorizer
+      // would swallow the preflight and demand a token from it.
+      corsPreflight: {
+        allowOrigins: [...props.allowedOrigins],
+        allowMethods: [
+          apigwv2.CorsHttpMethod.GET,
+          apigwv2.CorsHttpMethod.HEAD,
+          apigwv2.CorsHttpMethod.OPTIONS,
+          apigwv2.CorsHttpMethod.POST,
+          apigwv2.CorsHttpMethod.PUT,
+          apigwv2.CorsHttpMethod.PATCH,
+          apigwv2.CorsHttpMethod.DELETE,
+        ],
+        allowHeaders: ['content-type', 'authorization', 'idempotency-key'],
+        exposeHeaders: ['location'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.webSocketApi = new apigwv2.WebSocketApi(this, 'WebSocketApi', {
+      description: 'Stampede live feed for viewers',
+    });
+    this.webSocketStage = new apigwv2.WebSocketStage(this, 'WebSocketStage', {
+      webSocketApi: this.webSocketApi,
+      stageName: WEBSOCKET_STAGE,
+      autoDeploy: true,
+      // Per-route throttling protects the account-wide quota (~10,000 req/s across all APIs).
+      throttle: { rateLimit: 2000, burstLimit: 5000 },
+    });
+  }
+
+  /** Points the routes at the functions and attaches the authorizers when identity is configured. */
+  route(functions: Functions): void {
+    const httpIntegration = new integrations.HttpLambdaIntegration('HttpApiIntegration', functions.get('http-api'));
+    const identity = this.props.identity;
+    const jwt =
+      identity === undefined
+        ? undefined
+        : new authorizers.HttpJwtAuthorizer('JwtAuthorizer', identity.issuerUrl, {
+            jwtAudience: [identity.audience],
+            identitySource: ['$request.header.Authorization'],
+          });
+    this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD], integration: httpIntegration });
+    this.httpApi.addRoutes({
+      path: '/{proxy+}',
+      methods: WRITE_METHODS,
+      integration: httpIntegration,
+      ...(jwt === undefined ? {} : { authorizer: jwt }),
+    });
+    if (jwt !== undefined) {
+      for (const path of AUTHENTICATED_GET_PATHS) {
+        this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: httpIntegration, authorizer: jwt });
+      }
+    }
+
+    const wsAuthorizer =
+      identity === undefined
+        ? undefined
+        : new authorizers.WebSocketLambdaAuthorizer('WsAuthorizer', functions.get('ws-authorizer'), {
+            identitySource: [`route.request.querystring.${WEBSOCKET_TOKEN_PARAMETER}`],
+          });
+    this.webSocketApi.addRoute('$connect', {
+      integration: new integrations.WebSocketLambdaIntegration('WsConnect', functions.get('ws-connect')),
+      ...(wsAuthorizer === undefined ? {} : { authorizer: wsAuthorizer }),
+    });
+    this.webSocketApi.addRoute('$disconnect', {
+      integration: new integrations.WebSocketLambdaIntegration('WsDisconnect', functions.get('ws-disconnect')),
+    });
+    this.webSocketApi.addRoute('$default', {
+      integration: new integrations.WebSocketLambdaIntegration('WsMessage', functions.get('ws-message')),
+    });
+  }
+}

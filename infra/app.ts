@@ -1,0 +1,84 @@
+/**
+ * The CDK app (`npx cdk synth|deploy`, see cdk.json and docs/DEPLOY.md). Environment-agnostic:
+ * no account or Region is resolved at synth time, so no lookups and no AWS credentials are needed
+ * to synthesize. Settings come from context (`-c key=value`), listed in docs/DEPLOY.md.
+ *
+ * Code: the prebuilt bundles in dist/lambda. Missing bundles are built first (esbuild, seconds);
+ * an entrypoint whose source does not exist yet fails synth unless `-c placeholderCode=true`.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, Annotations } from 'aws-cdk-lib';
+import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
+import { bundleCode, defaultDistDir, missingBundles, placeholderCode, runBuild, staleBundles } from './lambda-code.js';
+import { StampedeStack } from './stampede.stack.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const app = new App();
+
+const context = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+};
+const flag = (key: string): boolean => context(key) === 'true';
+const positiveInt = (key: string): number | undefined => {
+  const raw = context(key);
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`context ${key} must be a positive integer, got "${raw}"`);
+  return value;
+};
+
+const issuerUrl = context('identityIssuerUrl');
+const audience = context('identityAudience');
+if ((issuerUrl === undefined) !== (audience === undefined)) {
+  throw new Error('identity needs both -c identityIssuerUrl=https://… and -c identityAudience=…, or neither');
+}
+const identity = issuerUrl !== undefined && audience !== undefined ? { issuerUrl, audience } : undefined;
+const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || identity !== undefined);
+
+const allowPlaceholders = flag('placeholderCode');
+// -c distDir=… deploys bundles built elsewhere (e.g. a CI artifact); default dist/lambda.
+const distDir = resolve(context('distDir') ?? defaultDistDir(ROOT));
+if (missingBundles(distDir, names).length > 0) {
+  console.error(`[stampede] bundles missing in ${distDir} (${missingBundles(distDir, names).join(', ')}): running the build first`);
+  runBuild(ROOT, distDir, allowPlaceholders);
+}
+const missing = missingBundles(distDir, names);
+if (missing.length > 0 && !allowPlaceholders) {
+  throw new Error(
+    `no bundle for ${missing.join(', ')} in ${distDir} and the build could not make one (output above). ` +
+      'Fix the build, or synthesize with -c placeholderCode=true to inspect the template (never deploy that).',
+  );
+}
+const assets = bundleCode(distDir);
+const reservedRaw = context('relayReservedConcurrency');
+
+const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
+  description: 'Stampede: event-sourced live commerce fan-out, viewer counts, booking and recommendations',
+  code: (name) => (missing.includes(name) ? placeholderCode(name) : assets(name)),
+  ...(identity === undefined ? {} : { identity }),
+  extraAllowedOrigins: (context('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+  ...(context('redisUrl') === undefined ? {} : { redisUrl: context('redisUrl') }),
+  ...(context('alarmEmail') === undefined ? {} : { alarmEmail: context('alarmEmail') }),
+  ...(positiveInt('feedShards') === undefined ? {} : { feedShards: positiveInt('feedShards') }),
+  ...(positiveInt('recommendShards') === undefined ? {} : { recommendShards: positiveInt('recommendShards') }),
+  ...(reservedRaw === undefined ? {} : { relayReservedConcurrency: reservedRaw === 'none' ? null : positiveInt('relayReservedConcurrency') }),
+  ephemeral: flag('ephemeral'),
+  ...(context('logLevel') === undefined ? {} : { logLevel: context('logLevel') }),
+});
+
+for (const name of missing) {
+  Annotations.of(stack.functions.get(name)).addWarningV2(
+    'stampede:placeholder-code',
+    `${name} uses placeholder code (no bundle): every invocation fails. Do not deploy this; run npm run build.`,
+  );
+}
+const present = names.filter((n) => !missing.includes(n));
+const stale = present.length > 0 ? staleBundles(ROOT, distDir, present) : [];
+if (stale.length > 0) {
+  Annotations.of(stack).addWarningV2(
+    'stampede:stale-bundles',
+    `bundles older than src/: ${stale.join(', ')}. Run npm run build before deploying.`,
+  );
+}

@@ -1,0 +1,128 @@
+import type { EnvVariable, LambdaName } from '../src/entrypoints/composition/config.js';
+
+/**
+ * What each Lambda touches and how, as data: the stack derives environment variables, IAM
+ * grants and queue visibility timeouts from this one table, and refuses to synthesize when it
+ * disagrees with the function's config schema (src/entrypoints/composition/config.ts).
+ */
+
+/** Environment variables that name a resource the function must be granted access to. */
+export type ResourceVariable = Extract<
+  EnvVariable,
+  | 'EVENTS_TABLE'
+  | 'CONNECTIONS_TABLE'
+  | 'PRESENCE_TABLE'
+  | 'STATS_TABLE'
+  | 'FEED_STREAM_NAME'
+  | 'RECOMMEND_STREAM_NAME'
+  | 'BROADCAST_QUEUE_URL'
+  | 'BOOKING_QUEUE_URL'
+  | 'HEARTBEAT_QUEUE_URL'
+  | 'SCHEDULER_QUEUE_URL'
+  | 'BLOB_OFFLOAD_PREFIX'
+  | 'STATS_OBJECT_KEY'
+  | 'WS_MANAGEMENT_ENDPOINT'
+>;
+
+export type Access = 'read' | 'write' | 'readWrite';
+
+/** Where a function's invocations come from; consumers get an event source mapping. */
+export type Trigger =
+  | { readonly kind: 'dynamodb-stream'; readonly table: 'events' }
+  | { readonly kind: 'kinesis'; readonly stream: 'feed' | 'recommend' }
+  | { readonly kind: 'sqs'; readonly queue: QueueKey; readonly batchSize: number; readonly maxBatchingWindowSeconds?: number }
+  | { readonly kind: 'http-api' }
+  | { readonly kind: 'websocket'; readonly route: '$connect' | '$disconnect' | '$default' }
+  | { readonly kind: 'websocket-authorizer' };
+
+export type QueueKey = 'broadcast' | 'booking' | 'heartbeat' | 'scheduler';
+
+export interface FunctionSpec {
+  /** Seconds; consumers' queues get a visibility timeout of 6× this (+ batching window). */
+  readonly timeoutSeconds: number;
+  readonly memoryMiB?: number;
+  readonly trigger: Trigger;
+  readonly uses: Partial<Record<ResourceVariable, Access>>;
+}
+
+/** 256 MB per the booking seed; raise per function when its p99 duration says so. */
+export const DEFAULT_MEMORY_MIB = 256;
+
+export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
+  relay: { timeoutSeconds: 30, trigger: { kind: 'dynamodb-stream', table: 'events' }, uses: { FEED_STREAM_NAME: 'write' } },
+  fanout: {
+    timeoutSeconds: 30,
+    trigger: { kind: 'kinesis', stream: 'feed' },
+    uses: { CONNECTIONS_TABLE: 'read', BROADCAST_QUEUE_URL: 'write', BLOB_OFFLOAD_PREFIX: 'write' },
+  },
+  broadcast: {
+    // One message posts to up to SHARD_SIZE connections with bounded concurrency.
+    timeoutSeconds: 30,
+    trigger: { kind: 'sqs', queue: 'broadcast', batchSize: 10 },
+    uses: { CONNECTIONS_TABLE: 'readWrite', WS_MANAGEMENT_ENDPOINT: 'write', BLOB_OFFLOAD_PREFIX: 'read' },
+  },
+  'ws-connect': { timeoutSeconds: 10, trigger: { kind: 'websocket', route: '$connect' }, uses: { CONNECTIONS_TABLE: 'readWrite' } },
+  'ws-disconnect': { timeoutSeconds: 10, trigger: { kind: 'websocket', route: '$disconnect' }, uses: { CONNECTIONS_TABLE: 'readWrite' } },
+  'ws-message': {
+    timeoutSeconds: 10,
+    trigger: { kind: 'websocket', route: '$default' },
+    uses: {
+      EVENTS_TABLE: 'readWrite',
+      CONNECTIONS_TABLE: 'read',
+      FEED_STREAM_NAME: 'write',
+      HEARTBEAT_QUEUE_URL: 'write',
+      SCHEDULER_QUEUE_URL: 'write',
+      WS_MANAGEMENT_ENDPOINT: 'write',
+      BLOB_OFFLOAD_PREFIX: 'write',
+    },
+  },
+  'http-api': {
+    timeoutSeconds: 10,
+    trigger: { kind: 'http-api' },
+    uses: {
+      EVENTS_TABLE: 'readWrite',
+      PRESENCE_TABLE: 'read',
+      STATS_TABLE: 'readWrite',
+      FEED_STREAM_NAME: 'write',
+      RECOMMEND_STREAM_NAME: 'write',
+      BOOKING_QUEUE_URL: 'write',
+      HEARTBEAT_QUEUE_URL: 'write',
+      SCHEDULER_QUEUE_URL: 'write',
+      BLOB_OFFLOAD_PREFIX: 'write',
+    },
+  },
+  presence: {
+    timeoutSeconds: 10,
+    // Heartbeats are many and tiny: a 1 s window turns hundreds of them into one invocation.
+    trigger: { kind: 'sqs', queue: 'heartbeat', batchSize: 100, maxBatchingWindowSeconds: 1 },
+    uses: { EVENTS_TABLE: 'readWrite', PRESENCE_TABLE: 'readWrite' },
+  },
+  booking: {
+    // The seed's 60 s queue visibility is exactly 6× this timeout.
+    timeoutSeconds: 10,
+    trigger: { kind: 'sqs', queue: 'booking', batchSize: 10 },
+    uses: { EVENTS_TABLE: 'readWrite', STATS_TABLE: 'readWrite', STATS_OBJECT_KEY: 'write', BLOB_OFFLOAD_PREFIX: 'read' },
+  },
+  'auction-close': {
+    timeoutSeconds: 10,
+    trigger: { kind: 'sqs', queue: 'scheduler', batchSize: 10 },
+    uses: { EVENTS_TABLE: 'readWrite', SCHEDULER_QUEUE_URL: 'write', BLOB_OFFLOAD_PREFIX: 'readWrite' },
+  },
+  'recommend-consumer': {
+    timeoutSeconds: 30,
+    trigger: { kind: 'kinesis', stream: 'recommend' },
+    uses: { EVENTS_TABLE: 'read', PRESENCE_TABLE: 'read' },
+  },
+  'ws-authorizer': { timeoutSeconds: 5, trigger: { kind: 'websocket-authorizer' }, uses: {} },
+};
+
+/** SQS visibility must cover every retry of a batch: 6× the consumer's timeout plus its batching window (AWS guidance). */
+export const visibilityTimeoutSeconds = (spec: FunctionSpec): number =>
+  6 * spec.timeoutSeconds + (spec.trigger.kind === 'sqs' ? (spec.trigger.maxBatchingWindowSeconds ?? 0) : 0);
+
+/** The consumer of a queue (each queue has exactly one). */
+export const consumerOf = (queue: QueueKey): [LambdaName, FunctionSpec] => {
+  const found = Object.entries(FUNCTION_SPECS).find(([, s]) => s.trigger.kind === 'sqs' && s.trigger.queue === queue);
+  if (found === undefined) throw new Error(`no consumer for the ${queue} queue in FUNCTION_SPECS`);
+  return found as [LambdaName, FunctionSpec];
+};

@@ -1,0 +1,272 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  DEFAULT_OFFLOAD_PREFIX,
+  DEFAULT_STATS_OBJECT_KEY,
+  lambdaConfigSchemas,
+  requiredVariables,
+  type EnvVariable,
+  type LambdaName,
+} from '../src/entrypoints/composition/config.js';
+import { DEFAULT_MEMORY_MIB, FUNCTION_SPECS, type Access, type ResourceVariable } from './function-specs.js';
+import type { Messaging } from './messaging.construct.js';
+import type { Storage } from './storage.construct.js';
+
+/** Supplies each function's code: the prebuilt bundle, or a placeholder (see lambda-code.ts). */
+export type CodeSource = (name: LambdaName) => lambda.Code;
+
+/** Values for the non-resource variables; REDIS_URL and JWT_* are omitted when unset. */
+export interface FunctionSettings {
+  readonly logLevel: string;
+  readonly serviceName: string;
+  readonly metricsNamespace: string;
+  readonly shardSize: number;
+  readonly presenceTtlSeconds: number;
+  readonly recommendCacheTtlSeconds: number;
+  readonly redisUrl?: string;
+  readonly jwt?: { readonly issuer: string; readonly audience: string };
+  readonly relayReservedConcurrency?: number;
+  readonly logRetention: logs.RetentionDays;
+}
+
+export interface FunctionsProps {
+  readonly code: CodeSource;
+  readonly storage: Storage;
+  readonly messaging: Messaging;
+  readonly webSocketStage: apigwv2.WebSocketStage;
+  readonly settings: FunctionSettings;
+  readonly removalPolicy: RemovalPolicy;
+  /** Create only these (ws-authorizer exists only with identity configured). */
+  readonly names: readonly LambdaName[];
+}
+
+/** Retries of a stream batch before its records go to the on-failure queue (Kinesis seed: 3). */
+export const STREAM_RETRY_ATTEMPTS = { relay: 10, kinesis: 3 } as const;
+
+/** Every Lambda, its role (own log group, grants only), environment and event source. */
+export class Functions extends Construct {
+  readonly byName: Partial<Record<LambdaName, lambda.Function>> = {};
+
+  constructor(scope: Construct, id: string, private readonly props: FunctionsProps) {
+    super(scope, id);
+    for (const name of props.names) this.byName[name] = this.createFunction(name);
+  }
+
+  get(name: LambdaName): lambda.Function {
+    const fn = this.byName[name];
+    if (fn === undefined) throw new Error(`function ${name} was not created`);
+    return fn;
+  }
+
+  private createFunction(name: LambdaName): lambda.Function {
+    const spec = FUNCTION_SPECS[name];
+    const id = name.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase());
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+      retention: this.props.settings.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: that managed policy allows
+    // logs:CreateLogGroup/PutLogEvents on every log group ("*"); this one only on its own.
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Stampede ${name} Lambda: its log group and the grants in infra/function-specs.ts`,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = new lambda.Function(this, id, {
+      description: `Stampede ${name}`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: this.props.code(name),
+      memorySize: spec.memoryMiB ?? DEFAULT_MEMORY_MIB,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role,
+      logGroup,
+      environment: this.environmentFor(name),
+      ...(name === 'relay' && this.props.settings.relayReservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: this.props.settings.relayReservedConcurrency }
+        : {}),
+    });
+    for (const [variable, access] of Object.entries(spec.uses) as [ResourceVariable, Access][]) this.grant(fn, variable, access);
+    this.addEventSource(name, fn);
+    return fn;
+  }
+
+  /** Exactly the variables of the function's config schema; fails synth when one has no value. */
+  private environmentFor(name: LambdaName): Record<string, string> {
+    const { storage, messaging, settings, webSocketStage } = this.props;
+    const values: Partial<Record<EnvVariable, string | undefined>> = {
+      POWERTOOLS_SERVICE_NAME: settings.serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
+      LOG_LEVEL: settings.logLevel,
+      EVENTS_TABLE: storage.eventsTable.tableName,
+      CONNECTIONS_TABLE: storage.connectionsTable.tableName,
+      PRESENCE_TABLE: storage.presenceTable.tableName,
+      STATS_TABLE: storage.statsTable.tableName,
+      FEED_STREAM_NAME: messaging.feedStream.streamName,
+      RECOMMEND_STREAM_NAME: messaging.recommendStream.streamName,
+      BROADCAST_QUEUE_URL: messaging.queues.broadcast.queue.queueUrl,
+      BOOKING_QUEUE_URL: messaging.queues.booking.queue.queueUrl,
+      HEARTBEAT_QUEUE_URL: messaging.queues.heartbeat.queue.queueUrl,
+      SCHEDULER_QUEUE_URL: messaging.queues.scheduler.queue.queueUrl,
+      BLOB_BUCKET: storage.bucket.bucketName,
+      BLOB_OFFLOAD_PREFIX: DEFAULT_OFFLOAD_PREFIX,
+      STATS_OBJECT_KEY: DEFAULT_STATS_OBJECT_KEY,
+      WS_MANAGEMENT_ENDPOINT: webSocketStage.callbackUrl,
+      SHARD_SIZE: String(settings.shardSize),
+      PRESENCE_TTL_SECONDS: String(settings.presenceTtlSeconds),
+      RECOMMEND_CACHE_TTL_SECONDS: String(settings.recommendCacheTtlSeconds),
+      REDIS_URL: settings.redisUrl,
+      JWT_ISSUER: settings.jwt?.issuer,
+      JWT_AUDIENCE: settings.jwt?.audience,
+    };
+    const env: Record<string, string> = {
+      // Stack traces point into src/ through the bundle's source map.
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    for (const variable of Object.keys(lambdaConfigSchemas[name].shape) as EnvVariable[]) {
+      const value = values[variable];
+      if (value !== undefined) env[variable] = value;
+    }
+    // AWS_REGION is set by Lambda itself (and reserved: a template may not set it).
+    const unset = requiredVariables(name).filter((v) => v !== 'AWS_REGION' && env[v] === undefined);
+    if (unset.length > 0) throw new Error(`function ${name}: no value for required variable(s) ${unset.join(', ')}`);
+    const granted = new Set<string>(Object.keys(FUNCTION_SPECS[name].uses));
+    const ungranted = Object.keys(env).filter((v) => isResourceVariable(v) && !granted.has(v));
+    if (ungranted.length > 0) throw new Error(`function ${name}: reads ${ungranted.join(', ')} but function-specs.ts grants no access`);
+    const unread = [...granted].filter((v) => !(v in lambdaConfigSchemas[name].shape));
+    if (unread.length > 0) throw new Error(`function ${name}: granted ${unread.join(', ')} that its config schema does not read`);
+    return env;
+  }
+
+  private grant(fn: lambda.Function, variable: ResourceVariable, access: Access): void {
+    const { storage, messaging, webSocketStage } = this.props;
+    const table = (t: dynamodb.Table): void => {
+      if (access === 'read') t.grantReadData(fn);
+      else if (access === 'write') t.grantWriteData(fn);
+      else t.grantReadWriteData(fn);
+    };
+    const stream = (s: kinesis.Stream): void => {
+      if (access !== 'write') throw new Error(`${variable}: stream reads are granted by the event source mapping`);
+      s.grantWrite(fn);
+    };
+    const queue = (q: sqs.Queue): void => {
+      if (access !== 'write') throw new Error(`${variable}: queue reads are granted by the event source mapping`);
+      q.grantSendMessages(fn);
+    };
+    // Object-level statements on one prefix or key rather than bucket.grantRead/grantPut:
+    // those add s3:List*/GetBucket*/Abort* wildcards this code never needs.
+    const objects = (bucket: s3.Bucket, pattern: string): void => {
+      const actions = [...(access === 'write' ? [] : ['s3:GetObject']), ...(access === 'read' ? [] : ['s3:PutObject'])];
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [bucket.arnForObjects(pattern)] }));
+    };
+    switch (variable) {
+      case 'EVENTS_TABLE':
+        return table(storage.eventsTable);
+      case 'CONNECTIONS_TABLE':
+        return table(storage.connectionsTable);
+      case 'PRESENCE_TABLE':
+        return table(storage.presenceTable);
+      case 'STATS_TABLE':
+        return table(storage.statsTable);
+      case 'FEED_STREAM_NAME':
+        return stream(messaging.feedStream);
+      case 'RECOMMEND_STREAM_NAME':
+        return stream(messaging.recommendStream);
+      case 'BROADCAST_QUEUE_URL':
+        return queue(messaging.queues.broadcast.queue);
+      case 'BOOKING_QUEUE_URL':
+        return queue(messaging.queues.booking.queue);
+      case 'HEARTBEAT_QUEUE_URL':
+        return queue(messaging.queues.heartbeat.queue);
+      case 'SCHEDULER_QUEUE_URL':
+        return queue(messaging.queues.scheduler.queue);
+      case 'BLOB_OFFLOAD_PREFIX':
+        return objects(storage.bucket, `${DEFAULT_OFFLOAD_PREFIX}*`);
+      case 'STATS_OBJECT_KEY':
+        return objects(storage.bucket, DEFAULT_STATS_OBJECT_KEY);
+      case 'WS_MANAGEMENT_ENDPOINT':
+        // execute-api:ManageConnections on this stage's @connections only.
+        webSocketStage.grantManagementApiAccess(fn);
+        return;
+    }
+  }
+
+  private addEventSource(name: LambdaName, fn: lambda.Function): void {
+    const { storage, messaging } = this.props;
+    const trigger = FUNCTION_SPECS[name].trigger;
+    switch (trigger.kind) {
+      case 'dynamodb-stream':
+        fn.addEventSource(
+          new sources.DynamoEventSource(storage.eventsTable, {
+            // TRIM_HORIZON: nothing appended before the mapping existed is skipped.
+            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+            batchSize: 100,
+            bisectBatchOnError: true,
+            retryAttempts: STREAM_RETRY_ATTEMPTS.relay,
+            reportBatchItemFailures: true,
+            onFailure: new sources.SqsDlq(messaging.streamFailures.relay),
+            // The events table is append-only: only INSERTs are events (TTL or manual deletes are not).
+            filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
+          }),
+        );
+        return;
+      case 'kinesis': {
+        const stream = trigger.stream === 'feed' ? messaging.feedStream : messaging.recommendStream;
+        const failures = trigger.stream === 'feed' ? messaging.streamFailures.fanout : messaging.streamFailures.recommend;
+        fn.addEventSource(
+          new sources.KinesisEventSource(stream, {
+            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+            batchSize: 100,
+            maxBatchingWindow: Duration.seconds(1),
+            retryAttempts: STREAM_RETRY_ATTEMPTS.kinesis,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            onFailure: new sources.SqsDlq(failures),
+          }),
+        );
+        return;
+      }
+      case 'sqs':
+        fn.addEventSource(
+          new sources.SqsEventSource(messaging.queues[trigger.queue].queue, {
+            batchSize: trigger.batchSize,
+            ...(trigger.maxBatchingWindowSeconds === undefined ? {} : { maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds) }),
+            reportBatchItemFailures: true,
+          }),
+        );
+        return;
+      default:
+        // API routes and the authorizer are wired by the Apis construct.
+        return;
+    }
+  }
+}
+
+const RESOURCE_VARIABLES = new Set<string>([
+  'EVENTS_TABLE',
+  'CONNECTIONS_TABLE',
+  'PRESENCE_TABLE',
+  'STATS_TABLE',
+  'FEED_STREAM_NAME',
+  'RECOMMEND_STREAM_NAME',
+  'BROADCAST_QUEUE_URL',
+  'BOOKING_QUEUE_URL',
+  'HEARTBEAT_QUEUE_URL',
+  'SCHEDULER_QUEUE_URL',
+  'BLOB_OFFLOAD_PREFIX',
+  'STATS_OBJECT_KEY',
+  'WS_MANAGEMENT_ENDPOINT',
+] satisfies ResourceVariable[]);
+
+const isResourceVariable = (v: string): v is ResourceVariable => RESOURCE_VARIABLES.has(v);

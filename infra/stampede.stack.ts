@@ -1,0 +1,100 @@
+import { CfnOutput, RemovalPolicy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
+import { Alarms } from './alarms.construct.js';
+import { Apis, type IdentityProps } from './apis.construct.js';
+import { Functions, type CodeSource } from './functions.construct.js';
+import { Messaging } from './messaging.construct.js';
+import { Storage } from './storage.construct.js';
+
+export interface StampedeStackProps extends StackProps {
+  /** Each function's code (prebuilt bundles in dist/lambda, see lambda-code.ts). */
+  readonly code: CodeSource;
+  /**
+   * JWT identity: a JWT authorizer on the HTTP API's writes and a Lambda authorizer
+   * (ws-authorizer) on $connect. Without it the APIs are open and ws-authorizer is not deployed.
+   */
+  readonly identity?: IdentityProps;
+  /** Page origins allowed by CORS besides the stack's own CloudFront domain (e.g. http://localhost:3000). */
+  readonly extraAllowedOrigins?: readonly string[];
+  /** A shared Redis for the recommendation cache; without it each instance keeps an in-memory LRU. */
+  readonly redisUrl?: string;
+  readonly alarmEmail?: string;
+  /** Default 2 each (the recommendation seed's 2 shards; the feed's 2 take ~2,000 records/s in). */
+  readonly feedShards?: number;
+  readonly recommendShards?: number;
+  /** The seed's 50; `null` to reserve nothing (new accounts with a low concurrency quota). */
+  readonly relayReservedConcurrency?: number | null;
+  /** Tables, bucket and streams are deleted with the stack (dev stacks). Default: retained. */
+  readonly ephemeral?: boolean;
+  readonly logLevel?: string;
+  readonly shardSize?: number;
+  readonly presenceTtlSeconds?: number;
+}
+
+/** The whole of Stampede on AWS: storage, messaging, the twelve Lambdas, both APIs, alarms. */
+export class StampedeStack extends Stack {
+  readonly storage: Storage;
+  readonly messaging: Messaging;
+  readonly apis: Apis;
+  readonly functions: Functions;
+  readonly alarms: Alarms;
+
+  constructor(scope: Construct, id: string, props: StampedeStackProps) {
+    super(scope, id, props);
+    Tags.of(this).add('project', 'stampede');
+    const removalPolicy = props.ephemeral === true ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    this.storage = new Storage(this, 'Storage', { removalPolicy });
+    this.messaging = new Messaging(this, 'Messaging', {
+      feedShards: props.feedShards ?? 2,
+      recommendShards: props.recommendShards ?? 2,
+      removalPolicy,
+    });
+    this.apis = new Apis(this, 'Apis', {
+      allowedOrigins: [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])],
+      ...(props.identity === undefined ? {} : { identity: props.identity }),
+    });
+
+    const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || props.identity !== undefined);
+    const reserved = props.relayReservedConcurrency === undefined ? 50 : props.relayReservedConcurrency;
+    this.functions = new Functions(this, 'Functions', {
+      code: props.code,
+      storage: this.storage,
+      messaging: this.messaging,
+      webSocketStage: this.apis.webSocketStage,
+      removalPolicy,
+      names,
+      settings: {
+        logLevel: props.logLevel ?? 'INFO',
+        serviceName: 'stampede',
+        metricsNamespace: 'Stampede',
+        shardSize: props.shardSize ?? 500,
+        presenceTtlSeconds: props.presenceTtlSeconds ?? 15,
+        recommendCacheTtlSeconds: 3600,
+        logRetention: logs.RetentionDays.ONE_MONTH,
+        ...(props.redisUrl === undefined ? {} : { redisUrl: props.redisUrl }),
+        ...(props.identity === undefined ? {} : { jwt: { issuer: props.identity.issuerUrl, audience: props.identity.audience } }),
+        ...(reserved === null ? {} : { relayReservedConcurrency: reserved }),
+      },
+    });
+    this.apis.route(this.functions);
+
+    this.alarms = new Alarms(this, 'Alarms', {
+      deadLetterQueues: this.messaging.allDeadLetterQueues(),
+      streams: { feed: this.messaging.feedStream, recommend: this.messaging.recommendStream },
+      relay: this.functions.get('relay'),
+      ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
+    });
+
+    new CfnOutput(this, 'HttpApiUrl', { value: this.apis.httpApi.apiEndpoint, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'WebSocketUrl', { value: this.apis.webSocketStage.url, description: 'wss:// URL viewers connect to' });
+    new CfnOutput(this, 'BlobBucketName', { value: this.storage.bucket.bucketName, description: 'Offloaded bodies (offload/) and public objects (public/)' });
+    new CfnOutput(this, 'PublicUrl', {
+      value: `https://${this.storage.distribution.distributionDomainName}`,
+      description: 'CloudFront URL of the bucket’s public/ prefix: /stats.json, and the pages if uploaded',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to receive DLQ and lag alarms' });
+  }
+}
