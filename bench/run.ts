@@ -3,7 +3,8 @@
  * `npm run bench -- <name>…` the named ones
  * `npm run bench -- --list`  what exists
  * Knobs: `--key=value` (e.g. `--rounds=5`, `--window-ms=20000`), passed to every benchmark;
- * `--no-save` skips writing bench/results; `--quiet-wait-s=N` waits up to N s (default 90) for the
+ * `--no-save` skips writing bench/results; `--update-docs` rewrites the figures section of
+ * docs/PERFORMANCE.md from bench/results/latest.json; `--quiet-wait-s=N` waits up to N s (default 90) for the
  * machine's load to settle before each benchmark, `--quiet-load=X` sets the threshold.
  */
 import os from 'node:os';
@@ -13,6 +14,7 @@ import { BenchmarkResult, type BenchmarkContext } from './lib/benchmark.js';
 import { machineInfo } from './lib/machine.js';
 import { ProgressLine } from './lib/progress.js';
 import { waitForQuietMachine } from './lib/quiet.js';
+import { updateFiguresInDocs } from './lib/docs.js';
 import { benchmarkName, discoverBenchmarks } from './lib/registry.js';
 import { writeResults, type BenchmarkRecord } from './lib/results.js';
 import { renderResult } from './lib/table.js';
@@ -105,8 +107,13 @@ const main = async (): Promise<number> => {
   progress.clear();
 
   if (!flags.has('no-save')) {
-    const { runPath, latestPath } = writeResults(join(benchDir, 'results'), { machine, argv, benchmarks: records });
+    const { runPath, latestPath, latest } = writeResults(join(benchDir, 'results'), { machine, argv, benchmarks: records });
     console.log(`figures written to ${relative(root, runPath)} and ${relative(root, latestPath)}`);
+    if (flags.has('update-docs')) {
+      const doc = join(root, 'docs', 'PERFORMANCE.md');
+      const done = updateFiguresInDocs(doc, latest, registered.map(benchmarkName));
+      console.log(done ? `figures section of ${relative(root, doc)} updated` : `${relative(root, doc)} has no bench:figures markers; not updated`);
+    }
   }
   return failures > 0 ? 1 : 0;
 };

@@ -22,7 +22,7 @@ export interface RunFile {
   readonly benchmarks: Record<string, BenchmarkRecord>;
 }
 
-interface LatestFile {
+export interface LatestFile {
   readonly updatedAt: string;
   /** Each entry keeps the machine and date it was measured with: a partial run updates only its own. */
   readonly benchmarks: Record<string, BenchmarkRecord>;
@@ -41,7 +41,10 @@ const readLatest = (path: string): LatestFile | null => {
  * Writes `results/<timestamp>.json` (this run) and merges into `results/latest.json`
  * (the newest record of every benchmark). Returns both paths.
  */
-export const writeResults = (resultsDir: string, run: RunFile): { runPath: string; latestPath: string } => {
+export const writeResults = (
+  resultsDir: string,
+  run: RunFile,
+): { runPath: string; latestPath: string; latest: Readonly<Record<string, BenchmarkRecord>> } => {
   mkdirSync(resultsDir, { recursive: true });
   const stamp = run.machine.date.replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z');
   const runPath = join(resultsDir, `${stamp}.json`);
@@ -50,5 +53,5 @@ export const writeResults = (resultsDir: string, run: RunFile): { runPath: strin
   const previous = readLatest(latestPath);
   const latest: LatestFile = { updatedAt: run.machine.date, benchmarks: { ...previous?.benchmarks, ...run.benchmarks } };
   writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
-  return { runPath, latestPath };
+  return { runPath, latestPath, latest: latest.benchmarks };
 };
