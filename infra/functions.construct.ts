@@ -44,7 +44,6 @@ export interface FunctionsProps {
   readonly messaging: Messaging;
   readonly webSocketStage: apigwv2.WebSocketStage;
   readonly settings: FunctionSettings;
-  readonly removalPolicy: RemovalPolicy;
   /** Create only these (ws-authorizer exists only with identity configured). */
   readonly names: readonly LambdaName[];
 }

@@ -13,8 +13,13 @@ const DLQ_RETENTION = Duration.days(14);
 export interface MessagingProps {
   readonly feedShards: number;
   readonly recommendShards: number;
-  readonly removalPolicy: RemovalPolicy;
 }
+
+/**
+ * Streams and queues are transport, not the system of record (that is the events table), and
+ * a stream left behind by `cdk destroy` would keep billing shard-hours: they go with the stack.
+ */
+const TRANSPORT_REMOVAL = RemovalPolicy.DESTROY;
 
 export interface QueueWithDlq {
   readonly queue: sqs.Queue;
@@ -37,7 +42,7 @@ export class Messaging extends Construct {
         shardCount,
         retentionPeriod: Duration.hours(24),
         encryption: kinesis.StreamEncryption.MANAGED,
-        removalPolicy: props.removalPolicy,
+        removalPolicy: TRANSPORT_REMOVAL,
       });
     // Partition key = channel id, so a channel's items stay ordered; 1 MB/s or 1,000 records/s in per shard.
     this.feedStream = stream('FeedStream', props.feedShards);
@@ -50,7 +55,7 @@ export class Messaging extends Construct {
         retentionPeriod: DLQ_RETENTION,
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
-        removalPolicy: props.removalPolicy,
+        removalPolicy: TRANSPORT_REMOVAL,
       });
 
     const withDlq = (key: QueueKey, qid: string, extra: Partial<sqs.QueueProps> = {}): QueueWithDlq => {
@@ -62,7 +67,7 @@ export class Messaging extends Construct {
         deadLetterQueue: { queue: deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT[key] },
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
-        removalPolicy: props.removalPolicy,
+        removalPolicy: TRANSPORT_REMOVAL,
         ...extra,
       });
       return { queue, dlq: deadLetters };

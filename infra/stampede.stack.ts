@@ -26,7 +26,7 @@ export interface StampedeStackProps extends StackProps {
   readonly recommendShards?: number;
   /** The seed's 50; `null` to reserve nothing (new accounts with a low concurrency quota). */
   readonly relayReservedConcurrency?: number | null;
-  /** Tables, bucket and streams are deleted with the stack (dev stacks). Default: retained. */
+  /** Tables and bucket are deleted with the stack (dev stacks). Default: retained (streams and queues always go). */
   readonly ephemeral?: boolean;
   readonly logLevel?: string;
   readonly shardSize?: number;
@@ -50,7 +50,6 @@ export class StampedeStack extends Stack {
     this.messaging = new Messaging(this, 'Messaging', {
       feedShards: props.feedShards ?? 2,
       recommendShards: props.recommendShards ?? 2,
-      removalPolicy,
     });
     this.apis = new Apis(this, 'Apis', {
       allowedOrigins: [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])],
@@ -64,7 +63,6 @@ export class StampedeStack extends Stack {
       storage: this.storage,
       messaging: this.messaging,
       webSocketStage: this.apis.webSocketStage,
-      removalPolicy,
       names,
       settings: {
         logLevel: props.logLevel ?? 'INFO',

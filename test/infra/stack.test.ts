@@ -58,6 +58,10 @@ describe('tables', () => {
     for (const [, table] of resourcesOf(s, 'AWS::DynamoDB::Table')) expect(table).toMatchObject({ DeletionPolicy: 'Retain' });
     const ephemeral = synthesize({ ephemeral: true });
     for (const [, table] of resourcesOf(ephemeral, 'AWS::DynamoDB::Table')) expect(table).toMatchObject({ DeletionPolicy: 'Delete' });
+    // Transport goes with the stack either way: a forgotten stream would keep billing shard-hours.
+    for (const type of ['AWS::Kinesis::Stream', 'AWS::SQS::Queue']) {
+      for (const [, resource] of resourcesOf(s, type)) expect(resource).toMatchObject({ DeletionPolicy: 'Delete' });
+    }
   });
 });
 
