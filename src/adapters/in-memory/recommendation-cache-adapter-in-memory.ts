@@ -10,7 +10,10 @@ import { CachedRecommendations, decodeCachedRecommendations } from '../../domain
 export interface InMemoryRecommendationCacheOptions {
   /** Default 3600 s, as the seed's Redis TTL. */
   readonly ttlSeconds?: number;
-  /** Entries kept before the least recently used is evicted (Redis `allkeys-lru` stand-in). */
+  /**
+   * Entries kept before the least recently used is evicted (Redis `allkeys-lru` stand-in).
+   * lru-cache allocates its index for `max` up front (~30 ms at 100,000), hence a modest default.
+   */
   readonly maxEntries?: number;
   /** Time source for TTLs; a fake clock makes expiry testable without waiting. */
   readonly clock?: Clock;
@@ -29,7 +32,7 @@ export class InMemoryRecommendationCache implements RecommendationCache {
   constructor(options: InMemoryRecommendationCacheOptions = {}) {
     const clock = options.clock;
     this.entries = new LRUCache<string, string>({
-      max: options.maxEntries ?? 100_000,
+      max: options.maxEntries ?? 10_000,
       ttl: (options.ttlSeconds ?? 3600) * 1000,
       // lru-cache reads time from `perf.now()`; the fake clock moves only when a test says so.
       ...(clock ? { perf: { now: () => clock.now() }, ttlResolution: 0 } : {}),
