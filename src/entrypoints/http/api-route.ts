@@ -1,0 +1,125 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { ConflictError } from '../../application/command-handler.js';
+import { EnqueueError } from '../../application/ports/message-queue.port.js';
+import { DomainError } from '../../domain/shared/errors.js';
+
+/** One HTTP route: API Gateway v2 event in, structured result out (the same in Lambda and the local server). */
+export type ApiRouteHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+/** Routes keyed by API Gateway route key, e.g. `POST /api/trips/{tripId}/bookings`. */
+export type ApiRoutes = Readonly<Record<string, ApiRouteHandler>>;
+
+/** Input the request itself got wrong: answered 400 naming the field. */
+export class BadRequestError extends Error {
+  override readonly name = 'BadRequestError';
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly issues: readonly { readonly field: string; readonly message: string }[] = [{ field, message }],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const fieldOf = (path: readonly PropertyKey[], prefix: string): string => [prefix, ...path.map(String)].filter(Boolean).join('.');
+
+/** Validates a value with zod; every failing field is named (prefixed, e.g. `body.seats`… or just `seats`). */
+export const validate = <S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> => {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ field: fieldOf(i.path, prefix) || 'body', message: i.message }));
+  const first = issues[0] ?? { field: prefix || 'body', message: 'invalid' };
+  throw new BadRequestError(first.field, `${first.field}: ${first.message}`, issues, { cause: parsed.error });
+};
+
+/** The JSON body validated with `schema`; a missing or non-JSON body is a 400 naming `body`. */
+export const readBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> => {
+  if (event.body === undefined || event.body === '') throw new BadRequestError('body', 'body: a JSON body is required');
+  let value: unknown;
+  try {
+    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BadRequestError('body', 'body: not valid JSON', undefined, { cause: error });
+  }
+  return validate(schema, value);
+};
+
+/** A path parameter validated with `schema`, named by its route placeholder. */
+export const pathParam = <S extends z.ZodType>(event: APIGatewayProxyEventV2, name: string, schema: S): z.infer<S> =>
+  validate(schema, event.pathParameters?.[name], name);
+
+/**
+ * The caller's user id from an HTTP API JWT authorizer (`sub`), if the route has one. Routes
+ * without an authorizer (local runtime, seed-style public endpoints) fall back to a body field.
+ */
+export const authenticatedUser = (event: APIGatewayProxyEventV2): string | undefined => {
+  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer;
+  const sub = authorizer?.jwt?.claims?.sub;
+  return typeof sub === 'string' && sub.length > 0 ? sub : undefined;
+};
+
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  TRIP_NOT_FOUND: 404,
+  BOOKING_NOT_FOUND: 404,
+  AUCTION_NOT_FOUND: 404,
+  CHANNEL_NOT_FOUND: 404,
+  PRODUCT_NOT_FOUND: 404,
+  NOT_BOOKING_OWNER: 403,
+  SELLER_CANNOT_BID: 403,
+  INVALID_SEAT_COUNT: 400,
+  INVALID_TERMS: 400,
+  INVALID_TRIP: 400,
+  INVALID_BID: 400,
+  INVALID_HEARTBEAT: 400,
+  // live commerce (channels, viewers' read side)
+  STREAM_NOT_FOUND: 404,
+  INVALID_CHANNEL: 400,
+  INVALID_PRODUCT: 400,
+  INVALID_PRICE: 400,
+  INVALID_VIEWER_COUNT: 400,
+  CURRENCY_MISMATCH: 422,
+  PRODUCT_LIMIT_REACHED: 422,
+  RATE_LIMITED: 429,
+};
+
+/**
+ * Maps what a use case threw to an answer the caller can act on: 400 naming the field, 404
+ * naming what is missing, 409 for a rule the current state forbids (or a lost race), 503 when
+ * the queue refused (retry with the same request id). Anything else is a 500 whose details stay
+ * in the logs.
+ */
+export const errorResponse = (error: unknown, onUnexpected: (error: unknown) => void): APIGatewayProxyStructuredResultV2 => {
+  if (error instanceof BadRequestError) {
+    return json(400, { error: { code: 'INVALID_REQUEST', field: error.field, message: error.message, issues: error.issues } });
+  }
+  if (error instanceof DomainError) {
+    const field = typeof error.details.field === 'string' ? error.details.field : undefined;
+    return json(STATUS_BY_CODE[error.code] ?? 409, { error: { code: error.code, message: error.message, ...(field ? { field } : {}), details: error.details } });
+  }
+  if (error instanceof ConflictError) return json(409, { error: { code: error.code, message: error.message } });
+  if (error instanceof EnqueueError) {
+    onUnexpected(error);
+    return json(503, { error: { code: 'QUEUE_UNAVAILABLE', message: 'the request could not be queued; retry with the same request id' } });
+  }
+  onUnexpected(error);
+  return json(500, { error: { code: 'INTERNAL', message: 'unexpected error; it has been logged' } });
+};
+
+/** Wraps a route so that every failure becomes an answer, never a crash. */
+export const route =
+  (handle: ApiRouteHandler, onUnexpected: (error: unknown) => void): ApiRouteHandler =>
+  async (event) => {
+    try {
+      return await handle(event);
+    } catch (error) {
+      return errorResponse(error, onUnexpected);
+    }
+  };
