@@ -29,13 +29,14 @@ export type Access = 'read' | 'write' | 'readWrite';
 /** Where a function's invocations come from; consumers get an event source mapping. */
 export type Trigger =
   | { readonly kind: 'dynamodb-stream'; readonly table: 'events' }
-  | { readonly kind: 'kinesis'; readonly stream: 'feed' | 'recommend' }
+  | { readonly kind: 'kinesis'; readonly streams: readonly StreamKey[] }
   | { readonly kind: 'sqs'; readonly queue: QueueKey; readonly batchSize: number; readonly maxBatchingWindowSeconds?: number }
   | { readonly kind: 'http-api' }
   | { readonly kind: 'websocket'; readonly route: '$connect' | '$disconnect' | '$default' }
   | { readonly kind: 'websocket-authorizer' };
 
 export type QueueKey = 'broadcast' | 'booking' | 'heartbeat' | 'scheduler';
+export type StreamKey = 'feed' | 'recommend';
 
 export interface FunctionSpec {
   /** Seconds; consumers' queues get a visibility timeout of 6× this (+ batching window). */
@@ -52,7 +53,7 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   relay: { timeoutSeconds: 30, trigger: { kind: 'dynamodb-stream', table: 'events' }, uses: { FEED_STREAM_NAME: 'write' } },
   fanout: {
     timeoutSeconds: 30,
-    trigger: { kind: 'kinesis', stream: 'feed' },
+    trigger: { kind: 'kinesis', streams: ['feed'] },
     uses: { CONNECTIONS_TABLE: 'read', BROADCAST_QUEUE_URL: 'write', BLOB_OFFLOAD_PREFIX: 'write' },
   },
   broadcast: {
@@ -110,8 +111,11 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   },
   'recommend-consumer': {
     timeoutSeconds: 30,
-    trigger: { kind: 'kinesis', stream: 'recommend' },
-    uses: { EVENTS_TABLE: 'read', PRESENCE_TABLE: 'read' },
+    // Two inputs: requests to serve, and the live feed it projects into its read model. It
+    // tells them apart by the record's eventSourceArn (…:stream/<FEED_STREAM_NAME>). Two
+    // consumers on the feed (with fanout) stay within a shard's 5 reads/s and 2 MB/s out.
+    trigger: { kind: 'kinesis', streams: ['recommend', 'feed'] },
+    uses: { EVENTS_TABLE: 'read', PRESENCE_TABLE: 'read', FEED_STREAM_NAME: 'read' },
   },
   'ws-authorizer': { timeoutSeconds: 5, trigger: { kind: 'websocket-authorizer' }, uses: {} },
 };

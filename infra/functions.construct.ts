@@ -96,7 +96,7 @@ export class Functions extends Construct {
         ? { reservedConcurrentExecutions: this.props.settings.relayReservedConcurrency }
         : {}),
     });
-    for (const [variable, access] of Object.entries(spec.uses) as [ResourceVariable, Access][]) this.grant(fn, variable, access);
+    for (const [variable, access] of Object.entries(spec.uses) as [ResourceVariable, Access][]) this.grant(name, fn, variable, access);
     this.addEventSource(name, fn);
     return fn;
   }
@@ -148,16 +148,20 @@ export class Functions extends Construct {
     return env;
   }
 
-  private grant(fn: lambda.Function, variable: ResourceVariable, access: Access): void {
+  private grant(name: LambdaName, fn: lambda.Function, variable: ResourceVariable, access: Access): void {
     const { storage, messaging, webSocketStage } = this.props;
     const table = (t: dynamodb.Table): void => {
       if (access === 'read') t.grantReadData(fn);
       else if (access === 'write') t.grantWriteData(fn);
       else t.grantReadWriteData(fn);
     };
-    const stream = (s: kinesis.Stream): void => {
-      if (access !== 'write') throw new Error(`${variable}: stream reads are granted by the event source mapping`);
-      s.grantWrite(fn);
+    const stream = (s: kinesis.Stream, key: 'feed' | 'recommend'): void => {
+      if (access === 'write') return void s.grantWrite(fn);
+      // Reading a stream is the event source mapping's job (it grants GetRecords & co.).
+      const trigger = FUNCTION_SPECS[name].trigger;
+      if (access !== 'read' || trigger.kind !== 'kinesis' || !trigger.streams.includes(key)) {
+        throw new Error(`${variable}: ${access} access to a stream is only possible as its consumer (read) or producer (write)`);
+      }
     };
     const queue = (q: sqs.Queue): void => {
       if (access !== 'write') throw new Error(`${variable}: queue reads are granted by the event source mapping`);
@@ -179,9 +183,9 @@ export class Functions extends Construct {
       case 'STATS_TABLE':
         return table(storage.statsTable);
       case 'FEED_STREAM_NAME':
-        return stream(messaging.feedStream);
+        return stream(messaging.feedStream, 'feed');
       case 'RECOMMEND_STREAM_NAME':
-        return stream(messaging.recommendStream);
+        return stream(messaging.recommendStream, 'recommend');
       case 'BROADCAST_QUEUE_URL':
         return queue(messaging.queues.broadcast.queue);
       case 'BOOKING_QUEUE_URL':
@@ -221,19 +225,20 @@ export class Functions extends Construct {
         );
         return;
       case 'kinesis': {
-        const stream = trigger.stream === 'feed' ? messaging.feedStream : messaging.recommendStream;
-        const failures = trigger.stream === 'feed' ? messaging.streamFailures.fanout : messaging.streamFailures.recommend;
-        fn.addEventSource(
-          new sources.KinesisEventSource(stream, {
-            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-            batchSize: 100,
-            maxBatchingWindow: Duration.seconds(1),
-            retryAttempts: STREAM_RETRY_ATTEMPTS.kinesis,
-            bisectBatchOnError: true,
-            reportBatchItemFailures: true,
-            onFailure: new sources.SqsDlq(failures),
-          }),
-        );
+        const failures = name === 'fanout' ? messaging.streamFailures.fanout : messaging.streamFailures.recommend;
+        for (const key of trigger.streams) {
+          fn.addEventSource(
+            new sources.KinesisEventSource(key === 'feed' ? messaging.feedStream : messaging.recommendStream, {
+              startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+              batchSize: 100,
+              maxBatchingWindow: Duration.seconds(1),
+              retryAttempts: STREAM_RETRY_ATTEMPTS.kinesis,
+              bisectBatchOnError: true,
+              reportBatchItemFailures: true,
+              onFailure: new sources.SqsDlq(failures),
+            }),
+          );
+        }
         return;
       }
       case 'sqs':

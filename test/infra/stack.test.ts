@@ -155,21 +155,28 @@ describe('functions', () => {
     expect(synthesize({ relayReservedConcurrency: null }).template.findResources('AWS::Lambda::Function', { Properties: { ReservedConcurrentExecutions: Match.anyValue() } })).toEqual({});
   });
 
-  it('Kinesis consumers (fanout, recommend-consumer): batch 100, 1 s window, 3 retries, bisect, on-failure SQS', () => {
-    for (const name of ['fanout', 'recommend-consumer']) {
+  it('Kinesis consumers: batch 100, 1 s window, 3 retries, bisect, on-failure SQS; recommend-consumer reads both streams', () => {
+    const streams = resourcesOf(s, 'AWS::Kinesis::Stream').map(([id]) => id);
+    const expected = { fanout: 1, 'recommend-consumer': 2 } as const;
+    for (const [name, count] of Object.entries(expected)) {
       const [id] = functionNamed(s, name);
       const mappings = mappingsOf(s, id);
-      expect(mappings).toHaveLength(1);
-      expect(mappings[0]).toMatchObject({
-        BatchSize: 100,
-        MaximumBatchingWindowInSeconds: 1,
-        MaximumRetryAttempts: 3,
-        BisectBatchOnFunctionError: true,
-        StartingPosition: 'TRIM_HORIZON',
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        DestinationConfig: { OnFailure: { Destination: expect.anything() } },
-      });
+      expect(mappings).toHaveLength(count);
+      for (const mapping of mappings) {
+        expect(mapping).toMatchObject({
+          BatchSize: 100,
+          MaximumBatchingWindowInSeconds: 1,
+          MaximumRetryAttempts: 3,
+          BisectBatchOnFunctionError: true,
+          StartingPosition: 'TRIM_HORIZON',
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+        });
+        expect(streams).toContain(refId(mapping['EventSourceArn']));
+      }
     }
+    const recommendSources = mappingsOf(s, functionNamed(s, 'recommend-consumer')[0]).map((m) => refId(m['EventSourceArn']));
+    expect(new Set(recommendSources)).toEqual(new Set(streams));
   });
 
   it('SQS consumers report batch item failures with the seeds’ batch sizes', () => {
@@ -181,7 +188,7 @@ describe('functions', () => {
   });
 
   it('reportBatchItemFailures is on for every event source mapping', () => {
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 7);
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 8);
     s.template.allResourcesProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
   });
 
@@ -219,7 +226,11 @@ describe('APIs', () => {
     const routeKeys = resourcesOf(s, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.['RouteKey']);
     expect(routeKeys).toEqual(expect.arrayContaining(['$connect', '$disconnect', '$default']));
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'live', AutoDeploy: true });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'live',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 5000 },
+    });
     const integrations = new Map(resourcesOf(s, 'AWS::ApiGatewayV2::Integration'));
     for (const [routeKey, name] of [
       ['$connect', 'ws-connect'],

@@ -192,7 +192,15 @@ export const lambdaConfigSchemas = {
   presence: envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'PRESENCE_TTL_SECONDS'),
   booking: envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'STATS_TABLE', 'STATS_OBJECT_KEY'),
   'auction-close': envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'SCHEDULER_QUEUE_URL'),
-  'recommend-consumer': envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'REDIS_URL', 'RECOMMEND_CACHE_TTL_SECONDS'),
+  // Consumes the request stream and the feed stream; FEED_STREAM_NAME tells their records apart.
+  'recommend-consumer': envSchema(
+    ...COMMON,
+    'EVENTS_TABLE',
+    'PRESENCE_TABLE',
+    'FEED_STREAM_NAME',
+    'REDIS_URL',
+    'RECOMMEND_CACHE_TTL_SECONDS',
+  ),
   'ws-authorizer': envSchema(...COMMON, 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL'),
 } as const satisfies Record<LambdaName, z.ZodObject>;
 
