@@ -1,0 +1,45 @@
+/** What a Lambda batch handler may return (`ReportBatchItemFailures`); void means all succeeded. */
+export interface BatchResponse {
+  readonly batchItemFailures?: ReadonlyArray<{ readonly itemIdentifier: string }>;
+}
+
+export type BatchHandler<E> = (event: E) => Promise<BatchResponse | void | undefined>;
+
+/** Thrown by the emulation to stand for an invocation that died mid-batch (timeout, OOM, crash). */
+export class InjectedCrashError extends Error {
+  override readonly name = 'InjectedCrashError';
+}
+
+/** A promise-based wait that can be cut short: pollers sleep on it and are woken by appends or stop(). */
+export class Wakeup {
+  private readonly waiters = new Set<() => void>();
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.waiters.add(done);
+    });
+  }
+
+  wake(): void {
+    for (const done of [...this.waiters]) done();
+  }
+}
+
+/** Counters every event source keeps, for the local runtime's progress line and tests. */
+export interface EventSourceStats {
+  readonly invocations: number;
+  readonly records: number;
+  readonly failedInvocations: number;
+  readonly injectedCrashes: number;
+  readonly injectedDuplicates: number;
+  /** Records given up: sent to the on-failure destination / DLQ. */
+  readonly discarded: number;
+  /** Records not yet processed (streams: behind the checkpoint; queues: visible + in flight). */
+  readonly backlog: number;
+}

@@ -1,0 +1,82 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { EventEnvelope } from '../../domain/shared/envelope.js';
+import { toEventItem } from '../dynamodb/event-item.js';
+import { InMemoryShardedLog } from './sharded-log.js';
+import type { StreamRecordFormat } from './stream-event-source.js';
+
+/** Anything that reports its appends in order (the in-memory event store). */
+export interface AppendFeed {
+  subscribe(listener: (events: readonly EventEnvelope[]) => void): () => void;
+}
+
+export interface EventStoreChangeStreamOptions {
+  readonly tableName?: string;
+  readonly shardCount?: number;
+  readonly region?: string;
+  readonly retainPerShard?: number;
+}
+
+/**
+ * The DynamoDB Streams view of the in-memory event store: every appended event becomes an
+ * INSERT record whose NewImage is the item the DynamoDB adapter writes (`event-item.ts`), so the
+ * relay decodes the very bytes it will see in AWS. Records of one stream id land on one shard,
+ * in order (Streams order records per item key, and a stream's items share a partition).
+ */
+export class EventStoreChangeStream extends InMemoryShardedLog<DynamoDBRecord> {
+  readonly tableName: string;
+  readonly streamArn: string;
+  private readonly region: string;
+  private sequence = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(source: AppendFeed, options: EventStoreChangeStreamOptions = {}) {
+    super(options.shardCount ?? 4, options.retainPerShard);
+    this.tableName = options.tableName ?? 'events';
+    this.region = options.region ?? 'local';
+    this.streamArn = `arn:aws:dynamodb:${this.region}:000000000000:table/${this.tableName}/stream/local`;
+    this.unsubscribe = source.subscribe((events) => {
+      for (const event of events) this.append(this.shardOf(event.streamId), [this.toRecord(event)]);
+    });
+  }
+
+  /** Stops listening to the store. */
+  close(): void {
+    this.unsubscribe();
+  }
+
+  /** The format the stream event source hands to the relay handler. */
+  format(): StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> {
+    return {
+      identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
+      toEvent: (records) => ({ Records: [...records] }),
+    };
+  }
+
+  private shardOf(streamId: string): number {
+    return createHash('md5').update(streamId).digest().readUInt32BE(0) % this.shardCount;
+  }
+
+  private toRecord(event: EventEnvelope): DynamoDBRecord {
+    const image = marshall(toEventItem(event), { removeUndefinedValues: true });
+    const json = JSON.stringify(image);
+    return {
+      eventID: randomUUID().replaceAll('-', ''),
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: this.region,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(event.occurredAt / 1000),
+        Keys: { streamId: { S: event.streamId }, version: { N: String(event.version) } },
+        // The SDK and aws-lambda types describe the same wire shape of an AttributeValue.
+        NewImage: JSON.parse(json) as NonNullable<DynamoDBRecord['dynamodb']>['NewImage'],
+        SequenceNumber: String(++this.sequence).padStart(21, '0'),
+        SizeBytes: Buffer.byteLength(json),
+        StreamViewType: 'NEW_IMAGE',
+      },
+      eventSourceARN: this.streamArn,
+    };
+  }
+}

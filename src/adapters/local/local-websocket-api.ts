@@ -1,0 +1,179 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ConnectionGateway, PostResult } from '../../application/ports/connection-gateway.port.js';
+import { API_GATEWAY_MAX_MESSAGE_BYTES } from '../in-memory/connection-gateway-adapter-in-memory.js';
+
+/** A WebSocket route event as API Gateway sends it; $connect also carries the handshake headers. */
+export type WebSocketRouteEvent = APIGatewayProxyWebsocketEventV2 & { headers?: Record<string, string> };
+export type WebSocketRouteHandler = (event: WebSocketRouteEvent) => Promise<APIGatewayProxyResultV2 | void>;
+
+export interface WebSocketRoutes {
+  readonly connect: WebSocketRouteHandler;
+  readonly disconnect: WebSocketRouteHandler;
+  readonly message: WebSocketRouteHandler;
+}
+
+export interface LocalWebSocketApiOptions {
+  readonly routes: WebSocketRoutes;
+  /** The upgrade path (default /ws); other upgrade requests are refused. */
+  readonly path?: string;
+  readonly stage?: string;
+  readonly onError?: (error: unknown, context: { connectionId: string; route: string }) => void;
+}
+
+interface Connection {
+  readonly socket: WebSocket;
+  readonly connectedAt: number;
+  /** Route events of one connection run one after another, so `join` is handled before the next frame. */
+  queue: Promise<void>;
+}
+
+const statusOf = (result: APIGatewayProxyResultV2 | void): number =>
+  typeof result === 'object' && result !== null && 'statusCode' in result ? (result.statusCode ?? 200) : 200;
+
+/**
+ * API Gateway's WebSocket API, locally: upgrades on `path` become `$connect` route events
+ * (a non-2xx answer refuses the handshake), messages become `$default` events and closes
+ * `$disconnect`, each with a real connection id; and, as the Management API, it posts frames to
+ * the live sockets (an unknown or closed connection answers Gone, like a 410).
+ */
+export class LocalWebSocketApi implements ConnectionGateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_MAX_MESSAGE_BYTES });
+  private readonly connections = new Map<string, Connection>();
+  private readonly path: string;
+  private readonly stage: string;
+  private posted = 0;
+
+  constructor(private readonly options: LocalWebSocketApiOptions) {
+    this.path = options.path ?? '/ws';
+    this.stage = options.stage ?? 'local';
+  }
+
+  /** Handles upgrade requests of `server` on the configured path. */
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (url.pathname !== this.path) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      void this.upgrade(request, socket, head, url);
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** PostToConnection calls made. */
+  get postCount(): number {
+    return this.posted;
+  }
+
+  async post(connectionIds: readonly string[], frame: string): Promise<PostResult> {
+    const gone: string[] = [];
+    const failed: string[] = [];
+    if (Buffer.byteLength(frame) > API_GATEWAY_MAX_MESSAGE_BYTES) return { gone, failed: [...connectionIds] };
+    await Promise.all(
+      connectionIds.map(
+        (id) =>
+          new Promise<void>((resolve) => {
+            this.posted++;
+            const connection = this.connections.get(id);
+            if (!connection || connection.socket.readyState !== connection.socket.OPEN) {
+              gone.push(id);
+              resolve();
+              return;
+            }
+            connection.socket.send(frame, (error) => {
+              if (error) failed.push(id);
+              resolve();
+            });
+          }),
+      ),
+    );
+    return { gone, failed };
+  }
+
+  /** Closes every connection (each gets its $disconnect) and waits for the route handlers. */
+  async close(): Promise<void> {
+    const pending = [...this.connections.values()];
+    for (const c of pending) c.socket.close(1001, 'server shutting down');
+    await Promise.all(pending.map((c) => c.queue));
+    this.wss.close();
+  }
+
+  private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): Promise<void> {
+    const connectionId = randomBytes(12).toString('base64').replace(/[+/]/g, 'x');
+    const connectedAt = Date.now();
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
+    const query = Object.fromEntries(url.searchParams);
+    let status: number;
+    try {
+      status = statusOf(
+        await this.options.routes.connect({
+          ...this.event('$connect', 'CONNECT', connectionId, connectedAt),
+          headers,
+          ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+        }),
+      );
+    } catch (error) {
+      this.options.onError?.(error, { connectionId, route: '$connect' });
+      status = 500;
+    }
+    if (status >= 300) {
+      socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      const connection: Connection = { socket: ws, connectedAt, queue: Promise.resolve() };
+      this.connections.set(connectionId, connection);
+      ws.on('message', (data: RawData, isBinary: boolean) => {
+        const body = isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString();
+        this.enqueue(connection, connectionId, '$default', () =>
+          this.options.routes.message({ ...this.event('$default', 'MESSAGE', connectionId, connectedAt), body, isBase64Encoded: isBinary }),
+        );
+      });
+      ws.on('close', () => {
+        this.connections.delete(connectionId);
+        this.enqueue(connection, connectionId, '$disconnect', () =>
+          this.options.routes.disconnect(this.event('$disconnect', 'DISCONNECT', connectionId, connectedAt)),
+        );
+      });
+      ws.on('error', (error) => this.options.onError?.(error, { connectionId, route: 'socket' }));
+    });
+  }
+
+  private enqueue(connection: Connection, connectionId: string, route: string, run: () => Promise<unknown>): void {
+    connection.queue = connection.queue.then(run).then(
+      () => undefined,
+      (error: unknown) => this.options.onError?.(error, { connectionId, route }),
+    );
+  }
+
+  private event(routeKey: string, eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT', connectionId: string, connectedAt: number): WebSocketRouteEvent {
+    const now = new Date();
+    return {
+      requestContext: {
+        routeKey,
+        eventType,
+        messageId: randomUUID(),
+        extendedRequestId: randomUUID(),
+        requestTime: now.toUTCString(),
+        messageDirection: 'IN',
+        stage: this.stage,
+        connectedAt,
+        requestTimeEpoch: now.getTime(),
+        requestId: randomUUID(),
+        domainName: 'localhost',
+        connectionId,
+        apiId: 'local',
+      },
+      isBase64Encoded: false,
+    };
+  }
+}

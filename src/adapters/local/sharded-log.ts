@@ -1,0 +1,65 @@
+/**
+ * What a stream event source reads: an append-only log split into shards, each in order, with
+ * absolute positions. `InMemoryFeedStream` (Kinesis) is one; `InMemoryShardedLog` backs the
+ * DynamoDB Streams emulation.
+ */
+export interface ShardedLog<R> {
+  readonly shardCount: number;
+  /** Up to `max` records of `shard` from absolute position `from` (trimmed ones skipped). */
+  read(shard: number, from: number, max: number): readonly R[];
+  /** The absolute position of `read(shard, from, …)[0]`. */
+  firstPosition(shard: number, from: number): number;
+  /** The absolute position after the shard's last record. */
+  length(shard: number): number;
+  /** Called after records are appended; returns an unsubscribe. */
+  onAppend(listener: () => void): () => void;
+}
+
+/** A plain sharded log with bounded retention, for emulated change streams. */
+export class InMemoryShardedLog<R> implements ShardedLog<R> {
+  private readonly shards: R[][];
+  private readonly trimmed: number[];
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    shardCount: number,
+    private readonly retainPerShard = 200_000,
+  ) {
+    this.shards = Array.from({ length: Math.max(1, shardCount) }, () => []);
+    this.trimmed = this.shards.map(() => 0);
+  }
+
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  append(shard: number, records: readonly R[]): void {
+    const log = this.shards[shard];
+    if (!log || records.length === 0) return;
+    log.push(...records);
+    if (log.length > this.retainPerShard * 2) {
+      const drop = log.length - this.retainPerShard;
+      log.splice(0, drop);
+      this.trimmed[shard] = (this.trimmed[shard] ?? 0) + drop;
+    }
+    for (const listener of this.listeners) listener();
+  }
+
+  read(shard: number, from: number, max: number): readonly R[] {
+    const start = Math.max(0, from - (this.trimmed[shard] ?? 0));
+    return (this.shards[shard] ?? []).slice(start, start + max);
+  }
+
+  firstPosition(shard: number, from: number): number {
+    return Math.max(from, this.trimmed[shard] ?? 0);
+  }
+
+  length(shard: number): number {
+    return (this.trimmed[shard] ?? 0) + (this.shards[shard]?.length ?? 0);
+  }
+
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
