@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { PlaceBidInput, PlaceBidResult } from '../../application/auction/place-bid.js';
+import { Money } from '../../domain/auction/index.js';
+import { AuctionId, BidId, type UserId } from '../../domain/shared/ids.js';
+import { defineWsAction, FrameError, type WsAction } from '../handlers/ws-actions.js';
+
+export const BidFrame = z.object({ action: z.literal('bid'), auctionId: AuctionId, amount: Money, bidId: BidId });
+
+/**
+ * `{action:'bid', auctionId, amount, bidId}` from a signed-in viewer, answered
+ * `{type:'bid-accepted', …}` (or an error frame such as BID_TOO_LOW with the minimum). Everyone,
+ * the bidder included, sees the new highest bid come through the feed.
+ */
+export const auctionWsActions = (deps: { readonly placeBid: (input: PlaceBidInput) => Promise<PlaceBidResult> }): WsAction[] => [
+  defineWsAction({
+    action: 'bid',
+    schema: BidFrame,
+    async handle(frame, ctx) {
+      if (!ctx.userId) throw new FrameError('UNAUTHENTICATED', 'sign in to bid: connect with a token');
+      const result = await deps.placeBid({ auctionId: frame.auctionId, bidId: frame.bidId, bidderId: ctx.userId as UserId, amount: frame.amount });
+      await ctx.reply({
+        type: 'bid-accepted',
+        auctionId: frame.auctionId,
+        bidId: frame.bidId,
+        retried: !result.accepted,
+        highest: result.auction.highest,
+        endsAt: result.auction.endsAt,
+        minimumNextBid: result.auction.minimumNextBid,
+      });
+    },
+  }),
+];
