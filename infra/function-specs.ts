@@ -44,6 +44,8 @@ export interface FunctionSpec {
   readonly memoryMiB?: number;
   readonly trigger: Trigger;
   readonly uses: Partial<Record<ResourceVariable, Access>>;
+  /** Also invoked on a schedule (EventBridge), e.g. to flush what a batch left pending. */
+  readonly scheduleMinutes?: number;
 }
 
 /** 256 MB per the booking seed; raise per function when its p99 duration says so. */
@@ -63,13 +65,18 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     uses: { CONNECTIONS_TABLE: 'readWrite', WS_MANAGEMENT_ENDPOINT: 'write', BLOB_OFFLOAD_PREFIX: 'read' },
   },
   'ws-connect': { timeoutSeconds: 10, trigger: { kind: 'websocket', route: '$connect' }, uses: { CONNECTIONS_TABLE: 'readWrite' } },
-  'ws-disconnect': { timeoutSeconds: 10, trigger: { kind: 'websocket', route: '$disconnect' }, uses: { CONNECTIONS_TABLE: 'readWrite' } },
+  'ws-disconnect': {
+    timeoutSeconds: 10,
+    trigger: { kind: 'websocket', route: '$disconnect' },
+    uses: { CONNECTIONS_TABLE: 'readWrite', HEARTBEAT_QUEUE_URL: 'write' },
+  },
   'ws-message': {
     timeoutSeconds: 10,
     trigger: { kind: 'websocket', route: '$default' },
     uses: {
       EVENTS_TABLE: 'readWrite',
-      CONNECTIONS_TABLE: 'read',
+      // `join` places the connection in a channel shard; beats bind the viewer session to it.
+      CONNECTIONS_TABLE: 'readWrite',
       FEED_STREAM_NAME: 'write',
       HEARTBEAT_QUEUE_URL: 'write',
       SCHEDULER_QUEUE_URL: 'write',
@@ -96,13 +103,16 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     timeoutSeconds: 10,
     // Heartbeats are many and tiny: a 1 s window turns hundreds of them into one invocation.
     trigger: { kind: 'sqs', queue: 'heartbeat', batchSize: 100, maxBatchingWindowSeconds: 1 },
-    uses: { EVENTS_TABLE: 'readWrite', PRESENCE_TABLE: 'readWrite' },
+    uses: { EVENTS_TABLE: 'readWrite', PRESENCE_TABLE: 'readWrite', HEARTBEAT_QUEUE_URL: 'write' },
   },
   booking: {
     // The seed's 60 s queue visibility is exactly 6× this timeout.
     timeoutSeconds: 10,
     trigger: { kind: 'sqs', queue: 'booking', batchSize: 10 },
     uses: { EVENTS_TABLE: 'readWrite', STATS_TABLE: 'readWrite', STATS_OBJECT_KEY: 'write', BLOB_OFFLOAD_PREFIX: 'read' },
+    // stats.json is republished at most every few seconds per batch; the scheduled call
+    // publishes the last figures of a rush even when no batch follows it.
+    scheduleMinutes: 1,
   },
   'auction-close': {
     timeoutSeconds: 10,

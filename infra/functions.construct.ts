@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -98,6 +100,13 @@ export class Functions extends Construct {
     });
     for (const [variable, access] of Object.entries(spec.uses) as [ResourceVariable, Access][]) this.grant(name, fn, variable, access);
     this.addEventSource(name, fn);
+    if (spec.scheduleMinutes !== undefined) {
+      new events.Rule(this, `${id}Schedule`, {
+        description: `Invokes ${name} every ${spec.scheduleMinutes} minute(s)`,
+        schedule: events.Schedule.rate(Duration.minutes(spec.scheduleMinutes)),
+        targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
+      });
+    }
     return fn;
   }
 

@@ -187,6 +187,15 @@ describe('functions', () => {
     }
   });
 
+  it('booking is also invoked every minute, so a rush’s last stats are published without another batch', () => {
+    const [bookingId] = functionNamed(s, 'booking');
+    s.template.resourceCountIs('AWS::Events::Rule', 1);
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [bookingId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+    });
+  });
+
   it('reportBatchItemFailures is on for every event source mapping', () => {
     s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 8);
     s.template.allResourcesProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });

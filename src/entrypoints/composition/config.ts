@@ -161,7 +161,8 @@ export const lambdaConfigSchemas = {
   fanout: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'SHARD_SIZE'),
   broadcast: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'WS_MANAGEMENT_ENDPOINT', 'SHARD_SIZE'),
   'ws-connect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),
-  'ws-disconnect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),
+  // A closed socket ends its viewer session at once: an `end` message on the heartbeat queue.
+  'ws-disconnect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE', 'HEARTBEAT_QUEUE_URL'),
   'ws-message': envSchema(
     ...COMMON,
     ...BLOBS,
@@ -189,7 +190,8 @@ export const lambdaConfigSchemas = {
     'REDIS_URL',
     'RECOMMEND_CACHE_TTL_SECONDS',
   ),
-  presence: envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'PRESENCE_TTL_SECONDS'),
+  // Follow-up recounts are delayed messages the presence consumer sends to its own queue.
+  presence: envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'HEARTBEAT_QUEUE_URL', 'PRESENCE_TTL_SECONDS'),
   booking: envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'STATS_TABLE', 'STATS_OBJECT_KEY'),
   'auction-close': envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'SCHEDULER_QUEUE_URL'),
   // Consumes the request stream and the feed stream; FEED_STREAM_NAME tells their records apart.
