@@ -61,8 +61,9 @@ module.exports = {
     {
       name: 'not-to-unresolvable',
       severity: 'error',
+      comment: '`aws-lambda` is types only (@types/aws-lambda, imported with `import type`): it has no module to resolve.',
       from: {},
-      to: { couldNotResolve: true },
+      to: { couldNotResolve: true, pathNot: '^aws-lambda$' },
     },
   ],
   options: {

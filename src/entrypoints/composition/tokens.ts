@@ -1,0 +1,84 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type { ServiceIdentifier } from 'inversify';
+import type { ChannelConnections } from '../../application/live/channel-connections.js';
+import type { ChannelCommands, ChannelUseCases } from '../../application/live/channel-commands.js';
+import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
+import type { Broadcast } from '../../application/live/broadcast-feed.js';
+import type { FanOut } from '../../application/live/fan-out-feed.js';
+import type { RelayFeed } from '../../application/live/relay-feed.js';
+import type { RecoverStream } from '../../application/live/stream-recovery.js';
+import type { ViewerSignals } from '../../application/live/viewer-signals.js';
+import type { Clock } from '../../application/ports/clock.port.js';
+import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
+import type { ConnectionRegistry } from '../../application/ports/connection-registry.port.js';
+import type { EventStore } from '../../application/ports/event-store.port.js';
+import type { FeedPublisher } from '../../application/ports/feed-publisher.port.js';
+import type { IdGenerator } from '../../application/ports/id-generator.port.js';
+import type { MessageQueue } from '../../application/ports/message-queue.port.js';
+import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
+import type { Sleeper } from '../../application/ports/sleeper.port.js';
+import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
+import type { BroadcastHandler } from '../handlers/broadcast.js';
+import type { FanoutHandler } from '../handlers/fanout.js';
+import type { RelayHandler } from '../handlers/relay.js';
+import type { WsAction, WsActionRegistry } from '../handlers/ws-actions.js';
+import type { ConnectHook } from '../handlers/ws-connect.js';
+import type { DisconnectHook } from '../handlers/ws-disconnect.js';
+import type { WsMessageHandler } from '../handlers/ws-message.js';
+import type { ApiRoutes } from '../http/api-route.js';
+import type { HttpRouter } from '../http/router.js';
+
+/**
+ * A typed service identifier: `container.get(TOKENS.Clock)` is a `Clock` without a cast.
+ * Tokens are explicit (no decorator metadata: esbuild emits none), one per role.
+ */
+export type Token<T> = ServiceIdentifier<T> & symbol;
+const token = <T>(name: string): Token<T> => Symbol.for(`stampede.${name}`) as Token<T>;
+
+type WsRouteHandler = (event: APIGatewayProxyWebsocketEventV2) => Promise<APIGatewayProxyResultV2>;
+
+/**
+ * Every binding of the composition roots. Features add their own entries here; the
+ * multi-bound ones (`HttpRoutes`, `WsActions`, `ConnectHooks`, `DisconnectHooks`) take one
+ * binding per feature, so a feature registers routes without touching anyone's list.
+ */
+export const TOKENS = {
+  // kernel
+  Logger: token<Logger>('Logger'),
+  Clock: token<Clock>('Clock'),
+  Ids: token<IdGenerator>('Ids'),
+  Sleeper: token<Sleeper>('Sleeper'),
+  EventStore: token<EventStore>('EventStore'),
+  FeedPublisher: token<FeedPublisher>('FeedPublisher'),
+  BroadcastQueue: token<MessageQueue<BroadcastMessage>>('BroadcastQueue'),
+  ConnectionRegistry: token<ConnectionRegistry>('ConnectionRegistry'),
+  ConnectionGateway: token<ConnectionGateway>('ConnectionGateway'),
+  ChatLimiter: token<RateLimiter>('ChatLimiter'),
+  LikeLimiter: token<RateLimiter>('LikeLimiter'),
+  // live commerce use cases
+  ChannelCommandHandler: token<ChannelCommands>('ChannelCommandHandler'),
+  ChannelUseCases: token<ChannelUseCases>('ChannelUseCases'),
+  RelayFeed: token<RelayFeed>('RelayFeed'),
+  FanOut: token<FanOut>('FanOut'),
+  Broadcast: token<Broadcast>('Broadcast'),
+  ChannelConnections: token<ChannelConnections>('ChannelConnections'),
+  ViewerSignals: token<ViewerSignals>('ViewerSignals'),
+  ChannelSnapshot: token<GetChannelSnapshot>('ChannelSnapshot'),
+  StreamRecovery: token<RecoverStream>('StreamRecovery'),
+  // edges (multi-bound: one binding per feature)
+  HttpRoutes: token<ApiRoutes>('HttpRoutes'),
+  WsActions: token<readonly WsAction[]>('WsActions'),
+  ConnectHooks: token<ConnectHook>('ConnectHooks'),
+  DisconnectHooks: token<DisconnectHook>('DisconnectHooks'),
+  HttpRouter: token<HttpRouter>('HttpRouter'),
+  WsActionRegistry: token<WsActionRegistry>('WsActionRegistry'),
+  // Lambda handlers (the fixed list in docs/ARCHITECTURE.md)
+  RelayHandler: token<RelayHandler>('RelayHandler'),
+  FanoutHandler: token<FanoutHandler>('FanoutHandler'),
+  BroadcastHandler: token<BroadcastHandler>('BroadcastHandler'),
+  WsConnectHandler: token<WsRouteHandler>('WsConnectHandler'),
+  WsDisconnectHandler: token<WsRouteHandler>('WsDisconnectHandler'),
+  WsMessageHandler: token<WsMessageHandler>('WsMessageHandler'),
+  HttpApiHandler: token<HttpRouter['handle']>('HttpApiHandler'),
+} as const;

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { ChannelConnections } from '../../application/live/channel-connections.js';
+import type { ViewerSignals } from '../../application/live/viewer-signals.js';
+import { ChatText, LikeCount } from '../../application/live/viewer-signals.js';
+import { ChannelId } from '../../domain/shared/ids.js';
+import { defineWsAction, type WsAction } from './ws-actions.js';
+
+export interface LiveWsActionsDeps {
+  readonly connections: ChannelConnections;
+  readonly signals: ViewerSignals;
+}
+
+export const JoinFrame = z.object({ action: z.literal('join'), channelId: ChannelId });
+export const ChatFrame = z.object({ action: z.literal('chat'), text: ChatText });
+export const LikeFrame = z.object({ action: z.literal('like'), count: LikeCount.optional() });
+
+/**
+ * `join` (answered `{type:'joined', channelId, shardNo}`; the client then fetches the
+ * snapshot), `chat` and `like`. Chat and likes are not acknowledged: the sender sees them
+ * come back through the feed like everyone else.
+ */
+export const liveWsActions = (deps: LiveWsActionsDeps): WsAction[] => [
+  defineWsAction({
+    action: 'join',
+    schema: JoinFrame,
+    async handle(frame, ctx) {
+      const info = await deps.connections.join(ctx.connectionId, frame.channelId, ctx.userId);
+      await ctx.reply({ type: 'joined', channelId: info.channelId, shardNo: info.shardNo, connectionId: ctx.connectionId });
+    },
+  }),
+  defineWsAction({
+    action: 'chat',
+    schema: ChatFrame,
+    async handle(frame, ctx) {
+      await deps.signals.chat(ctx.connectionId, frame.text);
+    },
+  }),
+  defineWsAction({
+    action: 'like',
+    schema: LikeFrame,
+    async handle(frame, ctx) {
+      await deps.signals.like(ctx.connectionId, frame.count ?? 1);
+    },
+  }),
+];

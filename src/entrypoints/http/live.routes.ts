@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
+import type { ChannelUseCases } from '../../application/live/channel-commands.js';
+import { MAX_RECOVERY_PAGE, type RecoverStream } from '../../application/live/stream-recovery.js';
+import { Currency, Price } from '../../domain/channel/channel.events.js';
+import { DomainError } from '../../domain/shared/errors.js';
+import { ChannelId, ProductId, UserId } from '../../domain/shared/ids.js';
+import { json, pathParam, readBody, route, validate, type ApiRoutes } from './api-route.js';
+
+export interface LiveRoutesDeps {
+  readonly channels: ChannelUseCases;
+  readonly snapshot: GetChannelSnapshot;
+  readonly recover: RecoverStream;
+  readonly onUnexpected: (error: unknown) => void;
+}
+
+export const ScheduleChannelBody = z.object({
+  channelId: ChannelId.optional(),
+  sellerId: UserId,
+  title: z.string().trim().min(1).max(200),
+  currency: Currency,
+});
+export const ListProductBody = z.object({
+  productId: ProductId,
+  name: z.string().trim().min(1).max(200),
+  category: z.string().trim().min(1).max(60).default('general'),
+  price: Price,
+  currency: Currency,
+});
+export const ChangePriceBody = z.object({ price: Price, currency: Currency });
+const StreamIdParam = z.string().min(1).max(160).regex(/^[A-Za-z0-9_.:-]+$/, 'streamId may contain only letters, digits and _ . : -');
+export const RecoveryQuery = z.object({
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_RECOVERY_PAGE).default(MAX_RECOVERY_PAGE),
+});
+
+const correlationOf = (headers: Record<string, string | undefined> | undefined): string | undefined => {
+  const id = headers?.['x-correlation-id'];
+  return id && /^[\w.:-]{1,128}$/.test(id) ? id : undefined;
+};
+
+/**
+ * The seller-facing channel API and the viewers' read side (F1, G3): commands answer with the
+ * stream's new version (201 when a channel is created, 200 otherwise, also for a repeated
+ * command that changed nothing); `GET /api/channels/{id}` is the join snapshot; `GET
+ * /api/streams/{streamId}/events?after=N` fills a viewer's gap.
+ */
+export const makeLiveRoutes = (deps: LiveRoutesDeps): ApiRoutes => {
+  const wrap = (handler: Parameters<typeof route>[0]) => route(handler, deps.onUnexpected);
+  return {
+    'POST /api/channels': wrap(async (event) => {
+      const body = readBody(event, ScheduleChannelBody);
+      const result = await deps.channels.schedule({ ...body, correlationId: correlationOf(event.headers) });
+      return json(result.changed ? 201 : 200, result);
+    }),
+    'POST /api/channels/{channelId}/start': wrap(async (event) =>
+      json(200, await deps.channels.start(pathParam(event, 'channelId', ChannelId), correlationOf(event.headers))),
+    ),
+    'POST /api/channels/{channelId}/end': wrap(async (event) =>
+      json(200, await deps.channels.end(pathParam(event, 'channelId', ChannelId), correlationOf(event.headers))),
+    ),
+    'POST /api/channels/{channelId}/products': wrap(async (event) => {
+      const channelId = pathParam(event, 'channelId', ChannelId);
+      const result = await deps.channels.listProduct(channelId, readBody(event, ListProductBody), correlationOf(event.headers));
+      return json(result.changed ? 201 : 200, result);
+    }),
+    'PUT /api/channels/{channelId}/products/{productId}/price': wrap(async (event) => {
+      const channelId = pathParam(event, 'channelId', ChannelId);
+      const productId = pathParam(event, 'productId', ProductId);
+      return json(200, await deps.channels.changePrice(channelId, productId, readBody(event, ChangePriceBody), correlationOf(event.headers)));
+    }),
+    'GET /api/channels/{channelId}': wrap(async (event) => {
+      const channelId = pathParam(event, 'channelId', ChannelId);
+      const snapshot = await deps.snapshot(channelId);
+      if (!snapshot) throw new DomainError('CHANNEL_NOT_FOUND', `channel ${channelId} does not exist`, { field: 'channelId' });
+      return { ...json(200, snapshot), headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } };
+    }),
+    'GET /api/streams/{streamId}/events': wrap(async (event) => {
+      const streamId = pathParam(event, 'streamId', StreamIdParam);
+      const query = validate(RecoveryQuery, event.queryStringParameters ?? {});
+      const page = await deps.recover(streamId, query.after, query.limit);
+      if (!page) throw new DomainError('STREAM_NOT_FOUND', `no viewer stream ${streamId}`, { field: 'streamId' });
+      return json(200, page);
+    }),
+  };
+};

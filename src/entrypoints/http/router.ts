@@ -1,0 +1,137 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { HandlerLogger } from '../handlers/sqs-record-body.js';
+import { errorResponse, json, type ApiRouteHandler, type ApiRoutes } from './api-route.js';
+
+type Segment = { readonly literal: string } | { readonly param: string; readonly greedy: boolean };
+
+interface CompiledRoute {
+  readonly key: string;
+  readonly method: string;
+  readonly segments: readonly Segment[];
+  readonly handler: ApiRouteHandler;
+  /** Literal segments first: `/api/channels/new` wins over `/api/channels/{id}`. */
+  readonly specificity: number;
+}
+
+export interface HttpRouterOptions {
+  readonly logger: HandlerLogger;
+  /** Adds CORS headers and answers preflights (the local runtime; in AWS the HTTP API does this). */
+  readonly cors?: { readonly allowOrigin: string };
+}
+
+const splitPath = (path: string): string[] => path.split('/').filter((s) => s.length > 0);
+
+const compile = (key: string, handler: ApiRouteHandler): CompiledRoute => {
+  const match = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (\/\S*)$/.exec(key);
+  if (!match) throw new Error(`route key '${key}' must look like 'GET /api/things/{id}'`);
+  const segments = splitPath(match[2] as string).map((s): Segment => {
+    const param = /^\{([A-Za-z_][\w]*)(\+?)\}$/.exec(s);
+    return param ? { param: param[1] as string, greedy: param[2] === '+' } : { literal: s };
+  });
+  const specificity = segments.reduce((n, s) => n * 3 + ('literal' in s ? 2 : s.greedy ? 0 : 1), 1);
+  return { key, method: match[1] as string, segments, handler, specificity };
+};
+
+const matchPath = (segments: readonly Segment[], parts: readonly string[]): Record<string, string> | null => {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] as Segment;
+    const part = parts[i];
+    if ('literal' in segment) {
+      if (part !== segment.literal) return null;
+      continue;
+    }
+    if (segment.greedy) {
+      if (i !== segments.length - 1 || part === undefined) return null;
+      params[segment.param] = parts.slice(i).join('/');
+      return params;
+    }
+    if (part === undefined) return null;
+    params[segment.param] = part;
+  }
+  return parts.length === segments.length ? params : null;
+};
+
+const safeDecode = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/**
+ * The one HTTP entry (`http-api` Lambda and the local server): API Gateway v2 events are routed
+ * by their route key when API Gateway already matched one, else by method and path (a
+ * `$default` / proxy integration), with `pathParameters` filled as API Gateway would. Features
+ * register their route tables (`booking.routes.ts`, `live.routes.ts`, …); unknown paths get
+ * 404, known paths with another method 405, and anything a route throws becomes an error
+ * answer (`errorResponse`), never a crash.
+ */
+export class HttpRouter {
+  private readonly routes: CompiledRoute[] = [];
+  private readonly byKey = new Map<string, CompiledRoute>();
+
+  constructor(private readonly options: HttpRouterOptions) {}
+
+  add(routes: ApiRoutes): this {
+    for (const [key, handler] of Object.entries(routes)) {
+      if (this.byKey.has(key)) throw new Error(`HTTP route '${key}' is registered twice`);
+      const compiled = compile(key, handler);
+      this.byKey.set(key, compiled);
+      this.routes.push(compiled);
+    }
+    this.routes.sort((a, b) => b.specificity - a.specificity);
+    return this;
+  }
+
+  keys(): string[] {
+    return [...this.byKey.keys()].sort();
+  }
+
+  readonly handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath || event.requestContext.http.path;
+    const result = await this.dispatch(method, path, event);
+    if (!this.options.cors) return result;
+    return { ...result, headers: { ...result.headers, 'access-control-allow-origin': this.options.cors.allowOrigin, vary: 'origin' } };
+  };
+
+  private async dispatch(method: string, path: string, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const direct = this.byKey.get(event.routeKey);
+    if (direct) return this.run(direct, event, (event.pathParameters ?? {}) as Record<string, string>);
+    const parts = splitPath(path).map(safeDecode);
+    const allowed = new Set<string>();
+    for (const route of this.routes) {
+      const params = matchPath(route.segments, parts);
+      if (!params) continue;
+      if (route.method === method || route.method === 'ANY') return this.run(route, event, params);
+      allowed.add(route.method);
+    }
+    if (allowed.size > 0 && method === 'OPTIONS' && this.options.cors) {
+      return {
+        statusCode: 204,
+        headers: {
+          'access-control-allow-methods': [...allowed, 'OPTIONS'].join(', '),
+          'access-control-allow-headers': 'content-type, authorization, x-correlation-id',
+          'access-control-max-age': '600',
+        },
+      };
+    }
+    if (allowed.size > 0) {
+      const response = json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed on ${path}; use ${[...allowed].join(' or ')}` } });
+      return { ...response, headers: { ...response.headers, allow: [...allowed].join(', ') } };
+    }
+    return json(404, { error: { code: 'ROUTE_NOT_FOUND', message: `no route for ${method} ${path}` } });
+  }
+
+  private async run(route: CompiledRoute, event: APIGatewayProxyEventV2, params: Record<string, string>): Promise<APIGatewayProxyStructuredResultV2> {
+    try {
+      return await route.handler({ ...event, routeKey: route.key, ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}) });
+    } catch (error) {
+      return errorResponse(error, (unexpected) =>
+        this.options.logger.error('HTTP route failed unexpectedly', { route: route.key, requestId: event.requestContext.requestId, error: unexpected }),
+      );
+    }
+  }
+}

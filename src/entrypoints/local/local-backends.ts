@@ -1,0 +1,10 @@
+import type { LocalBackend } from './local-extensions.js';
+import { memoryBackend } from './memory-backend.js';
+
+/**
+ * The backends `--backend` can name. Another backend registers itself here (one line) or
+ * through `startLocalRuntime({ backends })`.
+ */
+export const LOCAL_BACKENDS: Record<string, LocalBackend> = {
+  memory: memoryBackend,
+};

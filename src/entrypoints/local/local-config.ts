@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const rate = z.coerce.number().min(0).max(1);
+const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
+const LogLevel = z.preprocess(
+  (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+  z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
+);
+
+/**
+ * The local runtime's settings. Each key is also a command-line flag (kebab-case:
+ * `--relay-batch-size 50`) and an environment variable (`STAMPEDE_RELAY_BATCH_SIZE=50`;
+ * `PORT` works too). Flags win over the environment, which wins over these defaults.
+ */
+export const LocalConfigSchema = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: int(0, 65_535).default(3000),
+  wsPath: z.string().regex(/^\/[\w/-]*$/, 'wsPath must be a path such as /ws').default('/ws'),
+  /** `memory` (in-process twins); other backends (e.g. `emulators`) register themselves. */
+  backend: z.string().regex(/^[a-z][a-z0-9-]*$/).default('memory'),
+  logLevel: LogLevel.default('WARN'),
+  /** One progress line every this many ms (0: none). */
+  progressIntervalMs: int(0, 3_600_000).default(5_000),
+  /** Connections per channel shard (N): one broadcast message posts to at most this many. */
+  shardSize: int(1, 10_000).default(500),
+  feedShards: int(1, 64).default(4),
+  changeStreamShards: int(1, 64).default(4),
+  relayBatchSize: int(1, 10_000).default(100),
+  relayWindowMs: int(0, 300_000).default(0),
+  relayMaxRetries: int(-1, 10_000).default(10),
+  fanoutBatchSize: int(1, 10_000).default(100),
+  fanoutWindowMs: int(0, 300_000).default(0),
+  fanoutMaxRetries: int(-1, 10_000).default(10),
+  broadcastBatchSize: int(1, 10_000).default(10),
+  broadcastWindowMs: int(0, 300_000).default(0),
+  broadcastVisibilityTimeoutMs: int(100, 43_200_000).default(5_000),
+  broadcastConcurrency: int(1, 64).default(4),
+  maxReceiveCount: int(1, 1_000).default(5),
+  /** Chaos: chance of an at-least-once duplicate (stream batches and standard queues). */
+  duplicateRate: rate.default(0),
+  /** Chaos: standard queues hand out messages in random order. */
+  reorder: flag.default(false),
+  /** Chaos: chance that an invocation crashes mid-batch (after a prefix of its records). */
+  crashRate: rate.default(0),
+  /** Seed for the chaos dice (0: not reproducible). */
+  seed: int(0, 2 ** 31 - 1).default(0),
+  maxMessageBytes: int(1_024, 1024 * 1024).default(120 * 1024),
+  chatBurst: int(1, 1_000).default(5),
+  chatPerSecond: z.coerce.number().min(0).max(1_000).default(1),
+  likeBurst: int(1, 10_000).default(30),
+  likePerSecond: z.coerce.number().min(0).max(10_000).default(10),
+});
+export type LocalConfig = z.infer<typeof LocalConfigSchema>;
+export type LocalConfigInput = z.input<typeof LocalConfigSchema>;
+export type LocalConfigKey = keyof LocalConfig;
+
+export const LOCAL_CONFIG_KEYS = Object.keys(LocalConfigSchema.shape) as LocalConfigKey[];
+export const flagOf = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export const envOf = (key: string): string => `STAMPEDE_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** The local configuration is invalid; the message names every bad setting and where it came from. */
+export class LocalConfigError extends Error {
+  override readonly name = 'LocalConfigError';
+}
+
+/** Settings from the environment (`STAMPEDE_*`, and `PORT`). */
+export const localConfigFromEnv = (env: Readonly<Record<string, string | undefined>>): Partial<Record<LocalConfigKey, string>> => {
+  const out: Partial<Record<LocalConfigKey, string>> = {};
+  for (const key of LOCAL_CONFIG_KEYS) {
+    const value = env[envOf(key)] ?? (key === 'port' ? env['PORT'] : undefined) ?? (key === 'logLevel' ? env['LOG_LEVEL'] : undefined);
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+};
+
+/** Validates merged settings; throws `LocalConfigError` naming each bad one as flag and variable. */
+export const parseLocalConfig = (input: Readonly<Record<string, unknown>>): LocalConfig => {
+  const parsed = LocalConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    return `  --${flagOf(key)} / ${envOf(key)}: ${issue.message} (got ${JSON.stringify(input[key])})`;
+  });
+  throw new LocalConfigError(`invalid local runtime settings:\n${lines.join('\n')}`);
+};

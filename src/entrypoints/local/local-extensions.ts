@@ -1,0 +1,53 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Container, ContainerModule } from 'inversify';
+import type { EventSourceStats } from '../../adapters/local/batch-handler.js';
+import type { LocalConfig } from './local-config.js';
+
+/** A running event source mapping (stream or queue → handler), as the runtime manages it. */
+export interface RunningEventSource {
+  readonly name: string;
+  start(): void;
+  stop(): Promise<void>;
+  stats(): EventSourceStats;
+  isIdle(): boolean;
+}
+
+/** Serves a non-API request (static pages); resolves true when it answered. */
+export type StaticHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+
+export interface LocalRuntimeContext {
+  readonly container: Container;
+  readonly config: LocalConfig;
+  readonly server: Server;
+  readonly logger: Logger;
+  /** Adds an event source; the runtime starts it with the others and stops it on shutdown. */
+  addEventSource(source: RunningEventSource): void;
+  addStaticHandler(handler: StaticHandler): void;
+  /** Runs on shutdown, after the event sources stopped. */
+  onStop(cleanup: () => Promise<void> | void): void;
+}
+
+/**
+ * A feature's local wiring: its container bindings (`modules`, e.g. routes, WebSocket
+ * actions, adapters) and what it starts once the container exists (`setup`, e.g. the
+ * presence queue's event source, static pages).
+ */
+export interface LocalRuntimeExtension {
+  readonly name: string;
+  readonly modules?: readonly ContainerModule[];
+  setup?(context: LocalRuntimeContext): void | Promise<void>;
+}
+
+/**
+ * Where a backend comes from: `memory` runs the in-process twins and their event-source
+ * emulation; another backend (e.g. `emulators`: DynamoDB Local, kinesalite, fauxqs) overrides
+ * the adapters with `modules` and feeds the handlers from its own event sources.
+ */
+export interface LocalBackendInstance {
+  readonly description: string;
+  readonly modules: readonly ContainerModule[];
+  eventSources(context: { readonly container: Container; readonly config: LocalConfig; readonly logger: Logger }): RunningEventSource[];
+  stop(): Promise<void>;
+}
+export type LocalBackend = (config: LocalConfig) => Promise<LocalBackendInstance>;

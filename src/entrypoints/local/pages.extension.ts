@@ -1,0 +1,109 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import type { LocalConfig } from './local-config.js';
+import type { LocalRuntimeContext, LocalRuntimeExtension } from './local-extensions.js';
+import { buildPages, DEFAULT_PAGES_DIR, pagesAreStale } from './pages-build.js';
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface PagesOptions {
+  /** Where the built site lives (default dist/web). */
+  readonly outDir?: string;
+  /** Reads the published stats file, for `GET /stats.json` (null: not published yet). */
+  readonly readStats?: (context: LocalRuntimeContext) => Promise<string | null>;
+}
+
+/**
+ * The local runtime's config.js: same-origin API, the runtime's own WebSocket path. Deployed
+ * pages get theirs from web/config.js, edited with the AWS endpoints.
+ */
+const configScript = (config: LocalConfig): string =>
+  `// served by the local runtime (npm start)\nwindow.STAMPEDE_CONFIG = ${JSON.stringify({ apiBase: '', wsUrl: '', wsPath: config.wsPath, statsUrl: '' })};\n`;
+
+const send = (req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string): void => {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
+};
+
+/**
+ * Serves the pages (web/, built by esbuild into dist/web) from the local runtime, on every path
+ * outside /api/: `/` the index, `/live/` and `/booking/`, plus a generated `/config.js` and the
+ * published `/stats.json`. The site is rebuilt on start when a source changed, and again when
+ * an HTML page is requested after an edit, so a reload shows the edit.
+ */
+export const pagesExtension = (options: PagesOptions = {}): LocalRuntimeExtension => ({
+  name: 'pages',
+  async setup(context) {
+    const outDir = resolve(options.outDir ?? DEFAULT_PAGES_DIR);
+    const first = await buildPages({ outDir });
+    if (first.built) context.logger.info('pages built', { outDir, ms: Math.round(first.ms), files: Object.keys(first.files).length });
+
+    let rebuilding: Promise<unknown> | null = null;
+    const upToDate = async (): Promise<void> => {
+      rebuilding ??= (async () => {
+        try {
+          if (await pagesAreStale(outDir)) await buildPages({ outDir });
+        } catch (error) {
+          // Keep serving the last good build; the log says what to fix.
+          context.logger.error('rebuilding the pages failed; serving the previous build', { error });
+        } finally {
+          rebuilding = null;
+        }
+      })();
+      await rebuilding;
+    };
+
+    context.addStaticHandler(async (req, res, url) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+      const path = url.pathname;
+      if (path === '/config.js') {
+        send(req, res, 200, CONTENT_TYPES['.js'] as string, configScript(context.config));
+        return true;
+      }
+      if (path === '/stats.json') {
+        const body = options.readStats ? await options.readStats(context) : null;
+        if (body === null) send(req, res, 404, CONTENT_TYPES['.json'] as string, JSON.stringify({ error: { code: 'NOT_PUBLISHED', message: 'no booking has been processed yet' } }));
+        else send(req, res, 200, CONTENT_TYPES['.json'] as string, body);
+        return true;
+      }
+      // `/live` → `/live/`, so the page's relative links (../styles.css, main.js) resolve.
+      if (!path.endsWith('/') && !extname(path)) {
+        const dir = await stat(join(outDir, path)).catch(() => null);
+        if (dir?.isDirectory()) {
+          res.writeHead(301, { location: `${path}/${url.search}` }).end();
+          return true;
+        }
+      }
+      let file: string;
+      try {
+        file = resolve(outDir, `.${decodeURIComponent(path)}${path.endsWith('/') ? 'index.html' : ''}`);
+      } catch {
+        return false; // malformed escape: let the API answer 404
+      }
+      if (file !== outDir && !file.startsWith(outDir + sep)) return false; // ../ escapes stay out
+      if (file.endsWith('.html')) await upToDate();
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile() || file.endsWith('.build-stamp.json')) return false;
+      res.writeHead(200, {
+        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'content-length': info.size,
+        'cache-control': 'no-cache',
+      });
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(file).pipe(res);
+      return true;
+    });
+  },
+});
