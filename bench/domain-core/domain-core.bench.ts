@@ -28,7 +28,7 @@ export const benchmark: Benchmark = {
   name: 'domain-core',
   description: 'Auction commands/s and per-command latency: Stampede decider + CommandHandler + in-memory store vs Emmett and Castore',
   async run(ctx): Promise<BenchmarkResult> {
-    const rounds = intOption(ctx, 'rounds', 3);
+    const rounds = intOption(ctx, 'rounds', 5);
     const spec: WorkloadSpec = { ...DEFAULT_WORKLOAD, auctions: intOption(ctx, 'auctions', DEFAULT_WORKLOAD.auctions), bidsPerAuction: intOption(ctx, 'bids', DEFAULT_WORKLOAD.bidsPerAuction) };
     const workload = generateWorkload(spec);
     const profileDir = ctx.options['cpu-prof'] ? join(ctx.root, 'bench', 'results', 'profiles') : null;
