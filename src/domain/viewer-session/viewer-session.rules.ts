@@ -9,9 +9,9 @@ export const isNewerHeartbeat = (lastSequence: number | null | undefined, sequen
   lastSequence === null || lastSequence === undefined || sequence > lastSequence;
 
 /**
- * A session is over once a full TTL has passed since its last sign of life. At exactly
- * `lastHeartbeatAt + ttlMs` it has expired; stores that count live sessions must therefore
- * count `expiresAt > now`.
+ * A session is over once a full TTL has passed since its last sign of life: at exactly
+ * `lastHeartbeatAt + ttlMs` it no longer counts. A store that counts items with
+ * `expiresAt >= now` must therefore store `expiresAt(…) - 1`, the last instant it still counts.
  */
 export const hasExpired = (lastHeartbeatAt: number, at: number, ttlMs: number): boolean => at - lastHeartbeatAt >= ttlMs;
 
