@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import {
   RecommendationCacheError,
   recommendationCacheKey,
@@ -28,7 +28,7 @@ export class RedisRecommendationCache implements RecommendationCache {
   private readonly onUnreadable: UnreadableValueListener;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisRecommendationCacheOptions = {},
   ) {
     this.ttlSeconds = options.ttlSeconds ?? 3600;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import type { UnreadableValueListener } from '../../application/ports/recommendation-cache.port.js';
 import {
   ModelRevisionConflictError,
@@ -56,7 +56,7 @@ export class RedisRecommendationModelStore implements RecommendationModelStore {
   private readonly onUnreadable: UnreadableValueListener;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisRecommendationModelStoreOptions = {},
   ) {
     const prefix = options.keyPrefix ?? '';
