@@ -1,0 +1,166 @@
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamsRecord,
+  type AttributeValue as StreamsAttributeValue,
+  type DynamoDBStreamsClient,
+  type Shard,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
+import { Wakeup } from '../batch-handler.js';
+import { InMemoryShardedLog } from '../sharded-log.js';
+
+/** Lambda delivers binary attributes base64-encoded; the SDK hands out bytes. */
+const toLambdaValue = (value: StreamsAttributeValue): LambdaAttributeValue => {
+  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('base64') };
+  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('base64')) };
+  if (value.M !== undefined) return { M: toLambdaImage(value.M) };
+  if (value.L !== undefined) return { L: value.L.map(toLambdaValue) };
+  return value as LambdaAttributeValue;
+};
+const toLambdaImage = (image: Record<string, StreamsAttributeValue>): Record<string, LambdaAttributeValue> =>
+  Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaValue(v)]));
+
+/** A DynamoDB Streams record as the SDK returns it → as the Lambda event source mapping delivers it. */
+export const toLambdaStreamRecord = (record: StreamsRecord, eventSourceARN: string): DynamoDBRecord => {
+  const d = record.dynamodb ?? {};
+  return {
+    ...(record.eventID ? { eventID: record.eventID } : {}),
+    ...(record.eventName ? { eventName: record.eventName } : {}),
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion ?? 'local',
+    eventSourceARN,
+    dynamodb: {
+      ...(d.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) } : {}),
+      ...(d.Keys ? { Keys: toLambdaImage(d.Keys) } : {}),
+      ...(d.NewImage ? { NewImage: toLambdaImage(d.NewImage) } : {}),
+      ...(d.OldImage ? { OldImage: toLambdaImage(d.OldImage) } : {}),
+      ...(d.SequenceNumber ? { SequenceNumber: d.SequenceNumber } : {}),
+      ...(d.SizeBytes !== undefined ? { SizeBytes: d.SizeBytes } : {}),
+      ...(d.StreamViewType ? { StreamViewType: d.StreamViewType } : {}),
+    },
+  };
+};
+
+export interface StreamMirrorOptions {
+  /** Pause after an empty GetRecords (AWS allows 5 GetRecords/s per shard). */
+  readonly idlePollMs?: number;
+  /** Pause between DescribeStream calls looking for new shards. */
+  readonly describeEveryMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * Copies a real DynamoDB stream (DynamoDB Local's, or AWS's) into an in-memory sharded log, in
+ * order, so the local stream event source (batches, partial responses, retries, bisection) can
+ * feed the relay exactly as with the in-memory backend. Every DynamoDB shard is read from
+ * TRIM_HORIZON; a child shard only once its parent is exhausted, which keeps each item's records
+ * in order (Streams order records per item, and an item's next records move to the child).
+ * All shards pour into one log shard: per-item order is all Streams promises.
+ */
+export class DynamoDbStreamMirror {
+  readonly log = new InMemoryShardedLog<DynamoDBRecord>(1);
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly started = new Set<string>();
+  private readonly finished = new Set<string>();
+  private readonly behind = new Set<string>();
+  private discovery: Promise<void> = Promise.resolve();
+  private readonly wakeup = new Wakeup();
+
+  constructor(
+    private readonly client: DynamoDBStreamsClient,
+    readonly streamArn: string,
+    private readonly options: StreamMirrorOptions = {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.discovery = this.discover();
+  }
+
+  /** True when every shard was read to its end at the last poll. */
+  caughtUp(): boolean {
+    return this.behind.size === 0;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeup.wake();
+    await this.discovery;
+    await Promise.all(this.loops);
+  }
+
+  private async discover(): Promise<void> {
+    while (this.running) {
+      try {
+        const shards = await this.shards();
+        const known = new Set(shards.map((s) => s.ShardId));
+        for (const shard of shards) {
+          const id = shard.ShardId;
+          if (!id || this.started.has(id)) continue;
+          const parent = shard.ParentShardId;
+          if (parent && known.has(parent) && !this.finished.has(parent)) continue;
+          this.started.add(id);
+          this.behind.add(id);
+          this.loops.push(this.read(id));
+        }
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      await this.wakeup.wait(this.options.describeEveryMs ?? 1_000);
+    }
+  }
+
+  private async shards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const { StreamDescription } = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: start }));
+      shards.push(...(StreamDescription?.Shards ?? []));
+      start = StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    return shards;
+  }
+
+  private async read(shardId: string): Promise<void> {
+    let iterator: string | undefined;
+    // After an error the iterator is re-acquired after the last record copied: no duplicates.
+    let last: string | undefined;
+    while (this.running) {
+      try {
+        iterator ??= (
+          await this.client.send(
+            new GetShardIteratorCommand({
+              StreamArn: this.streamArn,
+              ShardId: shardId,
+              ...(last ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: last } : { ShardIteratorType: 'TRIM_HORIZON' }),
+            }),
+          )
+        ).ShardIterator;
+        if (!iterator) break;
+        const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
+        const records = page.Records ?? [];
+        if (records.length > 0) {
+          this.log.append(0, records.map((r) => toLambdaStreamRecord(r, this.streamArn)));
+          last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
+        }
+        iterator = page.NextShardIterator;
+        if (!iterator) break; // the shard is closed and fully read: its children may start
+        if (records.length === 0) {
+          this.behind.delete(shardId);
+          await this.wakeup.wait(this.options.idlePollMs ?? 100);
+        } else this.behind.add(shardId);
+      } catch (error) {
+        this.options.onError?.(error);
+        iterator = undefined;
+        await this.wakeup.wait(this.options.idlePollMs ?? 100);
+      }
+    }
+    this.behind.delete(shardId);
+    this.finished.add(shardId);
+  }
+}

@@ -1,0 +1,96 @@
+import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { StreamRecord } from '../../in-memory/feed-publisher-adapter-in-memory.js';
+import { Wakeup } from '../batch-handler.js';
+import { InMemoryShardedLog } from '../sharded-log.js';
+import type { StreamMirrorOptions } from './dynamodb-stream-mirror.js';
+
+/**
+ * Copies a real Kinesis stream (kinesalite's) into an in-memory sharded log, one log shard per
+ * Kinesis shard, each in order, so the local stream event source feeds the `fanout` handler as
+ * Lambda's Kinesis mapping would (records as `kinesisRecordFormat` builds them). Resharding is
+ * not followed: local streams keep their shards.
+ */
+export class KinesisStreamMirror {
+  private logRef: InMemoryShardedLog<StreamRecord> | undefined;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private readonly behind = new Set<string>();
+  private readonly wakeup = new Wakeup();
+
+  constructor(
+    private readonly client: KinesisClient,
+    readonly streamName: string,
+    private readonly options: StreamMirrorOptions = {},
+  ) {}
+
+  /** The mirror; available once `start` resolved. */
+  get log(): InMemoryShardedLog<StreamRecord> {
+    if (!this.logRef) throw new Error('KinesisStreamMirror.start() must finish before the log is used');
+    return this.logRef;
+  }
+
+  /** Lists the shards (fixing the log's shape) and starts copying each from TRIM_HORIZON. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { Shards = [] } = await this.client.send(new ListShardsCommand({ StreamName: this.streamName }));
+    const ids = Shards.map((s) => s.ShardId).filter((id): id is string => !!id);
+    this.logRef = new InMemoryShardedLog<StreamRecord>(ids.length);
+    this.running = true;
+    this.loops = ids.map((id, index) => this.read(id, index));
+  }
+
+  caughtUp(): boolean {
+    return this.behind.size === 0;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeup.wake();
+    await Promise.all(this.loops);
+  }
+
+  private async read(shardId: string, index: number): Promise<void> {
+    this.behind.add(shardId);
+    let iterator: string | undefined;
+    let last: string | undefined;
+    while (this.running) {
+      try {
+        iterator ??= (
+          await this.client.send(
+            new GetShardIteratorCommand({
+              StreamName: this.streamName,
+              ShardId: shardId,
+              ...(last ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: last } : { ShardIteratorType: 'TRIM_HORIZON' }),
+            }),
+          )
+        ).ShardIterator;
+        if (!iterator) break;
+        const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
+        const records = page.Records ?? [];
+        if (records.length > 0) {
+          this.log.append(
+            index,
+            records.map((r) => ({
+              sequenceNumber: r.SequenceNumber ?? '',
+              partitionKey: r.PartitionKey ?? '',
+              data: Buffer.from(r.Data ?? new Uint8Array()).toString('utf8'),
+              approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+            })),
+          );
+          last = records.at(-1)?.SequenceNumber ?? last;
+          this.behind.add(shardId);
+        } else {
+          this.behind.delete(shardId);
+        }
+        iterator = page.NextShardIterator;
+        if (!iterator) break;
+        if (records.length === 0) await this.wakeup.wait(this.options.idlePollMs ?? 100);
+      } catch (error) {
+        this.options.onError?.(error);
+        iterator = undefined;
+        await this.wakeup.wait(this.options.idlePollMs ?? 100);
+      }
+    }
+    this.behind.delete(shardId);
+  }
+}
