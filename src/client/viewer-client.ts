@@ -1,0 +1,262 @@
+import { applyFeedEvent, emptyChannelView, type ChannelView } from '../domain/live-feed/channel-view.js';
+import type { ChannelFeedEvent, ChatSignal, FeedItem, LikeSignal } from '../domain/live-feed/feed-item.js';
+import { StreamSequencer, type AppliedItem } from './stream-sequencer.js';
+
+/** The slice of the WebSocket API the client uses: the browser's `WebSocket` and `ws` both fit. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown; code?: number; reason?: string }) => void): void;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+/** A server frame the client understands. */
+type ServerFrame =
+  | { type: 'feed'; channelId: string; items: FeedItem[] }
+  | { type: 'joined'; channelId: string; shardNo: number; connectionId: string }
+  | { type: 'error'; code: string; message: string; field?: string; requestId?: string }
+  | { type: string; [key: string]: unknown };
+
+interface Snapshot {
+  readonly view: ChannelView;
+  readonly versions: Readonly<Record<string, number>>;
+}
+
+interface RecoveryPage {
+  readonly items: ChannelFeedEvent[];
+  readonly hasMore: boolean;
+}
+
+export interface ViewerClientOptions {
+  /** Base URL of the HTTP API, e.g. http://127.0.0.1:3000 */
+  readonly httpUrl: string;
+  /** The WebSocket URL, e.g. ws://127.0.0.1:3000/ws */
+  readonly wsUrl: string;
+  readonly channelId: string;
+  readonly WebSocket: WebSocketConstructor;
+  readonly fetch?: Fetch;
+  /** How long a gap may wait for its versions to arrive on their own before they are fetched (default 250 ms). */
+  readonly gapGraceMs?: number;
+  /** Every so often, compare with the server's versions to catch a loss at the tail (0: off). */
+  readonly syncIntervalMs?: number;
+  /** After an applied event (or coalesced run): the event, the versions it newly covers, and the view. */
+  readonly onEvent?: (event: ChannelFeedEvent, covers: { from: number; to: number }, view: ChannelView) => void;
+  readonly onChat?: (chat: ChatSignal) => void;
+  readonly onLikes?: (likes: LikeSignal) => void;
+  readonly onServerError?: (frame: { code: string; message: string; field?: string }) => void;
+  readonly onFrame?: (frame: ServerFrame, receivedAt: number) => void;
+  readonly now?: () => number;
+}
+
+export interface ViewerClientStats {
+  frames: number;
+  applied: number;
+  duplicates: number;
+  gapsRecovered: number;
+  recoveredEvents: number;
+  recoveryRequests: number;
+}
+
+/**
+ * A viewer of one channel (G3): connects, joins, loads the snapshot, then applies the feed —
+ * every version of every stream once and in order, buffering early ones, dropping repeats,
+ * and fetching what a gap still lacks after a short grace from
+ * `GET /api/streams/{streamId}/events?after=N`. No Node-only imports: the same code runs in
+ * tests (with `ws`) and in a page (with the browser's WebSocket).
+ */
+export class ViewerClient {
+  readonly stats: ViewerClientStats = { frames: 0, applied: 0, duplicates: 0, gapsRecovered: 0, recoveredEvents: 0, recoveryRequests: 0 };
+  private readonly sequencer = new StreamSequencer();
+  private readonly ranges = new Map<string, Array<[number, number]>>();
+  private readonly recovering = new Set<string>();
+  private readonly seenChat = new Set<string>();
+  private currentView: ChannelView;
+  private socket: WebSocketLike | null = null;
+  private ready = false;
+  private early: ServerFrame[] = [];
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
+  private syncTimer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+  private readonly fetch: Fetch;
+  private readonly now: () => number;
+
+  constructor(private readonly options: ViewerClientOptions) {
+    this.currentView = emptyChannelView(options.channelId);
+    this.fetch = options.fetch ?? (globalThis.fetch as unknown as Fetch);
+    this.now = options.now ?? (() => Date.now());
+  }
+
+  get view(): ChannelView {
+    return this.currentView;
+  }
+
+  /** Last applied version per stream. */
+  versions(): Record<string, number> {
+    return this.sequencer.versions();
+  }
+
+  /** Per stream, the version ranges applied in order (the snapshot counts as one range 1..v). */
+  appliedRanges(): ReadonlyMap<string, ReadonlyArray<readonly [number, number]>> {
+    return this.ranges;
+  }
+
+  /** Opens the socket, joins the channel, loads the snapshot; resolves once frames are being applied. */
+  async connect(): Promise<void> {
+    const socket = new this.options.WebSocket(this.options.wsUrl);
+    this.socket = socket;
+    const joined = new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => socket.send(JSON.stringify({ action: 'join', channelId: this.options.channelId })));
+      socket.addEventListener('error', () => reject(new Error(`WebSocket ${this.options.wsUrl} failed`)));
+      socket.addEventListener('close', (e) => {
+        if (!this.ready) reject(new Error(`WebSocket closed before joining (${e.code ?? '?'} ${e.reason ?? ''})`));
+      });
+      socket.addEventListener('message', (event) => {
+        const frame = this.parse(event.data);
+        if (!frame) return;
+        this.options.onFrame?.(frame, this.now());
+        if (frame.type === 'joined') resolve();
+        else if (frame.type === 'error' && !this.ready) reject(new Error(`join refused: ${String(frame['code'])} ${String(frame['message'])}`));
+        this.receive(frame);
+      });
+    });
+    await joined;
+    // Join first, snapshot second: every event is then in the snapshot, in a frame, or in both.
+    const snapshot = await this.loadSnapshot();
+    if (snapshot) {
+      this.currentView = snapshot.view;
+      this.sequencer.seed(snapshot.versions);
+      for (const [streamId, version] of Object.entries(snapshot.versions)) if (version > 0) this.ranges.set(streamId, [[1, version]]);
+    }
+    this.ready = true;
+    const early = this.early;
+    this.early = [];
+    for (const frame of early) this.receive(frame);
+    if (this.options.syncIntervalMs) this.syncTimer = setInterval(() => void this.sync(), this.options.syncIntervalMs);
+  }
+
+  /** Sends a frame of any action (chat, like, heartbeat, bid…). */
+  send(frame: { action: string } & Record<string, unknown>): void {
+    if (!this.socket) throw new Error('connect() first');
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  chat(text: string): void {
+    this.send({ action: 'chat', text });
+  }
+
+  like(count = 1): void {
+    this.send({ action: 'like', count });
+  }
+
+  /** Compares with the server's versions and recovers any stream that is behind (a tail loss). */
+  async sync(): Promise<void> {
+    const snapshot = await this.loadSnapshot();
+    if (!snapshot) return;
+    await Promise.all(
+      Object.entries(snapshot.versions)
+        .filter(([streamId, version]) => version > this.sequencer.lastVersion(streamId))
+        .map(([streamId]) => this.recover(streamId)),
+    );
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.socket?.close(1000, 'viewer left');
+  }
+
+  private parse(data: unknown): ServerFrame | null {
+    try {
+      const frame = JSON.parse(typeof data === 'string' ? data : String(data)) as ServerFrame;
+      return typeof frame === 'object' && frame !== null && typeof frame.type === 'string' ? frame : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private receive(frame: ServerFrame): void {
+    if (frame.type === 'error') {
+      this.options.onServerError?.(frame as { code: string; message: string; field?: string });
+      return;
+    }
+    if (frame.type !== 'feed') return;
+    if (!this.ready) {
+      this.early.push(frame);
+      return;
+    }
+    this.stats.frames++;
+    for (const item of (frame as { items: FeedItem[] }).items) {
+      if (item.kind === 'event') this.offer(item);
+      else if (item.signal === 'CHAT') {
+        if (this.seenChat.has(item.messageId)) continue;
+        this.seenChat.add(item.messageId);
+        if (this.seenChat.size > 1_000) this.seenChat.delete(this.seenChat.values().next().value as string);
+        this.options.onChat?.(item);
+      } else this.options.onLikes?.(item);
+    }
+    this.scheduleGapCheck();
+  }
+
+  private offer(item: ChannelFeedEvent): void {
+    const applied = this.sequencer.offer(item);
+    if (applied.length === 0 && item.version <= this.sequencer.lastVersion(item.streamId)) this.stats.duplicates++;
+    for (const a of applied) this.apply(a);
+  }
+
+  private apply({ item, from }: AppliedItem): void {
+    this.currentView = applyFeedEvent(this.currentView, item);
+    this.stats.applied++;
+    const list = this.ranges.get(item.streamId) ?? [];
+    list.push([from, item.version]);
+    this.ranges.set(item.streamId, list);
+    this.options.onEvent?.(item, { from, to: item.version }, this.currentView);
+  }
+
+  private scheduleGapCheck(): void {
+    if (this.gapTimer || this.closed || this.sequencer.bufferedCount() === 0) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      for (const gap of this.sequencer.gaps()) void this.recover(gap.streamId);
+    }, this.options.gapGraceMs ?? 250);
+  }
+
+  private async recover(streamId: string): Promise<void> {
+    if (this.recovering.has(streamId) || this.closed) return;
+    this.recovering.add(streamId);
+    try {
+      for (;;) {
+        const after = this.sequencer.lastVersion(streamId);
+        this.stats.recoveryRequests++;
+        const url = `${this.options.httpUrl}/api/streams/${encodeURIComponent(streamId)}/events?after=${after}`;
+        const response = await this.fetch(url, { headers: { accept: 'application/json' } });
+        if (!response.ok) throw new Error(`recovery of ${streamId} answered ${response.status}`);
+        const page = (await response.json()) as RecoveryPage;
+        for (const item of page.items) {
+          const before = this.stats.applied;
+          this.offer(item);
+          this.stats.recoveredEvents += this.stats.applied - before;
+        }
+        if (!page.hasMore || page.items.length === 0) break;
+      }
+      this.stats.gapsRecovered++;
+    } catch (error) {
+      // Try again at the next gap check: a gap is never given up, only retried.
+      this.options.onServerError?.({ code: 'RECOVERY_FAILED', message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.recovering.delete(streamId);
+      this.scheduleGapCheck();
+    }
+  }
+
+  private async loadSnapshot(): Promise<Snapshot | null> {
+    const response = await this.fetch(`${this.options.httpUrl}/api/channels/${encodeURIComponent(this.options.channelId)}`, {
+      headers: { accept: 'application/json' },
+    });
+    if (response.status === 404) return null;
+    if (!response.ok) throw new Error(`snapshot of channel ${this.options.channelId} answered ${response.status}`);
+    return (await response.json()) as Snapshot;
+  }
+}
