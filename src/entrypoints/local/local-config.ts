@@ -50,6 +50,10 @@ export const LocalConfigSchema = z.object({
   chatPerSecond: z.coerce.number().min(0).max(1_000).default(1),
   likeBurst: int(1, 10_000).default(30),
   likePerSecond: z.coerce.number().min(0).max(10_000).default(10),
+  /** Presence (F5): seconds a heartbeat keeps a viewer counted (a few missed 5 s beats). */
+  presenceTtlSeconds: int(5, 3_600).default(15),
+  /** Booking (F6): the trip the seed's `POST /api/book-bus` books on (schedule it: `npx tsx scripts/seed-trips.ts`). */
+  defaultTripId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'defaultTripId may contain letters, digits and _ . : -').default('holiday-express'),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 export type LocalConfigInput = z.input<typeof LocalConfigSchema>;

@@ -1,0 +1,91 @@
+import { ContainerModule } from 'inversify';
+import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
+import { makeGetBookingStats } from '../../application/booking/booking-stats.js';
+import { makeGetBookingStatus } from '../../application/booking/booking-status.js';
+import { makeCancelBooking } from '../../application/booking/cancel-booking.js';
+import { makeProcessBooking } from '../../application/booking/process-booking.js';
+import { makeRequestBooking } from '../../application/booking/request-booking.js';
+import { makeGetTrip, makeScheduleTrip } from '../../application/booking/schedule-trip.js';
+import { StatsPublisher } from '../../application/booking/stats-publisher.js';
+import type { TripCommandHandler } from '../../application/booking/booking-commands.js';
+import { CommandHandler } from '../../application/command-handler.js';
+import type { BlobStore } from '../../application/ports/blob-store.port.js';
+import type { BookingRequestIndex } from '../../application/ports/booking-request-index.port.js';
+import type { CounterStore } from '../../application/ports/counter-store.port.js';
+import type { MessageQueue } from '../../application/ports/message-queue.port.js';
+import { tripCodec, tripDecider } from '../../domain/booking/index.js';
+import type { TripId } from '../../domain/shared/ids.js';
+import { makeBookingHandler } from '../handlers/booking.js';
+import { makeBookingRoutes } from '../http/booking.routes.js';
+import { TOKENS, type Token } from './tokens.js';
+
+const token = <T>(name: string): Token<T> => Symbol.for(`stampede.booking.${name}`) as Token<T>;
+
+export interface BookingSettings {
+  /** The trip the seed's `POST /api/book-bus` books on. */
+  readonly defaultTripId: TripId;
+  /** Key of the published stats file (the page polls it). */
+  readonly statsObjectKey: string;
+  readonly statsMinIntervalMs: number;
+}
+
+/** F6 bindings. The ports (first group) come from the backend: in-memory twins locally, DynamoDB/SQS/S3 in AWS. */
+export const BOOKING_TOKENS = {
+  Settings: token<BookingSettings>('Settings'),
+  CounterStore: token<CounterStore>('CounterStore'),
+  BlobStore: token<BlobStore>('BlobStore'),
+  RequestIndex: token<BookingRequestIndex>('RequestIndex'),
+  BookingQueue: token<MessageQueue<BookingRequestMessage>>('BookingQueue'),
+  TripCommandHandler: token<TripCommandHandler>('TripCommandHandler'),
+  StatsPublisher: token<StatsPublisher>('StatsPublisher'),
+  ScheduleTrip: token<ReturnType<typeof makeScheduleTrip>>('ScheduleTrip'),
+  Handler: token<ReturnType<typeof makeBookingHandler>>('Handler'),
+} as const;
+
+/** Use cases, the `booking` consumer handler and the booking routes over the bound ports. */
+export const bookingModule = new ContainerModule(({ bind }) => {
+  bind(BOOKING_TOKENS.TripCommandHandler).toDynamicValue(
+    (ctx) =>
+      new CommandHandler(tripDecider, tripCodec, {
+        store: ctx.get(TOKENS.EventStore),
+        clock: ctx.get(TOKENS.Clock),
+        ids: ctx.get(TOKENS.Ids),
+        sleeper: ctx.get(TOKENS.Sleeper),
+      }),
+  ).inSingletonScope();
+  bind(BOOKING_TOKENS.StatsPublisher).toDynamicValue((ctx) => {
+    const settings = ctx.get(BOOKING_TOKENS.Settings);
+    return new StatsPublisher(ctx.get(BOOKING_TOKENS.BlobStore), makeGetBookingStats({ counters: ctx.get(BOOKING_TOKENS.CounterStore) }), ctx.get(TOKENS.Clock), {
+      key: settings.statsObjectKey,
+      minIntervalMs: settings.statsMinIntervalMs,
+    });
+  }).inSingletonScope();
+  bind(BOOKING_TOKENS.ScheduleTrip).toDynamicValue((ctx) =>
+    makeScheduleTrip({ trips: ctx.get(BOOKING_TOKENS.TripCommandHandler), counters: ctx.get(BOOKING_TOKENS.CounterStore) }),
+  ).inSingletonScope();
+  bind(BOOKING_TOKENS.Handler).toDynamicValue((ctx) =>
+    makeBookingHandler({
+      processBooking: makeProcessBooking({ trips: ctx.get(BOOKING_TOKENS.TripCommandHandler), counters: ctx.get(BOOKING_TOKENS.CounterStore), clock: ctx.get(TOKENS.Clock) }),
+      stats: ctx.get(BOOKING_TOKENS.StatsPublisher),
+      logger: ctx.get(TOKENS.Logger),
+    }),
+  ).inSingletonScope();
+  bind(TOKENS.HttpRoutes).toDynamicValue((ctx) => {
+    const trips = ctx.get(BOOKING_TOKENS.TripCommandHandler);
+    const counters = ctx.get(BOOKING_TOKENS.CounterStore);
+    const index = ctx.get(BOOKING_TOKENS.RequestIndex);
+    const clock = ctx.get(TOKENS.Clock);
+    const ids = ctx.get(TOKENS.Ids);
+    return makeBookingRoutes({
+      requestBooking: makeRequestBooking({ trips, index, queue: ctx.get(BOOKING_TOKENS.BookingQueue), counters, clock, ids }),
+      getBookingStatus: makeGetBookingStatus({ trips, index }),
+      cancelBooking: makeCancelBooking({ trips, index, counters, clock }),
+      getBookingStats: makeGetBookingStats({ counters }),
+      scheduleTrip: ctx.get(BOOKING_TOKENS.ScheduleTrip),
+      getTrip: makeGetTrip({ trips }),
+      defaultTripId: ctx.get(BOOKING_TOKENS.Settings).defaultTripId,
+      ids,
+      onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in a booking route', { error }),
+    });
+  }).inSingletonScope();
+});

@@ -1,0 +1,91 @@
+import { ContainerModule } from 'inversify';
+import { InMemoryBlobStore } from '../../adapters/in-memory/blob-store-adapter-in-memory.js';
+import { InMemoryBookingRequestIndex } from '../../adapters/in-memory/booking-request-index-adapter-in-memory.js';
+import { InMemoryCounterStore } from '../../adapters/in-memory/counter-store-adapter-in-memory.js';
+import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
+import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
+import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
+import type { TripId } from '../../domain/shared/ids.js';
+import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
+import { LOCAL_TOKENS } from '../composition/local.container.js';
+import type { Token } from '../composition/tokens.js';
+import type { LocalRuntimeExtension } from './local-extensions.js';
+
+export const LOCAL_BOOKING_TOKENS = {
+  BookingQueue: Symbol.for('stampede.local.BookingQueue') as Token<InMemoryQueue<BookingRequestMessage>>,
+  BlobStore: Symbol.for('stampede.local.BlobStore') as Token<InMemoryBlobStore>,
+} as const;
+
+/** Where the local server publishes stats (the seed page polls `/stats.json`). */
+export const LOCAL_STATS_KEY = 'public/stats.json';
+/** The seed's consumer: visibility 60 s, batches of 10. */
+const VISIBILITY_TIMEOUT_MS = 60_000;
+const STATS_FLUSH_MS = 1_000;
+
+const inMemoryPorts = new ContainerModule(({ bind }) => {
+  bind(LOCAL_BOOKING_TOKENS.BookingQueue)
+    .toDynamicValue((ctx) => {
+      const config = ctx.get(LOCAL_TOKENS.Config);
+      return new InMemoryQueue<BookingRequestMessage>({
+        name: 'booking',
+        fifo: true,
+        visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
+        maxReceiveCount: config.maxReceiveCount,
+        deadLetterQueue: new InMemoryQueue<BookingRequestMessage>({ name: 'booking-dlq', fifo: true }),
+        // SQS hands a batch up to 10 messages of one group, then none of it until they are done.
+        inFlightPerGroup: 10,
+      });
+    })
+    .inSingletonScope();
+  bind(BOOKING_TOKENS.BookingQueue).toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BookingQueue)).inSingletonScope();
+  bind(LOCAL_BOOKING_TOKENS.BlobStore).toDynamicValue(() => new InMemoryBlobStore()).inSingletonScope();
+  bind(BOOKING_TOKENS.BlobStore).toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BlobStore)).inSingletonScope();
+  bind(BOOKING_TOKENS.CounterStore).toDynamicValue(() => new InMemoryCounterStore()).inSingletonScope();
+  bind(BOOKING_TOKENS.RequestIndex).toDynamicValue(() => new InMemoryBookingRequestIndex()).inSingletonScope();
+  bind(BOOKING_TOKENS.Settings)
+    .toDynamicValue((ctx) => ({
+      defaultTripId: ctx.get(LOCAL_TOKENS.Config).defaultTripId as TripId,
+      statsObjectKey: LOCAL_STATS_KEY,
+      statsMinIntervalMs: 1_000,
+    }))
+    .inSingletonScope();
+});
+
+/**
+ * F6 in `npm start`: booking routes → booking queue (FIFO, group = trip) → `booking` handler,
+ * `stats.json` flushed every second when it changed and served at `/stats.json`.
+ */
+export const bookingFeature: LocalRuntimeExtension = {
+  name: 'booking',
+  modules: [inMemoryPorts, bookingModule],
+  setup({ container, config, logger, addEventSource, addStaticHandler, onStop }) {
+    addEventSource(
+      new QueueEventSource(container.get(LOCAL_BOOKING_TOKENS.BookingQueue), container.get(BOOKING_TOKENS.Handler), {
+        name: 'booking',
+        batchSize: 10,
+        visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
+        concurrency: 2,
+        crashRate: config.crashRate,
+        random: container.get(LOCAL_TOKENS.Random),
+        onFailure: (info) => logger.debug('booking batch items failed; they come back after the visibility timeout', { messages: info.messageIds.length }),
+      }),
+    );
+    const stats = container.get(BOOKING_TOKENS.StatsPublisher);
+    const timer = setInterval(() => {
+      stats.flush().catch((error: unknown) => logger.warn('publishing stats.json failed; the next tick retries', { error }));
+    }, STATS_FLUSH_MS);
+    timer.unref();
+    onStop(async () => {
+      clearInterval(timer);
+      await stats.flush().catch(() => undefined);
+    });
+    const blobs = container.get(LOCAL_BOOKING_TOKENS.BlobStore);
+    addStaticHandler((req, res, url) => {
+      if (req.method !== 'GET' || (url.pathname !== '/stats.json' && url.pathname !== `/${LOCAL_STATS_KEY}`)) return false;
+      const entry = blobs.entry(LOCAL_STATS_KEY);
+      const body = entry?.body ?? JSON.stringify({ requests: 0, processed: 0, success: 0 });
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' }).end(body);
+      return true;
+    });
+  },
+};

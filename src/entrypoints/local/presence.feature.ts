@@ -1,0 +1,73 @@
+import { ContainerModule } from 'inversify';
+import { InMemoryConnectionSessions } from '../../adapters/in-memory/connection-sessions-adapter-in-memory.js';
+import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
+import { InMemoryPresenceStore } from '../../adapters/in-memory/presence-store-adapter-in-memory.js';
+import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
+import type { PresenceMessage } from '../../application/presence/presence-message.js';
+import { presenceSettings } from '../../application/presence/presence-settings.js';
+import { LOCAL_TOKENS } from '../composition/local.container.js';
+import { PRESENCE_TOKENS, presenceModule } from '../composition/presence.module.js';
+import { TOKENS, type Token } from '../composition/tokens.js';
+import type { LocalRuntimeExtension } from './local-extensions.js';
+
+export const LOCAL_PRESENCE_TOKENS = {
+  HeartbeatQueue: Symbol.for('stampede.local.HeartbeatQueue') as Token<InMemoryQueue<PresenceMessage>>,
+} as const;
+
+/** How often the local runtime recounts watched channels, so an expiry shows even when no beat arrives. */
+const RECOUNT_TICK_MS = 1_000;
+
+const inMemoryPorts = new ContainerModule(({ bind }) => {
+  bind(LOCAL_PRESENCE_TOKENS.HeartbeatQueue)
+    .toDynamicValue((ctx) => {
+      const config = ctx.get(LOCAL_TOKENS.Config);
+      return new InMemoryQueue<PresenceMessage>({
+        name: 'heartbeats',
+        visibilityTimeoutMs: 30_000,
+        maxReceiveCount: config.maxReceiveCount,
+        deadLetterQueue: new InMemoryQueue<PresenceMessage>({ name: 'heartbeats-dlq' }),
+        duplicateRate: config.duplicateRate,
+        reorder: config.reorder,
+        random: ctx.get(LOCAL_TOKENS.Random),
+      });
+    })
+    .inSingletonScope();
+  bind(PRESENCE_TOKENS.HeartbeatQueue).toDynamicValue((ctx) => ctx.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue)).inSingletonScope();
+  bind(PRESENCE_TOKENS.PresenceStore)
+    .toDynamicValue((ctx) => {
+      const clock = ctx.get(TOKENS.Clock);
+      return new InMemoryPresenceStore({ now: () => clock.now() });
+    })
+    .inSingletonScope();
+  bind(PRESENCE_TOKENS.ConnectionSessions).toDynamicValue(() => new InMemoryConnectionSessions()).inSingletonScope();
+  bind(PRESENCE_TOKENS.Settings)
+    .toDynamicValue((ctx) => presenceSettings({ ttlMs: ctx.get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000 }))
+    .inSingletonScope();
+});
+
+/**
+ * F5 in `npm start`: heartbeats (route and frame) → heartbeat queue (standard, with the
+ * runtime's chaos settings) → `presence` handler, plus the periodic recount tick.
+ */
+export const presenceFeature: LocalRuntimeExtension = {
+  name: 'presence',
+  modules: [inMemoryPorts, presenceModule],
+  setup({ container, config, logger, addEventSource, onStop }) {
+    addEventSource(
+      new QueueEventSource(container.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue), container.get(PRESENCE_TOKENS.Handler), {
+        name: 'presence',
+        batchSize: 10,
+        concurrency: 2,
+        crashRate: config.crashRate,
+        random: container.get(LOCAL_TOKENS.Random),
+        onFailure: (info) => logger.debug('presence batch items failed; they come back after the visibility timeout', { messages: info.messageIds.length }),
+      }),
+    );
+    const tracker = container.get(PRESENCE_TOKENS.Tracker);
+    const timer = setInterval(() => {
+      tracker.tick().catch((error: unknown) => logger.warn('presence recount tick failed; the next tick retries', { error }));
+    }, RECOUNT_TICK_MS);
+    timer.unref();
+    onStop(() => clearInterval(timer));
+  },
+};
