@@ -37,6 +37,8 @@ const scenarioArb = fc.record({
   snapshotAt: fc.double({ min: 0, max: 1, noNaN: true }),
 });
 
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
 /** The viewer side: what `ViewerClient` does with frames, without its socket and timers. */
 class ViewerModel {
   readonly sequencer: StreamSequencer;
@@ -67,7 +69,7 @@ const chunk = <T>(list: readonly T[], size: number): T[][] => Array.from({ lengt
  * redelivered batches, any delivery order and (optionally) lost messages, and returns what
  * each viewer connection ends up with.
  */
-const runPipeline = async (s: fc.RecordValue<typeof scenarioArb>, options: { loseRate: number }) => {
+const runPipeline = async (s: Scenario, options: { loseRate: number }) => {
   const world = await liveWorld('c1');
   for (const op of s.ops) await world.run(op);
   const random = seededRandom(s.seed + 1);
