@@ -1,0 +1,92 @@
+import { ContainerModule } from 'inversify';
+import type { RecommendationCache } from '../../application/ports/recommendation-cache.port.js';
+import type { RecommendationMetrics } from '../../application/ports/recommendation-metrics.port.js';
+import type { RecommendationModelStore } from '../../application/ports/recommendation-model-store.port.js';
+import type { RecommendationRequestPublisher } from '../../application/ports/recommendation-request-publisher.port.js';
+import type { Recommender } from '../../application/ports/recommender.port.js';
+import { ModelRecommender } from '../../application/recommendations/model-recommender.js';
+import { ProjectRecommendationFacts } from '../../application/recommendations/project-recommendation-facts.js';
+import { RequestRecommendations } from '../../application/recommendations/request-recommendations.js';
+import { ServeRecommendations } from '../../application/recommendations/serve-recommendations.js';
+import { makeRecommendConsumerHandler, type RecommendConsumerHandler } from '../handlers/recommend-consumer.js';
+import { makeRecommendRoutes } from '../http/recommend.routes.js';
+import { TOKENS, type Token } from './tokens.js';
+
+const token = <T>(name: string): Token<T> => Symbol.for(`stampede.recommend.${name}`) as Token<T>;
+
+export interface RecommendSettings {
+  /** Which Kinesis batches are live-feed batches (projected) rather than requests (served). */
+  readonly isFeedStream: (eventSourceArn: string) => boolean;
+  /** How long one read of the live channels serves every request of an instance. */
+  readonly liveChannelsTtlMs: number;
+}
+
+/** F8 bindings. The ports (first group) come from the backend: in-memory twins locally, Redis/Kinesis in AWS. */
+export const RECOMMEND_TOKENS = {
+  Settings: token<RecommendSettings>('Settings'),
+  Cache: token<RecommendationCache>('Cache'),
+  ModelStore: token<RecommendationModelStore>('ModelStore'),
+  RequestPublisher: token<RecommendationRequestPublisher>('RequestPublisher'),
+  Metrics: token<RecommendationMetrics>('Metrics'),
+  Recommender: token<Recommender>('Recommender'),
+  Serve: token<ServeRecommendations>('Serve'),
+  Project: token<ProjectRecommendationFacts>('Project'),
+  Request: token<RequestRecommendations>('Request'),
+  Handler: token<RecommendConsumerHandler>('Handler'),
+} as const;
+
+/** Use cases, the `recommend-consumer` handler and the recommendation routes over the bound ports. */
+export const recommendModule = new ContainerModule(({ bind }) => {
+  bind(RECOMMEND_TOKENS.Recommender)
+    .toDynamicValue(
+      (ctx) =>
+        new ModelRecommender(ctx.get(RECOMMEND_TOKENS.ModelStore), ctx.get(TOKENS.Clock), {
+          liveChannelsTtlMs: ctx.get(RECOMMEND_TOKENS.Settings).liveChannelsTtlMs,
+        }),
+    )
+    .inSingletonScope();
+  bind(RECOMMEND_TOKENS.Serve)
+    .toDynamicValue(
+      (ctx) =>
+        new ServeRecommendations({
+          cache: ctx.get(RECOMMEND_TOKENS.Cache),
+          recommender: ctx.get(RECOMMEND_TOKENS.Recommender),
+          clock: ctx.get(TOKENS.Clock),
+          metrics: ctx.get(RECOMMEND_TOKENS.Metrics),
+        }),
+    )
+    .inSingletonScope();
+  bind(RECOMMEND_TOKENS.Project).toDynamicValue((ctx) => new ProjectRecommendationFacts(ctx.get(RECOMMEND_TOKENS.ModelStore))).inSingletonScope();
+  bind(RECOMMEND_TOKENS.Request)
+    .toDynamicValue((ctx) => new RequestRecommendations(ctx.get(RECOMMEND_TOKENS.RequestPublisher), ctx.get(TOKENS.Clock), ctx.get(TOKENS.Ids)))
+    .inSingletonScope();
+  bind(RECOMMEND_TOKENS.Handler)
+    .toDynamicValue((ctx) =>
+      makeRecommendConsumerHandler({
+        serve: ctx.get(RECOMMEND_TOKENS.Serve),
+        project: ctx.get(RECOMMEND_TOKENS.Project),
+        metrics: ctx.get(RECOMMEND_TOKENS.Metrics),
+        clock: ctx.get(TOKENS.Clock),
+        logger: ctx.get(TOKENS.Logger),
+        isFeedStream: ctx.get(RECOMMEND_TOKENS.Settings).isFeedStream,
+      }),
+    )
+    .inSingletonScope();
+  bind(TOKENS.HttpRoutes)
+    .toDynamicValue((ctx) => {
+      const logger = ctx.get(TOKENS.Logger);
+      return makeRecommendRoutes({
+        serve: ctx.get(RECOMMEND_TOKENS.Serve),
+        requests: ctx.get(RECOMMEND_TOKENS.Request),
+        logger,
+        onUnexpected: (error) => logger.error('unexpected error in a recommendation route', { error }),
+      });
+    })
+    .inSingletonScope();
+});
+
+/** `…:stream/<name>` of a Kinesis stream ARN, for `isFeedStream`. */
+export const isStreamNamed =
+  (streamName: string) =>
+  (eventSourceArn: string): boolean =>
+    eventSourceArn.endsWith(`:stream/${streamName}`);
