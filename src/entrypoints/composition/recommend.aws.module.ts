@@ -4,8 +4,10 @@ import { InMemoryRecommendationModelStore } from '../../adapters/in-memory/recom
 import { RedisRecommendationCache } from '../../adapters/redis/recommendation-cache-adapter-redis.js';
 import { RedisRecommendationModelStore } from '../../adapters/redis/recommendation-model-store-adapter-redis.js';
 import { createRedisClient } from '../../adapters/redis/redis-client.js';
+import type { RecommendationMetrics } from '../../application/ports/recommendation-metrics.port.js';
+import type { RecommendationRequestPublisher } from '../../application/ports/recommendation-request-publisher.port.js';
 import type { HandlerLogger } from '../handlers/sqs-record-body.js';
-import { RECOMMEND_TOKENS } from './recommend.module.js';
+import { isStreamNamed, RECOMMEND_TOKENS } from './recommend.module.js';
 
 export interface RecommendStorageConfig {
   readonly REDIS_URL?: string | undefined;
@@ -37,3 +39,22 @@ export const recommendStorageModule = (config: RecommendStorageConfig, logger: P
     bind(RECOMMEND_TOKENS.Cache).toConstantValue(new RedisRecommendationCache(client, { ttlSeconds: config.RECOMMEND_CACHE_TTL_SECONDS, onUnreadable }));
     bind(RECOMMEND_TOKENS.ModelStore).toConstantValue(new RedisRecommendationModelStore(client, { onUnreadable }));
   });
+
+export interface RecommendAwsOptions {
+  readonly config: RecommendStorageConfig & { readonly FEED_STREAM_NAME: string };
+  readonly logger: Pick<HandlerLogger, 'warn'>;
+  /** Powertools EMF in Lambda (flushed by the entry after each invocation). */
+  readonly metrics: RecommendationMetrics;
+  /** The Kinesis request publisher, for functions that serve `POST /recommend/requests` (http-api). */
+  readonly publisher?: RecommendationRequestPublisher;
+}
+
+/** Every port the recommendation module needs, as an AWS function binds them. */
+export const recommendAwsModules = (options: RecommendAwsOptions): ContainerModule[] => [
+  recommendStorageModule(options.config, options.logger),
+  new ContainerModule(({ bind }) => {
+    bind(RECOMMEND_TOKENS.Metrics).toConstantValue(options.metrics);
+    bind(RECOMMEND_TOKENS.Settings).toConstantValue({ isFeedStream: isStreamNamed(options.config.FEED_STREAM_NAME), liveChannelsTtlMs: 1_000 });
+    if (options.publisher) bind(RECOMMEND_TOKENS.RequestPublisher).toConstantValue(options.publisher);
+  }),
+];

@@ -4,8 +4,8 @@ import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aw
 import { Container } from 'inversify';
 import { systemClock, uuidIds } from '../../adapters/system/system-clock.js';
 import { loadLambdaConfig } from '../composition/config.js';
-import { isStreamNamed, RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
-import { recommendStorageModule } from '../composition/recommend.redis.module.js';
+import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
+import { recommendAwsModules } from '../composition/recommend.aws.module.js';
 import { TOKENS } from '../composition/tokens.js';
 import { PowertoolsRecommendationMetrics } from '../observability/recommendation-metrics-powertools.js';
 
@@ -23,9 +23,7 @@ const container = new Container({ defaultScope: 'Singleton' });
 container.bind(TOKENS.Logger).toConstantValue(logger);
 container.bind(TOKENS.Clock).toConstantValue(systemClock);
 container.bind(TOKENS.Ids).toConstantValue(uuidIds);
-container.bind(RECOMMEND_TOKENS.Metrics).toConstantValue(metrics);
-container.bind(RECOMMEND_TOKENS.Settings).toConstantValue({ isFeedStream: isStreamNamed(config.FEED_STREAM_NAME), liveChannelsTtlMs: 1_000 });
-container.load(recommendStorageModule(config, logger), recommendModule);
+container.load(...recommendAwsModules({ config, logger, metrics }), recommendModule);
 const consume = container.get(RECOMMEND_TOKENS.Handler);
 
 export const handler = async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
