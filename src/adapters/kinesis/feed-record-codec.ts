@@ -10,6 +10,12 @@ import { FeedItem } from '../../domain/live-feed/feed-item.js';
  */
 const AggregatedRecord = z.object({ items: z.array(FeedItem).min(1) });
 
+/**
+ * The data of one feed record as a schema, for a Powertools parser `innerSchema`: parses to the
+ * record's items, in order, whichever of the two shapes it has.
+ */
+export const FeedRecordData = z.union([AggregatedRecord.transform((record) => record.items), FeedItem.transform((item) => [item])]);
+
 export const encodeFeedRecord = (items: readonly FeedItem[]): string => JSON.stringify({ items });
 
 /** The items of one record, in order; throws an error naming the bad field for anything else. */

@@ -2,7 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { parser } from '@aws-lambda-powertools/batch/parser';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { FanOut } from '../../application/live/fan-out-feed.js';
-import { FeedItem } from '../../domain/live-feed/feed-item.js';
+import { FeedRecordData } from '../../adapters/kinesis/feed-record-codec.js';
+import type { FeedItem } from '../../domain/live-feed/feed-item.js';
 import type { HandlerLogger } from './sqs-record-body.js';
 import { firstFailedIndex, reasonOf, resumeAt } from './stream-batch.js';
 
@@ -11,8 +12,11 @@ export interface FanoutHandlerDeps {
   readonly logger: HandlerLogger;
 }
 
-/** A Kinesis record after Powertools parsed `kinesis.data` (base64 JSON) with the FeedItem schema. */
-type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & { kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: FeedItem } };
+/**
+ * A Kinesis record after Powertools parsed `kinesis.data` (base64 JSON): its feed items. The
+ * Kinesis publisher packs a channel's consecutive items into one record (feed-record-codec.ts).
+ */
+type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & { kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: FeedItem[] } };
 
 /**
  * The `fanout` Lambda (F3): Kinesis batch → feed items (each validated by the Powertools parser
@@ -24,8 +28,8 @@ type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & { kinesis: Omit<Kines
 export const makeFanoutHandler =
   (deps: FanoutHandlerDeps) =>
   async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
-    const items = new Map<string, FeedItem>();
-    const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, innerSchema: FeedItem, transformer: 'base64' });
+    const items = new Map<string, FeedItem[]>();
+    const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, innerSchema: FeedRecordData, transformer: 'base64' });
     const response = await processPartialResponse(
       event,
       async (record: ParsedRecord) => {
@@ -43,10 +47,10 @@ export const makeFanoutHandler =
       });
     }
     const done = sequences.slice(0, cut);
-    const batch = done.map((seq) => items.get(seq)).filter((i): i is FeedItem => i !== undefined);
+    const batch = done.flatMap((seq) => items.get(seq) ?? []);
     const result = await deps.fanOut(batch);
     if (result.failed.size > 0) {
-      const at = done.findIndex((seq) => result.failed.has(items.get(seq)?.channelId ?? ''));
+      const at = done.findIndex((seq) => (items.get(seq) ?? []).some((item) => result.failed.has(item.channelId)));
       for (const [channelId, error] of result.failed) {
         deps.logger.error('broadcast messages for a channel could not be enqueued; the batch resumes at its first record', {
           channelId,
