@@ -1,0 +1,196 @@
+import { join } from 'node:path';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { ApiGatewayConnectionGateway } from '../../adapters/apigateway/connection-gateway-adapter-apigateway.js';
+import { connectionsTable, eventsTable } from '../../adapters/dynamodb/table-definitions.js';
+import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
+import { ensureStream } from '../../adapters/kinesis/stream-provisioning.js';
+import { startConnectionsApiServer, type ConnectionsApiTarget } from '../../adapters/local/connections-api-server.js';
+import { startEmulators } from '../../adapters/local/emulators/start-emulators.js';
+import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
+import { DynamoDbStreamMirror } from '../../adapters/local/pollers/dynamodb-stream-mirror.js';
+import { KinesisStreamMirror } from '../../adapters/local/pollers/kinesis-stream-mirror.js';
+import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
+import { StreamEventSource, type StreamRecordFormat } from '../../adapters/local/stream-event-source.js';
+import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
+import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
+import { awsLiveModule, createAwsClients, type LiveResources } from '../composition/aws.container.js';
+import { TOKENS } from '../composition/tokens.js';
+import type { LocalBackend, RunningEventSource } from './local-extensions.js';
+
+/** The names the emulator backend gives its resources (one process owns the emulators, so fixed names are safe). */
+export const EMULATOR_RESOURCES = {
+  eventsTable: 'stampede-events',
+  connectionsTable: 'stampede-connections',
+  feedStream: 'stampede-feed',
+  broadcastQueue: 'stampede-broadcast',
+  broadcastDlq: 'stampede-broadcast-dlq',
+  bucket: 'stampede-blobs',
+} as const;
+
+const REGION = 'us-east-1';
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** The @connections server's target, pointed at the runtime's WebSocket server once the container exists. */
+class WebSocketTarget implements ConnectionsApiTarget {
+  sockets: ConnectionGateway | null = null;
+  async post(connectionId: string, data: Buffer): Promise<boolean> {
+    if (!this.sockets) return false;
+    const result = await this.sockets.post([connectionId], data.toString('utf8'));
+    if (result.failed.length > 0) throw new Error(`frame to ${connectionId} could not be delivered`);
+    return result.gone.length === 0;
+  }
+  info(): null {
+    return null;
+  }
+  close(): boolean {
+    return false;
+  }
+}
+
+/** One event source mapping made of a mirror (real stream → local log) and the local stream event source over it. */
+const mirrored = <R, E>(
+  name: string,
+  mirror: { start(): void | Promise<void>; stop(): Promise<void>; caughtUp(): boolean },
+  source: () => StreamEventSource<R, E>,
+  onError: (error: unknown) => void,
+): RunningEventSource => {
+  let inner: StreamEventSource<R, E> | undefined;
+  let stopped = false;
+  let started: Promise<void> = Promise.resolve();
+  return {
+    name,
+    start: () => {
+      // The mirror must know its shards before the event source over it starts.
+      started = Promise.resolve(mirror.start()).then(() => {
+        if (stopped) return;
+        inner = source();
+        inner.start();
+      }, onError);
+    },
+    stop: async () => {
+      stopped = true;
+      await started;
+      await inner?.stop();
+      await mirror.stop();
+    },
+    stats: () => inner?.stats() ?? { invocations: 0, records: 0, failedInvocations: 0, injectedCrashes: 0, injectedDuplicates: 0, discarded: 0, backlog: 0 },
+    isIdle: () => inner !== undefined && mirror.caughtUp() && inner.isIdle(),
+  };
+};
+
+const discardLogger = (logger: Logger, source: string) => (records: readonly unknown[], reason: string) =>
+  logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });
+
+/**
+ * `npm start -- --backend emulators`: the same handlers as the in-memory backend, but every
+ * live-commerce port speaks the real AWS protocol to local emulators — DynamoDB Local (events
+ * and connections tables, the events stream), kinesalite (the feed), fauxqs (the broadcast
+ * queue with its DLQ, and S3) — and frames go through the API Gateway Management API adapter to
+ * a local `@connections` server that writes to the runtime's WebSocket server. Pollers stand in
+ * for Lambda's event source mappings: DynamoDB Streams and Kinesis GetRecords feed the local
+ * stream event source; SQS long polling feeds the broadcast handler.
+ */
+export const emulatorBackend: LocalBackend = async (config) => {
+  const emulators = await startEmulators({ cacheDir: join(process.cwd(), '.emulators') });
+  const stops: Array<() => Promise<void>> = [() => emulators.stop()];
+  try {
+    const { endpoints } = emulators;
+    const clients = createAwsClients({ region: REGION, credentials: CREDENTIALS, endpoints });
+    const streams = new DynamoDBStreamsClient({ region: REGION, credentials: CREDENTIALS, endpoint: endpoints.dynamodb });
+    const r = EMULATOR_RESOURCES;
+    const [{ streamArn }] = await Promise.all([
+      ensureTable(clients.dynamodb, r.eventsTable, eventsTable),
+      ensureTable(clients.dynamodb, r.connectionsTable, connectionsTable),
+      ensureStream(clients.kinesis, r.feedStream, config.feedShards),
+      clients.s3.send(new CreateBucketCommand({ Bucket: r.bucket })).catch((error: { name?: string }) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+      }),
+    ]);
+    if (!streamArn) throw new Error(`table ${r.eventsTable} has no stream`);
+    const dlq = await ensureQueue(clients.sqs, { name: r.broadcastDlq });
+    const broadcast = await ensureQueue(clients.sqs, {
+      name: r.broadcastQueue,
+      visibilityTimeoutSeconds: Math.max(1, Math.round(config.broadcastVisibilityTimeoutMs / 1000)),
+      deadLetter: { arn: dlq.arn, maxReceiveCount: config.maxReceiveCount },
+    });
+    const target = new WebSocketTarget();
+    const connectionsApi = await startConnectionsApiServer(target);
+    stops.unshift(() => connectionsApi.stop());
+
+    const resources: LiveResources = {
+      eventsTable: r.eventsTable,
+      connectionsTable: r.connectionsTable,
+      feedStreamName: r.feedStream,
+      broadcastQueueUrl: broadcast.url,
+      blobBucket: r.bucket,
+      shardSize: config.shardSize,
+    };
+    const { dynamodb: ddbMs, kinesis: kinMs, fauxqs: sqsMs } = emulators.startMs;
+    return {
+      description:
+        `AWS emulators — DynamoDB Local ${endpoints.dynamodb} (${ddbMs} ms), kinesalite ${endpoints.kinesis} (${kinMs} ms), ` +
+        `fauxqs SQS+S3 ${endpoints.sqs} (${sqsMs} ms), @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}`,
+      modules: [awsLiveModule(clients, resources, { gateway: false })],
+      eventSources({ container, config: c, logger }): RunningEventSource[] {
+        // Frames leave through the Management API adapter → the @connections server → the WebSocket server.
+        target.sockets = container.get(TOKENS.ConnectionGateway);
+        container
+          .rebind(TOKENS.ConnectionGateway)
+          .toConstantValue(new ApiGatewayConnectionGateway(clients.managementApi(connectionsApi.endpoint), { sleeper: container.get(TOKENS.Sleeper) }));
+
+        const onError = (source: string) => (error: unknown) => logger.warn('poller error; retrying', { source, error });
+        const ddbMirror = new DynamoDbStreamMirror(streams, streamArn, { idlePollMs: 50, describeEveryMs: 1_000, onError: onError('relay') });
+        const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, { idlePollMs: 50, onError: onError('fanout') });
+        const ddbFormat: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
+          identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
+          toEvent: (records) => ({ Records: [...records] }),
+        };
+        const relay = mirrored(
+          'relay',
+          ddbMirror,
+          () =>
+            new StreamEventSource(ddbMirror.log, ddbFormat, container.get(TOKENS.RelayHandler), {
+              name: 'relay',
+              batchSize: c.relayBatchSize,
+              maximumBatchingWindowMs: c.relayWindowMs,
+              maximumRetryAttempts: c.relayMaxRetries,
+              onDiscard: discardLogger(logger, 'relay'),
+            }),
+          onError('relay'),
+        );
+        const feedArn = `arn:aws:kinesis:${REGION}:000000000000:stream/${r.feedStream}`;
+        const fanout = mirrored(
+          'fanout',
+          feedMirror,
+          () =>
+            new StreamEventSource(feedMirror.log, kinesisRecordFormat(feedArn, REGION), container.get(TOKENS.FanoutHandler), {
+              name: 'fanout',
+              batchSize: c.fanoutBatchSize,
+              maximumBatchingWindowMs: c.fanoutWindowMs,
+              maximumRetryAttempts: c.fanoutMaxRetries,
+              onDiscard: discardLogger(logger, 'fanout'),
+            }),
+          onError('fanout'),
+        );
+        const broadcastSource = new SqsEventSource(clients.sqs, broadcast.url, container.get(TOKENS.BroadcastHandler), {
+          name: 'broadcast',
+          batchSize: Math.min(10, c.broadcastBatchSize),
+          concurrency: c.broadcastConcurrency,
+          waitTimeSeconds: 1,
+          region: REGION,
+          onFailure: ({ messageIds, error }) => logger.warn('broadcast batch failed; SQS redelivers after the visibility timeout', { messages: messageIds.length, error }),
+        });
+        return [relay, fanout, broadcastSource];
+      },
+      stop: async () => {
+        for (const stop of stops) await stop();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops) await stop().catch(() => undefined);
+    throw error;
+  }
+};
