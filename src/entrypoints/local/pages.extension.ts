@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { channelDirectoryModule } from './channel-directory.js';
 import type { LocalConfig } from './local-config.js';
-import type { LocalRuntimeContext, LocalRuntimeExtension } from './local-extensions.js';
+import type { LocalRuntimeExtension } from './local-extensions.js';
 import { buildPages, DEFAULT_PAGES_DIR, pagesAreStale } from './pages-build.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -21,8 +22,6 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 export interface PagesOptions {
   /** Where the built site lives (default dist/web). */
   readonly outDir?: string;
-  /** Reads the published stats file, for `GET /stats.json` (null: not published yet). */
-  readonly readStats?: (context: LocalRuntimeContext) => Promise<string | null>;
 }
 
 /**
@@ -39,12 +38,14 @@ const send = (req: IncomingMessage, res: ServerResponse, status: number, type: s
 
 /**
  * Serves the pages (web/, built by esbuild into dist/web) from the local runtime, on every path
- * outside /api/: `/` the index, `/live/` and `/booking/`, plus a generated `/config.js` and the
- * published `/stats.json`. The site is rebuilt on start when a source changed, and again when
+ * outside /api/: `/` the index, `/live/` and `/booking/`, plus a generated `/config.js` (the
+ * booking feature serves `/stats.json`); and `GET /api/channels`, the list the live room picks
+ * from. The site is rebuilt on start when a source changed, and again when
  * an HTML page is requested after an edit, so a reload shows the edit.
  */
 export const pagesExtension = (options: PagesOptions = {}): LocalRuntimeExtension => ({
   name: 'pages',
+  modules: [channelDirectoryModule],
   async setup(context) {
     const outDir = resolve(options.outDir ?? DEFAULT_PAGES_DIR);
     const first = await buildPages({ outDir });
@@ -70,12 +71,6 @@ export const pagesExtension = (options: PagesOptions = {}): LocalRuntimeExtensio
       const path = url.pathname;
       if (path === '/config.js') {
         send(req, res, 200, CONTENT_TYPES['.js'] as string, configScript(context.config));
-        return true;
-      }
-      if (path === '/stats.json') {
-        const body = options.readStats ? await options.readStats(context) : null;
-        if (body === null) send(req, res, 404, CONTENT_TYPES['.json'] as string, JSON.stringify({ error: { code: 'NOT_PUBLISHED', message: 'no booking has been processed yet' } }));
-        else send(req, res, 200, CONTENT_TYPES['.json'] as string, body);
         return true;
       }
       // `/live` → `/live/`, so the page's relative links (../styles.css, main.js) resolve.

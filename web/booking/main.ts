@@ -1,0 +1,273 @@
+import { ApiError, fetchJson, getApi, newId, postApi } from '../shared/api.js';
+import { apiUrl, config } from '../shared/config.js';
+import { byId, h, notice, render, setText } from '../shared/dom.js';
+import { count, dateTime, percent } from '../shared/format.js';
+import { identity, onIdentityChange, setUserName } from '../shared/identity.js';
+
+/** Shapes of the API answers this page reads (see docs/PROTOCOL.md). */
+interface Trip {
+  tripId: string;
+  route: string;
+  departsAt: number;
+  capacity: number;
+  maxSeatsPerBooking: number;
+  freeSeats: number;
+  status: 'ON_SALE' | 'SALES_CLOSED';
+}
+interface Figures {
+  requests: number;
+  processed: number;
+  success: number;
+  successRate: number;
+}
+interface Stats extends Figures {
+  trips?: (Figures & { tripId: string })[];
+  updatedAt?: number;
+}
+type BookingStatus =
+  | { status: 'QUEUED'; requestId: string; tripId: string; seats: number }
+  | { status: 'CONFIRMED'; requestId: string; tripId: string; seatNumbers: number[] }
+  | { status: 'REJECTED'; requestId: string; tripId: string; reason: string }
+  | { status: 'CANCELLED'; requestId: string; tripId: string; seatNumbers: number[] };
+
+const STATS_EVERY_MS = 1_000;
+const TRIPS_EVERY_MS = 3_000;
+const REASONS: Record<string, string> = {
+  SOLD_OUT: 'sold out',
+  NOT_ENOUGH_SEATS: 'not enough seats left',
+  SALES_CLOSED: 'sales closed',
+  INVALID_SEAT_COUNT: 'too many seats for one booking',
+};
+
+const tripsEl = byId('trips');
+const bookNotice = byId('book-notice');
+const requestsEl = byId<HTMLUListElement>('requests');
+const nameInput = byId<HTMLInputElement>('user-name');
+
+// ---- who is booking ----
+nameInput.value = identity().userId;
+nameInput.addEventListener('change', () => {
+  if (!setUserName(nameInput.value)) nameInput.value = identity().userId;
+});
+onIdentityChange((who) => (nameInput.value = who.userId));
+
+// ---- trips ----
+interface TripRow {
+  readonly el: HTMLElement;
+  readonly free: HTMLElement;
+  readonly bar: HTMLElement;
+  readonly fill: HTMLElement;
+  readonly seats: HTMLSelectElement;
+  readonly book: HTMLButtonElement;
+  trip: Trip;
+}
+const tripRows = new Map<string, TripRow>();
+let knownTripIds: string[] = [];
+
+const seatOptions = (max: number, select: HTMLSelectElement): void => {
+  if (select.options.length === max) return;
+  const chosen = Number(select.value) || 1;
+  render(select, ...Array.from({ length: max }, (_, i) => h('option', { value: i + 1 }, `${i + 1} seat${i ? 's' : ''}`)));
+  select.value = String(Math.min(chosen, max));
+};
+
+const updateTripRow = (row: TripRow, trip: Trip): void => {
+  row.trip = trip;
+  const onSale = trip.status === 'ON_SALE' && trip.freeSeats > 0;
+  setText(row.free, trip.status === 'SALES_CLOSED' ? 'sales closed' : `${count(trip.freeSeats)} of ${count(trip.capacity)} seats left`);
+  const ratio = trip.capacity === 0 ? 0 : trip.freeSeats / trip.capacity;
+  row.fill.style.width = `${(ratio * 100).toFixed(1)}%`;
+  row.bar.className = `seatbar${trip.freeSeats === 0 ? ' none' : ratio < 0.2 ? ' low' : ''}`;
+  seatOptions(trip.maxSeatsPerBooking, row.seats);
+  row.book.disabled = !onSale;
+  setText(row.book, onSale ? 'Book' : trip.status === 'SALES_CLOSED' ? 'Closed' : 'Sold out');
+};
+
+const tripRow = (trip: Trip): TripRow => {
+  const free = h('span', { class: 'muted num', 'data-testid': 'free-seats' });
+  const fill = h('span');
+  const bar = h('div', { class: 'seatbar' }, fill);
+  const seats = h('select', { 'aria-label': `Seats on ${trip.route}` });
+  const book = h('button', { class: 'primary', 'data-testid': 'book' }, 'Book');
+  const el = h(
+    'div',
+    { class: 'trip panel', 'data-trip-id': trip.tripId },
+    h('div', {}, h('div', { class: 'route' }, trip.route), h('div', { class: 'muted' }, `Departs ${dateTime(trip.departsAt)} · `, free), bar),
+    h('div', { class: 'row' }, seats, book),
+  );
+  const row: TripRow = { el, free, bar, fill, seats, book, trip };
+  book.addEventListener('click', () => void requestBooking(row.trip, Number(seats.value) || 1));
+  updateTripRow(row, trip);
+  return row;
+};
+
+const refreshTrips = async (): Promise<void> => {
+  if (knownTripIds.length === 0) return;
+  const results = await Promise.allSettled(knownTripIds.map((id) => getApi<Trip>(`/api/trips/${encodeURIComponent(id)}`)));
+  const trips = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  if (trips.length === 0) {
+    render(tripsEl, h('p', { class: 'empty' }, 'The trips could not be loaded; retrying…'));
+    tripRows.clear();
+    return;
+  }
+  trips.sort((a, b) => a.departsAt - b.departsAt || a.route.localeCompare(b.route));
+  for (const trip of trips) {
+    const row = tripRows.get(trip.tripId);
+    if (row) updateTripRow(row, trip);
+    else tripRows.set(trip.tripId, tripRow(trip));
+  }
+  const wanted = trips.map((t) => tripRows.get(t.tripId)?.el).filter((el): el is HTMLElement => el !== undefined);
+  if (wanted.some((el, i) => tripsEl.children[i] !== el) || tripsEl.children.length !== wanted.length) render(tripsEl, ...wanted);
+};
+
+// ---- stats: the published stats.json (as the seed's page polls it), else GET /api/stats ----
+const statEls = {
+  requests: byId('stat-requests'),
+  processed: byId('stat-processed'),
+  success: byId('stat-success'),
+  rate: byId('stat-rate'),
+  meter: byId('stat-meter'),
+  source: byId('stats-source'),
+};
+
+const readStats = async (): Promise<{ stats: Stats; source: string }> => {
+  try {
+    const stats = await fetchJson<Stats>(`${config.statsUrl}${config.statsUrl.includes('?') ? '&' : '?'}t=${Date.now()}`, { cache: 'no-store' });
+    if (stats && typeof stats.requests === 'number') return { stats, source: 'stats.json' };
+  } catch {
+    // not published yet (404 before the first batch) or not reachable: ask the API
+  }
+  return { stats: await fetchJson<Stats>(apiUrl('/api/stats'), { cache: 'no-store' }), source: 'GET /api/stats' };
+};
+
+const showStats = (stats: Stats, source: string): void => {
+  setText(statEls.requests, count(stats.requests));
+  setText(statEls.processed, count(stats.processed));
+  setText(statEls.success, count(stats.success));
+  setText(statEls.rate, stats.processed === 0 ? '–' : percent(stats.successRate));
+  statEls.meter.style.width = `${stats.requests === 0 ? 0 : Math.min(100, (stats.processed / stats.requests) * 100).toFixed(1)}%`;
+  const age = stats.updatedAt ? ` · published ${Math.max(0, Math.round((Date.now() - stats.updatedAt) / 1000))} s ago` : '';
+  notice(statEls.source, 'info', `from ${source}${age}`);
+  if (stats.trips) learnTrips(stats.trips.map((t) => t.tripId));
+  else void catalogue();
+};
+
+const learnTrips = (tripIds: string[]): void => {
+  const ids = [...tripIds].sort();
+  if (ids.length === 0) render(tripsEl, h('p', { class: 'empty' }, 'No trip is on sale yet.'));
+  if (ids.join() === knownTripIds.join()) return;
+  knownTripIds = ids;
+  void refreshTrips();
+};
+
+/** The initial stats.json (as the seed uploads it) lists no trips: ask the API for the catalogue, now and then. */
+let catalogueAskedAt = 0;
+const catalogue = async (): Promise<void> => {
+  if (Date.now() - catalogueAskedAt < TRIPS_EVERY_MS) return;
+  catalogueAskedAt = Date.now();
+  try {
+    const stats = await fetchJson<Stats>(apiUrl('/api/stats'), { cache: 'no-store' });
+    learnTrips((stats.trips ?? []).map((t) => t.tripId));
+  } catch {
+    // the next stats poll asks again
+  }
+};
+
+const pollStats = async (): Promise<void> => {
+  try {
+    const { stats, source } = await readStats();
+    showStats(stats, source);
+  } catch (error) {
+    notice(statEls.source, 'error', `figures unavailable: ${(error as Error).message}`);
+  } finally {
+    setTimeout(() => void pollStats(), STATS_EVERY_MS);
+  }
+};
+
+// ---- booking and following its outcome ----
+const requestItems = new Map<string, HTMLLIElement>();
+
+const showRequest = (requestId: string, trip: Trip, seats: number, status: BookingStatus | { status: 'SENDING' } | { status: 'FAILED'; message: string }): void => {
+  let li = requestItems.get(requestId);
+  if (!li) {
+    li = h('li', { 'data-request-id': requestId });
+    requestItems.set(requestId, li);
+    requestsEl.querySelector('.empty')?.remove();
+    requestsEl.prepend(li);
+  }
+  const what = h('span', {}, h('strong', {}, trip.route), ` · ${seats} seat${seats > 1 ? 's' : ''} `, h('span', { class: 'muted mono' }, requestId.slice(-6)));
+  let badge: HTMLElement;
+  switch (status.status) {
+    case 'SENDING':
+      badge = h('span', { class: 'badge badge-queued' }, 'sending…');
+      break;
+    case 'QUEUED':
+      badge = h('span', { class: 'badge badge-queued' }, 'queued');
+      break;
+    case 'CONFIRMED':
+      badge = h('span', { class: 'badge badge-confirmed' }, `confirmed · seat${status.seatNumbers.length > 1 ? 's' : ''} ${status.seatNumbers.join(', ')}`);
+      break;
+    case 'REJECTED':
+      badge = h('span', { class: 'badge badge-rejected' }, `rejected · ${REASONS[status.reason] ?? status.reason}`);
+      break;
+    case 'CANCELLED':
+      badge = h('span', { class: 'badge badge-closed' }, 'cancelled');
+      break;
+    case 'FAILED':
+      badge = h('span', { class: 'badge badge-rejected', title: status.message }, 'not sent');
+      break;
+  }
+  li.dataset['status'] = status.status;
+  render(li, what, badge);
+};
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls GET /api/bookings/{id} until it has an outcome: quickly at first, then backing off to 3 s. */
+const followOutcome = async (requestId: string, trip: Trip, seats: number): Promise<void> => {
+  let wait = 300;
+  for (;;) {
+    await sleep(wait);
+    wait = Math.min(3_000, Math.round(wait * 1.5));
+    try {
+      const status = await getApi<BookingStatus>(`/api/bookings/${encodeURIComponent(requestId)}`);
+      showRequest(requestId, trip, seats, status);
+      if (status.status !== 'QUEUED') {
+        void refreshTrips();
+        return;
+      }
+    } catch (error) {
+      // A 404 right after the 202 cannot happen (the index is written first); anything else is
+      // transient (network, 5xx): keep following.
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 404 && error.status !== 429) return;
+    }
+  }
+};
+
+const requestBooking = async (trip: Trip, seats: number): Promise<void> => {
+  // The id is chosen here, so a retried POST (timeout, 503) is the same request, never a second booking.
+  const requestId = newId('req');
+  showRequest(requestId, trip, seats, { status: 'SENDING' });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await postApi(`/api/trips/${encodeURIComponent(trip.tripId)}/bookings`, { passengerId: identity().userId, seats, requestId });
+      showRequest(requestId, trip, seats, { status: 'QUEUED', requestId, tripId: trip.tripId, seats });
+      notice(bookNotice, 'ok', `Request queued for ${trip.route}; the outcome follows below.`);
+      void followOutcome(requestId, trip, seats);
+      return;
+    } catch (error) {
+      const retryable = error instanceof ApiError && (error.status === 0 || error.status === 503 || error.status === 429 || error.status >= 500);
+      if (!retryable || attempt >= 4) {
+        const message = error instanceof ApiError ? error.message : String(error);
+        showRequest(requestId, trip, seats, { status: 'FAILED', message });
+        notice(bookNotice, 'error', `Booking not sent: ${message}`);
+        return;
+      }
+      await sleep(250 * 2 ** attempt);
+    }
+  }
+};
+
+// ---- start ----
+void pollStats();
+setInterval(() => void refreshTrips(), TRIPS_EVERY_MS);

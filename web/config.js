@@ -1,0 +1,12 @@
+// Where the pages find the API. The local runtime (`npm start`) serves its own copy of this
+// file; when you host the pages on S3 / CloudFront, upload this file with your endpoints:
+//   apiBase   the HTTP API's invoke URL, e.g. 'https://abc123.execute-api.ap-northeast-2.amazonaws.com'
+//   wsUrl     the WebSocket API's URL,   e.g. 'wss://def456.execute-api.ap-northeast-2.amazonaws.com/prod'
+//   statsUrl  the published stats file, e.g. 'https://d1234.cloudfront.net/stats.json'
+// Empty strings mean: the page's own origin, ws(s)://<page host>/ws, and stats.json beside
+// this file.
+window.STAMPEDE_CONFIG = {
+  apiBase: '',
+  wsUrl: '',
+  statsUrl: '',
+};

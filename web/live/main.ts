@@ -1,0 +1,465 @@
+import { ViewerClient, type WebSocketConstructor } from '../../src/client/viewer-client.js';
+import type { AuctionView, ChannelView } from '../../src/domain/live-feed/channel-view.js';
+import type { ChannelFeedEvent, ChatSignal } from '../../src/domain/live-feed/feed-item.js';
+import { ApiError, getApi, newId, postApi } from '../shared/api.js';
+import { config } from '../shared/config.js';
+import { byId, h, notice, render, setText } from '../shared/dom.js';
+import { clockTime, count, countdown, money } from '../shared/format.js';
+import { authParams, identity, onIdentityChange, setUserName } from '../shared/identity.js';
+import { serverClock, syncServerClock } from '../shared/server-clock.js';
+
+/** What `GET /api/channels` lists (local runtime). */
+interface ChannelListing {
+  channelId: string;
+  title: string | null;
+  status: 'SCHEDULED' | 'LIVE' | 'ENDED';
+  viewerCount: number;
+  openAuctions: number;
+}
+interface BidAnswer {
+  accepted: boolean;
+  auction: { highest: { bidderId: string; amount: number } | null; minimumNextBid: number | null };
+}
+
+/** Presence: the player's heartbeat period (F5); the server counts a session for a few missed beats. */
+const HEARTBEAT_EVERY_MS = 5_000;
+const CHANNELS_EVERY_MS = 5_000;
+const CLOCK_SYNC_EVERY_MS = 60_000;
+/** Taps within this window travel as one `like` frame with a count (likes are rate-limited per connection). */
+const LIKE_BATCH_MS = 300;
+const MAX_CHAT_LINES = 200;
+
+const el = {
+  conn: byId('conn'),
+  name: byId<HTMLInputElement>('user-name'),
+  channels: byId<HTMLUListElement>('channels'),
+  title: byId('channel-title'),
+  status: byId('channel-status'),
+  seller: byId('channel-seller'),
+  viewers: byId('viewer-count'),
+  likes: byId('like-count'),
+  products: byId('products'),
+  auction: byId('auction'),
+  like: byId<HTMLButtonElement>('like'),
+  likeNotice: byId('like-notice'),
+  chatList: byId<HTMLUListElement>('chat-list'),
+  chatForm: byId<HTMLFormElement>('chat-form'),
+  chatInput: byId<HTMLInputElement>('chat-input'),
+  chatSend: byId<HTMLButtonElement>('chat-send'),
+  chatNotice: byId('chat-notice'),
+};
+
+// ---- identity (see shared/identity.ts: the one place to switch to signed tokens) ----
+el.name.value = identity().userId;
+el.name.addEventListener('change', () => {
+  if (!setUserName(el.name.value)) el.name.value = identity().userId;
+});
+onIdentityChange((who) => {
+  el.name.value = who.userId;
+  // The WebSocket identifies the viewer when it connects: reconnect under the new name.
+  if (room) void openRoom(room.channelId);
+});
+
+// ---- the room: one viewer client per joined channel ----
+interface Room {
+  readonly channelId: string;
+  readonly client: ViewerClient;
+  readonly sessionId: string;
+  sequence: number;
+  likes: number;
+  pendingLikes: number;
+  readonly bids: Map<string, { bidderId: string; amount: number; at: number }[]>;
+  readonly timers: ReturnType<typeof setInterval>[];
+  closedByUs: boolean;
+}
+let room: Room | null = null;
+let reconnectDelay = 1_000;
+
+const setConnection = (state: 'connecting' | 'open' | 'reconnecting' | 'closed', text: string): void => {
+  el.conn.dataset['state'] = state;
+  setText(el.conn, text);
+  const open = state === 'open';
+  el.like.disabled = !open;
+  el.chatInput.disabled = !open;
+  el.chatSend.disabled = !open;
+};
+
+/** The browser's WebSocket, reporting open and close to the page (the client owns the socket). */
+const observedWebSocket = (onOpen: () => void, onClose: (code: number) => void): WebSocketConstructor =>
+  class extends WebSocket {
+    constructor(url: string) {
+      super(url);
+      this.addEventListener('open', onOpen);
+      this.addEventListener('close', (e) => onClose(e.code));
+    }
+  } as unknown as WebSocketConstructor;
+
+const wsUrlFor = (): string => {
+  const url = new URL(config.wsUrl);
+  for (const [key, value] of Object.entries(authParams())) url.searchParams.set(key, value);
+  return url.href;
+};
+
+const closeRoom = (): void => {
+  if (!room) return;
+  room.closedByUs = true;
+  for (const t of room.timers) clearInterval(t);
+  room.client.close();
+  room = null;
+};
+
+const openRoom = async (channelId: string): Promise<void> => {
+  closeRoom();
+  history.replaceState(null, '', `#${encodeURIComponent(channelId)}`);
+  highlightChannel(channelId);
+  productsKey = '';
+  auctionKey = '';
+  render(el.chatList, h('li', { class: 'empty' }, 'Say hello.'));
+  setConnection('connecting', 'connecting…');
+  const state: Room = {
+    channelId,
+    client: undefined as unknown as ViewerClient,
+    // A session per join: a closed socket ends its session for good (presence), so a rejoin is a new one.
+    sessionId: newId('sess'),
+    sequence: 0,
+    likes: 0,
+    pendingLikes: 0,
+    bids: new Map(),
+    timers: [],
+    closedByUs: false,
+  };
+  const client = new ViewerClient({
+    httpUrl: config.apiBase || location.origin,
+    wsUrl: wsUrlFor(),
+    channelId,
+    // Bound: the client calls its fetch as a method, and the browser's refuses a foreign `this`.
+    fetch: (url, init) => fetch(url, { ...init, cache: 'no-store' }),
+    WebSocket: observedWebSocket(
+      () => undefined,
+      (code) => {
+        if (state.closedByUs || room !== state) return;
+        setConnection('reconnecting', `reconnecting (closed ${code})…`);
+        for (const t of state.timers) clearInterval(t);
+        room = null;
+        setTimeout(() => {
+          if (!room) void openRoom(channelId);
+        }, reconnectDelay);
+        reconnectDelay = Math.min(15_000, reconnectDelay * 2);
+      },
+    ),
+    syncIntervalMs: 30_000,
+    onEvent: (event, _covers, view) => onFeedEvent(state, event, view),
+    onChat: (chat) => showChat(chat),
+    onLikes: (likes) => {
+      state.likes += likes.count;
+      setText(el.likes, count(state.likes));
+    },
+    onServerError: (frame) => {
+      const target = frame.code === 'RATE_LIMITED' || frame.field === 'text' ? el.chatNotice : el.likeNotice;
+      if (frame.code !== 'RECOVERY_FAILED') notice(target, 'error', frame.message);
+    },
+  });
+  (state as { client: ViewerClient }).client = client;
+  room = state;
+  try {
+    await client.connect();
+  } catch (error) {
+    if (room !== state) return;
+    setConnection('closed', 'offline');
+    renderStage(client.view);
+    notice(el.chatNotice, 'error', `Could not join: ${(error as Error).message}`);
+    return;
+  }
+  if (room !== state) return;
+  reconnectDelay = 1_000;
+  setConnection('open', 'live');
+  renderStage(client.view);
+  const beat = (): void => {
+    try {
+      client.send({ action: 'heartbeat', channelId, sessionId: state.sessionId, sequence: ++state.sequence });
+    } catch {
+      // the socket is closing; the reconnect starts a new session
+    }
+  };
+  beat();
+  state.timers.push(setInterval(beat, HEARTBEAT_EVERY_MS));
+};
+
+// ---- rendering the channel view ----
+const onFeedEvent = (state: Room, event: ChannelFeedEvent, view: ChannelView): void => {
+  if (room !== state) return;
+  if (event.sourceType === 'BidPlaced') {
+    const auctionId = event.streamId.replace(/^auction-/, '');
+    const d = event.data as { bidderId: string; amount: number; placedAt?: number };
+    const list = state.bids.get(auctionId) ?? [];
+    list.unshift({ bidderId: d.bidderId, amount: d.amount, at: d.placedAt ?? event.occurredAt });
+    state.bids.set(auctionId, list.slice(0, 20));
+  }
+  renderStage(view, event);
+};
+
+const statusBadge = (status: ChannelView['status']): [string, string] => {
+  switch (status) {
+    case 'LIVE':
+      return ['badge badge-live', 'LIVE'];
+    case 'SCHEDULED':
+      return ['badge badge-muted', 'starting soon'];
+    case 'ENDED':
+      return ['badge badge-muted', 'ended'];
+    default:
+      return ['badge badge-muted', 'not found'];
+  }
+};
+
+/** The auction to show: the open one ending soonest, else the one that closed last. */
+const featuredAuction = (view: ChannelView): AuctionView | null => {
+  const all = Object.values(view.auctions);
+  const open = all.filter((a) => a.status === 'OPEN').sort((a, b) => a.endsAt - b.endsAt);
+  return open[0] ?? all.sort((a, b) => b.endsAt - a.endsAt)[0] ?? null;
+};
+
+let shownAuctionId: string | null = null;
+let bidInput: HTMLInputElement | null = null;
+let auctionParts: { countdown: HTMLElement; endsAt: number; open: boolean } | null = null;
+
+const renderStage = (view: ChannelView, event?: ChannelFeedEvent): void => {
+  setText(el.title, view.title ?? view.channelId);
+  const [cls, label] = statusBadge(view.status);
+  el.status.className = cls;
+  setText(el.status, label);
+  setText(el.seller, view.sellerId ? `by ${view.sellerId}` : '');
+  setText(el.viewers, count(view.viewerCount));
+  renderProducts(view, event);
+  renderAuction(view);
+};
+
+let productsKey = '';
+const renderProducts = (view: ChannelView, event?: ChannelFeedEvent): void => {
+  const products = Object.values(view.products);
+  // Re-render only when a product changed (viewer counts arrive every second).
+  const key = JSON.stringify([view.currency, products]);
+  if (key === productsKey) return;
+  productsKey = key;
+  if (products.length === 0) {
+    render(el.products, h('p', { class: 'empty' }, 'No products yet.'));
+    return;
+  }
+  const changed = event?.eventType === 'PRICE_UPDATED' ? (event.data as { productId?: string }).productId : undefined;
+  render(
+    el.products,
+    ...products.map((p) =>
+      h(
+        'div',
+        { class: `product${p.productId === changed ? ' flash' : ''}`, 'data-product-id': p.productId },
+        h('div', { class: 'name' }, p.name),
+        h('div', { class: 'muted' }, p.category),
+        h('div', { class: 'price', 'data-testid': 'price' }, money(p.price, view.currency)),
+      ),
+    ),
+  );
+};
+
+let auctionKey = '';
+const renderAuction = (view: ChannelView): void => {
+  const auction = featuredAuction(view);
+  // Re-render only when the auction changed, so an amount being typed keeps its focus.
+  const key = JSON.stringify([auction, auction ? view.products[auction.productId]?.name : null, auction ? room?.bids.get(auction.auctionId)?.length : 0, identity().userId]);
+  if (key === auctionKey) return;
+  auctionKey = key;
+  if (!auction) {
+    shownAuctionId = null;
+    auctionParts = null;
+    render(el.auction, h('p', { class: 'empty' }, 'No auction running on this channel.'));
+    return;
+  }
+  const product = view.products[auction.productId];
+  const open = auction.status === 'OPEN';
+  // Keep the amount the viewer is typing unless the auction changed or the amount fell below the minimum.
+  const typed = shownAuctionId === auction.auctionId && bidInput ? Number(bidInput.value) : NaN;
+  const minimum = auction.minimumNextBid ?? 0;
+  const amount = Number.isFinite(typed) && typed >= minimum ? typed : minimum;
+  shownAuctionId = auction.auctionId;
+
+  const countdownEl = h('div', { class: 'countdown', 'data-testid': 'countdown' }, '--:--');
+  auctionParts = { countdown: countdownEl, endsAt: auction.endsAt, open };
+  const input = h('input', { type: 'number', min: minimum, step: auction.minIncrement, value: amount, 'aria-label': 'Bid amount', 'data-testid': 'bid-amount' });
+  bidInput = input;
+  const bidButton = h('button', { class: 'primary', type: 'submit', 'data-testid': 'bid' }, 'Bid');
+  const quick = h('button', { type: 'button', title: 'Set the amount to the minimum next bid' }, `Min ${money(minimum, auction.currency)}`);
+  quick.addEventListener('click', () => (input.value = String(auction.minimumNextBid ?? minimum)));
+  const plus = h('button', { type: 'button', title: 'Raise by one increment' }, `+${money(auction.minIncrement, auction.currency)}`);
+  plus.addEventListener('click', () => (input.value = String(Math.max(Number(input.value) || 0, minimum) + auction.minIncrement)));
+  const bidNotice = h('p', { class: 'notice', role: 'status', id: 'bid-notice' });
+  const form = h('form', { class: 'row bid-form' }, input, bidButton, quick, plus);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void placeBid(auction, Number(input.value), bidButton, bidNotice);
+  });
+
+  const outcome =
+    auction.outcome?.outcome === 'SOLD'
+      ? `Sold to ${auction.outcome.winnerId} for ${money(auction.outcome.price, auction.currency)}`
+      : auction.outcome?.outcome === 'NO_SALE'
+        ? 'Closed without a bid'
+        : null;
+  const history = room?.bids.get(auction.auctionId) ?? [];
+  const lines = history.length > 0 ? history : auction.highestBid ? [{ bidderId: auction.highestBid.bidderId, amount: auction.highestBid.amount, at: 0 }] : [];
+  const mine = identity().userId;
+
+  render(
+    el.auction,
+    h(
+      'div',
+      { class: 'auction', 'data-auction-id': auction.auctionId },
+      h(
+        'div',
+        { class: 'auction-head' },
+        h('div', {}, h('strong', {}, product?.name ?? auction.productId), ' ', h('span', { class: `badge ${open ? 'badge-open' : 'badge-closed'}` }, open ? 'open' : 'closed')),
+        countdownEl,
+      ),
+      h(
+        'div',
+        { class: 'auction-figures' },
+        h(
+          'div',
+          {},
+          h('div', { class: 'label' }, 'Highest bid'),
+          h('div', { class: 'big', 'data-testid': 'highest-bid' }, auction.highestBid ? money(auction.highestBid.amount, auction.currency) : '–'),
+          h('div', { class: 'muted', 'data-testid': 'highest-bidder' }, auction.highestBid ? `by ${auction.highestBid.bidderId}${auction.highestBid.bidderId === mine ? ' (you)' : ''}` : 'no bids yet'),
+        ),
+        h('div', {}, h('div', { class: 'label' }, 'Bids'), h('div', { class: 'big' }, count(auction.bidCount))),
+        h('div', {}, h('div', { class: 'label' }, 'Starting price'), h('div', { class: 'big' }, money(auction.startingPrice, auction.currency))),
+      ),
+      open ? form : h('p', { class: 'notice notice-info', 'data-testid': 'auction-outcome' }, outcome ?? 'Closed'),
+      open ? bidNotice : null,
+      h('ul', { class: 'bids', 'data-testid': 'bids' }, ...lines.map((b) => h('li', {}, h('span', {}, b.bidderId), h('span', { class: 'num' }, money(b.amount, auction.currency))))),
+    ),
+  );
+  tickCountdown();
+};
+
+const tickCountdown = (): void => {
+  if (!auctionParts) return;
+  const left = auctionParts.endsAt - serverClock.now();
+  setText(auctionParts.countdown, auctionParts.open ? countdown(left) : 'ended');
+  auctionParts.countdown.classList.toggle('ending', auctionParts.open && left < 10_000);
+};
+setInterval(tickCountdown, 250);
+
+const BID_ERRORS: Record<string, string> = {
+  BID_TOO_LOW: 'Someone bid first — the minimum has gone up.',
+  AUCTION_CLOSED: 'The auction has closed.',
+  SELLER_CANNOT_BID: 'The seller cannot bid on their own auction.',
+};
+
+const placeBid = async (auction: AuctionView, amount: number, button: HTMLButtonElement, out: HTMLElement): Promise<void> => {
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    notice(out, 'error', 'Enter a whole amount.');
+    return;
+  }
+  button.disabled = true;
+  // The bid id is chosen here, so a retried request counts once (G6).
+  const bidId = newId('bid');
+  try {
+    const answer = await postApi<BidAnswer>(`/api/auctions/${encodeURIComponent(auction.auctionId)}/bids`, { bidId, amount, bidderId: identity().userId });
+    notice(out, 'ok', answer.accepted ? `Bid of ${money(amount, auction.currency)} accepted.` : 'That bid was already placed.');
+  } catch (error) {
+    const message = error instanceof ApiError ? (BID_ERRORS[error.code] ? `${BID_ERRORS[error.code]} ${error.message}` : error.message) : String(error);
+    notice(out, 'error', message);
+  } finally {
+    button.disabled = false;
+  }
+};
+
+// ---- chat and likes ----
+const showChat = (chat: ChatSignal): void => {
+  el.chatList.querySelector('.empty')?.remove();
+  const mine = chat.userId === identity().userId;
+  el.chatList.append(
+    h('li', { class: mine ? 'mine' : undefined, 'data-testid': 'chat-line' }, h('span', { class: 'author' }, chat.userId), chat.text, h('span', { class: 'muted mono' }, ` ${clockTime(chat.at)}`)),
+  );
+  while (el.chatList.children.length > MAX_CHAT_LINES) el.chatList.firstElementChild?.remove();
+  el.chatList.scrollTop = el.chatList.scrollHeight;
+};
+
+el.chatForm.addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = el.chatInput.value.trim();
+  if (!text || !room) return;
+  try {
+    room.client.chat(text);
+    el.chatInput.value = '';
+    notice(el.chatNotice, 'info', '');
+  } catch (error) {
+    notice(el.chatNotice, 'error', `Not sent: ${(error as Error).message}`);
+  }
+});
+
+let likeTimer: ReturnType<typeof setTimeout> | null = null;
+el.like.addEventListener('click', () => {
+  if (!room) return;
+  room.pendingLikes++;
+  likeTimer ??= setTimeout(() => {
+    likeTimer = null;
+    if (!room || room.pendingLikes === 0) return;
+    const n = Math.min(100, room.pendingLikes);
+    room.pendingLikes = 0;
+    try {
+      room.client.like(n);
+      notice(el.likeNotice, 'info', '');
+    } catch {
+      // closing: the taps are dropped with the connection
+    }
+  }, LIKE_BATCH_MS);
+});
+
+// ---- channel list ----
+const channelButtons = new Map<string, HTMLButtonElement>();
+
+const highlightChannel = (channelId: string): void => {
+  for (const [id, button] of channelButtons) button.setAttribute('aria-pressed', String(id === channelId));
+};
+
+const loadChannels = async (): Promise<ChannelListing[]> => {
+  try {
+    const { channels } = await getApi<{ channels: ChannelListing[] }>('/api/channels?status=LIVE');
+    channelButtons.clear();
+    if (channels.length === 0) render(el.channels, h('li', { class: 'empty' }, 'No channel is live right now.'));
+    else
+      render(
+        el.channels,
+        ...channels.map((c) => {
+          const button = h(
+            'button',
+            { type: 'button', 'data-channel-id': c.channelId, 'aria-pressed': String(room?.channelId === c.channelId) },
+            h('span', { class: 'title' }, c.title ?? c.channelId),
+            h('span', { class: 'muted num', title: 'watching now' }, count(c.viewerCount)),
+          );
+          button.addEventListener('click', () => void openRoom(c.channelId));
+          channelButtons.set(c.channelId, button);
+          return h('li', {}, button);
+        }),
+      );
+    return channels;
+  } catch (error) {
+    render(el.channels, h('li', { class: 'empty' }, error instanceof ApiError && error.status === 501 ? 'Open a channel by its id: add #<channelId> to the address.' : 'Channels unavailable; retrying…'));
+    return [];
+  }
+};
+
+// ---- start ----
+const start = async (): Promise<void> => {
+  void syncServerClock();
+  setInterval(() => void syncServerClock(), CLOCK_SYNC_EVERY_MS);
+  const channels = await loadChannels();
+  setInterval(() => void loadChannels(), CHANNELS_EVERY_MS);
+  const fromHash = decodeURIComponent(location.hash.slice(1));
+  const first = fromHash || channels[0]?.channelId;
+  if (first) void openRoom(first);
+  else setConnection('closed', 'no channel');
+};
+window.addEventListener('hashchange', () => {
+  const id = decodeURIComponent(location.hash.slice(1));
+  if (id && id !== room?.channelId) void openRoom(id);
+});
+void start();
