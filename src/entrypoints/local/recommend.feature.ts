@@ -1,0 +1,80 @@
+import { ContainerModule } from 'inversify';
+import { InMemoryRecommendationCache } from '../../adapters/in-memory/recommendation-cache-adapter-in-memory.js';
+import { InMemoryRecommendationMetrics } from '../../adapters/in-memory/recommendation-metrics-adapter-in-memory.js';
+import { InMemoryRecommendationModelStore } from '../../adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
+import { InMemoryRecommendationRequestStream } from '../../adapters/in-memory/recommendation-request-publisher-adapter-in-memory.js';
+import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
+import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
+import { LOCAL_TOKENS } from '../composition/local.container.js';
+import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
+import { TOKENS, type Token } from '../composition/tokens.js';
+import type { LocalRuntimeExtension } from './local-extensions.js';
+
+export const LOCAL_RECOMMEND_TOKENS = {
+  RequestStream: Symbol.for('stampede.local.RecommendRequestStream') as Token<InMemoryRecommendationRequestStream>,
+  Metrics: Symbol.for('stampede.local.RecommendMetrics') as Token<InMemoryRecommendationMetrics>,
+} as const;
+
+/** The seed's event source mapping: batches of 100, a 1 s window, 3 retries, bisect on error. */
+const MAPPING = { batchSize: 100, maximumBatchingWindowMs: 1_000, maximumRetryAttempts: 3, bisectBatchOnFunctionError: true } as const;
+
+const inMemoryPorts = new ContainerModule(({ bind }) => {
+  bind(LOCAL_RECOMMEND_TOKENS.RequestStream)
+    .toDynamicValue((ctx) => new InMemoryRecommendationRequestStream({ shardCount: 2, clock: ctx.get(TOKENS.Clock) }))
+    .inSingletonScope();
+  bind(RECOMMEND_TOKENS.RequestPublisher).toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.RequestStream)).inSingletonScope();
+  bind(LOCAL_RECOMMEND_TOKENS.Metrics).toDynamicValue(() => new InMemoryRecommendationMetrics()).inSingletonScope();
+  bind(RECOMMEND_TOKENS.Metrics).toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.Metrics)).inSingletonScope();
+  bind(RECOMMEND_TOKENS.Cache)
+    .toDynamicValue((ctx) => {
+      const logger = ctx.get(TOKENS.Logger);
+      return new InMemoryRecommendationCache({
+        clock: ctx.get(TOKENS.Clock),
+        onUnreadable: (key, reason) => logger.warn('unreadable cached recommendation, treated as a miss', { key, reason }),
+      });
+    })
+    .inSingletonScope();
+  bind(RECOMMEND_TOKENS.ModelStore).toDynamicValue(() => new InMemoryRecommendationModelStore()).inSingletonScope();
+  bind(RECOMMEND_TOKENS.Settings)
+    .toDynamicValue((ctx) => {
+      const feedArn = ctx.get(LOCAL_TOKENS.FeedStream).arn;
+      return { isFeedStream: (arn: string) => arn === feedArn, liveChannelsTtlMs: 1_000 };
+    })
+    .inSingletonScope();
+});
+
+/**
+ * F8 in `npm start`: `POST /recommend/requests` → request stream (Kinesis twin, 2 shards,
+ * partition key = user) → `recommend-consumer` → cache, and the live feed → the same handler
+ * (a second consumer of the feed) → read model; `GET /recommend/cached/{userId}` and
+ * `GET /internal/recommend/{userId}` answer from them.
+ */
+export const recommendFeature: LocalRuntimeExtension = {
+  name: 'recommendations',
+  modules: [inMemoryPorts, recommendModule],
+  setup({ container, config, logger, addEventSource }) {
+    const handler = container.get(RECOMMEND_TOKENS.Handler);
+    const random = container.get(LOCAL_TOKENS.Random);
+    const chaos = { duplicateRate: config.duplicateRate, crashRate: config.crashRate, random };
+    const discarded = (source: string) => (records: readonly unknown[], reason: string) =>
+      logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });
+    const requests = container.get(LOCAL_RECOMMEND_TOKENS.RequestStream);
+    addEventSource(
+      new StreamEventSource(requests, kinesisRecordFormat(requests.arn), handler, {
+        name: 'recommend-requests',
+        ...MAPPING,
+        ...chaos,
+        onDiscard: discarded('recommend-requests'),
+      }),
+    );
+    const feed = container.get(LOCAL_TOKENS.FeedStream);
+    addEventSource(
+      new StreamEventSource(feed, kinesisRecordFormat(feed.arn), handler, {
+        name: 'recommend-feed',
+        ...MAPPING,
+        ...chaos,
+        onDiscard: discarded('recommend-feed'),
+      }),
+    );
+  },
+};

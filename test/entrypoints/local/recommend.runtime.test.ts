@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
+import { RECOMMEND_TOKENS } from '../../../src/entrypoints/composition/recommend.module.js';
+import { LOCAL_RECOMMEND_TOKENS } from '../../../src/entrypoints/local/recommend.feature.js';
+import { api, eventually, startQuietRuntime } from '../local-runtime-client.js';
+
+describe('recommendations in the local runtime (npm start)', () => {
+  let runtime: LocalRuntime;
+  beforeAll(async () => {
+    runtime = await startQuietRuntime();
+    const channel = async (channelId: string, productId: string, category: string) => {
+      expect((await api(runtime, 'POST', '/api/channels', { channelId, sellerId: `seller-${channelId}`, title: `Live ${channelId}`, currency: 'KRW' })).status).toBe(201);
+      expect((await api(runtime, 'POST', `/api/channels/${channelId}/products`, { productId, name: productId, category, price: 10_000, currency: 'KRW' })).status).toBe(201);
+      expect((await api(runtime, 'POST', `/api/channels/${channelId}/start`)).status).toBe(200);
+    };
+    await channel('shoes', 'sneaker', 'fashion');
+    await channel('phones', 'pixel', 'tech');
+    await channel('boots', 'boot', 'fashion');
+    const opened = await api(runtime, 'POST', '/api/channels/phones/auctions', { auctionId: 'a-pixel', productId: 'pixel', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 });
+    expect(opened.status).toBe(201);
+    for (const [i, bidder] of ['bob', 'carol', 'dave'].entries()) {
+      expect((await api(runtime, 'POST', '/api/auctions/a-pixel/bids', { bidId: `b${i}`, bidderId: bidder, amount: 1_000 + i * 100 })).status).toBe(201);
+    }
+    const boots = await api(runtime, 'POST', '/api/channels/boots/auctions', { auctionId: 'a-boot', productId: 'boot', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 });
+    expect(boots.status).toBe(201);
+    expect((await api(runtime, 'POST', '/api/auctions/a-boot/bids', { bidId: 'alice-1', bidderId: 'alice', amount: 1_000 })).status).toBe(201);
+    // (whenIdle would also wait for the auctions' scheduled closes.) The feed reaches the model:
+    const model = runtime.container.get(RECOMMEND_TOKENS.ModelStore);
+    const projected = async () => ({ live: (await model.liveChannels()).length, alice: await model.taste('alice'), bob: await model.taste('bob') });
+    const seen = await eventually(projected, (m) => m.live === 3 && m.alice !== null && m.bob !== null);
+    expect(seen.live).toBe(3);
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('answers a request put on the stream from the cache the consumer filled, from the live feed', async () => {
+    const queued = await api(runtime, 'POST', '/recommend/requests', { userId: 'alice', topN: 3 });
+    expect(queued).toMatchObject({ status: 202, body: { userId: 'alice', topN: 3, status: 'QUEUED' } });
+    const metrics = runtime.container.get(LOCAL_RECOMMEND_TOKENS.Metrics);
+    await eventually(async () => metrics.snapshot().stream.misses, (n) => n >= 1);
+    const cached = await api(runtime, 'GET', '/recommend/cached/alice?top_n=3');
+    expect(cached.body).toMatchObject({ userId: 'alice', count: 3, fromCache: true });
+    const ranked = cached.body?.recommendations as { channelId: string; reason: string }[];
+    // phones has three recent bids; alice bid on fashion, which lifts shoes (never visited) too.
+    expect(ranked.map((r) => [r.channelId, r.reason])).toEqual([
+      ['boots', 'FOR_YOU'],
+      ['shoes', 'FOR_YOU'],
+      ['phones', 'POPULAR'],
+    ]);
+  });
+
+  it('gives an unknown user popularity only, and validates top_n', async () => {
+    const res = await api(runtime, 'GET', '/internal/recommend/nobody?top_n=2');
+    expect(res.body).toMatchObject({ userId: 'nobody', count: 2 });
+    expect((res.body?.recommendations as { channelId: string; reason: string }[]).map((r) => [r.channelId, r.reason])).toEqual([
+      ['phones', 'POPULAR'],
+      ['boots', 'POPULAR'],
+    ]);
+    const bad = await api(runtime, 'GET', '/recommend/cached/alice?top_n=100');
+    expect(bad).toMatchObject({ status: 400, body: { error: { field: 'top_n' } } });
+  });
+});
