@@ -8,7 +8,7 @@ import { connectionsTable, eventsTable } from '../../adapters/dynamodb/table-def
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import { ensureStream } from '../../adapters/kinesis/stream-provisioning.js';
 import { startConnectionsApiServer, type ConnectionsApiTarget } from '../../adapters/local/connections-api-server.js';
-import { startEmulators } from '../../adapters/local/emulators/start-emulators.js';
+import { startEmulators, type EmulatorEndpoints } from '../../adapters/local/emulators/start-emulators.js';
 import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
 import { DynamoDbStreamMirror } from '../../adapters/local/pollers/dynamodb-stream-mirror.js';
 import { KinesisStreamMirror } from '../../adapters/local/pollers/kinesis-stream-mirror.js';
@@ -20,15 +20,22 @@ import { awsLiveModule, createAwsClients, type LiveResources } from '../composit
 import { TOKENS } from '../composition/tokens.js';
 import type { LocalBackend, RunningEventSource } from './local-extensions.js';
 
-/** The names the emulator backend gives its resources (one process owns the emulators, so fixed names are safe). */
-export const EMULATOR_RESOURCES = {
-  eventsTable: 'stampede-events',
-  connectionsTable: 'stampede-connections',
-  feedStream: 'stampede-feed',
-  broadcastQueue: 'stampede-broadcast',
-  broadcastDlq: 'stampede-broadcast-dlq',
-  bucket: 'stampede-blobs',
-} as const;
+/** The names the emulator backend gives its resources (`suffix` appended, for tests sharing emulators). */
+export const emulatorResourceNames = (suffix = '') => ({
+  eventsTable: `stampede-events${suffix}`,
+  connectionsTable: `stampede-connections${suffix}`,
+  feedStream: `stampede-feed${suffix}`,
+  broadcastQueue: `stampede-broadcast${suffix}`,
+  broadcastDlq: `stampede-broadcast-dlq${suffix}`,
+  bucket: `stampede-blobs${suffix}`,
+});
+
+export interface EmulatorBackendOptions {
+  /** Use emulators that are already running (tests) instead of starting them; they are left running on stop. */
+  readonly endpoints?: EmulatorEndpoints;
+  /** Appended to every resource name. */
+  readonly suffix?: string;
+}
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -93,104 +100,111 @@ const discardLogger = (logger: Logger, source: string) => (records: readonly unk
  * for Lambda's event source mappings: DynamoDB Streams and Kinesis GetRecords feed the local
  * stream event source; SQS long polling feeds the broadcast handler.
  */
-export const emulatorBackend: LocalBackend = async (config) => {
-  const emulators = await startEmulators({ cacheDir: join(process.cwd(), '.emulators') });
-  const stops: Array<() => Promise<void>> = [() => emulators.stop()];
-  try {
-    const { endpoints } = emulators;
-    const clients = createAwsClients({ region: REGION, credentials: CREDENTIALS, endpoints });
-    const streams = new DynamoDBStreamsClient({ region: REGION, credentials: CREDENTIALS, endpoint: endpoints.dynamodb });
-    const r = EMULATOR_RESOURCES;
-    const [{ streamArn }] = await Promise.all([
-      ensureTable(clients.dynamodb, r.eventsTable, eventsTable),
-      ensureTable(clients.dynamodb, r.connectionsTable, connectionsTable),
-      ensureStream(clients.kinesis, r.feedStream, config.feedShards),
-      clients.s3.send(new CreateBucketCommand({ Bucket: r.bucket })).catch((error: { name?: string }) => {
-        if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-      }),
-    ]);
-    if (!streamArn) throw new Error(`table ${r.eventsTable} has no stream`);
-    const dlq = await ensureQueue(clients.sqs, { name: r.broadcastDlq });
-    const broadcast = await ensureQueue(clients.sqs, {
-      name: r.broadcastQueue,
-      visibilityTimeoutSeconds: Math.max(1, Math.round(config.broadcastVisibilityTimeoutMs / 1000)),
-      deadLetter: { arn: dlq.arn, maxReceiveCount: config.maxReceiveCount },
-    });
-    const target = new WebSocketTarget();
-    const connectionsApi = await startConnectionsApiServer(target);
-    stops.unshift(() => connectionsApi.stop());
+export const createEmulatorBackend =
+  (options: EmulatorBackendOptions = {}): LocalBackend =>
+  async (config) => {
+    const emulators = options.endpoints
+      ? { endpoints: options.endpoints, startMs: null, stop: async () => undefined }
+      : await startEmulators({ cacheDir: join(process.cwd(), '.emulators') });
+    const stops: Array<() => Promise<void>> = [() => emulators.stop()];
+    try {
+      const { endpoints } = emulators;
+      const clients = createAwsClients({ region: REGION, credentials: CREDENTIALS, endpoints });
+      const streams = new DynamoDBStreamsClient({ region: REGION, credentials: CREDENTIALS, endpoint: endpoints.dynamodb });
+      const r = emulatorResourceNames(options.suffix);
+      const [{ streamArn }] = await Promise.all([
+        ensureTable(clients.dynamodb, r.eventsTable, eventsTable),
+        ensureTable(clients.dynamodb, r.connectionsTable, connectionsTable),
+        ensureStream(clients.kinesis, r.feedStream, config.feedShards),
+        clients.s3.send(new CreateBucketCommand({ Bucket: r.bucket })).catch((error: { name?: string }) => {
+          if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
+        }),
+      ]);
+      if (!streamArn) throw new Error(`table ${r.eventsTable} has no stream`);
+      const dlq = await ensureQueue(clients.sqs, { name: r.broadcastDlq });
+      const broadcast = await ensureQueue(clients.sqs, {
+        name: r.broadcastQueue,
+        visibilityTimeoutSeconds: Math.max(1, Math.round(config.broadcastVisibilityTimeoutMs / 1000)),
+        deadLetter: { arn: dlq.arn, maxReceiveCount: config.maxReceiveCount },
+      });
+      const target = new WebSocketTarget();
+      const connectionsApi = await startConnectionsApiServer(target);
+      stops.unshift(() => connectionsApi.stop());
 
-    const resources: LiveResources = {
-      eventsTable: r.eventsTable,
-      connectionsTable: r.connectionsTable,
-      feedStreamName: r.feedStream,
-      broadcastQueueUrl: broadcast.url,
-      blobBucket: r.bucket,
-      shardSize: config.shardSize,
-    };
-    const { dynamodb: ddbMs, kinesis: kinMs, fauxqs: sqsMs } = emulators.startMs;
-    return {
-      description:
-        `AWS emulators — DynamoDB Local ${endpoints.dynamodb} (${ddbMs} ms), kinesalite ${endpoints.kinesis} (${kinMs} ms), ` +
-        `fauxqs SQS+S3 ${endpoints.sqs} (${sqsMs} ms), @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}`,
-      modules: [awsLiveModule(clients, resources, { gateway: false })],
-      eventSources({ container, config: c, logger }): RunningEventSource[] {
-        // Frames leave through the Management API adapter → the @connections server → the WebSocket server.
-        target.sockets = container.get(TOKENS.ConnectionGateway);
-        container
-          .rebind(TOKENS.ConnectionGateway)
-          .toConstantValue(new ApiGatewayConnectionGateway(clients.managementApi(connectionsApi.endpoint), { sleeper: container.get(TOKENS.Sleeper) }));
+      const resources: LiveResources = {
+        eventsTable: r.eventsTable,
+        connectionsTable: r.connectionsTable,
+        feedStreamName: r.feedStream,
+        broadcastQueueUrl: broadcast.url,
+        blobBucket: r.bucket,
+        shardSize: config.shardSize,
+      };
+      const ms = (key: 'dynamodb' | 'kinesis' | 'fauxqs') => (emulators.startMs ? ` (started in ${emulators.startMs[key]} ms)` : '');
+      return {
+        description:
+          `AWS emulators — DynamoDB Local ${endpoints.dynamodb}${ms('dynamodb')}, kinesalite ${endpoints.kinesis}${ms('kinesis')}, ` +
+          `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}`,
+        modules: [awsLiveModule(clients, resources, { gateway: false })],
+        eventSources({ container, config: c, logger }): RunningEventSource[] {
+          // Frames leave through the Management API adapter → the @connections server → the WebSocket server.
+          target.sockets = container.get(TOKENS.ConnectionGateway);
+          container
+            .rebind(TOKENS.ConnectionGateway)
+            .toConstantValue(new ApiGatewayConnectionGateway(clients.managementApi(connectionsApi.endpoint), { sleeper: container.get(TOKENS.Sleeper) }));
 
-        const onError = (source: string) => (error: unknown) => logger.warn('poller error; retrying', { source, error });
-        const ddbMirror = new DynamoDbStreamMirror(streams, streamArn, { idlePollMs: 50, describeEveryMs: 1_000, onError: onError('relay') });
-        const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, { idlePollMs: 50, onError: onError('fanout') });
-        const ddbFormat: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
-          identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
-          toEvent: (records) => ({ Records: [...records] }),
-        };
-        const relay = mirrored(
-          'relay',
-          ddbMirror,
-          () =>
-            new StreamEventSource(ddbMirror.log, ddbFormat, container.get(TOKENS.RelayHandler), {
-              name: 'relay',
-              batchSize: c.relayBatchSize,
-              maximumBatchingWindowMs: c.relayWindowMs,
-              maximumRetryAttempts: c.relayMaxRetries,
-              onDiscard: discardLogger(logger, 'relay'),
-            }),
-          onError('relay'),
-        );
-        const feedArn = `arn:aws:kinesis:${REGION}:000000000000:stream/${r.feedStream}`;
-        const fanout = mirrored(
-          'fanout',
-          feedMirror,
-          () =>
-            new StreamEventSource(feedMirror.log, kinesisRecordFormat(feedArn, REGION), container.get(TOKENS.FanoutHandler), {
-              name: 'fanout',
-              batchSize: c.fanoutBatchSize,
-              maximumBatchingWindowMs: c.fanoutWindowMs,
-              maximumRetryAttempts: c.fanoutMaxRetries,
-              onDiscard: discardLogger(logger, 'fanout'),
-            }),
-          onError('fanout'),
-        );
-        const broadcastSource = new SqsEventSource(clients.sqs, broadcast.url, container.get(TOKENS.BroadcastHandler), {
-          name: 'broadcast',
-          batchSize: Math.min(10, c.broadcastBatchSize),
-          concurrency: c.broadcastConcurrency,
-          waitTimeSeconds: 1,
-          region: REGION,
-          onFailure: ({ messageIds, error }) => logger.warn('broadcast batch failed; SQS redelivers after the visibility timeout', { messages: messageIds.length, error }),
-        });
-        return [relay, fanout, broadcastSource];
-      },
-      stop: async () => {
-        for (const stop of stops) await stop();
-      },
-    };
-  } catch (error) {
-    for (const stop of stops) await stop().catch(() => undefined);
-    throw error;
-  }
-};
+          const onError = (source: string) => (error: unknown) => logger.warn('poller error; retrying', { source, error });
+          const ddbMirror = new DynamoDbStreamMirror(streams, streamArn, { idlePollMs: 50, describeEveryMs: 1_000, onError: onError('relay') });
+          const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, { idlePollMs: 50, onError: onError('fanout') });
+          const ddbFormat: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
+            identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
+            toEvent: (records) => ({ Records: [...records] }),
+          };
+          const relay = mirrored(
+            'relay',
+            ddbMirror,
+            () =>
+              new StreamEventSource(ddbMirror.log, ddbFormat, container.get(TOKENS.RelayHandler), {
+                name: 'relay',
+                batchSize: c.relayBatchSize,
+                maximumBatchingWindowMs: c.relayWindowMs,
+                maximumRetryAttempts: c.relayMaxRetries,
+                onDiscard: discardLogger(logger, 'relay'),
+              }),
+            onError('relay'),
+          );
+          const feedArn = `arn:aws:kinesis:${REGION}:000000000000:stream/${r.feedStream}`;
+          const fanout = mirrored(
+            'fanout',
+            feedMirror,
+            () =>
+              new StreamEventSource(feedMirror.log, kinesisRecordFormat(feedArn, REGION), container.get(TOKENS.FanoutHandler), {
+                name: 'fanout',
+                batchSize: c.fanoutBatchSize,
+                maximumBatchingWindowMs: c.fanoutWindowMs,
+                maximumRetryAttempts: c.fanoutMaxRetries,
+                onDiscard: discardLogger(logger, 'fanout'),
+              }),
+            onError('fanout'),
+          );
+          const broadcastSource = new SqsEventSource(clients.sqs, broadcast.url, container.get(TOKENS.BroadcastHandler), {
+            name: 'broadcast',
+            batchSize: Math.min(10, c.broadcastBatchSize),
+            concurrency: c.broadcastConcurrency,
+            waitTimeSeconds: 1,
+            region: REGION,
+            onFailure: ({ messageIds, error }) => logger.warn('broadcast batch failed; SQS redelivers after the visibility timeout', { messages: messageIds.length, error }),
+          });
+          return [relay, fanout, broadcastSource];
+        },
+        stop: async () => {
+          for (const stop of stops) await stop();
+        },
+      };
+    } catch (error) {
+      for (const stop of stops) await stop().catch(() => undefined);
+      throw error;
+    }
+  };
+
+/** The backend `--backend emulators` names: starts its own emulators. */
+export const emulatorBackend: LocalBackend = createEmulatorBackend();

@@ -7,4 +7,6 @@ import { memoryBackend } from './memory-backend.js';
  */
 export const LOCAL_BACKENDS: Record<string, LocalBackend> = {
   memory: memoryBackend,
+  // Loaded on demand, so the in-memory runtime never loads the emulators (DynamoDB Local, kinesalite, fauxqs).
+  emulators: async (config) => (await import('./emulator-backend.js')).emulatorBackend(config),
 };

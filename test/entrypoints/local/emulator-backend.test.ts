@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEmulatorBackend, emulatorResourceNames } from '../../../src/entrypoints/local/emulator-backend.js';
+import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
+import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
+import { api, connect, eventually } from '../local-runtime-client.js';
+
+const run = promisify(execFile);
+const { endpoints, dynamodb, sqs } = emulatorClients();
+const suffix = `-${uniqueName('e2e')}`;
+const names = emulatorResourceNames(suffix);
+
+let runtime: LocalRuntime;
+beforeAll(async () => {
+  // The emulators of this test run, shared; the backend creates its own tables, stream and queues.
+  runtime = await startLocalRuntime({
+    port: 0,
+    host: '127.0.0.1',
+    progressIntervalMs: 0,
+    logLevel: 'SILENT',
+    backend: 'emulators-under-test',
+    backends: { 'emulators-under-test': createEmulatorBackend({ endpoints, suffix }) },
+    broadcastVisibilityTimeoutMs: 1_000,
+    maxReceiveCount: 2,
+  });
+});
+afterAll(() => runtime?.stop());
+
+const dlqDepth = async (): Promise<number> => {
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastDlq }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+};
+
+describe('npm start -- --backend emulators', () => {
+  it('says which emulators and resources it uses', () => {
+    expect(runtime.backend).toMatch(new RegExp(`DynamoDB Local ${endpoints.dynamodb}.*kinesalite.*fauxqs.*${names.broadcastQueue}`));
+  });
+
+  it('carries a command from the HTTP API to a WebSocket viewer through DynamoDB Local, kinesalite and fauxqs', async () => {
+    const created = await api(runtime, 'POST', '/api/channels', { sellerId: 'seller-1', title: 'Launch', currency: 'KRW' });
+    expect(created.status).toBe(201);
+    const channelId = created.body?.['channelId'] as string;
+
+    const viewer = await connect(runtime);
+    viewer.send({ action: 'join', channelId });
+    const joined = await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
+    expect(joined.find((f) => f['type'] === 'joined')).toMatchObject({ channelId, shardNo: 0 });
+
+    expect((await api(runtime, 'POST', `/api/channels/${channelId}/start`)).status).toBe(200);
+    const frames = await eventually(async () => viewer.frames, (f) => JSON.stringify(f).includes('LIVE_STARTED'), 30_000);
+    const delivered = frames.find((f) => JSON.stringify(f).includes('LIVE_STARTED'));
+    expect(JSON.stringify(delivered)).toContain(channelId);
+
+    // The event really is in DynamoDB Local (the relay read it from the table's stream).
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({ TableName: names.eventsTable, Key: { streamId: { S: `channel-${channelId}` }, version: { N: '2' } } }),
+    );
+    expect(Item?.['type']?.S).toBe('LiveStarted');
+    await viewer.close();
+  });
+
+  it('moves a poisoned broadcast message to the DLQ, and `npm run redrive` brings it back', async () => {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastQueue }));
+    const broadcast = runtime.eventSources.find((s) => s.name === 'broadcast')!;
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"channelId":"c1","shardNo":"not a number"}' }));
+    // Received, refused by the handler's schema, redelivered after the 1 s visibility timeout, then dead-lettered.
+    expect(await eventually(dlqDepth, (n) => n === 1, 30_000)).toBe(1);
+    const failuresBefore = broadcast.stats().failedInvocations;
+
+    const { stdout } = await run('npm', ['run', '--silent', 'redrive', '--', names.broadcastDlq], {
+      env: { ...process.env, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_SQS: endpoints.sqs },
+    });
+    expect(stdout).toMatch(/moved 1 message\(s\) from .*stampede-broadcast-dlq.* to .*stampede-broadcast-/);
+    // Back in the source queue, the consumer sees it again (and, still poisoned, it dead-letters again).
+    const failuresAfter = await eventually(async () => broadcast.stats().failedInvocations, (n) => n > failuresBefore, 30_000);
+    expect(failuresAfter).toBeGreaterThan(failuresBefore);
+    expect(await eventually(dlqDepth, (n) => n === 1, 30_000)).toBe(1);
+  });
+});
