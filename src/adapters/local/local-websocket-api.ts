@@ -16,8 +16,21 @@ export interface WebSocketRoutes {
   readonly message: WebSocketRouteHandler;
 }
 
+/**
+ * The $connect authorizer, as API Gateway runs it before `$connect`: it sees the handshake's
+ * headers and query string and returns the context API Gateway then repeats as
+ * `requestContext.authorizer` on every route event of the connection (null: anonymous).
+ * Throwing refuses the handshake with 401.
+ */
+export type LocalAuthorizer = (request: {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly queryStringParameters: Readonly<Record<string, string>>;
+}) => Promise<Readonly<Record<string, string | number | boolean>> | null>;
+
 export interface LocalWebSocketApiOptions {
   readonly routes: WebSocketRoutes;
+  /** Optional $connect authorizer (none: every connection is anonymous). */
+  readonly authorizer?: LocalAuthorizer;
   /** The upgrade path (default /ws); other upgrade requests are refused. */
   readonly path?: string;
   readonly stage?: string;
@@ -27,6 +40,7 @@ export interface LocalWebSocketApiOptions {
 interface Connection {
   readonly socket: WebSocket;
   readonly connectedAt: number;
+  readonly authorizer: Readonly<Record<string, string | number | boolean>> | null;
   /** Route events of one connection run one after another, so `join` is handled before the next frame. */
   queue: Promise<void>;
 }
@@ -112,11 +126,21 @@ export class LocalWebSocketApi implements ConnectionGateway {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
     const query = Object.fromEntries(url.searchParams);
+    let authorizer: Connection['authorizer'] = null;
+    if (this.options.authorizer) {
+      try {
+        authorizer = await this.options.authorizer({ headers, queryStringParameters: query });
+      } catch (error) {
+        this.options.onError?.(error, { connectionId, route: '$connect authorizer' });
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+    }
     let status: number;
     try {
       status = statusOf(
         await this.options.routes.connect({
-          ...this.event('$connect', 'CONNECT', connectionId, connectedAt),
+          ...this.event('$connect', 'CONNECT', connectionId, connectedAt, authorizer),
           headers,
           ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
         }),
@@ -130,18 +154,18 @@ export class LocalWebSocketApi implements ConnectionGateway {
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection: Connection = { socket: ws, connectedAt, queue: Promise.resolve() };
+      const connection: Connection = { socket: ws, connectedAt, authorizer, queue: Promise.resolve() };
       this.connections.set(connectionId, connection);
       ws.on('message', (data: RawData, isBinary: boolean) => {
         const body = isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString();
         this.enqueue(connection, connectionId, '$default', () =>
-          this.options.routes.message({ ...this.event('$default', 'MESSAGE', connectionId, connectedAt), body, isBase64Encoded: isBinary }),
+          this.options.routes.message({ ...this.event('$default', 'MESSAGE', connectionId, connectedAt, authorizer), body, isBase64Encoded: isBinary }),
         );
       });
       ws.on('close', () => {
         this.connections.delete(connectionId);
         this.enqueue(connection, connectionId, '$disconnect', () =>
-          this.options.routes.disconnect(this.event('$disconnect', 'DISCONNECT', connectionId, connectedAt)),
+          this.options.routes.disconnect(this.event('$disconnect', 'DISCONNECT', connectionId, connectedAt, authorizer)),
         );
       });
       ws.on('error', (error) => this.options.onError?.(error, { connectionId, route: 'socket' }));
@@ -155,10 +179,17 @@ export class LocalWebSocketApi implements ConnectionGateway {
     );
   }
 
-  private event(routeKey: string, eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT', connectionId: string, connectedAt: number): WebSocketRouteEvent {
+  private event(
+    routeKey: string,
+    eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT',
+    connectionId: string,
+    connectedAt: number,
+    authorizer: Connection['authorizer'] = null,
+  ): WebSocketRouteEvent {
     const now = new Date();
     return {
       requestContext: {
+        ...(authorizer ? { authorizer } : {}),
         routeKey,
         eventType,
         messageId: randomUUID(),

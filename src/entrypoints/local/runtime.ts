@@ -4,6 +4,7 @@ import type { Container } from 'inversify';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
 import { createLocalContainer, LOCAL_TOKENS } from '../composition/local.container.js';
 import { TOKENS } from '../composition/tokens.js';
+import { devAuthorizer } from './dev-authorizer.js';
 import { BodyTooLargeError, readRequestBody, toHttpApiEvent, writeHttpApiResult } from './http-event.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
 import { parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
@@ -67,6 +68,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const resolve = <T>(token: symbol): T => (container as Container).get<T>(token);
   const api = new LocalWebSocketApi({
     path: config.wsPath,
+    // Trusts ?userId= (local only; the deployed ws-authorizer verifies a signed token).
+    authorizer: devAuthorizer,
     routes: {
       connect: (e) => resolve<typeof wsConnect>(TOKENS.WsConnectHandler)(e),
       disconnect: (e) => resolve<typeof wsConnect>(TOKENS.WsDisconnectHandler)(e),
