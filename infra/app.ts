@@ -63,6 +63,7 @@ const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
   ...(context('alarmEmail') === undefined ? {} : { alarmEmail: context('alarmEmail') }),
   ...(positiveInt('feedShards') === undefined ? {} : { feedShards: positiveInt('feedShards') }),
   ...(positiveInt('recommendShards') === undefined ? {} : { recommendShards: positiveInt('recommendShards') }),
+  ...(positiveInt('recommendCacheTtlSeconds') === undefined ? {} : { recommendCacheTtlSeconds: positiveInt('recommendCacheTtlSeconds') }),
   ...(reservedRaw === undefined ? {} : { relayReservedConcurrency: reservedRaw === 'none' ? null : positiveInt('relayReservedConcurrency') }),
   ephemeral: flag('ephemeral'),
   ...(context('logLevel') === undefined ? {} : { logLevel: context('logLevel') }),

@@ -20,6 +20,8 @@ export interface StampedeStackProps extends StackProps {
   readonly extraAllowedOrigins?: readonly string[];
   /** A shared Redis for the recommendation cache; without it each instance keeps an in-memory LRU. */
   readonly redisUrl?: string;
+  /** Seconds a cached recommendation lives (RECOMMEND_CACHE_TTL_SECONDS); default 3600, the seed's. */
+  readonly recommendCacheTtlSeconds?: number;
   readonly alarmEmail?: string;
   /** Default 2 each (the recommendation seed's 2 shards; the feed's 2 take ~2,000 records/s in). */
   readonly feedShards?: number;
@@ -56,6 +58,11 @@ export class StampedeStack extends Stack {
       ...(props.identity === undefined ? {} : { identity: props.identity }),
     });
 
+    const recommendCacheTtlSeconds = props.recommendCacheTtlSeconds ?? 3600;
+    if (!Number.isInteger(recommendCacheTtlSeconds) || recommendCacheTtlSeconds < 1 || recommendCacheTtlSeconds > 86_400) {
+      // The functions would refuse it at cold start (RECOMMEND_CACHE_TTL_SECONDS is 1..86400): refuse it at synth.
+      throw new Error(`recommendCacheTtlSeconds must be a whole number of seconds from 1 to 86400, got ${recommendCacheTtlSeconds}`);
+    }
     const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || props.identity !== undefined);
     const reserved = props.relayReservedConcurrency === undefined ? 50 : props.relayReservedConcurrency;
     this.functions = new Functions(this, 'Functions', {
@@ -70,7 +77,7 @@ export class StampedeStack extends Stack {
         metricsNamespace: 'Stampede',
         shardSize: props.shardSize ?? 500,
         presenceTtlSeconds: props.presenceTtlSeconds ?? 15,
-        recommendCacheTtlSeconds: 3600,
+        recommendCacheTtlSeconds,
         logRetention: logs.RetentionDays.ONE_MONTH,
         ...(props.redisUrl === undefined ? {} : { redisUrl: props.redisUrl }),
         ...(props.identity === undefined ? {} : { jwt: { issuer: props.identity.issuerUrl, audience: props.identity.audience } }),
