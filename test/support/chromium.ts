@@ -29,29 +29,42 @@ const isRoot = (): boolean => typeof process.getuid === 'function' && process.ge
 
 let installing: Promise<string> | null = null;
 
+export interface EnsureChromiumOptions {
+  /** Where the binary must be (default CHROMIUM_PATH). */
+  readonly path?: string;
+  /** Whether installing is allowed (default: running as root with apt-get present). */
+  readonly canInstall?: boolean;
+}
+
+const ensureAt = async (path: string, canInstall: boolean): Promise<string> => {
+  if (existsSync(path)) return path;
+  if (!canInstall) {
+    throw new ChromiumUnavailableError(
+      `Chromium is not installed at ${path} and this process cannot install it (needs root and apt-get). ` +
+        `Run as root: ${CHROMIUM_INSTALL_COMMAND}  (or point STAMPEDE_CHROMIUM_PATH at a Chromium binary)`,
+    );
+  }
+  console.log(`[chromium] ${path} is missing; installing the distribution's chromium package (a minute or two, once)`);
+  try {
+    await run('apt-get', ['update']);
+    await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+  } catch (error) {
+    throw new ChromiumUnavailableError(`installing Chromium failed: ${(error as Error).message}. Run as root: ${CHROMIUM_INSTALL_COMMAND}`, { cause: error });
+  }
+  if (!existsSync(path)) {
+    throw new ChromiumUnavailableError(`apt-get installed chromium but ${path} still does not exist. Run as root: ${CHROMIUM_INSTALL_COMMAND}`);
+  }
+  console.log(`[chromium] installed ${path}`);
+  return path;
+};
+
 /** The path of a Chromium binary, installing the `chromium` package first if it is missing. */
-export const ensureChromium = (): Promise<string> => {
-  installing ??= (async () => {
-    if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-    if (!isRoot() || !hasAptGet()) {
-      throw new ChromiumUnavailableError(
-        `Chromium is not installed at ${CHROMIUM_PATH} and this process cannot install it (needs root and apt-get). ` +
-          `Run as root: ${CHROMIUM_INSTALL_COMMAND}  (or point STAMPEDE_CHROMIUM_PATH at a Chromium binary)`,
-      );
-    }
-    console.log(`[chromium] ${CHROMIUM_PATH} is missing; installing the distribution's chromium package (a minute or two, once)`);
-    try {
-      await run('apt-get', ['update']);
-      await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
-    } catch (error) {
-      throw new ChromiumUnavailableError(`installing Chromium failed: ${(error as Error).message}. Run as root: ${CHROMIUM_INSTALL_COMMAND}`, { cause: error });
-    }
-    if (!existsSync(CHROMIUM_PATH)) {
-      throw new ChromiumUnavailableError(`apt-get installed chromium but ${CHROMIUM_PATH} still does not exist. Run as root: ${CHROMIUM_INSTALL_COMMAND}`);
-    }
-    console.log(`[chromium] installed ${CHROMIUM_PATH}`);
-    return CHROMIUM_PATH;
-  })();
+export const ensureChromium = (options: EnsureChromiumOptions = {}): Promise<string> => {
+  const path = options.path ?? CHROMIUM_PATH;
+  const canInstall = options.canInstall ?? (isRoot() && hasAptGet());
+  if (options.path !== undefined || options.canInstall !== undefined) return ensureAt(path, canInstall);
+  // One install per process, whatever the number of suites asking at once.
+  installing ??= ensureAt(path, canInstall);
   // A failed attempt may be retried by a later caller (e.g. after the operator installed it).
   installing.catch(() => (installing = null));
   return installing;

@@ -290,7 +290,7 @@ const renderAuction = (view: ChannelView): void => {
   const plus = h('button', { type: 'button', title: 'Raise by one increment' }, `+${money(auction.minIncrement, auction.currency)}`);
   plus.addEventListener('click', () => (input.value = String(Math.max(Number(input.value) || 0, minimum) + auction.minIncrement)));
   const bidNotice = h('p', { class: 'notice', role: 'status', id: 'bid-notice' });
-  const form = h('form', { class: 'row bid-form' }, input, bidButton, quick, plus);
+  const form = h('form', { class: 'row bid-form', novalidate: true }, input, bidButton, quick, plus);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     void placeBid(auction, Number(input.value), bidButton, bidNotice);
@@ -347,7 +347,7 @@ const tickCountdown = (): void => {
 setInterval(tickCountdown, 250);
 
 const BID_ERRORS: Record<string, string> = {
-  BID_TOO_LOW: 'Someone bid first — the minimum has gone up.',
+  BID_TOO_LOW: 'Too low:',
   AUCTION_CLOSED: 'The auction has closed.',
   SELLER_CANNOT_BID: 'The seller cannot bid on their own auction.',
 };
