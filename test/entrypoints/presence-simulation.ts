@@ -75,7 +75,7 @@ export const presenceWorld = (options: {
       .filter((e) => e.type === 'ViewerCountChanged')
       .map((e) => ({ ...(channelCodec.decode(e) as Extract<ChannelEvent, { type: 'ViewerCountChanged' }>).data, occurredAt: e.occurredAt }));
   };
-  return { clock, rng, queue, presence, tracker, handler, acceptHeartbeat, endSession, openChannel, publishedCount, viewerCountEvents, settings };
+  return { clock, rng, store, queue, presence, tracker, handler, acceptHeartbeat, endSession, openChannel, publishedCount, viewerCountEvents, settings };
 };
 
 export interface SimulationPlan {
