@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ApiGatewayConnectionGateway } from '../../adapters/apigateway/connection-gateway-adapter-apigateway.js';
@@ -14,6 +12,7 @@ import { DynamoDbStreamMirror } from '../../adapters/local/pollers/dynamodb-stre
 import { KinesisStreamMirror } from '../../adapters/local/pollers/kinesis-stream-mirror.js';
 import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
 import { StreamEventSource, type StreamRecordFormat } from '../../adapters/local/stream-event-source.js';
+import { ensureBucket } from '../../adapters/s3/bucket-provisioning.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import { awsLiveModule, createAwsClients, type LiveResources } from '../composition/aws.container.js';
@@ -110,15 +109,12 @@ export const createEmulatorBackend =
     try {
       const { endpoints } = emulators;
       const clients = createAwsClients({ region: REGION, credentials: CREDENTIALS, endpoints });
-      const streams = new DynamoDBStreamsClient({ region: REGION, credentials: CREDENTIALS, endpoint: endpoints.dynamodb });
       const r = emulatorResourceNames(options.suffix);
       const [{ streamArn }] = await Promise.all([
         ensureTable(clients.dynamodb, r.eventsTable, eventsTable),
         ensureTable(clients.dynamodb, r.connectionsTable, connectionsTable),
         ensureStream(clients.kinesis, r.feedStream, config.feedShards),
-        clients.s3.send(new CreateBucketCommand({ Bucket: r.bucket })).catch((error: { name?: string }) => {
-          if (error.name !== 'BucketAlreadyOwnedByYou' && error.name !== 'BucketAlreadyExists') throw error;
-        }),
+        ensureBucket(clients.s3, r.bucket),
       ]);
       if (!streamArn) throw new Error(`table ${r.eventsTable} has no stream`);
       const dlq = await ensureQueue(clients.sqs, { name: r.broadcastDlq });
@@ -153,7 +149,7 @@ export const createEmulatorBackend =
             .toConstantValue(new ApiGatewayConnectionGateway(clients.managementApi(connectionsApi.endpoint), { sleeper: container.get(TOKENS.Sleeper) }));
 
           const onError = (source: string) => (error: unknown) => logger.warn('poller error; retrying', { source, error });
-          const ddbMirror = new DynamoDbStreamMirror(streams, streamArn, { idlePollMs: 50, describeEveryMs: 1_000, onError: onError('relay') });
+          const ddbMirror = new DynamoDbStreamMirror(clients.dynamodbStreams, streamArn, { idlePollMs: 50, describeEveryMs: 1_000, onError: onError('relay') });
           const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, { idlePollMs: 50, onError: onError('fanout') });
           const ddbFormat: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
             identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
