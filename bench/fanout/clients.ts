@@ -19,11 +19,17 @@ let receivedInWindow = 0;
 /** Frames published inside the window and received at any time (until the report): completeness. */
 let receivedOfWindow = 0;
 let receivedTotal = 0;
+/** WebSocket messages (not items) received inside the window: Stampede may batch items per message. */
+let messagesInWindow = 0;
 let undecodable = 0;
 let closedEarly = 0;
 let cpuPct = Number.NaN;
 let elu = Number.NaN;
 const sockets: { close(): void }[] = [];
+
+const onMessage = (recv: number) => {
+  if (recv >= windowStart && recv < windowEnd) messagesInWindow++;
+};
 
 const onStamp = (sentAt: number, recv: number) => {
   receivedTotal++;
@@ -34,15 +40,16 @@ const onStamp = (sentAt: number, recv: number) => {
   if (sentAt >= windowStart && sentAt < windowEnd) receivedOfWindow++;
 };
 
-/** Send stamps in one WebSocket message. */
-const decode = (decoder: TargetDescriptor['decoder'], raw: string): number[] => {
+/** Send stamps in one WebSocket message; null for a message that is not a feed frame (a join reply). */
+const decode = (decoder: TargetDescriptor['decoder'], raw: string): number[] | null => {
   const parsed = JSON.parse(raw) as unknown;
   if (decoder === 'bench-frame') {
     const sentAt = (parsed as { sentAt?: unknown }).sentAt;
     return typeof sentAt === 'number' ? [sentAt] : [];
   }
-  // Stampede's feed: a payload of items; the publisher stamps each item it causes (see stampede.target.ts).
-  const items = (parsed as { items?: unknown[] }).items ?? [parsed];
+  // Stampede's feed frame `{ type: 'feed', channelId, items }`; the publisher stamps chat items (stampede.target.ts).
+  if ((parsed as { type?: unknown }).type !== 'feed') return null;
+  const items = (parsed as { items?: unknown[] }).items ?? [];
   const stamps: number[] = [];
   for (const item of items) {
     const text = (item as { text?: unknown }).text;
@@ -56,21 +63,32 @@ const connectWs = (d: TargetDescriptor, ch: string): Promise<void> =>
   new Promise((resolve, reject) => {
     const ws = new WebSocket(d.url.replace('{channel}', encodeURIComponent(ch)), { perMessageDeflate: false });
     let open = false;
+    let joined = !d.joinAck;
     ws.on('open', () => {
       open = true;
       if (d.joinMessage) ws.send(d.joinMessage.replaceAll('{channel}', ch));
       sockets.push(ws);
-      resolve();
+      if (joined) resolve();
     });
     ws.on('message', (data: Buffer) => {
       const recv = monotonicMs();
-      let stamps: number[];
+      const text = data.toString('utf8');
+      if (!joined) {
+        if (text.includes(`"type":"${d.joinAck}"`)) {
+          joined = true;
+          resolve();
+        } else reject(new Error(`join refused: ${text.slice(0, 200)}`));
+        return;
+      }
+      let stamps: number[] | null;
       try {
-        stamps = decode(d.decoder, data.toString('utf8'));
+        stamps = decode(d.decoder, text);
       } catch {
         undecodable++;
         return;
       }
+      if (stamps === null) return;
+      onMessage(recv);
       if (stamps.length === 0) undecodable++;
       for (const s of stamps) onStamp(s, recv);
     });
@@ -93,6 +111,7 @@ const connectSocketIo = (d: TargetDescriptor, ch: string): Promise<void> =>
     socket.once('connect_error', (e) => reject(e));
     socket.on('feed', (frame: { sentAt?: unknown }) => {
       const recv = monotonicMs();
+      onMessage(recv);
       if (typeof frame?.sentAt === 'number') onStamp(frame.sentAt, recv);
       else undecodable++;
     });
@@ -151,6 +170,7 @@ channel.onMessage(async (m: Message) => {
       channel.send({
         type: 'report',
         receivedInWindow,
+        messagesInWindow,
         receivedOfWindow,
         receivedTotal,
         undecodable,

@@ -45,6 +45,7 @@ interface Published extends Message {
 }
 interface Report extends Message {
   readonly receivedInWindow: number;
+  readonly messagesInWindow: number;
   readonly receivedOfWindow: number;
   readonly undecodable: number;
   readonly closedEarly: number;
@@ -193,6 +194,7 @@ export const benchmark: Benchmark = {
           viewers: r.subscribers,
           offered: r.published.owedInWindow / seconds,
           delivered,
+          messages: r.report.messagesInWindow / seconds,
           complete,
           p50: r.report.latencyMs.p50,
           p99: r.report.latencyMs.p99,
@@ -217,6 +219,7 @@ export const benchmark: Benchmark = {
         { key: 'viewers', label: 'viewers', digits: 0 },
         { key: 'offered', label: 'owed frames/s', digits: 0 },
         { key: 'delivered', label: 'delivered frames/s', better: 'higher', digits: 0 },
+        { key: 'messages', label: 'WS messages/s', digits: 0 },
         { key: 'complete', label: 'window frames received', unit: '%', digits: 2, better: 'higher' },
         { key: 'p50', label: 'p50', unit: 'ms', digits: 2, better: 'lower' },
         { key: 'p99', label: 'p99', unit: 'ms', digits: 2, better: 'lower' },
@@ -242,7 +245,8 @@ export const benchmark: Benchmark = {
         `${p.channels} channels × ${p.viewersPerChannel} viewers = ${(p.channels * p.viewersPerChannel).toLocaleString('en-US')} WebSocket connections on 127.0.0.1; each channel publishes ${p.rate} frames/s (spread evenly), so every viewer is owed ${p.rate} frames/s. Warm-up ${p.warmupMs / 1000} s, measured window ${p.windowMs / 1000} s, then ${p.drainMs / 1000} s to drain.`,
         'Server (target + in-process publisher) and viewers run in two separate node processes; a frame carries its publish due time on the machine’s monotonic clock, the viewer subtracts on arrival. Publishing is an open loop (due times fixed in advance), so a server that falls behind shows up as latency, not as fewer publishes.',
         '“delivered frames/s”: frames received inside the window ÷ window; “window frames received”: of the frames published inside the window × their channel’s viewers, the share that arrived by the end of the drain.',
-        'Clients: `ws` for bare ws, `socket.io-client` (WebSocket transport only) for Socket.IO. Frames are a ~300-byte JSON feed item (a bid).',
+        'Clients: `ws` for bare ws and Stampede, `socket.io-client` (WebSocket transport only) for Socket.IO. A frame is one feed item: a ~300-byte JSON bid for bare ws and Socket.IO; for Stampede a chat signal handed to its FeedPublisher in-process, delivered in its `{type:"feed", items}` frames — when the pipeline batches, several items share one WebSocket message (compare “WS messages/s” with “delivered frames/s”).',
+        ...(selected.some((t) => t.name === 'stampede') ? ['Stampede runs its local runtime (memory backend, live commerce only) with default settings: shard size 500, fan-out batch 100, broadcast batch 10 × concurrency 4, no batching windows.'] : []),
         ...notes,
       ],
       details: { params: p },

@@ -40,6 +40,8 @@ export interface TargetDescriptor {
   readonly protocol: 'ws' | 'socket.io';
   readonly url: string;
   readonly joinMessage?: string;
+  /** `type` of the reply that confirms the join; the viewer counts as connected only then. */
+  readonly joinAck?: string;
   /** `bench-frame`: a JSON BenchFrame per message; `stampede-feed`: Stampede's feed payloads. */
   readonly decoder: 'bench-frame' | 'stampede-feed';
 }
@@ -47,8 +49,10 @@ export interface TargetDescriptor {
 /** What a server-side target does; one instance lives in the server child process. */
 export interface FanoutTarget {
   start(channels: readonly string[]): Promise<TargetDescriptor>;
-  /** Subscribers of a channel now, to know how many deliveries a publish owes. */
+  /** Subscribers of a channel, to know how many deliveries a publish owes (after `refreshSubscribers`). */
   subscribers(channel: string): number;
-  publish(channel: string, frame: BenchFrame): void | Promise<void>;
+  /** Recounts subscribers when the target can only count asynchronously; called before publishing. */
+  refreshSubscribers?(): Promise<void>;
+  publish(channel: string, frame: BenchFrame): void | Promise<unknown>;
   stop(): Promise<void>;
 }

@@ -102,6 +102,7 @@ channel.onMessage(async (m: Message) => {
       return;
     }
     case 'count':
+      await target!.refreshSubscribers?.();
       channel.send({ type: 'count', subscribers: channels.reduce((n, c) => n + target!.subscribers(c), 0) });
       return;
     case 'publish':

@@ -1,13 +1,64 @@
-import type { FanoutTarget } from '../frame.js';
+import { randomUUID } from 'node:crypto';
+import type { ConnectionRegistry } from '../../../src/application/ports/connection-registry.port.js';
+import type { FeedPublisher } from '../../../src/application/ports/feed-publisher.port.js';
+import type { ChatSignal } from '../../../src/domain/live-feed/feed-item.js';
+import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
+import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
+import type { BenchFrame, FanoutTarget, TargetDescriptor } from '../frame.js';
 
-/** Flipped when this target drives the real runtime; fanout.bench.ts skips it until then. */
-export const STAMPEDE_TARGET_WIRED = false;
+/** fanout.bench.ts measures this target (it used to be a placeholder until the runtime existed). */
+export const STAMPEDE_TARGET_WIRED = true;
 
 /**
- * Stampede's local runtime as a fan-out target — wired once `startLocalRuntime`
- * (src/entrypoints/local/main.ts) exists. Until then the benchmark reports this target as
- * unavailable (see fanout.bench.ts) and never starts it.
+ * Stampede's local runtime (`npm start`, memory backend, live commerce only) as a fan-out
+ * target. Viewers connect to its WebSocket API and send `join`; the publisher hands one chat
+ * signal per frame to the runtime's FeedPublisher in-process — what the `chat` action does
+ * after its rate limit — with the send stamp in the text. The measured path is the whole
+ * fan-out: feed stream → `fanout` handler → broadcast queue → `broadcast` handler →
+ * WebSocket posts, with the runtime's default batching and shard settings.
  */
 export const createStampedeTarget = async (): Promise<FanoutTarget> => {
-  throw new Error('the Stampede local runtime (startLocalRuntime in src/entrypoints/local/main.ts) does not exist yet');
+  let runtime: LocalRuntime | null = null;
+  let publisher: FeedPublisher | null = null;
+  const counts = new Map<string, number>();
+
+  return {
+    async start(channels) {
+      runtime = await startLocalRuntime({ host: '127.0.0.1', port: 0, progressIntervalMs: 0, logLevel: 'ERROR', extensions: [] });
+      publisher = runtime.container.get(TOKENS.FeedPublisher);
+      for (const c of channels) counts.set(c, 0);
+      return {
+        protocol: 'ws',
+        url: runtime.wsUrl,
+        joinMessage: JSON.stringify({ action: 'join', channelId: '{channel}' }),
+        joinAck: 'joined',
+        decoder: 'stampede-feed',
+      } satisfies TargetDescriptor;
+    },
+    async refreshSubscribers() {
+      const registry: ConnectionRegistry = runtime!.container.get(TOKENS.ConnectionRegistry);
+      for (const channel of counts.keys()) {
+        let n = 0;
+        const shards = await registry.shardCount(channel);
+        for (let s = 0; s < shards; s++) n += (await registry.connectionsIn(channel, s)).length;
+        counts.set(channel, n);
+      }
+    },
+    subscribers: (channel) => counts.get(channel) ?? 0,
+    publish(channel: string, frame: BenchFrame) {
+      const signal: ChatSignal = {
+        kind: 'signal',
+        signal: 'CHAT',
+        channelId: channel,
+        messageId: randomUUID(),
+        userId: 'bench-host',
+        text: `bench:${frame.sentAt}`,
+        at: Date.now(),
+      };
+      return publisher!.publish([signal]);
+    },
+    async stop() {
+      await runtime?.stop();
+    },
+  };
 };
