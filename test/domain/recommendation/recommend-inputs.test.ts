@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { factFromFeedItem, RecommendationRequest } from '../../../src/domain/recommendation/index.js';
+import { factFromFeedItem, factsFromStoredEvents, RecommendationRequest } from '../../../src/domain/recommendation/index.js';
+import type { EventEnvelope } from '../../../src/domain/shared/envelope.js';
 import type { FeedItem } from '../../../src/domain/live-feed/feed-item.js';
 
 const shardPosition = { stream: 'shard:shardId-000000000001', seq: '4959' };
@@ -60,5 +61,35 @@ describe('facts from the live feed', () => {
   it('ignores event types the recommender does not use and bodies that are not the current schema', () => {
     expect(factFromFeedItem(event('PriceChanged', 'channel-c1', { productId: 'p', price: 2, previousPrice: 1, changedAt: 1 }), shardPosition)).toBeNull();
     expect(factFromFeedItem(event('BidPlaced', 'auction-a7', { bidderId: 'u1' }), shardPosition)).toBeNull();
+  });
+});
+
+describe('facts from the stored log (rebuild)', () => {
+  const envelope = (streamId: string, version: number, type: string, data: unknown, occurredAt: number, channelId?: string): EventEnvelope => ({
+    streamId,
+    version,
+    eventId: `${streamId}-${version}`,
+    type,
+    schemaVersion: type === 'AuctionOpened' || type === 'ProductListed' ? 2 : 1,
+    occurredAt,
+    data,
+    ...(channelId ? { channelId } : {}),
+  });
+
+  it('orders by occurrence, skips streams viewers never see, and maps what the recommender uses', () => {
+    const facts = factsFromStoredEvents([
+      envelope('auction-a1', 1, 'AuctionOpened', { auctionId: 'a1', channelId: 'c1', sellerId: 's', productId: 'p1', startingPrice: 1, minIncrement: 1, currency: 'KRW', endsAt: 9, extendWindowMs: 0, extendByMs: 0, openedAt: 3 }, 3, 'c1'),
+      envelope('channel-c1', 1, 'ProductListed', { productId: 'p1', name: 'P', price: 5, category: 'tech' }, 1),
+      envelope('trip-t1', 1, 'SalesClosed', { at: 2 }, 2),
+      envelope('channel-c1', 2, 'PriceChanged', { productId: 'p1', price: 6, previousPrice: 5, changedAt: 4 }, 4),
+    ]);
+    expect(facts.map((f) => [f.type, f.position.stream, f.position.seq])).toEqual([
+      ['PRODUCT_LISTED', 'channel-c1', '1'],
+      ['AUCTION_OPENED', 'auction-a1', '1'],
+    ]);
+  });
+
+  it('skips an event the relay could not map either (no channel to route it to)', () => {
+    expect(factsFromStoredEvents([envelope('auction-a9', 1, 'BidPlaced', { bidId: 'b', bidderId: 'u', amount: 5, placedAt: 1 }, 1)])).toEqual([]);
   });
 });

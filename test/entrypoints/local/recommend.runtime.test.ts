@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
+import { InMemoryRecommendationModelStore } from '../../../src/adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
+import { ProjectRecommendationFacts } from '../../../src/application/recommendations/project-recommendation-facts.js';
+import { rebuildRecommendationModel } from '../../../src/application/recommendations/rebuild-recommendation-model.js';
+import { LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
 import { RECOMMEND_TOKENS } from '../../../src/entrypoints/composition/recommend.module.js';
 import { LOCAL_RECOMMEND_TOKENS } from '../../../src/entrypoints/local/recommend.feature.js';
 import { api, eventually, startQuietRuntime } from '../local-runtime-client.js';
@@ -59,5 +63,17 @@ describe('recommendations in the local runtime (npm start)', () => {
     ]);
     const bad = await api(runtime, 'GET', '/recommend/cached/alice?top_n=100');
     expect(bad).toMatchObject({ status: 400, body: { error: { field: 'top_n' } } });
+  });
+
+  it('rebuilds the same read model from the event store as the live projection built from the feed', async () => {
+    const events = runtime.container.get(LOCAL_TOKENS.InMemoryEventStore);
+    const log = (await Promise.all(events.streamIds().map(async (id) => (await events.read(id)).events))).flat();
+    const rebuilt = new InMemoryRecommendationModelStore();
+    await rebuildRecommendationModel(new ProjectRecommendationFacts(rebuilt), log, 7);
+    const live = runtime.container.get(RECOMMEND_TOKENS.ModelStore);
+    const ids = ['shoes', 'phones', 'boots'];
+    const docs = async (store: typeof live) => [...(await store.channels(ids)).values()].map((r) => r.doc);
+    expect(await docs(rebuilt)).toEqual(await docs(live));
+    for (const user of ['alice', 'bob', 'carol', 'dave']) expect((await rebuilt.taste(user))?.doc).toEqual((await live.taste(user))?.doc);
   });
 });
