@@ -4,7 +4,7 @@
  * `npm run bench -- --list`  what exists
  * Knobs: `--key=value` (e.g. `--rounds=5`, `--window-ms=20000`), passed to every benchmark;
  * `--no-save` skips writing bench/results; `--update-docs` rewrites the figures section of
- * docs/PERFORMANCE.md from bench/results/latest.json; `--quiet-wait-s=N` waits up to N s (default 90) for the
+ * docs/PERFORMANCE.md from bench/results/latest.json; `--quiet-wait-s=N` waits up to N s (default 60) for the
  * machine's load to settle before each benchmark, `--quiet-load=X` sets the threshold.
  */
 import os from 'node:os';
@@ -83,7 +83,7 @@ const main = async (): Promise<number> => {
       log: (text) => progress.log(`  ${text}`),
     };
     const quiet = await waitForQuietMachine({
-      maxWaitMs: Number(options['quiet-wait-s'] ?? 90) * 1000,
+      maxWaitMs: Number(options['quiet-wait-s'] ?? 60) * 1000,
       threshold: options['quiet-load'] === undefined ? undefined : Number(options['quiet-load']),
       progress: (text) => progress.update(`${name}: ${text}`),
     });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intOption, type Benchmark, type BenchmarkContext, type BenchmarkResult, type Row } from '../lib/benchmark.js';
@@ -85,7 +85,15 @@ interface Params {
 const runTarget = async (ctx: BenchmarkContext, spec: TargetSpec, scripts: { server: string; clients: string }, p: Params) => {
   const channels = Array.from({ length: p.channels }, (_, i) => channelName(i));
   const say = (text: string) => ctx.progress(`${spec.name}: ${text}`);
-  const server = ChildHandle.start({ script: scripts.server, label: `fan-out server (${spec.name})`, cwd: ctx.root, fdLimit: p.fdLimit });
+  const profileDir = ctx.options['cpu-prof'] ? join(ctx.root, 'bench', 'results', 'profiles') : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const server = ChildHandle.start({
+    script: scripts.server,
+    label: `fan-out server (${spec.name})`,
+    cwd: ctx.root,
+    fdLimit: p.fdLimit,
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=fanout-server-${spec.name}.cpuprofile`] : [],
+  });
   let clients: ChildHandle | null = null;
   try {
     server.send({ type: 'start', target: spec.name, channels });

@@ -3,7 +3,7 @@ import os from 'node:os';
 /**
  * Other work on a 2-core machine (a test run, a type-check, an emulator) halves a figure
  * without a trace. Before each benchmark, wait until the 1-minute load average falls under
- * `threshold` (default: 0.5 × cores), for at most `maxWaitMs`; the load seen is recorded with
+ * `threshold` (default: 0.75 × cores), for at most `maxWaitMs`; the load seen is recorded with
  * the figures either way.
  */
 export const waitForQuietMachine = async (opts: {
@@ -11,7 +11,7 @@ export const waitForQuietMachine = async (opts: {
   readonly threshold?: number;
   readonly progress: (text: string) => void;
 }): Promise<{ load: number; waitedMs: number; quiet: boolean }> => {
-  const threshold = opts.threshold ?? os.availableParallelism() * 0.5;
+  const threshold = opts.threshold ?? os.availableParallelism() * 0.75;
   const t0 = Date.now();
   for (;;) {
     const load = os.loadavg()[0] ?? 0;
