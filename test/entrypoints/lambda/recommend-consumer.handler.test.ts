@@ -30,7 +30,8 @@ describe('recommend-consumer Lambda entry', () => {
     redis = await startRedisForTests({ sharedPort: 1 });
   });
   afterAll(async () => {
-    await redis?.client.flushall();
+    // Only ever the private server this file started (never the shared one at 6379).
+    if (redis && redis.port !== 6379) await redis.client.flushall();
     await redis?.stop();
   });
   afterEach(() => {
