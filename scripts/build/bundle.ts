@@ -11,7 +11,10 @@ const HANDLER_SUFFIX = '.handler.ts';
  * Why these numbers: see docs/DEPLOY.md "Bundle budget". A bundle over budget fails the build.
  */
 export const DEFAULT_BUDGET_BYTES = 1024 * 1024;
-export const BUDGET_OVERRIDES: Partial<Record<LambdaName, number>> = {};
+export const BUDGET_OVERRIDES: Partial<Record<LambdaName, number>> = {
+  // Every route in one function: DynamoDB, SQS, Kinesis and S3 clients plus ioredis.
+  'http-api': 1.5 * 1024 * 1024,
+};
 
 export const budgetOf = (name: string): number => BUDGET_OVERRIDES[name as LambdaName] ?? DEFAULT_BUDGET_BYTES;
 

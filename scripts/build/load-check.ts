@@ -40,9 +40,19 @@ export const checkBundleLoads = (
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ ok: code === 0, detail: code === 0 ? '' : stderr.trim() || `exit code ${String(code)}` });
+      resolve({ ok: code === 0, detail: code === 0 ? '' : readableError(stderr) || `exit code ${String(code)}` });
     });
   });
+
+/**
+ * Node prints the offending source line before an uncaught error — in a minified bundle, one
+ * line of many kilobytes and a caret under it. Keep what a person reads: from the error line on.
+ */
+const readableError = (stderr: string): string => {
+  const lines = stderr.split('\n').filter((l) => l.length <= 400 && !/^\s*\^\s*$/.test(l));
+  const start = lines.findIndex((l) => /^\w*(Error|Exception)\b/.test(l));
+  return (start >= 0 ? lines.slice(start) : lines).join('\n').trim();
+};
 
 /** Runs `task` over `items` with at most `limit` at a time (the machines have 2 cores). */
 export const mapLimited = async <T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
