@@ -54,6 +54,12 @@ export const LocalConfigSchema = z.object({
   presenceTtlSeconds: int(5, 3_600).default(15),
   /** Booking (F6): the trip the seed's `POST /api/book-bus` books on (schedule it: `npx tsx scripts/seed-trips.ts`). */
   defaultTripId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'defaultTripId may contain letters, digits and _ . : -').default('holiday-express'),
+  /**
+   * Demo mode: live channels with products, auctions, bidders, chat, likes and viewers, and a
+   * few trips, driven through the real API and WebSocket. Off for startLocalRuntime (tests);
+   * `npm start` turns it on unless `--no-demo` (or STAMPEDE_DEMO=false).
+   */
+  demo: flag.default(false),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 export type LocalConfigInput = z.input<typeof LocalConfigSchema>;

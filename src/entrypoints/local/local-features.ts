@@ -2,6 +2,7 @@ import { auctionFeature } from './auction.feature.js';
 import { bookingFeature } from './booking.feature.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { pagesExtension } from './pages.extension.js';
+import { demoExtension } from './demo.extension.js';
 import { presenceFeature } from './presence.feature.js';
 import { recommendFeature } from './recommend.feature.js';
 
@@ -9,4 +10,4 @@ import { recommendFeature } from './recommend.feature.js';
  * Features that add themselves to `npm start` beyond live commerce (presence, booking,
  * auctions, recommendations, static pages): one entry each, appended by their owners.
  */
-export const LOCAL_FEATURES: LocalRuntimeExtension[] = [presenceFeature, bookingFeature, auctionFeature, recommendFeature, pagesExtension()];
+export const LOCAL_FEATURES: LocalRuntimeExtension[] = [presenceFeature, bookingFeature, auctionFeature, recommendFeature, pagesExtension(), demoExtension()];

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { flagOf, LOCAL_CONFIG_KEYS, LocalConfigError, localConfigFromEnv, envOf } from './local-config.js';
 import { startLocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 
-const BOOLEAN_KEYS = new Set(['reorder']);
+const BOOLEAN_KEYS = new Set(['reorder', 'demo']);
 
 const usage = (): string =>
   [
@@ -10,6 +10,7 @@ const usage = (): string =>
     '',
     ...LOCAL_CONFIG_KEYS.map((key) => `  --${flagOf(key).padEnd(34)} ${envOf(key)}`),
     '',
+    'Boolean options also take --no-<option>, e.g. --no-demo (npm start runs the demo by default).',
     'Example: npm start -- --port 3000 --shard-size 100 --duplicate-rate 0.05 --reorder --crash-rate 0.02',
   ].join('\n');
 
@@ -23,6 +24,8 @@ const main = async (): Promise<void> => {
         ...Object.fromEntries(LOCAL_CONFIG_KEYS.map((key) => [flagOf(key), { type: BOOLEAN_KEYS.has(key) ? ('boolean' as const) : ('string' as const) }])),
       },
       strict: true,
+      // --no-demo (and --no-reorder) turn a boolean option off.
+      allowNegative: true,
       allowPositionals: false,
     });
     flags = values;
@@ -39,7 +42,8 @@ const main = async (): Promise<void> => {
   let runtime;
   try {
     // Strings from flags and the environment; parseLocalConfig coerces and validates them.
-    runtime = await startLocalRuntime({ ...localConfigFromEnv(process.env), ...fromFlags } as LocalRuntimeOptions);
+    // npm start shows the demo unless told otherwise (--no-demo, STAMPEDE_DEMO=false); tests start without it.
+    runtime = await startLocalRuntime({ demo: true, ...localConfigFromEnv(process.env), ...fromFlags } as LocalRuntimeOptions);
   } catch (error) {
     if (error instanceof LocalConfigError) {
       console.error(`${error.message}\n\nRun with --help for every option.`);
@@ -55,6 +59,8 @@ const main = async (): Promise<void> => {
   console.log(
     [
       `Stampede local runtime — backend: ${c.backend} (${runtime.backend})`,
+      `  Pages      ${runtime.url}/   (live room: ${runtime.url}/live/ · booking: ${runtime.url}/booking/)`,
+      `  Demo       ${c.demo ? 'on: live channels, auctions, chat and trips keep moving (--no-demo to start empty)' : 'off'}`,
       `  HTTP API   ${runtime.url}/api/health`,
       `  WebSocket  ${runtime.wsUrl}   (frames: docs/PROTOCOL.md)`,
       `  Channels   POST ${runtime.url}/api/channels · GET ${runtime.url}/api/channels/{id}`,
