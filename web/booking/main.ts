@@ -1,7 +1,7 @@
 import { ApiError, fetchJson, getApi, newId, postApi } from '../shared/api.js';
 import { apiUrl, config } from '../shared/config.js';
 import { byId, h, notice, render, setText } from '../shared/dom.js';
-import { count, dateTime, percent } from '../shared/format.js';
+import { clockTime, count, dateTime, percent } from '../shared/format.js';
 import { identity, onIdentityChange, setUserName } from '../shared/identity.js';
 
 /** Shapes of the API answers this page reads (see docs/PROTOCOL.md). */
@@ -146,8 +146,9 @@ const showStats = (stats: Stats, source: string): void => {
   setText(statEls.success, count(stats.success));
   setText(statEls.rate, stats.processed === 0 ? '–' : percent(stats.successRate));
   statEls.meter.style.width = `${stats.requests === 0 ? 0 : Math.min(100, (stats.processed / stats.requests) * 100).toFixed(1)}%`;
-  const age = stats.updatedAt ? ` · published ${Math.max(0, Math.round((Date.now() - stats.updatedAt) / 1000))} s ago` : '';
-  notice(statEls.source, 'info', `from ${source}${age}`);
+  const published = stats.updatedAt ? ` · published ${clockTime(stats.updatedAt)}` : '';
+  const waiting = Math.max(0, stats.requests - stats.processed);
+  notice(statEls.source, 'info', `from ${source}${published} · ${waiting === 0 ? 'queue drained' : `${count(waiting)} waiting in the queue`}`);
   if (stats.trips) learnTrips(stats.trips.map((t) => t.tripId));
   else void catalogue();
 };
