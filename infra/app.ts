@@ -42,7 +42,9 @@ const allowPlaceholders = flag('placeholderCode');
 const distDir = resolve(context('distDir') ?? defaultDistDir(ROOT));
 if (missingBundles(distDir, names).length > 0) {
   console.error(`[stampede] bundles missing in ${distDir} (${missingBundles(distDir, names).join(', ')}): running the build first`);
-  runBuild(ROOT, distDir, allowPlaceholders);
+  // Missing entrypoints are judged below (ws-authorizer is only needed with identity);
+  // any other build failure — over budget, a bundle that does not load — stops the synth.
+  if (!runBuild(ROOT, distDir, true)) throw new Error('the build failed (output above): fix it before synthesizing');
 }
 const missing = missingBundles(distDir, names);
 if (missing.length > 0 && !allowPlaceholders) {

@@ -28,7 +28,7 @@ export const placeholderCode: CodeSource = (name) =>
     )}); };`,
   );
 
-/** Runs `npm run build` (via tsx, output to stderr so `cdk synth` keeps stdout for the template). */
+/** Runs `npm run build` (via tsx, output to stderr so `cdk synth` keeps stdout for the template); true when it passed. */
 export const runBuild = (root: string, distDir: string, allowMissing: boolean): boolean => {
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const args = [tsx, join(root, 'scripts', 'build.ts'), '--out-dir', distDir, ...(allowMissing ? ['--allow-missing'] : [])];
