@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../application/ports/clock.port.js';
 import { EnqueueError, MAX_DELAY_SECONDS, type MessageQueue, type OutgoingMessage } from '../../application/ports/message-queue.port.js';
+import { deliveryOrder, type StoredMessage } from './queue-delivery-order.js';
 
 /** SQS's limit for one message body (since 2025; larger bodies belong in S3 with a pointer). */
 export const SQS_MAX_BODY_BYTES = 1024 * 1024;
@@ -55,21 +56,6 @@ export interface QueueCounts {
   readonly total: number;
 }
 
-interface StoredMessage {
-  key: number;
-  readonly messageId: string;
-  readonly rawBody: string;
-  readonly sentAt: number;
-  readonly groupId?: string;
-  readonly dedupId?: string;
-  readonly sequenceNumber?: string;
-  visibleAt: number;
-  receiveCount: number;
-  firstReceivedAt?: number;
-  receiptHandle?: string;
-  /** Set once received: until then a future `visibleAt` is a delay, not a visibility timeout. */
-  received: boolean;
-}
 
 /** Anything a queue can be told to hold: a typed body, or a raw string (e.g. to inject a poison message). */
 interface Incoming {
@@ -146,7 +132,13 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
     const now = this.clock.now();
     const limit = Math.max(1, Math.min(SQS_MAX_RECEIVE, max));
     const picked: StoredMessage[] = [];
-    for (const message of this.candidates(now)) {
+    const order = deliveryOrder(this.messages.values(), now, {
+      fifo: this.fifo,
+      reorder: this.options.reorder ?? false,
+      inFlightPerGroup: this.options.inFlightPerGroup ?? 1,
+      random: this.random,
+    });
+    for (const message of order) {
       if (picked.length >= limit) break;
       if (this.options.maxReceiveCount !== undefined && this.options.deadLetterQueue && message.receiveCount >= this.options.maxReceiveCount) {
         this.remove(message);
@@ -274,42 +266,6 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
       if (!m.dedupId && !this.options.contentBasedDeduplication) return 'a FIFO queue without content-based deduplication needs a dedupId';
     }
     return null;
-  }
-
-  private *candidates(now: number): Iterable<StoredMessage> {
-    if (!this.fifo) {
-      const visible = [...this.messages.values()].filter((m) => m.visibleAt <= now);
-      if (this.options.reorder) {
-        for (let i = visible.length - 1; i > 0; i--) {
-          const j = Math.floor(this.random() * (i + 1));
-          [visible[i], visible[j]] = [visible[j] as StoredMessage, visible[i] as StoredMessage];
-        }
-      }
-      yield* visible;
-      return;
-    }
-    // FIFO: a group hands out messages strictly in order, and none while its quota is in flight.
-    const perGroup = this.options.inFlightPerGroup ?? 1;
-    const inFlight = new Map<string, number>();
-    for (const m of this.messages.values()) {
-      if (m.received && m.visibleAt > now && m.groupId) inFlight.set(m.groupId, (inFlight.get(m.groupId) ?? 0) + 1);
-    }
-    const blocked = new Set<string>();
-    for (const m of this.messages.values()) {
-      const group = m.groupId ?? '';
-      if (blocked.has(group)) continue;
-      if (m.visibleAt > now) {
-        blocked.add(group);
-        continue;
-      }
-      const taken = inFlight.get(group) ?? 0;
-      if (taken >= perGroup) {
-        blocked.add(group);
-        continue;
-      }
-      inFlight.set(group, taken + 1);
-      yield m;
-    }
   }
 
   /** Takes over a message moved from the source queue, keeping its id and body (as SQS redrive does). */
