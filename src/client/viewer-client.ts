@@ -84,7 +84,8 @@ export class ViewerClient {
 
   constructor(private readonly options: ViewerClientOptions) {
     this.currentView = emptyChannelView(options.channelId);
-    this.fetch = options.fetch ?? (globalThis.fetch as unknown as Fetch);
+    // Bound: called as `this.fetch(...)`, a browser's fetch throws "Illegal invocation" on a foreign `this`.
+    this.fetch = options.fetch ?? (globalThis.fetch.bind(globalThis) as unknown as Fetch);
     this.now = options.now ?? (() => Date.now());
   }
 
