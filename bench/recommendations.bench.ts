@@ -9,7 +9,6 @@
  * --gets, --zipf-s=1.0, --seed). Needs Redis: 127.0.0.1:6379 if it answers, else a private
  * redis-server (see test/support/redis.ts).
  */
-import type { KinesisStreamEvent } from 'aws-lambda';
 import { seededRandom } from '../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { InMemoryRecommendationMetrics } from '../src/adapters/in-memory/recommendation-metrics-adapter-in-memory.js';
 import { RedisRecommendationCache } from '../src/adapters/redis/recommendation-cache-adapter-redis.js';
@@ -21,96 +20,15 @@ import { ModelRecommender } from '../src/application/recommendations/model-recom
 import { ProjectRecommendationFacts } from '../src/application/recommendations/project-recommendation-facts.js';
 import { RequestRecommendations } from '../src/application/recommendations/request-recommendations.js';
 import { ServeRecommendations } from '../src/application/recommendations/serve-recommendations.js';
-import type { RecommendationFact } from '../src/domain/recommendation/recommendation-fact.js';
 import { makeRecommendConsumerHandler } from '../src/entrypoints/handlers/recommend-consumer.js';
 import { makeRecommendRoutes } from '../src/entrypoints/http/recommend.routes.js';
 import { httpEvent } from '../test/entrypoints/http-test-events.js';
 import { startRedisForTests } from '../test/support/redis.js';
 import { intOption, type Benchmark, type BenchmarkContext, type BenchmarkResult, type Row } from './lib/benchmark.js';
 import { ratio, summarize, type Summary } from './lib/stats.js';
+import { AUCTIONS, BATCH_SIZE, CHANNELS, LIVE_CHANNELS, seedFacts, toEvent, zipfSampler } from './recommendations/workload.js';
 
-const BATCH_SIZE = 100;
-const CHANNELS = 300;
-const LIVE_CHANNELS = 200;
-const CATEGORIES = 12;
-const AUCTIONS = 150;
-const STREAM_ARN = 'arn:aws:kinesis:eu-west-1:123456789012:stream/stampede-recommend-requests';
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-
-/** Inverse-CDF sampler of ranks 0..n-1 with P(k) ∝ 1/(k+1)^s. */
-const zipfSampler = (n: number, s: number, random: () => number) => {
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let k = 0; k < n; k++) cdf[k] = sum += 1 / (k + 1) ** s;
-  return () => {
-    const u = random() * sum;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cdf[mid] as number) < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-};
-
-/** The read model's inputs: channels (most live) with products and viewers, auctions, bids by 40 % of users. */
-const seedFacts = (users: number, random: () => number, now: number): RecommendationFact[] => {
-  const facts: RecommendationFact[] = [];
-  const versions = new Map<string, number>();
-  const at = (stream: string) => {
-    const v = (versions.get(stream) ?? 0) + 1;
-    versions.set(stream, v);
-    return { stream, seq: String(v) };
-  };
-  for (let c = 0; c < CHANNELS; c++) {
-    const channelId = `ch${c}`;
-    const stream = `channel-${channelId}`;
-    facts.push({ type: 'CHANNEL_SCHEDULED', position: at(stream), channelId, title: `Live commerce ${c}` });
-    for (let p = 0; p < 5; p++) {
-      facts.push({ type: 'PRODUCT_LISTED', position: at(stream), channelId, productId: `${channelId}-p${p}`, category: `cat${Math.floor(random() * CATEGORIES)}` });
-    }
-    if (c < LIVE_CHANNELS) {
-      facts.push({ type: 'LIVE_STARTED', position: at(stream), channelId, at: now - 3_600_000 });
-      facts.push({ type: 'VIEWERS_COUNTED', position: at(stream), channelId, count: Math.floor(10_000 / (c + 1)), asOf: now - 10_000 });
-    }
-  }
-  for (let a = 0; a < AUCTIONS; a++) {
-    const channelId = `ch${a % LIVE_CHANNELS}`;
-    facts.push({ type: 'AUCTION_OPENED', position: at(`auction-a${a}`), channelId, auctionId: `a${a}`, productId: `${channelId}-p${a % 5}`, at: now - 1_800_000 });
-  }
-  for (let u = 0; u < users * 0.4; u++) {
-    const bids = 1 + Math.floor(random() * 4);
-    for (let b = 0; b < bids; b++) {
-      const a = Math.floor(random() * AUCTIONS);
-      facts.push({ type: 'BID_PLACED', position: at(`auction-a${a}`), channelId: `ch${a % LIVE_CHANNELS}`, auctionId: `a${a}`, bidderId: `user${u}`, at: now - Math.floor(random() * 600_000) });
-    }
-  }
-  return facts;
-};
-
-const toEvent = (requests: readonly { userId: string; topN: number }[], firstSeq: number, now: number): KinesisStreamEvent => ({
-  Records: requests.map((r, i) => {
-    const sequenceNumber = String(firstSeq + i).padStart(21, '0');
-    return {
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: r.userId,
-        sequenceNumber,
-        data: Buffer.from(JSON.stringify({ ...r, requestId: `req-${sequenceNumber}`, timestamp: now })).toString('base64'),
-        approximateArrivalTimestamp: now / 1000,
-      },
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `shardId-000000000000:${sequenceNumber}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn: 'arn:aws:iam::123456789012:role/recommend-consumer',
-      awsRegion: 'eu-west-1',
-      eventSourceARN: STREAM_ARN,
-    };
-  }),
-});
 
 /** A cache that never holds anything: the no-cache baseline (compute on every request). */
 const noCache: RecommendationCache = { get: async () => null, put: async () => undefined };
