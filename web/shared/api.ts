@@ -1,4 +1,5 @@
 import { apiUrl } from './config.js';
+import { authHeaders } from './identity.js';
 
 /** An API answer other than 2xx, with the server's error code and field when it sent one. */
 export class ApiError extends Error {
@@ -45,11 +46,12 @@ export const fetchJson = async <T>(url: string, init: RequestInit = {}): Promise
   return body as T;
 };
 
-/** `GET /api/...` */
-export const getApi = <T>(path: string): Promise<T> => fetchJson<T>(apiUrl(path), { cache: 'no-store' });
+/** `GET /api/...` as the current user (public files such as stats.json go through fetchJson, without credentials). */
+export const getApi = <T>(path: string): Promise<T> => fetchJson<T>(apiUrl(path), { cache: 'no-store', headers: authHeaders() });
 
-/** `POST /api/...` with a JSON body. */
-export const postApi = <T>(path: string, body: unknown): Promise<T> => fetchJson<T>(apiUrl(path), { method: 'POST', body: JSON.stringify(body) });
+/** `POST /api/...` with a JSON body, as the current user. */
+export const postApi = <T>(path: string, body: unknown): Promise<T> =>
+  fetchJson<T>(apiUrl(path), { method: 'POST', body: JSON.stringify(body), headers: authHeaders() });
 
 /** A client-chosen id for a command, so that retrying the same request is recognised by the server. */
 export const newId = (prefix: string): string => `${prefix}-${crypto.randomUUID()}`;

@@ -1,8 +1,9 @@
 /**
  * Who is using the page. For now the user picks a name and it is sent as the user id where the
  * API accepts one (bidderId, passengerId, the local runtime's `?userId=`). When real signed
- * tokens arrive, this file is the only one to change: `identity()` would return the token's
- * subject and `authParams()` the token instead of the name.
+ * tokens arrive, this file is the only one to change: `identity()` returns the token's subject,
+ * `authHeaders()` the bearer token every API call carries, `authParams()` the token for the
+ * WebSocket handshake.
  *
  * Kept per tab (sessionStorage), so two tabs are two different viewers.
  */
@@ -54,3 +55,6 @@ export const onIdentityChange = (listener: (identity: Identity) => void): (() =>
 
 /** Query parameters that identify the user on the WebSocket connect (today: the chosen name). */
 export const authParams = (): Record<string, string> => ({ userId: identity().userId });
+
+/** Headers that identify the user on HTTP calls (today none: the body names the user). */
+export const authHeaders = (): Record<string, string> => ({});
