@@ -106,7 +106,14 @@ export const awsFeatureAdapters = (clients: AwsClients, kernel: { clock: Clock; 
  * (validated by config.ts, failing the cold start with every bad variable named), the shared
  * use-case and handler wiring, and the AWS adapters behind the live-commerce ports.
  */
-export const awsContainer = (name: LambdaName, env: Readonly<Record<string, string | undefined>> = process.env): Container => {
+/** A feature's AWS port bindings, built from the function's validated configuration and the shared SDK clients. */
+export type AwsFeatureModules = (context: { readonly clients: AwsClients; readonly config: Readonly<Record<string, unknown>> }) => readonly ContainerModule[];
+
+export const awsContainer = (
+  name: LambdaName,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  features: AwsFeatureModules = () => [],
+): Container => {
   const config = loadLambdaConfig(name, env) as Record<string, unknown>;
   const str = (key: string): string | undefined => (typeof config[key] === 'string' ? (config[key] as string) : undefined);
   const endpoint = str('AWS_ENDPOINT_URL');
@@ -126,7 +133,7 @@ export const awsContainer = (name: LambdaName, env: Readonly<Record<string, stri
   };
   return createLocalContainer({
     config: parseLocalConfig({ shardSize: resources.shardSize, logLevel: str('LOG_LEVEL') ?? 'INFO' }),
-    modules: [awsLiveModule(clients, resources)],
+    modules: [awsLiveModule(clients, resources), ...features({ clients, config })],
   });
 };
 

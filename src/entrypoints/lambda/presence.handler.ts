@@ -1,13 +1,10 @@
+import { awsContainer } from '../composition/aws.container.js';
+import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { PRESENCE_TOKENS } from '../composition/presence.module.js';
-import { createLocalContainer } from '../composition/local.container.js';
-import { localConfigFromEnv, parseLocalConfig } from '../local/local-config.js';
-import { presenceFeature } from '../local/presence.feature.js';
 
 /**
  * The `presence` Lambda: heartbeats from the SQS standard queue, counted and published.
- * Built once per instance at module scope. Until the AWS composition root binds this feature's
- * ports, the dependencies come from the local wiring (in-memory adapters); switching is this
- * container line.
+ * Built once per instance at module scope; a bad environment fails the cold start naming
+ * every variable at fault.
  */
-const container = createLocalContainer({ config: parseLocalConfig(localConfigFromEnv(process.env)), modules: presenceFeature.modules ?? [] });
-export const handler = container.get(PRESENCE_TOKENS.Handler);
+export const handler = awsContainer('presence', process.env, presenceAwsModules).get(PRESENCE_TOKENS.Handler);
