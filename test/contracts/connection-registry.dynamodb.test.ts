@@ -4,7 +4,7 @@ import { DynamoDbConnectionRegistry } from '../../src/adapters/dynamodb/connecti
 import { documentClientFor } from '../../src/adapters/dynamodb/document-client.js';
 import { connectionsTable } from '../../src/adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../src/adapters/dynamodb/table-provisioning.js';
-import { realSleeper } from '../../src/adapters/system/system-clock.js';
+import { realSleeper, systemClock } from '../../src/adapters/system/system-clock.js';
 import { emulatorClients, uniqueName } from '../support/emulators/aws-clients.js';
 import { connectionRegistryContract } from './connection-registry.contract.js';
 
@@ -13,7 +13,6 @@ const tableName = uniqueName('connections');
 beforeAll(() => ensureTable(dynamodb, tableName, connectionsTable));
 
 connectionRegistryContract('DynamoDB (DynamoDB Local)', {
-  // Joins are stamped in 2023 with a 2 h TTL: the clock must sit inside that window.
   makeRegistry: ({ shardSize }): ConnectionRegistry =>
-    new DynamoDbConnectionRegistry(documentClientFor(dynamodb), tableName, { shardSize, clock: { now: () => 1_700_000_060_000 }, sleeper: realSleeper, pageSize: 2 }),
+    new DynamoDbConnectionRegistry(documentClientFor(dynamodb), tableName, { shardSize, clock: systemClock, sleeper: realSleeper, pageSize: 2 }),
 });

@@ -10,9 +10,8 @@ import { KinesisFeedPublisher } from '../../../src/adapters/kinesis/feed-publish
 import { ensureStream } from '../../../src/adapters/kinesis/stream-provisioning.js';
 import { DynamoDbStreamMirror } from '../../../src/adapters/local/pollers/dynamodb-stream-mirror.js';
 import { CommandHandler } from '../../../src/application/command-handler.js';
-import { makeChannelCommands } from '../../../src/application/live/channel-commands.js';
 import { makeRelayFeed } from '../../../src/application/live/relay-feed.js';
-import { channelCodec, channelDecider } from '../../../src/domain/channel/index.js';
+import { channelCodec, channelDecider, channelStreamId } from '../../../src/domain/channel/index.js';
 import type { ChannelId, UserId } from '../../../src/domain/shared/ids.js';
 import { makeRelayHandler } from '../../../src/entrypoints/handlers/relay.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
@@ -32,10 +31,12 @@ describe('DynamoDB Streams → relay → Kinesis (DynamoDB Local + kinesalite)',
     // F1: real commands through the command handler into DynamoDB Local.
     const store = new DynamoDbEventStore(documentClientFor(dynamodb), table);
     const clock = new FakeClock(1_700_000_000_000);
-    const ids = new SequentialIds('ch');
-    const channels = makeChannelCommands({ channels: new CommandHandler(channelDecider, channelCodec, { store, clock, ids, sleeper: clock }), clock, ids });
-    const { channelId, streamId } = await channels.schedule({ sellerId: 'seller-1' as UserId, title: 'Spring sale', currency: 'KRW' });
-    await channels.start(channelId as ChannelId);
+    const channels = new CommandHandler(channelDecider, channelCodec, { store, clock, ids: new SequentialIds('e'), sleeper: clock });
+    const channelId = 'ch-1' as ChannelId;
+    const streamId = channelStreamId(channelId);
+    const context = { channelId };
+    await channels.handle(streamId, { type: 'ScheduleChannel', channelId, sellerId: 'seller-1' as UserId, title: 'Spring sale', currency: 'KRW', at: clock.now() }, context);
+    await channels.handle(streamId, { type: 'StartLive', at: clock.now() }, context);
 
     // Read DynamoDB Local's stream as Lambda's mapping would.
     const mirror = new DynamoDbStreamMirror(dynamodbStreams, streamArn!, { idlePollMs: 50, describeEveryMs: 100 });

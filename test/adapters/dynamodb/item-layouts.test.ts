@@ -12,6 +12,8 @@ import { FakeClock } from '../../../src/adapters/in-memory/clock-adapter-in-memo
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
 
 const { dynamodb } = emulatorClients();
+// TTL attributes must lie in the future: DynamoDB Local really deletes expired items.
+const NOW = Math.floor(Date.now() / 1000) * 1000;
 const doc = documentClientFor(dynamodb);
 const tables = { events: uniqueName('events'), presence: uniqueName('presence'), connections: uniqueName('connections'), counters: uniqueName('counters') };
 beforeAll(async () => {
@@ -45,19 +47,19 @@ describe('DynamoDB item layouts', () => {
 
   it('keeps epoch ms in expiresAt and epoch SECONDS in the presence TTL attribute', async () => {
     const store = new DynamoDbPresenceStore(doc, tables.presence, { clock: new FakeClock(), retentionMs: 3_600_000 });
-    await store.record({ channelId: 'ch', sessionId: 's', userId: null, sequence: 1, at: 1_700_000_000_000, expiresAt: 1_700_000_015_000 });
+    await store.record({ channelId: 'ch', sessionId: 's', userId: null, sequence: 1, at: NOW, expiresAt: NOW + 15_000 });
     const { Item } = await doc.send(new GetCommand({ TableName: tables.presence, Key: { channelId: 'ch', sessionId: 's' } }));
-    expect(Item).toMatchObject({ expiresAt: 1_700_000_015_000, ttl: 1_700_003_615, sequence: 1, ended: false });
+    expect(Item).toMatchObject({ expiresAt: NOW + 15_000, ttl: NOW / 1000 + 3_615, sequence: 1, ended: false });
     const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: tables.presence }));
     expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'ttl', TimeToLiveStatus: 'ENABLED' });
   });
 
   it('ages a connection out by its TTL even before DynamoDB deletes it', async () => {
-    const clock = new FakeClock(1_700_000_000_000);
+    const clock = new FakeClock(NOW);
     const registry = new DynamoDbConnectionRegistry(doc, tables.connections, { shardSize: 10, clock, sleeper: clock, connectionTtlSeconds: 7_800 });
     await registry.join('stale=', 'ch', null, clock.now());
     const { Item } = await doc.send(new GetCommand({ TableName: tables.connections, Key: { pk: 'conn#stale=', sk: 'info' } }));
-    expect(Item?.['ttl']).toBe(1_700_000_000 + 7_800);
+    expect(Item?.['ttl']).toBe(NOW / 1000 + 7_800);
     expect(await registry.connectionsIn('ch', 0)).toEqual(['stale=']);
     clock.advance(7_801_000);
     expect(await registry.connectionsIn('ch', 0)).toEqual([]);
@@ -69,11 +71,11 @@ describe('DynamoDB item layouts', () => {
   });
 
   it('keeps idempotency markers beside the counters with a TTL in seconds', async () => {
-    const clock = new FakeClock(1_700_000_000_000);
+    const clock = new FakeClock(NOW);
     const store = new DynamoDbCounterStore(doc, tables.counters, { clock, sleeper: clock, idempotencyRetentionSeconds: 86_400 });
     await store.add('trip-1', { requests: 1 }, 'req-1');
     const marker = await doc.send(new GetCommand({ TableName: tables.counters, Key: { pk: 'trip-1', sk: 'idem#req-1' } }));
-    expect(marker.Item?.['ttl']).toBe(1_700_000_000 + 86_400);
+    expect(marker.Item?.['ttl']).toBe(NOW / 1000 + 86_400);
     const counter = await doc.send(new GetCommand({ TableName: tables.counters, Key: { pk: 'trip-1', sk: 'counter' } }));
     expect(counter.Item).toMatchObject({ c_requests: 1 });
   });
