@@ -37,9 +37,12 @@ const main = async () => {
   const impl = factory();
   const latencies = new SampleBuffer(workload.commands.length);
   const heapBefore = process.memoryUsage().heapUsed;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const outcomes = await runWorkload(impl, workload, { latencies, onProgress: progress(impl, 'measured') });
   const totalMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const heapAfter = process.memoryUsage().heapUsed;
 
   const results = await readResults(impl, workload);
@@ -50,6 +53,9 @@ const main = async () => {
     commands: workload.commands.length,
     totalMs,
     commandsPerSecond: (workload.commands.length / totalMs) * 1000,
+    cpuMs,
+    // CPU time spent, not wall time: barely moved by other processes competing for the cores.
+    commandsPerCpuSecond: (workload.commands.length / cpuMs) * 1000,
     latencyUs: { mean: ms.mean * 1000, p50: ms.p50 * 1000, p90: ms.p90 * 1000, p99: ms.p99 * 1000, max: ms.max * 1000 },
     heapGrowthMiB: (heapAfter - heapBefore) / 2 ** 20,
     outcomes,

@@ -177,7 +177,7 @@ export const benchmark: Benchmark = {
     };
 
     const rows: Row[] = [];
-    const byName = new Map<string, { delivered: number; p99: number }>();
+    const byName = new Map<string, { delivered: number; p99: number; cpuPerFrame: number | null }>();
     for (const spec of selected) {
       const missing = spec.missing(ctx.root);
       if (missing) {
@@ -188,7 +188,11 @@ export const benchmark: Benchmark = {
       const seconds = p.windowMs / 1000;
       const delivered = r.report.receivedInWindow / seconds;
       const complete = r.published.owedInWindow > 0 ? (r.report.receivedOfWindow / r.published.owedInWindow) * 100 : Number.NaN;
-      byName.set(spec.name, { delivered, p99: r.report.latencyMs.p99 });
+      byName.set(spec.name, {
+        delivered,
+        p99: r.report.latencyMs.p99,
+        cpuPerFrame: r.report.receivedInWindow > 0 ? ((r.published.cpuPct / 100) * p.windowMs * 1000) / r.report.receivedInWindow : null,
+      });
       const problems = [
         r.connected.failed > 0 ? `${r.connected.failed} connections failed (${r.connected.lastError})` : '',
         r.report.closedEarly > 0 ? `${r.report.closedEarly} closed early` : '',
@@ -208,6 +212,7 @@ export const benchmark: Benchmark = {
           p99: r.report.latencyMs.p99,
           max: r.report.latencyMs.max,
           serverCpu: r.published.cpuPct,
+          serverCpuPerFrame: r.report.receivedInWindow > 0 ? (r.published.cpuPct / 100) * p.windowMs * 1000 / r.report.receivedInWindow : null,
           clientCpu: r.report.cpuPct,
           connect: r.connected.connectMs / 1000,
           status: problems.length ? problems.join('; ') : 'ok',
@@ -233,6 +238,7 @@ export const benchmark: Benchmark = {
         { key: 'p99', label: 'p99', unit: 'ms', digits: 2, better: 'lower' },
         { key: 'max', label: 'max', unit: 'ms', digits: 1, better: 'lower' },
         { key: 'serverCpu', label: 'server CPU', unit: '%', digits: 0 },
+        { key: 'serverCpuPerFrame', label: 'server CPU per frame', unit: 'µs', digits: 2, better: 'lower' },
         { key: 'clientCpu', label: 'clients CPU', unit: '%', digits: 0 },
         { key: 'connect', label: 'connect all', unit: 's', digits: 1 },
         { key: 'status', label: 'status' },
@@ -241,18 +247,21 @@ export const benchmark: Benchmark = {
       ratios: [
         { label: 'Socket.IO / bare ws, delivered frames/s', value: ratio(sio?.delivered, bare?.delivered), meaning: 'fraction of the machine’s limit' },
         { label: 'Socket.IO p99 / bare ws p99', value: ratio(sio?.p99, bare?.p99), meaning: '× the limit’s tail latency' },
+        { label: 'Socket.IO / bare ws, server CPU per frame', value: ratio(sio?.cpuPerFrame, bare?.cpuPerFrame), meaning: '× the limit’s CPU cost of delivering one frame' },
         ...(ours
           ? [
               { label: 'Stampede / bare ws, delivered frames/s', value: ratio(ours.delivered, bare?.delivered), meaning: 'fraction of the machine’s limit' },
               { label: 'Stampede / Socket.IO, delivered frames/s', value: ratio(ours.delivered, sio?.delivered), meaning: '× Socket.IO’s throughput' },
               { label: 'Stampede p99 / bare ws p99', value: ratio(ours.p99, bare?.p99), meaning: '× the limit’s tail latency' },
+              { label: 'Stampede / bare ws, server CPU per frame', value: ratio(ours.cpuPerFrame, bare?.cpuPerFrame), meaning: '× the limit’s CPU cost of delivering one frame (robust to a busy machine)' },
+              { label: 'Stampede / Socket.IO, server CPU per frame', value: ratio(ours.cpuPerFrame, sio?.cpuPerFrame), meaning: '< 1: Stampede spends less CPU per delivered frame' },
             ]
           : []),
       ],
       notes: [
         `${p.channels} channels × ${p.viewersPerChannel} viewers = ${(p.channels * p.viewersPerChannel).toLocaleString('en-US')} WebSocket connections on 127.0.0.1; each channel publishes ${p.rate} frames/s (spread evenly), so every viewer is owed ${p.rate} frames/s. Warm-up ${p.warmupMs / 1000} s, measured window ${p.windowMs / 1000} s, then ${p.drainMs / 1000} s to drain.`,
         'Server (target + in-process publisher) and viewers run in two separate node processes; a frame carries its publish due time on the machine’s monotonic clock, the viewer subtracts on arrival. Publishing is an open loop (due times fixed in advance), so a server that falls behind shows up as latency, not as fewer publishes.',
-        '“delivered frames/s”: frames received inside the window ÷ window; “window frames received”: of the frames published inside the window × their channel’s viewers, the share that arrived by the end of the drain.',
+        '“delivered frames/s”: frames received inside the window ÷ window; “window frames received”: of the frames published inside the window × their channel’s viewers, the share that arrived by the end of the drain. “server CPU per frame”: the server process’s CPU time in the window ÷ frames delivered in it — it holds up on a busy machine where frames/s and latency do not.',
         'Clients: `ws` for bare ws and Stampede, `socket.io-client` (WebSocket transport only) for Socket.IO. A frame is one feed item: a ~300-byte JSON bid for bare ws and Socket.IO; for Stampede a chat signal handed to its FeedPublisher in-process, delivered in its `{type:"feed", items}` frames — when the pipeline batches, several items share one WebSocket message (compare “WS messages/s” with “delivered frames/s”).',
         ...(selected.some((t) => t.name === 'stampede') ? ['Stampede runs its local runtime (memory backend, live commerce only) with default settings: shard size 500, fan-out batch 100, broadcast batch 10 × concurrency 4, no batching windows.'] : []),
         ...notes,
