@@ -113,6 +113,7 @@ export const benchmark: Benchmark = {
         `Each implementation runs in its own child process (fresh heap and JIT), warm-up on a different seed first, gc before measuring; ${rounds} rounds, order rotated each round; figures are medians over rounds.`,
         'Every round is cross-checked: each command’s outcome (accepted/rejected/duplicate) and every auction’s winner, price and bid count must match the reference model — a mismatch fails the benchmark.',
         'Work per command differs by design: Stampede validates every event body with zod (EventCodec) and deep-copies it into the store, and caches state per stream; Emmett and Castore validate nothing and re-read and re-fold the whole stream on every command. Peers get their fastest correct rules (bid-id set updated in place, Emmett without a retry wrapper).',
+        'Emmett’s in-memory store gives every appended event a global position by summing the lengths of all streams (O(streams) per event), so its figure drops as the number of auctions grows; try --auctions=300 to see the effect.',
       ],
       details: { spec, rounds: Object.fromEntries([...perImpl].map(([n, rs]) => [n, rs.map(({ outcomes: _o, results: _r, type: _t, ...figures }) => figures)])) },
     };
