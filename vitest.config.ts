@@ -11,6 +11,7 @@ const emulatorTests = [
   'test/adapters/{dynamodb,kinesis,sqs,s3,apigateway}/**/*.test.ts',
   'test/scripts/**/*.test.ts',
   'test/entrypoints/local/emulator-*.test.ts',
+  'test/adapters/local/emulator-*.test.ts',
 ];
 
 export default defineConfig({

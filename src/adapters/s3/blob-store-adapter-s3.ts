@@ -24,6 +24,8 @@ export class S3BlobStore implements BlobStore {
         Bucket: this.bucket,
         Key: this.key(key),
         Body: body,
+        // Stated, so the SDK need not measure the body (and does not warn for an empty one).
+        ContentLength: Buffer.byteLength(body),
         ContentType: contentType,
         ...(this.options.cacheControl ? { CacheControl: this.options.cacheControl } : {}),
       }),

