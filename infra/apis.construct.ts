@@ -25,7 +25,20 @@ export interface IdentityProps {
   readonly issuerUrl: string;
   /** Expected `aud` (for Cognito access tokens: the app client id). */
   readonly audience: string;
+  /** Viewers without a token may connect to watch (never bid, chat or like). Default true. */
+  readonly allowAnonymousViewers?: boolean;
 }
+
+/**
+ * API Gateway invokes a WebSocket authorizer only when every identity source is present, and
+ * answers 401 itself otherwise. Requiring `?token=` therefore shuts anonymous viewers out before
+ * ws-authorizer could let them in; when they are allowed, the identity source is the Host
+ * header, which every WebSocket handshake carries (HTTP/1.1 requires it), and ws-authorizer
+ * reads the token from the query string itself. WebSocket authorizers do not cache, so the
+ * identity source only decides whether the authorizer runs.
+ */
+export const webSocketIdentitySource = (identity: IdentityProps): string[] =>
+  identity.allowAnonymousViewers === false ? [`route.request.querystring.${WEBSOCKET_TOKEN_PARAMETER}`] : ['route.request.header.Host'];
 
 export interface ApisProps {
   readonly allowedOrigins: readonly string[];
@@ -104,7 +117,7 @@ export class Apis extends Construct {
       identity === undefined
         ? undefined
         : new authorizers.WebSocketLambdaAuthorizer('WsAuthorizer', functions.get('ws-authorizer'), {
-            identitySource: [`route.request.querystring.${WEBSOCKET_TOKEN_PARAMETER}`],
+            identitySource: webSocketIdentitySource(identity),
           });
     this.webSocketApi.addRoute('$connect', {
       integration: new integrations.WebSocketLambdaIntegration('WsConnect', functions.get('ws-connect')),

@@ -34,7 +34,10 @@ const audience = context('identityAudience');
 if ((issuerUrl === undefined) !== (audience === undefined)) {
   throw new Error('identity needs both -c identityIssuerUrl=https://… and -c identityAudience=…, or neither');
 }
-const identity = issuerUrl !== undefined && audience !== undefined ? { issuerUrl, audience } : undefined;
+const identity =
+  issuerUrl !== undefined && audience !== undefined
+    ? { issuerUrl, audience, allowAnonymousViewers: context('allowAnonymousViewers') !== 'false' }
+    : undefined;
 const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || identity !== undefined);
 
 const allowPlaceholders = flag('placeholderCode');

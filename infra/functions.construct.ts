@@ -35,7 +35,7 @@ export interface FunctionSettings {
   readonly presenceTtlSeconds: number;
   readonly recommendCacheTtlSeconds: number;
   readonly redisUrl?: string;
-  readonly jwt?: { readonly issuer: string; readonly audience: string };
+  readonly jwt?: { readonly issuer: string; readonly audience: string; readonly allowAnonymousViewers: boolean };
   readonly relayReservedConcurrency?: number;
   readonly logRetention: logs.RetentionDays;
 }
@@ -113,7 +113,7 @@ export class Functions extends Construct {
   /** Exactly the variables of the function's config schema; fails synth when one has no value. */
   private environmentFor(name: LambdaName): Record<string, string> {
     const { storage, messaging, settings, webSocketStage } = this.props;
-    const values: Partial<Record<EnvVariable, string | undefined>> = {
+    const values: Partial<Record<string, string | undefined>> = {
       POWERTOOLS_SERVICE_NAME: settings.serviceName,
       POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
       LOG_LEVEL: settings.logLevel,
@@ -137,6 +137,7 @@ export class Functions extends Construct {
       REDIS_URL: settings.redisUrl,
       JWT_ISSUER: settings.jwt?.issuer,
       JWT_AUDIENCE: settings.jwt?.audience,
+      ALLOW_ANONYMOUS_VIEWERS: settings.jwt === undefined ? undefined : String(settings.jwt.allowAnonymousViewers),
     };
     const env: Record<string, string> = {
       // Stack traces point into src/ through the bundle's source map.

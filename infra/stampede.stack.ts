@@ -80,7 +80,15 @@ export class StampedeStack extends Stack {
         recommendCacheTtlSeconds,
         logRetention: logs.RetentionDays.ONE_MONTH,
         ...(props.redisUrl === undefined ? {} : { redisUrl: props.redisUrl }),
-        ...(props.identity === undefined ? {} : { jwt: { issuer: props.identity.issuerUrl, audience: props.identity.audience } }),
+        ...(props.identity === undefined
+          ? {}
+          : {
+              jwt: {
+                issuer: props.identity.issuerUrl,
+                audience: props.identity.audience,
+                allowAnonymousViewers: props.identity.allowAnonymousViewers !== false,
+              },
+            }),
         ...(reserved === null ? {} : { relayReservedConcurrency: reserved }),
       },
     });

@@ -29,11 +29,12 @@ describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $conn
     for (const key of ['GET /{proxy+}', 'HEAD /{proxy+}']) expect(byKey.get(key)?.['AuthorizationType'] ?? 'NONE', key).toBe('NONE');
   });
 
-  it('$connect is guarded by a REQUEST authorizer backed by ws-authorizer, reading ?token=', () => {
+  it('$connect is guarded by a REQUEST authorizer backed by ws-authorizer, which also sees anonymous viewers (default)', () => {
     const [authorizerFnId, authorizerFn] = functionNamed(s, 'ws-authorizer');
     const [id, authorizer] =
       resourcesOf(s, 'AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties?.['AuthorizerType'] === 'REQUEST') ?? [];
-    expect(authorizer?.Properties).toMatchObject({ IdentitySource: ['route.request.querystring.token'] });
+    // Always present, so API Gateway invokes ws-authorizer even without ?token= (it decides).
+    expect(authorizer?.Properties).toMatchObject({ IdentitySource: ['route.request.header.Host'] });
     expect(JSON.stringify(authorizer?.Properties?.['AuthorizerUri'])).toContain(authorizerFnId);
     const connect = new Map(routes()).get('$connect');
     expect(connect).toMatchObject({ AuthorizationType: 'CUSTOM' });
@@ -42,11 +43,23 @@ describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $conn
     expect((authorizerFn['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
       JWT_ISSUER: identity.issuerUrl,
       JWT_AUDIENCE: identity.audience,
+      ALLOW_ANONYMOUS_VIEWERS: 'true',
     });
     s.template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'apigateway.amazonaws.com',
       FunctionName: Match.objectLike({ 'Fn::GetAtt': [authorizerFnId, 'Arn'] }),
+    });
+  });
+
+  it('without anonymous viewers, API Gateway itself refuses a $connect without ?token=', () => {
+    const closed = synthesize({ identity: { ...identity, allowAnonymousViewers: false } });
+    closed.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['route.request.querystring.token'],
+    });
+    expect((functionNamed(closed, 'ws-authorizer')[1]['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      ALLOW_ANONYMOUS_VIEWERS: 'false',
     });
   });
 
