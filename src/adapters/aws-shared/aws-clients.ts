@@ -26,24 +26,41 @@ export interface AwsClients {
   managementApi(endpoint: string): ApiGatewayManagementApiClient;
 }
 
+const baseOf = (settings: AwsClientSettings) => ({ region: settings.region, ...(settings.credentials ? { credentials: settings.credentials } : {}) });
+const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
+
+/**
+ * One client per service, for a function that needs only a few of them: a bundle then holds
+ * only those SDKs (they are side-effect free, so esbuild drops the others), which keeps a
+ * single-purpose Lambda such as `presence` well inside its size budget.
+ */
+export const createDynamoDbClient = (settings: AwsClientSettings): DynamoDBClient => new DynamoDBClient({ ...baseOf(settings), ...at(settings.endpoints?.dynamodb) });
+export const createSqsClient = (settings: AwsClientSettings): SQSClient => new SQSClient({ ...baseOf(settings), ...at(settings.endpoints?.sqs) });
+// Emulators serve buckets by path, not by virtual host.
+export const createS3Client = (settings: AwsClientSettings): S3Client =>
+  new S3Client({ ...baseOf(settings), ...at(settings.endpoints?.s3), ...(settings.endpoints?.s3 ? { forcePathStyle: true } : {}) });
+
+// HTTP/1.1: kinesalite refuses the default HTTP/2 handler, and PutRecords/GetRecords need no HTTP/2.
+export const createKinesisClient = (settings: AwsClientSettings): KinesisClient =>
+  new KinesisClient({ ...baseOf(settings), ...at(settings.endpoints?.kinesis), requestHandler: new NodeHttpHandler() });
+// The gateway adapter retries throttling itself (see its comment): one SDK attempt each.
+export const createManagementApiClient = (settings: AwsClientSettings, endpoint: string): ApiGatewayManagementApiClient =>
+  new ApiGatewayManagementApiClient({ ...baseOf(settings), endpoint, maxAttempts: 1 });
+
 /** SDK clients, built once per Lambda instance (module scope) and shared by every adapter. */
 export const createAwsClients = (settings: AwsClientSettings): AwsClients => {
-  const base = { region: settings.region, ...(settings.credentials ? { credentials: settings.credentials } : {}) };
-  const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
+  const base = baseOf(settings);
   const managementClients = new Map<string, ApiGatewayManagementApiClient>();
   return {
-    dynamodb: new DynamoDBClient({ ...base, ...at(settings.endpoints?.dynamodb) }),
+    dynamodb: createDynamoDbClient(settings),
     dynamodbStreams: new DynamoDBStreamsClient({ ...base, ...at(settings.endpoints?.dynamodb) }),
-    // HTTP/1.1: kinesalite refuses the default HTTP/2 handler, and PutRecords/GetRecords need no HTTP/2.
-    kinesis: new KinesisClient({ ...base, ...at(settings.endpoints?.kinesis), requestHandler: new NodeHttpHandler() }),
-    sqs: new SQSClient({ ...base, ...at(settings.endpoints?.sqs) }),
-    // Emulators serve buckets by path, not by virtual host.
-    s3: new S3Client({ ...base, ...at(settings.endpoints?.s3), ...(settings.endpoints?.s3 ? { forcePathStyle: true } : {}) }),
+    kinesis: createKinesisClient(settings),
+    sqs: createSqsClient(settings),
+    s3: createS3Client(settings),
     managementApi: (endpoint) => {
       let client = managementClients.get(endpoint);
       if (!client) {
-        // The gateway adapter retries throttling itself (see its comment): one SDK attempt each.
-        client = new ApiGatewayManagementApiClient({ ...base, endpoint, maxAttempts: 1 });
+        client = createManagementApiClient(settings, endpoint);
         managementClients.set(endpoint, client);
       }
       return client;

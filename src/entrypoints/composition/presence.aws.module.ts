@@ -1,7 +1,12 @@
 import { ContainerModule } from 'inversify';
+import { createSqsClient } from '../../adapters/aws-shared/aws-clients.js';
+import { documentClientFor } from '../../adapters/dynamodb/document-client.js';
+import { DynamoDbPresenceStore } from '../../adapters/dynamodb/presence-store-adapter-dynamodb.js';
+import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
+import type { PresenceMessage } from '../../application/presence/presence-message.js';
 import { presenceSettings } from '../../application/presence/presence-settings.js';
-import { awsFeatureAdapters, type AwsFeatureModules } from './aws.container.js';
-import { numberOr, resource } from './feature-config.js';
+import { numberOr, once, resource } from './feature-config.js';
+import type { FeatureLambdaContext } from './feature-lambda.container.js';
 import { PRESENCE_TOKENS, presenceModule } from './presence.module.js';
 import { TOKENS } from './tokens.js';
 
@@ -10,19 +15,20 @@ import { TOKENS } from './tokens.js';
  * queue (SQS standard; the consumer also sends its delayed follow-up recounts there).
  * `ConnectionSessions` (ws-message, ws-disconnect) still needs its DynamoDB adapter.
  */
-export const presenceAwsModules: AwsFeatureModules = ({ clients, config }) => [
-  new ContainerModule(({ bind }) => {
-    bind(PRESENCE_TOKENS.Settings).toConstantValue(presenceSettings({ ttlMs: numberOr(config, 'PRESENCE_TTL_SECONDS', 15) * 1000 }));
-    bind(PRESENCE_TOKENS.PresenceStore)
-      .toDynamicValue((ctx) =>
-        awsFeatureAdapters(clients, { clock: ctx.get(TOKENS.Clock), sleeper: ctx.get(TOKENS.Sleeper) }).presenceStore(resource(config, 'PRESENCE_TABLE', 'the presence store')),
-      )
-      .inSingletonScope();
-    bind(PRESENCE_TOKENS.HeartbeatQueue)
-      .toDynamicValue((ctx) =>
-        awsFeatureAdapters(clients, { clock: ctx.get(TOKENS.Clock), sleeper: ctx.get(TOKENS.Sleeper) }).queue(resource(config, 'HEARTBEAT_QUEUE_URL', 'the heartbeat queue')),
-      )
-      .inSingletonScope();
-  }),
-  presenceModule,
-];
+export const presenceAwsModules = ({ config, clientSettings, dynamodb }: FeatureLambdaContext): ContainerModule[] => {
+  const sqs = once(() => createSqsClient(clientSettings));
+  return [
+    new ContainerModule(({ bind }) => {
+      bind(PRESENCE_TOKENS.Settings).toConstantValue(presenceSettings({ ttlMs: numberOr(config, 'PRESENCE_TTL_SECONDS', 15) * 1000 }));
+      bind(PRESENCE_TOKENS.PresenceStore)
+        .toDynamicValue((ctx) => new DynamoDbPresenceStore(documentClientFor(dynamodb()), resource(config, 'PRESENCE_TABLE', 'the presence store'), { clock: ctx.get(TOKENS.Clock) }))
+        .inSingletonScope();
+      bind(PRESENCE_TOKENS.HeartbeatQueue)
+        .toDynamicValue(
+          (ctx) => new SqsMessageQueue<PresenceMessage>(sqs(), resource(config, 'HEARTBEAT_QUEUE_URL', 'the heartbeat queue'), { sleeper: ctx.get(TOKENS.Sleeper) }),
+        )
+        .inSingletonScope();
+    }),
+    presenceModule,
+  ];
+};

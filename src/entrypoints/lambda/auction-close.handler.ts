@@ -1,10 +1,10 @@
 import { auctionAwsModules } from '../composition/auction.aws.module.js';
 import { AUCTION_TOKENS } from '../composition/auction.module.js';
-import { awsContainer } from '../composition/aws.container.js';
+import { featureLambdaContainer } from '../composition/feature-lambda.container.js';
 
 /**
  * The `auction-close` Lambda: delayed close messages from the SQS scheduler queue.
  * Built once per instance at module scope; a bad environment fails the cold start naming
  * every variable at fault.
  */
-export const handler = awsContainer('auction-close', process.env, auctionAwsModules).get(AUCTION_TOKENS.Handler);
+export const handler = featureLambdaContainer('auction-close', auctionAwsModules).get(AUCTION_TOKENS.Handler);

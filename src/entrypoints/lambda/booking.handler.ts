@@ -1,6 +1,6 @@
-import { awsContainer } from '../composition/aws.container.js';
 import { bookingAwsModules } from '../composition/booking.aws.module.js';
 import { BOOKING_TOKENS } from '../composition/booking.module.js';
+import { featureLambdaContainer } from '../composition/feature-lambda.container.js';
 
 /**
  * The `booking` Lambda: booking requests from the SQS FIFO queue (group = trip), and the
@@ -8,4 +8,4 @@ import { BOOKING_TOKENS } from '../composition/booking.module.js';
  * Built once per instance at module scope; a bad environment fails the cold start naming
  * every variable at fault.
  */
-export const handler = awsContainer('booking', process.env, bookingAwsModules).get(BOOKING_TOKENS.Handler);
+export const handler = featureLambdaContainer('booking', bookingAwsModules).get(BOOKING_TOKENS.Handler);
