@@ -15,7 +15,15 @@ import { StreamEventSource, type StreamRecordFormat } from '../../adapters/local
 import { ensureBucket } from '../../adapters/s3/bucket-provisioning.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
-import { awsLiveModule, createAwsClients, type LiveResources } from '../composition/aws.container.js';
+import { createAwsClients } from '../../adapters/aws-shared/aws-clients.js';
+import {
+  awsPortsModule,
+  broadcastQueueOnSqs,
+  connectionRegistryOnDynamoDb,
+  eventStoreOnDynamoDb,
+  feedOnKinesis,
+  type AwsClientSettings,
+} from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
 import type { LocalBackend, RunningEventSource } from './local-extensions.js';
 
@@ -108,7 +116,8 @@ export const createEmulatorBackend =
     const stops: Array<() => Promise<void>> = [() => emulators.stop()];
     try {
       const { endpoints } = emulators;
-      const clients = createAwsClients({ region: REGION, credentials: CREDENTIALS, endpoints });
+      const aws: AwsClientSettings = { region: REGION, credentials: CREDENTIALS, endpoints };
+      const clients = createAwsClients(aws);
       const r = emulatorResourceNames(options.suffix);
       const [{ streamArn }] = await Promise.all([
         ensureTable(clients.dynamodb, r.eventsTable, eventsTable),
@@ -127,20 +136,20 @@ export const createEmulatorBackend =
       const connectionsApi = await startConnectionsApiServer(target);
       stops.unshift(() => connectionsApi.stop());
 
-      const resources: LiveResources = {
-        eventsTable: r.eventsTable,
-        connectionsTable: r.connectionsTable,
-        feedStreamName: r.feedStream,
-        broadcastQueueUrl: broadcast.url,
-        blobBucket: r.bucket,
-        shardSize: config.shardSize,
-      };
       const ms = (key: 'dynamodb' | 'kinesis' | 'fauxqs') => (emulators.startMs ? ` (started in ${emulators.startMs[key]} ms)` : '');
       return {
         description:
           `AWS emulators — DynamoDB Local ${endpoints.dynamodb}${ms('dynamodb')}, kinesalite ${endpoints.kinesis}${ms('kinesis')}, ` +
           `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}`,
-        modules: [awsLiveModule(clients, resources, { gateway: false })],
+        // The connection gateway is swapped in eventSources, once the WebSocket server it writes to exists.
+        modules: [
+          awsPortsModule([
+            eventStoreOnDynamoDb(aws, r.eventsTable),
+            connectionRegistryOnDynamoDb(aws, r.connectionsTable, config.shardSize),
+            feedOnKinesis(aws, r.feedStream),
+            broadcastQueueOnSqs(aws, broadcast.url, { bucket: r.bucket, keyPrefix: 'offload/' }),
+          ]),
+        ],
         eventSources({ container, config: c, logger }): RunningEventSource[] {
           // Frames leave through the Management API adapter → the @connections server → the WebSocket server.
           target.sockets = container.get(TOKENS.ConnectionGateway);

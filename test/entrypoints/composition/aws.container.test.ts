@@ -28,7 +28,7 @@ describe('awsContainer', () => {
   it('reports the broadcast function missing the queue its retries go to (config.ts gives it no BROADCAST_QUEUE_URL)', () => {
     // makeBroadcast re-enqueues unreachable connections on the broadcast queue; until the
     // broadcast schema (and the stack) carry BROADCAST_QUEUE_URL, its cold start must fail loudly.
-    expect(() => awsContainer('broadcast', exampleEnvironment('broadcast')).get(TOKENS.BroadcastHandler)).toThrow(/broadcastQueueUrl/);
+    expect(() => awsContainer('broadcast', exampleEnvironment('broadcast')).get(TOKENS.BroadcastHandler)).toThrow(/the broadcast queue needs BROADCAST_QUEUE_URL/);
   });
 
   it('fails the cold start naming every missing variable', () => {
