@@ -3,10 +3,14 @@
 //   apiBase   the HTTP API's invoke URL, e.g. 'https://abc123.execute-api.ap-northeast-2.amazonaws.com'
 //   wsUrl     the WebSocket API's URL,   e.g. 'wss://def456.execute-api.ap-northeast-2.amazonaws.com/prod'
 //   statsUrl  the published stats file, e.g. 'https://d1234.cloudfront.net/stats.json'
-// Empty strings mean: the page's own origin, ws(s)://<page host>/ws, and stats.json beside
-// this file.
+//   tokenUrl  where the page gets a bearer token for the name the user picks (POST {userId}):
+//             the local runtime's development issuer. Deployed, leave it '' (viewers watch
+//             anonymously) until your sign-in flow provides tokens.
+// Empty apiBase / wsUrl / statsUrl mean: the page's own origin, ws(s)://<page host>/ws, and
+// stats.json beside this file.
 window.STAMPEDE_CONFIG = {
   apiBase: '',
   wsUrl: '',
   statsUrl: '',
+  tokenUrl: '',
 };

@@ -14,13 +14,12 @@ describe('booking page', () => {
 
   beforeAll(async () => {
     world = await startBrowserWorld();
-    await world.api('POST', '/api/trips', {
-      tripId: 'seoul-busan-0930',
-      route: 'Seoul → Busan',
-      departsAt: Date.UTC(2027, 1, 8, 9, 30),
-      capacity: 3,
-      maxSeatsPerBooking: 2,
-    });
+    await world.api(
+      'POST',
+      '/api/trips',
+      { tripId: 'seoul-busan-0930', route: 'Seoul → Busan', departsAt: Date.UTC(2027, 1, 8, 9, 30), capacity: 3, maxSeatsPerBooking: 2 },
+      'bus-operator',
+    );
   });
 
   afterAll(async () => {

@@ -14,8 +14,8 @@ const WAIT_MS = 15_000;
 export interface BrowserWorld {
   readonly runtime: LocalRuntime;
   readonly chromium: RunningChromium;
-  /** Calls the runtime's HTTP API; a non-2xx answer throws with the body. */
-  api<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** Calls the runtime's HTTP API as user `as` (a token from the development issuer); a non-2xx answer throws with the body. */
+  api<T = unknown>(method: string, path: string, body: unknown, as: string): Promise<T>;
   /** A new browser "user" (own context: own sessionStorage, own socket) on `path`, named `userId`. */
   open(path: string, userId: string): Promise<Page>;
   screenshot(page: Page, name: string): Promise<string>;
@@ -36,14 +36,25 @@ export const startBrowserWorld = async (): Promise<BrowserWorld> => {
     throw error;
   }
   const contexts: BrowserContext[] = [];
+  const tokens = new Map<string, string>();
+  // The same route the pages trade a name for a token on (config.js tokenUrl).
+  const tokenFor = async (userId: string): Promise<string> => {
+    const known = tokens.get(userId);
+    if (known) return known;
+    const response = await fetch(`${runtime.url}/api/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+    if (response.status !== 201) throw new Error(`POST /api/dev/tokens answered ${response.status}: ${await response.text()}`);
+    const { token } = (await response.json()) as { token: string };
+    tokens.set(userId, token);
+    return token;
+  };
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   return {
     runtime,
     chromium,
-    async api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    async api<T>(method: string, path: string, body: unknown, as: string): Promise<T> {
       const response = await fetch(`${runtime.url}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${await tokenFor(as)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();

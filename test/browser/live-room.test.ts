@@ -7,6 +7,8 @@ import { pageErrors, startBrowserWorld, waitForText, type BrowserWorld } from '.
  * show travelled relay → feed → fan-out → broadcast → WebSocket → viewer client, and the
  * viewer counts came from the pages' own heartbeats through the presence consumer.
  */
+const SELLER = 'seller-kim';
+
 describe('live room page', () => {
   let world: BrowserWorld;
   let alice: Page;
@@ -17,16 +19,16 @@ describe('live room page', () => {
 
   beforeAll(async () => {
     world = await startBrowserWorld();
-    await world.api('POST', '/api/channels', { channelId: 'winter-sale', sellerId: 'seller-kim', title: 'Winter sale live', currency: 'KRW' });
-    await world.api('POST', '/api/channels/winter-sale/start');
-    await world.api('POST', '/api/channels/winter-sale/products', { productId: 'down-jacket', name: 'Down jacket', category: 'outerwear', price: 129_000, currency: 'KRW' });
-    await world.api('POST', '/api/channels/winter-sale/auctions', {
-      auctionId: 'jacket-auction',
-      productId: 'down-jacket',
-      startingPrice: 50_000,
-      minIncrement: 1_000,
-      durationSeconds: 600,
-    });
+    // The seller is whoever schedules the channel (the token's subject).
+    await world.api('POST', '/api/channels', { channelId: 'winter-sale', title: 'Winter sale live', currency: 'KRW' }, SELLER);
+    await world.api('POST', '/api/channels/winter-sale/start', undefined, SELLER);
+    await world.api('POST', '/api/channels/winter-sale/products', { productId: 'down-jacket', name: 'Down jacket', category: 'outerwear', price: 129_000, currency: 'KRW' }, SELLER);
+    await world.api(
+      'POST',
+      '/api/channels/winter-sale/auctions',
+      { auctionId: 'jacket-auction', productId: 'down-jacket', startingPrice: 50_000, minIncrement: 1_000, durationSeconds: 600 },
+      SELLER,
+    );
   });
 
   afterAll(async () => {
@@ -38,6 +40,7 @@ describe('live room page', () => {
     await waitJoined(alice);
     await waitForText(alice.locator('#channels button[data-channel-id="winter-sale"] .title'), 'Winter sale live');
     await waitForText(alice.locator('#channel-title'), 'Winter sale live');
+    await waitForText(alice.locator('#channel-seller'), `by ${SELLER}`);
     await waitForText(alice.getByTestId('price'), '₩129,000');
     // The page's own heartbeat, through the presence queue and consumer, became VIEWER_COUNT_CHANGED.
     await waitForText(alice.getByTestId('viewer-count'), '1');
@@ -108,7 +111,7 @@ describe('live room page', () => {
   });
 
   it('shows a price change live on every page', async () => {
-    await world.api('PUT', '/api/channels/winter-sale/products/down-jacket/price', { price: 99_000, currency: 'KRW' });
+    await world.api('PUT', '/api/channels/winter-sale/products/down-jacket/price', { price: 99_000, currency: 'KRW' }, SELLER);
     await waitForText(alice.getByTestId('price'), '₩99,000');
     await waitForText(bob.getByTestId('price'), '₩99,000');
     await world.screenshot(alice, 'live-room-alice');

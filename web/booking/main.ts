@@ -251,7 +251,7 @@ const requestBooking = async (trip: Trip, seats: number): Promise<void> => {
   showRequest(requestId, trip, seats, { status: 'SENDING' });
   for (let attempt = 1; ; attempt++) {
     try {
-      await postApi(`/api/trips/${encodeURIComponent(trip.tripId)}/bookings`, { passengerId: identity().userId, seats, requestId });
+      await postApi(`/api/trips/${encodeURIComponent(trip.tripId)}/bookings`, { seats, requestId });
       showRequest(requestId, trip, seats, { status: 'QUEUED', requestId, tripId: trip.tripId, seats });
       notice(bookNotice, 'ok', `Request queued for ${trip.route}; the outcome follows below.`);
       void followOutcome(requestId, trip, seats);

@@ -94,9 +94,9 @@ const observedWebSocket = (onOpen: () => void, onClose: (code: number) => void):
     }
   } as unknown as WebSocketConstructor;
 
-const wsUrlFor = (): string => {
+const wsUrlFor = async (): Promise<string> => {
   const url = new URL(config.wsUrl);
-  for (const [key, value] of Object.entries(authParams())) url.searchParams.set(key, value);
+  for (const [key, value] of Object.entries(await authParams())) url.searchParams.set(key, value);
   return url.href;
 };
 
@@ -130,7 +130,7 @@ const openRoom = async (channelId: string): Promise<void> => {
   };
   const client = new ViewerClient({
     httpUrl: config.apiBase || location.origin,
-    wsUrl: wsUrlFor(),
+    wsUrl: await wsUrlFor(),
     channelId,
     // Bound: the client calls its fetch as a method, and the browser's refuses a foreign `this`.
     fetch: (url, init) => fetch(url, { ...init, cache: 'no-store' }),
@@ -361,7 +361,7 @@ const placeBid = async (auction: AuctionView, amount: number, button: HTMLButton
   // The bid id is chosen here, so a retried request counts once (G6).
   const bidId = newId('bid');
   try {
-    const answer = await postApi<BidAnswer>(`/api/auctions/${encodeURIComponent(auction.auctionId)}/bids`, { bidId, amount, bidderId: identity().userId });
+    const answer = await postApi<BidAnswer>(`/api/auctions/${encodeURIComponent(auction.auctionId)}/bids`, { bidId, amount });
     notice(out, 'ok', answer.accepted ? `Bid of ${money(amount, auction.currency)} accepted.` : 'That bid was already placed.');
   } catch (error) {
     const message = error instanceof ApiError ? (BID_ERRORS[error.code] ? `${BID_ERRORS[error.code]} ${error.message}` : error.message) : String(error);

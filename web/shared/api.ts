@@ -47,11 +47,11 @@ export const fetchJson = async <T>(url: string, init: RequestInit = {}): Promise
 };
 
 /** `GET /api/...` as the current user (public files such as stats.json go through fetchJson, without credentials). */
-export const getApi = <T>(path: string): Promise<T> => fetchJson<T>(apiUrl(path), { cache: 'no-store', headers: authHeaders() });
+export const getApi = async <T>(path: string): Promise<T> => fetchJson<T>(apiUrl(path), { cache: 'no-store', headers: await authHeaders() });
 
 /** `POST /api/...` with a JSON body, as the current user. */
-export const postApi = <T>(path: string, body: unknown): Promise<T> =>
-  fetchJson<T>(apiUrl(path), { method: 'POST', body: JSON.stringify(body), headers: authHeaders() });
+export const postApi = async <T>(path: string, body: unknown): Promise<T> =>
+  fetchJson<T>(apiUrl(path), { method: 'POST', body: JSON.stringify(body), headers: await authHeaders() });
 
 /** A client-chosen id for a command, so that retrying the same request is recognised by the server. */
 export const newId = (prefix: string): string => `${prefix}-${crypto.randomUUID()}`;

@@ -10,6 +10,12 @@ export interface PageConfig {
   readonly wsUrl: string;
   /** Where the published booking figures are polled. */
   readonly statsUrl: string;
+  /**
+   * Where the page gets a bearer token for the name the user picked: `POST {userId}` answered
+   * `{token, expiresAt}` — the local runtime's development issuer. '' = none: the page is an
+   * anonymous viewer (watches; cannot chat as itself, bid or book).
+   */
+  readonly tokenUrl: string;
 }
 
 interface RawConfig {
@@ -17,6 +23,7 @@ interface RawConfig {
   wsUrl?: unknown;
   wsPath?: unknown;
   statsUrl?: unknown;
+  tokenUrl?: unknown;
 }
 
 declare global {
@@ -41,6 +48,7 @@ export const readConfig = (raw: RawConfig | undefined = window.STAMPEDE_CONFIG):
     apiBase,
     wsUrl: text(raw?.wsUrl) || sameHostWs,
     statsUrl: text(raw?.statsUrl) || new URL('stats.json', siteRoot()).href,
+    tokenUrl: text(raw?.tokenUrl),
   };
 };
 

@@ -1,11 +1,12 @@
+import { config } from './config.js';
+
 /**
- * Who is using the page. For now the user picks a name and it is sent as the user id where the
- * API accepts one (bidderId, passengerId, the local runtime's `?userId=`). When real signed
- * tokens arrive, this file is the only one to change: `identity()` returns the token's subject,
- * `authHeaders()` the bearer token every API call carries, `authParams()` the token for the
- * WebSocket handshake.
- *
- * Kept per tab (sessionStorage), so two tabs are two different viewers.
+ * Who is using the page — the one place that knows how identity works, so a real sign-in flow
+ * replaces only this file. The user picks a name (kept per tab in sessionStorage, so two tabs
+ * are two people); the page trades it for a signed bearer token at `config.tokenUrl` (locally:
+ * the runtime's development issuer) and sends that token on every API call (`authHeaders`) and
+ * on the WebSocket handshake (`authParams`). Without a token endpoint the page is an anonymous
+ * viewer: it watches, and the API refuses what needs a user (401).
  */
 export interface Identity {
   /** Letters, digits and _ . - (the API's id alphabet), 2..32 characters. */
@@ -13,6 +14,9 @@ export interface Identity {
 }
 
 const KEY = 'stampede.userId';
+const TOKEN_KEY = 'stampede.token';
+/** Renew a token this long before it expires. */
+const RENEW_BEFORE_MS = 60_000;
 const VALID = /^[A-Za-z0-9_.-]{2,32}$/;
 
 const randomName = (): string => `viewer-${Math.floor(1000 + Math.random() * 9000)}`;
@@ -53,8 +57,60 @@ export const onIdentityChange = (listener: (identity: Identity) => void): (() =>
   return () => listeners.delete(listener);
 };
 
-/** Query parameters that identify the user on the WebSocket connect (today: the chosen name). */
-export const authParams = (): Record<string, string> => ({ userId: identity().userId });
+interface StoredToken {
+  readonly userId: string;
+  readonly token: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
 
-/** Headers that identify the user on HTTP calls (today none: the body names the user). */
-export const authHeaders = (): Record<string, string> => ({});
+let pending: Promise<string | null> | null = null;
+
+const storedToken = (userId: string): string | null => {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null') as StoredToken | null;
+    return stored && stored.userId === userId && stored.expiresAt * 1000 - Date.now() > RENEW_BEFORE_MS ? stored.token : null;
+  } catch {
+    return null;
+  }
+};
+
+/** A bearer token for the current user, fetched once and renewed before it expires; null: anonymous. */
+export const accessToken = (): Promise<string | null> => {
+  const { userId } = identity();
+  const kept = storedToken(userId);
+  if (kept) return Promise.resolve(kept);
+  if (!config.tokenUrl) return Promise.resolve(null);
+  pending ??= (async () => {
+    try {
+      const response = await fetch(config.tokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ userId }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (!response.ok) return null;
+      const body = (await response.json()) as { token?: unknown; expiresAt?: unknown };
+      if (typeof body.token !== 'string' || typeof body.expiresAt !== 'number') return null;
+      sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ userId, token: body.token, expiresAt: body.expiresAt } satisfies StoredToken));
+      return body.token;
+    } catch {
+      return null; // the issuer is unreachable: watch anonymously, try again on the next call
+    } finally {
+      pending = null;
+    }
+  })();
+  return pending;
+};
+
+/** Query parameters for the WebSocket handshake: the token (API Gateway's authorizer reads `?token=`). */
+export const authParams = async (): Promise<Record<string, string>> => {
+  const token = await accessToken();
+  return token ? { token } : {};
+};
+
+/** Headers for API calls made as the current user. */
+export const authHeaders = async (): Promise<Record<string, string>> => {
+  const token = await accessToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+};

@@ -75,6 +75,9 @@ export const DEMO_NAMES: readonly string[] = [
   'mina', 'jun', 'hana', 'seo', 'doyun', 'yuna', 'minho', 'jiwoo', 'sora', 'taeyang', 'eunji', 'haru', 'nari', 'joon', 'bora', 'chan',
 ];
 
+/** Who schedules the demo trips (any signed-in user may; the bus operator in the story). */
+export const DEMO_OPERATOR = 'demo-bus-operator';
+
 export interface DemoTrip {
   /** Hours from now. */
   readonly departsInHours: number;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { LOCAL_TOKENS } from '../composition/local.container.js';
-import { DEMO_CHANNELS, DEMO_NAMES, demoTrips, type DemoChannel } from './demo-catalogue.js';
+import { DEMO_CHANNELS, DEMO_NAMES, DEMO_OPERATOR, demoTrips, type DemoChannel } from './demo-catalogue.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension } from './local-extensions.js';
 
 /** Presence: the players' heartbeat period (F5). */
@@ -19,8 +19,9 @@ interface Answer {
 
 interface SimViewer {
   readonly name: string;
-  readonly socket: WebSocket;
-  readonly timer: ReturnType<typeof setInterval>;
+  /** Null until its token arrived and the socket was opened. */
+  socket: WebSocket | null;
+  timer: ReturnType<typeof setInterval> | null;
 }
 
 /**
@@ -39,6 +40,10 @@ export class DemoDriver {
   private stopped = false;
   private baseUrl = '';
   private wsUrl = '';
+  /** Tokens from the local development issuer, per simulated user. */
+  private readonly tokens = new Map<string, { readonly token: string; readonly expiresAt: number }>();
+  /** False once the runtime answered that it has no development issuer (then nobody sends tokens). */
+  private issuerAvailable = true;
 
   constructor(
     private readonly context: LocalRuntimeContext,
@@ -57,7 +62,7 @@ export class DemoDriver {
       // Start with the smallest audience, staggered, so the counts are there when the page opens.
       const viewers: SimViewer[] = [];
       this.audiences.set(channel.channelId, viewers);
-      for (let i = 0; i < channel.audience[0]; i++) this.later(() => viewers.push(this.join(channel, viewers)), 150 * i);
+      for (let i = 0; i < channel.audience[0]; i++) this.later(() => this.join(channel, viewers), 150 * i);
       this.every(() => this.driftAudience(channel), 2_000, 5_000);
       this.every(() => this.chat(channel), 3_000, 9_000);
       this.every(() => this.like(channel), 1_500, 4_000);
@@ -79,14 +84,15 @@ export class DemoDriver {
 
   private async seed(): Promise<void> {
     for (const c of DEMO_CHANNELS) {
-      await this.call('POST', '/api/channels', { channelId: c.channelId, sellerId: c.sellerId, title: c.title, currency: 'KRW' });
-      await this.call('POST', `/api/channels/${c.channelId}/start`);
-      for (const p of c.products) await this.call('POST', `/api/channels/${c.channelId}/products`, { ...p, currency: 'KRW' });
+      // The seller is whoever schedules the channel (the token's subject); sellerId is for runtimes without tokens.
+      await this.call('POST', '/api/channels', { channelId: c.channelId, sellerId: c.sellerId, title: c.title, currency: 'KRW' }, c.sellerId);
+      await this.call('POST', `/api/channels/${c.channelId}/start`, undefined, c.sellerId);
+      for (const p of c.products) await this.call('POST', `/api/channels/${c.channelId}/products`, { ...p, currency: 'KRW' }, c.sellerId);
     }
     const now = Date.now();
     for (const t of demoTrips(this.context.config.defaultTripId)) {
       const departsAt = Math.ceil((now + t.departsInHours * 3_600_000) / 1_800_000) * 1_800_000; // on the half hour
-      await this.call('POST', '/api/trips', { tripId: t.tripId, route: t.route, departsAt, capacity: t.capacity, maxSeatsPerBooking: t.maxSeatsPerBooking });
+      await this.call('POST', '/api/trips', { tripId: t.tripId, route: t.route, departsAt, capacity: t.capacity, maxSeatsPerBooking: t.maxSeatsPerBooking }, DEMO_OPERATOR);
     }
   }
 
@@ -97,15 +103,12 @@ export class DemoDriver {
     if (!terms || this.stopped) return;
     const productId = terms.productIds[round % terms.productIds.length] as string;
     const auctionId = `${channel.channelId}-auction-${Date.now().toString(36)}`;
-    const opened = await this.call('POST', `/api/channels/${channel.channelId}/auctions`, {
-      auctionId,
-      productId,
-      startingPrice: terms.startingPrice,
-      minIncrement: terms.minIncrement,
-      durationSeconds: AUCTION_SECONDS,
-      extendWindowSeconds: 10,
-      extendBySeconds: 10,
-    });
+    const opened = await this.call(
+      'POST',
+      `/api/channels/${channel.channelId}/auctions`,
+      { auctionId, productId, startingPrice: terms.startingPrice, minIncrement: terms.minIncrement, durationSeconds: AUCTION_SECONDS, extendWindowSeconds: 10, extendBySeconds: 10 },
+      channel.sellerId,
+    );
     if (opened.status !== 201) {
       this.later(() => void this.runAuctions(channel, round + 1), PAUSE_BETWEEN_AUCTIONS_MS);
       return;
@@ -126,7 +129,7 @@ export class DemoDriver {
         const bidderId = bidders[Math.floor(this.random() * bidders.length)] ?? this.pick(DEMO_NAMES);
         const amount = minimum + terms.minIncrement * Math.floor(this.random() * 3);
         // A bid that lost a race with a viewer's is refused (BID_TOO_LOW): the next round re-reads the minimum.
-        await this.call('POST', `/api/auctions/${auctionId}/bids`, { bidId: `demo-${randomUUID()}`, amount, bidderId });
+        await this.call('POST', `/api/auctions/${auctionId}/bids`, { bidId: `demo-${randomUUID()}`, amount, bidderId }, bidderId);
       }
       this.later(() => void bid(), 2_000 + this.random() * 4_000);
     };
@@ -144,46 +147,53 @@ export class DemoDriver {
     const [min, max] = channel.audience;
     const total = [...this.audiences.values()].reduce((n, a) => n + a.length, 0);
     const grow = viewers.length < min || (viewers.length < max && this.random() < 0.55);
-    if (grow && total < MAX_VIEWERS) viewers.push(this.join(channel, viewers));
+    if (grow && total < MAX_VIEWERS) this.join(channel, viewers);
     else if (viewers.length > min) this.leave(viewers.splice(Math.floor(this.random() * viewers.length), 1)[0] as SimViewer);
   }
 
-  private join(channel: DemoChannel, present: readonly SimViewer[]): SimViewer {
+  /** Adds a simulated viewer to `present` at once (so the audience bounds hold) and connects it. */
+  private join(channel: DemoChannel, present: SimViewer[]): void {
     const taken = new Set(present.map((v) => v.name));
     const name = DEMO_NAMES.find((n) => !taken.has(n) && this.random() < 0.5) ?? `${this.pick(DEMO_NAMES)}-${Math.floor(this.random() * 90 + 10)}`;
-    const socket = new WebSocket(`${this.wsUrl}?userId=${encodeURIComponent(name)}`);
     const sessionId = `demo-${randomUUID()}`;
+    const viewer: SimViewer = { name, socket: null, timer: null };
+    present.push(viewer);
     let sequence = 0;
-    const beat = (): void => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ action: 'heartbeat', channelId: channel.channelId, sessionId, sequence: ++sequence }));
-    };
-    socket.on('open', () => {
-      socket.send(JSON.stringify({ action: 'join', channelId: channel.channelId }));
-      beat();
+    void this.tokenFor(name).then((token) => {
+      if (this.stopped || !present.includes(viewer)) return;
+      // The handshake names the viewer as the authorizer expects: a signed token (or, on a runtime without an issuer, ?userId=).
+      const socket = new WebSocket(`${this.wsUrl}?${token ? `token=${encodeURIComponent(token)}` : `userId=${encodeURIComponent(name)}`}`);
+      const beat = (): void => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ action: 'heartbeat', channelId: channel.channelId, sessionId, sequence: ++sequence }));
+      };
+      socket.on('open', () => {
+        socket.send(JSON.stringify({ action: 'join', channelId: channel.channelId }));
+        beat();
+      });
+      socket.on('error', (error) => this.context.logger.debug('demo viewer socket failed', { name, error }));
+      // Frames (the feed) are not read: a simulated viewer only adds load and presence.
+      viewer.socket = socket;
+      viewer.timer = setInterval(beat, HEARTBEAT_MS);
+      viewer.timer.unref();
     });
-    socket.on('error', (error) => this.context.logger.debug('demo viewer socket failed', { name, error }));
-    // Frames (the feed) are not read: a simulated viewer only adds load and presence.
-    const timer = setInterval(beat, HEARTBEAT_MS);
-    timer.unref();
-    return { name, socket, timer };
   }
 
   private leave(viewer: SimViewer): void {
-    clearInterval(viewer.timer);
-    viewer.socket.close(1000, 'demo viewer left');
+    if (viewer.timer) clearInterval(viewer.timer);
+    viewer.socket?.close(1000, 'demo viewer left');
   }
 
   private someone(channel: DemoChannel): SimViewer | undefined {
-    const open = (this.audiences.get(channel.channelId) ?? []).filter((v) => v.socket.readyState === WebSocket.OPEN);
+    const open = (this.audiences.get(channel.channelId) ?? []).filter((v) => v.socket?.readyState === WebSocket.OPEN);
     return open[Math.floor(this.random() * open.length)];
   }
 
   private chat(channel: DemoChannel): void {
-    this.someone(channel)?.socket.send(JSON.stringify({ action: 'chat', text: this.pick(channel.lines) }));
+    this.someone(channel)?.socket?.send(JSON.stringify({ action: 'chat', text: this.pick(channel.lines) }));
   }
 
   private like(channel: DemoChannel): void {
-    this.someone(channel)?.socket.send(JSON.stringify({ action: 'like', count: 1 + Math.floor(this.random() * 5) }));
+    this.someone(channel)?.socket?.send(JSON.stringify({ action: 'like', count: 1 + Math.floor(this.random() * 5) }));
   }
 
   // ---- prices and bookings over HTTP ----
@@ -194,7 +204,7 @@ export class DemoDriver {
     // Within 75–115 % of the list price, in steps of 100 won.
     const factor = 0.75 + this.random() * 0.4;
     const price = Math.max(100, Math.round((product.price * factor) / 100) * 100);
-    await this.call('PUT', `/api/channels/${channel.channelId}/products/${product.productId}/price`, { price, currency: 'KRW' });
+    await this.call('PUT', `/api/channels/${channel.channelId}/products/${product.productId}/price`, { price, currency: 'KRW' }, channel.sellerId);
   }
 
   private async bookASeat(): Promise<void> {
@@ -204,7 +214,8 @@ export class DemoDriver {
     // Leave seats for the humans: the trickle stops on a trip once it is nearly full.
     if (Number(view.body?.['freeSeats'] ?? 0) <= Math.max(8, trip.capacity * 0.25)) return;
     const seats = 1 + Math.floor(this.random() * Math.min(2, trip.maxSeatsPerBooking));
-    await this.call('POST', `/api/trips/${trip.tripId}/bookings`, { passengerId: `demo-${this.pick(DEMO_NAMES)}`, seats, requestId: `demo-${randomUUID()}` });
+    const passengerId = `demo-${this.pick(DEMO_NAMES)}`;
+    await this.call('POST', `/api/trips/${trip.tripId}/bookings`, { passengerId, seats, requestId: `demo-${randomUUID()}` }, passengerId);
   }
 
   // ---- plumbing ----
@@ -233,13 +244,34 @@ export class DemoDriver {
     this.later(loop, firstMs);
   }
 
-  /** Calls the runtime's own HTTP API; failures are answers (status 0 for a network error), never throws. */
-  private async call(method: string, path: string, body?: unknown): Promise<Answer> {
+  /**
+   * A signed token for a simulated user, from the runtime's development issuer (the same route
+   * the pages use), renewed a minute before it expires; null when the runtime has no issuer.
+   */
+  private async tokenFor(userId: string): Promise<string | null> {
+    const kept = this.tokens.get(userId);
+    if (kept && kept.expiresAt * 1000 - Date.now() > 60_000) return kept.token;
+    if (!this.issuerAvailable || this.stopped) return null;
+    const answer = await this.call('POST', '/api/dev/tokens', { userId });
+    if (answer.status === 404) this.issuerAvailable = false;
+    const token = answer.body?.['token'];
+    const expiresAt = answer.body?.['expiresAt'];
+    if (typeof token !== 'string' || typeof expiresAt !== 'number') return null;
+    this.tokens.set(userId, { token, expiresAt });
+    return token;
+  }
+
+  /** Calls the runtime's own HTTP API as `as` (a bearer token); failures are answers (status 0: network), never throws. */
+  private async call(method: string, path: string, body?: unknown, as?: string): Promise<Answer> {
     if (this.stopped) return { status: 0, body: null };
+    const token = as === undefined ? null : await this.tokenFor(as);
     try {
       const response = await fetch(`${this.baseUrl}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(5_000),
       });

@@ -25,11 +25,12 @@ export interface PagesOptions {
 }
 
 /**
- * The local runtime's config.js: same-origin API, the runtime's own WebSocket path. Deployed
- * pages get theirs from web/config.js, edited with the AWS endpoints.
+ * The local runtime's config.js: same-origin API, the runtime's own WebSocket path, tokens from
+ * its development issuer. Deployed pages get theirs from web/config.js, edited with the AWS
+ * endpoints.
  */
 const configScript = (config: LocalConfig): string =>
-  `// served by the local runtime (npm start)\nwindow.STAMPEDE_CONFIG = ${JSON.stringify({ apiBase: '', wsUrl: '', wsPath: config.wsPath, statsUrl: '' })};\n`;
+  `// served by the local runtime (npm start)\nwindow.STAMPEDE_CONFIG = ${JSON.stringify({ apiBase: '', wsUrl: '', wsPath: config.wsPath, statsUrl: '', tokenUrl: '/api/dev/tokens' })};\n`;
 
 const send = (req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string): void => {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });

@@ -82,7 +82,13 @@ describe('demo mode', () => {
       'the default trip',
     );
     expect(trip).toBe(200);
-    const booked = await fetch(`${runtime.url}/api/book-bus`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"seats":1}' });
+    const issued = await fetch(`${runtime.url}/api/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":"traveller-1"}' });
+    const { token } = (await issued.json()) as { token: string };
+    const booked = await fetch(`${runtime.url}/api/book-bus`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{"seats":1}',
+    });
     expect(booked.status).toBe(202);
     const { trips } = await getJson<{ trips: { tripId: string }[] }>(runtime, '/api/stats');
     expect(trips.map((t) => t.tripId)).toContain(runtime.config.defaultTripId);
