@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmulatorBackend, emulatorResourceNames } from '../../../src/entrypoints/local/emulator-backend.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
-import { api, connect, eventually } from '../local-runtime-client.js';
+import { connect, eventually } from '../local-runtime-client.js';
 
 const run = promisify(execFile);
 const { endpoints, dynamodb, sqs } = emulatorClients();
@@ -35,13 +35,40 @@ const dlqDepth = async (): Promise<number> => {
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
 };
 
+/**
+ * Headers of a signed-in seller. The local runtime issues development tokens at
+ * POST /api/dev/tokens; a build without identity answers 404 there and needs no header.
+ */
+const sellerHeaders = async (): Promise<Record<string, string>> => {
+  const response = await fetch(`${runtime.url}/api/dev/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'seller-1' }),
+  });
+  if (response.status === 404) return {};
+  expect(response.status).toBe(201);
+  const { token } = (await response.json()) as { token: string };
+  return { authorization: `Bearer ${token}` };
+};
+
+const post = async (path: string, body: unknown, headers: Record<string, string>) => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+};
+
 describe('npm start -- --backend emulators', () => {
   it('says which emulators and resources it uses', () => {
     expect(runtime.backend).toMatch(new RegExp(`DynamoDB Local ${endpoints.dynamodb}.*kinesalite.*fauxqs.*${names.broadcastQueue}`));
   });
 
   it('carries a command from the HTTP API to a WebSocket viewer through DynamoDB Local, kinesalite and fauxqs', async () => {
-    const created = await api(runtime, 'POST', '/api/channels', { sellerId: 'seller-1', title: 'Launch', currency: 'KRW' });
+    const seller = await sellerHeaders();
+    const created = await post('/api/channels', { sellerId: 'seller-1', title: 'Launch', currency: 'KRW' }, seller);
     expect(created.status).toBe(201);
     const channelId = created.body?.['channelId'] as string;
 
@@ -50,7 +77,7 @@ describe('npm start -- --backend emulators', () => {
     const joined = await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
     expect(joined.find((f) => f['type'] === 'joined')).toMatchObject({ channelId, shardNo: 0 });
 
-    expect((await api(runtime, 'POST', `/api/channels/${channelId}/start`)).status).toBe(200);
+    expect((await post(`/api/channels/${channelId}/start`, undefined, seller)).status).toBe(200);
     const frames = await eventually(async () => viewer.frames, (f) => JSON.stringify(f).includes('LIVE_STARTED'), 30_000);
     const delivered = frames.find((f) => JSON.stringify(f).includes('LIVE_STARTED'));
     expect(JSON.stringify(delivered)).toContain(channelId);
