@@ -66,6 +66,7 @@ interface Cached<S> {
  */
 export class CommandHandler<C, E extends DomainEvent, S> {
   private readonly cache = new Map<string, Cached<S>>();
+  private readonly inflight = new Map<string, Promise<Cached<S>>>();
   private readonly retry: RetryPolicy;
 
   constructor(
@@ -77,8 +78,20 @@ export class CommandHandler<C, E extends DomainEvent, S> {
     this.retry = deps.retry ?? defaultRetryPolicy;
   }
 
-  /** Current state and version of a stream. */
-  async load(streamId: string): Promise<Cached<S>> {
+  /**
+   * Current state and version of a stream. Concurrent loads of one stream share a single read
+   * (single-flight): in a rush, thousands of commands for one trip would otherwise each read and
+   * fold the same events at once — memory and read capacity spent for one answer.
+   */
+  load(streamId: string): Promise<Cached<S>> {
+    const pending = this.inflight.get(streamId);
+    if (pending) return pending;
+    const loading = this.catchUp(streamId).finally(() => this.inflight.delete(streamId));
+    this.inflight.set(streamId, loading);
+    return loading;
+  }
+
+  private async catchUp(streamId: string): Promise<Cached<S>> {
     const cached = this.cache.get(streamId);
     const from = cached ?? { version: 0, state: this.decider.initialState };
     const slice = await this.deps.store.read(streamId, from.version);
@@ -126,6 +139,9 @@ export class CommandHandler<C, E extends DomainEvent, S> {
   }
 
   private remember(streamId: string, entry: Cached<S>): void {
+    // An append that finished while an older read was folding must not be rolled back.
+    const current = this.cache.get(streamId);
+    if (current && current.version > entry.version) return;
     // Map keeps insertion order: delete + set moves the stream to the newest end (LRU).
     this.cache.delete(streamId);
     this.cache.set(streamId, entry);

@@ -177,4 +177,15 @@ describe('CommandHandler', () => {
       ['trip-c', 1],
     ]);
   });
+  it('concurrent loads of one stream share a single read (single-flight), later loads read again', async () => {
+    const s = setup();
+    await s.handler.handle(STREAM, schedule);
+    for (let n = 1; n <= 5; n++) await s.rival.handle(STREAM, book(n));
+    s.store.reads.length = 0;
+    const loads = await Promise.all(Array.from({ length: 50 }, () => s.handler.load(STREAM)));
+    expect(s.store.reads).toHaveLength(1);
+    expect(new Set(loads.map((l) => l.version))).toEqual(new Set([6]));
+    await s.handler.load(STREAM);
+    expect(s.store.reads).toHaveLength(2);
+  });
 });
