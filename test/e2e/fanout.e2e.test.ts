@@ -59,14 +59,17 @@ describe('live fan-out end to end', () => {
   });
 
   it('delivers every version of every followed stream to every viewer exactly once, in order', async () => {
+    // Each channel's seller signs in with a token from the runtime's development issuer.
     const post = async (path: string, body: unknown, method = 'POST') => {
-      const response = await fetch(`${runtime.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const seller = `seller-${path.split('/')[3] ?? (body as { channelId: string }).channelId}`;
+      const { token } = await runtime.devTokens.issue(seller);
+      const response = await fetch(`${runtime.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
       expect(response.status, `${method} ${path}`).toBeLessThan(300);
       return response.json();
     };
     const channelIds = Array.from({ length: CHANNELS }, (_, i) => `live-${i}`);
     for (const channelId of channelIds) {
-      await post('/api/channels', { channelId, sellerId: `seller-${channelId}`, title: `Channel ${channelId}`, currency: 'KRW' });
+      await post('/api/channels', { channelId, title: `Channel ${channelId}`, currency: 'KRW' });
       await post(`/api/channels/${channelId}/start`, {});
       await post(`/api/channels/${channelId}/products`, { productId: 'p1', name: 'Coat', category: 'fashion', price: 10_000, currency: 'KRW' });
     }

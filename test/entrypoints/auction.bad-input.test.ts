@@ -7,7 +7,7 @@ import { WsActionRegistry } from '../../src/entrypoints/handlers/ws-actions.js';
 import { makeWsMessageHandler } from '../../src/entrypoints/handlers/ws-message.js';
 import { makeAuctionRoutes } from '../../src/entrypoints/http/auction.routes.js';
 import { auctionWsActions } from '../../src/entrypoints/ws/auction.ws-actions.js';
-import { auctionFixture, CHANNEL, MINUTE, PRODUCT } from '../application/auction/auction-fixture.js';
+import { auctionFixture, CHANNEL, MINUTE, PRODUCT, SELLER } from '../application/auction/auction-fixture.js';
 import { call } from './http-test-events.js';
 import { silentLogger, toSqsEvent } from './sqs-test-driver.js';
 
@@ -29,12 +29,13 @@ const setup = async () => {
     ({
       body: typeof frame === 'string' ? frame : JSON.stringify(frame),
       isBase64Encoded: false,
-      requestContext: { connectionId, routeKey: '$default', eventType: 'MESSAGE', requestTimeEpoch: 0, ...(userId ? { authorizer: { principalId: userId } } : {}) },
+      requestContext: { connectionId, routeKey: '$default', eventType: 'MESSAGE', requestTimeEpoch: 0, ...(userId ? { authorizer: { principalId: userId, userId } } : {}) },
     }) as unknown as APIGatewayProxyWebsocketEventV2;
   const framesOf = (connectionId: string) => gateway.framesOf(connectionId).map((frame) => JSON.parse(frame) as Record<string, unknown>);
   const open = () => call(routes, 'POST /api/channels/{channelId}/auctions', {
     path: { channelId: CHANNEL },
     body: { auctionId: 'a-1', productId: PRODUCT, startingPrice: 1000, minIncrement: 100, durationSeconds: 600 },
+    as: SELLER,
   });
   return { f, routes, ws, wsEvent, framesOf, open };
 };
@@ -49,7 +50,7 @@ describe('auction bad input (G7): clear errors, no crash, no state', () => {
   ])('answers an opening with %s with 400 naming the field', async (_, body, field) => {
     const { f, routes } = await setup();
     const before = f.store.streamIds().length;
-    const res = await call(routes, 'POST /api/channels/{channelId}/auctions', { path: { channelId: CHANNEL }, body });
+    const res = await call(routes, 'POST /api/channels/{channelId}/auctions', { path: { channelId: CHANNEL }, body, as: SELLER });
     expect(res.status).toBe(400);
     expect(res.body?.error.field).toBe(field);
     expect(f.store.streamIds().length).toBe(before);
@@ -60,10 +61,10 @@ describe('auction bad input (G7): clear errors, no crash, no state', () => {
     const { f, routes } = await setup();
     const before = f.store.streamIds().length;
     const body = { productId: PRODUCT, startingPrice: 1000, minIncrement: 100, durationSeconds: 60 };
-    const noChannel = await call(routes, 'POST /api/channels/{channelId}/auctions', { path: { channelId: 'nowhere' }, body });
+    const noChannel = await call(routes, 'POST /api/channels/{channelId}/auctions', { path: { channelId: 'nowhere' }, body, as: SELLER });
     expect(noChannel.status).toBe(404);
     expect(noChannel.body?.error.message).toContain('nowhere');
-    const noProduct = await call(routes, 'POST /api/channels/{channelId}/auctions', { path: { channelId: CHANNEL }, body: { ...body, productId: 'ghost' } });
+    const noProduct = await call(routes, 'POST /api/channels/{channelId}/auctions', { path: { channelId: CHANNEL }, body: { ...body, productId: 'ghost' }, as: SELLER });
     expect(noProduct.status).toBe(404);
     expect(f.store.streamIds().length).toBe(before);
   });
@@ -71,13 +72,14 @@ describe('auction bad input (G7): clear errors, no crash, no state', () => {
   it('answers bad bids clearly and records none of them', async () => {
     const { f, routes, open } = await setup();
     expect((await open()).status).toBe(201);
-    const bid = (body: unknown, auctionId = 'a-1') => call(routes, 'POST /api/auctions/{auctionId}/bids', { path: { auctionId }, body });
-    expect((await bid({ bidId: 'b-1', amount: 1000.5, bidderId: 'alice' })).body?.error.field).toBe('amount');
-    expect((await bid({ bidId: 'b 1', amount: 1000, bidderId: 'alice' })).body?.error.field).toBe('bidId');
-    expect((await bid({ bidId: 'b-1', amount: 1000 })).status).toBe(401);
-    expect((await bid({ bidId: 'b-1', amount: 1000, bidderId: 'alice' }, 'nope')).status).toBe(404);
-    expect((await bid({ bidId: 'b-1', amount: 1000, bidderId: 'seller-1' })).status).toBe(403);
-    const low = await bid({ bidId: 'b-1', amount: 999, bidderId: 'alice' });
+    const bid = (body: unknown, auctionId = 'a-1', as: string | null = 'alice') =>
+      call(routes, 'POST /api/auctions/{auctionId}/bids', { path: { auctionId }, body, ...(as === null ? {} : { as }) });
+    expect((await bid({ bidId: 'b-1', amount: 1000.5 })).body?.error.field).toBe('amount');
+    expect((await bid({ bidId: 'b 1', amount: 1000 })).body?.error.field).toBe('bidId');
+    expect((await bid({ bidId: 'b-1', amount: 1000 }, 'a-1', null)).status).toBe(401);
+    expect((await bid({ bidId: 'b-1', amount: 1000 }, 'nope')).status).toBe(404);
+    expect((await bid({ bidId: 'b-1', amount: 1000 }, 'a-1', SELLER)).status).toBe(403);
+    const low = await bid({ bidId: 'b-1', amount: 999 });
     expect(low.status).toBe(409);
     expect(low.body?.error).toMatchObject({ code: 'BID_TOO_LOW', details: { minimum: 1000 } });
     expect((await f.store.read(auctionStreamId('a-1'))).events.map((e) => e.type)).toEqual(['AuctionOpened']);

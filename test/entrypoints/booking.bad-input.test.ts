@@ -18,13 +18,12 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
   beforeEach(async () => {
     world = bookingWorld();
     const trip = { tripId: DEFAULT_TRIP, route: 'Seoul → Busan', departsAt: T0 + 86_400_000, capacity: 10, maxSeatsPerBooking: 4 };
-    expect((await call(world.routes, 'POST /api/trips', { body: trip })).status).toBe(201);
+    expect((await call(world.routes, 'POST /api/trips', { body: trip, as: 'operator' })).status).toBe(201);
   });
 
   it.each([
     ['a body that is not JSON', { rawBody: '{"passengerId": "kim", ' }, 'body'],
     ['no body at all', {}, 'body'],
-    ['a missing passengerId', { body: { seats: 1 } }, 'passengerId'],
     ['a passengerId with spaces', { body: { passengerId: 'kim jong', seats: 1 } }, 'passengerId'],
     ['seats as a string', { body: { passengerId: 'kim', seats: 'two' } }, 'seats'],
     ['zero seats', { body: { passengerId: 'kim', seats: 0 } }, 'seats'],
@@ -34,7 +33,7 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
     ['a malformed requestId', { body: { passengerId: 'kim', seats: 1, requestId: 'r/1' } }, 'requestId'],
   ])('answers %s with 400 naming the field', async (_, options, field) => {
     const before = await snapshot();
-    const res = await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, ...options });
+    const res = await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, as: 'kim', ...options });
     expect(res.status).toBe(400);
     expect(res.body?.error.field).toBe(field);
     expect(res.body?.error.message).toContain(field);
@@ -43,11 +42,11 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
 
   it('answers an unknown trip with 404 naming it, and a malformed trip id with 400', async () => {
     const before = await snapshot();
-    const unknown = await call(world.routes, BOOK, { path: { tripId: 'no-such-trip' }, body: { passengerId: 'kim', seats: 1 } });
+    const unknown = await call(world.routes, BOOK, { path: { tripId: 'no-such-trip' }, body: { seats: 1 }, as: 'kim' });
     expect(unknown.status).toBe(404);
     expect(unknown.body?.error).toMatchObject({ code: 'TRIP_NOT_FOUND', field: 'tripId' });
     expect(unknown.body?.error.message).toContain('no-such-trip');
-    const malformed = await call(world.routes, BOOK, { path: { tripId: 'a b' }, body: { passengerId: 'kim', seats: 1 } });
+    const malformed = await call(world.routes, BOOK, { path: { tripId: 'a b' }, body: { seats: 1 }, as: 'kim' });
     expect(malformed.status).toBe(400);
     expect(malformed.body?.error.field).toBe('tripId');
     expect(await snapshot()).toEqual(before);
@@ -55,33 +54,36 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
   });
 
   it('refuses a request id reused for another booking with 409, keeping the first', async () => {
-    const first = await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { passengerId: 'kim', seats: 1, requestId: 'r-1' } });
+    const first = await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { seats: 1, requestId: 'r-1' }, as: 'kim' });
     expect(first.status).toBe(202);
     const before = await snapshot();
-    const reused = await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { passengerId: 'lee', seats: 2, requestId: 'r-1' } });
+    const reused = await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { seats: 2, requestId: 'r-1' }, as: 'lee' });
     expect(reused.status).toBe(409);
     expect(reused.body?.error).toMatchObject({ code: 'REQUEST_ID_REUSED', field: 'requestId' });
     expect(await snapshot()).toEqual(before);
   });
 
   it('answers bad lookups and cancellations clearly', async () => {
-    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'nope' } })).status).toBe(404);
+    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'nope' }, as: 'kim' })).status).toBe(404);
     expect((await call(world.routes, 'GET /api/trips/{tripId}', { path: { tripId: 'nope' } })).status).toBe(404);
-    await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { passengerId: 'kim', seats: 1, requestId: 'r-1' } });
-    const queued = await call(world.routes, 'DELETE /api/bookings/{requestId}', { path: { requestId: 'r-1' }, query: { passengerId: 'kim' } });
+    await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { seats: 1, requestId: 'r-1' }, as: 'kim' });
+    const queued = await call(world.routes, 'DELETE /api/bookings/{requestId}', { path: { requestId: 'r-1' }, as: 'kim' });
     expect(queued.status).toBe(409);
     expect(queued.body?.error.code).toBe('BOOKING_STILL_QUEUED');
     await drain(world.queue, world.consumer);
-    const noOwner = await call(world.routes, 'DELETE /api/bookings/{requestId}', { path: { requestId: 'r-1' } });
-    expect(noOwner.status).toBe(400);
-    expect(noOwner.body?.error.field).toBe('passengerId');
-    const stranger = await call(world.routes, 'DELETE /api/bookings/{requestId}', { path: { requestId: 'r-1' }, query: { passengerId: 'lee' } });
+    const noToken = await call(world.routes, 'DELETE /api/bookings/{requestId}', { path: { requestId: 'r-1' } });
+    expect(noToken.status).toBe(401);
+    expect(noToken.body?.error.code).toBe('UNAUTHENTICATED');
+    // A query parameter naming the passenger is no identity.
+    const stranger = await call(world.routes, 'DELETE /api/bookings/{requestId}', { path: { requestId: 'r-1' }, query: { passengerId: 'kim' }, as: 'lee' });
     expect(stranger.status).toBe(403);
-    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'r-1' } })).body?.status).toBe('CONFIRMED');
+    expect(stranger.body?.error.code).toBe('FORBIDDEN');
+    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'r-1' }, as: 'lee' })).status).toBe(403);
+    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'r-1' }, as: 'kim' })).body?.status).toBe('CONFIRMED');
   });
 
   it('refuses a trip with impossible terms, naming the field', async () => {
-    const res = await call(world.routes, 'POST /api/trips', { body: { tripId: 't-2', route: 'x', departsAt: T0, capacity: 0, maxSeatsPerBooking: 1 } });
+    const res = await call(world.routes, 'POST /api/trips', { body: { tripId: 't-2', route: 'x', departsAt: T0, capacity: 0, maxSeatsPerBooking: 1 }, as: 'operator' });
     expect(res.status).toBe(400);
     expect(res.body?.error.field).toBe('capacity');
     expect((await world.store.read(tripStreamId('t-2'))).version).toBe(0);
@@ -89,10 +91,10 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
 
   it('fails poison queue records one by one (then the DLQ) while valid requests of other trips go through', async () => {
     const other = { tripId: 'other-trip', route: 'Seoul → Daegu', departsAt: T0 + 86_400_000, capacity: 5, maxSeatsPerBooking: 2 };
-    await call(world.routes, 'POST /api/trips', { body: other });
+    await call(world.routes, 'POST /api/trips', { body: other, as: 'operator' });
     world.queue.sendRaw('this is not JSON', { groupId: 'poison', dedupId: 'p-1' });
     world.queue.sendRaw(JSON.stringify({ requestId: 'r-x', tripId: DEFAULT_TRIP, passengerId: 'kim', seats: 99, requestedAt: T0 }), { groupId: 'poison', dedupId: 'p-2' });
-    await call(world.routes, BOOK, { path: { tripId: 'other-trip' }, body: { passengerId: 'kim', seats: 2, requestId: 'good-1' } });
+    await call(world.routes, BOOK, { path: { tripId: 'other-trip' }, body: { seats: 2, requestId: 'good-1' }, as: 'kim' });
 
     for (let round = 0; round < 8; round++) {
       await drain(world.queue, world.consumer);
@@ -100,7 +102,7 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
     }
     await drain(world.queue, world.consumer);
 
-    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'good-1' } })).body?.status).toBe('CONFIRMED');
+    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'good-1' }, as: 'kim' })).body?.status).toBe('CONFIRMED');
     expect(world.dlq.peekRawBodies()).toEqual(expect.arrayContaining(['this is not JSON']));
     expect(world.dlq.counts().total).toBe(2);
     expect((await world.store.read(tripStreamId(DEFAULT_TRIP))).version).toBe(1); // only TripScheduled

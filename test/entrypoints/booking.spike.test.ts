@@ -42,6 +42,7 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
     });
     const world = bookingWorld({ wrapStore, wrapCounters });
     const trip = await call(world.routes, 'POST /api/trips', {
+      as: 'operator',
       body: { tripId: DEFAULT_TRIP, route: 'Seoul → Busan', departsAt: world.clock.now() + 86_400_000, capacity: CAPACITY, maxSeatsPerBooking: 4 },
     });
     expect(trip.status).toBe(201);
@@ -54,7 +55,7 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
     // A client retries until accepted, with the same request id, as the 202/503/500 contract asks.
     const post = async (r: (typeof requests)[number]) => {
       for (let attempt = 1; attempt <= 5; attempt++) {
-        const res = await call(world.routes, 'POST /api/trips/{tripId}/bookings', { path: { tripId: DEFAULT_TRIP }, body: r });
+        const res = await call(world.routes, 'POST /api/trips/{tripId}/bookings', { path: { tripId: DEFAULT_TRIP }, body: r, as: r.passengerId });
         if (res.status === 202) return res.body as { requestId: string; status: string };
       }
       throw new Error(`request ${r.requestId} never accepted`);
@@ -127,7 +128,7 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
     // Every request answers its one outcome. (Sequential: the first read warms the handler's
     // cache and the rest catch up from it; 10,000 concurrent cold loads would each fold the stream.)
     const statuses = [];
-    for (const r of requests) statuses.push(await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: r.requestId } }));
+    for (const r of requests) statuses.push(await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: r.requestId }, as: r.passengerId }));
     const confirmed = statuses.filter((s) => s.body?.status === 'CONFIRMED');
     expect(statuses.every((s) => s.status === 200 && (s.body?.status === 'CONFIRMED' || s.body?.status === 'REJECTED'))).toBe(true);
     expect(confirmed.length).toBe(confirmedRequests);

@@ -1,10 +1,12 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { ApiRoutes } from '../../src/entrypoints/http/api-route.js';
+import { jwtAuthorizerFor } from '../support/auth.js';
 
 /** An API Gateway HTTP API (payload 2.0) event for a route key such as `POST /api/trips/{tripId}/bookings`. */
 export const httpEvent = (
   routeKey: string,
-  options: { path?: Record<string, string>; body?: unknown; rawBody?: string; query?: Record<string, string> } = {},
+  /** `as`: the user a JWT authorizer verified (claims in requestContext.authorizer.jwt); none: no authorizer ran. */
+  options: { path?: Record<string, string>; body?: unknown; rawBody?: string; query?: Record<string, string>; as?: string } = {},
 ): APIGatewayProxyEventV2 => {
   const [method = 'GET', template = '/'] = routeKey.split(' ');
   const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) => options.path?.[name] ?? `{${name}}`);
@@ -28,6 +30,7 @@ export const httpEvent = (
       stage: '$default',
       time: '',
       timeEpoch: 0,
+      ...(options.as === undefined ? {} : jwtAuthorizerFor(options.as)),
     },
     ...(body !== undefined ? { body } : {}),
     isBase64Encoded: false,

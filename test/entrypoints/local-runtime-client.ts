@@ -4,10 +4,12 @@ import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/loca
 /** The whole local runtime on a free loopback port, quiet, stopped by its own handle. */
 export const startQuietRuntime = (): Promise<LocalRuntime> => startLocalRuntime({ port: 0, host: '127.0.0.1', progressIntervalMs: 0, logLevel: 'SILENT' });
 
-export const api = async (runtime: LocalRuntime, method: string, path: string, body?: unknown) => {
+/** `as`: call with a bearer token the runtime's development issuer signed for this user id. */
+export const api = async (runtime: LocalRuntime, method: string, path: string, body?: unknown, options: { as?: string } = {}) => {
+  const token = options.as === undefined ? undefined : (await runtime.devTokens.issue(options.as)).token;
   const response = await fetch(`${runtime.url}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -24,9 +26,10 @@ export const eventually = async <T>(probe: () => Promise<T>, accept: (value: T) 
   }
 };
 
-/** A WebSocket client that collects the frames it receives. */
-export const connect = async (runtime: LocalRuntime) => {
-  const socket = new WebSocket(runtime.wsUrl);
+/** A WebSocket client that collects the frames it receives; `as` connects with a signed token (else anonymous). */
+export const connect = async (runtime: LocalRuntime, options: { as?: string } = {}) => {
+  const token = options.as === undefined ? undefined : (await runtime.devTokens.issue(options.as)).token;
+  const socket = new WebSocket(token ? `${runtime.wsUrl}?token=${encodeURIComponent(token)}` : runtime.wsUrl);
   const frames: Record<string, any>[] = [];
   socket.on('message', (data) => frames.push(JSON.parse(String(data)) as Record<string, any>));
   await new Promise<void>((resolve, reject) => {

@@ -22,7 +22,7 @@ const wsEvent = (connectionId: string, body: string, userId: string | null = nul
       routeKey: '$default',
       eventType: 'MESSAGE',
       requestTimeEpoch: 0,
-      ...(userId ? { authorizer: { principalId: userId } } : {}),
+      ...(userId ? { authorizer: { principalId: userId, userId } } : {}),
     },
   }) as unknown as APIGatewayProxyWebsocketEventV2;
 

@@ -14,13 +14,13 @@ describe('presence in the local runtime (npm start)', () => {
   const viewerCount = async (channelId: string) => (await api(runtime, 'GET', `/api/channels/${channelId}`)).body?.view?.viewerCount as number;
 
   it('counts a WebSocket viewer and an HTTP viewer, and drops the WebSocket one as soon as it disconnects', async () => {
-    const created = await api(runtime, 'POST', '/api/channels', { channelId: 'presence-e2e', sellerId: 'seller-1', title: 'Presence', currency: 'KRW' });
+    const created = await api(runtime, 'POST', '/api/channels', { channelId: 'presence-e2e', title: 'Presence', currency: 'KRW' }, { as: 'seller-1' });
     expect(created.status).toBe(201);
-    expect((await api(runtime, 'POST', '/api/channels/presence-e2e/start')).status).toBe(200);
+    expect((await api(runtime, 'POST', '/api/channels/presence-e2e/start', undefined, { as: 'seller-1' })).status).toBe(200);
 
     const viewer = await connect(runtime);
     viewer.send({ action: 'heartbeat', channelId: 'presence-e2e', sessionId: 'ws-session', sequence: 0 });
-    const http = await api(runtime, 'POST', '/api/channels/presence-e2e/heartbeats', { sessionId: 'http-session', sequence: 0 });
+    const http = await api(runtime, 'POST', '/api/channels/presence-e2e/heartbeats', { sessionId: 'http-session', sequence: 0 }, { as: 'http-viewer' });
     expect(http.status).toBe(202);
     expect(await eventually(() => viewerCount('presence-e2e'), (c) => c === 2)).toBe(2);
 
@@ -36,7 +36,7 @@ describe('presence in the local runtime (npm start)', () => {
     expect(frames[0]).toMatchObject({ type: 'error', code: 'INVALID_FRAME', field: 'sequence' });
     await viewer.close();
 
-    const bad = await api(runtime, 'POST', '/api/channels/presence-e2e/heartbeats', { sessionId: 'http-session', sequence: 'one' });
+    const bad = await api(runtime, 'POST', '/api/channels/presence-e2e/heartbeats', { sessionId: 'http-session', sequence: 'one' }, { as: 'http-viewer' });
     expect(bad.status).toBe(400);
     expect(bad.body?.error).toMatchObject({ field: 'sequence' });
   });

@@ -1,5 +1,5 @@
 import type { Clock } from '../../application/ports/clock.port.js';
-import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
+import type { RateDecision, RateLimiter } from '../../application/ports/rate-limiter.port.js';
 
 export interface TokenBucketOptions {
   /** Burst size: tokens a fresh or rested key holds. */
@@ -25,6 +25,10 @@ export class InMemoryTokenBucket implements RateLimiter {
   }
 
   async tryAcquire(key: string, cost = 1): Promise<boolean> {
+    return (await this.acquire(key, cost)).allowed;
+  }
+
+  async acquire(key: string, cost = 1): Promise<RateDecision> {
     const now = this.options.clock.now();
     const bucket = this.buckets.get(key) ?? { tokens: this.options.capacity, at: now };
     const refilled = Math.min(this.options.capacity, bucket.tokens + ((now - bucket.at) / 1000) * this.options.refillPerSecond);
@@ -32,7 +36,11 @@ export class InMemoryTokenBucket implements RateLimiter {
     this.buckets.delete(key);
     this.buckets.set(key, { tokens: allowed ? refilled - cost : refilled, at: now });
     if (this.buckets.size > (this.options.maxKeys ?? 100_000)) this.buckets.delete(this.buckets.keys().next().value as string);
-    return allowed;
+    if (allowed) return { allowed, retryAfterMs: 0 };
+    // A cost above the capacity can never be admitted; say so with the longest sensible wait.
+    const missing = Math.min(cost, this.options.capacity) - refilled;
+    const retryAfterMs = this.options.refillPerSecond > 0 ? Math.max(1, Math.ceil((missing / this.options.refillPerSecond) * 1000)) : 60_000;
+    return { allowed, retryAfterMs };
   }
 
   async release(key: string): Promise<void> {

@@ -2,6 +2,8 @@ import { auctionStreamId, type AuctionState } from '../../domain/auction/index.j
 import { channelDecider, channelStreamId } from '../../domain/channel/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { AuctionId, ChannelId, ProductId } from '../../domain/shared/ids.js';
+import { requireUser, type Actor } from '../auth/actor.js';
+import { requireSeller } from '../live/channel-commands.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { IdGenerator } from '../ports/id-generator.port.js';
 import type { AuctionCloseScheduler } from './auction-close-scheduler.js';
@@ -9,6 +11,8 @@ import type { AuctionCommandHandler, ChannelCommandHandler } from './auction-com
 import { auctionView, type AuctionView } from './auction-view.js';
 
 export interface OpenAuctionInput {
+  /** Only the channel's seller may open an auction on it. */
+  readonly actor: Actor;
   /** Supplied by the client to make a retried request safe; generated otherwise. */
   readonly auctionId?: AuctionId;
   readonly channelId: ChannelId;
@@ -30,16 +34,19 @@ export interface OpenAuctionDeps {
 }
 
 /**
- * Opens an auction on a channel's product, attaches it to the channel (so viewers see it) and
+ * Opens an auction on a channel's product (the channel's seller only: FORBIDDEN otherwise,
+ * before anything is appended or scheduled), attaches it to the channel (so viewers see it) and
  * schedules its close. Every step is idempotent, so a client retry with the same auctionId
  * after a crash between steps completes the missing ones; the close is scheduled on every
  * call because a duplicate close message changes nothing.
  */
 export const makeOpenAuction = (deps: OpenAuctionDeps) => async (input: OpenAuctionInput): Promise<AuctionView> => {
+  requireUser(input.actor, 'open an auction');
   const auctionId = input.auctionId ?? (deps.ids.next() as AuctionId);
   const channelStream = channelStreamId(input.channelId);
   const { state: channel } = await deps.channels.load(channelStream);
-  if (channel.status === 'NONE') return fail('CHANNEL_NOT_FOUND', `channel ${input.channelId} does not exist`);
+  if (channel.status === 'NONE') return fail('CHANNEL_NOT_FOUND', `channel ${input.channelId} does not exist`, { field: 'channelId' });
+  requireSeller(channel, input.actor, input.channelId, 'open an auction');
   // Dry-run the channel's own rule first, so a refused attachment (no such product, channel
   // ended…) never leaves an opened auction behind that no viewer can find.
   channelDecider.decide({ type: 'AttachAuction', auctionId, productId: input.productId }, channel);

@@ -1,6 +1,8 @@
 import { auctionStreamId } from '../../domain/auction/index.js';
 import { fail } from '../../domain/shared/errors.js';
-import type { AuctionId, BidId, UserId } from '../../domain/shared/ids.js';
+import type { AuctionId, BidId } from '../../domain/shared/ids.js';
+import type { ActionGate } from '../abuse/action-gate.js';
+import { requireUser, type Actor } from '../auth/actor.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { AuctionCloseScheduler } from './auction-close-scheduler.js';
 import type { AuctionCommandHandler } from './auction-commands.js';
@@ -9,8 +11,11 @@ import { auctionView, type AuctionView } from './auction-view.js';
 export interface PlaceBidInput {
   readonly auctionId: AuctionId;
   readonly bidId: BidId;
-  readonly bidderId: UserId;
+  /** The bidder: always the verified caller, never a name from the request body. */
+  readonly actor: Actor;
   readonly amount: number;
+  /** The WebSocket connection the bid came on, for its per-connection budget. */
+  readonly connectionId?: string;
   readonly correlationId?: string;
 }
 
@@ -26,6 +31,8 @@ export interface PlaceBidDeps {
   readonly auctions: AuctionCommandHandler;
   readonly scheduler: AuctionCloseScheduler;
   readonly clock: Clock;
+  /** Per-user / per-connection bid budgets (none: unlimited). */
+  readonly gate?: ActionGate;
 }
 
 /**
@@ -35,13 +42,15 @@ export interface PlaceBidDeps {
  * re-schedules, so the close is punctual even if this send were lost.
  */
 export const makePlaceBid = (deps: PlaceBidDeps) => async (input: PlaceBidInput): Promise<PlaceBidResult> => {
+  const bidderId = requireUser(input.actor, 'bid');
+  await deps.gate?.admit('bid', { userId: bidderId, connectionId: input.connectionId });
   const stream = auctionStreamId(input.auctionId);
   const { state: before } = await deps.auctions.load(stream);
   if (before.status === 'NONE') return fail('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
   const channelId = before.terms.channelId;
   const result = await deps.auctions.handle(
     stream,
-    { type: 'PlaceBid', bidId: input.bidId, bidderId: input.bidderId, amount: input.amount, at: deps.clock.now() },
+    { type: 'PlaceBid', bidId: input.bidId, bidderId, amount: input.amount, at: deps.clock.now() },
     { channelId, correlationId: input.correlationId },
   );
   if (result.state.status === 'NONE') return fail('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);

@@ -1,6 +1,7 @@
 import { bookingOutcome, tripStreamId, type BookingOutcome, type BookingRejectionReason } from '../../domain/booking/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { RequestId } from '../../domain/shared/ids.js';
+import { forbid, requireUser, type Actor } from '../auth/actor.js';
 import type { BookingRequestIndex, BookingRequestRecord } from '../ports/booking-request-index.port.js';
 import type { TripCommandHandler } from './booking-commands.js';
 
@@ -28,15 +29,24 @@ export const bookingStatusView = (record: BookingRequestRecord, outcome: Booking
   }
 };
 
+/** Refuses unless the actor made the request: a booking (seats, status) is its passenger's only. */
+export const requirePassenger = (record: BookingRequestRecord, actor: Actor, toDoWhat: string): void => {
+  const userId = requireUser(actor, toDoWhat);
+  if (record.passengerId !== userId) forbid(`only the passenger who made booking request ${record.requestId} may ${toDoWhat}`, { requestId: record.requestId });
+};
+
 /**
  * The status of a request, read from its trip's stream (the single source of truth: no second
- * status table to drift from it). The index only says which trip to read.
+ * status table to drift from it). The index only says which trip to read. Only the passenger
+ * who made the request may read it.
  */
 export const makeGetBookingStatus =
   (deps: { readonly trips: TripCommandHandler; readonly index: BookingRequestIndex }) =>
-  async (requestId: RequestId): Promise<BookingStatusView> => {
+  async (requestId: RequestId, actor: Actor): Promise<BookingStatusView> => {
+    requireUser(actor, 'read a booking');
     const record = await deps.index.get(requestId);
     if (!record) return fail('BOOKING_NOT_FOUND', `no booking request has id ${requestId}`, { requestId });
+    requirePassenger(record, actor, 'read it');
     const { state } = await deps.trips.load(tripStreamId(record.tripId));
     return bookingStatusView(record, bookingOutcome(state, requestId));
   };

@@ -1,6 +1,7 @@
 import { tripStreamId, type TripTerms } from '../../domain/booking/index.js';
 import { fail } from '../../domain/shared/errors.js';
-import type { RequestId, TripId, UserId } from '../../domain/shared/ids.js';
+import type { RequestId, TripId } from '../../domain/shared/ids.js';
+import { requireUser, type Actor } from '../auth/actor.js';
 import type { BookingRequestIndex } from '../ports/booking-request-index.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { CounterStore } from '../ports/counter-store.port.js';
@@ -12,7 +13,8 @@ import type { BookingRequestMessage } from './booking-request-message.js';
 
 export interface RequestBookingInput {
   readonly tripId: TripId;
-  readonly passengerId: UserId;
+  /** The passenger: the booking belongs to whoever asks, never to a name in the body. */
+  readonly actor: Actor;
   readonly seats: number;
   /** Supplied by the client so that a retried POST is the same request; generated otherwise. */
   readonly requestId?: RequestId;
@@ -56,6 +58,7 @@ export const makeRequestBooking = (deps: RequestBookingDeps) => {
   };
 
   return async (input: RequestBookingInput): Promise<{ readonly requestId: RequestId; readonly status: 'QUEUED' }> => {
+    const passengerId = requireUser(input.actor, 'book seats');
     const terms = await termsOf(input.tripId);
     if (input.seats > terms.maxSeatsPerBooking) {
       fail('INVALID_SEAT_COUNT', `seats must be between 1 and ${terms.maxSeatsPerBooking} on trip ${input.tripId}`, {
@@ -67,11 +70,11 @@ export const makeRequestBooking = (deps: RequestBookingDeps) => {
     const record = await deps.index.register({
       requestId,
       tripId: input.tripId,
-      passengerId: input.passengerId,
+      passengerId,
       seats: input.seats,
       requestedAt: deps.clock.now(),
     });
-    if (record.tripId !== input.tripId || record.passengerId !== input.passengerId || record.seats !== input.seats) {
+    if (record.tripId !== input.tripId || record.passengerId !== passengerId || record.seats !== input.seats) {
       fail('REQUEST_ID_REUSED', `request id ${requestId} was already used for another booking; send a new request id`, { field: 'requestId' });
     }
     const message = { ...record, requestId } as BookingRequestMessage;

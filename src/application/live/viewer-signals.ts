@@ -1,24 +1,32 @@
 import { z } from 'zod';
 import type { ChatSignal, LikeSignal } from '../../domain/live-feed/feed-item.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { makeActionGate, type GatedAction } from '../abuse/action-gate.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ConnectionRegistry } from '../ports/connection-registry.port.js';
 import type { FeedPublisher } from '../ports/feed-publisher.port.js';
 import type { IdGenerator } from '../ports/id-generator.port.js';
 import type { RateLimiter } from '../ports/rate-limiter.port.js';
 
-export type SignalErrorCode = 'NOT_JOINED' | 'RATE_LIMITED';
+export type SignalErrorCode = 'NOT_JOINED' | 'RATE_LIMITED' | 'UNAUTHENTICATED';
 
 // C0/C1 controls, plus the bidirectional overrides that let a message disguise its own text.
 const FORBIDDEN = /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u;
+// A high surrogate not followed by a low one, or a low one not preceded by a high one (no `u` flag: code units).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Chat text as accepted: trimmed, 1..500 characters, no control characters. */
+/**
+ * Chat text as accepted: trimmed, 1..500 UTF-16 units, no control characters or bidi
+ * overrides, and well-formed Unicode (a lone surrogate cannot be encoded as UTF-8 and breaks
+ * clients). Zero-width joiners, RTL letters and emoji sequences are ordinary text.
+ */
 export const ChatText = z
   .string()
   .trim()
   .min(1, 'text must not be empty')
   .max(500, 'text must be at most 500 characters')
-  .refine((t) => !FORBIDDEN.test(t), 'text must not contain control characters');
+  .refine((t) => !FORBIDDEN.test(t), 'text must not contain control characters')
+  .refine((t) => !LONE_SURROGATE.test(t), 'text must be well-formed Unicode (no lone surrogates)');
 
 /** Likes in one frame: a client may batch taps, up to this many. */
 export const LikeCount = z.number().int().min(1).max(100);
@@ -28,32 +36,43 @@ export interface ViewerSignalsDeps {
   readonly publisher: FeedPublisher;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Per-connection budgets. */
   readonly chatLimiter: RateLimiter;
   readonly likeLimiter: RateLimiter;
+  /** Per-user budgets, across all of a user's connections (none: per connection only). */
+  readonly chatUserLimiter?: RateLimiter;
+  readonly likeUserLimiter?: RateLimiter;
+  /** Anonymous viewers may watch; they may chat and like only if this is true (default false). */
+  readonly allowAnonymous?: boolean;
 }
 
 /**
  * Chat and likes: ephemeral signals published straight to the live feed, deliberately NOT
  * events of the Channel aggregate — at thousands of taps a second they would make the
  * channel's stream the hottest key in the table and serialise every seller command behind
- * them. The fan-out sums likes per batch; each connection is rate-limited.
+ * them. The fan-out sums likes per batch; each connection and each user is rate-limited
+ * (RATE_LIMITED with `retryAfterMs`; nothing is published). The author is the user the
+ * authorizer vouched for when the connection joined, never a name in the frame.
  */
 export const makeViewerSignals = (deps: ViewerSignalsDeps) => {
-  const joinedChannel = async (connectionId: string) => {
+  const gate = makeActionGate({
+    chat: { perConnection: deps.chatLimiter, ...(deps.chatUserLimiter ? { perUser: deps.chatUserLimiter } : {}) },
+    like: { perConnection: deps.likeLimiter, ...(deps.likeUserLimiter ? { perUser: deps.likeUserLimiter } : {}) },
+  });
+  const joinedChannel = async (connectionId: string, toDoWhat: string) => {
     const info = await deps.registry.get(connectionId);
     if (!info) throw new DomainError<SignalErrorCode>('NOT_JOINED', 'join a channel before sending chat or likes');
+    if (info.userId === null && deps.allowAnonymous !== true) {
+      throw new DomainError<SignalErrorCode>('UNAUTHENTICATED', `sign in to ${toDoWhat}: connect with a token`);
+    }
     return info;
   };
-  const admit = async (limiter: RateLimiter, connectionId: string, what: string) => {
-    if (!(await limiter.tryAcquire(connectionId))) {
-      throw new DomainError<SignalErrorCode>('RATE_LIMITED', `too many ${what}; slow down and try again in a moment`);
-    }
-  };
+  const admit = (action: GatedAction, connectionId: string, userId: string | null) => gate.admit(action, { connectionId, userId });
   return {
     async chat(connectionId: string, text: string): Promise<ChatSignal> {
       const clean = ChatText.parse(text);
-      const info = await joinedChannel(connectionId);
-      await admit(deps.chatLimiter, connectionId, 'chat messages');
+      const info = await joinedChannel(connectionId, 'chat');
+      await admit('chat', connectionId, info.userId);
       const signal: ChatSignal = {
         kind: 'signal',
         signal: 'CHAT',
@@ -68,8 +87,8 @@ export const makeViewerSignals = (deps: ViewerSignalsDeps) => {
     },
     async like(connectionId: string, count = 1): Promise<LikeSignal> {
       const n = LikeCount.parse(count);
-      const info = await joinedChannel(connectionId);
-      await admit(deps.likeLimiter, connectionId, 'likes');
+      const info = await joinedChannel(connectionId, 'like');
+      await admit('like', connectionId, info.userId);
       const signal: LikeSignal = { kind: 'signal', signal: 'LIKES', channelId: info.channelId, count: n, at: deps.clock.now() };
       await deps.publisher.publish([signal]);
       return signal;

@@ -1,4 +1,5 @@
 import type { ChannelId, SessionId, UserId } from '../../domain/shared/ids.js';
+import type { ActionGate } from '../abuse/action-gate.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { MessageQueue } from '../ports/message-queue.port.js';
 import { SESSION_OVER, type PresenceMessage } from './presence-message.js';
@@ -9,11 +10,15 @@ export interface HeartbeatInput {
   readonly userId: UserId | null;
   /** The player's own counter, one higher per beat. */
   readonly sequence: number;
+  /** The WebSocket connection the beat came on, for its per-connection budget. */
+  readonly connectionId?: string;
 }
 
 export interface PresenceProducerDeps {
   readonly queue: MessageQueue<PresenceMessage>;
   readonly clock: Clock;
+  /** Heartbeat budgets (a beat every 5 s is the contract; a flood is refused, not queued). */
+  readonly gate?: ActionGate;
 }
 
 /**
@@ -22,6 +27,7 @@ export interface PresenceProducerDeps {
  * the audience; the consumer decides whether it is newer than what is stored.
  */
 export const makeAcceptHeartbeat = (deps: PresenceProducerDeps) => async (input: HeartbeatInput): Promise<{ readonly at: number }> => {
+  await deps.gate?.admit('heartbeat', { userId: input.userId, connectionId: input.connectionId });
   const at = deps.clock.now();
   await deps.queue.send([{ body: { kind: 'beat', channelId: input.channelId, sessionId: input.sessionId, userId: input.userId, sequence: input.sequence, at } }]);
   return { at };

@@ -12,6 +12,7 @@ import { auctionCodec, auctionDecider } from '../../domain/auction/index.js';
 import { makeAuctionCloseHandler } from '../handlers/auction-close.js';
 import { makeAuctionRoutes } from '../http/auction.routes.js';
 import { auctionWsActions } from '../ws/auction.ws-actions.js';
+import { ABUSE_TOKENS } from './abuse.module.js';
 import { TOKENS, type Token } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.auction.${name}`) as Token<T>;
@@ -38,7 +39,12 @@ export const auctionModule = new ContainerModule(({ bind }) => {
   ).inSingletonScope();
   bind(AUCTION_TOKENS.Scheduler).toDynamicValue((ctx) => new AuctionCloseScheduler(ctx.get(AUCTION_TOKENS.SchedulerQueue), ctx.get(TOKENS.Clock))).inSingletonScope();
   bind(AUCTION_TOKENS.PlaceBid).toDynamicValue((ctx) =>
-    makePlaceBid({ auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler), scheduler: ctx.get(AUCTION_TOKENS.Scheduler), clock: ctx.get(TOKENS.Clock) }),
+    makePlaceBid({
+      auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler),
+      scheduler: ctx.get(AUCTION_TOKENS.Scheduler),
+      clock: ctx.get(TOKENS.Clock),
+      gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
+    }),
   ).inSingletonScope();
   bind(AUCTION_TOKENS.Handler).toDynamicValue((ctx) =>
     makeAuctionCloseHandler({

@@ -140,6 +140,11 @@ export const ENV_VARIABLES = {
     expected: 'optional: the JWKS URL; defaults to <issuer>/.well-known/jwks.json',
     example: undefined,
   },
+  ALLOW_ANONYMOUS_VIEWERS: {
+    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    expected: 'true or false: may viewers without a token connect (to watch only; never to bid, chat or like)',
+    example: 'true',
+  },
 } as const satisfies Record<string, VariableSpec>;
 export type EnvVariable = keyof typeof ENV_VARIABLES;
 
@@ -203,7 +208,7 @@ export const lambdaConfigSchemas = {
     'REDIS_URL',
     'RECOMMEND_CACHE_TTL_SECONDS',
   ),
-  'ws-authorizer': envSchema(...COMMON, 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL'),
+  'ws-authorizer': envSchema(...COMMON, 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'ALLOW_ANONYMOUS_VIEWERS'),
 } as const satisfies Record<LambdaName, z.ZodObject>;
 
 export type LambdaConfig<N extends LambdaName> = z.infer<(typeof lambdaConfigSchemas)[N]>;

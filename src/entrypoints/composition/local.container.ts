@@ -34,6 +34,7 @@ import { makeLiveRoutes } from '../http/live.routes.js';
 import { HttpRouter } from '../http/router.js';
 import { makeSystemRoutes } from '../http/system.routes.js';
 import { localConfigFromEnv, parseLocalConfig, type LocalConfig } from '../local/local-config.js';
+import { ABUSE_TOKENS, abuseModule } from './abuse.module.js';
 import { TOKENS, type Token } from './tokens.js';
 
 /** The in-memory twins behind the ports, for the local runtime's event-source emulation and for tests. */
@@ -121,6 +122,8 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
       ids: get(TOKENS.Ids),
       chatLimiter: get(TOKENS.ChatLimiter),
       likeLimiter: get(TOKENS.LikeLimiter),
+      chatUserLimiter: get(ABUSE_TOKENS.ChatUserLimiter),
+      likeUserLimiter: get(ABUSE_TOKENS.LikeUserLimiter),
     }),
   );
   bind(TOKENS.ChannelSnapshot, (get) => makeChannelSnapshot({ store: get(TOKENS.EventStore) }));
@@ -168,6 +171,8 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
   );
   bind(TOKENS.HttpApiHandler, (get) => get(TOKENS.HttpRouter).handle);
 
+  // Per-user budgets, bid/heartbeat budgets and the per-user connection limit (ABUSE_TOKENS).
+  container.load(abuseModule(config));
   if (options.modules && options.modules.length > 0) container.load(...options.modules);
   return container;
 };

@@ -14,6 +14,7 @@ import { channelCodec, channelDecider } from '../../domain/channel/index.js';
 import { makePresenceHandler } from '../handlers/presence.js';
 import { makePresenceRoutes } from '../http/presence.routes.js';
 import { presenceDisconnectHook, presenceWsActions } from '../ws/presence.ws-actions.js';
+import { ABUSE_TOKENS } from './abuse.module.js';
 import { TOKENS, type Token } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.presence.${name}`) as Token<T>;
@@ -51,7 +52,11 @@ export const presenceModule = new ContainerModule(({ bind }) => {
     });
   }).inSingletonScope();
   bind(PRESENCE_TOKENS.AcceptHeartbeat).toDynamicValue((ctx) =>
-    makeAcceptHeartbeat({ queue: ctx.get(PRESENCE_TOKENS.HeartbeatQueue), clock: ctx.get(TOKENS.Clock) }),
+    makeAcceptHeartbeat({
+      queue: ctx.get(PRESENCE_TOKENS.HeartbeatQueue),
+      clock: ctx.get(TOKENS.Clock),
+      gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
+    }),
   ).inSingletonScope();
   bind(PRESENCE_TOKENS.ConnectionPresence).toDynamicValue((ctx) =>
     makeConnectionPresence({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Actor } from '../../application/auth/actor.js';
 import { ConflictError } from '../../application/command-handler.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { HandlerLogger } from './sqs-record-body.js';
@@ -9,13 +10,15 @@ export const FrameEnvelope = z.object({
   requestId: z.string().min(1).max(128).optional(),
 });
 
-/** An answer to one connection; errors are `{ type: 'error', code, message, field? }`. */
+/** An answer to one connection; errors are `{ type: 'error', code, message, field?, retryAfterMs? }`. */
 export type ReplyFrame = { readonly type: string } & Readonly<Record<string, unknown>>;
 
 export interface WsActionContext {
   readonly connectionId: string;
   /** The user the WebSocket authorizer vouched for at $connect, or null for an anonymous viewer. */
   readonly userId: string | null;
+  /** The same, as use cases take it: never built from the frame's own fields. */
+  readonly actor: Actor;
   /** When API Gateway received the frame (epoch ms). */
   readonly receivedAt: number;
   readonly requestId?: string;
@@ -74,6 +77,8 @@ export interface ErrorFrame extends ReplyFrame {
   readonly code: string;
   readonly message: string;
   readonly field?: string;
+  /** With RATE_LIMITED: when the same frame would be accepted. */
+  readonly retryAfterMs?: number;
 }
 
 /** Maps what an action threw to the error frame the client gets; unexpected errors are reported to `onUnexpected`. */
@@ -86,7 +91,8 @@ export const errorFrameOf = (error: unknown, onUnexpected: (error: unknown) => v
   }
   if (error instanceof DomainError) {
     const field = typeof error.details['field'] === 'string' ? error.details['field'] : undefined;
-    return { type: 'error', code: error.code, message: error.message, ...(field ? { field } : {}) };
+    const retryAfterMs = typeof error.details['retryAfterMs'] === 'number' ? error.details['retryAfterMs'] : undefined;
+    return { type: 'error', code: error.code, message: error.message, ...(field ? { field } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
   }
   if (error instanceof ConflictError) return { type: 'error', code: error.code, message: error.message };
   onUnexpected(error);

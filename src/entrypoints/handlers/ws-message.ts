@@ -1,5 +1,7 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { ANONYMOUS, userActor } from '../../application/auth/actor.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
+import { UserId } from '../../domain/shared/ids.js';
 import type { HandlerLogger } from './sqs-record-body.js';
 import { errorFrameOf, FrameEnvelope, FrameError, type ReplyFrame, type WsActionRegistry } from './ws-actions.js';
 
@@ -9,16 +11,28 @@ export interface WsMessageHandlerDeps {
   readonly logger: HandlerLogger;
 }
 
-/** The authorizer's principal, which API Gateway repeats on every route event of the connection. */
-const userOf = (event: APIGatewayProxyWebsocketEventV2): string | null => {
-  const authorizer = (event.requestContext as { authorizer?: { principalId?: unknown; userId?: unknown } }).authorizer;
-  const id = authorizer?.userId ?? authorizer?.principalId;
-  return typeof id === 'string' && id.length > 0 ? id : null;
+/**
+ * API Gateway's WebSocket frame limit. Every frame this API takes is well under 1 KB (chat is
+ * at most 500 characters); anything bigger is refused before it is parsed.
+ */
+export const MAX_FRAME_BYTES = 32 * 1024;
+
+/**
+ * The user the ws-authorizer vouched for at $connect: its context's `userId`, which API Gateway
+ * repeats on every route event of the connection. Only that key — `principalId` is
+ * "anonymous" for anonymous viewers and must never become a user id.
+ */
+export const userOf = (event: APIGatewayProxyWebsocketEventV2): UserId | null => {
+  const authorizer = (event.requestContext as { authorizer?: { userId?: unknown } }).authorizer;
+  const parsed = UserId.safeParse(authorizer?.userId);
+  return parsed.success ? parsed.data : null;
 };
 
 const parseBody = (event: APIGatewayProxyWebsocketEventV2): unknown => {
   if (event.isBase64Encoded) throw new FrameError('INVALID_FRAME', 'send JSON text frames, not binary ones');
   if (event.body === undefined || event.body === '') throw new FrameError('INVALID_FRAME', 'the frame is empty; send a JSON object with an action', 'action');
+  const bytes = Buffer.byteLength(event.body);
+  if (bytes > MAX_FRAME_BYTES) throw new FrameError('PAYLOAD_TOO_LARGE', `the frame is ${bytes} bytes; frames are at most ${MAX_FRAME_BYTES} bytes`, 'frame');
   try {
     return JSON.parse(event.body);
   } catch {
@@ -55,9 +69,11 @@ export const makeWsMessageHandler =
         throw new FrameError('UNKNOWN_ACTION', `unknown action '${envelope.data.action}'; known: ${deps.actions.names().join(', ')}`, 'action');
       }
       const frame = action.schema.parse(raw);
+      const userId = userOf(event);
       await action.handle(frame, {
         connectionId,
-        userId: userOf(event),
+        userId,
+        actor: userId === null ? ANONYMOUS : userActor(userId),
         receivedAt: event.requestContext.requestTimeEpoch,
         ...(requestId ? { requestId } : {}),
         reply,

@@ -1,8 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { RateLimitedError } from '../../application/abuse/action-gate.js';
+import { ANONYMOUS, userActor, type Actor } from '../../application/auth/actor.js';
 import { ConflictError } from '../../application/command-handler.js';
 import { EnqueueError } from '../../application/ports/message-queue.port.js';
 import { DomainError } from '../../domain/shared/errors.js';
+import { UserId } from '../../domain/shared/ids.js';
 
 /** One HTTP route: API Gateway v2 event in, structured result out (the same in Lambda and the local server). */
 export type ApiRouteHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -42,6 +45,8 @@ export const validate = <S extends z.ZodType>(schema: S, value: unknown, prefix 
 /** The JSON body validated with `schema`; a missing or non-JSON body is a 400 naming `body`. */
 export const readBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> => {
   if (event.body === undefined || event.body === '') throw new BadRequestError('body', 'body: a JSON body is required');
+  const bytes = bodyBytes(event);
+  if (bytes > MAX_HTTP_BODY_BYTES) throw new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES);
   let value: unknown;
   try {
     const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -57,13 +62,44 @@ export const pathParam = <S extends z.ZodType>(event: APIGatewayProxyEventV2, na
   validate(schema, event.pathParameters?.[name], name);
 
 /**
- * The caller's user id from an HTTP API JWT authorizer (`sub`), if the route has one. Routes
- * without an authorizer (local runtime, seed-style public endpoints) fall back to a body field.
+ * The caller's user id: the `sub` claim the HTTP API's JWT authorizer verified and put in
+ * `requestContext.authorizer.jwt.claims` (the local runtime verifies tokens the same way and
+ * fills the same place). Never a body or query field. Undefined on routes without an
+ * authorizer, or when the subject is not a usable user id.
  */
-export const authenticatedUser = (event: APIGatewayProxyEventV2): string | undefined => {
+export const authenticatedUser = (event: APIGatewayProxyEventV2): UserId | undefined => {
   const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer;
-  const sub = authorizer?.jwt?.claims?.sub;
-  return typeof sub === 'string' && sub.length > 0 ? sub : undefined;
+  const parsed = UserId.safeParse(authorizer?.jwt?.claims?.['sub']);
+  return parsed.success ? parsed.data : undefined;
+};
+
+/** Who calls: the verified user, or anonymous. Use cases decide what an anonymous caller may do. */
+export const actorOf = (event: APIGatewayProxyEventV2): Actor => {
+  const userId = authenticatedUser(event);
+  return userId === undefined ? ANONYMOUS : userActor(userId);
+};
+
+/**
+ * The largest request body any route accepts. API Gateway allows 10 MB; nothing here needs
+ * more than a few hundred bytes, and a bounded body bounds parse time and memory per call.
+ */
+export const MAX_HTTP_BODY_BYTES = 64 * 1024;
+
+/** The body is over `MAX_HTTP_BODY_BYTES`: 413, nothing parsed. */
+export class PayloadTooLargeError extends Error {
+  override readonly name = 'PayloadTooLargeError';
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`body: ${bytes} bytes is over the ${limit}-byte limit`);
+  }
+}
+
+/** Bytes of an event's body as sent (base64 bodies are measured decoded). */
+export const bodyBytes = (event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded'>): number => {
+  if (event.body === undefined || event.body === null) return 0;
+  return event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
 };
 
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -88,6 +124,10 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   CURRENCY_MISMATCH: 422,
   PRODUCT_LIMIT_REACHED: 422,
   RATE_LIMITED: 429,
+  // identity (application/auth): no or bad token → 401; someone else's channel or booking → 403
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  REQUEST_ID_REUSED: 409,
 };
 
 /**
@@ -100,9 +140,19 @@ export const errorResponse = (error: unknown, onUnexpected: (error: unknown) => 
   if (error instanceof BadRequestError) {
     return json(400, { error: { code: 'INVALID_REQUEST', field: error.field, message: error.message, issues: error.issues } });
   }
+  if (error instanceof PayloadTooLargeError) {
+    return json(413, { error: { code: 'PAYLOAD_TOO_LARGE', field: 'body', message: error.message, limit: error.limit } });
+  }
+  if (error instanceof RateLimitedError) {
+    const response = json(429, { error: { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, details: error.details } });
+    // Retry-After is whole seconds (RFC 9110); retryAfterMs in the body is the precise wait.
+    return { ...response, headers: { ...response.headers, 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } };
+  }
   if (error instanceof DomainError) {
     const field = typeof error.details.field === 'string' ? error.details.field : undefined;
-    return json(STATUS_BY_CODE[error.code] ?? 409, { error: { code: error.code, message: error.message, ...(field ? { field } : {}), details: error.details } });
+    const response = json(STATUS_BY_CODE[error.code] ?? 409, { error: { code: error.code, message: error.message, ...(field ? { field } : {}), details: error.details } });
+    // RFC 6750: a 401 says which scheme would be accepted.
+    return error.code === 'UNAUTHENTICATED' ? { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer' } } : response;
   }
   if (error instanceof ConflictError) return json(409, { error: { code: error.code, message: error.message } });
   if (error instanceof EnqueueError) {

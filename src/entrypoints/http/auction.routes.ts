@@ -4,7 +4,7 @@ import type { OpenAuctionInput } from '../../application/auction/open-auction.js
 import type { PlaceBidInput, PlaceBidResult } from '../../application/auction/place-bid.js';
 import { Money } from '../../domain/auction/index.js';
 import { AuctionId, BidId, ChannelId, ProductId, UserId } from '../../domain/shared/ids.js';
-import { authenticatedUser, json, pathParam, readBody, route, type ApiRoutes } from './api-route.js';
+import { actorOf, json, pathParam, readBody, route, type ApiRoutes } from './api-route.js';
 
 export interface AuctionRoutesDeps {
   readonly openAuction: (input: OpenAuctionInput) => Promise<AuctionView>;
@@ -34,12 +34,13 @@ export const OpenAuctionBody = z
     message: 'give exactly one of endsAt (epoch ms) or durationSeconds',
     path: ['endsAt'],
   });
+/** `bidderId` is accepted for older clients and IGNORED: the bidder is always the token's subject. */
 export const BidBody = z.object({ bidId: BidId, amount: Money, bidderId: UserId.optional() });
 
 /**
- * F7 routes. The seller opens an auction on a product the channel lists; bids come here or
- * as WebSocket `bid` frames. The bidder is the authenticated user when the route has a JWT
- * authorizer, else the body's `bidderId` (local runtime).
+ * F7 routes. The channel's seller opens an auction on a product the channel lists (403
+ * otherwise); bids come here or as WebSocket `bid` frames, always in the name of the verified
+ * caller (401 without a token), within a per-user bid budget (429 with Retry-After).
  */
 export const makeAuctionRoutes = (deps: AuctionRoutesDeps): ApiRoutes => {
   const wrap = (handler: Parameters<typeof route>[0]) => route(handler, deps.onUnexpected);
@@ -49,6 +50,7 @@ export const makeAuctionRoutes = (deps: AuctionRoutesDeps): ApiRoutes => {
       const body = readBody(event, OpenAuctionBody);
       const endsAt = body.endsAt ?? deps.now() + (body.durationSeconds ?? 0) * 1000;
       const view = await deps.openAuction({
+        actor: actorOf(event),
         channelId,
         productId: body.productId,
         startingPrice: body.startingPrice,
@@ -63,9 +65,7 @@ export const makeAuctionRoutes = (deps: AuctionRoutesDeps): ApiRoutes => {
     'POST /api/auctions/{auctionId}/bids': wrap(async (event) => {
       const auctionId = pathParam(event, 'auctionId', AuctionId);
       const body = readBody(event, BidBody);
-      const bidderId = (authenticatedUser(event) as UserId | undefined) ?? body.bidderId;
-      if (!bidderId) return json(401, { error: { code: 'UNAUTHENTICATED', field: 'bidderId', message: 'sign in to bid (or send bidderId where no authorizer is configured)' } });
-      const result = await deps.placeBid({ auctionId, bidId: body.bidId, bidderId, amount: body.amount });
+      const result = await deps.placeBid({ auctionId, bidId: body.bidId, actor: actorOf(event), amount: body.amount });
       return json(result.accepted ? 201 : 200, result);
     }),
     'GET /api/auctions/{auctionId}': wrap(async (event) => json(200, await deps.getAuction(pathParam(event, 'auctionId', AuctionId)))),

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import type { ChannelUseCases } from '../../application/live/channel-commands.js';
+import { displayText } from '../../application/live/display-text.js';
 import { MAX_RECOVERY_PAGE, type RecoverStream } from '../../application/live/stream-recovery.js';
 import { Currency, Price } from '../../domain/channel/channel.events.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { ChannelId, ProductId, UserId } from '../../domain/shared/ids.js';
-import { json, pathParam, readBody, route, validate, type ApiRoutes } from './api-route.js';
+import { actorOf, json, pathParam, readBody, route, validate, type ApiRoutes } from './api-route.js';
 
 export interface LiveRoutesDeps {
   readonly channels: ChannelUseCases;
@@ -16,14 +17,15 @@ export interface LiveRoutesDeps {
 
 export const ScheduleChannelBody = z.object({
   channelId: ChannelId.optional(),
-  sellerId: UserId,
-  title: z.string().trim().min(1).max(200),
+  /** Ignored: the seller is whoever schedules the channel (the token's subject). Accepted so older clients keep working. */
+  sellerId: UserId.optional(),
+  title: displayText(200),
   currency: Currency,
 });
 export const ListProductBody = z.object({
   productId: ProductId,
-  name: z.string().trim().min(1).max(200),
-  category: z.string().trim().min(1).max(60).default('general'),
+  name: displayText(200),
+  category: displayText(60).default('general'),
   price: Price,
   currency: Currency,
 });
@@ -40,7 +42,9 @@ const correlationOf = (headers: Record<string, string | undefined> | undefined):
 };
 
 /**
- * The seller-facing channel API and the viewers' read side (F1, G3): commands answer with the
+ * The seller-facing channel API and the viewers' read side (F1, G3). Writes act as the
+ * verified caller (`actorOf`): whoever schedules a channel is its seller, and only they may
+ * start, end, list or reprice (403 FORBIDDEN otherwise). Commands answer with the
  * stream's new version (201 when a channel is created, 200 otherwise, also for a repeated
  * command that changed nothing); `GET /api/channels/{id}` is the join snapshot; `GET
  * /api/streams/{streamId}/events?after=N` fills a viewer's gap.
@@ -50,24 +54,30 @@ export const makeLiveRoutes = (deps: LiveRoutesDeps): ApiRoutes => {
   return {
     'POST /api/channels': wrap(async (event) => {
       const body = readBody(event, ScheduleChannelBody);
-      const result = await deps.channels.schedule({ ...body, correlationId: correlationOf(event.headers) });
+      const result = await deps.channels.schedule({
+        ...(body.channelId ? { channelId: body.channelId } : {}),
+        actor: actorOf(event),
+        title: body.title,
+        currency: body.currency,
+        correlationId: correlationOf(event.headers),
+      });
       return json(result.changed ? 201 : 200, result);
     }),
     'POST /api/channels/{channelId}/start': wrap(async (event) =>
-      json(200, await deps.channels.start(pathParam(event, 'channelId', ChannelId), correlationOf(event.headers))),
+      json(200, await deps.channels.start(pathParam(event, 'channelId', ChannelId), actorOf(event), correlationOf(event.headers))),
     ),
     'POST /api/channels/{channelId}/end': wrap(async (event) =>
-      json(200, await deps.channels.end(pathParam(event, 'channelId', ChannelId), correlationOf(event.headers))),
+      json(200, await deps.channels.end(pathParam(event, 'channelId', ChannelId), actorOf(event), correlationOf(event.headers))),
     ),
     'POST /api/channels/{channelId}/products': wrap(async (event) => {
       const channelId = pathParam(event, 'channelId', ChannelId);
-      const result = await deps.channels.listProduct(channelId, readBody(event, ListProductBody), correlationOf(event.headers));
+      const result = await deps.channels.listProduct(channelId, actorOf(event), readBody(event, ListProductBody), correlationOf(event.headers));
       return json(result.changed ? 201 : 200, result);
     }),
     'PUT /api/channels/{channelId}/products/{productId}/price': wrap(async (event) => {
       const channelId = pathParam(event, 'channelId', ChannelId);
       const productId = pathParam(event, 'productId', ProductId);
-      return json(200, await deps.channels.changePrice(channelId, productId, readBody(event, ChangePriceBody), correlationOf(event.headers)));
+      return json(200, await deps.channels.changePrice(channelId, actorOf(event), productId, readBody(event, ChangePriceBody), correlationOf(event.headers)));
     }),
     'GET /api/channels/{channelId}': wrap(async (event) => {
       const channelId = pathParam(event, 'channelId', ChannelId);

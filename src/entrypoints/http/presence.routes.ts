@@ -9,6 +9,7 @@ export interface PresenceRoutesDeps {
 }
 
 export const Sequence = z.number().int('sequence must be an integer').nonnegative('sequence must be ≥ 0').max(Number.MAX_SAFE_INTEGER);
+/** `userId` is accepted for older clients and IGNORED: a beat counts for the verified caller, or anonymously. */
 export const HeartbeatBody = z.object({ sessionId: SessionId, sequence: Sequence, userId: UserId.optional() });
 
 /**
@@ -19,7 +20,7 @@ export const makePresenceRoutes = (deps: PresenceRoutesDeps): ApiRoutes => ({
   'POST /api/channels/{channelId}/heartbeats': route(async (event) => {
     const channelId = pathParam(event, 'channelId', ChannelId);
     const body = readBody(event, HeartbeatBody);
-    const userId = (authenticatedUser(event) as UserId | undefined) ?? body.userId ?? null;
+    const userId = authenticatedUser(event) ?? null;
     const { at } = await deps.acceptHeartbeat({ channelId, sessionId: body.sessionId, userId, sequence: body.sequence });
     return json(202, { status: 'QUEUED', at });
   }, deps.onUnexpected),

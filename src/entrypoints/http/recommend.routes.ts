@@ -24,6 +24,7 @@ const TopNQuery = z
   .optional()
   .transform((n) => n ?? DEFAULT_TOP_N);
 
+/** `userId` is accepted for older clients and IGNORED: requests are made for the verified caller. */
 const RequestBody = z.object({ userId: UserId.optional(), topN: TopN.default(DEFAULT_TOP_N) });
 
 const answer = (served: ServedRecommendations) => ({
@@ -66,8 +67,10 @@ export const makeRecommendRoutes = (deps: RecommendRoutesDeps): ApiRoutes => {
     }),
     'POST /recommend/requests': wrap(async (event) => {
       const body = readBody(event, RequestBody);
-      const userId = authenticatedUser(event) ?? body.userId;
-      if (userId === undefined) return json(400, { error: { code: 'INVALID_REQUEST', field: 'userId', message: 'userId: required (or call with a signed-in user)' } });
+      const userId = authenticatedUser(event);
+      if (userId === undefined) {
+        return { ...json(401, { error: { code: 'UNAUTHENTICATED', message: 'sign in to request recommendations: send a bearer token' } }), headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' } };
+      }
       let request;
       try {
         request = await deps.requests.request(userId, body.topN);

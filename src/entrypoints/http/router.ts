@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HandlerLogger } from '../handlers/sqs-record-body.js';
-import { errorResponse, json, type ApiRouteHandler, type ApiRoutes } from './api-route.js';
+import { bodyBytes, errorResponse, json, MAX_HTTP_BODY_BYTES, PayloadTooLargeError, type ApiRouteHandler, type ApiRoutes } from './api-route.js';
 
 type Segment = { readonly literal: string } | { readonly param: string; readonly greedy: boolean };
 
@@ -92,7 +92,9 @@ export class HttpRouter {
   readonly handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath || event.requestContext.http.path;
-    const result = await this.dispatch(method, path, event);
+    const bytes = bodyBytes(event);
+    // Every route, including those that read no body: an oversized request is refused unparsed.
+    const result = bytes > MAX_HTTP_BODY_BYTES ? errorResponse(new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES), () => undefined) : await this.dispatch(method, path, event);
     if (!this.options.cors) return result;
     return { ...result, headers: { ...result.headers, 'access-control-allow-origin': this.options.cors.allowOrigin, vary: 'origin' } };
   };

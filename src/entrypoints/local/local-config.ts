@@ -50,6 +50,21 @@ export const LocalConfigSchema = z.object({
   chatPerSecond: z.coerce.number().min(0).max(1_000).default(1),
   likeBurst: int(1, 10_000).default(30),
   likePerSecond: z.coerce.number().min(0).max(10_000).default(10),
+  /** Abuse limits (docs/SECURITY.md): per-user budgets across all of a user's connections. */
+  chatUserBurst: int(1, 1_000).default(10),
+  chatUserPerSecond: z.coerce.number().min(0).max(1_000).default(2),
+  likeUserBurst: int(1, 10_000).default(60),
+  likeUserPerSecond: z.coerce.number().min(0).max(10_000).default(20),
+  /** Bids per user and per connection. */
+  bidBurst: int(1, 1_000).default(5),
+  bidPerSecond: z.coerce.number().min(0).max(1_000).default(1),
+  /** Heartbeats per connection (one every 5 s is the contract); per user × maxConnectionsPerUser. */
+  heartbeatBurst: int(1, 1_000).default(5),
+  heartbeatPerSecond: z.coerce.number().min(0).max(1_000).default(1),
+  /** WebSocket connections one signed-in user may hold at once. */
+  maxConnectionsPerUser: int(1, 1_000).default(5),
+  /** Viewers without a token may connect and watch (never bid, chat or like). */
+  allowAnonymousViewers: flag.default(true),
   /** Presence (F5): seconds a heartbeat keeps a viewer counted (a few missed 5 s beats). */
   presenceTtlSeconds: int(5, 3_600).default(15),
   /** Booking (F6): the trip the seed's `POST /api/book-bus` books on (schedule it: `npx tsx scripts/seed-trips.ts`). */

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Container, ContainerModule } from 'inversify';
 import type { EventSourceStats } from '../../adapters/local/batch-handler.js';
+import type { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import type { LocalConfig } from './local-config.js';
 
 /** A running event source mapping (stream or queue → handler), as the runtime manages it. */
@@ -21,6 +22,8 @@ export interface LocalRuntimeContext {
   readonly config: LocalConfig;
   readonly server: Server;
   readonly logger: Logger;
+  /** The local development issuer: signed tokens for simulated users (the demo). */
+  readonly devTokens: DevTokenIssuer;
   /** Adds an event source; the runtime starts it with the others and stops it on shutdown. */
   addEventSource(source: RunningEventSource): void;
   addStaticHandler(handler: StaticHandler): void;

@@ -1,11 +1,17 @@
 import { createServer, type Server } from 'node:http';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
-import type { Container } from 'inversify';
+import { ContainerModule, type Container } from 'inversify';
+import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
+import { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
 import { createLocalContainer, LOCAL_TOKENS } from '../composition/local.container.js';
 import { TOKENS } from '../composition/tokens.js';
-import { devAuthorizer } from './dev-authorizer.js';
+import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
+import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
 import { BodyTooLargeError, readRequestBody, toHttpApiEvent, writeHttpApiResult } from './http-event.js';
+import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
+import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
 import { parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
 import type { LocalBackend, LocalRuntimeExtension, RunningEventSource, StaticHandler } from './local-extensions.js';
@@ -30,6 +36,11 @@ export interface LocalRuntime {
   readonly container: Container;
   readonly eventSources: readonly RunningEventSource[];
   readonly backend: string;
+  /**
+   * The development issuer (local only): signs demo tokens for any user id. Tests and the demo
+   * use `devTokens.issue('alice')`; pages use `POST /api/dev/tokens`.
+   */
+  readonly devTokens: DevTokenIssuer;
   /** Resolves once every event source is idle (nothing buffered, nothing in flight) for a moment. */
   whenIdle(options?: { timeoutMs?: number; settleMs?: number }): Promise<void>;
   /** The one-line progress summary. */
@@ -63,13 +74,29 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   }
   const backend = await backendFactory(config);
 
+  // Identity as in AWS, with a throwaway issuer: tokens are verified by the same code (jose,
+  // issuer, audience, expiry) on the HTTP routes that need one and on every WebSocket $connect.
+  const devTokens = await DevTokenIssuer.create();
+  const verifier = new JoseTokenVerifier({ issuer: devTokens.issuer, audience: devTokens.audience, keys: devTokens.publicKeys() });
+  const authorizeHttp = makeLocalJwtAuthorizer({ verifier, publicPathPrefixes: [DEV_IDENTITY_PREFIX] });
+
   // The WebSocket API needs the handlers and the handlers need its gateway: the routes resolve lazily.
   let container: Container | undefined;
   const resolve = <T>(token: symbol): T => (container as Container).get<T>(token);
+  const wsAuthorizer = makeWsAuthorizerHandler({
+    verifier,
+    allowAnonymous: config.allowAnonymousViewers,
+    logger: {
+      debug: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).debug(m, ...(x as [])),
+      info: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).info(m, ...(x as [])),
+      warn: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).warn(m, ...(x as [])),
+      error: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).error(m, ...(x as [])),
+    },
+  });
   const api = new LocalWebSocketApi({
     path: config.wsPath,
-    // Trusts ?userId= (local only; the deployed ws-authorizer verifies a signed token).
-    authorizer: devAuthorizer,
+    // The ws-authorizer Lambda's own handler, over the development issuer's keys.
+    authorizer: localWsAuthorizer(wsAuthorizer),
     routes: {
       connect: (e) => resolve<typeof wsConnect>(TOKENS.WsConnectHandler)(e),
       disconnect: (e) => resolve<typeof wsConnect>(TOKENS.WsDisconnectHandler)(e),
@@ -77,15 +104,23 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     },
     onError: (error, context) => resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
   });
+  // Local only: the development issuer's routes (never in a Lambda's container).
+  const devIdentity = new ContainerModule(({ bind }) => {
+    bind(TOKENS.HttpRoutes)
+      .toDynamicValue((ctx) => makeDevIdentityRoutes({ issuer: devTokens, onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }) }))
+      .inSingletonScope();
+  });
   container = createLocalContainer({
     config,
     gateway: api,
-    modules: [...backend.modules, ...extensions.flatMap((e) => e.modules ?? [])],
+    modules: [...backend.modules, devIdentity, ...extensions.flatMap((e) => e.modules ?? [])],
   });
   const logger = container.get(TOKENS.Logger);
   const wsConnect = container.get(TOKENS.WsConnectHandler);
   const http = container.get(TOKENS.HttpApiHandler);
 
+  // API Gateway's own 401s carry the CORS headers too, so a page can read them.
+  const withCors = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => ({ ...result, headers: { ...result.headers, 'access-control-allow-origin': '*', vary: 'origin' } });
   const statics: StaticHandler[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -95,7 +130,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
           for (const handler of statics) if (await handler(req, res, url)) return;
         }
         const body = await readRequestBody(req);
-        writeHttpApiResult(res, await http(toHttpApiEvent(req, body, url)));
+        const authorized = await authorizeHttp(toHttpApiEvent(req, body, url));
+        writeHttpApiResult(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
       } catch (error) {
         if (res.headersSent) return;
         const tooLarge = error instanceof BodyTooLargeError;
@@ -116,6 +152,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       config,
       server,
       logger,
+      devTokens,
       addEventSource: (source) => sources.push(source),
       addStaticHandler: (handler) => statics.push(handler),
       onStop: (cleanup) => cleanups.push(cleanup),
@@ -182,5 +219,5 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     }
   };
 
-  return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, whenIdle, progress, stop };
+  return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, devTokens, whenIdle, progress, stop };
 };

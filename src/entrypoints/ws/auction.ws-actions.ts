@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { PlaceBidInput, PlaceBidResult } from '../../application/auction/place-bid.js';
 import { Money } from '../../domain/auction/index.js';
-import { AuctionId, BidId, type UserId } from '../../domain/shared/ids.js';
-import { defineWsAction, FrameError, type WsAction } from '../handlers/ws-actions.js';
+import { AuctionId, BidId } from '../../domain/shared/ids.js';
+import { defineWsAction, type WsAction } from '../handlers/ws-actions.js';
 
 export const BidFrame = z.object({ action: z.literal('bid'), auctionId: AuctionId, amount: Money, bidId: BidId });
 
 /**
- * `{action:'bid', auctionId, amount, bidId}` from a signed-in viewer, answered
+ * `{action:'bid', auctionId, amount, bidId}` from a signed-in viewer (the bidder is the
+ * connection's verified user; a `bidderId` in the frame is stripped by the schema), answered
  * `{type:'bid-accepted', …}` (or an error frame such as BID_TOO_LOW with the minimum). Everyone,
  * the bidder included, sees the new highest bid come through the feed.
  */
@@ -16,8 +17,7 @@ export const auctionWsActions = (deps: { readonly placeBid: (input: PlaceBidInpu
     action: 'bid',
     schema: BidFrame,
     async handle(frame, ctx) {
-      if (!ctx.userId) throw new FrameError('UNAUTHENTICATED', 'sign in to bid: connect with a token');
-      const result = await deps.placeBid({ auctionId: frame.auctionId, bidId: frame.bidId, bidderId: ctx.userId as UserId, amount: frame.amount });
+      const result = await deps.placeBid({ auctionId: frame.auctionId, bidId: frame.bidId, actor: ctx.actor, amount: frame.amount, connectionId: ctx.connectionId });
       await ctx.reply({
         type: 'bid-accepted',
         auctionId: frame.auctionId,

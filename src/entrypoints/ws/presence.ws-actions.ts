@@ -23,8 +23,16 @@ export const presenceWsActions = (deps: PresenceWsDeps): WsAction[] => [
     action: 'heartbeat',
     schema: HeartbeatFrame,
     async handle(frame, ctx) {
+      // Queue (budget checked inside) before binding, so a refused beat changes nothing. Should the
+      // bind then fail, the session simply expires after the TTL, as with a lost $disconnect.
+      await deps.acceptHeartbeat({
+        channelId: frame.channelId,
+        sessionId: frame.sessionId,
+        userId: ctx.userId as UserId | null,
+        sequence: frame.sequence,
+        connectionId: ctx.connectionId,
+      });
       await deps.connections.beatOn(ctx.connectionId, frame.channelId, frame.sessionId);
-      await deps.acceptHeartbeat({ channelId: frame.channelId, sessionId: frame.sessionId, userId: ctx.userId as UserId | null, sequence: frame.sequence });
     },
   }),
 ];

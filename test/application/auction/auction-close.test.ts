@@ -2,14 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { auctionStreamId } from '../../../src/domain/auction/index.js';
 import { channelStreamId } from '../../../src/domain/channel/index.js';
 import { DomainError } from '../../../src/domain/shared/errors.js';
-import type { BidId, UserId } from '../../../src/domain/shared/ids.js';
+import type { BidId } from '../../../src/domain/shared/ids.js';
+import { actorFor } from '../../support/auth.js';
 import { MAX_DELAY_SECONDS } from '../../../src/application/ports/message-queue.port.js';
 import { auctionFixture, auctionId, CHANNEL, MINUTE, PRODUCT } from './auction-fixture.js';
 
 const bid = (id: string, bidder: string, amount: number) => ({
   auctionId: auctionId('a-1'),
   bidId: id as BidId,
-  bidderId: bidder as UserId,
+  actor: actorFor(bidder),
   amount,
 });
 

@@ -6,7 +6,9 @@ import type { AuctionCloseMessage } from '../../../src/application/auction/aucti
 import { AuctionCloseScheduler } from '../../../src/application/auction/auction-close-scheduler.js';
 import { makeCloseAuction } from '../../../src/application/auction/close-auction.js';
 import { makeGetAuction } from '../../../src/application/auction/get-auction.js';
-import { makeOpenAuction } from '../../../src/application/auction/open-auction.js';
+import { makeOpenAuction, type OpenAuctionInput } from '../../../src/application/auction/open-auction.js';
+import type { Actor } from '../../../src/application/auth/actor.js';
+import { actorFor } from '../../support/auth.js';
 import { makePlaceBid } from '../../../src/application/auction/place-bid.js';
 import { FakeClock, SequentialIds } from '../../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { InMemoryEventStore } from '../../../src/adapters/in-memory/event-store-adapter-in-memory.js';
@@ -27,7 +29,9 @@ export const auctionFixture = (options: { duplicateRate?: number } = {}) => {
   const channels = new CommandHandler(channelDecider, channelCodec, deps);
   const queue = new InMemoryQueue<AuctionCloseMessage>({ name: 'scheduler', clock, random: clock.random.bind(clock), duplicateRate: options.duplicateRate });
   const scheduler = new AuctionCloseScheduler(queue, clock);
-  const openAuction = makeOpenAuction({ auctions, channels, scheduler, clock, ids: new SequentialIds('auction') });
+  const open = makeOpenAuction({ auctions, channels, scheduler, clock, ids: new SequentialIds('auction') });
+  /** Opens as the channel's seller unless the input names another actor. */
+  const openAuction = (input: Omit<OpenAuctionInput, 'actor'> & { readonly actor?: Actor }) => open({ actor: actorFor(SELLER), ...input });
   const placeBid = makePlaceBid({ auctions, scheduler, clock });
   const closeAuction = makeCloseAuction({ auctions, scheduler, clock });
   const getAuction = makeGetAuction({ auctions });

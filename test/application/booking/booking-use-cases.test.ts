@@ -17,6 +17,7 @@ import { FakeClock, SequentialIds } from '../../../src/adapters/in-memory/clock-
 import { InMemoryCounterStore } from '../../../src/adapters/in-memory/counter-store-adapter-in-memory.js';
 import { InMemoryEventStore } from '../../../src/adapters/in-memory/event-store-adapter-in-memory.js';
 import { InMemoryQueue } from '../../../src/adapters/in-memory/message-queue-adapter-in-memory.js';
+import { actorFor } from '../../support/auth.js';
 
 const TRIP = 'trip-1' as TripId;
 
@@ -52,13 +53,13 @@ describe('booking use cases', () => {
   it('reads the trip stream once for a rush of requests (terms are cached; no hot partition on the API path)', async () => {
     const t = await setup();
     t.reads.length = 0;
-    for (let i = 0; i < 100; i++) await t.request({ tripId: TRIP, passengerId: `p-${i}` as UserId, seats: 1 });
+    for (let i = 0; i < 100; i++) await t.request({ tripId: TRIP, actor: actorFor(`p-${i}`), seats: 1 });
     expect(t.reads.filter((id) => id === tripStreamId(TRIP))).toHaveLength(1);
   });
 
   it('counts a request once when the consumer crashed after deciding and before counting', async () => {
     const t = await setup();
-    await t.request({ tripId: TRIP, passengerId: 'kim' as UserId, seats: 2, requestId: 'r-1' as RequestId });
+    await t.request({ tripId: TRIP, actor: actorFor('kim'), seats: 2, requestId: 'r-1' as RequestId });
     const [message] = body(t);
     const failing = makeProcessBooking({
       trips: new CommandHandler(tripDecider, tripCodec, { store: t.inner, clock: t.clock, ids: new SequentialIds('x'), sleeper: t.clock }),
@@ -84,14 +85,14 @@ describe('booking use cases', () => {
 
   it('cancels a confirmed booking once, frees its seats and counts the cancellation once', async () => {
     const t = await setup();
-    await t.request({ tripId: TRIP, passengerId: 'kim' as UserId, seats: 2, requestId: 'r-1' as RequestId });
+    await t.request({ tripId: TRIP, actor: actorFor('kim'), seats: 2, requestId: 'r-1' as RequestId });
     for (const m of body(t)) await t.process(m);
-    const first = await t.cancel({ requestId: 'r-1' as RequestId, by: 'kim' as UserId });
-    const again = await t.cancel({ requestId: 'r-1' as RequestId, by: 'kim' as UserId });
+    const first = await t.cancel({ requestId: 'r-1' as RequestId, actor: actorFor('kim') });
+    const again = await t.cancel({ requestId: 'r-1' as RequestId, actor: actorFor('kim') });
     expect(first).toMatchObject({ status: 'CANCELLED', seatNumbers: [1, 2] });
     expect(again.status).toBe('CANCELLED');
     expect(await t.stats()).toMatchObject({ success: 1, cancelled: 1 });
-    await t.request({ tripId: TRIP, passengerId: 'lee' as UserId, seats: 2, requestId: 'r-2' as RequestId });
+    await t.request({ tripId: TRIP, actor: actorFor('lee'), seats: 2, requestId: 'r-2' as RequestId });
     for (const m of body(t)) expect((await t.process(m)).status).toBe('CONFIRMED');
   });
 });

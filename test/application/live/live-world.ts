@@ -6,6 +6,7 @@ import { auctionCodec, auctionDecider, auctionStreamId } from '../../../src/doma
 import { channelCodec, channelDecider } from '../../../src/domain/channel/index.js';
 import type { EventEnvelope } from '../../../src/domain/shared/envelope.js';
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../../../src/domain/shared/ids.js';
+import { actorFor } from '../../support/auth.js';
 
 /** One step a seller, the presence consumer or a bidder takes on a live channel. */
 export type LiveOp =
@@ -29,9 +30,10 @@ export const liveWorld = async (channelId = 'c1') => {
   const commands = makeChannelCommands({ channels, clock, ids });
   const ch = channelId as ChannelId;
   const auctionId = `${channelId}-a1` as AuctionId;
-  await commands.schedule({ channelId: ch, sellerId: 'seller' as UserId, title: 'Winter coats', currency: 'KRW' });
-  await commands.start(ch);
-  await commands.listProduct(ch, { productId: 'p1' as ProductId, name: 'Coat', category: 'fashion', price: 10_000, currency: 'KRW' });
+  const seller = actorFor('seller');
+  await commands.schedule({ channelId: ch, actor: seller, title: 'Winter coats', currency: 'KRW' });
+  await commands.start(ch, seller);
+  await commands.listProduct(ch, seller, { productId: 'p1' as ProductId, name: 'Coat', category: 'fashion', price: 10_000, currency: 'KRW' });
   await auctions.handle(
     auctionStreamId(auctionId),
     {
@@ -53,7 +55,7 @@ export const liveWorld = async (channelId = 'c1') => {
   let highest = 900;
   const run = async (op: LiveOp): Promise<void> => {
     clock.advance(10);
-    if (op.kind === 'price') await commands.changePrice(ch, 'p1' as ProductId, { price: op.price, currency: 'KRW' });
+    if (op.kind === 'price') await commands.changePrice(ch, seller, 'p1' as ProductId, { price: op.price, currency: 'KRW' });
     else if (op.kind === 'viewers') await commands.updateViewerCount(ch, op.count, clock.now());
     else {
       highest += 100 * op.raise;

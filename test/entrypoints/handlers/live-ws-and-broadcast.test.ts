@@ -11,6 +11,7 @@ import { createLocalContainer, LOCAL_TOKENS } from '../../../src/entrypoints/com
 import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import { makeBroadcastHandler } from '../../../src/entrypoints/handlers/broadcast.js';
 import { parseLocalConfig } from '../../../src/entrypoints/local/local-config.js';
+import { wsAuthorizerFor } from '../../support/auth.js';
 
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 
@@ -48,8 +49,9 @@ describe('broadcast handler (SQS → WebSocket)', () => {
   });
 });
 
-const wsEvent = (connectionId: string, body?: string, routeKey = '$default'): APIGatewayProxyWebsocketEventV2 => ({
+const wsEvent = (connectionId: string, body?: string, routeKey = '$default', userId: string | null = 'u1'): APIGatewayProxyWebsocketEventV2 => ({
   requestContext: {
+    ...(wsAuthorizerFor(userId) as object),
     routeKey,
     messageId: 'm',
     eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
@@ -107,7 +109,7 @@ describe('WebSocket routes', () => {
     await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1' })));
     for (let i = 0; i < 3; i++) await message(wsEvent('conn-1', JSON.stringify({ action: 'chat', text: `hi ${i}` })));
     await message(wsEvent('conn-1', JSON.stringify({ action: 'like', count: 5 })));
-    expect(frames('conn-1').slice(1)).toEqual([{ type: 'error', code: 'RATE_LIMITED', message: expect.any(String) }]);
+    expect(frames('conn-1').slice(1)).toEqual([{ type: 'error', code: 'RATE_LIMITED', message: expect.any(String), retryAfterMs: expect.any(Number) }]);
     const feed = container.get(LOCAL_TOKENS.FeedStream);
     const published = Array.from({ length: feed.shardCount }, (_, s) => feed.read(s, 0, 100).map((r) => JSON.parse(r.data))).flat();
     expect(published.map((p) => p.text ?? p.count)).toEqual(['hi 0', 'hi 1', 5]);

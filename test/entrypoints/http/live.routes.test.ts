@@ -17,18 +17,18 @@ describe('live routes: the seller API and the viewers’ read side', () => {
   it('runs a channel through its commands and serves the snapshot and the recovery pages', async () => {
     const call = api();
     const path = { channelId: 'c1' };
-    expect(await call('POST /api/channels', { body: { channelId: 'c1', sellerId: 's1', title: ' Coats ', currency: 'KRW' } })).toMatchObject({
+    expect(await call('POST /api/channels', { body: { channelId: 'c1', title: ' Coats ', currency: 'KRW' }, as: 's1' })).toMatchObject({
       status: 201,
       body: { channelId: 'c1', streamId: 'channel-c1', version: 1, changed: true, status: 'SCHEDULED' },
     });
     // A retried command changes nothing and says so.
-    expect(await call('POST /api/channels', { body: { channelId: 'c1', sellerId: 's1', title: 'Coats', currency: 'KRW' } })).toMatchObject({
+    expect(await call('POST /api/channels', { body: { channelId: 'c1', title: 'Coats', currency: 'KRW' }, as: 's1' })).toMatchObject({
       status: 200,
       body: { version: 1, changed: false },
     });
-    expect((await call('POST /api/channels/{channelId}/start', { path })).status).toBe(200);
-    expect((await call('POST /api/channels/{channelId}/products', { path, body: { productId: 'p1', name: 'Coat', price: 5000, currency: 'KRW' } })).status).toBe(201);
-    expect(await call('PUT /api/channels/{channelId}/products/{productId}/price', { path: { ...path, productId: 'p1' }, body: { price: 4500, currency: 'KRW' } })).toMatchObject({
+    expect((await call('POST /api/channels/{channelId}/start', { path, as: 's1' })).status).toBe(200);
+    expect((await call('POST /api/channels/{channelId}/products', { path, body: { productId: 'p1', name: 'Coat', price: 5000, currency: 'KRW' }, as: 's1' })).status).toBe(201);
+    expect(await call('PUT /api/channels/{channelId}/products/{productId}/price', { path: { ...path, productId: 'p1' }, body: { price: 4500, currency: 'KRW' }, as: 's1' })).toMatchObject({
       status: 200,
       body: { version: 4 },
     });
@@ -41,18 +41,18 @@ describe('live routes: the seller API and the viewers’ read side', () => {
   it('answers bad input with 4xx naming the field, unknown things with 404, and rule violations with the mapped status', async () => {
     const call = api();
     const path = { channelId: 'c1' };
-    expect(await call('POST /api/channels', { body: { sellerId: 's1', title: 'T', currency: 'won' } })).toMatchObject({ status: 400, body: { error: { field: 'currency' } } });
-    expect(await call('POST /api/channels', { rawBody: '{oops' })).toMatchObject({ status: 400, body: { error: { field: 'body' } } });
+    expect(await call('POST /api/channels', { body: { title: 'T', currency: 'won' }, as: 's1' })).toMatchObject({ status: 400, body: { error: { field: 'currency' } } });
+    expect(await call('POST /api/channels', { rawBody: '{oops', as: 's1' })).toMatchObject({ status: 400, body: { error: { field: 'body' } } });
     expect(await call('GET /api/channels/{channelId}', { path: { channelId: 'no such!' } })).toMatchObject({ status: 400, body: { error: { field: 'channelId' } } });
     expect(await call('GET /api/channels/{channelId}', { path })).toMatchObject({ status: 404, body: { error: { code: 'CHANNEL_NOT_FOUND' } } });
-    expect(await call('POST /api/channels/{channelId}/start', { path })).toMatchObject({ status: 404, body: { error: { code: 'CHANNEL_NOT_FOUND' } } });
-    await call('POST /api/channels', { body: { channelId: 'c1', sellerId: 's1', title: 'T', currency: 'KRW' } });
-    expect(await call('POST /api/channels', { body: { channelId: 'c1', sellerId: 's2', title: 'T', currency: 'KRW' } })).toMatchObject({
+    expect(await call('POST /api/channels/{channelId}/start', { path, as: 's1' })).toMatchObject({ status: 404, body: { error: { code: 'CHANNEL_NOT_FOUND' } } });
+    await call('POST /api/channels', { body: { channelId: 'c1', title: 'T', currency: 'KRW' }, as: 's1' });
+    expect(await call('POST /api/channels', { body: { channelId: 'c1', title: 'T', currency: 'KRW' }, as: 's2' })).toMatchObject({
       status: 409,
       body: { error: { code: 'CHANNEL_ALREADY_SCHEDULED' } },
     });
-    expect(await call('POST /api/channels/{channelId}/end', { path })).toMatchObject({ status: 409, body: { error: { code: 'CHANNEL_NOT_LIVE' } } });
-    expect(await call('POST /api/channels/{channelId}/products', { path, body: { productId: 'p1', name: 'Coat', price: 5000, currency: 'USD' } })).toMatchObject({
+    expect(await call('POST /api/channels/{channelId}/end', { path, as: 's1' })).toMatchObject({ status: 409, body: { error: { code: 'CHANNEL_NOT_LIVE' } } });
+    expect(await call('POST /api/channels/{channelId}/products', { path, body: { productId: 'p1', name: 'Coat', price: 5000, currency: 'USD' }, as: 's1' })).toMatchObject({
       status: 422,
       body: { error: { code: 'CURRENCY_MISMATCH' } },
     });

@@ -81,21 +81,22 @@ describe('recommendation HTTP routes', () => {
 
   it('POST /recommend/requests puts a request on the stream and answers 202', async () => {
     const { routes, stream } = await routesFor();
-    const res = await call(routes, 'POST /recommend/requests', { body: { userId: 'carol', topN: 5 } });
+    const res = await call(routes, 'POST /recommend/requests', { body: { topN: 5 }, as: 'carol' });
     expect(res).toEqual({ status: 202, body: { requestId: 'req-1', userId: 'carol', topN: 5, status: 'QUEUED' } });
     expect(stream.length(stream.shardOf('carol'))).toBe(1);
   });
 
-  it('POST /recommend/requests answers 400 naming the field, and 503 when the stream refuses', async () => {
+  it('POST /recommend/requests answers 400 naming the field, 401 without a token, and 503 when the stream refuses', async () => {
     const { routes, world, logger } = await routesFor();
-    expect((await call(routes, 'POST /recommend/requests', { body: { userId: 'carol', topN: 99 } })).body?.error.field).toBe('topN');
-    expect((await call(routes, 'POST /recommend/requests', { body: {} })).body?.error.field).toBe('userId');
+    expect((await call(routes, 'POST /recommend/requests', { body: { topN: 99 }, as: 'carol' })).body?.error.field).toBe('topN');
+    // A body naming the user is no identity.
+    expect(await call(routes, 'POST /recommend/requests', { body: { userId: 'carol' } })).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
     const refusing = makeRecommendRoutes({
       serve: world.serve,
       requests: { request: async () => Promise.reject(new PublishError('refused', [])) },
       logger,
       onUnexpected: () => undefined,
     });
-    expect((await call(refusing, 'POST /recommend/requests', { body: { userId: 'carol' } })).status).toBe(503);
+    expect((await call(refusing, 'POST /recommend/requests', { body: {}, as: 'carol' })).status).toBe(503);
   });
 });

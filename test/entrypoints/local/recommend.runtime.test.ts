@@ -13,21 +13,21 @@ describe('recommendations in the local runtime (npm start)', () => {
   beforeAll(async () => {
     runtime = await startQuietRuntime();
     const channel = async (channelId: string, productId: string, category: string) => {
-      expect((await api(runtime, 'POST', '/api/channels', { channelId, sellerId: `seller-${channelId}`, title: `Live ${channelId}`, currency: 'KRW' })).status).toBe(201);
-      expect((await api(runtime, 'POST', `/api/channels/${channelId}/products`, { productId, name: productId, category, price: 10_000, currency: 'KRW' })).status).toBe(201);
-      expect((await api(runtime, 'POST', `/api/channels/${channelId}/start`)).status).toBe(200);
+      expect((await api(runtime, 'POST', '/api/channels', { channelId, title: `Live ${channelId}`, currency: 'KRW' }, { as: `seller-${channelId}` })).status).toBe(201);
+      expect((await api(runtime, 'POST', `/api/channels/${channelId}/products`, { productId, name: productId, category, price: 10_000, currency: 'KRW' }, { as: `seller-${channelId}` })).status).toBe(201);
+      expect((await api(runtime, 'POST', `/api/channels/${channelId}/start`, undefined, { as: `seller-${channelId}` })).status).toBe(200);
     };
     await channel('shoes', 'sneaker', 'fashion');
     await channel('phones', 'pixel', 'tech');
     await channel('boots', 'boot', 'fashion');
-    const opened = await api(runtime, 'POST', '/api/channels/phones/auctions', { auctionId: 'a-pixel', productId: 'pixel', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 });
+    const opened = await api(runtime, 'POST', '/api/channels/phones/auctions', { auctionId: 'a-pixel', productId: 'pixel', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 }, { as: 'seller-phones' });
     expect(opened.status).toBe(201);
     for (const [i, bidder] of ['bob', 'carol', 'dave'].entries()) {
-      expect((await api(runtime, 'POST', '/api/auctions/a-pixel/bids', { bidId: `b${i}`, bidderId: bidder, amount: 1_000 + i * 100 })).status).toBe(201);
+      expect((await api(runtime, 'POST', '/api/auctions/a-pixel/bids', { bidId: `b${i}`, amount: 1_000 + i * 100 }, { as: bidder })).status).toBe(201);
     }
-    const boots = await api(runtime, 'POST', '/api/channels/boots/auctions', { auctionId: 'a-boot', productId: 'boot', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 });
+    const boots = await api(runtime, 'POST', '/api/channels/boots/auctions', { auctionId: 'a-boot', productId: 'boot', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 }, { as: 'seller-boots' });
     expect(boots.status).toBe(201);
-    expect((await api(runtime, 'POST', '/api/auctions/a-boot/bids', { bidId: 'alice-1', bidderId: 'alice', amount: 1_000 })).status).toBe(201);
+    expect((await api(runtime, 'POST', '/api/auctions/a-boot/bids', { bidId: 'alice-1', amount: 1_000 }, { as: 'alice' })).status).toBe(201);
     // (whenIdle would also wait for the auctions' scheduled closes.) The feed reaches the model:
     const model = runtime.container.get(RECOMMEND_TOKENS.ModelStore);
     const projected = async () => ({ live: (await model.liveChannels()).length, alice: await model.taste('alice'), bob: await model.taste('bob') });
@@ -39,7 +39,7 @@ describe('recommendations in the local runtime (npm start)', () => {
   });
 
   it('answers a request put on the stream from the cache the consumer filled, from the live feed', async () => {
-    const queued = await api(runtime, 'POST', '/recommend/requests', { userId: 'alice', topN: 3 });
+    const queued = await api(runtime, 'POST', '/recommend/requests', { topN: 3 }, { as: 'alice' });
     expect(queued).toMatchObject({ status: 202, body: { userId: 'alice', topN: 3, status: 'QUEUED' } });
     const metrics = runtime.container.get(LOCAL_RECOMMEND_TOKENS.Metrics);
     await eventually(async () => metrics.snapshot().stream.misses, (n) => n >= 1);
