@@ -6,9 +6,6 @@ import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import type { BenchFrame, FanoutTarget, TargetDescriptor } from '../frame.js';
 
-/** fanout.bench.ts measures this target (it used to be a placeholder until the runtime existed). */
-export const STAMPEDE_TARGET_WIRED = true;
-
 /**
  * Stampede's local runtime (`npm start`, memory backend, live commerce only) as a fan-out
  * target. Viewers connect to its WebSocket API and send `join`; the publisher hands one chat
