@@ -86,6 +86,12 @@ export class JoseTokenVerifier implements TokenVerifier {
     } catch (error) {
       throw this.translate(error);
     }
+    // jose checks iat only against a maximum age; a token from the future is refused here (as API Gateway does).
+    const iat = payload['iat'];
+    const nowSeconds = (this.options.now?.() ?? Date.now()) / 1000;
+    if (typeof iat === 'number' && iat > nowSeconds + (this.options.clockToleranceSeconds ?? 5)) {
+      throw new InvalidTokenError('NOT_YET_VALID', 'the token was issued in the future; check the issuer clock');
+    }
     // API Gateway's rule: `aud` must match; Cognito access tokens carry `client_id` instead.
     const aud = payload['aud'];
     const audiences = aud === undefined ? [payload['client_id']] : Array.isArray(aud) ? aud : [aud];

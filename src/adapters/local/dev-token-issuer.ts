@@ -19,9 +19,11 @@ export interface DevTokenOptions {
   readonly ttlSeconds?: number;
   /** Epoch ms the token is issued at (tests make expired tokens with it). */
   readonly now?: number;
-  /** Overrides for negative tests: another issuer or audience than the runtime trusts. */
+  /** Overrides for negative tests: another issuer or audience than the runtime trusts (null: no `aud`). */
   readonly issuer?: string;
-  readonly audience?: string;
+  readonly audience?: string | null;
+  /** Extra claims (e.g. Cognito's `client_id`, `cognito:groups`). */
+  readonly claims?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -61,11 +63,12 @@ export class DevTokenIssuer {
   async issue(userId: string, options: DevTokenOptions = {}): Promise<IssuedToken> {
     const issuedAt = Math.floor((options.now ?? Date.now()) / 1000);
     const expiresAt = issuedAt + (options.ttlSeconds ?? DEV_TOKEN_TTL_SECONDS);
-    const token = await new SignJWT({ token_use: 'access' })
+    const jwt = new SignJWT({ token_use: 'access', ...options.claims })
       .setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' })
       .setSubject(userId)
-      .setIssuer(options.issuer ?? DEV_ISSUER)
-      .setAudience(options.audience ?? DEV_AUDIENCE)
+      .setIssuer(options.issuer ?? DEV_ISSUER);
+    if (options.audience !== null) jwt.setAudience(options.audience ?? DEV_AUDIENCE);
+    const token = await jwt
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .setJti(randomUUID())
