@@ -53,7 +53,7 @@ const decode = (decoder: TargetDescriptor['decoder'], raw: string): number[] | n
   const stamps: number[] = [];
   for (const item of items) {
     const text = (item as { text?: unknown }).text;
-    const m = typeof text === 'string' ? /^bench:([\d.]+)$/.exec(text) : null;
+    const m = typeof text === 'string' ? /^bench:([\d.]+)/.exec(text) : null;
     if (m) stamps.push(Number(m[1]));
   }
   return stamps;

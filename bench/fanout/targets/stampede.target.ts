@@ -52,7 +52,9 @@ export const createStampedeTarget = async (): Promise<FanoutTarget> => {
         text: `bench:${frame.sentAt}`,
         at: Date.now(),
       };
-      return publisher!.publish([signal]);
+      // Pad the chat text so an item is as long as the other targets' frame: same bytes per frame.
+      const missing = JSON.stringify(frame).length - JSON.stringify(signal).length - 1;
+      return publisher!.publish([missing > 0 ? { ...signal, text: `${signal.text} ${'x'.repeat(missing)}` } : signal]);
     },
     async stop() {
       await runtime?.stop();
