@@ -3,6 +3,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Construct } from 'constructs';
+import { AUTHENTICATED_GET_PATHS, TOKEN_METHODS } from '../src/entrypoints/http/route-access.js';
 import type { Functions } from './functions.construct.js';
 
 /** The WebSocket stage name: part of the viewer URL and of WS_MANAGEMENT_ENDPOINT. */
@@ -11,14 +12,13 @@ export const WEBSOCKET_STAGE = 'live';
 /** The query-string parameter carrying the viewer's JWT on $connect (browsers cannot set headers on a WebSocket). */
 export const WEBSOCKET_TOKEN_PARAMETER = 'token';
 
-/** Methods that change state: behind the JWT authorizer when identity is configured. */
-export const WRITE_METHODS = [apigwv2.HttpMethod.POST, apigwv2.HttpMethod.PUT, apigwv2.HttpMethod.PATCH, apigwv2.HttpMethod.DELETE];
-
 /**
- * GET routes that also need the caller's identity (a booking belongs to its requester). Other
- * GETs are public: anonymous viewers may watch. Extend this list as identity-aware reads appear.
+ * Which requests need a token comes from the one list the local runtime also enforces
+ * (src/entrypoints/http/route-access.ts): methods that change state, and reads of what a user
+ * owns. Everything else is public — anonymous viewers watch.
  */
-export const AUTHENTICATED_GET_PATHS = ['/api/bookings/{proxy+}'];
+export const WRITE_METHODS: apigwv2.HttpMethod[] = TOKEN_METHODS.map((m) => apigwv2.HttpMethod[m]);
+export { AUTHENTICATED_GET_PATHS };
 
 export interface IdentityProps {
   /** OIDC issuer URL (e.g. a Cognito user pool: https://cognito-idp.<region>.amazonaws.com/<pool-id>). */
@@ -109,7 +109,7 @@ export class Apis extends Construct {
     });
     if (jwt !== undefined) {
       for (const path of AUTHENTICATED_GET_PATHS) {
-        this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET], integration: httpIntegration, authorizer: jwt });
+        this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD], integration: httpIntegration, authorizer: jwt });
       }
     }
 

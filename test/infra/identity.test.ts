@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
+import { AUTHENTICATED_GET_PATHS, TOKEN_METHODS, requiresToken } from '../../src/entrypoints/http/route-access.js';
 import { functionNamed, refId, resourcesOf, synthesize, type Synthesized } from './synth.js';
 
 const identity = { issuerUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example', audience: 'app-client-id' };
@@ -27,6 +28,22 @@ describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $conn
       expect(byKey.get(key)?.['AuthorizationType'], key).toBe('JWT');
     }
     for (const key of ['GET /{proxy+}', 'HEAD /{proxy+}']) expect(byKey.get(key)?.['AuthorizationType'] ?? 'NONE', key).toBe('NONE');
+  });
+
+  it('guards exactly what the local runtime guards (route-access.ts, one list for both)', () => {
+    const guarded = routes()
+      .filter(([, r]) => r['AuthorizationType'] === 'JWT')
+      .map(([key]) => key)
+      .sort();
+    const expected = [
+      ...TOKEN_METHODS.map((m) => `${m} /{proxy+}`),
+      ...AUTHENTICATED_GET_PATHS.flatMap((p) => [`GET ${p}`, `HEAD ${p}`]),
+    ].sort();
+    expect(guarded).toEqual(expected);
+    // Spot checks through the local runtime's own predicate, for paths each route key covers.
+    expect(requiresToken('GET', '/api/bookings/r-1')).toBe(true);
+    expect(requiresToken('GET', '/api/channels/c-1')).toBe(false);
+    expect(requiresToken('POST', '/api/channels/c-1/bids')).toBe(true);
   });
 
   it('$connect is guarded by a REQUEST authorizer backed by ws-authorizer, which also sees anonymous viewers (default)', () => {
