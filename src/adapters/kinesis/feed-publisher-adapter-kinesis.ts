@@ -19,6 +19,12 @@ export interface KinesisFeedPublisherOptions {
   readonly concurrency?: number;
   /** Cap on one record's size (data + key); lower than 1 MiB only to exercise splitting in tests. */
   readonly maxRecordBytes?: number;
+  /**
+   * Partition keys a channel's chat and like signals are spread over (default 16). Versioned
+   * events stay on the channel id (their order matters); signals carry no version, so spreading
+   * them lets a channel's likes use more than one shard's 1,000 records/s.
+   */
+  readonly signalPartitions?: number;
 }
 
 interface PendingRecord {
@@ -78,10 +84,12 @@ export class KinesisFeedPublisher implements FeedPublisher {
   /** Groups items per channel (order kept) into records of at most `maxRecordBytes`. */
   private pack(items: readonly FeedItem[]): PendingRecord[] {
     const perChannel = new Map<string, FeedItem[]>();
+    const signalPartitions = this.options.signalPartitions ?? DEFAULT_SIGNAL_PARTITIONS;
     for (const item of items) {
-      const list = perChannel.get(item.channelId);
+      const key = partitionKeyOf(item, signalPartitions);
+      const list = perChannel.get(key);
       if (list) list.push(item);
-      else perChannel.set(item.channelId, [item]);
+      else perChannel.set(key, [item]);
     }
     const tooLarge: FeedItem[] = [];
     const records: PendingRecord[] = [];
@@ -132,6 +140,21 @@ export class KinesisFeedPublisher implements FeedPublisher {
     });
   }
 }
+
+const DEFAULT_SIGNAL_PARTITIONS = 16;
+
+/**
+ * Versioned events: the channel id, so one channel's events stay ordered in one shard. Signals:
+ * `<channelId>#s<n>`, n from the chat author (a user's messages stay in order) or the like's time.
+ * The fan-out groups by the item's channelId, never by the key, so the suffix is invisible downstream.
+ */
+export const partitionKeyOf = (item: FeedItem, signalPartitions: number): string => {
+  if (item.kind === 'event' || signalPartitions <= 1) return item.channelId;
+  const spread = item.signal === 'CHAT' ? item.userId : String(item.at);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < spread.length; i++) hash = Math.imul(hash ^ spread.charCodeAt(i), 0x01000193) >>> 0;
+  return `${item.channelId}#s${hash % signalPartitions}`;
+};
 
 /** Splits a round into PutRecords calls of ≤ 500 records and ≤ 5 MiB. */
 const chunkRecords = (round: readonly PendingRecord[]): PendingRecord[][] => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { decodeFeedRecord } from '../../../src/adapters/kinesis/feed-record-codec.js';
 import {
+  partitionKeyOf,
   KINESIS_MAX_BYTES_PER_PUT,
   KINESIS_MAX_RECORD_BYTES,
   KinesisFeedPublisher,
@@ -63,9 +64,24 @@ const callBytes = (input: PutRecordsCommandInput) =>
   (input.Records ?? []).reduce((sum, r) => sum + (r.Data?.length ?? 0) + Buffer.byteLength(r.PartitionKey ?? ''), 0);
 
 describe('KinesisFeedPublisher', () => {
+  it('keeps versioned events on the channel id and spreads chat by author over the signal partitions', async () => {
+    const { client, calls } = scriptedClient(acceptAll);
+    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock(), signalPartitions: 16 });
+    const event: FeedItem = { kind: 'event', channelId: 'c1', streamId: 'channel-c1', eventType: 'LIVE_STARTED', sourceType: 'LiveStarted', version: 1, occurredAt: 1, data: {} };
+    const chats = Array.from({ length: 64 }, (_, i): FeedItem => ({ kind: 'signal', signal: 'CHAT', channelId: 'c1', messageId: `m${i}`, userId: `user-${i}`, text: 'hi', at: 1 }));
+    await publisher.publish([event, ...chats]);
+    const keys = calls.flatMap((c) => (c.Records ?? []).map((r) => r.PartitionKey!));
+    expect(keys).toContain('c1');
+    const signalKeys = new Set(keys.filter((k) => k !== 'c1'));
+    expect(signalKeys.size).toBeGreaterThan(4);
+    for (const key of signalKeys) expect(key).toMatch(/^c1#s([0-9]|1[0-5])$/);
+    // One author's messages share a key, so they stay in order.
+    expect(partitionKeyOf(chats[3]!, 16)).toBe(partitionKeyOf({ ...chats[3]!, messageId: 'other' } as FeedItem, 16));
+  });
+
   it('packs one channel into one record and sends 501 channels as 500 + 1 records', async () => {
     const { client, calls } = scriptedClient(acceptAll);
-    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock() });
+    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock(), signalPartitions: 1 });
     await publisher.publish([...Array.from({ length: 501 }, (_, i) => chat(`c${i}`, 1)), chat('c0', 2)]);
     expect(calls.map((c) => c.Records?.length)).toEqual([500, 1]);
     const first = calls[0]!.Records![0]!;
@@ -76,7 +92,7 @@ describe('KinesisFeedPublisher', () => {
 
   it('keeps every call within 5 MiB and every record within 1 MiB', async () => {
     const { client, calls } = scriptedClient(acceptAll);
-    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock() });
+    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock(), signalPartitions: 1 });
     // 8 channels × 3 items × 400 KB: each channel needs 2 records, and a round of 8 records > 5 MiB.
     await publisher.publish(Array.from({ length: 24 }, (_, i) => bigEvent(`c${i % 8}`, Math.floor(i / 8) + 1, 400_000)));
     for (const call of calls) {
@@ -93,7 +109,7 @@ describe('KinesisFeedPublisher', () => {
   it('resends only the refused records, after a full-jitter back-off', async () => {
     const { client, calls } = scriptedClient((input, call) => (input.Records ?? []).map((r) => (call === 1 && r.PartitionKey === 'b' ? 'refuse' : {})));
     const { sleeper, sleeps } = recordingSleeper();
-    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper, backoff: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 } });
+    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper, signalPartitions: 1, backoff: { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 } });
     await publisher.publish([chat('a', 1), chat('b', 1), chat('c', 1)]);
     expect(calls.map((c) => c.Records!.map((r) => r.PartitionKey))).toEqual([['a', 'b', 'c'], ['b']]);
     // Full jitter: random (0.999 here) × min(cap, base·2^retry) = just under 200 ms for the first retry.
@@ -113,7 +129,7 @@ describe('KinesisFeedPublisher', () => {
         return {};
       }),
     );
-    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock(), maxRecordBytes: 300 });
+    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock(), maxRecordBytes: 300, signalPartitions: 1 });
     await publisher.publish([chat('a', 1, 100), chat('a', 2, 100), chat('b', 1, 100)]);
     const accepted = calls.flatMap((c) => c.Records!.flatMap((r) => decodeFeedRecord(r.Data!).map((i) => (i.kind === 'signal' && i.signal === 'CHAT' ? i.messageId : ''))));
     // a-2 is sent only after a-1 got through (calls 1–2 carry a-1 alone for channel a).
@@ -124,7 +140,7 @@ describe('KinesisFeedPublisher', () => {
   it('treats a failed call (after the SDK’s own retries) as all entries refused, then names the count in PublishError', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
     const { client, calls } = scriptedClient(() => throttled);
-    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock(), backoff: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 } });
+    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock(), signalPartitions: 1, backoff: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 10 } });
     const error = await publisher.publish([chat('a', 1), chat('a', 2), chat('b', 1)]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PublishError);
     expect((error as PublishError).message).toMatch(/3 of 3 feed items \(2 channel\(s\)\).*after 3 attempts.*ProvisionedThroughputExceededException/);
@@ -135,7 +151,7 @@ describe('KinesisFeedPublisher', () => {
   it('does not retry a call the service refuses as invalid', async () => {
     const invalid = Object.assign(new Error('Stream feed not found'), { name: 'ResourceNotFoundException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
     const { client, calls } = scriptedClient(() => invalid);
-    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock() });
+    const publisher = new KinesisFeedPublisher(client, 'feed', { sleeper: new FakeClock(), signalPartitions: 1 });
     await expect(publisher.publish([chat('a', 1)])).rejects.toThrow(/ResourceNotFoundException/);
     expect(calls).toHaveLength(1);
   });
