@@ -25,7 +25,7 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
  * a development issuer, the HTTP JWT authorizer in front of the router and the ws-authorizer
  * handler for $connect. What the handler factories get in a Lambda, minus AWS.
  */
-export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}) => {
+export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, options: { readonly modules?: readonly ContainerModule[] } = {}) => {
   const clock = new FakeClock(SYSTEM_T0);
   const config = parseLocalConfig({ logLevel: 'SILENT', ...settings });
   const fixedClock = new ContainerModule(({ rebind }) => {
@@ -34,7 +34,7 @@ export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}) =
   const container = createLocalContainer({
     config,
     startedAt: SYSTEM_T0,
-    modules: [...[presenceFeature, bookingFeature, auctionFeature, recommendFeature].flatMap((f) => f.modules ?? []), fixedClock],
+    modules: [...[presenceFeature, bookingFeature, auctionFeature, recommendFeature].flatMap((f) => f.modules ?? []), fixedClock, ...(options.modules ?? [])],
   });
   const issuer = await DevTokenIssuer.create();
   const verifier = new JoseTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.publicKeys(), now: () => clock.now() });
