@@ -62,7 +62,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     // One message posts to up to SHARD_SIZE connections with bounded concurrency.
     timeoutSeconds: 30,
     trigger: { kind: 'sqs', queue: 'broadcast', batchSize: 10 },
-    uses: { CONNECTIONS_TABLE: 'readWrite', WS_MANAGEMENT_ENDPOINT: 'write', BLOB_OFFLOAD_PREFIX: 'read' },
+    // Writes to the broadcast queue too: deliveries that failed (not Gone) are re-enqueued, offloaded to S3 when large.
+    uses: { CONNECTIONS_TABLE: 'readWrite', BROADCAST_QUEUE_URL: 'write', WS_MANAGEMENT_ENDPOINT: 'write', BLOB_OFFLOAD_PREFIX: 'readWrite' },
   },
   'ws-connect': { timeoutSeconds: 10, trigger: { kind: 'websocket', route: '$connect' }, uses: { CONNECTIONS_TABLE: 'readWrite' } },
   'ws-disconnect': {
@@ -125,7 +126,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     // tells them apart by the record's eventSourceArn (…:stream/<FEED_STREAM_NAME>). Two
     // consumers on the feed (with fanout) stay within a shard's 5 reads/s and 2 MB/s out.
     trigger: { kind: 'kinesis', streams: ['recommend', 'feed'] },
-    uses: { EVENTS_TABLE: 'read', PRESENCE_TABLE: 'read', FEED_STREAM_NAME: 'read' },
+    // Only the feed's name (to tell its batches apart) and Redis; the stream reads come with the mappings.
+    uses: { FEED_STREAM_NAME: 'read' },
   },
   'ws-authorizer': { timeoutSeconds: 5, trigger: { kind: 'websocket-authorizer' }, uses: {} },
 };

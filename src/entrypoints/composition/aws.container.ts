@@ -17,7 +17,8 @@ import { S3BlobStore } from '../../adapters/s3/blob-store-adapter-s3.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
 import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
 import { parseLocalConfig } from '../local/local-config.js';
-import { loadLambdaConfig, type LambdaConfig, type LambdaName } from './config.js';
+import type { LambdaConfig, LambdaName } from './config.js';
+import { awsTargetFromConfig, lambdaContext, sharedClient, type FeatureLambdaContext } from './feature-lambda.container.js';
 import { createLocalContainer } from './local.container.js';
 import { TOKENS, type Token } from './tokens.js';
 
@@ -32,14 +33,9 @@ type BindPort = <T>(token: Token<T>, factory: (get: <U>(t: Token<U>) => U) => T)
  */
 export type AwsPortBinding = (bind: BindPort) => void;
 
-// One SDK client per service and target per process (one Lambda instance), shared by the ports using it.
-const sharedClients = new Map<string, unknown>();
-const shared = <T>(key: string, settings: AwsClientSettings, make: () => T): T => {
-  const id = `${key}|${settings.region}|${JSON.stringify(settings.endpoints ?? {})}`;
-  if (!sharedClients.has(id)) sharedClients.set(id, make());
-  return sharedClients.get(id) as T;
-};
-const dynamoDoc = (s: AwsClientSettings) => shared('dynamodb-doc', s, () => documentClientFor(createDynamoDbClient(s)));
+const shared = sharedClient;
+const dynamoDoc = (s: AwsClientSettings) =>
+  shared('dynamodb-doc', s, () => documentClientFor(shared('dynamodb', s, () => createDynamoDbClient(s))));
 
 export const eventStoreOnDynamoDb =
   (s: AwsClientSettings, table: string): AwsPortBinding =>
@@ -102,11 +98,28 @@ export const awsPortsModule = (bindings: readonly AwsPortBinding[]): ContainerMo
     for (const binding of bindings) binding(set);
   });
 
-/** The SDK target of a Lambda: its Region, and AWS_ENDPOINT_URL when it runs against an emulator. */
-export const awsTargetOf = (config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined }): AwsClientSettings => {
-  const endpoint = config.AWS_ENDPOINT_URL;
-  return { region: config.AWS_REGION, ...(endpoint ? { endpoints: { dynamodb: endpoint, kinesis: endpoint, sqs: endpoint, s3: endpoint } } : {}) };
-};
+/** The SDK target of a Lambda: its Region, and emulator endpoints (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>) when it runs against them. */
+export const awsTargetOf = (config: { AWS_REGION: string; AWS_ENDPOINT_URL?: string | undefined }): AwsClientSettings => awsTargetFromConfig(config);
+
+/**
+ * The live-commerce ports a function did not list fail when asked for (naming the variable),
+ * instead of falling back to the shared wiring's in-memory twins: a deployed function must
+ * never run on memory by omission.
+ */
+const unlistedLivePorts = (functionName: string): AwsPortBinding[] => [
+  unconfigured(TOKENS.EventStore, 'the event store', 'EVENTS_TABLE', functionName),
+  unconfigured(TOKENS.ConnectionRegistry, 'the connection registry', 'CONNECTIONS_TABLE', functionName),
+  unconfigured(TOKENS.FeedPublisher, 'the feed publisher', 'FEED_STREAM_NAME', functionName),
+  unconfigured(TOKENS.BroadcastQueue, 'the broadcast queue', 'BROADCAST_QUEUE_URL', functionName),
+  unconfigured(TOKENS.ConnectionGateway, 'the connection gateway', 'WS_MANAGEMENT_ENDPOINT', functionName),
+];
+
+export interface AwsFunctionOptions {
+  /** The environment to read (process.env by default). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Feature modules (presence, booking, auction, recommendations) with their AWS port bindings. */
+  readonly features?: (context: FeatureLambdaContext) => readonly ContainerModule[];
+}
 
 /**
  * The AWS composition root of one Lambda: its configuration read once from the environment
@@ -117,13 +130,15 @@ export const awsTargetOf = (config: { AWS_REGION: string; AWS_ENDPOINT_URL?: str
 export const awsFunctionContainer = <N extends LambdaName>(
   name: N,
   bindings: (config: LambdaConfig<N>) => readonly AwsPortBinding[],
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  options: AwsFunctionOptions = {},
 ): Container => {
-  const config = loadLambdaConfig(name, env);
-  const settings = config as { SHARD_SIZE?: number; LOG_LEVEL?: string };
+  const context = lambdaContext(name, options.env ?? process.env);
+  const config = context.config as LambdaConfig<N> & { SHARD_SIZE?: number; LOG_LEVEL?: string };
+  const logger: AwsPortBinding = (bind) => bind(TOKENS.Logger, () => context.logger);
   return createLocalContainer({
-    config: parseLocalConfig({ shardSize: settings.SHARD_SIZE ?? 500, logLevel: settings.LOG_LEVEL ?? 'INFO' }),
-    modules: [awsPortsModule(bindings(config))],
+    // Limits of the in-instance budgets (abuse.module.ts) and the fan-out shard size; the rest is local-only.
+    config: parseLocalConfig({ shardSize: config.SHARD_SIZE ?? 500, logLevel: config.LOG_LEVEL ?? 'INFO' }),
+    modules: [awsPortsModule([logger, ...unlistedLivePorts(name), ...bindings(config)]), ...(options.features?.(context) ?? [])],
   });
 };
 
@@ -133,12 +148,12 @@ export const awsFunctionContainer = <N extends LambdaName>(
  * runtime; a Lambda bundle should list its own bindings with `awsFunctionContainer`.
  */
 export const awsContainer = (name: LambdaName, env: Readonly<Record<string, string | undefined>> = process.env): Container =>
-  awsFunctionContainer(name, (config) => liveBindings(name, config as Record<string, unknown>), env);
+  awsFunctionContainer(name, (config) => liveBindings(name, config as Record<string, unknown>), { env });
 
 /** The live-commerce bindings for the variables present in `config` (names as in config.ts). */
 export const liveBindings = (functionName: string, config: Readonly<Record<string, unknown>>, target?: AwsClientSettings): AwsPortBinding[] => {
   const str = (key: string): string | undefined => (typeof config[key] === 'string' && config[key] !== '' ? (config[key] as string) : undefined);
-  const s = target ?? awsTargetOf({ AWS_REGION: str('AWS_REGION') ?? 'us-east-1', AWS_ENDPOINT_URL: str('AWS_ENDPOINT_URL') });
+  const s = target ?? awsTargetFromConfig(config);
   const events = str('EVENTS_TABLE');
   const connections = str('CONNECTIONS_TABLE');
   const feed = str('FEED_STREAM_NAME');

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
 import { createS3Client, createSqsClient } from '../../adapters/aws-shared/aws-clients.js';
+import { DynamoDbBookingRequestIndex } from '../../adapters/dynamodb/booking-request-index-adapter-dynamodb.js';
 import { DynamoDbCounterStore } from '../../adapters/dynamodb/counter-store-adapter-dynamodb.js';
 import { documentClientFor } from '../../adapters/dynamodb/document-client.js';
 import { S3BlobStore } from '../../adapters/s3/blob-store-adapter-s3.js';
@@ -8,8 +9,8 @@ import type { BookingRequestMessage } from '../../application/booking/booking-re
 import type { TripId } from '../../domain/shared/ids.js';
 import { BOOKING_TOKENS, bookingModule } from './booking.module.js';
 import { DEFAULT_STATS_OBJECT_KEY } from './config.js';
-import { once, resource } from './feature-config.js';
-import type { FeatureLambdaContext } from './feature-lambda.container.js';
+import { resource } from './feature-config.js';
+import { sharedClient, type FeatureLambdaContext } from './feature-lambda.container.js';
 import { TOKENS } from './tokens.js';
 
 /** The trip `POST /api/book-bus` books on; `scripts/seed-trips.ts` schedules it. */
@@ -17,12 +18,12 @@ export const DEFAULT_TRIP_ID = 'holiday-express' as TripId;
 
 /**
  * F6 ports in AWS: counters in the stats table (DynamoDB ADD with idempotency markers),
- * stats.json in the blob bucket (S3), the booking queue (SQS FIFO, http-api only). The
- * request index (`BookingRequestIndex`, http-api) still needs its DynamoDB adapter.
+ * stats.json in the blob bucket (S3), the booking queue (SQS FIFO, http-api only) and the
+ * request index (`BookingRequestIndex`, http-api) beside the counters in the stats table.
  */
 export const bookingAwsModules = ({ config, clientSettings, dynamodb }: FeatureLambdaContext): ContainerModule[] => {
-  const sqs = once(() => createSqsClient(clientSettings));
-  const s3 = once(() => createS3Client(clientSettings));
+  const sqs = () => sharedClient('sqs', clientSettings, () => createSqsClient(clientSettings));
+  const s3 = () => sharedClient('s3', clientSettings, () => createS3Client(clientSettings));
   return [
     new ContainerModule(({ bind }) => {
       bind(BOOKING_TOKENS.Settings).toConstantValue({
@@ -37,6 +38,11 @@ export const bookingAwsModules = ({ config, clientSettings, dynamodb }: FeatureL
               clock: ctx.get(TOKENS.Clock),
               sleeper: ctx.get(TOKENS.Sleeper),
             }),
+        )
+        .inSingletonScope();
+      bind(BOOKING_TOKENS.RequestIndex)
+        .toDynamicValue(
+          (ctx) => new DynamoDbBookingRequestIndex(documentClientFor(dynamodb()), resource(config, 'STATS_TABLE', 'the booking request index'), { clock: ctx.get(TOKENS.Clock) }),
         )
         .inSingletonScope();
       bind(BOOKING_TOKENS.BlobStore).toDynamicValue(() => new S3BlobStore(s3(), resource(config, 'BLOB_BUCKET', 'the stats.json publisher'))).inSingletonScope();

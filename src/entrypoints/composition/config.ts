@@ -67,6 +67,11 @@ export const ENV_VARIABLES = {
     expected: 'optional: an emulator URL such as http://127.0.0.1:4566; leave unset in AWS',
     example: undefined,
   },
+  // The SDK's own per-service names: emulators listen on one port each (tests, the emulator runtime).
+  AWS_ENDPOINT_URL_DYNAMODB: { schema: httpUrl.optional(), expected: 'optional: the DynamoDB emulator URL; leave unset in AWS', example: undefined },
+  AWS_ENDPOINT_URL_KINESIS: { schema: httpUrl.optional(), expected: 'optional: the Kinesis emulator URL; leave unset in AWS', example: undefined },
+  AWS_ENDPOINT_URL_SQS: { schema: httpUrl.optional(), expected: 'optional: the SQS emulator URL; leave unset in AWS', example: undefined },
+  AWS_ENDPOINT_URL_S3: { schema: httpUrl.optional(), expected: 'optional: the S3 emulator URL; leave unset in AWS', example: undefined },
   POWERTOOLS_SERVICE_NAME: { schema: z.string().min(1).default('stampede'), expected: 'a service name for logs and metrics', example: 'stampede' },
   POWERTOOLS_METRICS_NAMESPACE: {
     schema: z.string().regex(/^[\w./#:-]{1,255}$/).default('Stampede'),
@@ -154,7 +159,14 @@ type ShapeOf<K extends EnvVariable> = { [P in K]: (typeof ENV_VARIABLES)[P]['sch
 export const envSchema = <K extends EnvVariable>(...names: readonly K[]): z.ZodObject<ShapeOf<K>> =>
   z.object(Object.fromEntries(names.map((n) => [n, ENV_VARIABLES[n].schema])) as ShapeOf<K>);
 
-const COMMON = ['AWS_REGION', 'AWS_ENDPOINT_URL', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'] as const;
+const COMMON = [
+  'AWS_REGION',
+  'AWS_ENDPOINT_URL',
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_KINESIS',
+  'AWS_ENDPOINT_URL_SQS',
+  'AWS_ENDPOINT_URL_S3',
+  'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'] as const;
 const BLOBS = ['BLOB_BUCKET', 'BLOB_OFFLOAD_PREFIX'] as const;
 
 /**
@@ -164,7 +176,8 @@ const BLOBS = ['BLOB_BUCKET', 'BLOB_OFFLOAD_PREFIX'] as const;
 export const lambdaConfigSchemas = {
   relay: envSchema(...COMMON, 'FEED_STREAM_NAME'),
   fanout: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'SHARD_SIZE'),
-  broadcast: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'WS_MANAGEMENT_ENDPOINT', 'SHARD_SIZE'),
+  // Deliveries that failed for a reason other than Gone are re-enqueued for the failed connections only.
+  broadcast: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'WS_MANAGEMENT_ENDPOINT', 'SHARD_SIZE'),
   'ws-connect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),
   // A closed socket ends its viewer session at once: an `end` message on the heartbeat queue.
   'ws-disconnect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE', 'HEARTBEAT_QUEUE_URL'),
@@ -202,8 +215,6 @@ export const lambdaConfigSchemas = {
   // Consumes the request stream and the feed stream; FEED_STREAM_NAME tells their records apart.
   'recommend-consumer': envSchema(
     ...COMMON,
-    'EVENTS_TABLE',
-    'PRESENCE_TABLE',
     'FEED_STREAM_NAME',
     'REDIS_URL',
     'RECOMMEND_CACHE_TTL_SECONDS',

@@ -1,4 +1,6 @@
 import { ContainerModule } from 'inversify';
+import { createKinesisClient } from '../../adapters/aws-shared/aws-clients.js';
+import { KinesisRecommendationRequestPublisher } from '../../adapters/kinesis/recommendation-request-publisher-adapter-kinesis.js';
 import { InMemoryRecommendationCache } from '../../adapters/in-memory/recommendation-cache-adapter-in-memory.js';
 import { InMemoryRecommendationModelStore } from '../../adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
 import { RedisRecommendationCache } from '../../adapters/redis/recommendation-cache-adapter-redis.js';
@@ -7,7 +9,11 @@ import { createRedisClient } from '../../adapters/redis/redis-client.js';
 import type { RecommendationMetrics } from '../../application/ports/recommendation-metrics.port.js';
 import type { RecommendationRequestPublisher } from '../../application/ports/recommendation-request-publisher.port.js';
 import type { HandlerLogger } from '../handlers/sqs-record-body.js';
-import { isStreamNamed, RECOMMEND_TOKENS } from './recommend.module.js';
+import { PowertoolsRecommendationMetrics } from '../observability/recommendation-metrics-powertools.js';
+import { numberOr, resource } from './feature-config.js';
+import { sharedClient, type FeatureLambdaContext } from './feature-lambda.container.js';
+import { isStreamNamed, RECOMMEND_TOKENS, recommendModule } from './recommend.module.js';
+import { TOKENS } from './tokens.js';
 
 export interface RecommendStorageConfig {
   readonly REDIS_URL?: string | undefined;
@@ -58,3 +64,34 @@ export const recommendAwsModules = (options: RecommendAwsOptions): ContainerModu
     if (options.publisher) bind(RECOMMEND_TOKENS.RequestPublisher).toConstantValue(options.publisher);
   }),
 ];
+
+/**
+ * The recommendation routes of `http-api` in AWS: the consumer's storage (Redis at REDIS_URL),
+ * Powertools EMF metrics (bound as RECOMMEND_TOKENS.Metrics; the entry flushes them after each
+ * invocation) and `POST /recommend/requests` onto the Kinesis request stream.
+ */
+export const recommendHttpAwsModules = (context: FeatureLambdaContext): ContainerModule[] => {
+  const { config, clientSettings, logger } = context;
+  const str = (key: string): string | undefined => (typeof config[key] === 'string' && config[key] !== '' ? (config[key] as string) : undefined);
+  const metrics = new PowertoolsRecommendationMetrics({
+    namespace: str('POWERTOOLS_METRICS_NAMESPACE') ?? 'Stampede',
+    serviceName: str('POWERTOOLS_SERVICE_NAME') ?? 'stampede',
+  });
+  const storage = { REDIS_URL: str('REDIS_URL'), RECOMMEND_CACHE_TTL_SECONDS: numberOr(config, 'RECOMMEND_CACHE_TTL_SECONDS', 3600) };
+  return [
+    ...recommendAwsModules({ config: { ...storage, FEED_STREAM_NAME: str('FEED_STREAM_NAME') ?? '' }, logger, metrics }),
+    new ContainerModule(({ bind }) => {
+      bind(RECOMMEND_TOKENS.RequestPublisher)
+        .toDynamicValue(
+          (ctx) =>
+            new KinesisRecommendationRequestPublisher(
+              sharedClient('kinesis', clientSettings, () => createKinesisClient(clientSettings)),
+              resource(config, 'RECOMMEND_STREAM_NAME', 'the recommendation request publisher'),
+              { sleeper: ctx.get(TOKENS.Sleeper) },
+            ),
+        )
+        .inSingletonScope();
+    }),
+    recommendModule,
+  ];
+};

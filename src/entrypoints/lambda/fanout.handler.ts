@@ -1,9 +1,12 @@
-import { localContainer } from '../composition/local.container.js';
+import { awsFunctionContainer, awsTargetOf, broadcastQueueOnSqs, connectionRegistryOnDynamoDb } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
 
 /**
  * The `fanout` Lambda — F3: live feed (Kinesis) → broadcast queue (SQS), one message per channel shard.
- * Built once per instance at module scope. Until the AWS composition root exists, the
- * dependencies come from the local container (in-memory adapters); switching is this one import.
+ * Built once per instance at module scope from the AWS composition root; a bad environment
+ * fails the cold start naming every variable at fault.
  */
-export const handler = localContainer().get(TOKENS.FanoutHandler);
+export const handler = awsFunctionContainer('fanout', (c) => [
+  connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE),
+  broadcastQueueOnSqs(awsTargetOf(c), c.BROADCAST_QUEUE_URL, { bucket: c.BLOB_BUCKET, keyPrefix: c.BLOB_OFFLOAD_PREFIX }),
+]).get(TOKENS.FanoutHandler);

@@ -1,9 +1,34 @@
-import { localContainer } from '../composition/local.container.js';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { auctionAwsModules } from '../composition/auction.aws.module.js';
+import { awsFunctionContainer, awsTargetOf, eventStoreOnDynamoDb } from '../composition/aws.container.js';
+import { bookingAwsModules } from '../composition/booking.aws.module.js';
+import { presenceAwsModules } from '../composition/presence.aws.module.js';
+import { recommendHttpAwsModules } from '../composition/recommend.aws.module.js';
+import { RECOMMEND_TOKENS } from '../composition/recommend.module.js';
 import { TOKENS } from '../composition/tokens.js';
 
 /**
- * The `http-api` Lambda — every HTTP API route.
- * Built once per instance at module scope. Until the AWS composition root exists, the
- * dependencies come from the local container (in-memory adapters); switching is this one import.
+ * The `http-api` Lambda — every HTTP API route: live commerce and system (shared wiring),
+ * presence, booking, auctions and recommendations (feature modules on their AWS adapters).
+ * Built once per instance at module scope from the AWS composition root; a bad environment
+ * fails the cold start naming every variable at fault.
  */
-export const handler = localContainer().get(TOKENS.HttpApiHandler);
+const container = awsFunctionContainer('http-api', (c) => [eventStoreOnDynamoDb(awsTargetOf(c), c.EVENTS_TABLE)], {
+  features: (context) => [
+    ...presenceAwsModules(context),
+    ...bookingAwsModules(context),
+    ...auctionAwsModules(context),
+    ...recommendHttpAwsModules(context),
+  ],
+});
+const handle = container.get(TOKENS.HttpApiHandler);
+const metrics = container.get(RECOMMEND_TOKENS.Metrics) as { flush?: () => void };
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<Awaited<ReturnType<typeof handle>>> => {
+  try {
+    return await handle(event);
+  } finally {
+    // Recommendation metrics are buffered EMF: written once per invocation.
+    metrics.flush?.();
+  }
+};

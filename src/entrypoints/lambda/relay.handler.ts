@@ -1,9 +1,9 @@
-import { localContainer } from '../composition/local.container.js';
+import { awsFunctionContainer, awsTargetOf, feedOnKinesis } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
 
 /**
  * The `relay` Lambda — F2: DynamoDB Streams (events table) → live feed (Kinesis).
- * Built once per instance at module scope. Until the AWS composition root exists, the
- * dependencies come from the local container (in-memory adapters); switching is this one import.
+ * Built once per instance at module scope from the AWS composition root; a bad environment
+ * fails the cold start naming every variable at fault.
  */
-export const handler = localContainer().get(TOKENS.RelayHandler);
+export const handler = awsFunctionContainer('relay', (c) => [feedOnKinesis(awsTargetOf(c), c.FEED_STREAM_NAME)]).get(TOKENS.RelayHandler);

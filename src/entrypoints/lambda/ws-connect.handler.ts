@@ -1,9 +1,11 @@
-import { localContainer } from '../composition/local.container.js';
+import { awsFunctionContainer, awsTargetOf, connectionRegistryOnDynamoDb } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
 
 /**
- * The `ws-connect` Lambda — WebSocket $connect.
- * Built once per instance at module scope. Until the AWS composition root exists, the
- * dependencies come from the local container (in-memory adapters); switching is this one import.
+ * The `ws-connect` Lambda — WebSocket $connect (the connect hooks: the per-user connection limit).
+ * Built once per instance at module scope from the AWS composition root; a bad environment
+ * fails the cold start naming every variable at fault.
  */
-export const handler = localContainer().get(TOKENS.WsConnectHandler);
+export const handler = awsFunctionContainer('ws-connect', (c) => [
+  connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE),
+]).get(TOKENS.WsConnectHandler);

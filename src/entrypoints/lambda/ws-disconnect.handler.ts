@@ -1,9 +1,15 @@
-import { localContainer } from '../composition/local.container.js';
+import { awsFunctionContainer, awsTargetOf, connectionRegistryOnDynamoDb } from '../composition/aws.container.js';
+import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { TOKENS } from '../composition/tokens.js';
 
 /**
- * The `ws-disconnect` Lambda — WebSocket $disconnect.
- * Built once per instance at module scope. Until the AWS composition root exists, the
- * dependencies come from the local container (in-memory adapters); switching is this one import.
+ * The `ws-disconnect` Lambda — WebSocket $disconnect: leaves the channel shard and runs the
+ * disconnect hooks (the viewer session ends at once through the heartbeat queue).
+ * Built once per instance at module scope from the AWS composition root; a bad environment
+ * fails the cold start naming every variable at fault.
  */
-export const handler = localContainer().get(TOKENS.WsDisconnectHandler);
+export const handler = awsFunctionContainer(
+  'ws-disconnect',
+  (c) => [connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE)],
+  { features: presenceAwsModules },
+).get(TOKENS.WsDisconnectHandler);

@@ -1,9 +1,27 @@
-import { localContainer } from '../composition/local.container.js';
+import { auctionAwsModules } from '../composition/auction.aws.module.js';
+import {
+  awsFunctionContainer,
+  awsTargetOf,
+  connectionGatewayOnApiGateway,
+  connectionRegistryOnDynamoDb,
+  eventStoreOnDynamoDb,
+  feedOnKinesis,
+} from '../composition/aws.container.js';
+import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { TOKENS } from '../composition/tokens.js';
 
 /**
- * The `ws-message` Lambda — WebSocket $default: frames routed by their action.
- * Built once per instance at module scope. Until the AWS composition root exists, the
- * dependencies come from the local container (in-memory adapters); switching is this one import.
+ * The `ws-message` Lambda — WebSocket $default: frames routed by their action (live: join,
+ * chat, like; presence: heartbeat; auction: bid). Built once per instance at module scope from
+ * the AWS composition root; a bad environment fails the cold start naming every variable at fault.
  */
-export const handler = localContainer().get(TOKENS.WsMessageHandler);
+export const handler = awsFunctionContainer(
+  'ws-message',
+  (c) => [
+    eventStoreOnDynamoDb(awsTargetOf(c), c.EVENTS_TABLE),
+    connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE),
+    feedOnKinesis(awsTargetOf(c), c.FEED_STREAM_NAME),
+    connectionGatewayOnApiGateway(awsTargetOf(c), c.WS_MANAGEMENT_ENDPOINT),
+  ],
+  { features: (context) => [...presenceAwsModules(context), ...auctionAwsModules(context)] },
+).get(TOKENS.WsMessageHandler);

@@ -25,10 +25,14 @@ describe('awsContainer', () => {
     expect(fanout.get(TOKENS.BroadcastQueue)).toBeInstanceOf(SqsMessageQueue);
   });
 
-  it('reports the broadcast function missing the queue its retries go to (config.ts gives it no BROADCAST_QUEUE_URL)', () => {
-    // makeBroadcast re-enqueues unreachable connections on the broadcast queue; until the
-    // broadcast schema (and the stack) carry BROADCAST_QUEUE_URL, its cold start must fail loudly.
-    expect(() => awsContainer('broadcast', exampleEnvironment('broadcast')).get(TOKENS.BroadcastHandler)).toThrow(/the broadcast queue needs BROADCAST_QUEUE_URL/);
+  it('gives the broadcast function the queue its retries go to (BROADCAST_QUEUE_URL), and fails its cold start without it', () => {
+    // makeBroadcast re-enqueues unreachable connections on the broadcast queue.
+    const broadcast = awsContainer('broadcast', exampleEnvironment('broadcast'));
+    expect(typeof broadcast.get(TOKENS.BroadcastHandler)).toBe('function');
+    expect(broadcast.get(TOKENS.BroadcastQueue)).toBeInstanceOf(SqsMessageQueue);
+    const env = { ...exampleEnvironment('broadcast') };
+    delete env['BROADCAST_QUEUE_URL'];
+    expect(() => awsContainer('broadcast', env)).toThrow(/BROADCAST_QUEUE_URL is missing/);
   });
 
   it('fails the cold start naming every missing variable', () => {
