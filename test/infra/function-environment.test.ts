@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ENV_VARIABLES, LAMBDA_NAMES, lambdaConfigSchemas, loadLambdaConfig, type LambdaName } from '../../src/entrypoints/composition/config.js';
+import { functionNamed, synthesize, type Synthesized } from './synth.js';
+
+/**
+ * Drift between the stack and the code, for good: each function's environment in the
+ * synthesized template must satisfy that function's config schema (tokens such as a table's
+ * Ref stand for a valid value: the catalogue's example), must hold nothing the schema does not
+ * read, and must let the function's own entry build its container at init.
+ */
+const identity = { issuerUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example', audience: 'app-client-id' };
+
+// Set by the stack for every function, read by no schema: source-mapped stack traces.
+const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
+
+const ENTRIES: Record<LambdaName, () => Promise<{ handler: unknown }>> = {
+  relay: () => import('../../src/entrypoints/lambda/relay.handler.js'),
+  fanout: () => import('../../src/entrypoints/lambda/fanout.handler.js'),
+  broadcast: () => import('../../src/entrypoints/lambda/broadcast.handler.js'),
+  'ws-connect': () => import('../../src/entrypoints/lambda/ws-connect.handler.js'),
+  'ws-disconnect': () => import('../../src/entrypoints/lambda/ws-disconnect.handler.js'),
+  'ws-message': () => import('../../src/entrypoints/lambda/ws-message.handler.js'),
+  'http-api': () => import('../../src/entrypoints/lambda/http-api.handler.js'),
+  presence: () => import('../../src/entrypoints/lambda/presence.handler.js'),
+  booking: () => import('../../src/entrypoints/lambda/booking.handler.js'),
+  'auction-close': () => import('../../src/entrypoints/lambda/auction-close.handler.js'),
+  'recommend-consumer': () => import('../../src/entrypoints/lambda/recommend-consumer.handler.js'),
+  'ws-authorizer': () => import('../../src/entrypoints/lambda/ws-authorizer.handler.js'),
+};
+
+/** The function's environment as Lambda would see it: tokens replaced by a valid example, AWS_REGION set by Lambda. */
+const environmentOf = (s: Synthesized, name: LambdaName): Record<string, string> => {
+  const [, props] = functionNamed(s, name);
+  const variables = ((props['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+  const env: Record<string, string> = { AWS_REGION: 'eu-west-1' };
+  for (const [key, value] of Object.entries(variables)) {
+    if (typeof value === 'string') env[key] = value;
+    else {
+      const example = (ENV_VARIABLES as Record<string, { example: string | undefined }>)[key]?.example;
+      if (example === undefined) throw new Error(`${name}: ${key} is a token but the catalogue has no example to stand for it`);
+      env[key] = example;
+    }
+  }
+  return env;
+};
+
+describe('each function environment in the template satisfies its config schema', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthesize({ identity });
+  });
+
+  it.each(LAMBDA_NAMES)('%s: parses, and sets nothing its schema does not read', (name) => {
+    const env = environmentOf(s, name);
+    expect(() => loadLambdaConfig(name, env)).not.toThrow();
+    const unread = Object.keys(env).filter((v) => v !== 'AWS_REGION' && !RUNTIME_VARIABLES.has(v) && !(v in lambdaConfigSchemas[name].shape));
+    expect(unread).toEqual([]);
+  });
+
+  it('the broadcast function gets the queue its retries go to', () => {
+    expect(environmentOf(s, 'broadcast')).toHaveProperty('BROADCAST_QUEUE_URL');
+  });
+
+  it('recommend-consumer is given no table (it reads only Redis and its streams)', () => {
+    const tables = Object.keys(environmentOf(s, 'recommend-consumer')).filter((v) => v.endsWith('_TABLE'));
+    expect(tables).toEqual([]);
+  });
+
+  describe('each entry builds its container from the template environment (no network at init)', () => {
+    const saved = { ...process.env };
+    afterAll(() => {
+      for (const key of Object.keys(process.env)) delete process.env[key];
+      Object.assign(process.env, saved);
+    });
+
+    it.each(LAMBDA_NAMES)('%s', async (name) => {
+      vi.resetModules();
+      for (const key of Object.keys(process.env)) delete process.env[key];
+      Object.assign(process.env, { PATH: saved['PATH'] ?? '', LOG_LEVEL: 'SILENT' }, environmentOf(s, name));
+      const { handler } = await ENTRIES[name]();
+      expect(typeof handler).toBe('function');
+    });
+  });
+});
