@@ -1,3 +1,4 @@
+import { connectionQuotaOnDynamoDb } from '../composition/abuse.aws.module.js';
 import { awsFunctionContainer, awsTargetOf, connectionRegistryOnDynamoDb } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
 
@@ -8,4 +9,5 @@ import { TOKENS } from '../composition/tokens.js';
  */
 export const handler = awsFunctionContainer('ws-connect', (c) => [
   connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE),
+  connectionQuotaOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE),
 ]).get(TOKENS.WsConnectHandler);

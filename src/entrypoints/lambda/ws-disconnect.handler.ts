@@ -1,3 +1,4 @@
+import { connectionQuotaOnDynamoDb } from '../composition/abuse.aws.module.js';
 import { awsFunctionContainer, awsTargetOf, connectionRegistryOnDynamoDb } from '../composition/aws.container.js';
 import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { TOKENS } from '../composition/tokens.js';
@@ -10,6 +11,6 @@ import { TOKENS } from '../composition/tokens.js';
  */
 export const handler = awsFunctionContainer(
   'ws-disconnect',
-  (c) => [connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE)],
+  (c) => [connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE), connectionQuotaOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE)],
   { features: presenceAwsModules },
 ).get(TOKENS.WsDisconnectHandler);
