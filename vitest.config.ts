@@ -12,6 +12,7 @@ const emulatorTests = [
   'test/scripts/**/*.test.ts',
   'test/entrypoints/local/emulator-*.test.ts',
   'test/adapters/local/emulator-*.test.ts',
+  'test/entrypoints/lambda/*.aws.test.ts',
 ];
 
 export default defineConfig({

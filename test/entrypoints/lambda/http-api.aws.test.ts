@@ -1,0 +1,63 @@
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpEvent } from '../http-test-events.js';
+import { awsEntryWorld, type AwsEntryWorld } from './aws-entry-world.js';
+
+type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite, fauxqs)', () => {
+  let world: AwsEntryWorld;
+  let handler: Handler;
+  const call = async (routeKey: string, options: Parameters<typeof httpEvent>[1]) => {
+    const result = await handler(httpEvent(routeKey, options));
+    return { status: result.statusCode, body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined };
+  };
+
+  beforeAll(async () => {
+    world = await awsEntryWorld();
+    ({ handler } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as { handler: Handler });
+  });
+  afterAll(() => world?.stop());
+
+  it('answers a malformed body with 400 naming the field, and queues nothing', async () => {
+    const answer = await call('POST /api/trips/{tripId}/bookings', { path: { tripId: 'no-such-trip' }, body: { seats: 'two' }, as: 'ana' });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toContain('seats');
+    const { Messages = [] } = await world.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: world.queues.booking.url, WaitTimeSeconds: 0 }));
+    expect(Messages).toEqual([]);
+  });
+
+  it('schedules a trip in the DynamoDB events table, queues a booking on the FIFO queue, and reads its status from the request index', async () => {
+    const tripId = `trip-${Date.now().toString(36)}`;
+    const scheduled = await call('POST /api/trips', {
+      body: { tripId, route: 'Lisbon → Porto', departsAt: Date.now() + 86_400_000, capacity: 10, maxSeatsPerBooking: 4 },
+      as: 'operator',
+    });
+    expect(scheduled.status).toBe(201);
+    const { Items = [] } = await world.clients.dynamodb.send(
+      new QueryCommand({ TableName: world.names.events, KeyConditionExpression: 'streamId = :s', ExpressionAttributeValues: { ':s': { S: `trip-${tripId}` } } }),
+    );
+    expect(Items.length).toBeGreaterThan(0);
+
+    const booked = await call('POST /api/trips/{tripId}/bookings', { path: { tripId }, body: { seats: 2 }, as: 'ana' });
+    expect(booked.status).toBe(202);
+    expect(booked.body).toMatchObject({ status: 'QUEUED' });
+    const requestId = booked.body?.['requestId'] as string;
+
+    const { Messages = [] } = await world.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: world.queues.booking.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId'] }),
+    );
+    expect(Messages).toHaveLength(1);
+    expect(Messages[0]?.Attributes?.MessageGroupId).toBe(tripId);
+    expect(Messages[0]?.Body).toContain(requestId);
+
+    const status = await call('GET /api/bookings/{requestId}', { path: { requestId }, as: 'ana' });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ requestId, status: 'QUEUED', seats: 2 });
+    // The index is the DynamoDB one: another passenger is refused, an unknown id is not found.
+    expect((await call('GET /api/bookings/{requestId}', { path: { requestId }, as: 'bob' })).status).toBe(403);
+    expect((await call('GET /api/bookings/{requestId}', { path: { requestId: `${requestId}x` }, as: 'ana' })).status).toBe(404);
+  });
+});
