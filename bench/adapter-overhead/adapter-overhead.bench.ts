@@ -19,6 +19,7 @@ export const benchmark: Benchmark = {
       rounds: intOption(ctx, 'rounds', 2),
       streamLength: intOption(ctx, 'stream-length', 10),
       batch: intOption(ctx, 'batch', 50),
+      only: ctx.options['only'] ?? '',
     };
     ctx.progress('bundling the client worker…');
     const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./client.worker.ts', import.meta.url)), { outName: 'adapter-overhead-client.mjs' });

@@ -32,6 +32,8 @@ export interface Params {
   readonly rounds: number;
   readonly streamLength: number;
   readonly batch: number;
+  /** Only the workloads whose name contains this (case-insensitive); empty = all. */
+  readonly only: string;
 }
 
 export interface WorkloadFigures {
@@ -199,7 +201,7 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
   ];
 
   const out: WorkloadFigures[] = [];
-  for (const w of workloads) {
+  for (const w of workloads.filter((x) => x.name.toLowerCase().includes(p.only.toLowerCase()))) {
     const acc = { adapter: { lat: [] as Float64Array[], wallMs: 0, cpuMs: 0, ops: 0 }, raw: { lat: [] as Float64Array[], wallMs: 0, cpuMs: 0, ops: 0 } };
     // Warm-up (JIT, sockets) for both sides, not counted.
     for (const subject of ['adapter', 'raw'] as const) {
