@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { runQueueWaitMs } from '../lib/sched.js';
 import { parentChannel, type Message } from '../lib/child-process.js';
 import { SampleBuffer, summarize } from '../lib/stats.js';
 import { monotonicMs, type TargetDescriptor } from './frame.js';
@@ -25,6 +26,7 @@ let undecodable = 0;
 let closedEarly = 0;
 let cpuPct = Number.NaN;
 let elu = Number.NaN;
+let waitPct: number | null = null;
 const sockets: { close(): void }[] = [];
 
 const onMessage = (recv: number) => {
@@ -154,14 +156,18 @@ channel.onMessage(async (m: Message) => {
       windowEnd = Number(m.windowEnd);
       let cpu0 = process.cpuUsage();
       let elu0 = performance.eventLoopUtilization();
+      let wait0 = runQueueWaitMs();
       setTimeout(() => {
         cpu0 = process.cpuUsage();
         elu0 = performance.eventLoopUtilization();
+        wait0 = runQueueWaitMs();
       }, Math.max(0, windowStart - monotonicMs()));
       setTimeout(() => {
         const d = process.cpuUsage(cpu0);
         cpuPct = ((d.user + d.system) / 1000 / (windowEnd - windowStart)) * 100;
         elu = performance.eventLoopUtilization(elu0).utilization;
+        const wait1 = runQueueWaitMs();
+        waitPct = wait0 === null || wait1 === null ? null : ((wait1 - wait0) / (windowEnd - windowStart)) * 100;
       }, Math.max(0, windowEnd - monotonicMs()));
       return;
     }
@@ -178,6 +184,7 @@ channel.onMessage(async (m: Message) => {
         latencyMs: { p50: s.p50, p90: s.p90, p99: s.p99, max: s.max, mean: s.mean },
         cpuPct,
         elu,
+        waitPct,
         rssMiB: process.memoryUsage().rss / 2 ** 20,
       });
       return;

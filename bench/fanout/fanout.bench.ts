@@ -30,6 +30,8 @@ interface Published extends Message {
   readonly maxLagMs: number;
   readonly cpuPct: number;
   readonly elu: number;
+  readonly diagnostics: string;
+  readonly waitPct: number | null;
 }
 interface Report extends Message {
   readonly receivedInWindow: number;
@@ -40,6 +42,7 @@ interface Report extends Message {
   readonly latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
   readonly cpuPct: number;
   readonly elu: number;
+  readonly waitPct: number | null;
   readonly rssMiB: number;
 }
 interface Connected extends Message {
@@ -222,11 +225,14 @@ export const benchmark: Benchmark = {
           max: r.report.latencyMs.max,
           serverCpu: r.published.cpuPct,
           serverCpuPerFrame: r.report.receivedInWindow > 0 ? (r.published.cpuPct / 100) * p.windowMs * 1000 / r.report.receivedInWindow : null,
+          serverWait: r.published.waitPct,
           clientCpu: r.report.cpuPct,
+          clientWait: r.report.waitPct,
           connect: r.connected.connectMs / 1000,
           status: problems.length ? problems.join('; ') : 'ok',
         },
       });
+      if (r.published.diagnostics) notes.push(`${spec.subject} at the end of the window: ${r.published.diagnostics}`);
       if (r.report.elu > 0.9) notes.push(`${spec.subject}: the client process was saturated (event-loop utilisation ${(r.report.elu * 100).toFixed(0)} %) — latency and throughput there are bounded by the viewers’ process, not only by the server.`);
       if (r.published.elu > 0.9) notes.push(`${spec.subject}: the server process was saturated (event-loop utilisation ${(r.published.elu * 100).toFixed(0)} %, publisher up to ${r.published.maxLagMs.toFixed(0)} ms behind schedule).`);
       await sleep(1_000);
@@ -248,7 +254,9 @@ export const benchmark: Benchmark = {
         { key: 'max', label: 'max', unit: 'ms', digits: 1, better: 'lower' },
         { key: 'serverCpu', label: 'server CPU', unit: '%', digits: 0 },
         { key: 'serverCpuPerFrame', label: 'server CPU per frame', unit: 'µs', digits: 2, better: 'lower' },
+        { key: 'serverWait', label: 'server waited for a core', unit: '%', digits: 0 },
         { key: 'clientCpu', label: 'clients CPU', unit: '%', digits: 0 },
+        { key: 'clientWait', label: 'clients waited for a core', unit: '%', digits: 0 },
         { key: 'connect', label: 'connect all', unit: 's', digits: 1 },
         { key: 'status', label: 'status' },
       ],
@@ -270,7 +278,7 @@ export const benchmark: Benchmark = {
       notes: [
         `${p.channels} channels × ${p.viewersPerChannel} viewers = ${(p.channels * p.viewersPerChannel).toLocaleString('en-US')} WebSocket connections on 127.0.0.1; each channel publishes ${p.rate} frames/s (spread evenly), so every viewer is owed ${p.rate} frames/s. Warm-up ${p.warmupMs / 1000} s, measured window ${p.windowMs / 1000} s, then ${p.drainMs / 1000} s to drain.`,
         'Server (target + in-process publisher) and viewers run in two separate node processes; a frame carries its publish due time on the machine’s monotonic clock, the viewer subtracts on arrival. Publishing is an open loop (due times fixed in advance), so a server that falls behind shows up as latency, not as fewer publishes.',
-        '“delivered frames/s”: frames received inside the window ÷ window; “window frames received”: of the frames published inside the window × their channel’s viewers, the share that arrived by the end of the drain. “server CPU per frame”: the server process’s CPU time in the window ÷ frames delivered in it — it holds up on a busy machine where frames/s and latency do not.',
+        '“delivered frames/s”: frames received inside the window ÷ window; “window frames received”: of the frames published inside the window × their channel’s viewers, the share that arrived by the end of the drain. “server CPU per frame”: the server process’s CPU time in the window ÷ frames delivered in it — it holds up on a busy machine where frames/s and latency do not. “waited for a core”: share of the window the process’s event loop was runnable but not running (Linux schedstat) — a high figure means the row measures contention, not the code.',
         'Clients: `ws` for bare ws and Stampede, `socket.io-client` (WebSocket transport only) for Socket.IO. A frame is one feed item of ~280 bytes of JSON: a bid for bare ws and Socket.IO; for Stampede a chat signal (text padded to the same length) handed to its FeedPublisher in-process, delivered in its `{type:"feed", items}` frames — when the pipeline batches, several items share one WebSocket message (compare “WS messages/s” with “delivered frames/s”).',
         ...(selected.some((t) => t.name === 'stampede') ? ['Stampede runs its local runtime (memory backend, live commerce only) with default settings: shard size 500, fan-out batch 100, broadcast batch 10 × concurrency 4, no batching windows.'] : []),
         ...notes,

@@ -55,4 +55,6 @@ export interface FanoutTarget {
   refreshSubscribers?(): Promise<void>;
   publish(channel: string, frame: BenchFrame): void | Promise<unknown>;
   stop(): Promise<void>;
+  /** A line on the target's internal state (queues, backlogs), sampled at the end of the window. */
+  diagnostics?(): string;
 }

@@ -6,6 +6,7 @@
  * omission).
  */
 import { performance } from 'node:perf_hooks';
+import { runQueueWaitMs } from '../lib/sched.js';
 import { parentChannel, type Message } from '../lib/child-process.js';
 import { makeFrame, monotonicMs, type FanoutTarget } from './frame.js';
 import { createBareWsTarget } from './targets/bare-ws.target.js';
@@ -43,14 +44,21 @@ const publish = (plan: PublishPlan) => {
   let elu0 = performance.eventLoopUtilization();
   let cpuPct = Number.NaN;
   let elu = Number.NaN;
+  let diagnostics = '';
+  let wait0 = runQueueWaitMs();
+  let waitPct: number | null = null;
   setTimeout(() => {
     cpu0 = process.cpuUsage();
     elu0 = performance.eventLoopUtilization();
+    wait0 = runQueueWaitMs();
   }, Math.max(0, plan.windowStart - monotonicMs()));
   setTimeout(() => {
     const d = process.cpuUsage(cpu0);
     cpuPct = ((d.user + d.system) / 1000 / (plan.windowEnd - plan.windowStart)) * 100;
     elu = performance.eventLoopUtilization(elu0).utilization;
+    diagnostics = t.diagnostics?.() ?? '';
+    const wait1 = runQueueWaitMs();
+    waitPct = wait0 === null || wait1 === null ? null : ((wait1 - wait0) / (plan.windowEnd - plan.windowStart)) * 100;
   }, Math.max(0, plan.windowEnd - monotonicMs()));
 
   const tick = () => {
@@ -81,7 +89,7 @@ const publish = (plan: PublishPlan) => {
     }
     if (due >= plan.stopAt) {
       // Let the window-end sample land before reporting.
-      setTimeout(() => channel.send({ type: 'published', publishes: k, publishedInWindow, owedInWindow, publishErrors, lastError, maxLagMs, cpuPct, elu }), 20);
+      setTimeout(() => channel.send({ type: 'published', publishes: k, publishedInWindow, owedInWindow, publishErrors, lastError, maxLagMs, cpuPct, elu, diagnostics, waitPct }), 20);
       return;
     }
     setTimeout(tick, Math.max(0, due - monotonicMs()));

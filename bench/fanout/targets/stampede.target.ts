@@ -59,5 +59,6 @@ export const createStampedeTarget = async (): Promise<FanoutTarget> => {
     async stop() {
       await runtime?.stop();
     },
+    diagnostics: () => runtime?.progress() ?? '',
   };
 };
