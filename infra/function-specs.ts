@@ -82,7 +82,6 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
       HEARTBEAT_QUEUE_URL: 'write',
       SCHEDULER_QUEUE_URL: 'write',
       WS_MANAGEMENT_ENDPOINT: 'write',
-      BLOB_OFFLOAD_PREFIX: 'write',
     },
   },
   'http-api': {
@@ -90,9 +89,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     trigger: { kind: 'http-api' },
     uses: {
       EVENTS_TABLE: 'readWrite',
-      PRESENCE_TABLE: 'read',
+      // Trip counters and the booking request index (pk prefix booking-request#).
       STATS_TABLE: 'readWrite',
-      FEED_STREAM_NAME: 'write',
       RECOMMEND_STREAM_NAME: 'write',
       BOOKING_QUEUE_URL: 'write',
       HEARTBEAT_QUEUE_URL: 'write',

@@ -183,7 +183,6 @@ export const lambdaConfigSchemas = {
   'ws-disconnect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE', 'HEARTBEAT_QUEUE_URL'),
   'ws-message': envSchema(
     ...COMMON,
-    ...BLOBS,
     'EVENTS_TABLE',
     'CONNECTIONS_TABLE',
     'SHARD_SIZE',
@@ -197,9 +196,7 @@ export const lambdaConfigSchemas = {
     ...COMMON,
     ...BLOBS,
     'EVENTS_TABLE',
-    'PRESENCE_TABLE',
     'STATS_TABLE',
-    'FEED_STREAM_NAME',
     'RECOMMEND_STREAM_NAME',
     'BOOKING_QUEUE_URL',
     'HEARTBEAT_QUEUE_URL',
