@@ -57,6 +57,7 @@ const waitDrained = async (ctx: BenchmarkContext, url: string, tripId: string, e
 interface SubjectRun {
   readonly load: LoadOutcome;
   readonly cpuMs: number;
+  readonly tokens: readonly string[];
   readonly drainAfterLoadMs: number | null;
   readonly processedPerSecond: number | null;
   readonly audit: SeatAudit | null;
@@ -65,7 +66,11 @@ interface SubjectRun {
 
 const bookingBody = (runId: string) => (i: number) => JSON.stringify({ seats: (i % MAX_SEATS) + 1, requestId: `${runId}-${i}` });
 
-const runSubject = async (ctx: BenchmarkContext, script: string, subject: 'stampede' | 'bare', p: Params): Promise<SubjectRun> => {
+/**
+ * `sameTokens`: the bare server ignores authorization but gets the very tokens Stampede got, so
+ * both receive byte-for-byte the same kind of request.
+ */
+const runSubject = async (ctx: BenchmarkContext, script: string, subject: 'stampede' | 'bare', p: Params, sameTokens: readonly string[] = []): Promise<SubjectRun> => {
   const profileDir = ctx.options['cpu-prof'] ? join(ctx.root, 'bench', 'results', 'profiles') : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const child = ChildHandle.start({
@@ -81,17 +86,18 @@ const runSubject = async (ctx: BenchmarkContext, script: string, subject: 'stamp
     const stamp = Date.now().toString(36);
     const tripId = `spike-${stamp}`;
     const warmTrip = `spike-warm-${stamp}`;
-    let tokens = ['bare-has-no-auth'];
+    let tokens: readonly string[] = sameTokens.length > 0 ? sameTokens : ['bare-has-no-auth'];
     if (subject === 'stampede') {
       ctx.progress(`stampede: ${p.users} tokens from the development issuer`);
-      tokens = [];
-      for (let u = 0; u < p.users; u++) tokens.push((await jsonFetch<{ token: string }>(`${url}/api/dev/tokens`, { method: 'POST', body: { userId: `passenger-${u}` } })).token);
+      const issued: string[] = [];
+      tokens = issued;
+      for (let u = 0; u < p.users; u++) issued.push((await jsonFetch<{ token: string }>(`${url}/api/dev/tokens`, { method: 'POST', body: { userId: `passenger-${u}` } })).token);
       const operator = (await jsonFetch<{ token: string }>(`${url}/api/dev/tokens`, { method: 'POST', body: { userId: 'bench-operator' } })).token;
       for (const [id, capacity] of [[warmTrip, 1000], [tripId, CAPACITY]] as const) {
         await jsonFetch(`${url}/api/trips`, { method: 'POST', token: operator, body: { tripId: id, route: 'Bench — Spike City', departsAt: Date.now() + 86_400_000, capacity, maxSeatsPerBooking: MAX_SEATS } });
       }
     }
-    const pathOf = (trip: string) => (subject === 'stampede' ? `/api/trips/${trip}/bookings` : `/bookings`);
+    const pathOf = (trip: string) => `/api/trips/${trip}/bookings`;
 
     // Warm-up on its own trip (JIT, connection pools), drained before the measured burst starts.
     ctx.progress(`${subject}: warm-up ${p.warmup} requests`);
@@ -113,7 +119,7 @@ const runSubject = async (ctx: BenchmarkContext, script: string, subject: 'stamp
     const loadEnd = t0 + load.durationMs;
     child.send({ type: 'cpu' });
     const cpuMs = (await child.next<Message & { ms: number }>('cpu')).ms - cpu0;
-    if (subject === 'bare') return { load, cpuMs, drainAfterLoadMs: null, processedPerSecond: null, audit: null, stats: null };
+    if (subject === 'bare') return { load, cpuMs, tokens, drainAfterLoadMs: null, processedPerSecond: null, audit: null, stats: null };
 
     const accepted = load.byStatus['202'] ?? 0;
     if (accepted === 0) throw new Error(`no booking was accepted: statuses ${JSON.stringify(load.byStatus)}`);
@@ -123,6 +129,7 @@ const runSubject = async (ctx: BenchmarkContext, script: string, subject: 'stamp
     return {
       load,
       cpuMs,
+      tokens,
       drainAfterLoadMs: Math.max(0, drained.at - loadEnd),
       processedPerSecond: drained.stats.processed / ((drained.at - t0) / 1000),
       audit,
@@ -148,8 +155,8 @@ export const benchmark: Benchmark = {
     ctx.progress('bundling the server worker…');
     const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./server.worker.ts', import.meta.url)), { outName: 'booking-spike-server.mjs' });
 
-    const bare = await runSubject(ctx, script, 'bare', p);
     const ours = await runSubject(ctx, script, 'stampede', p);
+    const bare = await runSubject(ctx, script, 'bare', p, ours.tokens);
 
     const a = ours.audit!;
     const oversold = Math.max(0, a.confirmedSeats - a.cancelledSeats - CAPACITY);
@@ -209,7 +216,7 @@ export const benchmark: Benchmark = {
         `${p.requests.toLocaleString('en-US')} POSTs from ${p.connections} keep-alive connections (autocannon in the runner; server in its own process), each with a unique request id, 1–${MAX_SEATS} seats, bearer tokens of ${p.users} passengers from the development issuer; ${p.warmup} warm-up requests on another trip first.`,
         `Seats are audited from the trip's events (not the decider's counter): ${a.confirmedBookings} bookings confirmed (${a.confirmedSeats} seats), ${a.rejectedBookings} rejected, 0 seats sold twice, OVERSOLD = ${oversold}.`,
         'Drain: from the last 202 until /api/stats shows processed = accepted (polled every 50 ms); processed/s counts from the first request to drained. Accepting a booking is the HTTP path only (JWT check, terms, request index, FIFO enqueue); the trip decides later.',
-        'The bare server only reads the body and answers 202: the ceiling of node:http + autocannon on this machine, which shares the 2 cores with the load generator.',
+        'The bare server (run second, with the same tokens in the same requests) only reads the body and answers 202: the ceiling of node:http + autocannon on this machine, which shares the 2 cores with the load generator.',
       ],
       details: { params: { ...p, capacity: CAPACITY }, bare: { byStatus: bare.load.byStatus, durationMs: bare.load.durationMs, cpuMs: bare.cpuMs }, stampede: { byStatus: ours.load.byStatus, durationMs: ours.load.durationMs, cpuMs: ours.cpuMs, audit: a, stats: ours.stats } },
     };
