@@ -6,11 +6,12 @@ import WebSocket from 'ws';
 const root = join(import.meta.dirname, '..', '..', '..');
 
 /**
- * Runs exactly what `npm start` runs (`tsx src/entrypoints/local/main.ts`), minus npm's
- * `prestart` dependency check, which could reinstall node_modules under other running tests.
+ * Runs exactly what `npm start` runs (`node --import tsx src/entrypoints/local/main.ts`), minus
+ * npm's `prestart` dependency check, which could reinstall node_modules under other running tests.
+ * One process, no wrapper: the signal reaches the runtime's own handler.
  */
 const start = (args: string[]): ChildProcessWithoutNullStreams =>
-  spawn(join(root, 'node_modules', '.bin', 'tsx'), ['src/entrypoints/local/main.ts', ...args], {
+  spawn(process.execPath, ['--import', 'tsx', 'src/entrypoints/local/main.ts', ...args], {
     cwd: root,
     env: { ...process.env, STAMPEDE_LOG_LEVEL: 'ERROR' },
   });
