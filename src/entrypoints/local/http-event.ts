@@ -86,5 +86,7 @@ export const writeHttpApiResult = (res: ServerResponse, result: APIGatewayProxyR
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  // Like API Gateway, answer with a Content-Length: writeHead without one makes Node send chunked.
+  headers['content-length'] = String(body === undefined ? 0 : Buffer.byteLength(body));
   res.writeHead(result.statusCode ?? 200, headers).end(body);
 };
