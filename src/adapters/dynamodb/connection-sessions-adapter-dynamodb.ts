@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { ConnectionSessions, SessionBinding } from '../../application/ports/connection-sessions.port.js';
@@ -30,9 +31,22 @@ export class DynamoDbConnectionSessions implements ConnectionSessions {
   }
 
   async release(connectionId: string): Promise<SessionBinding | null> {
-    const { Attributes } = await this.client.send(
-      new DeleteCommand({ TableName: this.tableName, Key: keyOf(connectionId), ReturnValues: 'ALL_OLD' }),
-    );
+    let Attributes: Record<string, unknown> | undefined;
+    try {
+      // The condition makes the delete-and-return a compare-and-delete: of two racing releases
+      // exactly one sees the item (DynamoDB Local does not serialise unconditional deletes).
+      ({ Attributes } = await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keyOf(connectionId),
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValues: 'ALL_OLD',
+        }),
+      ));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
+    }
     if (!Attributes || typeof Attributes['channelId'] !== 'string' || typeof Attributes['sessionId'] !== 'string') return null;
     return { channelId: Attributes['channelId'], sessionId: Attributes['sessionId'] };
   }
