@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../application/ports/clock.port.js';
 import { PublishError, type FeedPublisher } from '../../application/ports/feed-publisher.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import type { FeedItem } from '../../domain/live-feed/feed-item.js';
+import { InMemoryShardedLog, kinesisShardOf } from '../local/sharded-log.js';
 
 /** Kinesis PutRecords limits: 500 records and 5 MiB per call; 1 MiB per record (data + key). */
 export const KINESIS_MAX_RECORDS_PER_PUT = 500;
@@ -47,10 +47,8 @@ const realSleeper: Sleeper = { sleep: (ms) => new Promise((r) => setTimeout(r, m
  */
 export class InMemoryFeedStream implements FeedPublisher {
   readonly streamName: string;
-  private readonly shards: StreamRecord[][];
-  /** Absolute position of each shard's first retained record. */
-  private readonly trimmed: number[];
-  private readonly listeners = new Set<() => void>();
+  /** The shards' records, with retention trimming and absolute positions. */
+  private readonly log: InMemoryShardedLog<StreamRecord>;
   private readonly clock: Clock;
   private readonly sleeper: Sleeper;
   private pendingFailures: Array<(item: FeedItem) => boolean> = [];
@@ -60,8 +58,7 @@ export class InMemoryFeedStream implements FeedPublisher {
 
   constructor(private readonly options: InMemoryFeedStreamOptions = {}) {
     this.streamName = options.streamName ?? 'live-feed';
-    this.shards = Array.from({ length: Math.max(1, options.shardCount ?? 4) }, () => []);
-    this.trimmed = this.shards.map(() => 0);
+    this.log = new InMemoryShardedLog<StreamRecord>(options.shardCount ?? 4, options.retainPerShard ?? 200_000);
     this.clock = options.clock ?? { now: () => Date.now() };
     this.sleeper = options.sleeper ?? realSleeper;
   }
@@ -71,7 +68,7 @@ export class InMemoryFeedStream implements FeedPublisher {
   }
 
   get shardCount(): number {
-    return this.shards.length;
+    return this.log.shardCount;
   }
 
   /** PutRecords calls made so far (one per chunk per attempt). */
@@ -105,31 +102,27 @@ export class InMemoryFeedStream implements FeedPublisher {
    * Records trimmed by retention are skipped, as an expired iterator would.
    */
   read(shard: number, from: number, max: number): readonly StreamRecord[] {
-    const base = this.trimmed[shard] ?? 0;
-    const start = Math.max(0, from - base);
-    return (this.shards[shard] ?? []).slice(start, start + max);
+    return this.log.read(shard, from, max);
   }
 
   /** The absolute position of the record at `read(shard, from, …)[0]` (later than `from` after trimming). */
   firstPosition(shard: number, from: number): number {
-    return Math.max(from, this.trimmed[shard] ?? 0);
+    return this.log.firstPosition(shard, from);
   }
 
   /** The absolute position after a shard's last record. */
   length(shard: number): number {
-    return (this.trimmed[shard] ?? 0) + (this.shards[shard]?.length ?? 0);
+    return this.log.length(shard);
   }
 
   /** Called after each accepted put; returns an unsubscribe. */
   onAppend(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.log.onAppend(listener);
   }
 
   /** The shard a partition key maps to: MD5 → 128-bit hash key, shards own equal ranges. */
   shardOf(partitionKey: string): number {
-    const top64 = createHash('md5').update(partitionKey).digest().readBigUInt64BE(0);
-    return Number((top64 * BigInt(this.shards.length)) >> 64n);
+    return kinesisShardOf(partitionKey, this.log.shardCount);
   }
 
   private async putWithRetries(chunk: readonly Encoded[]): Promise<void> {
@@ -164,23 +157,12 @@ export class InMemoryFeedStream implements FeedPublisher {
         continue;
       }
       const sequenceNumber = String(++this.sequence).padStart(24, '0');
-      const shard = this.shardOf(entry.partitionKey);
-      this.shards[shard]?.push({ sequenceNumber, partitionKey: entry.partitionKey, data: entry.data, approximateArrivalTimestamp: arrival });
-      this.trim(shard);
+      const record = { sequenceNumber, partitionKey: entry.partitionKey, data: entry.data, approximateArrivalTimestamp: arrival };
+      this.log.write(this.shardOf(entry.partitionKey), [record]);
     }
     this.refused += refused.length;
-    if (refused.length < entries.length) for (const listener of this.listeners) listener();
+    if (refused.length < entries.length) this.log.notifyAppend();
     return refused;
-  }
-
-  private trim(shard: number): void {
-    const records = this.shards[shard];
-    const keep = this.options.retainPerShard ?? 200_000;
-    // Trim in halves so appends stay amortised O(1).
-    if (!records || records.length <= keep * 2) return;
-    const drop = records.length - keep;
-    records.splice(0, drop);
-    this.trimmed[shard] = (this.trimmed[shard] ?? 0) + drop;
   }
 
   private refuses(item: FeedItem): boolean {

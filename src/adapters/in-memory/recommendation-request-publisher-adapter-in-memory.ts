@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { RecommendationRequestPublisher } from '../../application/ports/recommendation-request-publisher.port.js';
 import { RecommendationRequest } from '../../domain/recommendation/recommendation-request.js';
+import { InMemoryShardedLog, kinesisShardOf } from '../local/sharded-log.js';
 
 /** One record as a shard holds it: the fields a Kinesis event source hands to Lambda. */
 export interface RequestStreamRecord {
@@ -30,16 +30,14 @@ export interface InMemoryRecommendationRequestStreamOptions {
  */
 export class InMemoryRecommendationRequestStream implements RecommendationRequestPublisher {
   readonly streamName: string;
-  private readonly shards: RequestStreamRecord[][];
-  private readonly trimmed: number[];
-  private readonly listeners = new Set<() => void>();
+  /** The shards' records, with retention trimming and absolute positions. */
+  private readonly log: InMemoryShardedLog<RequestStreamRecord>;
   private readonly clock: Clock;
   private sequence = 0;
 
-  constructor(private readonly options: InMemoryRecommendationRequestStreamOptions = {}) {
+  constructor(options: InMemoryRecommendationRequestStreamOptions = {}) {
     this.streamName = options.streamName ?? 'recommend-requests';
-    this.shards = Array.from({ length: Math.max(1, options.shardCount ?? 2) }, () => []);
-    this.trimmed = this.shards.map(() => 0);
+    this.log = new InMemoryShardedLog<RequestStreamRecord>(options.shardCount ?? 2, options.retainPerShard ?? 100_000);
     this.clock = options.clock ?? { now: () => Date.now() };
   }
 
@@ -48,7 +46,7 @@ export class InMemoryRecommendationRequestStream implements RecommendationReques
   }
 
   get shardCount(): number {
-    return this.shards.length;
+    return this.log.shardCount;
   }
 
   async publish(requests: readonly RecommendationRequest[]): Promise<void> {
@@ -59,56 +57,44 @@ export class InMemoryRecommendationRequestStream implements RecommendationReques
       const valid = RecommendationRequest.parse(request);
       this.append(valid.userId, JSON.stringify(valid), arrival);
     }
-    for (const listener of this.listeners) listener();
+    this.log.notifyAppend();
   }
 
   /** Appends raw text as a foreign producer could (malformed-record tests, the local runtime's admin). */
   appendRaw(partitionKey: string, data: string): RequestStreamRecord {
     const record = this.append(partitionKey, data, this.clock.now() / 1000);
-    for (const listener of this.listeners) listener();
+    this.log.notifyAppend();
     return record;
   }
 
   /** Up to `max` records of a shard from absolute position `from` (trimmed ones are skipped). */
   read(shard: number, from: number, max: number): readonly RequestStreamRecord[] {
-    const start = Math.max(0, from - (this.trimmed[shard] ?? 0));
-    return (this.shards[shard] ?? []).slice(start, start + max);
+    return this.log.read(shard, from, max);
   }
 
   /** The absolute position of the record at `read(shard, from, …)[0]`. */
   firstPosition(shard: number, from: number): number {
-    return Math.max(from, this.trimmed[shard] ?? 0);
+    return this.log.firstPosition(shard, from);
   }
 
   /** The absolute position after a shard's last record. */
   length(shard: number): number {
-    return (this.trimmed[shard] ?? 0) + (this.shards[shard]?.length ?? 0);
+    return this.log.length(shard);
   }
 
   /** Called after each accepted publish; returns an unsubscribe. */
   onAppend(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.log.onAppend(listener);
   }
 
   /** The shard a partition key maps to: MD5 → 128-bit hash key, shards own equal ranges. */
   shardOf(partitionKey: string): number {
-    const top64 = createHash('md5').update(partitionKey).digest().readBigUInt64BE(0);
-    return Number((top64 * BigInt(this.shards.length)) >> 64n);
+    return kinesisShardOf(partitionKey, this.log.shardCount);
   }
 
   private append(partitionKey: string, data: string, arrival: number): RequestStreamRecord {
-    const shard = this.shardOf(partitionKey);
     const record = { sequenceNumber: String(++this.sequence).padStart(24, '0'), partitionKey, data, approximateArrivalTimestamp: arrival };
-    const records = this.shards[shard] as RequestStreamRecord[];
-    records.push(record);
-    const keep = this.options.retainPerShard ?? 100_000;
-    // Trimmed in halves so appends stay amortised O(1).
-    if (records.length > keep * 2) {
-      const drop = records.length - keep;
-      records.splice(0, drop);
-      this.trimmed[shard] = (this.trimmed[shard] ?? 0) + drop;
-    }
+    this.log.write(this.shardOf(partitionKey), [record]);
     return record;
   }
 }

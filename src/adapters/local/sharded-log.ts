@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * What a stream event source reads: an append-only log split into shards, each in order, with
  * absolute positions. `InMemoryFeedStream` (Kinesis) is one; `InMemoryShardedLog` backs the
@@ -34,14 +36,28 @@ export class InMemoryShardedLog<R> implements ShardedLog<R> {
   }
 
   append(shard: number, records: readonly R[]): void {
+    if (this.write(shard, records)) this.notifyAppend();
+  }
+
+  /**
+   * Appends without telling the listeners, for a producer that makes several appends and then
+   * calls `notifyAppend` once (as one Kinesis put does). Returns whether anything was appended.
+   */
+  write(shard: number, records: readonly R[]): boolean {
     const log = this.shards[shard];
-    if (!log || records.length === 0) return;
+    if (!log || records.length === 0) return false;
     log.push(...records);
+    // Trimmed in halves so appends stay amortised O(1).
     if (log.length > this.retainPerShard * 2) {
       const drop = log.length - this.retainPerShard;
       log.splice(0, drop);
       this.trimmed[shard] = (this.trimmed[shard] ?? 0) + drop;
     }
+    return true;
+  }
+
+  /** Tells the `onAppend` listeners that records were appended. */
+  notifyAppend(): void {
     for (const listener of this.listeners) listener();
   }
 
@@ -62,4 +78,10 @@ export class InMemoryShardedLog<R> implements ShardedLog<R> {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+/** The shard a Kinesis partition key maps to: MD5 → 128-bit hash key, shards own equal ranges. */
+export function kinesisShardOf(partitionKey: string, shardCount: number): number {
+  const top64 = createHash('md5').update(partitionKey).digest().readBigUInt64BE(0);
+  return Number((top64 * BigInt(shardCount)) >> 64n);
 }
