@@ -15,6 +15,7 @@ import { DynamoDbEventStore } from '../../adapters/dynamodb/event-store-adapter-
 import { KinesisFeedPublisher } from '../../adapters/kinesis/feed-publisher-adapter-kinesis.js';
 import { S3BlobStore } from '../../adapters/s3/blob-store-adapter-s3.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
+import { decodeQueueBody } from '../../adapters/sqs/queue-body-codec.js';
 import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
 import { parseLocalConfig } from '../local/local-config.js';
 import type { LambdaConfig, LambdaName } from './config.js';
@@ -52,18 +53,29 @@ export const feedOnKinesis =
   (bind) =>
     bind(TOKENS.FeedPublisher, (get) => new KinesisFeedPublisher(shared('kinesis', s, () => createKinesisClient(s)), streamName, { sleeper: get(TOKENS.Sleeper) }));
 
-/** The broadcast queue on SQS; with `offload`, bodies over the SQS limit go to S3 (consumers read them with decodeQueueBody). */
+/**
+ * The broadcast queue on SQS; with `offload`, bodies over the SQS limit go to S3 and the
+ * broadcast handler reads them back (decodeQueueBody) from the same bucket.
+ */
 export const broadcastQueueOnSqs =
   (s: AwsClientSettings, queueUrl: string, offload?: { bucket: string; keyPrefix: string }): AwsPortBinding =>
-  (bind) =>
+  (bind) => {
+    const store = offload ? () => new S3BlobStore(shared('s3', s, () => createS3Client(s)), offload.bucket) : undefined;
     bind(
       TOKENS.BroadcastQueue,
       (get) =>
         new SqsMessageQueue<BroadcastMessage>(shared('sqs', s, () => createSqsClient(s)), queueUrl, {
           sleeper: get(TOKENS.Sleeper),
-          ...(offload ? { offload: { store: new S3BlobStore(shared('s3', s, () => createS3Client(s)), offload.bucket), keyPrefix: offload.keyPrefix } } : {}),
+          ...(offload && store ? { offload: { store: store(), keyPrefix: offload.keyPrefix } } : {}),
         }),
     );
+    if (store) {
+      bind(TOKENS.BroadcastBodyReader, () => {
+        const blobs = store();
+        return (body) => decodeQueueBody(body, blobs);
+      });
+    }
+  };
 
 export const connectionGatewayOnApiGateway =
   (s: AwsClientSettings, endpoint: string): AwsPortBinding =>

@@ -94,6 +94,8 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
     });
   });
   bind(TOKENS.BroadcastQueue, (get) => get(LOCAL_TOKENS.BroadcastQueue));
+  // The in-memory queue carries any body whole (it refuses, never offloads, one over the SQS limit).
+  bind(TOKENS.BroadcastBodyReader, () => (body) => Promise.resolve(body));
   bind(LOCAL_TOKENS.ConnectionRegistry, () => new InMemoryConnectionRegistry({ shardSize: config.shardSize }));
   bind(TOKENS.ConnectionRegistry, (get) => get(LOCAL_TOKENS.ConnectionRegistry));
   bind(TOKENS.ConnectionGateway, () => options.gateway ?? new InMemoryConnectionGateway());
@@ -154,7 +156,7 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
 
   bind(TOKENS.RelayHandler, (get) => makeRelayHandler({ relay: get(TOKENS.RelayFeed), decodeRecord: decodeEventStreamRecord, logger: get(TOKENS.Logger) }));
   bind(TOKENS.FanoutHandler, (get) => makeFanoutHandler({ fanOut: get(TOKENS.FanOut), logger: get(TOKENS.Logger) }));
-  bind(TOKENS.BroadcastHandler, (get) => makeBroadcastHandler({ broadcast: get(TOKENS.Broadcast), logger: get(TOKENS.Logger) }));
+  bind(TOKENS.BroadcastHandler, (get) => makeBroadcastHandler({ broadcast: get(TOKENS.Broadcast), logger: get(TOKENS.Logger), readBody: get(TOKENS.BroadcastBodyReader) }));
   container.bind(TOKENS.WsConnectHandler).toDynamicValue((ctx) =>
     makeWsConnectHandler({ hooks: ctx.getAll(TOKENS.ConnectHooks, { optional: true }), logger: ctx.get(TOKENS.Logger) }),
   );

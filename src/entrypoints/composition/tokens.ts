@@ -19,7 +19,7 @@ import type { MessageQueue } from '../../application/ports/message-queue.port.js
 import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
-import type { BroadcastHandler } from '../handlers/broadcast.js';
+import type { BroadcastHandler, QueueBodyReader } from '../handlers/broadcast.js';
 import type { FanoutHandler } from '../handlers/fanout.js';
 import type { RelayHandler } from '../handlers/relay.js';
 import type { WsAction, WsActionRegistry } from '../handlers/ws-actions.js';
@@ -52,6 +52,8 @@ export const TOKENS = {
   EventStore: token<EventStore>('EventStore'),
   FeedPublisher: token<FeedPublisher>('FeedPublisher'),
   BroadcastQueue: token<MessageQueue<BroadcastMessage>>('BroadcastQueue'),
+  /** Reads a broadcast message's body back from the blob store when the queue offloaded it. */
+  BroadcastBodyReader: token<QueueBodyReader>('BroadcastBodyReader'),
   ConnectionRegistry: token<ConnectionRegistry>('ConnectionRegistry'),
   ConnectionGateway: token<ConnectionGateway>('ConnectionGateway'),
   ChatLimiter: token<RateLimiter>('ChatLimiter'),

@@ -5,7 +5,7 @@ import type { FanOut } from '../../application/live/fan-out-feed.js';
 import { FeedRecordData } from '../../adapters/kinesis/feed-record-codec.js';
 import type { FeedItem } from '../../domain/live-feed/feed-item.js';
 import type { HandlerLogger } from './sqs-record-body.js';
-import { firstFailedIndex, reasonOf, resumeAt } from './stream-batch.js';
+import { firstFailedIndex, kinesisRecordWithData, reasonOf, resumeAt } from './stream-batch.js';
 
 export interface FanoutHandlerDeps {
   readonly fanOut: FanOut;
@@ -18,6 +18,9 @@ export interface FanoutHandlerDeps {
  */
 type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & { kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: FeedItem[] } };
 
+/** The whole feed record schema, built once (see `kinesisRecordWithData`). */
+const FeedKinesisRecord = kinesisRecordWithData(FeedRecordData);
+
 /**
  * The `fanout` Lambda (F3): Kinesis batch → feed items (each validated by the Powertools parser
  * against `FeedItem`; a poisoned record is a failed item) → per channel, coalesced → broadcast
@@ -29,7 +32,7 @@ export const makeFanoutHandler =
   (deps: FanoutHandlerDeps) =>
   async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
     const items = new Map<string, FeedItem[]>();
-    const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, innerSchema: FeedRecordData, transformer: 'base64' });
+    const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, schema: FeedKinesisRecord });
     const response = await processPartialResponse(
       event,
       async (record: ParsedRecord) => {

@@ -1,4 +1,24 @@
 import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types';
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { KinesisDataStreamRecord, KinesisDataStreamRecordPayload } from '@aws-lambda-powertools/parser/schemas/kinesis';
+import { z } from 'zod';
+
+/**
+ * A whole Kinesis record schema whose `kinesis.data` is base64 JSON parsed by `data`, for a
+ * Powertools `BatchProcessor` `schema`. Build it once, at module load: Powertools' `innerSchema`
+ * + `transformer: 'base64'` rebuilds the extended schema for every record and tries to gunzip
+ * every payload first (its helper also accepts compressed CloudWatch Logs data), measured at
+ * ~150 µs–3 ms per record, most of a batch's budget; base64 → JSON → zod costs ~25 µs.
+ */
+export const kinesisRecordWithData = <S extends z.ZodType>(data: S) =>
+  KinesisDataStreamRecord.extend({
+    kinesis: KinesisDataStreamRecordPayload.extend({
+      data: z
+        .base64('data is not base64')
+        .transform((b64) => Buffer.from(b64, 'base64').toString('utf8'))
+        .pipe(JSONStringified(data)),
+    }),
+  });
 
 /**
  * Stream event sources (Kinesis, DynamoDB Streams) keep order per shard: after a partial

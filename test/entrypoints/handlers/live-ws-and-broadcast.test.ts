@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { InMemoryConnectionGateway } from '../../../src/adapters/in-memory/connection-gateway-adapter-in-memory.js';
 import { InMemoryConnectionGateway as Gateway } from '../../../src/adapters/in-memory/connection-gateway-adapter-in-memory.js';
 import { InMemoryConnectionRegistry } from '../../../src/adapters/in-memory/connection-registry-adapter-in-memory.js';
+import { InMemoryBlobStore } from '../../../src/adapters/in-memory/blob-store-adapter-in-memory.js';
 import { InMemoryQueue } from '../../../src/adapters/in-memory/message-queue-adapter-in-memory.js';
+import { decodeQueueBody, encodeOffloadPointer } from '../../../src/adapters/sqs/queue-body-codec.js';
 import { makeBroadcast } from '../../../src/application/live/broadcast-feed.js';
 import type { BroadcastMessage } from '../../../src/domain/live-feed/feed-item.js';
 import { createLocalContainer, LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
@@ -46,6 +48,33 @@ describe('broadcast handler (SQS → WebSocket)', () => {
     expect(await registry.get('v2')).toBeNull();
     expect(gateway.parsedFramesOf('v1')).toEqual([{ type: 'feed', channelId: 'c1', items: message.payload.items }]);
     expect(gateway.framesOf('v3')).toHaveLength(1);
+  });
+
+  it('reads an offloaded body back from the blob store, and fails the message whose object is gone', async () => {
+    const registry = new InMemoryConnectionRegistry({ shardSize: 10 });
+    await registry.join('v1', 'c1', null, 0);
+    const gateway = new Gateway();
+    const blobs = new InMemoryBlobStore();
+    const handler = makeBroadcastHandler({
+      broadcast: makeBroadcast({ registry, gateway, retryQueue: new InMemoryQueue() }),
+      logger,
+      readBody: (body) => decodeQueueBody(body, blobs),
+    });
+    const message: BroadcastMessage = {
+      channelId: 'c1',
+      shardNo: 0,
+      payload: { channelId: 'c1', items: [{ kind: 'signal', signal: 'LIKES', channelId: 'c1', count: 9, at: 1 }] },
+    };
+    const body = JSON.stringify(message);
+    await blobs.put('offload/broadcast/a.json', body, 'application/json');
+    const event: SQSEvent = {
+      Records: [
+        sqsRecord('m1', encodeOffloadPointer('offload/broadcast/a.json', body.length)),
+        sqsRecord('m2', encodeOffloadPointer('offload/broadcast/gone.json', body.length)),
+      ],
+    };
+    expect(await handler(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }] });
+    expect(gateway.parsedFramesOf('v1')).toEqual([{ type: 'feed', channelId: 'c1', items: message.payload.items }]);
   });
 });
 

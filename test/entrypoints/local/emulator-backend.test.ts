@@ -1,15 +1,17 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeOffloadPointer } from '../../../src/adapters/sqs/queue-body-codec.js';
 import { createEmulatorBackend, emulatorResourceNames } from '../../../src/entrypoints/local/emulator-backend.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
 import { connect, eventually } from '../local-runtime-client.js';
 
 const run = promisify(execFile);
-const { endpoints, dynamodb, sqs } = emulatorClients();
+const { endpoints, dynamodb, sqs, s3 } = emulatorClients();
 const suffix = `-${uniqueName('e2e')}`;
 const names = emulatorResourceNames(suffix);
 
@@ -87,6 +89,25 @@ describe('npm start -- --backend emulators', () => {
       new GetItemCommand({ TableName: names.eventsTable, Key: { streamId: { S: `channel-${channelId}` }, version: { N: '2' } } }),
     );
     expect(Item?.['type']?.S).toBe('LiveStarted');
+    await viewer.close();
+  });
+
+  it('delivers a broadcast message whose body the queue offloaded to S3 (read back by the broadcast handler)', async () => {
+    const viewer = await connect(runtime);
+    viewer.send({ action: 'join', channelId: 'offloaded-channel' });
+    await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
+    const message = {
+      channelId: 'offloaded-channel',
+      shardNo: 0,
+      payload: { channelId: 'offloaded-channel', items: [{ kind: 'signal', signal: 'LIKES', channelId: 'offloaded-channel', count: 7, at: 1 }] },
+    };
+    const body = JSON.stringify(message);
+    const key = `offload/${names.broadcastQueue}/by-hand.json`;
+    await s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastQueue }));
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: encodeOffloadPointer(key, Buffer.byteLength(body)) }));
+    const frames = await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'feed'), 30_000);
+    expect(frames.find((f) => f['type'] === 'feed')).toEqual({ type: 'feed', channelId: 'offloaded-channel', items: message.payload.items });
     await viewer.close();
   });
 
