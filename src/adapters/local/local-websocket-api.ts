@@ -87,29 +87,38 @@ export class LocalWebSocketApi implements ConnectionGateway {
     return this.posted;
   }
 
-  async post(connectionIds: readonly string[], frame: string): Promise<PostResult> {
+  /**
+   * Posts one frame to many connections. The frame is UTF-8 encoded once and the same bytes
+   * are written to every socket as a text frame (sending the string would encode it again per
+   * socket), and one promise waits for all write callbacks rather than one promise per
+   * connection: at 10,000 viewers this is the local runtime's hottest loop (bench/fanout).
+   */
+  post(connectionIds: readonly string[], frame: string): Promise<PostResult> {
     const gone: string[] = [];
     const failed: string[] = [];
-    if (Buffer.byteLength(frame) > API_GATEWAY_MAX_MESSAGE_BYTES) return { gone, failed: [...connectionIds] };
-    await Promise.all(
-      connectionIds.map(
-        (id) =>
-          new Promise<void>((resolve) => {
-            this.posted++;
-            const connection = this.connections.get(id);
-            if (!connection || connection.socket.readyState !== connection.socket.OPEN) {
-              gone.push(id);
-              resolve();
-              return;
-            }
-            connection.socket.send(frame, (error) => {
-              if (error) failed.push(id);
-              resolve();
-            });
-          }),
-      ),
-    );
-    return { gone, failed };
+    const data = Buffer.from(frame, 'utf8');
+    if (data.length > API_GATEWAY_MAX_MESSAGE_BYTES || connectionIds.length === 0) {
+      return Promise.resolve({ gone, failed: data.length > API_GATEWAY_MAX_MESSAGE_BYTES ? [...connectionIds] : failed });
+    }
+    return new Promise<PostResult>((resolve) => {
+      let pending = connectionIds.length;
+      const settled = () => {
+        if (--pending === 0) resolve({ gone, failed });
+      };
+      for (const id of connectionIds) {
+        this.posted++;
+        const connection = this.connections.get(id);
+        if (!connection || connection.socket.readyState !== connection.socket.OPEN) {
+          gone.push(id);
+          settled();
+          continue;
+        }
+        connection.socket.send(data, { binary: false }, (error) => {
+          if (error) failed.push(id);
+          settled();
+        });
+      }
+    });
   }
 
   /** Closes every connection (each gets its $disconnect) and waits for the route handlers. */
