@@ -47,6 +47,17 @@ describe('PersistentMap', () => {
     );
   });
 
+  it('keeps every entry and every earlier version as it grows past a few dozen entries', () => {
+    const versions = [PersistentMap.empty<number>()];
+    for (let i = 0; i < 80; i++) versions.push(versions.at(-1)!.set(`k${i}`, i));
+    versions.forEach((version, n) => {
+      expect(version.size).toBe(n);
+      expect([...version.keys()].sort()).toEqual(Array.from({ length: n }, (_, i) => `k${i}`).sort());
+      expect(version.get(`k${n}`)).toBeUndefined();
+      if (n > 0) expect(version.set(`k${n - 1}`, -1).get(`k${n - 1}`)).toBe(-1);
+    });
+  });
+
   it('an update copies one bucket and shares all the others with the previous version', () => {
     const before = PersistentMap.of(Array.from({ length: 1_000 }, (_, i) => [`req-${i}`, i] as const));
     const after = before.set('req-new', -1);
