@@ -31,6 +31,7 @@ const checkPresence = async (plan: SimulationPlan, result: SimulationResult, not
   const settled = result.after.filter((s) => s.at >= lastExpiry + noticeMs);
   expect(settled.length).toBeGreaterThan(0);
   expect(settled.filter((s) => s.published !== n - k || s.stored !== n - k)).toEqual([]);
+  const dropped = result.after.find((s) => s.published === n - k);
 
   // VIEWER_COUNT_CHANGED only on a change, and at most once a second per channel.
   const events = await result.world.viewerCountEvents();
@@ -43,7 +44,14 @@ const checkPresence = async (plan: SimulationPlan, result: SimulationResult, not
   });
   const duringSteady = events.filter((e) => e.asOf >= result.steady[0]!.at && e.asOf < result.stoppedAt);
   expect(duringSteady).toEqual([]);
+  return { droppedAfterStopMs: (dropped?.at ?? Infinity) - result.stoppedAt, droppedAfterLastBeatMs: (dropped?.at ?? Infinity) - lastExpiry + ttl, ttlMs: ttl };
 };
+
+const report = (label: string, drop: Awaited<ReturnType<typeof checkPresence>>) =>
+  console.info(
+    `[presence] ${label}: count dropped ${drop.droppedAfterStopMs / 1000} s after the players stopped, ` +
+      `${drop.droppedAfterLastBeatMs / 1000} s after their last beat (TTL ${drop.ttlMs / 1000} s)`,
+  );
 
 const plan = (overrides: Partial<SimulationPlan>): SimulationPlan => ({
   players: 5,
@@ -64,7 +72,9 @@ describe('presence accuracy (F5, G5) through the emulated standard queue and the
   it('five players: exactly 5 for 60 s despite jitter, duplicates and reordering; 3 within the TTL after two stop', async () => {
     const p = plan({ players: 5, stopping: 2 });
     const result = await simulatePresence(p);
-    await checkPresence(p, result);
+    const drop = await checkPresence(p, result);
+    report('5 players, 2 stop', drop);
+    expect(drop.droppedAfterStopMs).toBeLessThanOrEqual(drop.ttlMs);
     expect(result.world.queue.counts().total).toBeLessThan(10); // drained, bar the pending follow-up recounts
   });
 
@@ -72,7 +82,9 @@ describe('presence accuracy (F5, G5) through the emulated standard queue and the
     const p = plan({ players: 500, stopping: 50, seed: 7, duplicateRate: 0.1 });
     const started = performance.now();
     const result = await simulatePresence(p);
-    await checkPresence(p, result);
+    const drop = await checkPresence(p, result);
+    report('500 players, 50 stop', drop);
+    expect(drop.droppedAfterStopMs).toBeLessThanOrEqual(drop.ttlMs);
     console.info(`[presence] 500 players, ${result.beatsSent} beats over ${(p.warmupMs + p.steadyMs + p.afterMs) / 1000} simulated s in ${Math.round(performance.now() - started)} ms`);
   });
 
