@@ -196,7 +196,8 @@ export class ViewerClient {
         this.seenChat.add(item.messageId);
         if (this.seenChat.size > 1_000) this.seenChat.delete(this.seenChat.values().next().value as string);
         this.options.onChat?.(item);
-      } else this.options.onLikes?.(item);
+      } else if (item.signal === 'LIKES') this.options.onLikes?.(item);
+      // Any other signal (WATCHED is for the recommender; the fan-out never sends it) is ignored.
     }
     this.scheduleGapCheck();
   }

@@ -39,7 +39,7 @@ const event = (channelId: string, version: number, payloadBytes = 10): FeedItem 
 });
 
 const ofChannel = (items: readonly FeedItem[], channelId: string) => items.filter((i) => i.channelId === channelId);
-const ids = (items: readonly FeedItem[]) => items.map((i) => (i.kind === 'event' ? `v${i.version}` : i.signal === 'CHAT' ? i.messageId : `likes${i.count}`));
+const ids = (items: readonly FeedItem[]) => items.map((i) => (i.kind === 'event' ? `v${i.version}` : i.signal === 'CHAT' ? i.messageId : i.signal === 'LIKES' ? `likes${i.count}` : `watched:${i.userId}`));
 
 /**
  * What every FeedPublisher must do: deliver every item, in order per channel, whatever the

@@ -145,12 +145,12 @@ const DEFAULT_SIGNAL_PARTITIONS = 16;
 
 /**
  * Versioned events: the channel id, so one channel's events stay ordered in one shard. Signals:
- * `<channelId>#s<n>`, n from the chat author (a user's messages stay in order) or the like's time.
+ * `<channelId>#s<n>`, n from the author of a chat or watch signal (a user's stay in order) or the like's time.
  * The fan-out groups by the item's channelId, never by the key, so the suffix is invisible downstream.
  */
 export const partitionKeyOf = (item: FeedItem, signalPartitions: number): string => {
   if (item.kind === 'event' || signalPartitions <= 1) return item.channelId;
-  const spread = item.signal === 'CHAT' ? item.userId : String(item.at);
+  const spread = item.signal === 'LIKES' ? String(item.at) : item.userId;
   let hash = 0x811c9dc5;
   for (let i = 0; i < spread.length; i++) hash = Math.imul(hash ^ spread.charCodeAt(i), 0x01000193) >>> 0;
   return `${item.channelId}#s${hash % signalPartitions}`;

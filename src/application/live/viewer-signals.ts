@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { ChatSignal, LikeSignal } from '../../domain/live-feed/feed-item.js';
+import type { ChatSignal, LikeSignal, WatchSignal } from '../../domain/live-feed/feed-item.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { makeActionGate, type GatedAction } from '../abuse/action-gate.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { ConnectionRegistry } from '../ports/connection-registry.port.js';
+import type { ConnectionInfo, ConnectionRegistry } from '../ports/connection-registry.port.js';
 import type { FeedPublisher } from '../ports/feed-publisher.port.js';
 import type { IdGenerator } from '../ports/id-generator.port.js';
 import type { RateLimiter } from '../ports/rate-limiter.port.js';
@@ -90,6 +90,18 @@ export const makeViewerSignals = (deps: ViewerSignalsDeps) => {
       const info = await joinedChannel(connectionId, 'like');
       await admit('like', connectionId, info.userId);
       const signal: LikeSignal = { kind: 'signal', signal: 'LIKES', channelId: info.channelId, count: n, at: deps.clock.now() };
+      await deps.publisher.publish([signal]);
+      return signal;
+    },
+    /**
+     * A signed-in viewer joined a channel: one WATCHED signal on the feed, the recommender's
+     * "channels watched" history (the fan-out never shows it to viewers). Anonymous viewers
+     * leave no history. Not rate-limited here: a join already is, and the connection budget
+     * bounds how often one user can join.
+     */
+    async watched(info: Pick<ConnectionInfo, 'channelId' | 'userId'>): Promise<WatchSignal | null> {
+      if (info.userId === null) return null;
+      const signal: WatchSignal = { kind: 'signal', signal: 'WATCHED', channelId: info.channelId, userId: info.userId, at: deps.clock.now() };
       await deps.publisher.publish([signal]);
       return signal;
     },

@@ -23,6 +23,7 @@ export const groupByChannel = (items: readonly FeedItem[]): Map<string, FeedItem
  *    item covering `fromVersion..version` with the newest data. Only the stream's latest item
  *    can absorb the next, so a merge never jumps over another version of that stream;
  *  - an event whose versions this batch already carries (an at-least-once duplicate) is dropped;
+ *  - a WATCHED signal is dropped: it is for the recommender, and names who watches;
  *  - chat and everything else pass unchanged, in order.
  * Every version of the input is covered by exactly one output item: versions are merged, never lost.
  */
@@ -34,6 +35,7 @@ export const coalesce = (items: readonly FeedItem[]): FeedItem[] => {
 
   for (const item of items) {
     if (item.kind === 'signal') {
+      if (item.signal === 'WATCHED') continue;
       if (item.signal !== 'LIKES') {
         out.push(item);
         continue;

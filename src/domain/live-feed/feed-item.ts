@@ -9,6 +9,9 @@ import { z } from 'zod';
  *    dropped, only merged.
  *  - `signal`: ephemeral, unversioned traffic (chat, likes) that is deliberately NOT part of
  *    the Channel aggregate: at stampede scale it would make the channel a hot stream.
+ * One signal travels the feed for its other consumers only: WATCHED (a signed-in viewer joined
+ * a channel), the recommender's "channels watched" history. `coalesce` drops it, so it never
+ * reaches a viewer (it names who watches).
  */
 export const FeedEventType = z.enum([
   'CHANNEL_SCHEDULED',
@@ -54,10 +57,19 @@ export const LikeSignal = z.object({
   count: z.number().int().positive(),
   at: z.number().int().nonnegative(),
 });
+/** A signed-in viewer joined the channel: for feed consumers (recommendations), never for viewers. */
+export const WatchSignal = z.object({
+  kind: z.literal('signal'),
+  signal: z.literal('WATCHED'),
+  channelId: z.string().min(1),
+  userId: z.string().min(1),
+  at: z.number().int().nonnegative(),
+});
 export type ChatSignal = z.infer<typeof ChatSignal>;
 export type LikeSignal = z.infer<typeof LikeSignal>;
+export type WatchSignal = z.infer<typeof WatchSignal>;
 
-export const FeedItem = z.discriminatedUnion('kind', [ChannelFeedEvent, z.discriminatedUnion('signal', [ChatSignal, LikeSignal])]);
+export const FeedItem = z.discriminatedUnion('kind', [ChannelFeedEvent, z.discriminatedUnion('signal', [ChatSignal, LikeSignal, WatchSignal])]);
 export type FeedItem = z.infer<typeof FeedItem>;
 
 /** A targeted retry addresses at most one shard's worth of connections. */

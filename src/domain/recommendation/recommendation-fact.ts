@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuctionOpened, BidPlaced } from '../auction/auction.events.js';
 import { ChannelScheduled, LiveEnded, LiveStarted, ProductListed, ViewerCountChanged } from '../channel/channel.events.js';
-import type { ChannelFeedEvent, ChatSignal, FeedItem, LikeSignal } from '../live-feed/feed-item.js';
+import type { ChannelFeedEvent, ChatSignal, FeedItem, LikeSignal, WatchSignal } from '../live-feed/feed-item.js';
 
 /**
  * Where a fact sits in its source, for idempotency: `stream` is an event stream id
@@ -39,7 +39,7 @@ export const RecommendationFact = z.discriminatedUnion('type', [
   z.object({ type: z.literal('BID_PLACED'), ...Position, auctionId: Id, bidderId: Id, at: At }),
   z.object({ type: z.literal('LIKES_RECEIVED'), ...Position, count: z.number().int().positive(), at: At }),
   z.object({ type: z.literal('CHAT_POSTED'), ...Position, userId: Id, at: At }),
-  /** A signed-in viewer joined the channel (fed by the presence / connection flows). */
+  /** A signed-in viewer joined the channel (the WATCHED signal the WebSocket join publishes). */
   z.object({ type: z.literal('CHANNEL_WATCHED'), ...Position, userId: Id, at: At }),
 ]);
 export type RecommendationFact = z.infer<typeof RecommendationFact>;
@@ -94,10 +94,16 @@ export const factFromFeedEvent = (item: ChannelFeedEvent): RecommendationFact | 
 };
 
 /** The fact of an ephemeral signal; `position` locates the record that carried it. */
-export const factFromSignal = (signal: LikeSignal | ChatSignal, position: FactPosition): RecommendationFact =>
-  signal.signal === 'LIKES'
-    ? { type: 'LIKES_RECEIVED', position, channelId: signal.channelId, count: signal.count, at: signal.at }
-    : { type: 'CHAT_POSTED', position, channelId: signal.channelId, userId: signal.userId, at: signal.at };
+export const factFromSignal = (signal: LikeSignal | ChatSignal | WatchSignal, position: FactPosition): RecommendationFact => {
+  switch (signal.signal) {
+    case 'LIKES':
+      return { type: 'LIKES_RECEIVED', position, channelId: signal.channelId, count: signal.count, at: signal.at };
+    case 'CHAT':
+      return { type: 'CHAT_POSTED', position, channelId: signal.channelId, userId: signal.userId, at: signal.at };
+    case 'WATCHED':
+      return { type: 'CHANNEL_WATCHED', position, channelId: signal.channelId, userId: signal.userId, at: signal.at };
+  }
+};
 
 /**
  * The fact of any feed item. Versioned events locate themselves by (streamId, version);

@@ -16,7 +16,8 @@ export const LikeFrame = z.object({ action: z.literal('like'), count: LikeCount.
 
 /**
  * `join` (answered `{type:'joined', channelId, shardNo}`; the client then fetches the
- * snapshot), `chat` and `like`. Chat and likes are not acknowledged: the sender sees them
+ * snapshot; a signed-in viewer's join also goes on the feed as WATCHED, for recommendations),
+ * `chat` and `like`. Chat and likes are not acknowledged: the sender sees them
  * come back through the feed like everyone else.
  */
 export const liveWsActions = (deps: LiveWsActionsDeps): WsAction[] => [
@@ -26,6 +27,12 @@ export const liveWsActions = (deps: LiveWsActionsDeps): WsAction[] => [
     async handle(frame, ctx) {
       const info = await deps.connections.join(ctx.connectionId, frame.channelId, ctx.userId);
       await ctx.reply({ type: 'joined', channelId: info.channelId, shardNo: info.shardNo, connectionId: ctx.connectionId });
+      // Watch history is a nicety for recommendations: a failed publish must not fail the join.
+      try {
+        await deps.signals.watched(info);
+      } catch (error) {
+        ctx.logger.warn('watch history not published; recommendations miss this visit', { channelId: info.channelId, error });
+      }
     },
   }),
   defineWsAction({

@@ -77,7 +77,7 @@ describe('chat and likes', () => {
     clock.advance(1_000);
     await signals.chat('conn', 'four');
     await signals.like('conn');
-    expect(published().map((s) => (s.kind === 'signal' && s.signal === 'CHAT' ? s.text : s.kind === 'signal' ? s.count : 0))).toEqual(['one', 'two', 3, 'four', 1]);
+    expect(published().map((s) => (s.kind === 'signal' && s.signal === 'CHAT' ? s.text : s.kind === 'signal' && s.signal === 'LIKES' ? s.count : 0))).toEqual(['one', 'two', 3, 'four', 1]);
   });
 });
 

@@ -104,4 +104,13 @@ describe('coalescing one channel batch', () => {
     expect([...groups.keys()]).toEqual(['b', 'a']);
     expect(groups.get('b')?.map((i) => (i.kind === 'signal' && i.signal === 'LIKES' ? i.count : 0))).toEqual([1, 3]);
   });
+
+  it('drops WATCHED signals (for the recommender, they name who watches) and keeps everything else in order', () => {
+    const watched = (userId: string): FeedItem => ({ kind: 'signal', signal: 'WATCHED', channelId: 'c1', userId, at: 1 });
+    const chat: FeedItem = { kind: 'signal', signal: 'CHAT', channelId: 'c1', messageId: 'm1', userId: 'u1', text: 'hi', at: 2 };
+    const like: FeedItem = { kind: 'signal', signal: 'LIKES', channelId: 'c1', count: 2, at: 3 };
+    expect(coalesce([watched('u1'), chat, watched('u2'), like, watched('u3')])).toEqual([chat, like]);
+    expect(coalesce([watched('u1')])).toEqual([]);
+  });
 });
+

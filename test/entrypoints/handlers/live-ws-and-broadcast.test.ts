@@ -141,7 +141,30 @@ describe('WebSocket routes', () => {
     expect(frames('conn-1').slice(1)).toEqual([{ type: 'error', code: 'RATE_LIMITED', message: expect.any(String), retryAfterMs: expect.any(Number) }]);
     const feed = container.get(LOCAL_TOKENS.FeedStream);
     const published = Array.from({ length: feed.shardCount }, (_, s) => feed.read(s, 0, 100).map((r) => JSON.parse(r.data))).flat();
-    expect(published.map((p) => p.text ?? p.count)).toEqual(['hi 0', 'hi 1', 5]);
+    expect(published.filter((p) => p.signal !== 'WATCHED').map((p) => p.text ?? p.count)).toEqual(['hi 0', 'hi 1', 5]);
+  });
+
+  const feedItems = (container: ReturnType<typeof setup>['container']) => {
+    const feed = container.get(LOCAL_TOKENS.FeedStream);
+    return Array.from({ length: feed.shardCount }, (_, s) => feed.read(s, 0, 100).map((r) => JSON.parse(r.data) as Record<string, unknown>)).flat();
+  };
+
+  it('puts a signed-in viewer\'s join on the feed as WATCHED (watch history for recommendations), an anonymous one\'s not', async () => {
+    const { message, container } = setup();
+    await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1' }), '$default', 'u1'));
+    await message(wsEvent('conn-2', JSON.stringify({ action: 'join', channelId: 'c1' }), '$default', null));
+    expect(feedItems(container)).toEqual([{ kind: 'signal', signal: 'WATCHED', channelId: 'c1', userId: 'u1', at: expect.any(Number) }]);
+  });
+
+  it('still answers joined when the watch history cannot be published', async () => {
+    const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }) });
+    container.rebind(TOKENS.FeedPublisher).toConstantValue({
+      publish: () => Promise.reject(new Error('Kinesis is down')),
+    });
+    const gateway = container.get(TOKENS.ConnectionGateway) as InMemoryConnectionGateway;
+    await container.get(TOKENS.WsMessageHandler)(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1' })));
+    expect(gateway.parsedFramesOf<Record<string, unknown>>('conn-1')).toEqual([{ type: 'joined', channelId: 'c1', shardNo: 0, connectionId: 'conn-1' }]);
+    expect((await container.get(LOCAL_TOKENS.ConnectionRegistry).get('conn-1'))?.channelId).toBe('c1');
   });
 
   it('leaves the channel on $disconnect and accepts $connect', async () => {

@@ -6,7 +6,7 @@ import { rebuildRecommendationModel } from '../../../src/application/recommendat
 import { LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
 import { RECOMMEND_TOKENS } from '../../../src/entrypoints/composition/recommend.module.js';
 import { LOCAL_RECOMMEND_TOKENS } from '../../../src/entrypoints/local/recommend.feature.js';
-import { api, eventually, startQuietRuntime } from '../local-runtime-client.js';
+import { api, connect, eventually, startQuietRuntime } from '../local-runtime-client.js';
 
 describe('recommendations in the local runtime (npm start)', () => {
   let runtime: LocalRuntime;
@@ -75,5 +75,27 @@ describe('recommendations in the local runtime (npm start)', () => {
     const docs = async (store: typeof live) => [...(await store.channels(ids)).values()].map((r) => r.doc);
     expect(await docs(rebuilt)).toEqual(await docs(live));
     for (const user of ['alice', 'bob', 'carol', 'dave']) expect((await rebuilt.taste(user))?.doc).toEqual((await live.taste(user))?.doc);
+  });
+
+  // Last: the likes and joins below are signals, which a rebuild from the event store does not see.
+  it('learns the channels a signed-in viewer watches (WATCHED on the feed), never from anonymous viewers, and never shows WATCHED to viewers', async () => {
+    const anonymous = await connect(runtime);
+    anonymous.send({ action: 'join', channelId: 'phones' });
+    await eventually(async () => anonymous.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
+    const erin = await connect(runtime, { as: 'erin' });
+    erin.send({ action: 'join', channelId: 'phones' });
+    await eventually(async () => erin.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
+
+    const model = runtime.container.get(RECOMMEND_TOKENS.ModelStore);
+    const taste = await eventually(async () => (await model.taste('erin'))?.doc ?? null, (doc) => doc !== null);
+    expect(taste?.channels).toEqual({ phones: 1 });
+    const ranked = (await api(runtime, 'GET', '/internal/recommend/erin?top_n=3')).body?.recommendations as { channelId: string; reason: string }[];
+    expect(ranked[0]).toMatchObject({ channelId: 'phones', reason: 'FOR_YOU' });
+
+    // A like after the join: once the anonymous viewer sees it, the batch with the WATCHED signal has been fanned out too.
+    erin.send({ action: 'like' });
+    await eventually(async () => anonymous.frames, (f) => JSON.stringify(f).includes('"LIKES"'));
+    expect(JSON.stringify([...anonymous.frames, ...erin.frames])).not.toContain('WATCHED');
+    await Promise.all([anonymous.close(), erin.close()]);
   });
 });
