@@ -26,8 +26,10 @@ export const ABUSE_TOKENS = {
 } as const;
 
 /**
- * In AWS these buckets live in each Lambda instance's memory: they bound what one instance
- * accepts, not the fleet (see docs/SECURITY.md); the API Gateway stage throttle bounds the rest.
+ * Locally every bucket is in memory. In AWS the per-user chat and like budgets are rebound to
+ * DynamoDB (`userRateLimitsOnDynamoDb`, ws-message) so every instance shares them; the other
+ * buckets live in each Lambda instance's memory and bound what one instance accepts (see
+ * docs/SECURITY.md); the API Gateway stage throttle bounds the rest.
  */
 export const abuseModule = (config: LocalConfig): ContainerModule =>
   new ContainerModule(({ bind }) => {

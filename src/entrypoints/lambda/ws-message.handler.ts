@@ -1,3 +1,4 @@
+import { userRateLimitsOnDynamoDb } from '../composition/abuse.aws.module.js';
 import { auctionAwsModules } from '../composition/auction.aws.module.js';
 import {
   awsFunctionContainer,
@@ -22,6 +23,7 @@ export const handler = awsFunctionContainer(
     connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE),
     feedOnKinesis(awsTargetOf(c), c.FEED_STREAM_NAME),
     connectionGatewayOnApiGateway(awsTargetOf(c), c.WS_MANAGEMENT_ENDPOINT),
+    userRateLimitsOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE),
   ],
   { features: (context) => [...presenceAwsModules(context), ...auctionAwsModules(context)] },
 ).get(TOKENS.WsMessageHandler);

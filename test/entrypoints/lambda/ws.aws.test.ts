@@ -67,4 +67,24 @@ describe('ws-message and ws-disconnect Lambda entries on their AWS containers (D
     expect(frames[0]).toContain('sessionId');
     expect(await sessionItem(connectionId)).toBeUndefined();
   });
+
+  it('shares a user\'s chat budget across instances through DynamoDB: two instances, one bucket item', async () => {
+    // A second module instance of the entry stands in for a second Lambda instance: its own memory, the same table.
+    const { handler: other } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/ws-message.handler.js'))) as { handler: WsHandler };
+    const run = Date.now().toString(36);
+    const [a, b] = [`c-chat-a-${run}`, `c-chat-b-${run}`];
+    for (const [handler, connectionId] of [[message, a], [other, b]] as const) {
+      world.connections.open.add(connectionId);
+      await handler(wsEvent('$default', connectionId, JSON.stringify({ action: 'join', channelId: `ch-chat-${run}` })));
+      for (let i = 0; i < 3; i++) await handler(wsEvent('$default', connectionId, JSON.stringify({ action: 'chat', text: `hello ${i}` })));
+    }
+    const frames = [...(world.connections.frames.get(a) ?? []), ...(world.connections.frames.get(b) ?? [])];
+    expect(frames.filter((f) => f.includes('"error"'))).toEqual([]);
+    const { Item } = await world.clients.dynamodb.send(
+      new GetItemCommand({ TableName: world.names.connections, Key: { pk: { S: 'rate#chat-user#ana' }, sk: { S: 'rate' } }, ConsistentRead: true }),
+    );
+    // Six admitted chats from two instances, each a conditional write to the one item.
+    expect(Item?.['version']).toEqual({ N: '6' });
+  });
 });
+
