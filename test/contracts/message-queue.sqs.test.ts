@@ -42,3 +42,17 @@ messageQueueContract('SQS + S3 offload (fauxqs)', {
     },
   },
 });
+
+// The adapter as the in-memory twin is configured: no blob store, so a body over the limit is
+// refused whole (EnqueueError) — the same contract, the twin's side of `carriesLargeBodies`.
+messageQueueContract('SQS without offload (fauxqs)', {
+  carriesLargeBodies: false,
+  makeHarness: async <T>({ fifo }: { fifo: boolean }) => {
+    const url = await makeQueue(fifo);
+    return {
+      queue: new SqsMessageQueue<T>(sqs, url, { sleeper: new FakeClock() }),
+      drain: () => drainQueue<T>(sqs, url, blobs),
+      pass: (seconds: number) => delay(seconds * 1000),
+    };
+  },
+});
