@@ -44,6 +44,12 @@ export interface ViewerSignalsDeps {
   readonly likeUserLimiter?: RateLimiter;
   /** Anonymous viewers may watch; they may chat and like only if this is true (default false). */
   readonly allowAnonymous?: boolean;
+  /**
+   * Per-connection budget for WATCHED signals: joins are not otherwise limited, and a client
+   * re-joining in a loop must not turn into a stream of feed records. Over budget, the join
+   * still succeeds and simply leaves no history. None: every signed-in join is published.
+   */
+  readonly watchLimiter?: RateLimiter;
 }
 
 /**
@@ -96,11 +102,11 @@ export const makeViewerSignals = (deps: ViewerSignalsDeps) => {
     /**
      * A signed-in viewer joined a channel: one WATCHED signal on the feed, the recommender's
      * "channels watched" history (the fan-out never shows it to viewers). Anonymous viewers
-     * leave no history. Not rate-limited here: a join already is, and the connection budget
-     * bounds how often one user can join.
+     * leave no history; past the connection's `watchLimiter` budget a join leaves none either.
      */
-    async watched(info: Pick<ConnectionInfo, 'channelId' | 'userId'>): Promise<WatchSignal | null> {
+    async watched(info: Pick<ConnectionInfo, 'connectionId' | 'channelId' | 'userId'>): Promise<WatchSignal | null> {
       if (info.userId === null) return null;
+      if (deps.watchLimiter && !(await deps.watchLimiter.tryAcquire(info.connectionId))) return null;
       const signal: WatchSignal = { kind: 'signal', signal: 'WATCHED', channelId: info.channelId, userId: info.userId, at: deps.clock.now() };
       await deps.publisher.publish([signal]);
       return signal;

@@ -20,6 +20,7 @@ import { makeRelayFeed } from '../../application/live/relay-feed.js';
 import { makeStreamRecovery } from '../../application/live/stream-recovery.js';
 import { makeViewerSignals } from '../../application/live/viewer-signals.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
+import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import { channelCodec, channelDecider } from '../../domain/channel/index.js';
 import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
 import { makeBroadcastHandler } from '../handlers/broadcast.js';
@@ -40,6 +41,7 @@ import { TOKENS, type Token } from './tokens.js';
 /** The in-memory twins behind the ports, for the local runtime's event-source emulation and for tests. */
 export const LOCAL_TOKENS = {
   Config: Symbol.for('stampede.local.Config') as Token<LocalConfig>,
+  WatchLimiter: Symbol.for('stampede.local.WatchLimiter') as Token<RateLimiter>,
   Random: Symbol.for('stampede.local.Random') as Token<() => number>,
   InMemoryEventStore: Symbol.for('stampede.local.InMemoryEventStore') as Token<InMemoryEventStore>,
   FeedStream: Symbol.for('stampede.local.FeedStream') as Token<InMemoryFeedStream>,
@@ -101,6 +103,8 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
   bind(TOKENS.ConnectionGateway, () => options.gateway ?? new InMemoryConnectionGateway());
   bind(TOKENS.ChatLimiter, (get) => new InMemoryTokenBucket({ capacity: config.chatBurst, refillPerSecond: config.chatPerSecond, clock: get(TOKENS.Clock) }));
   bind(TOKENS.LikeLimiter, (get) => new InMemoryTokenBucket({ capacity: config.likeBurst, refillPerSecond: config.likePerSecond, clock: get(TOKENS.Clock) }));
+  // Watch history per connection: a few joins at once, then one every 10 s (more joins still work, unrecorded).
+  bind(LOCAL_TOKENS.WatchLimiter, (get) => new InMemoryTokenBucket({ capacity: 5, refillPerSecond: 0.1, clock: get(TOKENS.Clock) }));
 
   bind(TOKENS.ChannelCommandHandler, (get) =>
     new CommandHandler(channelDecider, channelCodec, { store: get(TOKENS.EventStore), clock: get(TOKENS.Clock), ids: get(TOKENS.Ids), sleeper: get(TOKENS.Sleeper) }),
@@ -114,7 +118,7 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
     makeBroadcast({ registry: get(TOKENS.ConnectionRegistry), gateway: get(TOKENS.ConnectionGateway), retryQueue: get(TOKENS.BroadcastQueue) }),
   );
   bind(TOKENS.ChannelConnections, (get) =>
-    makeChannelConnections({ registry: get(TOKENS.ConnectionRegistry), clock: get(TOKENS.Clock), limiters: [get(TOKENS.ChatLimiter), get(TOKENS.LikeLimiter)] }),
+    makeChannelConnections({ registry: get(TOKENS.ConnectionRegistry), clock: get(TOKENS.Clock), limiters: [get(TOKENS.ChatLimiter), get(TOKENS.LikeLimiter), get(LOCAL_TOKENS.WatchLimiter)] }),
   );
   bind(TOKENS.ViewerSignals, (get) =>
     makeViewerSignals({
@@ -126,6 +130,7 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
       likeLimiter: get(TOKENS.LikeLimiter),
       chatUserLimiter: get(ABUSE_TOKENS.ChatUserLimiter),
       likeUserLimiter: get(ABUSE_TOKENS.LikeUserLimiter),
+      watchLimiter: get(LOCAL_TOKENS.WatchLimiter),
     }),
   );
   bind(TOKENS.ChannelSnapshot, (get) => makeChannelSnapshot({ store: get(TOKENS.EventStore) }));

@@ -156,6 +156,13 @@ describe('WebSocket routes', () => {
     expect(feedItems(container)).toEqual([{ kind: 'signal', signal: 'WATCHED', channelId: 'c1', userId: 'u1', at: expect.any(Number) }]);
   });
 
+  it('records at most a few joins per connection as WATCHED: re-joining in a loop still works but adds no feed records', async () => {
+    const { message, container, frames } = setup();
+    for (let i = 0; i < 8; i++) await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: `c${i % 2}` }), '$default', 'u1'));
+    expect(frames('conn-1').filter((f) => f['type'] === 'joined')).toHaveLength(8);
+    expect(feedItems(container).filter((p) => p['signal'] === 'WATCHED')).toHaveLength(5);
+  });
+
   it('still answers joined when the watch history cannot be published', async () => {
     const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }) });
     container.rebind(TOKENS.FeedPublisher).toConstantValue({
