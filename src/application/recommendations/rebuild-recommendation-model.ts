@@ -12,6 +12,8 @@ export const rebuildRecommendationModel = async (
   project: Pick<ProjectRecommendationFacts, 'project'>,
   envelopes: readonly EventEnvelope[],
   chunkSize = 1_000,
+  /** Called after each chunk with the facts projected so far (for a progress line). */
+  onProgress?: (projected: number) => void,
 ): Promise<ProjectionSummary> => {
   const facts = factsFromStoredEvents(envelopes);
   const total = { facts: 0, channelsSaved: 0, usersSaved: 0, conflicts: 0 };
@@ -21,6 +23,7 @@ export const rebuildRecommendationModel = async (
     total.channelsSaved += summary.channelsSaved;
     total.usersSaved += summary.usersSaved;
     total.conflicts += summary.conflicts;
+    onProgress?.(Math.min(at + chunkSize, facts.length));
   }
   return total;
 };
