@@ -2,11 +2,13 @@ import { createDynamoDbClient, type AwsClientSettings } from '../../adapters/aws
 import { DynamoDbConnectionQuota } from '../../adapters/dynamodb/connection-quota-adapter-dynamodb.js';
 import { DynamoDbRateLimiter } from '../../adapters/dynamodb/rate-limiter-adapter-dynamodb.js';
 import { documentClientFor } from '../../adapters/dynamodb/document-client.js';
+import type { TokenBucketPolicy } from '../../application/abuse/token-bucket.js';
+import type { LocalConfig } from '../local/local-config.js';
 import { ABUSE_TOKENS } from './abuse.module.js';
 import type { AwsPortBinding } from './aws.container.js';
 import { sharedClient } from './feature-lambda.container.js';
 import { LOCAL_TOKENS } from './local.container.js';
-import { TOKENS } from './tokens.js';
+import { TOKENS, type Token } from './tokens.js';
 
 /**
  * The per-user connection limit on the connections table. ws-connect counts and ws-disconnect
@@ -38,24 +40,8 @@ export const userRateLimitsOnDynamoDb =
   (s: AwsClientSettings, table: string): AwsPortBinding =>
   (bind) => {
     const doc = () => sharedClient('dynamodb-doc', s, () => documentClientFor(sharedClient('dynamodb', s, () => createDynamoDbClient(s))));
-    bind(ABUSE_TOKENS.ChatUserLimiter, (get) => {
-      const config = get(LOCAL_TOKENS.Config);
-      return new DynamoDbRateLimiter(doc(), table, {
-        name: 'chat-user',
-        capacity: config.chatUserBurst,
-        refillPerSecond: config.chatUserPerSecond,
-        clock: get(TOKENS.Clock),
-        sleeper: get(TOKENS.Sleeper),
-      });
-    });
-    bind(ABUSE_TOKENS.LikeUserLimiter, (get) => {
-      const config = get(LOCAL_TOKENS.Config);
-      return new DynamoDbRateLimiter(doc(), table, {
-        name: 'like-user',
-        capacity: config.likeUserBurst,
-        refillPerSecond: config.likeUserPerSecond,
-        clock: get(TOKENS.Clock),
-        sleeper: get(TOKENS.Sleeper),
-      });
-    });
+    const shared = (name: string, policy: (config: LocalConfig) => TokenBucketPolicy) => (get: <U>(t: Token<U>) => U) =>
+      new DynamoDbRateLimiter(doc(), table, { name, ...policy(get(LOCAL_TOKENS.Config)), clock: get(TOKENS.Clock), sleeper: get(TOKENS.Sleeper) });
+    bind(ABUSE_TOKENS.ChatUserLimiter, shared('chat-user', (c) => ({ capacity: c.chatUserBurst, refillPerSecond: c.chatUserPerSecond })));
+    bind(ABUSE_TOKENS.LikeUserLimiter, shared('like-user', (c) => ({ capacity: c.likeUserBurst, refillPerSecond: c.likeUserPerSecond })));
   };
