@@ -1,10 +1,16 @@
 /**
- * `npm run rebuild-recommendations -- --events-table <name> --redis-url <url> [--key-prefix <p>] [--dry-run]`
+ * `npm run rebuild-recommendations -- --events-table <name> --redis-url <url> [--key-prefix <p>] [--dry-run] [--force]`
  *
  * Rebuilds the recommender's read model (channel popularity, user taste) in Redis from the
  * event log in DynamoDB — after a cache flush, a failover to an empty Redis, or a change to
- * the model's rules. Facts already in the model are skipped by their gates, so running it over
- * a live model only fills what is missing; the consumer may keep running meanwhile.
+ * the model's rules.
+ *
+ * The target must be empty and nothing else may write to it meanwhile: the model keeps only the
+ * highest position applied per stream, so history older than what is already there is skipped as
+ * redelivered. So either rebuild into a fresh `--key-prefix` and point the functions at it, or
+ * disable the recommend-consumer's feed event source mapping, delete the old model keys, rebuild,
+ * and enable the mapping again (the feed waits in Kinesis; its gates skip what the rebuild
+ * applied). A non-empty target is refused unless `--force`.
  *
  * Likes, chat and watch history are feed signals, not stored events: they come back as the
  * feed brings new ones (popularity uses a 15-minute window). The whole log is read into memory
@@ -22,11 +28,11 @@ import { scanEventLog } from '../src/adapters/dynamodb/event-log-scan.js';
 import { RedisRecommendationModelStore } from '../src/adapters/redis/recommendation-model-store-adapter-redis.js';
 import { createRedisClient } from '../src/adapters/redis/redis-client.js';
 import { ProjectRecommendationFacts } from '../src/application/recommendations/project-recommendation-facts.js';
-import { rebuildRecommendationModel } from '../src/application/recommendations/rebuild-recommendation-model.js';
+import { projectInChunks } from '../src/application/recommendations/rebuild-recommendation-model.js';
 import { factsFromStoredEvents } from '../src/domain/recommendation/recommendation-log.js';
 import type { EventEnvelope } from '../src/domain/shared/envelope.js';
 
-const usage = 'usage: npm run rebuild-recommendations -- --events-table <name> --redis-url <redis://…> [--key-prefix <prefix>] [--dry-run]';
+const usage = 'usage: npm run rebuild-recommendations -- --events-table <name> --redis-url <redis://…> [--key-prefix <prefix>] [--dry-run] [--force]';
 
 const Settings = z
   .object({
@@ -34,41 +40,53 @@ const Settings = z
     redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL (--redis-url or REDIS_URL)').optional(),
     keyPrefix: z.string().max(100).default(''),
     dryRun: z.boolean(),
+    force: z.boolean(),
     region: z.string().min(1, 'set AWS_REGION (e.g. AWS_REGION=eu-west-1)'),
     endpoint: z.url().optional(),
     accessKeyId: z.string().optional(),
   })
   .refine((s) => s.dryRun || s.redisUrl !== undefined, { message: 'is required unless --dry-run (--redis-url or REDIS_URL)', path: ['redisUrl'] });
 
-/** A progress line on stderr, rewritten in place on a terminal. */
-const progress = (line: string): void => {
-  if (process.stderr.isTTY) process.stderr.write(`\r${line}\u001b[K`);
+/** A progress line on stderr, rewritten in place on a terminal (`done` ends it). */
+const progress = (line: string, done = false): void => {
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}\u001b[K${done ? '\n' : ''}`);
   else console.error(line);
 };
 
+/** An empty variable is an unset one (a shell `export X=` should not become "Invalid URL"). */
+const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+
 const main = async (): Promise<number> => {
-  const { values } = parseArgs({
-    options: {
-      'events-table': { type: 'string' },
-      'redis-url': { type: 'string' },
-      'key-prefix': { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        'events-table': { type: 'string' },
+        'redis-url': { type: 'string' },
+        'key-prefix': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
   if (values.help) {
     console.log(usage);
     return 0;
   }
   const env = process.env;
   const parsed = Settings.safeParse({
-    eventsTable: values['events-table'] ?? env['EVENTS_TABLE'] ?? '',
-    redisUrl: values['redis-url'] ?? env['REDIS_URL'],
+    eventsTable: values['events-table'] ?? nonEmpty(env['EVENTS_TABLE']) ?? '',
+    redisUrl: values['redis-url'] ?? nonEmpty(env['REDIS_URL']),
     keyPrefix: values['key-prefix'],
     dryRun: values['dry-run'],
-    region: env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? '',
-    endpoint: env['AWS_ENDPOINT_URL_DYNAMODB'] ?? env['AWS_ENDPOINT_URL'],
-    accessKeyId: env['AWS_ACCESS_KEY_ID'],
+    force: values.force,
+    region: nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']) ?? '',
+    endpoint: nonEmpty(env['AWS_ENDPOINT_URL_DYNAMODB']) ?? nonEmpty(env['AWS_ENDPOINT_URL']),
+    accessKeyId: nonEmpty(env['AWS_ACCESS_KEY_ID']),
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) console.error(`${issue.path.join('.')}: ${issue.message}`);
@@ -83,26 +101,35 @@ const main = async (): Promise<number> => {
     // Emulators accept any credentials; spare the user from inventing some.
     ...(s.endpoint && !s.accessKeyId ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
-  const log: EventEnvelope[] = [];
-  let pages = 0;
-  for await (const page of scanEventLog(documentClientFor(dynamodb), s.eventsTable)) {
-    log.push(...page);
-    pages++;
-    progress(`[rebuild] scanned ${log.length.toLocaleString('en')} events (${pages} pages) from ${s.eventsTable}`);
-  }
-  const facts = factsFromStoredEvents(log);
-  console.error(`[rebuild] ${log.length.toLocaleString('en')} events → ${facts.length.toLocaleString('en')} recommendation facts`);
-  if (s.dryRun || s.redisUrl === undefined) {
-    console.log(`dry run: would project ${facts.length} facts from ${log.length} events; nothing written`);
-    return 0;
-  }
-  const redis = createRedisClient(s.redisUrl, { commandTimeoutMs: 10_000 });
+  const redis = s.dryRun || s.redisUrl === undefined ? null : createRedisClient(s.redisUrl, { commandTimeoutMs: 10_000 });
   try {
-    const store = new RedisRecommendationModelStore(redis, { keyPrefix: s.keyPrefix });
-    const summary = await rebuildRecommendationModel(new ProjectRecommendationFacts(store), log, 1_000, (done) =>
-      progress(`[rebuild] projected ${done.toLocaleString('en')}/${facts.length.toLocaleString('en')} facts`),
-    );
+    const store = redis ? new RedisRecommendationModelStore(redis, { keyPrefix: s.keyPrefix }) : null;
+    // Checked before the scan: a refusal should not cost a full read of the table.
+    if (store && !s.force && (await store.hasChannels())) {
+      console.error(
+        `the recommendation model under key prefix '${s.keyPrefix}' is not empty. A rebuild over it would skip every stream's ` +
+          'history older than what is there (the model keeps only the highest position per stream). Rebuild into a fresh ' +
+          '--key-prefix, or pause the recommend-consumer, delete the model keys (rec:model:*) and run again; --force writes anyway.',
+      );
+      return 2;
+    }
+    const log: EventEnvelope[] = [];
+    let pages = 0;
+    for await (const page of scanEventLog(documentClientFor(dynamodb), s.eventsTable)) {
+      log.push(...page);
+      pages++;
+      progress(`[rebuild] scanned ${log.length.toLocaleString('en')} events (${pages} pages) from ${s.eventsTable}`);
+    }
     if (process.stderr.isTTY) process.stderr.write('\n');
+    const facts = factsFromStoredEvents(log);
+    console.error(`[rebuild] ${log.length.toLocaleString('en')} events → ${facts.length.toLocaleString('en')} recommendation facts`);
+    if (!store) {
+      console.log(`dry run: would project ${facts.length} facts from ${log.length} events; nothing written`);
+      return 0;
+    }
+    const summary = await projectInChunks(new ProjectRecommendationFacts(store), facts, 1_000, (done) =>
+      progress(`[rebuild] projected ${done.toLocaleString('en')}/${facts.length.toLocaleString('en')} facts`, done === facts.length),
+    );
     console.log(
       `rebuilt the recommendation model from ${log.length} events: ${summary.facts} facts applied, ` +
         `${summary.channelsSaved} channel and ${summary.usersSaved} user documents saved, ${summary.conflicts} write conflicts retried ` +
@@ -110,7 +137,7 @@ const main = async (): Promise<number> => {
     );
     return 0;
   } finally {
-    redis.disconnect();
+    redis?.disconnect();
   }
 };
 

@@ -78,6 +78,11 @@ export class RedisRecommendationModelStore implements RecommendationModelStore {
     return found;
   }
 
+  /** Whether any channel document exists under this prefix (operator tools: is the model empty?). */
+  async hasChannels(): Promise<boolean> {
+    return (await this.call('EXISTS', () => this.redis.exists(this.channelsKey))) > 0;
+  }
+
   async liveChannels(): Promise<readonly ChannelPopularity[]> {
     const ids = (await this.call('SMEMBERS', () => this.redis.smembers(this.liveKey))).sort();
     if (ids.length === 0) return [];

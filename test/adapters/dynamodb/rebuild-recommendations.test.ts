@@ -87,9 +87,16 @@ describe('rebuilding the recommendation model from the event log (npm run rebuil
       expect((await rebuilt.taste(user))?.doc).toEqual((await oracle.taste(user))?.doc);
       expect((await rebuilt.taste(user))?.doc.categories).not.toEqual({});
     }
+
+    // Again over the model it just wrote: refused (older history would be skipped), unless --force.
+    const args = ['run', '--silent', 'rebuild-recommendations', '--', '--events-table', table, '--redis-url', `redis://${redis.host}:${redis.port}`, '--key-prefix', prefix];
+    const refused = await run('npm', args, { env: env() }).catch((error: { code: number; stderr: string }) => error);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not empty\. A rebuild over it would skip/) });
+    expect((await run('npm', [...args, '--force'], { env: env() })).stdout).toMatch(/rebuilt the recommendation model/);
+    expect(await docs(rebuilt)).toEqual(await docs(oracle));
   });
 
-  it('a dry run only counts; a missing table name is refused naming the flag', async () => {
+  it('a dry run only counts; a missing table name or an unknown flag is refused with the usage', async () => {
     const dry = await run('npm', ['run', '--silent', 'rebuild-recommendations', '--', '--events-table', table, '--dry-run'], { env: env() });
     expect(dry.stdout).toMatch(new RegExp(`dry run: would project \\d+ facts from ${log.length} events; nothing written`));
     const refused = await run('npm', ['run', '--silent', 'rebuild-recommendations', '--', '--redis-url', 'redis://127.0.0.1:1'], { env: env() }).catch(
@@ -97,5 +104,7 @@ describe('rebuilding the recommendation model from the event log (npm run rebuil
     );
     expect(refused).toMatchObject({ code: 2 });
     expect((refused as { stderr: string }).stderr).toMatch(/eventsTable: must be a DynamoDB table name \(--events-table or EVENTS_TABLE\)/);
+    const unknown = await run('npm', ['run', '--silent', 'rebuild-recommendations', '--', '--bogus'], { env: env() }).catch((error: { code: number; stderr: string }) => error);
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--bogus'[\s\S]*usage: npm run rebuild-recommendations/) });
   });
 });
