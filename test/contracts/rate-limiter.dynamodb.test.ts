@@ -1,4 +1,6 @@
-import { beforeAll } from 'vitest';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { DynamoDbRateLimiter } from '../../src/adapters/dynamodb/rate-limiter-adapter-dynamodb.js';
 import { documentClientFor } from '../../src/adapters/dynamodb/document-client.js';
 import { connectionsTable } from '../../src/adapters/dynamodb/table-definitions.js';
@@ -22,3 +24,20 @@ rateLimiterContract('DynamoDB (DynamoDB Local)', (policy, clock) =>
     raceBackoff: { maxAttempts: 50, baseDelayMs: 5, maxDelayMs: 50 },
   }),
 );
+
+describe('DynamoDbRateLimiter on DynamoDB Local', () => {
+  it('treats an item past its TTL as a full bucket (DynamoDB deletes expired items only eventually)', async () => {
+    const clock = new FakeClock(Date.UTC(2026, 10, 22, 12));
+    const name = uniqueName('ttl');
+    const limiter = new DynamoDbRateLimiter(documentClientFor(dynamodb), tableName, { capacity: 2, refillPerSecond: 0, name, clock, sleeper: realSleeper });
+    const doc = documentClientFor(dynamodb);
+    const stale = { pk: `rate#${name}#u1`, sk: 'rate', tokens: 0, at: clock.now() - 2 * 86_400_000, rev: 'old', version: 7, ttl: Math.floor(clock.now() / 1000) - 60 };
+    await doc.send(new PutCommand({ TableName: tableName, Item: stale }));
+    expect(await limiter.tryAcquire('u1')).toBe(true);
+    expect(await limiter.tryAcquire('u1')).toBe(true);
+    expect(await limiter.tryAcquire('u1')).toBe(false);
+    const { Item } = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: `rate#${name}#u1`, sk: 'rate' }, ConsistentRead: true }));
+    expect(Item).toMatchObject({ tokens: 0, version: 9 });
+    expect(Item?.['ttl']).toBeGreaterThan(clock.now() / 1000);
+  });
+});

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { assertTokenBucketPolicy, msUntilFull, takeTokens, type TokenBucketPolicy, type TokenBucketState } from '../../application/abuse/token-bucket.js';
 import type { Clock } from '../../application/ports/clock.port.js';
@@ -7,7 +8,7 @@ import { awsErrorName, backoff, type BackoffPolicy } from '../aws-shared/backoff
 
 /** A full bucket needs no item; an item lingers this long after it would be full, then TTL removes it. */
 const TTL_MARGIN_SECONDS = 10 * 60;
-/** For a bucket that never refills: keep what it spent for a day. */
+/** A bucket that never refills is forgotten after a day (the in-memory one, when its key falls out of the LRU). */
 const NO_REFILL_TTL_SECONDS = 24 * 3600;
 
 export interface DynamoDbRateLimiterOptions extends TokenBucketPolicy {
@@ -25,7 +26,7 @@ export interface DynamoDbRateLimiterOptions extends TokenBucketPolicy {
  * the in-memory limiter's (`takeTokens`), so both admit exactly the same requests.
  *
  * An acquire reads the bucket (consistent read), applies the rule, and — only when it admits —
- * writes the new state conditional on the version it read; a lost race re-reads and retries
+ * writes the new state conditional on the revision it read; a lost race re-reads and retries
  * with jittered backoff, so two instances can never both spend the last token. A refusal
  * writes nothing (refill is computed from the time, so the stored state stays right): one read.
  * If the races outlast the retries (one key hammered from many instances at once), the request
@@ -51,18 +52,23 @@ export class DynamoDbRateLimiter implements RateLimiter {
     const policy = this.options.raceBackoff ?? { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 100 };
     for (let attempt = 1; ; attempt++) {
       const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.keyOf(key), ConsistentRead: true }));
-      const stored = Item && typeof Item['tokens'] === 'number' && typeof Item['at'] === 'number' ? ({ tokens: Item['tokens'], at: Item['at'] } as TokenBucketState) : null;
-      const version = typeof Item?.['version'] === 'number' ? Item['version'] : null;
       const now = this.options.clock.now();
+      const rev = typeof Item?.['rev'] === 'string' ? Item['rev'] : null;
+      // DynamoDB deletes expired items lazily (up to days later): one past its TTL counts as absent.
+      const live = Item && typeof Item['ttl'] === 'number' && Item['ttl'] * 1000 > now;
+      const stored = live && typeof Item['tokens'] === 'number' && typeof Item['at'] === 'number' ? ({ tokens: Item['tokens'], at: Item['at'] } as TokenBucketState) : null;
+      const version = typeof Item?.['version'] === 'number' ? Item['version'] : 0;
       const { decision, next } = takeTokens(this.options, stored, now, cost);
       if (!decision.allowed) return decision;
       try {
+        // The condition is on a random revision, not the counter: an item deleted (TTL, release)
+        // and re-created by another instance starts its counter again, but never repeats a revision.
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...this.keyOf(key), tokens: next.tokens, at: next.at, version: (version ?? 0) + 1, ttl: this.ttlOf(next) },
-            ConditionExpression: version === null ? 'attribute_not_exists(pk)' : 'version = :v',
-            ...(version === null ? {} : { ExpressionAttributeValues: { ':v': version } }),
+            Item: { ...this.keyOf(key), tokens: next.tokens, at: next.at, rev: randomUUID(), version: version + 1, ttl: this.ttlOf(next) },
+            ConditionExpression: Item === undefined ? 'attribute_not_exists(pk)' : rev === null ? 'attribute_not_exists(rev)' : 'rev = :rev',
+            ...(Item !== undefined && rev !== null ? { ExpressionAttributeValues: { ':rev': rev } } : {}),
           }),
         );
         return decision;

@@ -50,20 +50,22 @@ const decide = async (limiter: RateLimiter, key: string, cost: number): Promise<
 /**
  * Admission for the flood-prone actions (chat, likes, bids, heartbeats). A refusal throws
  * `RateLimitedError` before anything is published or appended, so a refused action changes
- * nothing, and the caller is told when to retry — never silently dropped. The user budget is
- * checked first: a user over budget does not also drain the connection's bucket.
+ * nothing, and the caller is told when to retry — never silently dropped. The connection budget
+ * is checked first: a noisy socket past its own budget is refused there and spends none of its
+ * user's budget, so the user's other tabs keep theirs — and the per-user check, a DynamoDB read
+ * and write in AWS, is only paid for frames the connection admits.
  */
 export const makeActionGate = (limits: ActionGateLimits) => ({
   async admit(action: GatedAction, caller: Caller, cost = 1): Promise<void> {
     const limiters = limits[action];
     if (!limiters) return;
-    if (limiters.perUser && caller.userId) {
-      const decision = await decide(limiters.perUser, caller.userId, cost);
-      if (!decision.allowed) throw new RateLimitedError(action, 'user', decision.retryAfterMs);
-    }
     if (limiters.perConnection && caller.connectionId) {
       const decision = await decide(limiters.perConnection, caller.connectionId, cost);
       if (!decision.allowed) throw new RateLimitedError(action, 'connection', decision.retryAfterMs);
+    }
+    if (limiters.perUser && caller.userId) {
+      const decision = await decide(limiters.perUser, caller.userId, cost);
+      if (!decision.allowed) throw new RateLimitedError(action, 'user', decision.retryAfterMs);
     }
   },
   /** Forgets a closed connection's buckets (user buckets stay: the user may have other connections). */

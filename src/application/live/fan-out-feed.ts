@@ -38,6 +38,8 @@ export const makeFanOut = (deps: FanOutDeps) => {
         try {
           const coalesced = coalesce(group);
           itemCount += coalesced.length;
+          // Nothing for viewers (only WATCHED signals): no shard lookup, no messages.
+          if (coalesced.length === 0) return;
           const shardCount = await deps.registry.shardCount(channelId);
           const messages = planBroadcast(channelId, coalesced, shardCount, maxBytes);
           if (messages.length === 0) return;

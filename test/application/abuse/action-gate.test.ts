@@ -6,16 +6,19 @@ import { makeActionGate, RateLimitedError } from '../../../src/application/abuse
 const refusal = async (p: Promise<unknown>) => p.then(() => null, (e: unknown) => (e instanceof RateLimitedError ? { scope: e.scope, retryAfterMs: e.retryAfterMs } : e));
 
 describe('action gate', () => {
-  it('checks the user budget before the connection budget, so a user over budget does not drain the connection', async () => {
+  it('checks the connection budget before the user budget, so a noisy socket does not starve its user\'s other tabs', async () => {
     const clock = new FakeClock(0);
     const perConnection = new InMemoryTokenBucket({ capacity: 2, refillPerSecond: 1, clock });
-    const perUser = new InMemoryTokenBucket({ capacity: 1, refillPerSecond: 0.5, clock });
+    const perUser = new InMemoryTokenBucket({ capacity: 3, refillPerSecond: 0.5, clock });
     const gate = makeActionGate({ chat: { perConnection, perUser } });
-    await gate.admit('chat', { userId: 'u', connectionId: 'c' });
-    expect(await refusal(gate.admit('chat', { userId: 'u', connectionId: 'c' }))).toEqual({ scope: 'user', retryAfterMs: 2_000 });
-    // The refused call took nothing from the connection: another user on it still has one token.
-    await gate.admit('chat', { userId: 'v', connectionId: 'c' });
-    expect(await refusal(gate.admit('chat', { userId: 'w', connectionId: 'c' }))).toEqual({ scope: 'connection', retryAfterMs: 1_000 });
+    await gate.admit('chat', { userId: 'u', connectionId: 'noisy' });
+    await gate.admit('chat', { userId: 'u', connectionId: 'noisy' });
+    for (let i = 0; i < 5; i++) {
+      expect(await refusal(gate.admit('chat', { userId: 'u', connectionId: 'noisy' }))).toEqual({ scope: 'connection', retryAfterMs: 1_000 });
+    }
+    // The refusals took nothing from the user: another tab still has the user's last token.
+    await gate.admit('chat', { userId: 'u', connectionId: 'quiet' });
+    expect(await refusal(gate.admit('chat', { userId: 'u', connectionId: 'quiet' }))).toEqual({ scope: 'user', retryAfterMs: 2_000 });
   });
 
   it('lets actions without limits through, and forgets a closed connection', async () => {
