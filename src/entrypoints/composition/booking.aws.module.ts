@@ -21,13 +21,17 @@ export const DEFAULT_TRIP_ID = 'holiday-express' as TripId;
  * stats.json in the blob bucket (S3), the booking queue (SQS FIFO, http-api only) and the
  * request index (`BookingRequestIndex`, http-api) beside the counters in the stats table.
  */
-export const bookingAwsModules = ({ config, clientSettings, dynamodb }: FeatureLambdaContext): ContainerModule[] => {
+export const bookingAwsModules = (
+  { config, clientSettings, dynamodb }: FeatureLambdaContext,
+  /** The local emulator runtime books its own default trip (`--default-trip-id`). */
+  overrides: { readonly defaultTripId?: TripId } = {},
+): ContainerModule[] => {
   const sqs = () => sharedClient('sqs', clientSettings, () => createSqsClient(clientSettings));
   const s3 = () => sharedClient('s3', clientSettings, () => createS3Client(clientSettings));
   return [
     new ContainerModule(({ bind }) => {
       bind(BOOKING_TOKENS.Settings).toConstantValue({
-        defaultTripId: DEFAULT_TRIP_ID,
+        defaultTripId: overrides.defaultTripId ?? DEFAULT_TRIP_ID,
         statsObjectKey: typeof config['STATS_OBJECT_KEY'] === 'string' ? config['STATS_OBJECT_KEY'] : DEFAULT_STATS_OBJECT_KEY,
         statsMinIntervalMs: 1_000,
       });

@@ -9,7 +9,7 @@ import type { TripId } from '../../domain/shared/ids.js';
 import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
 import { LOCAL_TOKENS } from '../composition/local.container.js';
 import type { Token } from '../composition/tokens.js';
-import type { LocalRuntimeExtension } from './local-extensions.js';
+import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
 export const LOCAL_BOOKING_TOKENS = {
   BookingQueue: Symbol.for('stampede.local.BookingQueue') as Token<InMemoryQueue<BookingRequestMessage>>,
@@ -52,14 +52,43 @@ const inMemoryPorts = new ContainerModule(({ bind }) => {
 });
 
 /**
+ * What every booking feature of the local runtime does once the container exists, whichever
+ * adapters it runs on: the booking queue's event source (`source`), `stats.json` flushed every
+ * second when it changed, and served at `/stats.json` from the blob store it was published to.
+ */
+export const setUpBooking = (context: LocalRuntimeContext, source: RunningEventSource): void => {
+  const { container, logger, addEventSource, addStaticHandler, onStop } = context;
+  addEventSource(source);
+  const stats = container.get(BOOKING_TOKENS.StatsPublisher);
+  const timer = setInterval(() => {
+    stats.flush().catch((error: unknown) => logger.warn('publishing stats.json failed; the next tick retries', { error }));
+  }, STATS_FLUSH_MS);
+  timer.unref();
+  onStop(async () => {
+    clearInterval(timer);
+    await stats.flush().catch(() => undefined);
+  });
+  const blobs = container.get(BOOKING_TOKENS.BlobStore);
+  const { statsObjectKey } = container.get(BOOKING_TOKENS.Settings);
+  addStaticHandler(async (req, res, url) => {
+    if (req.method !== 'GET' || (url.pathname !== '/stats.json' && url.pathname !== `/${statsObjectKey}`)) return false;
+    const body = (await blobs.get(statsObjectKey)) ?? JSON.stringify({ requests: 0, processed: 0, success: 0 });
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' }).end(body);
+    return true;
+  });
+};
+
+/**
  * F6 in `npm start`: booking routes → booking queue (FIFO, group = trip) → `booking` handler,
  * `stats.json` flushed every second when it changed and served at `/stats.json`.
  */
 export const bookingFeature: LocalRuntimeExtension = {
   name: 'booking',
   modules: [inMemoryPorts, bookingModule],
-  setup({ container, config, logger, addEventSource, addStaticHandler, onStop }) {
-    addEventSource(
+  setup(context) {
+    const { container, config, logger } = context;
+    setUpBooking(
+      context,
       new QueueEventSource(container.get(LOCAL_BOOKING_TOKENS.BookingQueue), container.get(BOOKING_TOKENS.Handler), {
         name: 'booking',
         batchSize: 10,
@@ -70,22 +99,5 @@ export const bookingFeature: LocalRuntimeExtension = {
         onFailure: (info) => logger.debug('booking batch items failed; they come back after the visibility timeout', { messages: info.messageIds.length }),
       }),
     );
-    const stats = container.get(BOOKING_TOKENS.StatsPublisher);
-    const timer = setInterval(() => {
-      stats.flush().catch((error: unknown) => logger.warn('publishing stats.json failed; the next tick retries', { error }));
-    }, STATS_FLUSH_MS);
-    timer.unref();
-    onStop(async () => {
-      clearInterval(timer);
-      await stats.flush().catch(() => undefined);
-    });
-    const blobs = container.get(LOCAL_BOOKING_TOKENS.BlobStore);
-    addStaticHandler((req, res, url) => {
-      if (req.method !== 'GET' || (url.pathname !== '/stats.json' && url.pathname !== `/${LOCAL_STATS_KEY}`)) return false;
-      const entry = blobs.entry(LOCAL_STATS_KEY);
-      const body = entry?.body ?? JSON.stringify({ requests: 0, processed: 0, success: 0 });
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' }).end(body);
-      return true;
-    });
   },
 };

@@ -25,6 +25,7 @@ import {
   type AwsClientSettings,
 } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
+import { emulatorBookingFeature } from './booking.emulator-feature.js';
 import type { LocalBackend, RunningEventSource } from './local-extensions.js';
 
 /** The names the emulator backend gives its resources (`suffix` appended, for tests sharing emulators). */
@@ -35,6 +36,9 @@ export const emulatorResourceNames = (suffix = '') => ({
   broadcastQueue: `stampede-broadcast${suffix}`,
   broadcastDlq: `stampede-broadcast-dlq${suffix}`,
   bucket: `stampede-blobs${suffix}`,
+  statsTable: `stampede-stats${suffix}`,
+  bookingQueue: `stampede-booking${suffix}.fifo`,
+  bookingDlq: `stampede-booking-dlq${suffix}.fifo`,
 });
 
 export interface EmulatorBackendOptions {
@@ -105,7 +109,9 @@ const discardLogger = (logger: Logger, source: string) => (records: readonly unk
  * queue with its DLQ, and S3) — and frames go through the API Gateway Management API adapter to
  * a local `@connections` server that writes to the runtime's WebSocket server. Pollers stand in
  * for Lambda's event source mappings: DynamoDB Streams and Kinesis GetRecords feed the local
- * stream event source; SQS long polling feeds the broadcast handler.
+ * stream event source; SQS long polling feeds the broadcast handler. Booking runs on AWS
+ * adapters too (`booking.emulator-feature.ts`: FIFO queue, stats table, stats.json in S3);
+ * presence, auction closes and recommendations stay on their in-memory twins in this mode.
  */
 export const createEmulatorBackend =
   (options: EmulatorBackendOptions = {}): LocalBackend =>
@@ -132,6 +138,7 @@ export const createEmulatorBackend =
         visibilityTimeoutSeconds: Math.max(1, Math.round(config.broadcastVisibilityTimeoutMs / 1000)),
         deadLetter: { arn: dlq.arn, maxReceiveCount: config.maxReceiveCount },
       });
+      const booking = await emulatorBookingFeature({ aws, clients, names: r, config });
       const target = new WebSocketTarget();
       const connectionsApi = await startConnectionsApiServer(target);
       stops.unshift(() => connectionsApi.stop());
@@ -140,7 +147,9 @@ export const createEmulatorBackend =
       return {
         description:
           `AWS emulators — DynamoDB Local ${endpoints.dynamodb}${ms('dynamodb')}, kinesalite ${endpoints.kinesis}${ms('kinesis')}, ` +
-          `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}`,
+          `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}; ` +
+          booking.description,
+        features: [booking.feature],
         // The connection gateway is swapped in eventSources, once the WebSocket server it writes to exists.
         modules: [
           awsPortsModule([

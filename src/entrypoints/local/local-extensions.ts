@@ -50,6 +50,11 @@ export interface LocalRuntimeExtension {
 export interface LocalBackendInstance {
   readonly description: string;
   readonly modules: readonly ContainerModule[];
+  /**
+   * Features this backend runs over its own adapters and event sources: each replaces the
+   * runtime's feature of the same name (its in-memory ports, queues and pollers) whole.
+   */
+  readonly features?: readonly LocalRuntimeExtension[];
   eventSources(context: { readonly container: Container; readonly config: LocalConfig; readonly logger: Logger }): RunningEventSource[];
   stop(): Promise<void>;
 }

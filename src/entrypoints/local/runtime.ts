@@ -66,13 +66,15 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
  * `broadcast`. Port 0 picks a free port (tests).
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
-  const { extensions = LOCAL_FEATURES, backends = {}, onProgress, ...settings } = options;
+  const { extensions: requested = LOCAL_FEATURES, backends = {}, onProgress, ...settings } = options;
   const config = parseLocalConfig(settings);
   const backendFactory = { ...LOCAL_BACKENDS, ...backends }[config.backend];
   if (!backendFactory) {
     throw new Error(`backend '${config.backend}' is not available in this build; known: ${Object.keys({ ...LOCAL_BACKENDS, ...backends }).join(', ')}`);
   }
   const backend = await backendFactory(config);
+  // A backend may run a feature over its own adapters: its version replaces the in-memory one.
+  const extensions = requested.map((e) => backend.features?.find((f) => f.name === e.name) ?? e);
 
   // Identity as in AWS, with a throwaway issuer: tokens are verified by the same code (jose,
   // issuer, audience, expiry) on the HTTP routes that need one and on every WebSocket $connect.

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { encodeOffloadPointer } from '../../../src/adapters/sqs/queue-body-codec
 import { createEmulatorBackend, emulatorResourceNames } from '../../../src/entrypoints/local/emulator-backend.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
-import { connect, eventually } from '../local-runtime-client.js';
+import { api, connect, eventually } from '../local-runtime-client.js';
 
 const run = promisify(execFile);
 const { endpoints, dynamodb, sqs, s3 } = emulatorClients();
@@ -109,6 +109,33 @@ describe('npm start -- --backend emulators', () => {
     const frames = await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'feed'), 30_000);
     expect(frames.find((f) => f['type'] === 'feed')).toEqual({ type: 'feed', channelId: 'offloaded-channel', items: message.payload.items });
     await viewer.close();
+  });
+
+  it('books through the FIFO booking queue on fauxqs, counts in the stats table on DynamoDB Local and publishes stats.json to S3', async () => {
+    expect(runtime.backend).toContain(names.bookingQueue);
+    const trip = { tripId: 'emu-express', route: 'Seoul → Busan', departsAt: Date.now() + 86_400_000, capacity: 2, maxSeatsPerBooking: 2 };
+    expect((await api(runtime, 'POST', '/api/trips', trip, { as: 'operator' })).status).toBe(201);
+    const requests = [
+      ['req-emu-1', 'kim', 1],
+      ['req-emu-2', 'lee', 2],
+      ['req-emu-3', 'park', 1],
+    ] as const;
+    for (const [requestId, user, seats] of requests) {
+      expect((await api(runtime, 'POST', '/api/trips/emu-express/bookings', { seats, requestId }, { as: user })).status).toBe(202);
+    }
+    const outcome = (requestId: string, user: string) => async () => (await api(runtime, 'GET', `/api/bookings/${requestId}`, undefined, { as: user })).body?.['status'];
+    expect(await eventually(outcome('req-emu-1', 'kim'), (s) => s === 'CONFIRMED', 30_000)).toBe('CONFIRMED');
+    expect(await eventually(outcome('req-emu-2', 'lee'), (s) => s === 'REJECTED', 30_000)).toBe('REJECTED');
+    expect(await eventually(outcome('req-emu-3', 'park'), (s) => s === 'CONFIRMED', 30_000)).toBe('CONFIRMED');
+
+    const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: names.statsTable, ConsistentRead: true }));
+    expect(Items.length).toBeGreaterThan(0);
+    const published = await eventually(
+      async () => (await fetch(`${runtime.url}/stats.json`)).json() as Promise<Record<string, unknown>>,
+      (s) => typeof s['processed'] === 'number' && s['processed'] >= 3,
+      30_000,
+    );
+    expect(published).toMatchObject({ processed: 3 });
   });
 
   it('moves a poisoned broadcast message to the DLQ, and `npm run redrive` brings it back', async () => {

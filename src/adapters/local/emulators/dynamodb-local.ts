@@ -105,7 +105,9 @@ export const startDynamoDbLocal = async (options: { cacheDir: string; commands?:
     const child = spawn(
       options.commands?.java ?? 'java',
       [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-Xms64m', '-Xmx512m', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-sharedDb', '-port', String(port)],
-      { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group: a Ctrl-C in the terminal (SIGINT to the foreground group) must not
+      // kill the JVM before the runtime has closed its connections and stopped it by this handle.
+      { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     // If the parent dies without stopping us, take the JVM down too.
     const onExit = () => child.kill('SIGKILL');
