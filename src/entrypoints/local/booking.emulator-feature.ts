@@ -1,14 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { AwsClients, AwsClientSettings } from '../../adapters/aws-shared/aws-clients.js';
 import { countersTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
-import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
-import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { bookingAwsModules } from '../composition/booking.aws.module.js';
 import { BOOKING_TOKENS } from '../composition/booking.module.js';
 import { LOCAL_STATS_KEY, setUpBooking } from './booking.feature.js';
-import type { LocalConfig } from './local-config.js';
+import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorBookingResources {
@@ -26,27 +22,17 @@ export interface EmulatorBookingResources {
  * as Lambda's event source mapping would. Creates what it needs; returns the feature and a line
  * for the runtime's banner.
  */
-export const emulatorBookingFeature = async (options: {
-  readonly aws: AwsClientSettings;
-  readonly clients: Pick<AwsClients, 'dynamodb' | 'sqs'>;
-  readonly names: EmulatorBookingResources;
-  readonly config: LocalConfig;
-}): Promise<{ readonly feature: LocalRuntimeExtension; readonly description: string }> => {
+export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<EmulatorBookingResources>): Promise<{ readonly feature: LocalRuntimeExtension; readonly description: string }> => {
   const { aws, clients, names, config } = options;
   await ensureTable(clients.dynamodb, names.statsTable, countersTable);
-  const dlq = await ensureQueue(clients.sqs, { name: names.bookingDlq });
   // The seed's consumer: visibility 60 s; group = trip, dedup = request id (set by the producer).
-  const queue = await ensureQueue(clients.sqs, {
-    name: names.bookingQueue,
-    visibilityTimeoutSeconds: 60,
-    deadLetter: { arn: dlq.arn, maxReceiveCount: config.maxReceiveCount },
-  });
+  const queue = await ensureQueueWithDlq(options, { name: names.bookingQueue, dlqName: names.bookingDlq, visibilityTimeoutSeconds: 60 });
   const modules = bookingAwsModules(
     {
       config: { STATS_TABLE: names.statsTable, BLOB_BUCKET: names.bucket, BOOKING_QUEUE_URL: queue.url, STATS_OBJECT_KEY: LOCAL_STATS_KEY },
       clientSettings: aws,
       dynamodb: () => clients.dynamodb,
-      logger: new Logger({ serviceName: 'stampede', logLevel: config.logLevel }),
+      logger: emulatorLogger(config),
     },
     { defaultTripId: config.defaultTripId as TripId },
   );
@@ -55,17 +41,7 @@ export const emulatorBookingFeature = async (options: {
     modules,
     setup(context) {
       const { container, logger } = context;
-      setUpBooking(
-        context,
-        new SqsEventSource(clients.sqs, queue.url, container.get(BOOKING_TOKENS.Handler), {
-          name: 'booking',
-          batchSize: 10,
-          concurrency: 2,
-          waitTimeSeconds: 1,
-          region: aws.region,
-          onFailure: ({ messageIds }) => logger.debug('booking batch items failed; SQS redelivers them after the visibility timeout', { messages: messageIds.length }),
-        }),
-      );
+      setUpBooking(context, queueEventSource(options, 'booking', queue.url, container.get(BOOKING_TOKENS.Handler), logger));
     },
   };
   return { feature, description: `booking FIFO queue ${queue.url}, stats table ${names.statsTable}` };

@@ -26,6 +26,7 @@ import {
 } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
+import { emulatorPresenceFeature } from './presence.emulator-feature.js';
 import type { LocalBackend, RunningEventSource } from './local-extensions.js';
 
 /** The names the emulator backend gives its resources (`suffix` appended, for tests sharing emulators). */
@@ -39,6 +40,9 @@ export const emulatorResourceNames = (suffix = '') => ({
   statsTable: `stampede-stats${suffix}`,
   bookingQueue: `stampede-booking${suffix}.fifo`,
   bookingDlq: `stampede-booking-dlq${suffix}.fifo`,
+  presenceTable: `stampede-presence${suffix}`,
+  heartbeatQueue: `stampede-heartbeats${suffix}`,
+  heartbeatDlq: `stampede-heartbeats-dlq${suffix}`,
 });
 
 export interface EmulatorBackendOptions {
@@ -109,9 +113,10 @@ const discardLogger = (logger: Logger, source: string) => (records: readonly unk
  * queue with its DLQ, and S3) — and frames go through the API Gateway Management API adapter to
  * a local `@connections` server that writes to the runtime's WebSocket server. Pollers stand in
  * for Lambda's event source mappings: DynamoDB Streams and Kinesis GetRecords feed the local
- * stream event source; SQS long polling feeds the broadcast handler. Booking runs on AWS
- * adapters too (`booking.emulator-feature.ts`: FIFO queue, stats table, stats.json in S3);
- * presence, auction closes and recommendations stay on their in-memory twins in this mode.
+ * stream event source; SQS long polling feeds the broadcast handler. Booking and presence run
+ * on AWS adapters too (`booking.emulator-feature.ts`: FIFO queue, stats table, stats.json in S3;
+ * `presence.emulator-feature.ts`: heartbeat queue, presence table); auction closes and
+ * recommendations stay on their in-memory twins in this mode.
  */
 export const createEmulatorBackend =
   (options: EmulatorBackendOptions = {}): LocalBackend =>
@@ -139,6 +144,7 @@ export const createEmulatorBackend =
         deadLetter: { arn: dlq.arn, maxReceiveCount: config.maxReceiveCount },
       });
       const booking = await emulatorBookingFeature({ aws, clients, names: r, config });
+      const presence = await emulatorPresenceFeature({ aws, clients, names: r, config });
       const target = new WebSocketTarget();
       const connectionsApi = await startConnectionsApiServer(target);
       stops.unshift(() => connectionsApi.stop());
@@ -148,8 +154,8 @@ export const createEmulatorBackend =
         description:
           `AWS emulators — DynamoDB Local ${endpoints.dynamodb}${ms('dynamodb')}, kinesalite ${endpoints.kinesis}${ms('kinesis')}, ` +
           `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}; ` +
-          booking.description,
-        features: [booking.feature],
+          `${booking.description}; ${presence.description}`,
+        features: [booking.feature, presence.feature],
         // The connection gateway is swapped in eventSources, once the WebSocket server it writes to exists.
         modules: [
           awsPortsModule([

@@ -8,7 +8,7 @@ import { presenceSettings } from '../../application/presence/presence-settings.j
 import { LOCAL_TOKENS } from '../composition/local.container.js';
 import { PRESENCE_TOKENS, presenceModule } from '../composition/presence.module.js';
 import { TOKENS, type Token } from '../composition/tokens.js';
-import type { LocalRuntimeExtension } from './local-extensions.js';
+import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
 export const LOCAL_PRESENCE_TOKENS = {
   HeartbeatQueue: Symbol.for('stampede.local.HeartbeatQueue') as Token<InMemoryQueue<PresenceMessage>>,
@@ -46,14 +46,32 @@ const inMemoryPorts = new ContainerModule(({ bind }) => {
 });
 
 /**
+ * What every presence feature of the local runtime does once the container exists, whichever
+ * adapters it runs on: the heartbeat queue's event source (`source`) and the periodic recount
+ * tick (local only: in AWS the consumer's delayed follow-up recounts notice expiries alone).
+ */
+export const setUpPresence = (context: LocalRuntimeContext, source: RunningEventSource): void => {
+  const { container, logger, addEventSource, onStop } = context;
+  addEventSource(source);
+  const tracker = container.get(PRESENCE_TOKENS.Tracker);
+  const timer = setInterval(() => {
+    tracker.tick().catch((error: unknown) => logger.warn('presence recount tick failed; the next tick retries', { error }));
+  }, RECOUNT_TICK_MS);
+  timer.unref();
+  onStop(() => clearInterval(timer));
+};
+
+/**
  * F5 in `npm start`: heartbeats (route and frame) → heartbeat queue (standard, with the
  * runtime's chaos settings) → `presence` handler, plus the periodic recount tick.
  */
 export const presenceFeature: LocalRuntimeExtension = {
   name: 'presence',
   modules: [inMemoryPorts, presenceModule],
-  setup({ container, config, logger, addEventSource, onStop }) {
-    addEventSource(
+  setup(context) {
+    const { container, config, logger } = context;
+    setUpPresence(
+      context,
       new QueueEventSource(container.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue), container.get(PRESENCE_TOKENS.Handler), {
         name: 'presence',
         batchSize: 10,
@@ -63,11 +81,5 @@ export const presenceFeature: LocalRuntimeExtension = {
         onFailure: (info) => logger.debug('presence batch items failed; they come back after the visibility timeout', { messages: info.messageIds.length }),
       }),
     );
-    const tracker = container.get(PRESENCE_TOKENS.Tracker);
-    const timer = setInterval(() => {
-      tracker.tick().catch((error: unknown) => logger.warn('presence recount tick failed; the next tick retries', { error }));
-    }, RECOUNT_TICK_MS);
-    timer.unref();
-    onStop(() => clearInterval(timer));
   },
 };

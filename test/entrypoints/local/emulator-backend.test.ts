@@ -138,6 +138,29 @@ describe('npm start -- --backend emulators', () => {
     expect(published).toMatchObject({ processed: 3 });
   });
 
+  it('counts viewers from heartbeats through the heartbeat queue on fauxqs and the presence table on DynamoDB Local', async () => {
+    expect(runtime.backend).toContain(names.heartbeatQueue);
+    const seller = await sellerHeaders();
+    const created = await post('/api/channels', { sellerId: 'seller-1', title: 'Presence', currency: 'KRW' }, seller);
+    const channelId = created.body?.['channelId'] as string;
+    expect((await post(`/api/channels/${channelId}/start`, undefined, seller)).status).toBe(200);
+    const viewer = await connect(runtime, { as: 'watcher-1' });
+    viewer.send({ action: 'join', channelId });
+    await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
+    viewer.send({ action: 'heartbeat', channelId, sessionId: 'emu-session-1', sequence: 1 });
+
+    const { Items = [] } = await eventually(
+      () => dynamodb.send(new ScanCommand({ TableName: names.presenceTable, ConsistentRead: true })),
+      (r) => (r.Items ?? []).some((i) => i['channelId']?.S === channelId),
+      30_000,
+    );
+    expect(Items.find((i) => i['channelId']?.S === channelId)).toMatchObject({ sessionId: { S: 'emu-session-1' } });
+    const counted = await eventually(async () => viewer.frames, (f) => JSON.stringify(f).includes('VIEWER_COUNT_CHANGED'), 30_000);
+    const change = counted.flatMap((f) => (f['items'] as Record<string, unknown>[] | undefined) ?? []).find((i) => i['eventType'] === 'VIEWER_COUNT_CHANGED');
+    expect(change?.['data']).toMatchObject({ count: 1 });
+    await viewer.close();
+  });
+
   it('moves a poisoned broadcast message to the DLQ, and `npm run redrive` brings it back', async () => {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastQueue }));
     const broadcast = runtime.eventSources.find((s) => s.name === 'broadcast')!;

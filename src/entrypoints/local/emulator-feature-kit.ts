@@ -1,0 +1,54 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSEvent } from 'aws-lambda';
+import type { AwsClients, AwsClientSettings } from '../../adapters/aws-shared/aws-clients.js';
+import type { BatchHandler } from '../../adapters/local/batch-handler.js';
+import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
+import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
+import type { LocalConfig } from './local-config.js';
+
+/** What an emulator-mode feature is given by `createEmulatorBackend`: clients, settings, names. */
+export interface EmulatorFeatureOptions<Names> {
+  readonly aws: AwsClientSettings;
+  readonly clients: Pick<AwsClients, 'dynamodb' | 'sqs'>;
+  readonly names: Names;
+  readonly config: LocalConfig;
+}
+
+/** The logger handed to a feature's AWS modules, at the runtime's log level. */
+export const emulatorLogger = (config: LocalConfig): Logger => new Logger({ serviceName: 'stampede', logLevel: config.logLevel });
+
+/**
+ * A work queue with its DLQ on fauxqs, as the CDK stack declares it: a message that keeps
+ * failing moves to the DLQ after the runtime's `maxReceiveCount` receives.
+ */
+export const ensureQueueWithDlq = async (
+  options: EmulatorFeatureOptions<unknown>,
+  spec: { readonly name: string; readonly dlqName: string; readonly visibilityTimeoutSeconds: number },
+): Promise<{ readonly url: string; readonly arn: string }> => {
+  const dlq = await ensureQueue(options.clients.sqs, { name: spec.dlqName });
+  return ensureQueue(options.clients.sqs, {
+    name: spec.name,
+    visibilityTimeoutSeconds: spec.visibilityTimeoutSeconds,
+    deadLetter: { arn: dlq.arn, maxReceiveCount: options.config.maxReceiveCount },
+  });
+};
+
+/**
+ * Lambda's event source mapping for a feature's queue: batches of up to 10, two pollers, 1 s long
+ * polls (short, so `npm start` stops promptly); failed items are left for SQS to redeliver.
+ */
+export const queueEventSource = (
+  options: EmulatorFeatureOptions<unknown>,
+  name: string,
+  queueUrl: string,
+  handler: BatchHandler<SQSEvent>,
+  logger: Logger,
+): SqsEventSource =>
+  new SqsEventSource(options.clients.sqs, queueUrl, handler, {
+    name,
+    batchSize: 10,
+    concurrency: 2,
+    waitTimeSeconds: 1,
+    region: options.aws.region,
+    onFailure: ({ messageIds }) => logger.debug(`${name} batch items failed; SQS redelivers them after the visibility timeout`, { messages: messageIds.length }),
+  });
