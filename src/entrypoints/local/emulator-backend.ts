@@ -25,8 +25,11 @@ import {
   type AwsClientSettings,
 } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
+import { emulatorAuctionFeature } from './auction.emulator-feature.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
+import { discardLogger, emulatorStreamArn, mirrored } from './emulator-feature-kit.js';
 import { emulatorPresenceFeature } from './presence.emulator-feature.js';
+import { emulatorRecommendFeature } from './recommend.emulator-feature.js';
 import type { LocalBackend, RunningEventSource } from './local-extensions.js';
 
 /** The names the emulator backend gives its resources (`suffix` appended, for tests sharing emulators). */
@@ -43,6 +46,9 @@ export const emulatorResourceNames = (suffix = '') => ({
   presenceTable: `stampede-presence${suffix}`,
   heartbeatQueue: `stampede-heartbeats${suffix}`,
   heartbeatDlq: `stampede-heartbeats-dlq${suffix}`,
+  schedulerQueue: `stampede-scheduler${suffix}`,
+  schedulerDlq: `stampede-scheduler-dlq${suffix}`,
+  recommendStream: `stampede-recommend-requests${suffix}`,
 });
 
 export interface EmulatorBackendOptions {
@@ -50,6 +56,8 @@ export interface EmulatorBackendOptions {
   readonly endpoints?: EmulatorEndpoints;
   /** Appended to every resource name. */
   readonly suffix?: string;
+  /** Prepended to every Redis key (with `--redis-url`); none by default, as in AWS, so `npm run rebuild-recommendations` finds them. */
+  readonly redisKeyPrefix?: string;
 }
 
 const REGION = 'us-east-1';
@@ -72,40 +80,6 @@ class WebSocketTarget implements ConnectionsApiTarget {
   }
 }
 
-/** One event source mapping made of a mirror (real stream → local log) and the local stream event source over it. */
-const mirrored = <R, E>(
-  name: string,
-  mirror: { start(): void | Promise<void>; stop(): Promise<void>; caughtUp(): boolean },
-  source: () => StreamEventSource<R, E>,
-  onError: (error: unknown) => void,
-): RunningEventSource => {
-  let inner: StreamEventSource<R, E> | undefined;
-  let stopped = false;
-  let started: Promise<void> = Promise.resolve();
-  return {
-    name,
-    start: () => {
-      // The mirror must know its shards before the event source over it starts.
-      started = Promise.resolve(mirror.start()).then(() => {
-        if (stopped) return;
-        inner = source();
-        inner.start();
-      }, onError);
-    },
-    stop: async () => {
-      stopped = true;
-      await started;
-      await inner?.stop();
-      await mirror.stop();
-    },
-    stats: () => inner?.stats() ?? { invocations: 0, records: 0, failedInvocations: 0, injectedCrashes: 0, injectedDuplicates: 0, discarded: 0, backlog: 0 },
-    isIdle: () => inner !== undefined && mirror.caughtUp() && inner.isIdle(),
-  };
-};
-
-const discardLogger = (logger: Logger, source: string) => (records: readonly unknown[], reason: string) =>
-  logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });
-
 /**
  * `npm start -- --backend emulators`: the same handlers as the in-memory backend, but every
  * live-commerce port speaks the real AWS protocol to local emulators — DynamoDB Local (events
@@ -113,10 +87,12 @@ const discardLogger = (logger: Logger, source: string) => (records: readonly unk
  * queue with its DLQ, and S3) — and frames go through the API Gateway Management API adapter to
  * a local `@connections` server that writes to the runtime's WebSocket server. Pollers stand in
  * for Lambda's event source mappings: DynamoDB Streams and Kinesis GetRecords feed the local
- * stream event source; SQS long polling feeds the broadcast handler. Booking and presence run
- * on AWS adapters too (`booking.emulator-feature.ts`: FIFO queue, stats table, stats.json in S3;
- * `presence.emulator-feature.ts`: heartbeat queue, presence table); auction closes and
- * recommendations stay on their in-memory twins in this mode.
+ * stream event source; SQS long polling feeds the broadcast handler. Every other feature runs
+ * on AWS adapters too: booking (FIFO queue, stats table, stats.json in S3), presence (heartbeat
+ * queue, presence table), auction closes (scheduler queue with delays) and recommendations
+ * (request stream and a second feed consumer on kinesalite; Redis with `--redis-url`) — see the
+ * `*.emulator-feature.ts` files. Only the cache and read model of recommendations stay in memory
+ * without `--redis-url`.
  */
 export const createEmulatorBackend =
   (options: EmulatorBackendOptions = {}): LocalBackend =>
@@ -143,19 +119,25 @@ export const createEmulatorBackend =
         visibilityTimeoutSeconds: Math.max(1, Math.round(config.broadcastVisibilityTimeoutMs / 1000)),
         deadLetter: { arn: dlq.arn, maxReceiveCount: config.maxReceiveCount },
       });
-      const booking = await emulatorBookingFeature({ aws, clients, names: r, config });
-      const presence = await emulatorPresenceFeature({ aws, clients, names: r, config });
       const target = new WebSocketTarget();
       const connectionsApi = await startConnectionsApiServer(target);
       stops.unshift(() => connectionsApi.stop());
+      const featureOptions = { aws, clients, names: { ...r, redisKeyPrefix: options.redisKeyPrefix ?? '' }, config };
+      // One after the other, recommendations last: its Redis client is the one thing a later failure would leave open.
+      const features = [
+        await emulatorBookingFeature(featureOptions),
+        await emulatorPresenceFeature(featureOptions),
+        await emulatorAuctionFeature(featureOptions),
+        await emulatorRecommendFeature(featureOptions),
+      ];
 
       const ms = (key: 'dynamodb' | 'kinesis' | 'fauxqs') => (emulators.startMs ? ` (started in ${emulators.startMs[key]} ms)` : '');
       return {
         description:
           `AWS emulators — DynamoDB Local ${endpoints.dynamodb}${ms('dynamodb')}, kinesalite ${endpoints.kinesis}${ms('kinesis')}, ` +
           `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}; ` +
-          `${booking.description}; ${presence.description}`,
-        features: [booking.feature, presence.feature],
+          features.map((f) => f.description).join('; '),
+        features: features.map((f) => f.feature),
         // The connection gateway is swapped in eventSources, once the WebSocket server it writes to exists.
         modules: [
           awsPortsModule([
@@ -192,7 +174,7 @@ export const createEmulatorBackend =
               }),
             onError('relay'),
           );
-          const feedArn = `arn:aws:kinesis:${REGION}:000000000000:stream/${r.feedStream}`;
+          const feedArn = emulatorStreamArn(REGION, r.feedStream);
           const fanout = mirrored(
             'fanout',
             feedMirror,

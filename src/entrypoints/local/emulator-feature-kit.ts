@@ -4,15 +4,20 @@ import type { AwsClients, AwsClientSettings } from '../../adapters/aws-shared/aw
 import type { BatchHandler } from '../../adapters/local/batch-handler.js';
 import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
+import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import type { LocalConfig } from './local-config.js';
+import type { RunningEventSource } from './local-extensions.js';
 
 /** What an emulator-mode feature is given by `createEmulatorBackend`: clients, settings, names. */
 export interface EmulatorFeatureOptions<Names> {
   readonly aws: AwsClientSettings;
-  readonly clients: Pick<AwsClients, 'dynamodb' | 'sqs'>;
+  readonly clients: Pick<AwsClients, 'dynamodb' | 'sqs' | 'kinesis'>;
   readonly names: Names;
   readonly config: LocalConfig;
 }
+
+/** A stream's ARN as the pollers put it in each record's `eventSourceARN` (the emulators' account is 000000000000). */
+export const emulatorStreamArn = (region: string, stream: string): string => `arn:aws:kinesis:${region}:000000000000:stream/${stream}`;
 
 /** The logger handed to a feature's AWS modules, at the runtime's log level. */
 export const emulatorLogger = (config: LocalConfig): Logger => new Logger({ serviceName: 'stampede', logLevel: config.logLevel });
@@ -52,3 +57,37 @@ export const queueEventSource = (
     region: options.aws.region,
     onFailure: ({ messageIds }) => logger.debug(`${name} batch items failed; SQS redelivers them after the visibility timeout`, { messages: messageIds.length }),
   });
+
+/** One event source mapping made of a mirror (real stream → local log) and the local stream event source over it. */
+export const mirrored = <R, E>(
+  name: string,
+  mirror: { start(): void | Promise<void>; stop(): Promise<void>; caughtUp(): boolean },
+  source: () => StreamEventSource<R, E>,
+  onError: (error: unknown) => void,
+): RunningEventSource => {
+  let inner: StreamEventSource<R, E> | undefined;
+  let stopped = false;
+  let started: Promise<void> = Promise.resolve();
+  return {
+    name,
+    start: () => {
+      // The mirror must know its shards before the event source over it starts.
+      started = Promise.resolve(mirror.start()).then(() => {
+        if (stopped) return;
+        inner = source();
+        inner.start();
+      }, onError);
+    },
+    stop: async () => {
+      stopped = true;
+      await started;
+      await inner?.stop();
+      await mirror.stop();
+    },
+    stats: () => inner?.stats() ?? { invocations: 0, records: 0, failedInvocations: 0, injectedCrashes: 0, injectedDuplicates: 0, discarded: 0, backlog: 0 },
+    isIdle: () => inner !== undefined && mirror.caughtUp() && inner.isIdle(),
+  };
+};
+
+export const discardLogger = (logger: Logger, source: string) => (records: readonly unknown[], reason: string) =>
+  logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });

@@ -70,11 +70,19 @@ export const LocalConfigSchema = z.object({
   /** Booking (F6): the trip the seed's `POST /api/book-bus` books on (schedule it: `npx tsx scripts/seed-trips.ts`). */
   defaultTripId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'defaultTripId may contain letters, digits and _ . : -').default('holiday-express'),
   /**
+   * `--backend emulators` only: the recommender's cache and read model in this Redis (e.g.
+   * `redis://127.0.0.1:6379`), as the deployed functions keep them; unset, they stay in memory.
+   */
+  redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'redisUrl must look like redis://host:port').optional(),
+  /**
    * Demo mode: live channels with products, auctions, bidders, chat, likes and viewers, and a
    * few trips, driven through the real API and WebSocket. Off for startLocalRuntime (tests);
    * `npm start` turns it on unless `--no-demo` (or STAMPEDE_DEMO=false).
    */
   demo: flag.default(false),
+}).refine((c) => c.redisUrl === undefined || c.backend !== 'memory', {
+  path: ['redisUrl'],
+  message: 'only the emulators backend uses Redis: add --backend emulators, or leave redisUrl out',
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 export type LocalConfigInput = z.input<typeof LocalConfigSchema>;

@@ -16,7 +16,7 @@ export const LOCAL_RECOMMEND_TOKENS = {
 } as const;
 
 /** The seed's event source mapping: batches of 100, a 1 s window, 3 retries, bisect on error. */
-const MAPPING = { batchSize: 100, maximumBatchingWindowMs: 1_000, maximumRetryAttempts: 3, bisectBatchOnFunctionError: true } as const;
+export const RECOMMEND_MAPPING = { batchSize: 100, maximumBatchingWindowMs: 1_000, maximumRetryAttempts: 3, bisectBatchOnFunctionError: true } as const;
 
 const inMemoryPorts = new ContainerModule(({ bind }) => {
   bind(LOCAL_RECOMMEND_TOKENS.RequestStream)
@@ -62,7 +62,7 @@ export const recommendFeature: LocalRuntimeExtension = {
     addEventSource(
       new StreamEventSource(requests, kinesisRecordFormat(requests.arn), handler, {
         name: 'recommend-requests',
-        ...MAPPING,
+        ...RECOMMEND_MAPPING,
         ...chaos,
         onDiscard: discarded('recommend-requests'),
       }),
@@ -71,7 +71,7 @@ export const recommendFeature: LocalRuntimeExtension = {
     addEventSource(
       new StreamEventSource(feed, kinesisRecordFormat(feed.arn), handler, {
         name: 'recommend-feed',
-        ...MAPPING,
+        ...RECOMMEND_MAPPING,
         ...chaos,
         onDiscard: discarded('recommend-feed'),
       }),

@@ -8,6 +8,7 @@ import { encodeOffloadPointer } from '../../../src/adapters/sqs/queue-body-codec
 import { createEmulatorBackend, emulatorResourceNames } from '../../../src/entrypoints/local/emulator-backend.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
+import { startRedisForTests, type RedisForTests } from '../../support/redis.js';
 import { api, connect, eventually } from '../local-runtime-client.js';
 
 const run = promisify(execFile);
@@ -16,7 +17,9 @@ const suffix = `-${uniqueName('e2e')}`;
 const names = emulatorResourceNames(suffix);
 
 let runtime: LocalRuntime;
+let redis: RedisForTests;
 beforeAll(async () => {
+  redis = await startRedisForTests();
   // The emulators of this test run, shared; the backend creates its own tables, stream and queues.
   runtime = await startLocalRuntime({
     port: 0,
@@ -24,12 +27,16 @@ beforeAll(async () => {
     progressIntervalMs: 0,
     logLevel: 'SILENT',
     backend: 'emulators-under-test',
-    backends: { 'emulators-under-test': createEmulatorBackend({ endpoints, suffix }) },
+    backends: { 'emulators-under-test': createEmulatorBackend({ endpoints, suffix, redisKeyPrefix: redis.prefix }) },
     broadcastVisibilityTimeoutMs: 1_000,
     maxReceiveCount: 2,
+    redisUrl: `redis://${redis.host}:${redis.port}`,
   });
 });
-afterAll(() => runtime?.stop());
+afterAll(async () => {
+  await runtime?.stop();
+  await redis?.stop();
+});
 
 const dlqDepth = async (): Promise<number> => {
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastDlq }));
@@ -159,6 +166,47 @@ describe('npm start -- --backend emulators', () => {
     const change = counted.flatMap((f) => (f['items'] as Record<string, unknown>[] | undefined) ?? []).find((i) => i['eventType'] === 'VIEWER_COUNT_CHANGED');
     expect(change?.['data']).toMatchObject({ count: 1 });
     await viewer.close();
+  });
+
+  it('closes an auction from a delayed message on the scheduler queue on fauxqs', async () => {
+    expect(runtime.backend).toContain(names.schedulerQueue);
+    const seller = { as: 'seller-auction' };
+    expect((await api(runtime, 'POST', '/api/channels', { channelId: 'emu-auction', title: 'Auction', currency: 'KRW' }, seller)).status).toBe(201);
+    const product = { productId: 'emu-watch', name: 'Watch', category: 'fashion', price: 10_000, currency: 'KRW' };
+    expect((await api(runtime, 'POST', '/api/channels/emu-auction/products', product, seller)).status).toBe(201);
+    const auction = { auctionId: 'emu-auc-1', productId: 'emu-watch', startingPrice: 1_000, minIncrement: 100, durationSeconds: 2 };
+    expect((await api(runtime, 'POST', '/api/channels/emu-auction/auctions', auction, seller)).status).toBe(201);
+    expect((await api(runtime, 'POST', '/api/auctions/emu-auc-1/bids', { bidId: 'emu-bid-1', amount: 1_500 }, { as: 'alice' })).status).toBe(201);
+
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.schedulerQueue }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }));
+    expect(Number(Attributes?.['ApproximateNumberOfMessagesDelayed'])).toBeGreaterThanOrEqual(1);
+    const closed = await eventually(async () => (await api(runtime, 'GET', '/api/auctions/emu-auc-1')).body, (a) => a?.['status'] === 'CLOSED', 30_000);
+    expect(closed).toMatchObject({ status: 'CLOSED', highest: { bidderId: 'alice', amount: 1_500 } });
+  });
+
+  it('answers recommendation requests through the request stream on kinesalite, from the live feed, cached in Redis', async () => {
+    expect(runtime.backend).toContain(names.recommendStream);
+    const seller = { as: 'seller-reco' };
+    expect((await api(runtime, 'POST', '/api/channels', { channelId: 'emu-reco', title: 'Reco', currency: 'KRW' }, seller)).status).toBe(201);
+    expect((await api(runtime, 'POST', '/api/channels/emu-reco/start', undefined, seller)).status).toBe(200);
+    // The second consumer of the feed on kinesalite projects the live channel into Redis.
+    const live = await eventually(
+      async () => (await api(runtime, 'GET', '/internal/recommend/emu-reader?top_n=10')).body,
+      (b) => JSON.stringify(b?.['recommendations'] ?? []).includes('emu-reco'),
+      30_000,
+    );
+    expect(live).toMatchObject({ userId: 'emu-reader' });
+
+    expect((await api(runtime, 'POST', '/recommend/requests', { topN: 5 }, { as: 'emu-reader' })).status).toBe(202);
+    const cached = await eventually(
+      async () => (await api(runtime, 'GET', '/recommend/cached/emu-reader?top_n=5')).body,
+      (b) => b?.['fromCache'] === true,
+      30_000,
+    );
+    expect(JSON.stringify(cached?.['recommendations'])).toContain('emu-reco');
+    const keys = await redis.client.keys(`${redis.prefix}*`);
+    expect(keys.length).toBeGreaterThan(0);
   });
 
   it('moves a poisoned broadcast message to the DLQ, and `npm run redrive` brings it back', async () => {
