@@ -49,6 +49,15 @@ export const connectionGatewayContract = (label: string, options: ConnectionGate
       expect(viewers.filter((id) => h.frames(id).length === 1)).toEqual([viewers[0], viewers[2], viewers[3], viewers[5]]);
     });
 
+    it('reports an id that never connected as gone, like one that closed', async () => {
+      const h = await options.makeHarness();
+      h.connect('known=');
+      const result = await h.gateway.post(['known=', 'never-connected='], 'frame');
+      expect(result).toEqual({ gone: ['never-connected='], failed: [] });
+      expect(h.frames('known=')).toEqual(['frame']);
+      expect(h.frames('never-connected=')).toEqual([]);
+    });
+
     it('reaches a full shard of 600 connections', async () => {
       const h = await options.makeHarness();
       const viewers = ids('s', 600);

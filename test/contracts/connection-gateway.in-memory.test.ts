@@ -6,8 +6,7 @@ connectionGatewayContract('in-memory', {
     const gateway = new InMemoryConnectionGateway();
     return {
       gateway,
-      // The twin accepts any id until it is marked gone.
-      connect: () => undefined,
+      connect: (id) => gateway.connect(id),
       disconnect: (id) => gateway.markGone(id),
       frames: (id) => gateway.framesOf(id),
     };

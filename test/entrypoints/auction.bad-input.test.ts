@@ -23,7 +23,7 @@ const setup = async () => {
       throw e;
     },
   });
-  const gateway = new InMemoryConnectionGateway();
+  const gateway = new InMemoryConnectionGateway({ acceptUnknownIds: true });
   const ws = makeWsMessageHandler({ actions: new WsActionRegistry().register(...auctionWsActions({ placeBid: f.placeBid })), gateway, logger: silentLogger });
   const wsEvent = (connectionId: string, frame: unknown, userId: string | null) =>
     ({

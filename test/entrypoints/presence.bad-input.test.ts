@@ -30,7 +30,7 @@ const setup = async () => {
   const world = presenceWorld({ seed: 3, duplicateRate: 0, reorder: false });
   await world.openChannel();
   const routes = makePresenceRoutes({ acceptHeartbeat: world.acceptHeartbeat, onUnexpected: (e) => { throw e; } });
-  const gateway = new InMemoryConnectionGateway();
+  const gateway = new InMemoryConnectionGateway({ acceptUnknownIds: true });
   const connections = makeConnectionPresence({ sessions: new InMemoryConnectionSessions(), endViewerSession: makeEndViewerSession({ queue: world.queue, clock: world.clock }) });
   const ws = makeWsMessageHandler({
     actions: new WsActionRegistry().register(...presenceWsActions({ acceptHeartbeat: world.acceptHeartbeat, connections })),

@@ -118,6 +118,8 @@ export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, o
       ({ requestContext: wsContext(connectionId, routeKey, authorizer), isBase64Encoded: false, ...(body === undefined ? {} : { body }) }) as unknown as APIGatewayProxyWebsocketEventV2;
     const connected = (await container.get(TOKENS.WsConnectHandler)(event('$connect'))) as { statusCode?: number; body?: string };
     if ((connected.statusCode ?? 200) >= 300) return { refused: connected.statusCode ?? 500, reason: connected.body ?? '' } as const;
+    // API Gateway opens the connection once $connect answered 2xx, and closes it before $disconnect runs.
+    gateway.connect(connectionId);
     const message = container.get(TOKENS.WsMessageHandler);
     return {
       refused: null,
@@ -125,7 +127,10 @@ export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, o
       /** Sends a frame (an object is JSON-encoded) and resolves once it was handled. */
       send: async (frame: unknown) => message(event('$default', typeof frame === 'string' ? frame : JSON.stringify(frame))),
       frames: () => gateway.parsedFramesOf<Record<string, any>>(connectionId),
-      close: async () => container.get(TOKENS.WsDisconnectHandler)(event('$disconnect')),
+      close: async () => {
+        gateway.markGone(connectionId);
+        return container.get(TOKENS.WsDisconnectHandler)(event('$disconnect'));
+      },
     } as const;
   };
   const connectAs = async (userId: string) => {

@@ -3,15 +3,33 @@ import type { ConnectionGateway, PostResult } from '../../application/ports/conn
 /** API Gateway WebSocket message limit: a larger PostToConnection fails (413). */
 export const API_GATEWAY_MAX_MESSAGE_BYTES = 128 * 1024;
 
+export interface InMemoryConnectionGatewayOptions {
+  /**
+   * Accept posts to ids never passed to `connect` (default false: like API Gateway, such an id
+   * answers 410 Gone). For unit tests of a handler that do not model `$connect`.
+   */
+  readonly acceptUnknownIds?: boolean;
+}
+
 /**
- * The Management API twin: records every frame per connection. Connections marked gone answer
- * like a 410 (the caller must remove them); connections marked failing like a persistent 5xx.
+ * The Management API twin: records every frame per connection. Like API Gateway, it knows the
+ * open connections (`connect`, `markGone`): an id it never saw connect, or one marked gone,
+ * answers like a 410 (the caller must remove it); connections marked failing like a persistent 5xx.
  */
 export class InMemoryConnectionGateway implements ConnectionGateway {
   private readonly frames = new Map<string, string[]>();
+  private readonly connected = new Set<string>();
   private readonly goneIds = new Set<string>();
   private readonly failingIds = new Set<string>();
   private posts = 0;
+
+  constructor(private readonly options: InMemoryConnectionGatewayOptions = {}) {}
+
+  /** A viewer connected ($connect): posts to it are delivered until it is marked gone. */
+  connect(connectionId: string): void {
+    this.connected.add(connectionId);
+    this.goneIds.delete(connectionId);
+  }
 
   async post(connectionIds: readonly string[], frame: string): Promise<PostResult> {
     const gone: string[] = [];
@@ -19,7 +37,7 @@ export class InMemoryConnectionGateway implements ConnectionGateway {
     const tooLarge = Buffer.byteLength(frame) > API_GATEWAY_MAX_MESSAGE_BYTES;
     for (const id of connectionIds) {
       this.posts++;
-      if (this.goneIds.has(id)) gone.push(id);
+      if (this.goneIds.has(id) || (!this.options.acceptUnknownIds && !this.connected.has(id))) gone.push(id);
       else if (this.failingIds.has(id) || tooLarge) failed.push(id);
       else {
         const list = this.frames.get(id);
@@ -32,6 +50,7 @@ export class InMemoryConnectionGateway implements ConnectionGateway {
 
   /** The connection closed: later posts answer 410 Gone. */
   markGone(connectionId: string): void {
+    this.connected.delete(connectionId);
     this.goneIds.add(connectionId);
   }
 

@@ -92,6 +92,7 @@ describe('broadcast (F4)', () => {
   it('posts one frame to every connection of the shard, removes gone ones, and the rest still get it', async () => {
     const registry = await watched({ a: 4 }, 4);
     const gateway = new InMemoryConnectionGateway();
+    for (const id of ['a-v0', 'a-v1', 'a-v2', 'a-v3']) gateway.connect(id);
     gateway.markGone('a-v1');
     const queue = new InMemoryQueue<BroadcastMessage>();
     const result = await makeBroadcast({ registry, gateway, retryQueue: queue })(message('a', 0));
@@ -106,6 +107,7 @@ describe('broadcast (F4)', () => {
   it('retries only the connections a post could not reach, then gives them up after maxRetries', async () => {
     const registry = await watched({ a: 3 }, 3);
     const gateway = new InMemoryConnectionGateway();
+    for (const id of ['a-v0', 'a-v1', 'a-v2']) gateway.connect(id);
     gateway.markFailing('a-v2');
     const queue = new InMemoryQueue<BroadcastMessage>();
     const broadcast = makeBroadcast({ registry, gateway, retryQueue: queue, maxRetries: 2, retryDelaySeconds: 0 });

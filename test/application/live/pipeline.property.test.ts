@@ -111,6 +111,7 @@ const runPipeline = async (s: Scenario, options: { loseRate: number }) => {
     [deliveries[i], deliveries[j]] = [deliveries[j] as BroadcastMessage, deliveries[i] as BroadcastMessage];
   }
   const gateway = new InMemoryConnectionGateway();
+  for (const id of viewers) gateway.connect(id);
   const broadcast = makeBroadcast({ registry, gateway, retryQueue: queue });
   for (const message of deliveries) await broadcast(message);
 

@@ -32,8 +32,11 @@ const sqsRecord = (messageId: string, body: string): SQSRecord => ({
 describe('broadcast handler (SQS → WebSocket)', () => {
   it('posts each message to its shard, removes gone connections without failing, and reports only the poisoned message', async () => {
     const registry = new InMemoryConnectionRegistry({ shardSize: 10 });
-    for (const id of ['v1', 'v2', 'v3']) await registry.join(id, 'c1', null, 0);
     const gateway = new Gateway();
+    for (const id of ['v1', 'v2', 'v3']) {
+      await registry.join(id, 'c1', null, 0);
+      gateway.connect(id);
+    }
     gateway.markGone('v2');
     const handler = makeBroadcastHandler({ broadcast: makeBroadcast({ registry, gateway, retryQueue: new InMemoryQueue() }), logger });
     const message: BroadcastMessage = {
@@ -54,6 +57,7 @@ describe('broadcast handler (SQS → WebSocket)', () => {
     const registry = new InMemoryConnectionRegistry({ shardSize: 10 });
     await registry.join('v1', 'c1', null, 0);
     const gateway = new Gateway();
+    gateway.connect('v1');
     const blobs = new InMemoryBlobStore();
     const handler = makeBroadcastHandler({
       broadcast: makeBroadcast({ registry, gateway, retryQueue: new InMemoryQueue() }),
@@ -101,7 +105,11 @@ const wsEvent = (connectionId: string, body?: string, routeKey = '$default', use
 
 describe('WebSocket routes', () => {
   const setup = () => {
-    const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT', chatBurst: 2, chatPerSecond: 0 }) });
+    // These route tests send frames without modelling $connect: the twin takes any connection id.
+    const container = createLocalContainer({
+      config: parseLocalConfig({ logLevel: 'SILENT', chatBurst: 2, chatPerSecond: 0 }),
+      gateway: new Gateway({ acceptUnknownIds: true }),
+    });
     const gateway = container.get(TOKENS.ConnectionGateway) as InMemoryConnectionGateway;
     const message = container.get(TOKENS.WsMessageHandler);
     const frames = (id: string) => gateway.parsedFramesOf<Record<string, unknown>>(id);
@@ -164,7 +172,7 @@ describe('WebSocket routes', () => {
   });
 
   it('still answers joined when the watch history cannot be published', async () => {
-    const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }) });
+    const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }), gateway: new Gateway({ acceptUnknownIds: true }) });
     container.rebind(TOKENS.FeedPublisher).toConstantValue({
       publish: () => Promise.reject(new Error('Kinesis is down')),
     });
