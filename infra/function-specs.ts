@@ -91,6 +91,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
       EVENTS_TABLE: 'readWrite',
       // Trip counters and the booking request index (pk prefix booking-request#).
       STATS_TABLE: 'readWrite',
+      // The per-user bid budget (pk rate#bid-user#<user>), shared with ws-message.
+      CONNECTIONS_TABLE: 'readWrite',
       RECOMMEND_STREAM_NAME: 'write',
       BOOKING_QUEUE_URL: 'write',
       HEARTBEAT_QUEUE_URL: 'write',

@@ -29,12 +29,14 @@ export const connectionQuotaOnDynamoDb =
     );
 
 /**
- * The per-user chat and like budgets on the connections table, shared by every ws-message
- * instance: API Gateway spreads one user's frames over many instances, and per-instance buckets
- * would multiply the budget by the concurrency. Per-connection budgets, bids and heartbeats stay
- * in each instance's memory (a DynamoDB read and write per heartbeat would cost more than the
- * flood it stops; a bid must also beat the highest by the increment). Same limits as locally
- * (`chatUserBurst`, `chatUserPerSecond`, `likeUserBurst`, `likeUserPerSecond`).
+ * The per-user chat, like and bid budgets on the connections table, shared by every ws-message
+ * and http-api instance (a bid may come as a frame or a POST: one bucket for both): API Gateway
+ * spreads one user's requests over many instances, and per-instance buckets would multiply the
+ * budget by the concurrency. A bid already costs an event-store read and transaction, so the
+ * bucket's read and write add about half; heartbeats and the per-connection budgets stay in each
+ * instance's memory (a DynamoDB read and write per heartbeat, every viewer every 5 s, would cost
+ * more than the flood it stops). Same limits as locally (`chatUserBurst`, `chatUserPerSecond`,
+ * `likeUserBurst`, `likeUserPerSecond`, `bidBurst`, `bidPerSecond`).
  */
 export const userRateLimitsOnDynamoDb =
   (s: AwsClientSettings, table: string): AwsPortBinding =>
@@ -44,4 +46,5 @@ export const userRateLimitsOnDynamoDb =
       new DynamoDbRateLimiter(doc(), table, { name, ...policy(get(LOCAL_TOKENS.Config)), clock: get(TOKENS.Clock), sleeper: get(TOKENS.Sleeper) });
     bind(ABUSE_TOKENS.ChatUserLimiter, shared('chat-user', (c) => ({ capacity: c.chatUserBurst, refillPerSecond: c.chatUserPerSecond })));
     bind(ABUSE_TOKENS.LikeUserLimiter, shared('like-user', (c) => ({ capacity: c.likeUserBurst, refillPerSecond: c.likeUserPerSecond })));
+    bind(ABUSE_TOKENS.BidUserLimiter, shared('bid-user', (c) => ({ capacity: c.bidBurst, refillPerSecond: c.bidPerSecond })));
   };

@@ -21,13 +21,14 @@ export const ABUSE_TOKENS = {
   ActionGate: token<ActionGate>('ActionGate'),
   ChatUserLimiter: token<RateLimiter>('ChatUserLimiter'),
   LikeUserLimiter: token<RateLimiter>('LikeUserLimiter'),
+  BidUserLimiter: token<RateLimiter>('BidUserLimiter'),
   ConnectionQuota: token<ConnectionQuota>('ConnectionQuota'),
   ConnectionLimit: token<ConnectionLimit>('ConnectionLimit'),
 } as const;
 
 /**
- * Locally every bucket is in memory. In AWS the per-user chat and like budgets are rebound to
- * DynamoDB (`userRateLimitsOnDynamoDb`, ws-message) so every instance shares them; the other
+ * Locally every bucket is in memory. In AWS the per-user chat, like and bid budgets are rebound
+ * to DynamoDB (`userRateLimitsOnDynamoDb`, ws-message and http-api) so every instance shares them; the other
  * buckets live in each Lambda instance's memory and bound what one instance accepts (see
  * docs/SECURITY.md); the API Gateway stage throttle bounds the rest.
  */
@@ -41,11 +42,12 @@ export const abuseModule = (config: LocalConfig): ContainerModule =>
         .inSingletonScope();
     single(ABUSE_TOKENS.ChatUserLimiter, (get) => bucket(get, config.chatUserBurst, config.chatUserPerSecond));
     single(ABUSE_TOKENS.LikeUserLimiter, (get) => bucket(get, config.likeUserBurst, config.likeUserPerSecond));
+    single(ABUSE_TOKENS.BidUserLimiter, (get) => bucket(get, config.bidBurst, config.bidPerSecond));
     single(ABUSE_TOKENS.ActionGate, (get) =>
       makeActionGate({
         chat: { perConnection: get(TOKENS.ChatLimiter), perUser: get(ABUSE_TOKENS.ChatUserLimiter) },
         like: { perConnection: get(TOKENS.LikeLimiter), perUser: get(ABUSE_TOKENS.LikeUserLimiter) },
-        bid: { perConnection: bucket(get, config.bidBurst, config.bidPerSecond), perUser: bucket(get, config.bidBurst, config.bidPerSecond) },
+        bid: { perConnection: bucket(get, config.bidBurst, config.bidPerSecond), perUser: get(ABUSE_TOKENS.BidUserLimiter) },
         heartbeat: {
           perConnection: bucket(get, config.heartbeatBurst, config.heartbeatPerSecond),
           // A user's budget covers all the connections they may hold.

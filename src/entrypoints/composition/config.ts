@@ -196,6 +196,7 @@ export const lambdaConfigSchemas = {
     ...COMMON,
     ...BLOBS,
     'EVENTS_TABLE',
+    'CONNECTIONS_TABLE',
     'STATS_TABLE',
     'RECOMMEND_STREAM_NAME',
     'BOOKING_QUEUE_URL',

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { userRateLimitsOnDynamoDb } from '../composition/abuse.aws.module.js';
 import { auctionAwsModules } from '../composition/auction.aws.module.js';
 import { awsFunctionContainer, awsTargetOf, eventStoreOnDynamoDb } from '../composition/aws.container.js';
 import { bookingAwsModules } from '../composition/booking.aws.module.js';
@@ -13,7 +14,7 @@ import { TOKENS } from '../composition/tokens.js';
  * Built once per instance at module scope from the AWS composition root; a bad environment
  * fails the cold start naming every variable at fault.
  */
-const container = awsFunctionContainer('http-api', (c) => [eventStoreOnDynamoDb(awsTargetOf(c), c.EVENTS_TABLE)], {
+const container = awsFunctionContainer('http-api', (c) => [eventStoreOnDynamoDb(awsTargetOf(c), c.EVENTS_TABLE), userRateLimitsOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE)], {
   features: (context) => [
     ...presenceAwsModules(context),
     ...bookingAwsModules(context),

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,5 +59,31 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     // The index is the DynamoDB one: another passenger is refused, an unknown id is not found.
     expect((await call('GET /api/bookings/{requestId}', { path: { requestId }, as: 'bob' })).status).toBe(403);
     expect((await call('GET /api/bookings/{requestId}', { path: { requestId: `${requestId}x` }, as: 'ana' })).status).toBe(404);
+  });
+
+  it("shares a user's bid budget across instances through DynamoDB: the 6th bid in a burst of 5 is refused, whichever instance takes it", async () => {
+    // A second module instance of the entry stands in for a second Lambda instance: its own memory, the same table.
+    const { handler: other } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as { handler: Handler };
+    const run = Date.now().toString(36);
+    const [channelId, auctionId, seller] = [`ch-bid-${run}`, `auc-${run}`, `seller-${run}`];
+    expect((await call('POST /api/channels', { body: { channelId, title: 'Bids', currency: 'KRW' }, as: seller })).status).toBe(201);
+    const product = { productId: 'lamp', name: 'Lamp', category: 'home', price: 10_000, currency: 'KRW' };
+    expect((await call('POST /api/channels/{channelId}/products', { path: { channelId }, body: product, as: seller })).status).toBe(201);
+    const auction = { auctionId, productId: 'lamp', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 };
+    expect((await call('POST /api/channels/{channelId}/auctions', { path: { channelId }, body: auction, as: seller })).status).toBe(201);
+
+    const bidder = `bidder-${run}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const instance = i % 2 === 0 ? handler : other;
+      const result = await instance(httpEvent('POST /api/auctions/{auctionId}/bids', { path: { auctionId }, body: { bidId: `b${i}`, amount: 1_000 + i * 100 }, as: bidder }));
+      statuses.push(result.statusCode ?? 0);
+    }
+    // Per-instance buckets would have let all six through (three each).
+    expect(statuses).toEqual([201, 201, 201, 201, 201, 429]);
+    const { Item } = await world.clients.dynamodb.send(
+      new GetItemCommand({ TableName: world.names.connections, Key: { pk: { S: `rate#bid-user#${bidder}` }, sk: { S: 'rate' } }, ConsistentRead: true }),
+    );
+    expect(Item?.['version']).toEqual({ N: '5' });
   });
 });
