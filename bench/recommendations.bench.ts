@@ -205,14 +205,15 @@ export const benchmark: Benchmark = {
         rows,
         ratios: [
           { label: 'no-cache batch p99 / cached batch p99', value: ratio(baseline.batchMs.p99, cached.batchMs.p99), meaning: '> 1: the cache shortens the slowest batches' },
-          { label: 'computing GET p99 / cached GET p99', value: ratio(computedGet.p99, cachedGet.p99), meaning: '> 1: cached answers are faster at the tail' },
+          { label: 'computing GET p50 / cached GET p50', value: ratio(computedGet.p50, cachedGet.p50), meaning: '> 1: a typical cached answer (a hit) is faster than computing' },
+          { label: 'computing GET p99 / cached GET p99', value: ratio(computedGet.p99, cachedGet.p99), meaning: '> 1: cached answers are faster at the tail (< 1 when the tail is misses: read, compute and write)' },
         ],
         notes: [
           `${users.toLocaleString('en-US')} users, ${batches.length * BATCH_SIZE} requests (Zipf s = ${zipfS}, seed ${seed}; ${distinct.toLocaleString('en-US')} distinct (user, topN) keys, topN 10 or 20) ` +
             `in batches of ${BATCH_SIZE}, as Kinesis events through the recommend-consumer handler; the first ${warmupBatches} batches warm the cache and are not measured (hit rate and latencies are after warm-up).`,
           `Read model: ${CHANNELS} channels (${LIVE_CHANNELS} live, 5 products each), ${AUCTIONS} auctions, bids by 40 % of users (${facts.length.toLocaleString('en-US')} facts projected into Redis in ${(projectMs / 1000).toFixed(1)} s); the rest are unknown users (popularity only).`,
           'Targets (seed): batch p99 < 100 ms, hit rate > 70 %. Redis is local (127.0.0.1), so figures exclude the ~0.3–1 ms VPC round trip to ElastiCache; the handler runs in-process (no Lambda overhead), one batch at a time, the two consumers interleaved batch by batch on the same requests.',
-          `GETs: ${gets.toLocaleString('en-US')} Zipf-sampled calls to the route handlers in-process (no HTTP server); the cached GET computes and caches on a miss.`,
+          `GETs: ${gets.toLocaleString('en-US')} Zipf-sampled calls to the route handlers in-process (no HTTP server); the cached GET computes and caches on a miss, so with a hit rate under 99 % its p99 is a miss — a cache read, the computation and a cache write, slower than computing alone; its p50 is a hit.`,
         ],
         details: { users, requests: batches.length * BATCH_SIZE, warmupBatches, zipfS, seed, distinctKeys: distinct, cached, baseline, cachedGet, computedGet, getHitRate },
       };
