@@ -167,17 +167,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const url = `http://${host}:${port}`;
   const wsUrl = `ws://${host}:${port}${config.wsPath}`;
 
-  const registry = container.get(LOCAL_TOKENS.ConnectionRegistry);
-  const broadcastQueue = container.get(LOCAL_TOKENS.BroadcastQueue);
+  // The in-memory registry and broadcast queue count only when the backend uses them (not with
+  // --backend emulators, where they live in DynamoDB Local and fauxqs): a zero there would mislead.
+  const registry = container.get(TOKENS.ConnectionRegistry) === container.get(LOCAL_TOKENS.ConnectionRegistry) ? container.get(LOCAL_TOKENS.ConnectionRegistry) : null;
+  const broadcastQueue = container.get(TOKENS.BroadcastQueue) === container.get(LOCAL_TOKENS.BroadcastQueue) ? container.get(LOCAL_TOKENS.BroadcastQueue) : null;
   const progress = (): string => {
-    const { connections, channels } = registry.stats();
+    const stats = registry?.stats();
+    const joined = stats ? ` joined=${stats.connections} channels=${stats.channels}` : '';
     const parts = sources.map((s) => {
       const st = s.stats();
       const faults = st.failedInvocations + st.injectedCrashes > 0 ? ` fail=${st.failedInvocations}` : '';
       return `${s.name} ${st.records}rec/${st.invocations}inv backlog=${st.backlog}${faults}${st.discarded > 0 ? ` dlq=${st.discarded}` : ''}`;
     });
-    const dlq = broadcastQueue.deadLetterQueue?.counts().total ?? 0;
-    return `[stampede] ws=${api.connectionCount} joined=${connections} channels=${channels} posts=${api.postCount} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
+    const dlq = broadcastQueue?.deadLetterQueue?.counts().total ?? 0;
+    return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
   };
   const print = onProgress ?? ((line: string) => console.log(line));
   let lastLine = '';

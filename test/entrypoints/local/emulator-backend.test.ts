@@ -73,6 +73,10 @@ const post = async (path: string, body: unknown, headers: Record<string, string>
 describe('npm start -- --backend emulators', () => {
   it('says which emulators and resources it uses', () => {
     expect(runtime.backend).toMatch(new RegExp(`DynamoDB Local ${endpoints.dynamodb}.*kinesalite.*fauxqs.*${names.broadcastQueue}`));
+    // The progress line reports the pollers, not the idle in-memory registry (its zeros would mislead).
+    const line = runtime.progress();
+    for (const source of ['relay', 'fanout', 'broadcast', 'booking', 'presence', 'auction-close', 'recommend-requests', 'recommend-feed']) expect(line).toContain(` ${source} `);
+    expect(line).not.toContain('joined=');
   });
 
   it('carries a command from the HTTP API to a WebSocket viewer through DynamoDB Local, kinesalite and fauxqs', async () => {
