@@ -24,7 +24,12 @@ export type ResourceVariable = Extract<
   | 'WS_MANAGEMENT_ENDPOINT'
 >;
 
-export type Access = 'read' | 'write' | 'readWrite';
+/**
+ * How a function uses a resource. `{ items }` is item-level access to a DynamoDB table:
+ * GetItem, PutItem and DeleteItem on the items whose partition key matches one of the
+ * patterns (IAM `dynamodb:LeadingKeys`), nothing else of the table.
+ */
+export type Access = 'read' | 'write' | 'readWrite' | { readonly items: readonly string[] };
 
 /** Where a function's invocations come from; consumers get an event source mapping. */
 export type Trigger =
@@ -91,8 +96,8 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
       EVENTS_TABLE: 'readWrite',
       // Trip counters and the booking request index (pk prefix booking-request#).
       STATS_TABLE: 'readWrite',
-      // The per-user bid budget (pk rate#bid-user#<user>), shared with ws-message.
-      CONNECTIONS_TABLE: 'readWrite',
+      // The per-user bid budget (pk rate#bid-user#<user>), shared with ws-message: those items only.
+      CONNECTIONS_TABLE: { items: ['rate#bid-user#*'] },
       RECOMMEND_STREAM_NAME: 'write',
       BOOKING_QUEUE_URL: 'write',
       HEARTBEAT_QUEUE_URL: 'write',

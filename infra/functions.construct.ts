@@ -161,10 +161,19 @@ export class Functions extends Construct {
   private grant(name: LambdaName, fn: lambda.Function, variable: ResourceVariable, access: Access): void {
     const { storage, messaging, webSocketStage } = this.props;
     const table = (t: dynamodb.Table): void => {
-      if (access === 'read') t.grantReadData(fn);
+      if (typeof access === 'object') {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+            resources: [t.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...access.items] } },
+          }),
+        );
+      } else if (access === 'read') t.grantReadData(fn);
       else if (access === 'write') t.grantWriteData(fn);
       else t.grantReadWriteData(fn);
     };
+    if (typeof access === 'object' && !variable.endsWith('_TABLE')) throw new Error(`${variable}: item-level access is for DynamoDB tables only`);
     const stream = (s: kinesis.Stream, key: 'feed' | 'recommend'): void => {
       if (access === 'write') return void s.grantWrite(fn);
       // Reading a stream is the event source mapping's job (it grants GetRecords & co.).

@@ -14,6 +14,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
 }
 
 const statementsOf = (s: Synthesized): { policy: string; roles: unknown; statement: Statement }[] => {
@@ -90,6 +91,16 @@ describe.each([
     expect(objects.map((st) => JSON.stringify(st.Resource)).sort()).toEqual([
       expect.stringContaining('/offload/*'),
       expect.stringContaining('/public/stats.json'),
+    ]);
+    // http-api touches the connections table only for the per-user bid budget: those items, three actions.
+    const connectionsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(([id]) => id.startsWith('StorageConnections'))?.[0];
+    expect(connectionsTableId).toBeDefined();
+    const onConnections = policyOf('http-api').filter((st) => JSON.stringify(st.Resource).includes(connectionsTableId!));
+    expect(onConnections).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['rate#bid-user#*'] } },
+      }),
     ]);
   });
 });

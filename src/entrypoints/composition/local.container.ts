@@ -34,7 +34,7 @@ import { makeWsMessageHandler } from '../handlers/ws-message.js';
 import { makeLiveRoutes } from '../http/live.routes.js';
 import { HttpRouter } from '../http/router.js';
 import { makeSystemRoutes } from '../http/system.routes.js';
-import { localConfigFromEnv, parseLocalConfig, type LocalConfig } from '../local/local-config.js';
+import type { LocalConfig } from '../local/local-config.js';
 import { ABUSE_TOKENS, abuseModule } from './abuse.module.js';
 import { TOKENS, type Token } from './tokens.js';
 
@@ -51,7 +51,11 @@ export const LOCAL_TOKENS = {
 
 export interface LocalContainerOptions {
   readonly config: LocalConfig;
-  /** Where frames go: the local WebSocket server; a recording in-memory gateway when absent. */
+  /**
+   * Where frames go: the local WebSocket server. When absent, a recording in-memory gateway
+   * that, like API Gateway, answers Gone for connections not opened with its `connect` (pass
+   * one with `acceptUnknownIds` where a test sends frames without modelling `$connect`).
+   */
   readonly gateway?: ConnectionGateway;
   /** Feature modules and overrides (e.g. another backend's adapters), loaded after the defaults. */
   readonly modules?: readonly ContainerModule[];
@@ -184,14 +188,4 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
   return container;
 };
 
-let built: Container | undefined;
-
-/**
- * The container the Lambda entry files use until the AWS composition root replaces it: built
- * once per process (one Lambda instance), from `STAMPEDE_*` variables with local defaults.
- */
-export const localContainer = (): Container => {
-  built ??= createLocalContainer({ config: parseLocalConfig(localConfigFromEnv(process.env)) });
-  return built;
-};
 

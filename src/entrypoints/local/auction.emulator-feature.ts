@@ -1,6 +1,6 @@
 import { auctionAwsModules } from '../composition/auction.aws.module.js';
 import { AUCTION_TOKENS } from '../composition/auction.module.js';
-import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorAuctionResources {
@@ -14,7 +14,7 @@ export interface EmulatorAuctionResources {
  * per-message delays (≤ 15 minutes a hop) carry each auction's close — and an SQS long-polling
  * event source feeding the `auction-close` handler, as Lambda's event source mapping would.
  */
-export const emulatorAuctionFeature = async (options: EmulatorFeatureOptions<EmulatorAuctionResources>): Promise<{ readonly feature: LocalRuntimeExtension; readonly description: string }> => {
+export const emulatorAuctionFeature = async (options: EmulatorFeatureOptions<EmulatorAuctionResources>): Promise<EmulatorFeature> => {
   const { aws, clients, names, config } = options;
   const queue = await ensureQueueWithDlq(options, { name: names.schedulerQueue, dlqName: names.schedulerDlq, visibilityTimeoutSeconds: 30 });
   const modules = auctionAwsModules({

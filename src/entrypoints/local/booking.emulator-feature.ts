@@ -4,7 +4,7 @@ import type { TripId } from '../../domain/shared/ids.js';
 import { bookingAwsModules } from '../composition/booking.aws.module.js';
 import { BOOKING_TOKENS } from '../composition/booking.module.js';
 import { LOCAL_STATS_KEY, setUpBooking } from './booking.feature.js';
-import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorBookingResources {
@@ -22,7 +22,7 @@ export interface EmulatorBookingResources {
  * as Lambda's event source mapping would. Creates what it needs; returns the feature and a line
  * for the runtime's banner.
  */
-export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<EmulatorBookingResources>): Promise<{ readonly feature: LocalRuntimeExtension; readonly description: string }> => {
+export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<EmulatorBookingResources>): Promise<EmulatorFeature> => {
   const { aws, clients, names, config } = options;
   await ensureTable(clients.dynamodb, names.statsTable, countersTable);
   // The seed's consumer: visibility 60 s; group = trip, dedup = request id (set by the producer).

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ApiGatewayConnectionGateway } from '../../adapters/apigateway/connection-gateway-adapter-apigateway.js';
 import { connectionsTable, eventsTable } from '../../adapters/dynamodb/table-definitions.js';
@@ -27,7 +26,7 @@ import {
 import { TOKENS } from '../composition/tokens.js';
 import { emulatorAuctionFeature } from './auction.emulator-feature.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
-import { discardLogger, emulatorStreamArn, mirrored } from './emulator-feature-kit.js';
+import { discardLogger, emulatorStreamArn, mirrored, type EmulatorFeature } from './emulator-feature-kit.js';
 import { emulatorPresenceFeature } from './presence.emulator-feature.js';
 import { emulatorRecommendFeature } from './recommend.emulator-feature.js';
 import type { LocalBackend, RunningEventSource } from './local-extensions.js';
@@ -123,13 +122,13 @@ export const createEmulatorBackend =
       const connectionsApi = await startConnectionsApiServer(target);
       stops.unshift(() => connectionsApi.stop());
       const featureOptions = { aws, clients, names: { ...r, redisKeyPrefix: options.redisKeyPrefix ?? '' }, config };
-      // One after the other, recommendations last: its Redis client is the one thing a later failure would leave open.
-      const features = [
-        await emulatorBookingFeature(featureOptions),
-        await emulatorPresenceFeature(featureOptions),
-        await emulatorAuctionFeature(featureOptions),
-        await emulatorRecommendFeature(featureOptions),
-      ];
+      const features: EmulatorFeature[] = [];
+      for (const make of [emulatorBookingFeature, emulatorPresenceFeature, emulatorAuctionFeature, emulatorRecommendFeature]) {
+        const built = await make(featureOptions);
+        // What a feature opened (recommendations: its Redis client) closes with the backend, also on a failed start.
+        if (built.stop) stops.unshift(built.stop);
+        features.push(built);
+      }
 
       const ms = (key: 'dynamodb' | 'kinesis' | 'fauxqs') => (emulators.startMs ? ` (started in ${emulators.startMs[key]} ms)` : '');
       return {

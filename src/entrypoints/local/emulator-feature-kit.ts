@@ -6,7 +6,7 @@ import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import type { LocalConfig } from './local-config.js';
-import type { RunningEventSource } from './local-extensions.js';
+import type { LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
 /** What an emulator-mode feature is given by `createEmulatorBackend`: clients, settings, names. */
 export interface EmulatorFeatureOptions<Names> {
@@ -14,6 +14,14 @@ export interface EmulatorFeatureOptions<Names> {
   readonly clients: Pick<AwsClients, 'dynamodb' | 'sqs' | 'kinesis'>;
   readonly names: Names;
   readonly config: LocalConfig;
+}
+
+/** A feature built for the emulator backend: the runtime extension, a line for the banner, and what to close on stop. */
+export interface EmulatorFeature {
+  readonly feature: LocalRuntimeExtension;
+  readonly description: string;
+  /** Closes what the feature opened outside the runtime's container (e.g. a Redis client); the backend calls it on stop. */
+  readonly stop?: () => Promise<void>;
 }
 
 /** A stream's ARN as the pollers put it in each record's `eventSourceARN` (the emulators' account is 000000000000). */
@@ -71,12 +79,23 @@ export const mirrored = <R, E>(
   return {
     name,
     start: () => {
-      // The mirror must know its shards before the event source over it starts.
-      started = Promise.resolve(mirror.start()).then(() => {
+      // The mirror must know its shards before the event source over it starts. Listing them
+      // can fail (an emulator still starting): retry with back-off until it works or we stop.
+      started = (async () => {
+        for (let attempt = 0; !stopped; attempt++) {
+          try {
+            await mirror.start();
+            break;
+          } catch (error) {
+            onError(error);
+            const until = Date.now() + Math.min(5_000, 200 * 2 ** attempt);
+            while (!stopped && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+          }
+        }
         if (stopped) return;
         inner = source();
         inner.start();
-      }, onError);
+      })();
     },
     stop: async () => {
       stopped = true;

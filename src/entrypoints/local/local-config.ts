@@ -71,18 +71,19 @@ export const LocalConfigSchema = z.object({
   defaultTripId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'defaultTripId may contain letters, digits and _ . : -').default('holiday-express'),
   /**
    * `--backend emulators` only: the recommender's cache and read model in this Redis (e.g.
-   * `redis://127.0.0.1:6379`), as the deployed functions keep them; unset, they stay in memory.
+   * `redis://127.0.0.1:6379`, one node), as the deployed functions keep them; unset, they stay
+   * in memory. `rediss://` means TLS to a cluster endpoint (ElastiCache), as in AWS.
    */
-  redisUrl: z.string().regex(/^rediss?:\/\/\S+$/, 'redisUrl must look like redis://host:port').optional(),
+  redisUrl: z
+    .string()
+    .refine((v) => URL.canParse(v) && ['redis:', 'rediss:'].includes(new URL(v).protocol) && new URL(v).hostname !== '', 'redisUrl must look like redis://host:port')
+    .optional(),
   /**
    * Demo mode: live channels with products, auctions, bidders, chat, likes and viewers, and a
    * few trips, driven through the real API and WebSocket. Off for startLocalRuntime (tests);
    * `npm start` turns it on unless `--no-demo` (or STAMPEDE_DEMO=false).
    */
   demo: flag.default(false),
-}).refine((c) => c.redisUrl === undefined || c.backend !== 'memory', {
-  path: ['redisUrl'],
-  message: 'only the emulators backend uses Redis: add --backend emulators, or leave redisUrl out',
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 export type LocalConfigInput = z.input<typeof LocalConfigSchema>;
@@ -110,10 +111,20 @@ export const localConfigFromEnv = (env: Readonly<Record<string, string | undefin
 /** Validates merged settings; throws `LocalConfigError` naming each bad one as flag and variable. */
 export const parseLocalConfig = (input: Readonly<Record<string, unknown>>): LocalConfig => {
   const parsed = LocalConfigSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((issue) => {
-    const key = String(issue.path[0] ?? '');
-    return `  --${flagOf(key)} / ${envOf(key)}: ${issue.message} (got ${JSON.stringify(input[key])})`;
-  });
+  const issues = parsed.success ? crossChecks(parsed.data) : parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? ''), message: issue.message }));
+  if (parsed.success && issues.length === 0) return parsed.data;
+  const lines = issues.map(({ key, message }) => `  --${flagOf(key)} / ${envOf(key)}: ${message} (got ${shown(key, input[key])})`);
   throw new LocalConfigError(`invalid local runtime settings:\n${lines.join('\n')}`);
+};
+
+/** Rules across settings, checked once each setting is valid on its own. */
+const crossChecks = (c: LocalConfig): Array<{ key: LocalConfigKey; message: string }> =>
+  c.redisUrl !== undefined && c.backend === 'memory'
+    ? [{ key: 'redisUrl', message: 'only the emulators backend uses Redis: add --backend emulators, or leave redisUrl out' }]
+    : [];
+
+/** A setting's value for an error message; a URL's credentials are never printed. */
+const shown = (key: string, value: unknown): string => {
+  if (key !== 'redisUrl' || typeof value !== 'string') return JSON.stringify(value);
+  return URL.canParse(value) ? JSON.stringify(`${new URL(value).protocol}//${new URL(value).host}`) : '(a value that is not a URL)';
 };

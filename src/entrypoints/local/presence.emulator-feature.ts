@@ -2,7 +2,7 @@ import { presenceTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { PRESENCE_TOKENS } from '../composition/presence.module.js';
-import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { setUpPresence } from './presence.feature.js';
 
@@ -20,7 +20,7 @@ export interface EmulatorPresenceResources {
  * standard, with its DLQ, also carrying the delayed follow-up recounts) on fauxqs — and an SQS
  * long-polling event source feeding the presence handler, plus the local 1 s recount tick.
  */
-export const emulatorPresenceFeature = async (options: EmulatorFeatureOptions<EmulatorPresenceResources>): Promise<{ readonly feature: LocalRuntimeExtension; readonly description: string }> => {
+export const emulatorPresenceFeature = async (options: EmulatorFeatureOptions<EmulatorPresenceResources>): Promise<EmulatorFeature> => {
   const { aws, clients, names, config } = options;
   await ensureTable(clients.dynamodb, names.presenceTable, presenceTable);
   const queue = await ensureQueueWithDlq(options, { name: names.heartbeatQueue, dlqName: names.heartbeatDlq, visibilityTimeoutSeconds: 30 });

@@ -13,7 +13,7 @@ import { RedisRecommendationModelStore } from '../../adapters/redis/recommendati
 import { createRedisClient, type RedisClient } from '../../adapters/redis/redis-client.js';
 import { isStreamNamed, RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
 import { TOKENS } from '../composition/tokens.js';
-import { discardLogger, emulatorLogger, emulatorStreamArn, mirrored, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { discardLogger, emulatorLogger, emulatorStreamArn, mirrored, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import { LOCAL_RECOMMEND_TOKENS, RECOMMEND_MAPPING } from './recommend.feature.js';
 import { LocalConfigError } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
@@ -58,7 +58,7 @@ const connectRedis = async (url: string, logger: Logger): Promise<RedisClient> =
  */
 export const emulatorRecommendFeature = async (
   options: EmulatorFeatureOptions<EmulatorRecommendResources>,
-): Promise<{ readonly feature: LocalRuntimeExtension; readonly description: string }> => {
+): Promise<EmulatorFeature> => {
   const { aws, clients, names, config } = options;
   await ensureStream(clients.kinesis, names.recommendStream, REQUEST_SHARDS);
   const redis = config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, emulatorLogger(config));
@@ -89,8 +89,7 @@ export const emulatorRecommendFeature = async (
   const feature: LocalRuntimeExtension = {
     name: 'recommendations',
     modules: [ports, recommendModule],
-    setup({ container, logger, addEventSource, onStop }) {
-      if (redis) onStop(() => redis.quit().then(() => undefined, () => redis.disconnect()));
+    setup({ container, logger, addEventSource }) {
       const handler = container.get(RECOMMEND_TOKENS.Handler);
       const onError = (source: string) => (error: unknown) => logger.warn('poller error; retrying', { source, error });
       for (const [name, stream] of [
@@ -114,6 +113,14 @@ export const emulatorRecommendFeature = async (
       }
     },
   };
-  const storage = redis ? `cache and read model in Redis at ${redisHost(config.redisUrl ?? '')}` : 'cache and read model in memory (--redis-url for Redis)';
-  return { feature, description: `recommendation request stream ${names.recommendStream}, ${storage}` };
+  // The emulators start empty on every run, Redis does not: say so when an earlier run's model is there.
+  const leftover = redis !== undefined && (await new RedisRecommendationModelStore(redis, { keyPrefix: names.redisKeyPrefix }).hasChannels());
+  const storage = redis
+    ? `cache and read model in Redis at ${redisHost(config.redisUrl ?? '')}` +
+      (leftover ? ' (it still holds a read model from an earlier run, with channels the emulators no longer have: delete its rec:* keys to start fresh)' : '') : 'cache and read model in memory (--redis-url for Redis)';
+  return {
+    feature,
+    description: `recommendation request stream ${names.recommendStream}, ${storage}`,
+    ...(redis ? { stop: () => redis.quit().then(() => undefined, () => redis.disconnect()) } : {}),
+  };
 };

@@ -73,156 +73,165 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     throw new Error(`backend '${config.backend}' is not available in this build; known: ${Object.keys({ ...LOCAL_BACKENDS, ...backends }).join(', ')}`);
   }
   const backend = await backendFactory(config);
-  // A backend may run a feature over its own adapters: its version replaces the in-memory one.
-  const extensions = requested.map((e) => backend.features?.find((f) => f.name === e.name) ?? e);
-
-  // Identity as in AWS, with a throwaway issuer: tokens are verified by the same code (jose,
-  // issuer, audience, expiry) on the HTTP routes that need one and on every WebSocket $connect.
-  const devTokens = await DevTokenIssuer.create();
-  const verifier = new JoseTokenVerifier({ issuer: devTokens.issuer, audience: devTokens.audience, keys: devTokens.publicKeys() });
-  const authorizeHttp = makeLocalJwtAuthorizer({ verifier, publicPathPrefixes: [DEV_IDENTITY_PREFIX] });
-
-  // The WebSocket API needs the handlers and the handlers need its gateway: the routes resolve lazily.
-  let container: Container | undefined;
-  const resolve = <T>(token: symbol): T => (container as Container).get<T>(token);
-  const wsAuthorizer = makeWsAuthorizerHandler({
-    verifier,
-    allowAnonymous: config.allowAnonymousViewers,
-    logger: {
-      debug: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).debug(m, ...(x as [])),
-      info: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).info(m, ...(x as [])),
-      warn: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).warn(m, ...(x as [])),
-      error: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).error(m, ...(x as [])),
-    },
-  });
-  const api = new LocalWebSocketApi({
-    path: config.wsPath,
-    // The ws-authorizer Lambda's own handler, over the development issuer's keys.
-    authorizer: localWsAuthorizer(wsAuthorizer),
-    routes: {
-      connect: (e) => resolve<typeof wsConnect>(TOKENS.WsConnectHandler)(e),
-      disconnect: (e) => resolve<typeof wsConnect>(TOKENS.WsDisconnectHandler)(e),
-      message: (e) => resolve<typeof wsConnect>(TOKENS.WsMessageHandler)(e),
-    },
-    onError: (error, context) => resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
-  });
-  // Local only: the development issuer's routes (never in a Lambda's container).
-  const devIdentity = new ContainerModule(({ bind }) => {
-    bind(TOKENS.HttpRoutes)
-      .toDynamicValue((ctx) => makeDevIdentityRoutes({ issuer: devTokens, onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }) }))
-      .inSingletonScope();
-  });
-  container = createLocalContainer({
-    config,
-    gateway: api,
-    modules: [...backend.modules, devIdentity, ...extensions.flatMap((e) => e.modules ?? [])],
-  });
-  const logger = container.get(TOKENS.Logger);
-  const wsConnect = container.get(TOKENS.WsConnectHandler);
-  const http = container.get(TOKENS.HttpApiHandler);
-
-  // API Gateway's own 401s carry the CORS headers too, so a page can read them.
-  const withCors = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => ({ ...result, headers: { ...result.headers, 'access-control-allow-origin': '*', vary: 'origin' } });
-  const statics: StaticHandler[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-    void (async () => {
-      try {
-        if (!url.pathname.startsWith('/api/')) {
-          for (const handler of statics) if (await handler(req, res, url)) return;
-        }
-        const body = await readRequestBody(req);
-        const authorized = await authorizeHttp(toHttpApiEvent(req, body, url));
-        writeHttpApiResult(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
-      } catch (error) {
-        if (res.headersSent) return;
-        const tooLarge = error instanceof BodyTooLargeError;
-        if (!tooLarge) logger.error('local HTTP server failed', { path: url.pathname, error });
-        res
-          .writeHead(tooLarge ? 413 : 500, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL', message: tooLarge ? 'request body too large' : 'unexpected error' } }));
-      }
-    })();
-  });
-  api.attach(server);
-
-  const sources: RunningEventSource[] = backend.eventSources({ container, config, logger });
+  // What extensions register to run on stop; also run if the start fails half-way.
   const cleanups: Array<() => Promise<void> | void> = [];
-  for (const extension of extensions) {
-    await extension.setup?.({
-      container,
+  try {
+    // A backend may run a feature over its own adapters: its version replaces the in-memory one.
+    const extensions = requested.map((e) => backend.features?.find((f) => f.name === e.name) ?? e);
+
+    // Identity as in AWS, with a throwaway issuer: tokens are verified by the same code (jose,
+    // issuer, audience, expiry) on the HTTP routes that need one and on every WebSocket $connect.
+    const devTokens = await DevTokenIssuer.create();
+    const verifier = new JoseTokenVerifier({ issuer: devTokens.issuer, audience: devTokens.audience, keys: devTokens.publicKeys() });
+    const authorizeHttp = makeLocalJwtAuthorizer({ verifier, publicPathPrefixes: [DEV_IDENTITY_PREFIX] });
+
+    // The WebSocket API needs the handlers and the handlers need its gateway: the routes resolve lazily.
+    let container: Container | undefined;
+    const resolve = <T>(token: symbol): T => (container as Container).get<T>(token);
+    const wsAuthorizer = makeWsAuthorizerHandler({
+      verifier,
+      allowAnonymous: config.allowAnonymousViewers,
+      logger: {
+        debug: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).debug(m, ...(x as [])),
+        info: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).info(m, ...(x as [])),
+        warn: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).warn(m, ...(x as [])),
+        error: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).error(m, ...(x as [])),
+      },
+    });
+    const api = new LocalWebSocketApi({
+      path: config.wsPath,
+      // The ws-authorizer Lambda's own handler, over the development issuer's keys.
+      authorizer: localWsAuthorizer(wsAuthorizer),
+      routes: {
+        connect: (e) => resolve<typeof wsConnect>(TOKENS.WsConnectHandler)(e),
+        disconnect: (e) => resolve<typeof wsConnect>(TOKENS.WsDisconnectHandler)(e),
+        message: (e) => resolve<typeof wsConnect>(TOKENS.WsMessageHandler)(e),
+      },
+      onError: (error, context) => resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
+    });
+    // Local only: the development issuer's routes (never in a Lambda's container).
+    const devIdentity = new ContainerModule(({ bind }) => {
+      bind(TOKENS.HttpRoutes)
+        .toDynamicValue((ctx) => makeDevIdentityRoutes({ issuer: devTokens, onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }) }))
+        .inSingletonScope();
+    });
+    container = createLocalContainer({
       config,
-      server,
-      logger,
-      devTokens,
-      addEventSource: (source) => sources.push(source),
-      addStaticHandler: (handler) => statics.push(handler),
-      onStop: (cleanup) => cleanups.push(cleanup),
+      gateway: api,
+      modules: [...backend.modules, devIdentity, ...extensions.flatMap((e) => e.modules ?? [])],
     });
-  }
+    const logger = container.get(TOKENS.Logger);
+    const wsConnect = container.get(TOKENS.WsConnectHandler);
+    const http = container.get(TOKENS.HttpApiHandler);
 
-  const port = await listen(server, config.port, config.host);
-  for (const source of sources) source.start();
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
-  const wsUrl = `ws://${host}:${port}${config.wsPath}`;
-
-  // The in-memory registry and broadcast queue count only when the backend uses them (not with
-  // --backend emulators, where they live in DynamoDB Local and fauxqs): a zero there would mislead.
-  const registry = container.get(TOKENS.ConnectionRegistry) === container.get(LOCAL_TOKENS.ConnectionRegistry) ? container.get(LOCAL_TOKENS.ConnectionRegistry) : null;
-  const broadcastQueue = container.get(TOKENS.BroadcastQueue) === container.get(LOCAL_TOKENS.BroadcastQueue) ? container.get(LOCAL_TOKENS.BroadcastQueue) : null;
-  const progress = (): string => {
-    const stats = registry?.stats();
-    const joined = stats ? ` joined=${stats.connections} channels=${stats.channels}` : '';
-    const parts = sources.map((s) => {
-      const st = s.stats();
-      const faults = st.failedInvocations + st.injectedCrashes > 0 ? ` fail=${st.failedInvocations}` : '';
-      return `${s.name} ${st.records}rec/${st.invocations}inv backlog=${st.backlog}${faults}${st.discarded > 0 ? ` dlq=${st.discarded}` : ''}`;
+    // API Gateway's own 401s carry the CORS headers too, so a page can read them.
+    const withCors = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => ({ ...result, headers: { ...result.headers, 'access-control-allow-origin': '*', vary: 'origin' } });
+    const statics: StaticHandler[] = [];
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+      void (async () => {
+        try {
+          if (!url.pathname.startsWith('/api/')) {
+            for (const handler of statics) if (await handler(req, res, url)) return;
+          }
+          const body = await readRequestBody(req);
+          const authorized = await authorizeHttp(toHttpApiEvent(req, body, url));
+          writeHttpApiResult(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
+        } catch (error) {
+          if (res.headersSent) return;
+          const tooLarge = error instanceof BodyTooLargeError;
+          if (!tooLarge) logger.error('local HTTP server failed', { path: url.pathname, error });
+          res
+            .writeHead(tooLarge ? 413 : 500, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL', message: tooLarge ? 'request body too large' : 'unexpected error' } }));
+        }
+      })();
     });
-    const dlq = broadcastQueue?.deadLetterQueue?.counts().total ?? 0;
-    return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
-  };
-  const print = onProgress ?? ((line: string) => console.log(line));
-  let lastLine = '';
-  const timer =
-    config.progressIntervalMs > 0
-      ? setInterval(() => {
-          const line = progress();
-          // Quiet when nothing moves: one line per change, not per tick.
-          if (line !== lastLine) print(line);
-          lastLine = line;
-        }, config.progressIntervalMs)
-      : null;
-  timer?.unref();
+    api.attach(server);
 
-  let stopping: Promise<void> | null = null;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (timer) clearInterval(timer);
-      const closed = new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections();
-      await api.close();
-      await Promise.all(sources.map((s) => s.stop()));
-      for (const cleanup of cleanups) await cleanup();
-      await backend.stop();
-      await closed;
-    })();
-    return stopping;
-  };
-
-  const whenIdle = async ({ timeoutMs = 30_000, settleMs = 50 } = {}): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    let quietSince: number | null = null;
-    for (;;) {
-      const idle = sources.every((s) => s.isIdle());
-      if (idle) {
-        quietSince ??= Date.now();
-        if (Date.now() - quietSince >= settleMs) return;
-      } else quietSince = null;
-      if (Date.now() > deadline) throw new Error(`event sources still busy after ${timeoutMs} ms: ${progress()}`);
-      await new Promise((r) => setTimeout(r, 10));
+    const sources: RunningEventSource[] = backend.eventSources({ container, config, logger });
+    for (const extension of extensions) {
+      await extension.setup?.({
+        container,
+        config,
+        server,
+        logger,
+        devTokens,
+        addEventSource: (source) => sources.push(source),
+        addStaticHandler: (handler) => statics.push(handler),
+        onStop: (cleanup) => cleanups.push(cleanup),
+      });
     }
-  };
 
-  return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, devTokens, whenIdle, progress, stop };
+    const port = await listen(server, config.port, config.host);
+    for (const source of sources) source.start();
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const url = `http://${host}:${port}`;
+    const wsUrl = `ws://${host}:${port}${config.wsPath}`;
+
+    // The in-memory registry and broadcast queue count only when the backend uses them (not with
+    // --backend emulators, where they live in DynamoDB Local and fauxqs): a zero there would mislead.
+    const registry = container.get(TOKENS.ConnectionRegistry) === container.get(LOCAL_TOKENS.ConnectionRegistry) ? container.get(LOCAL_TOKENS.ConnectionRegistry) : null;
+    const broadcastQueue = container.get(TOKENS.BroadcastQueue) === container.get(LOCAL_TOKENS.BroadcastQueue) ? container.get(LOCAL_TOKENS.BroadcastQueue) : null;
+    const progress = (): string => {
+      const stats = registry?.stats();
+      const joined = stats ? ` joined=${stats.connections} channels=${stats.channels}` : '';
+      const parts = sources.map((s) => {
+        const st = s.stats();
+        const faults = st.failedInvocations + st.injectedCrashes > 0 ? ` fail=${st.failedInvocations}` : '';
+        return `${s.name} ${st.records}rec/${st.invocations}inv backlog=${st.backlog}${faults}${st.discarded > 0 ? ` dlq=${st.discarded}` : ''}`;
+      });
+      const dlq = broadcastQueue?.deadLetterQueue?.counts().total ?? 0;
+      return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
+    };
+    const print = onProgress ?? ((line: string) => console.log(line));
+    let lastLine = '';
+    const timer =
+      config.progressIntervalMs > 0
+        ? setInterval(() => {
+            const line = progress();
+            // Quiet when nothing moves: one line per change, not per tick.
+            if (line !== lastLine) print(line);
+            lastLine = line;
+          }, config.progressIntervalMs)
+        : null;
+    timer?.unref();
+
+    let stopping: Promise<void> | null = null;
+    const stop = (): Promise<void> => {
+      stopping ??= (async () => {
+        if (timer) clearInterval(timer);
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections();
+        await api.close();
+        await Promise.all(sources.map((s) => s.stop()));
+        for (const cleanup of cleanups) await cleanup();
+        await backend.stop();
+        await closed;
+      })();
+      return stopping;
+    };
+
+    const whenIdle = async ({ timeoutMs = 30_000, settleMs = 50 } = {}): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      let quietSince: number | null = null;
+      for (;;) {
+        const idle = sources.every((s) => s.isIdle());
+        if (idle) {
+          quietSince ??= Date.now();
+          if (Date.now() - quietSince >= settleMs) return;
+        } else quietSince = null;
+        if (Date.now() > deadline) throw new Error(`event sources still busy after ${timeoutMs} ms: ${progress()}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+
+    return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, devTokens, whenIdle, progress, stop };
+  } catch (error) {
+    // A start that fails after the backend is up (a port in use, an extension's setup) must not
+    // leave the emulators, Redis clients or timers behind: the caller gets the error and nothing else.
+    for (const cleanup of cleanups) await Promise.resolve().then(cleanup).catch(() => undefined);
+    await backend.stop().catch(() => undefined);
+    throw error;
+  }
 };

@@ -6,6 +6,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOffloadPointer } from '../../../src/adapters/sqs/queue-body-codec.js';
 import { createEmulatorBackend, emulatorResourceNames } from '../../../src/entrypoints/local/emulator-backend.js';
+import { LocalConfigError } from '../../../src/entrypoints/local/local-config.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
 import { startRedisForTests, type RedisForTests } from '../../support/redis.js';
@@ -211,6 +212,25 @@ describe('npm start -- --backend emulators', () => {
     expect(JSON.stringify(cached?.['recommendations'])).toContain('emu-reco');
     const keys = await redis.client.keys(`${redis.prefix}*`);
     expect(keys.length).toBeGreaterThan(0);
+  });
+
+  it('refuses to start with a --redis-url nobody answers at, naming the setting', async () => {
+    const refused = await startLocalRuntime({
+      port: 0,
+      host: '127.0.0.1',
+      progressIntervalMs: 0,
+      logLevel: 'SILENT',
+      backend: 'emulators-under-test',
+      backends: { 'emulators-under-test': createEmulatorBackend({ endpoints, suffix: `${suffix}-noredis` }) },
+      redisUrl: 'redis://127.0.0.1:1',
+    }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(LocalConfigError);
+    expect((refused as Error).message).toMatch(/--redis-url \/ STAMPEDE_REDIS_URL: Redis at 127\.0\.0\.1:1 does not answer/);
+    // The shared emulators are still there for the other tests (the failed start stopped only its own parts).
+    expect((await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastQueue }))).QueueUrl).toBeDefined();
   });
 
   it('moves a poisoned broadcast message to the DLQ, and `npm run redrive` brings it back', async () => {

@@ -14,5 +14,19 @@ describe('local runtime settings: --redis-url', () => {
 
   it('must be a redis:// or rediss:// URL', () => {
     expect(() => parseLocalConfig({ backend: 'emulators', redisUrl: 'http://127.0.0.1:6379' })).toThrow(/--redis-url \/ STAMPEDE_REDIS_URL: redisUrl must look like redis:\/\/host:port/);
+    expect(() => parseLocalConfig({ backend: 'emulators', redisUrl: 'redis://[bad' })).toThrow(/redisUrl must look like redis:\/\/host:port \(got \(a value that is not a URL\)\)/);
+  });
+
+  it('never prints the password of a refused URL', () => {
+    const refused = (() => {
+      try {
+        parseLocalConfig({ redisUrl: 'redis://app:s3cret@cache.internal:6380' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(refused).toContain('(got "redis://cache.internal:6380")');
+    expect(refused).not.toContain('s3cret');
   });
 });
