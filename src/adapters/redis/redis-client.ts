@@ -5,8 +5,10 @@ export type RedisClient = Redis | Cluster;
 
 export interface RedisClientOptions {
   /**
-   * Talk the cluster protocol. ElastiCache Serverless only speaks cluster mode (MOVED
-   * redirects, no SELECT), so `rediss://` endpoints default to it; a local `redis://` node does not.
+   * Talk the cluster protocol (MOVED redirects, no SELECT), as ElastiCache Serverless and other
+   * cluster endpoints require. Default: what the URL says — `?cluster=true` — else a single node,
+   * which is what a TLS Redis reachable from outside a VPC usually is (a cluster client against
+   * a single node fails every command: "cluster support disabled").
    */
   readonly cluster?: boolean;
   /**
@@ -21,7 +23,7 @@ export interface RedisClientOptions {
 /**
  * A Redis client set up for Lambda: auto-pipelining (the concurrent GET/SETs of one batch go
  * out as one write), one retry per command, bounded timeouts, TLS and ACL credentials from a
- * `rediss://user:password@host:port` URL.
+ * `rediss://user:password@host:port` URL (`?cluster=true` for a cluster endpoint).
  */
 export const createRedisClient = (url: string, options: RedisClientOptions = {}): RedisClient => {
   const parsed = new URL(url);
@@ -38,7 +40,7 @@ export const createRedisClient = (url: string, options: RedisClientOptions = {})
     maxRetriesPerRequest: 1,
   };
   const port = parsed.port ? Number(parsed.port) : 6379;
-  if (options.cluster ?? tls) {
+  if (options.cluster ?? parsed.searchParams.get('cluster') === 'true') {
     return new Cluster([{ host: parsed.hostname, port }], {
       enableAutoPipelining: true,
       // TLS certificates name the configuration endpoint; resolving it ourselves would break SNI.

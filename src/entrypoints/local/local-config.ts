@@ -72,7 +72,7 @@ export const LocalConfigSchema = z.object({
   /**
    * `--backend emulators` only: the recommender's cache and read model in this Redis (e.g.
    * `redis://127.0.0.1:6379`, one node), as the deployed functions keep them; unset, they stay
-   * in memory. `rediss://` means TLS to a cluster endpoint (ElastiCache), as in AWS.
+   * in memory. `rediss://` for TLS; add `?cluster=true` for a cluster endpoint.
    */
   redisUrl: z
     .string()
