@@ -1,7 +1,8 @@
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionQuota } from '../../application/ports/connection-quota.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName, backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
+import { cancellationCodes, sendTransaction } from './transactions.js';
 
 /** API Gateway closes a WebSocket after 2 hours: an entry older than that is a lost `$disconnect`. */
 const MAX_CONNECTION_LIFETIME_MS = 2 * 3600 * 1000;
@@ -83,8 +84,10 @@ export class DynamoDbConnectionQuota implements ConnectionQuota {
     const version = typeof Item?.['version'] === 'number' ? Item['version'] : 0;
     const ttl = Math.floor(Math.max(at, ...Object.values(conns)) / 1000) + Math.ceil(lifetime / 1000) + TTL_MARGIN_SECONDS;
     try {
-      await this.client.send(
-        new TransactWriteCommand({
+      // Throttling is retried inside; what comes out is a lost race (condition, conflict) or a real error.
+      await sendTransaction(
+        this.client,
+        {
           TransactItems: [
             {
               Put: {
@@ -96,10 +99,13 @@ export class DynamoDbConnectionQuota implements ConnectionQuota {
             },
             { Put: { TableName: this.tableName, Item: { ...connectionKey(connectionId), userId, ttl } } },
           ],
-        }),
+        },
+        { sleeper: this.options.sleeper },
       );
     } catch (error) {
-      if (awsErrorName(error) === 'TransactionCanceledException') throw new QuotaRaceLostError(`lost a race for ${userId}'s connections`, { cause: error });
+      if (cancellationCodes(error).some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
+        throw new QuotaRaceLostError(`lost a race for ${userId}'s connections`, { cause: error });
+      }
       throw error;
     }
     return true;

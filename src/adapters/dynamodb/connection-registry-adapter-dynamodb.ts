@@ -3,6 +3,7 @@ import type { Clock } from '../../application/ports/clock.port.js';
 import type { ConnectionInfo, ConnectionRegistry } from '../../application/ports/connection-registry.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName, backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
+import { sendTransaction } from './transactions.js';
 
 export interface DynamoDbConnectionRegistryOptions {
   readonly clock: Clock;
@@ -193,7 +194,8 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
 
   private async transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>): Promise<void> {
     try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+      // Throttled transactions are retried inside; races (conditions, conflicts) come out here.
+      await sendTransaction(this.client, { TransactItems: items }, { sleeper: this.options.sleeper });
     } catch (error) {
       if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
       const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];

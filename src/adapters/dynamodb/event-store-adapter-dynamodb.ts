@@ -1,14 +1,11 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EventEnvelope, type NewEvent } from '../../domain/shared/envelope.js';
 import { AppendRejectedError, ConcurrencyError, type EventStore, type StreamSlice } from '../../application/ports/event-store.port.js';
+import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName } from '../aws-shared/backoff.js';
+import { realSleeper } from '../system/system-clock.js';
 import { fromEventItem, toEventItem } from './event-item.js';
+import { sendTransaction } from './transactions.js';
 
 /** TransactWriteItems takes at most 100 actions; an append is one transaction, so one append ≤ 100 events. */
 export const MAX_EVENTS_PER_APPEND = 100;
@@ -17,6 +14,8 @@ const MAX_TRANSACTION_ITEMS = 100;
 export interface DynamoDbEventStoreOptions {
   /** Query page size (`Limit`); unset = DynamoDB's 1 MB pages. Small values exercise paging in tests. */
   readonly pageSize?: number;
+  /** Waits between retries of a transaction DynamoDB cancelled for capacity (default: real time). */
+  readonly sleeper?: Sleeper;
 }
 
 // `data` and friends are DynamoDB reserved words: every expression goes through names.
@@ -104,7 +103,7 @@ export class DynamoDbEventStore implements EventStore {
       return;
     }
     if (expectedVersion === 0) {
-      await this.client.send(new TransactWriteCommand({ TransactItems: puts }));
+      await sendTransaction(this.client, { TransactItems: puts }, { sleeper: this.options.sleeper ?? realSleeper });
       return;
     }
     const guard = {
@@ -116,7 +115,7 @@ export class DynamoDbEventStore implements EventStore {
       },
     };
     if (puts.length + 1 <= MAX_TRANSACTION_ITEMS) {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [guard, ...puts] }));
+      await sendTransaction(this.client, { TransactItems: [guard, ...puts] }, { sleeper: this.options.sleeper ?? realSleeper });
       return;
     }
     // A full 100-event append leaves no room for the guard in the transaction. Checking first is
@@ -126,7 +125,7 @@ export class DynamoDbEventStore implements EventStore {
       new GetCommand({ TableName: this.tableName, Key: { streamId, version: expectedVersion }, ConsistentRead: true, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'version' } }),
     );
     if (!Item) throw new ConcurrencyError(streamId, expectedVersion);
-    await this.client.send(new TransactWriteCommand({ TransactItems: puts }));
+    await sendTransaction(this.client, { TransactItems: puts }, { sleeper: this.options.sleeper ?? realSleeper });
   }
 
   private envelope(streamId: string, version: number, event: NewEvent): EventEnvelope {

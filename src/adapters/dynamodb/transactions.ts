@@ -1,0 +1,42 @@
+import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Sleeper } from '../../application/ports/sleeper.port.js';
+import { awsErrorName, backoff, defaultBackoffPolicy, type BackoffPolicy } from '../aws-shared/backoff.js';
+
+/** Cancellation reasons that mean "not now" (capacity), not "your condition failed". */
+const CAPACITY_CODES = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/** The per-item cancellation codes of a `TransactionCanceledException` (`None` for an item that was fine); [] for any other error. */
+export const cancellationCodes = (error: unknown): string[] =>
+  awsErrorName(error) === 'TransactionCanceledException'
+    ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None')
+    : [];
+
+/** The transaction was cancelled only because DynamoDB throttled one of its items: no condition failed, nothing conflicted. */
+export const isThrottledCancellation = (error: unknown): boolean => {
+  const codes = cancellationCodes(error);
+  return codes.some((c) => CAPACITY_CODES.has(c)) && codes.every((c) => c === 'None' || CAPACITY_CODES.has(c));
+};
+
+/**
+ * TransactWriteItems, retried with full-jitter back-off while DynamoDB cancels it for capacity
+ * alone (a hot item: ThrottlingError, ProvisionedThroughputExceeded). Written here because the
+ * SDK's retry strategy retries throttling *exceptions*, while a throttled transaction comes back
+ * as a `TransactionCanceledException` whose reasons say so — which the SDK does not retry.
+ * Conditions that failed and conflicts are the caller's to handle; they are thrown at once.
+ */
+export const sendTransaction = async (
+  client: DynamoDBDocumentClient,
+  input: TransactWriteCommandInput,
+  options: { readonly sleeper: Sleeper; readonly policy?: BackoffPolicy },
+): Promise<void> => {
+  const policy = options.policy ?? defaultBackoffPolicy;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.send(new TransactWriteCommand(input));
+      return;
+    } catch (error) {
+      if (!isThrottledCancellation(error) || attempt >= policy.maxAttempts) throw error;
+      await backoff(options.sleeper, policy, attempt);
+    }
+  }
+};
