@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import { auctionAwsModules } from '../composition/auction.aws.module.js';
 import { AUCTION_TOKENS } from '../composition/auction.module.js';
 import { featureLambdaContainer } from '../composition/feature-lambda.container.js';
@@ -7,4 +8,4 @@ import { featureLambdaContainer } from '../composition/feature-lambda.container.
  * Built once per instance at module scope; a bad environment fails the cold start naming
  * every variable at fault.
  */
-export const handler = featureLambdaContainer('auction-close', auctionAwsModules).get(AUCTION_TOKENS.Handler);
+export const handler = lambdaEntry(featureLambdaContainer('auction-close', auctionAwsModules), AUCTION_TOKENS.Handler);

@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import { bookingAwsModules } from '../composition/booking.aws.module.js';
 import { BOOKING_TOKENS } from '../composition/booking.module.js';
 import { featureLambdaContainer } from '../composition/feature-lambda.container.js';
@@ -8,4 +9,4 @@ import { featureLambdaContainer } from '../composition/feature-lambda.container.
  * Built once per instance at module scope; a bad environment fails the cold start naming
  * every variable at fault.
  */
-export const handler = featureLambdaContainer('booking', bookingAwsModules).get(BOOKING_TOKENS.Handler);
+export const handler = lambdaEntry(featureLambdaContainer('booking', bookingAwsModules), BOOKING_TOKENS.Handler);

@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import {
   awsFunctionContainer,
   awsTargetOf,
@@ -13,8 +14,9 @@ import { TOKENS } from '../composition/tokens.js';
  * Built once per instance at module scope from the AWS composition root; a bad environment
  * fails the cold start naming every variable at fault.
  */
-export const handler = awsFunctionContainer('broadcast', (c) => [
+const container = awsFunctionContainer('broadcast', (c) => [
   connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE),
   connectionGatewayOnApiGateway(awsTargetOf(c), c.WS_MANAGEMENT_ENDPOINT),
   broadcastQueueOnSqs(awsTargetOf(c), c.BROADCAST_QUEUE_URL, { bucket: c.BLOB_BUCKET, keyPrefix: c.BLOB_OFFLOAD_PREFIX }),
-]).get(TOKENS.BroadcastHandler);
+]);
+export const handler = lambdaEntry(container, TOKENS.BroadcastHandler);

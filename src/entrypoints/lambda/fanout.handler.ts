@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import { awsFunctionContainer, awsTargetOf, broadcastQueueOnSqs, connectionRegistryOnDynamoDb } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
 
@@ -6,7 +7,8 @@ import { TOKENS } from '../composition/tokens.js';
  * Built once per instance at module scope from the AWS composition root; a bad environment
  * fails the cold start naming every variable at fault.
  */
-export const handler = awsFunctionContainer('fanout', (c) => [
+const container = awsFunctionContainer('fanout', (c) => [
   connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE),
   broadcastQueueOnSqs(awsTargetOf(c), c.BROADCAST_QUEUE_URL, { bucket: c.BLOB_BUCKET, keyPrefix: c.BLOB_OFFLOAD_PREFIX }),
-]).get(TOKENS.FanoutHandler);
+]);
+export const handler = lambdaEntry(container, TOKENS.FanoutHandler);

@@ -7,6 +7,7 @@ import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { recommendHttpAwsModules } from '../composition/recommend.aws.module.js';
 import { RECOMMEND_TOKENS } from '../composition/recommend.module.js';
 import { TOKENS } from '../composition/tokens.js';
+import { withInvocationContext } from './lambda-entry.js';
 
 /**
  * The `http-api` Lambda — every HTTP API route: live commerce and system (shared wiring),
@@ -25,11 +26,11 @@ const container = awsFunctionContainer('http-api', (c) => [eventStoreOnDynamoDb(
 const handle = container.get(TOKENS.HttpApiHandler);
 const metrics = container.get(RECOMMEND_TOKENS.Metrics) as { flush?: () => void };
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<Awaited<ReturnType<typeof handle>>> => {
+export const handler = withInvocationContext(container.get(TOKENS.Logger), async (event: APIGatewayProxyEventV2): Promise<Awaited<ReturnType<typeof handle>>> => {
   try {
     return await handle(event);
   } finally {
     // Recommendation metrics are buffered EMF: written once per invocation.
     metrics.flush?.();
   }
-};
+});

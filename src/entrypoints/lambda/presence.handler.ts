@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { PRESENCE_TOKENS } from '../composition/presence.module.js';
 import { featureLambdaContainer } from '../composition/feature-lambda.container.js';
@@ -7,4 +8,4 @@ import { featureLambdaContainer } from '../composition/feature-lambda.container.
  * Built once per instance at module scope; a bad environment fails the cold start naming
  * every variable at fault.
  */
-export const handler = featureLambdaContainer('presence', presenceAwsModules).get(PRESENCE_TOKENS.Handler);
+export const handler = lambdaEntry(featureLambdaContainer('presence', presenceAwsModules), PRESENCE_TOKENS.Handler);

@@ -8,6 +8,7 @@ import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.modu
 import { recommendAwsModules } from '../composition/recommend.aws.module.js';
 import { TOKENS } from '../composition/tokens.js';
 import { PowertoolsRecommendationMetrics } from '../observability/recommendation-metrics-powertools.js';
+import { withInvocationContext } from './lambda-entry.js';
 
 /**
  * The `recommend-consumer` Lambda — F8: request batches (Kinesis, batch 100, window 1 s, 3
@@ -26,11 +27,10 @@ container.bind(TOKENS.Ids).toConstantValue(uuidIds);
 container.load(...recommendAwsModules({ config, logger, metrics }), recommendModule);
 const consume = container.get(RECOMMEND_TOKENS.Handler);
 
-export const handler = async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
-  if (context) logger.addContext(context);
+export const handler = withInvocationContext(logger, async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
   try {
     return await consume(event, context);
   } finally {
     metrics.flush();
   }
-};
+});

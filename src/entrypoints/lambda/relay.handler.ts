@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import { awsFunctionContainer, awsTargetOf, feedOnKinesis } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
 
@@ -6,4 +7,4 @@ import { TOKENS } from '../composition/tokens.js';
  * Built once per instance at module scope from the AWS composition root; a bad environment
  * fails the cold start naming every variable at fault.
  */
-export const handler = awsFunctionContainer('relay', (c) => [feedOnKinesis(awsTargetOf(c), c.FEED_STREAM_NAME)]).get(TOKENS.RelayHandler);
+export const handler = lambdaEntry(awsFunctionContainer('relay', (c) => [feedOnKinesis(awsTargetOf(c), c.FEED_STREAM_NAME)]), TOKENS.RelayHandler);

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
 import { loadLambdaConfig } from '../composition/config.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
+import { withInvocationContext } from './lambda-entry.js';
 
 /**
  * The `ws-authorizer` Lambda — the REQUEST authorizer on the WebSocket `$connect` route.
@@ -12,7 +13,7 @@ import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 const config = loadLambdaConfig('ws-authorizer');
 const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME, logLevel: config.LOG_LEVEL });
 
-export const handler = makeWsAuthorizerHandler({
+const authorize = makeWsAuthorizerHandler({
   verifier: new JoseTokenVerifier({
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
@@ -21,3 +22,4 @@ export const handler = makeWsAuthorizerHandler({
   allowAnonymous: config.ALLOW_ANONYMOUS_VIEWERS,
   logger,
 });
+export const handler = withInvocationContext(logger, authorize);

@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import { connectionQuotaOnDynamoDb } from '../composition/abuse.aws.module.js';
 import { awsFunctionContainer, awsTargetOf, connectionRegistryOnDynamoDb } from '../composition/aws.container.js';
 import { TOKENS } from '../composition/tokens.js';
@@ -7,7 +8,8 @@ import { TOKENS } from '../composition/tokens.js';
  * Built once per instance at module scope from the AWS composition root; a bad environment
  * fails the cold start naming every variable at fault.
  */
-export const handler = awsFunctionContainer('ws-connect', (c) => [
+const container = awsFunctionContainer('ws-connect', (c) => [
   connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE),
   connectionQuotaOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE),
-]).get(TOKENS.WsConnectHandler);
+]);
+export const handler = lambdaEntry(container, TOKENS.WsConnectHandler);

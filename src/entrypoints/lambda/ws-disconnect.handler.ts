@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import { connectionQuotaOnDynamoDb } from '../composition/abuse.aws.module.js';
 import { awsFunctionContainer, awsTargetOf, connectionRegistryOnDynamoDb } from '../composition/aws.container.js';
 import { presenceAwsModules } from '../composition/presence.aws.module.js';
@@ -9,8 +10,9 @@ import { TOKENS } from '../composition/tokens.js';
  * Built once per instance at module scope from the AWS composition root; a bad environment
  * fails the cold start naming every variable at fault.
  */
-export const handler = awsFunctionContainer(
+const container = awsFunctionContainer(
   'ws-disconnect',
   (c) => [connectionRegistryOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE, c.SHARD_SIZE), connectionQuotaOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE)],
   { features: presenceAwsModules },
-).get(TOKENS.WsDisconnectHandler);
+);
+export const handler = lambdaEntry(container, TOKENS.WsDisconnectHandler);

@@ -1,3 +1,4 @@
+import { lambdaEntry } from './lambda-entry.js';
 import { userRateLimitsOnDynamoDb } from '../composition/abuse.aws.module.js';
 import { auctionAwsModules } from '../composition/auction.aws.module.js';
 import {
@@ -16,7 +17,7 @@ import { TOKENS } from '../composition/tokens.js';
  * chat, like; presence: heartbeat; auction: bid). Built once per instance at module scope from
  * the AWS composition root; a bad environment fails the cold start naming every variable at fault.
  */
-export const handler = awsFunctionContainer(
+const container = awsFunctionContainer(
   'ws-message',
   (c) => [
     eventStoreOnDynamoDb(awsTargetOf(c), c.EVENTS_TABLE),
@@ -26,4 +27,5 @@ export const handler = awsFunctionContainer(
     userRateLimitsOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE),
   ],
   { features: (context) => [...presenceAwsModules(context), ...auctionAwsModules(context)] },
-).get(TOKENS.WsMessageHandler);
+);
+export const handler = lambdaEntry(container, TOKENS.WsMessageHandler);
