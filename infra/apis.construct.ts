@@ -107,6 +107,14 @@ export class Apis extends Construct {
       integration: httpIntegration,
       ...(jwt === undefined ? {} : { authorizer: jwt }),
     });
+    // Internal routes (`GET /internal/recommend/{userId}`: computes uncached, for services and
+    // operators) answer only IAM-signed callers of this account, never the public.
+    this.httpApi.addRoutes({
+      path: '/internal/{proxy+}',
+      methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD],
+      integration: httpIntegration,
+      authorizer: new authorizers.HttpIamAuthorizer(),
+    });
     if (jwt !== undefined) {
       for (const path of AUTHENTICATED_GET_PATHS) {
         this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD], integration: httpIntegration, authorizer: jwt });

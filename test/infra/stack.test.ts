@@ -218,6 +218,11 @@ describe('APIs', () => {
       expect.arrayContaining(['GET /{proxy+}', 'HEAD /{proxy+}', 'POST /{proxy+}', 'PUT /{proxy+}', 'PATCH /{proxy+}', 'DELETE /{proxy+}']),
     );
     expect(routes.filter((r) => String(r).startsWith('ANY'))).toEqual([]);
+    // GET /internal/recommend/{userId} (computes uncached) is for IAM-signed callers only, never the public catch-all.
+    for (const key of ['GET /internal/{proxy+}', 'HEAD /internal/{proxy+}']) {
+      const route = resourcesOf(s, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties?.['RouteKey'] === key)?.[1];
+      expect(route?.Properties?.['AuthorizationType'], key).toBe('AWS_IAM');
+    }
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
       CorsConfiguration: Match.objectLike({

@@ -41,7 +41,7 @@ const answer = (served: ServedRecommendations) => ({
  *    returned on a miss. If the cache is down the answer is computed anyway (fromCache false)
  *    and the outage logged: recommendations degrade to slower, never to an error.
  *  - `GET /internal/recommend/{userId}?top_n=` — computed directly, no cache (what the
- *    consumer would call on a remote recommender; keep it off the public stage in AWS).
+ *    consumer would call on a remote recommender; in AWS the stack puts `/internal/*` behind IAM).
  *  - `POST /recommend/requests` — puts a request on the Kinesis request stream (202); the
  *    consumer fills the cache, the cached endpoint then answers from it.
  */
