@@ -50,7 +50,11 @@ const main = async (): Promise<number> => {
     ...(endpoint && !env.data.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   const result = await redriveDeadLetters(client, { from: positionals[0]!, ...(values.to ? { to: values.to } : {}), ...(max?.success ? { maxMessages: max.data } : {}) });
-  console.log(`moved ${result.moved} message(s) from ${result.from} to ${result.to}${result.failed ? `; ${result.failed} could not be sent and stay in the DLQ` : ''}`);
+  console.log(
+    `moved ${result.moved} message(s) from ${result.from} to ${result.to}` +
+      (result.failed ? `; ${result.failed} could not be sent and stay in the DLQ` : '') +
+      (result.notDeleted ? `; ${result.notDeleted} were sent but could not be deleted from the DLQ: they will be moved again by the next run (consumers ignore the duplicate)` : ''),
+  );
   return result.failed > 0 ? 1 : 0;
 };
 

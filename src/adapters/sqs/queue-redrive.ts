@@ -28,7 +28,44 @@ export interface RedriveResult {
   readonly moved: number;
   /** Messages received but not moved (send refused); they reappear in the DLQ. */
   readonly failed: number;
+  /**
+   * Messages sent to the target whose delete from the DLQ was refused (e.g. an expired receipt
+   * handle): they reappear in the DLQ, and a later run moves them again (consumers are idempotent).
+   */
+  readonly notDeleted: number;
 }
+
+/** SendMessageBatch takes 10 entries and 1 MiB of bodies and attributes in all. */
+const MAX_BATCH_ENTRIES = 10;
+const MAX_BATCH_BYTES = 1024 * 1024;
+
+/** What a message counts against the batch size: its body and its attributes' names, types and values. */
+const messageBytes = (m: Message): number =>
+  Buffer.byteLength(m.Body ?? '') +
+  Object.entries(m.MessageAttributes ?? {}).reduce(
+    (sum, [name, value]) =>
+      sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? '') + (value.BinaryValue?.byteLength ?? 0),
+    0,
+  );
+
+/** Consecutive groups of at most 10 messages and 1 MiB each (order kept, for FIFO groups). */
+const sendBatches = (messages: readonly Message[]): Message[][] => {
+  const batches: Message[][] = [];
+  let current: Message[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = messageBytes(m);
+    if (current.length > 0 && (current.length === MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+};
 
 /**
  * Moves messages from a dead-letter queue back to its source after the cause is fixed.
@@ -48,6 +85,7 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
   const run = randomUUID();
   let moved = 0;
   let failed = 0;
+  let notDeleted = 0;
   const limit = options.maxMessages ?? Number.POSITIVE_INFINITY;
   while (moved + failed < limit) {
     const { Messages = [] } = await client.send(
@@ -62,27 +100,32 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
       }),
     );
     if (Messages.length === 0) break;
-    const sent = await client.send(
-      new SendMessageBatchCommand({
-        QueueUrl: to,
-        Entries: Messages.map((m, i) => ({
-          Id: String(i),
-          MessageBody: m.Body ?? '',
-          ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
-          ...(fifo ? { MessageGroupId: m.Attributes?.MessageGroupId ?? 'redrive', MessageDeduplicationId: `${m.MessageId}-${run}` } : {}),
-        })),
-      }),
-    );
-    const accepted = new Set((sent.Successful ?? []).map((s) => s.Id));
-    const done: Message[] = Messages.filter((_, i) => accepted.has(String(i)));
-    if (done.length > 0) {
-      await client.send(new DeleteMessageBatchCommand({ QueueUrl: from, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    let doneInRound = 0;
+    for (const batch of sendBatches(Messages)) {
+      const sent = await client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: to,
+          Entries: batch.map((m, i) => ({
+            Id: String(i),
+            MessageBody: m.Body ?? '',
+            ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
+            ...(fifo ? { MessageGroupId: m.Attributes?.MessageGroupId ?? 'redrive', MessageDeduplicationId: `${m.MessageId}-${run}` } : {}),
+          })),
+        }),
+      );
+      const accepted = new Set((sent.Successful ?? []).map((entry) => entry.Id));
+      const done: Message[] = batch.filter((_, i) => accepted.has(String(i)));
+      if (done.length > 0) {
+        const deleted = await client.send(new DeleteMessageBatchCommand({ QueueUrl: from, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+        notDeleted += deleted.Failed?.length ?? 0;
+      }
+      moved += done.length;
+      failed += batch.length - done.length;
+      doneInRound += done.length;
     }
-    moved += done.length;
-    failed += Messages.length - done.length;
-    if (done.length === 0) break;
+    if (doneInRound === 0) break;
   }
-  return { from, to, moved, failed };
+  return { from, to, moved, failed, notDeleted };
 };
 
 /** A queue URL from a URL or a name. */

@@ -63,6 +63,17 @@ describe('redrive (fauxqs)', () => {
     expect(back.filter((m) => m.groupId === 'g2').map((m) => m.body)).toEqual(['m3']);
   });
 
+  it('moves large dead letters in batches under the 1 MiB batch limit (three 600 KB bodies cannot go in one SendMessageBatch)', async () => {
+    const { dlq, source } = await queuesWithDlq(false);
+    const big = (c: string) => JSON.stringify({ job: c, pad: c.repeat(600 * 1024) });
+    for (const c of ['x', 'y', 'z']) await sqs.send(new SendMessageCommand({ QueueUrl: source.url, MessageBody: big(c) }));
+    await poison(source.url);
+    const result = await redriveDeadLetters(sqs, { from: dlq.url });
+    expect(result).toMatchObject({ moved: 3, failed: 0, notDeleted: 0 });
+    expect((await receiveAll(source.url)).map((b) => (JSON.parse(b) as { job: string }).job).sort()).toEqual(['x', 'y', 'z']);
+    expect(await receiveAll(dlq.url)).toEqual([]);
+  });
+
   it('says to name the target when no queue uses the DLQ', async () => {
     const orphan = await ensureQueue(sqs, { name: uniqueName('orphan-dlq') });
     await expect(redriveDeadLetters(sqs, { from: orphan.url })).rejects.toThrow(/--to/);
