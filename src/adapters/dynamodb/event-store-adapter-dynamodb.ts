@@ -99,7 +99,16 @@ export class DynamoDbEventStore implements EventStore {
     }));
     if (expectedVersion === 0 && puts.length === 1) {
       // The hot path of a new stream: one conditional put, no transaction (half the WCU).
-      await this.client.send(new PutCommand(puts[0]!.Put));
+      try {
+        await this.client.send(new PutCommand(puts[0]!.Put));
+      } catch (error) {
+        // Unlike TransactWriteItems, a put has no idempotency token: if the SDK retried a put
+        // whose first attempt did land (the response was lost), the retry finds the item and
+        // fails its condition. Our own event there is a success, not a conflict. Only after a
+        // retry: a condition failing on the first attempt is a conflict, as in every other path.
+        const retried = ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
+        if (awsErrorName(error) !== 'ConditionalCheckFailedException' || !retried || !(await this.holds(streamId, stored[0]!))) throw error;
+      }
       return;
     }
     if (expectedVersion === 0) {
@@ -126,6 +135,14 @@ export class DynamoDbEventStore implements EventStore {
     );
     if (!Item) throw new ConcurrencyError(streamId, expectedVersion);
     await sendTransaction(this.client, { TransactItems: puts }, { sleeper: this.options.sleeper ?? realSleeper });
+  }
+
+  /** True when the stored item at the event's version is this very event (same eventId). */
+  private async holds(streamId: string, event: EventEnvelope): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { streamId, version: event.version }, ConsistentRead: true, ProjectionExpression: 'eventId' }),
+    );
+    return Item?.['eventId'] === event.eventId;
   }
 
   private envelope(streamId: string, version: number, event: NewEvent): EventEnvelope {

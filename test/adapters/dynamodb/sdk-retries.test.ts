@@ -72,3 +72,27 @@ describe('transactions DynamoDB cancels for capacity (a throttled hot item)', ()
     expect(calls.filter((c) => c === 'TransactWriteCommand')).toHaveLength(2);
   });
 });
+
+describe('a first append whose put the SDK retried', () => {
+  const conditionFailed = (attempts: number) =>
+    Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', $metadata: { attempts } });
+  /** PutItem fails with `failure`; GetItem finds `storedEventId` at version 1. */
+  const client = (failure: Error, storedEventId: string) =>
+    ({
+      send: async (command: object) => {
+        if (command.constructor.name === 'PutCommand') throw failure;
+        if (command.constructor.name === 'GetCommand') return { Item: { eventId: storedEventId } };
+        return {};
+      },
+    }) as unknown as DynamoDBDocumentClient;
+
+  it('is a success when the item that failed the condition is our own event (the first attempt landed, its response was lost)', async () => {
+    const store = new DynamoDbEventStore(client(conditionFailed(2), 'e-1'), 'events', { sleeper: new FakeClock() });
+    expect((await store.append('s-new', 0, [event(1)])).map((e) => e.version)).toEqual([1]);
+  });
+
+  it("is a conflict when the item is someone else's event, or when the condition failed on the first attempt", async () => {
+    await expect(new DynamoDbEventStore(client(conditionFailed(2), 'other'), 'events').append('s-new', 0, [event(1)])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(new DynamoDbEventStore(client(conditionFailed(1), 'e-1'), 'events').append('s-new', 0, [event(1)])).rejects.toBeInstanceOf(ConcurrencyError);
+  });
+});
