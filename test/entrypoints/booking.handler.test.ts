@@ -1,5 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { tripStreamId } from '../../src/domain/booking/index.js';
 import { bookingWorld, DEFAULT_TRIP, T0 } from './booking-world.js';
 import { call } from './http-test-events.js';
 import { pollOnce } from './sqs-test-driver.js';
@@ -26,18 +27,49 @@ describe('booking handler', () => {
     expect((await published())?.processed).toBe(2);
   });
 
-  it('keeps a trip in order after a failure: its later records come back unprocessed, other trips go on', async () => {
-    const world = bookingWorld();
+  const twoTrips = async (world: ReturnType<typeof bookingWorld>) => {
     for (const tripId of ['t-a', 't-b']) {
       await call(world.routes, 'POST /api/trips', { body: { tripId, route: 'r', departsAt: T0 + 86_400_000, capacity: 5, maxSeatsPerBooking: 1 }, as: 'operator' });
     }
-    world.queue.sendRaw('poison', { groupId: 't-a', dedupId: 'poison' });
-    await call(world.routes, 'POST /api/trips/{tripId}/bookings', { path: { tripId: 't-a' }, body: { seats: 1, requestId: 'a-1' }, as: 'kim' });
-    await call(world.routes, 'POST /api/trips/{tripId}/bookings', { path: { tripId: 't-b' }, body: { seats: 1, requestId: 'b-1' }, as: 'lee' });
+  };
+  const passengers: Record<string, string> = { 'a-1': 'kim', 'a-2': 'park', 'b-1': 'lee' };
+  const statusIn = (world: ReturnType<typeof bookingWorld>) => async (id: string) =>
+    (await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: id }, as: passengers[id] ?? 'nobody' })).body?.status;
+  const bookAs = (world: ReturnType<typeof bookingWorld>, tripId: string, requestId: string) =>
+    call(world.routes, 'POST /api/trips/{tripId}/bookings', { path: { tripId }, body: { seats: 1, requestId }, as: passengers[requestId] ?? 'nobody' });
+
+  it('keeps a trip in order after a failure: its later records come back unprocessed, other trips go on', async () => {
+    // The trip's event store fails once (e.g. DynamoDB throttling outlasting the retries).
+    let failTripA = false;
+    const world = bookingWorld({
+      wrapStore: (store) => ({
+        read: (streamId, after) => store.read(streamId, after),
+        append: (streamId, expected, events) => {
+          if (failTripA && streamId === tripStreamId('t-a')) {
+            failTripA = false;
+            return Promise.reject(new Error('DynamoDB unavailable'));
+          }
+          return store.append(streamId, expected, events);
+        },
+      }),
+    });
+    await twoTrips(world);
+    for (const [tripId, requestId] of [['t-a', 'a-1'], ['t-a', 'a-2'], ['t-b', 'b-1']] as const) await bookAs(world, tripId, requestId);
+    failTripA = true;
     await pollOnce(world.queue, world.consumer);
-    const passengers: Record<string, string> = { 'a-1': 'kim', 'b-1': 'lee' };
-    const status = async (id: string) => (await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: id }, as: passengers[id] ?? 'nobody' })).body?.status;
-    expect(await status('a-1')).toBe('QUEUED'); // behind the poison message of its trip
+    const status = statusIn(world);
+    expect(await status('a-1')).toBe('QUEUED'); // failed
+    expect(await status('a-2')).toBe('QUEUED'); // behind it in its trip: returned unprocessed
     expect(await status('b-1')).toBe('CONFIRMED');
+  });
+
+  it('fails an unreadable record alone: it does not hold its trip (the trip would go to the DLQ with it)', async () => {
+    const world = bookingWorld();
+    await twoTrips(world);
+    world.queue.sendRaw('poison', { groupId: 't-a', dedupId: 'poison' });
+    await bookAs(world, 't-a', 'a-1');
+    await pollOnce(world.queue, world.consumer);
+    expect(await statusIn(world)('a-1')).toBe('CONFIRMED');
+    expect(world.queue.counts().total).toBe(1); // only the poison record is left, for the DLQ after the maximum receives
   });
 });

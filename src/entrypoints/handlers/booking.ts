@@ -16,7 +16,8 @@ const isScheduledEvent = (event: SQSEvent | ScheduledEvent): event is ScheduledE
 /**
  * The `booking` Lambda (SQS FIFO: group = trip). Records are decided in order; on a failure
  * the rest of that trip's records in the batch are returned unprocessed (order within a trip
- * is the fairness promise), while other trips' records go on. After the batch, `stats.json` is
+ * is the fairness promise), while other trips' records go on. An unreadable body is failed
+ * alone (it would otherwise take its trip's requests to the DLQ with it). After the batch, `stats.json` is
  * republished if the throttle allows. A scheduled (EventBridge) invocation only flushes
  * pending stats, so the last figures of a rush are published even when no batch follows.
  */
@@ -27,22 +28,44 @@ export const makeBookingHandler =
       await publishStats(deps, () => deps.stats.flush());
       return { batchItemFailures: [] };
     }
+    // A body no consumer can read is failed on its own (to the DLQ after the maximum receives);
+    // it does not hold its trip: order is owed between readable requests, and holding them behind
+    // it would send them to the DLQ with it. Only processing errors skip the rest of a group.
+    const readable = new Map<string, BookingRequestMessage>();
+    const unreadable: string[] = [];
+    for (const record of event.Records) {
+      try {
+        readable.set(record.messageId, parseRecordBody(BookingRequestMessage, record));
+      } catch (error) {
+        unreadable.push(record.messageId);
+        deps.logger.error("unreadable booking record: failed alone, it reaches the DLQ after the maximum receives; the trip's other requests go on", {
+          messageId: record.messageId,
+          groupId: record.attributes.MessageGroupId,
+          error,
+        });
+      }
+    }
     const processor = new SqsFifoPartialProcessorAsync();
     const outcomes = { CONFIRMED: 0, REJECTED: 0, CANCELLED: 0 };
-    const response = await processPartialResponse(
-      event,
-      async (record: SQSRecord) => {
-        try {
-          const outcome = await deps.processBooking(parseRecordBody(BookingRequestMessage, record));
-          outcomes[outcome.status]++;
-        } catch (error) {
-          deps.logger.warn('booking record not processed; SQS redelivers it, then moves it to the DLQ', { messageId: record.messageId, error });
-          throw error;
-        }
-      },
-      processor,
-      { ...(context ? { context } : {}), skipGroupOnError: true, throwOnFullBatchFailure: false },
-    );
+    const records = event.Records.filter((r) => readable.has(r.messageId));
+    const processed =
+      records.length === 0
+        ? { batchItemFailures: [] }
+        : await processPartialResponse(
+            { Records: records },
+            async (record: SQSRecord) => {
+              try {
+                const outcome = await deps.processBooking(readable.get(record.messageId)!);
+                outcomes[outcome.status]++;
+              } catch (error) {
+                deps.logger.warn('booking record not processed; SQS redelivers it, then moves it to the DLQ', { messageId: record.messageId, error });
+                throw error;
+              }
+            },
+            processor,
+            { ...(context ? { context } : {}), skipGroupOnError: true, throwOnFullBatchFailure: false },
+          );
+    const response: SQSBatchResponse = { batchItemFailures: [...unreadable.map((itemIdentifier) => ({ itemIdentifier })), ...processed.batchItemFailures] };
     deps.logger.debug('booking batch processed', { outcomes, failed: response.batchItemFailures.length });
     if (response.batchItemFailures.length < event.Records.length) await publishStats(deps, () => deps.stats.changed());
     return response;
