@@ -15,6 +15,8 @@ export const HeartbeatBody = z.object({ sessionId: SessionId, sequence: Sequence
 /**
  * `POST /api/channels/{channelId}/heartbeats` — for players without a WebSocket. Answered 202
  * once queued: whether the beat counts (newer than the last one) is the consumer's decision.
+ * Like every POST it needs a bearer token (route-access.ts): anonymous viewers are counted over
+ * the WebSocket, where each connection has its own budget.
  */
 export const makePresenceRoutes = (deps: PresenceRoutesDeps): ApiRoutes => ({
   'POST /api/channels/{channelId}/heartbeats': route(async (event) => {
