@@ -41,7 +41,9 @@ export class Alarms extends Construct {
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       add(`${name}Depth`, {
-        alarmDescription: `${name} has messages: records failed for good. Inspect them, fix the cause, then redrive (docs/DEPLOY.md).`,
+        alarmDescription: name.endsWith('Failures')
+          ? `${name} has messages: stream records failed for good. Each message names a shard and a sequence-number range, not the records: fix the cause, then replay them from the stream within its 24 h retention, or re-relay from the events table (docs/DEPLOY.md, Operating).`
+          : `${name} has messages: records failed for good. Inspect them, fix the cause, then redrive (npm run redrive, docs/DEPLOY.md).`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
