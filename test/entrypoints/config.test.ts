@@ -94,6 +94,13 @@ describe('loadConfig', () => {
     expect(error.message).toContain('(value hidden)');
   });
 
+  it('takes REDIS_URL with ?cluster=true or false, and refuses any other cluster= at init', () => {
+    const env = exampleEnvironment('recommend-consumer');
+    expect(loadLambdaConfig('recommend-consumer', { ...env, REDIS_URL: 'rediss://u:p@cache:6379?cluster=true' }).REDIS_URL).toContain('cluster=true');
+    const error = configErrorOf(() => loadLambdaConfig('recommend-consumer', { ...env, REDIS_URL: 'rediss://u:p@cache:6379?cluster=yes' }));
+    expect(error.problems.map((p) => p.variable)).toEqual(['REDIS_URL']);
+  });
+
   it('accepts emulator endpoints and http queue URLs for local runs', () => {
     const config = loadLambdaConfig('fanout', {
       ...exampleEnvironment('fanout'),

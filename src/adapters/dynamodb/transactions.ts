@@ -1,6 +1,12 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
-import { awsErrorName, backoff, defaultBackoffPolicy, type BackoffPolicy } from '../aws-shared/backoff.js';
+import { awsErrorName, backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
+
+/**
+ * At most ~0.75 s of waiting per transaction: callers run it inside their own race loops
+ * (registry, quota, command handler) within a 10 s Lambda, so the budget must stay small.
+ */
+export const THROTTLED_TRANSACTION_POLICY: BackoffPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 500 };
 
 /** Cancellation reasons that mean "not now" (capacity), not "your condition failed". */
 const CAPACITY_CODES = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
@@ -29,7 +35,7 @@ export const sendTransaction = async (
   input: TransactWriteCommandInput,
   options: { readonly sleeper: Sleeper; readonly policy?: BackoffPolicy },
 ): Promise<void> => {
-  const policy = options.policy ?? defaultBackoffPolicy;
+  const policy = options.policy ?? THROTTLED_TRANSACTION_POLICY;
   for (let attempt = 1; ; attempt++) {
     try {
       await client.send(new TransactWriteCommand(input));

@@ -40,7 +40,11 @@ export const createRedisClient = (url: string, options: RedisClientOptions = {})
     maxRetriesPerRequest: 1,
   };
   const port = parsed.port ? Number(parsed.port) : 6379;
-  if (options.cluster ?? parsed.searchParams.get('cluster') === 'true') {
+  const clusterParam = parsed.searchParams.get('cluster');
+  if (clusterParam !== null && clusterParam !== 'true' && clusterParam !== 'false') {
+    throw new RangeError(`REDIS_URL's cluster= must be true or false, got "${clusterParam}"`);
+  }
+  if (options.cluster ?? clusterParam === 'true') {
     return new Cluster([{ host: parsed.hostname, port }], {
       enableAutoPipelining: true,
       // TLS certificates name the configuration endpoint; resolving it ourselves would break SNI.

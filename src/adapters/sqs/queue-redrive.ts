@@ -48,6 +48,8 @@ const messageBytes = (m: Message): number =>
     0,
   );
 
+const groupOf = (m: Message): string => m.Attributes?.MessageGroupId ?? 'redrive';
+
 /** Consecutive groups of at most 10 messages and 1 MiB each (order kept, for FIFO groups). */
 const sendBatches = (messages: readonly Message[]): Message[][] => {
   const batches: Message[][] = [];
@@ -86,6 +88,7 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
   let moved = 0;
   let failed = 0;
   let notDeleted = 0;
+  const stuckGroups = new Set<string>();
   const limit = options.maxMessages ?? Number.POSITIVE_INFINITY;
   while (moved + failed < limit) {
     const { Messages = [] } = await client.send(
@@ -101,7 +104,12 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
     );
     if (Messages.length === 0) break;
     let doneInRound = 0;
-    for (const batch of sendBatches(Messages)) {
+    for (const received of sendBatches(Messages)) {
+      // FIFO: once a message of a group was refused, its later messages stay behind it (in the
+      // DLQ, for the next run) rather than overtake it.
+      const batch = fifo ? received.filter((m) => !stuckGroups.has(groupOf(m))) : received;
+      failed += received.length - batch.length;
+      if (batch.length === 0) continue;
       const sent = await client.send(
         new SendMessageBatchCommand({
           QueueUrl: to,
@@ -109,12 +117,13 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
             Id: String(i),
             MessageBody: m.Body ?? '',
             ...(m.MessageAttributes && Object.keys(m.MessageAttributes).length > 0 ? { MessageAttributes: m.MessageAttributes } : {}),
-            ...(fifo ? { MessageGroupId: m.Attributes?.MessageGroupId ?? 'redrive', MessageDeduplicationId: `${m.MessageId}-${run}` } : {}),
+            ...(fifo ? { MessageGroupId: groupOf(m), MessageDeduplicationId: `${m.MessageId}-${run}` } : {}),
           })),
         }),
       );
       const accepted = new Set((sent.Successful ?? []).map((entry) => entry.Id));
       const done: Message[] = batch.filter((_, i) => accepted.has(String(i)));
+      for (const [i, m] of batch.entries()) if (!accepted.has(String(i))) stuckGroups.add(groupOf(m));
       if (done.length > 0) {
         const deleted = await client.send(new DeleteMessageBatchCommand({ QueueUrl: from, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
         notDeleted += deleted.Failed?.length ?? 0;

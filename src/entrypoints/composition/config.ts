@@ -124,8 +124,11 @@ export const ENV_VARIABLES = {
     example: '15',
   },
   REDIS_URL: {
-    schema: z.url({ protocol: /^rediss?$/ }).optional(),
-    expected: 'optional: redis://host:6379 or rediss://user:password@host:6379',
+    schema: z
+      .url({ protocol: /^rediss?$/ })
+      .refine((url) => [null, 'true', 'false'].includes(new URL(url).searchParams.get('cluster')), 'cluster= must be true or false')
+      .optional(),
+    expected: 'optional: redis://host:6379 or rediss://user:password@host:6379 (add ?cluster=true for a cluster endpoint)',
     example: undefined,
     secret: true,
   },

@@ -17,7 +17,8 @@ const isScheduledEvent = (event: SQSEvent | ScheduledEvent): event is ScheduledE
  * The `booking` Lambda (SQS FIFO: group = trip). Records are decided in order; on a failure
  * the rest of that trip's records in the batch are returned unprocessed (order within a trip
  * is the fairness promise), while other trips' records go on. An unreadable body is failed
- * alone (it would otherwise take its trip's requests to the DLQ with it). After the batch, `stats.json` is
+ * alone, so it does not take the rest of its batch's trip requests to the DLQ with it (SQS FIFO
+ * still holds the trip's later messages until it reaches the DLQ). After the batch, `stats.json` is
  * republished if the throttle allows. A scheduled (EventBridge) invocation only flushes
  * pending stats, so the last figures of a rush are published even when no batch follows.
  */
@@ -28,9 +29,9 @@ export const makeBookingHandler =
       await publishStats(deps, () => deps.stats.flush());
       return { batchItemFailures: [] };
     }
-    // A body no consumer can read is failed on its own (to the DLQ after the maximum receives);
-    // it does not hold its trip: order is owed between readable requests, and holding them behind
-    // it would send them to the DLQ with it. Only processing errors skip the rest of a group.
+    // A body no consumer can read is failed on its own (to the DLQ after the maximum receives):
+    // order is owed between readable requests, and failing them with it would send them to the
+    // DLQ too. Only processing errors skip the rest of a group.
     const readable = new Map<string, BookingRequestMessage>();
     const unreadable: string[] = [];
     for (const record of event.Records) {

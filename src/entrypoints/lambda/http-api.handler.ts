@@ -7,6 +7,7 @@ import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { recommendHttpAwsModules } from '../composition/recommend.aws.module.js';
 import { RECOMMEND_TOKENS } from '../composition/recommend.module.js';
 import { TOKENS } from '../composition/tokens.js';
+import { refuseUnsignedInternal } from '../http/internal-access.js';
 import { withInvocationContext } from './lambda-entry.js';
 
 /**
@@ -28,7 +29,7 @@ const metrics = container.get(RECOMMEND_TOKENS.Metrics) as { flush?: () => void 
 
 export const handler = withInvocationContext(container.get(TOKENS.Logger), async (event: APIGatewayProxyEventV2): Promise<Awaited<ReturnType<typeof handle>>> => {
   try {
-    return await handle(event);
+    return refuseUnsignedInternal(event) ?? (await handle(event));
   } finally {
     // Recommendation metrics are buffered EMF: written once per invocation.
     metrics.flush?.();

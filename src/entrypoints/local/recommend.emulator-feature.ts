@@ -114,7 +114,14 @@ export const emulatorRecommendFeature = async (
     },
   };
   // The emulators start empty on every run, Redis does not: say so when an earlier run's model is there.
-  const leftover = redis !== undefined && (await new RedisRecommendationModelStore(redis, { keyPrefix: names.redisKeyPrefix }).hasChannels());
+  let leftover = false;
+  try {
+    leftover = redis !== undefined && (await new RedisRecommendationModelStore(redis, { keyPrefix: names.redisKeyPrefix }).hasChannels());
+  } catch (error) {
+    // The backend closes what a feature returns; a feature that fails to build closes its own.
+    redis?.disconnect();
+    throw error;
+  }
   const storage = redis
     ? `cache and read model in Redis at ${redisHost(config.redisUrl ?? '')}` +
       (leftover ? ' (it still holds a read model from an earlier run, with channels the emulators no longer have: delete its rec:* keys to start fresh)' : '') : 'cache and read model in memory (--redis-url for Redis)';

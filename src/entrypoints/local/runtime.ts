@@ -163,16 +163,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       });
     }
 
+    // The in-memory registry and broadcast queue count only when the backend uses them (not with
+    // --backend emulators, where they live in DynamoDB Local and fauxqs): a zero there would mislead.
+    const registry = container.get(TOKENS.ConnectionRegistry) === container.get(LOCAL_TOKENS.ConnectionRegistry) ? container.get(LOCAL_TOKENS.ConnectionRegistry) : null;
+    const broadcastQueue = container.get(TOKENS.BroadcastQueue) === container.get(LOCAL_TOKENS.BroadcastQueue) ? container.get(LOCAL_TOKENS.BroadcastQueue) : null;
     const port = await listen(server, config.port, config.host);
     for (const source of sources) source.start();
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
     const wsUrl = `ws://${host}:${port}${config.wsPath}`;
 
-    // The in-memory registry and broadcast queue count only when the backend uses them (not with
-    // --backend emulators, where they live in DynamoDB Local and fauxqs): a zero there would mislead.
-    const registry = container.get(TOKENS.ConnectionRegistry) === container.get(LOCAL_TOKENS.ConnectionRegistry) ? container.get(LOCAL_TOKENS.ConnectionRegistry) : null;
-    const broadcastQueue = container.get(TOKENS.BroadcastQueue) === container.get(LOCAL_TOKENS.BroadcastQueue) ? container.get(LOCAL_TOKENS.BroadcastQueue) : null;
     const progress = (): string => {
       const stats = registry?.stats();
       const joined = stats ? ` joined=${stats.connections} channels=${stats.channels}` : '';

@@ -61,6 +61,24 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     expect((await call('GET /api/bookings/{requestId}', { path: { requestId: `${requestId}x` }, as: 'ana' })).status).toBe(404);
   });
 
+  it('answers /internal/* only to IAM-authorized callers, however the path is spelled', async () => {
+    const internal = (rawPath: string, iam: boolean) => {
+      const base = httpEvent('GET /internal/recommend/{userId}', { path: { userId: 'ana' } });
+      const event = {
+        ...base,
+        routeKey: '$default',
+        rawPath,
+        requestContext: { ...base.requestContext, routeKey: '$default', http: { ...base.requestContext.http, path: rawPath }, ...(iam ? { authorizer: { iam: { accountId: '123456789012' } } } : {}) },
+      } as APIGatewayProxyEventV2;
+      delete (event as { pathParameters?: unknown }).pathParameters;
+      return handler(event);
+    };
+    for (const path of ['/internal/recommend/ana', '//internal/recommend/ana', '/%69nternal/recommend/ana']) {
+      expect((await internal(path, false)).statusCode, path).toBe(404);
+    }
+    expect((await internal('/internal/recommend/ana', true)).statusCode).toBe(200);
+  });
+
   it("shares a user's bid budget across instances through DynamoDB: two instances admit one burst of 5, not 5 each", async () => {
     // A second module instance of the entry stands in for a second Lambda instance: its own memory, the same table.
     const { handler: other } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as { handler: Handler };
