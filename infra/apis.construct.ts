@@ -43,6 +43,8 @@ export const webSocketIdentitySource = (identity: IdentityProps): string[] =>
 export interface ApisProps {
   readonly allowedOrigins: readonly string[];
   readonly identity?: IdentityProps;
+  /** WebSocket stage throttle per route (requests/s and burst); default 2,000 / 5,000. */
+  readonly webSocketThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /**
@@ -85,7 +87,9 @@ export class Apis extends Construct {
       stageName: WEBSOCKET_STAGE,
       autoDeploy: true,
       // Per-route throttling protects the account-wide quota (~10,000 req/s across all APIs).
-      throttle: { rateLimit: 2000, burstLimit: 5000 },
+      // Heartbeats share $default: at one per viewer every 5 s, 2,000/s is ~10,000 viewers
+      // (docs/DEPLOY.md, "Known limits at scale"); raise with -c wsRateLimit / -c wsBurstLimit.
+      throttle: props.webSocketThrottle ?? { rateLimit: 2000, burstLimit: 5000 },
     });
   }
 

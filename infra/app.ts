@@ -71,6 +71,9 @@ const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
   ...(positiveInt('recommendCacheTtlSeconds') === undefined ? {} : { recommendCacheTtlSeconds: positiveInt('recommendCacheTtlSeconds') }),
   ...(reservedRaw === undefined ? {} : { relayReservedConcurrency: reservedRaw === 'none' ? null : positiveInt('relayReservedConcurrency') }),
   ephemeral: flag('ephemeral'),
+  ...(positiveInt('wsRateLimit') === undefined && positiveInt('wsBurstLimit') === undefined
+    ? {}
+    : { webSocketThrottle: { rateLimit: positiveInt('wsRateLimit') ?? 2000, burstLimit: positiveInt('wsBurstLimit') ?? 5000 } }),
   ...(context('logLevel') === undefined ? {} : { logLevel: context('logLevel') }),
 });
 

@@ -30,6 +30,8 @@ export interface StampedeStackProps extends StackProps {
   readonly relayReservedConcurrency?: number | null;
   /** Tables and bucket are deleted with the stack (dev stacks). Default: retained (streams and queues always go). */
   readonly ephemeral?: boolean;
+  /** WebSocket stage throttle per route; default 2,000 requests/s, burst 5,000. */
+  readonly webSocketThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   readonly logLevel?: string;
   readonly shardSize?: number;
   readonly presenceTtlSeconds?: number;
@@ -56,6 +58,7 @@ export class StampedeStack extends Stack {
     this.apis = new Apis(this, 'Apis', {
       allowedOrigins: [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])],
       ...(props.identity === undefined ? {} : { identity: props.identity }),
+      ...(props.webSocketThrottle === undefined ? {} : { webSocketThrottle: props.webSocketThrottle }),
     });
 
     const recommendCacheTtlSeconds = props.recommendCacheTtlSeconds ?? 3600;

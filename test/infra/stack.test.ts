@@ -245,6 +245,11 @@ describe('APIs', () => {
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 5000 },
     });
+    // -c wsRateLimit / -c wsBurstLimit: for audiences beyond ~10,000 viewers (heartbeats share $default).
+    synthesize({ webSocketThrottle: { rateLimit: 8000, burstLimit: 16000 } }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'live',
+      DefaultRouteSettings: { ThrottlingRateLimit: 8000, ThrottlingBurstLimit: 16000 },
+    });
     const integrations = new Map(resourcesOf(s, 'AWS::ApiGatewayV2::Integration'));
     for (const [routeKey, name] of [
       ['$connect', 'ws-connect'],
