@@ -32,7 +32,7 @@ export const connectionGatewayContract = (label: string, options: ConnectionGate
       const h = await options.makeHarness();
       const viewers = ids('v', 5);
       viewers.forEach((id) => h.connect(id));
-      expect(await h.gateway.post(viewers, '{"n":1}')).toEqual({ gone: [], failed: [] });
+      expect(await h.gateway.post(viewers, '{"n":1}')).toEqual({ gone: [], failed: [], rejected: [] });
       await h.gateway.post(viewers, '{"n":2,"text":"Ünïcödé 🚌"}');
       for (const id of viewers) expect(h.frames(id)).toEqual(['{"n":1}', '{"n":2,"text":"Ünïcödé 🚌"}']);
     });
@@ -46,6 +46,7 @@ export const connectionGatewayContract = (label: string, options: ConnectionGate
       const result = await h.gateway.post(viewers, 'frame');
       expect([...result.gone].sort()).toEqual([viewers[1], viewers[4]].sort());
       expect(result.failed).toEqual([]);
+      expect(result.rejected).toEqual([]);
       expect(viewers.filter((id) => h.frames(id).length === 1)).toEqual([viewers[0], viewers[2], viewers[3], viewers[5]]);
     });
 
@@ -53,7 +54,7 @@ export const connectionGatewayContract = (label: string, options: ConnectionGate
       const h = await options.makeHarness();
       h.connect('known=');
       const result = await h.gateway.post(['known=', 'never-connected='], 'frame');
-      expect(result).toEqual({ gone: ['never-connected='], failed: [] });
+      expect(result).toEqual({ gone: ['never-connected='], failed: [], rejected: [] });
       expect(h.frames('known=')).toEqual(['frame']);
       expect(h.frames('never-connected=')).toEqual([]);
     });
@@ -62,22 +63,23 @@ export const connectionGatewayContract = (label: string, options: ConnectionGate
       const h = await options.makeHarness();
       const viewers = ids('s', 600);
       viewers.forEach((id) => h.connect(id));
-      expect(await h.gateway.post(viewers, 'x')).toEqual({ gone: [], failed: [] });
+      expect(await h.gateway.post(viewers, 'x')).toEqual({ gone: [], failed: [], rejected: [] });
       expect(viewers.every((id) => h.frames(id).length === 1)).toBe(true);
     });
 
-    it('reports a frame over 128 KB as failed for everyone, delivering nothing', async () => {
+    it('reports a frame over 128 KB as rejected (for good, not worth a retry) for everyone, delivering nothing', async () => {
       const h = await options.makeHarness();
       const viewers = ids('b', 3);
       viewers.forEach((id) => h.connect(id));
       const result = await h.gateway.post(viewers, 'y'.repeat(128 * 1024 + 1));
-      expect([...result.failed].sort()).toEqual([...viewers].sort());
+      expect(result.failed).toEqual([]);
+      expect([...result.rejected].sort()).toEqual([...viewers].sort());
       expect(viewers.every((id) => h.frames(id).length === 0)).toBe(true);
     });
 
     it('does nothing for no connections', async () => {
       const h = await options.makeHarness();
-      expect(await h.gateway.post([], 'z')).toEqual({ gone: [], failed: [] });
+      expect(await h.gateway.post([], 'z')).toEqual({ gone: [], failed: [], rejected: [] });
     });
 
     if (options.maxAttempts !== undefined) {
@@ -87,7 +89,7 @@ export const connectionGatewayContract = (label: string, options: ConnectionGate
         const viewers = ids('t', 4);
         viewers.forEach((id) => h.connect(id));
         h.throttleNext!(6);
-        expect(await h.gateway.post(viewers, 'after throttling')).toEqual({ gone: [], failed: [] });
+        expect(await h.gateway.post(viewers, 'after throttling')).toEqual({ gone: [], failed: [], rejected: [] });
         expect(viewers.every((id) => h.frames(id).length === 1)).toBe(true);
       });
 
@@ -95,7 +97,7 @@ export const connectionGatewayContract = (label: string, options: ConnectionGate
         const h = await options.makeHarness();
         h.connect('only=');
         h.throttleNext!(maxAttempts);
-        expect(await h.gateway.post(['only='], 'never')).toEqual({ gone: [], failed: ['only='] });
+        expect(await h.gateway.post(['only='], 'never')).toEqual({ gone: [], failed: ['only='], rejected: [] });
         expect(h.frames('only=')).toEqual([]);
       });
     }

@@ -12,13 +12,13 @@ export interface ApiGatewayConnectionGatewayOptions {
   readonly concurrency?: number;
   /** Retries of a throttled (429) or failed (5xx, network) post. */
   readonly backoff?: BackoffPolicy;
-  /** Told about every post that ends `failed`, for logs and metrics. */
+  /** Told about every post that ends `failed` or `rejected`, for logs and metrics. */
   readonly onFailure?: (connectionId: string, error: unknown) => void;
 }
 
 const defaultPolicy: BackoffPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 1_000 };
 
-type Outcome = 'ok' | 'gone' | 'failed';
+type Outcome = 'ok' | 'gone' | 'failed' | 'rejected';
 
 const isThrottled = (error: unknown): boolean =>
   httpStatusOf(error) === 429 || ['LimitExceededException', 'TooManyRequestsException', 'ThrottlingException'].includes(awsErrorName(error));
@@ -56,12 +56,13 @@ export class ApiGatewayConnectionGateway implements ConnectionGateway {
       // API Gateway would answer 413 to every one of them: spare the calls.
       const error = new RangeError(`frame of ${data.length} bytes exceeds the ${MAX_FRAME_BYTES}-byte WebSocket message limit`);
       for (const id of connectionIds) this.options.onFailure?.(id, error);
-      return { gone: [], failed: [...connectionIds] };
+      return { gone: [], failed: [], rejected: [...connectionIds] };
     }
     const outcomes = await mapWithConcurrency(connectionIds, this.options.concurrency ?? 50, (id) => this.postOne(id, data));
     return {
       gone: connectionIds.filter((_, i) => outcomes[i] === 'gone'),
       failed: connectionIds.filter((_, i) => outcomes[i] === 'failed'),
+      rejected: connectionIds.filter((_, i) => outcomes[i] === 'rejected'),
     };
   }
 
@@ -72,12 +73,13 @@ export class ApiGatewayConnectionGateway implements ConnectionGateway {
         return 'ok';
       } catch (error) {
         if (awsErrorName(error) === 'GoneException' || httpStatusOf(error) === 410) return 'gone';
-        if ((isThrottled(error) || isTransient(error)) && attempt < this.policy.maxAttempts) {
+        const passing = isThrottled(error) || isTransient(error);
+        if (passing && attempt < this.policy.maxAttempts) {
           await backoff(this.options.sleeper, this.policy, attempt);
           continue;
         }
         this.options.onFailure?.(connectionId, error);
-        return 'failed';
+        return passing ? 'failed' : 'rejected';
       }
     }
   }

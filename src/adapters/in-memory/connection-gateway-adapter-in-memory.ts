@@ -34,18 +34,20 @@ export class InMemoryConnectionGateway implements ConnectionGateway {
   async post(connectionIds: readonly string[], frame: string): Promise<PostResult> {
     const gone: string[] = [];
     const failed: string[] = [];
+    const rejected: string[] = [];
     const tooLarge = Buffer.byteLength(frame) > API_GATEWAY_MAX_MESSAGE_BYTES;
     for (const id of connectionIds) {
       this.posts++;
       if (this.goneIds.has(id) || (!this.options.acceptUnknownIds && !this.connected.has(id))) gone.push(id);
-      else if (this.failingIds.has(id) || tooLarge) failed.push(id);
+      else if (tooLarge) rejected.push(id);
+      else if (this.failingIds.has(id)) failed.push(id);
       else {
         const list = this.frames.get(id);
         if (list) list.push(frame);
         else this.frames.set(id, [frame]);
       }
     }
-    return { gone, failed };
+    return { gone, failed, rejected };
   }
 
   /** The connection closed: later posts answer 410 Gone. */

@@ -46,6 +46,8 @@ export interface ConnectionsApiServer {
   readonly startMs: number;
   /** The next `count` POSTs are refused with 429 LimitExceededException, as API Gateway throttles. */
   throttleNext(count: number): void;
+  /** The next `count` POSTs are refused with 403 ForbiddenException (e.g. a connection of another stage). */
+  forbidNext(count: number): void;
   /** Requests seen so far, by outcome, for tests. */
   readonly stats: { posted: number; gone: number; throttled: number };
   stop(): Promise<void>;
@@ -75,6 +77,7 @@ export const startConnectionsApiServer = async (target: ConnectionsApiTarget, op
   const started = Date.now();
   const stats = { posted: 0, gone: 0, throttled: 0 };
   let throttleBudget = 0;
+  let forbidBudget = 0;
   const server = createServer((req, res) => {
     void (async () => {
       const match = /\/@connections\/([^/?]+)\/?(?:\?.*)?$/.exec(req.url ?? '');
@@ -86,6 +89,10 @@ export const startConnectionsApiServer = async (target: ConnectionsApiTarget, op
           throttleBudget--;
           stats.throttled++;
           return sendError(res, 429, 'LimitExceededException', 'Rate exceeded');
+        }
+        if (forbidBudget > 0) {
+          forbidBudget--;
+          return sendError(res, 403, 'ForbiddenException', 'Forbidden');
         }
         if (body.length > MAX_FRAME_BYTES) return sendError(res, 413, 'PayloadTooLargeException', `frame of ${body.length} bytes exceeds 128 KB`);
         if (!(await target.post(connectionId, body))) {
@@ -128,6 +135,9 @@ export const startConnectionsApiServer = async (target: ConnectionsApiTarget, op
     stats,
     throttleNext: (count) => {
       throttleBudget = count;
+    },
+    forbidNext: (count) => {
+      forbidBudget = count;
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {

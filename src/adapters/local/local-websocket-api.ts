@@ -98,12 +98,12 @@ export class LocalWebSocketApi implements ConnectionGateway {
     const failed: string[] = [];
     const data = Buffer.from(frame, 'utf8');
     if (data.length > API_GATEWAY_MAX_MESSAGE_BYTES || connectionIds.length === 0) {
-      return Promise.resolve({ gone, failed: data.length > API_GATEWAY_MAX_MESSAGE_BYTES ? [...connectionIds] : failed });
+      return Promise.resolve({ gone, failed, rejected: data.length > API_GATEWAY_MAX_MESSAGE_BYTES ? [...connectionIds] : [] });
     }
     return new Promise<PostResult>((resolve) => {
       let pending = connectionIds.length;
       const settled = () => {
-        if (--pending === 0) resolve({ gone, failed });
+        if (--pending === 0) resolve({ gone, failed, rejected: [] });
       };
       for (const id of connectionIds) {
         this.posted++;

@@ -53,11 +53,12 @@ export const makeBroadcast = (deps: BroadcastDeps) => {
         { body: { ...message, connectionIds: [...retry], attempt }, delaySeconds: deps.retryDelaySeconds ?? 1 },
       ]);
     }
+    // Refused for good (too large, forbidden): no retry message would fare better.
     return {
-      delivered: targets.length - result.gone.length - result.failed.length,
+      delivered: targets.length - result.gone.length - result.failed.length - result.rejected.length,
       gone: result.gone,
       retried: retry,
-      abandoned: attempt <= maxRetries ? [] : result.failed,
+      abandoned: [...result.rejected, ...(attempt <= maxRetries ? [] : result.failed)],
     };
   };
 };

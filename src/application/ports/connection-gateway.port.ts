@@ -2,8 +2,10 @@
 export interface PostResult {
   /** Connections that no longer exist (API Gateway 410 Gone): the caller removes them. */
   readonly gone: readonly string[];
-  /** Connections the frame could not reach for another reason after retries. */
+  /** Connections the frame could not reach for a passing reason (throttled, 5xx) after retries: worth another try later. */
   readonly failed: readonly string[];
+  /** Connections the frame was refused for for good (frame over 128 KB, 403, 400): retrying cannot help. */
+  readonly rejected: readonly string[];
 }
 
 /**

@@ -53,7 +53,7 @@ export const makeWsMessageHandler =
     let requestId: string | undefined;
     const reply = async (frame: ReplyFrame): Promise<void> => {
       const result = await deps.gateway.post([connectionId], JSON.stringify(requestId ? { ...frame, requestId } : frame));
-      if (result.failed.length > 0) deps.logger.warn('reply could not be delivered', { connectionId, type: frame.type });
+      if (result.failed.length + result.rejected.length > 0) deps.logger.warn('reply could not be delivered', { connectionId, type: frame.type });
     };
     try {
       const raw = parseBody(event);

@@ -68,7 +68,7 @@ class WebSocketTarget implements ConnectionsApiTarget {
   async post(connectionId: string, data: Buffer): Promise<boolean> {
     if (!this.sockets) return false;
     const result = await this.sockets.post([connectionId], data.toString('utf8'));
-    if (result.failed.length > 0) throw new Error(`frame to ${connectionId} could not be delivered`);
+    if (result.failed.length + result.rejected.length > 0) throw new Error(`frame to ${connectionId} could not be delivered`);
     return result.gone.length === 0;
   }
   info(): null {

@@ -16,7 +16,7 @@ describe('ApiGatewayConnectionGateway over the local @connections server', () =>
   it('answers 410 Gone for a connection that never existed', async () => {
     server = await startConnectionsApiServer(new RecordingConnections());
     const gateway = new ApiGatewayConnectionGateway(managementApiClient(server.endpoint), { sleeper: new FakeClock() });
-    expect(await gateway.post(['never-connected='], 'hello')).toEqual({ gone: ['never-connected='], failed: [] });
+    expect(await gateway.post(['never-connected='], 'hello')).toEqual({ gone: ['never-connected='], failed: [], rejected: [] });
     expect(server.stats.gone).toBe(1);
   });
 
@@ -37,7 +37,7 @@ describe('ApiGatewayConnectionGateway over the local @connections server', () =>
     server = await startConnectionsApiServer(target);
     const gateway = new ApiGatewayConnectionGateway(managementApiClient(server.endpoint), { sleeper: new FakeClock(), concurrency: 8 });
     const viewers = Array.from({ length: 120 }, (_, i) => `c${i}`);
-    expect(await gateway.post(viewers, 'frame')).toEqual({ gone: [], failed: [] });
+    expect(await gateway.post(viewers, 'frame')).toEqual({ gone: [], failed: [], rejected: [] });
     expect(peak).toBeLessThanOrEqual(8);
     expect(peak).toBeGreaterThan(1);
     expect(server.stats.posted).toBe(120);
@@ -55,10 +55,29 @@ describe('ApiGatewayConnectionGateway over the local @connections server', () =>
       onFailure: (id, error) => failures.push(`${id}:${(error as Error).name}`),
     });
     server.throttleNext(3);
-    expect(await gateway.post(['a'], 'x')).toEqual({ gone: [], failed: ['a'] });
+    expect(await gateway.post(['a'], 'x')).toEqual({ gone: [], failed: ['a'], rejected: [] });
     expect(sleeps).toEqual([100, 150]); // 0.5 × min(300, 100·2^1), 0.5 × min(300, 100·2^2)
     expect(failures).toEqual(['a:LimitExceededException']);
     expect(server.stats.throttled).toBe(3);
+  });
+
+  it('reports a post API Gateway refuses for good (403) as rejected, at once, without retries', async () => {
+    const connections = new RecordingConnections();
+    connections.connect('a');
+    connections.connect('b');
+    server = await startConnectionsApiServer(connections);
+    const sleeps: number[] = [];
+    const failures: string[] = [];
+    const gateway = new ApiGatewayConnectionGateway(managementApiClient(server.endpoint), {
+      sleeper: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+      concurrency: 1,
+      onFailure: (id, error) => failures.push(`${id}:${(error as Error).name}`),
+    });
+    server.forbidNext(1);
+    expect(await gateway.post(['a', 'b'], 'x')).toEqual({ gone: [], failed: [], rejected: ['a'] });
+    expect(sleeps).toEqual([]);
+    expect(failures).toEqual(['a:ForbiddenException']);
+    expect(connections.frames('b')).toEqual(['x']);
   });
 
   it('serves GetConnection and DeleteConnection like API Gateway', async () => {

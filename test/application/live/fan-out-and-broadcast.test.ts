@@ -123,6 +123,17 @@ describe('broadcast (F4)', () => {
     expect(await broadcast(message('a', 0, { connectionIds: ['a-v2'], attempt: 1 }))).toMatchObject({ delivered: 1 });
   });
 
+  it('gives up at once on connections refused for good (a frame over 128 KB): no retry message could fare better', async () => {
+    const registry = await watched({ a: 2 }, 2);
+    const gateway = new InMemoryConnectionGateway();
+    for (const id of ['a-v0', 'a-v1']) gateway.connect(id);
+    const queue = new InMemoryQueue<BroadcastMessage>();
+    const huge = { kind: 'signal' as const, signal: 'CHAT' as const, channelId: 'a', userId: 'u', text: 'x'.repeat(130 * 1024), at: 1 };
+    const result = await makeBroadcast({ registry, gateway, retryQueue: queue })(message('a', 0, { payload: { channelId: 'a', items: [huge] } as BroadcastMessage['payload'] }));
+    expect(result).toEqual({ delivered: 0, gone: [], retried: [], abandoned: ['a-v0', 'a-v1'] });
+    expect(queue.counts().total).toBe(0);
+  });
+
   it('costs nothing for an empty shard', async () => {
     const gateway = new InMemoryConnectionGateway();
     const result = await makeBroadcast({ registry: new InMemoryConnectionRegistry(), gateway, retryQueue: new InMemoryQueue() })(message('a', 3));
