@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient }
 import type { ConnectionQuota } from '../../application/ports/connection-quota.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName, backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
-import { cancellationCodes, sendTransaction } from './transactions.js';
+import { isLostRace, sendTransaction } from './transactions.js';
 
 /** API Gateway closes a WebSocket after 2 hours: an entry older than that is a lost `$disconnect`. */
 const MAX_CONNECTION_LIFETIME_MS = 2 * 3600 * 1000;
@@ -103,7 +103,7 @@ export class DynamoDbConnectionQuota implements ConnectionQuota {
         { sleeper: this.options.sleeper },
       );
     } catch (error) {
-      if (cancellationCodes(error).some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
+      if (isLostRace(error)) {
         throw new QuotaRaceLostError(`lost a race for ${userId}'s connections`, { cause: error });
       }
       throw error;

@@ -2,8 +2,8 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentCl
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { ConnectionInfo, ConnectionRegistry } from '../../application/ports/connection-registry.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
-import { awsErrorName, backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
-import { sendTransaction } from './transactions.js';
+import { backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
+import { isLostRace, sendTransaction } from './transactions.js';
 
 export interface DynamoDbConnectionRegistryOptions {
   readonly clock: Clock;
@@ -197,9 +197,7 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
       // Throttled transactions are retried inside; races (conditions, conflicts) come out here.
       await sendTransaction(this.client, { TransactItems: items }, { sleeper: this.options.sleeper });
     } catch (error) {
-      if (awsErrorName(error) !== 'TransactionCanceledException') throw error;
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) throw new RaceLostError('lost a race', { cause: error });
+      if (isLostRace(error)) throw new RaceLostError('lost a race', { cause: error });
       throw error;
     }
   }

@@ -3,7 +3,7 @@ import type { Clock } from '../../application/ports/clock.port.js';
 import type { CounterStore } from '../../application/ports/counter-store.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName, backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
-import { isThrottledCancellation } from './transactions.js';
+import { cancellationCodes, isThrottledCancellation } from './transactions.js';
 
 export interface DynamoDbCounterStoreOptions {
   readonly clock: Clock;
@@ -76,11 +76,11 @@ export class DynamoDbCounterStore implements CounterStore {
         const name = awsErrorName(error);
         if (name === 'ConditionalCheckFailedException') return;
         if (name !== 'TransactionCanceledException') throw error;
-        const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+        const codes = cancellationCodes(error);
         // The marker exists: this increment was applied before.
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return;
+        if (codes[0] === 'ConditionalCheckFailed') return;
         // A concurrent increment of the same hot item, or DynamoDB throttling that item: both pass.
-        const retryable = reasons.some((r) => r.Code === 'TransactionConflict') || isThrottledCancellation(error);
+        const retryable = codes.includes('TransactionConflict') || isThrottledCancellation(error);
         if (!retryable || attempt >= policy.maxAttempts) throw error;
         await backoff(this.options.sleeper, policy, attempt);
       }

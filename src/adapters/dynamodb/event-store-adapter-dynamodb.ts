@@ -5,7 +5,7 @@ import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName } from '../aws-shared/backoff.js';
 import { realSleeper } from '../system/system-clock.js';
 import { fromEventItem, toEventItem } from './event-item.js';
-import { sendTransaction } from './transactions.js';
+import { cancellationCodes, isLostRace, sendTransaction } from './transactions.js';
 
 /** TransactWriteItems takes at most 100 actions; an append is one transaction, so one append ≤ 100 events. */
 export const MAX_EVENTS_PER_APPEND = 100;
@@ -32,11 +32,16 @@ const names = { '#s': 'streamId', '#v': 'version' } as const;
  * sufficient: once version k exists it always will.
  */
 export class DynamoDbEventStore implements EventStore {
+  /** How a transaction DynamoDB cancelled for capacity is retried. */
+  private readonly retry: { readonly sleeper: Sleeper };
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly options: DynamoDbEventStoreOptions = {},
-  ) {}
+  ) {
+    this.retry = { sleeper: options.sleeper ?? realSleeper };
+  }
 
   async read(streamId: string, afterVersion = 0): Promise<StreamSlice> {
     const events: EventEnvelope[] = [];
@@ -112,7 +117,7 @@ export class DynamoDbEventStore implements EventStore {
       return;
     }
     if (expectedVersion === 0) {
-      await sendTransaction(this.client, { TransactItems: puts }, { sleeper: this.options.sleeper ?? realSleeper });
+      await sendTransaction(this.client, { TransactItems: puts }, this.retry);
       return;
     }
     const guard = {
@@ -124,7 +129,7 @@ export class DynamoDbEventStore implements EventStore {
       },
     };
     if (puts.length + 1 <= MAX_TRANSACTION_ITEMS) {
-      await sendTransaction(this.client, { TransactItems: [guard, ...puts] }, { sleeper: this.options.sleeper ?? realSleeper });
+      await sendTransaction(this.client, { TransactItems: [guard, ...puts] }, this.retry);
       return;
     }
     // A full 100-event append leaves no room for the guard in the transaction. Checking first is
@@ -134,7 +139,7 @@ export class DynamoDbEventStore implements EventStore {
       new GetCommand({ TableName: this.tableName, Key: { streamId, version: expectedVersion }, ConsistentRead: true, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'version' } }),
     );
     if (!Item) throw new ConcurrencyError(streamId, expectedVersion);
-    await sendTransaction(this.client, { TransactItems: puts }, { sleeper: this.options.sleeper ?? realSleeper });
+    await sendTransaction(this.client, { TransactItems: puts }, this.retry);
   }
 
   /** True when the stored item at the event's version is this very event (same eventId). */
@@ -177,16 +182,11 @@ export class DynamoDbEventStore implements EventStore {
     if (error instanceof ConcurrencyError) return error;
     const name = awsErrorName(error);
     if (name === 'ConditionalCheckFailedException') return new ConcurrencyError(streamId, expectedVersion, { cause: error });
-    if (name === 'TransactionCanceledException') {
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      // TransactionConflict: another transaction was writing the same items at that instant, i.e.
-      // a concurrent appender; the command handler's retry reloads and decides again.
-      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict')) {
-        return new ConcurrencyError(streamId, expectedVersion, { cause: error });
-      }
-      if (reasons.some((r) => r.Code === 'ValidationError')) {
-        return new AppendRejectedError(`DynamoDB refused the append to ${streamId}: ${(error as Error).message}`, { cause: error });
-      }
+    // TransactionConflict: another transaction was writing the same items at that instant, i.e.
+    // a concurrent appender; the command handler's retry reloads and decides again.
+    if (isLostRace(error)) return new ConcurrencyError(streamId, expectedVersion, { cause: error });
+    if (cancellationCodes(error).includes('ValidationError')) {
+      return new AppendRejectedError(`DynamoDB refused the append to ${streamId}: ${(error as Error).message}`, { cause: error });
     }
     if (name === 'ValidationException') {
       // Item over 400 KB or transaction over 4 MB: retrying cannot help.

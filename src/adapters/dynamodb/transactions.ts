@@ -17,6 +17,13 @@ export const cancellationCodes = (error: unknown): string[] =>
     ? ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code ?? 'None')
     : [];
 
+/**
+ * The transaction was cancelled because another writer got there first: a condition failed, or
+ * a concurrent transaction was writing the same items (TransactionConflict).
+ */
+export const isLostRace = (error: unknown): boolean =>
+  cancellationCodes(error).some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict');
+
 /** The transaction was cancelled only because DynamoDB throttled one of its items: no condition failed, nothing conflicted. */
 export const isThrottledCancellation = (error: unknown): boolean => {
   const codes = cancellationCodes(error);
