@@ -148,20 +148,23 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
 const sqsSafeJson = (json: string | undefined): string | undefined =>
   json?.replace(/[\ud800-\udfff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-/** Splits a round into SendMessageBatch calls of ≤ 10 entries and ≤ 1 MiB. */
-const chunkEntries = <T>(round: readonly Entry<T>[]): Entry<T>[][] => {
-  const calls: Entry<T>[][] = [];
-  let call: Entry<T>[] = [];
+/** Splits items, in order, into SendMessageBatch calls of ≤ 10 entries and ≤ 1 MiB (`bytesOf` each). */
+export const chunkSendBatches = <I>(items: readonly I[], bytesOf: (item: I) => number): I[][] => {
+  const calls: I[][] = [];
+  let call: I[] = [];
   let bytes = 0;
-  for (const entry of round) {
-    if (call.length > 0 && (call.length >= SQS_MAX_BATCH_ENTRIES || bytes + entry.bytes > SQS_MAX_BATCH_BYTES)) {
+  for (const item of items) {
+    const size = bytesOf(item);
+    if (call.length > 0 && (call.length >= SQS_MAX_BATCH_ENTRIES || bytes + size > SQS_MAX_BATCH_BYTES)) {
       calls.push(call);
       call = [];
       bytes = 0;
     }
-    call.push(entry);
-    bytes += entry.bytes;
+    call.push(item);
+    bytes += size;
   }
   if (call.length > 0) calls.push(call);
   return calls;
 };
+
+const chunkEntries = <T>(round: readonly Entry<T>[]): Entry<T>[][] => chunkSendBatches(round, (entry) => entry.bytes);

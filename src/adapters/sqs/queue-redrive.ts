@@ -10,6 +10,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { chunkSendBatches } from './message-queue-adapter-sqs.js';
 
 export interface RedriveOptions {
   /** The dead-letter queue to empty (URL or name). */
@@ -35,10 +36,6 @@ export interface RedriveResult {
   readonly notDeleted: number;
 }
 
-/** SendMessageBatch takes 10 entries and 1 MiB of bodies and attributes in all. */
-const MAX_BATCH_ENTRIES = 10;
-const MAX_BATCH_BYTES = 1024 * 1024;
-
 /** What a message counts against the batch size: its body and its attributes' names, types and values. */
 const messageBytes = (m: Message): number =>
   Buffer.byteLength(m.Body ?? '') +
@@ -49,25 +46,6 @@ const messageBytes = (m: Message): number =>
   );
 
 const groupOf = (m: Message): string => m.Attributes?.MessageGroupId ?? 'redrive';
-
-/** Consecutive groups of at most 10 messages and 1 MiB each (order kept, for FIFO groups). */
-const sendBatches = (messages: readonly Message[]): Message[][] => {
-  const batches: Message[][] = [];
-  let current: Message[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    const size = messageBytes(m);
-    if (current.length > 0 && (current.length === MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-};
 
 /**
  * Moves messages from a dead-letter queue back to its source after the cause is fixed.
@@ -104,7 +82,7 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
     );
     if (Messages.length === 0) break;
     let doneInRound = 0;
-    for (const received of sendBatches(Messages)) {
+    for (const received of chunkSendBatches(Messages, messageBytes)) {
       // FIFO: once a message of a group was refused, its later messages stay behind it (in the
       // DLQ, for the next run) rather than overtake it.
       const batch = fifo ? received.filter((m) => !stuckGroups.has(groupOf(m))) : received;
