@@ -1,13 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { json } from './api-route.js';
-
-const decoded = (segment: string): string => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
+import { requestPathSegments } from './router.js';
 
 /**
  * In AWS, `/internal/*` (the uncached recommender) answers IAM-signed callers only: the stack
@@ -18,7 +11,8 @@ const decoded = (segment: string): string => {
  */
 export const refuseUnsignedInternal = (event: APIGatewayProxyEventV2): APIGatewayProxyStructuredResultV2 | null => {
   const path = event.rawPath || event.requestContext.http.path;
-  const first = path.split('/').filter((s) => s !== '').map(decoded)[0];
+  // Read the path exactly as the router will, so no spelling it decodes to /internal slips by.
+  const first = requestPathSegments(path)[0];
   if (first !== 'internal') return null;
   const authorizer = (event.requestContext as { authorizer?: { iam?: unknown } }).authorizer;
   if (authorizer?.iam !== undefined) return null;

@@ -21,6 +21,17 @@ export interface HttpRouterOptions {
 
 const splitPath = (path: string): string[] => path.split('/').filter((s) => s.length > 0);
 
+const safeDecode = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/** A request path as the router matches it: non-empty segments, each percent-decoded. */
+export const requestPathSegments = (path: string): string[] => splitPath(path).map(safeDecode);
+
 const compile = (key: string, handler: ApiRouteHandler): CompiledRoute => {
   const match = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (\/\S*)$/.exec(key);
   if (!match) throw new Error(`route key '${key}' must look like 'GET /api/things/{id}'`);
@@ -52,13 +63,6 @@ const matchPath = (segments: readonly Segment[], parts: readonly string[]): Reco
   return parts.length === segments.length ? params : null;
 };
 
-const safeDecode = (s: string): string => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
 
 /**
  * The one HTTP entry (`http-api` Lambda and the local server): API Gateway v2 events are routed
@@ -102,7 +106,7 @@ export class HttpRouter {
   private async dispatch(method: string, path: string, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const direct = this.byKey.get(event.routeKey);
     if (direct) return this.run(direct, event, (event.pathParameters ?? {}) as Record<string, string>);
-    const parts = splitPath(path).map(safeDecode);
+    const parts = requestPathSegments(path);
     const allowed = new Set<string>();
     for (const route of this.routes) {
       const params = matchPath(route.segments, parts);
