@@ -1,6 +1,6 @@
 import { auctionAwsModules } from '../composition/auction.aws.module.js';
 import { AUCTION_TOKENS } from '../composition/auction.module.js';
-import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { emulatorLambdaContext, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorAuctionResources {
@@ -15,14 +15,9 @@ export interface EmulatorAuctionResources {
  * event source feeding the `auction-close` handler, as Lambda's event source mapping would.
  */
 export const emulatorAuctionFeature = async (options: EmulatorFeatureOptions<EmulatorAuctionResources>): Promise<EmulatorFeature> => {
-  const { aws, clients, names, config } = options;
+  const { names } = options;
   const queue = await ensureQueueWithDlq(options, { name: names.schedulerQueue, dlqName: names.schedulerDlq, visibilityTimeoutSeconds: 30 });
-  const modules = auctionAwsModules({
-    config: { SCHEDULER_QUEUE_URL: queue.url },
-    clientSettings: aws,
-    dynamodb: () => clients.dynamodb,
-    logger: emulatorLogger(config),
-  });
+  const modules = auctionAwsModules(emulatorLambdaContext(options, { SCHEDULER_QUEUE_URL: queue.url }));
   const feature: LocalRuntimeExtension = {
     name: 'auction',
     modules,

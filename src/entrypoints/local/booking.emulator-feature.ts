@@ -4,7 +4,7 @@ import type { TripId } from '../../domain/shared/ids.js';
 import { bookingAwsModules } from '../composition/booking.aws.module.js';
 import { BOOKING_TOKENS } from '../composition/booking.module.js';
 import { LOCAL_STATS_KEY, setUpBooking } from './booking.feature.js';
-import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { emulatorLambdaContext, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorBookingResources {
@@ -23,17 +23,12 @@ export interface EmulatorBookingResources {
  * for the runtime's banner.
  */
 export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<EmulatorBookingResources>): Promise<EmulatorFeature> => {
-  const { aws, clients, names, config } = options;
+  const { clients, names, config } = options;
   await ensureTable(clients.dynamodb, names.statsTable, countersTable);
   // The seed's consumer: visibility 60 s; group = trip, dedup = request id (set by the producer).
   const queue = await ensureQueueWithDlq(options, { name: names.bookingQueue, dlqName: names.bookingDlq, visibilityTimeoutSeconds: 60 });
   const modules = bookingAwsModules(
-    {
-      config: { STATS_TABLE: names.statsTable, BLOB_BUCKET: names.bucket, BOOKING_QUEUE_URL: queue.url, STATS_OBJECT_KEY: LOCAL_STATS_KEY },
-      clientSettings: aws,
-      dynamodb: () => clients.dynamodb,
-      logger: emulatorLogger(config),
-    },
+    emulatorLambdaContext(options, { STATS_TABLE: names.statsTable, BLOB_BUCKET: names.bucket, BOOKING_QUEUE_URL: queue.url, STATS_OBJECT_KEY: LOCAL_STATS_KEY }),
     { defaultTripId: config.defaultTripId as TripId },
   );
   const feature: LocalRuntimeExtension = {

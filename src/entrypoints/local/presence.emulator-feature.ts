@@ -2,7 +2,7 @@ import { presenceTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import { presenceAwsModules } from '../composition/presence.aws.module.js';
 import { PRESENCE_TOKENS } from '../composition/presence.module.js';
-import { emulatorLogger, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { emulatorLambdaContext, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { setUpPresence } from './presence.feature.js';
 
@@ -21,20 +21,17 @@ export interface EmulatorPresenceResources {
  * long-polling event source feeding the presence handler, plus the local 1 s recount tick.
  */
 export const emulatorPresenceFeature = async (options: EmulatorFeatureOptions<EmulatorPresenceResources>): Promise<EmulatorFeature> => {
-  const { aws, clients, names, config } = options;
+  const { clients, names, config } = options;
   await ensureTable(clients.dynamodb, names.presenceTable, presenceTable);
   const queue = await ensureQueueWithDlq(options, { name: names.heartbeatQueue, dlqName: names.heartbeatDlq, visibilityTimeoutSeconds: 30 });
-  const modules = presenceAwsModules({
-    config: {
+  const modules = presenceAwsModules(
+    emulatorLambdaContext(options, {
       PRESENCE_TABLE: names.presenceTable,
       CONNECTIONS_TABLE: names.connectionsTable,
       HEARTBEAT_QUEUE_URL: queue.url,
       PRESENCE_TTL_SECONDS: config.presenceTtlSeconds,
-    },
-    clientSettings: aws,
-    dynamodb: () => clients.dynamodb,
-    logger: emulatorLogger(config),
-  });
+    }),
+  );
   const feature: LocalRuntimeExtension = {
     name: 'presence',
     modules,
