@@ -58,6 +58,7 @@ if (missing.length > 0 && !allowPlaceholders) {
 }
 const assets = bundleCode(distDir);
 const reservedRaw = context('relayReservedConcurrency');
+const [wsRateLimit, wsBurstLimit] = [positiveInt('wsRateLimit'), positiveInt('wsBurstLimit')];
 
 const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
   description: 'Stampede: event-sourced live commerce fan-out, viewer counts, booking and recommendations',
@@ -71,9 +72,7 @@ const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
   ...(positiveInt('recommendCacheTtlSeconds') === undefined ? {} : { recommendCacheTtlSeconds: positiveInt('recommendCacheTtlSeconds') }),
   ...(reservedRaw === undefined ? {} : { relayReservedConcurrency: reservedRaw === 'none' ? null : positiveInt('relayReservedConcurrency') }),
   ephemeral: flag('ephemeral'),
-  ...(positiveInt('wsRateLimit') === undefined && positiveInt('wsBurstLimit') === undefined
-    ? {}
-    : { webSocketThrottle: { rateLimit: positiveInt('wsRateLimit') ?? 2000, burstLimit: positiveInt('wsBurstLimit') ?? 5000 } }),
+  ...(wsRateLimit === undefined && wsBurstLimit === undefined ? {} : { webSocketThrottle: { rateLimit: wsRateLimit ?? 2000, burstLimit: wsBurstLimit ?? 5000 } }),
   ...(context('logLevel') === undefined ? {} : { logLevel: context('logLevel') }),
 });
 

@@ -160,6 +160,7 @@ export class Functions extends Construct {
 
   private grant(name: LambdaName, fn: lambda.Function, variable: ResourceVariable, access: Access): void {
     const { storage, messaging, webSocketStage } = this.props;
+    if (typeof access === 'object' && !variable.endsWith('_TABLE')) throw new Error(`${variable}: item-level access is for DynamoDB tables only`);
     const table = (t: dynamodb.Table): void => {
       if (typeof access === 'object') {
         fn.addToRolePolicy(
@@ -173,7 +174,6 @@ export class Functions extends Construct {
       else if (access === 'write') t.grantWriteData(fn);
       else t.grantReadWriteData(fn);
     };
-    if (typeof access === 'object' && !variable.endsWith('_TABLE')) throw new Error(`${variable}: item-level access is for DynamoDB tables only`);
     const stream = (s: kinesis.Stream, key: 'feed' | 'recommend'): void => {
       if (access === 'write') return void s.grantWrite(fn);
       // Reading a stream is the event source mapping's job (it grants GetRecords & co.).
