@@ -43,8 +43,8 @@ export const webSocketIdentitySource = (identity: IdentityProps): string[] =>
 export interface ApisProps {
   readonly allowedOrigins: readonly string[];
   readonly identity?: IdentityProps;
-  /** WebSocket stage throttle per route (requests/s and burst); default 2,000 / 5,000. */
-  readonly webSocketThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** WebSocket stage throttle per route (requests/s and burst): wsRateLimit / wsBurstLimit of infra/stack-settings.ts. */
+  readonly webSocketThrottle: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /**
@@ -87,9 +87,10 @@ export class Apis extends Construct {
       stageName: WEBSOCKET_STAGE,
       autoDeploy: true,
       // Per-route throttling protects the account-wide quota (~10,000 req/s across all APIs).
-      // Heartbeats share $default: at one per viewer every 5 s, 2,000/s is ~10,000 viewers
-      // (docs/DEPLOY.md, "Known limits at scale"); raise with -c wsRateLimit / -c wsBurstLimit.
-      throttle: props.webSocketThrottle ?? { rateLimit: 2000, burstLimit: 5000 },
+      // Heartbeats share $default when they come over the WebSocket: at one per viewer every
+      // 5 s, 2,000/s is ~10,000 viewers (`npm run capacity`, docs/DEPLOY.md); raise with
+      // -c wsRateLimit / -c wsBurstLimit.
+      throttle: props.webSocketThrottle,
     });
   }
 

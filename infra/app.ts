@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Annotations } from 'aws-cdk-lib';
 import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
 import { bundleCode, defaultDistDir, missingBundles, placeholderCode, runBuild, staleBundles } from './lambda-code.js';
+import { parseStackSettings } from './stack-settings.js';
 import { StampedeStack } from './stampede.stack.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +29,9 @@ const positiveInt = (key: string): number | undefined => {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`context ${key} must be a positive integer, got "${raw}"`);
   return value;
 };
+// Capacity tunables (shards, concurrency, throttles, broadcaster, presence): parsed and checked
+// by the module the capacity model (`npm run capacity`) evaluates too. Bad values stop the synth.
+const settings = parseStackSettings((key) => app.node.tryGetContext(key));
 
 const issuerUrl = context('identityIssuerUrl');
 const audience = context('identityAudience');
@@ -57,8 +61,6 @@ if (missing.length > 0 && !allowPlaceholders) {
   );
 }
 const assets = bundleCode(distDir);
-const reservedRaw = context('relayReservedConcurrency');
-const [wsRateLimit, wsBurstLimit] = [positiveInt('wsRateLimit'), positiveInt('wsBurstLimit')];
 
 const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
   description: 'Stampede: event-sourced live commerce fan-out, viewer counts, booking and recommendations',
@@ -67,12 +69,9 @@ const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
   extraAllowedOrigins: (context('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
   ...(context('redisUrl') === undefined ? {} : { redisUrl: context('redisUrl') }),
   ...(context('alarmEmail') === undefined ? {} : { alarmEmail: context('alarmEmail') }),
-  ...(positiveInt('feedShards') === undefined ? {} : { feedShards: positiveInt('feedShards') }),
-  ...(positiveInt('recommendShards') === undefined ? {} : { recommendShards: positiveInt('recommendShards') }),
   ...(positiveInt('recommendCacheTtlSeconds') === undefined ? {} : { recommendCacheTtlSeconds: positiveInt('recommendCacheTtlSeconds') }),
-  ...(reservedRaw === undefined ? {} : { relayReservedConcurrency: reservedRaw === 'none' ? null : positiveInt('relayReservedConcurrency') }),
+  settings,
   ephemeral: flag('ephemeral'),
-  ...(wsRateLimit === undefined && wsBurstLimit === undefined ? {} : { webSocketThrottle: { rateLimit: wsRateLimit ?? 2000, burstLimit: wsBurstLimit ?? 5000 } }),
   ...(context('logLevel') === undefined ? {} : { logLevel: context('logLevel') }),
 });
 

@@ -21,6 +21,7 @@ import {
 } from '../src/entrypoints/composition/config.js';
 import { DEFAULT_MEMORY_MIB, FUNCTION_SPECS, type Access, type ResourceVariable } from './function-specs.js';
 import type { Messaging } from './messaging.construct.js';
+import type { StackSettings } from './stack-settings.js';
 import type { Storage } from './storage.construct.js';
 
 /** Supplies each function's code: the prebuilt bundle, or a placeholder (see lambda-code.ts). */
@@ -48,6 +49,8 @@ export interface FunctionsProps {
   readonly settings: FunctionSettings;
   /** Create only these (ws-authorizer exists only with identity configured). */
   readonly names: readonly LambdaName[];
+  /** Batch sizes, windows and parallelization of the stream mappings (infra/stack-settings.ts). */
+  readonly eventSources: Pick<StackSettings, 'relay' | 'streamConsumers'>;
 }
 
 /** Retries of a stream batch before its records go to the on-failure queue (Kinesis seed: 3). */
@@ -233,7 +236,7 @@ export class Functions extends Construct {
           new sources.DynamoEventSource(storage.eventsTable, {
             // TRIM_HORIZON: nothing appended before the mapping existed is skipped.
             startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-            batchSize: 100,
+            batchSize: this.props.eventSources.relay.batchSize,
             bisectBatchOnError: true,
             retryAttempts: STREAM_RETRY_ATTEMPTS.relay,
             reportBatchItemFailures: true,
@@ -245,12 +248,14 @@ export class Functions extends Construct {
         return;
       case 'kinesis': {
         const failures = name === 'fanout' ? messaging.streamFailures.fanout : messaging.streamFailures.recommend;
+        const consumer = this.props.eventSources.streamConsumers;
         for (const key of trigger.streams) {
           fn.addEventSource(
             new sources.KinesisEventSource(key === 'feed' ? messaging.feedStream : messaging.recommendStream, {
               startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-              batchSize: 100,
-              maxBatchingWindow: Duration.seconds(1),
+              batchSize: consumer.batchSize,
+              maxBatchingWindow: Duration.seconds(consumer.windowSeconds),
+              parallelizationFactor: consumer.parallelization,
               retryAttempts: STREAM_RETRY_ATTEMPTS.kinesis,
               bisectBatchOnError: true,
               reportBatchItemFailures: true,

@@ -6,6 +6,7 @@ import { Alarms } from './alarms.construct.js';
 import { Apis, type IdentityProps } from './apis.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
 import { Messaging } from './messaging.construct.js';
+import { STACK_DEFAULTS, type StackSettings } from './stack-settings.js';
 import { Storage } from './storage.construct.js';
 
 export interface StampedeStackProps extends StackProps {
@@ -23,18 +24,15 @@ export interface StampedeStackProps extends StackProps {
   /** Seconds a cached recommendation lives (RECOMMEND_CACHE_TTL_SECONDS); default 3600, the seed's. */
   readonly recommendCacheTtlSeconds?: number;
   readonly alarmEmail?: string;
-  /** Default 2 each (the recommendation seed's 2 shards; the feed's 2 take ~2,000 records/s in). */
-  readonly feedShards?: number;
-  readonly recommendShards?: number;
-  /** The seed's 50; `null` to reserve nothing (new accounts with a low concurrency quota). */
-  readonly relayReservedConcurrency?: number | null;
+  /**
+   * Capacity tunables (shards, concurrency, throttles, shard size, broadcaster, presence): one
+   * object from infra/stack-settings.ts, the same the capacity model evaluates. Default
+   * STACK_DEFAULTS; the app passes `parseStackSettings(context)`.
+   */
+  readonly settings?: StackSettings;
   /** Tables and bucket are deleted with the stack (dev stacks). Default: retained (streams and queues always go). */
   readonly ephemeral?: boolean;
-  /** WebSocket stage throttle per route; default 2,000 requests/s, burst 5,000. */
-  readonly webSocketThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
   readonly logLevel?: string;
-  readonly shardSize?: number;
-  readonly presenceTtlSeconds?: number;
 }
 
 /** The whole of Stampede on AWS: storage, messaging, the twelve Lambdas, both APIs, alarms. */
@@ -44,21 +42,24 @@ export class StampedeStack extends Stack {
   readonly apis: Apis;
   readonly functions: Functions;
   readonly alarms: Alarms;
+  readonly settings: StackSettings;
 
   constructor(scope: Construct, id: string, props: StampedeStackProps) {
     super(scope, id, props);
+    const settings = props.settings ?? STACK_DEFAULTS;
+    this.settings = settings;
     Tags.of(this).add('project', 'stampede');
     const removalPolicy = props.ephemeral === true ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     this.storage = new Storage(this, 'Storage', { removalPolicy });
     this.messaging = new Messaging(this, 'Messaging', {
-      feedShards: props.feedShards ?? 2,
-      recommendShards: props.recommendShards ?? 2,
+      feedShards: settings.feedShards,
+      recommendShards: settings.recommendShards,
     });
     this.apis = new Apis(this, 'Apis', {
       allowedOrigins: [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])],
       ...(props.identity === undefined ? {} : { identity: props.identity }),
-      ...(props.webSocketThrottle === undefined ? {} : { webSocketThrottle: props.webSocketThrottle }),
+      webSocketThrottle: { rateLimit: settings.wsRateLimit, burstLimit: settings.wsBurstLimit },
     });
 
     const recommendCacheTtlSeconds = props.recommendCacheTtlSeconds ?? 3600;
@@ -67,19 +68,20 @@ export class StampedeStack extends Stack {
       throw new Error(`recommendCacheTtlSeconds must be a whole number of seconds from 1 to 86400, got ${recommendCacheTtlSeconds}`);
     }
     const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || props.identity !== undefined);
-    const reserved = props.relayReservedConcurrency === undefined ? 50 : props.relayReservedConcurrency;
+    const reserved = settings.relayReservedConcurrency;
     this.functions = new Functions(this, 'Functions', {
       code: props.code,
       storage: this.storage,
       messaging: this.messaging,
       webSocketStage: this.apis.webSocketStage,
       names,
+      eventSources: { relay: settings.relay, streamConsumers: settings.streamConsumers },
       settings: {
         logLevel: props.logLevel ?? 'INFO',
         serviceName: 'stampede',
         metricsNamespace: 'Stampede',
-        shardSize: props.shardSize ?? 500,
-        presenceTtlSeconds: props.presenceTtlSeconds ?? 15,
+        shardSize: settings.shardSize,
+        presenceTtlSeconds: settings.presence.ttlSeconds,
         recommendCacheTtlSeconds,
         logRetention: logs.RetentionDays.ONE_MONTH,
         ...(props.redisUrl === undefined ? {} : { redisUrl: props.redisUrl }),

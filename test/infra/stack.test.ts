@@ -9,6 +9,7 @@ import {
 } from '../../src/entrypoints/composition/config.js';
 import { FUNCTION_SPECS } from '../../infra/function-specs.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/messaging.construct.js';
+import { STACK_DEFAULTS } from '../../infra/stack-settings.js';
 import { functionNamed, mappingsOf, refId, resourcesOf, synthesize, type Synthesized } from './synth.js';
 
 let s: Synthesized;
@@ -152,7 +153,7 @@ describe('functions', () => {
     });
     const eventsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.['StreamSpecification'] !== undefined)?.[0];
     expect(refId(mapping?.['EventSourceArn'])).toBe(eventsTableId);
-    expect(synthesize({ relayReservedConcurrency: null }).template.findResources('AWS::Lambda::Function', { Properties: { ReservedConcurrentExecutions: Match.anyValue() } })).toEqual({});
+    expect(synthesize({ settings: { ...STACK_DEFAULTS, relayReservedConcurrency: null } }).template.findResources('AWS::Lambda::Function', { Properties: { ReservedConcurrentExecutions: Match.anyValue() } })).toEqual({});
   });
 
   it('Kinesis consumers: batch 100, 1 s window, 3 retries, bisect, on-failure SQS; recommend-consumer reads both streams', () => {
@@ -246,7 +247,7 @@ describe('APIs', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 5000 },
     });
     // -c wsRateLimit / -c wsBurstLimit: for audiences beyond ~10,000 viewers (heartbeats share $default).
-    synthesize({ webSocketThrottle: { rateLimit: 8000, burstLimit: 16000 } }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    synthesize({ settings: { ...STACK_DEFAULTS, wsRateLimit: 8000, wsBurstLimit: 16000 } }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'live',
       DefaultRouteSettings: { ThrottlingRateLimit: 8000, ThrottlingBurstLimit: 16000 },
     });
