@@ -8,6 +8,7 @@
  * or with --strict any quota increase is needed; 2 bad flags (one line on stderr).
  */
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { QUOTA_IDS, type QuotaId } from '../infra/capacity/aws-quotas.js';
@@ -142,7 +143,7 @@ export const run = (argv: readonly string[]): { code: number; stdout: string; st
   }
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { code, stdout, stderr } = run(process.argv.slice(2));
   if (stdout !== '') console.log(stdout);
   if (stderr !== '') console.error(stderr);

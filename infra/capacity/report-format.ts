@@ -49,7 +49,7 @@ export const formatReport = (report: CapacityReport): string => {
   out.push('', report.increases.length === 0 ? 'Quota increases needed: none' : 'Quota increases needed (adjustable AWS quotas):');
   for (const h of report.increases) {
     if (h.limitRef.kind !== 'quota') continue;
-    out.push(`  - ${h.limitRef.id}: ${h.limitRef.quota.name}: ${num(h.limit)} → at least ${num(h.required ?? h.load)} ${h.unit} [${SOURCE_MARK[h.limitRef.quota.source.kind]}: ${h.limitRef.quota.source.url ?? 'no page'}]`);
+    out.push(`  - ${h.limitRef.id} (${h.what}): ${h.limitRef.quota.name}: ${num(h.limit)} → at least ${num(h.required ?? h.load)} ${h.unit} [${SOURCE_MARK[h.limitRef.quota.source.kind]}: ${h.limitRef.quota.source.url ?? 'no page'}]`);
   }
   out.push(report.over.length === 0 ? 'Hops over their limit: none' : 'Hops over their limit (fixed AWS quota or stack setting):');
   for (const h of report.over) out.push(`  - ${h.hop} / ${h.what}: ${num(h.load)} > ${num(h.limit)} ${h.unit} (${limitFrom(h)})`);
