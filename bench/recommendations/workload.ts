@@ -70,7 +70,8 @@ export const toEvent = (requests: readonly { userId: string; topN: number }[], f
         kinesisSchemaVersion: '1.0',
         partitionKey: r.userId,
         sequenceNumber,
-        data: Buffer.from(JSON.stringify({ ...r, requestId: `req-${sequenceNumber}`, timestamp: now })).toString('base64'),
+        // The canonical record: the design's snake_case names.
+        data: Buffer.from(JSON.stringify({ user_id: r.userId, top_n: r.topN, request_id: `req-${sequenceNumber}`, timestamp: now })).toString('base64'),
         approximateArrivalTimestamp: now / 1000,
       },
       eventSource: 'aws:kinesis',

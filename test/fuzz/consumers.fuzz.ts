@@ -200,7 +200,7 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
 
   // The request stream: records are independent; every garbage one is reported, the rest served.
   const requestData = fc.oneof(
-    { weight: 2, arbitrary: mutate({ userId: 'u3', topN: 5, requestId: 'rq-1', timestamp: 1 }).map((m) => ({ data: m.kind === 'json' ? JSON.stringify(m.value) : m.kind === 'raw' ? m.text : '', garbage: false })) },
+    { weight: 2, arbitrary: mutate({ user_id: 'u3', top_n: 5, request_id: 'rq-1', timestamp: 1 }).map((m) => ({ data: m.kind === 'json' ? JSON.stringify(m.value) : m.kind === 'raw' ? m.text : '', garbage: false })) },
     { weight: 1, arbitrary: fc.oneof(rawGarbage, anyJson.map((v) => JSON.stringify(v) ?? 'null')).filter(isKnownGarbage).map((data) => ({ data, garbage: true })) },
   );
   await fc.assert(

@@ -1,6 +1,6 @@
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { RecommendationRequestPublisher } from '../../application/ports/recommendation-request-publisher.port.js';
-import { RecommendationRequest } from '../../domain/recommendation/recommendation-request.js';
+import { RecommendationRequest, toRequestRecord } from '../../domain/recommendation/recommendation-request.js';
 import { InMemoryShardedLog, kinesisShardOf } from '../local/sharded-log.js';
 
 /** One record as a shard holds it: the fields a Kinesis event source hands to Lambda. */
@@ -55,7 +55,7 @@ export class InMemoryRecommendationRequestStream implements RecommendationReques
     for (const request of requests) {
       // Validated on the way in, as the Kinesis adapter does: a producer bug fails at the producer.
       const valid = RecommendationRequest.parse(request);
-      this.append(valid.userId, JSON.stringify(valid), arrival);
+      this.append(valid.userId, JSON.stringify(toRequestRecord(valid)), arrival);
     }
     this.log.notifyAppend();
   }

@@ -2,7 +2,7 @@ import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { PublishError } from '../../application/ports/feed-publisher.port.js';
 import type { RecommendationRequestPublisher } from '../../application/ports/recommendation-request-publisher.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
-import { RecommendationRequest } from '../../domain/recommendation/recommendation-request.js';
+import { RecommendationRequest, toRequestRecord } from '../../domain/recommendation/recommendation-request.js';
 import { defaultBackoffPolicy, type BackoffPolicy } from '../aws-shared/backoff.js';
 import { deliverInKeyOrder, type EntryOutcome } from '../aws-shared/ordered-delivery.js';
 import { KINESIS_MAX_RECORDS_PER_PUT } from './feed-publisher-adapter-kinesis.js';
@@ -35,7 +35,7 @@ export class KinesisRecommendationRequestPublisher implements RecommendationRequ
     if (requests.length === 0) return;
     const pending = requests.map((r): PendingRequest => {
       const request = RecommendationRequest.parse(r);
-      return { request, data: Buffer.from(JSON.stringify(request)) };
+      return { request, data: Buffer.from(JSON.stringify(toRequestRecord(request))) };
     });
     const policy = this.options.backoff ?? defaultBackoffPolicy;
     const { undelivered, reasons } = await deliverInKeyOrder({

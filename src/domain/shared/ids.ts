@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { brandedId } from './brand.js';
+import { brandedId, resourceId } from './brand.js';
 
-export const ChannelId = brandedId('ChannelId');
+export const ChannelId = resourceId('ChannelId');
 export type ChannelId = z.infer<typeof ChannelId>;
-export const AuctionId = brandedId('AuctionId');
+export const AuctionId = resourceId('AuctionId');
 export type AuctionId = z.infer<typeof AuctionId>;
 export const UserId = brandedId('UserId');
 export type UserId = z.infer<typeof UserId>;
 export const SessionId = brandedId('SessionId');
 export type SessionId = z.infer<typeof SessionId>;
-export const TripId = brandedId('TripId');
+export const TripId = resourceId('TripId');
 export type TripId = z.infer<typeof TripId>;
-export const RequestId = brandedId('RequestId');
+export const RequestId = resourceId('RequestId');
 export type RequestId = z.infer<typeof RequestId>;
 export const BidId = brandedId('BidId');
 export type BidId = z.infer<typeof BidId>;
-export const ProductId = brandedId('ProductId');
+export const ProductId = resourceId('ProductId');
 export type ProductId = z.infer<typeof ProductId>;
 export const StreamId = brandedId('StreamId');
 export type StreamId = z.infer<typeof StreamId>;

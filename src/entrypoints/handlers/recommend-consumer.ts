@@ -7,7 +7,7 @@ import type { ProjectRecommendationFacts } from '../../application/recommendatio
 import type { ServeRecommendations } from '../../application/recommendations/serve-recommendations.js';
 import { decodeFeedRecord } from '../../adapters/kinesis/feed-record-codec.js';
 import { factFromFeedItem, type RecommendationFact } from '../../domain/recommendation/recommendation-fact.js';
-import { RecommendationRequest } from '../../domain/recommendation/recommendation-request.js';
+import { RecommendationRequestRecordSchema, type RecommendationRequest } from '../../domain/recommendation/recommendation-request.js';
 import type { HandlerLogger } from './sqs-record-body.js';
 import { kinesisRecordWithData, reasonOf, resumeAt } from './stream-batch.js';
 
@@ -31,7 +31,7 @@ type ParsedRequestRecord = Omit<KinesisStreamRecord, 'kinesis'> & {
 };
 
 /** The whole request-stream record schema, built once (see `kinesisRecordWithData`). */
-const RequestRecordSchema = kinesisRecordWithData(RecommendationRequest);
+const RequestRecordSchema = kinesisRecordWithData(RecommendationRequestRecordSchema);
 
 /** Age of the batch's oldest record (arrival on the stream → now), the consumer's lag. */
 const oldestAgeMs = (event: KinesisStreamEvent, now: number): number => {
@@ -41,7 +41,7 @@ const oldestAgeMs = (event: KinesisStreamEvent, now: number): number => {
 
 /**
  * F8 request consumer: each record is decoded and validated by the Powertools parser
- * (base64 → JSON → `RecommendationRequest`), then served cache-aside — the cached answer if
+ * (base64 → JSON → `RecommendationRequestRecordSchema`: the snake_case record, or the older camelCase), then served cache-aside — the cached answer if
  * there is one, else computed and cached with the TTL. Records are independent (a duplicate
  * only finds its answer cached), so they run concurrently and a failed one does not hold the
  * others back. Failures are reported per record (ReportBatchItemFailures): a malformed record

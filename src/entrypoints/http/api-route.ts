@@ -42,11 +42,38 @@ export const validate = <S extends z.ZodType>(schema: S, value: unknown, prefix 
   throw new BadRequestError(first.field, `${first.field}: ${first.message}`, issues, { cause: parsed.error });
 };
 
-/** The JSON body validated with `schema`; a missing or non-JSON body is a 400 naming `body`. */
+/** `application/json` or a `+json` type (`application/merge-patch+json`), parameters allowed. */
+const JSON_CONTENT_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;
+
+/** A request header by name, whatever its case (API Gateway lower-cases them; hand-built events may not). */
+const headerOf = (event: Pick<APIGatewayProxyEventV2, 'headers'>, name: string): string | undefined => {
+  const headers = event.headers ?? {};
+  return headers[name] ?? Object.entries(headers).find(([key]) => key.toLowerCase() === name)?.[1];
+};
+
+/**
+ * The body is not declared JSON: 415, nothing parsed. Strict on purpose: `text/plain`,
+ * `application/x-www-form-urlencoded` and `multipart/form-data` are the types a browser may
+ * send cross-origin without a CORS preflight, so accepting JSON under them would let any page
+ * post to this API in a signed-in user's name.
+ */
+export class UnsupportedMediaTypeError extends Error {
+  override readonly name = 'UnsupportedMediaTypeError';
+  constructor(readonly contentType: string | undefined) {
+    super(`content-type: send the body as application/json${contentType === undefined ? '' : `, not ${contentType.slice(0, 100)}`}`);
+  }
+}
+
+/**
+ * The JSON body validated with `schema`: a missing or non-JSON body is a 400 naming `body`, a
+ * body over `MAX_HTTP_BODY_BYTES` a 413, one not sent as `application/json` a 415.
+ */
 export const readBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> => {
   if (event.body === undefined || event.body === '') throw new BadRequestError('body', 'body: a JSON body is required');
   const bytes = bodyBytes(event);
   if (bytes > MAX_HTTP_BODY_BYTES) throw new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES);
+  const contentType = headerOf(event, 'content-type');
+  if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType);
   let value: unknown;
   try {
     const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -56,6 +83,17 @@ export const readBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, sch
   }
   return validate(schema, value);
 };
+
+/**
+ * A numeric query parameter: plain decimal digits only, then bounded. `z.coerce.number()` would
+ * take `0x10`, `1e0`, ` 1` or `` (as 0), so a typo could silently read from the wrong place.
+ */
+export const decimalQueryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, 'must be a plain decimal integer (digits only)')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 /** A path parameter validated with `schema`, named by its route placeholder. */
 export const pathParam = <S extends z.ZodType>(event: APIGatewayProxyEventV2, name: string, schema: S): z.infer<S> =>
@@ -142,6 +180,9 @@ export const errorResponse = (error: unknown, onUnexpected: (error: unknown) => 
   }
   if (error instanceof PayloadTooLargeError) {
     return json(413, { error: { code: 'PAYLOAD_TOO_LARGE', field: 'body', message: error.message, limit: error.limit } });
+  }
+  if (error instanceof UnsupportedMediaTypeError) {
+    return json(415, { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type', message: error.message } });
   }
   if (error instanceof RateLimitedError) {
     const response = json(429, { error: { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, details: error.details } });

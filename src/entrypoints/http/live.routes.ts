@@ -6,7 +6,8 @@ import { MAX_RECOVERY_PAGE, type RecoverStream } from '../../application/live/st
 import { Currency, Price } from '../../domain/channel/channel.events.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { ChannelId, ProductId, UserId } from '../../domain/shared/ids.js';
-import { actorOf, json, pathParam, readBody, route, validate, type ApiRoutes } from './api-route.js';
+import { RESOURCE_ID_PATTERN } from '../../domain/shared/brand.js';
+import { actorOf, decimalQueryInt, json, pathParam, readBody, route, validate, type ApiRoutes } from './api-route.js';
 
 export interface LiveRoutesDeps {
   readonly channels: ChannelUseCases;
@@ -30,11 +31,13 @@ export const ListProductBody = z.object({
   currency: Currency,
 });
 export const ChangePriceBody = z.object({ price: Price, currency: Currency });
-const StreamIdParam = z.string().min(1).max(160).regex(/^[A-Za-z0-9_.:-]+$/, 'streamId may contain only letters, digits and _ . : -');
 export const RecoveryQuery = z.object({
-  after: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(MAX_RECOVERY_PAGE).default(MAX_RECOVERY_PAGE),
+  after: decimalQueryInt(0, Number.MAX_SAFE_INTEGER).default(0),
+  limit: decimalQueryInt(1, MAX_RECOVERY_PAGE).default(MAX_RECOVERY_PAGE),
 });
+
+/** A viewer stream's id as a path names it; anything else names no stream a viewer can read (404). */
+const ViewerStreamIdParam = z.string().regex(new RegExp(`^(?:channel|auction)-${RESOURCE_ID_PATTERN.source.slice(1)}`));
 
 const correlationOf = (headers: Record<string, string | undefined> | undefined): string | undefined => {
   const id = headers?.['x-correlation-id'];
@@ -86,10 +89,13 @@ export const makeLiveRoutes = (deps: LiveRoutesDeps): ApiRoutes => {
       return { ...json(200, snapshot), headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } };
     }),
     'GET /api/streams/{streamId}/events': wrap(async (event) => {
-      const streamId = pathParam(event, 'streamId', StreamIdParam);
+      const raw = event.pathParameters?.['streamId'] ?? '';
+      const notFound = () => new DomainError('STREAM_NOT_FOUND', `no viewer stream ${raw.slice(0, 80)}`, { field: 'streamId' });
+      const streamId = ViewerStreamIdParam.safeParse(raw);
+      if (!streamId.success) throw notFound();
       const query = validate(RecoveryQuery, event.queryStringParameters ?? {});
-      const page = await deps.recover(streamId, query.after, query.limit);
-      if (!page) throw new DomainError('STREAM_NOT_FOUND', `no viewer stream ${streamId}`, { field: 'streamId' });
+      const page = await deps.recover(streamId.data, query.after, query.limit);
+      if (!page) throw notFound();
       return json(200, page);
     }),
   };

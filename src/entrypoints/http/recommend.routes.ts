@@ -24,21 +24,29 @@ const TopNQuery = z
   .optional()
   .transform((n) => n ?? DEFAULT_TOP_N);
 
-/** `userId` is accepted for older clients and IGNORED: requests are made for the verified caller. */
-const RequestBody = z.object({ userId: UserId.optional(), topN: TopN.default(DEFAULT_TOP_N) });
+/**
+ * `top_n` is the canonical name (`topN`, the older spelling, is still read; `top_n` wins when
+ * both are sent). `userId` / `user_id` are accepted for older clients and IGNORED: requests are
+ * made for the verified caller.
+ */
+const RequestBody = z
+  .object({ user_id: UserId.optional(), userId: UserId.optional(), top_n: TopN.optional(), topN: TopN.optional() })
+  .transform((b) => ({ topN: b.top_n ?? b.topN ?? DEFAULT_TOP_N }));
 
+/** The design's names (snake_case), as on the request stream: `from_cache`, `latency_ms`. */
 const answer = (served: ServedRecommendations) => ({
-  userId: served.userId,
+  user_id: served.userId,
+  top_n: served.topN,
   recommendations: served.recommendations,
   count: served.recommendations.length,
-  fromCache: served.fromCache,
-  latencyMs: served.latencyMs,
+  from_cache: served.fromCache,
+  latency_ms: served.latencyMs,
 });
 
 /**
- * F8 routes (the seed's endpoints, camelCase):
+ * F8 routes (the design's endpoints; bodies in its snake_case names, as on the request stream):
  *  - `GET /recommend/cached/{userId}?top_n=` — the cached answer, or computed, cached and
- *    returned on a miss. If the cache is down the answer is computed anyway (fromCache false)
+ *    returned on a miss. If the cache is down the answer is computed anyway (from_cache false)
  *    and the outage logged: recommendations degrade to slower, never to an error.
  *  - `GET /internal/recommend/{userId}?top_n=` — computed directly, no cache (what the
  *    consumer would call on a remote recommender; in AWS the stack puts `/internal/*` behind IAM).
@@ -63,7 +71,7 @@ export const makeRecommendRoutes = (deps: RecommendRoutesDeps): ApiRoutes => {
       const userId = pathParam(event, 'userId', UserId);
       const topN = validate(TopNQuery, event.queryStringParameters?.top_n, 'top_n');
       const recommendations = await deps.serve.compute(userId, topN);
-      return json(200, { userId, recommendations, count: recommendations.length });
+      return json(200, { user_id: userId, top_n: topN, recommendations, count: recommendations.length });
     }),
     'POST /recommend/requests': wrap(async (event) => {
       const body = readBody(event, RequestBody);
@@ -79,7 +87,7 @@ export const makeRecommendRoutes = (deps: RecommendRoutesDeps): ApiRoutes => {
         deps.onUnexpected(error);
         return json(503, { error: { code: 'STREAM_UNAVAILABLE', message: 'the request could not be put on the request stream; retry shortly' } });
       }
-      return json(202, { requestId: request.requestId, userId: request.userId, topN: request.topN, status: 'QUEUED' });
+      return json(202, { request_id: request.requestId, user_id: request.userId, top_n: request.topN, status: 'QUEUED' });
     }),
   };
 };

@@ -5,7 +5,7 @@ import type { GetChannelSnapshot } from '../../application/live/channel-snapshot
 import type { EventStore } from '../../application/ports/event-store.port.js';
 import { CHANNEL_STREAM_PREFIX } from '../../domain/live-feed/feed-mapping.js';
 import { TOKENS } from '../composition/tokens.js';
-import { json, route, validate, type ApiRoutes } from '../http/api-route.js';
+import { decimalQueryInt, json, route, validate, type ApiRoutes } from '../http/api-route.js';
 
 export interface ChannelListing {
   readonly channelId: string;
@@ -21,7 +21,7 @@ export interface ChannelListing {
 
 const ListQuery = z.object({
   status: z.enum(['SCHEDULED', 'LIVE', 'ENDED']).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: decimalQueryInt(1, 200).default(50),
 });
 
 /** At most this many channels are folded per request (the local store may hold many ended ones). */

@@ -1,32 +1,68 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-
-/** API Gateway HTTP APIs accept payloads up to 10 MB; locally 1 MiB is plenty and bounds memory. */
-export const MAX_LOCAL_BODY_BYTES = 1024 * 1024;
-
-export class BodyTooLargeError extends Error {
-  override readonly name = 'BodyTooLargeError';
-}
+import { MAX_HTTP_BODY_BYTES } from '../http/api-route.js';
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|[^;]*\+json)/i;
 
-/** Reads a request body, refusing more than `limit` bytes. */
-export const readRequestBody = (req: IncomingMessage, limit = MAX_LOCAL_BODY_BYTES): Promise<Buffer> =>
+/**
+ * Past this many bytes the local server stops draining an oversized body and answers at once
+ * (closing the connection), as API Gateway's HTTP API refuses payloads over 10 MB. Up to it,
+ * the body is read and discarded first so the 413 reaches a client that is still sending: a
+ * server that closes on unread data makes the peer's TCP stack reset the connection, and the
+ * reset can destroy the answer before the client reads it.
+ */
+export const MAX_DRAINED_BODY_BYTES = 10 * 1024 * 1024;
+
+/** A request body as read: the bytes, or only how many there were when over the limit. */
+export type ReadRequestBody =
+  | { readonly tooLarge: false; readonly body: Buffer }
+  | { readonly tooLarge: true; readonly bytes: number; /** false: the client may still be sending; close the connection. */ readonly drained: boolean };
+
+/** The client went away mid-request: nothing to answer, nothing to log. */
+export class ClientAbortedError extends Error {
+  override readonly name = 'ClientAbortedError';
+}
+
+/** The body size a request declares (Content-Length), if any. */
+export const declaredBodyBytes = (req: IncomingMessage): number | undefined => {
+  const value = req.headers['content-length'];
+  return value !== undefined && /^\d{1,16}$/.test(value) ? Number(value) : undefined;
+};
+
+/**
+ * Reads a request body, keeping at most `limit` bytes: a larger one is counted and discarded
+ * (memory stays bounded) until `drainLimit`, then left unread.
+ */
+export const readRequestBody = (req: IncomingMessage, limit = MAX_HTTP_BODY_BYTES, drainLimit = MAX_DRAINED_BODY_BYTES): Promise<ReadRequestBody> =>
   new Promise((resolve, reject) => {
+    const declared = declaredBodyBytes(req);
+    if (declared !== undefined && declared > drainLimit) {
+      resolve({ tooLarge: true, bytes: declared, drained: false });
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLargeError(`request body over ${limit} bytes`));
-        req.destroy();
+      if (size <= limit) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
+      chunks.length = 0;
+      if (size > drainLimit) {
+        req.off('data', onData);
+        req.pause();
+        resolve({ tooLarge: true, bytes: size, drained: false });
+      }
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(size > limit ? { tooLarge: true, bytes: size, drained: true } : { tooLarge: false, body: Buffer.concat(chunks) }));
+    req.on('error', (error) => reject(new ClientAbortedError('the client aborted the request', { cause: error })));
+    // A connection that closes before the body's end never emits 'end' (a promise resolved already ignores this).
+    req.on('close', () => {
+      if (!req.complete) reject(new ClientAbortedError('the client aborted the request'));
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
   });
 
 /** The HTTP API (payload format 2.0) event API Gateway would send for this request. */

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
 import { ContainerModule, type Container } from 'inversify';
@@ -9,7 +9,8 @@ import { createLocalContainer, LOCAL_TOKENS } from '../composition/local.contain
 import { TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
-import { BodyTooLargeError, readRequestBody, toHttpApiEvent, writeHttpApiResult } from './http-event.js';
+import { errorResponse, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
+import { ClientAbortedError, declaredBodyBytes, readRequestBody, toHttpApiEvent, writeHttpApiResult } from './http-event.js';
 import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
 import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
@@ -127,25 +128,39 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     // API Gateway's own 401s carry the CORS headers too, so a page can read them.
     const withCors = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => ({ ...result, headers: { ...result.headers, 'access-control-allow-origin': '*', vary: 'origin' } });
     const statics: StaticHandler[] = [];
-    const server = createServer((req, res) => {
+    // The same 413 the router gives (an HTTP API's function sees at most 64 KiB): the local server
+    // never buffers more than that either.
+    const tooLarge = (res: ServerResponse, bytes: number, drained: boolean): void => {
+      const result = withCors(errorResponse(new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES), () => undefined));
+      // Undrained, the client may still be sending: close rather than read a body nobody wants.
+      writeHttpApiResult(res, drained ? result : { ...result, headers: { ...result.headers, connection: 'close' } });
+    };
+    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       void (async () => {
         try {
           if (!url.pathname.startsWith('/api/')) {
             for (const handler of statics) if (await handler(req, res, url)) return;
           }
-          const body = await readRequestBody(req);
-          const authorized = await authorizeHttp(toHttpApiEvent(req, body, url));
+          const read = await readRequestBody(req);
+          if (read.tooLarge) return tooLarge(res, read.bytes, read.drained);
+          const authorized = await authorizeHttp(toHttpApiEvent(req, read.body, url));
           writeHttpApiResult(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
         } catch (error) {
-          if (res.headersSent) return;
-          const tooLarge = error instanceof BodyTooLargeError;
-          if (!tooLarge) logger.error('local HTTP server failed', { path: url.pathname, error });
-          res
-            .writeHead(tooLarge ? 413 : 500, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ error: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL', message: tooLarge ? 'request body too large' : 'unexpected error' } }));
+          if (res.headersSent || error instanceof ClientAbortedError) return;
+          logger.error('local HTTP server failed', { path: url.pathname, error });
+          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'INTERNAL', message: 'unexpected error' } }));
         }
       })();
+    };
+    const server = createServer(onRequest);
+    // `Expect: 100-continue` (curl sends it for large uploads): refuse a declared oversized body
+    // before the client sends it; anything else gets its 100 Continue and is handled as usual.
+    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      const declared = declaredBodyBytes(req);
+      if (declared !== undefined && declared > MAX_HTTP_BODY_BYTES) return tooLarge(res, declared, false);
+      res.writeContinue();
+      onRequest(req, res);
     });
     api.attach(server);
 

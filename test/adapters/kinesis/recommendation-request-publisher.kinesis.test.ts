@@ -4,7 +4,7 @@ import { FakeClock } from '../../../src/adapters/in-memory/clock-adapter-in-memo
 import { KinesisRecommendationRequestPublisher } from '../../../src/adapters/kinesis/recommendation-request-publisher-adapter-kinesis.js';
 import { ensureStream } from '../../../src/adapters/kinesis/stream-provisioning.js';
 import { PublishError } from '../../../src/application/ports/feed-publisher.port.js';
-import { RecommendationRequest } from '../../../src/domain/recommendation/recommendation-request.js';
+import { RecommendationRequest, RecommendationRequestRecordSchema } from '../../../src/domain/recommendation/recommendation-request.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
 import { readStream } from '../../support/emulators/kinesis-support.js';
 
@@ -41,7 +41,10 @@ describe('KinesisRecommendationRequestPublisher on kinesalite', () => {
       backoff: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5 },
     });
     await publisher.publish(requests);
-    const stored = (await readStream(kinesis, streamName)).map((d) => RecommendationRequest.parse(JSON.parse(Buffer.from(d).toString('utf8'))));
+    const records = (await readStream(kinesis, streamName)).map((d) => JSON.parse(Buffer.from(d).toString('utf8')) as Record<string, unknown>);
+    // The canonical wire format: the design's snake_case names, nothing else.
+    expect(Object.keys(records[0] ?? {}).sort()).toEqual(['request_id', 'timestamp', 'top_n', 'user_id']);
+    const stored = records.map((r) => RecommendationRequestRecordSchema.parse(r));
     expect(stored).toHaveLength(30);
     for (const user of ['u0', 'u1', 'u2', 'u3']) {
       expect(stored.filter((r) => r.userId === user).map((r) => r.requestId)).toEqual(requests.filter((r) => r.userId === user).map((r) => r.requestId));

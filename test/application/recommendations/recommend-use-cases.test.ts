@@ -112,10 +112,11 @@ describe('RequestRecommendations', () => {
   it('publishes a request with a new id and the current time, partitioned by user', async () => {
     const clock = new FakeClock(42);
     const stream = new InMemoryRecommendationRequestStream({ clock });
-    const request = await new RequestRecommendations(stream, clock, new SequentialIds('req')).request('alice' , 7);
+    const request = await new RequestRecommendations(stream, clock, new SequentialIds('req')).request('alice', 7);
     expect(request).toEqual({ userId: 'alice', topN: 7, requestId: 'req-1', timestamp: 42 });
     const shard = stream.shardOf('alice');
-    expect(stream.read(shard, 0, 10).map((r) => JSON.parse(r.data))).toEqual([request]);
+    // On the stream in the canonical (design) names.
+    expect(stream.read(shard, 0, 10).map((r) => JSON.parse(r.data))).toEqual([{ user_id: 'alice', top_n: 7, request_id: 'req-1', timestamp: 42 }]);
   });
 });
 

@@ -3,7 +3,8 @@ import { minimumNextBid, type AuctionCommand, type AuctionEvent, type AuctionSta
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../../../src/domain/shared/ids.js';
 import type { CommandRecipe } from '../decider-harness.js';
 
-export const id = <T extends string>() => fc.stringMatching(/^[A-Za-z0-9_.:-]{1,24}$/).map((s) => s as T);
+/** Ids every id schema accepts (resource ids are the narrowest: no `.` or `:`, a letter or digit first). */
+export const id = <T extends string>() => fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_-]{0,23}$/).map((s) => s as T);
 export const at = fc.nat({ max: 2_000_000_000 });
 const money = fc.integer({ min: 1, max: 1_000_000_000_00 });
 

@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { factFromFeedItem, factsFromStoredEvents, RecommendationRequest } from '../../../src/domain/recommendation/index.js';
+import { factFromFeedItem, factsFromStoredEvents, RecommendationRequest, RecommendationRequestRecordSchema, toRequestRecord } from '../../../src/domain/recommendation/index.js';
 import type { EventEnvelope } from '../../../src/domain/shared/envelope.js';
 import type { FeedItem } from '../../../src/domain/live-feed/feed-item.js';
 
 const shardPosition = { stream: 'shard:shardId-000000000001', seq: '4959' };
 
 describe('recommendation request', () => {
+  it('reads the design record { user_id, top_n, request_id, timestamp } and the older camelCase one to the same request', () => {
+    const request = { userId: 'u1', topN: 5, requestId: 'r1', timestamp: 7 };
+    expect(RecommendationRequestRecordSchema.parse({ user_id: 'u1', top_n: 5, request_id: 'r1', timestamp: 7 })).toEqual(request);
+    expect(RecommendationRequestRecordSchema.parse({ userId: 'u1', topN: 5, requestId: 'r1', timestamp: 7 })).toEqual(request);
+    // Both spellings in one record: the canonical one wins.
+    expect(RecommendationRequestRecordSchema.parse({ user_id: 'u1', userId: 'u2', top_n: 5, topN: 9, request_id: 'r1', timestamp: 7 })).toEqual(request);
+    expect(toRequestRecord(request)).toEqual({ user_id: 'u1', top_n: 5, request_id: 'r1', timestamp: 7 });
+    const failed = RecommendationRequestRecordSchema.safeParse({ userId: 'u1', topN: 0, requestId: 'r1', timestamp: 7 });
+    expect(failed.error?.issues.map((i) => i.path[0])).toEqual(['top_n']);
+  });
+
   it('defaults topN to 10 and accepts epoch ms or ISO-8601 timestamps', () => {
     expect(RecommendationRequest.parse({ userId: 'u1', requestId: 'r1', timestamp: 5 })).toEqual({ userId: 'u1', topN: 10, requestId: 'r1', timestamp: 5 });
     expect(RecommendationRequest.parse({ userId: 'u1', topN: 20, requestId: 'r1', timestamp: '2025-10-24T10:30:00Z' }).timestamp).toBe(

@@ -53,7 +53,8 @@ describe('recommend-consumer: request stream', () => {
     expect(await world.cache.get('carol', 1)).not.toBeNull();
     const warnings = world.logger.lines.filter((l) => l.level === 'warn');
     expect(warnings).toHaveLength(4);
-    expect(JSON.stringify(warnings.map((w) => w.extra))).toMatch(/topN/);
+    // Named by the canonical field, whichever spelling the record used.
+    expect(JSON.stringify(warnings.map((w) => w.extra))).toMatch(/top_n/);
     expect(world.metrics.snapshot().rejected).toBe(4);
   });
 

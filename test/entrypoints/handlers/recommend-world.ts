@@ -44,7 +44,15 @@ export const kinesisEvent = (records: readonly RawRecord[], arn = REQUEST_STREAM
   ),
 });
 
+/** A request record in the canonical wire format (the design's snake_case names). */
 export const requestRecord = (seq: number, userId: string, topN = 10, requestId = `r${seq}`): RawRecord => ({
+  sequenceNumber: String(seq).padStart(21, '0'),
+  partitionKey: userId,
+  data: JSON.stringify({ user_id: userId, top_n: topN, request_id: requestId, timestamp: NOW - 300 }),
+});
+
+/** A request record in the older camelCase spelling, which the consumer still reads. */
+export const camelRequestRecord = (seq: number, userId: string, topN = 10, requestId = `r${seq}`): RawRecord => ({
   sequenceNumber: String(seq).padStart(21, '0'),
   partitionKey: userId,
   data: JSON.stringify({ userId, topN, requestId, timestamp: NOW - 300 }),

@@ -61,6 +61,28 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     expect((await call('GET /api/bookings/{requestId}', { path: { requestId: `${requestId}x` }, as: 'ana' })).status).toBe(404);
   });
 
+  it('answers the HTTP input edges as documented: 413 past 64 KiB (plain or base64), 415, ids, stream ids, decimal numbers', async () => {
+    // The HTTP API passes bodies up to its own 10 MB cap to the function: the function refuses past 64 KiB.
+    const megabyte = JSON.stringify({ channelId: 'big', title: 'x'.repeat(1024 * 1024), currency: 'KRW' });
+    for (const [label, event] of [
+      ['plain', httpEvent('POST /api/channels', { rawBody: megabyte, as: 'seller-edges' })],
+      ['base64', { ...httpEvent('POST /api/channels', { rawBody: Buffer.from(megabyte).toString('base64'), as: 'seller-edges' }), isBase64Encoded: true }],
+      ['any route', httpEvent('GET /api/health', { rawBody: megabyte })],
+    ] as const) {
+      const result = await handler(event);
+      expect(result.statusCode, label).toBe(413);
+      expect(JSON.parse(result.body ?? '{}'), label).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', field: 'body' } });
+    }
+    const plain = httpEvent('POST /api/channels', { body: { channelId: 'edge-plain', title: 't', currency: 'KRW' }, as: 'seller-edges' });
+    const asText = await handler({ ...plain, headers: { ...plain.headers, 'content-type': 'text/plain;charset=UTF-8' } });
+    expect(asText.statusCode).toBe(415);
+    expect(JSON.parse(asText.body ?? '{}')).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' } });
+    expect((await call('GET /api/channels/{channelId}', { path: { channelId: 'edge-plain' } })).status).toBe(404);
+    expect(await call('POST /api/channels', { body: { channelId: '..', title: 't', currency: 'KRW' }, as: 'seller-edges' })).toMatchObject({ status: 400, body: { error: { field: 'channelId' } } });
+    expect(await call('GET /api/streams/{streamId}/events', { path: { streamId: 'trip-x' } })).toMatchObject({ status: 404, body: { error: { code: 'STREAM_NOT_FOUND' } } });
+    expect(await call('GET /api/streams/{streamId}/events', { path: { streamId: 'channel-edge' }, query: { after: '1e0' } })).toMatchObject({ status: 400, body: { error: { field: 'after' } } });
+  });
+
   it('answers /internal/* only to IAM-authorized callers, however the path is spelled', async () => {
     const internal = (rawPath: string, iam: boolean) => {
       const base = httpEvent('GET /internal/recommend/{userId}', { path: { userId: 'ana' } });

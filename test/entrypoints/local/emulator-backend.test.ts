@@ -201,12 +201,12 @@ describe('npm start -- --backend emulators', () => {
       (b) => JSON.stringify(b?.['recommendations'] ?? []).includes('emu-reco'),
       30_000,
     );
-    expect(live).toMatchObject({ userId: 'emu-reader' });
+    expect(live).toMatchObject({ user_id: 'emu-reader' });
 
     expect((await api(runtime, 'POST', '/recommend/requests', { topN: 5 }, { as: 'emu-reader' })).status).toBe(202);
     const cached = await eventually(
       async () => (await api(runtime, 'GET', '/recommend/cached/emu-reader?top_n=5')).body,
-      (b) => b?.['fromCache'] === true,
+      (b) => b?.['from_cache'] === true,
       30_000,
     );
     expect(JSON.stringify(cached?.['recommendations'])).toContain('emu-reco');

@@ -40,11 +40,11 @@ describe('recommendations in the local runtime (npm start)', () => {
 
   it('answers a request put on the stream from the cache the consumer filled, from the live feed', async () => {
     const queued = await api(runtime, 'POST', '/recommend/requests', { topN: 3 }, { as: 'alice' });
-    expect(queued).toMatchObject({ status: 202, body: { userId: 'alice', topN: 3, status: 'QUEUED' } });
+    expect(queued).toMatchObject({ status: 202, body: { user_id: 'alice', top_n: 3, status: 'QUEUED' } });
     const metrics = runtime.container.get(LOCAL_RECOMMEND_TOKENS.Metrics);
     await eventually(async () => metrics.snapshot().stream.misses, (n) => n >= 1);
     const cached = await api(runtime, 'GET', '/recommend/cached/alice?top_n=3');
-    expect(cached.body).toMatchObject({ userId: 'alice', count: 3, fromCache: true });
+    expect(cached.body).toMatchObject({ user_id: 'alice', count: 3, from_cache: true, latency_ms: expect.any(Number) });
     const ranked = cached.body?.recommendations as { channelId: string; reason: string }[];
     // phones has three recent bids; alice bid on fashion, which lifts shoes (never visited) too.
     expect(ranked.map((r) => [r.channelId, r.reason])).toEqual([
@@ -56,7 +56,7 @@ describe('recommendations in the local runtime (npm start)', () => {
 
   it('gives an unknown user popularity only, and validates top_n', async () => {
     const res = await api(runtime, 'GET', '/internal/recommend/nobody?top_n=2');
-    expect(res.body).toMatchObject({ userId: 'nobody', count: 2 });
+    expect(res.body).toMatchObject({ user_id: 'nobody', count: 2 });
     expect((res.body?.recommendations as { channelId: string; reason: string }[]).map((r) => [r.channelId, r.reason])).toEqual([
       ['phones', 'POPULAR'],
       ['boots', 'POPULAR'],
