@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CommandHandler, ConflictError } from '../../src/application/command-handler.js';
 import { ConcurrencyError } from '../../src/application/ports/event-store.port.js';
 import { InMemoryEventStore } from '../../src/adapters/in-memory/event-store-adapter-in-memory.js';
-import { auctionCodec, auctionDecider, type AuctionCommand } from '../../src/domain/auction/index.js';
+import { acceptedBid, auctionCodec, auctionDecider, type AuctionCommand } from '../../src/domain/auction/index.js';
 import { bookingOutcome, tripCodec, tripDecider, type TripCommand } from '../../src/domain/booking/index.js';
 import { channelCodec, channelDecider } from '../../src/domain/channel/index.js';
 import type { EventCodec } from '../../src/domain/shared/codec.js';
@@ -216,7 +216,7 @@ describe('CommandHandler under concurrent commands, with retries', () => {
         const state = fold(auctionDecider, auctionDecider.initialState, events);
         if (state.status !== 'OPEN') throw new Error('auction should be open');
         expect(state.highest?.amount ?? null).toBe(placed.length ? Math.max(...placed.map((b) => b.amount)) : null);
-        for (const [i, r] of results.entries()) if (r.status === 'fulfilled') expect(state.bidIds.has(`b${war[i]!.bid}`)).toBe(true);
+        for (const [i, r] of results.entries()) if (r.status === 'fulfilled') expect(acceptedBid(state, `u${war[i]!.bid}` as UserId, `b${war[i]!.bid}` as BidId)).toBeDefined();
       }),
       RUNS,
     );

@@ -47,6 +47,9 @@ describe('auction bad input (G7): clear errors, no crash, no state', () => {
     ['both an end time and a duration', { productId: PRODUCT, startingPrice: 1000, minIncrement: 100, durationSeconds: 60, endsAt: 1 }, 'endsAt'],
     ['neither an end time nor a duration', { productId: PRODUCT, startingPrice: 1000, minIncrement: 100 }, 'endsAt'],
     ['a duration longer than a week', { productId: PRODUCT, startingPrice: 1000, minIncrement: 100, durationSeconds: 8 * 86_400 }, 'durationSeconds'],
+    ['a negative extension bound', { productId: PRODUCT, startingPrice: 1000, minIncrement: 100, durationSeconds: 60, maxExtensionSeconds: -1 }, 'maxExtensionSeconds'],
+    ['an extension bound over a day', { productId: PRODUCT, startingPrice: 1000, minIncrement: 100, durationSeconds: 60, maxExtensionSeconds: 86_401 }, 'maxExtensionSeconds'],
+    ['a fractional extension bound', { productId: PRODUCT, startingPrice: 1000, minIncrement: 100, durationSeconds: 60, maxExtensionSeconds: 1.5 }, 'maxExtensionSeconds'],
   ])('answers an opening with %s with 400 naming the field', async (_, body, field) => {
     const { f, routes } = await setup();
     const before = f.store.streamIds().length;

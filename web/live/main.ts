@@ -17,7 +17,7 @@ interface ChannelListing {
   openAuctions: number;
 }
 interface BidAnswer {
-  accepted: boolean;
+  retried: boolean;
   auction: { highest: { bidderId: string; amount: number } | null; minimumNextBid: number | null };
 }
 
@@ -362,7 +362,7 @@ const placeBid = async (auction: AuctionView, amount: number, button: HTMLButton
   const bidId = newId('bid');
   try {
     const answer = await postApi<BidAnswer>(`/api/auctions/${encodeURIComponent(auction.auctionId)}/bids`, { bidId, amount });
-    notice(out, 'ok', answer.accepted ? `Bid of ${money(amount, auction.currency)} accepted.` : 'That bid was already placed.');
+    notice(out, 'ok', answer.retried ? 'That bid was already placed.' : `Bid of ${money(amount, auction.currency)} accepted.`);
   } catch (error) {
     const message = error instanceof ApiError ? (BID_ERRORS[error.code] ? `${BID_ERRORS[error.code]} ${error.message}` : error.message) : String(error);
     notice(out, 'error', message);

@@ -11,6 +11,12 @@ export interface AuctionView {
   readonly startingPrice: number;
   readonly minIncrement: number;
   readonly endsAt: number;
+  /** Anti-sniping: a bid this close to the end moves it to `extendByMs` after the bid… */
+  readonly extendWindowMs: number;
+  readonly extendByMs: number;
+  readonly maxExtensionMs: number;
+  /** …but never past this (the end as opened plus `maxExtensionMs`). */
+  readonly latestEndsAt: number;
   readonly highest: { readonly bidderId: string; readonly amount: number } | null;
   /** The lowest acceptable next bid; null once closed. */
   readonly minimumNextBid: number | null;
@@ -27,6 +33,10 @@ export const auctionView = (state: Exclude<AuctionState, { status: 'NONE' }>): A
   startingPrice: state.terms.startingPrice,
   minIncrement: state.terms.minIncrement,
   endsAt: state.endsAt,
+  extendWindowMs: state.terms.extendWindowMs,
+  extendByMs: state.terms.extendByMs,
+  maxExtensionMs: state.terms.maxExtensionMs,
+  latestEndsAt: state.latestEndsAt,
   highest: state.highest ? { bidderId: state.highest.bidderId, amount: state.highest.amount } : null,
   minimumNextBid: minimumNextBid(state),
   closedAt: state.status === 'CLOSED' ? state.closedAt : null,

@@ -22,6 +22,7 @@ export interface OpenAuctionInput {
   readonly endsAt: number;
   readonly extendWindowMs?: number;
   readonly extendByMs?: number;
+  readonly maxExtensionMs?: number;
   readonly correlationId?: string;
 }
 
@@ -66,6 +67,7 @@ export const makeOpenAuction = (deps: OpenAuctionDeps) => async (input: OpenAuct
       endsAt: input.endsAt,
       extendWindowMs: input.extendWindowMs,
       extendByMs: input.extendByMs,
+      maxExtensionMs: input.maxExtensionMs,
       at: deps.clock.now(),
     },
     context,

@@ -19,10 +19,22 @@ export interface PlaceBidInput {
   readonly correlationId?: string;
 }
 
+/**
+ * The answer to a bid, the same over HTTP and WebSocket. A retry (this bidder already placed
+ * this bid id with this amount) is accepted too: a client retrying after a timeout must learn
+ * that its bid stands, not that it failed. Refusals are errors, never a result.
+ */
 export interface PlaceBidResult {
-  /** False when this bid id was already accepted (a retry): nothing changed. */
-  readonly accepted: boolean;
-  /** Set when the bid pushed the end out (anti-sniping). */
+  readonly auctionId: string;
+  readonly bidId: string;
+  readonly accepted: true;
+  /** True when the bid had been accepted before: nothing changed this time. */
+  readonly retried: boolean;
+  /** The current highest bid (after this one, or whatever has outbid it since). */
+  readonly highest: AuctionView['highest'];
+  readonly endsAt: number;
+  readonly minimumNextBid: number | null;
+  /** Set when this bid pushed the end out (anti-sniping). */
   readonly extendedTo: number | null;
   readonly auction: AuctionView;
 }
@@ -57,5 +69,17 @@ export const makePlaceBid = (deps: PlaceBidDeps) => async (input: PlaceBidInput)
   const extended = result.events.find((e) => e.type === 'AuctionExtended');
   const extendedTo = extended?.type === 'AuctionExtended' ? extended.data.endsAt : null;
   if (extendedTo !== null) await deps.scheduler.schedule({ auctionId: input.auctionId, channelId, endsAt: extendedTo });
-  return { accepted: result.events.length > 0, extendedTo, auction: auctionView(result.state) };
+  const auction = auctionView(result.state);
+  return {
+    auctionId: input.auctionId,
+    bidId: input.bidId,
+    accepted: true,
+    // The decider answers a bid with no event only when it is a retry of an accepted one.
+    retried: result.events.length === 0,
+    highest: auction.highest,
+    endsAt: auction.endsAt,
+    minimumNextBid: auction.minimumNextBid,
+    extendedTo,
+    auction,
+  };
 };

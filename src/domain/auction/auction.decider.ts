@@ -1,8 +1,8 @@
 import type { Decider } from '../shared/decider.js';
 import { fail } from '../shared/errors.js';
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../shared/ids.js';
-import { AuctionOpened, Money, type AuctionEvent } from './auction.events.js';
-import { evolveAuction, initialAuctionState, type AuctionState } from './auction.state.js';
+import { AuctionOpened, DEFAULT_MAX_EXTENSION_MS, Money, type AuctionEvent } from './auction.events.js';
+import { acceptedBid, evolveAuction, initialAuctionState, type AuctionState } from './auction.state.js';
 
 /** Times are epoch milliseconds supplied by the application layer; the domain reads no clock. */
 export type AuctionCommand =
@@ -18,6 +18,8 @@ export type AuctionCommand =
       readonly endsAt: number;
       readonly extendWindowMs?: number;
       readonly extendByMs?: number;
+      /** Bound on all extensions together; `DEFAULT_MAX_EXTENSION_MS` when not given. */
+      readonly maxExtensionMs?: number;
       readonly at: number;
     }
   | { readonly type: 'PlaceBid'; readonly bidId: BidId; readonly bidderId: UserId; readonly amount: number; readonly at: number }
@@ -32,6 +34,7 @@ export type AuctionErrorCode =
   | 'BID_TOO_LOW'
   | 'SELLER_CANNOT_BID'
   | 'INVALID_BID'
+  | 'BID_ID_REUSED'
   | 'INVALID_TERMS';
 
 const isMoney = (n: number): boolean => Money.safeParse(n).success;
@@ -58,6 +61,10 @@ const open = (c: Extract<AuctionCommand, { type: 'OpenAuction' }>, state: Auctio
   if (!isDuration(c.extendWindowMs ?? 0) || !isDuration(c.extendByMs ?? 0)) {
     fail<AuctionErrorCode>('INVALID_TERMS', 'extendWindowMs and extendByMs must be non-negative integers');
   }
+  const maxExtensionMs = c.maxExtensionMs ?? DEFAULT_MAX_EXTENSION_MS;
+  if (!isDuration(maxExtensionMs) || !isDuration(c.endsAt + maxExtensionMs)) {
+    fail<AuctionErrorCode>('INVALID_TERMS', 'maxExtensionMs must be a non-negative integer');
+  }
   return [
     {
       type: 'AuctionOpened',
@@ -72,6 +79,7 @@ const open = (c: Extract<AuctionCommand, { type: 'OpenAuction' }>, state: Auctio
         endsAt: c.endsAt,
         extendWindowMs: c.extendWindowMs ?? 0,
         extendByMs: c.extendByMs ?? 0,
+        maxExtensionMs,
         openedAt: c.at,
       },
     },
@@ -80,7 +88,14 @@ const open = (c: Extract<AuctionCommand, { type: 'OpenAuction' }>, state: Auctio
 
 const placeBid = (c: Extract<AuctionCommand, { type: 'PlaceBid' }>, state: AuctionState): AuctionEvent[] => {
   if (state.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', 'no auction is open on this stream');
-  if (state.bidIds.has(c.bidId)) return []; // a retried bid: accepted once already
+  const earlier = acceptedBid(state, c.bidderId, c.bidId);
+  if (earlier) {
+    // The same bidder, the same id, the same amount: a retry of a bid already taken (even after
+    // the close). Another amount under that id is not a retry, and silently answering it as
+    // one would tell the bidder a bid stands that was never placed.
+    if (earlier.amount === c.amount) return [];
+    return fail<AuctionErrorCode>('BID_ID_REUSED', `bid ${c.bidId} was already placed with another amount`, { field: 'bidId', amount: earlier.amount });
+  }
   if (state.status === 'CLOSED') return fail<AuctionErrorCode>('AUCTION_CLOSED', 'the auction is closed');
   if (c.at >= state.endsAt) return fail<AuctionErrorCode>('AUCTION_ENDED', 'the auction has ended', { endsAt: state.endsAt });
   if (c.bidderId === state.terms.sellerId) return fail<AuctionErrorCode>('SELLER_CANNOT_BID', 'the seller cannot bid on their own auction');
@@ -90,7 +105,8 @@ const placeBid = (c: Extract<AuctionCommand, { type: 'PlaceBid' }>, state: Aucti
   const events: AuctionEvent[] = [{ type: 'BidPlaced', data: { bidId: c.bidId, bidderId: c.bidderId, amount: c.amount, placedAt: c.at } }];
   const { extendWindowMs, extendByMs } = state.terms;
   if (extendWindowMs > 0 && state.endsAt - c.at <= extendWindowMs) {
-    const endsAt = Math.max(state.endsAt, c.at + extendByMs);
+    // Bounded, or a bot bidding in every window would keep the auction open for ever.
+    const endsAt = Math.min(state.latestEndsAt, Math.max(state.endsAt, c.at + extendByMs));
     if (endsAt > state.endsAt) events.push({ type: 'AuctionExtended', data: { endsAt, byBidId: c.bidId } });
   }
   return events;

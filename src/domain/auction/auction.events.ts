@@ -5,6 +5,12 @@ import { AuctionId, BidId, ChannelId, ProductId, UserId } from '../shared/ids.js
 /** Money is an integer count of the currency's minor unit (cents), never a float. */
 export const Money = z.number().int().positive().max(1_000_000_000_00);
 
+/**
+ * The bound on anti-sniping when the seller names none: the end moves at most this far past
+ * the end the auction opened with, so a stream of late bids cannot keep it open for ever.
+ */
+export const DEFAULT_MAX_EXTENSION_MS = 10 * 60_000;
+
 export const AuctionOpened = defineEvent(
   'AuctionOpened',
   z.object({
@@ -20,12 +26,19 @@ export const AuctionOpened = defineEvent(
     extendWindowMs: z.number().int().nonnegative(),
     /** How far past the late bid the end moves. */
     extendByMs: z.number().int().nonnegative(),
+    /** The most all extensions together may add to `endsAt` (the end as opened). */
+    maxExtensionMs: z.number().int().nonnegative(),
     openedAt: z.number().int().nonnegative(),
   }),
   {
-    schemaVersion: 2,
-    // v1 had no anti-sniping: such auctions never extend.
-    upcasters: { 1: (old) => ({ extendWindowMs: 0, extendByMs: 0, ...(old as object) }) },
+    schemaVersion: 3,
+    upcasters: {
+      // v1 had no anti-sniping: such auctions never extend.
+      1: (old) => ({ extendWindowMs: 0, extendByMs: 0, ...(old as object) }),
+      // v2 extensions were unbounded; an auction opened then gets the default bound, which is
+      // what ends the "late bids keep it open for ever" failure for auctions already running.
+      2: (old) => ({ maxExtensionMs: DEFAULT_MAX_EXTENSION_MS, ...(old as object) }),
+    },
   },
 );
 

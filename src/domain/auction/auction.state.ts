@@ -1,8 +1,9 @@
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../shared/ids.js';
-import { PersistentSet } from '../shared/persistent-map.js';
+import { PersistentMap } from '../shared/persistent-map.js';
 import type { AuctionEvent } from './auction.events.js';
 
-export interface HighestBid {
+/** A bid the auction took: by whom, under which of their ids, for how much. */
+export interface AcceptedBid {
   readonly bidId: BidId;
   readonly bidderId: UserId;
   readonly amount: number;
@@ -18,30 +19,38 @@ export interface AuctionTerms {
   readonly currency: string;
   readonly extendWindowMs: number;
   readonly extendByMs: number;
+  readonly maxExtensionMs: number;
+}
+
+/**
+ * A bid is identified by its bidder and the bidder's own bid id: ids are chosen by clients, so
+ * an id alone would let one bidder's guessable id swallow another's bid. The bidder's length
+ * prefix keeps the key unambiguous whatever characters the two ids hold.
+ */
+export const bidKey = (bidderId: UserId, bidId: BidId): string => `${bidderId.length}:${bidderId}${bidId}`;
+
+interface Standing {
+  readonly terms: AuctionTerms;
+  readonly endsAt: number;
+  /** The end as opened plus `maxExtensionMs`: no extension goes past it. */
+  readonly latestEndsAt: number;
+  readonly highest: AcceptedBid | null;
+  /**
+   * Accepted bids by `bidKey`, so a retry is recognised (no event) and a reused id with other
+   * terms is refused. Persistent (shared structure): a hot auction folds thousands of
+   * BidPlaced, and copying a map per event would make the replay quadratic.
+   */
+  readonly bids: PersistentMap<AcceptedBid>;
 }
 
 export type AuctionState =
   | { readonly status: 'NONE' }
-  | {
-      readonly status: 'OPEN';
-      readonly terms: AuctionTerms;
-      readonly endsAt: number;
-      readonly highest: HighestBid | null;
-      /**
-       * Accepted bid ids, so a retried bid is recognised and yields no event. Persistent (shared
-       * structure): a hot auction folds thousands of BidPlaced, and copying a Set per event
-       * would make the replay quadratic.
-       */
-      readonly bidIds: PersistentSet;
-    }
-  | {
-      readonly status: 'CLOSED';
-      readonly terms: AuctionTerms;
-      readonly endsAt: number;
-      readonly highest: HighestBid | null;
-      readonly bidIds: PersistentSet;
-      readonly closedAt: number;
-    };
+  | (Standing & { readonly status: 'OPEN' })
+  | (Standing & { readonly status: 'CLOSED'; readonly closedAt: number });
+
+/** The bid this bidder placed under this id, if it was accepted. */
+export const acceptedBid = (state: AuctionState, bidderId: UserId, bidId: BidId): AcceptedBid | undefined =>
+  state.status === 'NONE' ? undefined : state.bids.get(bidKey(bidderId, bidId));
 
 export const initialAuctionState: AuctionState = { status: 'NONE' };
 
@@ -49,12 +58,13 @@ export const evolveAuction = (state: AuctionState, event: AuctionEvent): Auction
   switch (event.type) {
     case 'AuctionOpened': {
       const { endsAt, openedAt: _openedAt, ...terms } = event.data;
-      return { status: 'OPEN', terms, endsAt, highest: null, bidIds: PersistentSet.empty() };
+      return { status: 'OPEN', terms, endsAt, latestEndsAt: endsAt + terms.maxExtensionMs, highest: null, bids: PersistentMap.empty() };
     }
     case 'BidPlaced': {
       if (state.status !== 'OPEN') return state;
       const { bidId, bidderId, amount } = event.data;
-      return { ...state, highest: { bidId, bidderId, amount }, bidIds: state.bidIds.add(bidId) };
+      const placed = { bidId, bidderId, amount };
+      return { ...state, highest: placed, bids: state.bids.set(bidKey(bidderId, bidId), placed) };
     }
     case 'AuctionExtended':
       return state.status === 'OPEN' ? { ...state, endsAt: event.data.endsAt } : state;

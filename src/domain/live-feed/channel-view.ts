@@ -79,12 +79,18 @@ const read = <S extends z.ZodType>(schema: S, data: unknown): z.infer<S> | null 
   return parsed.success ? parsed.data : null;
 };
 
+/**
+ * The view needs none of the anti-sniping terms, and a feed item mapped before `maxExtensionMs`
+ * existed (in flight during a deploy) must still show the auction.
+ */
+const OpenedForView = AuctionOpened.schema.partial({ maxExtensionMs: true });
+
 const applyAuction = (auctions: ChannelView['auctions'], auctionId: string, event: ChannelFeedEvent): ChannelView['auctions'] => {
   const current = auctions[auctionId];
   const set = (next: AuctionView): ChannelView['auctions'] => ({ ...auctions, [auctionId]: next });
   switch (event.sourceType) {
     case AuctionOpened.type: {
-      const d = read(AuctionOpened.schema, event.data);
+      const d = read(OpenedForView, event.data);
       if (!d) return auctions;
       return set({
         auctionId,

@@ -166,6 +166,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   REQUEST_ID_REUSED: 409,
+  BID_ID_REUSED: 409,
 };
 
 /**

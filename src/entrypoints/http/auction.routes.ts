@@ -16,6 +16,8 @@ export interface AuctionRoutesDeps {
 
 /** Longest auction accepted (the close is re-scheduled every 15 minutes until then). */
 const MAX_DURATION_SECONDS = 7 * 24 * 3600;
+/** Largest anti-sniping bound a seller may set. */
+const MAX_EXTENSION_SECONDS = 24 * 3600;
 
 export const OpenAuctionBody = z
   .object({
@@ -29,6 +31,8 @@ export const OpenAuctionBody = z
     durationSeconds: z.number().int().min(1).max(MAX_DURATION_SECONDS).optional(),
     extendWindowSeconds: z.number().int().min(0).max(3600).optional(),
     extendBySeconds: z.number().int().min(0).max(3600).optional(),
+    /** Bound on all extensions together (default 600 s); at most a day past the end. */
+    maxExtensionSeconds: z.number().int().min(0).max(MAX_EXTENSION_SECONDS).optional(),
   })
   .refine((b) => (b.endsAt === undefined) !== (b.durationSeconds === undefined), {
     message: 'give exactly one of endsAt (epoch ms) or durationSeconds',
@@ -59,6 +63,7 @@ export const makeAuctionRoutes = (deps: AuctionRoutesDeps): ApiRoutes => {
         ...(body.auctionId ? { auctionId: body.auctionId } : {}),
         ...(body.extendWindowSeconds !== undefined ? { extendWindowMs: body.extendWindowSeconds * 1000 } : {}),
         ...(body.extendBySeconds !== undefined ? { extendByMs: body.extendBySeconds * 1000 } : {}),
+        ...(body.maxExtensionSeconds !== undefined ? { maxExtensionMs: body.maxExtensionSeconds * 1000 } : {}),
       });
       return json(201, view);
     }),
@@ -66,7 +71,8 @@ export const makeAuctionRoutes = (deps: AuctionRoutesDeps): ApiRoutes => {
       const auctionId = pathParam(event, 'auctionId', AuctionId);
       const body = readBody(event, BidBody);
       const result = await deps.placeBid({ auctionId, bidId: body.bidId, actor: actorOf(event), amount: body.amount });
-      return json(result.accepted ? 201 : 200, result);
+      // A retry answers 200 with the same body a first placement answers 201 with.
+      return json(result.retried ? 200 : 201, result);
     }),
     'GET /api/auctions/{auctionId}': wrap(async (event) => json(200, await deps.getAuction(pathParam(event, 'auctionId', AuctionId)))),
   };

@@ -8,6 +8,8 @@ import type { LocalRuntimeContext, LocalRuntimeExtension } from './local-extensi
 /** Presence: the players' heartbeat period (F5). */
 const HEARTBEAT_MS = 5_000;
 const AUCTION_SECONDS = 75;
+/** The simulated bidders bid every few seconds, inside every window: only the bound ends an auction. */
+const MAX_EXTENSION_SECONDS = 60;
 const PAUSE_BETWEEN_AUCTIONS_MS = 6_000;
 /** The demo never runs more simulated sockets than this, whatever the catalogue says. */
 const MAX_VIEWERS = 32;
@@ -106,7 +108,7 @@ export class DemoDriver {
     const opened = await this.call(
       'POST',
       `/api/channels/${channel.channelId}/auctions`,
-      { auctionId, productId, startingPrice: terms.startingPrice, minIncrement: terms.minIncrement, durationSeconds: AUCTION_SECONDS, extendWindowSeconds: 10, extendBySeconds: 10 },
+      { auctionId, productId, startingPrice: terms.startingPrice, minIncrement: terms.minIncrement, durationSeconds: AUCTION_SECONDS, extendWindowSeconds: 10, extendBySeconds: 10, maxExtensionSeconds: MAX_EXTENSION_SECONDS },
       channel.sellerId,
     );
     if (opened.status !== 201) {

@@ -9,7 +9,8 @@ export const BidFrame = z.object({ action: z.literal('bid'), auctionId: AuctionI
 /**
  * `{action:'bid', auctionId, amount, bidId}` from a signed-in viewer (the bidder is the
  * connection's verified user; a `bidderId` in the frame is stripped by the schema), answered
- * `{type:'bid-accepted', …}` (or an error frame such as BID_TOO_LOW with the minimum). Everyone,
+ * `{type:'bid-accepted', …}` with the fields of the HTTP answer (`retried: true` for a retry of
+ * an accepted bid), or an error frame such as BID_TOO_LOW with the minimum or BID_ID_REUSED. Everyone,
  * the bidder included, sees the new highest bid come through the feed.
  */
 export const auctionWsActions = (deps: { readonly placeBid: (input: PlaceBidInput) => Promise<PlaceBidResult> }): WsAction[] => [
@@ -18,15 +19,8 @@ export const auctionWsActions = (deps: { readonly placeBid: (input: PlaceBidInpu
     schema: BidFrame,
     async handle(frame, ctx) {
       const result = await deps.placeBid({ auctionId: frame.auctionId, bidId: frame.bidId, actor: ctx.actor, amount: frame.amount, connectionId: ctx.connectionId });
-      await ctx.reply({
-        type: 'bid-accepted',
-        auctionId: frame.auctionId,
-        bidId: frame.bidId,
-        retried: !result.accepted,
-        highest: result.auction.highest,
-        endsAt: result.auction.endsAt,
-        minimumNextBid: result.auction.minimumNextBid,
-      });
+      // The HTTP answer's body as a frame, so a retry reads the same on both.
+      await ctx.reply({ type: 'bid-accepted', ...result });
     },
   }),
 ];

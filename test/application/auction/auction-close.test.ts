@@ -89,7 +89,7 @@ describe('auction close (F7)', () => {
     await expect(after).rejects.toBeInstanceOf(DomainError);
     await expect(after).rejects.toMatchObject({ code: 'AUCTION_CLOSED' });
     // A retried bid that was accepted before the close is still answered (idempotent), not refused.
-    await expect(f.placeBid(bid('b-1', 'alice', 1000))).resolves.toMatchObject({ accepted: false });
+    await expect(f.placeBid(bid('b-1', 'alice', 1000))).resolves.toMatchObject({ accepted: true, retried: true, highest: { bidderId: 'alice', amount: 1000 } });
 
     const { events } = await f.store.read(auctionStreamId('a-1'));
     expect(events.map((e) => e.type)).toEqual(['AuctionOpened', 'BidPlaced', 'AuctionClosed']);

@@ -25,6 +25,7 @@ export const auctionEventArbitraries: Arbitraries<AuctionEvent> = {
       endsAt: at,
       extendWindowMs: fc.nat(),
       extendByMs: fc.nat(),
+      maxExtensionMs: fc.nat(),
       openedAt: at,
     }),
   }),
@@ -45,7 +46,8 @@ export const auctionEventArbitraries: Arbitraries<AuctionEvent> = {
 const bidders = ['alice', 'bob', 'carol', 'seller'] as UserId[];
 
 /**
- * Auction commands over a small pool of bid ids (so retries happen) and times around the end
+ * Auction commands over a small pool of bid ids shared by the bidders (so ids collide across
+ * bidders, and retries happen) and times around the end
  * (so late bids, extensions and early closes happen). A bid's amount is aimed at the current
  * minimum plus a raise that is sometimes negative, so most bids are near the rule's edge.
  */
@@ -61,7 +63,22 @@ export const openAuctionCommand: fc.Arbitrary<AuctionCommand> = fc.record({
     endsAt: fc.integer({ min: 20_000, max: 60_000 }),
     extendWindowMs: fc.integer({ min: 0, max: 10_000 }),
     extendByMs: fc.integer({ min: 0, max: 20_000 }),
+    // Sometimes tight enough to stop extensions within a run, sometimes the default.
+    maxExtensionMs: fc.option(fc.integer({ min: 0, max: 30_000 }), { nil: undefined }),
     at: fc.constant(0),
+  });
+
+/**
+ * Sends again a bid the auction already took, as a client retrying after a timeout would:
+ * by the same bidder with the same amount, or (a misbehaving client) with another amount.
+ */
+const resentBid = fc
+  .record({ pick: fc.nat(), sameAmount: fc.boolean(), raise: fc.integer({ min: 1, max: 500 }), at: fc.integer({ min: 0, max: 70_000 }) })
+  .map(({ pick, sameAmount, raise, at }) => (state: AuctionState): AuctionCommand => {
+    const taken = state.status === 'NONE' ? [] : [...state.bids.values()];
+    const earlier = taken[pick % Math.max(1, taken.length)];
+    if (!earlier) return { type: 'PlaceBid', bidId: 'b0' as BidId, bidderId: 'alice' as UserId, amount: 1000, at };
+    return { type: 'PlaceBid', bidId: earlier.bidId, bidderId: earlier.bidderId, amount: sameAmount ? earlier.amount : earlier.amount + raise, at };
   });
 
 export const auctionCommand: fc.Arbitrary<CommandRecipe<AuctionCommand, AuctionState>> = fc.oneof(
@@ -83,6 +100,7 @@ export const auctionCommand: fc.Arbitrary<CommandRecipe<AuctionCommand, AuctionS
         at,
       })),
   },
+  { weight: 4, arbitrary: resentBid },
   { weight: 2, arbitrary: fc.record({ type: fc.constant('CloseAuction' as const), at: fc.integer({ min: 0, max: 120_000 }) }) },
 );
 

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { auctionDecider, type AuctionEvent } from '../../../src/domain/auction/index.js';
+import { auctionDecider, DEFAULT_MAX_EXTENSION_MS, type AuctionEvent } from '../../../src/domain/auction/index.js';
 import type { BidId, UserId } from '../../../src/domain/shared/ids.js';
 import { deciderSpec } from '../../support/decider-spec.js';
 import { bid, closeAuction, extended, openAuction, opened, placeBid } from './auction.fixtures.js';
@@ -18,6 +18,13 @@ describe('Auction: opening', () => {
       .when(plain)
       .then([{ ...opened, data: { ...opened.data, extendWindowMs: 0, extendByMs: 0 } } as AuctionEvent]);
   });
+  it('bounds the extensions by DEFAULT_MAX_EXTENSION_MS when no bound is given', () => {
+    const { maxExtensionMs: _m, ...unbounded } = openAuction;
+    spec
+      .given([])
+      .when(unbounded)
+      .then([{ ...opened, data: { ...opened.data, maxExtensionMs: DEFAULT_MAX_EXTENSION_MS } } as AuctionEvent]);
+  });
   it('opening twice is idempotent', () => {
     spec.given([opened]).when(openAuction).thenNothingHappens();
   });
@@ -33,6 +40,8 @@ describe('Auction: opening', () => {
     ['an end before the opening', { endsAt: 0 }],
     ['a lower-case currency', { currency: 'krw' }],
     ['a negative extension window', { extendWindowMs: -1 }],
+    ['a negative extension bound', { maxExtensionMs: -1 }],
+    ['a fractional extension bound', { maxExtensionMs: 0.5 }],
   ])('refuses %s with INVALID_TERMS', (_name, change) => {
     spec.given([]).when({ ...openAuction, ...change }).thenFails('INVALID_TERMS');
   });
@@ -57,6 +66,9 @@ describe('Auction: bidding', () => {
   it('accepts a retried bid once', () => {
     spec.given([opened, bid('b1', 'alice', 1000, 1)]).when(placeBid('b1', 'alice', 1000, 1)).thenNothingHappens();
   });
+  it('a retry stays a retry after the bid was outbid (the bidder learns the current highest elsewhere)', () => {
+    spec.given([opened, bid('b1', 'alice', 1000, 1), bid('b2', 'bob', 1100, 2)]).when(placeBid('b1', 'alice', 1000, 3)).thenNothingHappens();
+  });
   it('a retried bid yields nothing even after the auction closed', () => {
     spec.given([opened, bid('b1', 'alice', 1000, 1), closed(60_000)]).when(placeBid('b1', 'alice', 1000, 1)).thenNothingHappens();
   });
@@ -77,7 +89,33 @@ describe('Auction: bidding', () => {
   });
 });
 
+describe('Auction: bid identity is (bidder, bidId)', () => {
+  it("another bidder's bid under an id already used is that bidder's own new bid", () => {
+    spec.given([opened, bid('b-1', 'mallory', 1000, 1)]).when(placeBid('b-1', 'alice', 5000, 2)).then([bid('b-1', 'alice', 5000, 2)]);
+  });
+  it("another bidder's bid under a used id is judged by the rules like any new bid", () => {
+    spec.given([opened, bid('b-1', 'mallory', 1000, 1)]).when(placeBid('b-1', 'alice', 1050, 2)).thenFails('BID_TOO_LOW');
+  });
+  it('after two bidders used the same id, each one retrying is a retry of their own bid', () => {
+    const given = [opened, bid('b-1', 'mallory', 1000, 1), bid('b-1', 'alice', 5000, 2)];
+    spec.given(given).when(placeBid('b-1', 'mallory', 1000, 3)).thenNothingHappens();
+    spec.given(given).when(placeBid('b-1', 'alice', 5000, 3)).thenNothingHappens();
+  });
+  it('the same bidder reusing an id with another amount fails with BID_ID_REUSED', () => {
+    spec.given([opened, bid('b1', 'alice', 1000, 1)]).when(placeBid('b1', 'alice', 2000, 2)).thenFails('BID_ID_REUSED');
+  });
+  it('a reused id with a lower amount fails with BID_ID_REUSED, not BID_TOO_LOW', () => {
+    spec.given([opened, bid('b1', 'alice', 1500, 1)]).when(placeBid('b1', 'alice', 1000, 2)).thenFails('BID_ID_REUSED');
+  });
+  it('a reused id with another amount after the close still fails with BID_ID_REUSED', () => {
+    spec.given([opened, bid('b1', 'alice', 1000, 1), closed(60_000)]).when(placeBid('b1', 'alice', 1200, 60_001)).thenFails('BID_ID_REUSED');
+  });
+});
+
 describe('Auction: anti-sniping', () => {
+  /** Three late bids: 60 s → 70 s → 80 s → 90 s, the last capped (the bound is 60 s + 30 s). */
+  const atTheBound = [opened, bid('b1', 'alice', 1000, 55_000), extended(70_000, 'b1'), bid('b2', 'bob', 1100, 65_000), extended(80_000, 'b2'), bid('b3', 'carol', 1200, 78_000), extended(90_000, 'b3')];
+
   it('a bid inside the window extends the end to extendBy after the bid', () => {
     spec
       .given([opened])
@@ -102,6 +140,25 @@ describe('Auction: anti-sniping', () => {
   it('never moves the end earlier', () => {
     const wide: AuctionEvent = { ...opened, data: { ...opened.data, extendWindowMs: 30_000, extendByMs: 5_000 } } as AuctionEvent;
     spec.given([wide]).when(placeBid('b1', 'alice', 1000, 40_000)).then([bid('b1', 'alice', 1000, 40_000)]);
+  });
+  it('an extension stops at the bound: the end as opened plus maxExtensionMs', () => {
+    spec
+      .given(atTheBound.slice(0, 5))
+      .when(placeBid('b3', 'carol', 1200, 78_000))
+      .then([bid('b3', 'carol', 1200, 78_000), extended(90_000, 'b3')]);
+  });
+  it('once the end reached the bound, late bids are taken but extend no more', () => {
+    spec
+      .given(atTheBound)
+      .when(placeBid('b4', 'alice', 1300, 89_999))
+      .then([bid('b4', 'alice', 1300, 89_999)]);
+  });
+  it('a bid at the bound fails with AUCTION_ENDED', () => {
+    spec.given(atTheBound).when(placeBid('b4', 'alice', 1300, 90_000)).thenFails('AUCTION_ENDED');
+  });
+  it('a bound of 0 turns extensions off', () => {
+    const unextendable: AuctionEvent = { ...opened, data: { ...opened.data, maxExtensionMs: 0 } } as AuctionEvent;
+    spec.given([unextendable]).when(placeBid('b1', 'alice', 1000, 55_000)).then([bid('b1', 'alice', 1000, 55_000)]);
   });
   it('closing before the extended end fails with AUCTION_NOT_ENDED', () => {
     spec.given([opened, bid('b1', 'alice', 1000, 55_000), extended(70_000, 'b1')]).when(closeAuction(60_000)).thenFails('AUCTION_NOT_ENDED');

@@ -1,7 +1,10 @@
 import type { AuctionCommand, AuctionEvent } from '../../../src/domain/auction/index.js';
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../../../src/domain/shared/ids.js';
 
-/** Starting price 1000, increment 100, ends at 60 s; a bid in the last 10 s pushes the end to 15 s after it. */
+/**
+ * Starting price 1000, increment 100, ends at 60 s; a bid in the last 10 s pushes the end to
+ * 15 s after it, but never past 90 s (30 s of extensions in all).
+ */
 export const openAuction: Extract<AuctionCommand, { type: 'OpenAuction' }> = {
   type: 'OpenAuction',
   auctionId: 'a1' as AuctionId,
@@ -14,6 +17,7 @@ export const openAuction: Extract<AuctionCommand, { type: 'OpenAuction' }> = {
   endsAt: 60_000,
   extendWindowMs: 10_000,
   extendByMs: 15_000,
+  maxExtensionMs: 30_000,
   at: 0,
 };
 
@@ -30,6 +34,7 @@ export const opened: AuctionEvent = {
     endsAt: 60_000,
     extendWindowMs: 10_000,
     extendByMs: 15_000,
+    maxExtensionMs: 30_000,
     openedAt: 0,
   },
 };
