@@ -108,6 +108,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         message: (e) => resolve<typeof wsConnect>(TOKENS.WsMessageHandler)(e),
       },
       onError: (error, context) => resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
+      // A client's doing (refused handshake, oversized frame, slow consumer): INFO and no stack, or anyone could flood the error log.
+      onRefused: (reason, context) => resolve<typeof logger>(TOKENS.Logger).info('WebSocket client refused', { ...context, reason }),
     });
     // Local only: the development issuer's routes (never in a Lambda's container).
     const devIdentity = new ContainerModule(({ bind }) => {
