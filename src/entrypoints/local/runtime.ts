@@ -100,6 +100,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     });
     const api = new LocalWebSocketApi({
       path: config.wsPath,
+      outgoingBuffer: { maxBufferedBytes: config.wsMaxBufferedBytes, slowConsumerGraceMs: config.wsSlowConsumerGraceMs },
       // The ws-authorizer Lambda's own handler, over the development issuer's keys.
       authorizer: localWsAuthorizer(wsAuthorizer),
       routes: {
