@@ -14,7 +14,7 @@ export const isClientFault = (error: unknown): error is Error & { code: string }
  * after the close frame is queued); its receiver's error event is the one moment the socket is
  * still open, so the error frame is queued there, ahead of ws's own listener. `_receiver` is
  * not public API: if a ws release renames it, the connection still closes with 1009, only the
- * error frame is missing, and test/adapters/local/local-websocket-api.test.ts fails.
+ * error frame is missing, and test/entrypoints/local/ws-input-edges.runtime.test.ts fails.
  */
 export const answerOversizedMessages = (socket: WebSocket, limitBytes: number): void => {
   const receiver = (socket as unknown as { _receiver?: { prependListener?: (event: 'error', listener: (error: unknown) => void) => void } })._receiver;
