@@ -43,12 +43,9 @@ export const createS3Client = (settings: AwsClientSettings): S3Client =>
 // HTTP/1.1: kinesalite refuses the default HTTP/2 handler, and PutRecords/GetRecords need no HTTP/2.
 export const createKinesisClient = (settings: AwsClientSettings): KinesisClient =>
   new KinesisClient({ ...baseOf(settings), ...at(settings.endpoints?.kinesis), requestHandler: new NodeHttpHandler() });
-// The gateway adapter retries throttling itself (see its comment): one SDK attempt each. A post
-// has a deadline: PostToConnection answers at once (a full client buffer is a 429, not a wait),
-// so a call still open after 3 s is a network fault, and the broadcaster must not wait on it.
-export const MANAGEMENT_API_TIMEOUTS = { connectionTimeout: 1_000, requestTimeout: 3_000 } as const;
+// The gateway adapter retries throttling itself (see its comment): one SDK attempt each.
 export const createManagementApiClient = (settings: AwsClientSettings, endpoint: string): ApiGatewayManagementApiClient =>
-  new ApiGatewayManagementApiClient({ ...baseOf(settings), endpoint, maxAttempts: 1, requestHandler: new NodeHttpHandler(MANAGEMENT_API_TIMEOUTS) });
+  new ApiGatewayManagementApiClient({ ...baseOf(settings), endpoint, maxAttempts: 1 });
 
 /** SDK clients, built once per Lambda instance (module scope) and shared by every adapter. */
 export const createAwsClients = (settings: AwsClientSettings): AwsClients => {
