@@ -1,4 +1,5 @@
 import { applyFeedEvent, emptyChannelView, type ChannelView } from '../domain/live-feed/channel-view.js';
+import { CLOSE_CODES } from '../domain/live-feed/close-codes.js';
 import type { ChannelFeedEvent, ChatSignal, FeedItem, LikeSignal } from '../domain/live-feed/feed-item.js';
 import { StreamSequencer, type AppliedItem } from './stream-sequencer.js';
 
@@ -47,8 +48,19 @@ export interface ViewerClientOptions {
   readonly onLikes?: (likes: LikeSignal) => void;
   readonly onServerError?: (frame: { code: string; message: string; field?: string }) => void;
   readonly onFrame?: (frame: ServerFrame, receivedAt: number) => void;
+  /** The server closed the socket (code, reason); `rejoining` says whether the client opens a new one. */
+  readonly onClose?: (event: { code: number; reason: string; rejoining: boolean }) => void;
+  /**
+   * Rejoin after the server closed a slow consumer (4008) or the connection dropped (1006), then
+   * recover what was missed over HTTP (default true). Up to 5 attempts, 250 ms apart and doubling.
+   */
+  readonly rejoin?: boolean;
   readonly now?: () => number;
 }
+
+/** Closes after which a viewer should come back: it was too slow, or the network dropped it. */
+const REJOIN_CODES: ReadonlySet<number> = new Set([CLOSE_CODES.SLOW_CONSUMER, 1006]);
+const REJOIN_ATTEMPTS = 5;
 
 export interface ViewerClientStats {
   frames: number;
@@ -57,6 +69,7 @@ export interface ViewerClientStats {
   gapsRecovered: number;
   recoveredEvents: number;
   recoveryRequests: number;
+  rejoins: number;
 }
 
 /**
@@ -67,7 +80,7 @@ export interface ViewerClientStats {
  * tests (with `ws`) and in a page (with the browser's WebSocket).
  */
 export class ViewerClient {
-  readonly stats: ViewerClientStats = { frames: 0, applied: 0, duplicates: 0, gapsRecovered: 0, recoveredEvents: 0, recoveryRequests: 0 };
+  readonly stats: ViewerClientStats = { frames: 0, applied: 0, duplicates: 0, gapsRecovered: 0, recoveredEvents: 0, recoveryRequests: 0, rejoins: 0 };
   private readonly sequencer = new StreamSequencer();
   private readonly ranges = new Map<string, Array<[number, number]>>();
   private readonly recovering = new Set<string>();
@@ -105,24 +118,7 @@ export class ViewerClient {
 
   /** Opens the socket, joins the channel, loads the snapshot; resolves once frames are being applied. */
   async connect(): Promise<void> {
-    const socket = new this.options.WebSocket(this.options.wsUrl);
-    this.socket = socket;
-    const joined = new Promise<void>((resolve, reject) => {
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ action: 'join', channelId: this.options.channelId })));
-      socket.addEventListener('error', () => reject(new Error(`WebSocket ${this.options.wsUrl} failed`)));
-      socket.addEventListener('close', (e) => {
-        if (!this.ready) reject(new Error(`WebSocket closed before joining (${e.code ?? '?'} ${e.reason ?? ''})`));
-      });
-      socket.addEventListener('message', (event) => {
-        const frame = this.parse(event.data);
-        if (!frame) return;
-        this.options.onFrame?.(frame, this.now());
-        if (frame.type === 'joined') resolve();
-        else if (frame.type === 'error' && !this.ready) reject(new Error(`join refused: ${String(frame['code'])} ${String(frame['message'])}`));
-        this.receive(frame);
-      });
-    });
-    await joined;
+    await this.join();
     // Join first, snapshot second: every event is then in the snapshot, in a frame, or in both.
     const snapshot = await this.loadSnapshot();
     if (snapshot) {
@@ -160,6 +156,58 @@ export class ViewerClient {
         .filter(([streamId, version]) => version > this.sequencer.lastVersion(streamId))
         .map(([streamId]) => this.recover(streamId)),
     );
+  }
+
+  /** Opens a socket and joins; resolves on `joined`. */
+  private join(): Promise<void> {
+    const socket = new this.options.WebSocket(this.options.wsUrl);
+    this.socket = socket;
+    let joined = false;
+    return new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => socket.send(JSON.stringify({ action: 'join', channelId: this.options.channelId })));
+      socket.addEventListener('error', () => reject(new Error(`WebSocket ${this.options.wsUrl} failed`)));
+      socket.addEventListener('close', (e) => {
+        if (!joined) return reject(new Error(`WebSocket closed before joining (${e.code ?? '?'} ${e.reason ?? ''})`));
+        if (this.closed || socket !== this.socket) return;
+        const rejoining = this.options.rejoin !== false && REJOIN_CODES.has(e.code ?? 1006);
+        this.options.onClose?.({ code: e.code ?? 1006, reason: e.reason ?? '', rejoining });
+        if (rejoining) void this.rejoin();
+      });
+      socket.addEventListener('message', (event) => {
+        const frame = this.parse(event.data);
+        if (!frame) return;
+        this.options.onFrame?.(frame, this.now());
+        if (frame.type === 'joined') {
+          joined = true;
+          resolve();
+        } else if (frame.type === 'error' && !joined) reject(new Error(`join refused: ${String(frame['code'])} ${String(frame['message'])}`));
+        this.receive(frame);
+      });
+    });
+  }
+
+  /**
+   * Back after a close: a new socket and join, then whatever the old socket never delivered is
+   * recovered over HTTP — `sync` compares with the snapshot's versions, so a loss at the tail is
+   * found too. Versions already applied stay applied: each is still applied once, in order.
+   */
+  private async rejoin(): Promise<void> {
+    for (let attempt = 1; attempt <= REJOIN_ATTEMPTS && !this.closed; attempt++) {
+      await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
+      if (this.closed) return;
+      try {
+        await this.join();
+      } catch (error) {
+        this.options.onServerError?.({ code: 'REJOIN_FAILED', message: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      this.stats.rejoins++;
+      // A failed sync is not a failed rejoin: the next gap check or sync tries again.
+      await this.sync().catch((error: unknown) =>
+        this.options.onServerError?.({ code: 'RECOVERY_FAILED', message: error instanceof Error ? error.message : String(error) }),
+      );
+      return;
+    }
   }
 
   close(): void {

@@ -3,8 +3,12 @@ import type { AddressInfo } from 'node:net';
 
 /** Where the local Management API delivers frames: the emulator runtime's WebSocket server, or a recorder in tests. */
 export interface ConnectionsApiTarget {
-  /** Delivers one frame; false when the connection does not exist (answered 410 Gone). */
-  post(connectionId: string, data: Buffer): boolean | Promise<boolean>;
+  /**
+   * Queues one frame without waiting for the client to read it; false when the connection does
+   * not exist (answered 410 Gone), 'buffer-full' when its outgoing buffer is over its limit
+   * (answered 429 LimitExceededException, as API Gateway does).
+   */
+  post(connectionId: string, data: Buffer): boolean | 'buffer-full' | Promise<boolean | 'buffer-full'>;
   /** The connection's details, or null when unknown. */
   info(connectionId: string): { connectedAt: number; lastActiveAt: number; sourceIp: string; userAgent: string } | null;
   /** Closes the connection; false when unknown. */
@@ -71,7 +75,7 @@ const MAX_FRAME_BYTES = 128 * 1024;
 /**
  * A local stand-in for the API Gateway Management API `@connections` routes, spoken over real
  * HTTP so the production adapter (and the AWS SDK's error parsing and retries) run unchanged:
- * POST → 200 or 410 GoneException; GET → the connection or 410; DELETE → 204 or 410.
+ * POST → 200, 410 GoneException or 429 LimitExceededException (buffer full); GET → the connection or 410; DELETE → 204 or 410.
  */
 export const startConnectionsApiServer = async (target: ConnectionsApiTarget, options: { stage?: string } = {}): Promise<ConnectionsApiServer> => {
   const started = Date.now();
@@ -95,7 +99,13 @@ export const startConnectionsApiServer = async (target: ConnectionsApiTarget, op
           return sendError(res, 403, 'ForbiddenException', 'Forbidden');
         }
         if (body.length > MAX_FRAME_BYTES) return sendError(res, 413, 'PayloadTooLargeException', `frame of ${body.length} bytes exceeds 128 KB`);
-        if (!(await target.post(connectionId, body))) {
+        const outcome = await target.post(connectionId, body);
+        if (outcome === 'buffer-full') {
+          stats.throttled++;
+          // API Gateway's own words for this case (API_PostToConnection, Errors: LimitExceededException).
+          return sendError(res, 429, 'LimitExceededException', 'The client has exceeded its throttling limits, or the WebSocket client side buffer is full');
+        }
+        if (!outcome) {
           stats.gone++;
           return sendError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
         }

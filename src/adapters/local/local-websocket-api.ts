@@ -4,7 +4,10 @@ import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ConnectionGateway, PostResult } from '../../application/ports/connection-gateway.port.js';
+import { CLOSE_CODES } from '../../domain/live-feed/close-codes.js';
 import { API_GATEWAY_MAX_MESSAGE_BYTES } from '../in-memory/connection-gateway-adapter-in-memory.js';
+import { DEFAULT_OUTGOING_BUFFER, OutgoingBuffer, type OutgoingBufferLimits } from './outgoing-buffer.js';
+import { answerOversizedMessages, isClientFault } from './oversized-message.js';
 
 /** A WebSocket route event as API Gateway sends it; $connect also carries the handshake headers. */
 export type WebSocketRouteEvent = APIGatewayProxyWebsocketEventV2 & { headers?: Record<string, string> };
@@ -34,11 +37,23 @@ export interface LocalWebSocketApiOptions {
   /** The upgrade path (default /ws); other upgrade requests are refused. */
   readonly path?: string;
   readonly stage?: string;
+  /** Bounded outgoing buffer per connection (default: DEFAULT_OUTGOING_BUFFER). */
+  readonly outgoingBuffer?: Partial<OutgoingBufferLimits>;
+  /** A fault of ours (a route handler threw, an authorizer could not verify): log at ERROR. */
   readonly onError?: (error: unknown, context: { connectionId: string; route: string }) => void;
+  /**
+   * Something any client can cause — a refused handshake (bad, forged, expired token), an
+   * oversized or malformed frame, a slow consumer closed: log without a stack at INFO, or anyone
+   * could flood the error log.
+   */
+  readonly onRefused?: (reason: string, context: { connectionId: string; route: string }) => void;
 }
 
 interface Connection {
   readonly socket: WebSocket;
+  readonly buffer: OutgoingBuffer;
+  /** Closed as a slow consumer: posts answer Gone from then on, while the close handshake finishes. */
+  closing: boolean;
   readonly connectedAt: number;
   readonly authorizer: Readonly<Record<string, string | number | boolean>> | null;
   /** Route events of one connection run one after another, so `join` is handled before the next frame. */
@@ -56,6 +71,7 @@ const statusOf = (result: APIGatewayProxyResultV2 | void): number =>
  */
 export class LocalWebSocketApi implements ConnectionGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: API_GATEWAY_MAX_MESSAGE_BYTES });
+  private readonly limits: OutgoingBufferLimits;
   private readonly connections = new Map<string, Connection>();
   private readonly path: string;
   private readonly stage: string;
@@ -64,6 +80,7 @@ export class LocalWebSocketApi implements ConnectionGateway {
   constructor(private readonly options: LocalWebSocketApiOptions) {
     this.path = options.path ?? '/ws';
     this.stage = options.stage ?? 'local';
+    this.limits = { ...DEFAULT_OUTGOING_BUFFER, ...options.outgoingBuffer };
   }
 
   /** Handles upgrade requests of `server` on the configured path. */
@@ -88,43 +105,48 @@ export class LocalWebSocketApi implements ConnectionGateway {
   }
 
   /**
-   * Posts one frame to many connections. The frame is UTF-8 encoded once and the same bytes
-   * are written to every socket as a text frame (sending the string would encode it again per
-   * socket), and one promise waits for all write callbacks rather than one promise per
-   * connection: at 10,000 viewers this is the local runtime's hottest loop (bench/fanout).
+   * Posts one frame to many connections without waiting for any of them to read it: the answer
+   * comes from the send queues' state, never from a socket draining, so one viewer that stops
+   * reading cannot hold up the broadcaster (the 33-second stall of every channel this replaced).
+   * Like PostToConnection: an unknown or closing connection is Gone (410); one whose outgoing
+   * buffer is over its limit is refused as `failed` (API Gateway's 429 "client side buffer is
+   * full"), and is closed with 4008 if it stays over. The frame is UTF-8 encoded once and the
+   * same bytes are queued on every socket: at 10,000 viewers this is the local runtime's hottest
+   * loop (bench/fanout).
    */
   post(connectionIds: readonly string[], frame: string): Promise<PostResult> {
     const gone: string[] = [];
     const failed: string[] = [];
     const data = Buffer.from(frame, 'utf8');
-    if (data.length > API_GATEWAY_MAX_MESSAGE_BYTES || connectionIds.length === 0) {
-      return Promise.resolve({ gone, failed, rejected: data.length > API_GATEWAY_MAX_MESSAGE_BYTES ? [...connectionIds] : [] });
+    if (data.length > API_GATEWAY_MAX_MESSAGE_BYTES) return Promise.resolve({ gone, failed, rejected: [...connectionIds] });
+    for (const id of connectionIds) {
+      this.posted++;
+      const outcome = this.postOne(id, data);
+      if (outcome === 'gone') gone.push(id);
+      else if (outcome === 'buffer-full') failed.push(id);
     }
-    return new Promise<PostResult>((resolve) => {
-      let pending = connectionIds.length;
-      const settled = () => {
-        if (--pending === 0) resolve({ gone, failed, rejected: [] });
-      };
-      for (const id of connectionIds) {
-        this.posted++;
-        const connection = this.connections.get(id);
-        if (!connection || connection.socket.readyState !== connection.socket.OPEN) {
-          gone.push(id);
-          settled();
-          continue;
-        }
-        connection.socket.send(data, { binary: false }, (error) => {
-          if (error) failed.push(id);
-          settled();
-        });
-      }
-    });
+    return Promise.resolve({ gone, failed, rejected: [] });
+  }
+
+  /** One PostToConnection, answered at once. */
+  postOne(connectionId: string, data: Buffer): 'ok' | 'gone' | 'buffer-full' {
+    const connection = this.connections.get(connectionId);
+    if (!connection || connection.closing || connection.socket.readyState !== connection.socket.OPEN) return 'gone';
+    if (!connection.buffer.admits()) return 'buffer-full';
+    // A write error means the socket is going away: its 'close' follows and the next post answers Gone.
+    connection.socket.send(data, { binary: false });
+    return 'ok';
   }
 
   /** Closes every connection (each gets its $disconnect) and waits for the route handlers. */
   async close(): Promise<void> {
     const pending = [...this.connections.values()];
-    for (const c of pending) c.socket.close(1001, 'server shutting down');
+    for (const c of pending) {
+      c.buffer.dispose();
+      // A slow consumer that never read its close frame would hold the shutdown for ws's 30 s close timeout.
+      if (c.closing) c.socket.terminate();
+      else c.socket.close(1001, 'server shutting down');
+    }
     await Promise.all(pending.map((c) => c.queue));
     this.wss.close();
   }
@@ -140,8 +162,15 @@ export class LocalWebSocketApi implements ConnectionGateway {
       try {
         authorizer = await this.options.authorizer({ headers, queryStringParameters: query });
       } catch (error) {
-        this.options.onError?.(error, { connectionId, route: '$connect authorizer' });
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        // API Gateway's contract: an authorizer that throws exactly "Unauthorized" refuses with 401;
+        // anything else is the authorizer failing (500), which is ours to look at.
+        if (error instanceof Error && error.message === 'Unauthorized') {
+          this.options.onRefused?.('handshake refused: unauthorized', { connectionId, route: '$connect authorizer' });
+          socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        } else {
+          this.options.onError?.(error, { connectionId, route: '$connect authorizer' });
+          socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        }
         return;
       }
     }
@@ -163,8 +192,16 @@ export class LocalWebSocketApi implements ConnectionGateway {
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection: Connection = { socket: ws, connectedAt, authorizer, queue: Promise.resolve() };
+      const connection: Connection = {
+        socket: ws,
+        buffer: new OutgoingBuffer(ws, this.limits, (buffered) => this.closeSlowConsumer(connection, connectionId, buffered)),
+        closing: false,
+        connectedAt,
+        authorizer,
+        queue: Promise.resolve(),
+      };
       this.connections.set(connectionId, connection);
+      answerOversizedMessages(ws, API_GATEWAY_MAX_MESSAGE_BYTES);
       ws.on('message', (data: RawData, isBinary: boolean) => {
         const body = isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString();
         this.enqueue(connection, connectionId, '$default', () =>
@@ -172,13 +209,32 @@ export class LocalWebSocketApi implements ConnectionGateway {
         );
       });
       ws.on('close', () => {
+        connection.buffer.dispose();
         this.connections.delete(connectionId);
         this.enqueue(connection, connectionId, '$disconnect', () =>
           this.options.routes.disconnect(this.event('$disconnect', 'DISCONNECT', connectionId, connectedAt, authorizer)),
         );
       });
-      ws.on('error', (error) => this.options.onError?.(error, { connectionId, route: 'socket' }));
+      ws.on('error', (error) => {
+        if (isClientFault(error)) this.options.onRefused?.(`frame refused: ${error.message}`, { connectionId, route: 'socket' });
+        else this.options.onError?.(error, { connectionId, route: 'socket' });
+      });
     });
+  }
+
+  /**
+   * The viewer stayed over its outgoing buffer for the grace period. The close frame queues behind
+   * what is already buffered, so a viewer that reads again sees every frame sent before it, then
+   * 4008; one that never does is dropped by ws's close timeout (30 s), holding at most its buffer.
+   */
+  private closeSlowConsumer(connection: Connection, connectionId: string, bufferedBytes: number): void {
+    if (connection.closing) return;
+    connection.closing = true;
+    this.options.onRefused?.(`slow consumer closed with ${CLOSE_CODES.SLOW_CONSUMER}: ${bufferedBytes} bytes unread for ${this.limits.slowConsumerGraceMs} ms`, {
+      connectionId,
+      route: 'socket',
+    });
+    connection.socket.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: rejoin and recover over HTTP');
   }
 
   private enqueue(connection: Connection, connectionId: string, route: string, run: () => Promise<unknown>): void {

@@ -65,10 +65,12 @@ const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 /** The @connections server's target, pointed at the runtime's WebSocket server once the container exists. */
 class WebSocketTarget implements ConnectionsApiTarget {
   sockets: ConnectionGateway | null = null;
-  async post(connectionId: string, data: Buffer): Promise<boolean> {
+  // The local WebSocket API answers at once: `failed` there means the connection's outgoing buffer is full.
+  async post(connectionId: string, data: Buffer): Promise<boolean | 'buffer-full'> {
     if (!this.sockets) return false;
     const result = await this.sockets.post([connectionId], data.toString('utf8'));
-    if (result.failed.length + result.rejected.length > 0) throw new Error(`frame to ${connectionId} could not be delivered`);
+    if (result.rejected.length > 0) throw new Error(`frame to ${connectionId} was refused`);
+    if (result.failed.length > 0) return 'buffer-full';
     return result.gone.length === 0;
   }
   info(): null {

@@ -46,6 +46,13 @@ export const LocalConfigSchema = z.object({
   /** Seed for the chaos dice (0: not reproducible). */
   seed: int(0, 2 ** 31 - 1).default(0),
   maxMessageBytes: int(1_024, 1024 * 1024).default(120 * 1024),
+  /**
+   * Bytes a WebSocket connection may have waiting to be sent before posts to it are refused (API
+   * Gateway's 429 "client side buffer is full"); see docs/PROTOCOL.md, "When the server closes".
+   */
+  wsMaxBufferedBytes: int(16 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
+  /** A connection still over that buffer this long after its first refused post is closed with 4008 (slow consumer). */
+  wsSlowConsumerGraceMs: int(0, 600_000).default(2_000),
   chatBurst: int(1, 1_000).default(5),
   chatPerSecond: z.coerce.number().min(0).max(1_000).default(1),
   likeBurst: int(1, 10_000).default(30),

@@ -101,6 +101,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     });
     const api = new LocalWebSocketApi({
       path: config.wsPath,
+      outgoingBuffer: { maxBufferedBytes: config.wsMaxBufferedBytes, slowConsumerGraceMs: config.wsSlowConsumerGraceMs },
       // The ws-authorizer Lambda's own handler, over the development issuer's keys.
       authorizer: localWsAuthorizer(wsAuthorizer),
       routes: {
@@ -109,6 +110,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         message: (e) => resolve<typeof wsConnect>(TOKENS.WsMessageHandler)(e),
       },
       onError: (error, context) => resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
+      // A client's doing (refused handshake, oversized frame, slow consumer): INFO and no stack, or anyone could flood the error log.
+      onRefused: (reason, context) => resolve<typeof logger>(TOKENS.Logger).info('WebSocket client refused', { ...context, reason }),
     });
     // Local only: the development issuer's routes (never in a Lambda's container).
     const devIdentity = new ContainerModule(({ bind }) => {

@@ -12,7 +12,7 @@ describe('recommendation request', () => {
     expect(RecommendationRequestRecordSchema.parse({ userId: 'u1', topN: 5, requestId: 'r1', timestamp: 7 })).toEqual(request);
     // Both spellings in one record: the canonical one wins.
     expect(RecommendationRequestRecordSchema.parse({ user_id: 'u1', userId: 'u2', top_n: 5, topN: 9, request_id: 'r1', timestamp: 7 })).toEqual(request);
-    expect(toRequestRecord(request)).toEqual({ user_id: 'u1', top_n: 5, request_id: 'r1', timestamp: 7 });
+    expect(toRequestRecord(RecommendationRequest.parse(request))).toEqual({ user_id: 'u1', top_n: 5, request_id: 'r1', timestamp: 7 });
     const failed = RecommendationRequestRecordSchema.safeParse({ userId: 'u1', topN: 0, requestId: 'r1', timestamp: 7 });
     expect(failed.error?.issues.map((i) => i.path[0])).toEqual(['top_n']);
   });
