@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { LOCAL_TOKENS } from '../composition/local.container.js';
+import { LOCAL_TOKENS } from './local.container.js';
 import { DEMO_CHANNELS, DEMO_NAMES, DEMO_OPERATOR, demoTrips, type DemoChannel } from './demo-catalogue.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension } from './local-extensions.js';
 
