@@ -8,7 +8,7 @@ import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
 import { TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
-import { BodyTooLargeError, readRequestBody, toHttpApiEvent, writeHttpApiResult } from './http-event.js';
+import { BodyTooLargeError, readRequestBody, toHttpApiEvent, writeHttpApiResult } from '../../adapters/local/http-api-event.js';
 import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
 import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
