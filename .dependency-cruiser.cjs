@@ -59,6 +59,13 @@ module.exports = {
       to: { path: '^src/entrypoints/' },
     },
     {
+      name: 'local-runtime-only-from-local',
+      severity: 'error',
+      comment: 'Production wiring never starts from development wiring: only the local runtime (npm start) imports the local runtime.',
+      from: { pathNot: '^src/entrypoints/local/' },
+      to: { path: '^src/entrypoints/local/' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: '`aws-lambda` is types only (@types/aws-lambda, imported with `import type`): it has no module to resolve.',

@@ -47,6 +47,7 @@ const cases: Record<string, readonly string[]> = {
   'application-imports-node-fs': ['application-no-core-modules', 'application-talks-to-ports'],
   'inversify-outside-entrypoints': ['inversify-only-in-entrypoints'],
   'adapter-imports-entrypoint': ['adapters-not-entrypoints'],
+  'composition-imports-local': ['local-runtime-only-from-local'],
   cycle: ['no-cycles'],
   unresolvable: ['not-to-unresolvable'],
 };
@@ -82,6 +83,11 @@ describe('dependency-cruiser rules', () => {
     expect(results.get('domain-imports-adapter')!.violations).toEqual([{ rule: 'domain-is-pure', from: 'src/domain/order.ts' }]);
     expect(results.get('inversify-outside-entrypoints')!.violations).toEqual([
       { rule: 'inversify-only-in-entrypoints', from: 'src/adapters/in-memory/order-store.ts' },
+    ]);
+    // The local runtime's own import of local settings is allowed; the composition root's and the Lambda's are not.
+    expect([...results.get('composition-imports-local')!.violations].sort((a, b) => a.from.localeCompare(b.from))).toEqual([
+      { rule: 'local-runtime-only-from-local', from: 'src/entrypoints/composition/order.aws.module.ts' },
+      { rule: 'local-runtime-only-from-local', from: 'src/entrypoints/lambda/order.handler.ts' },
     ]);
     expect(results.get('cycle')!.output).toMatch(/src\/domain\/order\.ts →\s+src\/domain\/seat\.ts →\s+src\/domain\/order\.ts/);
   });

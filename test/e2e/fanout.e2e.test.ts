@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ViewerClient, type WebSocketConstructor } from '../../src/client/viewer-client.js';
-import { LOCAL_TOKENS } from '../../src/entrypoints/composition/local.container.js';
+import { LOCAL_TOKENS } from '../../src/entrypoints/local/local.container.js';
 import { TOKENS } from '../../src/entrypoints/composition/tokens.js';
 import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
 import type { ChannelId } from '../../src/domain/shared/ids.js';

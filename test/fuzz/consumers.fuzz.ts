@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { EventStoreChangeStream } from '../../src/adapters/local/event-store-change-stream.js';
 import { kinesisRecordFormat } from '../../src/adapters/local/kinesis-record-format.js';
 import { encodeFeedRecord } from '../../src/adapters/kinesis/feed-record-codec.js';
-import { LOCAL_TOKENS } from '../../src/entrypoints/composition/local.container.js';
+import { LOCAL_TOKENS } from '../../src/entrypoints/local/local.container.js';
 import { RECOMMEND_TOKENS } from '../../src/entrypoints/composition/recommend.module.js';
 import { TOKENS } from '../../src/entrypoints/composition/tokens.js';
 import { LOCAL_RECOMMEND_TOKENS } from '../../src/entrypoints/local/recommend.feature.js';

@@ -2,7 +2,7 @@ import { ContainerModule } from 'inversify';
 import { InMemoryBookingRequestIndex } from '../../src/adapters/in-memory/booking-request-index-adapter-in-memory.js';
 import type { BookingRequestRecord } from '../../src/application/ports/booking-request-index.port.js';
 import { BOOKING_TOKENS } from '../../src/entrypoints/composition/booking.module.js';
-import { LOCAL_TOKENS } from '../../src/entrypoints/composition/local.container.js';
+import { LOCAL_TOKENS } from '../../src/entrypoints/local/local.container.js';
 import { AUCTION_TOKENS } from '../../src/entrypoints/composition/auction.module.js';
 import { PRESENCE_TOKENS } from '../../src/entrypoints/composition/presence.module.js';
 import { ABUSE_TOKENS } from '../../src/entrypoints/composition/abuse.module.js';

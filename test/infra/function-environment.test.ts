@@ -13,20 +13,8 @@ const identity = { issuerUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-we
 // Set by the stack for every function, read by no schema: source-mapped stack traces.
 const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
 
-const ENTRIES: Record<LambdaName, () => Promise<{ handler: unknown }>> = {
-  relay: () => import('../../src/entrypoints/lambda/relay.handler.js'),
-  fanout: () => import('../../src/entrypoints/lambda/fanout.handler.js'),
-  broadcast: () => import('../../src/entrypoints/lambda/broadcast.handler.js'),
-  'ws-connect': () => import('../../src/entrypoints/lambda/ws-connect.handler.js'),
-  'ws-disconnect': () => import('../../src/entrypoints/lambda/ws-disconnect.handler.js'),
-  'ws-message': () => import('../../src/entrypoints/lambda/ws-message.handler.js'),
-  'http-api': () => import('../../src/entrypoints/lambda/http-api.handler.js'),
-  presence: () => import('../../src/entrypoints/lambda/presence.handler.js'),
-  booking: () => import('../../src/entrypoints/lambda/booking.handler.js'),
-  'auction-close': () => import('../../src/entrypoints/lambda/auction-close.handler.js'),
-  'recommend-consumer': () => import('../../src/entrypoints/lambda/recommend-consumer.handler.js'),
-  'ws-authorizer': () => import('../../src/entrypoints/lambda/ws-authorizer.handler.js'),
-};
+/** Each function's entry, by the name the build and the stack use (src/entrypoints/lambda/<name>.handler.ts). */
+const entryOf = (name: LambdaName): Promise<{ handler: unknown }> => import(`../../src/entrypoints/lambda/${name}.handler.ts`);
 
 /** The function's environment as Lambda would see it: tokens replaced by a valid example, AWS_REGION set by Lambda. */
 const environmentOf = (s: Synthesized, name: LambdaName): Record<string, string> => {
@@ -77,7 +65,7 @@ describe('each function environment in the template satisfies its config schema'
       vi.resetModules();
       for (const key of Object.keys(process.env)) delete process.env[key];
       Object.assign(process.env, { PATH: saved['PATH'] ?? '', LOG_LEVEL: 'SILENT' }, environmentOf(s, name));
-      const { handler } = await ENTRIES[name]();
+      const { handler } = await entryOf(name);
       expect(typeof handler).toBe('function');
     });
   });

@@ -4,7 +4,7 @@ import { FakeClock } from '../../src/adapters/in-memory/clock-adapter-in-memory.
 import type { InMemoryConnectionGateway } from '../../src/adapters/in-memory/connection-gateway-adapter-in-memory.js';
 import { JoseTokenVerifier } from '../../src/adapters/jwt/token-verifier-adapter-jose.js';
 import { DevTokenIssuer } from '../../src/adapters/local/dev-token-issuer.js';
-import { createLocalContainer } from '../../src/entrypoints/composition/local.container.js';
+import { createLocalContainer } from '../../src/entrypoints/local/local.container.js';
 import { TOKENS } from '../../src/entrypoints/composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../../src/entrypoints/handlers/ws-authorizer.js';
 import { auctionFeature } from '../../src/entrypoints/local/auction.feature.js';

@@ -1,5 +1,4 @@
 import { ContainerModule } from 'inversify';
-import { InMemoryConnectionQuota } from '../../adapters/in-memory/connection-quota-adapter-in-memory.js';
 import { InMemoryTokenBucket } from '../../adapters/in-memory/rate-limiter-adapter-in-memory.js';
 import { makeActionGate, type ActionGate } from '../../application/abuse/action-gate.js';
 import { makeConnectionLimit, type ConnectionLimit } from '../../application/abuse/connection-limit.js';
@@ -7,74 +6,70 @@ import { ANONYMOUS, userActor } from '../../application/auth/actor.js';
 import type { ConnectionQuota } from '../../application/ports/connection-quota.port.js';
 import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import { userOf } from '../handlers/ws-message.js';
-import type { LocalConfig } from '../local/local-config.js';
-import { TOKENS, type Token } from './tokens.js';
+import type { AbuseLimits } from './config.js';
+import { TOKENS, type Get, type Token } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.abuse.${name}`) as Token<T>;
 
 /**
- * Abuse controls shared by every feature: per-user budgets (chat, likes, bids, heartbeats),
- * per-connection budgets for bids and heartbeats (chat and likes have theirs in the kernel:
- * `TOKENS.ChatLimiter` / `LikeLimiter`), and the per-user connection limit.
+ * Abuse controls shared by every feature. The ports (first group) come from a technology: the
+ * per-user chat, like and bid budgets and the connection quota live in DynamoDB in AWS (shared by
+ * every instance), in memory locally.
  */
 export const ABUSE_TOKENS = {
-  ActionGate: token<ActionGate>('ActionGate'),
+  Limits: token<AbuseLimits>('Limits'),
   ChatUserLimiter: token<RateLimiter>('ChatUserLimiter'),
   LikeUserLimiter: token<RateLimiter>('LikeUserLimiter'),
   BidUserLimiter: token<RateLimiter>('BidUserLimiter'),
   ConnectionQuota: token<ConnectionQuota>('ConnectionQuota'),
+  WatchLimiter: token<RateLimiter>('WatchLimiter'),
+  ActionGate: token<ActionGate>('ActionGate'),
   ConnectionLimit: token<ConnectionLimit>('ConnectionLimit'),
 } as const;
 
 /**
- * Locally every bucket is in memory. In AWS the per-user chat, like and bid budgets are rebound
- * to DynamoDB (`userRateLimitsOnDynamoDb`, ws-message and http-api) so every instance shares them; the other
- * buckets live in each Lambda instance's memory and bound what one instance accepts (see
- * docs/SECURITY.md); the API Gateway stage throttle bounds the rest.
+ * The action gate, the connection limit and their connect/disconnect hooks over the bound ports.
+ * Per-connection budgets (chat, likes, bids, heartbeats, watch history) and the per-user heartbeat
+ * budget are in-instance buckets by design, in AWS too: a connection's frames reach one instance
+ * at a time, and a DynamoDB read and write per heartbeat would cost more than the flood it stops.
  */
-export const abuseModule = (config: LocalConfig): ContainerModule =>
-  new ContainerModule(({ bind }) => {
-    const bucket = (get: <U>(t: Token<U>) => U, capacity: number, refillPerSecond: number) =>
-      new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
-    const single = <T>(t: Token<T>, factory: (get: <U>(t: Token<U>) => U) => T) =>
-      bind(t)
-        .toDynamicValue((ctx) => factory((u) => ctx.get(u)))
-        .inSingletonScope();
-    single(ABUSE_TOKENS.ChatUserLimiter, (get) => bucket(get, config.chatUserBurst, config.chatUserPerSecond));
-    single(ABUSE_TOKENS.LikeUserLimiter, (get) => bucket(get, config.likeUserBurst, config.likeUserPerSecond));
-    single(ABUSE_TOKENS.BidUserLimiter, (get) => bucket(get, config.bidBurst, config.bidPerSecond));
-    single(ABUSE_TOKENS.ActionGate, (get) =>
-      makeActionGate({
-        chat: { perConnection: get(TOKENS.ChatLimiter), perUser: get(ABUSE_TOKENS.ChatUserLimiter) },
-        like: { perConnection: get(TOKENS.LikeLimiter), perUser: get(ABUSE_TOKENS.LikeUserLimiter) },
-        bid: { perConnection: bucket(get, config.bidBurst, config.bidPerSecond), perUser: get(ABUSE_TOKENS.BidUserLimiter) },
-        heartbeat: {
-          perConnection: bucket(get, config.heartbeatBurst, config.heartbeatPerSecond),
-          // A user's budget covers all the connections they may hold.
-          perUser: bucket(get, config.heartbeatBurst * config.maxConnectionsPerUser, config.heartbeatPerSecond * config.maxConnectionsPerUser),
-        },
-      }),
-    );
-    single(ABUSE_TOKENS.ConnectionQuota, () => new InMemoryConnectionQuota());
-    single(ABUSE_TOKENS.ConnectionLimit, (get) =>
-      makeConnectionLimit({ quota: get(ABUSE_TOKENS.ConnectionQuota), clock: get(TOKENS.Clock), maxPerUser: config.maxConnectionsPerUser }),
-    );
-    bind(TOKENS.ConnectHooks)
-      .toDynamicValue((ctx) => {
-        const limit = ctx.get(ABUSE_TOKENS.ConnectionLimit);
-        return async (event) => {
-          const userId = userOf(event);
-          await limit.open(event.requestContext.connectionId, userId === null ? ANONYMOUS : userActor(userId));
-        };
-      })
-      .inSingletonScope();
-    bind(TOKENS.DisconnectHooks)
-      .toDynamicValue((ctx) => {
-        const limit = ctx.get(ABUSE_TOKENS.ConnectionLimit);
-        const gate = ctx.get(ABUSE_TOKENS.ActionGate);
-        return async (connectionId) => {
-          await Promise.all([limit.close(connectionId), gate.forget(connectionId)]);
-        };
-      })
-      .inSingletonScope();
+export const abuseModule = new ContainerModule(({ bind: bindToken }) => {
+  const bind = <T>(t: Token<T>, factory: (get: Get) => T): void => {
+    bindToken<T>(t).toDynamicValue((ctx) => factory((u) => ctx.get(u))).inSingletonScope();
+  };
+  const bucket = (get: Get, capacity: number, refillPerSecond: number) => new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
+  bind(TOKENS.ChatLimiter, (get) => bucket(get, get(ABUSE_TOKENS.Limits).chatBurst, get(ABUSE_TOKENS.Limits).chatPerSecond));
+  bind(TOKENS.LikeLimiter, (get) => bucket(get, get(ABUSE_TOKENS.Limits).likeBurst, get(ABUSE_TOKENS.Limits).likePerSecond));
+  // Watch history per connection: a few joins at once, then one every 10 s (more joins still work, unrecorded).
+  bind(ABUSE_TOKENS.WatchLimiter, (get) => bucket(get, 5, 0.1));
+  bind(ABUSE_TOKENS.ActionGate, (get) => {
+    const limits = get(ABUSE_TOKENS.Limits);
+    return makeActionGate({
+      chat: { perConnection: get(TOKENS.ChatLimiter), perUser: get(ABUSE_TOKENS.ChatUserLimiter) },
+      like: { perConnection: get(TOKENS.LikeLimiter), perUser: get(ABUSE_TOKENS.LikeUserLimiter) },
+      bid: { perConnection: bucket(get, limits.bidBurst, limits.bidPerSecond), perUser: get(ABUSE_TOKENS.BidUserLimiter) },
+      heartbeat: {
+        perConnection: bucket(get, limits.heartbeatBurst, limits.heartbeatPerSecond),
+        // A user's budget covers all the connections they may hold.
+        perUser: bucket(get, limits.heartbeatBurst * limits.maxConnectionsPerUser, limits.heartbeatPerSecond * limits.maxConnectionsPerUser),
+      },
+    });
   });
+  bind(ABUSE_TOKENS.ConnectionLimit, (get) =>
+    makeConnectionLimit({ quota: get(ABUSE_TOKENS.ConnectionQuota), clock: get(TOKENS.Clock), maxPerUser: get(ABUSE_TOKENS.Limits).maxConnectionsPerUser }),
+  );
+  bind(TOKENS.ConnectHooks, (get) => {
+    const limit = get(ABUSE_TOKENS.ConnectionLimit);
+    return async (event) => {
+      const userId = userOf(event);
+      await limit.open(event.requestContext.connectionId, userId === null ? ANONYMOUS : userActor(userId));
+    };
+  });
+  bind(TOKENS.DisconnectHooks, (get) => {
+    const limit = get(ABUSE_TOKENS.ConnectionLimit);
+    const gate = get(ABUSE_TOKENS.ActionGate);
+    return async (connectionId) => {
+      await Promise.all([limit.close(connectionId), gate.forget(connectionId)]);
+    };
+  });
+});

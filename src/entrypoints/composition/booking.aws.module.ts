@@ -1,61 +1,36 @@
-import { ContainerModule } from 'inversify';
 import { createS3Client, createSqsClient } from '../../adapters/aws-shared/aws-clients.js';
 import { DynamoDbBookingRequestIndex } from '../../adapters/dynamodb/booking-request-index-adapter-dynamodb.js';
 import { DynamoDbCounterStore } from '../../adapters/dynamodb/counter-store-adapter-dynamodb.js';
-import { documentClientFor } from '../../adapters/dynamodb/document-client.js';
 import { S3BlobStore } from '../../adapters/s3/blob-store-adapter-s3.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
 import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
 import type { TripId } from '../../domain/shared/ids.js';
-import { BOOKING_TOKENS, bookingModule } from './booking.module.js';
-import { DEFAULT_STATS_OBJECT_KEY } from './config.js';
-import { resource } from './feature-config.js';
-import { sharedClient, type FeatureLambdaContext } from './feature-lambda.container.js';
-import { TOKENS } from './tokens.js';
+import { dynamoDoc, sharedClient, type AwsClientSettings } from './aws-target.js';
+import { BOOKING_TOKENS } from './booking.module.js';
+import { setting, TOKENS, type Binding } from './tokens.js';
 
 /** The trip `POST /api/book-bus` books on; `scripts/seed-trips.ts` schedules it. */
 export const DEFAULT_TRIP_ID = 'holiday-express' as TripId;
 
-/**
- * F6 ports in AWS: counters in the stats table (DynamoDB ADD with idempotency markers),
- * stats.json in the blob bucket (S3), the booking queue (SQS FIFO, http-api only) and the
- * request index (`BookingRequestIndex`, http-api) beside the counters in the stats table.
- */
-export const bookingAwsModules = (
-  { config, clientSettings, dynamodb }: FeatureLambdaContext,
-  /** The local emulator runtime books its own default trip (`--default-trip-id`). */
-  overrides: { readonly defaultTripId?: TripId } = {},
-): ContainerModule[] => {
-  const sqs = () => sharedClient('sqs', clientSettings, () => createSqsClient(clientSettings));
-  const s3 = () => sharedClient('s3', clientSettings, () => createS3Client(clientSettings));
-  return [
-    new ContainerModule(({ bind }) => {
-      bind(BOOKING_TOKENS.Settings).toConstantValue({
-        defaultTripId: overrides.defaultTripId ?? DEFAULT_TRIP_ID,
-        statsObjectKey: typeof config['STATS_OBJECT_KEY'] === 'string' ? config['STATS_OBJECT_KEY'] : DEFAULT_STATS_OBJECT_KEY,
-        statsMinIntervalMs: 1_000,
-      });
-      bind(BOOKING_TOKENS.CounterStore)
-        .toDynamicValue(
-          (ctx) =>
-            new DynamoDbCounterStore(documentClientFor(dynamodb()), resource(config, 'STATS_TABLE', 'the booking counters'), {
-              clock: ctx.get(TOKENS.Clock),
-              sleeper: ctx.get(TOKENS.Sleeper),
-            }),
-        )
-        .inSingletonScope();
-      bind(BOOKING_TOKENS.RequestIndex)
-        .toDynamicValue(
-          (ctx) => new DynamoDbBookingRequestIndex(documentClientFor(dynamodb()), resource(config, 'STATS_TABLE', 'the booking request index'), { clock: ctx.get(TOKENS.Clock) }),
-        )
-        .inSingletonScope();
-      bind(BOOKING_TOKENS.BlobStore).toDynamicValue(() => new S3BlobStore(s3(), resource(config, 'BLOB_BUCKET', 'the stats.json publisher'))).inSingletonScope();
-      bind(BOOKING_TOKENS.BookingQueue)
-        .toDynamicValue(
-          (ctx) => new SqsMessageQueue<BookingRequestMessage>(sqs(), resource(config, 'BOOKING_QUEUE_URL', 'the booking queue'), { sleeper: ctx.get(TOKENS.Sleeper) }),
-        )
-        .inSingletonScope();
-    }),
-    bookingModule,
-  ];
-};
+/* F6's ports in AWS: counters and the request index in the stats table (DynamoDB ADD with
+ * idempotency markers), stats.json in the blob bucket (S3), the booking queue (SQS FIFO). */
+
+export const bookingSettings = (statsObjectKey: string, defaultTripId: TripId = DEFAULT_TRIP_ID): Binding =>
+  setting(BOOKING_TOKENS.Settings, { defaultTripId, statsObjectKey, statsMinIntervalMs: 1_000 });
+
+export const bookingCountersOnDynamoDb =
+  (s: AwsClientSettings, table: string): Binding =>
+  (bind) => {
+    bind(BOOKING_TOKENS.CounterStore, (get) => new DynamoDbCounterStore(dynamoDoc(s), table, { clock: get(TOKENS.Clock), sleeper: get(TOKENS.Sleeper) }));
+    bind(BOOKING_TOKENS.RequestIndex, (get) => new DynamoDbBookingRequestIndex(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }));
+  };
+
+export const statsOnS3 =
+  (s: AwsClientSettings, bucket: string): Binding =>
+  (bind) =>
+    bind(BOOKING_TOKENS.BlobStore, () => new S3BlobStore(sharedClient('s3', s, () => createS3Client(s)), bucket));
+
+export const bookingQueueOnSqs =
+  (s: AwsClientSettings, queueUrl: string): Binding =>
+  (bind) =>
+    bind(BOOKING_TOKENS.BookingQueue, (get) => new SqsMessageQueue<BookingRequestMessage>(sharedClient('sqs', s, () => createSqsClient(s)), queueUrl, { sleeper: get(TOKENS.Sleeper) }));

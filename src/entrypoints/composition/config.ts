@@ -55,6 +55,80 @@ interface VariableSpec {
 
 const SQS = 'https://sqs.eu-west-1.amazonaws.com/123456789012';
 
+/** Every budget and size of the abuse controls (docs/SECURITY.md). */
+export interface AbuseLimits {
+  /** Chat and likes per connection. */
+  readonly chatBurst: number;
+  readonly chatPerSecond: number;
+  readonly likeBurst: number;
+  readonly likePerSecond: number;
+  /** Chat and likes per user, across all of a user's connections. */
+  readonly chatUserBurst: number;
+  readonly chatUserPerSecond: number;
+  readonly likeUserBurst: number;
+  readonly likeUserPerSecond: number;
+  /** Bids per user and per connection. */
+  readonly bidBurst: number;
+  readonly bidPerSecond: number;
+  /** Heartbeats per connection (one every 5 s is the contract); per user × maxConnectionsPerUser. */
+  readonly heartbeatBurst: number;
+  readonly heartbeatPerSecond: number;
+  /** WebSocket connections one signed-in user may hold at once. */
+  readonly maxConnectionsPerUser: number;
+}
+
+/** The defaults of both settings schemas: a Lambda's environment below, the local runtime's flags. */
+export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
+  chatBurst: 5,
+  chatPerSecond: 1,
+  likeBurst: 30,
+  likePerSecond: 10,
+  chatUserBurst: 10,
+  chatUserPerSecond: 2,
+  likeUserBurst: 60,
+  likeUserPerSecond: 20,
+  bidBurst: 5,
+  bidPerSecond: 1,
+  heartbeatBurst: 5,
+  heartbeatPerSecond: 1,
+  maxConnectionsPerUser: 5,
+};
+
+/** The largest broadcast message body fan-out builds (SQS allows 256 KiB with attributes). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 120 * 1024;
+
+const burst = (key: keyof AbuseLimits, what: string) => ({
+  schema: intIn(1, 10_000).default(DEFAULT_ABUSE_LIMITS[key]),
+  expected: `an integer 1..10000 (${what})`,
+  example: String(DEFAULT_ABUSE_LIMITS[key]),
+});
+const perSecond = (key: keyof AbuseLimits, what: string) => ({
+  schema: z.coerce.number().min(0).max(10_000).default(DEFAULT_ABUSE_LIMITS[key]),
+  expected: `a number 0..10000 (${what} refilled per second)`,
+  example: String(DEFAULT_ABUSE_LIMITS[key]),
+});
+
+/** The variable of each abuse limit; `abuseLimitsOf` reads them back. */
+const ABUSE_LIMIT_VARIABLES = {
+  CHAT_BURST: burst('chatBurst', 'chat messages a connection may send at once'),
+  CHAT_PER_SECOND: perSecond('chatPerSecond', 'chat messages per connection'),
+  LIKE_BURST: burst('likeBurst', 'likes a connection may send at once'),
+  LIKE_PER_SECOND: perSecond('likePerSecond', 'likes per connection'),
+  CHAT_USER_BURST: burst('chatUserBurst', 'chat messages a user may send at once'),
+  CHAT_USER_PER_SECOND: perSecond('chatUserPerSecond', 'chat messages per user'),
+  LIKE_USER_BURST: burst('likeUserBurst', 'likes a user may send at once'),
+  LIKE_USER_PER_SECOND: perSecond('likeUserPerSecond', 'likes per user'),
+  BID_BURST: burst('bidBurst', 'bids a user or connection may place at once'),
+  BID_PER_SECOND: perSecond('bidPerSecond', 'bids per user and per connection'),
+  HEARTBEAT_BURST: burst('heartbeatBurst', 'heartbeats a connection may send at once'),
+  HEARTBEAT_PER_SECOND: perSecond('heartbeatPerSecond', 'heartbeats per connection'),
+  MAX_CONNECTIONS_PER_USER: {
+    schema: intIn(1, 1_000).default(DEFAULT_ABUSE_LIMITS.maxConnectionsPerUser),
+    expected: 'an integer 1..1000 (WebSocket connections one signed-in user may hold at once)',
+    example: String(DEFAULT_ABUSE_LIMITS.maxConnectionsPerUser),
+  },
+} as const;
+
 /** Every variable any Lambda reads. Names are the contract with infra/ and docs/DEPLOY.md. */
 export const ENV_VARIABLES = {
   AWS_REGION: {
@@ -118,6 +192,12 @@ export const ENV_VARIABLES = {
     expected: 'an integer 1..10000 (most connections one broadcast message posts to)',
     example: '500',
   },
+  MAX_MESSAGE_BYTES: {
+    schema: intIn(1_024, 256 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
+    expected: 'an integer 1024..262144 (largest broadcast message body fan-out builds)',
+    example: String(DEFAULT_MAX_MESSAGE_BYTES),
+  },
+  ...ABUSE_LIMIT_VARIABLES,
   PRESENCE_TTL_SECONDS: {
     schema: intIn(5, 3600).default(15),
     expected: 'an integer 5..3600 (seconds a heartbeat keeps a viewer counted)',
@@ -171,6 +251,26 @@ const COMMON = [
   'AWS_ENDPOINT_URL_S3',
   'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'] as const;
 const BLOBS = ['BLOB_BUCKET', 'BLOB_OFFLOAD_PREFIX'] as const;
+const LIMITS = Object.keys(ABUSE_LIMIT_VARIABLES) as (keyof typeof ABUSE_LIMIT_VARIABLES)[];
+
+type LimitSettings = { readonly [K in keyof typeof ABUSE_LIMIT_VARIABLES]: number };
+
+/** The abuse limits of a function whose schema reads them (ws-connect, ws-disconnect, ws-message, http-api). */
+export const abuseLimitsOf = (c: LimitSettings): AbuseLimits => ({
+  chatBurst: c.CHAT_BURST,
+  chatPerSecond: c.CHAT_PER_SECOND,
+  likeBurst: c.LIKE_BURST,
+  likePerSecond: c.LIKE_PER_SECOND,
+  chatUserBurst: c.CHAT_USER_BURST,
+  chatUserPerSecond: c.CHAT_USER_PER_SECOND,
+  likeUserBurst: c.LIKE_USER_BURST,
+  likeUserPerSecond: c.LIKE_USER_PER_SECOND,
+  bidBurst: c.BID_BURST,
+  bidPerSecond: c.BID_PER_SECOND,
+  heartbeatBurst: c.HEARTBEAT_BURST,
+  heartbeatPerSecond: c.HEARTBEAT_PER_SECOND,
+  maxConnectionsPerUser: c.MAX_CONNECTIONS_PER_USER,
+});
 
 /**
  * What each function reads. Queue producers and consumers of offloaded bodies get BLOB_*:
@@ -178,14 +278,15 @@ const BLOBS = ['BLOB_BUCKET', 'BLOB_OFFLOAD_PREFIX'] as const;
  */
 export const lambdaConfigSchemas = {
   relay: envSchema(...COMMON, 'FEED_STREAM_NAME'),
-  fanout: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'SHARD_SIZE'),
+  fanout: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'SHARD_SIZE', 'MAX_MESSAGE_BYTES'),
   // Deliveries that failed for a reason other than Gone are re-enqueued for the failed connections only.
   broadcast: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'WS_MANAGEMENT_ENDPOINT', 'SHARD_SIZE'),
-  'ws-connect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),
+  'ws-connect': envSchema(...COMMON, ...LIMITS, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),
   // A closed socket ends its viewer session at once: an `end` message on the heartbeat queue.
-  'ws-disconnect': envSchema(...COMMON, 'CONNECTIONS_TABLE', 'SHARD_SIZE', 'HEARTBEAT_QUEUE_URL'),
+  'ws-disconnect': envSchema(...COMMON, ...LIMITS, 'CONNECTIONS_TABLE', 'SHARD_SIZE', 'HEARTBEAT_QUEUE_URL'),
   'ws-message': envSchema(
     ...COMMON,
+    ...LIMITS,
     'EVENTS_TABLE',
     'CONNECTIONS_TABLE',
     'SHARD_SIZE',
@@ -197,6 +298,7 @@ export const lambdaConfigSchemas = {
   ),
   'http-api': envSchema(
     ...COMMON,
+    ...LIMITS,
     ...BLOBS,
     'EVENTS_TABLE',
     'CONNECTIONS_TABLE',

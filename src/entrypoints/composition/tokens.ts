@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import type { ServiceIdentifier } from 'inversify';
+import { ContainerModule, type ServiceIdentifier } from 'inversify';
 import type { ChannelConnections } from '../../application/live/channel-connections.js';
 import type { ChannelCommands, ChannelUseCases } from '../../application/live/channel-commands.js';
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
@@ -36,6 +36,28 @@ import type { HttpRouter } from '../http/router.js';
 export type Token<T> = ServiceIdentifier<T> & symbol;
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.${name}`) as Token<T>;
 
+export type Get = <U>(token: Token<U>) => U;
+/** Binds one port or setting to a factory; the root lists the bindings its function needs. */
+export type Binding = (bind: <T>(token: Token<T>, factory: (get: Get) => T) => void) => void;
+
+/** A container module of `bindings`, each a singleton built on first use. */
+export const bindingsModule = (...bindings: readonly Binding[]): ContainerModule =>
+  new ContainerModule(({ bind }) => {
+    for (const binding of bindings) binding((t, factory) => void bind(t).toDynamicValue((ctx) => factory((u) => ctx.get(u))).inSingletonScope());
+  });
+
+/** A setting (validated by the root) bound as a constant. */
+export const setting =
+  <T>(t: Token<T>, value: T): Binding =>
+  (bind) =>
+    bind(t, () => value);
+
+/** Settings of the live-commerce use cases. */
+export interface LiveSettings {
+  /** Largest broadcast message body fan-out builds (SQS allows 256 KiB; frames are split below it). */
+  readonly maxMessageBytes: number;
+}
+
 type WsRouteHandler = (event: APIGatewayProxyWebsocketEventV2) => Promise<APIGatewayProxyResultV2>;
 
 /**
@@ -68,6 +90,7 @@ export const TOKENS = {
   ViewerSignals: token<ViewerSignals>('ViewerSignals'),
   ChannelSnapshot: token<GetChannelSnapshot>('ChannelSnapshot'),
   StreamRecovery: token<RecoverStream>('StreamRecovery'),
+  LiveSettings: token<LiveSettings>('LiveSettings'),
   // edges (multi-bound: one binding per feature)
   HttpRoutes: token<ApiRoutes>('HttpRoutes'),
   WsActions: token<readonly WsAction[]>('WsActions'),

@@ -1,11 +1,20 @@
+import { schedulerQueueOnSqs } from '../composition/auction.aws.module.js';
+import { AUCTION_TOKENS, auctionModule } from '../composition/auction.module.js';
+import { awsTargetOf } from '../composition/aws-target.js';
+import { loadLambdaConfig } from '../composition/config.js';
+import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
+import { eventStoreOnDynamoDb } from '../composition/live.aws.module.js';
+import { bindingsModule } from '../composition/tokens.js';
 import { lambdaEntry } from './lambda-entry.js';
-import { auctionAwsModules } from '../composition/auction.aws.module.js';
-import { AUCTION_TOKENS } from '../composition/auction.module.js';
-import { featureLambdaContainer } from '../composition/feature-lambda.container.js';
 
-/**
- * The `auction-close` Lambda: delayed close messages from the SQS scheduler queue.
- * Built once per instance at module scope; a bad environment fails the cold start naming
- * every variable at fault.
- */
-export const handler = lambdaEntry(featureLambdaContainer('auction-close', auctionAwsModules), AUCTION_TOKENS.Handler);
+/** The `auction-close` Lambda: delayed close messages from the SQS scheduler queue. */
+export const root = (env = process.env) => {
+  const c = loadLambdaConfig('auction-close', env);
+  const aws = awsTargetOf(c);
+  return composeRoot(
+    lambdaLogger(c),
+    auctionModule,
+    bindingsModule(eventStoreOnDynamoDb(aws, c.EVENTS_TABLE), schedulerQueueOnSqs(aws, c.SCHEDULER_QUEUE_URL)),
+  );
+};
+export const handler = lambdaEntry(root(), AUCTION_TOKENS.Handler);

@@ -1,12 +1,28 @@
+import { awsTargetOf } from '../composition/aws-target.js';
+import { bookingCountersOnDynamoDb, bookingSettings, statsOnS3 } from '../composition/booking.aws.module.js';
+import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
+import { loadLambdaConfig } from '../composition/config.js';
+import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
+import { eventStoreOnDynamoDb } from '../composition/live.aws.module.js';
+import { bindingsModule } from '../composition/tokens.js';
 import { lambdaEntry } from './lambda-entry.js';
-import { bookingAwsModules } from '../composition/booking.aws.module.js';
-import { BOOKING_TOKENS } from '../composition/booking.module.js';
-import { featureLambdaContainer } from '../composition/feature-lambda.container.js';
 
 /**
  * The `booking` Lambda: booking requests from the SQS FIFO queue (group = trip), and the
  * scheduled (EventBridge) invocation that flushes the last stats.json of a rush.
- * Built once per instance at module scope; a bad environment fails the cold start naming
- * every variable at fault.
  */
-export const handler = lambdaEntry(featureLambdaContainer('booking', bookingAwsModules), BOOKING_TOKENS.Handler);
+export const root = (env = process.env) => {
+  const c = loadLambdaConfig('booking', env);
+  const aws = awsTargetOf(c);
+  return composeRoot(
+    lambdaLogger(c),
+    bookingModule,
+    bindingsModule(
+      bookingSettings(c.STATS_OBJECT_KEY),
+      eventStoreOnDynamoDb(aws, c.EVENTS_TABLE),
+      bookingCountersOnDynamoDb(aws, c.STATS_TABLE),
+      statsOnS3(aws, c.BLOB_BUCKET),
+    ),
+  );
+};
+export const handler = lambdaEntry(root(), BOOKING_TOKENS.Handler);

@@ -1,29 +1,57 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { userRateLimitsOnDynamoDb } from '../composition/abuse.aws.module.js';
-import { auctionAwsModules } from '../composition/auction.aws.module.js';
-import { awsFunctionContainer, awsTargetOf, eventStoreOnDynamoDb } from '../composition/aws.container.js';
-import { bookingAwsModules } from '../composition/booking.aws.module.js';
-import { presenceAwsModules } from '../composition/presence.aws.module.js';
-import { recommendHttpAwsModules } from '../composition/recommend.aws.module.js';
-import { RECOMMEND_TOKENS } from '../composition/recommend.module.js';
-import { TOKENS } from '../composition/tokens.js';
+import { abuseLimits, userRateLimitsOnDynamoDb } from '../composition/abuse.aws.module.js';
+import { abuseModule } from '../composition/abuse.module.js';
+import { schedulerQueueOnSqs } from '../composition/auction.aws.module.js';
+import { auctionModule } from '../composition/auction.module.js';
+import { awsTargetOf } from '../composition/aws-target.js';
+import { bookingCountersOnDynamoDb, bookingQueueOnSqs, bookingSettings, statsOnS3 } from '../composition/booking.aws.module.js';
+import { bookingModule } from '../composition/booking.module.js';
+import { abuseLimitsOf, DEFAULT_STATS_OBJECT_KEY, loadLambdaConfig } from '../composition/config.js';
+import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
+import { eventStoreOnDynamoDb } from '../composition/live.aws.module.js';
+import { liveModule } from '../composition/live.module.js';
+import { heartbeatQueueOnSqs } from '../composition/presence.aws.module.js';
+import { presenceModule } from '../composition/presence.module.js';
+import { recommendMetricsOnPowertools, recommendRequestsOnKinesis, recommendSettings, recommendStorageOnRedis } from '../composition/recommend.aws.module.js';
+import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
+import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { refuseUnsignedInternal } from '../http/internal-access.js';
 import { withInvocationContext } from './lambda-entry.js';
 
 /**
- * The `http-api` Lambda — every HTTP API route: live commerce and system (shared wiring),
- * presence, booking, auctions and recommendations (feature modules on their AWS adapters).
- * Built once per instance at module scope from the AWS composition root; a bad environment
- * fails the cold start naming every variable at fault.
+ * The `http-api` Lambda — every HTTP API route: live commerce and system, presence, booking,
+ * auctions and recommendations.
  */
-const container = awsFunctionContainer('http-api', (c) => [eventStoreOnDynamoDb(awsTargetOf(c), c.EVENTS_TABLE), userRateLimitsOnDynamoDb(awsTargetOf(c), c.CONNECTIONS_TABLE)], {
-  features: (context) => [
-    ...presenceAwsModules(context),
-    ...bookingAwsModules(context),
-    ...auctionAwsModules(context),
-    ...recommendHttpAwsModules(context),
-  ],
-});
+export const root = (env = process.env) => {
+  const c = loadLambdaConfig('http-api', env);
+  const aws = awsTargetOf(c);
+  return composeRoot(
+    lambdaLogger(c),
+    liveModule(),
+    abuseModule,
+    presenceModule,
+    bookingModule,
+    auctionModule,
+    recommendModule,
+    bindingsModule(
+      abuseLimits(abuseLimitsOf(c)),
+      eventStoreOnDynamoDb(aws, c.EVENTS_TABLE),
+      userRateLimitsOnDynamoDb(aws, c.CONNECTIONS_TABLE),
+      heartbeatQueueOnSqs(aws, c.HEARTBEAT_QUEUE_URL),
+      // The routes book on the default trip; stats.json is the booking consumer's to publish.
+      bookingSettings(DEFAULT_STATS_OBJECT_KEY),
+      bookingCountersOnDynamoDb(aws, c.STATS_TABLE),
+      statsOnS3(aws, c.BLOB_BUCKET),
+      bookingQueueOnSqs(aws, c.BOOKING_QUEUE_URL),
+      schedulerQueueOnSqs(aws, c.SCHEDULER_QUEUE_URL),
+      recommendSettings(),
+      recommendStorageOnRedis(c.REDIS_URL, c.RECOMMEND_CACHE_TTL_SECONDS),
+      recommendMetricsOnPowertools(c.POWERTOOLS_METRICS_NAMESPACE, c.POWERTOOLS_SERVICE_NAME),
+      recommendRequestsOnKinesis(aws, c.RECOMMEND_STREAM_NAME),
+    ),
+  );
+};
+const container = root();
 const handle = container.get(TOKENS.HttpApiHandler);
 const metrics = container.get(RECOMMEND_TOKENS.Metrics) as { flush?: () => void };
 

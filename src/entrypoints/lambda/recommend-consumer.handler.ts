@@ -1,36 +1,36 @@
-import 'reflect-metadata';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { Container } from 'inversify';
-import { systemClock, uuidIds } from '../../adapters/system/system-clock.js';
 import { loadLambdaConfig } from '../composition/config.js';
+import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
+import { recommendMetricsOnPowertools, recommendSettings, recommendStorageOnRedis } from '../composition/recommend.aws.module.js';
 import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
-import { recommendAwsModules } from '../composition/recommend.aws.module.js';
-import { TOKENS } from '../composition/tokens.js';
-import { PowertoolsRecommendationMetrics } from '../observability/recommendation-metrics-powertools.js';
+import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { withInvocationContext } from './lambda-entry.js';
 
 /**
  * The `recommend-consumer` Lambda — F8: request batches (Kinesis, batch 100, window 1 s, 3
  * retries, bisect, ReportBatchItemFailures — set by the stack) are served cache-aside into
- * Redis; live-feed batches are projected into the read model. Built once per instance;
- * a bad environment fails the cold start naming every variable at fault.
+ * Redis; live-feed batches are projected into the read model.
  */
-const config = loadLambdaConfig('recommend-consumer');
-const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME, logLevel: config.LOG_LEVEL });
-const metrics = new PowertoolsRecommendationMetrics({ namespace: config.POWERTOOLS_METRICS_NAMESPACE, serviceName: config.POWERTOOLS_SERVICE_NAME });
-
-const container = new Container({ defaultScope: 'Singleton' });
-container.bind(TOKENS.Logger).toConstantValue(logger);
-container.bind(TOKENS.Clock).toConstantValue(systemClock);
-container.bind(TOKENS.Ids).toConstantValue(uuidIds);
-container.load(...recommendAwsModules({ config, logger, metrics }), recommendModule);
+export const root = (env = process.env) => {
+  const c = loadLambdaConfig('recommend-consumer', env);
+  return composeRoot(
+    lambdaLogger(c),
+    recommendModule,
+    bindingsModule(
+      recommendSettings(c.FEED_STREAM_NAME),
+      recommendStorageOnRedis(c.REDIS_URL, c.RECOMMEND_CACHE_TTL_SECONDS),
+      recommendMetricsOnPowertools(c.POWERTOOLS_METRICS_NAMESPACE, c.POWERTOOLS_SERVICE_NAME),
+    ),
+  );
+};
+const container = root();
 const consume = container.get(RECOMMEND_TOKENS.Handler);
+const metrics = container.get(RECOMMEND_TOKENS.Metrics) as { flush?: () => void };
 
-export const handler = withInvocationContext(logger, async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
+export const handler = withInvocationContext(container.get(TOKENS.Logger), async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
   try {
     return await consume(event, context);
   } finally {
-    metrics.flush();
+    metrics.flush?.();
   }
 });

@@ -1,6 +1,7 @@
-import { auctionAwsModules } from '../composition/auction.aws.module.js';
-import { AUCTION_TOKENS } from '../composition/auction.module.js';
-import { emulatorLambdaContext, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { schedulerQueueOnSqs } from '../composition/auction.aws.module.js';
+import { AUCTION_TOKENS, auctionModule } from '../composition/auction.module.js';
+import { bindingsModule } from '../composition/tokens.js';
+import { ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorAuctionResources {
@@ -10,14 +11,14 @@ export interface EmulatorAuctionResources {
 
 /**
  * The auction feature (F7) of `npm start -- --backend emulators`: the deployed functions' port
- * (`auctionAwsModules`) — the scheduler queue, an SQS standard queue with its DLQ on fauxqs whose
+ * (`schedulerQueueOnSqs`) — the scheduler queue, an SQS standard queue with its DLQ on fauxqs whose
  * per-message delays (≤ 15 minutes a hop) carry each auction's close — and an SQS long-polling
  * event source feeding the `auction-close` handler, as Lambda's event source mapping would.
  */
 export const emulatorAuctionFeature = async (options: EmulatorFeatureOptions<EmulatorAuctionResources>): Promise<EmulatorFeature> => {
   const { names } = options;
   const queue = await ensureQueueWithDlq(options, { name: names.schedulerQueue, dlqName: names.schedulerDlq, visibilityTimeoutSeconds: 30 });
-  const modules = auctionAwsModules(emulatorLambdaContext(options, { SCHEDULER_QUEUE_URL: queue.url }));
+  const modules = [auctionModule, bindingsModule(schedulerQueueOnSqs(options.aws, queue.url))];
   const feature: LocalRuntimeExtension = {
     name: 'auction',
     modules,

@@ -3,7 +3,7 @@ import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in
 import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
 import type { AuctionCloseMessage } from '../../application/auction/auction-close-message.js';
 import { AUCTION_TOKENS, auctionModule } from '../composition/auction.module.js';
-import { LOCAL_TOKENS } from '../composition/local.container.js';
+import { LOCAL_TOKENS } from './local.container.js';
 import type { Token } from '../composition/tokens.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 

@@ -1,10 +1,11 @@
 import { countersTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import type { TripId } from '../../domain/shared/ids.js';
-import { bookingAwsModules } from '../composition/booking.aws.module.js';
-import { BOOKING_TOKENS } from '../composition/booking.module.js';
+import { bookingCountersOnDynamoDb, bookingQueueOnSqs, bookingSettings, statsOnS3 } from '../composition/booking.aws.module.js';
+import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
+import { bindingsModule } from '../composition/tokens.js';
 import { LOCAL_STATS_KEY, setUpBooking } from './booking.feature.js';
-import { emulatorLambdaContext, ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import { ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorBookingResources {
@@ -16,7 +17,7 @@ export interface EmulatorBookingResources {
 
 /**
  * The booking feature (F6) of `npm start -- --backend emulators`: the same ports as the
- * deployed http-api and booking Lambdas (`bookingAwsModules`) — counters and the request index
+ * deployed http-api and booking Lambdas (booking.aws.module.ts) — counters and the request index
  * in a stats table on DynamoDB Local, the booking queue as an SQS FIFO queue with its DLQ and
  * `stats.json` in S3 on fauxqs — and an SQS long-polling event source feeding the booking handler,
  * as Lambda's event source mapping would. Creates what it needs; returns the feature and a line
@@ -27,10 +28,16 @@ export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<Emu
   await ensureTable(clients.dynamodb, names.statsTable, countersTable);
   // The seed's consumer: visibility 60 s; group = trip, dedup = request id (set by the producer).
   const queue = await ensureQueueWithDlq(options, { name: names.bookingQueue, dlqName: names.bookingDlq, visibilityTimeoutSeconds: 60 });
-  const modules = bookingAwsModules(
-    emulatorLambdaContext(options, { STATS_TABLE: names.statsTable, BLOB_BUCKET: names.bucket, BOOKING_QUEUE_URL: queue.url, STATS_OBJECT_KEY: LOCAL_STATS_KEY }),
-    { defaultTripId: config.defaultTripId as TripId },
-  );
+  const { aws } = options;
+  const modules = [
+    bookingModule,
+    bindingsModule(
+      bookingSettings(LOCAL_STATS_KEY, config.defaultTripId as TripId),
+      bookingCountersOnDynamoDb(aws, names.statsTable),
+      statsOnS3(aws, names.bucket),
+      bookingQueueOnSqs(aws, queue.url),
+    ),
+  ];
   const feature: LocalRuntimeExtension = {
     name: 'booking',
     modules,

@@ -7,7 +7,7 @@ import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
 import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
-import { LOCAL_TOKENS } from '../composition/local.container.js';
+import { LOCAL_TOKENS } from './local.container.js';
 import type { Token } from '../composition/tokens.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 

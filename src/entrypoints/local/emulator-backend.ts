@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ApiGatewayConnectionGateway } from '../../adapters/apigateway/connection-gateway-adapter-apigateway.js';
 import { connectionsTable, eventsTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import { ensureStream } from '../../adapters/kinesis/stream-provisioning.js';
@@ -15,15 +14,16 @@ import { ensureBucket } from '../../adapters/s3/bucket-provisioning.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import { createAwsClients } from '../../adapters/aws-shared/aws-clients.js';
+import type { AwsClientSettings } from '../composition/aws-target.js';
 import {
-  awsPortsModule,
   broadcastQueueOnSqs,
+  connectionGatewayOnApiGateway,
   connectionRegistryOnDynamoDb,
   eventStoreOnDynamoDb,
   feedOnKinesis,
-  type AwsClientSettings,
-} from '../composition/aws.container.js';
-import { TOKENS } from '../composition/tokens.js';
+} from '../composition/live.aws.module.js';
+import { bindingsModule, TOKENS } from '../composition/tokens.js';
+import { memoryAbusePorts } from './local.container.js';
 import { emulatorAuctionFeature } from './auction.emulator-feature.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
 import { discardLogger, emulatorStreamArn, mirrored, type EmulatorFeature } from './emulator-feature-kit.js';
@@ -139,21 +139,21 @@ export const createEmulatorBackend =
           `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}; ` +
           features.map((f) => f.description).join('; '),
         features: features.map((f) => f.feature),
-        // The connection gateway is swapped in eventSources, once the WebSocket server it writes to exists.
-        modules: [
-          awsPortsModule([
-            eventStoreOnDynamoDb(aws, r.eventsTable),
-            connectionRegistryOnDynamoDb(aws, r.connectionsTable, config.shardSize),
-            feedOnKinesis(aws, r.feedStream),
-            broadcastQueueOnSqs(aws, broadcast.url, { bucket: r.bucket, keyPrefix: 'offload/' }),
-          ]),
-        ],
-        eventSources({ container, config: c, logger }): RunningEventSource[] {
+        ports: (sockets) => {
           // Frames leave through the Management API adapter → the @connections server → the WebSocket server.
-          target.sockets = container.get(TOKENS.ConnectionGateway);
-          container
-            .rebind(TOKENS.ConnectionGateway)
-            .toConstantValue(new ApiGatewayConnectionGateway(clients.managementApi(connectionsApi.endpoint), { sleeper: container.get(TOKENS.Sleeper) }));
+          target.sockets = sockets;
+          return [
+            bindingsModule(
+              eventStoreOnDynamoDb(aws, r.eventsTable),
+              connectionRegistryOnDynamoDb(aws, r.connectionsTable, config.shardSize),
+              feedOnKinesis(aws, r.feedStream),
+              broadcastQueueOnSqs(aws, broadcast.url, { bucket: r.bucket, keyPrefix: 'offload/' }),
+              connectionGatewayOnApiGateway(aws, connectionsApi.endpoint),
+              memoryAbusePorts,
+            ),
+          ];
+        },
+        eventSources({ container, config: c, logger }): RunningEventSource[] {
 
           const onError = (source: string) => (error: unknown) => logger.warn('poller error; retrying', { source, error });
           const ddbMirror = new DynamoDbStreamMirror(clients.dynamodbStreams, streamArn, { idlePollMs: 50, describeEveryMs: 1_000, onError: onError('relay') });

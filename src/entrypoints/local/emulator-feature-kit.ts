@@ -5,7 +5,6 @@ import type { BatchHandler } from '../../adapters/local/batch-handler.js';
 import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
-import type { FeatureLambdaContext } from '../composition/feature-lambda.container.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
@@ -30,14 +29,6 @@ export const emulatorStreamArn = (region: string, stream: string): string => `ar
 
 /** The logger handed to a feature's AWS modules, at the runtime's log level. */
 export const emulatorLogger = (config: LocalConfig): Logger => new Logger({ serviceName: 'stampede', logLevel: config.logLevel });
-
-/** What a feature's `*AwsModules` get in a Lambda, here over the emulators: `config` holds the function's resource names. */
-export const emulatorLambdaContext = (options: EmulatorFeatureOptions<unknown>, config: FeatureLambdaContext['config']): FeatureLambdaContext => ({
-  config,
-  clientSettings: options.aws,
-  dynamodb: () => options.clients.dynamodb,
-  logger: emulatorLogger(options.config),
-});
 
 /**
  * A work queue with its DLQ on fauxqs, as the CDK stack declares it: a message that keeps

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ABUSE_LIMITS as L, DEFAULT_MAX_MESSAGE_BYTES } from '../composition/config.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const rate = z.coerce.number().min(0).max(1);
@@ -45,7 +46,7 @@ export const LocalConfigSchema = z.object({
   crashRate: rate.default(0),
   /** Seed for the chaos dice (0: not reproducible). */
   seed: int(0, 2 ** 31 - 1).default(0),
-  maxMessageBytes: int(1_024, 1024 * 1024).default(120 * 1024),
+  maxMessageBytes: int(1_024, 256 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
   /**
    * Bytes a WebSocket connection may have waiting to be sent before posts to it are refused (API
    * Gateway's 429 "client side buffer is full"); see docs/PROTOCOL.md, "When the server closes".
@@ -53,23 +54,20 @@ export const LocalConfigSchema = z.object({
   wsMaxBufferedBytes: int(16 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
   /** A connection still over that buffer this long after its first refused post is closed with 4008 (slow consumer). */
   wsSlowConsumerGraceMs: int(0, 600_000).default(2_000),
-  chatBurst: int(1, 1_000).default(5),
-  chatPerSecond: z.coerce.number().min(0).max(1_000).default(1),
-  likeBurst: int(1, 10_000).default(30),
-  likePerSecond: z.coerce.number().min(0).max(10_000).default(10),
-  /** Abuse limits (docs/SECURITY.md): per-user budgets across all of a user's connections. */
-  chatUserBurst: int(1, 1_000).default(10),
-  chatUserPerSecond: z.coerce.number().min(0).max(1_000).default(2),
-  likeUserBurst: int(1, 10_000).default(60),
-  likeUserPerSecond: z.coerce.number().min(0).max(10_000).default(20),
-  /** Bids per user and per connection. */
-  bidBurst: int(1, 1_000).default(5),
-  bidPerSecond: z.coerce.number().min(0).max(1_000).default(1),
-  /** Heartbeats per connection (one every 5 s is the contract); per user × maxConnectionsPerUser. */
-  heartbeatBurst: int(1, 1_000).default(5),
-  heartbeatPerSecond: z.coerce.number().min(0).max(1_000).default(1),
-  /** WebSocket connections one signed-in user may hold at once. */
-  maxConnectionsPerUser: int(1, 1_000).default(5),
+  /** Abuse limits (docs/SECURITY.md), with the Lambdas' defaults (config.ts): per connection, per user across its connections. */
+  chatBurst: int(1, 10_000).default(L.chatBurst),
+  chatPerSecond: z.coerce.number().min(0).max(10_000).default(L.chatPerSecond),
+  likeBurst: int(1, 10_000).default(L.likeBurst),
+  likePerSecond: z.coerce.number().min(0).max(10_000).default(L.likePerSecond),
+  chatUserBurst: int(1, 10_000).default(L.chatUserBurst),
+  chatUserPerSecond: z.coerce.number().min(0).max(10_000).default(L.chatUserPerSecond),
+  likeUserBurst: int(1, 10_000).default(L.likeUserBurst),
+  likeUserPerSecond: z.coerce.number().min(0).max(10_000).default(L.likeUserPerSecond),
+  bidBurst: int(1, 10_000).default(L.bidBurst),
+  bidPerSecond: z.coerce.number().min(0).max(10_000).default(L.bidPerSecond),
+  heartbeatBurst: int(1, 10_000).default(L.heartbeatBurst),
+  heartbeatPerSecond: z.coerce.number().min(0).max(10_000).default(L.heartbeatPerSecond),
+  maxConnectionsPerUser: int(1, 1_000).default(L.maxConnectionsPerUser),
   /** Viewers without a token may connect and watch (never bid, chat or like). */
   allowAnonymousViewers: flag.default(true),
   /** Presence (F5): seconds a heartbeat keeps a viewer counted (a few missed 5 s beats). */

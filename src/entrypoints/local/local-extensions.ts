@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Container, ContainerModule } from 'inversify';
 import type { EventSourceStats } from '../../adapters/local/batch-handler.js';
 import type { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
+import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import type { LocalConfig } from './local-config.js';
 
 /** A running event source mapping (stream or queue → handler), as the runtime manages it. */
@@ -44,12 +45,13 @@ export interface LocalRuntimeExtension {
 
 /**
  * Where a backend comes from: `memory` runs the in-process twins and their event-source
- * emulation; another backend (e.g. `emulators`: DynamoDB Local, kinesalite, fauxqs) overrides
- * the adapters with `modules` and feeds the handlers from its own event sources.
+ * emulation; another backend (e.g. `emulators`: DynamoDB Local, kinesalite, fauxqs) binds the
+ * ports to its own adapters and feeds the handlers from its own event sources.
  */
 export interface LocalBackendInstance {
   readonly description: string;
-  readonly modules: readonly ContainerModule[];
+  /** The live-commerce and abuse ports of this technology; frames for viewers go to `sockets` (the local WebSocket server). */
+  ports(sockets: ConnectionGateway): readonly ContainerModule[];
   /**
    * Features this backend runs over its own adapters and event sources: each replaces the
    * runtime's feature of the same name (its in-memory ports, queues and pollers) whole.

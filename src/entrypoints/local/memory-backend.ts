@@ -4,7 +4,7 @@ import { EventStoreChangeStream } from '../../adapters/local/event-store-change-
 import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
 import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import { InjectedCrashError } from '../../adapters/local/batch-handler.js';
-import { LOCAL_TOKENS } from '../composition/local.container.js';
+import { LOCAL_TOKENS, memoryLivePorts } from './local.container.js';
 import { TOKENS } from '../composition/tokens.js';
 import type { LocalBackend, RunningEventSource } from './local-extensions.js';
 
@@ -24,17 +24,17 @@ const failureLogger =
   };
 
 /**
- * The in-process backend: every port is its in-memory twin (the container's defaults) and
+ * The in-process backend: every port is its in-memory twin and
  * the three live-commerce event source mappings are emulated:
  *   event store appends → DynamoDB Streams records → `relay`
  *   live feed (Kinesis twin) → `fanout`
  *   broadcast queue (SQS twin, with its DLQ) → `broadcast`
  */
-export const memoryBackend: LocalBackend = async () => {
+export const memoryBackend: LocalBackend = async (config) => {
   let changes: EventStoreChangeStream | undefined;
   return {
     description: 'in-memory twins with event-source emulation',
-    modules: [],
+    ports: (sockets) => [memoryLivePorts(config, sockets)],
     eventSources({ container, config, logger }): RunningEventSource[] {
       const random = container.get(LOCAL_TOKENS.Random);
       const chaos = { duplicateRate: config.duplicateRate, crashRate: config.crashRate, random };

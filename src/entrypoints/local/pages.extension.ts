@@ -5,7 +5,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { channelDirectoryModule } from './channel-directory.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
-import { buildPages, DEFAULT_PAGES_DIR, pagesAreStale } from './pages-build.js';
+import { buildPages, DEFAULT_PAGES_DIR, pagesAreStale } from '../pages/pages-build.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

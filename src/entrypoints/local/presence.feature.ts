@@ -5,7 +5,7 @@ import { InMemoryPresenceStore } from '../../adapters/in-memory/presence-store-a
 import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
 import type { PresenceMessage } from '../../application/presence/presence-message.js';
 import { presenceSettings } from '../../application/presence/presence-settings.js';
-import { LOCAL_TOKENS } from '../composition/local.container.js';
+import { LOCAL_TOKENS } from './local.container.js';
 import { PRESENCE_TOKENS, presenceModule } from '../composition/presence.module.js';
 import { TOKENS, type Token } from '../composition/tokens.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';

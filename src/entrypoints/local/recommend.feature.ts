@@ -5,7 +5,7 @@ import { InMemoryRecommendationModelStore } from '../../adapters/in-memory/recom
 import { InMemoryRecommendationRequestStream } from '../../adapters/in-memory/recommendation-request-publisher-adapter-in-memory.js';
 import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
 import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
-import { LOCAL_TOKENS } from '../composition/local.container.js';
+import { LOCAL_TOKENS } from './local.container.js';
 import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
 import { TOKENS, type Token } from '../composition/tokens.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';

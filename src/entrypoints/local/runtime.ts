@@ -5,18 +5,18 @@ import { ContainerModule, type Container } from 'inversify';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
 import { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
-import { createLocalContainer, LOCAL_TOKENS } from '../composition/local.container.js';
 import { TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
 import { errorResponse, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
-import { ClientAbortedError, declaredBodyBytes, readRequestBody, toHttpApiEvent, writeHttpApiResult } from './http-event.js';
+import { ClientAbortedError, declaredBodyBytes, readRequestBody, toHttpApiEvent, writeHttpApiResult } from '../../adapters/local/http-api-event.js';
 import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
 import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
 import { parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
 import type { LocalBackend, LocalRuntimeExtension, RunningEventSource, StaticHandler } from './local-extensions.js';
 import { LOCAL_FEATURES } from './local-features.js';
+import { LOCAL_TOKENS, localRoot } from './local.container.js';
 
 export interface LocalRuntimeOptions extends Partial<LocalConfigInput> {
   /** Features to wire in addition to live commerce (default: `LOCAL_FEATURES`). */
@@ -119,11 +119,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         .toDynamicValue((ctx) => makeDevIdentityRoutes({ issuer: devTokens, onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }) }))
         .inSingletonScope();
     });
-    container = createLocalContainer({
-      config,
-      gateway: api,
-      modules: [...backend.modules, devIdentity, ...extensions.flatMap((e) => e.modules ?? [])],
-    });
+    container = localRoot(config, [...backend.ports(api), devIdentity, ...extensions.flatMap((e) => e.modules ?? [])]);
     const logger = container.get(TOKENS.Logger);
     const wsConnect = container.get(TOKENS.WsConnectHandler);
     const http = container.get(TOKENS.HttpApiHandler);
@@ -145,7 +141,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
           if (!url.pathname.startsWith('/api/')) {
             for (const handler of statics) if (await handler(req, res, url)) return;
           }
-          const read = await readRequestBody(req);
+          const read = await readRequestBody(req, MAX_HTTP_BODY_BYTES);
           if (read.tooLarge) return tooLarge(res, read.bytes, read.drained);
           const authorized = await authorizeHttp(toHttpApiEvent(req, read.body, url));
           writeHttpApiResult(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
@@ -183,8 +179,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
     // The in-memory registry and broadcast queue count only when the backend uses them (not with
     // --backend emulators, where they live in DynamoDB Local and fauxqs): a zero there would mislead.
-    const registry = container.get(TOKENS.ConnectionRegistry) === container.get(LOCAL_TOKENS.ConnectionRegistry) ? container.get(LOCAL_TOKENS.ConnectionRegistry) : null;
-    const broadcastQueue = container.get(TOKENS.BroadcastQueue) === container.get(LOCAL_TOKENS.BroadcastQueue) ? container.get(LOCAL_TOKENS.BroadcastQueue) : null;
+    const registry = container.isBound(LOCAL_TOKENS.ConnectionRegistry) ? container.get(LOCAL_TOKENS.ConnectionRegistry) : null;
+    const broadcastQueue = container.isBound(LOCAL_TOKENS.BroadcastQueue) ? container.get(LOCAL_TOKENS.BroadcastQueue) : null;
     const port = await listen(server, config.port, config.host);
     for (const source of sources) source.start();
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;

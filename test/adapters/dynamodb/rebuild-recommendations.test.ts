@@ -11,7 +11,7 @@ import { RedisRecommendationModelStore } from '../../../src/adapters/redis/recom
 import { ProjectRecommendationFacts } from '../../../src/application/recommendations/project-recommendation-facts.js';
 import { rebuildRecommendationModel } from '../../../src/application/recommendations/rebuild-recommendation-model.js';
 import type { EventEnvelope } from '../../../src/domain/shared/envelope.js';
-import { LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
+import { LOCAL_TOKENS } from '../../../src/entrypoints/local/local.container.js';
 import { api, startQuietRuntime } from '../../entrypoints/local-runtime-client.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
 import { startRedisForTests, type RedisForTests } from '../../support/redis.js';

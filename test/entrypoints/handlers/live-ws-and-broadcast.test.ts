@@ -9,7 +9,7 @@ import { InMemoryQueue } from '../../../src/adapters/in-memory/message-queue-ada
 import { decodeQueueBody, encodeOffloadPointer } from '../../../src/adapters/sqs/queue-body-codec.js';
 import { makeBroadcast } from '../../../src/application/live/broadcast-feed.js';
 import type { BroadcastMessage } from '../../../src/domain/live-feed/feed-item.js';
-import { createLocalContainer, LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
+import { createLocalContainer, LOCAL_TOKENS } from '../../../src/entrypoints/local/local.container.js';
 import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import { makeBroadcastHandler } from '../../../src/entrypoints/handlers/broadcast.js';
 import { parseLocalConfig } from '../../../src/entrypoints/local/local-config.js';

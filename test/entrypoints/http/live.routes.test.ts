@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLocalContainer } from '../../../src/entrypoints/composition/local.container.js';
+import { createLocalContainer } from '../../../src/entrypoints/local/local.container.js';
 import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import { parseLocalConfig } from '../../../src/entrypoints/local/local-config.js';
 import { httpEvent } from '../http-test-events.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auctionStreamId } from '../../../src/domain/auction/index.js';
-import { LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
+import { LOCAL_TOKENS } from '../../../src/entrypoints/local/local.container.js';
 import { MAX_HTTP_BODY_BYTES } from '../../../src/entrypoints/http/api-route.js';
 import { MAX_FRAME_BYTES } from '../../../src/entrypoints/handlers/ws-message.js';
 import { LOCAL_PRESENCE_TOKENS } from '../../../src/entrypoints/local/presence.feature.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auctionStreamId } from '../../../src/domain/auction/index.js';
 import { channelStreamId } from '../../../src/domain/channel/index.js';
 import { tripStreamId } from '../../../src/domain/booking/index.js';
-import { LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
+import { LOCAL_TOKENS } from '../../../src/entrypoints/local/local.container.js';
 import { LOCAL_BOOKING_TOKENS } from '../../../src/entrypoints/local/booking.feature.js';
 import { BOOKING_TOKENS } from '../../../src/entrypoints/composition/booking.module.js';
 import { inMemorySystem, type InMemorySystem } from '../../support/in-memory-system.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelStreamId } from '../../../src/domain/channel/index.js';
 import { TokenVerificationUnavailableError } from '../../../src/application/ports/token-verifier.port.js';
-import { createLocalContainer, LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
+import { createLocalContainer, LOCAL_TOKENS } from '../../../src/entrypoints/local/local.container.js';
 import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../../../src/entrypoints/handlers/ws-authorizer.js';
 import { parseLocalConfig } from '../../../src/entrypoints/local/local-config.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_CHANNELS } from '../../../src/entrypoints/local/demo-catalogue.js';
+import { DEMO_CHANNELS } from '../../../src/entrypoints/demo/demo-catalogue.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));

@@ -3,7 +3,7 @@ import type { LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { InMemoryRecommendationModelStore } from '../../../src/adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
 import { ProjectRecommendationFacts } from '../../../src/application/recommendations/project-recommendation-facts.js';
 import { rebuildRecommendationModel } from '../../../src/application/recommendations/rebuild-recommendation-model.js';
-import { LOCAL_TOKENS } from '../../../src/entrypoints/composition/local.container.js';
+import { LOCAL_TOKENS } from '../../../src/entrypoints/local/local.container.js';
 import { RECOMMEND_TOKENS } from '../../../src/entrypoints/composition/recommend.module.js';
 import { LOCAL_RECOMMEND_TOKENS } from '../../../src/entrypoints/local/recommend.feature.js';
 import { api, connect, eventually, startQuietRuntime } from '../local-runtime-client.js';

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { MAX_HTTP_BODY_BYTES } from '../http/api-route.js';
 
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|[^;]*\+json)/i;
 
@@ -34,7 +33,7 @@ export const declaredBodyBytes = (req: IncomingMessage): number | undefined => {
  * Reads a request body, keeping at most `limit` bytes: a larger one is counted and discarded
  * (memory stays bounded) until `drainLimit`, then left unread.
  */
-export const readRequestBody = (req: IncomingMessage, limit = MAX_HTTP_BODY_BYTES, drainLimit = MAX_DRAINED_BODY_BYTES): Promise<ReadRequestBody> =>
+export const readRequestBody = (req: IncomingMessage, limit: number, drainLimit = MAX_DRAINED_BODY_BYTES): Promise<ReadRequestBody> =>
   new Promise((resolve, reject) => {
     const declared = declaredBodyBytes(req);
     if (declared !== undefined && declared > drainLimit) {

@@ -1,0 +1,107 @@
+import { ContainerModule } from 'inversify';
+import { decodeEventStreamRecord } from '../../adapters/dynamodb/stream-record-decoder.js';
+import { CommandHandler } from '../../application/command-handler.js';
+import { makeBroadcast } from '../../application/live/broadcast-feed.js';
+import { makeChannelCommands } from '../../application/live/channel-commands.js';
+import { makeChannelConnections } from '../../application/live/channel-connections.js';
+import { makeChannelSnapshot } from '../../application/live/channel-snapshot.js';
+import { makeFanOut } from '../../application/live/fan-out-feed.js';
+import { makeRelayFeed } from '../../application/live/relay-feed.js';
+import { makeStreamRecovery } from '../../application/live/stream-recovery.js';
+import { makeViewerSignals } from '../../application/live/viewer-signals.js';
+import { channelCodec, channelDecider } from '../../domain/channel/index.js';
+import { makeBroadcastHandler } from '../handlers/broadcast.js';
+import { makeFanoutHandler } from '../handlers/fanout.js';
+import { liveWsActions } from '../handlers/live.ws-actions.js';
+import { makeRelayHandler } from '../handlers/relay.js';
+import { WsActionRegistry } from '../handlers/ws-actions.js';
+import { makeWsConnectHandler } from '../handlers/ws-connect.js';
+import { makeWsDisconnectHandler } from '../handlers/ws-disconnect.js';
+import { makeWsMessageHandler } from '../handlers/ws-message.js';
+import { makeLiveRoutes } from '../http/live.routes.js';
+import { HttpRouter } from '../http/router.js';
+import { makeSystemRoutes } from '../http/system.routes.js';
+import { ABUSE_TOKENS } from './abuse.module.js';
+import { TOKENS, type Get, type Token } from './tokens.js';
+
+/**
+ * Live commerce: the channel use cases, relay → fan-out → broadcast, the WebSocket routes, the
+ * HTTP router and the WebSocket action registry (which collect every feature's multi-bound
+ * routes, actions and hooks), bound to port tokens only. `startedAt` is what `GET /health` reports.
+ */
+export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
+  new ContainerModule(({ bind: bindToken }) => {
+    const bind = <T>(t: Token<T>, factory: (get: Get) => T): void => {
+      bindToken<T>(t).toDynamicValue((ctx) => factory((u) => ctx.get(u))).inSingletonScope();
+    };
+    bind(TOKENS.ChannelCommandHandler, (get) =>
+      new CommandHandler(channelDecider, channelCodec, { store: get(TOKENS.EventStore), clock: get(TOKENS.Clock), ids: get(TOKENS.Ids), sleeper: get(TOKENS.Sleeper) }),
+    );
+    bind(TOKENS.ChannelUseCases, (get) => makeChannelCommands({ channels: get(TOKENS.ChannelCommandHandler), clock: get(TOKENS.Clock), ids: get(TOKENS.Ids) }));
+    bind(TOKENS.RelayFeed, (get) => makeRelayFeed({ publisher: get(TOKENS.FeedPublisher) }));
+    bind(TOKENS.FanOut, (get) =>
+      makeFanOut({ queue: get(TOKENS.BroadcastQueue), registry: get(TOKENS.ConnectionRegistry), maxMessageBytes: get(TOKENS.LiveSettings).maxMessageBytes }),
+    );
+    bind(TOKENS.Broadcast, (get) =>
+      makeBroadcast({ registry: get(TOKENS.ConnectionRegistry), gateway: get(TOKENS.ConnectionGateway), retryQueue: get(TOKENS.BroadcastQueue) }),
+    );
+    bind(TOKENS.ChannelConnections, (get) =>
+      makeChannelConnections({
+        registry: get(TOKENS.ConnectionRegistry),
+        clock: get(TOKENS.Clock),
+        limiters: [get(TOKENS.ChatLimiter), get(TOKENS.LikeLimiter), get(ABUSE_TOKENS.WatchLimiter)],
+      }),
+    );
+    bind(TOKENS.ViewerSignals, (get) =>
+      makeViewerSignals({
+        registry: get(TOKENS.ConnectionRegistry),
+        publisher: get(TOKENS.FeedPublisher),
+        clock: get(TOKENS.Clock),
+        ids: get(TOKENS.Ids),
+        chatLimiter: get(TOKENS.ChatLimiter),
+        likeLimiter: get(TOKENS.LikeLimiter),
+        chatUserLimiter: get(ABUSE_TOKENS.ChatUserLimiter),
+        likeUserLimiter: get(ABUSE_TOKENS.LikeUserLimiter),
+        watchLimiter: get(ABUSE_TOKENS.WatchLimiter),
+      }),
+    );
+    bind(TOKENS.ChannelSnapshot, (get) => makeChannelSnapshot({ store: get(TOKENS.EventStore) }));
+    bind(TOKENS.StreamRecovery, (get) => makeStreamRecovery({ store: get(TOKENS.EventStore) }));
+
+    // Edges: features contribute routes, actions and hooks; the registries collect all of them.
+    bind(TOKENS.HttpRoutes, (get) =>
+      makeLiveRoutes({
+        channels: get(TOKENS.ChannelUseCases),
+        snapshot: get(TOKENS.ChannelSnapshot),
+        recover: get(TOKENS.StreamRecovery),
+        onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error in a route', { error }),
+      }),
+    );
+    bind(TOKENS.HttpRoutes, (get) => makeSystemRoutes({ service: 'stampede', startedAt, now: () => get(TOKENS.Clock).now() }));
+    bind(TOKENS.WsActions, (get) => liveWsActions({ connections: get(TOKENS.ChannelConnections), signals: get(TOKENS.ViewerSignals) }));
+    bindToken(TOKENS.HttpRouter).toDynamicValue((ctx) => {
+      const router = new HttpRouter({ logger: ctx.get(TOKENS.Logger), cors: { allowOrigin: '*' } });
+      for (const routes of ctx.getAll(TOKENS.HttpRoutes, { optional: true })) router.add(routes);
+      return router;
+    }).inSingletonScope();
+    bindToken(TOKENS.WsActionRegistry).toDynamicValue((ctx) => {
+      const registry = new WsActionRegistry();
+      for (const actions of ctx.getAll(TOKENS.WsActions, { optional: true })) registry.register(...actions);
+      return registry;
+    }).inSingletonScope();
+
+    bind(TOKENS.RelayHandler, (get) => makeRelayHandler({ relay: get(TOKENS.RelayFeed), decodeRecord: decodeEventStreamRecord, logger: get(TOKENS.Logger) }));
+    bind(TOKENS.FanoutHandler, (get) => makeFanoutHandler({ fanOut: get(TOKENS.FanOut), logger: get(TOKENS.Logger) }));
+    bind(TOKENS.BroadcastHandler, (get) => makeBroadcastHandler({ broadcast: get(TOKENS.Broadcast), logger: get(TOKENS.Logger), readBody: get(TOKENS.BroadcastBodyReader) }));
+    bindToken(TOKENS.WsConnectHandler).toDynamicValue((ctx) =>
+      makeWsConnectHandler({ hooks: ctx.getAll(TOKENS.ConnectHooks, { optional: true }), logger: ctx.get(TOKENS.Logger) }),
+    ).inSingletonScope();
+    bindToken(TOKENS.WsDisconnectHandler).toDynamicValue((ctx) => {
+      const connections = ctx.get(TOKENS.ChannelConnections);
+      return makeWsDisconnectHandler({ leave: (id) => connections.leave(id), hooks: ctx.getAll(TOKENS.DisconnectHooks, { optional: true }), logger: ctx.get(TOKENS.Logger) });
+    }).inSingletonScope();
+    bind(TOKENS.WsMessageHandler, (get) =>
+      makeWsMessageHandler({ actions: get(TOKENS.WsActionRegistry), gateway: get(TOKENS.ConnectionGateway), logger: get(TOKENS.Logger) }),
+    );
+    bind(TOKENS.HttpApiHandler, (get) => get(TOKENS.HttpRouter).handle);
+  });
