@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FakeClock } from '../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { InMemoryEventStore } from '../../src/adapters/in-memory/event-store-adapter-in-memory.js';
 import { CommandHandler } from '../../src/application/command-handler.js';
-import { auctionDecider, auctionEventDefinitions, type AuctionCommand, type AuctionEvent } from '../../src/domain/auction/index.js';
+import { auctionDecider, auctionEventDefinitions, type AuctionCommand } from '../../src/domain/auction/index.js';
 import { EventCodec } from '../../src/domain/shared/codec.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../../src/domain/shared/ids.js';
@@ -12,7 +12,7 @@ import type { AuctionImplementation, AuctionResult, Outcome, WorkloadCommand } f
 export const createStampedeImplementation = (): AuctionImplementation => {
   const clock = new FakeClock(1_750_000_000_000);
   const store = new InMemoryEventStore();
-  const handler = new CommandHandler(auctionDecider, new EventCodec<AuctionEvent>(auctionEventDefinitions), {
+  const handler = new CommandHandler(auctionDecider, new EventCodec(auctionEventDefinitions), {
     store,
     clock,
     sleeper: clock,

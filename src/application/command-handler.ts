@@ -1,5 +1,5 @@
 import type { Decider, DomainEvent } from '../domain/shared/decider.js';
-import type { EventCodec } from '../domain/shared/codec.js';
+import type { EventSerializer } from '../domain/shared/codec.js';
 import type { EventEnvelope } from '../domain/shared/envelope.js';
 import type { Clock } from './ports/clock.port.js';
 import { ConcurrencyError, type EventStore } from './ports/event-store.port.js';
@@ -71,7 +71,7 @@ export class CommandHandler<C, E extends DomainEvent, S> {
 
   constructor(
     private readonly decider: Decider<C, E, S>,
-    private readonly codec: EventCodec<E>,
+    private readonly codec: EventSerializer<E>,
     private readonly deps: CommandHandlerDeps,
     private readonly cacheLimit = 10_000,
   ) {

@@ -6,7 +6,7 @@ import { InMemoryEventStore } from '../../src/adapters/in-memory/event-store-ada
 import { acceptedBid, auctionCodec, auctionDecider, type AuctionCommand } from '../../src/domain/auction/index.js';
 import { bookingOutcome, tripCodec, tripDecider, type TripCommand } from '../../src/domain/booking/index.js';
 import { channelCodec, channelDecider } from '../../src/domain/channel/index.js';
-import type { EventCodec } from '../../src/domain/shared/codec.js';
+import type { EventSerializer } from '../../src/domain/shared/codec.js';
 import { fold, type Decider, type DomainEvent } from '../../src/domain/shared/decider.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import type { AuctionId, BidId, ChannelId, ProductId, RequestId, TripId, UserId } from '../../src/domain/shared/ids.js';
@@ -33,7 +33,7 @@ const expectContiguous = async (store: InMemoryEventStore, streamId = STREAM) =>
  */
 const throughHandlers = async <C, E extends DomainEvent, S>(
   decider: Decider<C, E, S>,
-  codec: EventCodec<E>,
+  codec: EventSerializer<E>,
   recipes: readonly CommandRecipe<C, S>[],
   picks: readonly number[],
   cuts: readonly number[],
@@ -83,7 +83,7 @@ describe('CommandHandler over the in-memory store', () => {
   ] as const)('%s: versions run 1…n, stored events are the pure decisions, and cache catch-up equals full replay', async (_name, decider, codec, run) => {
     await fc.assert(
       fc.asyncProperty(run as fc.Arbitrary<CommandRecipe<unknown, unknown>[]>, picks, cutPoints, (recipes, p, cuts) =>
-        throughHandlers(decider as Decider<unknown, DomainEvent, unknown>, codec as EventCodec<DomainEvent>, recipes, p, cuts),
+        throughHandlers(decider as Decider<unknown, DomainEvent, unknown>, codec as EventSerializer<DomainEvent>, recipes, p, cuts),
       ),
       RUNS,
     );

@@ -26,7 +26,9 @@ const events = (count: number, from = 1) => Array.from({ length: count }, (_, i)
 
 /**
  * What every EventStore must do (G1): versions 1, 2, 3… without gaps, optimistic concurrency on
- * the expected version, atomic multi-event appends of at most 100 events, reads in version order.
+ * the expected version, atomic multi-event appends of at most 100 events, reads in version order;
+ * and one answer, on every adapter, to an append no retry can fix (a malformed envelope, an
+ * expected version that is not an integer ≥ 0): AppendRejectedError, nothing written.
  */
 export const eventStoreContract = (label: string, options: EventStoreContractOptions): void => {
   describe(`EventStore contract: ${label}`, () => {
@@ -115,6 +117,47 @@ export const eventStoreContract = (label: string, options: EventStoreContractOpt
       const slice = await store.read(id);
       expect(slice.version).toBe(200);
       expect(slice.events.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    });
+
+    it('refuses an expected version that is not an integer ≥ 0 with AppendRejectedError (not a race: no retry helps), writing nothing', async () => {
+      const store = await options.makeStore();
+      const id = streamName('bad-expected');
+      for (const bad of [-1, 0.5, Number.NaN, Number.POSITIVE_INFINITY, -0.5]) {
+        const error = await store.append(id, bad, events(1)).catch((e: unknown) => e);
+        expect(error, `expectedVersion ${bad}`).toBeInstanceOf(AppendRejectedError);
+        expect(error).not.toBeInstanceOf(ConcurrencyError);
+        // Refused before anything else is looked at, even an empty append.
+        await expect(store.append(id, bad, [])).rejects.toBeInstanceOf(AppendRejectedError);
+      }
+      await store.append(id, 0, events(1));
+      await expect(store.append(id, 1.5, events(1, 2))).rejects.toBeInstanceOf(AppendRejectedError);
+      expect((await store.read(id)).events.map((e) => e.version)).toEqual([1]);
+    });
+
+    it('refuses a malformed envelope with AppendRejectedError naming the field, and writes none of its batch', async () => {
+      const store = await options.makeStore();
+      const id = streamName('malformed');
+      const malformed: readonly [string, Record<string, unknown>][] = [
+        ['eventId', { eventId: '' }],
+        ['type', { type: '' }],
+        ['schemaVersion', { schemaVersion: 0 }],
+        ['schemaVersion', { schemaVersion: 1.5 }],
+        ['occurredAt', { occurredAt: -1 }],
+        ['occurredAt', { occurredAt: 'yesterday' }],
+        ['correlationId', { correlationId: 42 }],
+        ['channelId', { channelId: { id: 'c1' } }],
+      ];
+      for (const [field, bad] of malformed) {
+        const batch = [event(1), { ...event(2), ...bad } as NewEvent, event(3)];
+        const error = await store.append(id, 0, batch).catch((e: unknown) => e);
+        expect(error, field).toBeInstanceOf(AppendRejectedError);
+        expect((error as Error).message).toContain(field);
+      }
+      expect(await store.read(id)).toEqual({ version: 0, events: [] });
+      // A later well-formed append finds the stream untouched, at version 0.
+      await store.append(id, 0, events(2));
+      await expect(store.append(id, 2, [{ ...event(3), eventId: '' }])).rejects.toBeInstanceOf(AppendRejectedError);
+      expect((await store.read(id)).version).toBe(2);
     });
 
     it('reads a stream longer than one page, in order', async () => {

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EventEnvelope, type NewEvent } from '../../domain/shared/envelope.js';
-import { AppendRejectedError, ConcurrencyError, type EventStore, type StreamSlice } from '../../application/ports/event-store.port.js';
+import type { EventEnvelope, NewEvent } from '../../domain/shared/envelope.js';
+import { AppendRejectedError, ConcurrencyError, envelopesToAppend, type EventStore, type StreamSlice } from '../../application/ports/event-store.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName } from '../aws-shared/backoff.js';
 import { realSleeper } from '../system/system-clock.js';
@@ -8,7 +8,6 @@ import { fromEventItem, toEventItem } from './event-item.js';
 import { cancellationCodes, isLostRace, sendTransaction } from './transactions.js';
 
 /** TransactWriteItems takes at most 100 actions; an append is one transaction, so one append ≤ 100 events. */
-export const MAX_EVENTS_PER_APPEND = 100;
 const MAX_TRANSACTION_ITEMS = 100;
 
 export interface DynamoDbEventStoreOptions {
@@ -75,16 +74,8 @@ export class DynamoDbEventStore implements EventStore {
   }
 
   async append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<readonly EventEnvelope[]> {
-    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
-      throw new AppendRejectedError(`expectedVersion must be an integer ≥ 0, got ${expectedVersion}`);
-    }
-    if (events.length === 0) return [];
-    if (events.length > MAX_EVENTS_PER_APPEND) {
-      throw new AppendRejectedError(
-        `an append holds at most ${MAX_EVENTS_PER_APPEND} events (one DynamoDB transaction), got ${events.length}: split the command's events`,
-      );
-    }
-    const stored = events.map((event, i) => this.envelope(streamId, expectedVersion + i + 1, event));
+    const stored = envelopesToAppend(streamId, expectedVersion, events);
+    if (stored.length === 0) return [];
     try {
       await this.write(streamId, expectedVersion, stored);
     } catch (error) {
@@ -148,17 +139,6 @@ export class DynamoDbEventStore implements EventStore {
       new GetCommand({ TableName: this.tableName, Key: { streamId, version: event.version }, ConsistentRead: true, ProjectionExpression: 'eventId' }),
     );
     return Item?.['eventId'] === event.eventId;
-  }
-
-  private envelope(streamId: string, version: number, event: NewEvent): EventEnvelope {
-    const parsed = EventEnvelope.safeParse({ ...event, streamId, version });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new AppendRejectedError(`event ${version} of ${streamId} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`, {
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
   }
 
   private async head(streamId: string): Promise<number> {

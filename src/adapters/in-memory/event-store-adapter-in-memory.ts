@@ -1,8 +1,5 @@
 import type { EventEnvelope, NewEvent } from '../../domain/shared/envelope.js';
-import { AppendRejectedError, ConcurrencyError, type EventStore, type StreamSlice } from '../../application/ports/event-store.port.js';
-
-/** Same limit as the DynamoDB adapter (one TransactWriteItems), so the twin fails alike. */
-export const MAX_EVENTS_PER_APPEND = 100;
+import { ConcurrencyError, envelopesToAppend, type EventStore, type StreamSlice } from '../../application/ports/event-store.port.js';
 
 /**
  * The in-memory event store. Appends are checked and applied synchronously, so within one
@@ -19,13 +16,13 @@ export class InMemoryEventStore implements EventStore {
   }
 
   async append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<readonly EventEnvelope[]> {
-    if (events.length === 0) return [];
-    if (events.length > MAX_EVENTS_PER_APPEND) {
-      throw new AppendRejectedError(`an append holds at most ${MAX_EVENTS_PER_APPEND} events, got ${events.length}`);
-    }
+    // The same checks, in the same order, as the DynamoDB adapter: a malformed envelope or a
+    // nonsense expected version is refused here too, rather than stored for a reader to trip on.
+    const checked = envelopesToAppend(streamId, expectedVersion, events);
+    if (checked.length === 0) return [];
     const stream = this.streams.get(streamId) ?? [];
     if (stream.length !== expectedVersion) throw new ConcurrencyError(streamId, expectedVersion);
-    const stored = events.map((e, i) => ({ ...structuredClone(e), streamId, version: expectedVersion + i + 1 }));
+    const stored = structuredClone(checked);
     stream.push(...stored);
     this.streams.set(streamId, stream);
     for (const listener of this.listeners) listener(stored);

@@ -3,6 +3,9 @@ import type { Actor } from '../auth/actor.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { ConnectionQuota } from '../ports/connection-quota.port.js';
 
+/** Refuses the WebSocket handshake (429). */
+export type ConnectionLimitErrorCode = 'TOO_MANY_CONNECTIONS';
+
 /** Default WebSocket connections one user may hold at once (tabs and devices). */
 export const DEFAULT_MAX_CONNECTIONS_PER_USER = 5;
 
@@ -24,7 +27,7 @@ export const makeConnectionLimit = (deps: ConnectionLimitDeps) => {
     async open(connectionId: string, actor: Actor): Promise<void> {
       if (actor.kind !== 'user') return;
       if (!(await deps.quota.tryOpen(actor.userId, connectionId, max, deps.clock.now()))) {
-        fail('TOO_MANY_CONNECTIONS', `user ${actor.userId} already has ${max} open connections; close one (another tab or device) first`, { max });
+        fail<ConnectionLimitErrorCode>('TOO_MANY_CONNECTIONS', `user ${actor.userId} already has ${max} open connections; close one (another tab or device) first`, { max });
       }
     },
     close: (connectionId: string): Promise<void> => deps.quota.close(connectionId),

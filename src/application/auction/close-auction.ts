@@ -1,4 +1,4 @@
-import { auctionStreamId } from '../../domain/auction/index.js';
+import { auctionStreamId, type AuctionErrorCode } from '../../domain/auction/index.js';
 import { DomainError, fail } from '../../domain/shared/errors.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { AuctionCloseMessage } from './auction-close-message.js';
@@ -25,7 +25,7 @@ export interface CloseAuctionDeps {
 export const makeCloseAuction = (deps: CloseAuctionDeps) => async (message: AuctionCloseMessage): Promise<CloseAuctionOutcome> => {
   const stream = auctionStreamId(message.auctionId);
   const { state } = await deps.auctions.load(stream);
-  if (state.status === 'NONE') return fail('AUCTION_NOT_FOUND', `auction ${message.auctionId} does not exist; the close message is stale or forged`);
+  if (state.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${message.auctionId} does not exist; the close message is stale or forged`);
   const channelId = state.terms.channelId;
   try {
     const result = await deps.auctions.handle(stream, { type: 'CloseAuction', at: deps.clock.now() }, { channelId });

@@ -1,5 +1,5 @@
-import { auctionStreamId, type AuctionState } from '../../domain/auction/index.js';
-import { channelDecider, channelStreamId } from '../../domain/channel/index.js';
+import { auctionStreamId, type AuctionState, type AuctionErrorCode } from '../../domain/auction/index.js';
+import { channelDecider, channelStreamId, type ChannelErrorCode } from '../../domain/channel/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { AuctionId, ChannelId, ProductId } from '../../domain/shared/ids.js';
 import { requireUser, type Actor } from '../auth/actor.js';
@@ -46,7 +46,7 @@ export const makeOpenAuction = (deps: OpenAuctionDeps) => async (input: OpenAuct
   const auctionId = input.auctionId ?? (deps.ids.next() as AuctionId);
   const channelStream = channelStreamId(input.channelId);
   const { state: channel } = await deps.channels.load(channelStream);
-  if (channel.status === 'NONE') return fail('CHANNEL_NOT_FOUND', `channel ${input.channelId} does not exist`, { field: 'channelId' });
+  if (channel.status === 'NONE') return fail<ChannelErrorCode>('CHANNEL_NOT_FOUND', `channel ${input.channelId} does not exist`, { field: 'channelId' });
   requireSeller(channel, input.actor, input.channelId, 'open an auction');
   // Dry-run the channel's own rule first, so a refused attachment (no such product, channel
   // ended…) never leaves an opened auction behind that no viewer can find.
@@ -80,7 +80,7 @@ export const makeOpenAuction = (deps: OpenAuctionDeps) => async (input: OpenAuct
 
 /** The id was already used by an auction of another channel: refuse rather than attach it twice. */
 const openedOn = (state: AuctionState, channelId: ChannelId, auctionId: AuctionId): Exclude<AuctionState, { status: 'NONE' }> => {
-  if (state.status === 'NONE') return fail('AUCTION_NOT_FOUND', `auction ${auctionId} was not opened`);
-  if (state.terms.channelId !== channelId) return fail('AUCTION_ALREADY_OPEN', `auction ${auctionId} belongs to channel ${state.terms.channelId}`);
+  if (state.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${auctionId} was not opened`);
+  if (state.terms.channelId !== channelId) return fail<AuctionErrorCode>('AUCTION_ALREADY_OPEN', `auction ${auctionId} belongs to channel ${state.terms.channelId}`);
   return state;
 };

@@ -1,4 +1,4 @@
-import { auctionStreamId } from '../../domain/auction/index.js';
+import { auctionStreamId, type AuctionErrorCode } from '../../domain/auction/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { AuctionId, BidId } from '../../domain/shared/ids.js';
 import type { ActionGate } from '../abuse/action-gate.js';
@@ -58,14 +58,14 @@ export const makePlaceBid = (deps: PlaceBidDeps) => async (input: PlaceBidInput)
   await deps.gate?.admit('bid', { userId: bidderId, connectionId: input.connectionId });
   const stream = auctionStreamId(input.auctionId);
   const { state: before } = await deps.auctions.load(stream);
-  if (before.status === 'NONE') return fail('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
+  if (before.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
   const channelId = before.terms.channelId;
   const result = await deps.auctions.handle(
     stream,
     { type: 'PlaceBid', bidId: input.bidId, bidderId, amount: input.amount, at: deps.clock.now() },
     { channelId, correlationId: input.correlationId },
   );
-  if (result.state.status === 'NONE') return fail('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
+  if (result.state.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
   const extended = result.events.find((e) => e.type === 'AuctionExtended');
   const extendedTo = extended?.type === 'AuctionExtended' ? extended.data.endsAt : null;
   if (extendedTo !== null) await deps.scheduler.schedule({ auctionId: input.auctionId, channelId, endsAt: extendedTo });

@@ -1,4 +1,4 @@
-import { bookingOutcome, tripStreamId, type BookingOutcome, type BookingRejectionReason } from '../../domain/booking/index.js';
+import { bookingOutcome, tripStreamId, type BookingOutcome, type BookingRejectionReason, type TripErrorCode } from '../../domain/booking/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { RequestId } from '../../domain/shared/ids.js';
 import { forbid, requireUser, type Actor } from '../auth/actor.js';
@@ -45,7 +45,7 @@ export const makeGetBookingStatus =
   async (requestId: RequestId, actor: Actor): Promise<BookingStatusView> => {
     requireUser(actor, 'read a booking');
     const record = await deps.index.get(requestId);
-    if (!record) return fail('BOOKING_NOT_FOUND', `no booking request has id ${requestId}`, { requestId });
+    if (!record) return fail<TripErrorCode>('BOOKING_NOT_FOUND', `no booking request has id ${requestId}`, { requestId });
     requirePassenger(record, actor, 'read it');
     const { state } = await deps.trips.load(tripStreamId(record.tripId));
     return bookingStatusView(record, bookingOutcome(state, requestId));

@@ -1,11 +1,11 @@
-import { bookingOutcome, tripStreamId } from '../../domain/booking/index.js';
+import { bookingOutcome, tripStreamId, type TripErrorCode } from '../../domain/booking/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { RequestId } from '../../domain/shared/ids.js';
 import { requireUser, type Actor } from '../auth/actor.js';
 import type { BookingRequestIndex } from '../ports/booking-request-index.port.js';
 import type { Clock } from '../ports/clock.port.js';
 import type { CounterStore } from '../ports/counter-store.port.js';
-import type { TripCommandHandler } from './booking-commands.js';
+import type { TripCommandHandler, BookingRequestErrorCode } from './booking-commands.js';
 import { cancelledKey, statsIdsFor } from './booking-counters.js';
 import { bookingStatusView, requirePassenger, type BookingStatusView } from './booking-status.js';
 
@@ -27,12 +27,12 @@ export const makeCancelBooking =
   async (input: { readonly requestId: RequestId; readonly actor: Actor }): Promise<BookingStatusView> => {
     const by = requireUser(input.actor, 'cancel a booking');
     const record = await deps.index.get(input.requestId);
-    if (!record) return fail('BOOKING_NOT_FOUND', `no booking request has id ${input.requestId}`, { requestId: input.requestId });
+    if (!record) return fail<TripErrorCode>('BOOKING_NOT_FOUND', `no booking request has id ${input.requestId}`, { requestId: input.requestId });
     requirePassenger(record, input.actor, 'cancel it');
     const stream = tripStreamId(record.tripId);
     const { state } = await deps.trips.load(stream);
     if (!bookingOutcome(state, input.requestId)) {
-      return fail('BOOKING_STILL_QUEUED', `request ${input.requestId} is still queued; cancel it once it is confirmed`, { requestId: input.requestId });
+      return fail<BookingRequestErrorCode>('BOOKING_STILL_QUEUED', `request ${input.requestId} is still queued; cancel it once it is confirmed`, { requestId: input.requestId });
     }
     const result = await deps.trips.handle(stream, { type: 'CancelBooking', requestId: input.requestId, by, at: deps.clock.now() });
     const outcome = bookingOutcome(result.state, input.requestId);

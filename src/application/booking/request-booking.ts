@@ -1,4 +1,4 @@
-import { tripStreamId, type TripTerms } from '../../domain/booking/index.js';
+import { tripStreamId, type TripTerms, type TripErrorCode } from '../../domain/booking/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { RequestId, TripId } from '../../domain/shared/ids.js';
 import { requireUser, type Actor } from '../auth/actor.js';
@@ -7,7 +7,7 @@ import type { Clock } from '../ports/clock.port.js';
 import type { CounterStore } from '../ports/counter-store.port.js';
 import type { IdGenerator } from '../ports/id-generator.port.js';
 import type { MessageQueue } from '../ports/message-queue.port.js';
-import type { TripCommandHandler } from './booking-commands.js';
+import type { TripCommandHandler, BookingRequestErrorCode } from './booking-commands.js';
 import { requestedKey, statsIdsFor } from './booking-counters.js';
 import type { BookingRequestMessage } from './booking-request-message.js';
 
@@ -51,7 +51,7 @@ export const makeRequestBooking = (deps: RequestBookingDeps) => {
     const cached = termsByTrip.get(tripId);
     if (cached) return cached;
     const { state } = await deps.trips.load(tripStreamId(tripId));
-    if (state.status === 'NONE') return fail('TRIP_NOT_FOUND', `trip ${tripId} does not exist`, { field: 'tripId', tripId });
+    if (state.status === 'NONE') return fail<TripErrorCode>('TRIP_NOT_FOUND', `trip ${tripId} does not exist`, { field: 'tripId', tripId });
     if (termsByTrip.size >= TERMS_CACHE_LIMIT) termsByTrip.delete(termsByTrip.keys().next().value as string);
     termsByTrip.set(tripId, state.terms);
     return state.terms;
@@ -61,7 +61,7 @@ export const makeRequestBooking = (deps: RequestBookingDeps) => {
     const passengerId = requireUser(input.actor, 'book seats');
     const terms = await termsOf(input.tripId);
     if (input.seats > terms.maxSeatsPerBooking) {
-      fail('INVALID_SEAT_COUNT', `seats must be between 1 and ${terms.maxSeatsPerBooking} on trip ${input.tripId}`, {
+      fail<BookingRequestErrorCode>('INVALID_SEAT_COUNT', `seats must be between 1 and ${terms.maxSeatsPerBooking} on trip ${input.tripId}`, {
         field: 'seats',
         max: terms.maxSeatsPerBooking,
       });
@@ -75,7 +75,7 @@ export const makeRequestBooking = (deps: RequestBookingDeps) => {
       requestedAt: deps.clock.now(),
     });
     if (record.tripId !== input.tripId || record.passengerId !== passengerId || record.seats !== input.seats) {
-      fail('REQUEST_ID_REUSED', `request id ${requestId} was already used for another booking; send a new request id`, { field: 'requestId' });
+      fail<BookingRequestErrorCode>('REQUEST_ID_REUSED', `request id ${requestId} was already used for another booking; send a new request id`, { field: 'requestId' });
     }
     const message = { ...record, requestId } as BookingRequestMessage;
     await deps.queue.send([{ body: message, groupId: record.tripId, dedupId: requestId }]);

@@ -1,4 +1,4 @@
-import { tripStreamId } from '../../domain/booking/index.js';
+import { tripStreamId, type TripErrorCode } from '../../domain/booking/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import type { CounterStore } from '../ports/counter-store.port.js';
@@ -22,7 +22,7 @@ export const makeScheduleTrip =
   (deps: { readonly trips: TripCommandHandler; readonly counters: CounterStore }) =>
   async (input: ScheduleTripInput): Promise<TripView> => {
     const { state } = await deps.trips.handle(tripStreamId(input.tripId), { type: 'ScheduleTrip', ...input });
-    if (state.status === 'NONE') return fail('TRIP_NOT_FOUND', `trip ${input.tripId} was not scheduled`);
+    if (state.status === 'NONE') return fail<TripErrorCode>('TRIP_NOT_FOUND', `trip ${input.tripId} was not scheduled`);
     await deps.counters.add(TRIP_CATALOGUE, { [input.tripId]: 1 }, tripKey(input.tripId));
     return tripView(state);
   };
@@ -32,6 +32,6 @@ export const makeGetTrip =
   (deps: { readonly trips: TripCommandHandler }) =>
   async (tripId: TripId): Promise<TripView> => {
     const { state } = await deps.trips.load(tripStreamId(tripId));
-    if (state.status === 'NONE') return fail('TRIP_NOT_FOUND', `trip ${tripId} does not exist`, { tripId });
+    if (state.status === 'NONE') return fail<TripErrorCode>('TRIP_NOT_FOUND', `trip ${tripId} does not exist`, { tripId });
     return tripView(state);
   };

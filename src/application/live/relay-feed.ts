@@ -10,7 +10,7 @@ export interface RelayFeedDeps {
 export interface RelayFeed {
   /**
    * The viewer-facing item of one stored event, or null when viewers never see its stream
-   * (trips…). Throws a `DomainError` for an event of a viewer stream it cannot map: that record
+   * (trips…). Throws `UnreadableEventError` for an event of a viewer stream it cannot map: that record
    * is poison, and the caller reports it failed rather than skipping a version.
    */
   itemFor(envelope: EventEnvelope): ChannelFeedEvent | null;

@@ -2,6 +2,9 @@ import { isViewerStream, toFeedEvent } from '../../domain/live-feed/feed-mapping
 import type { ChannelFeedEvent } from '../../domain/live-feed/feed-item.js';
 import type { EventStore } from '../ports/event-store.port.js';
 
+/** The stream is not one viewers may recover (404). */
+export type StreamRecoveryErrorCode = 'STREAM_NOT_FOUND';
+
 export const MAX_RECOVERY_PAGE = 1_000;
 
 export interface RecoveredEvents {

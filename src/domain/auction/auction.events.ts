@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../shared/codec.js';
+import { defineEvent, type EventsOf } from '../shared/codec.js';
 import { AuctionId, BidId, ChannelId, ProductId, UserId } from '../shared/ids.js';
 
 /** Money is an integer count of the currency's minor unit (cents), never a float. */
@@ -61,8 +61,5 @@ export const AuctionClosed = defineEvent(
 );
 
 export const auctionEventDefinitions = [AuctionOpened, BidPlaced, AuctionExtended, AuctionClosed] as const;
-export type AuctionEvent =
-  | EventOf<typeof AuctionOpened>
-  | EventOf<typeof BidPlaced>
-  | EventOf<typeof AuctionExtended>
-  | EventOf<typeof AuctionClosed>;
+/** Derived from the definitions: an event missing from the array is missing from the union. */
+export type AuctionEvent = EventsOf<typeof auctionEventDefinitions>;

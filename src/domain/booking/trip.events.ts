@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../shared/codec.js';
+import { defineEvent, type EventsOf } from '../shared/codec.js';
 import { RequestId, TripId, UserId } from '../shared/ids.js';
 
 const At = z.number().int().nonnegative();
@@ -30,9 +30,5 @@ export const BookingCancelled = defineEvent('BookingCancelled', z.object({ reque
 export const SalesClosed = defineEvent('SalesClosed', z.object({ at: At }));
 
 export const tripEventDefinitions = [TripScheduled, BookingConfirmed, BookingRejected, BookingCancelled, SalesClosed] as const;
-export type TripEvent =
-  | EventOf<typeof TripScheduled>
-  | EventOf<typeof BookingConfirmed>
-  | EventOf<typeof BookingRejected>
-  | EventOf<typeof BookingCancelled>
-  | EventOf<typeof SalesClosed>;
+/** Derived from the definitions: an event missing from the array is missing from the union. */
+export type TripEvent = EventsOf<typeof tripEventDefinitions>;

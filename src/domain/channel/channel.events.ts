@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../shared/codec.js';
+import { defineEvent, type EventsOf } from '../shared/codec.js';
 import { AuctionId, ChannelId, ProductId, UserId } from '../shared/ids.js';
 
 const At = z.number().int().nonnegative();
@@ -40,11 +40,5 @@ export const channelEventDefinitions = [
   ViewerCountChanged,
   AuctionAttached,
 ] as const;
-export type ChannelEvent =
-  | EventOf<typeof ChannelScheduled>
-  | EventOf<typeof LiveStarted>
-  | EventOf<typeof LiveEnded>
-  | EventOf<typeof ProductListed>
-  | EventOf<typeof PriceChanged>
-  | EventOf<typeof ViewerCountChanged>
-  | EventOf<typeof AuctionAttached>;
+/** Derived from the definitions: an event missing from the array is missing from the union. */
+export type ChannelEvent = EventsOf<typeof channelEventDefinitions>;

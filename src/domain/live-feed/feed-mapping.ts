@@ -1,19 +1,17 @@
-import { auctionEventDefinitions, type AuctionEvent } from '../auction/auction.events.js';
+import { auctionEventDefinitions } from '../auction/auction.events.js';
 import { channelEventDefinitions, type ChannelEvent } from '../channel/channel.events.js';
 import { EventCodec } from '../shared/codec.js';
 import type { EventEnvelope } from '../shared/envelope.js';
-import { DomainError } from '../shared/errors.js';
+import { UnreadableEventError } from '../shared/faults.js';
 import type { ChannelFeedEvent, FeedEventType } from './feed-item.js';
 
 export const CHANNEL_STREAM_PREFIX = 'channel-';
 export const AUCTION_STREAM_PREFIX = 'auction-';
 
-export type FeedMappingErrorCode = 'UNROUTABLE_EVENT' | 'UNMAPPED_EVENT_TYPE' | 'INVALID_EVENT_BODY';
-
 // Decoding (not just copying) the body upcasts older schema versions, so viewers and the
 // snapshot only ever see current shapes, and a corrupt body fails here rather than in a browser.
-const channelCodec = new EventCodec<ChannelEvent>(channelEventDefinitions);
-const auctionCodec = new EventCodec<AuctionEvent>(auctionEventDefinitions);
+const channelCodec = new EventCodec(channelEventDefinitions);
+const auctionCodec = new EventCodec(auctionEventDefinitions);
 
 const channelFeedTypes: Readonly<Record<ChannelEvent['type'], FeedEventType>> = {
   ChannelScheduled: 'CHANNEL_SCHEDULED',
@@ -30,30 +28,24 @@ export const isViewerStream = (streamId: string): boolean =>
   (streamId.startsWith(CHANNEL_STREAM_PREFIX) && streamId.length > CHANNEL_STREAM_PREFIX.length) ||
   (streamId.startsWith(AUCTION_STREAM_PREFIX) && streamId.length > AUCTION_STREAM_PREFIX.length);
 
-const asRecord = (data: unknown): Record<string, unknown> => {
+const asRecord = (envelope: EventEnvelope, data: unknown): Record<string, unknown> => {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new DomainError<FeedMappingErrorCode>('INVALID_EVENT_BODY', 'an event body must be an object');
+    throw new UnreadableEventError('INVALID_EVENT_BODY', envelope, 'an event body must be an object');
   }
   return data as Record<string, unknown>;
 };
 
-const decodeBody = (codec: EventCodec<ChannelEvent> | EventCodec<AuctionEvent>, envelope: EventEnvelope): Record<string, unknown> => {
+const decodeBody = (codec: typeof channelCodec | typeof auctionCodec, envelope: EventEnvelope): Record<string, unknown> => {
   if (!codec.knows(envelope.type)) {
-    throw new DomainError<FeedMappingErrorCode>(
-      'UNMAPPED_EVENT_TYPE',
-      `${envelope.streamId} v${envelope.version}: event type ${envelope.type} has no viewer mapping; deploy the relay with the new event definition`,
-    );
+    throw new UnreadableEventError('UNMAPPED_EVENT_TYPE', envelope, 'no viewer mapping for this type; deploy the relay with the new event definition');
   }
-  return asRecord(codec.decode({ type: envelope.type, schemaVersion: envelope.schemaVersion, data: envelope.data }).data);
+  return asRecord(envelope, codec.decode(envelope).data);
 };
 
 const channelOf = (envelope: EventEnvelope, body: Record<string, unknown>, fallback: string | null): string => {
   const id = envelope.channelId ?? (typeof body['channelId'] === 'string' ? body['channelId'] : null) ?? fallback;
   if (!id) {
-    throw new DomainError<FeedMappingErrorCode>(
-      'UNROUTABLE_EVENT',
-      `${envelope.streamId} v${envelope.version} (${envelope.type}) names no channel: append auction events with the channelId context`,
-    );
+    throw new UnreadableEventError('UNROUTABLE_EVENT', envelope, 'it names no channel: append auction events with the channelId context');
   }
   return id;
 };
@@ -62,7 +54,7 @@ const channelOf = (envelope: EventEnvelope, body: Record<string, unknown>, fallb
  * The viewer-facing form of a stored event, or null when viewers never see its stream (trips,
  * sessions…). Every event of a channel or auction stream maps to exactly one feed event with
  * the same (streamId, version): skipping one would leave every viewer with a gap to recover.
- * Throws a `DomainError` for an event it cannot map (unknown type, no channel, corrupt body).
+ * Throws `UnreadableEventError` (a fault) for an event it cannot map (unknown type, no channel, corrupt body).
  */
 export const toFeedEvent = (envelope: EventEnvelope): ChannelFeedEvent | null => {
   const { streamId } = envelope;

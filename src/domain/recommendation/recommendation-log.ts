@@ -1,6 +1,6 @@
 import { toFeedEvent } from '../live-feed/feed-mapping.js';
 import type { EventEnvelope } from '../shared/envelope.js';
-import { DomainError } from '../shared/errors.js';
+import { UnreadableEventError } from '../shared/faults.js';
 import { factFromFeedEvent, type RecommendationFact } from './recommendation-fact.js';
 
 /**
@@ -19,7 +19,7 @@ export const factsFromStoredEvents = (envelopes: readonly EventEnvelope[]): Reco
       try {
         item = toFeedEvent(envelope);
       } catch (error) {
-        if (error instanceof DomainError) return [];
+        if (error instanceof UnreadableEventError) return [];
         throw error;
       }
       const fact = item ? factFromFeedEvent(item) : null;

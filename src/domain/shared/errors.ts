@@ -13,6 +13,11 @@ export class DomainError<C extends string = string> extends Error {
   }
 }
 
-export const fail = <C extends string>(code: C, message: string, details?: Record<string, unknown>): never => {
+/**
+ * Throws a `DomainError`. The code's union must be named (`fail<AuctionErrorCode>('BID_TOO_LOW', …)`):
+ * `NoInfer` keeps a bare string literal from typing itself, so every code thrown belongs to a
+ * declared union, and the edges' maps over those unions miss none.
+ */
+export const fail = <C extends string = never>(code: NoInfer<C>, message: string, details?: Record<string, unknown>): never => {
   throw new DomainError(code, message, details);
 };

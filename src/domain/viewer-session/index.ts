@@ -1,5 +1,5 @@
 import { EventCodec } from '../shared/codec.js';
-import { viewerSessionEventDefinitions, type ViewerSessionEvent } from './viewer-session.events.js';
+import { viewerSessionEventDefinitions } from './viewer-session.events.js';
 
 export * from './viewer-session.decider.js';
 export * from './viewer-session.events.js';
@@ -7,4 +7,4 @@ export * from './viewer-session.rules.js';
 export * from './viewer-session.state.js';
 
 /** Not a stored stream (see ARCHITECTURE.md); the codec validates these events where they travel. */
-export const viewerSessionCodec = new EventCodec<ViewerSessionEvent>(viewerSessionEventDefinitions);
+export const viewerSessionCodec = new EventCodec(viewerSessionEventDefinitions);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, type EventOf } from '../shared/codec.js';
+import { defineEvent, type EventsOf } from '../shared/codec.js';
 import { ChannelId, SessionId, UserId } from '../shared/ids.js';
 
 const At = z.number().int().nonnegative();
@@ -14,8 +14,5 @@ export const ViewerLeft = defineEvent('ViewerLeft', z.object({ leftAt: At }));
 export const ViewerExpired = defineEvent('ViewerExpired', z.object({ expiredAt: At, lastHeartbeatAt: At }));
 
 export const viewerSessionEventDefinitions = [ViewerJoined, HeartbeatRecorded, ViewerLeft, ViewerExpired] as const;
-export type ViewerSessionEvent =
-  | EventOf<typeof ViewerJoined>
-  | EventOf<typeof HeartbeatRecorded>
-  | EventOf<typeof ViewerLeft>
-  | EventOf<typeof ViewerExpired>;
+/** Derived from the definitions: an event missing from the array is missing from the union. */
+export type ViewerSessionEvent = EventsOf<typeof viewerSessionEventDefinitions>;

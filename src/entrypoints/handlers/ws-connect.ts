@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type { ErrorCode } from '../../application/error-codes.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { HandlerLogger } from './sqs-record-body.js';
 
@@ -11,7 +12,7 @@ export interface WsConnectHandlerDeps {
 }
 
 /** Handshake status per refusal code (API Gateway returns $connect's status to the client). */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = { TOO_MANY_CONNECTIONS: 429, UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+const STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = { TOO_MANY_CONNECTIONS: 429, UNAUTHENTICATED: 401, FORBIDDEN: 403 };
 
 /**
  * The `ws-connect` Lambda. A connection belongs to no channel until it sends `join` (API
@@ -29,7 +30,7 @@ export const makeWsConnectHandler =
     } catch (error) {
       deps.logger.warn('connection refused by a $connect hook', { connectionId: event.requestContext.connectionId, error });
       if (error instanceof DomainError) {
-        return { statusCode: STATUS_BY_CODE[error.code] ?? 403, body: JSON.stringify({ error: { code: error.code, message: error.message } }) };
+        return { statusCode: STATUS_BY_CODE[error.code as ErrorCode] ?? 403, body: JSON.stringify({ error: { code: error.code, message: error.message } }) };
       }
       return { statusCode: 403, body: error instanceof Error ? error.message : 'refused' };
     }

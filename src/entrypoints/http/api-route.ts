@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RateLimitedError } from '../../application/abuse/action-gate.js';
 import { ANONYMOUS, userActor, type Actor } from '../../application/auth/actor.js';
 import { ConflictError } from '../../application/command-handler.js';
+import type { ErrorCode } from '../../application/error-codes.js';
 import { EnqueueError } from '../../application/ports/message-queue.port.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { UserId } from '../../domain/shared/ids.js';
@@ -140,40 +141,72 @@ export const bodyBytes = (event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64
   return event.isBase64Encoded ? Math.floor((event.body.length * 3) / 4) : Buffer.byteLength(event.body);
 };
 
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  TRIP_NOT_FOUND: 404,
-  BOOKING_NOT_FOUND: 404,
+/** The statuses a rule violation may be answered with; faults are 500, never one of these. */
+export type RuleStatus = 400 | 401 | 403 | 404 | 409 | 422 | 429;
+/** A status for every code of `C`: a code missing from the map is a type error, not a silent 409. */
+export type StatusByCode<C extends string> = { readonly [K in C]: RuleStatus };
+
+export const STATUS_BY_CODE: StatusByCode<ErrorCode> = {
+  // auction
   AUCTION_NOT_FOUND: 404,
-  CHANNEL_NOT_FOUND: 404,
-  PRODUCT_NOT_FOUND: 404,
-  NOT_BOOKING_OWNER: 403,
+  AUCTION_ALREADY_OPEN: 409,
+  AUCTION_CLOSED: 409,
+  AUCTION_ENDED: 409,
+  AUCTION_NOT_ENDED: 409,
+  BID_TOO_LOW: 409,
+  BID_ID_REUSED: 409,
   SELLER_CANNOT_BID: 403,
-  INVALID_SEAT_COUNT: 400,
-  INVALID_TERMS: 400,
-  INVALID_TRIP: 400,
   INVALID_BID: 400,
-  INVALID_HEARTBEAT: 400,
+  INVALID_TERMS: 400,
   // live commerce (channels, viewers' read side)
-  STREAM_NOT_FOUND: 404,
+  CHANNEL_NOT_FOUND: 404,
+  CHANNEL_ALREADY_SCHEDULED: 409,
+  CHANNEL_NOT_LIVE: 409,
+  CHANNEL_ENDED: 409,
+  PRODUCT_NOT_FOUND: 404,
+  PRODUCT_ALREADY_LISTED: 409,
+  AUCTION_ALREADY_ATTACHED: 409,
   INVALID_CHANNEL: 400,
   INVALID_PRODUCT: 400,
   INVALID_PRICE: 400,
   INVALID_VIEWER_COUNT: 400,
   CURRENCY_MISMATCH: 422,
   PRODUCT_LIMIT_REACHED: 422,
+  STREAM_NOT_FOUND: 404,
+  NOT_JOINED: 409,
+  // booking
+  TRIP_NOT_FOUND: 404,
+  BOOKING_NOT_FOUND: 404,
+  TRIP_ALREADY_SCHEDULED: 409,
+  NOT_BOOKING_OWNER: 403,
+  INVALID_TRIP: 400,
+  INVALID_SEAT_COUNT: 400,
+  BOOKING_STILL_QUEUED: 409,
+  REQUEST_ID_REUSED: 409,
+  // presence
+  INVALID_HEARTBEAT: 400,
+  INVALID_TTL: 400,
+  SESSION_NOT_FOUND: 409,
+  SESSION_ALREADY_JOINED: 409,
+  SESSION_ENDED: 409,
+  // budgets and identity (application/abuse, application/auth): no or bad token → 401;
+  // someone else's channel or booking → 403
   RATE_LIMITED: 429,
-  // identity (application/auth): no or bad token → 401; someone else's channel or booking → 403
+  TOO_MANY_CONNECTIONS: 429,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
-  REQUEST_ID_REUSED: 409,
-  BID_ID_REUSED: 409,
 };
+
+/** The status of a code, or undefined for a code no union declares (a bug: answered as a fault). */
+export const statusOf = (code: string): RuleStatus | undefined => (Object.hasOwn(STATUS_BY_CODE, code) ? STATUS_BY_CODE[code as ErrorCode] : undefined);
 
 /**
  * Maps what a use case threw to an answer the caller can act on: 400 naming the field, 404
  * naming what is missing, 409 for a rule the current state forbids (or a lost race), 503 when
- * the queue refused (retry with the same request id). Anything else is a 500 whose details stay
- * in the logs.
+ * the queue refused (retry with the same request id). Anything else — a stored event that does
+ * not decode, a vendor error, a code no union declares — is a fault: reported to `onUnexpected`
+ * (the error names the stream and version where it has them) and answered 500 `INTERNAL`,
+ * with nothing of the store or its schemas in the body.
  */
 export const errorResponse = (error: unknown, onUnexpected: (error: unknown) => void): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof BadRequestError) {
@@ -190,9 +223,10 @@ export const errorResponse = (error: unknown, onUnexpected: (error: unknown) => 
     // Retry-After is whole seconds (RFC 9110); retryAfterMs in the body is the precise wait.
     return { ...response, headers: { ...response.headers, 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } };
   }
-  if (error instanceof DomainError) {
+  const status = error instanceof DomainError ? statusOf(error.code) : undefined;
+  if (error instanceof DomainError && status !== undefined) {
     const field = typeof error.details.field === 'string' ? error.details.field : undefined;
-    const response = json(STATUS_BY_CODE[error.code] ?? 409, { error: { code: error.code, message: error.message, ...(field ? { field } : {}), details: error.details } });
+    const response = json(status, { error: { code: error.code, message: error.message, ...(field ? { field } : {}), details: error.details } });
     // RFC 6750: a 401 says which scheme would be accepted.
     return error.code === 'UNAUTHENTICATED' ? { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer' } } : response;
   }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import type { ChannelUseCases } from '../../application/live/channel-commands.js';
 import { displayText } from '../../application/live/display-text.js';
-import { MAX_RECOVERY_PAGE, type RecoverStream } from '../../application/live/stream-recovery.js';
+import { MAX_RECOVERY_PAGE, type RecoverStream, type StreamRecoveryErrorCode } from '../../application/live/stream-recovery.js';
+import type { ChannelErrorCode } from '../../domain/channel/channel.decider.js';
 import { Currency, Price } from '../../domain/channel/channel.events.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { ChannelId, ProductId, UserId } from '../../domain/shared/ids.js';
@@ -85,12 +86,12 @@ export const makeLiveRoutes = (deps: LiveRoutesDeps): ApiRoutes => {
     'GET /api/channels/{channelId}': wrap(async (event) => {
       const channelId = pathParam(event, 'channelId', ChannelId);
       const snapshot = await deps.snapshot(channelId);
-      if (!snapshot) throw new DomainError('CHANNEL_NOT_FOUND', `channel ${channelId} does not exist`, { field: 'channelId' });
+      if (!snapshot) throw new DomainError<ChannelErrorCode>('CHANNEL_NOT_FOUND', `channel ${channelId} does not exist`, { field: 'channelId' });
       return { ...json(200, snapshot), headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } };
     }),
     'GET /api/streams/{streamId}/events': wrap(async (event) => {
       const raw = event.pathParameters?.['streamId'] ?? '';
-      const notFound = () => new DomainError('STREAM_NOT_FOUND', `no viewer stream ${raw.slice(0, 80)}`, { field: 'streamId' });
+      const notFound = () => new DomainError<StreamRecoveryErrorCode>('STREAM_NOT_FOUND', `no viewer stream ${raw.slice(0, 80)}`, { field: 'streamId' });
       const streamId = ViewerStreamIdParam.safeParse(raw);
       if (!streamId.success) throw notFound();
       const query = validate(RecoveryQuery, event.queryStringParameters ?? {});

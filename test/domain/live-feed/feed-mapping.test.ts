@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toFeedEvent, isViewerStream } from '../../../src/domain/live-feed/feed-mapping.js';
-import { DomainError } from '../../../src/domain/shared/errors.js';
+import { UnreadableEventError } from '../../../src/domain/shared/faults.js';
 import type { EventEnvelope } from '../../../src/domain/shared/envelope.js';
 
 const envelope = (over: Partial<EventEnvelope>): EventEnvelope => ({
@@ -18,7 +18,7 @@ const codeOf = (run: () => unknown): string | undefined => {
   try {
     run();
   } catch (error) {
-    return error instanceof DomainError ? error.code : `not a DomainError: ${String(error)}`;
+    return error instanceof UnreadableEventError ? error.code : `not an UnreadableEventError: ${String(error)}`;
   }
   return undefined;
 };
@@ -88,5 +88,16 @@ describe('toFeedEvent: stored event → viewer-facing feed event', () => {
     expect(codeOf(() => toFeedEvent(envelope({ type: 'ChannelRenamed', data: {} })))).toBe('UNMAPPED_EVENT_TYPE');
     expect(codeOf(() => toFeedEvent(envelope({ type: 'LiveStarted', data: { startedAt: 'soon' } })))).toBe('INVALID_EVENT');
     expect(codeOf(() => toFeedEvent(envelope({ type: 'LiveStarted', schemaVersion: 9 })))).toBe('UNKNOWN_SCHEMA_VERSION');
+  });
+
+  it('names the stored event it cannot read (stream id and version), for the log', () => {
+    let caught: unknown;
+    try {
+      toFeedEvent(envelope({ streamId: 'channel-c9', version: 7, data: { startedAt: 'soon' } }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ name: 'UnreadableEventError', streamId: 'channel-c9', version: 7, type: 'LiveStarted', schemaVersion: 1 });
+    expect((caught as Error).message).toMatch(/^channel-c9 v7: LiveStarted/);
   });
 });
