@@ -179,7 +179,7 @@ describe('npm start -- --backend emulators', () => {
     expect((await api(runtime, 'POST', '/api/channels', { channelId: 'emu-auction', title: 'Auction', currency: 'KRW' }, seller)).status).toBe(201);
     const product = { productId: 'emu-watch', name: 'Watch', category: 'fashion', price: 10_000, currency: 'KRW' };
     expect((await api(runtime, 'POST', '/api/channels/emu-auction/products', product, seller)).status).toBe(201);
-    const auction = { auctionId: 'emu-auc-1', productId: 'emu-watch', startingPrice: 1_000, minIncrement: 100, durationSeconds: 2 };
+    const auction = { auctionId: 'emu-auc-1', productId: 'emu-watch', startingPrice: 1_000, minIncrement: 100, durationSeconds: 6 };
     expect((await api(runtime, 'POST', '/api/channels/emu-auction/auctions', auction, seller)).status).toBe(201);
     expect((await api(runtime, 'POST', '/api/auctions/emu-auc-1/bids', { bidId: 'emu-bid-1', amount: 1_500 }, { as: 'alice' })).status).toBe(201);
 
