@@ -6,6 +6,7 @@ import { documentClientFor } from '../../adapters/dynamodb/document-client.js';
 import { S3BlobStore } from '../../adapters/s3/blob-store-adapter-s3.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
 import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
+import type { ParkedMessage } from '../../application/queues/parked-message.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { BOOKING_TOKENS, bookingModule } from './booking.module.js';
 import { DEFAULT_STATS_OBJECT_KEY } from './config.js';
@@ -18,8 +19,8 @@ export const DEFAULT_TRIP_ID = 'holiday-express' as TripId;
 
 /**
  * F6 ports in AWS: counters in the stats table (DynamoDB ADD with idempotency markers),
- * stats.json in the blob bucket (S3), the booking queue (SQS FIFO, http-api only) and the
- * request index (`BookingRequestIndex`, http-api) beside the counters in the stats table.
+ * stats.json in the blob bucket (S3), the booking queue (SQS FIFO, http-api only), the parking
+ * queue (SQS standard, the booking Lambda only) and the request index (`BookingRequestIndex`, http-api) beside the counters in the stats table.
  */
 export const bookingAwsModules = (
   { config, clientSettings, dynamodb }: FeatureLambdaContext,
@@ -53,6 +54,11 @@ export const bookingAwsModules = (
       bind(BOOKING_TOKENS.BookingQueue)
         .toDynamicValue(
           (ctx) => new SqsMessageQueue<BookingRequestMessage>(sqs(), resource(config, 'BOOKING_QUEUE_URL', 'the booking queue'), { sleeper: ctx.get(TOKENS.Sleeper) }),
+        )
+        .inSingletonScope();
+      bind(BOOKING_TOKENS.ParkingQueue)
+        .toDynamicValue(
+          (ctx) => new SqsMessageQueue<ParkedMessage>(sqs(), resource(config, 'BOOKING_PARKED_QUEUE_URL', 'the booking parking queue'), { sleeper: ctx.get(TOKENS.Sleeper) }),
         )
         .inSingletonScope();
     }),

@@ -1,3 +1,4 @@
+import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import { countersTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import type { TripId } from '../../domain/shared/ids.js';
@@ -11,6 +12,7 @@ export interface EmulatorBookingResources {
   readonly statsTable: string;
   readonly bookingQueue: string;
   readonly bookingDlq: string;
+  readonly bookingParked: string;
   readonly bucket: string;
 }
 
@@ -27,8 +29,15 @@ export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<Emu
   await ensureTable(clients.dynamodb, names.statsTable, countersTable);
   // The seed's consumer: visibility 60 s; group = trip, dedup = request id (set by the producer).
   const queue = await ensureQueueWithDlq(options, { name: names.bookingQueue, dlqName: names.bookingDlq, visibilityTimeoutSeconds: 60 });
+  const parked = await ensureQueue(options.clients.sqs, { name: names.bookingParked });
   const modules = bookingAwsModules(
-    emulatorLambdaContext(options, { STATS_TABLE: names.statsTable, BLOB_BUCKET: names.bucket, BOOKING_QUEUE_URL: queue.url, STATS_OBJECT_KEY: LOCAL_STATS_KEY }),
+    emulatorLambdaContext(options, {
+      STATS_TABLE: names.statsTable,
+      BLOB_BUCKET: names.bucket,
+      BOOKING_QUEUE_URL: queue.url,
+      BOOKING_PARKED_QUEUE_URL: parked.url,
+      STATS_OBJECT_KEY: LOCAL_STATS_KEY,
+    }),
     { defaultTripId: config.defaultTripId as TripId },
   );
   const feature: LocalRuntimeExtension = {
@@ -39,5 +48,5 @@ export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<Emu
       setUpBooking(context, queueEventSource(options, 'booking', queue.url, container.get(BOOKING_TOKENS.Handler), logger));
     },
   };
-  return { feature, description: `booking FIFO queue ${queue.url}, stats table ${names.statsTable}` };
+  return { feature, description: `booking FIFO queue ${queue.url} (unprocessable requests parked on ${parked.url}), stats table ${names.statsTable}` };
 };
