@@ -17,6 +17,7 @@ export type ResourceVariable = Extract<
   | 'RECOMMEND_STREAM_NAME'
   | 'BROADCAST_QUEUE_URL'
   | 'BOOKING_QUEUE_URL'
+  | 'BOOKING_PARKED_QUEUE_URL'
   | 'HEARTBEAT_QUEUE_URL'
   | 'SCHEDULER_QUEUE_URL'
   | 'BLOB_OFFLOAD_PREFIX'
@@ -115,7 +116,7 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     // The seed's 60 s queue visibility is exactly 6× this timeout.
     timeoutSeconds: 10,
     trigger: { kind: 'sqs', queue: 'booking', batchSize: 10 },
-    uses: { EVENTS_TABLE: 'readWrite', STATS_TABLE: 'readWrite', STATS_OBJECT_KEY: 'write', BLOB_OFFLOAD_PREFIX: 'read' },
+    uses: { EVENTS_TABLE: 'readWrite', STATS_TABLE: 'readWrite', STATS_OBJECT_KEY: 'write', BLOB_OFFLOAD_PREFIX: 'read', BOOKING_PARKED_QUEUE_URL: 'write' },
     // stats.json is republished at most every few seconds per batch; the scheduled call
     // publishes the last figures of a rush even when no batch follows it.
     scheduleMinutes: 1,

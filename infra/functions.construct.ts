@@ -128,6 +128,7 @@ export class Functions extends Construct {
       RECOMMEND_STREAM_NAME: messaging.recommendStream.streamName,
       BROADCAST_QUEUE_URL: messaging.queues.broadcast.queue.queueUrl,
       BOOKING_QUEUE_URL: messaging.queues.booking.queue.queueUrl,
+      BOOKING_PARKED_QUEUE_URL: messaging.bookingParked.queueUrl,
       HEARTBEAT_QUEUE_URL: messaging.queues.heartbeat.queue.queueUrl,
       SCHEDULER_QUEUE_URL: messaging.queues.scheduler.queue.queueUrl,
       BLOB_BUCKET: storage.bucket.bucketName,
@@ -212,6 +213,8 @@ export class Functions extends Construct {
         return queue(messaging.queues.broadcast.queue);
       case 'BOOKING_QUEUE_URL':
         return queue(messaging.queues.booking.queue);
+      case 'BOOKING_PARKED_QUEUE_URL':
+        return queue(messaging.bookingParked);
       case 'HEARTBEAT_QUEUE_URL':
         return queue(messaging.queues.heartbeat.queue);
       case 'SCHEDULER_QUEUE_URL':
@@ -290,6 +293,7 @@ const RESOURCE_VARIABLES = new Set<string>([
   'RECOMMEND_STREAM_NAME',
   'BROADCAST_QUEUE_URL',
   'BOOKING_QUEUE_URL',
+  'BOOKING_PARKED_QUEUE_URL',
   'HEARTBEAT_QUEUE_URL',
   'SCHEDULER_QUEUE_URL',
   'BLOB_OFFLOAD_PREFIX',

@@ -31,6 +31,11 @@ export class Messaging extends Construct {
   readonly feedStream: kinesis.Stream;
   readonly recommendStream: kinesis.Stream;
   readonly queues: Record<QueueKey, QueueWithDlq>;
+  /**
+   * Booking requests the consumer can never process (unreadable, or refused by the trip's rules),
+   * parked at once so their trip moves on; a standard queue, since order no longer matters for them.
+   */
+  readonly bookingParked: sqs.Queue;
   /** On-failure destinations of the stream consumers (records that exhausted their retries). */
   readonly streamFailures: { readonly relay: sqs.Queue; readonly fanout: sqs.Queue; readonly recommend: sqs.Queue };
 
@@ -91,6 +96,9 @@ export class Messaging extends Construct {
       scheduler: withDlq('scheduler', 'SchedulerQueue', { retentionPeriod: Duration.days(4) }),
     };
 
+    // Kept like a DLQ (and alarmed like one): each is a request that got no outcome yet.
+    this.bookingParked = dlq('BookingParked');
+
     this.streamFailures = {
       relay: dlq('RelayFailures'),
       fanout: dlq('FanoutFailures'),
@@ -103,6 +111,7 @@ export class Messaging extends Construct {
     return {
       BroadcastDlq: this.queues.broadcast.dlq,
       BookingDlq: this.queues.booking.dlq,
+      BookingParked: this.bookingParked,
       HeartbeatDlq: this.queues.heartbeat.dlq,
       SchedulerDlq: this.queues.scheduler.dlq,
       RelayFailures: this.streamFailures.relay,

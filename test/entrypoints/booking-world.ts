@@ -9,6 +9,8 @@ import { makeProcessBooking } from '../../src/application/booking/process-bookin
 import { makeRequestBooking } from '../../src/application/booking/request-booking.js';
 import { makeGetTrip, makeScheduleTrip } from '../../src/application/booking/schedule-trip.js';
 import { StatsPublisher } from '../../src/application/booking/stats-publisher.js';
+import { EnqueueError } from '../../src/application/ports/message-queue.port.js';
+import { makeParkMessage, type ParkedMessage } from '../../src/application/queues/parked-message.js';
 import type { CounterStore } from '../../src/application/ports/counter-store.port.js';
 import type { EventStore } from '../../src/application/ports/event-store.port.js';
 import { InMemoryBlobStore } from '../../src/adapters/in-memory/blob-store-adapter-in-memory.js';
@@ -30,7 +32,7 @@ export const DEFAULT_TRIP = 'seoul-busan-0900' as TripId;
  * `wrapCounters` let a test inject crashes where AWS would have them.
  */
 export const bookingWorld = (
-  options: { wrapStore?: (store: EventStore) => EventStore; wrapCounters?: (counters: CounterStore) => CounterStore } = {},
+  options: { wrapStore?: (store: EventStore) => EventStore; wrapCounters?: (counters: CounterStore) => CounterStore; parkingFails?: boolean } = {},
 ) => {
   const clock = new FakeClock(T0);
   const baseStore = new InMemoryEventStore();
@@ -44,6 +46,7 @@ export const bookingWorld = (
   const index = new InMemoryBookingRequestIndex();
   const blobs = new InMemoryBlobStore();
   const dlq = new InMemoryQueue<BookingRequestMessage>({ name: 'booking-dlq', fifo: true, clock });
+  const parking = new InMemoryQueue<ParkedMessage>({ name: 'booking-parked', clock });
   const queue = new InMemoryQueue<BookingRequestMessage>({
     name: 'booking',
     fifo: true,
@@ -70,8 +73,12 @@ export const bookingWorld = (
   const stats = new StatsPublisher(blobs, getBookingStats, clock, { key: 'public/stats.json' });
   const consumer = makeBookingHandler({
     processBooking: makeProcessBooking({ trips: consumerTrips, counters, clock }),
+    park: makeParkMessage({
+      queue: options.parkingFails ? { send: () => Promise.reject(new EnqueueError('parking queue unavailable', [])) } : parking,
+      clock,
+    }),
     stats,
     logger: silentLogger,
   });
-  return { clock, store: baseStore, counters: baseCounters, index, blobs, queue, dlq, routes, consumer, stats, unexpected, getBookingStats };
+  return { clock, store: baseStore, counters: baseCounters, index, blobs, queue, dlq, parking, routes, consumer, stats, unexpected, getBookingStats };
 };

@@ -1,3 +1,4 @@
+import { ParkedMessage } from '../../src/application/queues/parked-message.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { tripStreamId } from '../../src/domain/booking/index.js';
 import { TRIP_CATALOGUE } from '../../src/application/booking/booking-counters.js';
@@ -89,22 +90,25 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
     expect((await world.store.read(tripStreamId('t-2'))).version).toBe(0);
   });
 
-  it('fails poison queue records one by one (then the DLQ) while valid requests of other trips go through', async () => {
+  it('parks poison queue records at once, with the field that is wrong, while valid requests of other trips go through', async () => {
     const other = { tripId: 'other-trip', route: 'Seoul → Daegu', departsAt: T0 + 86_400_000, capacity: 5, maxSeatsPerBooking: 2 };
     await call(world.routes, 'POST /api/trips', { body: other, as: 'operator' });
     world.queue.sendRaw('this is not JSON', { groupId: 'poison', dedupId: 'p-1' });
     world.queue.sendRaw(JSON.stringify({ requestId: 'r-x', tripId: DEFAULT_TRIP, passengerId: 'kim', seats: 99, requestedAt: T0 }), { groupId: 'poison', dedupId: 'p-2' });
     await call(world.routes, BOOK, { path: { tripId: 'other-trip' }, body: { seats: 2, requestId: 'good-1' }, as: 'kim' });
 
-    for (let round = 0; round < 8; round++) {
-      await drain(world.queue, world.consumer);
-      world.clock.advance(61_000); // past the visibility timeout: failed records come back
-    }
     await drain(world.queue, world.consumer);
 
     expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'good-1' }, as: 'kim' })).body?.status).toBe('CONFIRMED');
-    expect(world.dlq.peekRawBodies()).toEqual(expect.arrayContaining(['this is not JSON']));
-    expect(world.dlq.counts().total).toBe(2);
+    expect(world.queue.counts().total).toBe(0);
+    expect(world.dlq.counts().total).toBe(0);
+    const parked = world.parking.receive(10).map((m) => ParkedMessage.parse(m.body));
+    expect(parked.map((p) => [p.body, p.reasons])).toEqual(
+      expect.arrayContaining([
+        ['this is not JSON', ['body is not JSON']],
+        [expect.stringContaining('"seats":99'), ['seats: Too big: expected number to be <=20']],
+      ]),
+    );
     expect((await world.store.read(tripStreamId(DEFAULT_TRIP))).version).toBe(1); // only TripScheduled
     expect(await world.getBookingStats()).toMatchObject({ requests: 1, processed: 1, success: 1 });
   });

@@ -4,6 +4,7 @@ import { tripStreamId } from '../../src/domain/booking/index.js';
 import { bookingWorld, DEFAULT_TRIP, T0 } from './booking-world.js';
 import { call } from './http-test-events.js';
 import { pollOnce } from './sqs-test-driver.js';
+import { ParkedMessage } from '../../src/application/queues/parked-message.js';
 
 const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} } as unknown as ScheduledEvent;
 
@@ -63,13 +64,35 @@ describe('booking handler', () => {
     expect(await status('b-1')).toBe('CONFIRMED');
   });
 
-  it('fails an unreadable record alone: it does not hold its trip (the trip would go to the DLQ with it)', async () => {
+  it('parks an unreadable record at once with its reasons: nothing of its trip is left waiting behind it', async () => {
     const world = bookingWorld();
+    await twoTrips(world);
+    world.queue.sendRaw('{"requestId":"x","tripId":"t-a","seats":99}', { groupId: 't-a', dedupId: 'poison' });
+    await bookAs(world, 't-a', 'a-1');
+    await pollOnce(world.queue, world.consumer);
+    expect(await statusIn(world)('a-1')).toBe('CONFIRMED');
+    expect(world.queue.counts().total).toBe(0); // deleted, not failed: FIFO holds nothing of t-a
+    const [parked] = world.parking.receive(10);
+    const envelope = ParkedMessage.parse(parked?.body);
+    expect(envelope).toMatchObject({ kind: 'booking', groupId: 't-a', body: '{"requestId":"x","tripId":"t-a","seats":99}' });
+    expect(envelope.reasons.join('; ')).toMatch(/passengerId.*; seats/);
+  });
+
+  it('parks a request the trip refuses whatever the retries (no such trip), while a fault still holds it (previous test)', async () => {
+    const world = bookingWorld();
+    world.queue.sendRaw(JSON.stringify({ requestId: 'r-1', tripId: 'ghost', passengerId: 'kim', seats: 1, requestedAt: 0 }), { groupId: 'ghost', dedupId: 'r-1' });
+    await pollOnce(world.queue, world.consumer);
+    expect(world.queue.counts().total).toBe(0);
+    expect(ParkedMessage.parse(world.parking.receive(10)[0]?.body).reasons).toEqual([expect.stringMatching(/^TRIP_NOT_FOUND/)]);
+  });
+
+  it('fails an unreadable record alone when it cannot be parked (the parking queue refuses): the rest of its trip goes on', async () => {
+    const world = bookingWorld({ parkingFails: true });
     await twoTrips(world);
     world.queue.sendRaw('poison', { groupId: 't-a', dedupId: 'poison' });
     await bookAs(world, 't-a', 'a-1');
     await pollOnce(world.queue, world.consumer);
     expect(await statusIn(world)('a-1')).toBe('CONFIRMED');
-    expect(world.queue.counts().total).toBe(1); // only the poison record is left, for the DLQ after the maximum receives
+    expect(world.queue.counts().total).toBe(1); // only the poison record is left: parked on a later receive, or the DLQ
   });
 });

@@ -1,6 +1,7 @@
 import type { DynamoDBRecord, KinesisStreamRecord, SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { expect } from 'vitest';
+import type { InMemoryQueue } from '../../src/adapters/in-memory/message-queue-adapter-in-memory.js';
 import { EventStoreChangeStream } from '../../src/adapters/local/event-store-change-stream.js';
 import { kinesisRecordFormat } from '../../src/adapters/local/kinesis-record-format.js';
 import { encodeFeedRecord } from '../../src/adapters/kinesis/feed-record-codec.js';
@@ -56,6 +57,8 @@ interface SqsTarget {
   readonly template: (world: FuzzWorld) => Record<string, unknown>;
   readonly handler: (world: FuzzWorld) => (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | void>;
   readonly queueArn: string;
+  /** The consumer parks what it can never process here (deleted, not failed) instead of failing it. */
+  readonly parking?: (world: FuzzWorld) => InMemoryQueue<unknown>;
   readonly fifo?: boolean;
 }
 
@@ -72,6 +75,7 @@ export const SQS_TARGETS: readonly SqsTarget[] = [
     handler: (w) => w.handlers.booking,
     queueArn: 'arn:aws:sqs:local:000000000000:booking.fifo',
     fifo: true,
+    parking: (w) => w.queues.bookingParked,
   },
   {
     name: 'auction-close (scheduler queue)',
@@ -90,7 +94,8 @@ export const SQS_TARGETS: readonly SqsTarget[] = [
 /**
  * Batches of up to 10 records, valid, nearly valid and garbage mixed, through an SQS consumer:
  * the invocation never throws, failures name records of the batch, every garbage record is
- * reported failed (so it is retried, then dead-lettered), and a batch whose records all failed
+ * reported failed (so it is retried, then dead-lettered) or, by a consumer that parks, parked
+ * and not failed, and a batch whose records all failed
  * changed nothing.
  */
 export const fuzzSqsConsumer = async (world: FuzzWorld, target: SqsTarget, numRuns: number): Promise<void> => {
@@ -102,10 +107,17 @@ export const fuzzSqsConsumer = async (world: FuzzWorld, target: SqsTarget, numRu
       const before = await world.fingerprint();
       const response = await handler({ Records: records });
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      const parking = target.parking?.(world);
+      const parked = new Set<string>();
+      for (let batch = parking?.receive(10) ?? []; batch.length > 0; batch = parking?.receive(10) ?? []) {
+        for (const m of batch) parked.add((m.body as { messageId: string }).messageId), parking?.delete(m.receiptHandle);
+      }
       for (const id of failed) expect(records.map((r) => r.messageId)).toContain(id);
       records.forEach((r, i) => {
-        outcome(`queue ${target.name}`, failed.has(r.messageId) ? 'failed → retried/DLQ' : 'processed');
-        if (isKnownGarbage(bodies[i] as string)) expect(failed.has(r.messageId), `garbage record ${(bodies[i] as string).slice(0, 80)} was not reported failed`).toBe(true);
+        outcome(`queue ${target.name}`, failed.has(r.messageId) ? 'failed → retried/DLQ' : parked.has(r.messageId) ? 'parked' : 'processed');
+        if (!isKnownGarbage(bodies[i] as string)) return;
+        if (parking) expect(parked.has(r.messageId) && !failed.has(r.messageId), `garbage record ${(bodies[i] as string).slice(0, 80)} was not parked`).toBe(true);
+        else expect(failed.has(r.messageId), `garbage record ${(bodies[i] as string).slice(0, 80)} was not reported failed`).toBe(true);
       });
       if (failed.size === records.length) expect(await world.fingerprint(), 'a batch that failed entirely changed state').toBe(before);
     }),

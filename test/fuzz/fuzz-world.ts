@@ -72,6 +72,7 @@ export const fuzzWorld = async () => {
   store.subscribe((events) => (appended += events.length));
   const queues = {
     booking: s.container.get(LOCAL_BOOKING_TOKENS.BookingQueue),
+    bookingParked: s.container.get(LOCAL_BOOKING_TOKENS.ParkingQueue),
     heartbeat: s.container.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue),
     scheduler: s.container.get(LOCAL_AUCTION_TOKENS.SchedulerQueue),
     broadcast: s.container.get(LOCAL_TOKENS.BroadcastQueue),

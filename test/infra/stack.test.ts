@@ -112,9 +112,10 @@ describe('streams and queues', () => {
 
   it('all queues are encrypted and refuse plain HTTP; DLQs keep messages 14 days', () => {
     s.template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    s.template.resourceCountIs('AWS::SQS::QueuePolicy', 11);
+    s.template.resourceCountIs('AWS::SQS::QueuePolicy', 12);
+    // 7 dead-letter destinations and the booking parking queue.
     const dlqs = resourcesOf(s, 'AWS::SQS::Queue').filter(([, q]) => q.Properties?.['MessageRetentionPeriod'] === 14 * 24 * 3600);
-    expect(dlqs).toHaveLength(7);
+    expect(dlqs).toHaveLength(8);
   });
 });
 
@@ -296,6 +297,28 @@ describe('bucket and CloudFront', () => {
   });
 });
 
+/** The queue the booking consumer parks unprocessable requests on (its BOOKING_PARKED_QUEUE_URL). */
+const parkingQueueId = (s: Synthesized): string => {
+  const [, booking] = functionNamed(s, 'booking');
+  const id = refId((booking['Environment'] as { Variables: Record<string, unknown> }).Variables['BOOKING_PARKED_QUEUE_URL']);
+  if (id === undefined) throw new Error('the booking function has no BOOKING_PARKED_QUEUE_URL');
+  return id;
+};
+
+describe('booking parking queue', () => {
+  it('is a standard queue kept 14 days, that only the booking consumer may send to', () => {
+    const id = parkingQueueId(s);
+    const [, queue] = resourcesOf(s, 'AWS::SQS::Queue').find(([qid]) => qid === id)!;
+    expect(queue.Properties?.['FifoQueue']).toBeUndefined();
+    expect(queue.Properties?.['MessageRetentionPeriod']).toBe(14 * 24 * 3600);
+    const senders = resourcesOf(s, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties?.['PolicyDocument']).includes(`"${id}"`))
+      .map(([, p]) => refId((p.Properties?.['Roles'] as unknown[])[0]));
+    const [, booking] = functionNamed(s, 'booking');
+    expect(senders).toEqual([refId(booking['Role'])]);
+  });
+});
+
 describe('alarms', () => {
   it('one alarm per DLQ on any visible message', () => {
     const queues = new Set(resourcesOf(s, 'AWS::SQS::Queue').map(([id]) => id));
@@ -307,8 +330,8 @@ describe('alarms', () => {
     const destinations = resourcesOf(s, 'AWS::Lambda::EventSourceMapping')
       .map(([, m]) => refId((m.Properties?.['DestinationConfig'] as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination))
       .filter((id): id is string => id !== undefined && queues.has(id));
-    const allDlqs = new Set([...dlqIds, ...destinations]);
-    expect(allDlqs.size).toBe(7);
+    const allDlqs = new Set([...dlqIds, ...destinations, parkingQueueId(s)]);
+    expect(allDlqs.size).toBe(8);
     const depthAlarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.['MetricName'] === 'ApproximateNumberOfMessagesVisible');
     const alarmed = depthAlarms.map(([, a]) => {
       expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Namespace: 'AWS/SQS' });
@@ -318,7 +341,7 @@ describe('alarms', () => {
   });
 
   it('iterator age alarms on both Kinesis streams and the events-table relay, all notifying the alarm topic', () => {
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 7 + 3);
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8 + 3);
     const kinesisAlarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.['MetricName'] === 'GetRecords.IteratorAgeMilliseconds');
     expect(kinesisAlarms).toHaveLength(2);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Namespace: 'AWS/Lambda' });

@@ -4,7 +4,6 @@ import type { AuctionId, BidId } from '../../domain/shared/ids.js';
 import type { ActionGate } from '../abuse/action-gate.js';
 import { requireUser, type Actor } from '../auth/actor.js';
 import type { Clock } from '../ports/clock.port.js';
-import type { AuctionCloseScheduler } from './auction-close-scheduler.js';
 import type { AuctionCommandHandler } from './auction-commands.js';
 import { auctionView, type AuctionView } from './auction-view.js';
 
@@ -41,7 +40,6 @@ export interface PlaceBidResult {
 
 export interface PlaceBidDeps {
   readonly auctions: AuctionCommandHandler;
-  readonly scheduler: AuctionCloseScheduler;
   readonly clock: Clock;
   /** Per-user / per-connection bid budgets (none: unlimited). */
   readonly gate?: ActionGate;
@@ -49,9 +47,10 @@ export interface PlaceBidDeps {
 
 /**
  * Places a bid at the server's time. The channel id travels in the command context so the
- * relay routes BidPlaced to the channel's viewers. A bid that extends the auction schedules a
- * close at the new end; the old close message still arrives, finds the auction not ended and
- * re-schedules, so the close is punctual even if this send were lost.
+ * relay routes BidPlaced to the channel's viewers. A bid that extends the auction sends no close
+ * message: the auction's one close message in flight is due at the old end, which is earlier, and
+ * from there it re-schedules itself once to the current end (see close-auction.ts). Sending one
+ * per extension made the messages multiply with the square of the extensions.
  */
 export const makePlaceBid = (deps: PlaceBidDeps) => async (input: PlaceBidInput): Promise<PlaceBidResult> => {
   const bidderId = requireUser(input.actor, 'bid');
@@ -68,7 +67,6 @@ export const makePlaceBid = (deps: PlaceBidDeps) => async (input: PlaceBidInput)
   if (result.state.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
   const extended = result.events.find((e) => e.type === 'AuctionExtended');
   const extendedTo = extended?.type === 'AuctionExtended' ? extended.data.endsAt : null;
-  if (extendedTo !== null) await deps.scheduler.schedule({ auctionId: input.auctionId, channelId, endsAt: extendedTo });
   const auction = auctionView(result.state);
   return {
     auctionId: input.auctionId,

@@ -41,7 +41,6 @@ export const auctionModule = new ContainerModule(({ bind }) => {
   bind(AUCTION_TOKENS.PlaceBid).toDynamicValue((ctx) =>
     makePlaceBid({
       auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler),
-      scheduler: ctx.get(AUCTION_TOKENS.Scheduler),
       clock: ctx.get(TOKENS.Clock),
       gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
     }),

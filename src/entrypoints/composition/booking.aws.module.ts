@@ -4,6 +4,7 @@ import { DynamoDbCounterStore } from '../../adapters/dynamodb/counter-store-adap
 import { S3BlobStore } from '../../adapters/s3/blob-store-adapter-s3.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
 import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
+import type { ParkedMessage } from '../../application/queues/parked-message.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { dynamoDoc, sharedClient, type AwsClientSettings } from './aws-target.js';
 import { BOOKING_TOKENS } from './booking.module.js';
@@ -13,7 +14,8 @@ import { setting, TOKENS, type Binding } from './tokens.js';
 export const DEFAULT_TRIP_ID = 'holiday-express' as TripId;
 
 /* F6's ports in AWS: counters and the request index in the stats table (DynamoDB ADD with
- * idempotency markers), stats.json in the blob bucket (S3), the booking queue (SQS FIFO). */
+ * idempotency markers), stats.json in the blob bucket (S3), the booking queue (SQS FIFO), the
+ * parking queue (SQS standard: messages that can never succeed, so their trip moves on). */
 
 export const bookingSettings = (statsObjectKey: string, defaultTripId: TripId = DEFAULT_TRIP_ID): Binding =>
   setting(BOOKING_TOKENS.Settings, { defaultTripId, statsObjectKey, statsMinIntervalMs: 1_000 });
@@ -34,3 +36,8 @@ export const bookingQueueOnSqs =
   (s: AwsClientSettings, queueUrl: string): Binding =>
   (bind) =>
     bind(BOOKING_TOKENS.BookingQueue, (get) => new SqsMessageQueue<BookingRequestMessage>(sharedClient('sqs', s, () => createSqsClient(s)), queueUrl, { sleeper: get(TOKENS.Sleeper) }));
+
+export const parkingQueueOnSqs =
+  (s: AwsClientSettings, queueUrl: string): Binding =>
+  (bind) =>
+    bind(BOOKING_TOKENS.ParkingQueue, (get) => new SqsMessageQueue<ParkedMessage>(sharedClient('sqs', s, () => createSqsClient(s)), queueUrl, { sleeper: get(TOKENS.Sleeper) }));

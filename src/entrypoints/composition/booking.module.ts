@@ -7,6 +7,7 @@ import { makeProcessBooking } from '../../application/booking/process-booking.js
 import { makeRequestBooking } from '../../application/booking/request-booking.js';
 import { makeGetTrip, makeScheduleTrip } from '../../application/booking/schedule-trip.js';
 import { StatsPublisher } from '../../application/booking/stats-publisher.js';
+import { makeParkMessage, type ParkedMessage } from '../../application/queues/parked-message.js';
 import type { TripCommandHandler } from '../../application/booking/booking-commands.js';
 import { CommandHandler } from '../../application/command-handler.js';
 import type { BlobStore } from '../../application/ports/blob-store.port.js';
@@ -36,6 +37,8 @@ export const BOOKING_TOKENS = {
   BlobStore: token<BlobStore>('BlobStore'),
   RequestIndex: token<BookingRequestIndex>('RequestIndex'),
   BookingQueue: token<MessageQueue<BookingRequestMessage>>('BookingQueue'),
+  /** Where the consumer parks requests it can never process (a standard queue; the booking Lambda only). */
+  ParkingQueue: token<MessageQueue<ParkedMessage>>('ParkingQueue'),
   TripCommandHandler: token<TripCommandHandler>('TripCommandHandler'),
   StatsPublisher: token<StatsPublisher>('StatsPublisher'),
   ScheduleTrip: token<ReturnType<typeof makeScheduleTrip>>('ScheduleTrip'),
@@ -66,6 +69,7 @@ export const bookingModule = new ContainerModule(({ bind }) => {
   bind(BOOKING_TOKENS.Handler).toDynamicValue((ctx) =>
     makeBookingHandler({
       processBooking: makeProcessBooking({ trips: ctx.get(BOOKING_TOKENS.TripCommandHandler), counters: ctx.get(BOOKING_TOKENS.CounterStore), clock: ctx.get(TOKENS.Clock) }),
+      park: makeParkMessage({ queue: ctx.get(BOOKING_TOKENS.ParkingQueue), clock: ctx.get(TOKENS.Clock) }),
       stats: ctx.get(BOOKING_TOKENS.StatsPublisher),
       logger: ctx.get(TOKENS.Logger),
     }),

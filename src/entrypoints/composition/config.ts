@@ -165,6 +165,7 @@ export const ENV_VARIABLES = {
   },
   BROADCAST_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-broadcast` },
   BOOKING_QUEUE_URL: { schema: fifoQueueUrl, expected: 'an SQS FIFO queue URL (ends in .fifo)', example: `${SQS}/stampede-booking.fifo` },
+  BOOKING_PARKED_QUEUE_URL: { schema: queueUrl, expected: 'an SQS standard queue URL', example: `${SQS}/stampede-booking-parked` },
   HEARTBEAT_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-heartbeat` },
   SCHEDULER_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-scheduler` },
   BLOB_BUCKET: {
@@ -313,7 +314,7 @@ export const lambdaConfigSchemas = {
   ),
   // Follow-up recounts are delayed messages the presence consumer sends to its own queue.
   presence: envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'HEARTBEAT_QUEUE_URL', 'PRESENCE_TTL_SECONDS'),
-  booking: envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'STATS_TABLE', 'STATS_OBJECT_KEY'),
+  booking: envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'STATS_TABLE', 'STATS_OBJECT_KEY', 'BOOKING_PARKED_QUEUE_URL'),
   'auction-close': envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'SCHEDULER_QUEUE_URL'),
   // Consumes the request stream and the feed stream; FEED_STREAM_NAME tells their records apart.
   'recommend-consumer': envSchema(

@@ -1,12 +1,16 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { BookingOutcome } from '../../domain/booking/index.js';
+import { DomainError } from '../../domain/shared/errors.js';
 import { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
 import type { StatsPublisher } from '../../application/booking/stats-publisher.js';
-import { parseRecordBody, type HandlerLogger } from './sqs-record-body.js';
+import type { ParkMessage } from '../../application/queues/parked-message.js';
+import { InvalidRecordError, parseRecordBody, type HandlerLogger } from './sqs-record-body.js';
 
 export interface BookingHandlerDeps {
   readonly processBooking: (message: BookingRequestMessage) => Promise<BookingOutcome>;
+  /** Keeps a request that can never be processed aside (the parking queue), so its trip moves on. */
+  readonly park: ParkMessage;
   readonly stats: StatsPublisher;
   readonly logger: HandlerLogger;
 }
@@ -14,13 +18,17 @@ export interface BookingHandlerDeps {
 const isScheduledEvent = (event: SQSEvent | ScheduledEvent): event is ScheduledEvent => !('Records' in event);
 
 /**
- * The `booking` Lambda (SQS FIFO: group = trip). Records are decided in order; on a failure
- * the rest of that trip's records in the batch are returned unprocessed (order within a trip
- * is the fairness promise), while other trips' records go on. An unreadable body is failed
- * alone, so it does not take the rest of its batch's trip requests to the DLQ with it (SQS FIFO
- * still holds the trip's later messages until it reaches the DLQ). After the batch, `stats.json` is
- * republished if the throttle allows. A scheduled (EventBridge) invocation only flushes
- * pending stats, so the last figures of a rush are published even when no batch follows.
+ * The `booking` Lambda (SQS FIFO: group = trip). Records are decided in order; on a processing
+ * fault (a store unavailable…) the rest of that trip's records in the batch are returned
+ * unprocessed, because order within a trip is the fairness promise and the fault may pass.
+ * A record that can never succeed — a body that fails validation, or a request the trip's rules
+ * refuse outright — is parked instead: copied to the parking queue with its reasons and then
+ * reported done, so SQS deletes it and hands out the trip's next requests at once. A failed item
+ * would hold the whole trip (FIFO releases nothing more of a group while one of its messages is in
+ * flight) for every receive until the DLQ: 5 × 60 s. Only if parking itself fails is the record
+ * failed, to be parked on a later receive or, at worst, dead-lettered. After the batch,
+ * `stats.json` is republished if the throttle allows. A scheduled (EventBridge) invocation only
+ * flushes pending stats, so the last figures of a rush are published even when no batch follows.
  */
 export const makeBookingHandler =
   (deps: BookingHandlerDeps) =>
@@ -29,21 +37,16 @@ export const makeBookingHandler =
       await publishStats(deps, () => deps.stats.flush());
       return { batchItemFailures: [] };
     }
-    // A body no consumer can read is failed on its own (to the DLQ after the maximum receives):
-    // order is owed between readable requests, and failing them with it would send them to the
-    // DLQ too. Only processing errors skip the rest of a group.
     const readable = new Map<string, BookingRequestMessage>();
-    const unreadable: string[] = [];
+    const unparked: string[] = [];
+    let parked = 0;
     for (const record of event.Records) {
       try {
         readable.set(record.messageId, parseRecordBody(BookingRequestMessage, record));
       } catch (error) {
-        unreadable.push(record.messageId);
-        deps.logger.error("unreadable booking record: failed alone, it reaches the DLQ after the maximum receives; the trip's other requests go on", {
-          messageId: record.messageId,
-          groupId: record.attributes.MessageGroupId,
-          error,
-        });
+        const reasons = error instanceof InvalidRecordError ? [...error.issues] : [String(error)];
+        if (await parkRecord(deps, record, reasons)) parked++;
+        else unparked.push(record.messageId);
       }
     }
     const processor = new SqsFifoPartialProcessorAsync();
@@ -59,18 +62,45 @@ export const makeBookingHandler =
                 const outcome = await deps.processBooking(readable.get(record.messageId)!);
                 outcomes[outcome.status]++;
               } catch (error) {
-                deps.logger.warn('booking record not processed; SQS redelivers it, then moves it to the DLQ', { messageId: record.messageId, error });
+                // A rule's refusal (e.g. TRIP_NOT_FOUND) comes back the same on every receive: park it.
+                if (error instanceof DomainError && (await parkRecord(deps, record, [`${error.code}: ${error.message}`]))) {
+                  parked++;
+                  return;
+                }
+                deps.logger.warn('booking record not processed; SQS redelivers it (holding its trip), then moves it to the DLQ', { messageId: record.messageId, error });
                 throw error;
               }
             },
             processor,
             { ...(context ? { context } : {}), skipGroupOnError: true, throwOnFullBatchFailure: false },
           );
-    const response: SQSBatchResponse = { batchItemFailures: [...unreadable.map((itemIdentifier) => ({ itemIdentifier })), ...processed.batchItemFailures] };
-    deps.logger.debug('booking batch processed', { outcomes, failed: response.batchItemFailures.length });
-    if (response.batchItemFailures.length < event.Records.length) await publishStats(deps, () => deps.stats.changed());
+    const response: SQSBatchResponse = { batchItemFailures: [...unparked.map((itemIdentifier) => ({ itemIdentifier })), ...processed.batchItemFailures] };
+    deps.logger.debug('booking batch processed', { outcomes, parked, failed: response.batchItemFailures.length });
+    if (response.batchItemFailures.length + parked < event.Records.length) await publishStats(deps, () => deps.stats.changed());
     return response;
   };
+
+/** True once the parking queue holds the record; false (logged) when it could not be parked. */
+const parkRecord = async (deps: BookingHandlerDeps, record: SQSRecord, reasons: string[]): Promise<boolean> => {
+  const groupId = record.attributes.MessageGroupId;
+  try {
+    await deps.park({ kind: 'booking', sourceArn: record.eventSourceARN, messageId: record.messageId, ...(groupId ? { groupId } : {}), body: record.body, reasons });
+    deps.logger.error('booking record can never be processed: parked, its trip goes on (`npm run redrive` puts it back once it can be read)', {
+      messageId: record.messageId,
+      groupId,
+      reasons,
+    });
+    return true;
+  } catch (error) {
+    deps.logger.error('booking record can never be processed and parking it failed: failed alone, it is parked on a later receive or reaches the DLQ', {
+      messageId: record.messageId,
+      groupId,
+      reasons,
+      error,
+    });
+    return false;
+  }
+};
 
 /** Publishing is best effort: the counters are the truth and the next batch or tick republishes. */
 const publishStats = async (deps: BookingHandlerDeps, publish: () => Promise<boolean>): Promise<void> => {

@@ -1,7 +1,8 @@
+import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import { countersTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import type { TripId } from '../../domain/shared/ids.js';
-import { bookingCountersOnDynamoDb, bookingQueueOnSqs, bookingSettings, statsOnS3 } from '../composition/booking.aws.module.js';
+import { bookingCountersOnDynamoDb, bookingQueueOnSqs, bookingSettings, parkingQueueOnSqs, statsOnS3 } from '../composition/booking.aws.module.js';
 import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
 import { bindingsModule } from '../composition/tokens.js';
 import { LOCAL_STATS_KEY, setUpBooking } from './booking.feature.js';
@@ -12,6 +13,7 @@ export interface EmulatorBookingResources {
   readonly statsTable: string;
   readonly bookingQueue: string;
   readonly bookingDlq: string;
+  readonly bookingParked: string;
   readonly bucket: string;
 }
 
@@ -28,6 +30,7 @@ export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<Emu
   await ensureTable(clients.dynamodb, names.statsTable, countersTable);
   // The seed's consumer: visibility 60 s; group = trip, dedup = request id (set by the producer).
   const queue = await ensureQueueWithDlq(options, { name: names.bookingQueue, dlqName: names.bookingDlq, visibilityTimeoutSeconds: 60 });
+  const parked = await ensureQueue(options.clients.sqs, { name: names.bookingParked });
   const { aws } = options;
   const modules = [
     bookingModule,
@@ -36,6 +39,7 @@ export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<Emu
       bookingCountersOnDynamoDb(aws, names.statsTable),
       statsOnS3(aws, names.bucket),
       bookingQueueOnSqs(aws, queue.url),
+      parkingQueueOnSqs(aws, parked.url),
     ),
   ];
   const feature: LocalRuntimeExtension = {
@@ -46,5 +50,5 @@ export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<Emu
       setUpBooking(context, queueEventSource(options, 'booking', queue.url, container.get(BOOKING_TOKENS.Handler), logger));
     },
   };
-  return { feature, description: `booking FIFO queue ${queue.url}, stats table ${names.statsTable}` };
+  return { feature, description: `booking FIFO queue ${queue.url} (unprocessable requests parked on ${parked.url}), stats table ${names.statsTable}` };
 };

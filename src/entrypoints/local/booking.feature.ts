@@ -5,6 +5,7 @@ import { InMemoryCounterStore } from '../../adapters/in-memory/counter-store-ada
 import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
 import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
 import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
+import type { ParkedMessage } from '../../application/queues/parked-message.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
 import { LOCAL_TOKENS } from './local.container.js';
@@ -14,6 +15,7 @@ import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } f
 export const LOCAL_BOOKING_TOKENS = {
   BookingQueue: Symbol.for('stampede.local.BookingQueue') as Token<InMemoryQueue<BookingRequestMessage>>,
   BlobStore: Symbol.for('stampede.local.BlobStore') as Token<InMemoryBlobStore>,
+  ParkingQueue: Symbol.for('stampede.local.BookingParkingQueue') as Token<InMemoryQueue<ParkedMessage>>,
 } as const;
 
 /** Where the local server publishes stats (the seed page polls `/stats.json`). */
@@ -38,6 +40,8 @@ const inMemoryPorts = new ContainerModule(({ bind }) => {
     })
     .inSingletonScope();
   bind(BOOKING_TOKENS.BookingQueue).toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BookingQueue)).inSingletonScope();
+  bind(LOCAL_BOOKING_TOKENS.ParkingQueue).toDynamicValue(() => new InMemoryQueue<ParkedMessage>({ name: 'booking-parked' })).inSingletonScope();
+  bind(BOOKING_TOKENS.ParkingQueue).toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.ParkingQueue)).inSingletonScope();
   bind(LOCAL_BOOKING_TOKENS.BlobStore).toDynamicValue(() => new InMemoryBlobStore()).inSingletonScope();
   bind(BOOKING_TOKENS.BlobStore).toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BlobStore)).inSingletonScope();
   bind(BOOKING_TOKENS.CounterStore).toDynamicValue(() => new InMemoryCounterStore()).inSingletonScope();

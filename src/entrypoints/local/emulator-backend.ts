@@ -42,6 +42,7 @@ export const emulatorResourceNames = (suffix = '') => ({
   statsTable: `stampede-stats${suffix}`,
   bookingQueue: `stampede-booking${suffix}.fifo`,
   bookingDlq: `stampede-booking-dlq${suffix}.fifo`,
+  bookingParked: `stampede-booking-parked${suffix}`,
   presenceTable: `stampede-presence${suffix}`,
   heartbeatQueue: `stampede-heartbeats${suffix}`,
   heartbeatDlq: `stampede-heartbeats-dlq${suffix}`,

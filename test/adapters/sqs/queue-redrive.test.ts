@@ -87,4 +87,13 @@ describe('redrive (fauxqs)', () => {
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toMatch(/AWS_REGION/);
   });
+
+  it('`--help` names the filters and the variables it needs; a bad --kind is refused', async () => {
+    const { stdout } = await run('node_modules/.bin/tsx', ['scripts/redrive.ts', '--help']);
+    for (const word of ['--group', '--message-id', '--kind', '--force', '--to', '--max', 'AWS_REGION', 'AWS_ENDPOINT_URL_SQS']) expect(stdout).toContain(word);
+    const failure = await run('node_modules/.bin/tsx', ['scripts/redrive.ts', 'some-dlq', '--kind', 'nope'], { env: { ...process.env, AWS_REGION: 'us-east-1' } }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failure).toMatchObject({ code: 2, stderr: expect.stringMatching(/--kind must be one of booking/) });
+  });
 });

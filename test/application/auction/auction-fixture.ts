@@ -32,7 +32,7 @@ export const auctionFixture = (options: { duplicateRate?: number } = {}) => {
   const open = makeOpenAuction({ auctions, channels, scheduler, clock, ids: new SequentialIds('auction') });
   /** Opens as the channel's seller unless the input names another actor. */
   const openAuction = (input: Omit<OpenAuctionInput, 'actor'> & { readonly actor?: Actor }) => open({ actor: actorFor(SELLER), ...input });
-  const placeBid = makePlaceBid({ auctions, scheduler, clock });
+  const placeBid = makePlaceBid({ auctions, clock });
   const closeAuction = makeCloseAuction({ auctions, scheduler, clock });
   const getAuction = makeGetAuction({ auctions });
 

@@ -29,7 +29,7 @@ export interface AwsEntryWorld {
   /** One environment for every entry (each function's schema picks its own variables). */
   readonly env: Record<string, string>;
   readonly names: { events: string; connections: string; presence: string; stats: string; feed: string; recommend: string; bucket: string };
-  readonly queues: Record<'broadcast' | 'booking' | 'heartbeat' | 'scheduler', { url: string; arn: string }>;
+  readonly queues: Record<'broadcast' | 'booking' | 'bookingParked' | 'heartbeat' | 'scheduler', { url: string; arn: string }>;
   readonly eventsStreamArn: string;
   readonly connections: RecordingConnections;
   readonly connectionsApi: ConnectionsApiServer;
@@ -67,6 +67,7 @@ export const awsEntryWorld = async (): Promise<AwsEntryWorld> => {
   const queues = {
     broadcast: await ensureQueue(clients.sqs, { name: uniqueName('broadcast') }),
     booking: await ensureQueue(clients.sqs, { name: `${uniqueName('booking')}.fifo` }),
+    bookingParked: await ensureQueue(clients.sqs, { name: uniqueName('booking-parked') }),
     heartbeat: await ensureQueue(clients.sqs, { name: uniqueName('heartbeat') }),
     scheduler: await ensureQueue(clients.sqs, { name: uniqueName('scheduler') }),
   };
@@ -90,6 +91,7 @@ export const awsEntryWorld = async (): Promise<AwsEntryWorld> => {
     RECOMMEND_STREAM_NAME: names.recommend,
     BROADCAST_QUEUE_URL: queues.broadcast.url,
     BOOKING_QUEUE_URL: queues.booking.url,
+    BOOKING_PARKED_QUEUE_URL: queues.bookingParked.url,
     HEARTBEAT_QUEUE_URL: queues.heartbeat.url,
     SCHEDULER_QUEUE_URL: queues.scheduler.url,
     BLOB_BUCKET: names.bucket,

@@ -72,9 +72,13 @@ describe('booking Lambda entry on its AWS container (DynamoDB Local, fauxqs SQS 
     expect(JSON.parse(await stats.Body!.transformToString())).toBeTypeOf('object');
   });
 
-  it('reports a malformed queue message as a failed batch item (it goes to the DLQ), without failing the batch', async () => {
+  it('parks a malformed queue message on the parking queue (SQS) and reports it done, so its trip is not held', async () => {
     const garbage: Message = { MessageId: 'm-garbage', ReceiptHandle: 'r', Body: '{"requestId": 42}', Attributes: { MessageGroupId: 'g', SequenceNumber: '1' } };
     const response = await booking(toSqsEvent([garbage], world.queues.booking.arn));
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-garbage' }]);
+    expect(response.batchItemFailures).toEqual([]);
+    const { Messages = [] } = await world.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: world.queues.bookingParked.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    expect(Messages.map((m) => JSON.parse(m.Body ?? ''))).toEqual([
+      expect.objectContaining({ parked: true, kind: 'booking', messageId: 'm-garbage', groupId: 'g', body: '{"requestId": 42}', sourceArn: world.queues.booking.arn }),
+    ]);
   });
 });
