@@ -28,6 +28,15 @@ const racePolicy: BackoffPolicy = { maxAttempts: 10, baseDelayMs: 5, maxDelayMs:
 const BLIND_TRIES = 2;
 /** A marker outlives the members it was last refreshed for by this much, so it is refreshed at most hourly. */
 const MARKER_MARGIN_SECONDS = 3_600;
+/** The most shards beyond the lowest open one that a join losing races spreads over. */
+const MAX_SPREAD = 8;
+
+/** What one join knows of a shard it tries: slots seen taken, claims missed since the last read. */
+interface ShardView {
+  taken: Set<number>;
+  misses: number;
+  read: boolean;
+}
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -47,7 +56,11 @@ class RaceLostError extends Error {
  *   concurrent transactions on one item cancel each other (TransactionConflict), so a join
  *   storm turned into a retry storm that failed joins. Joins now pick a random slot; two only
  *   collide when they pick the same one, and the loser tries a *different* slot (after
- *   BLIND_TRIES misses it reads which slots are free), so it always makes progress.
+ *   BLIND_TRIES misses it reads which slots are free), so it always makes progress. A join
+ *   that loses a slot it had just read as free is in a herd: it then picks among the lowest
+ *   few open shards (more the more races it loses, up to MAX_SPREAD), so a storm fills several
+ *   shards at once instead of queueing on one. The price: after a storm up to a few trailing
+ *   shards may be part-full (a few more broadcast messages); joins one at a time stay dense.
  * - Ghosts cannot pile up: a lost $disconnect leaves a slot whose TTL (2 h 10 min, past API
  *   Gateway's 2 h connection limit) bounds it; reads skip expired slots and a join may claim
  *   one (its condition is "absent or expired"), the broadcaster's first 410 removes the ghost
@@ -88,17 +101,26 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
       const live = existing && existing.ttl >= this.nowSeconds() ? existing : null;
       // A repeated join (a retried frame) keeps its place, as the twin does.
       if (live && live.channelId === channelId) return publicInfo(live);
-      const ttl = Math.floor(at / 1000) + this.ttlSeconds;
-      const markers = await this.items.markers(channelId, false);
-      const highest = Math.max(-1, ...markers.keys());
-      for (let shardNo = 0; ; shardNo++) {
-        const marker = markers.get(shardNo);
-        if (marker?.full && shardNo <= highest) continue;
-        const entry: RegistryEntry = { connectionId, channelId, shardNo, slot: null, userId, joinedAt: at, ttl };
-        const placed = await this.claimSlotIn(entry, marker, existing, live);
-        if (placed) {
+      const base: RegistryEntry = { connectionId, channelId, shardNo: 0, slot: null, userId, joinedAt: at, ttl: Math.floor(at / 1000) + this.ttlSeconds };
+      let markers = await this.items.markers(channelId, false);
+      const shards = new Map<number, ShardView>();
+      let races = 0;
+      for (;;) {
+        const shardNo = this.pickShard(markers, Math.min(races, MAX_SPREAD));
+        const view = shards.get(shardNo) ?? { taken: new Set<number>(), misses: 0, read: false };
+        shards.set(shardNo, view);
+        const outcome = await this.attempt({ ...base, shardNo }, markers.get(shardNo), view, existing, live);
+        if (typeof outcome === 'object') {
           if (existing && live) await this.afterLeave(existing);
-          return publicInfo(placed);
+          return publicInfo(outcome);
+        }
+        if (outcome === 'full') markers.set(shardNo, { shardNo, full: true, ttl: Number.MAX_SAFE_INTEGER });
+        if (outcome === 'raced') {
+          // Others are filling this shard right now: spread over more shards and learn which filled up meanwhile.
+          races++;
+          const fresh = await this.items.markers(channelId, false);
+          for (const [n, m] of markers) if (m.full && !fresh.get(n)?.full) fresh.set(n, m);
+          markers = fresh;
         }
       }
     });
@@ -140,33 +162,51 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
   }
 
   /**
-   * Claims a free slot of one shard for `entry` (moving it from `existing` when it has one);
-   * null when the shard is full. A collision costs one more claim of a different slot.
+   * The shard a join tries next: the lowest one not hinted full, or — once the join has lost
+   * `spread` races for slots that were free when it read them — a random one of the lowest
+   * `spread + 1`. Alone, a join fills shards in order; in a storm, the joins that keep losing
+   * fan out over the next shards instead of all queueing on one.
    */
-  private async claimSlotIn(entry: RegistryEntry, marker: ShardMarker | undefined, existing: RegistryEntry | null, live: RegistryEntry | null): Promise<RegistryEntry | null> {
+  private pickShard(markers: ReadonlyMap<number, ShardMarker>, spread: number): number {
+    const open: number[] = [];
+    for (let shardNo = 0; open.length <= spread; shardNo++) if (!markers.get(shardNo)?.full) open.push(shardNo);
+    return open[Math.floor(this.options.sleeper.random() * open.length)] ?? 0;
+  }
+
+  /**
+   * One claim of a free slot in one shard for `entry` (moving it from `existing` when it has
+   * one). `missed`: the slot was taken by a member the join did not know of; `raced`: it was
+   * free when the join last read the shard, so a concurrent join took it; `full`: no slot left.
+   */
+  private async attempt(
+    entry: RegistryEntry,
+    marker: ShardMarker | undefined,
+    view: ShardView,
+    existing: RegistryEntry | null,
+    live: RegistryEntry | null,
+  ): Promise<RegistryEntry | 'missed' | 'raced' | 'full'> {
     const { shardSize } = this.options;
     // The marker must exist before the member does, or a fan-out could miss the shard.
-    if (!marker || marker.ttl < entry.ttl) await this.items.ensureMarker(entry.channelId, entry.shardNo, entry.ttl + MARKER_MARGIN_SECONDS);
-    const taken = new Set<number>();
-    let known = false;
-    for (let misses = 0; ; ) {
-      if (!known && misses >= BLIND_TRIES) {
-        for (const slot of (await this.items.slots(entry.channelId, entry.shardNo, { consistent: false })).keys()) taken.add(slot);
-        known = true;
-      }
-      if (taken.size >= shardSize) {
-        if (await this.confirmFull(entry.channelId, entry.shardNo, taken)) return null;
-      }
-      const slot = this.randomFreeSlot(taken);
-      const placed = { ...entry, slot };
-      try {
-        await this.transact([this.slotPut(placed), this.reversePut(placed, existing), ...(live ? [this.slotDelete(live)].filter(isDefined) : [])]);
-        return placed;
-      } catch (error) {
-        if (!(error instanceof SlotTakenError)) throw error;
-        taken.add(slot);
-        misses++;
-      }
+    if (!view.read && view.misses === 0 && (!marker || marker.ttl < entry.ttl)) {
+      await this.items.ensureMarker(entry.channelId, entry.shardNo, entry.ttl + MARKER_MARGIN_SECONDS);
+    }
+    if (view.misses >= BLIND_TRIES) {
+      view.taken = new Set((await this.items.slots(entry.channelId, entry.shardNo, { consistent: false })).keys());
+      view.read = true;
+      view.misses = 0;
+    }
+    if (view.taken.size >= shardSize) {
+      if (await this.confirmFull(entry.channelId, entry.shardNo, view.taken)) return 'full';
+    }
+    const placed = { ...entry, slot: this.randomFreeSlot(view.taken) };
+    try {
+      await this.transact([this.slotPut(placed), this.reversePut(placed, existing), ...(live ? [this.slotDelete(live)].filter(isDefined) : [])]);
+      return placed;
+    } catch (error) {
+      if (!(error instanceof SlotTakenError)) throw error;
+      view.taken.add(placed.slot);
+      view.misses++;
+      return view.read ? 'raced' : 'missed';
     }
   }
 

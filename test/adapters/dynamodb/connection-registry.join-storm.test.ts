@@ -71,7 +71,9 @@ describe('DynamoDB connection registry under a join storm (DynamoDB Local)', () 
     expect(joinFailures).toEqual([]);
 
     const shards = await addressed(registry, channelId);
-    expect(shards).toHaveLength(JOINS / SHARD_SIZE);
+    // At least the minimum; a storm may spread over a few more (each still at most N).
+    expect(shards.length).toBeGreaterThanOrEqual(JOINS / SHARD_SIZE);
+    const used = shards.length;
     for (const shard of shards) expect(shard.length).toBeLessThanOrEqual(SHARD_SIZE);
     expect(shards.flat().sort()).toEqual([...ids].sort());
     for (const [id, shardNo] of placed) expect(shards[shardNo]).toContain(id);
@@ -84,7 +86,7 @@ describe('DynamoDB connection registry under a join storm (DynamoDB Local)', () 
     );
     expect(leaveFailures).toEqual([]);
     expect((await addressed(registry, channelId)).flat()).toEqual([ghost]);
-    expect(await storedMembers(channelId, JOINS / SHARD_SIZE)).toBe(1);
+    expect(await storedMembers(channelId, used)).toBe(1);
 
     // The next frame to the ghost's shard answers 410 Gone: the broadcaster removes it.
     const gateway = new InMemoryConnectionGateway();
@@ -94,7 +96,7 @@ describe('DynamoDB connection registry under a join storm (DynamoDB Local)', () 
       await broadcast({ channelId, shardNo, payload: { channelId, items: [{ kind: 'signal', signal: 'LIKES', channelId, count: 1, at: Date.now() }] } });
     }
     expect(await registry.shardCount(channelId)).toBe(0);
-    expect(await storedMembers(channelId, JOINS / SHARD_SIZE)).toBe(0);
+    expect(await storedMembers(channelId, used)).toBe(0);
     expect(await registry.get(ghost)).toBeNull();
     // A deadline, not a speed check: 5,000 joins and leaves through a shared DynamoDB Local on a busy machine take minutes.
   }, 900_000);
