@@ -191,6 +191,8 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
       await this.items.ensureMarker(entry.channelId, entry.shardNo, entry.ttl + MARKER_MARGIN_SECONDS);
     }
     if (view.misses >= BLIND_TRIES) {
+      // A marker is a few bytes, a shard is N items: in a herd, the first join to find the shard full saves the rest the read.
+      if ((await this.items.markers(entry.channelId, false)).get(entry.shardNo)?.full) return 'full';
       view.taken = new Set((await this.items.slots(entry.channelId, entry.shardNo, { consistent: false })).keys());
       view.read = true;
       view.misses = 0;
