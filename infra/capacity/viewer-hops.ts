@@ -3,8 +3,10 @@ import { ESTIMATES as E, ratesOf, type Scenario } from './load.js';
 
 /**
  * Connect and join. API Gateway: a WebSocket $connect, then a `join` frame on $default that
- * places the connection in a channel shard (one DynamoDB transaction: the shard counter on
- * `ch#<channel>`, the member on `ch#<channel>#<n>`, the reverse entry; 2 write units each).
+ * places the connection in a channel shard: one DynamoDB transaction of 2 items (a random free
+ * slot `ch#<channel>#<n>`/`slot#<k>` of the filling shard and the reverse entry; 2 write units
+ * each). There is no counter item: concurrent joins write different slot items, so the limit
+ * is the filling shard's partition throughput, not a single item's serialised transactions.
  * AppSync Events: a WebSocket connect + subscribe to `/live/<channel>`, and the join snapshot
  * over the HTTP API (GET /api/channels/{id}).
  */
@@ -27,19 +29,19 @@ export const viewerHops = ({ load, settings, quotas }: Scenario): Part => {
       apigwRps: { 'HTTP API join snapshots': r.joinsPerSecond },
     });
   }
-  // Two write units per item of a transaction; three items per join.
-  const joinWru = 2 * 3;
+  // Two write units per item of a transaction; two items per join (slot + reverse entry).
+  const joinWru = 2 * 2;
   return part({
     hops: [
       quotaLimit('connect', 'API Gateway WebSocket new connections', r.joinsPerSecond, 'apigw.ws-new-connections', quotas, `${fmt(r.viewers)} viewers in ${load.joinWindowSeconds} s`),
       settingLimit('connect', 'WebSocket stage throttle, $connect route', r.joinsPerSecond, settings.wsRateLimit, 'requests/s', 'wsRateLimit', 'the stage throttle applies per route'),
       quotaLimit(
         'join',
-        'DynamoDB ch#<channel> shard counters (hot partition)',
+        'DynamoDB filling shard ch#<channel>#<n> (slot puts)',
         joinsPerChannel * 2,
         'dynamodb.partition-wcu',
         quotas,
-        `${fmt(joinsPerChannel)} joins/s per channel × 2 WCU (transactional update of the filling shard's counter)`,
+        `${fmt(joinsPerChannel)} joins/s per channel × 2 WCU (transactional put of a random free slot; no counter item)`,
       ),
     ],
     costs: [

@@ -32,7 +32,7 @@ export const eventsTable: TableDefinition = {
   }),
 };
 
-/** Connections: shard membership, reverse lookup and shard counters under `pk`/`sk`. */
+/** Connections: shard slots, shard markers and the reverse lookup under `pk`/`sk` (see the registry adapter). */
 export const connectionsTable: TableDefinition = { create: (t) => stringKeyed(t, 'pk', 'sk'), ttlAttribute: 'ttl' };
 
 /** Presence: one item per playback session, partition `channelId`, sort `sessionId`. */
