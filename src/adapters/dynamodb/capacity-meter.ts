@@ -6,7 +6,7 @@ export interface CapacityFigures {
   readonly writeUnits: number;
   /** Requests sent (SDK retries included). */
   readonly roundTrips: number;
-  /** Response body bytes, as the `content-length` DynamoDB sends. */
+  /** Bytes of the items read (attribute names and values, as DynamoDB sizes items). */
   readonly bytesRead: number;
 }
 
@@ -14,6 +14,17 @@ export interface CapacityMeter {
   figures(): CapacityFigures;
   reset(): void;
 }
+
+/** An item's size roughly as DynamoDB counts it: names + string/binary lengths, numbers ~8 bytes. */
+const sizeOf = (value: unknown): number => {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return 8;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + sizeOf(v), 0);
+  if (value instanceof Set) return [...value].reduce((n: number, v) => n + sizeOf(v), 0);
+  return Object.entries(value as object).reduce((n, [k, v]) => n + Buffer.byteLength(k) + sizeOf(v), 0);
+};
 
 interface Consumed {
   readonly ReadCapacityUnits?: number;
@@ -44,7 +55,9 @@ export const meterCapacity = (client: DynamoDBClient): CapacityMeter => {
     (next, context) => async (args) => {
       (args.input as Record<string, unknown>)['ReturnConsumedCapacity'] = 'TOTAL';
       const result = await next(args);
-      const consumed = (result.output as { ConsumedCapacity?: Consumed | Consumed[] }).ConsumedCapacity;
+      const output = result.output as { ConsumedCapacity?: Consumed | Consumed[]; Item?: unknown; Items?: unknown[] };
+      figures.bytesRead += (output.Item ? sizeOf(output.Item) : 0) + (output.Items ? sizeOf(output.Items) : 0);
+      const consumed = output.ConsumedCapacity;
       const unattributed = [consumed ?? []].flat().reduce((sum, c) => sum + add(c), 0);
       if (unattributed > 0) {
         if (/^(Get|Query|Scan|BatchGet|TransactGet)/.test(context.commandName ?? '')) figures.readUnits += unattributed;
@@ -55,12 +68,9 @@ export const meterCapacity = (client: DynamoDBClient): CapacityMeter => {
     { step: 'initialize', name: 'stampedeCapacityMeter' },
   );
   client.middlewareStack.add(
-    (next) => async (args) => {
+    (next) => (args) => {
       figures.roundTrips++;
-      const result = await next(args);
-      const length = Number((result.response as { headers?: Record<string, string> }).headers?.['content-length'] ?? 0);
-      if (Number.isFinite(length)) figures.bytesRead += length;
-      return result;
+      return next(args);
     },
     { step: 'finalizeRequest', name: 'stampedeRoundTripMeter' },
   );

@@ -60,14 +60,18 @@ export class DynamoDbEventStore implements EventStore {
 
   async read(streamId: string, afterVersion = 0): Promise<StreamSlice> {
     const events: EventEnvelope[] = [];
+    // From afterVersion itself, not after it: when nothing is new (a cached handler catching up,
+    // the common case on a hot stream) the item at afterVersion proves the head is there, in the
+    // same round trip — instead of a second query for the head.
+    let sawAfterVersion = afterVersion === 0;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#s = :s AND #v > :v',
+          KeyConditionExpression: '#s = :s AND #v >= :v',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':s': streamId, ':v': afterVersion },
+          ExpressionAttributeValues: { ':s': streamId, ':v': Math.max(1, afterVersion) },
           // Strongly consistent: a command handler must see the latest append before deciding.
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
@@ -75,6 +79,10 @@ export class DynamoDbEventStore implements EventStore {
         }),
       );
       for (const item of page.Items ?? []) {
+        if (!sawAfterVersion && item['version'] === afterVersion) {
+          sawAfterVersion = true;
+          continue;
+        }
         const event = fromEventItem(item);
         const expected = afterVersion + events.length + 1;
         if (event.version !== expected) {
@@ -86,6 +94,7 @@ export class DynamoDbEventStore implements EventStore {
     } while (startKey);
     const last = events.at(-1);
     if (last) return { version: last.version, events };
+    if (sawAfterVersion) return { version: afterVersion, events };
     return { version: afterVersion > 0 ? await this.head(streamId) : 0, events };
   }
 
