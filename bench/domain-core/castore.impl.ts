@@ -1,4 +1,4 @@
-import { Command, EventStore, EventType, tuple, type EventDetail } from '@castore/core';
+import { Command, EventStore, EventType, tuple, type EventDetail, type EventStorageAdapter } from '@castore/core';
 import { InMemoryEventStorageAdapter } from '@castore/event-storage-adapter-in-memory';
 import type { AuctionImplementation, AuctionResult, WorkloadCommand } from './workload.js';
 
@@ -73,12 +73,13 @@ export class AuctionRuleViolation extends Error {
   override readonly name = 'AuctionRuleViolation';
 }
 
-export const createCastoreImplementation = (): AuctionImplementation => {
+/** `eventStorageAdapter`: Castore's in-memory adapter unless another is given (its DynamoDB adapter in `event-store-dynamodb`). */
+export const createCastoreImplementation = (eventStorageAdapter: EventStorageAdapter = new InMemoryEventStorageAdapter()): AuctionImplementation => {
   const auctionsEventStore = new EventStore({
     eventStoreId: 'AUCTIONS',
     eventTypes: [auctionOpened, bidPlaced, auctionExtended, auctionClosed],
     reducer,
-    eventStorageAdapter: new InMemoryEventStorageAdapter(),
+    eventStorageAdapter,
   });
 
   const openAuction = new Command({

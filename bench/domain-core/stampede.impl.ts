@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { FakeClock } from '../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { InMemoryEventStore } from '../../src/adapters/in-memory/event-store-adapter-in-memory.js';
 import { CommandHandler } from '../../src/application/command-handler.js';
+import type { EventStore } from '../../src/application/ports/event-store.port.js';
 import { auctionDecider, auctionEventDefinitions, type AuctionCommand } from '../../src/domain/auction/index.js';
 import { EventCodec } from '../../src/domain/shared/codec.js';
 import { DomainError } from '../../src/domain/shared/errors.js';
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../../src/domain/shared/ids.js';
 import type { AuctionImplementation, AuctionResult, Outcome, WorkloadCommand } from './workload.js';
 
-/** Stampede as an application would wire it: our decider, CommandHandler, in-memory store. */
-export const createStampedeImplementation = (): AuctionImplementation => {
+/** Stampede as an application would wire it: our decider, CommandHandler, in-memory store (or the `store` given). */
+export const createStampedeImplementation = (store: EventStore = new InMemoryEventStore()): AuctionImplementation => {
   const clock = new FakeClock(1_750_000_000_000);
-  const store = new InMemoryEventStore();
   const handler = new CommandHandler(auctionDecider, new EventCodec(auctionEventDefinitions), {
     store,
     clock,

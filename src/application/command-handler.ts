@@ -5,6 +5,7 @@ import type { Clock } from './ports/clock.port.js';
 import { ConcurrencyError, type EventStore } from './ports/event-store.port.js';
 import type { IdGenerator } from './ports/id-generator.port.js';
 import type { Sleeper } from './ports/sleeper.port.js';
+import type { SnapshotStore } from './ports/snapshot-store.port.js';
 
 /** Retries of a lost optimistic-concurrency race ran out; mapped to HTTP 409 at the edge. */
 export class ConflictError extends Error {
@@ -50,6 +51,21 @@ export interface CommandHandlerDeps {
   readonly retry?: RetryPolicy;
   /** Called on every lost race, e.g. to count retried conflicts in metrics. */
   readonly onConflict?: (streamId: string, attempt: number) => void;
+  /** Snapshots for deciders that expose a `snapshot` serializer; others ignore it. */
+  readonly snapshots?: SnapshotPolicy;
+}
+
+/**
+ * When the command handler snapshots a stream's state: every `everyEvents` versions, and after
+ * a load that had to fold more than `maxFoldedEvents` events. Snapshots are written in the
+ * background: a slow or failing snapshot store never delays or fails a command.
+ */
+export interface SnapshotPolicy {
+  readonly store: SnapshotStore;
+  readonly everyEvents: number;
+  readonly maxFoldedEvents: number;
+  /** A snapshot that could not be read, decoded or written (the command went on without it). */
+  readonly onError?: (streamId: string, error: unknown) => void;
 }
 
 interface Cached<S> {
@@ -67,6 +83,7 @@ interface Cached<S> {
 export class CommandHandler<C, E extends DomainEvent, S> {
   private readonly cache = new Map<string, Cached<S>>();
   private readonly inflight = new Map<string, Promise<Cached<S>>>();
+  private readonly snapshotting = new Map<string, Promise<void>>();
   private readonly retry: RetryPolicy;
 
   constructor(
@@ -93,14 +110,57 @@ export class CommandHandler<C, E extends DomainEvent, S> {
 
   private async catchUp(streamId: string): Promise<Cached<S>> {
     const cached = this.cache.get(streamId);
-    const from = cached ?? { version: 0, state: this.decider.initialState };
+    const from = cached ?? (await this.fromSnapshot(streamId)) ?? { version: 0, state: this.decider.initialState };
     const slice = await this.deps.store.read(streamId, from.version);
-    if (slice.events.length === 0) return from;
+    if (slice.events.length === 0) {
+      if (!cached && from.version > 0) this.remember(streamId, from);
+      return from;
+    }
     let state = from.state;
     for (const envelope of slice.events) state = this.decider.evolve(state, this.codec.decode(envelope));
     const loaded = { version: slice.version, state };
     this.remember(streamId, loaded);
+    if (slice.events.length > (this.deps.snapshots?.maxFoldedEvents ?? Infinity)) this.snapshot(streamId, loaded);
     return loaded;
+  }
+
+  /** The stored snapshot, if there is one this decider can read; null means "replay from 0". */
+  private async fromSnapshot(streamId: string): Promise<Cached<S> | null> {
+    const policy = this.deps.snapshots;
+    const serializer = this.decider.snapshot;
+    if (!policy || !serializer) return null;
+    try {
+      const snapshot = await policy.store.load(streamId);
+      // Another schema version was folded by another `evolve`: starting from it could differ
+      // from a replay, so it is ignored (and overwritten by the next snapshot at a later version).
+      if (!snapshot || snapshot.schemaVersion !== serializer.schemaVersion) return null;
+      return { version: snapshot.version, state: serializer.decode(snapshot.state) };
+    } catch (error) {
+      policy.onError?.(streamId, error);
+      return null;
+    }
+  }
+
+  /** Writes a snapshot in the background, one at a time per stream; never throws. */
+  private snapshot(streamId: string, at: Cached<S>): void {
+    const policy = this.deps.snapshots;
+    const serializer = this.decider.snapshot;
+    if (!policy || !serializer || this.snapshotting.has(streamId)) return;
+    const write = (async () => {
+      try {
+        await policy.store.save({ streamId, version: at.version, schemaVersion: serializer.schemaVersion, state: serializer.encode(at.state) });
+      } catch (error) {
+        policy.onError?.(streamId, error);
+      } finally {
+        this.snapshotting.delete(streamId);
+      }
+    })();
+    this.snapshotting.set(streamId, write);
+  }
+
+  /** Resolves when the snapshots being written have been written (or failed): for tests, benchmarks, shutdown. */
+  async snapshotsSettled(): Promise<void> {
+    await Promise.all([...this.snapshotting.values()]);
   }
 
   async handle(streamId: string, command: C, context: CommandContext = {}): Promise<CommandResult<S, E>> {
@@ -124,6 +184,8 @@ export class CommandHandler<C, E extends DomainEvent, S> {
         );
         const next = { version: version + events.length, state: events.reduce((s, e) => this.decider.evolve(s, e), state) };
         this.remember(streamId, next);
+        const every = this.deps.snapshots?.everyEvents;
+        if (every && Math.floor(next.version / every) > Math.floor(version / every)) this.snapshot(streamId, next);
         return { ...next, events, stored };
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;

@@ -1,4 +1,5 @@
 import { InMemoryEventStore } from '../../src/adapters/in-memory/event-store-adapter-in-memory.js';
-import { eventStoreContract } from './event-store.contract.js';
+import { eventStoreConcurrencyContract, eventStoreContract } from './event-store.contract.js';
 
 eventStoreContract('in-memory', { makeStore: () => new InMemoryEventStore() });
+eventStoreConcurrencyContract('in-memory', { makeStore: () => new InMemoryEventStore() });

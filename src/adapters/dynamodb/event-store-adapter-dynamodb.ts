@@ -15,6 +15,12 @@ export interface DynamoDbEventStoreOptions {
   readonly pageSize?: number;
   /** Waits between retries of a transaction DynamoDB cancelled for capacity (default: real time). */
   readonly sleeper?: Sleeper;
+  /**
+   * Also guard single-event appends against an expectedVersion beyond the head, with a
+   * ConditionCheck on item `expectedVersion` in a transaction (4 write units instead of 1).
+   * Off by default: the command handler never appends beyond the head (see the class comment).
+   */
+  readonly strictHead?: boolean;
 }
 
 // `data` and friends are DynamoDB reserved words: every expression goes through names.
@@ -25,10 +31,19 @@ const names = { '#s': 'streamId', '#v': 'version' } as const;
  *
  * Optimistic concurrency without a separate head item: each new item is written with
  * `attribute_not_exists`, so an append at a stale version collides with the item that already
- * holds version expectedVersion+1. That alone would let an append with expectedVersion beyond
- * the head succeed and leave a gap, so the transaction also checks that item `expectedVersion`
- * exists. Streams only grow (events are never deleted), which is what makes both checks
- * sufficient: once version k exists it always will.
+ * holds version expectedVersion+1. A single-event append is exactly that one conditional put
+ * (1 write unit under 1 KB), whatever the stream's length: of concurrent appenders to one
+ * version exactly one put lands, and no interleaving of callers who each append the version
+ * they read + 1 can leave a gap, because every version they write has its predecessor already
+ * stored (they read it). What the put does not check is an expectedVersion *beyond* the head —
+ * a caller bug, not a race; the command handler (the only appender) never makes it, the
+ * in-memory twin refuses it so a misuse fails in tests, and `read` throws on a gap. Guarding
+ * it here would turn every append into a two-item transaction (twice the units of each item,
+ * so 4 units instead of 1): on a hot auction's partition, 1,000 WCU/s, that is the ceiling on
+ * bids per second. See docs/ARCHITECTURE.md. Set `strictHead` to keep the transactional guard
+ * on single-event appends too. Multi-event appends stay one transaction with the guard: they
+ * must be atomic anyway. Streams only grow (events are never deleted), which is what makes
+ * the checks sufficient: once version k exists it always will.
  */
 export class DynamoDbEventStore implements EventStore {
   /** How a transaction DynamoDB cancelled for capacity is retried. */
@@ -44,14 +59,18 @@ export class DynamoDbEventStore implements EventStore {
 
   async read(streamId: string, afterVersion = 0): Promise<StreamSlice> {
     const events: EventEnvelope[] = [];
+    // From afterVersion itself, not after it: when nothing is new (a cached handler catching up,
+    // the common case on a hot stream) the item at afterVersion proves the head is there, in the
+    // same round trip — instead of a second query for the head.
+    let sawAfterVersion = afterVersion === 0;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#s = :s AND #v > :v',
+          KeyConditionExpression: '#s = :s AND #v >= :v',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':s': streamId, ':v': afterVersion },
+          ExpressionAttributeValues: { ':s': streamId, ':v': Math.max(1, afterVersion) },
           // Strongly consistent: a command handler must see the latest append before deciding.
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
@@ -59,6 +78,10 @@ export class DynamoDbEventStore implements EventStore {
         }),
       );
       for (const item of page.Items ?? []) {
+        if (!sawAfterVersion && item['version'] === afterVersion) {
+          sawAfterVersion = true;
+          continue;
+        }
         const event = fromEventItem(item);
         const expected = afterVersion + events.length + 1;
         if (event.version !== expected) {
@@ -70,6 +93,7 @@ export class DynamoDbEventStore implements EventStore {
     } while (startKey);
     const last = events.at(-1);
     if (last) return { version: last.version, events };
+    if (sawAfterVersion) return { version: afterVersion, events };
     return { version: afterVersion > 0 ? await this.head(streamId) : 0, events };
   }
 
@@ -93,8 +117,8 @@ export class DynamoDbEventStore implements EventStore {
         ExpressionAttributeNames: { '#v': 'version' },
       },
     }));
-    if (expectedVersion === 0 && puts.length === 1) {
-      // The hot path of a new stream: one conditional put, no transaction (half the WCU).
+    if (puts.length === 1 && (expectedVersion === 0 || !this.options.strictHead)) {
+      // The hot path: one conditional put on (stream, version), no transaction (1 WCU, not 4).
       try {
         await this.client.send(new PutCommand(puts[0]!.Put));
       } catch (error) {

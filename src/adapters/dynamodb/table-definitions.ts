@@ -40,3 +40,17 @@ export const presenceTable: TableDefinition = { create: (t) => stringKeyed(t, 'c
 
 /** Counters: one counter set per `pk` (sk `counter`) plus idempotency markers (sk `idem#…`). */
 export const countersTable: TableDefinition = { create: (t) => stringKeyed(t, 'pk', 'sk'), ttlAttribute: 'ttl' };
+
+/**
+ * Snapshots: one item per stream, partition `streamId`, overwritten as the stream grows. A table
+ * of its own, not items in the events table: they are overwritten (the events table is
+ * append-only, and its stream feeds the relay, which must never see a snapshot).
+ */
+export const snapshotsTable: TableDefinition = {
+  create: (tableName) => ({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'streamId', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'streamId', KeyType: 'HASH' }],
+  }),
+};

@@ -3,6 +3,7 @@ import { fail } from '../shared/errors.js';
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../shared/ids.js';
 import { AuctionOpened, DEFAULT_MAX_EXTENSION_MS, Money, type AuctionEvent } from './auction.events.js';
 import { acceptedBid, evolveAuction, initialAuctionState, type AuctionState } from './auction.state.js';
+import { auctionSnapshot } from './auction.snapshot.js';
 
 /** Times are epoch milliseconds supplied by the application layer; the domain reads no clock. */
 export type AuctionCommand =
@@ -130,6 +131,7 @@ const close = (c: Extract<AuctionCommand, { type: 'CloseAuction' }>, state: Auct
 export const auctionDecider: Decider<AuctionCommand, AuctionEvent, AuctionState> = {
   initialState: initialAuctionState,
   evolve: evolveAuction,
+  snapshot: auctionSnapshot,
   decide(command, state) {
     switch (command.type) {
       case 'OpenAuction':

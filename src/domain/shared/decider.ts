@@ -13,6 +13,21 @@ export interface Decider<C, E extends DomainEvent, S> {
   readonly initialState: S;
   decide(command: C, state: S): readonly E[];
   evolve(state: S, event: E): S;
+  /** Present when the state may be snapshotted (a long stream loads from snapshot + tail). */
+  readonly snapshot?: StateSerializer<S>;
+}
+
+/**
+ * How a decider's state is stored as a snapshot: as JSON-safe data, under a schema version.
+ * Bump `schemaVersion` whenever `evolve` or the state's shape changes: stored snapshots of
+ * another version are then ignored (the stream is replayed), so a fold that changed meaning
+ * never starts from a state the old fold produced. `decode` validates (zod) and throws on
+ * anything else.
+ */
+export interface StateSerializer<S> {
+  readonly schemaVersion: number;
+  encode(state: S): unknown;
+  decode(stored: unknown): S;
 }
 
 /** Folds events onto a state; replay is the same fold whatever the batch boundaries. */
