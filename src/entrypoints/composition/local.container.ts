@@ -16,6 +16,7 @@ import { makeChannelCommands } from '../../application/live/channel-commands.js'
 import { makeChannelConnections } from '../../application/live/channel-connections.js';
 import { makeChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import { makeFanOut } from '../../application/live/fan-out-feed.js';
+import { makeQueueViewerDelivery } from '../../application/live/queue-viewer-delivery.js';
 import { makeRelayFeed } from '../../application/live/relay-feed.js';
 import { makeStreamRecovery } from '../../application/live/stream-recovery.js';
 import { makeViewerSignals } from '../../application/live/viewer-signals.js';
@@ -115,9 +116,10 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
   );
   bind(TOKENS.ChannelUseCases, (get) => makeChannelCommands({ channels: get(TOKENS.ChannelCommandHandler), clock: get(TOKENS.Clock), ids: get(TOKENS.Ids) }));
   bind(TOKENS.RelayFeed, (get) => makeRelayFeed({ publisher: get(TOKENS.FeedPublisher) }));
-  bind(TOKENS.FanOut, (get) =>
-    makeFanOut({ queue: get(TOKENS.BroadcastQueue), registry: get(TOKENS.ConnectionRegistry), maxMessageBytes: config.maxMessageBytes }),
+  bind(TOKENS.ViewerDelivery, (get) =>
+    makeQueueViewerDelivery({ queue: get(TOKENS.BroadcastQueue), registry: get(TOKENS.ConnectionRegistry), maxMessageBytes: config.maxMessageBytes }),
   );
+  bind(TOKENS.FanOut, (get) => makeFanOut({ delivery: get(TOKENS.ViewerDelivery) }));
   bind(TOKENS.Broadcast, (get) =>
     makeBroadcast({ registry: get(TOKENS.ConnectionRegistry), gateway: get(TOKENS.ConnectionGateway), retryQueue: get(TOKENS.BroadcastQueue) }),
   );

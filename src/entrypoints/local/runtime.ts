@@ -8,6 +8,7 @@ import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
 import { createLocalContainer, LOCAL_TOKENS } from '../composition/local.container.js';
 import { TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
+import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadcaster.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
 import { BodyTooLargeError, readRequestBody, toHttpApiEvent, writeHttpApiResult } from './http-event.js';
 import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
@@ -36,6 +37,8 @@ export interface LocalRuntime {
   readonly container: Container;
   readonly eventSources: readonly RunningEventSource[];
   readonly backend: string;
+  /** With `--broadcaster appsync-events`: the AppSync Events stand-in viewers subscribe to. */
+  readonly eventApi: LocalEventApi | null;
   /**
    * The development issuer (local only): signs demo tokens for any user id. Tests and the demo
    * use `devTokens.issue('alice')`; pages use `POST /api/dev/tokens`.
@@ -84,6 +87,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const devTokens = await DevTokenIssuer.create();
     const verifier = new JoseTokenVerifier({ issuer: devTokens.issuer, audience: devTokens.audience, keys: devTokens.publicKeys() });
     const authorizeHttp = makeLocalJwtAuthorizer({ verifier, publicPathPrefixes: [DEV_IDENTITY_PREFIX] });
+    const eventApi = config.broadcaster === 'appsync-events' ? await startLocalEventApi(config, verifier) : null;
+    if (eventApi) cleanups.push(() => eventApi.stop());
 
     // The WebSocket API needs the handlers and the handlers need its gateway: the routes resolve lazily.
     let container: Container | undefined;
@@ -118,7 +123,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     container = createLocalContainer({
       config,
       gateway: api,
-      modules: [...backend.modules, devIdentity, ...extensions.flatMap((e) => e.modules ?? [])],
+      modules: [...backend.modules, devIdentity, ...extensions.flatMap((e) => e.modules ?? []), ...(eventApi ? [eventApi.module] : [])],
     });
     const logger = container.get(TOKENS.Logger);
     const wsConnect = container.get(TOKENS.WsConnectHandler);
@@ -182,7 +187,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         return `${s.name} ${st.records}rec/${st.invocations}inv backlog=${st.backlog}${faults}${st.discarded > 0 ? ` dlq=${st.discarded}` : ''}`;
       });
       const dlq = broadcastQueue?.deadLetterQueue?.counts().total ?? 0;
-      return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
+      const events = eventApi?.standIn.stats();
+      const pubsub = events ? ` | event-api subs=${events.subscriptions} publishes=${events.publishRequests} data=${events.deliveries}` : '';
+      return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount}${pubsub} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
     };
     const print = onProgress ?? ((line: string) => console.log(line));
     let lastLine = '';
@@ -226,7 +233,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       }
     };
 
-    return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, devTokens, whenIdle, progress, stop };
+    return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, eventApi, devTokens, whenIdle, progress, stop };
   } catch (error) {
     // A start that fails after the backend is up (a port in use, an extension's setup) must not
     // leave the emulators, Redis clients or timers behind: the caller gets the error and nothing else.
