@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { App, Annotations } from 'aws-cdk-lib';
 import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
 import { bundleCode, defaultDistDir, missingBundles, placeholderCode, runBuild, staleBundles } from './lambda-code.js';
-import { StampedeStack } from './stampede.stack.js';
+import { BROADCASTERS, NOT_DEPLOYED, StampedeStack, type Broadcaster } from './stampede.stack.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const app = new App();
@@ -38,7 +38,9 @@ const identity =
   issuerUrl !== undefined && audience !== undefined
     ? { issuerUrl, audience, allowAnonymousViewers: context('allowAnonymousViewers') !== 'false' }
     : undefined;
-const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || identity !== undefined);
+const broadcaster = (context('broadcaster') ?? 'appsync-events') as Broadcaster;
+if (!BROADCASTERS.includes(broadcaster)) throw new Error(`-c broadcaster must be one of ${BROADCASTERS.join(', ')}, got "${broadcaster}"`);
+const names: LambdaName[] = LAMBDA_NAMES.filter((n) => (n !== 'ws-authorizer' || identity !== undefined) && !NOT_DEPLOYED[broadcaster].includes(n));
 
 const allowPlaceholders = flag('placeholderCode');
 // -c distDir=… deploys bundles built elsewhere (e.g. a CI artifact); default dist/lambda.
@@ -72,6 +74,7 @@ const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
   ...(positiveInt('recommendCacheTtlSeconds') === undefined ? {} : { recommendCacheTtlSeconds: positiveInt('recommendCacheTtlSeconds') }),
   ...(reservedRaw === undefined ? {} : { relayReservedConcurrency: reservedRaw === 'none' ? null : positiveInt('relayReservedConcurrency') }),
   ephemeral: flag('ephemeral'),
+  broadcaster,
   ...(wsRateLimit === undefined && wsBurstLimit === undefined ? {} : { webSocketThrottle: { rateLimit: wsRateLimit ?? 2000, burstLimit: wsBurstLimit ?? 5000 } }),
   ...(context('logLevel') === undefined ? {} : { logLevel: context('logLevel') }),
 });

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
 import { Alarms } from './alarms.construct.js';
 import { Apis, type IdentityProps } from './apis.construct.js';
+import { EventApi } from './event-api.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
 import { Messaging } from './messaging.construct.js';
 import { Storage } from './storage.construct.js';
@@ -35,7 +36,20 @@ export interface StampedeStackProps extends StackProps {
   readonly logLevel?: string;
   readonly shardSize?: number;
   readonly presenceTtlSeconds?: number;
+  /**
+   * How frames reach viewers. `appsync-events` (default, the one that carries the seed's load):
+   * an AppSync Event API and the `fanout-events` function publishing one request per channel
+   * batch. `apigateway`: the broadcast queue, the `broadcast` function and PostToConnection per
+   * viewer. Either way the HTTP API and the WebSocket API (actions) are created.
+   */
+  readonly broadcaster?: Broadcaster;
 }
+
+export const BROADCASTERS = ['appsync-events', 'apigateway'] as const;
+export type Broadcaster = (typeof BROADCASTERS)[number];
+
+/** The functions a broadcaster does not deploy. */
+export const NOT_DEPLOYED: Record<Broadcaster, readonly LambdaName[]> = { 'appsync-events': ['fanout', 'broadcast'], apigateway: ['fanout-events'] };
 
 /** The whole of Stampede on AWS: storage, messaging, the twelve Lambdas, both APIs, alarms. */
 export class StampedeStack extends Stack {
@@ -44,6 +58,9 @@ export class StampedeStack extends Stack {
   readonly apis: Apis;
   readonly functions: Functions;
   readonly alarms: Alarms;
+  readonly broadcaster: Broadcaster;
+  /** With the appsync-events broadcaster only. */
+  readonly eventApi: EventApi | undefined;
 
   constructor(scope: Construct, id: string, props: StampedeStackProps) {
     super(scope, id, props);
@@ -66,13 +83,17 @@ export class StampedeStack extends Stack {
       // The functions would refuse it at cold start (RECOMMEND_CACHE_TTL_SECONDS is 1..86400): refuse it at synth.
       throw new Error(`recommendCacheTtlSeconds must be a whole number of seconds from 1 to 86400, got ${recommendCacheTtlSeconds}`);
     }
-    const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || props.identity !== undefined);
+    this.broadcaster = props.broadcaster ?? 'appsync-events';
+    if (!BROADCASTERS.includes(this.broadcaster)) throw new Error(`broadcaster must be one of ${BROADCASTERS.join(', ')}, got "${String(this.broadcaster)}"`);
+    this.eventApi = this.broadcaster === 'appsync-events' ? new EventApi(this, 'EventApi', props.identity === undefined ? {} : { identity: props.identity }) : undefined;
+    const names: LambdaName[] = LAMBDA_NAMES.filter((n) => (n !== 'ws-authorizer' || props.identity !== undefined) && !NOT_DEPLOYED[this.broadcaster].includes(n));
     const reserved = props.relayReservedConcurrency === undefined ? 50 : props.relayReservedConcurrency;
     this.functions = new Functions(this, 'Functions', {
       code: props.code,
       storage: this.storage,
       messaging: this.messaging,
       webSocketStage: this.apis.webSocketStage,
+      ...(this.eventApi === undefined ? {} : { eventApi: { api: this.eventApi.api, namespace: this.eventApi.namespace, namespaceName: this.eventApi.namespaceName } }),
       names,
       settings: {
         logLevel: props.logLevel ?? 'INFO',
@@ -101,6 +122,7 @@ export class StampedeStack extends Stack {
       deadLetterQueues: this.messaging.allDeadLetterQueues(),
       streams: { feed: this.messaging.feedStream, recommend: this.messaging.recommendStream },
       relay: this.functions.get('relay'),
+      ...(this.eventApi === undefined ? {} : { eventApiId: this.eventApi.api.apiId }),
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 

@@ -16,6 +16,7 @@ const RUNTIME_VARIABLES = new Set(['NODE_OPTIONS']);
 const ENTRIES: Record<LambdaName, () => Promise<{ handler: unknown }>> = {
   relay: () => import('../../src/entrypoints/lambda/relay.handler.js'),
   fanout: () => import('../../src/entrypoints/lambda/fanout.handler.js'),
+  'fanout-events': () => import('../../src/entrypoints/lambda/fanout-events.handler.js'),
   broadcast: () => import('../../src/entrypoints/lambda/broadcast.handler.js'),
   'ws-connect': () => import('../../src/entrypoints/lambda/ws-connect.handler.js'),
   'ws-disconnect': () => import('../../src/entrypoints/lambda/ws-disconnect.handler.js'),
@@ -45,13 +46,19 @@ const environmentOf = (s: Synthesized, name: LambdaName): Record<string, string>
 };
 
 describe('each function environment in the template satisfies its config schema', () => {
+  // Both broadcasters: each function is read from the stack that deploys it.
+  let perConnection: Synthesized;
+  let pubSub: Synthesized;
+  const stackOf = (name: LambdaName): Synthesized => (name === 'fanout-events' ? pubSub : perConnection);
   let s: Synthesized;
   beforeAll(() => {
-    s = synthesize({ identity });
+    perConnection = synthesize({ broadcaster: 'apigateway', identity });
+    pubSub = synthesize({ broadcaster: 'appsync-events', identity });
+    s = perConnection;
   });
 
   it.each(LAMBDA_NAMES)('%s: parses, and sets nothing its schema does not read', (name) => {
-    const env = environmentOf(s, name);
+    const env = environmentOf(stackOf(name), name);
     expect(() => loadLambdaConfig(name, env)).not.toThrow();
     const unread = Object.keys(env).filter((v) => v !== 'AWS_REGION' && !RUNTIME_VARIABLES.has(v) && !(v in lambdaConfigSchemas[name].shape));
     expect(unread).toEqual([]);
@@ -76,7 +83,7 @@ describe('each function environment in the template satisfies its config schema'
     it.each(LAMBDA_NAMES)('%s', async (name) => {
       vi.resetModules();
       for (const key of Object.keys(process.env)) delete process.env[key];
-      Object.assign(process.env, { PATH: saved['PATH'] ?? '', LOG_LEVEL: 'SILENT' }, environmentOf(s, name));
+      Object.assign(process.env, { PATH: saved['PATH'] ?? '', LOG_LEVEL: 'SILENT' }, environmentOf(stackOf(name), name));
       const { handler } = await ENTRIES[name]();
       expect(typeof handler).toBe('function');
     });
