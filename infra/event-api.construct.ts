@@ -6,8 +6,8 @@ import type { IdentityProps } from './apis.construct.js';
 /** The channel namespace of live channels: the fan-out publishes to `/live/<channelId>`. */
 export const LIVE_NAMESPACE = 'live';
 
-/** How long the anonymous viewers' API key lives (AppSync allows up to 365 days; rotate it by redeploying). */
-export const VIEWER_API_KEY_DAYS = 365;
+/** How long the anonymous viewers' API key lives (AppSync allows up to 365 days from creation; a redeploy renews it). */
+export const VIEWER_API_KEY_DAYS = 360;
 
 export interface EventApiProps {
   readonly identity?: IdentityProps;
