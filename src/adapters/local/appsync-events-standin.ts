@@ -102,6 +102,18 @@ export class AppSyncEventsStandIn {
     return { ...this.counters, connections: this.sessions.size, subscriptions };
   }
 
+  /** Subscriptions per concrete channel id under a namespace (`/live/c1` → `c1`), for benches and tests. */
+  subscribersByChannel(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const session of this.sessions) {
+      for (const segments of session.subscriptions.values()) {
+        const id = segments.slice(1).join('/');
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    }
+    return counts;
+  }
+
   async close(): Promise<void> {
     for (const client of this.wss.clients) client.close(1001, 'stand-in stopping');
     for (const session of this.sessions) session.close();

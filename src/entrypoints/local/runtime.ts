@@ -46,6 +46,12 @@ export interface LocalRuntime {
   readonly devTokens: DevTokenIssuer;
   /** Resolves once every event source is idle (nothing buffered, nothing in flight) for a moment. */
   whenIdle(options?: { timeoutMs?: number; settleMs?: number }): Promise<void>;
+  /**
+   * Backend calls made so far to deliver frames: PostToConnection calls (apigateway) or
+   * publish requests to the Event API stand-in (appsync-events). The fan-out bench divides them
+   * by the frames delivered.
+   */
+  deliveryCalls(): number;
   /** The one-line progress summary. */
   progress(): string;
   /** Closes connections and servers, stops the event sources; safe to call twice. */
@@ -233,7 +239,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       }
     };
 
-    return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, eventApi, devTokens, whenIdle, progress, stop };
+    return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, eventApi, devTokens, whenIdle, progress, stop,
+      deliveryCalls: () => (eventApi ? eventApi.standIn.stats().publishRequests : api.postCount) };
   } catch (error) {
     // A start that fails after the backend is up (a port in use, an extension's setup) must not
     // leave the emulators, Redis clients or timers behind: the caller gets the error and nothing else.
