@@ -20,6 +20,8 @@ export interface AlarmsProps {
   /** The DynamoDB-stream consumer: its IteratorAge is the only lag metric that stream has. */
   readonly relay: lambda.IFunction;
   readonly alarmEmail?: string;
+  /** The AppSync Event API (appsync-events broadcaster): its HTTP publish errors are alarmed. */
+  readonly eventApiId?: string;
 }
 
 /** One alarm per DLQ (any message is an incident: it is work that did not happen) and per stream lag. */
@@ -70,6 +72,28 @@ export class Alarms extends Construct {
       props.streams.recommend.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
       ITERATOR_AGE_THRESHOLD_MS.recommend,
     );
+    if (props.eventApiId !== undefined) {
+      // HTTP endpoint metrics of an Event API (namespace AWS/AppSync, dimension EventAPIId):
+      // https://docs.aws.amazon.com/appsync/latest/eventapi/cw-metrics.html. Only the fan-out
+      // publishes over HTTP, so these count its failed publishes (throttling shows as 4XX).
+      for (const [metricName, what] of [['4XXError', 'refused (bad request, auth or throttling)'], ['5XXError', 'failed in AppSync']] as const) {
+        add(`EventApiPublish${metricName}`, {
+          alarmDescription: `AppSync Events publishes ${what}: viewers fall back on gap recovery over HTTP; the fan-out retries the batch. Check the fanout-events logs.`,
+          metric: new cloudwatch.Metric({
+            namespace: 'AWS/AppSync',
+            metricName,
+            dimensionsMap: { EventAPIId: props.eventApiId },
+            period: Duration.minutes(1),
+            statistic: cloudwatch.Stats.SUM,
+          }),
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+          datapointsToAlarm: 2,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+      }
+    }
     lag('RelayIteratorAge', 'The events-table stream relay', props.relay.metric('IteratorAge', oneMinuteMax), ITERATOR_AGE_THRESHOLD_MS.relay);
   }
 }

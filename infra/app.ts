@@ -12,7 +12,7 @@ import { App, Annotations } from 'aws-cdk-lib';
 import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
 import { bundleCode, defaultDistDir, missingBundles, placeholderCode, runBuild, staleBundles } from './lambda-code.js';
 import { parseStackSettings } from './stack-settings.js';
-import { StampedeStack } from './stampede.stack.js';
+import { NOT_DEPLOYED, StampedeStack } from './stampede.stack.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const app = new App();
@@ -42,7 +42,8 @@ const identity =
   issuerUrl !== undefined && audience !== undefined
     ? { issuerUrl, audience, allowAnonymousViewers: context('allowAnonymousViewers') !== 'false' }
     : undefined;
-const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || identity !== undefined);
+const broadcaster = settings.broadcaster;
+const names: LambdaName[] = LAMBDA_NAMES.filter((n) => (n !== 'ws-authorizer' || identity !== undefined) && !NOT_DEPLOYED[broadcaster].includes(n));
 
 const allowPlaceholders = flag('placeholderCode');
 // -c distDir=… deploys bundles built elsewhere (e.g. a CI artifact); default dist/lambda.

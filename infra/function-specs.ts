@@ -23,6 +23,7 @@ export type ResourceVariable = Extract<
   | 'BLOB_OFFLOAD_PREFIX'
   | 'STATS_OBJECT_KEY'
   | 'WS_MANAGEMENT_ENDPOINT'
+  | 'EVENT_API_HTTP_ENDPOINT'
 >;
 
 /**
@@ -63,6 +64,12 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     timeoutSeconds: 30,
     trigger: { kind: 'kinesis', streams: ['feed'] },
     uses: { CONNECTIONS_TABLE: 'read', BROADCAST_QUEUE_URL: 'write', BLOB_OFFLOAD_PREFIX: 'write' },
+  },
+  'fanout-events': {
+    timeoutSeconds: 30,
+    trigger: { kind: 'kinesis', streams: ['feed'] },
+    // appsync:EventPublish on the `live` namespace only: the one grant to publish to viewers.
+    uses: { EVENT_API_HTTP_ENDPOINT: 'write' },
   },
   broadcast: {
     // One message posts to up to SHARD_SIZE connections with bounded concurrency.

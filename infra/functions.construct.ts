@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as appsync from 'aws-cdk-lib/aws-appsync';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -46,6 +47,8 @@ export interface FunctionsProps {
   readonly storage: Storage;
   readonly messaging: Messaging;
   readonly webSocketStage: apigwv2.WebSocketStage;
+  /** The Event API and the namespace the appsync-events fan-out publishes to (that broadcaster only). */
+  readonly eventApi?: { readonly api: appsync.EventApi; readonly namespace: appsync.ChannelNamespace; readonly namespaceName: string };
   readonly settings: FunctionSettings;
   /** Create only these (ws-authorizer exists only with identity configured). */
   readonly names: readonly LambdaName[];
@@ -135,6 +138,8 @@ export class Functions extends Construct {
       BLOB_OFFLOAD_PREFIX: DEFAULT_OFFLOAD_PREFIX,
       STATS_OBJECT_KEY: DEFAULT_STATS_OBJECT_KEY,
       WS_MANAGEMENT_ENDPOINT: webSocketStage.callbackUrl,
+      EVENT_API_HTTP_ENDPOINT: this.props.eventApi === undefined ? undefined : `https://${this.props.eventApi.api.httpDns}/event`,
+      EVENT_API_NAMESPACE: this.props.eventApi?.namespaceName,
       SHARD_SIZE: String(settings.shardSize),
       PRESENCE_TTL_SECONDS: String(settings.presenceTtlSeconds),
       RECOMMEND_CACHE_TTL_SECONDS: String(settings.recommendCacheTtlSeconds),
@@ -227,6 +232,12 @@ export class Functions extends Construct {
         // execute-api:ManageConnections on this stage's @connections only.
         webSocketStage.grantManagementApiAccess(fn);
         return;
+      case 'EVENT_API_HTTP_ENDPOINT':
+        if (this.props.eventApi === undefined) throw new Error(`${name} publishes to the Event API, which this stack does not create (-c broadcaster=appsync-events)`);
+        if (access !== 'write') throw new Error(`${variable}: only publishing (write) is granted to functions`);
+        // appsync:EventPublish on this namespace only (subscribing is for viewers, not functions).
+        this.props.eventApi.namespace.grantPublish(fn);
+        return;
     }
   }
 
@@ -250,7 +261,7 @@ export class Functions extends Construct {
         );
         return;
       case 'kinesis': {
-        const failures = name === 'fanout' ? messaging.streamFailures.fanout : messaging.streamFailures.recommend;
+        const failures = name === 'fanout' || name === 'fanout-events' ? messaging.streamFailures.fanout : messaging.streamFailures.recommend;
         const consumer = this.props.eventSources.streamConsumers;
         for (const key of trigger.streams) {
           fn.addEventSource(
@@ -299,6 +310,7 @@ const RESOURCE_VARIABLES = new Set<string>([
   'BLOB_OFFLOAD_PREFIX',
   'STATS_OBJECT_KEY',
   'WS_MANAGEMENT_ENDPOINT',
+  'EVENT_API_HTTP_ENDPOINT',
 ] satisfies ResourceVariable[]);
 
 const isResourceVariable = (v: string): v is ResourceVariable => RESOURCE_VARIABLES.has(v);

@@ -4,9 +4,10 @@ import type { Construct } from 'constructs';
 import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
 import { Alarms } from './alarms.construct.js';
 import { Apis, type IdentityProps } from './apis.construct.js';
+import { EventApi } from './event-api.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
 import { Messaging } from './messaging.construct.js';
-import { STACK_DEFAULTS, type StackSettings } from './stack-settings.js';
+import { STACK_DEFAULTS, type Broadcaster, type StackSettings } from './stack-settings.js';
 import { Storage } from './storage.construct.js';
 
 export interface StampedeStackProps extends StackProps {
@@ -30,10 +31,17 @@ export interface StampedeStackProps extends StackProps {
    * STACK_DEFAULTS; the app passes `parseStackSettings(context)`.
    */
   readonly settings?: StackSettings;
+  /** Overrides `settings.broadcaster` (tests); the app passes the settings only. */
+  readonly broadcaster?: Broadcaster;
   /** Tables and bucket are deleted with the stack (dev stacks). Default: retained (streams and queues always go). */
   readonly ephemeral?: boolean;
   readonly logLevel?: string;
 }
+
+export { BROADCASTERS, type Broadcaster } from './stack-settings.js';
+
+/** The functions a broadcaster does not deploy. */
+export const NOT_DEPLOYED: Record<Broadcaster, readonly LambdaName[]> = { 'appsync-events': ['fanout', 'broadcast'], apigateway: ['fanout-events'] };
 
 /** The whole of Stampede on AWS: storage, messaging, the twelve Lambdas, both APIs, alarms. */
 export class StampedeStack extends Stack {
@@ -43,6 +51,9 @@ export class StampedeStack extends Stack {
   readonly functions: Functions;
   readonly alarms: Alarms;
   readonly settings: StackSettings;
+  readonly broadcaster: Broadcaster;
+  /** With the appsync-events broadcaster only. */
+  readonly eventApi: EventApi | undefined;
 
   constructor(scope: Construct, id: string, props: StampedeStackProps) {
     super(scope, id, props);
@@ -67,13 +78,16 @@ export class StampedeStack extends Stack {
       // The functions would refuse it at cold start (RECOMMEND_CACHE_TTL_SECONDS is 1..86400): refuse it at synth.
       throw new Error(`recommendCacheTtlSeconds must be a whole number of seconds from 1 to 86400, got ${recommendCacheTtlSeconds}`);
     }
-    const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || props.identity !== undefined);
+    this.broadcaster = props.broadcaster ?? settings.broadcaster;
+    this.eventApi = this.broadcaster === 'appsync-events' ? new EventApi(this, 'EventApi', props.identity === undefined ? {} : { identity: props.identity }) : undefined;
+    const names: LambdaName[] = LAMBDA_NAMES.filter((n) => (n !== 'ws-authorizer' || props.identity !== undefined) && !NOT_DEPLOYED[this.broadcaster].includes(n));
     const reserved = settings.relayReservedConcurrency;
     this.functions = new Functions(this, 'Functions', {
       code: props.code,
       storage: this.storage,
       messaging: this.messaging,
       webSocketStage: this.apis.webSocketStage,
+      ...(this.eventApi === undefined ? {} : { eventApi: { api: this.eventApi.api, namespace: this.eventApi.namespace, namespaceName: this.eventApi.namespaceName } }),
       names,
       eventSources: { relay: settings.relay, streamConsumers: settings.streamConsumers },
       settings: {
@@ -103,6 +117,7 @@ export class StampedeStack extends Stack {
       deadLetterQueues: this.messaging.allDeadLetterQueues(),
       streams: { feed: this.messaging.feedStream, recommend: this.messaging.recommendStream },
       relay: this.functions.get('relay'),
+      ...(this.eventApi === undefined ? {} : { eventApiId: this.eventApi.api.apiId }),
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
 

@@ -49,6 +49,12 @@ const decode = (decoder: TargetDescriptor['decoder'], raw: string): number[] | n
     const sentAt = (parsed as { sentAt?: unknown }).sentAt;
     return typeof sentAt === 'number' ? [sentAt] : [];
   }
+  if (decoder === 'appsync-events') {
+    // `data` messages carry one published event: a JSON string (the docs also show an array of them).
+    if ((parsed as { type?: unknown }).type !== 'data') return null;
+    const event = (parsed as { event?: unknown }).event;
+    return (Array.isArray(event) ? event : [event]).flatMap((e) => (typeof e === 'string' ? (decode('stampede-feed', e) ?? []) : []));
+  }
   // Stampede's feed frame `{ type: 'feed', channelId, items }`; the publisher stamps chat items (stampede.target.ts).
   if ((parsed as { type?: unknown }).type !== 'feed') return null;
   const items = (parsed as { items?: unknown[] }).items ?? [];
@@ -63,7 +69,7 @@ const decode = (decoder: TargetDescriptor['decoder'], raw: string): number[] | n
 
 const connectWs = (d: TargetDescriptor, ch: string): Promise<void> =>
   new Promise((resolve, reject) => {
-    const ws = new WebSocket(d.url.replace('{channel}', encodeURIComponent(ch)), { perMessageDeflate: false });
+    const ws = new WebSocket(d.url.replace('{channel}', encodeURIComponent(ch)), d.protocols ? [...d.protocols] : [], { perMessageDeflate: false });
     let open = false;
     let joined = !d.joinAck;
     ws.on('open', () => {

@@ -19,6 +19,8 @@ const TARGETS: readonly TargetSpec[] = [
   { name: 'socket.io', subject: 'Socket.IO 4.8 rooms', role: 'peer' },
   // Whether it can run is decided when the server worker is bundled (see bundleServer).
   { name: 'stampede', subject: 'Stampede local runtime', role: 'stampede' },
+  // The same runtime with --broadcaster appsync-events: one publish per channel batch to the AppSync Events stand-in.
+  { name: 'stampede-appsync', subject: 'Stampede, AppSync Events stand-in', role: 'stampede' },
 ];
 
 interface Published extends Message {
@@ -32,6 +34,8 @@ interface Published extends Message {
   readonly elu: number;
   readonly diagnostics: string;
   readonly waitPct: number | null;
+  /** Backend calls (PostToConnection, or publish requests) made inside the window; null for the peers. */
+  readonly backendCallsInWindow: number | null;
 }
 interface Report extends Message {
   readonly receivedInWindow: number;
@@ -63,7 +67,8 @@ const hardFdLimit = (): number => {
 
 const STAMPEDE_TARGET = fileURLToPath(new URL('./targets/stampede.target.ts', import.meta.url));
 const STAMPEDE_STUB = (reason: string) =>
-  `export const createStampedeTarget = async () => { throw new Error(${JSON.stringify(reason)}); };\n`;
+  `export const createStampedeTarget = async () => { throw new Error(${JSON.stringify(reason)}); };\n` +
+  `export const createStampedeAppSyncTarget = createStampedeTarget;\n`;
 
 /**
  * Bundles the server worker with every target. When the Stampede runtime does not exist or
@@ -213,7 +218,7 @@ export const benchmark: Benchmark = {
     const waitOf = (r: TargetRun) => (r.published.waitPct ?? 0) + (r.report.waitPct ?? 0);
 
     for (const spec of selected) {
-      if (spec.name === 'stampede' && server.stampedeMissing) {
+      if (spec.name.startsWith('stampede') && server.stampedeMissing) {
         rows.push({ subject: spec.subject, role: spec.role, values: { status: `not measured: ${server.stampedeMissing}` } });
         continue;
       }
@@ -245,6 +250,8 @@ export const benchmark: Benchmark = {
           serverCpu: r.published.cpuPct,
           serverCpuPerFrame: cpuPerFrame,
           serverWait: r.published.waitPct,
+          // Per-connection ≈ 1 per viewer per frame; pub/sub ≈ 1 per channel batch (÷ viewers × frames in the batch).
+          callsPerFrame: r.published.backendCallsInWindow !== null && r.report.receivedInWindow > 0 ? r.published.backendCallsInWindow / r.report.receivedInWindow : null,
           clientCpu: r.report.cpuPct,
           clientWait: r.report.waitPct,
           connect: r.connected.connectMs / 1000,
@@ -279,6 +286,7 @@ export const benchmark: Benchmark = {
         { key: 'serverCpu', label: 'server CPU', unit: '%', digits: 0 },
         { key: 'serverCpuPerFrame', label: 'server CPU per frame', unit: 'µs', digits: 2, better: 'lower' },
         { key: 'serverWait', label: 'server waited for a core', unit: '%', digits: 0 },
+        { key: 'callsPerFrame', label: 'backend calls per delivered frame', digits: 4, better: 'lower' },
         { key: 'clientCpu', label: 'clients CPU', unit: '%', digits: 0 },
         { key: 'clientWait', label: 'clients waited for a core', unit: '%', digits: 0 },
         { key: 'connect', label: 'connect all', unit: 's', digits: 1 },
@@ -305,6 +313,11 @@ export const benchmark: Benchmark = {
         'Server (target + in-process publisher) and viewers run in two separate node processes; a frame carries its publish due time on the machine’s monotonic clock, the viewer subtracts on arrival. Publishing is an open loop (due times fixed in advance), so a server that falls behind shows up as latency, not as fewer publishes.',
         '“delivered frames/s”: frames received inside the window ÷ window; “window frames received”: of the frames published inside the window × their channel’s viewers, the share that arrived by the end of the drain. “server CPU per frame”: the server process’s CPU time in the window ÷ frames delivered in it — it holds up on a busy machine where frames/s and latency do not. “waited for a core”: share of the window the process’s event loop was runnable but not running (Linux schedstat) — a high figure means the row measures contention, not the code.',
         'Clients: `ws` for bare ws and Stampede, `socket.io-client` (WebSocket transport only) for Socket.IO. A frame is one feed item of ~280 bytes of JSON: a bid for bare ws and Socket.IO; for Stampede a chat signal (text padded to the same length) handed to its FeedPublisher in-process, delivered in its `{type:"feed", items}` frames — when the pipeline batches, several items share one WebSocket message (compare “WS messages/s” with “delivered frames/s”).',
+        ...(selected.some((t) => t.name === 'stampede-appsync')
+          ? [
+              'Stampede, AppSync Events stand-in: the same runtime with --broadcaster appsync-events; viewers subscribe on the local stand-in of the AppSync Events protocol (development only, not AWS), the fan-out makes one SigV4-signed HTTP publish per channel batch. “backend calls per delivered frame”: PostToConnection calls (per-connection path) or publish requests (pub/sub) in the window ÷ frames delivered in it — what the AWS bill and quotas scale with.',
+            ]
+          : []),
         ...(selected.some((t) => t.name === 'stampede') ? ['Stampede runs its local runtime (memory backend, live commerce only) with default settings: shard size 500, fan-out batch 100, broadcast batch 10 × concurrency 4, no batching windows.'] : []),
         ...notes,
       ],

@@ -39,11 +39,16 @@ export const makeFrame = (channelId: string, seq: number, sentAt: number): Bench
 export interface TargetDescriptor {
   readonly protocol: 'ws' | 'socket.io';
   readonly url: string;
+  /** WebSocket subprotocols to offer (AppSync Events: `aws-appsync-event-ws` and the auth header). */
+  readonly protocols?: readonly string[];
   readonly joinMessage?: string;
   /** `type` of the reply that confirms the join; the viewer counts as connected only then. */
   readonly joinAck?: string;
-  /** `bench-frame`: a JSON BenchFrame per message; `stampede-feed`: Stampede's feed payloads. */
-  readonly decoder: 'bench-frame' | 'stampede-feed';
+  /**
+   * `bench-frame`: a JSON BenchFrame per message; `stampede-feed`: Stampede's feed payloads;
+   * `appsync-events`: AppSync Events `data` messages whose `event` is a Stampede feed frame.
+   */
+  readonly decoder: 'bench-frame' | 'stampede-feed' | 'appsync-events';
 }
 
 /** What a server-side target does; one instance lives in the server child process. */
@@ -55,6 +60,11 @@ export interface FanoutTarget {
   refreshSubscribers?(): Promise<void>;
   publish(channel: string, frame: BenchFrame): void | Promise<unknown>;
   stop(): Promise<void>;
+  /**
+   * Backend calls made so far to deliver frames (cumulative): PostToConnection calls on the
+   * per-connection path, publish requests on the pub/sub path. Absent for the peers.
+   */
+  backendCalls?(): number;
   /** A line on the target's internal state (queues, backlogs), sampled at the end of the window. */
   diagnostics?(): string;
 }

@@ -11,12 +11,13 @@ import { parentChannel, type Message } from '../lib/child-process.js';
 import { makeFrame, monotonicMs, type FanoutTarget } from './frame.js';
 import { createBareWsTarget } from './targets/bare-ws.target.js';
 import { createSocketIoTarget } from './targets/socket-io.target.js';
-import { createStampedeTarget } from './targets/stampede.target.js';
+import { createStampedeAppSyncTarget, createStampedeTarget } from './targets/stampede.target.js';
 
 const factories: Record<string, () => Promise<FanoutTarget> | FanoutTarget> = {
   'bare-ws': createBareWsTarget,
   'socket.io': createSocketIoTarget,
   stampede: createStampedeTarget,
+  'stampede-appsync': createStampedeAppSyncTarget,
 };
 
 const channel = parentChannel();
@@ -47,7 +48,10 @@ const publish = (plan: PublishPlan) => {
   let diagnostics = '';
   let wait0 = runQueueWaitMs();
   let waitPct: number | null = null;
+  let calls0: number | null = null;
+  let backendCallsInWindow: number | null = null;
   setTimeout(() => {
+    calls0 = t.backendCalls?.() ?? null;
     cpu0 = process.cpuUsage();
     elu0 = performance.eventLoopUtilization();
     wait0 = runQueueWaitMs();
@@ -57,6 +61,8 @@ const publish = (plan: PublishPlan) => {
     cpuPct = ((d.user + d.system) / 1000 / (plan.windowEnd - plan.windowStart)) * 100;
     elu = performance.eventLoopUtilization(elu0).utilization;
     diagnostics = t.diagnostics?.() ?? '';
+    const calls1 = t.backendCalls?.() ?? null;
+    backendCallsInWindow = calls0 === null || calls1 === null ? null : calls1 - calls0;
     const wait1 = runQueueWaitMs();
     waitPct = wait0 === null || wait1 === null ? null : ((wait1 - wait0) / (plan.windowEnd - plan.windowStart)) * 100;
   }, Math.max(0, plan.windowEnd - monotonicMs()));
@@ -89,7 +95,7 @@ const publish = (plan: PublishPlan) => {
     }
     if (due >= plan.stopAt) {
       // Let the window-end sample land before reporting.
-      setTimeout(() => channel.send({ type: 'published', publishes: k, publishedInWindow, owedInWindow, publishErrors, lastError, maxLagMs, cpuPct, elu, diagnostics, waitPct }), 20);
+      setTimeout(() => channel.send({ type: 'published', publishes: k, publishedInWindow, owedInWindow, publishErrors, lastError, maxLagMs, cpuPct, elu, diagnostics, waitPct, backendCallsInWindow }), 20);
       return;
     }
     setTimeout(tick, Math.max(0, due - monotonicMs()));

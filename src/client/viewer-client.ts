@@ -2,6 +2,9 @@ import { applyFeedEvent, emptyChannelView, type ChannelView } from '../domain/li
 import { CLOSE_CODES } from '../domain/live-feed/close-codes.js';
 import type { ChannelFeedEvent, ChatSignal, FeedItem, LikeSignal } from '../domain/live-feed/feed-item.js';
 import { StreamSequencer, type AppliedItem } from './stream-sequencer.js';
+import { APPSYNC_EVENTS_SUBPROTOCOL, authObjectOf, authSubprotocol, eventsOfData, operationId, type AppSyncEventsTransport } from './appsync-events-transport.js';
+
+export type { AppSyncEventsTransport } from './appsync-events-transport.js';
 
 /** The slice of the WebSocket API the client uses: the browser's `WebSocket` and `ws` both fit. */
 export interface WebSocketLike {
@@ -10,7 +13,7 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown; code?: number; reason?: string }) => void): void;
 }
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 /** A server frame the client understands. */
@@ -33,8 +36,13 @@ interface RecoveryPage {
 export interface ViewerClientOptions {
   /** Base URL of the HTTP API, e.g. http://127.0.0.1:3000 */
   readonly httpUrl: string;
-  /** The WebSocket URL, e.g. ws://127.0.0.1:3000/ws */
+  /** The WebSocket API's URL, e.g. ws://127.0.0.1:3000/ws (unused with an AppSync Events transport). */
   readonly wsUrl: string;
+  /**
+   * Where frames come from: the WebSocket API (`join`, default), or an AppSync Event API
+   * subscription (the `appsync-events` broadcaster). Both deliver the same `feed` frames.
+   */
+  readonly transport?: AppSyncEventsTransport;
   readonly channelId: string;
   readonly WebSocket: WebSocketConstructor;
   readonly fetch?: Fetch;
@@ -118,7 +126,7 @@ export class ViewerClient {
 
   /** Opens the socket, joins the channel, loads the snapshot; resolves once frames are being applied. */
   async connect(): Promise<void> {
-    await this.join();
+    await (this.options.transport ? this.subscribe(this.options.transport) : this.join());
     // Join first, snapshot second: every event is then in the snapshot, in a frame, or in both.
     const snapshot = await this.loadSnapshot();
     if (snapshot) {
@@ -133,9 +141,72 @@ export class ViewerClient {
     if (this.options.syncIntervalMs) this.syncTimer = setInterval(() => void this.sync(), this.options.syncIntervalMs);
   }
 
+  /** The WebSocket API: open, send `join`, wait for `joined`. */
+  private join(): Promise<void> {
+    const socket = new this.options.WebSocket(this.options.wsUrl);
+    this.socket = socket;
+    return new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => socket.send(JSON.stringify({ action: 'join', channelId: this.options.channelId })));
+      socket.addEventListener('error', () => reject(new Error(`WebSocket ${this.options.wsUrl} failed`)));
+      socket.addEventListener('close', (e) => {
+        if (!this.ready) reject(new Error(`WebSocket closed before joining (${e.code ?? '?'} ${e.reason ?? ''})`));
+      });
+      socket.addEventListener('message', (event) => {
+        const frame = this.parse(event.data);
+        if (!frame) return;
+        this.options.onFrame?.(frame, this.now());
+        if (frame.type === 'joined') resolve();
+        else if (frame.type === 'error' && !this.ready) reject(new Error(`join refused: ${String(frame['code'])} ${String(frame['message'])}`));
+        this.receive(frame);
+      });
+    });
+  }
+
+  /**
+   * AppSync Events: open with the auth subprotocol, connection_init → connection_ack, subscribe
+   * to `/<namespace>/<channelId>` → subscribe_success (the join). Each `data` message carries
+   * one feed frame; `ka` needs no answer.
+   */
+  private subscribe(transport: AppSyncEventsTransport): Promise<void> {
+    const auth = authObjectOf(transport);
+    const socket = new this.options.WebSocket(transport.realtimeUrl, [APPSYNC_EVENTS_SUBPROTOCOL, authSubprotocol(auth)]);
+    this.socket = socket;
+    const id = operationId();
+    const { host: _host, ...authorization } = auth;
+    return new Promise<void>((resolve, reject) => {
+      socket.addEventListener('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      socket.addEventListener('error', () => reject(new Error(`WebSocket ${transport.realtimeUrl} failed`)));
+      socket.addEventListener('close', (e) => {
+        if (!this.ready) reject(new Error(`WebSocket closed before subscribing (${e.code ?? '?'} ${e.reason ?? ''})`));
+      });
+      socket.addEventListener('message', (event) => {
+        const message = this.parse(event.data) as ({ type: string } & Record<string, unknown>) | null;
+        if (!message) return;
+        if (message.type === 'connection_ack') {
+          const channel = `/${transport.namespace ?? 'live'}/${this.options.channelId}`;
+          socket.send(JSON.stringify({ type: 'subscribe', id, channel, authorization }));
+        } else if (message.type === 'subscribe_success' && message['id'] === id) resolve();
+        else if (message.type === 'data' && message['id'] === id) {
+          for (const frame of eventsOfData(message)) {
+            if (typeof frame !== 'object' || frame === null || typeof (frame as { type?: unknown }).type !== 'string') continue;
+            this.options.onFrame?.(frame as ServerFrame, this.now());
+            this.receive(frame as ServerFrame);
+          }
+        } else if (Array.isArray(message['errors'])) {
+          const first = (message['errors'] as Array<{ errorType?: string; message?: string }>)[0];
+          const problem = { code: first?.errorType ?? message.type, message: first?.message ?? message.type };
+          if (!this.ready) reject(new Error(`subscription refused: ${problem.code} ${problem.message}`));
+          else this.options.onServerError?.(problem);
+        }
+      });
+    });
+  }
+
   /** Sends a frame of any action (chat, like, heartbeat, bid…). */
   send(frame: { action: string } & Record<string, unknown>): void {
     if (!this.socket) throw new Error('connect() first');
+    // Publishing to the Event API is IAM-only (the fan-out): viewers' actions go over the HTTP API.
+    if (this.options.transport) throw new Error(`an AppSync Events viewer cannot send '${frame.action}' frames; use the HTTP API`);
     this.socket.send(JSON.stringify(frame));
   }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { runBuild } from '../../scripts/build.js';
 import { DEFAULT_BUDGET_BYTES, budgetOf } from '../../scripts/build/bundle.js';
 import { checkBundleLoads } from '../../scripts/build/load-check.js';
 import { LAMBDA_NAMES, exampleEnvironment, requiredVariables } from '../../src/entrypoints/composition/config.js';
+import { NOT_DEPLOYED } from '../../infra/stampede.stack.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/lambda', import.meta.url));
@@ -91,7 +92,7 @@ describe('the build on fixtures (what it refuses, and why)', () => {
   it('builds only what exists with --allow-missing, still refusing the unknown entrypoint', async () => {
     const partial = await build(['--entry-dir', FIXTURES, '--out-dir', tempDir('partial'), '--allow-missing', '--no-load-check']);
     expect(partial.err).not.toContain('missing entrypoints');
-    expect(partial.err).toContain('warning: not built (no entrypoint yet): broadcast');
+    expect(partial.err).toContain('warning: not built (no entrypoint yet): fanout-events, broadcast');
     expect(partial.err).toContain('snowflake');
     expect(partial.code).toBe(1);
   });
@@ -113,6 +114,9 @@ describe('the real entrypoints (npm run build)', () => {
       expect(result.out).toMatch(new RegExp(`^${name}\\s+\\d+\\.\\d KiB\\s+\\d+\\.\\d KiB\\s+\\d+%\\s+ok\\s+ok`, 'm'));
     }
     expect(budgetOf('relay')).toBe(DEFAULT_BUDGET_BYTES);
+    // The AppSync Events publisher (SigV4 signer, credential chain) stays inside the 1 MiB budget.
+    expect(budgetOf('fanout-events')).toBe(DEFAULT_BUDGET_BYTES);
+    expect(statSync(join(outDir, 'fanout-events', 'index.mjs')).size).toBeLessThanOrEqual(DEFAULT_BUDGET_BYTES);
   });
 
   it('each bundle reads its configuration at init: without its environment it fails with the config message', async () => {
@@ -139,7 +143,8 @@ describe('the real entrypoints (npm run build)', () => {
       Resources: Record<string, { Type: string; Properties: { Code?: { ZipFile?: string }; Description?: string }; Metadata?: Record<string, string> }>;
     };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(LAMBDA_NAMES.length);
+    // The default broadcaster (appsync-events) deploys fanout-events instead of fanout + broadcast.
+    expect(functions).toHaveLength(LAMBDA_NAMES.length - NOT_DEPLOYED['appsync-events'].length);
     for (const fn of functions) {
       expect(fn.Properties.Code?.ZipFile, fn.Properties.Description).toBeUndefined();
       const assetPath = fn.Metadata?.['aws:asset:path'];

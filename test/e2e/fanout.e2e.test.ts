@@ -28,7 +28,7 @@ const until = async (what: string, condition: () => boolean, timeoutMs: number):
  * broadcast → the local WebSocket API → 1,000 viewer clients, with at-least-once duplicates,
  * queue reordering and invocations crashing mid-batch injected at every hop.
  */
-describe('live fan-out end to end', () => {
+describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to end (broadcaster: %s)', (broadcaster) => {
   let runtime: LocalRuntime;
   const clients: Array<{ client: ViewerClient; channelId: string }> = [];
   const latencies: number[] = [];
@@ -50,6 +50,7 @@ describe('live fan-out end to end', () => {
       reorder: true,
       crashRate: 0.05,
       seed: 20_261_122,
+      broadcaster,
     });
   });
 
@@ -74,12 +75,17 @@ describe('live fan-out end to end', () => {
       await post(`/api/channels/${channelId}/products`, { productId: 'p1', name: 'Coat', category: 'fashion', price: 10_000, currency: 'KRW' });
     }
 
-    // 1,000 viewers join through the WebSocket API, then load their snapshot.
+    // 1,000 viewers join through the WebSocket API (or subscribe on the AppSync Events stand-in,
+    // half with a token, half anonymously with the API key), then load their snapshot.
+    const eventApi = runtime.eventApi;
+    expect(eventApi !== null).toBe(broadcaster === 'appsync-events');
     for (const channelId of channelIds) {
       for (let v = 0; v < VIEWERS_PER_CHANNEL; v++) {
+        const auth = v % 2 === 0 ? { token: (await runtime.devTokens.issue(`viewer-${channelId}-${v}`)).token } : { apiKey: eventApi?.apiKey ?? '' };
         const client = new ViewerClient({
           httpUrl: runtime.url,
           wsUrl: runtime.wsUrl,
+          ...(eventApi ? { transport: { kind: 'appsync-events' as const, realtimeUrl: eventApi.realtimeUrl, host: eventApi.host, namespace: eventApi.namespace, auth } } : {}),
           channelId,
           WebSocket: WebSocket as unknown as WebSocketConstructor,
           gapGraceMs: 300,
@@ -89,7 +95,8 @@ describe('live fan-out end to end', () => {
       }
     }
     for (let i = 0; i < clients.length; i += 100) await Promise.all(clients.slice(i, i + 100).map(({ client }) => client.connect()));
-    expect(runtime.container.get(LOCAL_TOKENS.ConnectionRegistry).stats().connections).toBe(CHANNELS * VIEWERS_PER_CHANNEL);
+    if (eventApi) expect(eventApi.standIn.stats().subscriptions).toBe(CHANNELS * VIEWERS_PER_CHANNEL);
+    else expect(runtime.container.get(LOCAL_TOKENS.ConnectionRegistry).stats().connections).toBe(CHANNELS * VIEWERS_PER_CHANNEL);
     latencies.length = 0;
 
     // ≥ 1,000 channel events through the command handlers: price changes over HTTP, viewer counts as presence would record them.
@@ -148,7 +155,7 @@ describe('live fan-out end to end', () => {
     const sources = runtime.eventSources.map((s) => ({ name: s.name, ...s.stats() }));
     console.log(
       [
-        `fan-out e2e: ${CHANNELS} channels × ${VIEWERS_PER_CHANNEL} viewers, ${produced} events produced in ${Date.now() - started} ms (to all viewers caught up)`,
+        `fan-out e2e (${broadcaster}): ${CHANNELS} channels × ${VIEWERS_PER_CHANNEL} viewers, ${produced} events produced in ${Date.now() - started} ms (to all viewers caught up)`,
         `  frames delivered ${totals.frames}, items applied ${totals.applied} (coalesced runs count once), duplicates dropped ${totals.duplicates}`,
         `  gap recoveries ${totals.recoveries} requests, ${totals.recovered} events recovered over HTTP`,
         `  publish→receive latency p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms (n=${sorted.length})`,
@@ -158,5 +165,14 @@ describe('live fan-out end to end', () => {
     );
     expect(sources.reduce((n, s) => n + s.injectedCrashes, 0)).toBeGreaterThan(0);
     expect(runtime.container.get(LOCAL_TOKENS.BroadcastQueue).deadLetterQueue?.counts().total).toBe(0);
+    if (eventApi) {
+      const events = eventApi.standIn.stats();
+      console.log(`  event-api: ${events.publishRequests} publish requests, ${events.publishedEvents} events (${events.failedEvents} reported failed and retried), ${events.deliveries} data messages`);
+      // The faults reached this path too: duplicated deliveries and publishes reported failed.
+      expect(events.failedEvents).toBeGreaterThan(0);
+      expect(totals.duplicates).toBeGreaterThan(0);
+      // Pub/sub: the broadcast queue is not used at all.
+      expect(runtime.container.get(LOCAL_TOKENS.BroadcastQueue).counts().total).toBe(0);
+    }
   });
 });

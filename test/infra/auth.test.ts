@@ -25,7 +25,7 @@ describe('both authorizers in the stack, as the application expects them', () =>
   let s: Synthesized;
   let routes: Map<string, Record<string, unknown>>;
   beforeAll(() => {
-    s = synthesize({ identity });
+    s = synthesize({ broadcaster: 'apigateway', identity });
     routes = new Map(resourcesOf(s, 'AWS::ApiGatewayV2::Route').map(([, r]) => [String(r.Properties?.['RouteKey']), r.Properties ?? {}]));
   });
 

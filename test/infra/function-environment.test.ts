@@ -33,13 +33,19 @@ const environmentOf = (s: Synthesized, name: LambdaName): Record<string, string>
 };
 
 describe('each function environment in the template satisfies its config schema', () => {
+  // Both broadcasters: each function is read from the stack that deploys it.
+  let perConnection: Synthesized;
+  let pubSub: Synthesized;
+  const stackOf = (name: LambdaName): Synthesized => (name === 'fanout-events' ? pubSub : perConnection);
   let s: Synthesized;
   beforeAll(() => {
-    s = synthesize({ identity });
+    perConnection = synthesize({ broadcaster: 'apigateway', identity });
+    pubSub = synthesize({ broadcaster: 'appsync-events', identity });
+    s = perConnection;
   });
 
   it.each(LAMBDA_NAMES)('%s: parses, and sets nothing its schema does not read', (name) => {
-    const env = environmentOf(s, name);
+    const env = environmentOf(stackOf(name), name);
     expect(() => loadLambdaConfig(name, env)).not.toThrow();
     const unread = Object.keys(env).filter((v) => v !== 'AWS_REGION' && !RUNTIME_VARIABLES.has(v) && !(v in lambdaConfigSchemas[name].shape));
     expect(unread).toEqual([]);
@@ -64,7 +70,7 @@ describe('each function environment in the template satisfies its config schema'
     it.each(LAMBDA_NAMES)('%s', async (name) => {
       vi.resetModules();
       for (const key of Object.keys(process.env)) delete process.env[key];
-      Object.assign(process.env, { PATH: saved['PATH'] ?? '', LOG_LEVEL: 'SILENT' }, environmentOf(s, name));
+      Object.assign(process.env, { PATH: saved['PATH'] ?? '', LOG_LEVEL: 'SILENT' }, environmentOf(stackOf(name), name));
       const { handler } = await entryOf(name);
       expect(typeof handler).toBe('function');
     });

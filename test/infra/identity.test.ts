@@ -8,7 +8,7 @@ const identity = { issuerUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-we
 describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $connect)', () => {
   let s: Synthesized;
   beforeAll(() => {
-    s = synthesize({ identity });
+    s = synthesize({ broadcaster: 'apigateway', identity });
   });
 
   const routes = (): [string, Record<string, unknown>][] =>
@@ -70,7 +70,7 @@ describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $conn
   });
 
   it('without anonymous viewers, API Gateway itself refuses a $connect without ?token=', () => {
-    const closed = synthesize({ identity: { ...identity, allowAnonymousViewers: false } });
+    const closed = synthesize({ broadcaster: 'apigateway', identity: { ...identity, allowAnonymousViewers: false } });
     closed.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       IdentitySource: ['route.request.querystring.token'],
@@ -81,7 +81,7 @@ describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $conn
   });
 
   it('without identity there is no authorizer and no ws-authorizer function', () => {
-    const open = synthesize();
+    const open = synthesize({ broadcaster: 'apigateway' });
     open.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     expect(() => functionNamed(open, 'ws-authorizer')).toThrow();
   });

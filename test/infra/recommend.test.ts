@@ -18,7 +18,7 @@ const streamIdNamed = (s: Synthesized, prefix: string): string => {
 describe('recommendations stack', () => {
   let s: Synthesized;
   beforeAll(() => {
-    s = synthesize();
+    s = synthesize({ broadcaster: 'apigateway' });
   });
 
   it('has the request stream of the seed: 2 shards, 24 h retention', () => {
@@ -68,13 +68,13 @@ describe('recommendations stack', () => {
 
   it('with redisUrl and a TTL: both functions get them', () => {
     const url = 'rediss://rec-user:secret@stampede-rec-abc123.serverless.euw1.cache.amazonaws.com:6379';
-    const withRedis = synthesize({ redisUrl: url, recommendCacheTtlSeconds: 900 });
+    const withRedis = synthesize({ broadcaster: 'apigateway', redisUrl: url, recommendCacheTtlSeconds: 900 });
     for (const name of ['recommend-consumer', 'http-api']) {
       expect(envOf(withRedis, name)).toMatchObject({ REDIS_URL: url, RECOMMEND_CACHE_TTL_SECONDS: '900' });
     }
   });
 
   it('refuses a TTL the functions would reject at cold start', () => {
-    expect(() => synthesize({ recommendCacheTtlSeconds: 90_000 })).toThrow(/recommendCacheTtlSeconds/);
+    expect(() => synthesize({ broadcaster: 'apigateway', recommendCacheTtlSeconds: 90_000 })).toThrow(/recommendCacheTtlSeconds/);
   });
 });

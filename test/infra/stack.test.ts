@@ -10,14 +10,16 @@ import {
 import { FUNCTION_SPECS } from '../../infra/function-specs.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/messaging.construct.js';
 import { STACK_DEFAULTS } from '../../infra/stack-settings.js';
+import { NOT_DEPLOYED } from '../../infra/stampede.stack.js';
 import { functionNamed, mappingsOf, refId, resourcesOf, synthesize, type Synthesized } from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synthesize();
+  s = synthesize({ broadcaster: 'apigateway' });
 });
 
-const DEPLOYED: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer');
+// The per-connection stack (event-api.test.ts covers the appsync-events one, the default).
+const DEPLOYED: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n));
 
 describe('tables', () => {
   it('events: streamId/version keys, NEW_IMAGE stream, on-demand, point-in-time recovery', () => {
@@ -57,7 +59,7 @@ describe('tables', () => {
 
   it('keeps data when the stack is deleted, unless deployed as ephemeral', () => {
     for (const [, table] of resourcesOf(s, 'AWS::DynamoDB::Table')) expect(table).toMatchObject({ DeletionPolicy: 'Retain' });
-    const ephemeral = synthesize({ ephemeral: true });
+    const ephemeral = synthesize({ broadcaster: 'apigateway', ephemeral: true });
     for (const [, table] of resourcesOf(ephemeral, 'AWS::DynamoDB::Table')) expect(table).toMatchObject({ DeletionPolicy: 'Delete' });
     // Transport goes with the stack either way: a forgotten stream would keep billing shard-hours.
     for (const type of ['AWS::Kinesis::Stream', 'AWS::SQS::Queue']) {
@@ -154,7 +156,7 @@ describe('functions', () => {
     });
     const eventsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.['StreamSpecification'] !== undefined)?.[0];
     expect(refId(mapping?.['EventSourceArn'])).toBe(eventsTableId);
-    expect(synthesize({ settings: { ...STACK_DEFAULTS, relayReservedConcurrency: null } }).template.findResources('AWS::Lambda::Function', { Properties: { ReservedConcurrentExecutions: Match.anyValue() } })).toEqual({});
+    expect(synthesize({ broadcaster: 'apigateway', settings: { ...STACK_DEFAULTS, relayReservedConcurrency: null } }).template.findResources('AWS::Lambda::Function', { Properties: { ReservedConcurrentExecutions: Match.anyValue() } })).toEqual({});
   });
 
   it('Kinesis consumers: batch 100, 1 s window, 3 retries, bisect, on-failure SQS; recommend-consumer reads both streams', () => {
@@ -232,7 +234,7 @@ describe('APIs', () => {
         AllowHeaders: Match.arrayWith(['content-type', 'authorization']),
       }),
     });
-    const extra = synthesize({ extraAllowedOrigins: ['http://localhost:3000'] });
+    const extra = synthesize({ broadcaster: 'apigateway', extraAllowedOrigins: ['http://localhost:3000'] });
     extra.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: Match.arrayWith(['http://localhost:3000']) }),
     });
@@ -248,7 +250,7 @@ describe('APIs', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 5000 },
     });
     // -c wsRateLimit / -c wsBurstLimit: for audiences beyond ~10,000 viewers (heartbeats share $default).
-    synthesize({ settings: { ...STACK_DEFAULTS, wsRateLimit: 8000, wsBurstLimit: 16000 } }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    synthesize({ broadcaster: 'apigateway', settings: { ...STACK_DEFAULTS, wsRateLimit: 8000, wsBurstLimit: 16000 } }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'live',
       DefaultRouteSettings: { ThrottlingRateLimit: 8000, ThrottlingBurstLimit: 16000 },
     });
@@ -346,7 +348,7 @@ describe('alarms', () => {
     expect(kinesisAlarms).toHaveLength(2);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Namespace: 'AWS/Lambda' });
     s.template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.anyValue() }] });
-    const withEmail = synthesize({ alarmEmail: 'oncall@example.com' });
+    const withEmail = synthesize({ broadcaster: 'apigateway', alarmEmail: 'oncall@example.com' });
     withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { encodeAuthSubprotocol, EVENT_WS_SUBPROTOCOL } from '../../../src/adapters/appsync/event-api-wire.js';
 import type { ConnectionRegistry } from '../../../src/application/ports/connection-registry.port.js';
 import type { FeedPublisher } from '../../../src/application/ports/feed-publisher.port.js';
 import type { ChatSignal } from '../../../src/domain/live-feed/feed-item.js';
@@ -6,24 +7,39 @@ import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import type { BenchFrame, FanoutTarget, TargetDescriptor } from '../frame.js';
 
+type Broadcaster = 'apigateway' | 'appsync-events';
+
 /**
  * Stampede's local runtime (`npm start`, memory backend, live commerce only) as a fan-out
- * target. Viewers connect to its WebSocket API and send `join`; the publisher hands one chat
- * signal per frame to the runtime's FeedPublisher in-process — what the `chat` action does
- * after its rate limit — with the send stamp in the text. The measured path is the whole
- * fan-out: feed stream → `fanout` handler → broadcast queue → `broadcast` handler →
- * WebSocket posts, with the runtime's default batching and shard settings.
+ * target. The publisher hands one chat signal per frame to the runtime's FeedPublisher
+ * in-process — what the `chat` action does after its rate limit — with the send stamp in the
+ * text. The measured path is the whole fan-out, with the runtime's default batching:
+ *  - `apigateway`: viewers connect to its WebSocket API and send `join`; feed stream → `fanout`
+ *    → broadcast queue → `broadcast` → one post per connection;
+ *  - `appsync-events`: viewers subscribe on the AppSync Events stand-in (API key); feed stream
+ *    → `fanout` → one HTTP publish per channel batch → the stand-in fans out.
  */
-export const createStampedeTarget = async (): Promise<FanoutTarget> => {
+const createTarget = (broadcaster: Broadcaster) => async (): Promise<FanoutTarget> => {
   let runtime: LocalRuntime | null = null;
   let publisher: FeedPublisher | null = null;
   const counts = new Map<string, number>();
 
   return {
     async start(channels) {
-      runtime = await startLocalRuntime({ host: '127.0.0.1', port: 0, progressIntervalMs: 0, logLevel: 'ERROR', extensions: [] });
+      runtime = await startLocalRuntime({ host: '127.0.0.1', port: 0, progressIntervalMs: 0, logLevel: 'ERROR', extensions: [], broadcaster });
       publisher = runtime.container.get(TOKENS.FeedPublisher);
       for (const c of channels) counts.set(c, 0);
+      const events = runtime.eventApi;
+      if (events) {
+        return {
+          protocol: 'ws',
+          url: events.realtimeUrl,
+          protocols: [EVENT_WS_SUBPROTOCOL, encodeAuthSubprotocol({ host: events.host, 'x-api-key': events.apiKey })],
+          joinMessage: JSON.stringify({ type: 'subscribe', id: 'bench', channel: `/${events.namespace}/{channel}`, authorization: { 'x-api-key': events.apiKey } }),
+          joinAck: 'subscribe_success',
+          decoder: 'appsync-events',
+        } satisfies TargetDescriptor;
+      }
       return {
         protocol: 'ws',
         url: runtime.wsUrl,
@@ -33,6 +49,11 @@ export const createStampedeTarget = async (): Promise<FanoutTarget> => {
       } satisfies TargetDescriptor;
     },
     async refreshSubscribers() {
+      const events = runtime!.eventApi;
+      if (events) {
+        for (const [channel, n] of events.standIn.subscribersByChannel()) if (counts.has(channel)) counts.set(channel, n);
+        return;
+      }
       const registry: ConnectionRegistry = runtime!.container.get(TOKENS.ConnectionRegistry);
       for (const channel of counts.keys()) {
         let n = 0;
@@ -56,9 +77,13 @@ export const createStampedeTarget = async (): Promise<FanoutTarget> => {
       const missing = JSON.stringify(frame).length - JSON.stringify(signal).length - 1;
       return publisher!.publish([missing > 0 ? { ...signal, text: `${signal.text} ${'x'.repeat(missing)}` } : signal]);
     },
+    backendCalls: () => runtime?.deliveryCalls() ?? 0,
     async stop() {
       await runtime?.stop();
     },
     diagnostics: () => runtime?.progress() ?? '',
   };
 };
+
+export const createStampedeTarget = createTarget('apigateway');
+export const createStampedeAppSyncTarget = createTarget('appsync-events');

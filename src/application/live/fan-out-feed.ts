@@ -1,14 +1,10 @@
 import { coalesce, groupByChannel } from '../../domain/live-feed/coalesce.js';
-import type { BroadcastMessage, FeedItem } from '../../domain/live-feed/feed-item.js';
-import type { ConnectionRegistry } from '../ports/connection-registry.port.js';
-import type { MessageQueue } from '../ports/message-queue.port.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, planBroadcast } from './broadcast-plan.js';
+import type { FeedItem } from '../../domain/live-feed/feed-item.js';
+import type { ViewerDelivery } from '../ports/viewer-delivery.port.js';
+import { makeQueueViewerDelivery, type QueueViewerDeliveryDeps } from './queue-viewer-delivery.js';
 
-export interface FanOutDeps {
-  readonly queue: MessageQueue<BroadcastMessage>;
-  readonly registry: ConnectionRegistry;
-  readonly maxMessageBytes?: number;
-}
+/** Where the coalesced items go; the queue's deps alone stand for the per-connection path. */
+export type FanOutDeps = { readonly delivery: ViewerDelivery } | QueueViewerDeliveryDeps;
 
 export interface FanOutResult {
   /** Channels with at least one item in the batch. */
@@ -16,41 +12,42 @@ export interface FanOutResult {
   /** Items after coalescing, summed over channels. */
   readonly items: number;
   readonly messages: number;
+  /** Backend calls the deliveries made (queue sends or publish requests). */
+  readonly calls: number;
   /** Channels whose messages could not all be enqueued, with the reason; the caller retries their records. */
   readonly failed: ReadonlyMap<string, unknown>;
 }
 
 /**
- * F3: a batch of feed items → per channel (in arrival order), coalesced → one message per
- * (channel, shard) and size chunk → the broadcast queue. Channels are independent: one
- * channel's failure is reported, not allowed to hold back the others. A channel nobody
- * watches (0 shards) costs nothing; a viewer who joins later starts from the snapshot.
+ * F3: a batch of feed items → per channel (in arrival order), coalesced → the viewer delivery
+ * (broadcast messages per channel shard on a queue, or one publish per channel batch to a
+ * pub/sub service). Channels are independent: one channel's failure is reported, not allowed
+ * to hold back the others.
  */
 export const makeFanOut = (deps: FanOutDeps) => {
-  const maxBytes = deps.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const delivery = 'delivery' in deps ? deps.delivery : makeQueueViewerDelivery(deps);
   return async (items: readonly FeedItem[]): Promise<FanOutResult> => {
     const failed = new Map<string, unknown>();
     let itemCount = 0;
     let messageCount = 0;
+    let callCount = 0;
     const groups = groupByChannel(items);
     await Promise.all(
       [...groups].map(async ([channelId, group]) => {
         try {
           const coalesced = coalesce(group);
           itemCount += coalesced.length;
-          // Nothing for viewers (only WATCHED signals): no shard lookup, no messages.
+          // Nothing for viewers (only WATCHED signals): no delivery at all.
           if (coalesced.length === 0) return;
-          const shardCount = await deps.registry.shardCount(channelId);
-          const messages = planBroadcast(channelId, coalesced, shardCount, maxBytes);
-          if (messages.length === 0) return;
-          await deps.queue.send(messages.map((body) => ({ body })));
-          messageCount += messages.length;
+          const receipt = await delivery.deliver(channelId, coalesced);
+          messageCount += receipt.messages;
+          callCount += receipt.calls;
         } catch (error) {
           failed.set(channelId, error);
         }
       }),
     );
-    return { channels: groups.size, items: itemCount, messages: messageCount, failed };
+    return { channels: groups.size, items: itemCount, messages: messageCount, calls: callCount, failed };
   };
 };
 export type FanOut = ReturnType<typeof makeFanOut>;

@@ -12,6 +12,8 @@ import { z } from 'zod';
 export const LAMBDA_NAMES = [
   'relay',
   'fanout',
+  // The fan-out of the appsync-events broadcaster: Kinesis → AppSync Events publish (no queue, no broadcast function).
+  'fanout-events',
   'broadcast',
   'ws-connect',
   'ws-disconnect',
@@ -188,6 +190,16 @@ export const ENV_VARIABLES = {
     expected: 'the WebSocket API stage callback URL (https://<api-id>.execute-api.<region>.amazonaws.com/<stage>)',
     example: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
   },
+  EVENT_API_HTTP_ENDPOINT: {
+    schema: z.url({ protocol: /^https?$/ }).refine((u) => new URL(u).pathname === '/event', { message: 'must end in /event' }),
+    expected: "the AppSync Event API's HTTP publish endpoint (https://<httpDns>/event)",
+    example: 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/event',
+  },
+  EVENT_API_NAMESPACE: {
+    schema: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$/).default('live'),
+    expected: 'the channel namespace live channels are published in (1–50 letters, digits, inner hyphens)',
+    example: 'live',
+  },
   SHARD_SIZE: {
     schema: intIn(1, 10_000).default(500),
     expected: 'an integer 1..10000 (most connections one broadcast message posts to)',
@@ -280,6 +292,7 @@ export const abuseLimitsOf = (c: LimitSettings): AbuseLimits => ({
 export const lambdaConfigSchemas = {
   relay: envSchema(...COMMON, 'FEED_STREAM_NAME'),
   fanout: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'SHARD_SIZE', 'MAX_MESSAGE_BYTES'),
+  'fanout-events': envSchema(...COMMON, 'EVENT_API_HTTP_ENDPOINT', 'EVENT_API_NAMESPACE'),
   // Deliveries that failed for a reason other than Gone are re-enqueued for the failed connections only.
   broadcast: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'WS_MANAGEMENT_ENDPOINT', 'SHARD_SIZE'),
   'ws-connect': envSchema(...COMMON, ...LIMITS, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),

@@ -6,6 +6,7 @@ import { makeChannelCommands } from '../../application/live/channel-commands.js'
 import { makeChannelConnections } from '../../application/live/channel-connections.js';
 import { makeChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import { makeFanOut } from '../../application/live/fan-out-feed.js';
+import { makeQueueViewerDelivery } from '../../application/live/queue-viewer-delivery.js';
 import { makeRelayFeed } from '../../application/live/relay-feed.js';
 import { makeStreamRecovery } from '../../application/live/stream-recovery.js';
 import { makeViewerSignals } from '../../application/live/viewer-signals.js';
@@ -22,7 +23,7 @@ import { makeLiveRoutes } from '../http/live.routes.js';
 import { HttpRouter } from '../http/router.js';
 import { makeSystemRoutes } from '../http/system.routes.js';
 import { ABUSE_TOKENS } from './abuse.module.js';
-import { TOKENS, type Get, type Token } from './tokens.js';
+import { TOKENS, type Binding, type Get, type Token } from './tokens.js';
 
 /**
  * Live commerce: the channel use cases, relay → fan-out → broadcast, the WebSocket routes, the
@@ -39,9 +40,7 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
     );
     bind(TOKENS.ChannelUseCases, (get) => makeChannelCommands({ channels: get(TOKENS.ChannelCommandHandler), clock: get(TOKENS.Clock), ids: get(TOKENS.Ids) }));
     bind(TOKENS.RelayFeed, (get) => makeRelayFeed({ publisher: get(TOKENS.FeedPublisher) }));
-    bind(TOKENS.FanOut, (get) =>
-      makeFanOut({ queue: get(TOKENS.BroadcastQueue), registry: get(TOKENS.ConnectionRegistry), maxMessageBytes: get(TOKENS.LiveSettings).maxMessageBytes }),
-    );
+    bind(TOKENS.FanOut, (get) => makeFanOut({ delivery: get(TOKENS.ViewerDelivery) }));
     bind(TOKENS.Broadcast, (get) =>
       makeBroadcast({ registry: get(TOKENS.ConnectionRegistry), gateway: get(TOKENS.ConnectionGateway), retryQueue: get(TOKENS.BroadcastQueue) }),
     );
@@ -105,3 +104,13 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
     );
     bind(TOKENS.HttpApiHandler, (get) => get(TOKENS.HttpRouter).handle);
   });
+
+/**
+ * The fan-out's output on the per-connection path (the `apigateway` broadcaster): one broadcast
+ * message per channel shard on the broadcast queue. The `appsync-events` broadcaster binds
+ * `ViewerDelivery` to its publisher instead (appsync.aws.module.ts).
+ */
+export const queueViewerDelivery: Binding = (bind) =>
+  bind(TOKENS.ViewerDelivery, (get) =>
+    makeQueueViewerDelivery({ queue: get(TOKENS.BroadcastQueue), registry: get(TOKENS.ConnectionRegistry), maxMessageBytes: get(TOKENS.LiveSettings).maxMessageBytes }),
+  );

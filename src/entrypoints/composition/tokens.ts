@@ -18,6 +18,7 @@ import type { IdGenerator } from '../../application/ports/id-generator.port.js';
 import type { MessageQueue } from '../../application/ports/message-queue.port.js';
 import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
+import type { ViewerDelivery } from '../../application/ports/viewer-delivery.port.js';
 import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
 import type { BroadcastHandler, QueueBodyReader } from '../handlers/broadcast.js';
 import type { FanoutHandler } from '../handlers/fanout.js';
@@ -78,6 +79,8 @@ export const TOKENS = {
   BroadcastBodyReader: token<QueueBodyReader>('BroadcastBodyReader'),
   ConnectionRegistry: token<ConnectionRegistry>('ConnectionRegistry'),
   ConnectionGateway: token<ConnectionGateway>('ConnectionGateway'),
+  /** The fan-out's output: the broadcast queue (apigateway) or an AppSync Events publisher (appsync-events). */
+  ViewerDelivery: token<ViewerDelivery>('ViewerDelivery'),
   ChatLimiter: token<RateLimiter>('ChatLimiter'),
   LikeLimiter: token<RateLimiter>('LikeLimiter'),
   // live commerce use cases

@@ -2,7 +2,7 @@ import { loadLambdaConfig } from '../composition/config.js';
 import { awsTargetOf } from '../composition/aws-target.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
 import { broadcastQueueOnSqs, connectionRegistryOnDynamoDb } from '../composition/live.aws.module.js';
-import { liveModule } from '../composition/live.module.js';
+import { liveModule, queueViewerDelivery } from '../composition/live.module.js';
 import { bindingsModule, setting, TOKENS } from '../composition/tokens.js';
 import { lambdaEntry } from './lambda-entry.js';
 
@@ -16,6 +16,7 @@ export const root = (env = process.env) => {
     bindingsModule(
       setting(TOKENS.LiveSettings, { maxMessageBytes: c.MAX_MESSAGE_BYTES }),
       connectionRegistryOnDynamoDb(aws, c.CONNECTIONS_TABLE, c.SHARD_SIZE),
+      queueViewerDelivery,
       broadcastQueueOnSqs(aws, c.BROADCAST_QUEUE_URL, { bucket: c.BLOB_BUCKET, keyPrefix: c.BLOB_OFFLOAD_PREFIX }),
     ),
   );

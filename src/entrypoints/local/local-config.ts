@@ -21,6 +21,14 @@ export const LocalConfigSchema = z.object({
   /** `memory` (in-process twins); other backends (e.g. `emulators`) register themselves. */
   backend: z.string().regex(/^[a-z][a-z0-9-]*$/).default('memory'),
   logLevel: LogLevel.default('WARN'),
+  /**
+   * How frames reach viewers: `apigateway` (the WebSocket API, per-connection posts) or
+   * `appsync-events` (the fan-out publishes to a local AppSync Events stand-in that viewers
+   * subscribe to; development only). AWS picks with `-c broadcaster=…`.
+   */
+  broadcaster: z.enum(['apigateway', 'appsync-events']).default('apigateway'),
+  /** The AppSync Events stand-in's port with `--broadcaster appsync-events` (0: a free one). */
+  eventApiPort: int(0, 65_535).default(0),
   /** One progress line every this many ms (0: none). */
   progressIntervalMs: int(0, 3_600_000).default(5_000),
   /** Connections per channel shard (N): one broadcast message posts to at most this many. */

@@ -12,7 +12,7 @@ import type { ConnectionGateway } from '../../application/ports/connection-gatew
 import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
 import { ABUSE_TOKENS, abuseModule } from '../composition/abuse.module.js';
 import { composeRoot } from '../composition/kernel.module.js';
-import { liveModule } from '../composition/live.module.js';
+import { liveModule, queueViewerDelivery } from '../composition/live.module.js';
 import { bindingsModule, setting, TOKENS, type Binding, type Get, type Token } from '../composition/tokens.js';
 import type { LocalConfig } from './local-config.js';
 
@@ -88,6 +88,8 @@ export const localRoot = (config: LocalConfig, modules: readonly ContainerModule
       setting(LOCAL_TOKENS.Random, config.seed > 0 ? seededRandom(config.seed) : Math.random),
       setting(ABUSE_TOKENS.Limits, config),
       setting(TOKENS.LiveSettings, { maxMessageBytes: config.maxMessageBytes }),
+      // The per-connection path; `--broadcaster appsync-events` rebinds it to the publisher.
+      queueViewerDelivery,
     ),
     ...modules,
   );

@@ -63,6 +63,9 @@ const main = async (): Promise<void> => {
       `  Demo       ${c.demo ? 'on: live channels, auctions, chat and trips keep moving (--no-demo to start empty)' : 'off'}`,
       `  HTTP API   ${runtime.url}/api/health`,
       `  WebSocket  ${runtime.wsUrl}   (frames: docs/PROTOCOL.md)`,
+      ...(runtime.eventApi
+        ? [`  Broadcast  appsync-events: stand-in (development only) ${runtime.eventApi.realtimeUrl} · publish ${runtime.eventApi.httpEndpoint}`]
+        : ['  Broadcast  apigateway: frames over the WebSocket API (--broadcaster appsync-events for the AppSync Events stand-in)']),
       `  Channels   POST ${runtime.url}/api/channels · GET ${runtime.url}/api/channels/{id}`,
       `  Fan-out    shard size ${c.shardSize}, relay batch ${c.relayBatchSize}/${c.relayWindowMs} ms, fan-out batch ${c.fanoutBatchSize}/${c.fanoutWindowMs} ms, broadcast batch ${c.broadcastBatchSize} ×${c.broadcastConcurrency}`,
       `  Chaos      duplicates ${c.duplicateRate}, reorder ${c.reorder ? 'on' : 'off'}, crashes ${c.crashRate}${c.seed ? `, seed ${c.seed}` : ''}`,

@@ -7,6 +7,7 @@ import { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
 import { TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
+import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadcaster.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
 import { errorResponse, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
 import { ClientAbortedError, declaredBodyBytes, readRequestBody, toHttpApiEvent, writeHttpApiResult } from '../../adapters/local/http-api-event.js';
@@ -37,6 +38,8 @@ export interface LocalRuntime {
   readonly container: Container;
   readonly eventSources: readonly RunningEventSource[];
   readonly backend: string;
+  /** With `--broadcaster appsync-events`: the AppSync Events stand-in viewers subscribe to. */
+  readonly eventApi: LocalEventApi | null;
   /**
    * The development issuer (local only): signs demo tokens for any user id. Tests and the demo
    * use `devTokens.issue('alice')`; pages use `POST /api/dev/tokens`.
@@ -44,6 +47,12 @@ export interface LocalRuntime {
   readonly devTokens: DevTokenIssuer;
   /** Resolves once every event source is idle (nothing buffered, nothing in flight) for a moment. */
   whenIdle(options?: { timeoutMs?: number; settleMs?: number }): Promise<void>;
+  /**
+   * Backend calls made so far to deliver frames: PostToConnection calls (apigateway) or
+   * publish requests to the Event API stand-in (appsync-events). The fan-out bench divides them
+   * by the frames delivered.
+   */
+  deliveryCalls(): number;
   /** The one-line progress summary. */
   progress(): string;
   /** Closes connections and servers, stops the event sources; safe to call twice. */
@@ -85,6 +94,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const devTokens = await DevTokenIssuer.create();
     const verifier = new JoseTokenVerifier({ issuer: devTokens.issuer, audience: devTokens.audience, keys: devTokens.publicKeys() });
     const authorizeHttp = makeLocalJwtAuthorizer({ verifier, publicPathPrefixes: [DEV_IDENTITY_PREFIX] });
+    const eventApi = config.broadcaster === 'appsync-events' ? await startLocalEventApi(config, verifier) : null;
+    if (eventApi) cleanups.push(() => eventApi.stop());
 
     // The WebSocket API needs the handlers and the handlers need its gateway: the routes resolve lazily.
     let container: Container | undefined;
@@ -119,7 +130,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         .toDynamicValue((ctx) => makeDevIdentityRoutes({ issuer: devTokens, onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }) }))
         .inSingletonScope();
     });
-    container = localRoot(config, [...backend.ports(api), devIdentity, ...extensions.flatMap((e) => e.modules ?? [])]);
+    container = localRoot(config, [...backend.ports(api), devIdentity, ...extensions.flatMap((e) => e.modules ?? []), ...(eventApi ? [eventApi.module] : [])]);
     const logger = container.get(TOKENS.Logger);
     const wsConnect = container.get(TOKENS.WsConnectHandler);
     const http = container.get(TOKENS.HttpApiHandler);
@@ -196,7 +207,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         return `${s.name} ${st.records}rec/${st.invocations}inv backlog=${st.backlog}${faults}${st.discarded > 0 ? ` dlq=${st.discarded}` : ''}`;
       });
       const dlq = broadcastQueue?.deadLetterQueue?.counts().total ?? 0;
-      return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
+      const events = eventApi?.standIn.stats();
+      const pubsub = events ? ` | event-api subs=${events.subscriptions} publishes=${events.publishRequests} data=${events.deliveries}` : '';
+      return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount}${pubsub} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
     };
     const print = onProgress ?? ((line: string) => console.log(line));
     let lastLine = '';
@@ -240,7 +253,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       }
     };
 
-    return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, devTokens, whenIdle, progress, stop };
+    return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, eventApi, devTokens, whenIdle, progress, stop,
+      deliveryCalls: () => (eventApi ? eventApi.standIn.stats().publishRequests : api.postCount) };
   } catch (error) {
     // A start that fails after the backend is up (a port in use, an extension's setup) must not
     // leave the emulators, Redis clients or timers behind: the caller gets the error and nothing else.

@@ -42,7 +42,7 @@ describe('feed record codec', () => {
     const fanout = makeFanoutHandler({
       fanOut: async (items) => {
         seen.push(...items);
-        return { channels: 1, items: items.length, messages: 1, failed: new Map() };
+        return { channels: 1, items: items.length, messages: 1, calls: 1, failed: new Map() };
       },
       logger: quiet,
     });
