@@ -145,12 +145,14 @@ export const awsFunctionContainer = <N extends LambdaName>(
   options: AwsFunctionOptions = {},
 ): Container => {
   const context = lambdaContext(name, options.env ?? process.env);
-  const config = context.config as LambdaConfig<N> & { SHARD_SIZE?: number; LOG_LEVEL?: string };
+  const config = context.config as LambdaConfig<N> & { SHARD_SIZE?: number; LOG_LEVEL?: string; ALLOWED_ORIGINS?: readonly string[] };
   const logger: AwsPortBinding = (bind) => bind(TOKENS.Logger, () => context.logger);
   return createLocalContainer({
     // Limits of the in-instance budgets (abuse.module.ts) and the fan-out shard size; the rest is local-only.
     config: parseLocalConfig({ shardSize: config.SHARD_SIZE ?? 500, logLevel: config.LOG_LEVEL ?? 'INFO' }),
     modules: [awsPortsModule([logger, ...unlistedLivePorts(name), ...bindings(config)]), ...(options.features?.(context) ?? [])],
+    // CORS answers only the configured origins; a function without ALLOWED_ORIGINS sends no CORS header.
+    allowedOrigins: config.ALLOWED_ORIGINS ?? [],
   });
 };
 

@@ -60,6 +60,12 @@ export interface LocalContainerOptions {
   /** Feature modules and overrides (e.g. another backend's adapters), loaded after the defaults. */
   readonly modules?: readonly ContainerModule[];
   readonly startedAt?: number;
+  /**
+   * Origins the HTTP router answers with CORS headers. Default `*`: the local runtime serves
+   * pages from anywhere on the developer's machine. A deployed function passes its
+   * ALLOWED_ORIGINS (never a wildcard).
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 /**
@@ -153,7 +159,7 @@ export const createLocalContainer = (options: LocalContainerOptions): Container 
   bind(TOKENS.HttpRoutes, (get) => makeSystemRoutes({ service: 'stampede', startedAt: options.startedAt ?? Date.now(), now: () => get(TOKENS.Clock).now() }));
   bind(TOKENS.WsActions, (get) => liveWsActions({ connections: get(TOKENS.ChannelConnections), signals: get(TOKENS.ViewerSignals) }));
   container.bind(TOKENS.HttpRouter).toDynamicValue((ctx) => {
-    const router = new HttpRouter({ logger: ctx.get(TOKENS.Logger), cors: { allowOrigin: '*' } });
+    const router = new HttpRouter({ logger: ctx.get(TOKENS.Logger), cors: { allowedOrigins: options.allowedOrigins ?? ['*'] } });
     for (const routes of ctx.getAll(TOKENS.HttpRoutes, { optional: true })) router.add(routes);
     return router;
   });
