@@ -6,8 +6,11 @@ import { Alarms } from './alarms.construct.js';
 import { Apis, type IdentityProps } from './apis.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
 import { Messaging } from './messaging.construct.js';
-import { STACK_DEFAULTS, type StackSettings } from './stack-settings.js';
+import { STACK_DEFAULTS, assertReservationsFit, reservationsOf, type StackSettings } from './stack-settings.js';
 import { Storage } from './storage.construct.js';
+
+/** Functions' logs and both stages' access logs. */
+const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 export interface StampedeStackProps extends StackProps {
   /** Each function's code (prebuilt bundles in dist/lambda, see lambda-code.ts). */
@@ -47,6 +50,8 @@ export class StampedeStack extends Stack {
   constructor(scope: Construct, id: string, props: StampedeStackProps) {
     super(scope, id, props);
     const settings = props.settings ?? STACK_DEFAULTS;
+    // Lambda refuses reservations that leave under 100 of the account's quota unreserved: refuse them at synth.
+    assertReservationsFit(settings);
     this.settings = settings;
     Tags.of(this).add('project', 'stampede');
     const removalPolicy = props.ephemeral === true ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
@@ -56,10 +61,15 @@ export class StampedeStack extends Stack {
       feedShards: settings.feedShards,
       recommendShards: settings.recommendShards,
     });
+    // One list for the HTTP API's CORS and the function's (ALLOWED_ORIGINS): never a wildcard.
+    const allowedOrigins = [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])];
     this.apis = new Apis(this, 'Apis', {
-      allowedOrigins: [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])],
+      allowedOrigins,
       ...(props.identity === undefined ? {} : { identity: props.identity }),
       webSocketThrottle: { rateLimit: settings.wsRateLimit, burstLimit: settings.wsBurstLimit },
+      httpThrottle: { rateLimit: settings.httpRateLimit, burstLimit: settings.httpBurstLimit },
+      recommendThrottle: { rateLimit: settings.recommendRateLimit, burstLimit: settings.recommendBurstLimit },
+      logRetention: LOG_RETENTION,
     });
 
     const recommendCacheTtlSeconds = props.recommendCacheTtlSeconds ?? 3600;
@@ -68,7 +78,6 @@ export class StampedeStack extends Stack {
       throw new Error(`recommendCacheTtlSeconds must be a whole number of seconds from 1 to 86400, got ${recommendCacheTtlSeconds}`);
     }
     const names: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' || props.identity !== undefined);
-    const reserved = settings.relayReservedConcurrency;
     this.functions = new Functions(this, 'Functions', {
       code: props.code,
       storage: this.storage,
@@ -83,7 +92,8 @@ export class StampedeStack extends Stack {
         shardSize: settings.shardSize,
         presenceTtlSeconds: settings.presence.ttlSeconds,
         recommendCacheTtlSeconds,
-        logRetention: logs.RetentionDays.ONE_MONTH,
+        logRetention: LOG_RETENTION,
+        allowedOrigins,
         ...(props.redisUrl === undefined ? {} : { redisUrl: props.redisUrl }),
         ...(props.identity === undefined
           ? {}
@@ -94,7 +104,7 @@ export class StampedeStack extends Stack {
                 allowAnonymousViewers: props.identity.allowAnonymousViewers !== false,
               },
             }),
-        ...(reserved === null ? {} : { relayReservedConcurrency: reserved }),
+        reservedConcurrency: Object.fromEntries(reservationsOf(settings)),
       },
     });
     this.apis.route(this.functions);
