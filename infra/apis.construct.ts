@@ -5,7 +5,7 @@ import * as authorizers from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { AUTHENTICATED_GET_PATHS, TOKEN_METHODS } from '../src/entrypoints/http/route-access.js';
 import type { Functions } from './functions.construct.js';
 
@@ -112,6 +112,12 @@ export class Apis extends Construct {
   readonly webSocketStage: apigwv2.WebSocketStage;
   readonly httpStage: apigwv2.HttpStage;
   readonly accessLogs: { readonly http: logs.LogGroup; readonly webSocket: logs.LogGroup };
+  readonly logsRole: iam.Role;
+  /** Routes anyone may call by design (public reads); cdk-nag's acknowledgements name them. */
+  readonly publicRoutes: apigwv2.HttpRoute[] = [];
+  /** Routes that carry an authorizer only when identity is configured. */
+  readonly identityRoutes: IConstruct[] = [];
+  private readonly wsRoutes = new Map<string, apigwv2.WebSocketRoute>();
 
   constructor(scope: Construct, id: string, private readonly props: ApisProps) {
     super(scope, id);
@@ -173,15 +179,21 @@ export class Apis extends Construct {
     // WebSocket (unlike HTTP) APIs write logs through the account's API Gateway CloudWatch role, a
     // Region-wide setting: this sets it to a role of this stack, kept when the stack goes (other
     // APIs of the account may log through it by then).
-    const pushRole = new iam.Role(this, 'ApiGatewayLogsRole', {
+    const pushRole = (this.logsRole = new iam.Role(this, 'ApiGatewayLogsRole', {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'API Gateway account role: writes REST and WebSocket API access logs to CloudWatch Logs',
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
-    });
+    }));
     pushRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: pushRole.roleArn });
     account.applyRemovalPolicy(RemovalPolicy.RETAIN);
     this.webSocketStage.node.addDependency(account);
+  }
+
+  webSocketRoute(key: '$connect' | '$disconnect' | '$default'): apigwv2.WebSocketRoute {
+    const route = this.wsRoutes.get(key);
+    if (route === undefined) throw new Error(`WebSocket route ${key} is not wired yet (call route() first)`);
+    return route;
   }
 
   /** Points the routes at the functions and attaches the authorizers when identity is configured. */
@@ -195,7 +207,7 @@ export class Apis extends Construct {
             jwtAudience: [identity.audience],
             identitySource: ['$request.header.Authorization'],
           });
-    this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD], integration: httpIntegration });
+    this.publicRoutes.push(...this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD], integration: httpIntegration }));
     // Public and computing on a miss: a route of its own so the stage can throttle it apart.
     const recommendRoutes = this.httpApi.addRoutes({
       path: CACHED_RECOMMEND_PATH,
@@ -204,12 +216,14 @@ export class Apis extends Construct {
     });
     const stage = this.httpStage.node.defaultChild as apigwv2.CfnStage;
     const { rateLimit, burstLimit } = this.props.recommendThrottle;
+    // RouteSettings is untyped JSON to CDK: its keys go into the template as written (CloudFormation's PascalCase).
     stage.routeSettings = Object.fromEntries(
-      ['GET', 'HEAD'].map((m) => [`${m} ${CACHED_RECOMMEND_PATH}`, { throttlingRateLimit: rateLimit, throttlingBurstLimit: burstLimit }]),
+      ['GET', 'HEAD'].map((m) => [`${m} ${CACHED_RECOMMEND_PATH}`, { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }]),
     );
     // Route settings name route keys: the routes must exist before the stage refers to them.
     for (const route of recommendRoutes) stage.node.addDependency(route);
-    this.httpApi.addRoutes({
+    this.publicRoutes.push(...recommendRoutes);
+    const writes = this.httpApi.addRoutes({
       path: '/{proxy+}',
       methods: WRITE_METHODS,
       integration: httpIntegration,
@@ -235,14 +249,20 @@ export class Apis extends Construct {
         : new authorizers.WebSocketLambdaAuthorizer('WsAuthorizer', functions.get('ws-authorizer'), {
             identitySource: webSocketIdentitySource(identity),
           });
-    this.webSocketApi.addRoute('$connect', {
+    this.identityRoutes.push(...writes);
+    const addWs = (key: string, options: apigwv2.WebSocketRouteOptions): apigwv2.WebSocketRoute => {
+      const route = this.webSocketApi.addRoute(key, options);
+      this.wsRoutes.set(key, route);
+      return route;
+    };
+    this.identityRoutes.push(addWs('$connect', {
       integration: new integrations.WebSocketLambdaIntegration('WsConnect', functions.get('ws-connect')),
       ...(wsAuthorizer === undefined ? {} : { authorizer: wsAuthorizer }),
-    });
-    this.webSocketApi.addRoute('$disconnect', {
+    }));
+    addWs('$disconnect', {
       integration: new integrations.WebSocketLambdaIntegration('WsDisconnect', functions.get('ws-disconnect')),
     });
-    this.webSocketApi.addRoute('$default', {
+    addWs('$default', {
       integration: new integrations.WebSocketLambdaIntegration('WsMessage', functions.get('ws-message')),
     });
   }

@@ -242,7 +242,7 @@ export const parseStackSettings = (read: (key: StackContextKey) => unknown): Sta
 /** Throws when the reservations would not leave Lambda's 100 unreserved of lambdaConcurrencyQuota (the stack checks this too). */
 export const assertReservationsFit = (settings: StackSettings): void => {
   const reserved = totalReservedConcurrency(settings);
-  if (reserved > settings.lambdaConcurrencyQuota - MIN_UNRESERVED_CONCURRENCY) {
+  if (reserved > 0 && reserved > settings.lambdaConcurrencyQuota - MIN_UNRESERVED_CONCURRENCY) {
     throw new Error(
       `the reserved concurrency (${reserved}: ${reservationsOf(settings).map(([n, v]) => `${n} ${v}`).join(', ')}) must leave ` +
         `${MIN_UNRESERVED_CONCURRENCY} of lambdaConcurrencyQuota=${settings.lambdaConcurrencyQuota} unreserved (Lambda refuses the deploy otherwise). ` +

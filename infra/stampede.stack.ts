@@ -6,6 +6,7 @@ import { Alarms } from './alarms.construct.js';
 import { Apis, type IdentityProps } from './apis.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
 import { Messaging } from './messaging.construct.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { STACK_DEFAULTS, assertReservationsFit, reservationsOf, type StackSettings } from './stack-settings.js';
 import { Storage } from './storage.construct.js';
 
@@ -115,6 +116,8 @@ export class StampedeStack extends Stack {
       relay: this.functions.get('relay'),
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
+
+    acknowledgeNagFindings(this, { identity: props.identity !== undefined });
 
     new CfnOutput(this, 'HttpApiUrl', { value: this.apis.httpApi.apiEndpoint, description: 'HTTP API base URL' });
     new CfnOutput(this, 'WebSocketUrl', { value: this.apis.webSocketStage.url, description: 'wss:// URL viewers connect to' });
