@@ -1,6 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -27,11 +29,27 @@ export interface AlarmsProps {
 /** One alarm per DLQ (any message is an incident: it is work that did not happen) and per stream lag. */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
+  readonly key: kms.Key;
   readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
-    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Stampede alarms', enforceSSL: true });
+    // A key of its own: CloudWatch alarms cannot publish to a topic encrypted with the AWS-managed
+    // aws/sns key (its policy cannot be changed to let cloudwatch.amazonaws.com use it).
+    this.key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Stampede alarm topic encryption',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Stampede alarms', enforceSSL: true, masterKey: this.key });
     if (props.alarmEmail !== undefined) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new actions.SnsAction(this.topic);
     const add = (alarmId: string, alarmProps: cloudwatch.AlarmProps): void => {

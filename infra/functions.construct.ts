@@ -38,8 +38,11 @@ export interface FunctionSettings {
   readonly recommendCacheTtlSeconds: number;
   readonly redisUrl?: string;
   readonly jwt?: { readonly issuer: string; readonly audience: string; readonly allowAnonymousViewers: boolean };
-  readonly relayReservedConcurrency?: number;
+  /** Reserved concurrency by function (infra/stack-settings.ts `reservationsOf`); others draw from the unreserved pool. */
+  readonly reservedConcurrency: Readonly<Partial<Record<string, number>>>;
   readonly logRetention: logs.RetentionDays;
+  /** Page origins for CORS (ALLOWED_ORIGINS of http-api): the HTTP API's own CORS list. */
+  readonly allowedOrigins: readonly string[];
 }
 
 export interface FunctionsProps {
@@ -91,7 +94,8 @@ export class Functions extends Construct {
 
     const fn = new lambda.Function(this, id, {
       description: `Stampede ${name}`,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      // Node 24: standard support runs to 2028 (nodejs22.x leaves it on 30 April 2027); the build targets node24 too.
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',
       code: this.props.code(name),
@@ -100,9 +104,7 @@ export class Functions extends Construct {
       role,
       logGroup,
       environment: this.environmentFor(name),
-      ...(name === 'relay' && this.props.settings.relayReservedConcurrency !== undefined
-        ? { reservedConcurrentExecutions: this.props.settings.relayReservedConcurrency }
-        : {}),
+      ...(this.props.settings.reservedConcurrency[name] === undefined ? {} : { reservedConcurrentExecutions: this.props.settings.reservedConcurrency[name] }),
     });
     for (const [variable, access] of Object.entries(spec.uses) as [ResourceVariable, Access][]) this.grant(name, fn, variable, access);
     this.addEventSource(name, fn);
@@ -146,6 +148,7 @@ export class Functions extends Construct {
       REDIS_URL: settings.redisUrl,
       JWT_ISSUER: settings.jwt?.issuer,
       JWT_AUDIENCE: settings.jwt?.audience,
+      ALLOWED_ORIGINS: settings.allowedOrigins.join(','),
       ALLOW_ANONYMOUS_VIEWERS: settings.jwt === undefined ? undefined : String(settings.jwt.allowAnonymousViewers),
     };
     const env: Record<string, string> = {

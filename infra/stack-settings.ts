@@ -56,8 +56,26 @@ export interface StackSettings {
   /** Kinesis feed stream shards (partition key = channel id). */
   readonly feedShards: number;
   readonly recommendShards: number;
-  /** Reserved concurrency of the relay; `null` reserves nothing. */
+  /** Reserved concurrency of the relay; `null` reserves nothing (the default: see EDGE below and docs/DEPLOY.md). */
   readonly relayReservedConcurrency: number | null;
+  /** HTTP API stage throttle (every route): requests/s and burst. */
+  readonly httpRateLimit: number;
+  readonly httpBurstLimit: number;
+  /** Route throttle of `GET|HEAD /recommend/cached/{userId}`, the public route that computes on a cache miss. */
+  readonly recommendRateLimit: number;
+  readonly recommendBurstLimit: number;
+  /**
+   * Reserved concurrency of http-api: its cap, so a flood on the public HTTP API cannot take the
+   * account's pool from the stream and queue consumers; `null` reserves nothing.
+   */
+  readonly httpApiReservedConcurrency: number | null;
+  /** Reserved concurrency of each WebSocket edge function (ws-connect, ws-disconnect, ws-message, ws-authorizer); `null`: none. */
+  readonly wsReservedConcurrency: number | null;
+  /**
+   * The account's Lambda concurrency quota in the Region. The reservations must leave 100
+   * unreserved (Lambda refuses the deploy otherwise): parseStackSettings checks that at synth.
+   */
+  readonly lambdaConcurrencyQuota: number;
   /** WebSocket stage throttle per route: requests/s and burst. */
   readonly wsRateLimit: number;
   readonly wsBurstLimit: number;
@@ -79,7 +97,23 @@ export const STACK_DEFAULTS: StackSettings = {
   broadcaster: 'appsync-events',
   feedShards: 2,
   recommendShards: 2,
-  relayReservedConcurrency: 50,
+  // Off: relay needs one execution per events-table stream shard (ParallelizationFactor 1), and
+  // DynamoDB sets that count (one per partition, changing as partitions split), so no number
+  // fits at synth time; it draws from the unreserved pool the edge reservations protect.
+  relayReservedConcurrency: null,
+  // The seed's join snapshots are 8,334 requests/s (500,000 viewers in 60 s); 8,500 leaves
+  // 1,500 of the account's 10,000 requests/s for the WebSocket API. Burst: the account's 5,000.
+  httpRateLimit: 8500,
+  httpBurstLimit: 5000,
+  // A miss computes (~200 ms, estimate): 200/s bounds that to ~40 executions.
+  recommendRateLimit: 200,
+  recommendBurstLimit: 400,
+  // Sized by the capacity model (`npm run capacity`, hop "http-api concurrency at the stage
+  // throttle"): (8,500 − 200)/s × 50 ms + 200/s × 200 ms = 455, rounded up.
+  httpApiReservedConcurrency: 460,
+  // wsRateLimit 2,000/s per route × 30 ms (estimate) = 60 per function.
+  wsReservedConcurrency: 60,
+  lambdaConcurrencyQuota: 1000,
   wsRateLimit: 2000,
   wsBurstLimit: 5000,
   shardSize: 500,
@@ -106,6 +140,13 @@ export const STACK_CONTEXT_KEYS = {
   feedShards: 'shards, 1..500',
   recommendShards: 'shards, 1..500',
   relayReservedConcurrency: 'an integer 1..10000, or none',
+  httpRateLimit: 'requests/s, 1..1000000',
+  httpBurstLimit: 'requests, 1..1000000',
+  recommendRateLimit: 'requests/s, 1..1000000',
+  recommendBurstLimit: 'requests, 1..1000000',
+  httpApiReservedConcurrency: 'an integer 1..10000, or none',
+  wsReservedConcurrency: 'an integer 1..10000, or none',
+  lambdaConcurrencyQuota: 'the account\'s Lambda concurrency quota, 1..1000000',
   wsRateLimit: 'requests/s, 1..1000000',
   wsBurstLimit: 'requests, 1..1000000',
   shardSize: 'connections, 1..10000',
@@ -122,6 +163,13 @@ const contextSchema = z.strictObject({
   feedShards: int(1, 500).optional(),
   recommendShards: int(1, 500).optional(),
   relayReservedConcurrency: z.union([z.literal('none'), int(1, 10_000)]).optional(),
+  httpRateLimit: int(1, 1_000_000).optional(),
+  httpBurstLimit: int(1, 1_000_000).optional(),
+  recommendRateLimit: int(1, 1_000_000).optional(),
+  recommendBurstLimit: int(1, 1_000_000).optional(),
+  httpApiReservedConcurrency: z.union([z.literal('none'), int(1, 10_000)]).optional(),
+  wsReservedConcurrency: z.union([z.literal('none'), int(1, 10_000)]).optional(),
+  lambdaConcurrencyQuota: int(1, 1_000_000).optional(),
   wsRateLimit: int(1, 1_000_000).optional(),
   wsBurstLimit: int(1, 1_000_000).optional(),
   // The functions validate SHARD_SIZE and PRESENCE_TTL_SECONDS with these ranges at cold start.
@@ -161,12 +209,20 @@ export const parseStackSettings = (read: (key: StackContextKey) => unknown): Sta
     // AppSync viewers hold no API Gateway WebSocket to send a beat frame on.
     throw new Error('invalid CDK context: presenceIngress=websocket needs broadcaster=apigateway (AppSync viewers beat through the beacon)');
   }
-  return {
+  const reservation = (value: number | 'none' | undefined, fallback: number | null): number | null => (value === 'none' ? null : (value ?? fallback));
+  const settings: StackSettings = {
     ...d,
     broadcaster,
     feedShards: c.feedShards ?? d.feedShards,
     recommendShards: c.recommendShards ?? d.recommendShards,
-    relayReservedConcurrency: c.relayReservedConcurrency === 'none' ? null : (c.relayReservedConcurrency ?? d.relayReservedConcurrency),
+    relayReservedConcurrency: reservation(c.relayReservedConcurrency, d.relayReservedConcurrency),
+    httpRateLimit: c.httpRateLimit ?? d.httpRateLimit,
+    httpBurstLimit: c.httpBurstLimit ?? d.httpBurstLimit,
+    recommendRateLimit: c.recommendRateLimit ?? d.recommendRateLimit,
+    recommendBurstLimit: c.recommendBurstLimit ?? d.recommendBurstLimit,
+    httpApiReservedConcurrency: reservation(c.httpApiReservedConcurrency, d.httpApiReservedConcurrency),
+    wsReservedConcurrency: reservation(c.wsReservedConcurrency, d.wsReservedConcurrency),
+    lambdaConcurrencyQuota: c.lambdaConcurrencyQuota ?? d.lambdaConcurrencyQuota,
     wsRateLimit: c.wsRateLimit ?? d.wsRateLimit,
     wsBurstLimit: c.wsBurstLimit ?? d.wsBurstLimit,
     shardSize: c.shardSize ?? d.shardSize,
@@ -179,7 +235,36 @@ export const parseStackSettings = (read: (key: StackContextKey) => unknown): Sta
       presenceShards: c.presenceShards ?? d.presence.presenceShards,
     },
   };
+  assertReservationsFit(settings);
+  return settings;
 };
+
+/** Throws when the reservations would not leave Lambda's 100 unreserved of lambdaConcurrencyQuota (the stack checks this too). */
+export const assertReservationsFit = (settings: StackSettings): void => {
+  const reserved = totalReservedConcurrency(settings);
+  if (reserved > 0 && reserved > settings.lambdaConcurrencyQuota - MIN_UNRESERVED_CONCURRENCY) {
+    throw new Error(
+      `the reserved concurrency (${reserved}: ${reservationsOf(settings).map(([n, v]) => `${n} ${v}`).join(', ')}) must leave ` +
+        `${MIN_UNRESERVED_CONCURRENCY} of lambdaConcurrencyQuota=${settings.lambdaConcurrencyQuota} unreserved (Lambda refuses the deploy otherwise). ` +
+        'Lower httpApiReservedConcurrency / wsReservedConcurrency / relayReservedConcurrency (or set them to none), or raise the quota (docs/DEPLOY.md, "Accounts with a low concurrency quota").',
+    );
+  }
+};
+
+/** Lambda keeps at least this much of an account's concurrency unreserved and refuses reservations that would cut into it. */
+export const MIN_UNRESERVED_CONCURRENCY = 100;
+
+/** The WebSocket edge functions wsReservedConcurrency applies to (ws-authorizer only exists with identity; counted anyway, so turning identity on never breaks the fit). */
+export const WS_EDGE_FUNCTIONS = ['ws-connect', 'ws-disconnect', 'ws-message', 'ws-authorizer'] as const;
+
+/** Each function's reserved concurrency under these settings (functions without one are left out). */
+export const reservationsOf = (s: StackSettings): [string, number][] => [
+  ...(s.httpApiReservedConcurrency === null ? [] : [['http-api', s.httpApiReservedConcurrency] as [string, number]]),
+  ...(s.wsReservedConcurrency === null ? [] : WS_EDGE_FUNCTIONS.map((n) => [n, s.wsReservedConcurrency as number] as [string, number])),
+  ...(s.relayReservedConcurrency === null ? [] : [['relay', s.relayReservedConcurrency] as [string, number]]),
+];
+
+export const totalReservedConcurrency = (s: StackSettings): number => reservationsOf(s).reduce((sum, [, v]) => sum + v, 0);
 
 /** `key=value` pairs (the CLI's `--context`) as a context reader; throws on a pair without `=` or an unknown key. */
 export const contextFromPairs = (pairs: readonly string[]): ((key: StackContextKey) => unknown) => {

@@ -7,8 +7,12 @@ import { Apis, type IdentityProps } from './apis.construct.js';
 import { EventApi } from './event-api.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
 import { Messaging } from './messaging.construct.js';
-import { STACK_DEFAULTS, type Broadcaster, type StackSettings } from './stack-settings.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
+import { STACK_DEFAULTS, assertReservationsFit, reservationsOf, type Broadcaster, type StackSettings } from './stack-settings.js';
 import { Storage } from './storage.construct.js';
+
+/** Functions' logs and both stages' access logs. */
+const LOG_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 export interface StampedeStackProps extends StackProps {
   /** Each function's code (prebuilt bundles in dist/lambda, see lambda-code.ts). */
@@ -58,6 +62,8 @@ export class StampedeStack extends Stack {
   constructor(scope: Construct, id: string, props: StampedeStackProps) {
     super(scope, id, props);
     const settings = props.settings ?? STACK_DEFAULTS;
+    // Lambda refuses reservations that leave under 100 of the account's quota unreserved: refuse them at synth.
+    assertReservationsFit(settings);
     this.settings = settings;
     Tags.of(this).add('project', 'stampede');
     const removalPolicy = props.ephemeral === true ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
@@ -67,10 +73,15 @@ export class StampedeStack extends Stack {
       feedShards: settings.feedShards,
       recommendShards: settings.recommendShards,
     });
+    // One list for the HTTP API's CORS and the function's (ALLOWED_ORIGINS): never a wildcard.
+    const allowedOrigins = [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])];
     this.apis = new Apis(this, 'Apis', {
-      allowedOrigins: [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])],
+      allowedOrigins,
       ...(props.identity === undefined ? {} : { identity: props.identity }),
       webSocketThrottle: { rateLimit: settings.wsRateLimit, burstLimit: settings.wsBurstLimit },
+      httpThrottle: { rateLimit: settings.httpRateLimit, burstLimit: settings.httpBurstLimit },
+      recommendThrottle: { rateLimit: settings.recommendRateLimit, burstLimit: settings.recommendBurstLimit },
+      logRetention: LOG_RETENTION,
     });
 
     const recommendCacheTtlSeconds = props.recommendCacheTtlSeconds ?? 3600;
@@ -81,7 +92,6 @@ export class StampedeStack extends Stack {
     this.broadcaster = props.broadcaster ?? settings.broadcaster;
     this.eventApi = this.broadcaster === 'appsync-events' ? new EventApi(this, 'EventApi', props.identity === undefined ? {} : { identity: props.identity }) : undefined;
     const names: LambdaName[] = LAMBDA_NAMES.filter((n) => (n !== 'ws-authorizer' || props.identity !== undefined) && !NOT_DEPLOYED[this.broadcaster].includes(n));
-    const reserved = settings.relayReservedConcurrency;
     this.functions = new Functions(this, 'Functions', {
       code: props.code,
       storage: this.storage,
@@ -97,7 +107,8 @@ export class StampedeStack extends Stack {
         shardSize: settings.shardSize,
         presenceTtlSeconds: settings.presence.ttlSeconds,
         recommendCacheTtlSeconds,
-        logRetention: logs.RetentionDays.ONE_MONTH,
+        logRetention: LOG_RETENTION,
+        allowedOrigins,
         ...(props.redisUrl === undefined ? {} : { redisUrl: props.redisUrl }),
         ...(props.identity === undefined
           ? {}
@@ -108,7 +119,7 @@ export class StampedeStack extends Stack {
                 allowAnonymousViewers: props.identity.allowAnonymousViewers !== false,
               },
             }),
-        ...(reserved === null ? {} : { relayReservedConcurrency: reserved }),
+        reservedConcurrency: Object.fromEntries(reservationsOf(settings)),
       },
     });
     this.apis.route(this.functions);
@@ -120,6 +131,8 @@ export class StampedeStack extends Stack {
       ...(this.eventApi === undefined ? {} : { eventApiId: this.eventApi.api.apiId }),
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
+
+    acknowledgeNagFindings(this, { identity: props.identity !== undefined });
 
     new CfnOutput(this, 'HttpApiUrl', { value: this.apis.httpApi.apiEndpoint, description: 'HTTP API base URL' });
     new CfnOutput(this, 'WebSocketUrl', { value: this.apis.webSocketStage.url, description: 'wss:// URL viewers connect to' });

@@ -92,7 +92,7 @@ const buildBaselines = async (root: string): Promise<{ name: string; file: strin
       absWorkingDir: root,
       bundle: true,
       platform: 'node',
-      target: 'node22',
+      target: 'node24',
       format: 'esm',
       mainFields: ['module', 'main'],
       minify: true,

@@ -35,7 +35,7 @@ export const bundleWorker = async (root: string, entry: string, options: BundleO
     bundle: true,
     platform: 'node',
     format: 'esm',
-    target: 'node22',
+    target: 'node24',
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'silent',

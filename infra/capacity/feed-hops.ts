@@ -57,8 +57,8 @@ export const feedHops = ({ load, settings, quotas }: Scenario): Part => {
       ...lambdaCost('recommend-consumer (feed)', recommendInvocations * HOUR, E.streamBatchMs, E.lambdaGb),
     ],
     concurrency: {
-      // Reserved concurrency is set aside whether used or not.
-      relay: settings.relayReservedConcurrency ?? relayConcurrency,
+      // The demand; a reservation (relayReservedConcurrency) is counted by edge-hops.ts instead.
+      relay: relayConcurrency,
       fanout: settings.feedShards * c.parallelization,
       'recommend-consumer': (settings.feedShards + settings.recommendShards) * c.parallelization,
     },

@@ -43,6 +43,8 @@ export const ESTIMATES = {
   wsMessageMs: 30,
   /** http-api answering GET /api/channels/{id} (the join snapshot): a read of the channel view. */
   joinSnapshotMs: 50,
+  /** http-api answering GET /recommend/cached/{userId} on a cache miss (computes the recommendation). */
+  recommendComputeMs: 200,
   /** presence (original path): one SQS batch of beats → one conditional write each + a recount. */
   presenceBatchMs: 300,
   /** broadcast: one message = SHARD_SIZE PostToConnection calls, 50 in flight, ~20 ms each. */

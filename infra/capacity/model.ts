@@ -1,5 +1,6 @@
 import { PRESENCE_INGRESSES, type PresenceIngress } from '../stack-settings.js';
 import { quotaLimit, settingLimit, type CostLine, type HopResult, type Part } from './hop.js';
+import { edgeHops } from './edge-hops.js';
 import { feedHops, deliveryHops } from './feed-hops.js';
 import { ratesOf, type Scenario } from './load.js';
 import { presenceHops, type PresenceFigures } from './presence-hops.js';
@@ -36,7 +37,6 @@ const mostUtilised = (hops: readonly HopResult[]): HopResult => hops.reduce((a, 
 /** Account-wide limits several parts draw on: Lambda concurrency, API Gateway's throttle, the stage, shards, tables. */
 const accountHops = (scenario: Scenario, parts: readonly Part[]): HopResult[] => {
   const { settings, quotas } = scenario;
-  const concurrency = Object.assign({}, ...parts.map((p) => p.concurrency)) as Record<string, number>;
   const apigw = Object.assign({}, ...parts.map((p) => p.apigwRps)) as Record<string, number>;
   const wsDefault = sum(parts.map((p) => p.wsDefaultRps));
   const tables = new Map<string, number>();
@@ -50,7 +50,8 @@ const accountHops = (scenario: Scenario, parts: readonly Part[]): HopResult[] =>
       .map(([k, v]) => `${k} ${fmt(Math.ceil(v))}`)
       .join(', ');
   const hops: HopResult[] = [
-    quotaLimit('Lambda', 'concurrent executions, all functions', sum(Object.values(concurrency)), 'lambda.concurrency', quotas, breakdown(concurrency)),
+    // Lambda's pool with the edge's reservations set aside (edge-hops.ts).
+    ...edgeHops(scenario, parts),
     quotaLimit('account', 'Kinesis provisioned shards', shards, 'kinesis.account-shards', quotas, 'feed + recommend (+ beacon-log + presence)'),
   ];
   if (Object.keys(apigw).length > 0) {

@@ -36,6 +36,8 @@ export const formatReport = (report: CapacityReport): string => {
       `${load.heartbeatSeconds} s heartbeats, everyone joining within ${load.joinWindowSeconds} s; ${load.feedEventsPerSecond} feed items/s per channel, ${num(load.frameBytes)} B frames`,
     `Stack settings (infra/stack-settings.ts + context): broadcaster ${settings.broadcaster}, presence ${p.ingress}, feedShards ${settings.feedShards}, ` +
       `recommendShards ${settings.recommendShards}, relayReservedConcurrency ${settings.relayReservedConcurrency ?? 'none'}, wsRateLimit ${settings.wsRateLimit}, ` +
+      `httpRateLimit ${settings.httpRateLimit}, recommendRateLimit ${settings.recommendRateLimit}, httpApiReservedConcurrency ${settings.httpApiReservedConcurrency ?? 'none'}, ` +
+      `wsReservedConcurrency ${settings.wsReservedConcurrency ?? 'none'}, lambdaConcurrencyQuota ${settings.lambdaConcurrencyQuota}, ` +
       `shardSize ${settings.shardSize}, beaconLogShards ${p.beaconLogShards}, presenceShards ${p.presenceShards}`,
     '',
     ...hopTable(report.hops),

@@ -99,7 +99,7 @@ export const bundleEntrypoints = async (opts: {
     outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: 'node24',
     format: 'esm',
     // Prefer the ESM builds of dependencies (the SDK's dist-es): they tree-shake.
     mainFields: ['module', 'main'],

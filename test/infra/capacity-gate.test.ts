@@ -40,6 +40,19 @@ describe('capacity gate: the seed load on the stack defaults', () => {
     expect(report.hops.filter((h) => h.hop === 'heartbeat in' || h.hop === 'presence').every((h) => h.status === 'ok')).toBe(true);
   });
 
+  it('the edge reservations leave the pipeline its unreserved demand within the default 1,000 (and a flood at the HTTP throttle fits http-api’s reservation)', () => {
+    const lambda = report.hops.find((h) => h.hop === 'Lambda');
+    expect(lambda).toMatchObject({ status: 'ok', limit: 1000 });
+    expect(report.hops.filter((h) => h.hop === 'edge').map((h) => [h.what, h.status])).toEqual([
+      ['HTTP API stage throttle (every route)', 'ok'],
+      ['http-api concurrency with the stage at its throttle', 'ok'],
+      ['http-api concurrency at this load (its reservation caps it)', 'ok'],
+    ]);
+    // Half the reservation no longer holds a flood at the throttle: the model says so.
+    const small = evaluateCapacity({ load: SEED_LOAD, settings: deployedSettings({ httpApiReservedConcurrency: '230' }), quotas: {} });
+    expect(small.over.map((h) => h.what)).toContain('http-api concurrency with the stage at its throttle');
+  });
+
   it('fails when a setting change breaks the seed load (half the presence shards)', () => {
     const broken = evaluateCapacity({ load: SEED_LOAD, settings: deployedSettings({ presenceShards: '75' }), quotas: {} });
     expect(broken.over.map((h) => h.what)).toContain('Kinesis presence records/s, busiest shard');

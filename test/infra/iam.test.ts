@@ -69,7 +69,15 @@ describe.each([
   });
 
   it('Lambda roles carry no managed policies (AWSLambdaBasicExecutionRole would allow logs on "*")', () => {
-    for (const [id, role] of resourcesOf(s, 'AWS::IAM::Role')) expect(role.Properties?.['ManagedPolicyArns'], id).toBeUndefined();
+    const assumedBy = (role: { Properties?: Record<string, unknown> }): string => JSON.stringify(role.Properties?.['AssumeRolePolicyDocument']);
+    const roles = resourcesOf(s, 'AWS::IAM::Role');
+    const lambdaRoles = roles.filter(([, role]) => assumedBy(role).includes('lambda.amazonaws.com'));
+    expect(lambdaRoles.length).toBeGreaterThan(0);
+    for (const [id, role] of lambdaRoles) expect(role.Properties?.['ManagedPolicyArns'], id).toBeUndefined();
+    // The one other role: API Gateway's account-level CloudWatch role (WebSocket access logs), with AWS's policy for it only.
+    const others = roles.filter(([, role]) => !assumedBy(role).includes('lambda.amazonaws.com'));
+    expect(others.map(([, role]) => assumedBy(role))).toEqual([expect.stringContaining('apigateway.amazonaws.com')]);
+    expect(JSON.stringify(others[0]?.[1].Properties?.['ManagedPolicyArns'])).toContain('service-role/AmazonAPIGatewayPushToCloudWatchLogs');
   });
 
   it('grants follow the function specs: e.g. relay writes the feed stream only, broadcast may manage connections of its stage only', () => {

@@ -122,11 +122,11 @@ describe('streams and queues', () => {
 });
 
 describe('functions', () => {
-  it('one Node 22 arm64 function per entrypoint (ws-authorizer only with identity), 256 MB, index.handler', () => {
+  it('one Node 24 arm64 function per entrypoint (ws-authorizer only with identity), 256 MB, index.handler', () => {
     s.template.resourceCountIs('AWS::Lambda::Function', DEPLOYED.length);
     for (const name of DEPLOYED) {
       const [, fn] = functionNamed(s, name);
-      expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 256, Handler: 'index.handler' });
+      expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 256, Handler: 'index.handler' });
       expect(fn['Timeout']).toBe(FUNCTION_SPECS[name].timeoutSeconds);
     }
   });
@@ -141,9 +141,10 @@ describe('functions', () => {
     }
   });
 
-  it('relay: reserved concurrency 50; events stream, batch 100, bisect, retries, on-failure SQS, partial batch responses', () => {
+  it('relay: no reserved concurrency by default (docs/DEPLOY.md); events stream, batch 100, bisect, retries, on-failure SQS, partial batch responses', () => {
     const [id, relay] = functionNamed(s, 'relay');
-    expect(relay['ReservedConcurrentExecutions']).toBe(50);
+    expect(relay['ReservedConcurrentExecutions']).toBeUndefined();
+    expect(functionNamed(synthesize({ settings: { ...STACK_DEFAULTS, relayReservedConcurrency: 8 } }), 'relay')[1]['ReservedConcurrentExecutions']).toBe(8);
     const [mapping] = mappingsOf(s, id);
     expect(mapping).toMatchObject({
       BatchSize: 100,
@@ -156,7 +157,6 @@ describe('functions', () => {
     });
     const eventsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.['StreamSpecification'] !== undefined)?.[0];
     expect(refId(mapping?.['EventSourceArn'])).toBe(eventsTableId);
-    expect(synthesize({ broadcaster: 'apigateway', settings: { ...STACK_DEFAULTS, relayReservedConcurrency: null } }).template.findResources('AWS::Lambda::Function', { Properties: { ReservedConcurrentExecutions: Match.anyValue() } })).toEqual({});
   });
 
   it('Kinesis consumers: batch 100, 1 s window, 3 retries, bisect, on-failure SQS; recommend-consumer reads both streams', () => {

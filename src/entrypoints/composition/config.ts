@@ -230,6 +230,16 @@ export const ENV_VARIABLES = {
     expected: 'an integer 1..86400 (seconds a cached recommendation lives)',
     example: '3600',
   },
+  ALLOWED_ORIGINS: {
+    // Exact origins only: a wildcard would let any page read answers meant for the stack's own pages.
+    schema: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'each origin must be scheme://host[:port], no path, no wildcard'))),
+    expected: 'comma-separated page origins allowed by CORS, e.g. https://d111.cloudfront.net,http://localhost:3000 (no wildcard)',
+    example: 'https://d111111abcdef8.cloudfront.net',
+  },
   JWT_ISSUER: {
     schema: z.url({ protocol: /^https$/ }),
     expected: 'the OIDC issuer URL (https), e.g. https://cognito-idp.<region>.amazonaws.com/<pool-id>',
@@ -324,6 +334,7 @@ export const lambdaConfigSchemas = {
     'PRESENCE_TTL_SECONDS',
     'REDIS_URL',
     'RECOMMEND_CACHE_TTL_SECONDS',
+    'ALLOWED_ORIGINS',
   ),
   // Follow-up recounts are delayed messages the presence consumer sends to its own queue.
   presence: envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'HEARTBEAT_QUEUE_URL', 'PRESENCE_TTL_SECONDS'),

@@ -79,7 +79,7 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
     bind(TOKENS.HttpRoutes, (get) => makeSystemRoutes({ service: 'stampede', startedAt, now: () => get(TOKENS.Clock).now() }));
     bind(TOKENS.WsActions, (get) => liveWsActions({ connections: get(TOKENS.ChannelConnections), signals: get(TOKENS.ViewerSignals) }));
     bindToken(TOKENS.HttpRouter).toDynamicValue((ctx) => {
-      const router = new HttpRouter({ logger: ctx.get(TOKENS.Logger), cors: { allowOrigin: '*' } });
+      const router = new HttpRouter({ logger: ctx.get(TOKENS.Logger), cors: { allowedOrigins: ctx.get(TOKENS.AllowedOrigins, { optional: true }) ?? [] } });
       for (const routes of ctx.getAll(TOKENS.HttpRoutes, { optional: true })) router.add(routes);
       return router;
     }).inSingletonScope();

@@ -81,6 +81,8 @@ export const TOKENS = {
   ConnectionGateway: token<ConnectionGateway>('ConnectionGateway'),
   /** The fan-out's output: the broadcast queue (apigateway) or an AppSync Events publisher (appsync-events). */
   ViewerDelivery: token<ViewerDelivery>('ViewerDelivery'),
+  /** Origins the HTTP router answers with CORS headers (unbound: none; never a wildcard in AWS). */
+  AllowedOrigins: token<readonly string[]>('AllowedOrigins'),
   ChatLimiter: token<RateLimiter>('ChatLimiter'),
   LikeLimiter: token<RateLimiter>('LikeLimiter'),
   // live commerce use cases

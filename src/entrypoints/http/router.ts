@@ -15,9 +15,31 @@ interface CompiledRoute {
 
 export interface HttpRouterOptions {
   readonly logger: HandlerLogger;
-  /** Adds CORS headers and answers preflights (the local runtime; in AWS the HTTP API does this). */
-  readonly cors?: { readonly allowOrigin: string };
+  /**
+   * Adds CORS headers and answers preflights. `allowedOrigins` are exact origins
+   * (`https://pages.example.com`); a request from one of them gets it echoed back with
+   * `vary: origin`, any other origin gets no CORS header. `*` answers every origin with `*`:
+   * the local runtime only. In AWS the list is the function's ALLOWED_ORIGINS, the same the
+   * HTTP API's own CORS configuration holds (behind the HTTP API its headers win; behind
+   * anything else this is what a browser sees).
+   */
+  readonly cors?: { readonly allowedOrigins: readonly string[] };
 }
+
+/** The request's Origin header (API Gateway v2 lower-cases header names; the local server does too). */
+const originOf = (event: APIGatewayProxyEventV2): string | undefined => {
+  const headers = event.headers ?? {};
+  return headers['origin'] ?? Object.entries(headers).find(([k]) => k.toLowerCase() === 'origin')?.[1];
+};
+
+/**
+ * HEAD is GET without a body (RFC 9110 §9.3.2): uptime checkers and CDNs send it. Headers stay,
+ * including content-type; API Gateway and the local server then send no body.
+ */
+const withoutBody = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => {
+  const { body: _body, isBase64Encoded: _encoded, ...rest } = result;
+  return rest;
+};
 
 const splitPath = (path: string): string[] => path.split('/').filter((s) => s.length > 0);
 
@@ -98,22 +120,35 @@ export class HttpRouter {
     const path = event.rawPath || event.requestContext.http.path;
     const bytes = bodyBytes(event);
     // Every route, including those that read no body: an oversized request is refused unparsed.
-    const result = bytes > MAX_HTTP_BODY_BYTES ? errorResponse(new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES), () => undefined) : await this.dispatch(method, path, event);
-    if (!this.options.cors) return result;
-    return { ...result, headers: { ...result.headers, 'access-control-allow-origin': this.options.cors.allowOrigin, vary: 'origin' } };
+    const answered = bytes > MAX_HTTP_BODY_BYTES ? errorResponse(new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES), () => undefined) : await this.dispatch(method, path, event);
+    const result = method === 'HEAD' ? withoutBody(answered) : answered;
+    const allowOrigin = this.allowOrigin(event);
+    return allowOrigin === undefined ? result : { ...result, headers: { ...result.headers, 'access-control-allow-origin': allowOrigin, vary: 'origin' } };
   };
+
+  private allowOrigin(event: APIGatewayProxyEventV2): string | undefined {
+    const allowed = this.options.cors?.allowedOrigins ?? [];
+    if (allowed.includes('*')) return '*';
+    const origin = originOf(event);
+    return origin !== undefined && allowed.includes(origin) ? origin : undefined;
+  }
 
   private async dispatch(method: string, path: string, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
     const direct = this.byKey.get(event.routeKey);
     if (direct) return this.run(direct, event, (event.pathParameters ?? {}) as Record<string, string>);
     const parts = requestPathSegments(path);
     const allowed = new Set<string>();
+    // HEAD is answered wherever GET is, for every route at once (a HEAD route, if one is registered, wins).
+    let getForHead: { route: CompiledRoute; params: Record<string, string> } | undefined;
     for (const route of this.routes) {
       const params = matchPath(route.segments, parts);
       if (!params) continue;
       if (route.method === method || route.method === 'ANY') return this.run(route, event, params);
+      if (method === 'HEAD' && route.method === 'GET') getForHead ??= { route, params };
       allowed.add(route.method);
+      if (route.method === 'GET') allowed.add('HEAD');
     }
+    if (getForHead !== undefined) return this.run(getForHead.route, event, getForHead.params);
     if (allowed.size > 0 && method === 'OPTIONS' && this.options.cors) {
       return {
         statusCode: 204,

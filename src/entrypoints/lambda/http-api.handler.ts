@@ -14,7 +14,7 @@ import { heartbeatQueueOnSqs } from '../composition/presence.aws.module.js';
 import { presenceModule } from '../composition/presence.module.js';
 import { recommendMetricsOnPowertools, recommendRequestsOnKinesis, recommendSettings, recommendStorageOnRedis } from '../composition/recommend.aws.module.js';
 import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
-import { bindingsModule, TOKENS } from '../composition/tokens.js';
+import { bindingsModule, setting, TOKENS } from '../composition/tokens.js';
 import { refuseUnsignedInternal } from '../http/internal-access.js';
 import { withInvocationContext } from './lambda-entry.js';
 
@@ -34,6 +34,7 @@ export const root = (env = process.env) => {
     auctionModule,
     recommendModule,
     bindingsModule(
+      setting(TOKENS.AllowedOrigins, c.ALLOWED_ORIGINS),
       abuseLimits(abuseLimitsOf(c)),
       eventStoreOnDynamoDb(aws, c.EVENTS_TABLE),
       userRateLimitsOnDynamoDb(aws, c.CONNECTIONS_TABLE),

@@ -88,6 +88,8 @@ export const localRoot = (config: LocalConfig, modules: readonly ContainerModule
       setting(LOCAL_TOKENS.Random, config.seed > 0 ? seededRandom(config.seed) : Math.random),
       setting(ABUSE_TOKENS.Limits, config),
       setting(TOKENS.LiveSettings, { maxMessageBytes: config.maxMessageBytes }),
+      // The local runtime serves pages to any origin of the developer's machine.
+      setting(TOKENS.AllowedOrigins, ['*']),
       // The per-connection path; `--broadcaster appsync-events` rebinds it to the publisher.
       queueViewerDelivery,
     ),

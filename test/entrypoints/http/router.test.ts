@@ -21,7 +21,7 @@ const parse = (r: { statusCode?: number; body?: string; headers?: Record<string,
 });
 
 describe('HttpRouter', () => {
-  const router = new HttpRouter({ logger, cors: { allowOrigin: '*' } })
+  const router = new HttpRouter({ logger, cors: { allowedOrigins: ['*'] } })
     .add({
       'GET /api/things/{id}': async (e) => json(200, { id: e.pathParameters?.['id'], route: e.routeKey }),
       'GET /api/things/special': async () => json(200, { special: true }),
@@ -48,7 +48,7 @@ describe('HttpRouter', () => {
   it('answers 404 for unknown routes, 405 naming the allowed methods, and a CORS preflight', async () => {
     expect(parse(await router.handle(proxied('GET', '/api/nothing')))).toMatchObject({ status: 404, body: { error: { code: 'ROUTE_NOT_FOUND' } } });
     const wrongMethod = parse(await router.handle(proxied('PATCH', '/api/things/1')));
-    expect(wrongMethod).toMatchObject({ status: 405, headers: { allow: 'GET, DELETE' } });
+    expect(wrongMethod).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD, DELETE' } });
     const preflight = parse(await router.handle(proxied('OPTIONS', '/api/things/1')));
     expect(preflight.status).toBe(204);
     expect(preflight.headers?.['access-control-allow-methods']).toContain('DELETE');
