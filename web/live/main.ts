@@ -79,6 +79,7 @@ let room: Room | null = null;
 let reconnectDelay = RECONNECT_FIRST_MS;
 /** What the indicator says while a connection is being re-made (why it was lost). */
 let reconnectingText = 'reconnecting…';
+let reconnectingTo: string | null = null;
 
 const channelFound = (view: ChannelView | undefined): boolean => view !== undefined && view.status !== 'UNKNOWN';
 
@@ -99,9 +100,10 @@ const updateControls = (): void => {
 
 /** Opens the room again after a backoff, unless the viewer picked another channel meanwhile. */
 const scheduleReconnect = (channelId: string): void => {
+  reconnectingTo = channelId;
   setConnection('reconnecting', reconnectingText);
   setTimeout(() => {
-    if (!room) void openRoom(channelId);
+    if (!room && reconnectingTo === channelId) void openRoom(channelId);
   }, reconnectDelay);
   reconnectDelay = Math.min(RECONNECT_MAX_MS, reconnectDelay * 2);
 };
@@ -131,12 +133,14 @@ const closeRoom = (): void => {
 };
 
 const openRoom = async (channelId: string): Promise<void> => {
+  // Coming back to the same channel after a lost connection: keep its chat and say why we reconnect.
+  const rejoining = room === null && el.conn.dataset['state'] === 'reconnecting' && reconnectingTo === channelId;
   closeRoom();
+  reconnectingTo = null;
   history.replaceState(null, '', `#${encodeURIComponent(channelId)}`);
   highlightChannel(channelId);
   productsKey = '';
   auctionKey = '';
-  const rejoining = room === null && el.conn.dataset['state'] === 'reconnecting';
   if (!rejoining) render(el.chatList, h('li', { class: 'empty' }, 'Say hello.'));
   setConnection(rejoining ? 'reconnecting' : 'connecting', rejoining ? reconnectingText : 'connecting…');
   const state: Room = {
