@@ -16,8 +16,14 @@ export interface BrowserWorld {
   readonly chromium: RunningChromium;
   /** Calls the runtime's HTTP API as user `as` (a token from the development issuer); a non-2xx answer throws with the body. */
   api<T = unknown>(method: string, path: string, body: unknown, as: string): Promise<T>;
-  /** A new browser "user" (own context: own sessionStorage, own socket) on `path`, named `userId`. */
-  open(path: string, userId: string): Promise<Page>;
+  /** A new browser "user" (own context: own sessionStorage, own socket) on `path`, named `userId` (1280×860 unless told). */
+  open(path: string, userId: string, options?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  /**
+   * Stops the runtime and starts a new one on the same port, as a developer restarting
+   * `npm start` does: open pages keep their tabs, the new process has a new token issuer and
+   * (in memory) no data.
+   */
+  restart(): Promise<void>;
   screenshot(page: Page, name: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -27,7 +33,7 @@ export interface BrowserWorld {
  * origin, exactly as they do under `npm start`.
  */
 export const startBrowserWorld = async (): Promise<BrowserWorld> => {
-  const runtime = await startLocalRuntime({ port: 0, progressIntervalMs: 0, logLevel: 'ERROR' });
+  let runtime = await startLocalRuntime({ port: 0, progressIntervalMs: 0, logLevel: 'ERROR' });
   let chromium: RunningChromium;
   try {
     chromium = await launchChromium();
@@ -49,7 +55,9 @@ export const startBrowserWorld = async (): Promise<BrowserWorld> => {
   };
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   return {
-    runtime,
+    get runtime() {
+      return runtime;
+    },
     chromium,
     async api<T>(method: string, path: string, body: unknown, as: string): Promise<T> {
       const response = await fetch(`${runtime.url}${path}`, {
@@ -61,8 +69,8 @@ export const startBrowserWorld = async (): Promise<BrowserWorld> => {
       if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
       return (text ? JSON.parse(text) : null) as T;
     },
-    async open(path: string, userId: string): Promise<Page> {
-      const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 860 } });
+    async open(path: string, userId: string, options = {}): Promise<Page> {
+      const context = await chromium.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 } });
       contexts.push(context);
       // The page keeps the chosen name per tab in sessionStorage (web/shared/identity.ts).
       await context.addInitScript((name) => sessionStorage.setItem('stampede.userId', name), userId);
@@ -78,6 +86,12 @@ export const startBrowserWorld = async (): Promise<BrowserWorld> => {
       const file = join(ARTIFACTS_DIR, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       return file;
+    },
+    async restart() {
+      const port = runtime.port;
+      await runtime.stop();
+      tokens.clear(); // signed by the stopped process's issuer
+      runtime = await startLocalRuntime({ port, progressIntervalMs: 0, logLevel: 'ERROR' });
     },
     async stop() {
       for (const context of contexts) await context.close().catch(() => undefined);

@@ -46,6 +46,15 @@ describe('live room page', () => {
     await waitForText(alice.getByTestId('viewer-count'), '1');
   });
 
+  it("lists 'For you' recommendations for the signed-in viewer, and a tap joins the channel", async () => {
+    const pick = alice.locator('#recs button[data-channel-id="winter-sale"]');
+    await waitForText(pick.locator('.title'), 'Winter sale live');
+    expect(await alice.locator('#recs-title').isVisible()).toBe(true);
+    await pick.click();
+    await alice.locator('#conn[data-state="open"]').waitFor();
+    await waitForText(alice.locator('#channel-title'), 'Winter sale live');
+  });
+
   it('shows the viewer count change on the first page when a second page joins, and again when it leaves', async () => {
     bob = await world.open('/live/#winter-sale', 'bob');
     await waitJoined(bob);
@@ -91,7 +100,8 @@ describe('live room page', () => {
   it('refuses a bid below the minimum with the reason, and nothing changes', async () => {
     await alice.getByTestId('bid-amount').fill('52500');
     await alice.getByTestId('bid').click();
-    await waitForText(alice.locator('#bid-notice'), /minimum|at least|too low/i);
+    // Worded in the page's own currency format, as the amounts on the page are.
+    await waitForText(alice.locator('#bid-notice'), 'Too low: a bid must be at least ₩53,000.');
     expect((await amountOf(alice).textContent())?.trim()).toBe('₩52,000');
   });
 

@@ -2,7 +2,7 @@ import { ApiError, fetchJson, getApi, newId, postApi } from '../shared/api.js';
 import { apiUrl, config } from '../shared/config.js';
 import { byId, h, notice, render, setText } from '../shared/dom.js';
 import { clockTime, count, dateTime, percent } from '../shared/format.js';
-import { identity, onIdentityChange, setUserName } from '../shared/identity.js';
+import { bindNameField } from '../shared/name-field.js';
 
 /** Shapes of the API answers this page reads (see docs/PROTOCOL.md). */
 interface Trip {
@@ -45,11 +45,7 @@ const requestsEl = byId<HTMLUListElement>('requests');
 const nameInput = byId<HTMLInputElement>('user-name');
 
 // ---- who is booking ----
-nameInput.value = identity().userId;
-nameInput.addEventListener('change', () => {
-  if (!setUserName(nameInput.value)) nameInput.value = identity().userId;
-});
-onIdentityChange((who) => (nameInput.value = who.userId));
+bindNameField(nameInput, byId('name-notice'));
 
 // ---- trips ----
 interface TripRow {
@@ -145,6 +141,8 @@ const showStats = (stats: Stats, source: string): void => {
   setText(statEls.processed, count(stats.processed));
   setText(statEls.success, count(stats.success));
   setText(statEls.rate, stats.processed === 0 ? '–' : percent(stats.successRate));
+  // Blue while requests wait, green once all were processed: never red, which would read as an error.
+  statEls.meter.parentElement?.classList.toggle('done', stats.requests > 0 && stats.processed >= stats.requests);
   statEls.meter.style.width = `${stats.requests === 0 ? 0 : Math.min(100, (stats.processed / stats.requests) * 100).toFixed(1)}%`;
   const published = stats.updatedAt ? ` · published ${clockTime(stats.updatedAt)}` : '';
   const waiting = Math.max(0, stats.requests - stats.processed);

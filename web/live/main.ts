@@ -5,7 +5,9 @@ import { ApiError, getApi, newId, postApi } from '../shared/api.js';
 import { config } from '../shared/config.js';
 import { byId, h, notice, render, setText } from '../shared/dom.js';
 import { clockTime, count, countdown, money } from '../shared/format.js';
-import { authParams, identity, onIdentityChange, setUserName } from '../shared/identity.js';
+import { authParams, forgetToken, identity, onIdentityChange } from '../shared/identity.js';
+import { bindNameField } from '../shared/name-field.js';
+import { startRecommendations } from './recommendations.js';
 import { serverClock, syncServerClock } from '../shared/server-clock.js';
 
 /** What `GET /api/channels` lists (local runtime). */
@@ -25,6 +27,11 @@ interface BidAnswer {
 const HEARTBEAT_EVERY_MS = 5_000;
 const CHANNELS_EVERY_MS = 5_000;
 const CLOCK_SYNC_EVERY_MS = 60_000;
+/** Reconnect backoff: quick at first (a restart takes a second or two), never slower than this. */
+const RECONNECT_FIRST_MS = 500;
+const RECONNECT_MAX_MS = 5_000;
+/** Close codes a server sends when it stops on purpose (going away, service restart). */
+const SERVER_STOPPED = new Set([1001, 1012]);
 /** Taps within this window travel as one `like` frame with a count (likes are rate-limited per connection). */
 const LIKE_BATCH_MS = 300;
 const MAX_CHAT_LINES = 200;
@@ -50,12 +57,8 @@ const el = {
 };
 
 // ---- identity (see shared/identity.ts: the one place to switch to signed tokens) ----
-el.name.value = identity().userId;
-el.name.addEventListener('change', () => {
-  if (!setUserName(el.name.value)) el.name.value = identity().userId;
-});
-onIdentityChange((who) => {
-  el.name.value = who.userId;
+bindNameField(el.name, byId('name-notice'));
+onIdentityChange(() => {
   // The WebSocket identifies the viewer when it connects: reconnect under the new name.
   if (room) void openRoom(room.channelId);
 });
@@ -73,15 +76,36 @@ interface Room {
   closedByUs: boolean;
 }
 let room: Room | null = null;
-let reconnectDelay = 1_000;
+let reconnectDelay = RECONNECT_FIRST_MS;
+/** What the indicator says while a connection is being re-made (why it was lost). */
+let reconnectingText = 'reconnecting…';
+let reconnectingTo: string | null = null;
+
+const channelFound = (view: ChannelView | undefined): boolean => view !== undefined && view.status !== 'UNKNOWN';
 
 const setConnection = (state: 'connecting' | 'open' | 'reconnecting' | 'closed', text: string): void => {
   el.conn.dataset['state'] = state;
   setText(el.conn, text);
-  const open = state === 'open';
-  el.like.disabled = !open;
-  el.chatInput.disabled = !open;
-  el.chatSend.disabled = !open;
+  updateControls();
+};
+
+/** Chat, Like and Bid work only on an open connection to a channel that exists. */
+const updateControls = (): void => {
+  const usable = el.conn.dataset['state'] === 'open' && channelFound(room?.client.view);
+  el.like.disabled = !usable;
+  el.chatInput.disabled = !usable;
+  el.chatSend.disabled = !usable;
+  for (const control of el.auction.querySelectorAll<HTMLInputElement | HTMLButtonElement>('.bid-form input, .bid-form button')) control.disabled = !usable;
+};
+
+/** Opens the room again after a backoff, unless the viewer picked another channel meanwhile. */
+const scheduleReconnect = (channelId: string): void => {
+  reconnectingTo = channelId;
+  setConnection('reconnecting', reconnectingText);
+  setTimeout(() => {
+    if (!room && reconnectingTo === channelId) void openRoom(channelId);
+  }, reconnectDelay);
+  reconnectDelay = Math.min(RECONNECT_MAX_MS, reconnectDelay * 2);
 };
 
 /** The browser's WebSocket, reporting open and close to the page (the client owns the socket). */
@@ -109,13 +133,16 @@ const closeRoom = (): void => {
 };
 
 const openRoom = async (channelId: string): Promise<void> => {
+  // Coming back to the same channel after a lost connection: keep its chat and say why we reconnect.
+  const rejoining = room === null && el.conn.dataset['state'] === 'reconnecting' && reconnectingTo === channelId;
   closeRoom();
+  reconnectingTo = null;
   history.replaceState(null, '', `#${encodeURIComponent(channelId)}`);
   highlightChannel(channelId);
   productsKey = '';
   auctionKey = '';
-  render(el.chatList, h('li', { class: 'empty' }, 'Say hello.'));
-  setConnection('connecting', 'connecting…');
+  if (!rejoining) render(el.chatList, h('li', { class: 'empty' }, 'Say hello.'));
+  setConnection(rejoining ? 'reconnecting' : 'connecting', rejoining ? reconnectingText : 'connecting…');
   const state: Room = {
     channelId,
     client: undefined as unknown as ViewerClient,
@@ -128,6 +155,7 @@ const openRoom = async (channelId: string): Promise<void> => {
     timers: [],
     closedByUs: false,
   };
+  let joined = false;
   const client = new ViewerClient({
     httpUrl: config.apiBase || location.origin,
     wsUrl: await wsUrlFor(),
@@ -137,16 +165,14 @@ const openRoom = async (channelId: string): Promise<void> => {
     WebSocket: observedWebSocket(
       () => undefined,
       (code) => {
-        if (state.closedByUs || room !== state) return;
-        setConnection('reconnecting', `reconnecting (closed ${code})…`);
-        for (const t of state.timers) clearInterval(t);
-        room = null;
-        setTimeout(() => {
-          if (!room) void openRoom(channelId);
-        }, reconnectDelay);
-        reconnectDelay = Math.min(15_000, reconnectDelay * 2);
+        if (state.closedByUs || room !== state || !joined) return;
+        reconnectingText = SERVER_STOPPED.has(code) ? 'server restarted — reconnecting…' : 'connection lost — reconnecting…';
+        closeRoom();
+        scheduleReconnect(channelId);
       },
     ),
+    // The page re-makes the whole connection itself: a fresh token and a new snapshot.
+    rejoin: false,
     syncIntervalMs: 30_000,
     onEvent: (event, _covers, view) => onFeedEvent(state, event, view),
     onChat: (chat) => showChat(chat),
@@ -156,22 +182,30 @@ const openRoom = async (channelId: string): Promise<void> => {
     },
     onServerError: (frame) => {
       const target = frame.code === 'RATE_LIMITED' || frame.field === 'text' ? el.chatNotice : el.likeNotice;
-      if (frame.code !== 'RECOVERY_FAILED') notice(target, 'error', frame.message);
+      if (frame.code !== 'RECOVERY_FAILED' && frame.code !== 'REJOIN_FAILED') notice(target, 'error', frame.message);
     },
   });
   (state as { client: ViewerClient }).client = client;
   room = state;
   try {
     await client.connect();
-  } catch (error) {
+  } catch {
     if (room !== state) return;
-    setConnection('closed', 'offline');
-    renderStage(client.view);
-    notice(el.chatNotice, 'error', `Could not join: ${(error as Error).message}`);
+    // The browser does not say why a handshake was refused. The likeliest cause with a server
+    // that answers is a token it no longer accepts (a restarted runtime has a new development
+    // issuer): drop it, so the next attempt gets a new one. The error text (it holds the
+    // socket URL, token included) never reaches the screen.
+    forgetToken();
+    closeRoom();
+    if (reconnectingText === 'reconnecting…') reconnectingText = 'cannot reach the live server — retrying…';
+    scheduleReconnect(channelId);
     return;
   }
   if (room !== state) return;
-  reconnectDelay = 1_000;
+  joined = true;
+  reconnectDelay = RECONNECT_FIRST_MS;
+  reconnectingText = 'reconnecting…';
+  notice(el.chatNotice, 'info', '');
   setConnection('open', 'live');
   renderStage(client.view);
   const beat = (): void => {
@@ -231,6 +265,7 @@ const renderStage = (view: ChannelView, event?: ChannelFeedEvent): void => {
   setText(el.viewers, count(view.viewerCount));
   renderProducts(view, event);
   renderAuction(view);
+  updateControls();
 };
 
 let productsKey = '';
@@ -347,7 +382,6 @@ const tickCountdown = (): void => {
 setInterval(tickCountdown, 250);
 
 const BID_ERRORS: Record<string, string> = {
-  BID_TOO_LOW: 'Too low:',
   AUCTION_CLOSED: 'The auction has closed.',
   SELLER_CANNOT_BID: 'The seller cannot bid on their own auction.',
 };
@@ -364,7 +398,13 @@ const placeBid = async (auction: AuctionView, amount: number, button: HTMLButton
     const answer = await postApi<BidAnswer>(`/api/auctions/${encodeURIComponent(auction.auctionId)}/bids`, { bidId, amount });
     notice(out, 'ok', answer.retried ? 'That bid was already placed.' : `Bid of ${money(amount, auction.currency)} accepted.`);
   } catch (error) {
-    const message = error instanceof ApiError ? (BID_ERRORS[error.code] ? `${BID_ERRORS[error.code]} ${error.message}` : error.message) : String(error);
+    const minimum = error instanceof ApiError ? error.details['minimum'] : undefined;
+    // The server's message has the bare number; the page words it in its own currency format.
+    const message = !(error instanceof ApiError)
+      ? 'The bid could not be sent; try again.'
+      : error.code === 'BID_TOO_LOW' && typeof minimum === 'number'
+        ? `Too low: a bid must be at least ${money(minimum, auction.currency)}.`
+        : (BID_ERRORS[error.code] ?? error.message);
     notice(out, 'error', message);
   } finally {
     button.disabled = false;
@@ -391,7 +431,7 @@ el.chatForm.addEventListener('submit', (e) => {
     el.chatInput.value = '';
     notice(el.chatNotice, 'info', '');
   } catch (error) {
-    notice(el.chatNotice, 'error', `Not sent: ${(error as Error).message}`);
+    notice(el.chatNotice, 'error', 'Not sent: the connection is being re-made; try again in a moment.');
   }
 });
 
@@ -433,13 +473,16 @@ const loadChannels = async (): Promise<ChannelListing[]> => {
             'button',
             { type: 'button', 'data-channel-id': c.channelId, 'aria-pressed': String(room?.channelId === c.channelId) },
             h('span', { class: 'title' }, c.title ?? c.channelId),
-            h('span', { class: 'muted num', title: 'watching now' }, count(c.viewerCount)),
+            h('span', { class: 'muted num viewers', title: 'watching now' }, count(c.viewerCount)),
           );
           button.addEventListener('click', () => void openRoom(c.channelId));
           channelButtons.set(c.channelId, button);
           return h('li', {}, button);
         }),
       );
+    // The room says 'not found' (it was joined before the channel existed, e.g. just after a
+    // restart) while the list has it live: join it again.
+    if (room && room.client.view.status === 'UNKNOWN' && channels.some((c) => c.channelId === room?.channelId)) void openRoom(room.channelId);
     return channels;
   } catch (error) {
     render(el.channels, h('li', { class: 'empty' }, error instanceof ApiError && error.status === 501 ? 'Open a channel by its id: add #<channelId> to the address.' : 'Channels unavailable; retrying…'));
@@ -451,6 +494,7 @@ const loadChannels = async (): Promise<ChannelListing[]> => {
 const start = async (): Promise<void> => {
   void syncServerClock();
   setInterval(() => void syncServerClock(), CLOCK_SYNC_EVERY_MS);
+  startRecommendations((channelId) => void openRoom(channelId));
   const channels = await loadChannels();
   setInterval(() => void loadChannels(), CHANNELS_EVERY_MS);
   const fromHash = decodeURIComponent(location.hash.slice(1));

@@ -9,7 +9,7 @@ import { config } from './config.js';
  * viewer: it watches, and the API refuses what needs a user (401).
  */
 export interface Identity {
-  /** Letters, digits and _ . - (the API's id alphabet), 2..32 characters. */
+  /** Latin letters, digits and _ . - (the API's id alphabet), 1..32 characters. */
   readonly userId: string;
 }
 
@@ -17,7 +17,10 @@ const KEY = 'stampede.userId';
 const TOKEN_KEY = 'stampede.token';
 /** Renew a token this long before it expires. */
 const RENEW_BEFORE_MS = 60_000;
-const VALID = /^[A-Za-z0-9_.-]{2,32}$/;
+const VALID = /^[A-Za-z0-9_.-]{1,32}$/;
+
+/** Why a typed name was refused, in words for the name field (the API's ids are ASCII). */
+export const NAME_RULE = 'Use Latin letters, digits, _ . or - (for example Kim-Jiwoo).';
 
 const randomName = (): string => `viewer-${Math.floor(1000 + Math.random() * 9000)}`;
 
@@ -102,6 +105,17 @@ export const accessToken = (): Promise<string | null> => {
   })();
   return pending;
 };
+
+/**
+ * Forgets the kept token, so the next call asks the issuer again. For a refused connection: a
+ * restarted local runtime has a new development issuer and no longer accepts the old token.
+ */
+export const forgetToken = (): void => {
+  sessionStorage.removeItem(TOKEN_KEY);
+};
+
+/** Whether the page can act as a signed-in user (a token endpoint is configured). */
+export const canSignIn = (): boolean => config.tokenUrl !== '';
 
 /** Query parameters for the WebSocket handshake: the token (API Gateway's authorizer reads `?token=`). */
 export const authParams = async (): Promise<Record<string, string>> => {

@@ -115,6 +115,12 @@ export class HttpRouter {
     return [...this.byKey.keys()].sort();
   }
 
+  /** Whether any route (of any method) matches this path: a server that also serves pages answers the rest with its own 404 page. */
+  hasPath(path: string): boolean {
+    const parts = requestPathSegments(path);
+    return this.routes.some((route) => matchPath(route.segments, parts) !== null);
+  }
+
   readonly handle = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath || event.requestContext.http.path;

@@ -6,6 +6,8 @@ import { channelDirectoryModule } from './channel-directory.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { buildPages, DEFAULT_PAGES_DIR, pagesAreStale } from '../pages/pages-build.js';
+import { TOKENS } from '../composition/tokens.js';
+import { NOT_FOUND_HTML, wantsHtml } from './not-found.page.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,7 +43,8 @@ const send = (req: IncomingMessage, res: ServerResponse, status: number, type: s
  * Serves the pages (web/, built by esbuild into dist/web) from the local runtime, on every path
  * outside /api/: `/` the index, `/live/` and `/booking/`, plus a generated `/config.js` (the
  * booking feature serves `/stats.json`); and `GET /api/channels`, the list the live room picks
- * from. The site is rebuilt on start when a source changed, and again when
+ * from; a browser asking for any other path that is not an API route gets a small 404 page.
+ * The site is rebuilt on start when a source changed, and again when
  * an HTML page is requested after an edit, so a reload shows the edit.
  */
 export const pagesExtension = (options: PagesOptions = {}): LocalRuntimeExtension => ({
@@ -91,7 +94,12 @@ export const pagesExtension = (options: PagesOptions = {}): LocalRuntimeExtensio
       if (file !== outDir && !file.startsWith(outDir + sep)) return false; // ../ escapes stay out
       if (file.endsWith('.html')) await upToDate();
       const info = await stat(file).catch(() => null);
-      if (!info?.isFile() || file.endsWith('.build-stamp.json')) return false;
+      if (!info?.isFile() || file.endsWith('.build-stamp.json')) {
+        // A browser asking for a page that is neither a file nor an API route gets a page, not JSON.
+        if (!wantsHtml(req.headers.accept) || context.container.get(TOKENS.HttpRouter).hasPath(path)) return false;
+        send(req, res, 404, CONTENT_TYPES['.html'] as string, NOT_FOUND_HTML);
+        return true;
+      }
       res.writeHead(200, {
         'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
