@@ -141,26 +141,6 @@ export class ViewerClient {
     if (this.options.syncIntervalMs) this.syncTimer = setInterval(() => void this.sync(), this.options.syncIntervalMs);
   }
 
-  /** The WebSocket API: open, send `join`, wait for `joined`. */
-  private join(): Promise<void> {
-    const socket = new this.options.WebSocket(this.options.wsUrl);
-    this.socket = socket;
-    return new Promise<void>((resolve, reject) => {
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ action: 'join', channelId: this.options.channelId })));
-      socket.addEventListener('error', () => reject(new Error(`WebSocket ${this.options.wsUrl} failed`)));
-      socket.addEventListener('close', (e) => {
-        if (!this.ready) reject(new Error(`WebSocket closed before joining (${e.code ?? '?'} ${e.reason ?? ''})`));
-      });
-      socket.addEventListener('message', (event) => {
-        const frame = this.parse(event.data);
-        if (!frame) return;
-        this.options.onFrame?.(frame, this.now());
-        if (frame.type === 'joined') resolve();
-        else if (frame.type === 'error' && !this.ready) reject(new Error(`join refused: ${String(frame['code'])} ${String(frame['message'])}`));
-        this.receive(frame);
-      });
-    });
-  }
 
   /**
    * AppSync Events: open with the auth subprotocol, connection_init → connection_ack, subscribe
