@@ -139,10 +139,12 @@ export class AppSyncEventsStandIn {
         this.counters.oversizeDropped++;
         return;
       }
+      // The event is serialised once; only the subscription id differs between subscribers.
+      const eventJson = JSON.stringify(event);
       for (const session of this.sessions) {
         for (const [id, subscription] of session.subscriptions) {
           if (!covers(subscription, target)) continue;
-          const data = Buffer.from(JSON.stringify({ type: 'data', id, event }), 'utf8');
+          const data = Buffer.from(`{"type":"data","id":${JSON.stringify(id)},"event":${eventJson}}`, 'utf8');
           const copies = (chaos.duplicateRate ?? 0) > 0 && this.random() < (chaos.duplicateRate ?? 0) ? 2 : 1;
           for (let c = 0; c < copies; c++) this.deliver(session, data);
         }
