@@ -75,10 +75,11 @@ describe('pages on a phone and a laptop', () => {
       await waitForText(page.locator('#requests li').first().locator('.badge'), /^confirmed/);
       await waitForText(page.locator('#stat-rate'), '100.0%');
       expect(await layoutProblems(page)).toEqual([]);
-      // The trip's text keeps most of its card's width, not a narrow column beside the button.
+      // The trip's text is not squeezed into a narrow column beside the button: on a phone the
+      // controls go below it and the text takes the card's width; wider, it keeps at least half.
       const routeWidth = (await trip.locator('.route').boundingBox())?.width ?? 0;
       const cardWidth = (await trip.boundingBox())?.width ?? 0;
-      expect(routeWidth).toBeGreaterThan(cardWidth * 0.6);
+      expect(routeWidth).toBeGreaterThan(cardWidth * (viewport.width < 600 ? 0.85 : 0.5));
       // All processed: the meter is not red (red reads as an error).
       expect(await page.locator('.meter').getAttribute('class')).toContain('done');
       await world.screenshot(page, `booking-${viewport.name}`);
