@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageErrors, startBrowserWorld, waitForText, type BrowserWorld } from './browser-world.js';
 import { layoutProblems, seriousAxeFindings } from './page-checks.js';

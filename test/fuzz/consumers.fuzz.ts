@@ -110,7 +110,10 @@ export const fuzzSqsConsumer = async (world: FuzzWorld, target: SqsTarget, numRu
       const parking = target.parking?.(world);
       const parked = new Set<string>();
       for (let batch = parking?.receive(10) ?? []; batch.length > 0; batch = parking?.receive(10) ?? []) {
-        for (const m of batch) parked.add((m.body as { messageId: string }).messageId), parking?.delete(m.receiptHandle);
+        for (const m of batch) {
+          parked.add((m.body as { messageId: string }).messageId);
+          void parking?.delete(m.receiptHandle);
+        }
       }
       for (const id of failed) expect(records.map((r) => r.messageId)).toContain(id);
       records.forEach((r, i) => {

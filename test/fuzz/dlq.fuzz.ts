@@ -71,7 +71,10 @@ export const fuzzDeadLetters = async (world: FuzzWorld, numRuns: number): Promis
           // Parked on the first receive: poison holds its FIFO group for no visibility timeout at all.
           const parked: string[] = [];
           for (let batch = parking.receive(10); batch.length > 0; batch = parking.receive(10)) {
-            for (const m of batch) parked.push((m.body as { body: string }).body), parking.delete(m.receiptHandle);
+            for (const m of batch) {
+              parked.push((m.body as { body: string }).body);
+              void parking.delete(m.receiptHandle);
+            }
           }
           expect(dlq.counts().total).toBe(0);
           expect(parked.sort()).toEqual([...poisonBodies].sort());

@@ -430,7 +430,7 @@ el.chatForm.addEventListener('submit', (e) => {
     room.client.chat(text);
     el.chatInput.value = '';
     notice(el.chatNotice, 'info', '');
-  } catch (error) {
+  } catch {
     notice(el.chatNotice, 'error', 'Not sent: the connection is being re-made; try again in a moment.');
   }
 });

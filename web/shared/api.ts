@@ -31,7 +31,7 @@ export const fetchJson = async <T>(url: string, init: RequestInit = {}): Promise
       headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
       signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS),
     });
-  } catch (error) {
+  } catch {
     // Never the URL: it may carry a token, and the message can reach the screen.
     throw new ApiError(0, 'NETWORK', 'the server cannot be reached right now');
   }

@@ -33,7 +33,10 @@ export const createSocketIoTarget = (): FanoutTarget => {
       io?.to(channel).emit('feed', frame);
     },
     async stop() {
-      await new Promise<void>((resolve) => (io ? io.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => {
+        if (io) void io.close(() => resolve());
+        else resolve();
+      });
     },
   };
 };

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
 import { ContainerModule, type Container } from 'inversify';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
@@ -18,6 +18,8 @@ import { parseLocalConfig, type LocalConfig, type LocalConfigInput } from './loc
 import type { LocalBackend, LocalRuntimeExtension, RunningEventSource, StaticHandler } from './local-extensions.js';
 import { LOCAL_FEATURES } from './local-features.js';
 import { LOCAL_TOKENS, localRoot } from './local.container.js';
+
+type WsRouteHandler = (event: APIGatewayProxyWebsocketEventV2) => Promise<APIGatewayProxyResultV2>;
 
 export interface LocalRuntimeOptions extends Partial<LocalConfigInput> {
   /** Features to wire in addition to live commerce (default: `LOCAL_FEATURES`). */
@@ -98,8 +100,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     if (eventApi) cleanups.push(() => eventApi.stop());
 
     // The WebSocket API needs the handlers and the handlers need its gateway: the routes resolve lazily.
-    let container: Container | undefined;
-    const resolve = <T>(token: symbol): T => (container as Container).get<T>(token);
+    const resolve = <T>(token: symbol): T => container.get<T>(token);
     const wsAuthorizer = makeWsAuthorizerHandler({
       verifier,
       allowAnonymous: config.allowAnonymousViewers,
@@ -116,9 +117,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       // The ws-authorizer Lambda's own handler, over the development issuer's keys.
       authorizer: localWsAuthorizer(wsAuthorizer),
       routes: {
-        connect: (e) => resolve<typeof wsConnect>(TOKENS.WsConnectHandler)(e),
-        disconnect: (e) => resolve<typeof wsConnect>(TOKENS.WsDisconnectHandler)(e),
-        message: (e) => resolve<typeof wsConnect>(TOKENS.WsMessageHandler)(e),
+        connect: (e) => resolve<WsRouteHandler>(TOKENS.WsConnectHandler)(e),
+        disconnect: (e) => resolve<WsRouteHandler>(TOKENS.WsDisconnectHandler)(e),
+        message: (e) => resolve<WsRouteHandler>(TOKENS.WsMessageHandler)(e),
       },
       onError: (error, context) => resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
       // A client's doing (refused handshake, oversized frame, slow consumer): INFO and no stack, or anyone could flood the error log.
@@ -130,9 +131,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         .toDynamicValue((ctx) => makeDevIdentityRoutes({ issuer: devTokens, onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }) }))
         .inSingletonScope();
     });
-    container = localRoot(config, [...backend.ports(api), devIdentity, ...extensions.flatMap((e) => e.modules ?? []), ...(eventApi ? [eventApi.module] : [])]);
+    const container: Container = localRoot(config, [...backend.ports(api), devIdentity, ...extensions.flatMap((e) => e.modules ?? []), ...(eventApi ? [eventApi.module] : [])]);
     const logger = container.get(TOKENS.Logger);
-    const wsConnect = container.get(TOKENS.WsConnectHandler);
     const http = container.get(TOKENS.HttpApiHandler);
 
     // API Gateway's own 401s carry the CORS headers too, so a page can read them.

@@ -112,7 +112,7 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
     await wildcard.next((m) => m['type'] === 'subscribe_success');
 
     const request = fixture<{ body: { events: string[] } }>('publish_http_request');
-    const response = await standIn.publish('/namespaceA/subB/subC', request.body.events);
+    const response = standIn.publish('/namespaceA/subB/subC', request.body.events);
     expect(response).toEqual([]);
     for (const [socket, id] of [[exact, OP_ID], [wildcard, 'wild-1']] as const) {
       const first = await socket.next((m) => m['type'] === 'data');
