@@ -26,7 +26,15 @@ import { httpEvent } from '../test/entrypoints/http-test-events.js';
 import { startRedisForTests } from '../test/support/redis.js';
 import { intOption, type Benchmark, type BenchmarkContext, type BenchmarkResult, type Row } from './lib/benchmark.js';
 import { ratio, summarize, type Summary } from './lib/stats.js';
-import { AUCTIONS, BATCH_SIZE, CHANNELS, LIVE_CHANNELS, seedFacts, toEvent, zipfSampler } from './recommendations/workload.js';
+import {
+  AUCTIONS,
+  BATCH_SIZE,
+  CHANNELS,
+  LIVE_CHANNELS,
+  seedFacts,
+  toEvent,
+  zipfSampler,
+} from './recommendations/workload.js';
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -44,7 +52,12 @@ interface ConsumerRun {
 /** One subject: the real handler over the Redis read model with its own cache (or none). */
 const consumerFor = (store: RedisRecommendationModelStore, cache: RecommendationCache) => {
   const metrics = new InMemoryRecommendationMetrics();
-  const serve = new ServeRecommendations({ cache, recommender: new ModelRecommender(store, systemClock), clock: systemClock, metrics });
+  const serve = new ServeRecommendations({
+    cache,
+    recommender: new ModelRecommender(store, systemClock),
+    clock: systemClock,
+    metrics,
+  });
   const handler = makeRecommendConsumerHandler({
     serve,
     project: new ProjectRecommendationFacts(store),
@@ -119,7 +132,8 @@ const timeRoutes = async (
 
 export const benchmark: Benchmark = {
   name: 'recommendations',
-  description: 'F8 consumer batches of 100 under Zipf requests from 10,000+ users with the Redis cache vs no cache; cached GET vs computing GET',
+  description:
+    'F8 consumer batches of 100 under Zipf requests from 10,000+ users with the Redis cache vs no cache; cached GET vs computing GET',
   async run(ctx): Promise<BenchmarkResult> {
     const users = intOption(ctx, 'users', 10_000);
     const requests = intOption(ctx, 'requests', 30_000);
@@ -148,17 +162,29 @@ export const benchmark: Benchmark = {
 
       const zipf = zipfSampler(users, zipfS, random);
       const request = () => ({ userId: `user${zipf()}`, topN: random() < 0.8 ? 10 : 20 });
-      const batches = Array.from({ length: Math.ceil(requests / BATCH_SIZE) }, () => Array.from({ length: BATCH_SIZE }, request));
+      const batches = Array.from({ length: Math.ceil(requests / BATCH_SIZE) }, () =>
+        Array.from({ length: BATCH_SIZE }, request),
+      );
       const distinct = new Set(batches.flat().map((r) => `${r.userId}/${r.topN}`)).size;
 
       // JIT and connection warm-up on other users, then both subjects on the same requests.
       const warmBatches = batches.slice(0, 10).map((b) => b.map((r) => ({ ...r, userId: `warm-${r.userId}` })));
       await runInterleaved(ctx, [consumerFor(store, noCache), consumerFor(store, cache)], warmBatches, 0);
-      const [baseline, cached] = (await runInterleaved(ctx, [consumerFor(store, noCache), consumerFor(store, cache)], batches, warmupBatches)) as [ConsumerRun, ConsumerRun];
+      const [baseline, cached] = (await runInterleaved(
+        ctx,
+        [consumerFor(store, noCache), consumerFor(store, cache)],
+        batches,
+        warmupBatches,
+      )) as [ConsumerRun, ConsumerRun];
 
       ctx.progress('GET routes');
       const metrics = new InMemoryRecommendationMetrics();
-      const serve = new ServeRecommendations({ cache, recommender: new ModelRecommender(store, systemClock), clock: systemClock, metrics });
+      const serve = new ServeRecommendations({
+        cache,
+        recommender: new ModelRecommender(store, systemClock),
+        clock: systemClock,
+        metrics,
+      });
       const routes = makeRecommendRoutes({
         serve,
         requests: new RequestRecommendations({ publish: async () => undefined }, systemClock, uuidIds),
@@ -168,28 +194,49 @@ export const benchmark: Benchmark = {
         },
       });
       const getUsers = Array.from({ length: gets }, request);
-      const [cachedGet, computedGet] = (await timeRoutes(routes, ['GET /recommend/cached/{userId}', 'GET /internal/recommend/{userId}'], getUsers)) as [Summary, Summary];
+      const [cachedGet, computedGet] = (await timeRoutes(
+        routes,
+        ['GET /recommend/cached/{userId}', 'GET /internal/recommend/{userId}'],
+        getUsers,
+      )) as [Summary, Summary];
       const getHitRate = metrics.hitRate('HTTP');
 
-      if (cached.failed > 0 || baseline.failed > 0) throw new Error(`records failed: cached ${cached.failed}, baseline ${baseline.failed}`);
+      if (cached.failed > 0 || baseline.failed > 0)
+        throw new Error(`records failed: cached ${cached.failed}, baseline ${baseline.failed}`);
 
       const rows: Row[] = [
         {
           subject: 'consumer + Redis cache',
           role: 'stampede',
-          values: { p50: cached.batchMs.p50, p99: cached.batchMs.p99, max: cached.batchMs.max, rps: cached.requestsPerSecond, hit: cached.hitRate === null ? null : cached.hitRate * 100 },
+          values: {
+            p50: cached.batchMs.p50,
+            p99: cached.batchMs.p99,
+            max: cached.batchMs.max,
+            rps: cached.requestsPerSecond,
+            hit: cached.hitRate === null ? null : cached.hitRate * 100,
+          },
         },
         {
           subject: 'consumer, no cache',
           role: 'baseline',
-          values: { p50: baseline.batchMs.p50, p99: baseline.batchMs.p99, max: baseline.batchMs.max, rps: baseline.requestsPerSecond, hit: 0 },
+          values: {
+            p50: baseline.batchMs.p50,
+            p99: baseline.batchMs.p99,
+            max: baseline.batchMs.max,
+            rps: baseline.requestsPerSecond,
+            hit: 0,
+          },
         },
         {
           subject: 'GET /recommend/cached',
           role: 'stampede',
           values: { getP50: cachedGet.p50, getP99: cachedGet.p99, hit: getHitRate === null ? null : getHitRate * 100 },
         },
-        { subject: 'GET /internal/recommend (computes)', role: 'baseline', values: { getP50: computedGet.p50, getP99: computedGet.p99, hit: 0 } },
+        {
+          subject: 'GET /internal/recommend (computes)',
+          role: 'baseline',
+          values: { getP50: computedGet.p50, getP99: computedGet.p99, hit: 0 },
+        },
       ];
       return {
         status: 'ok',
@@ -204,9 +251,22 @@ export const benchmark: Benchmark = {
         ],
         rows,
         ratios: [
-          { label: 'no-cache batch p99 / cached batch p99', value: ratio(baseline.batchMs.p99, cached.batchMs.p99), meaning: '> 1: the cache shortens the slowest batches' },
-          { label: 'computing GET p50 / cached GET p50', value: ratio(computedGet.p50, cachedGet.p50), meaning: '> 1: a typical cached answer (a hit) is faster than computing' },
-          { label: 'computing GET p99 / cached GET p99', value: ratio(computedGet.p99, cachedGet.p99), meaning: '> 1: cached answers are faster at the tail (< 1 when the tail is misses: read, compute and write)' },
+          {
+            label: 'no-cache batch p99 / cached batch p99',
+            value: ratio(baseline.batchMs.p99, cached.batchMs.p99),
+            meaning: '> 1: the cache shortens the slowest batches',
+          },
+          {
+            label: 'computing GET p50 / cached GET p50',
+            value: ratio(computedGet.p50, cachedGet.p50),
+            meaning: '> 1: a typical cached answer (a hit) is faster than computing',
+          },
+          {
+            label: 'computing GET p99 / cached GET p99',
+            value: ratio(computedGet.p99, cachedGet.p99),
+            meaning:
+              '> 1: cached answers are faster at the tail (< 1 when the tail is misses: read, compute and write)',
+          },
         ],
         notes: [
           `${users.toLocaleString('en-US')} users, ${batches.length * BATCH_SIZE} requests (Zipf s = ${zipfS}, seed ${seed}; ${distinct.toLocaleString('en-US')} distinct (user, topN) keys, topN 10 or 20) ` +
@@ -215,7 +275,19 @@ export const benchmark: Benchmark = {
           'Targets (seed): batch p99 < 100 ms, hit rate > 70 %. Redis is local (127.0.0.1), so figures exclude the ~0.3–1 ms VPC round trip to ElastiCache; the handler runs in-process (no Lambda overhead), one batch at a time, the two consumers interleaved batch by batch on the same requests.',
           `GETs: ${gets.toLocaleString('en-US')} Zipf-sampled calls to the route handlers in-process (no HTTP server); the cached GET computes and caches on a miss, so with a hit rate under 99 % its p99 is a miss — a cache read, the computation and a cache write, slower than computing alone; its p50 is a hit.`,
         ],
-        details: { users, requests: batches.length * BATCH_SIZE, warmupBatches, zipfS, seed, distinctKeys: distinct, cached, baseline, cachedGet, computedGet, getHitRate },
+        details: {
+          users,
+          requests: batches.length * BATCH_SIZE,
+          warmupBatches,
+          zipfS,
+          seed,
+          distinctKeys: distinct,
+          cached,
+          baseline,
+          cachedGet,
+          computedGet,
+          getHitRate,
+        },
       };
     } finally {
       client?.disconnect();

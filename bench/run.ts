@@ -43,7 +43,11 @@ const main = async (): Promise<number> => {
   if (flags.has('list') || flags.has('help')) {
     for (const r of registered) {
       const where = relative(root, r.file);
-      console.log(r.benchmark ? `${r.benchmark.name.padEnd(18)} ${r.benchmark.description}  [${where}]` : `${r.fallbackName.padEnd(18)} (does not load: ${r.loadError})  [${where}]`);
+      console.log(
+        r.benchmark
+          ? `${r.benchmark.name.padEnd(18)} ${r.benchmark.description}  [${where}]`
+          : `${r.fallbackName.padEnd(18)} (does not load: ${r.loadError})  [${where}]`,
+      );
     }
     if (flags.has('help')) console.log('\nnpm run bench [-- <name>… | --list] [--key=value…] [--no-save]');
     return 0;
@@ -69,11 +73,21 @@ const main = async (): Promise<number> => {
   for (const r of selected) {
     const name = benchmarkName(r);
     const startedAt = new Date();
-    const base = { startedAt: startedAt.toISOString(), options, machine: { ...machine, date: startedAt.toISOString() } };
+    const base = {
+      startedAt: startedAt.toISOString(),
+      options,
+      machine: { ...machine, date: startedAt.toISOString() },
+    };
     if (!r.benchmark) {
       failures++;
       progress.log(`━━ ${name} ━━\nFAILED to load ${relative(root, r.file)}: ${r.loadError}\n`);
-      records[name] = { ...base, description: '', status: 'failed', durationMs: 0, error: `does not load: ${r.loadError}` };
+      records[name] = {
+        ...base,
+        description: '',
+        status: 'failed',
+        durationMs: 0,
+        error: `does not load: ${r.loadError}`,
+      };
       continue;
     }
     const ctx: BenchmarkContext = {
@@ -87,15 +101,27 @@ const main = async (): Promise<number> => {
       threshold: options['quiet-load'] === undefined ? undefined : Number(options['quiet-load']),
       progress: (text) => progress.update(`${name}: ${text}`),
     });
-    if (!quiet.quiet) progress.log(`  warning: ${name} starts with the machine busy (load ${quiet.load.toFixed(2)} on ${machine.cores} cores) — figures will be low and noisy`);
+    if (!quiet.quiet)
+      progress.log(
+        `  warning: ${name} starts with the machine busy (load ${quiet.load.toFixed(2)} on ${machine.cores} cores) — figures will be low and noisy`,
+      );
     progress.update(`${name}: starting`);
     const t0 = performance.now();
     try {
       const result = BenchmarkResult.parse(await r.benchmark.run(ctx));
       const durationMs = performance.now() - t0;
       const loadAtEnd = os.loadavg()[0] ?? 0;
-      progress.log(`${renderResult(name, result)}\n  (${(durationMs / 1000).toFixed(1)} s; load average ${quiet.load.toFixed(2)} at start, ${loadAtEnd.toFixed(2)} at end)\n`);
-      records[name] = { ...base, description: r.benchmark.description, status: result.status, durationMs, load: { atStart: quiet.load, atEnd: loadAtEnd, waitedMs: quiet.waitedMs }, result };
+      progress.log(
+        `${renderResult(name, result)}\n  (${(durationMs / 1000).toFixed(1)} s; load average ${quiet.load.toFixed(2)} at start, ${loadAtEnd.toFixed(2)} at end)\n`,
+      );
+      records[name] = {
+        ...base,
+        description: r.benchmark.description,
+        status: result.status,
+        durationMs,
+        load: { atStart: quiet.load, atEnd: loadAtEnd, waitedMs: quiet.waitedMs },
+        result,
+      };
     } catch (error) {
       failures++;
       const durationMs = performance.now() - t0;
@@ -107,12 +133,20 @@ const main = async (): Promise<number> => {
   progress.clear();
 
   if (!flags.has('no-save')) {
-    const { runPath, latestPath, latest } = writeResults(join(benchDir, 'results'), { machine, argv, benchmarks: records });
+    const { runPath, latestPath, latest } = writeResults(join(benchDir, 'results'), {
+      machine,
+      argv,
+      benchmarks: records,
+    });
     console.log(`figures written to ${relative(root, runPath)} and ${relative(root, latestPath)}`);
     if (flags.has('update-docs')) {
       const doc = join(root, 'docs', 'PERFORMANCE.md');
       const done = updateFiguresInDocs(doc, latest, registered.map(benchmarkName));
-      console.log(done ? `figures section of ${relative(root, doc)} updated` : `${relative(root, doc)} has no bench:figures markers; not updated`);
+      console.log(
+        done
+          ? `figures section of ${relative(root, doc)} updated`
+          : `${relative(root, doc)} has no bench:figures markers; not updated`,
+      );
     }
   }
   return failures > 0 ? 1 : 0;

@@ -49,8 +49,13 @@ export class Alarms extends Construct {
         resources: ['*'],
       }),
     );
-    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Stampede alarms', enforceSSL: true, masterKey: this.key });
-    if (props.alarmEmail !== undefined) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'Stampede alarms',
+      enforceSSL: true,
+      masterKey: this.key,
+    });
+    if (props.alarmEmail !== undefined)
+      this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     const notify = new actions.SnsAction(this.topic);
     const add = (alarmId: string, alarmProps: cloudwatch.AlarmProps): void => {
       const alarm = new cloudwatch.Alarm(this, alarmId, alarmProps);
@@ -64,7 +69,10 @@ export class Alarms extends Construct {
         alarmDescription: name.endsWith('Failures')
           ? `${name} has messages: stream records failed for good. Each message names a shard and a sequence-number range, not the records: fix the cause, then replay them from the stream within its 24 h retention, or re-relay from the events table (docs/DEPLOY.md, Operating).`
           : `${name} has messages: records failed for good. Inspect them, fix the cause, then redrive (npm run redrive, docs/DEPLOY.md).`,
-        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        metric: queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -83,7 +91,12 @@ export class Alarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     const oneMinuteMax = { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM };
-    lag('FeedIteratorAge', 'The live-feed stream consumer (fanout)', props.streams.feed.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax), ITERATOR_AGE_THRESHOLD_MS.feed);
+    lag(
+      'FeedIteratorAge',
+      'The live-feed stream consumer (fanout)',
+      props.streams.feed.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
+      ITERATOR_AGE_THRESHOLD_MS.feed,
+    );
     lag(
       'RecommendIteratorAge',
       'The recommendation stream consumer',
@@ -94,7 +107,10 @@ export class Alarms extends Construct {
       // HTTP endpoint metrics of an Event API (namespace AWS/AppSync, dimension EventAPIId):
       // https://docs.aws.amazon.com/appsync/latest/eventapi/cw-metrics.html. Only the fan-out
       // publishes over HTTP, so these count its failed publishes (throttling shows as 4XX).
-      for (const [metricName, what] of [['4XXError', 'refused (bad request, auth or throttling)'], ['5XXError', 'failed in AppSync']] as const) {
+      for (const [metricName, what] of [
+        ['4XXError', 'refused (bad request, auth or throttling)'],
+        ['5XXError', 'failed in AppSync'],
+      ] as const) {
         add(`EventApiPublish${metricName}`, {
           alarmDescription: `AppSync Events publishes ${what}: viewers fall back on gap recovery over HTTP; the fan-out retries the batch. Check the fanout-events logs.`,
           metric: new cloudwatch.Metric({
@@ -112,6 +128,11 @@ export class Alarms extends Construct {
         });
       }
     }
-    lag('RelayIteratorAge', 'The events-table stream relay', props.relay.metric('IteratorAge', oneMinuteMax), ITERATOR_AGE_THRESHOLD_MS.relay);
+    lag(
+      'RelayIteratorAge',
+      'The events-table stream relay',
+      props.relay.metric('IteratorAge', oneMinuteMax),
+      ITERATOR_AGE_THRESHOLD_MS.relay,
+    );
   }
 }

@@ -41,7 +41,9 @@ export interface IdentityProps {
  * identity source only decides whether the authorizer runs.
  */
 export const webSocketIdentitySource = (identity: IdentityProps): string[] =>
-  identity.allowAnonymousViewers === false ? [`route.request.querystring.${WEBSOCKET_TOKEN_PARAMETER}`] : ['route.request.header.Host'];
+  identity.allowAnonymousViewers === false
+    ? [`route.request.querystring.${WEBSOCKET_TOKEN_PARAMETER}`]
+    : ['route.request.header.Host'];
 
 export interface ApisProps {
   readonly allowedOrigins: readonly string[];
@@ -119,7 +121,11 @@ export class Apis extends Construct {
   readonly identityRoutes: IConstruct[] = [];
   private readonly wsRoutes = new Map<string, apigwv2.WebSocketRoute>();
 
-  constructor(scope: Construct, id: string, private readonly props: ApisProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: ApisProps,
+  ) {
     super(scope, id);
     const logGroup = (logId: string): logs.LogGroup =>
       new logs.LogGroup(this, logId, { retention: props.logRetention, removalPolicy: RemovalPolicy.DESTROY });
@@ -182,7 +188,9 @@ export class Apis extends Construct {
     const pushRole = (this.logsRole = new iam.Role(this, 'ApiGatewayLogsRole', {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'API Gateway account role: writes REST and WebSocket API access logs to CloudWatch Logs',
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs')],
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonAPIGatewayPushToCloudWatchLogs'),
+      ],
     }));
     pushRole.applyRemovalPolicy(RemovalPolicy.RETAIN);
     const account = new apigateway.CfnAccount(this, 'ApiGatewayAccount', { cloudWatchRoleArn: pushRole.roleArn });
@@ -207,7 +215,13 @@ export class Apis extends Construct {
             jwtAudience: [identity.audience],
             identitySource: ['$request.header.Authorization'],
           });
-    this.publicRoutes.push(...this.httpApi.addRoutes({ path: '/{proxy+}', methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD], integration: httpIntegration }));
+    this.publicRoutes.push(
+      ...this.httpApi.addRoutes({
+        path: '/{proxy+}',
+        methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD],
+        integration: httpIntegration,
+      }),
+    );
     // Public and computing on a miss: a route of its own so the stage can throttle it apart.
     const recommendRoutes = this.httpApi.addRoutes({
       path: CACHED_RECOMMEND_PATH,
@@ -218,7 +232,10 @@ export class Apis extends Construct {
     const { rateLimit, burstLimit } = this.props.recommendThrottle;
     // RouteSettings is untyped JSON to CDK: its keys go into the template as written (CloudFormation's PascalCase).
     stage.routeSettings = Object.fromEntries(
-      ['GET', 'HEAD'].map((m) => [`${m} ${CACHED_RECOMMEND_PATH}`, { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }]),
+      ['GET', 'HEAD'].map((m) => [
+        `${m} ${CACHED_RECOMMEND_PATH}`,
+        { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit },
+      ]),
     );
     // Route settings name route keys: the routes must exist before the stage refers to them.
     for (const route of recommendRoutes) stage.node.addDependency(route);
@@ -239,7 +256,12 @@ export class Apis extends Construct {
     });
     if (jwt !== undefined) {
       for (const path of AUTHENTICATED_GET_PATHS) {
-        this.httpApi.addRoutes({ path, methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD], integration: httpIntegration, authorizer: jwt });
+        this.httpApi.addRoutes({
+          path,
+          methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.HEAD],
+          integration: httpIntegration,
+          authorizer: jwt,
+        });
       }
     }
 
@@ -255,10 +277,12 @@ export class Apis extends Construct {
       this.wsRoutes.set(key, route);
       return route;
     };
-    this.identityRoutes.push(addWs('$connect', {
-      integration: new integrations.WebSocketLambdaIntegration('WsConnect', functions.get('ws-connect')),
-      ...(wsAuthorizer === undefined ? {} : { authorizer: wsAuthorizer }),
-    }));
+    this.identityRoutes.push(
+      addWs('$connect', {
+        integration: new integrations.WebSocketLambdaIntegration('WsConnect', functions.get('ws-connect')),
+        ...(wsAuthorizer === undefined ? {} : { authorizer: wsAuthorizer }),
+      }),
+    );
     addWs('$disconnect', {
       integration: new integrations.WebSocketLambdaIntegration('WsDisconnect', functions.get('ws-disconnect')),
     });

@@ -26,7 +26,8 @@ const positiveInt = (key: string): number | undefined => {
   const raw = context(key);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`context ${key} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`context ${key} must be a positive integer, got "${raw}"`);
   return value;
 };
 // Capacity tunables (shards, concurrency, throttles, broadcaster, presence): parsed and checked
@@ -43,13 +44,17 @@ const identity =
     ? { issuerUrl, audience, allowAnonymousViewers: context('allowAnonymousViewers') !== 'false' }
     : undefined;
 const broadcaster = settings.broadcaster;
-const names: LambdaName[] = LAMBDA_NAMES.filter((n) => (n !== 'ws-authorizer' || identity !== undefined) && !NOT_DEPLOYED[broadcaster].includes(n));
+const names: LambdaName[] = LAMBDA_NAMES.filter(
+  (n) => (n !== 'ws-authorizer' || identity !== undefined) && !NOT_DEPLOYED[broadcaster].includes(n),
+);
 
 const allowPlaceholders = flag('placeholderCode');
 // -c distDir=… deploys bundles built elsewhere (e.g. a CI artifact); default dist/lambda.
 const distDir = resolve(context('distDir') ?? defaultDistDir(ROOT));
 if (missingBundles(distDir, names).length > 0) {
-  console.error(`[stampede] bundles missing in ${distDir} (${missingBundles(distDir, names).join(', ')}): running the build first`);
+  console.error(
+    `[stampede] bundles missing in ${distDir} (${missingBundles(distDir, names).join(', ')}): running the build first`,
+  );
   // Missing entrypoints are judged below (ws-authorizer is only needed with identity);
   // any other build failure — over budget, a bundle that does not load — stops the synth.
   if (!runBuild(ROOT, distDir, true)) throw new Error('the build failed (output above): fix it before synthesizing');
@@ -67,10 +72,15 @@ const stack = new StampedeStack(app, context('stackName') ?? 'Stampede', {
   description: 'Stampede: event-sourced live commerce fan-out, viewer counts, booking and recommendations',
   code: (name) => (missing.includes(name) ? placeholderCode(name) : assets(name)),
   ...(identity === undefined ? {} : { identity }),
-  extraAllowedOrigins: (context('allowedOrigins') ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+  extraAllowedOrigins: (context('allowedOrigins') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean),
   ...(context('redisUrl') === undefined ? {} : { redisUrl: context('redisUrl') }),
   ...(context('alarmEmail') === undefined ? {} : { alarmEmail: context('alarmEmail') }),
-  ...(positiveInt('recommendCacheTtlSeconds') === undefined ? {} : { recommendCacheTtlSeconds: positiveInt('recommendCacheTtlSeconds') }),
+  ...(positiveInt('recommendCacheTtlSeconds') === undefined
+    ? {}
+    : { recommendCacheTtlSeconds: positiveInt('recommendCacheTtlSeconds') }),
   settings,
   ephemeral: flag('ephemeral'),
   ...(context('logLevel') === undefined ? {} : { logLevel: context('logLevel') }),

@@ -39,12 +39,21 @@ export class EventApi extends Construct {
       { authorizationType: appsync.AppSyncAuthorizationType.IAM },
       ...(identity === undefined
         ? []
-        : [{ authorizationType: appsync.AppSyncAuthorizationType.OIDC, openIdConnectConfig: { oidcProvider: identity.issuerUrl, clientId: identity.audience } }]),
+        : [
+            {
+              authorizationType: appsync.AppSyncAuthorizationType.OIDC,
+              openIdConnectConfig: { oidcProvider: identity.issuerUrl, clientId: identity.audience },
+            },
+          ]),
       ...(anonymous
         ? [
             {
               authorizationType: appsync.AppSyncAuthorizationType.API_KEY,
-              apiKeyConfig: { name: 'viewers', description: 'Anonymous viewers: subscribe only', expires: Expiration.after(Duration.days(VIEWER_API_KEY_DAYS)) },
+              apiKeyConfig: {
+                name: 'viewers',
+                description: 'Anonymous viewers: subscribe only',
+                expires: Expiration.after(Duration.days(VIEWER_API_KEY_DAYS)),
+              },
             },
           ]
         : []),
@@ -60,12 +69,25 @@ export class EventApi extends Construct {
     });
     this.namespace = this.api.addChannelNamespace('Live', {
       channelNamespaceName: LIVE_NAMESPACE,
-      authorizationConfig: { publishAuthModeTypes: [appsync.AppSyncAuthorizationType.IAM], subscribeAuthModeTypes: viewerModes },
+      authorizationConfig: {
+        publishAuthModeTypes: [appsync.AppSyncAuthorizationType.IAM],
+        subscribeAuthModeTypes: viewerModes,
+      },
     });
     this.apiKey = anonymous ? this.api.apiKeys['viewers'] : undefined;
 
-    new CfnOutput(scope, 'EventApiHttpEndpoint', { value: `https://${this.api.httpDns}/event`, description: 'AppSync Events HTTP endpoint (its host is the auth header host)' });
-    new CfnOutput(scope, 'EventApiRealtimeUrl', { value: `wss://${this.api.realtimeDns}/event/realtime`, description: 'wss:// URL viewers subscribe on (appsync-events)' });
-    if (this.apiKey) new CfnOutput(scope, 'EventApiViewerKey', { value: this.apiKey.attrApiKey, description: 'API key for anonymous viewers (subscribe only); goes in config.js' });
+    new CfnOutput(scope, 'EventApiHttpEndpoint', {
+      value: `https://${this.api.httpDns}/event`,
+      description: 'AppSync Events HTTP endpoint (its host is the auth header host)',
+    });
+    new CfnOutput(scope, 'EventApiRealtimeUrl', {
+      value: `wss://${this.api.realtimeDns}/event/realtime`,
+      description: 'wss:// URL viewers subscribe on (appsync-events)',
+    });
+    if (this.apiKey)
+      new CfnOutput(scope, 'EventApiViewerKey', {
+        value: this.apiKey.attrApiKey,
+        description: 'API key for anonymous viewers (subscribe only); goes in config.js',
+      });
   }
 }

@@ -37,7 +37,12 @@ export type Access = 'read' | 'write' | 'readWrite' | { readonly items: readonly
 export type Trigger =
   | { readonly kind: 'dynamodb-stream'; readonly table: 'events' }
   | { readonly kind: 'kinesis'; readonly streams: readonly StreamKey[] }
-  | { readonly kind: 'sqs'; readonly queue: QueueKey; readonly batchSize: number; readonly maxBatchingWindowSeconds?: number }
+  | {
+      readonly kind: 'sqs';
+      readonly queue: QueueKey;
+      readonly batchSize: number;
+      readonly maxBatchingWindowSeconds?: number;
+    }
   | { readonly kind: 'http-api' }
   | { readonly kind: 'websocket'; readonly route: '$connect' | '$disconnect' | '$default' }
   | { readonly kind: 'websocket-authorizer' };
@@ -59,7 +64,11 @@ export interface FunctionSpec {
 export const DEFAULT_MEMORY_MIB = 256;
 
 export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
-  relay: { timeoutSeconds: 30, trigger: { kind: 'dynamodb-stream', table: 'events' }, uses: { FEED_STREAM_NAME: 'write' } },
+  relay: {
+    timeoutSeconds: 30,
+    trigger: { kind: 'dynamodb-stream', table: 'events' },
+    uses: { FEED_STREAM_NAME: 'write' },
+  },
   fanout: {
     timeoutSeconds: 30,
     trigger: { kind: 'kinesis', streams: ['feed'] },
@@ -76,9 +85,18 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     timeoutSeconds: 30,
     trigger: { kind: 'sqs', queue: 'broadcast', batchSize: 10 },
     // Writes to the broadcast queue too: deliveries that failed (not Gone) are re-enqueued, offloaded to S3 when large.
-    uses: { CONNECTIONS_TABLE: 'readWrite', BROADCAST_QUEUE_URL: 'write', WS_MANAGEMENT_ENDPOINT: 'write', BLOB_OFFLOAD_PREFIX: 'readWrite' },
+    uses: {
+      CONNECTIONS_TABLE: 'readWrite',
+      BROADCAST_QUEUE_URL: 'write',
+      WS_MANAGEMENT_ENDPOINT: 'write',
+      BLOB_OFFLOAD_PREFIX: 'readWrite',
+    },
   },
-  'ws-connect': { timeoutSeconds: 10, trigger: { kind: 'websocket', route: '$connect' }, uses: { CONNECTIONS_TABLE: 'readWrite' } },
+  'ws-connect': {
+    timeoutSeconds: 10,
+    trigger: { kind: 'websocket', route: '$connect' },
+    uses: { CONNECTIONS_TABLE: 'readWrite' },
+  },
   'ws-disconnect': {
     timeoutSeconds: 10,
     trigger: { kind: 'websocket', route: '$disconnect' },
@@ -123,7 +141,13 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     // The seed's 60 s queue visibility is exactly 6× this timeout.
     timeoutSeconds: 10,
     trigger: { kind: 'sqs', queue: 'booking', batchSize: 10 },
-    uses: { EVENTS_TABLE: 'readWrite', STATS_TABLE: 'readWrite', STATS_OBJECT_KEY: 'write', BLOB_OFFLOAD_PREFIX: 'read', BOOKING_PARKED_QUEUE_URL: 'write' },
+    uses: {
+      EVENTS_TABLE: 'readWrite',
+      STATS_TABLE: 'readWrite',
+      STATS_OBJECT_KEY: 'write',
+      BLOB_OFFLOAD_PREFIX: 'read',
+      BOOKING_PARKED_QUEUE_URL: 'write',
+    },
     // stats.json is republished at most every few seconds per batch; the scheduled call
     // publishes the last figures of a rush even when no batch follows it.
     scheduleMinutes: 1,

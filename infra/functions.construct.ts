@@ -51,7 +51,11 @@ export interface FunctionsProps {
   readonly messaging: Messaging;
   readonly webSocketStage: apigwv2.WebSocketStage;
   /** The Event API and the namespace the appsync-events fan-out publishes to (that broadcaster only). */
-  readonly eventApi?: { readonly api: appsync.EventApi; readonly namespace: appsync.ChannelNamespace; readonly namespaceName: string };
+  readonly eventApi?: {
+    readonly api: appsync.EventApi;
+    readonly namespace: appsync.ChannelNamespace;
+    readonly namespaceName: string;
+  };
   readonly settings: FunctionSettings;
   /** Create only these (ws-authorizer exists only with identity configured). */
   readonly names: readonly LambdaName[];
@@ -66,7 +70,11 @@ export const STREAM_RETRY_ATTEMPTS = { relay: 10, kinesis: 3 } as const;
 export class Functions extends Construct {
   readonly byName: Partial<Record<LambdaName, lambda.Function>> = {};
 
-  constructor(scope: Construct, id: string, private readonly props: FunctionsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: FunctionsProps,
+  ) {
     super(scope, id);
     for (const name of props.names) this.byName[name] = this.createFunction(name);
   }
@@ -104,9 +112,12 @@ export class Functions extends Construct {
       role,
       logGroup,
       environment: this.environmentFor(name),
-      ...(this.props.settings.reservedConcurrency[name] === undefined ? {} : { reservedConcurrentExecutions: this.props.settings.reservedConcurrency[name] }),
+      ...(this.props.settings.reservedConcurrency[name] === undefined
+        ? {}
+        : { reservedConcurrentExecutions: this.props.settings.reservedConcurrency[name] }),
     });
-    for (const [variable, access] of Object.entries(spec.uses) as [ResourceVariable, Access][]) this.grant(name, fn, variable, access);
+    for (const [variable, access] of Object.entries(spec.uses) as [ResourceVariable, Access][])
+      this.grant(name, fn, variable, access);
     this.addEventSource(name, fn);
     if (spec.scheduleMinutes !== undefined) {
       new events.Rule(this, `${id}Schedule`, {
@@ -140,7 +151,8 @@ export class Functions extends Construct {
       BLOB_OFFLOAD_PREFIX: DEFAULT_OFFLOAD_PREFIX,
       STATS_OBJECT_KEY: DEFAULT_STATS_OBJECT_KEY,
       WS_MANAGEMENT_ENDPOINT: webSocketStage.callbackUrl,
-      EVENT_API_HTTP_ENDPOINT: this.props.eventApi === undefined ? undefined : `https://${this.props.eventApi.api.httpDns}/event`,
+      EVENT_API_HTTP_ENDPOINT:
+        this.props.eventApi === undefined ? undefined : `https://${this.props.eventApi.api.httpDns}/event`,
       EVENT_API_NAMESPACE: this.props.eventApi?.namespaceName,
       SHARD_SIZE: String(settings.shardSize),
       PRESENCE_TTL_SECONDS: String(settings.presenceTtlSeconds),
@@ -164,15 +176,18 @@ export class Functions extends Construct {
     if (unset.length > 0) throw new Error(`function ${name}: no value for required variable(s) ${unset.join(', ')}`);
     const granted = new Set<string>(Object.keys(FUNCTION_SPECS[name].uses));
     const ungranted = Object.keys(env).filter((v) => isResourceVariable(v) && !granted.has(v));
-    if (ungranted.length > 0) throw new Error(`function ${name}: reads ${ungranted.join(', ')} but function-specs.ts grants no access`);
+    if (ungranted.length > 0)
+      throw new Error(`function ${name}: reads ${ungranted.join(', ')} but function-specs.ts grants no access`);
     const unread = [...granted].filter((v) => !(v in lambdaConfigSchemas[name].shape));
-    if (unread.length > 0) throw new Error(`function ${name}: granted ${unread.join(', ')} that its config schema does not read`);
+    if (unread.length > 0)
+      throw new Error(`function ${name}: granted ${unread.join(', ')} that its config schema does not read`);
     return env;
   }
 
   private grant(name: LambdaName, fn: lambda.Function, variable: ResourceVariable, access: Access): void {
     const { storage, messaging, webSocketStage } = this.props;
-    if (typeof access === 'object' && !variable.endsWith('_TABLE')) throw new Error(`${variable}: item-level access is for DynamoDB tables only`);
+    if (typeof access === 'object' && !variable.endsWith('_TABLE'))
+      throw new Error(`${variable}: item-level access is for DynamoDB tables only`);
     const table = (t: dynamodb.Table): void => {
       if (typeof access === 'object') {
         fn.addToRolePolicy(
@@ -191,7 +206,9 @@ export class Functions extends Construct {
       // Reading a stream is the event source mapping's job (it grants GetRecords & co.).
       const trigger = FUNCTION_SPECS[name].trigger;
       if (access !== 'read' || trigger.kind !== 'kinesis' || !trigger.streams.includes(key)) {
-        throw new Error(`${variable}: ${access} access to a stream is only possible as its consumer (read) or producer (write)`);
+        throw new Error(
+          `${variable}: ${access} access to a stream is only possible as its consumer (read) or producer (write)`,
+        );
       }
     };
     const queue = (q: sqs.Queue): void => {
@@ -236,7 +253,10 @@ export class Functions extends Construct {
         webSocketStage.grantManagementApiAccess(fn);
         return;
       case 'EVENT_API_HTTP_ENDPOINT':
-        if (this.props.eventApi === undefined) throw new Error(`${name} publishes to the Event API, which this stack does not create (-c broadcaster=appsync-events)`);
+        if (this.props.eventApi === undefined)
+          throw new Error(
+            `${name} publishes to the Event API, which this stack does not create (-c broadcaster=appsync-events)`,
+          );
         if (access !== 'write') throw new Error(`${variable}: only publishing (write) is granted to functions`);
         // appsync:EventPublish on this namespace only (subscribing is for viewers, not functions).
         this.props.eventApi.namespace.grantPublish(fn);
@@ -264,7 +284,10 @@ export class Functions extends Construct {
         );
         return;
       case 'kinesis': {
-        const failures = name === 'fanout' || name === 'fanout-events' ? messaging.streamFailures.fanout : messaging.streamFailures.recommend;
+        const failures =
+          name === 'fanout' || name === 'fanout-events'
+            ? messaging.streamFailures.fanout
+            : messaging.streamFailures.recommend;
         const consumer = this.props.eventSources.streamConsumers;
         for (const key of trigger.streams) {
           fn.addEventSource(
@@ -286,7 +309,9 @@ export class Functions extends Construct {
         fn.addEventSource(
           new sources.SqsEventSource(messaging.queues[trigger.queue].queue, {
             batchSize: trigger.batchSize,
-            ...(trigger.maxBatchingWindowSeconds === undefined ? {} : { maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds) }),
+            ...(trigger.maxBatchingWindowSeconds === undefined
+              ? {}
+              : { maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds) }),
             reportBatchItemFailures: true,
           }),
         );

@@ -31,7 +31,13 @@ export const placeholderCode: CodeSource = (name) =>
 /** Runs `npm run build` (via tsx, output to stderr so `cdk synth` keeps stdout for the template); true when it passed. */
 export const runBuild = (root: string, distDir: string, allowMissing: boolean): boolean => {
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const args = [tsx, join(root, 'scripts', 'build.ts'), '--out-dir', distDir, ...(allowMissing ? ['--allow-missing'] : [])];
+  const args = [
+    tsx,
+    join(root, 'scripts', 'build.ts'),
+    '--out-dir',
+    distDir,
+    ...(allowMissing ? ['--allow-missing'] : []),
+  ];
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 2, 2] });
   return result.status === 0;
 };

@@ -8,7 +8,8 @@ import type { StampedeStack } from './stampede.stack.js';
  * finding not acknowledged here; a new finding needs a fix or a reason in this file.
  */
 export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly identity: boolean }): void => {
-  const ack = (scope: IConstruct, id: string, reason: string): void => Validations.of(scope).acknowledge({ id, reason });
+  const ack = (scope: IConstruct, id: string, reason: string): void =>
+    Validations.of(scope).acknowledge({ id, reason });
   const { storage, messaging, apis, functions } = stack;
   // Grants land on each function's role (its DefaultPolicy), not under the function.
   const roleOf = (name: Parameters<typeof functions.get>[0]): IConstruct => {
@@ -16,31 +17,84 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
     if (role === undefined) throw new Error(`${name} has no role`);
     return role;
   };
-  const arnOf = (construct: IConstruct): string => `<${Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnResource)}.Arn>`;
+  const arnOf = (construct: IConstruct): string =>
+    `<${Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnResource)}.Arn>`;
 
-  ack(storage.connectionsTable, 'AwsSolutions-DDB3', 'WebSocket connections with a TTL: they die with the sockets; a point-in-time restore brings back nothing that still exists.');
-  ack(storage.presenceTable, 'AwsSolutions-DDB3', 'Heartbeats that expire within seconds (TTL); a restore would count viewers who left.');
-  ack(storage.bucket, 'AwsSolutions-S1', 'Holds offloaded queue bodies (read by the functions\' roles only) and public/stats.json (served by CloudFront); server access logs would need a second bucket and log nothing an operator acts on.');
-  ack(storage.distribution, 'AwsSolutions-CFR1', 'Serves public/stats.json to a worldwide audience: no country is excluded.');
-  ack(storage.distribution, 'AwsSolutions-CFR2', 'One cached public JSON object (2 s TTL): CloudFront absorbs floods from its cache; a WAF web ACL costs more than it protects here.');
-  ack(storage.distribution, 'AwsSolutions-CFR3', 'One cached public JSON object; standard logs need an ACL-enabled log bucket and record nothing an operator acts on.');
-  ack(storage.distribution, 'AwsSolutions-CFR4', 'The default *.cloudfront.net certificate cannot pin a minimum TLS version; a custom domain with its own certificate can (docs/DEPLOY.md).');
+  ack(
+    storage.connectionsTable,
+    'AwsSolutions-DDB3',
+    'WebSocket connections with a TTL: they die with the sockets; a point-in-time restore brings back nothing that still exists.',
+  );
+  ack(
+    storage.presenceTable,
+    'AwsSolutions-DDB3',
+    'Heartbeats that expire within seconds (TTL); a restore would count viewers who left.',
+  );
+  ack(
+    storage.bucket,
+    'AwsSolutions-S1',
+    "Holds offloaded queue bodies (read by the functions' roles only) and public/stats.json (served by CloudFront); server access logs would need a second bucket and log nothing an operator acts on.",
+  );
+  ack(
+    storage.distribution,
+    'AwsSolutions-CFR1',
+    'Serves public/stats.json to a worldwide audience: no country is excluded.',
+  );
+  ack(
+    storage.distribution,
+    'AwsSolutions-CFR2',
+    'One cached public JSON object (2 s TTL): CloudFront absorbs floods from its cache; a WAF web ACL costs more than it protects here.',
+  );
+  ack(
+    storage.distribution,
+    'AwsSolutions-CFR3',
+    'One cached public JSON object; standard logs need an ACL-enabled log bucket and record nothing an operator acts on.',
+  );
+  ack(
+    storage.distribution,
+    'AwsSolutions-CFR4',
+    'The default *.cloudfront.net certificate cannot pin a minimum TLS version; a custom domain with its own certificate can (docs/DEPLOY.md).',
+  );
 
   for (const queue of Object.values(messaging.streamFailures)) {
-    ack(queue, 'AwsSolutions-SQS3', 'This queue is a dead-letter queue: the on-failure destination of a stream mapping (cdk-nag sees only redrive policies).');
+    ack(
+      queue,
+      'AwsSolutions-SQS3',
+      'This queue is a dead-letter queue: the on-failure destination of a stream mapping (cdk-nag sees only redrive policies).',
+    );
   }
   for (const queue of Object.values(messaging.allDeadLetterQueues())) {
-    ack(queue, 'Serverless-SQSRedrivePolicy', 'A dead-letter queue (alarmed on any message): a redrive policy on it would only move failures one queue further.');
+    ack(
+      queue,
+      'Serverless-SQSRedrivePolicy',
+      'A dead-letter queue (alarmed on any message): a redrive policy on it would only move failures one queue further.',
+    );
   }
 
   for (const route of apis.publicRoutes) {
-    ack(route, 'AwsSolutions-APIG4', 'Public by design: anonymous viewers read channels, health and cached recommendations; throttled per stage and route (docs/SECURITY.md).');
+    ack(
+      route,
+      'AwsSolutions-APIG4',
+      'Public by design: anonymous viewers read channels, health and cached recommendations; throttled per stage and route (docs/SECURITY.md).',
+    );
   }
-  ack(apis.webSocketRoute('$disconnect'), 'AwsSolutions-APIG4', 'API Gateway does not authorize $disconnect: it fires for connections $connect already admitted.');
-  ack(apis.webSocketRoute('$default'), 'AwsSolutions-APIG4', 'Messages arrive on a connection $connect admitted (WebSocket routes after $connect take no authorizer); each action checks the connection\'s identity itself.');
+  ack(
+    apis.webSocketRoute('$disconnect'),
+    'AwsSolutions-APIG4',
+    'API Gateway does not authorize $disconnect: it fires for connections $connect already admitted.',
+  );
+  ack(
+    apis.webSocketRoute('$default'),
+    'AwsSolutions-APIG4',
+    "Messages arrive on a connection $connect admitted (WebSocket routes after $connect take no authorizer); each action checks the connection's identity itself.",
+  );
   if (!options.identity) {
     for (const route of apis.identityRoutes) {
-      ack(route, 'AwsSolutions-APIG4', 'Deployed without identity (-c identityIssuerUrl/identityAudience unset): a development stack; docs/DEPLOY.md says to configure identity before going public.');
+      ack(
+        route,
+        'AwsSolutions-APIG4',
+        'Deployed without identity (-c identityIssuerUrl/identityAudience unset): a development stack; docs/DEPLOY.md says to configure identity before going public.',
+      );
     }
   }
   ack(
@@ -49,22 +103,50 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
     'The AWS-maintained policy API Gateway documents for its account-level CloudWatch role (WebSocket access logs); it is what the service needs and AWS keeps it current.',
   );
 
-  ack(roleOf('relay'), 'AwsSolutions-IAM5[Resource::*]', 'dynamodb:ListStreams, granted by the DynamoDB event source: the action supports no resource narrower than "*".');
+  ack(
+    roleOf('relay'),
+    'AwsSolutions-IAM5[Resource::*]',
+    'dynamodb:ListStreams, granted by the DynamoDB event source: the action supports no resource narrower than "*".',
+  );
   const bucket = `${arnOf(storage.bucket)}/offload/*`;
   for (const name of ['fanout', 'broadcast', 'http-api', 'booking', 'auction-close'] as const) {
-    ack(roleOf(name), `AwsSolutions-IAM5[Resource::${bucket}]`, 'Objects under the offload/ prefix only: each offloaded body gets a fresh key, so no fixed key can be named.');
+    ack(
+      roleOf(name),
+      `AwsSolutions-IAM5[Resource::${bucket}]`,
+      'Objects under the offload/ prefix only: each offloaded body gets a fresh key, so no fixed key can be named.',
+    );
   }
   const connections = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${Stack.of(stack).getLogicalId(apis.webSocketApi.node.defaultChild as CfnResource)}>/live/*/@connections/*]`;
   for (const name of ['broadcast', 'ws-message'] as const) {
-    ack(roleOf(name), connections, 'PostToConnection on this stage\'s @connections: connection ids are made at $connect time and cannot be named in a policy.');
+    ack(
+      roleOf(name),
+      connections,
+      "PostToConnection on this stage's @connections: connection ids are made at $connect time and cannot be named in a policy.",
+    );
   }
 
   for (const fn of Object.values(functions.byName)) {
-    ack(fn, 'Serverless-LambdaDLQ', 'Not invoked asynchronously (API Gateway calls are synchronous; stream and queue mappings have their own on-failure queues and DLQs); the one schedule retries nothing by design.');
-    ack(fn, 'Serverless-LambdaTracing', 'Powertools structured logs and metrics carry the correlation id end to end; X-Ray at stampede rates is sampled away or costly (docs/DEPLOY.md, Operating).');
+    ack(
+      fn,
+      'Serverless-LambdaDLQ',
+      'Not invoked asynchronously (API Gateway calls are synchronous; stream and queue mappings have their own on-failure queues and DLQs); the one schedule retries nothing by design.',
+    );
+    ack(
+      fn,
+      'Serverless-LambdaTracing',
+      'Powertools structured logs and metrics carry the correlation id end to end; X-Ray at stampede rates is sampled away or costly (docs/DEPLOY.md, Operating).',
+    );
   }
   for (const name of ['broadcast', 'presence', 'booking', 'auction-close'] as const) {
-    ack(functions.get(name), 'Serverless-LambdaEventSourceMappingDestination', 'An SQS mapping takes no on-failure destination: the queue\'s redrive policy moves a message to its DLQ after maxReceiveCount.');
+    ack(
+      functions.get(name),
+      'Serverless-LambdaEventSourceMappingDestination',
+      "An SQS mapping takes no on-failure destination: the queue's redrive policy moves a message to its DLQ after maxReceiveCount.",
+    );
   }
-  ack(functions, 'Serverless-EventBusDLQ', 'The booking schedule only republishes stats.json each minute (retryAttempts 0): a missed call is replaced by the next one, never worth a DLQ.');
+  ack(
+    functions,
+    'Serverless-EventBusDLQ',
+    'The booking schedule only republishes stats.json each minute (retryAttempts 0): a missed call is replaced by the next one, never worth a DLQ.',
+  );
 };

@@ -146,7 +146,7 @@ export const STACK_CONTEXT_KEYS = {
   recommendBurstLimit: 'requests, 1..1000000',
   httpApiReservedConcurrency: 'an integer 1..10000, or none',
   wsReservedConcurrency: 'an integer 1..10000, or none',
-  lambdaConcurrencyQuota: 'the account\'s Lambda concurrency quota, 1..1000000',
+  lambdaConcurrencyQuota: "the account's Lambda concurrency quota, 1..1000000",
   wsRateLimit: 'requests/s, 1..1000000',
   wsBurstLimit: 'requests, 1..1000000',
   shardSize: 'connections, 1..10000',
@@ -207,9 +207,12 @@ export const parseStackSettings = (read: (key: StackContextKey) => unknown): Sta
   const broadcaster = c.broadcaster ?? d.broadcaster;
   if (broadcaster === 'appsync-events' && c.presenceIngress === 'websocket') {
     // AppSync viewers hold no API Gateway WebSocket to send a beat frame on.
-    throw new Error('invalid CDK context: presenceIngress=websocket needs broadcaster=apigateway (AppSync viewers beat through the beacon)');
+    throw new Error(
+      'invalid CDK context: presenceIngress=websocket needs broadcaster=apigateway (AppSync viewers beat through the beacon)',
+    );
   }
-  const reservation = (value: number | 'none' | undefined, fallback: number | null): number | null => (value === 'none' ? null : (value ?? fallback));
+  const reservation = (value: number | 'none' | undefined, fallback: number | null): number | null =>
+    value === 'none' ? null : (value ?? fallback);
   const settings: StackSettings = {
     ...d,
     broadcaster,
@@ -244,7 +247,9 @@ export const assertReservationsFit = (settings: StackSettings): void => {
   const reserved = totalReservedConcurrency(settings);
   if (reserved > 0 && reserved > settings.lambdaConcurrencyQuota - MIN_UNRESERVED_CONCURRENCY) {
     throw new Error(
-      `the reserved concurrency (${reserved}: ${reservationsOf(settings).map(([n, v]) => `${n} ${v}`).join(', ')}) must leave ` +
+      `the reserved concurrency (${reserved}: ${reservationsOf(settings)
+        .map(([n, v]) => `${n} ${v}`)
+        .join(', ')}) must leave ` +
         `${MIN_UNRESERVED_CONCURRENCY} of lambdaConcurrencyQuota=${settings.lambdaConcurrencyQuota} unreserved (Lambda refuses the deploy otherwise). ` +
         'Lower httpApiReservedConcurrency / wsReservedConcurrency / relayReservedConcurrency (or set them to none), or raise the quota (docs/DEPLOY.md, "Accounts with a low concurrency quota").',
     );
@@ -260,11 +265,14 @@ export const WS_EDGE_FUNCTIONS = ['ws-connect', 'ws-disconnect', 'ws-message', '
 /** Each function's reserved concurrency under these settings (functions without one are left out). */
 export const reservationsOf = (s: StackSettings): [string, number][] => [
   ...(s.httpApiReservedConcurrency === null ? [] : [['http-api', s.httpApiReservedConcurrency] as [string, number]]),
-  ...(s.wsReservedConcurrency === null ? [] : WS_EDGE_FUNCTIONS.map((n) => [n, s.wsReservedConcurrency as number] as [string, number])),
+  ...(s.wsReservedConcurrency === null
+    ? []
+    : WS_EDGE_FUNCTIONS.map((n) => [n, s.wsReservedConcurrency as number] as [string, number])),
   ...(s.relayReservedConcurrency === null ? [] : [['relay', s.relayReservedConcurrency] as [string, number]]),
 ];
 
-export const totalReservedConcurrency = (s: StackSettings): number => reservationsOf(s).reduce((sum, [, v]) => sum + v, 0);
+export const totalReservedConcurrency = (s: StackSettings): number =>
+  reservationsOf(s).reduce((sum, [, v]) => sum + v, 0);
 
 /** `key=value` pairs (the CLI's `--context`) as a context reader; throws on a pair without `=` or an unknown key. */
 export const contextFromPairs = (pairs: readonly string[]): ((key: StackContextKey) => unknown) => {
@@ -273,7 +281,9 @@ export const contextFromPairs = (pairs: readonly string[]): ((key: StackContextK
     const at = pair.indexOf('=');
     const key = at < 0 ? pair : pair.slice(0, at);
     if (at < 0 || !(key in STACK_CONTEXT_KEYS)) {
-      throw new Error(`context "${pair}" must be key=value with key one of ${Object.keys(STACK_CONTEXT_KEYS).join(', ')}`);
+      throw new Error(
+        `context "${pair}" must be key=value with key one of ${Object.keys(STACK_CONTEXT_KEYS).join(', ')}`,
+      );
     }
     values.set(key, pair.slice(at + 1));
   }

@@ -8,7 +8,13 @@ import { EventApi } from './event-api.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
 import { Messaging } from './messaging.construct.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
-import { STACK_DEFAULTS, assertReservationsFit, reservationsOf, type Broadcaster, type StackSettings } from './stack-settings.js';
+import {
+  STACK_DEFAULTS,
+  assertReservationsFit,
+  reservationsOf,
+  type Broadcaster,
+  type StackSettings,
+} from './stack-settings.js';
 import { Storage } from './storage.construct.js';
 
 /** Functions' logs and both stages' access logs. */
@@ -45,7 +51,10 @@ export interface StampedeStackProps extends StackProps {
 export { BROADCASTERS, type Broadcaster } from './stack-settings.js';
 
 /** The functions a broadcaster does not deploy. */
-export const NOT_DEPLOYED: Record<Broadcaster, readonly LambdaName[]> = { 'appsync-events': ['fanout', 'broadcast'], apigateway: ['fanout-events'] };
+export const NOT_DEPLOYED: Record<Broadcaster, readonly LambdaName[]> = {
+  'appsync-events': ['fanout', 'broadcast'],
+  apigateway: ['fanout-events'],
+};
 
 /** The whole of Stampede on AWS: storage, messaging, the twelve Lambdas, both APIs, alarms. */
 export class StampedeStack extends Stack {
@@ -74,7 +83,10 @@ export class StampedeStack extends Stack {
       recommendShards: settings.recommendShards,
     });
     // One list for the HTTP API's CORS and the function's (ALLOWED_ORIGINS): never a wildcard.
-    const allowedOrigins = [`https://${this.storage.distribution.distributionDomainName}`, ...(props.extraAllowedOrigins ?? [])];
+    const allowedOrigins = [
+      `https://${this.storage.distribution.distributionDomainName}`,
+      ...(props.extraAllowedOrigins ?? []),
+    ];
     this.apis = new Apis(this, 'Apis', {
       allowedOrigins,
       ...(props.identity === undefined ? {} : { identity: props.identity }),
@@ -85,19 +97,38 @@ export class StampedeStack extends Stack {
     });
 
     const recommendCacheTtlSeconds = props.recommendCacheTtlSeconds ?? 3600;
-    if (!Number.isInteger(recommendCacheTtlSeconds) || recommendCacheTtlSeconds < 1 || recommendCacheTtlSeconds > 86_400) {
+    if (
+      !Number.isInteger(recommendCacheTtlSeconds) ||
+      recommendCacheTtlSeconds < 1 ||
+      recommendCacheTtlSeconds > 86_400
+    ) {
       // The functions would refuse it at cold start (RECOMMEND_CACHE_TTL_SECONDS is 1..86400): refuse it at synth.
-      throw new Error(`recommendCacheTtlSeconds must be a whole number of seconds from 1 to 86400, got ${recommendCacheTtlSeconds}`);
+      throw new Error(
+        `recommendCacheTtlSeconds must be a whole number of seconds from 1 to 86400, got ${recommendCacheTtlSeconds}`,
+      );
     }
     this.broadcaster = props.broadcaster ?? settings.broadcaster;
-    this.eventApi = this.broadcaster === 'appsync-events' ? new EventApi(this, 'EventApi', props.identity === undefined ? {} : { identity: props.identity }) : undefined;
-    const names: LambdaName[] = LAMBDA_NAMES.filter((n) => (n !== 'ws-authorizer' || props.identity !== undefined) && !NOT_DEPLOYED[this.broadcaster].includes(n));
+    this.eventApi =
+      this.broadcaster === 'appsync-events'
+        ? new EventApi(this, 'EventApi', props.identity === undefined ? {} : { identity: props.identity })
+        : undefined;
+    const names: LambdaName[] = LAMBDA_NAMES.filter(
+      (n) => (n !== 'ws-authorizer' || props.identity !== undefined) && !NOT_DEPLOYED[this.broadcaster].includes(n),
+    );
     this.functions = new Functions(this, 'Functions', {
       code: props.code,
       storage: this.storage,
       messaging: this.messaging,
       webSocketStage: this.apis.webSocketStage,
-      ...(this.eventApi === undefined ? {} : { eventApi: { api: this.eventApi.api, namespace: this.eventApi.namespace, namespaceName: this.eventApi.namespaceName } }),
+      ...(this.eventApi === undefined
+        ? {}
+        : {
+            eventApi: {
+              api: this.eventApi.api,
+              namespace: this.eventApi.namespace,
+              namespaceName: this.eventApi.namespaceName,
+            },
+          }),
       names,
       eventSources: { relay: settings.relay, streamConsumers: settings.streamConsumers },
       settings: {
@@ -135,12 +166,21 @@ export class StampedeStack extends Stack {
     acknowledgeNagFindings(this, { identity: props.identity !== undefined });
 
     new CfnOutput(this, 'HttpApiUrl', { value: this.apis.httpApi.apiEndpoint, description: 'HTTP API base URL' });
-    new CfnOutput(this, 'WebSocketUrl', { value: this.apis.webSocketStage.url, description: 'wss:// URL viewers connect to' });
-    new CfnOutput(this, 'BlobBucketName', { value: this.storage.bucket.bucketName, description: 'Offloaded bodies (offload/) and public objects (public/)' });
+    new CfnOutput(this, 'WebSocketUrl', {
+      value: this.apis.webSocketStage.url,
+      description: 'wss:// URL viewers connect to',
+    });
+    new CfnOutput(this, 'BlobBucketName', {
+      value: this.storage.bucket.bucketName,
+      description: 'Offloaded bodies (offload/) and public objects (public/)',
+    });
     new CfnOutput(this, 'PublicUrl', {
       value: `https://${this.storage.distribution.distributionDomainName}`,
       description: 'CloudFront URL of the bucket’s public/ prefix: /stats.json, and the pages if uploaded',
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Subscribe to receive DLQ and lag alarms' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'Subscribe to receive DLQ and lag alarms',
+    });
   }
 }

@@ -30,7 +30,13 @@ export interface StorageProps {
  * Key schemas come from the adapters' own table definitions, so the table the adapter writes
  * and the table the stack creates cannot drift apart. DynamoDB needs only key attributes declared.
  */
-const tableFrom = (scope: Construct, id: string, definition: TableDefinition, props: StorageProps, extra: Partial<dynamodb.TableProps> = {}): dynamodb.Table => {
+const tableFrom = (
+  scope: Construct,
+  id: string,
+  definition: TableDefinition,
+  props: StorageProps,
+  extra: Partial<dynamodb.TableProps> = {},
+): dynamodb.Table => {
   const input = definition.create('x');
   const typeOf = (name: string): dynamodb.AttributeType => {
     const type = input.AttributeDefinitions?.find((a) => a.AttributeName === name)?.AttributeType;
@@ -78,7 +84,8 @@ export class Storage extends Construct {
       deletionProtection: retained,
     });
     const streamView = eventsTable.create('x').StreamSpecification?.StreamViewType;
-    if (streamView !== 'NEW_IMAGE') throw new Error(`the relay reads NEW_IMAGE stream records; table-definitions.ts says ${String(streamView)}`);
+    if (streamView !== 'NEW_IMAGE')
+      throw new Error(`the relay reads NEW_IMAGE stream records; table-definitions.ts says ${String(streamView)}`);
 
     this.connectionsTable = tableFrom(this, 'ConnectionsTable', connectionsTable, props);
     this.presenceTable = tableFrom(this, 'PresenceTable', presenceTable, props);
@@ -93,12 +100,17 @@ export class Storage extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: props.removalPolicy,
       lifecycleRules: [
-        { id: 'expire-offloaded-bodies', prefix: DEFAULT_OFFLOAD_PREFIX, expiration: Duration.days(OFFLOAD_EXPIRATION_DAYS) },
+        {
+          id: 'expire-offloaded-bodies',
+          prefix: DEFAULT_OFFLOAD_PREFIX,
+          expiration: Duration.days(OFFLOAD_EXPIRATION_DAYS),
+        },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
 
-    if (!DEFAULT_STATS_OBJECT_KEY.startsWith(PUBLIC_PREFIX)) throw new Error(`stats.json must live under ${PUBLIC_PREFIX} to be served`);
+    if (!DEFAULT_STATS_OBJECT_KEY.startsWith(PUBLIC_PREFIX))
+      throw new Error(`stats.json must live under ${PUBLIC_PREFIX} to be served`);
     // stats.json is polled by every open booking page: CloudFront absorbs the polling with a
     // 2-second cache, and only `public/` is reachable through it (originPath), never offloaded bodies.
     const shortCache = new cloudfront.CachePolicy(this, 'ShortCache', {
@@ -112,7 +124,9 @@ export class Storage extends Construct {
     this.distribution = new cloudfront.Distribution(this, 'PublicDistribution', {
       comment: 'Stampede public objects (stats.json, pages)',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, { originPath: `/${PUBLIC_PREFIX.replace(/\/$/, '')}` }),
+        origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket, {
+          originPath: `/${PUBLIC_PREFIX.replace(/\/$/, '')}`,
+        }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
         cachePolicy: shortCache,

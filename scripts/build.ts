@@ -59,7 +59,9 @@ export const runBuild = async (argv: readonly string[]): Promise<number> => {
     );
   }
   if (missing.length > 0 && !values['allow-missing']) {
-    problems.push(`missing entrypoints: ${missing.map((m) => `${relative(ROOT, entryDir)}/${m}.handler.ts`).join(', ')}`);
+    problems.push(
+      `missing entrypoints: ${missing.map((m) => `${relative(ROOT, entryDir)}/${m}.handler.ts`).join(', ')}`,
+    );
   }
   const names = found.filter((n) => !unknown.includes(n));
   const bundles = await bundleEntrypoints({ rootDir: ROOT, entryDir, outDir, names });
@@ -67,23 +69,33 @@ export const runBuild = async (argv: readonly string[]): Promise<number> => {
 
   const loads = new Map<string, LoadResult>();
   if (!values['no-load-check']) {
-    const results = await mapLimited(bundles, 2, (b) => checkBundleLoads(b.file, exampleEnvironment(b.name as LambdaName)));
+    const results = await mapLimited(bundles, 2, (b) =>
+      checkBundleLoads(b.file, exampleEnvironment(b.name as LambdaName)),
+    );
     bundles.forEach((b, i) => loads.set(b.name, results[i] ?? { ok: false, detail: 'not checked' }));
   }
 
   console.log(table(bundles, loads));
   console.log(
     `\n${bundles.length} bundle(s) in ${relative(ROOT, outDir) || outDir}, bundled in ${(bundledIn / 1000).toFixed(1)} s` +
-      (values['no-load-check'] ? '' : `, checked in ${((performance.now() - started - bundledIn) / 1000).toFixed(1)} s`),
+      (values['no-load-check']
+        ? ''
+        : `, checked in ${((performance.now() - started - bundledIn) / 1000).toFixed(1)} s`),
   );
-  if (missing.length > 0 && values['allow-missing']) console.warn(`warning: not built (no entrypoint yet): ${missing.join(', ')}`);
+  if (missing.length > 0 && values['allow-missing'])
+    console.warn(`warning: not built (no entrypoint yet): ${missing.join(', ')}`);
 
   for (const b of bundles.filter((x) => x.bytes > x.budget)) {
     const largest = b.largest.map(([pkg, bytes]) => `${pkg} ${kib(bytes)}`).join(', ');
-    problems.push(`${b.name} is ${kib(b.bytes)}, over its budget of ${kib(b.budget)} (largest parts: ${largest}); see docs/DEPLOY.md "Bundle budget"`);
+    problems.push(
+      `${b.name} is ${kib(b.bytes)}, over its budget of ${kib(b.budget)} (largest parts: ${largest}); see docs/DEPLOY.md "Bundle budget"`,
+    );
   }
   for (const [name, load] of loads) {
-    if (!load.ok) problems.push(`${name} does not load with plain node (example environment set):\n    ${load.detail.split('\n').slice(0, 12).join('\n    ')}`);
+    if (!load.ok)
+      problems.push(
+        `${name} does not load with plain node (example environment set):\n    ${load.detail.split('\n').slice(0, 12).join('\n    ')}`,
+      );
   }
   if (problems.length > 0) {
     console.error(`\nbuild FAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -16,7 +16,14 @@ import type { QuotaValues } from '../infra/capacity/hop.js';
 import { SEED_LOAD, type Load } from '../infra/capacity/load.js';
 import { evaluateCapacity, type CapacityReport } from '../infra/capacity/model.js';
 import { formatReport } from '../infra/capacity/report-format.js';
-import { BROADCASTERS, PRESENCE_INGRESSES, STACK_CONTEXT_KEYS, contextFromPairs, parseStackSettings, type StackContextKey } from '../infra/stack-settings.js';
+import {
+  BROADCASTERS,
+  PRESENCE_INGRESSES,
+  STACK_CONTEXT_KEYS,
+  contextFromPairs,
+  parseStackSettings,
+  type StackContextKey,
+} from '../infra/stack-settings.js';
 
 const HELP = `usage: npm run capacity -- [flags]
 
@@ -48,14 +55,20 @@ exit: 0 nothing over its limit (needed increases are listed), 1 a hop over its l
 (or, with --strict, an increase needed), 2 bad flags.`;
 
 const count = (flag: string) =>
-  z.coerce.number({ error: `--${flag} must be a number` }).positive(`--${flag} must be greater than 0`).finite(`--${flag} must be finite`);
+  z.coerce
+    .number({ error: `--${flag} must be a number` })
+    .positive(`--${flag} must be greater than 0`)
+    .finite(`--${flag} must be finite`);
 const LoadFlags = z.object({
   channels: count('channels').int('--channels must be a whole number').optional(),
   viewers: count('viewers').int('--viewers must be a whole number').optional(),
   fps: count('fps').optional(),
   heartbeat: count('heartbeat').optional(),
   'join-window': count('join-window').optional(),
-  'feed-events': z.coerce.number({ error: '--feed-events must be a number' }).nonnegative('--feed-events must be 0 or more').optional(),
+  'feed-events': z.coerce
+    .number({ error: '--feed-events must be a number' })
+    .nonnegative('--feed-events must be 0 or more')
+    .optional(),
   'frame-bytes': count('frame-bytes').int('--frame-bytes must be a whole number').optional(),
 });
 
@@ -65,9 +78,11 @@ const quotaOverrides = (pairs: readonly string[]): QuotaValues => {
   const values: QuotaValues = {};
   for (const pair of pairs) {
     const [id, raw] = pair.split('=', 2);
-    if (raw === undefined || !QUOTA_IDS.includes(id as QuotaId)) throw new UsageError(`--quota "${pair}" must be id=value with id one of ${QUOTA_IDS.join(', ')}`);
+    if (raw === undefined || !QUOTA_IDS.includes(id as QuotaId))
+      throw new UsageError(`--quota "${pair}" must be id=value with id one of ${QUOTA_IDS.join(', ')}`);
     const value = Number(raw);
-    if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--quota ${id} must be a positive number, got "${raw}"`);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new UsageError(`--quota ${id} must be a positive number, got "${raw}"`);
     values[id as QuotaId] = value;
   }
   return values;
@@ -75,7 +90,9 @@ const quotaOverrides = (pairs: readonly string[]): QuotaValues => {
 
 /** cdk.json's context: the app reads it too, so a tunable set there is part of "the stack's settings". */
 const cdkJsonContext = (): Record<string, unknown> => {
-  const file = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context?: Record<string, unknown> };
+  const file = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return file.context ?? {};
 };
 
@@ -135,7 +152,10 @@ export const run = (argv: readonly string[]): { code: number; stdout: string; st
     const report: CapacityReport = evaluateCapacity({ load, settings, quotas: quotaOverrides(values.quota ?? []) });
     const failed = report.over.length > 0 || (values.strict === true && report.increases.length > 0);
     const code = failed ? 1 : 0;
-    const stdout = values.json === true ? JSON.stringify({ exitCode: code, ...report }, null, 2) : `${formatReport(report)}\nexit ${code}`;
+    const stdout =
+      values.json === true
+        ? JSON.stringify({ exitCode: code, ...report }, null, 2)
+        : `${formatReport(report)}\nexit ${code}`;
     return { code, stdout, stderr: '' };
   } catch (error) {
     if (error instanceof UsageError) return { code: 2, stdout: '', stderr: `capacity: ${error.message} (see --help)` };

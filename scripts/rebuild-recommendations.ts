@@ -32,12 +32,18 @@ import { projectInChunks } from '../src/application/recommendations/rebuild-reco
 import { factsFromStoredEvents } from '../src/domain/recommendation/recommendation-log.js';
 import type { EventEnvelope } from '../src/domain/shared/envelope.js';
 
-const usage = 'usage: npm run rebuild-recommendations -- --events-table <name> --redis-url <redis://…> [--key-prefix <prefix>] [--dry-run] [--force]';
+const usage =
+  'usage: npm run rebuild-recommendations -- --events-table <name> --redis-url <redis://…> [--key-prefix <prefix>] [--dry-run] [--force]';
 
 const Settings = z
   .object({
-    eventsTable: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (--events-table or EVENTS_TABLE)'),
-    redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL (--redis-url or REDIS_URL)').optional(),
+    eventsTable: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (--events-table or EVENTS_TABLE)'),
+    redisUrl: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL (--redis-url or REDIS_URL)')
+      .optional(),
     keyPrefix: z.string().max(100).default(''),
     dryRun: z.boolean(),
     force: z.boolean(),
@@ -45,7 +51,10 @@ const Settings = z
     endpoint: z.url().optional(),
     accessKeyId: z.string().optional(),
   })
-  .refine((s) => s.dryRun || s.redisUrl !== undefined, { message: 'is required unless --dry-run (--redis-url or REDIS_URL)', path: ['redisUrl'] });
+  .refine((s) => s.dryRun || s.redisUrl !== undefined, {
+    message: 'is required unless --dry-run (--redis-url or REDIS_URL)',
+    path: ['redisUrl'],
+  });
 
 /** A progress line on stderr, rewritten in place on a terminal (`done` ends it). */
 const progress = (line: string, done = false): void => {
@@ -54,7 +63,8 @@ const progress = (line: string, done = false): void => {
 };
 
 /** An empty variable is an unset one (a shell `export X=` should not become "Invalid URL"). */
-const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
+const nonEmpty = (value: string | undefined): string | undefined =>
+  value === undefined || value === '' ? undefined : value;
 
 const main = async (): Promise<number> => {
   let values;
@@ -101,7 +111,8 @@ const main = async (): Promise<number> => {
     // Emulators accept any credentials; spare the user from inventing some.
     ...(s.endpoint && !s.accessKeyId ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
-  const redis = s.dryRun || s.redisUrl === undefined ? null : createRedisClient(s.redisUrl, { commandTimeoutMs: 10_000 });
+  const redis =
+    s.dryRun || s.redisUrl === undefined ? null : createRedisClient(s.redisUrl, { commandTimeoutMs: 10_000 });
   try {
     const store = redis ? new RedisRecommendationModelStore(redis, { keyPrefix: s.keyPrefix }) : null;
     // Checked before the scan: a refusal should not cost a full read of the table.
@@ -122,13 +133,18 @@ const main = async (): Promise<number> => {
     }
     if (process.stderr.isTTY) process.stderr.write('\n');
     const facts = factsFromStoredEvents(log);
-    console.error(`[rebuild] ${log.length.toLocaleString('en')} events → ${facts.length.toLocaleString('en')} recommendation facts`);
+    console.error(
+      `[rebuild] ${log.length.toLocaleString('en')} events → ${facts.length.toLocaleString('en')} recommendation facts`,
+    );
     if (!store) {
       console.log(`dry run: would project ${facts.length} facts from ${log.length} events; nothing written`);
       return 0;
     }
     const summary = await projectInChunks(new ProjectRecommendationFacts(store), facts, 1_000, (done) =>
-      progress(`[rebuild] projected ${done.toLocaleString('en')}/${facts.length.toLocaleString('en')} facts`, done === facts.length),
+      progress(
+        `[rebuild] projected ${done.toLocaleString('en')}/${facts.length.toLocaleString('en')} facts`,
+        done === facts.length,
+      ),
     );
     console.log(
       `rebuilt the recommendation model from ${log.length} events: ${summary.facts} facts applied, ` +

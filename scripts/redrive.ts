@@ -21,7 +21,10 @@ const Env = z
     AWS_ENDPOINT_URL: z.url().optional(),
     AWS_ACCESS_KEY_ID: z.string().optional(),
   })
-  .refine((env) => env.AWS_REGION ?? env.AWS_DEFAULT_REGION, { message: 'set AWS_REGION (e.g. AWS_REGION=eu-west-1)', path: ['AWS_REGION'] });
+  .refine((env) => env.AWS_REGION ?? env.AWS_DEFAULT_REGION, {
+    message: 'set AWS_REGION (e.g. AWS_REGION=eu-west-1)',
+    path: ['AWS_REGION'],
+  });
 
 const usage = `usage: npm run redrive -- <queue-name-or-url> [options]
 
@@ -83,7 +86,9 @@ const main = async (): Promise<number> => {
     region: env.data.AWS_REGION ?? env.data.AWS_DEFAULT_REGION,
     ...(endpoint ? { endpoint } : {}),
     // Emulators accept any credentials; spare the user from inventing some.
-    ...(endpoint && !env.data.AWS_ACCESS_KEY_ID ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(endpoint && !env.data.AWS_ACCESS_KEY_ID
+      ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
   });
   const result = await redriveDeadLetters(client, {
     from: positionals[0]!,
@@ -97,7 +102,9 @@ const main = async (): Promise<number> => {
   console.log(
     `moved ${result.moved} message(s) from ${result.from} to ${result.to}` +
       (result.failed ? `; ${result.failed} could not be sent and stay in ${result.from}` : '') +
-      (result.notDeleted ? `; ${result.notDeleted} were sent but could not be deleted from ${result.from}: they will be moved again by the next run (consumers ignore the duplicate)` : '') +
+      (result.notDeleted
+        ? `; ${result.notDeleted} were sent but could not be deleted from ${result.from}: they will be moved again by the next run (consumers ignore the duplicate)`
+        : '') +
       (result.notSelected ? `; ${result.notSelected} not selected by --group/--message-id stay` : ''),
   );
   if (result.unreadable.length > 0) {

@@ -24,9 +24,15 @@ const Options = z.object({
 /** The bearer token to send: given, or a development token from the local runtime (404 there: none, say so). */
 const tokenFor = async (url: string, given: string | undefined): Promise<string> => {
   if (given) return given;
-  const response = await fetch(new URL('/api/dev/tokens', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'trip-operator' }) });
+  const response = await fetch(new URL('/api/dev/tokens', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'trip-operator' }),
+  });
   if (response.status !== 201) {
-    console.error(`no token: pass --token <jwt> (or STAMPEDE_TOKEN); ${url} has no development issuer (POST /api/dev/tokens answered ${response.status})`);
+    console.error(
+      `no token: pass --token <jwt> (or STAMPEDE_TOKEN); ${url} has no development issuer (POST /api/dev/tokens answered ${response.status})`,
+    );
     process.exit(2);
   }
   return ((await response.json()) as { token: string }).token;
@@ -42,12 +48,24 @@ const TRIPS = [
 
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
-    options: { url: { type: 'string' }, capacity: { type: 'string' }, 'departs-in-days': { type: 'string' }, token: { type: 'string' } },
+    options: {
+      url: { type: 'string' },
+      capacity: { type: 'string' },
+      'departs-in-days': { type: 'string' },
+      token: { type: 'string' },
+    },
     strict: true,
   });
-  const parsed = Options.safeParse({ url: values.url, capacity: values.capacity, departsInDays: values['departs-in-days'], token: values.token ?? (process.env['STAMPEDE_TOKEN'] || undefined) });
+  const parsed = Options.safeParse({
+    url: values.url,
+    capacity: values.capacity,
+    departsInDays: values['departs-in-days'],
+    token: values.token ?? (process.env['STAMPEDE_TOKEN'] || undefined),
+  });
   if (!parsed.success) {
-    console.error(`invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`);
+    console.error(
+      `invalid options: ${parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('; ')}`,
+    );
     process.exit(2);
   }
   const { url, capacity, departsInDays } = parsed.data;
@@ -77,8 +95,10 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }
     const answer = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-    if (response.status === 201) console.log(`✓ ${trip.tripId}  ${trip.route}, ${capacity} seats, departs ${new Date(departsAt).toISOString()}`);
-    else if (answer.error?.code === 'TRIP_ALREADY_SCHEDULED') console.log(`• ${trip.tripId}  already scheduled with other terms; left as it is`);
+    if (response.status === 201)
+      console.log(`✓ ${trip.tripId}  ${trip.route}, ${capacity} seats, departs ${new Date(departsAt).toISOString()}`);
+    else if (answer.error?.code === 'TRIP_ALREADY_SCHEDULED')
+      console.log(`• ${trip.tripId}  already scheduled with other terms; left as it is`);
     else {
       failures++;
       console.error(`✗ ${trip.tripId}  HTTP ${response.status}: ${answer.error?.message ?? 'no details'}`);

@@ -22,16 +22,23 @@ export const benchmark: Benchmark = {
       only: ctx.options['only'] ?? '',
     };
     ctx.progress('bundling the client worker…');
-    const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./client.worker.ts', import.meta.url)), { outName: 'adapter-overhead-client.mjs' });
+    const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./client.worker.ts', import.meta.url)), {
+      outName: 'adapter-overhead-client.mjs',
+    });
 
     // The starters the tests use; each emulator is stopped by its own handle below.
     const emulators: RunningEmulator[] = [];
     let figures: WorkloadFigures[];
     try {
       ctx.progress('starting DynamoDB Local and kinesalite…');
-      const [dynamodb, kinesis] = await Promise.all([startDynamoDbLocal({ cacheDir: join(ctx.root, '.emulators') }), startKinesalite()]);
+      const [dynamodb, kinesis] = await Promise.all([
+        startDynamoDbLocal({ cacheDir: join(ctx.root, '.emulators') }),
+        startKinesalite(),
+      ]);
       emulators.push(dynamodb, kinesis);
-      ctx.log(`emulators up: DynamoDB Local in ${dynamodb.startMs} ms, kinesalite in ${kinesis.startMs} ms (kinesalite runs in the runner's process, the measured client in its own)`);
+      ctx.log(
+        `emulators up: DynamoDB Local in ${dynamodb.startMs} ms, kinesalite in ${kinesis.startMs} ms (kinesalite runs in the runner's process, the measured client in its own)`,
+      );
       const child = ChildHandle.start({ script, label: 'adapter-overhead client', cwd: ctx.root });
       try {
         child.on('progress', (m) => ctx.progress(String(m.text)));
@@ -48,7 +55,14 @@ export const benchmark: Benchmark = {
     const rows: Row[] = figures.map((f) => ({
       subject: `${f.workload} — ${f.subject === 'adapter' ? 'Stampede adapter' : 'raw SDK'}`,
       role: f.subject === 'adapter' ? 'stampede' : 'baseline',
-      values: { opsPerSecond: f.opsPerSecond, itemsPerSecond: f.opsPerSecond * f.itemsPerOp, p50: f.p50, p99: f.p99, cpuUsPerOp: f.cpuUsPerOp, ops: f.ops },
+      values: {
+        opsPerSecond: f.opsPerSecond,
+        itemsPerSecond: f.opsPerSecond * f.itemsPerOp,
+        p50: f.p50,
+        p99: f.p99,
+        cpuUsPerOp: f.cpuUsPerOp,
+        ops: f.ops,
+      },
     }));
     const workloads = [...new Set(figures.map((f) => f.workload))];
     const pick = (w: string, s: 'adapter' | 'raw') => figures.find((f) => f.workload === w && f.subject === s);
@@ -64,8 +78,16 @@ export const benchmark: Benchmark = {
       ],
       rows,
       ratios: workloads.flatMap((w) => [
-        { label: `${w}: adapter / raw, ops/s`, value: ratio(pick(w, 'adapter')?.opsPerSecond, pick(w, 'raw')?.opsPerSecond), meaning: '< 1 = the adapter is slower than the bare SDK call' },
-        { label: `${w}: adapter / raw, client CPU per op`, value: ratio(pick(w, 'adapter')?.cpuUsPerOp, pick(w, 'raw')?.cpuUsPerOp), meaning: '> 1 = the adapter spends more of the caller’s CPU per op' },
+        {
+          label: `${w}: adapter / raw, ops/s`,
+          value: ratio(pick(w, 'adapter')?.opsPerSecond, pick(w, 'raw')?.opsPerSecond),
+          meaning: '< 1 = the adapter is slower than the bare SDK call',
+        },
+        {
+          label: `${w}: adapter / raw, client CPU per op`,
+          value: ratio(pick(w, 'adapter')?.cpuUsPerOp, pick(w, 'raw')?.cpuUsPerOp),
+          meaning: '> 1 = the adapter spends more of the caller’s CPU per op',
+        },
       ]),
       notes: [
         'The EMULATORS, not AWS, set the absolute numbers (DynamoDB Local is a JVM on SQLite, kinesalite a node process on LevelDB-in-memory, both on these 2 cores): read the ratios and the client CPU per op, not the ops/s, as what the adapters cost.',

@@ -72,7 +72,14 @@ const newEvent = (i: number): NewEvent => ({
   type: 'BidPlaced',
   schemaVersion: 1,
   occurredAt: 1_770_000_000_000 + i,
-  data: { auctionId: `auction-${i % 97}`, bidId: `bid-${randomUUID()}`, bidderId: `bidder-${i % 1013}`, amount: 1_000 + i, currency: 'EUR', at: 1_770_000_000_000 + i },
+  data: {
+    auctionId: `auction-${i % 97}`,
+    bidId: `bid-${randomUUID()}`,
+    bidderId: `bidder-${i % 1013}`,
+    amount: 1_000 + i,
+    currency: 'EUR',
+    at: 1_770_000_000_000 + i,
+  },
   correlationId: randomUUID(),
   channelId: `channel-${i % 13}`,
 });
@@ -112,7 +119,12 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
   const ddb = new DynamoDBClient({ endpoint: endpoints.dynamodb, region, credentials });
   const doc: DynamoDBDocumentClient = documentClientFor(ddb);
   // kinesalite fails with the default HTTP/2 handler.
-  const kinesis = new KinesisClient({ endpoint: endpoints.kinesis, region, credentials, requestHandler: new NodeHttpHandler() });
+  const kinesis = new KinesisClient({
+    endpoint: endpoints.kinesis,
+    region,
+    credentials,
+    requestHandler: new NodeHttpHandler(),
+  });
   const table = `bench-events-${randomUUID().slice(0, 8)}`;
   const streamName = `bench-feed-${randomUUID().slice(0, 8)}`;
   channel.progress('creating the events table and the feed stream…');
@@ -123,11 +135,20 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
     sleeper: { sleep: (ms) => new Promise((r) => setTimeout(r, ms)), random: Math.random },
   });
   const conditionalPut = (streamId: string, version: number, e: NewEvent) =>
-    doc.send(new PutCommand({ TableName: table, Item: rawItem(streamId, version, e), ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': 'version' } }));
+    doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: rawItem(streamId, version, e),
+        ConditionExpression: 'attribute_not_exists(#v)',
+        ExpressionAttributeNames: { '#v': 'version' },
+      }),
+    );
   /** Streams of `length` events written with raw puts (unmeasured setup). */
   const seed = async (prefix: string, count: number, length: number) => {
     const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
-    await drive(count * length, p.concurrency, (k) => conditionalPut(ids[k % count]!, Math.floor(k / count) + 1, newEvent(k)));
+    await drive(count * length, p.concurrency, (k) =>
+      conditionalPut(ids[k % count]!, Math.floor(k / count) + 1, newEvent(k)),
+    );
     return ids;
   };
 
@@ -137,7 +158,9 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
       itemsPerOp: 1,
       prepare: async (subject, round) => (i) => {
         const streamId = `new-${subject}-${round}-${i}`;
-        return subject === 'adapter' ? store.append(streamId, 0, [newEvent(i)]) : conditionalPut(streamId, 1, newEvent(i));
+        return subject === 'adapter'
+          ? store.append(streamId, 0, [newEvent(i)])
+          : conditionalPut(streamId, 1, newEvent(i));
       },
     },
     {
@@ -146,7 +169,9 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
       prepare: async (subject, round) => {
         const ids = await seed(`next-${subject}-${round}`, p.ops, p.streamLength);
         return (i) =>
-          subject === 'adapter' ? store.append(ids[i]!, p.streamLength, [newEvent(i)]) : conditionalPut(ids[i]!, p.streamLength + 1, newEvent(i));
+          subject === 'adapter'
+            ? store.append(ids[i]!, p.streamLength, [newEvent(i)])
+            : conditionalPut(ids[i]!, p.streamLength + 1, newEvent(i));
       },
     },
     {
@@ -158,7 +183,8 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
           const streamId = ids[i % ids.length]!;
           if (subject === 'adapter') {
             const slice = await store.read(streamId);
-            if (slice.events.length !== p.streamLength) throw new Error(`adapter read ${slice.events.length} of ${p.streamLength} events of ${streamId}`);
+            if (slice.events.length !== p.streamLength)
+              throw new Error(`adapter read ${slice.events.length} of ${p.streamLength} events of ${streamId}`);
             return slice;
           }
           const page = await doc.send(
@@ -170,7 +196,8 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
               ConsistentRead: true,
             }),
           );
-          if ((page.Items?.length ?? 0) !== p.streamLength) throw new Error(`raw query read ${page.Items?.length ?? 0} of ${p.streamLength} items of ${streamId}`);
+          if ((page.Items?.length ?? 0) !== p.streamLength)
+            throw new Error(`raw query read ${page.Items?.length ?? 0} of ${p.streamLength} items of ${streamId}`);
           return page;
         };
       },
@@ -182,7 +209,12 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
         const item = chat(i, 50);
         return subject === 'adapter'
           ? publisher.publish([item])
-          : kinesis.send(new PutRecordsCommand({ StreamName: streamName, Records: [{ PartitionKey: item.channelId, Data: Buffer.from(JSON.stringify(item)) }] }));
+          : kinesis.send(
+              new PutRecordsCommand({
+                StreamName: streamName,
+                Records: [{ PartitionKey: item.channelId, Data: Buffer.from(JSON.stringify(item)) }],
+              }),
+            );
       },
     },
     {
@@ -192,9 +224,13 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
         const items = Array.from({ length: p.batch }, (_, k) => chat(i * p.batch + k, 10));
         if (subject === 'adapter') return publisher.publish(items);
         const res = await kinesis.send(
-          new PutRecordsCommand({ StreamName: streamName, Records: items.map((item) => ({ PartitionKey: item.channelId, Data: Buffer.from(JSON.stringify(item)) })) }),
+          new PutRecordsCommand({
+            StreamName: streamName,
+            Records: items.map((item) => ({ PartitionKey: item.channelId, Data: Buffer.from(JSON.stringify(item)) })),
+          }),
         );
-        if ((res.FailedRecordCount ?? 0) > 0) throw new Error(`raw PutRecords: ${res.FailedRecordCount} records refused`);
+        if ((res.FailedRecordCount ?? 0) > 0)
+          throw new Error(`raw PutRecords: ${res.FailedRecordCount} records refused`);
         return res;
       },
     },
@@ -202,7 +238,10 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
 
   const out: WorkloadFigures[] = [];
   for (const w of workloads.filter((x) => x.name.toLowerCase().includes(p.only.toLowerCase()))) {
-    const acc = { adapter: { lat: [] as Float64Array[], wallMs: 0, cpuMs: 0, ops: 0 }, raw: { lat: [] as Float64Array[], wallMs: 0, cpuMs: 0, ops: 0 } };
+    const acc = {
+      adapter: { lat: [] as Float64Array[], wallMs: 0, cpuMs: 0, ops: 0 },
+      raw: { lat: [] as Float64Array[], wallMs: 0, cpuMs: 0, ops: 0 },
+    };
     // Warm-up (JIT, sockets) for both sides, not counted.
     for (const subject of ['adapter', 'raw'] as const) {
       channel.progress(`${w.name}: warm-up (${subject})`);
@@ -211,7 +250,9 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
     for (let round = 0; round < p.rounds; round++) {
       const order = round % 2 === 0 ? (['adapter', 'raw'] as const) : (['raw', 'adapter'] as const);
       for (const subject of order) {
-        channel.progress(`${w.name}: round ${round + 1}/${p.rounds} ${subject} (${p.ops} ops, ${p.concurrency} in flight)`);
+        channel.progress(
+          `${w.name}: round ${round + 1}/${p.rounds} ${subject} (${p.ops} ops, ${p.concurrency} in flight)`,
+        );
         const r = await drive(p.ops, p.concurrency, await w.prepare(subject, round));
         const a = acc[subject];
         a.lat.push(r.latencies.slice());
@@ -229,7 +270,16 @@ const run = async (endpoints: { dynamodb: string; kinesis: string }, p: Params):
         o += l.length;
       }
       const s = summarize(all);
-      out.push({ workload: w.name, subject, ops: a.ops, opsPerSecond: a.ops / (a.wallMs / 1000), p50: s.p50, p99: s.p99, cpuUsPerOp: (a.cpuMs * 1000) / a.ops, itemsPerOp: w.itemsPerOp });
+      out.push({
+        workload: w.name,
+        subject,
+        ops: a.ops,
+        opsPerSecond: a.ops / (a.wallMs / 1000),
+        p50: s.p50,
+        p99: s.p99,
+        cpuUsPerOp: (a.cpuMs * 1000) / a.ops,
+        itemsPerOp: w.itemsPerOp,
+      });
     }
   }
   ddb.destroy();

@@ -19,7 +19,10 @@ interface Params {
   readonly warmup: number;
 }
 
-const jsonFetch = async <T>(url: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<T> => {
+const jsonFetch = async <T>(
+  url: string,
+  init: { method?: string; token?: string; body?: unknown } = {},
+): Promise<T> => {
   const res = await fetch(url, {
     method: init.method ?? 'GET',
     headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
@@ -42,13 +45,22 @@ const tripStats = async (url: string, tripId: string): Promise<TripStats> => {
 };
 
 /** Polls `/api/stats` until the trip has processed `expected` requests; returns when that was seen. */
-const waitDrained = async (ctx: BenchmarkContext, url: string, tripId: string, expected: number, timeoutMs = 180_000): Promise<{ at: number; stats: TripStats }> => {
+const waitDrained = async (
+  ctx: BenchmarkContext,
+  url: string,
+  tripId: string,
+  expected: number,
+  timeoutMs = 180_000,
+): Promise<{ at: number; stats: TripStats }> => {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const stats = await tripStats(url, tripId);
     const at = performance.now();
     if (stats.processed >= expected) return { at, stats };
-    if (at > deadline) throw new Error(`booking queue did not drain within ${timeoutMs} ms: trip ${tripId} processed ${stats.processed} of ${expected}`);
+    if (at > deadline)
+      throw new Error(
+        `booking queue did not drain within ${timeoutMs} ms: trip ${tripId} processed ${stats.processed} of ${expected}`,
+      );
     ctx.progress(`draining ${stats.processed.toLocaleString('en-US')}/${expected.toLocaleString('en-US')} processed`);
     await sleep(50);
   }
@@ -64,20 +76,29 @@ interface SubjectRun {
   readonly stats: TripStats | null;
 }
 
-const bookingBody = (runId: string) => (i: number) => JSON.stringify({ seats: (i % MAX_SEATS) + 1, requestId: `${runId}-${i}` });
+const bookingBody = (runId: string) => (i: number) =>
+  JSON.stringify({ seats: (i % MAX_SEATS) + 1, requestId: `${runId}-${i}` });
 
 /**
  * `sameTokens`: the bare server ignores authorization but gets the very tokens Stampede got, so
  * both receive byte-for-byte the same kind of request.
  */
-const runSubject = async (ctx: BenchmarkContext, script: string, subject: 'stampede' | 'bare', p: Params, sameTokens: readonly string[] = []): Promise<SubjectRun> => {
+const runSubject = async (
+  ctx: BenchmarkContext,
+  script: string,
+  subject: 'stampede' | 'bare',
+  p: Params,
+  sameTokens: readonly string[] = [],
+): Promise<SubjectRun> => {
   const profileDir = ctx.options['cpu-prof'] ? join(ctx.root, 'bench', 'results', 'profiles') : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const child = ChildHandle.start({
     script,
     label: `booking-spike server (${subject})`,
     cwd: ctx.root,
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=booking-spike-${subject}.cpuprofile`] : [],
+    nodeArgs: profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=booking-spike-${subject}.cpuprofile`]
+      : [],
   });
   try {
     await child.next('hello', 60_000);
@@ -91,17 +112,50 @@ const runSubject = async (ctx: BenchmarkContext, script: string, subject: 'stamp
       ctx.progress(`stampede: ${p.users} tokens from the development issuer`);
       const issued: string[] = [];
       tokens = issued;
-      for (let u = 0; u < p.users; u++) issued.push((await jsonFetch<{ token: string }>(`${url}/api/dev/tokens`, { method: 'POST', body: { userId: `passenger-${u}` } })).token);
-      const operator = (await jsonFetch<{ token: string }>(`${url}/api/dev/tokens`, { method: 'POST', body: { userId: 'bench-operator' } })).token;
-      for (const [id, capacity] of [[warmTrip, 1000], [tripId, CAPACITY]] as const) {
-        await jsonFetch(`${url}/api/trips`, { method: 'POST', token: operator, body: { tripId: id, route: 'Bench — Spike City', departsAt: Date.now() + 86_400_000, capacity, maxSeatsPerBooking: MAX_SEATS } });
+      for (let u = 0; u < p.users; u++)
+        issued.push(
+          (
+            await jsonFetch<{ token: string }>(`${url}/api/dev/tokens`, {
+              method: 'POST',
+              body: { userId: `passenger-${u}` },
+            })
+          ).token,
+        );
+      const operator = (
+        await jsonFetch<{ token: string }>(`${url}/api/dev/tokens`, {
+          method: 'POST',
+          body: { userId: 'bench-operator' },
+        })
+      ).token;
+      for (const [id, capacity] of [
+        [warmTrip, 1000],
+        [tripId, CAPACITY],
+      ] as const) {
+        await jsonFetch(`${url}/api/trips`, {
+          method: 'POST',
+          token: operator,
+          body: {
+            tripId: id,
+            route: 'Bench — Spike City',
+            departsAt: Date.now() + 86_400_000,
+            capacity,
+            maxSeatsPerBooking: MAX_SEATS,
+          },
+        });
       }
     }
     const pathOf = (trip: string) => `/api/trips/${trip}/bookings`;
 
     // Warm-up on its own trip (JIT, connection pools), drained before the measured burst starts.
     ctx.progress(`${subject}: warm-up ${p.warmup} requests`);
-    await runLoad({ url, path: pathOf(warmTrip), amount: p.warmup, connections: p.connections, tokens, body: bookingBody(`warm-${stamp}`) });
+    await runLoad({
+      url,
+      path: pathOf(warmTrip),
+      amount: p.warmup,
+      connections: p.connections,
+      tokens,
+      body: bookingBody(`warm-${stamp}`),
+    });
     if (subject === 'stampede') await waitDrained(ctx, url, warmTrip, p.warmup);
 
     child.send({ type: 'cpu' });
@@ -114,12 +168,14 @@ const runSubject = async (ctx: BenchmarkContext, script: string, subject: 'stamp
       connections: p.connections,
       tokens,
       body: bookingBody(`req-${stamp}`),
-      onProgress: (done, amount) => ctx.progress(`${subject}: ${done.toLocaleString('en-US')}/${amount.toLocaleString('en-US')} requests answered`),
+      onProgress: (done, amount) =>
+        ctx.progress(`${subject}: ${done.toLocaleString('en-US')}/${amount.toLocaleString('en-US')} requests answered`),
     });
     const loadEnd = t0 + load.durationMs;
     child.send({ type: 'cpu' });
     const cpuMs = (await child.next<Message & { ms: number }>('cpu')).ms - cpu0;
-    if (subject === 'bare') return { load, cpuMs, tokens, drainAfterLoadMs: null, processedPerSecond: null, audit: null, stats: null };
+    if (subject === 'bare')
+      return { load, cpuMs, tokens, drainAfterLoadMs: null, processedPerSecond: null, audit: null, stats: null };
 
     const accepted = load.byStatus['202'] ?? 0;
     if (accepted === 0) throw new Error(`no booking was accepted: statuses ${JSON.stringify(load.byStatus)}`);
@@ -153,7 +209,9 @@ export const benchmark: Benchmark = {
       warmup: intOption(ctx, 'warmup', 1_000),
     };
     ctx.progress('bundling the server worker…');
-    const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./server.worker.ts', import.meta.url)), { outName: 'booking-spike-server.mjs' });
+    const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./server.worker.ts', import.meta.url)), {
+      outName: 'booking-spike-server.mjs',
+    });
 
     const ours = await runSubject(ctx, script, 'stampede', p);
     const bare = await runSubject(ctx, script, 'bare', p, ours.tokens);
@@ -166,7 +224,8 @@ export const benchmark: Benchmark = {
     if (a.outOfRangeSeats > 0) problems.push(`${a.outOfRangeSeats} seat numbers outside 1…${CAPACITY}`);
     if (a.duplicateOutcomes > 0) problems.push(`${a.duplicateOutcomes} requests decided twice`);
     const accepted = ours.load.byStatus['202'] ?? 0;
-    if (a.confirmedBookings + a.rejectedBookings !== accepted) problems.push(`${accepted} accepted but ${a.confirmedBookings + a.rejectedBookings} decided in the trip stream`);
+    if (a.confirmedBookings + a.rejectedBookings !== accepted)
+      problems.push(`${accepted} accepted but ${a.confirmedBookings + a.rejectedBookings} decided in the trip stream`);
     if (problems.length > 0) throw new Error(`booking-spike found WRONG RESULTS: ${problems.join('; ')}`);
 
     const row = (subject: string, role: Row['role'], r: SubjectRun): Row => {
@@ -190,7 +249,10 @@ export const benchmark: Benchmark = {
         },
       };
     };
-    const rows = [row('bare node:http (202 at once)', 'baseline', bare), row('Stampede local runtime', 'stampede', ours)];
+    const rows = [
+      row('bare node:http (202 at once)', 'baseline', bare),
+      row('Stampede local runtime', 'stampede', ours),
+    ];
     const rate = (r: SubjectRun) => (r.load.byStatus['202'] ?? 0) / (r.load.durationMs / 1000);
     return {
       status: 'ok',
@@ -209,8 +271,17 @@ export const benchmark: Benchmark = {
       ],
       rows,
       ratios: [
-        { label: 'Stampede / bare node:http, accepted requests/s', value: ratio(rate(ours), rate(bare)), meaning: 'share of the HTTP stack’s limit our booking API accepts (1 = as fast as answering 202 without doing anything)' },
-        { label: 'Stampede / bare node:http, p99 accept latency', value: ratio(summarize(ours.load.acceptedLatencyMs).p99, summarize(bare.load.acceptedLatencyMs).p99), meaning: '× the bare server’s p99 (> 1 = slower)' },
+        {
+          label: 'Stampede / bare node:http, accepted requests/s',
+          value: ratio(rate(ours), rate(bare)),
+          meaning:
+            'share of the HTTP stack’s limit our booking API accepts (1 = as fast as answering 202 without doing anything)',
+        },
+        {
+          label: 'Stampede / bare node:http, p99 accept latency',
+          value: ratio(summarize(ours.load.acceptedLatencyMs).p99, summarize(bare.load.acceptedLatencyMs).p99),
+          meaning: '× the bare server’s p99 (> 1 = slower)',
+        },
       ],
       notes: [
         `${p.requests.toLocaleString('en-US')} POSTs from ${p.connections} keep-alive connections (autocannon in the runner; server in its own process), each with a unique request id, 1–${MAX_SEATS} seats, bearer tokens of ${p.users} passengers from the development issuer; ${p.warmup} warm-up requests on another trip first.`,
@@ -218,7 +289,17 @@ export const benchmark: Benchmark = {
         'Drain: from the last 202 until /api/stats shows processed = accepted (polled every 50 ms); processed/s counts from the first request to drained. Accepting a booking is the HTTP path only (JWT check, terms, request index, FIFO enqueue); the trip decides later.',
         'The bare server (run second, with the same tokens in the same requests) only reads the body and answers 202: the ceiling of node:http + autocannon on this machine, which shares the 2 cores with the load generator.',
       ],
-      details: { params: { ...p, capacity: CAPACITY }, bare: { byStatus: bare.load.byStatus, durationMs: bare.load.durationMs, cpuMs: bare.cpuMs }, stampede: { byStatus: ours.load.byStatus, durationMs: ours.load.durationMs, cpuMs: ours.cpuMs, audit: a, stats: ours.stats } },
+      details: {
+        params: { ...p, capacity: CAPACITY },
+        bare: { byStatus: bare.load.byStatus, durationMs: bare.load.durationMs, cpuMs: bare.cpuMs },
+        stampede: {
+          byStatus: ours.load.byStatus,
+          durationMs: ours.load.durationMs,
+          cpuMs: ours.cpuMs,
+          audit: a,
+          stats: ours.stats,
+        },
+      },
     };
   },
 };

@@ -9,7 +9,10 @@ interface AutocannonRequest {
   body?: string;
 }
 interface AutocannonInstance {
-  on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): void;
+  on(
+    event: 'response',
+    listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void,
+  ): void;
   on(event: 'tick', listener: (counter: { counter: number }) => void): void;
   on(event: 'done', listener: (result: AutocannonResult) => void): void;
   stop(): void;
@@ -85,7 +88,10 @@ export const runLoad = (plan: LoadPlan): Promise<LoadOutcome> =>
               const i = next++;
               return {
                 ...req,
-                headers: { 'content-type': 'application/json', authorization: `Bearer ${plan.tokens[i % plan.tokens.length] ?? ''}` },
+                headers: {
+                  'content-type': 'application/json',
+                  authorization: `Bearer ${plan.tokens[i % plan.tokens.length] ?? ''}`,
+                },
                 body: plan.body(i),
               };
             },

@@ -90,7 +90,16 @@ const audit = async (tripId: string, capacity: number): Promise<SeatAudit> => {
       }
     }
   }
-  return { confirmedBookings, confirmedSeats, rejectedBookings, cancelledSeats, doubleSoldSeats, outOfRangeSeats, duplicateOutcomes, events: slice.events.length };
+  return {
+    confirmedBookings,
+    confirmedSeats,
+    rejectedBookings,
+    cancelledSeats,
+    doubleSoldSeats,
+    outOfRangeSeats,
+    duplicateOutcomes,
+    events: slice.events.length,
+  };
 };
 
 channel.onMessage(async (m: Message) => {
@@ -98,7 +107,14 @@ channel.onMessage(async (m: Message) => {
     case 'start': {
       if (m.subject === 'bare') channel.send({ type: 'ready', url: await startBare() });
       else {
-        runtime = await startLocalRuntime({ host: '127.0.0.1', port: 0, progressIntervalMs: 0, logLevel: 'ERROR', demo: false, extensions: API_FEATURES });
+        runtime = await startLocalRuntime({
+          host: '127.0.0.1',
+          port: 0,
+          progressIntervalMs: 0,
+          logLevel: 'ERROR',
+          demo: false,
+          extensions: API_FEATURES,
+        });
         channel.send({ type: 'ready', url: runtime.url });
       }
       return;

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { intOption, unavailable, type Benchmark, type BenchmarkContext, type BenchmarkResult, type Row } from '../lib/benchmark.js';
+import {
+  intOption,
+  unavailable,
+  type Benchmark,
+  type BenchmarkContext,
+  type BenchmarkResult,
+  type Row,
+} from '../lib/benchmark.js';
 import { median, ratio } from '../lib/stats.js';
 
 interface Probe {
@@ -62,7 +69,8 @@ const probeOnce = (file: string, env: Record<string, string>): Promise<Probe> =>
     });
   });
 
-const ESM_REQUIRE_BANNER = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
 
 /**
  * The yardsticks, bundled with the same esbuild settings as scripts/build.ts: an empty handler
@@ -110,22 +118,32 @@ const buildBundles = (ctx: BenchmarkContext): string | null => {
   if (!existsSync(join(ctx.root, 'scripts', 'build.ts'))) return 'scripts/build.ts does not exist yet';
   if (ctx.options['no-build']) return null;
   ctx.progress('npm run build (bundles every Lambda entrypoint)…');
-  const r = spawnSync('npm', ['run', '--silent', 'build', '--', '--allow-missing', '--no-load-check'], { cwd: ctx.root, encoding: 'utf8' });
-  if (r.status !== 0) ctx.log(`npm run build exited ${String(r.status)}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ⏎ ')} — measuring whatever bundles exist`);
+  const r = spawnSync('npm', ['run', '--silent', 'build', '--', '--allow-missing', '--no-load-check'], {
+    cwd: ctx.root,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0)
+    ctx.log(
+      `npm run build exited ${String(r.status)}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ⏎ ')} — measuring whatever bundles exist`,
+    );
   return null;
 };
 
 const envFor = async (root: string, name: string): Promise<Record<string, string>> => {
   const configPath = join(root, 'src', 'entrypoints', 'composition', 'config.ts');
   if (!existsSync(configPath)) return {};
-  const config = (await import(pathToFileURL(configPath).href)) as { exampleEnvironment?: (n: string) => Record<string, string>; LAMBDA_NAMES?: readonly string[] };
+  const config = (await import(pathToFileURL(configPath).href)) as {
+    exampleEnvironment?: (n: string) => Record<string, string>;
+    LAMBDA_NAMES?: readonly string[];
+  };
   if (!config.exampleEnvironment || !config.LAMBDA_NAMES?.includes(name)) return {};
   return config.exampleEnvironment(name);
 };
 
 export const benchmark: Benchmark = {
   name: 'cold-init',
-  description: 'Per Lambda bundle: size and time to import it and build its container in a fresh node, vs an empty handler and a bare DynamoDB client handler',
+  description:
+    'Per Lambda bundle: size and time to import it and build its container in a fresh node, vs an empty handler and a bare DynamoDB client handler',
   async run(ctx): Promise<BenchmarkResult> {
     const runs = Math.max(5, intOption(ctx, 'cold-runs', 7));
     const buildProblem = buildBundles(ctx);
@@ -137,12 +155,16 @@ export const benchmark: Benchmark = {
           .map((n) => ({ name: n, file: join(distDir, n, 'index.mjs') }))
       : [];
     if (bundles.length === 0) {
-      return unavailable(`no Lambda bundles in dist/lambda/*/index.mjs${buildProblem ? ` (${buildProblem})` : ' (no entrypoints in src/entrypoints/lambda yet?)'}`, [
-        'Completes itself once `npm run build` produces dist/lambda/<name>/index.mjs.',
-      ]);
+      return unavailable(
+        `no Lambda bundles in dist/lambda/*/index.mjs${buildProblem ? ` (${buildProblem})` : ' (no entrypoints in src/entrypoints/lambda yet?)'}`,
+        ['Completes itself once `npm run build` produces dist/lambda/<name>/index.mjs.'],
+      );
     }
 
-    const subjects = [...(await buildBaselines(ctx.root)).map((b) => ({ ...b, role: 'baseline' as const })), ...bundles.map((b) => ({ ...b, role: 'stampede' as const }))];
+    const subjects = [
+      ...(await buildBaselines(ctx.root)).map((b) => ({ ...b, role: 'baseline' as const })),
+      ...bundles.map((b) => ({ ...b, role: 'stampede' as const })),
+    ];
     const measured: Measured[] = [];
     for (const s of subjects) {
       const env = s.role === 'stampede' ? await envFor(ctx.root, s.name) : { AWS_REGION: 'eu-west-1' };
@@ -157,14 +179,24 @@ export const benchmark: Benchmark = {
         }
       }
       const bytes = statSync(s.file).size;
-      measured.push({ name: s.name, role: s.role, bytes, gzipBytes: gzipSync(readFileSync(s.file)).length, probes, error });
+      measured.push({
+        name: s.name,
+        role: s.role,
+        bytes,
+        gzipBytes: gzipSync(readFileSync(s.file)).length,
+        probes,
+        error,
+      });
     }
 
     const med = (m: Measured, k: keyof Probe) => (m.probes.length ? median(m.probes.map((p) => p[k])) : null);
     const empty = measured.find((m) => m.name === 'empty handler');
     const sdk = measured.find((m) => m.name === 'DynamoDB DocumentClient handler');
     const ours = measured.filter((m) => m.role === 'stampede' && !m.error);
-    const worst = ours.reduce<Measured | null>((w, m) => (w === null || (med(m, 'readyMs') ?? 0) > (med(w, 'readyMs') ?? 0) ? m : w), null);
+    const worst = ours.reduce<Measured | null>(
+      (w, m) => (w === null || (med(m, 'readyMs') ?? 0) > (med(w, 'readyMs') ?? 0) ? m : w),
+      null,
+    );
     const failed = measured.filter((m) => m.error);
 
     return {
@@ -191,17 +223,32 @@ export const benchmark: Benchmark = {
       })),
       ratios: worst
         ? [
-            { label: `slowest bundle (${worst.name}) import / DocumentClient handler import`, value: ratio(med(worst, 'importMs'), sdk ? med(sdk, 'importMs') : null), meaning: '× the init of a bare SDK handler (1 = no overhead of our own)' },
-            { label: `slowest bundle (${worst.name}) ready / empty handler ready`, value: ratio(med(worst, 'readyMs'), empty ? med(empty, 'readyMs') : null), meaning: '× node’s floor for an ESM handler' },
+            {
+              label: `slowest bundle (${worst.name}) import / DocumentClient handler import`,
+              value: ratio(med(worst, 'importMs'), sdk ? med(sdk, 'importMs') : null),
+              meaning: '× the init of a bare SDK handler (1 = no overhead of our own)',
+            },
+            {
+              label: `slowest bundle (${worst.name}) ready / empty handler ready`,
+              value: ratio(med(worst, 'readyMs'), empty ? med(empty, 'readyMs') : null),
+              meaning: '× node’s floor for an ESM handler',
+            },
           ]
         : [],
       notes: [
         `Median of ${runs} fresh \`node\` processes per bundle (plain node ${process.version}, no source maps, env = PATH + the function’s example environment from config.ts).`,
         '“import” is `await import(bundle)`: module evaluation, configuration parsing, container and SDK clients. “process start → ready” adds node’s own start-up; Lambda’s runtime client and the sandbox start are not included.',
         'Baselines are bundled with the same esbuild settings as scripts/build.ts (minified, ESM, node22).',
-        ...(failed.length ? [`Bundles that do not load: ${failed.map((f) => f.name).join(', ')} — see the status column.`] : []),
+        ...(failed.length
+          ? [`Bundles that do not load: ${failed.map((f) => f.name).join(', ')} — see the status column.`]
+          : []),
       ],
-      details: { runs, probes: Object.fromEntries(measured.map((m) => [m.name, { bytes: m.bytes, gzipBytes: m.gzipBytes, probes: m.probes, error: m.error }])) },
+      details: {
+        runs,
+        probes: Object.fromEntries(
+          measured.map((m) => [m.name, { bytes: m.bytes, gzipBytes: m.gzipBytes, probes: m.probes, error: m.error }]),
+        ),
+      },
     };
   },
 };

@@ -10,18 +10,56 @@ import type { AuctionImplementation, AuctionResult, WorkloadCommand } from './wo
  */
 const auctionOpened = new EventType<
   'AuctionOpened',
-  { channelId: string; sellerId: string; productId: string; startingPrice: number; minIncrement: number; currency: string; endsAt: number; extendWindowMs: number; extendByMs: number; openedAt: number }
+  {
+    channelId: string;
+    sellerId: string;
+    productId: string;
+    startingPrice: number;
+    minIncrement: number;
+    currency: string;
+    endsAt: number;
+    extendWindowMs: number;
+    extendByMs: number;
+    openedAt: number;
+  }
 >({ type: 'AuctionOpened' });
-const bidPlaced = new EventType<'BidPlaced', { bidId: string; bidderId: string; amount: number; placedAt: number }>({ type: 'BidPlaced' });
-const auctionExtended = new EventType<'AuctionExtended', { endsAt: number; byBidId: string }>({ type: 'AuctionExtended' });
-const auctionClosed = new EventType<'AuctionClosed', { outcome: 'SOLD' | 'NO_SALE'; winnerId?: string; winningBidId?: string; price?: number; closedAt: number }>({
+const bidPlaced = new EventType<'BidPlaced', { bidId: string; bidderId: string; amount: number; placedAt: number }>({
+  type: 'BidPlaced',
+});
+const auctionExtended = new EventType<'AuctionExtended', { endsAt: number; byBidId: string }>({
+  type: 'AuctionExtended',
+});
+const auctionClosed = new EventType<
+  'AuctionClosed',
+  { outcome: 'SOLD' | 'NO_SALE'; winnerId?: string; winningBidId?: string; price?: number; closedAt: number }
+>({
   type: 'AuctionClosed',
 });
 
-type AuctionEventDetail = EventDetail<'AuctionOpened', { channelId: string; sellerId: string; productId: string; startingPrice: number; minIncrement: number; currency: string; endsAt: number; extendWindowMs: number; extendByMs: number; openedAt: number }, never>
+type AuctionEventDetail =
+  | EventDetail<
+      'AuctionOpened',
+      {
+        channelId: string;
+        sellerId: string;
+        productId: string;
+        startingPrice: number;
+        minIncrement: number;
+        currency: string;
+        endsAt: number;
+        extendWindowMs: number;
+        extendByMs: number;
+        openedAt: number;
+      },
+      never
+    >
   | EventDetail<'BidPlaced', { bidId: string; bidderId: string; amount: number; placedAt: number }, never>
   | EventDetail<'AuctionExtended', { endsAt: number; byBidId: string }, never>
-  | EventDetail<'AuctionClosed', { outcome: 'SOLD' | 'NO_SALE'; winnerId?: string; winningBidId?: string; price?: number; closedAt: number }, never>;
+  | EventDetail<
+      'AuctionClosed',
+      { outcome: 'SOLD' | 'NO_SALE'; winnerId?: string; winningBidId?: string; price?: number; closedAt: number },
+      never
+    >;
 
 interface AuctionAggregate {
   aggregateId: string;
@@ -60,7 +98,11 @@ const reducer = (aggregate: AuctionAggregate, event: AuctionEventDetail): Auctio
       // Castore rebuilds the aggregate from its first event on every getAggregate, so adding to
       // the set in place is safe — the fastest correct choice, not a handicap for the peer.
       aggregate.bidIds.add(event.payload.bidId);
-      return { ...aggregate, version, highest: { bidId: event.payload.bidId, bidderId: event.payload.bidderId, amount: event.payload.amount } };
+      return {
+        ...aggregate,
+        version,
+        highest: { bidId: event.payload.bidId, bidderId: event.payload.bidderId, amount: event.payload.amount },
+      };
     case 'AuctionExtended':
       return { ...aggregate, version, endsAt: event.payload.endsAt };
     case 'AuctionClosed':
@@ -74,7 +116,9 @@ export class AuctionRuleViolation extends Error {
 }
 
 /** `eventStorageAdapter`: Castore's in-memory adapter unless another is given (its DynamoDB adapter in `event-store-dynamodb`). */
-export const createCastoreImplementation = (eventStorageAdapter: EventStorageAdapter = new InMemoryEventStorageAdapter()): AuctionImplementation => {
+export const createCastoreImplementation = (
+  eventStorageAdapter: EventStorageAdapter = new InMemoryEventStorageAdapter(),
+): AuctionImplementation => {
   const auctionsEventStore = new EventStore({
     eventStoreId: 'AUCTIONS',
     eventTypes: [auctionOpened, bidPlaced, auctionExtended, auctionClosed],
@@ -91,8 +135,10 @@ export const createCastoreImplementation = (eventStorageAdapter: EventStorageAda
         if (aggregate.sellerId === c.sellerId) return 0;
         throw new AuctionRuleViolation(`auction ${c.auctionId} already exists`);
       }
-      if (!Number.isInteger(c.startingPrice) || c.startingPrice <= 0) throw new AuctionRuleViolation('startingPrice must be a positive integer');
-      if (!Number.isInteger(c.minIncrement) || c.minIncrement <= 0) throw new AuctionRuleViolation('minIncrement must be a positive integer');
+      if (!Number.isInteger(c.startingPrice) || c.startingPrice <= 0)
+        throw new AuctionRuleViolation('startingPrice must be a positive integer');
+      if (!Number.isInteger(c.minIncrement) || c.minIncrement <= 0)
+        throw new AuctionRuleViolation('minIncrement must be a positive integer');
       if (c.endsAt <= c.at) throw new AuctionRuleViolation('endsAt must be after the opening time');
       await store.pushEvent({
         aggregateId: c.auctionId,
@@ -126,13 +172,24 @@ export const createCastoreImplementation = (eventStorageAdapter: EventStorageAda
       if (c.at >= a.endsAt) throw new AuctionRuleViolation('the auction has ended');
       if (c.bidderId === a.sellerId) throw new AuctionRuleViolation('the seller cannot bid on their own auction');
       const minimum = a.highest ? a.highest.amount + a.minIncrement : a.startingPrice;
-      if (!Number.isInteger(c.amount) || c.amount < minimum) throw new AuctionRuleViolation(`a bid must be at least ${minimum}`);
-      const bid = { aggregateId: c.auctionId, version: a.version + 1, type: 'BidPlaced' as const, payload: { bidId: c.bidId, bidderId: c.bidderId, amount: c.amount, placedAt: c.at } };
+      if (!Number.isInteger(c.amount) || c.amount < minimum)
+        throw new AuctionRuleViolation(`a bid must be at least ${minimum}`);
+      const bid = {
+        aggregateId: c.auctionId,
+        version: a.version + 1,
+        type: 'BidPlaced' as const,
+        payload: { bidId: c.bidId, bidderId: c.bidderId, amount: c.amount, placedAt: c.at },
+      };
       const endsAt = Math.max(a.endsAt, c.at + a.extendByMs);
       if (a.extendWindowMs > 0 && a.endsAt - c.at <= a.extendWindowMs && endsAt > a.endsAt) {
         await EventStore.pushEventGroup(
           store.groupEvent(bid),
-          store.groupEvent({ aggregateId: c.auctionId, version: a.version + 2, type: 'AuctionExtended', payload: { endsAt, byBidId: c.bidId } }),
+          store.groupEvent({
+            aggregateId: c.auctionId,
+            version: a.version + 2,
+            type: 'AuctionExtended',
+            payload: { endsAt, byBidId: c.bidId },
+          }),
         );
         return 2;
       }
@@ -154,7 +211,9 @@ export const createCastoreImplementation = (eventStorageAdapter: EventStorageAda
         aggregateId: c.auctionId,
         version: a.version + 1,
         type: 'AuctionClosed',
-        payload: h ? { outcome: 'SOLD', winnerId: h.bidderId, winningBidId: h.bidId, price: h.amount, closedAt: c.at } : { outcome: 'NO_SALE', closedAt: c.at },
+        payload: h
+          ? { outcome: 'SOLD', winnerId: h.bidderId, winningBidId: h.bidId, price: h.amount, closedAt: c.at }
+          : { outcome: 'NO_SALE', closedAt: c.at },
       });
       return 1;
     },
@@ -184,7 +243,8 @@ export const createCastoreImplementation = (eventStorageAdapter: EventStorageAda
     async result(auctionId): Promise<AuctionResult> {
       const { events } = await auctionsEventStore.getEvents(auctionId);
       const closed = events.find((e) => e.type === 'AuctionClosed');
-      if (!closed || closed.type !== 'AuctionClosed') throw new Error(`castore: auction ${auctionId} has no AuctionClosed event`);
+      if (!closed || closed.type !== 'AuctionClosed')
+        throw new Error(`castore: auction ${auctionId} has no AuctionClosed event`);
       return {
         auctionId,
         outcome: closed.payload.outcome,

@@ -20,7 +20,9 @@ export const crossCheck = (workload: Workload, run: ImplementationRun): void => 
   workload.expectedResults.forEach((expected, k) => {
     const got = run.results[k];
     if (JSON.stringify(got) !== JSON.stringify(expected)) {
-      throw new Error(`${run.implementation} closed auction ${expected.auctionId} as ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+      throw new Error(
+        `${run.implementation} closed auction ${expected.auctionId} as ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`,
+      );
     }
   });
 };

@@ -28,10 +28,15 @@ const worker = fileURLToPath(new URL('./implementation.worker.ts', import.meta.u
 
 export const benchmark: Benchmark = {
   name: 'domain-core',
-  description: 'Auction commands/s and per-command latency: Stampede decider + CommandHandler + in-memory store vs Emmett and Castore',
+  description:
+    'Auction commands/s and per-command latency: Stampede decider + CommandHandler + in-memory store vs Emmett and Castore',
   async run(ctx): Promise<BenchmarkResult> {
     const rounds = intOption(ctx, 'rounds', 5);
-    const spec: WorkloadSpec = { ...DEFAULT_WORKLOAD, auctions: intOption(ctx, 'auctions', DEFAULT_WORKLOAD.auctions), bidsPerAuction: intOption(ctx, 'bids', DEFAULT_WORKLOAD.bidsPerAuction) };
+    const spec: WorkloadSpec = {
+      ...DEFAULT_WORKLOAD,
+      auctions: intOption(ctx, 'auctions', DEFAULT_WORKLOAD.auctions),
+      bidsPerAuction: intOption(ctx, 'bids', DEFAULT_WORKLOAD.bidsPerAuction),
+    };
     const workload = generateWorkload(spec);
     const profileDir = ctx.options['cpu-prof'] ? join(ctx.root, 'bench', 'results', 'profiles') : null;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -47,7 +52,16 @@ export const benchmark: Benchmark = {
           args: [name, JSON.stringify(spec)],
           label: `domain-core worker (${name})`,
           cwd: ctx.root,
-          nodeArgs: ['--expose-gc', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=domain-core-${name}-${round}.cpuprofile`] : [])],
+          nodeArgs: [
+            '--expose-gc',
+            ...(profileDir
+              ? [
+                  '--cpu-prof',
+                  `--cpu-prof-dir=${profileDir}`,
+                  `--cpu-prof-name=domain-core-${name}-${round}.cpuprofile`,
+                ]
+              : []),
+          ],
         });
         child.on('progress', (m) => ctx.progress(`round ${round + 1}/${rounds} ${String(m.text)}`));
         try {
@@ -83,7 +97,15 @@ export const benchmark: Benchmark = {
     const rows: Row[] = summary.map((s) => ({
       subject: s.name === 'stampede' ? 'Stampede' : s.name === 'emmett' ? 'Emmett 0.42' : 'Castore 2.4',
       role: s.name === 'stampede' ? 'stampede' : 'peer',
-      values: { cps: s.commandsPerSecond, cpuUs: 1e6 / s.perCpuSecond, spread: `${Math.round(s.minCps).toLocaleString('en-US')}–${Math.round(s.maxCps).toLocaleString('en-US')}`, mean: s.mean, p50: s.p50, p99: s.p99, heap: s.heap },
+      values: {
+        cps: s.commandsPerSecond,
+        cpuUs: 1e6 / s.perCpuSecond,
+        spread: `${Math.round(s.minCps).toLocaleString('en-US')}–${Math.round(s.maxCps).toLocaleString('en-US')}`,
+        mean: s.mean,
+        p50: s.p50,
+        p99: s.p99,
+        heap: s.heap,
+      },
     }));
     return {
       status: 'ok',
@@ -98,12 +120,36 @@ export const benchmark: Benchmark = {
       ],
       rows,
       ratios: [
-        { label: 'Stampede / Emmett, commands/s', value: ratio(of('stampede').commandsPerSecond, of('emmett').commandsPerSecond), meaning: '× Emmett’s throughput (> 1: Stampede faster)' },
-        { label: 'Stampede / Castore, commands/s', value: ratio(of('stampede').commandsPerSecond, of('castore').commandsPerSecond), meaning: '× Castore’s throughput (> 1: Stampede faster)' },
-        { label: 'Emmett / Stampede, CPU time per command', value: ratio(of('stampede').perCpuSecond, of('emmett').perCpuSecond), meaning: 'Emmett’s CPU per command ÷ Stampede’s (> 1: Stampede cheaper; robust to a busy machine)' },
-        { label: 'Castore / Stampede, CPU time per command', value: ratio(of('stampede').perCpuSecond, of('castore').perCpuSecond), meaning: 'Castore’s CPU per command ÷ Stampede’s (> 1: Stampede cheaper; robust to a busy machine)' },
-        { label: 'Emmett p99 / Stampede p99', value: ratio(of('emmett').p99, of('stampede').p99), meaning: '> 1: Stampede’s tail latency is lower' },
-        { label: 'Castore p99 / Stampede p99', value: ratio(of('castore').p99, of('stampede').p99), meaning: '> 1: Stampede’s tail latency is lower' },
+        {
+          label: 'Stampede / Emmett, commands/s',
+          value: ratio(of('stampede').commandsPerSecond, of('emmett').commandsPerSecond),
+          meaning: '× Emmett’s throughput (> 1: Stampede faster)',
+        },
+        {
+          label: 'Stampede / Castore, commands/s',
+          value: ratio(of('stampede').commandsPerSecond, of('castore').commandsPerSecond),
+          meaning: '× Castore’s throughput (> 1: Stampede faster)',
+        },
+        {
+          label: 'Emmett / Stampede, CPU time per command',
+          value: ratio(of('stampede').perCpuSecond, of('emmett').perCpuSecond),
+          meaning: 'Emmett’s CPU per command ÷ Stampede’s (> 1: Stampede cheaper; robust to a busy machine)',
+        },
+        {
+          label: 'Castore / Stampede, CPU time per command',
+          value: ratio(of('stampede').perCpuSecond, of('castore').perCpuSecond),
+          meaning: 'Castore’s CPU per command ÷ Stampede’s (> 1: Stampede cheaper; robust to a busy machine)',
+        },
+        {
+          label: 'Emmett p99 / Stampede p99',
+          value: ratio(of('emmett').p99, of('stampede').p99),
+          meaning: '> 1: Stampede’s tail latency is lower',
+        },
+        {
+          label: 'Castore p99 / Stampede p99',
+          value: ratio(of('castore').p99, of('stampede').p99),
+          meaning: '> 1: Stampede’s tail latency is lower',
+        },
       ],
       notes: [
         `Workload: ${spec.auctions.toLocaleString('en-US')} auctions × ${spec.bidsPerAuction} bid attempts (${bids.toLocaleString('en-US')} bids, interleaved across auctions, seed ${spec.seed}) ` +
@@ -115,7 +161,12 @@ export const benchmark: Benchmark = {
         'Work per command differs by design: Stampede validates every event body with zod (EventCodec) and deep-copies it into the store, and caches state per stream; Emmett and Castore validate nothing and re-read and re-fold the whole stream on every command. Peers get their fastest correct rules (bid-id set updated in place, Emmett without a retry wrapper).',
         'Emmett’s in-memory store gives every appended event a global position by summing the lengths of all streams (O(streams) per event), so its figure drops as the number of auctions grows; try --auctions=300 to see the effect.',
       ],
-      details: { spec, rounds: Object.fromEntries([...perImpl].map(([n, rs]) => [n, rs.map(({ outcomes: _o, results: _r, type: _t, ...figures }) => figures)])) },
+      details: {
+        spec,
+        rounds: Object.fromEntries(
+          [...perImpl].map(([n, rs]) => [n, rs.map(({ outcomes: _o, results: _r, type: _t, ...figures }) => figures)]),
+        ),
+      },
     };
   },
 };

@@ -1,4 +1,10 @@
-import { DeciderCommandHandler, getInMemoryEventStore, IllegalStateError, type Command, type Event } from '@event-driven-io/emmett';
+import {
+  DeciderCommandHandler,
+  getInMemoryEventStore,
+  IllegalStateError,
+  type Command,
+  type Event,
+} from '@event-driven-io/emmett';
 import type { AuctionImplementation, AuctionResult, WorkloadCommand } from './workload.js';
 
 /**
@@ -8,16 +14,41 @@ import type { AuctionImplementation, AuctionResult, WorkloadCommand } from './wo
  */
 type AuctionOpened = Event<
   'AuctionOpened',
-  { auctionId: string; channelId: string; sellerId: string; productId: string; startingPrice: number; minIncrement: number; currency: string; endsAt: number; extendWindowMs: number; extendByMs: number; openedAt: number }
+  {
+    auctionId: string;
+    channelId: string;
+    sellerId: string;
+    productId: string;
+    startingPrice: number;
+    minIncrement: number;
+    currency: string;
+    endsAt: number;
+    extendWindowMs: number;
+    extendByMs: number;
+    openedAt: number;
+  }
 >;
 type BidPlaced = Event<'BidPlaced', { bidId: string; bidderId: string; amount: number; placedAt: number }>;
 type AuctionExtended = Event<'AuctionExtended', { endsAt: number; byBidId: string }>;
-type AuctionClosed = Event<'AuctionClosed', { outcome: 'SOLD' | 'NO_SALE'; winnerId?: string; winningBidId?: string; price?: number; closedAt: number }>;
+type AuctionClosed = Event<
+  'AuctionClosed',
+  { outcome: 'SOLD' | 'NO_SALE'; winnerId?: string; winningBidId?: string; price?: number; closedAt: number }
+>;
 type AuctionEvent = AuctionOpened | BidPlaced | AuctionExtended | AuctionClosed;
 
 type OpenAuction = Command<
   'OpenAuction',
-  { auctionId: string; channelId: string; sellerId: string; productId: string; startingPrice: number; minIncrement: number; currency: string; endsAt: number; at: number }
+  {
+    auctionId: string;
+    channelId: string;
+    sellerId: string;
+    productId: string;
+    startingPrice: number;
+    minIncrement: number;
+    currency: string;
+    endsAt: number;
+    at: number;
+  }
 >;
 type PlaceBid = Command<'PlaceBid', { bidId: string; bidderId: string; amount: number; at: number }>;
 type CloseAuction = Command<'CloseAuction', { at: number }>;
@@ -62,7 +93,10 @@ const evolve = (state: State, event: AuctionEvent): State => {
       // Mutating the set is safe here — Emmett folds every command from a fresh initialState() —
       // and is the fastest correct choice, so the peer is not handicapped by a defensive copy.
       state.bidIds.add(event.data.bidId);
-      return { ...state, highest: { bidId: event.data.bidId, bidderId: event.data.bidderId, amount: event.data.amount } };
+      return {
+        ...state,
+        highest: { bidId: event.data.bidId, bidderId: event.data.bidderId, amount: event.data.amount },
+      };
     }
     case 'AuctionExtended':
       return state.status === 'OPEN' ? { ...state, endsAt: event.data.endsAt } : state;
@@ -79,8 +113,10 @@ const decide = (command: AuctionCommand, state: State): AuctionEvent[] => {
         if (state.auctionId === c.auctionId && state.sellerId === c.sellerId) return [];
         throw new IllegalStateError(`auction ${state.auctionId} already exists`);
       }
-      if (!Number.isInteger(c.startingPrice) || c.startingPrice <= 0) throw new IllegalStateError('startingPrice must be a positive integer');
-      if (!Number.isInteger(c.minIncrement) || c.minIncrement <= 0) throw new IllegalStateError('minIncrement must be a positive integer');
+      if (!Number.isInteger(c.startingPrice) || c.startingPrice <= 0)
+        throw new IllegalStateError('startingPrice must be a positive integer');
+      if (!Number.isInteger(c.minIncrement) || c.minIncrement <= 0)
+        throw new IllegalStateError('minIncrement must be a positive integer');
       if (c.endsAt <= c.at) throw new IllegalStateError('endsAt must be after the opening time');
       const { at, ...terms } = c;
       return [{ type: 'AuctionOpened', data: { ...terms, extendWindowMs: 0, extendByMs: 0, openedAt: at } }];
@@ -93,8 +129,11 @@ const decide = (command: AuctionCommand, state: State): AuctionEvent[] => {
       if (c.at >= state.endsAt) throw new IllegalStateError('the auction has ended');
       if (c.bidderId === state.sellerId) throw new IllegalStateError('the seller cannot bid on their own auction');
       const minimum = state.highest ? state.highest.amount + state.minIncrement : state.startingPrice;
-      if (!Number.isInteger(c.amount) || c.amount < minimum) throw new IllegalStateError(`a bid must be at least ${minimum}`);
-      const events: AuctionEvent[] = [{ type: 'BidPlaced', data: { bidId: c.bidId, bidderId: c.bidderId, amount: c.amount, placedAt: c.at } }];
+      if (!Number.isInteger(c.amount) || c.amount < minimum)
+        throw new IllegalStateError(`a bid must be at least ${minimum}`);
+      const events: AuctionEvent[] = [
+        { type: 'BidPlaced', data: { bidId: c.bidId, bidderId: c.bidderId, amount: c.amount, placedAt: c.at } },
+      ];
       if (state.extendWindowMs > 0 && state.endsAt - c.at <= state.extendWindowMs) {
         const endsAt = Math.max(state.endsAt, c.at + state.extendByMs);
         if (endsAt > state.endsAt) events.push({ type: 'AuctionExtended', data: { endsAt, byBidId: c.bidId } });
@@ -110,7 +149,9 @@ const decide = (command: AuctionCommand, state: State): AuctionEvent[] => {
       return [
         {
           type: 'AuctionClosed',
-          data: h ? { outcome: 'SOLD', winnerId: h.bidderId, winningBidId: h.bidId, price: h.amount, closedAt: c.at } : { outcome: 'NO_SALE', closedAt: c.at },
+          data: h
+            ? { outcome: 'SOLD', winnerId: h.bidderId, winningBidId: h.bidId, price: h.amount, closedAt: c.at }
+            : { outcome: 'NO_SALE', closedAt: c.at },
         },
       ];
     }
@@ -119,7 +160,12 @@ const decide = (command: AuctionCommand, state: State): AuctionEvent[] => {
 
 export const createEmmettImplementation = (): AuctionImplementation => {
   const eventStore = getInMemoryEventStore();
-  const handle = DeciderCommandHandler<State, AuctionCommand, AuctionEvent>({ decide, evolve, initialState, mapToStreamId: (id) => `auction-${id}` });
+  const handle = DeciderCommandHandler<State, AuctionCommand, AuctionEvent>({
+    decide,
+    evolve,
+    initialState,
+    mapToStreamId: (id) => `auction-${id}`,
+  });
 
   const toCommand = (c: WorkloadCommand): AuctionCommand => {
     switch (c.kind) {

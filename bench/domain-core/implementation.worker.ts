@@ -25,10 +25,15 @@ const progress = (impl: AuctionImplementation, label: string) => (done: number, 
 const main = async () => {
   const [name, specJson] = process.argv.slice(2);
   const factory = name ? factories[name] : undefined;
-  if (!factory || !specJson) throw new Error(`usage: implementation.worker.ts <${Object.keys(factories).join('|')}> <spec json>`);
+  if (!factory || !specJson)
+    throw new Error(`usage: implementation.worker.ts <${Object.keys(factories).join('|')}> <spec json>`);
   const spec = JSON.parse(specJson) as WorkloadSpec;
 
-  const warmup = generateWorkload({ ...spec, seed: spec.seed + 1, auctions: Math.max(50, Math.floor(spec.auctions / 5)) });
+  const warmup = generateWorkload({
+    ...spec,
+    seed: spec.seed + 1,
+    auctions: Math.max(50, Math.floor(spec.auctions / 5)),
+  });
   const warm = factory();
   await runWorkload(warm, warmup, { onProgress: progress(warm, 'warm-up') });
 

@@ -37,7 +37,13 @@ export const createStampedeImplementation = (store: EventStore = new InMemoryEve
           at: c.at,
         };
       case 'bid':
-        return { type: 'PlaceBid', bidId: c.bidId as BidId, bidderId: c.bidderId as UserId, amount: c.amount, at: c.at };
+        return {
+          type: 'PlaceBid',
+          bidId: c.bidId as BidId,
+          bidderId: c.bidderId as UserId,
+          amount: c.amount,
+          at: c.at,
+        };
       case 'close':
         return { type: 'CloseAuction', at: c.at };
     }
@@ -48,7 +54,9 @@ export const createStampedeImplementation = (store: EventStore = new InMemoryEve
     async execute(c) {
       if (c.kind === 'open') channelOf.set(c.auctionId, c.channelId);
       try {
-        const { events } = await handler.handle(`auction-${c.auctionId}`, toCommand(c), { channelId: channelOf.get(c.auctionId) });
+        const { events } = await handler.handle(`auction-${c.auctionId}`, toCommand(c), {
+          channelId: channelOf.get(c.auctionId),
+        });
         return (events.length > 0 ? 'accepted' : 'duplicate') satisfies Outcome;
       } catch (error) {
         if (error instanceof DomainError) return 'rejected';
@@ -57,7 +65,8 @@ export const createStampedeImplementation = (store: EventStore = new InMemoryEve
     },
     async result(auctionId): Promise<AuctionResult> {
       const { events } = await store.read(`auction-${auctionId}`);
-      const closed = events.find((e) => e.type === 'AuctionClosed')?.data as { outcome: 'SOLD' | 'NO_SALE'; winnerId?: string; price?: number } | undefined;
+      const closed = events.find((e) => e.type === 'AuctionClosed')?.data as
+        { outcome: 'SOLD' | 'NO_SALE'; winnerId?: string; price?: number } | undefined;
       if (!closed) throw new Error(`stampede: auction ${auctionId} has no AuctionClosed event`);
       return {
         auctionId,

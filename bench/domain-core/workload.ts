@@ -17,7 +17,14 @@ export type WorkloadCommand =
       readonly endsAt: number;
       readonly at: number;
     }
-  | { readonly kind: 'bid'; readonly auctionId: string; readonly bidId: string; readonly bidderId: string; readonly amount: number; readonly at: number }
+  | {
+      readonly kind: 'bid';
+      readonly auctionId: string;
+      readonly bidId: string;
+      readonly bidderId: string;
+      readonly amount: number;
+      readonly at: number;
+    }
   | { readonly kind: 'close'; readonly auctionId: string; readonly at: number };
 
 /** `accepted`: events stored; `rejected`: a rule refused it; `duplicate`: a retried bid, no new event. */
@@ -42,7 +49,13 @@ export interface WorkloadSpec {
   readonly duplicateShare: number;
 }
 
-export const DEFAULT_WORKLOAD: WorkloadSpec = { seed: 20_240_611, auctions: 1_000, bidsPerAuction: 50, lowBidShare: 0.3, duplicateShare: 0.03 };
+export const DEFAULT_WORKLOAD: WorkloadSpec = {
+  seed: 20_240_611,
+  auctions: 1_000,
+  bidsPerAuction: 50,
+  lowBidShare: 0.3,
+  duplicateShare: 0.03,
+};
 
 export interface Workload {
   readonly spec: WorkloadSpec;
@@ -107,14 +120,28 @@ export const generateWorkload = (spec: WorkloadSpec = DEFAULT_WORKLOAD): Workloa
     const roll = rng();
     if (roll < spec.duplicateShare && a.highest) {
       // A redelivered copy of the currently highest bid: same id, same amount.
-      commands.push({ kind: 'bid', auctionId: a.auctionId, bidId: a.highest.bidId, bidderId: a.highest.bidderId, amount: a.highest.amount, at });
+      commands.push({
+        kind: 'bid',
+        auctionId: a.auctionId,
+        bidId: a.highest.bidId,
+        bidderId: a.highest.bidderId,
+        amount: a.highest.amount,
+        at,
+      });
       outcomes.push('D');
       continue;
     }
     const minimum = a.highest ? a.highest.amount + a.minIncrement : a.startingPrice;
     const bidId = `b${++bidSeq}`;
     if (roll < spec.duplicateShare + spec.lowBidShare) {
-      commands.push({ kind: 'bid', auctionId: a.auctionId, bidId, bidderId, amount: Math.max(1, minimum - int(1, a.minIncrement)), at });
+      commands.push({
+        kind: 'bid',
+        auctionId: a.auctionId,
+        bidId,
+        bidderId,
+        amount: Math.max(1, minimum - int(1, a.minIncrement)),
+        at,
+      });
       outcomes.push('R');
       continue;
     }

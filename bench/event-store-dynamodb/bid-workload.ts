@@ -1,6 +1,11 @@
 import type { CapacityMeter } from '../../src/adapters/dynamodb/capacity-meter.js';
 import { readResults } from '../domain-core/run-workload.js';
-import { OUTCOME_CODE, type AuctionImplementation, type AuctionResult, type Workload } from '../domain-core/workload.js';
+import {
+  OUTCOME_CODE,
+  type AuctionImplementation,
+  type AuctionResult,
+  type Workload,
+} from '../domain-core/workload.js';
 import { SampleBuffer, summarize } from '../lib/stats.js';
 
 export interface BidWorkloadFigures {
@@ -21,7 +26,12 @@ export interface BidWorkloadFigures {
  * order (each awaits the previous one of its auction), auctions run side by side — as Lambdas
  * handle bids on many auctions at once. Outcomes then match the sequential reference model.
  */
-export const runBidWorkload = async (impl: AuctionImplementation, workload: Workload, meter: CapacityMeter, lanes: number): Promise<BidWorkloadFigures> => {
+export const runBidWorkload = async (
+  impl: AuctionImplementation,
+  workload: Workload,
+  meter: CapacityMeter,
+  lanes: number,
+): Promise<BidWorkloadFigures> => {
   const total = workload.commands.length;
   const outcomes = new Array<string>(total);
   const latencies = new SampleBuffer(total);

@@ -22,7 +22,12 @@ import { parentChannel, type Message } from '../lib/child-process.js';
 import { SampleBuffer, summarize } from '../lib/stats.js';
 import { runBidWorkload, type BidWorkloadFigures } from './bid-workload.js';
 import { measureColdLoad, type ColdLoadFigures } from './cold-load.js';
-import { CASTORE_DYNAMODB_PACKAGE, createCastoreTable, loadCastoreDynamoDbAdapter, meteredClient } from './metered-client.js';
+import {
+  CASTORE_DYNAMODB_PACKAGE,
+  createCastoreTable,
+  loadCastoreDynamoDbAdapter,
+  meteredClient,
+} from './metered-client.js';
 
 const channel = parentChannel();
 
@@ -56,7 +61,12 @@ const newEvent = (i: number): NewEvent => ({
   type: 'BidPlaced',
   schemaVersion: 1,
   occurredAt: 1_770_000_000_000 + i,
-  data: { bidId: `bid-${randomUUID()}`, bidderId: `bidder-${i % 1013}`, amount: 1_000 + i, placedAt: 1_770_000_000_000 + i },
+  data: {
+    bidId: `bid-${randomUUID()}`,
+    bidderId: `bidder-${i % 1013}`,
+    amount: 1_000 + i,
+    placedAt: 1_770_000_000_000 + i,
+  },
   correlationId: randomUUID(),
   channelId: `channel-${i % 13}`,
 });
@@ -85,7 +95,10 @@ const measureAppends = async (endpoint: string, table: string, p: Params): Promi
       const doc = documentClientFor(client);
       const store = new DynamoDbEventStore(doc, table, { strictHead: subject.includes('strictHead') });
       // Streams at version 1, written before the measure: every measured op appends version 2.
-      const ids = Array.from({ length: p.appends }, (_, i) => `append-${round}-${subject.length}-${i}-${randomUUID().slice(0, 6)}`);
+      const ids = Array.from(
+        { length: p.appends },
+        (_, i) => `append-${round}-${subject.length}-${i}-${randomUUID().slice(0, 6)}`,
+      );
       channel.progress(`appends: seeding ${p.appends} streams (${subject}, round ${round + 1})`);
       await drive(p.appends, p.concurrency, (i) => store.append(ids[i]!, 0, [newEvent(i)]));
       channel.progress(`appends: ${subject}, round ${round + 1}`);
@@ -115,14 +128,24 @@ const measureAppends = async (endpoint: string, table: string, p: Params): Promi
   return subjects.map((subject) => {
     const a = acc.get(subject)!;
     const s = summarize(Float64Array.from(a.lat));
-    return { subject, opsPerSecond: (a.ops / a.wallMs) * 1000, p50: s.p50, p99: s.p99, writeUnitsPerAppend: a.units / a.ops };
+    return {
+      subject,
+      opsPerSecond: (a.ops / a.wallMs) * 1000,
+      p50: s.p50,
+      p99: s.p99,
+      writeUnitsPerAppend: a.units / a.ops,
+    };
   });
 };
 
 const run = async (endpoint: string, p: Params): Promise<Figures> => {
   const admin = meteredClient(endpoint).client;
   const suffix = randomUUID().slice(0, 8);
-  const tables = { events: `bench-events-${suffix}`, castore: `bench-castore-${suffix}`, snapshots: `bench-snapshots-${suffix}` };
+  const tables = {
+    events: `bench-events-${suffix}`,
+    castore: `bench-castore-${suffix}`,
+    snapshots: `bench-snapshots-${suffix}`,
+  };
   channel.progress('creating tables…');
   await ensureTable(admin, tables.events, eventsTable);
   await ensureTable(admin, tables.snapshots, snapshotsTable);
@@ -130,7 +153,13 @@ const run = async (endpoint: string, p: Params): Promise<Figures> => {
 
   const appends = await measureAppends(endpoint, tables.events, p);
 
-  const spec: WorkloadSpec = { seed: 20_240_611, auctions: p.auctions, bidsPerAuction: p.bids, lowBidShare: 0.3, duplicateShare: 0.03 };
+  const spec: WorkloadSpec = {
+    seed: 20_240_611,
+    auctions: p.auctions,
+    bidsPerAuction: p.bids,
+    lowBidShare: 0.3,
+    duplicateShare: 0.03,
+  };
   const workload = generateWorkload(spec);
   const bids: BidWorkloadFigures[] = [];
   let castoreMissing: string | null = null;
@@ -139,7 +168,9 @@ const run = async (endpoint: string, p: Params): Promise<Figures> => {
     const impl =
       subject === 'stampede'
         ? createStampedeImplementation(new DynamoDbEventStore(documentClientFor(client), tables.events))
-        : await loadCastoreDynamoDbAdapter(client, tables.castore).then((adapter) => (adapter ? createCastoreImplementation(adapter as EventStorageAdapter) : null));
+        : await loadCastoreDynamoDbAdapter(client, tables.castore).then((adapter) =>
+            adapter ? createCastoreImplementation(adapter as EventStorageAdapter) : null,
+          );
     if (!impl) {
       castoreMissing = `${CASTORE_DYNAMODB_PACKAGE} is not installed: npm i -D ${CASTORE_DYNAMODB_PACKAGE}@^2.4.2 to run the peer`;
       continue;

@@ -6,7 +6,12 @@ import { DynamoDbEventStore } from '../../src/adapters/dynamodb/event-store-adap
 import { DynamoDbSnapshotStore } from '../../src/adapters/dynamodb/snapshot-store-adapter-dynamodb.js';
 import { FakeClock } from '../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { CommandHandler, type SnapshotPolicy } from '../../src/application/command-handler.js';
-import { auctionCodec, auctionDecider, type AuctionCommand, type AuctionEvent } from '../../src/domain/auction/index.js';
+import {
+  auctionCodec,
+  auctionDecider,
+  type AuctionCommand,
+  type AuctionEvent,
+} from '../../src/domain/auction/index.js';
 import type { AuctionId, BidId, ChannelId, ProductId, UserId } from '../../src/domain/shared/ids.js';
 import { median } from '../lib/stats.js';
 
@@ -37,8 +42,17 @@ const opened = (auctionId: string): AuctionEvent => ({
     openedAt: T0,
   },
 });
-const bidEvent = (n: number): AuctionEvent => ({ type: 'BidPlaced', data: { bidId: `b${n}` as BidId, bidderId: `user-${n % 500}` as UserId, amount: 100 + n, placedAt: T0 + n } });
-const bidCommand = (n: number): AuctionCommand => ({ type: 'PlaceBid', bidId: `b${n}` as BidId, bidderId: `user-${n % 500}` as UserId, amount: 100 + n, at: T0 + n });
+const bidEvent = (n: number): AuctionEvent => ({
+  type: 'BidPlaced',
+  data: { bidId: `b${n}` as BidId, bidderId: `user-${n % 500}` as UserId, amount: 100 + n, placedAt: T0 + n },
+});
+const bidCommand = (n: number): AuctionCommand => ({
+  type: 'PlaceBid',
+  bidId: `b${n}` as BidId,
+  bidderId: `user-${n % 500}` as UserId,
+  amount: 100 + n,
+  at: T0 + n,
+});
 
 /**
  * The first command a cold Lambda handles on a stream of `length` events (an auction: opened,
@@ -58,15 +72,34 @@ export const measureColdLoad = async (
   const snapshotStore = new DynamoDbSnapshotStore(doc, tables.snapshots);
   const clock = new FakeClock(T0);
   const handlerFor = (snapshots?: SnapshotPolicy) =>
-    new CommandHandler(auctionDecider, auctionCodec, { store, clock, sleeper: clock, ids: { next: () => randomUUID() }, snapshots });
-  const policy: SnapshotPolicy = { store: snapshotStore, everyEvents: 100, maxFoldedEvents: 100, onError: (_s, e) => { throw e; } };
+    new CommandHandler(auctionDecider, auctionCodec, {
+      store,
+      clock,
+      sleeper: clock,
+      ids: { next: () => randomUUID() },
+      snapshots,
+    });
+  const policy: SnapshotPolicy = {
+    store: snapshotStore,
+    everyEvents: 100,
+    maxFoldedEvents: 100,
+    onError: (_s, e) => {
+      throw e;
+    },
+  };
   const out: ColdLoadFigures[] = [];
   for (const length of lengths) {
     const streamId = `auction-cold-${length}-${randomUUID().slice(0, 8)}`;
     progress(`cold load: seeding a ${length.toLocaleString('en-US')}-event stream`);
     const events = [opened(streamId), ...Array.from({ length: length - 1 }, (_, i) => bidEvent(i + 1))];
     for (let v = 0; v < events.length; v += 100) {
-      await store.append(streamId, v, events.slice(v, v + 100).map((e, i) => ({ eventId: randomUUID(), ...auctionCodec.encode(e), occurredAt: T0 + v + i })));
+      await store.append(
+        streamId,
+        v,
+        events
+          .slice(v, v + 100)
+          .map((e, i) => ({ eventId: randomUUID(), ...auctionCodec.encode(e), occurredAt: T0 + v + i })),
+      );
     }
     // As the policy would have done on an earlier load: a snapshot near the head (none for a short stream).
     const seeding = handlerFor(policy);
@@ -76,7 +109,9 @@ export const measureColdLoad = async (
     for (const snapshots of [false, true]) {
       const samples: { ms: number; roundTrips: number; bytesRead: number; readUnits: number }[] = [];
       for (let r = 0; r < repeats; r++) {
-        progress(`cold load: ${length.toLocaleString('en-US')} events, ${snapshots ? 'with' : 'without'} snapshots, ${r + 1}/${repeats}`);
+        progress(
+          `cold load: ${length.toLocaleString('en-US')} events, ${snapshots ? 'with' : 'without'} snapshots, ${r + 1}/${repeats}`,
+        );
         const handler = handlerFor(snapshots ? policy : undefined);
         meter.reset();
         const t0 = performance.now();

@@ -23,7 +23,9 @@ export const benchmark: Benchmark = {
       coldRepeats: intOption(ctx, 'cold-repeats', 5),
     };
     ctx.progress('bundling the client worker…');
-    const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./client.worker.ts', import.meta.url)), { outName: 'event-store-dynamodb-client.mjs' });
+    const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./client.worker.ts', import.meta.url)), {
+      outName: 'event-store-dynamodb-client.mjs',
+    });
     ctx.progress('starting DynamoDB Local…');
     const dynamodb = await startDynamoDbLocal({ cacheDir: join(ctx.root, '.emulators') });
     let f: Figures;
@@ -44,7 +46,8 @@ export const benchmark: Benchmark = {
 
     const append = (s: Figures['appends'][number]['subject']) => f.appends.find((a) => a.subject === s);
     const bid = (s: string) => f.bids.find((b) => b.subject === s);
-    const cold = (length: number, snapshots: boolean) => f.cold.find((c) => c.streamLength === length && c.snapshots === snapshots);
+    const cold = (length: number, snapshots: boolean) =>
+      f.cold.find((c) => c.streamLength === length && c.snapshots === snapshots);
     const [shortest, longest] = [Math.min(...p.coldLengths), Math.max(...p.coldLengths)];
     const rows: Row[] = [
       ...f.appends.map((a): Row => ({
@@ -55,7 +58,14 @@ export const benchmark: Benchmark = {
       ...f.bids.map((b): Row => ({
         subject: `bid workload (${b.commands.toLocaleString('en-US')} commands) — ${b.subject === 'stampede' ? 'Stampede' : 'Castore 2.4 DynamoDB adapter'}`,
         role: b.subject === 'stampede' ? 'stampede' : 'peer',
-        values: { rate: b.commandsPerSecond, p50: b.p50, p99: b.p99, wcu: b.writeUnitsPerCommand, rcu: b.readUnitsPerCommand, trips: b.roundTripsPerCommand },
+        values: {
+          rate: b.commandsPerSecond,
+          p50: b.p50,
+          p99: b.p99,
+          wcu: b.writeUnitsPerCommand,
+          rcu: b.readUnitsPerCommand,
+          trips: b.roundTripsPerCommand,
+        },
       })),
       ...f.cold.map((c): Row => ({
         subject: `first command, ${c.streamLength.toLocaleString('en-US')}-event stream — ${c.snapshots ? 'with' : 'without'} snapshots`,
@@ -76,13 +86,44 @@ export const benchmark: Benchmark = {
       ],
       rows,
       ratios: [
-        { label: 'append / raw conditional put, ops/s', value: ratio(append('Stampede append')?.opsPerSecond, append('raw conditional put')?.opsPerSecond), meaning: '≥ 0.8 wanted: the adapter costs little over the bare put' },
-        { label: 'append write units (transactional guard ÷ now)', value: ratio(append('Stampede append, strictHead (transaction)')?.writeUnitsPerAppend, append('Stampede append')?.writeUnitsPerAppend), meaning: 'how many times the units the old two-item transaction spent' },
-        { label: 'Stampede / Castore (DynamoDB), commands/s', value: ratio(bid('stampede')?.commandsPerSecond, bid('castore')?.commandsPerSecond), meaning: '> 1: Stampede faster (≥ 1.5 wanted); null: Castore’s adapter not installed' },
-        { label: 'Castore / Stampede, write units per command', value: ratio(bid('castore')?.writeUnitsPerCommand, bid('stampede')?.writeUnitsPerCommand), meaning: '≥ 1: Stampede writes no more' },
-        { label: `cold first command with snapshots: ${longest.toLocaleString('en-US')} ÷ ${shortest} events, ms`, value: ratio(cold(longest, true)?.ms, cold(shortest, true)?.ms), meaning: '≤ 2 wanted: a long stream loads about as fast as a short one' },
-        { label: `cold first command without snapshots: ${longest.toLocaleString('en-US')} ÷ ${shortest} events, ms`, value: ratio(cold(longest, false)?.ms, cold(shortest, false)?.ms), meaning: 'what snapshots save' },
-        { label: `cold first command with snapshots: ${longest.toLocaleString('en-US')} ÷ ${shortest} events, bytes read`, value: ratio(cold(longest, true)?.bytesRead, cold(shortest, true)?.bytesRead), meaning: 'the snapshot of a long auction holds its accepted bids (gzipped)' },
+        {
+          label: 'append / raw conditional put, ops/s',
+          value: ratio(append('Stampede append')?.opsPerSecond, append('raw conditional put')?.opsPerSecond),
+          meaning: '≥ 0.8 wanted: the adapter costs little over the bare put',
+        },
+        {
+          label: 'append write units (transactional guard ÷ now)',
+          value: ratio(
+            append('Stampede append, strictHead (transaction)')?.writeUnitsPerAppend,
+            append('Stampede append')?.writeUnitsPerAppend,
+          ),
+          meaning: 'how many times the units the old two-item transaction spent',
+        },
+        {
+          label: 'Stampede / Castore (DynamoDB), commands/s',
+          value: ratio(bid('stampede')?.commandsPerSecond, bid('castore')?.commandsPerSecond),
+          meaning: '> 1: Stampede faster (≥ 1.5 wanted); null: Castore’s adapter not installed',
+        },
+        {
+          label: 'Castore / Stampede, write units per command',
+          value: ratio(bid('castore')?.writeUnitsPerCommand, bid('stampede')?.writeUnitsPerCommand),
+          meaning: '≥ 1: Stampede writes no more',
+        },
+        {
+          label: `cold first command with snapshots: ${longest.toLocaleString('en-US')} ÷ ${shortest} events, ms`,
+          value: ratio(cold(longest, true)?.ms, cold(shortest, true)?.ms),
+          meaning: '≤ 2 wanted: a long stream loads about as fast as a short one',
+        },
+        {
+          label: `cold first command without snapshots: ${longest.toLocaleString('en-US')} ÷ ${shortest} events, ms`,
+          value: ratio(cold(longest, false)?.ms, cold(shortest, false)?.ms),
+          meaning: 'what snapshots save',
+        },
+        {
+          label: `cold first command with snapshots: ${longest.toLocaleString('en-US')} ÷ ${shortest} events, bytes read`,
+          value: ratio(cold(longest, true)?.bytesRead, cold(shortest, true)?.bytesRead),
+          meaning: 'the snapshot of a long auction holds its accepted bids (gzipped)',
+        },
       ],
       notes: [
         'DynamoDB Local (a JVM on these 2 cores) sets the absolute rates; units come from ReturnConsumedCapacity, which DynamoDB Local reports as DynamoDB would. Each subject uses its own SDK client, metered separately.',

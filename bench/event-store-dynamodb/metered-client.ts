@@ -51,7 +51,12 @@ export const CASTORE_DYNAMODB_PACKAGE = '@castore/event-storage-adapter-dynamodb
 export const loadCastoreDynamoDbAdapter = async (client: DynamoDBClient, tableName: string): Promise<unknown> => {
   const name: string = CASTORE_DYNAMODB_PACKAGE;
   try {
-    const mod = (await import(name)) as { DynamoDBSingleTableEventStorageAdapter: new (options: { tableName: string; dynamoDBClient: DynamoDBClient }) => unknown };
+    const mod = (await import(name)) as {
+      DynamoDBSingleTableEventStorageAdapter: new (options: {
+        tableName: string;
+        dynamoDBClient: DynamoDBClient;
+      }) => unknown;
+    };
     return new mod.DynamoDBSingleTableEventStorageAdapter({ tableName, dynamoDBClient: client });
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') return null;

@@ -53,7 +53,9 @@ const decode = (decoder: TargetDescriptor['decoder'], raw: string): number[] | n
     // `data` messages carry one published event: a JSON string (the docs also show an array of them).
     if ((parsed as { type?: unknown }).type !== 'data') return null;
     const event = (parsed as { event?: unknown }).event;
-    return (Array.isArray(event) ? event : [event]).flatMap((e) => (typeof e === 'string' ? (decode('stampede-feed', e) ?? []) : []));
+    return (Array.isArray(event) ? event : [event]).flatMap((e) =>
+      typeof e === 'string' ? (decode('stampede-feed', e) ?? []) : [],
+    );
   }
   // Stampede's feed frame `{ type: 'feed', channelId, items }`; the publisher stamps chat items (stampede.target.ts).
   if ((parsed as { type?: unknown }).type !== 'feed') return null;
@@ -69,7 +71,9 @@ const decode = (decoder: TargetDescriptor['decoder'], raw: string): number[] | n
 
 const connectWs = (d: TargetDescriptor, ch: string): Promise<void> =>
   new Promise((resolve, reject) => {
-    const ws = new WebSocket(d.url.replace('{channel}', encodeURIComponent(ch)), d.protocols ? [...d.protocols] : [], { perMessageDeflate: false });
+    const ws = new WebSocket(d.url.replace('{channel}', encodeURIComponent(ch)), d.protocols ? [...d.protocols] : [], {
+      perMessageDeflate: false,
+    });
     let open = false;
     let joined = !d.joinAck;
     ws.on('open', () => {
@@ -110,7 +114,12 @@ const connectWs = (d: TargetDescriptor, ch: string): Promise<void> =>
 
 const connectSocketIo = (d: TargetDescriptor, ch: string): Promise<void> =>
   new Promise((resolve, reject) => {
-    const socket: Socket = io(d.url, { transports: ['websocket'], forceNew: true, reconnection: false, query: { channel: ch } });
+    const socket: Socket = io(d.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      query: { channel: ch },
+    });
     socket.once('connect', () => {
       sockets.push(socket);
       socket.on('disconnect', () => closedEarly++);
@@ -125,7 +134,12 @@ const connectSocketIo = (d: TargetDescriptor, ch: string): Promise<void> =>
     });
   });
 
-const connectAll = async (d: TargetDescriptor, channels: readonly string[], perChannel: number, concurrency: number) => {
+const connectAll = async (
+  d: TargetDescriptor,
+  channels: readonly string[],
+  perChannel: number,
+  concurrency: number,
+) => {
   const plan: string[] = [];
   // Viewers arrive round-robin over channels, as a crowd would.
   for (let v = 0; v < perChannel; v++) for (const c of channels) plan.push(c);
@@ -143,7 +157,8 @@ const connectAll = async (d: TargetDescriptor, channels: readonly string[], perC
         failed++;
         lastError = e instanceof Error ? e.message : String(e);
       }
-      if (next % 500 === 0) channel.progress(`connected ${sockets.length.toLocaleString('en-US')}/${plan.length.toLocaleString('en-US')}`);
+      if (next % 500 === 0)
+        channel.progress(`connected ${sockets.length.toLocaleString('en-US')}/${plan.length.toLocaleString('en-US')}`);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -153,7 +168,12 @@ const connectAll = async (d: TargetDescriptor, channels: readonly string[], perC
 channel.onMessage(async (m: Message) => {
   switch (m.type) {
     case 'connect': {
-      const r = await connectAll(m.descriptor as TargetDescriptor, m.channels as string[], Number(m.viewersPerChannel), Number(m.concurrency ?? 200));
+      const r = await connectAll(
+        m.descriptor as TargetDescriptor,
+        m.channels as string[],
+        Number(m.viewersPerChannel),
+        Number(m.concurrency ?? 200),
+      );
       channel.send({ type: 'connected', ...r });
       return;
     }
@@ -163,18 +183,24 @@ channel.onMessage(async (m: Message) => {
       let cpu0 = process.cpuUsage();
       let elu0 = performance.eventLoopUtilization();
       let wait0 = runQueueWaitMs();
-      setTimeout(() => {
-        cpu0 = process.cpuUsage();
-        elu0 = performance.eventLoopUtilization();
-        wait0 = runQueueWaitMs();
-      }, Math.max(0, windowStart - monotonicMs()));
-      setTimeout(() => {
-        const d = process.cpuUsage(cpu0);
-        cpuPct = ((d.user + d.system) / 1000 / (windowEnd - windowStart)) * 100;
-        elu = performance.eventLoopUtilization(elu0).utilization;
-        const wait1 = runQueueWaitMs();
-        waitPct = wait0 === null || wait1 === null ? null : ((wait1 - wait0) / (windowEnd - windowStart)) * 100;
-      }, Math.max(0, windowEnd - monotonicMs()));
+      setTimeout(
+        () => {
+          cpu0 = process.cpuUsage();
+          elu0 = performance.eventLoopUtilization();
+          wait0 = runQueueWaitMs();
+        },
+        Math.max(0, windowStart - monotonicMs()),
+      );
+      setTimeout(
+        () => {
+          const d = process.cpuUsage(cpu0);
+          cpuPct = ((d.user + d.system) / 1000 / (windowEnd - windowStart)) * 100;
+          elu = performance.eventLoopUtilization(elu0).utilization;
+          const wait1 = runQueueWaitMs();
+          waitPct = wait0 === null || wait1 === null ? null : ((wait1 - wait0) / (windowEnd - windowStart)) * 100;
+        },
+        Math.max(0, windowEnd - monotonicMs()),
+      );
       return;
     }
     case 'report': {

@@ -82,11 +82,16 @@ const bundleServer = async (root: string): Promise<{ script: string; stampedeMis
     try {
       return { script: await bundleWorker(root, entry), stampedeMissing: null };
     } catch (error) {
-      const first = (error instanceof Error ? error.message : String(error)).split('\n').find((l) => /ERROR/.test(l)) ?? String(error);
+      const first =
+        (error instanceof Error ? error.message : String(error)).split('\n').find((l) => /ERROR/.test(l)) ??
+        String(error);
       reason = `the local runtime does not build: ${first.trim()}`;
     }
   } else reason = 'the local runtime (startLocalRuntime, src/entrypoints/local/runtime.ts) does not exist yet';
-  return { script: await bundleWorker(root, entry, { stubs: { [STAMPEDE_TARGET]: STAMPEDE_STUB(reason) } }), stampedeMissing: reason };
+  return {
+    script: await bundleWorker(root, entry, { stubs: { [STAMPEDE_TARGET]: STAMPEDE_STUB(reason) } }),
+    stampedeMissing: reason,
+  };
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -108,7 +113,12 @@ interface TargetRun {
   readonly report: Report;
 }
 
-const runTarget = async (ctx: BenchmarkContext, spec: TargetSpec, scripts: { server: string; clients: string }, p: Params): Promise<TargetRun> => {
+const runTarget = async (
+  ctx: BenchmarkContext,
+  spec: TargetSpec,
+  scripts: { server: string; clients: string },
+  p: Params,
+): Promise<TargetRun> => {
   const channels = Array.from({ length: p.channels }, (_, i) => channelName(i));
   const say = (text: string) => ctx.progress(`${spec.name}: ${text}`);
   const profileDir = ctx.options['cpu-prof'] ? join(ctx.root, 'bench', 'results', 'profiles') : null;
@@ -118,13 +128,21 @@ const runTarget = async (ctx: BenchmarkContext, spec: TargetSpec, scripts: { ser
     label: `fan-out server (${spec.name})`,
     cwd: ctx.root,
     fdLimit: p.fdLimit,
-    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=fanout-server-${spec.name}.cpuprofile`] : [],
+    nodeArgs: profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=fanout-server-${spec.name}.cpuprofile`]
+      : [],
   });
   let clients: ChildHandle | null = null;
   try {
     server.send({ type: 'start', target: spec.name, channels });
     const { descriptor } = await server.next<Message & { descriptor: TargetDescriptor }>('ready', 60_000);
-    clients = ChildHandle.start({ script: scripts.clients, label: `fan-out clients (${spec.name})`, cwd: ctx.root, fdLimit: p.fdLimit, nodeArgs: ['--max-old-space-size=4096'] });
+    clients = ChildHandle.start({
+      script: scripts.clients,
+      label: `fan-out clients (${spec.name})`,
+      cwd: ctx.root,
+      fdLimit: p.fdLimit,
+      nodeArgs: ['--max-old-space-size=4096'],
+    });
     clients.on('progress', (m) => say(String(m.text)));
     say('connecting…');
     clients.send({ type: 'connect', descriptor, channels, viewersPerChannel: p.viewersPerChannel, concurrency: 200 });
@@ -140,7 +158,13 @@ const runTarget = async (ctx: BenchmarkContext, spec: TargetSpec, scripts: { ser
     const t0 = monotonicMs();
     const ticker = setInterval(() => {
       const t = monotonicMs() - t0;
-      say(t < p.warmupMs ? `warm-up ${(t / 1000).toFixed(0)}/${p.warmupMs / 1000} s` : t < p.warmupMs + p.windowMs ? `measuring ${((t - p.warmupMs) / 1000).toFixed(0)}/${p.windowMs / 1000} s` : 'draining…');
+      say(
+        t < p.warmupMs
+          ? `warm-up ${(t / 1000).toFixed(0)}/${p.warmupMs / 1000} s`
+          : t < p.warmupMs + p.windowMs
+            ? `measuring ${((t - p.warmupMs) / 1000).toFixed(0)}/${p.windowMs / 1000} s`
+            : 'draining…',
+      );
     }, 1_000);
     try {
       const published = await server.next<Published>('published', total + 60_000);
@@ -174,7 +198,8 @@ const runTarget = async (ctx: BenchmarkContext, spec: TargetSpec, scripts: { ser
 
 export const benchmark: Benchmark = {
   name: 'fanout',
-  description: 'Frames delivered/s and publish→receive latency to 10,000 WebSocket viewers: bare ws (the limit) vs Socket.IO rooms vs Stampede',
+  description:
+    'Frames delivered/s and publish→receive latency to 10,000 WebSocket viewers: bare ws (the limit) vs Socket.IO rooms vs Stampede',
   async run(ctx): Promise<BenchmarkResult> {
     const channels = intOption(ctx, 'channels', 50);
     let viewersPerChannel = intOption(ctx, 'viewers', 200);
@@ -184,7 +209,9 @@ export const benchmark: Benchmark = {
     const wanted = channels * viewersPerChannel + 512;
     if (hard < wanted) {
       viewersPerChannel = Math.floor((hard - 512) / channels);
-      notes.push(`SCALED DOWN: the hard open-files limit is ${hard}, too low for ${channels * intOption(ctx, 'viewers', 200)} connections; ran ${viewersPerChannel} viewers per channel. Raise it (ulimit -Hn, /etc/security/limits.conf) for the full figure.`);
+      notes.push(
+        `SCALED DOWN: the hard open-files limit is ${hard}, too low for ${channels * intOption(ctx, 'viewers', 200)} connections; ran ${viewersPerChannel} viewers per channel. Raise it (ulimit -Hn, /etc/security/limits.conf) for the full figure.`,
+      );
     }
     const p: Params = {
       channels,
@@ -198,7 +225,10 @@ export const benchmark: Benchmark = {
     const only = ctx.options['targets']?.split(',');
     const selected = TARGETS.filter((t) => !only || only.includes(t.name));
     const server = await bundleServer(ctx.root);
-    const scripts = { server: server.script, clients: await bundleWorker(ctx.root, fileURLToPath(new URL('./clients.ts', import.meta.url))) };
+    const scripts = {
+      server: server.script,
+      clients: await bundleWorker(ctx.root, fileURLToPath(new URL('./clients.ts', import.meta.url))),
+    };
 
     const rows: Row[] = [];
     const byName = new Map<string, { delivered: number; p99: number; cpuPerFrame: number | null }>();
@@ -219,15 +249,23 @@ export const benchmark: Benchmark = {
 
     for (const spec of selected) {
       if (spec.name.startsWith('stampede') && server.stampedeMissing) {
-        rows.push({ subject: spec.subject, role: spec.role, values: { status: `not measured: ${server.stampedeMissing}` } });
+        rows.push({
+          subject: spec.subject,
+          role: spec.role,
+          values: { status: `not measured: ${server.stampedeMissing}` },
+        });
         continue;
       }
       const all = runs.get(spec.name)!;
       const r = all.reduce((best, x) => (waitOf(x) < waitOf(best) ? x : best));
       const seconds = p.windowMs / 1000;
       const delivered = r.report.receivedInWindow / seconds;
-      const complete = r.published.owedInWindow > 0 ? (r.report.receivedOfWindow / r.published.owedInWindow) * 100 : Number.NaN;
-      const cpuPerFrame = r.report.receivedInWindow > 0 ? ((r.published.cpuPct / 100) * p.windowMs * 1000) / r.report.receivedInWindow : null;
+      const complete =
+        r.published.owedInWindow > 0 ? (r.report.receivedOfWindow / r.published.owedInWindow) * 100 : Number.NaN;
+      const cpuPerFrame =
+        r.report.receivedInWindow > 0
+          ? ((r.published.cpuPct / 100) * p.windowMs * 1000) / r.report.receivedInWindow
+          : null;
       byName.set(spec.name, { delivered, p99: r.report.latencyMs.p99, cpuPerFrame });
       const problems = [
         r.connected.failed > 0 ? `${r.connected.failed} connections failed (${r.connected.lastError})` : '',
@@ -251,7 +289,10 @@ export const benchmark: Benchmark = {
           serverCpuPerFrame: cpuPerFrame,
           serverWait: r.published.waitPct,
           // Per-connection ≈ 1 per viewer per frame; pub/sub ≈ 1 per channel batch (÷ viewers × frames in the batch).
-          callsPerFrame: r.published.backendCallsInWindow !== null && r.report.receivedInWindow > 0 ? r.published.backendCallsInWindow / r.report.receivedInWindow : null,
+          callsPerFrame:
+            r.published.backendCallsInWindow !== null && r.report.receivedInWindow > 0
+              ? r.published.backendCallsInWindow / r.report.receivedInWindow
+              : null,
           clientCpu: r.report.cpuPct,
           clientWait: r.report.waitPct,
           connect: r.connected.connectMs / 1000,
@@ -261,12 +302,23 @@ export const benchmark: Benchmark = {
       if (all.length > 1) {
         notes.push(
           `${spec.subject}, all runs (delivered frames/s · p99 ms · waited for a core server+clients %): ` +
-            all.map((x) => `${Math.round(x.report.receivedInWindow / seconds).toLocaleString('en-US')} · ${x.report.latencyMs.p99.toFixed(1)} · ${waitOf(x).toFixed(0)}`).join(' | '),
+            all
+              .map(
+                (x) =>
+                  `${Math.round(x.report.receivedInWindow / seconds).toLocaleString('en-US')} · ${x.report.latencyMs.p99.toFixed(1)} · ${waitOf(x).toFixed(0)}`,
+              )
+              .join(' | '),
         );
       }
       if (r.published.diagnostics) notes.push(`${spec.subject} at the end of the window: ${r.published.diagnostics}`);
-      if (r.report.elu > 0.9) notes.push(`${spec.subject}: the client process was saturated (event-loop utilisation ${(r.report.elu * 100).toFixed(0)} %) — latency and throughput there are bounded by the viewers’ process, not only by the server.`);
-      if (r.published.elu > 0.9) notes.push(`${spec.subject}: the server process was saturated (event-loop utilisation ${(r.published.elu * 100).toFixed(0)} %, publisher up to ${r.published.maxLagMs.toFixed(0)} ms behind schedule).`);
+      if (r.report.elu > 0.9)
+        notes.push(
+          `${spec.subject}: the client process was saturated (event-loop utilisation ${(r.report.elu * 100).toFixed(0)} %) — latency and throughput there are bounded by the viewers’ process, not only by the server.`,
+        );
+      if (r.published.elu > 0.9)
+        notes.push(
+          `${spec.subject}: the server process was saturated (event-loop utilisation ${(r.published.elu * 100).toFixed(0)} %, publisher up to ${r.published.maxLagMs.toFixed(0)} ms behind schedule).`,
+        );
     }
 
     const bare = byName.get('bare-ws');
@@ -294,16 +346,48 @@ export const benchmark: Benchmark = {
       ],
       rows,
       ratios: [
-        { label: 'Socket.IO / bare ws, delivered frames/s', value: ratio(sio?.delivered, bare?.delivered), meaning: 'fraction of the machine’s limit' },
-        { label: 'Socket.IO p99 / bare ws p99', value: ratio(sio?.p99, bare?.p99), meaning: '× the limit’s tail latency' },
-        { label: 'Socket.IO / bare ws, server CPU per frame', value: ratio(sio?.cpuPerFrame, bare?.cpuPerFrame), meaning: '× the limit’s CPU cost of delivering one frame' },
+        {
+          label: 'Socket.IO / bare ws, delivered frames/s',
+          value: ratio(sio?.delivered, bare?.delivered),
+          meaning: 'fraction of the machine’s limit',
+        },
+        {
+          label: 'Socket.IO p99 / bare ws p99',
+          value: ratio(sio?.p99, bare?.p99),
+          meaning: '× the limit’s tail latency',
+        },
+        {
+          label: 'Socket.IO / bare ws, server CPU per frame',
+          value: ratio(sio?.cpuPerFrame, bare?.cpuPerFrame),
+          meaning: '× the limit’s CPU cost of delivering one frame',
+        },
         ...(ours
           ? [
-              { label: 'Stampede / bare ws, delivered frames/s', value: ratio(ours.delivered, bare?.delivered), meaning: 'fraction of the machine’s limit' },
-              { label: 'Stampede / Socket.IO, delivered frames/s', value: ratio(ours.delivered, sio?.delivered), meaning: '× Socket.IO’s throughput' },
-              { label: 'Stampede p99 / bare ws p99', value: ratio(ours.p99, bare?.p99), meaning: '× the limit’s tail latency' },
-              { label: 'Stampede / bare ws, server CPU per frame', value: ratio(ours.cpuPerFrame, bare?.cpuPerFrame), meaning: '× the limit’s CPU cost of delivering one frame (robust to a busy machine)' },
-              { label: 'Stampede / Socket.IO, server CPU per frame', value: ratio(ours.cpuPerFrame, sio?.cpuPerFrame), meaning: '< 1: Stampede spends less CPU per delivered frame' },
+              {
+                label: 'Stampede / bare ws, delivered frames/s',
+                value: ratio(ours.delivered, bare?.delivered),
+                meaning: 'fraction of the machine’s limit',
+              },
+              {
+                label: 'Stampede / Socket.IO, delivered frames/s',
+                value: ratio(ours.delivered, sio?.delivered),
+                meaning: '× Socket.IO’s throughput',
+              },
+              {
+                label: 'Stampede p99 / bare ws p99',
+                value: ratio(ours.p99, bare?.p99),
+                meaning: '× the limit’s tail latency',
+              },
+              {
+                label: 'Stampede / bare ws, server CPU per frame',
+                value: ratio(ours.cpuPerFrame, bare?.cpuPerFrame),
+                meaning: '× the limit’s CPU cost of delivering one frame (robust to a busy machine)',
+              },
+              {
+                label: 'Stampede / Socket.IO, server CPU per frame',
+                value: ratio(ours.cpuPerFrame, sio?.cpuPerFrame),
+                meaning: '< 1: Stampede spends less CPU per delivered frame',
+              },
             ]
           : []),
       ],
@@ -318,10 +402,23 @@ export const benchmark: Benchmark = {
               'Stampede, AppSync Events stand-in: the same runtime with --broadcaster appsync-events; viewers subscribe on the local stand-in of the AppSync Events protocol (development only, not AWS), the fan-out makes one SigV4-signed HTTP publish per channel batch. “backend calls per delivered frame”: PostToConnection calls (per-connection path) or publish requests (pub/sub) in the window ÷ frames delivered in it — what the AWS bill and quotas scale with.',
             ]
           : []),
-        ...(selected.some((t) => t.name === 'stampede') ? ['Stampede runs its local runtime (memory backend, live commerce only) with default settings: shard size 500, fan-out batch 100, broadcast batch 10 × concurrency 4, no batching windows.'] : []),
+        ...(selected.some((t) => t.name === 'stampede')
+          ? [
+              'Stampede runs its local runtime (memory backend, live commerce only) with default settings: shard size 500, fan-out batch 100, broadcast batch 10 × concurrency 4, no batching windows.',
+            ]
+          : []),
         ...notes,
       ],
-      details: { params: p, repeat, runs: Object.fromEntries([...runs].map(([n, rs]) => [n, rs.map(({ connected, subscribers, published, report }) => ({ connected, subscribers, published, report }))])) },
+      details: {
+        params: p,
+        repeat,
+        runs: Object.fromEntries(
+          [...runs].map(([n, rs]) => [
+            n,
+            rs.map(({ connected, subscribers, published, report }) => ({ connected, subscribers, published, report })),
+          ]),
+        ),
+      },
     };
   },
 };

@@ -15,7 +15,12 @@ export interface BenchFrame {
   readonly sourceType: 'BidPlaced';
   readonly version: number;
   readonly occurredAt: number;
-  readonly data: { readonly bidId: string; readonly bidderId: string; readonly amount: number; readonly currency: string };
+  readonly data: {
+    readonly bidId: string;
+    readonly bidderId: string;
+    readonly amount: number;
+    readonly currency: string;
+  };
   /** Publisher's monotonicMs() at send time. */
   readonly sentAt: number;
 }
@@ -28,7 +33,12 @@ export const makeFrame = (channelId: string, seq: number, sentAt: number): Bench
   sourceType: 'BidPlaced',
   version: seq,
   occurredAt: 1_750_000_000_000 + seq,
-  data: { bidId: `bid-${channelId}-${seq}`, bidderId: `user-${(seq * 7919) % 10_000}`, amount: 10_000 + seq * 50, currency: 'EUR' },
+  data: {
+    bidId: `bid-${channelId}-${seq}`,
+    bidderId: `user-${(seq * 7919) % 10_000}`,
+    amount: 10_000 + seq * 50,
+    currency: 'EUR',
+  },
   sentAt,
 });
 

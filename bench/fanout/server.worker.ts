@@ -50,22 +50,28 @@ const publish = (plan: PublishPlan) => {
   let waitPct: number | null = null;
   let calls0: number | null = null;
   let backendCallsInWindow: number | null = null;
-  setTimeout(() => {
-    calls0 = t.backendCalls?.() ?? null;
-    cpu0 = process.cpuUsage();
-    elu0 = performance.eventLoopUtilization();
-    wait0 = runQueueWaitMs();
-  }, Math.max(0, plan.windowStart - monotonicMs()));
-  setTimeout(() => {
-    const d = process.cpuUsage(cpu0);
-    cpuPct = ((d.user + d.system) / 1000 / (plan.windowEnd - plan.windowStart)) * 100;
-    elu = performance.eventLoopUtilization(elu0).utilization;
-    diagnostics = t.diagnostics?.() ?? '';
-    const calls1 = t.backendCalls?.() ?? null;
-    backendCallsInWindow = calls0 === null || calls1 === null ? null : calls1 - calls0;
-    const wait1 = runQueueWaitMs();
-    waitPct = wait0 === null || wait1 === null ? null : ((wait1 - wait0) / (plan.windowEnd - plan.windowStart)) * 100;
-  }, Math.max(0, plan.windowEnd - monotonicMs()));
+  setTimeout(
+    () => {
+      calls0 = t.backendCalls?.() ?? null;
+      cpu0 = process.cpuUsage();
+      elu0 = performance.eventLoopUtilization();
+      wait0 = runQueueWaitMs();
+    },
+    Math.max(0, plan.windowStart - monotonicMs()),
+  );
+  setTimeout(
+    () => {
+      const d = process.cpuUsage(cpu0);
+      cpuPct = ((d.user + d.system) / 1000 / (plan.windowEnd - plan.windowStart)) * 100;
+      elu = performance.eventLoopUtilization(elu0).utilization;
+      diagnostics = t.diagnostics?.() ?? '';
+      const calls1 = t.backendCalls?.() ?? null;
+      backendCallsInWindow = calls0 === null || calls1 === null ? null : calls1 - calls0;
+      const wait1 = runQueueWaitMs();
+      waitPct = wait0 === null || wait1 === null ? null : ((wait1 - wait0) / (plan.windowEnd - plan.windowStart)) * 100;
+    },
+    Math.max(0, plan.windowEnd - monotonicMs()),
+  );
 
   const tick = () => {
     const now = monotonicMs();
@@ -95,7 +101,24 @@ const publish = (plan: PublishPlan) => {
     }
     if (due >= plan.stopAt) {
       // Let the window-end sample land before reporting.
-      setTimeout(() => channel.send({ type: 'published', publishes: k, publishedInWindow, owedInWindow, publishErrors, lastError, maxLagMs, cpuPct, elu, diagnostics, waitPct, backendCallsInWindow }), 20);
+      setTimeout(
+        () =>
+          channel.send({
+            type: 'published',
+            publishes: k,
+            publishedInWindow,
+            owedInWindow,
+            publishErrors,
+            lastError,
+            maxLagMs,
+            cpuPct,
+            elu,
+            diagnostics,
+            waitPct,
+            backendCallsInWindow,
+          }),
+        20,
+      );
       return;
     }
     setTimeout(tick, Math.max(0, due - monotonicMs()));

@@ -15,7 +15,9 @@ export interface BundleOptions {
 const stubPlugin = (stubs: Readonly<Record<string, string>>): Plugin => ({
   name: 'bench-stubs',
   setup(b) {
-    b.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => (args.path in stubs ? { contents: stubs[args.path], loader: 'ts' as const } : undefined));
+    b.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) =>
+      args.path in stubs ? { contents: stubs[args.path], loader: 'ts' as const } : undefined,
+    );
   },
 });
 

@@ -44,7 +44,9 @@ export class ChildHandle {
     child.on('message', (raw) => this.dispatch(raw as Message));
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
-        this.exitError = new Error(`${label} exited (code ${code ?? 'none'}, signal ${signal ?? 'none'}) before it answered`);
+        this.exitError = new Error(
+          `${label} exited (code ${code ?? 'none'}, signal ${signal ?? 'none'}) before it answered`,
+        );
         for (const w of this.waiters) w.reject(this.exitError);
         this.waiters.clear();
         resolve(code);
@@ -58,18 +60,34 @@ export class ChildHandle {
 
   static start(options: ChildOptions): ChildHandle {
     const ts = options.typescript ?? options.script.endsWith('.ts');
-    const nodeArgs = [...(options.nodeArgs ?? []), ...(ts ? ['--import', 'tsx'] : []), options.script, ...(options.args ?? [])];
+    const nodeArgs = [
+      ...(options.nodeArgs ?? []),
+      ...(ts ? ['--import', 'tsx'] : []),
+      options.script,
+      ...(options.args ?? []),
+    ];
     const env = { ...process.env, ...options.env };
     const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
     const child =
       options.fdLimit === undefined
         ? spawn(process.execPath, nodeArgs, { cwd: options.cwd, env, stdio })
         : // `exec` keeps the IPC descriptor (NODE_CHANNEL_FD) open across the shell.
-          spawn('sh', ['-c', 'ulimit -n "$1" 2>/dev/null || ulimit -n "$(ulimit -Hn)"; shift; exec "$@"', 'sh', String(options.fdLimit), process.execPath, ...nodeArgs], {
-            cwd: options.cwd,
-            env,
-            stdio,
-          });
+          spawn(
+            'sh',
+            [
+              '-c',
+              'ulimit -n "$1" 2>/dev/null || ulimit -n "$(ulimit -Hn)"; shift; exec "$@"',
+              'sh',
+              String(options.fdLimit),
+              process.execPath,
+              ...nodeArgs,
+            ],
+            {
+              cwd: options.cwd,
+              env,
+              stdio,
+            },
+          );
     return new ChildHandle(child, options.label);
   }
 
@@ -144,7 +162,9 @@ export class ChildHandle {
   }
 
   private childError(m: Message): Error {
-    return new Error(`${this.label} failed: ${String(m.message ?? 'unknown error')}${m.stack ? `\n${String(m.stack)}` : ''}`);
+    return new Error(
+      `${this.label} failed: ${String(m.message ?? 'unknown error')}${m.stack ? `\n${String(m.stack)}` : ''}`,
+    );
   }
 }
 

@@ -18,7 +18,9 @@ export const waitForQuietMachine = async (opts: {
     const waitedMs = Date.now() - t0;
     if (load <= threshold) return { load, waitedMs, quiet: true };
     if (waitedMs >= opts.maxWaitMs) return { load, waitedMs, quiet: false };
-    opts.progress(`waiting for a quiet machine: load ${load.toFixed(2)} > ${threshold.toFixed(2)} (${Math.round(waitedMs / 1000)}/${Math.round(opts.maxWaitMs / 1000)} s)`);
+    opts.progress(
+      `waiting for a quiet machine: load ${load.toFixed(2)} > ${threshold.toFixed(2)} (${Math.round(waitedMs / 1000)}/${Math.round(opts.maxWaitMs / 1000)} s)`,
+    );
     await new Promise((r) => setTimeout(r, 2_000));
   }
 };

@@ -33,16 +33,29 @@ export const discoverBenchmarks = async (benchDir: string): Promise<RegisteredBe
     .map((f) => join(benchDir, f));
   const found = await Promise.all(
     files.map(async (file): Promise<RegisteredBenchmark> => {
-      const fallbackName = relative(benchDir, file).split(/[\\/]/).pop()!.replace(/\.bench\.ts$/, '');
+      const fallbackName = relative(benchDir, file)
+        .split(/[\\/]/)
+        .pop()!
+        .replace(/\.bench\.ts$/, '');
       try {
         const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
         const candidate = mod.benchmark ?? mod.default;
         if (!isBenchmark(candidate)) {
-          return { file, benchmark: null, fallbackName, loadError: 'exports no `benchmark` with name, description and run(ctx)' };
+          return {
+            file,
+            benchmark: null,
+            fallbackName,
+            loadError: 'exports no `benchmark` with name, description and run(ctx)',
+          };
         }
         return { file, benchmark: candidate, fallbackName, loadError: null };
       } catch (error) {
-        return { file, benchmark: null, fallbackName, loadError: error instanceof Error ? error.message : String(error) };
+        return {
+          file,
+          benchmark: null,
+          fallbackName,
+          loadError: error instanceof Error ? error.message : String(error),
+        };
       }
     }),
   );

@@ -51,7 +51,10 @@ export const writeResults = (
   writeFileSync(runPath, `${JSON.stringify(run, null, 2)}\n`);
   const latestPath = join(resultsDir, 'latest.json');
   const previous = readLatest(latestPath);
-  const latest: LatestFile = { updatedAt: run.machine.date, benchmarks: { ...previous?.benchmarks, ...run.benchmarks } };
+  const latest: LatestFile = {
+    updatedAt: run.machine.date,
+    benchmarks: { ...previous?.benchmarks, ...run.benchmarks },
+  };
   writeFileSync(latestPath, `${JSON.stringify(latest, null, 2)}\n`);
   return { runPath, latestPath, latest: latest.benchmarks };
 };

@@ -41,28 +41,58 @@ export const seedFacts = (users: number, random: () => number, now: number): Rec
     const stream = `channel-${channelId}`;
     facts.push({ type: 'CHANNEL_SCHEDULED', position: at(stream), channelId, title: `Live commerce ${c}` });
     for (let p = 0; p < 5; p++) {
-      facts.push({ type: 'PRODUCT_LISTED', position: at(stream), channelId, productId: `${channelId}-p${p}`, category: `cat${Math.floor(random() * CATEGORIES)}` });
+      facts.push({
+        type: 'PRODUCT_LISTED',
+        position: at(stream),
+        channelId,
+        productId: `${channelId}-p${p}`,
+        category: `cat${Math.floor(random() * CATEGORIES)}`,
+      });
     }
     if (c < LIVE_CHANNELS) {
       facts.push({ type: 'LIVE_STARTED', position: at(stream), channelId, at: now - 3_600_000 });
-      facts.push({ type: 'VIEWERS_COUNTED', position: at(stream), channelId, count: Math.floor(10_000 / (c + 1)), asOf: now - 10_000 });
+      facts.push({
+        type: 'VIEWERS_COUNTED',
+        position: at(stream),
+        channelId,
+        count: Math.floor(10_000 / (c + 1)),
+        asOf: now - 10_000,
+      });
     }
   }
   for (let a = 0; a < AUCTIONS; a++) {
     const channelId = `ch${a % LIVE_CHANNELS}`;
-    facts.push({ type: 'AUCTION_OPENED', position: at(`auction-a${a}`), channelId, auctionId: `a${a}`, productId: `${channelId}-p${a % 5}`, at: now - 1_800_000 });
+    facts.push({
+      type: 'AUCTION_OPENED',
+      position: at(`auction-a${a}`),
+      channelId,
+      auctionId: `a${a}`,
+      productId: `${channelId}-p${a % 5}`,
+      at: now - 1_800_000,
+    });
   }
   for (let u = 0; u < users * 0.4; u++) {
     const bids = 1 + Math.floor(random() * 4);
     for (let b = 0; b < bids; b++) {
       const a = Math.floor(random() * AUCTIONS);
-      facts.push({ type: 'BID_PLACED', position: at(`auction-a${a}`), channelId: `ch${a % LIVE_CHANNELS}`, auctionId: `a${a}`, bidderId: `user${u}`, at: now - Math.floor(random() * 600_000) });
+      facts.push({
+        type: 'BID_PLACED',
+        position: at(`auction-a${a}`),
+        channelId: `ch${a % LIVE_CHANNELS}`,
+        auctionId: `a${a}`,
+        bidderId: `user${u}`,
+        at: now - Math.floor(random() * 600_000),
+      });
     }
   }
   return facts;
 };
 
-export const toEvent = (requests: readonly { userId: string; topN: number }[], firstSeq: number, now: number): KinesisStreamEvent => ({
+export const toEvent = (
+  requests: readonly { userId: string; topN: number }[],
+  firstSeq: number,
+  now: number,
+): KinesisStreamEvent => ({
   Records: requests.map((r, i) => {
     const sequenceNumber = String(firstSeq + i).padStart(21, '0');
     return {
@@ -71,7 +101,9 @@ export const toEvent = (requests: readonly { userId: string; topN: number }[], f
         partitionKey: r.userId,
         sequenceNumber,
         // The canonical record: the design's snake_case names.
-        data: Buffer.from(JSON.stringify({ user_id: r.userId, top_n: r.topN, request_id: `req-${sequenceNumber}`, timestamp: now })).toString('base64'),
+        data: Buffer.from(
+          JSON.stringify({ user_id: r.userId, top_n: r.topN, request_id: `req-${sequenceNumber}`, timestamp: now }),
+        ).toString('base64'),
         approximateArrivalTimestamp: now / 1000,
       },
       eventSource: 'aws:kinesis',

@@ -57,4 +57,5 @@ profile.samples.forEach((id, i) => {
 });
 const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(countArg ?? 30));
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled`);
-for (const [key, us] of top) console.log(`${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`);
+for (const [key, us] of top)
+  console.log(`${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(1).padStart(8)} ms  ${key}`);

@@ -11,7 +11,8 @@ export interface Price {
 
 const API_GATEWAY_PRICES =
   'https://raw.githubusercontent.com/api-evangelist/amazon-web-services/refs/heads/main/plans/amazon-web-services-plans-pricing.yml';
-const LAMBDA_PRICES = 'https://git.mcrn.ar/mariano/lambda_local_runner/src/branch/main/docs/lambdas-md/lambda-13-cost.md';
+const LAMBDA_PRICES =
+  'https://git.mcrn.ar/mariano/lambda_local_runner/src/branch/main/docs/lambdas-md/lambda-13-cost.md';
 const DYNAMODB_PRICES = 'https://airbyte.com/data-engineering-resources/dynamodb-pricing';
 
 export const PRICES = {
@@ -20,7 +21,10 @@ export const PRICES = {
     usd: 1.0,
     per: 1e6,
     unit: 'messages',
-    source: secondary(API_GATEWAY_PRICES, 'transcription of aws.amazon.com/api-gateway/pricing; first 1 billion a month'),
+    source: secondary(
+      API_GATEWAY_PRICES,
+      'transcription of aws.amazon.com/api-gateway/pricing; first 1 billion a month',
+    ),
   },
   'apigw.ws-connection-minute': {
     name: 'API Gateway WebSocket connection minutes',
@@ -41,21 +45,29 @@ export const PRICES = {
     usd: 1.0,
     per: 1e6,
     unit: 'operations',
-    source: secondary('https://huggingface.co/datasets/labofsahil/aws-pricing-dataset/blob/main/AWSAppSync.csv', 'Price List mirror shows eu-west-1; us-east-1 believed equal'),
+    source: secondary(
+      'https://huggingface.co/datasets/labofsahil/aws-pricing-dataset/blob/main/AWSAppSync.csv',
+      'Price List mirror shows eu-west-1; us-east-1 believed equal',
+    ),
   },
   'appsync.connection-minute': {
     name: 'AppSync Events connection minutes',
     usd: 0.08,
     per: 1e6,
     unit: 'connection-minutes',
-    source: secondary('https://aws.amazon.com/appsync/pricing/', 'quoted by a secondary write-up; the stored page has no figures'),
+    source: secondary(
+      'https://aws.amazon.com/appsync/pricing/',
+      'quoted by a secondary write-up; the stored page has no figures',
+    ),
   },
   'cloudfront.request': {
     name: 'CloudFront HTTPS requests (United States)',
     usd: 0.01,
     per: 1e4,
     unit: 'requests',
-    source: unsourced('the stored pricing page has no request rates; $0.0100 per 10,000 HTTPS requests is the long-standing US figure'),
+    source: unsourced(
+      'the stored pricing page has no request rates; $0.0100 per 10,000 HTTPS requests is the long-standing US figure',
+    ),
   },
   'cloudfront.function': {
     name: 'CloudFront Functions invocations',
@@ -104,7 +116,10 @@ export const PRICES = {
     usd: 0.4,
     per: 1e6,
     unit: 'requests',
-    source: secondary('https://unanswered.io/guide/aws-sqs-pricing-and-cost-optimization', 'the same $0.40 is in the AWS 2016 FIFO announcement'),
+    source: secondary(
+      'https://unanswered.io/guide/aws-sqs-pricing-and-cost-optimization',
+      'the same $0.40 is in the AWS 2016 FIFO announcement',
+    ),
   },
   'dynamodb.wru': {
     name: 'DynamoDB on-demand write request units',

@@ -11,12 +11,14 @@ export interface Quota {
 }
 
 const APIGW_LIMITS = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html';
-const APIGW_WS_LIMITS = 'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html';
+const APIGW_WS_LIMITS =
+  'https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html';
 // The AppSync quota table of this page was not readable from AWS text; two independent write-ups citing it agree.
 const APPSYNC_QUOTAS = 'https://docs.aws.amazon.com/general/latest/gr/appsync.html';
 const KINESIS_LIMITS = 'https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html';
 const LAMBDA_LIMITS = 'https://docs.aws.amazon.com/lambda/latest/dg/limits.html';
-const DDB_PARTITIONS = 'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput-scenarios.html';
+const DDB_PARTITIONS =
+  'https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput-scenarios.html';
 
 export const QUOTAS = {
   'apigw.account-rps': {
@@ -73,7 +75,10 @@ export const QUOTAS = {
     value: 240 * 1024,
     unit: 'bytes',
     adjustable: false,
-    source: aws('https://docs.aws.amazon.com/appsync/latest/eventapi/event-api-concepts.html', 'larger events are dropped silently (secondary)'),
+    source: aws(
+      'https://docs.aws.amazon.com/appsync/latest/eventapi/event-api-concepts.html',
+      'larger events are dropped silently (secondary)',
+    ),
   },
   'cloudfront.rps': {
     name: 'CloudFront requests/s per distribution',
@@ -115,7 +120,10 @@ export const QUOTAS = {
     value: 1_000,
     unit: 'batches',
     adjustable: false,
-    source: aws('https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html', 'scales up by 300 instances a minute'),
+    source: aws(
+      'https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html',
+      'scales up by 300 instances a minute',
+    ),
   },
   'sqs.inflight': {
     name: 'SQS standard queue messages in flight',

@@ -15,16 +15,34 @@ const functionOf = (label: string): string => label.split(' (')[0] ?? label;
  */
 export const edgeHops = ({ settings, quotas }: Scenario, parts: readonly Part[]): HopResult[] => {
   const demand = new Map<string, number>();
-  for (const p of parts) for (const [label, n] of Object.entries(p.concurrency)) demand.set(functionOf(label), (demand.get(functionOf(label)) ?? 0) + n);
+  for (const p of parts)
+    for (const [label, n] of Object.entries(p.concurrency))
+      demand.set(functionOf(label), (demand.get(functionOf(label)) ?? 0) + n);
   const reserved = new Map(reservationsOf(settings));
-  const httpRps = parts.reduce((sum, p) => sum + Object.entries(p.apigwRps).filter(([k]) => k.startsWith('HTTP API')).reduce((a, [, v]) => a + v, 0), 0);
+  const httpRps = parts.reduce(
+    (sum, p) =>
+      sum +
+      Object.entries(p.apigwRps)
+        .filter(([k]) => k.startsWith('HTTP API'))
+        .reduce((a, [, v]) => a + v, 0),
+    0,
+  );
   const hops: HopResult[] = [
-    settingLimit('edge', 'HTTP API stage throttle (every route)', httpRps, settings.httpRateLimit, 'requests/s', 'httpRateLimit', 'HTTP API requests of the load (join snapshots)'),
+    settingLimit(
+      'edge',
+      'HTTP API stage throttle (every route)',
+      httpRps,
+      settings.httpRateLimit,
+      'requests/s',
+      'httpRateLimit',
+      'HTTP API requests of the load (join snapshots)',
+    ),
   ];
   const http = settings.httpApiReservedConcurrency;
   if (http !== null) {
     const atThrottle =
-      concurrencyOf(settings.httpRateLimit - settings.recommendRateLimit, E.joinSnapshotMs) + concurrencyOf(settings.recommendRateLimit, E.recommendComputeMs);
+      concurrencyOf(settings.httpRateLimit - settings.recommendRateLimit, E.joinSnapshotMs) +
+      concurrencyOf(settings.recommendRateLimit, E.recommendComputeMs);
     hops.push(
       settingLimit(
         'edge',
@@ -39,11 +57,29 @@ export const edgeHops = ({ settings, quotas }: Scenario, parts: readonly Part[])
   }
   for (const [fn, limit] of reserved) {
     const load = demand.get(fn) ?? 0;
-    if (load > 0) hops.push(settingLimit('edge', `${fn} concurrency at this load (its reservation caps it)`, load, limit, 'executions', fn === 'http-api' ? 'httpApiReservedConcurrency' : fn === 'relay' ? 'relayReservedConcurrency' : 'wsReservedConcurrency', 'the load’s own demand'));
+    if (load > 0)
+      hops.push(
+        settingLimit(
+          'edge',
+          `${fn} concurrency at this load (its reservation caps it)`,
+          load,
+          limit,
+          'executions',
+          fn === 'http-api'
+            ? 'httpApiReservedConcurrency'
+            : fn === 'relay'
+              ? 'relayReservedConcurrency'
+              : 'wsReservedConcurrency',
+          'the load’s own demand',
+        ),
+      );
   }
   const unreservedDemand = [...demand].filter(([fn]) => !reserved.has(fn)).reduce((a, [, n]) => a + n, 0);
   const totalReserved = [...reserved.values()].reduce((a, b) => a + b, 0);
-  const quotaValues = settings.lambdaConcurrencyQuota === QUOTAS['lambda.concurrency'].value ? quotas : { 'lambda.concurrency': settings.lambdaConcurrencyQuota, ...quotas };
+  const quotaValues =
+    settings.lambdaConcurrencyQuota === QUOTAS['lambda.concurrency'].value
+      ? quotas
+      : { 'lambda.concurrency': settings.lambdaConcurrencyQuota, ...quotas };
   const unreserved = [...demand]
     .filter(([fn, n]) => !reserved.has(fn) && n > 0)
     .sort(([, a], [, b]) => b - a)

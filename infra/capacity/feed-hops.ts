@@ -7,8 +7,12 @@ import { fmt } from './viewer-hops.js';
 const HOUR = 3600;
 
 /** Invocations/s of a stream consumer: a batch per window per shard, more when batches fill sooner. */
-export const streamInvocations = (shards: number, recordsPerSecond: number, batchSize: number, windowSeconds: number): number =>
-  shards * Math.max(1 / windowSeconds, recordsPerSecond / shards / batchSize);
+export const streamInvocations = (
+  shards: number,
+  recordsPerSecond: number,
+  batchSize: number,
+  windowSeconds: number,
+): number => shards * Math.max(1 / windowSeconds, recordsPerSecond / shards / batchSize);
 
 /**
  * Relay (events table stream → feed stream), the feed stream (partition key = channel id) and
@@ -22,7 +26,12 @@ export const feedHops = ({ load, settings, quotas }: Scenario): Part => {
   const channelsOnBusiestShard = Math.ceil(load.channels / settings.feedShards);
   const busiestShardRecords = channelsOnBusiestShard * load.feedEventsPerSecond;
   const c = settings.streamConsumers;
-  const fanoutInvocations = streamInvocations(settings.feedShards, r.feedRecordsPerSecond, c.batchSize, c.windowSeconds);
+  const fanoutInvocations = streamInvocations(
+    settings.feedShards,
+    r.feedRecordsPerSecond,
+    c.batchSize,
+    c.windowSeconds,
+  );
   const hops = [
     quotaLimit(
       'feed stream',
@@ -43,10 +52,23 @@ export const feedHops = ({ load, settings, quotas }: Scenario): Part => {
   ];
   if (settings.relayReservedConcurrency !== null) {
     hops.unshift(
-      settingLimit('relay', 'relay concurrent executions', relayConcurrency, settings.relayReservedConcurrency, 'executions', 'relayReservedConcurrency', `${fmt(r.feedRecordsPerSecond)} records/s in batches of ${settings.relay.batchSize}, ${E.streamBatchMs} ms each (estimate)`),
+      settingLimit(
+        'relay',
+        'relay concurrent executions',
+        relayConcurrency,
+        settings.relayReservedConcurrency,
+        'executions',
+        'relayReservedConcurrency',
+        `${fmt(r.feedRecordsPerSecond)} records/s in batches of ${settings.relay.batchSize}, ${E.streamBatchMs} ms each (estimate)`,
+      ),
     );
   }
-  const recommendInvocations = streamInvocations(settings.feedShards, r.feedRecordsPerSecond, c.batchSize, c.windowSeconds);
+  const recommendInvocations = streamInvocations(
+    settings.feedShards,
+    r.feedRecordsPerSecond,
+    c.batchSize,
+    c.windowSeconds,
+  );
   return part({
     hops,
     costs: [
@@ -80,11 +102,35 @@ export const deliveryHops = ({ load, settings, quotas }: Scenario): Part => {
     const outboundUnits = r.deliveriesPerSecond * Math.ceil(load.frameBytes / 5120);
     return part({
       hops: [
-        quotaLimit('fan-out', 'AppSync event size (one frame)', load.frameBytes, 'appsync.event-bytes', quotas, 'a larger frame is split over several events'),
-        quotaLimit('fan-out', 'AppSync inbound events (publishes)', inbound, 'appsync.inbound-events', quotas, `${fmt(r.channelFramesPerSecond)} channel frames/s, ${eventsPerFrame} event(s) each, ${fmt(publishes)} requests/s`),
-        quotaLimit('delivery', 'AppSync outbound messages (5 KB units)', outboundUnits, 'appsync.outbound-messages', quotas, `${fmt(r.viewers)} viewers × ${load.framesPerSecond} frames/s × ${Math.ceil(load.frameBytes / 5120)} unit(s)`),
+        quotaLimit(
+          'fan-out',
+          'AppSync event size (one frame)',
+          load.frameBytes,
+          'appsync.event-bytes',
+          quotas,
+          'a larger frame is split over several events',
+        ),
+        quotaLimit(
+          'fan-out',
+          'AppSync inbound events (publishes)',
+          inbound,
+          'appsync.inbound-events',
+          quotas,
+          `${fmt(r.channelFramesPerSecond)} channel frames/s, ${eventsPerFrame} event(s) each, ${fmt(publishes)} requests/s`,
+        ),
+        quotaLimit(
+          'delivery',
+          'AppSync outbound messages (5 KB units)',
+          outboundUnits,
+          'appsync.outbound-messages',
+          quotas,
+          `${fmt(r.viewers)} viewers × ${load.framesPerSecond} frames/s × ${Math.ceil(load.frameBytes / 5120)} unit(s)`,
+        ),
       ],
-      costs: [perSecond('AppSync publishes', 'appsync.operation', inbound), perSecond('AppSync deliveries', 'appsync.operation', outboundUnits)],
+      costs: [
+        perSecond('AppSync publishes', 'appsync.operation', inbound),
+        perSecond('AppSync deliveries', 'appsync.operation', outboundUnits),
+      ],
     });
   }
   const spec = FUNCTION_SPECS.broadcast.trigger;
@@ -100,10 +146,38 @@ export const deliveryHops = ({ load, settings, quotas }: Scenario): Part => {
   const wsUnits = Math.ceil(load.frameBytes / (32 * 1024));
   return part({
     hops: [
-      quotaLimit('fan-out', 'WebSocket message size (one frame)', load.frameBytes, 'apigw.ws-message-bytes', quotas, 'a larger batch is split into several messages'),
-      quotaLimit('SQS', 'broadcast messages in flight', concurrency * sqsBatch, 'sqs.inflight', quotas, `${fmt(messages)} messages/s (${shardsPerChannel} shards × ${fmt(r.channelFramesPerSecond)} frames/s), ${batchMs} ms a batch`),
-      quotaLimit('broadcast', 'broadcast concurrent batches (SQS mapping)', concurrency, 'lambda.sqs-esm-batches', quotas, `${fmt(batches)} batches/s × ${batchMs} ms (estimate: ${messageMs} ms per ${settings.shardSize} posts)`),
-      quotaLimit('delivery', 'DynamoDB member reads per ch#<channel>#<n> partition', load.framesPerSecond * memberRcu, 'dynamodb.partition-rcu', quotas, `${load.framesPerSecond} Queries/s of ${settings.shardSize} members, ${memberRcu} RCU each`),
+      quotaLimit(
+        'fan-out',
+        'WebSocket message size (one frame)',
+        load.frameBytes,
+        'apigw.ws-message-bytes',
+        quotas,
+        'a larger batch is split into several messages',
+      ),
+      quotaLimit(
+        'SQS',
+        'broadcast messages in flight',
+        concurrency * sqsBatch,
+        'sqs.inflight',
+        quotas,
+        `${fmt(messages)} messages/s (${shardsPerChannel} shards × ${fmt(r.channelFramesPerSecond)} frames/s), ${batchMs} ms a batch`,
+      ),
+      quotaLimit(
+        'broadcast',
+        'broadcast concurrent batches (SQS mapping)',
+        concurrency,
+        'lambda.sqs-esm-batches',
+        quotas,
+        `${fmt(batches)} batches/s × ${batchMs} ms (estimate: ${messageMs} ms per ${settings.shardSize} posts)`,
+      ),
+      quotaLimit(
+        'delivery',
+        'DynamoDB member reads per ch#<channel>#<n> partition',
+        load.framesPerSecond * memberRcu,
+        'dynamodb.partition-rcu',
+        quotas,
+        `${load.framesPerSecond} Queries/s of ${settings.shardSize} members, ${memberRcu} RCU each`,
+      ),
     ],
     costs: [
       // SendMessageBatch, ReceiveMessage and DeleteMessageBatch, 10 messages a request.

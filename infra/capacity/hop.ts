@@ -43,7 +43,14 @@ export interface CostLine {
 /** Quota values after `--quota id=value` overrides (an account whose quotas were raised). */
 export type QuotaValues = Partial<Record<QuotaId, number>>;
 
-export const quotaLimit = (hop: string, what: string, load: number, id: QuotaId, values: QuotaValues, basis: string): HopResult => {
+export const quotaLimit = (
+  hop: string,
+  what: string,
+  load: number,
+  id: QuotaId,
+  values: QuotaValues,
+  basis: string,
+): HopResult => {
   const quota = QUOTAS[id];
   const raised = values[id] !== undefined;
   const limit = values[id] ?? quota.value;
@@ -65,7 +72,15 @@ export const quotaLimit = (hop: string, what: string, load: number, id: QuotaId,
 };
 
 /** A limit the stack sets itself (shards, reserved concurrency, stage throttle): over it is always "over". */
-export const settingLimit = (hop: string, what: string, load: number, limit: number, unit: string, setting: string, basis: string): HopResult => ({
+export const settingLimit = (
+  hop: string,
+  what: string,
+  load: number,
+  limit: number,
+  unit: string,
+  setting: string,
+  basis: string,
+): HopResult => ({
   hop,
   what,
   load,
@@ -88,7 +103,13 @@ export const perSecond = (item: string, price: PriceId, unitsPerSecond: number, 
   cost(item, price, unitsPerSecond * 3600, presence);
 
 /** Lambda: requests plus GB-seconds of `invocationsPerHour` invocations of `ms` each. */
-export const lambdaCost = (fn: string, invocationsPerHour: number, ms: number, gb: number, presence = false): CostLine[] => [
+export const lambdaCost = (
+  fn: string,
+  invocationsPerHour: number,
+  ms: number,
+  gb: number,
+  presence = false,
+): CostLine[] => [
   cost(`${fn} invocations`, 'lambda.request', invocationsPerHour, presence),
   cost(`${fn} duration`, 'lambda.gb-second-arm64', invocationsPerHour * (ms / 1000) * gb, presence),
 ];

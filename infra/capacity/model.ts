@@ -32,7 +32,8 @@ export interface CapacityReport {
 }
 
 const sum = (values: Iterable<number>): number => [...values].reduce((a, b) => a + b, 0);
-const mostUtilised = (hops: readonly HopResult[]): HopResult => hops.reduce((a, b) => (b.utilisation > a.utilisation ? b : a));
+const mostUtilised = (hops: readonly HopResult[]): HopResult =>
+  hops.reduce((a, b) => (b.utilisation > a.utilisation ? b : a));
 
 /** Account-wide limits several parts draw on: Lambda concurrency, API Gateway's throttle, the stage, shards, tables. */
 const accountHops = (scenario: Scenario, parts: readonly Part[]): HopResult[] => {
@@ -40,9 +41,12 @@ const accountHops = (scenario: Scenario, parts: readonly Part[]): HopResult[] =>
   const apigw = Object.assign({}, ...parts.map((p) => p.apigwRps)) as Record<string, number>;
   const wsDefault = sum(parts.map((p) => p.wsDefaultRps));
   const tables = new Map<string, number>();
-  for (const p of parts) for (const [table, wru] of Object.entries(p.tableWru)) tables.set(table, (tables.get(table) ?? 0) + wru);
+  for (const p of parts)
+    for (const [table, wru] of Object.entries(p.tableWru)) tables.set(table, (tables.get(table) ?? 0) + wru);
   const shards =
-    settings.feedShards + settings.recommendShards + (settings.presence.ingress === 'beacon' ? settings.presence.beaconLogShards + settings.presence.presenceShards : 0);
+    settings.feedShards +
+    settings.recommendShards +
+    (settings.presence.ingress === 'beacon' ? settings.presence.beaconLogShards + settings.presence.presenceShards : 0);
   const breakdown = (entries: Record<string, number>): string =>
     Object.entries(entries)
       .filter(([, v]) => v > 0)
@@ -52,16 +56,51 @@ const accountHops = (scenario: Scenario, parts: readonly Part[]): HopResult[] =>
   const hops: HopResult[] = [
     // Lambda's pool with the edge's reservations set aside (edge-hops.ts).
     ...edgeHops(scenario, parts),
-    quotaLimit('account', 'Kinesis provisioned shards', shards, 'kinesis.account-shards', quotas, 'feed + recommend (+ beacon-log + presence)'),
+    quotaLimit(
+      'account',
+      'Kinesis provisioned shards',
+      shards,
+      'kinesis.account-shards',
+      quotas,
+      'feed + recommend (+ beacon-log + presence)',
+    ),
   ];
   if (Object.keys(apigw).length > 0) {
-    hops.push(quotaLimit('account', 'API Gateway requests/s (all APIs)', sum(Object.values(apigw)), 'apigw.account-rps', quotas, breakdown(apigw)));
+    hops.push(
+      quotaLimit(
+        'account',
+        'API Gateway requests/s (all APIs)',
+        sum(Object.values(apigw)),
+        'apigw.account-rps',
+        quotas,
+        breakdown(apigw),
+      ),
+    );
   }
   if (wsDefault > 0) {
-    hops.push(settingLimit('account', 'WebSocket stage throttle, $default route', wsDefault, settings.wsRateLimit, 'requests/s', 'wsRateLimit', 'join frames + beat frames share $default'));
+    hops.push(
+      settingLimit(
+        'account',
+        'WebSocket stage throttle, $default route',
+        wsDefault,
+        settings.wsRateLimit,
+        'requests/s',
+        'wsRateLimit',
+        'join frames + beat frames share $default',
+      ),
+    );
   }
   for (const [table, wru] of tables) {
-    hops.push(quotaLimit('account', `DynamoDB ${table} table write units`, wru, 'dynamodb.table-wru', quotas, 'on-demand table default'));
+    hops.push(
+      quotaLimit(
+        'account',
+        `DynamoDB ${table} table write units`,
+        wru,
+        'dynamodb.table-wru',
+        quotas,
+        'on-demand table default',
+      ),
+    );
   }
   return hops;
 };
@@ -74,10 +113,9 @@ const summarise = (p: Part & { readonly figures: PresenceFigures }, viewers: num
 /** The capacity of every hop for a load on a stack's settings. Pure: same scenario, same report. */
 export const evaluateCapacity = (scenario: Scenario): CapacityReport => {
   const viewers = ratesOf(scenario.load).viewers;
-  const presenceParts = Object.fromEntries(PRESENCE_INGRESSES.map((ingress) => [ingress, presenceHops(scenario, ingress)])) as Record<
-    PresenceIngress,
-    ReturnType<typeof presenceHops>
-  >;
+  const presenceParts = Object.fromEntries(
+    PRESENCE_INGRESSES.map((ingress) => [ingress, presenceHops(scenario, ingress)]),
+  ) as Record<PresenceIngress, ReturnType<typeof presenceHops>>;
   const active = presenceParts[scenario.settings.presence.ingress];
   const parts: Part[] = [viewerHops(scenario), active, feedHops(scenario), deliveryHops(scenario)];
   const hops = [...parts.flatMap((p) => p.hops), ...accountHops(scenario, parts)];
@@ -86,7 +124,9 @@ export const evaluateCapacity = (scenario: Scenario): CapacityReport => {
     scenario,
     hops,
     binding: mostUtilised(hops),
-    tightestFitting: hops.some((h) => h.status === 'ok') ? mostUtilised(hops.filter((h) => h.status === 'ok')) : undefined,
+    tightestFitting: hops.some((h) => h.status === 'ok')
+      ? mostUtilised(hops.filter((h) => h.status === 'ok'))
+      : undefined,
     over: hops.filter((h) => h.status === 'over'),
     increases: hops.filter((h) => h.status === 'needs-increase'),
     costs,
@@ -98,4 +138,3 @@ export const evaluateCapacity = (scenario: Scenario): CapacityReport => {
     },
   };
 };
-

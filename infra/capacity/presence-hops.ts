@@ -26,7 +26,10 @@ export interface PresenceFigures {
  * (key `<channel>#<k>`) → presence-aggregator → packed bucket items per sub-partition, rewritten
  * once per flush when changed; a count reads the K small count items.
  */
-export const presenceHops = (scenario: Scenario, ingress: PresenceIngress): Part & { readonly figures: PresenceFigures } =>
+export const presenceHops = (
+  scenario: Scenario,
+  ingress: PresenceIngress,
+): Part & { readonly figures: PresenceFigures } =>
   ingress === 'websocket' ? websocketPresence(scenario) : beaconPresence(scenario);
 
 const websocketPresence = ({ load, quotas }: Scenario): Part & { readonly figures: PresenceFigures } => {
@@ -41,9 +44,30 @@ const websocketPresence = ({ load, quotas }: Scenario): Part & { readonly figure
   return {
     ...part({
       hops: [
-        quotaLimit('presence', 'presence batches in flight (SQS mapping)', presenceConcurrency, 'lambda.sqs-esm-batches', quotas, `${fmt(batches)} batches/s of ${batchSize} × ${E.presenceBatchMs} ms (estimate)`),
-        quotaLimit('presence', 'DynamoDB presence writes per channel partition key', writesPerKey, 'dynamodb.partition-wcu', quotas, `${fmt(r.beatsPerSecondPerChannel)} beats/s per channel × 1 WCU, key = channel id`),
-        quotaLimit('presence', 'DynamoDB count Query reads per channel partition key', readUnitsPerCount * COUNTS_PER_SECOND_PER_CHANNEL, 'dynamodb.partition-rcu', quotas, `a Query of ${fmt(load.viewersPerChannel)} items × ${E.presenceItemBytes} B (estimate), eventually consistent, once a second`),
+        quotaLimit(
+          'presence',
+          'presence batches in flight (SQS mapping)',
+          presenceConcurrency,
+          'lambda.sqs-esm-batches',
+          quotas,
+          `${fmt(batches)} batches/s of ${batchSize} × ${E.presenceBatchMs} ms (estimate)`,
+        ),
+        quotaLimit(
+          'presence',
+          'DynamoDB presence writes per channel partition key',
+          writesPerKey,
+          'dynamodb.partition-wcu',
+          quotas,
+          `${fmt(r.beatsPerSecondPerChannel)} beats/s per channel × 1 WCU, key = channel id`,
+        ),
+        quotaLimit(
+          'presence',
+          'DynamoDB count Query reads per channel partition key',
+          readUnitsPerCount * COUNTS_PER_SECOND_PER_CHANNEL,
+          'dynamodb.partition-rcu',
+          quotas,
+          `a Query of ${fmt(load.viewersPerChannel)} items × ${E.presenceItemBytes} B (estimate), eventually consistent, once a second`,
+        ),
       ],
       costs: [
         perSecond('WebSocket beat frames', 'apigw.ws-message', r.beatsPerSecond, true),
@@ -59,7 +83,12 @@ const websocketPresence = ({ load, quotas }: Scenario): Part & { readonly figure
       wsDefaultRps: r.beatsPerSecond,
       tableWru: { presence: r.beatsPerSecond },
     }),
-    figures: { ingress: 'websocket', writesPerKeyPerSecond: writesPerKey, readUnitsPerCount, lambdaConcurrency: presenceConcurrency + wsMessageConcurrency },
+    figures: {
+      ingress: 'websocket',
+      writesPerKeyPerSecond: writesPerKey,
+      readUnitsPerCount,
+      lambdaConcurrency: presenceConcurrency + wsMessageConcurrency,
+    },
   };
 };
 
@@ -77,25 +106,94 @@ const beaconPresence = ({ load, settings, quotas }: Scenario): Part & { readonly
   const sessionsPerKey = load.viewersPerChannel / k;
   const buckets = Math.ceil((sessionsPerKey * p.sessionBytes) / p.bucketMaxBytes);
   const bucketBytes = (sessionsPerKey * p.sessionBytes) / buckets;
-  const aggregatorInvocations = streamInvocations(p.presenceShards, r.beatsPerSecond, p.aggregator.batchSize, p.aggregator.windowSeconds);
+  const aggregatorInvocations = streamInvocations(
+    p.presenceShards,
+    r.beatsPerSecond,
+    p.aggregator.batchSize,
+    p.aggregator.windowSeconds,
+  );
   // Every flush rewrites each bucket (with a 5 s beat every bucket has changed within a second) and the count item.
-  const flushesPerKey = Math.max(1 / p.aggregator.windowSeconds, Math.ceil(keys / p.presenceShards) * beatsPerKey / p.aggregator.batchSize);
+  const flushesPerKey = Math.max(
+    1 / p.aggregator.windowSeconds,
+    (Math.ceil(keys / p.presenceShards) * beatsPerKey) / p.aggregator.batchSize,
+  );
   const writesPerKey = flushesPerKey * (buckets * Math.ceil(bucketBytes / 1024) + 1);
   const readUnitsPerCount = k * 0.5;
-  const routerInvocations = streamInvocations(p.beaconLogShards, r.beatsPerSecond, p.router.batchSize, p.router.windowSeconds);
+  const routerInvocations = streamInvocations(
+    p.beaconLogShards,
+    r.beatsPerSecond,
+    p.router.batchSize,
+    p.router.windowSeconds,
+  );
   const routerConcurrency = p.beaconLogShards * p.router.parallelization;
   const aggregatorConcurrency = p.presenceShards * p.aggregator.parallelization;
   return {
     ...part({
       hops: [
-        quotaLimit('heartbeat in', 'CloudFront beacon requests', r.beatsPerSecond, 'cloudfront.rps', quotas, `${fmt(r.viewers)} viewers / ${load.heartbeatSeconds} s, answered 204 by a CloudFront Function`),
-        quotaLimit('heartbeat in', 'Kinesis beacon-log records/s per shard', logRecordsPerShard, 'kinesis.shard-records', quotas, `one log line per beacon over ${p.beaconLogShards} shards (beaconLogShards)`),
-        quotaLimit('heartbeat in', 'Kinesis beacon-log bytes/s per shard', logRecordsPerShard * E.beaconLogLineBytes, 'kinesis.shard-bytes', quotas, `× ${E.beaconLogLineBytes} B a log line (estimate)`),
-        quotaLimit('presence', 'Kinesis presence records/s, busiest shard', busiestPresenceShard, 'kinesis.shard-records', quotas, `K = ${k} sub-partitions/channel of ${fmt(beatsPerKey)} beats/s; ${keys} keys on ${p.presenceShards} shards (presenceShards)`),
-        quotaLimit('presence', 'Kinesis presence bytes/s, busiest shard', busiestPresenceShard * E.beatRecordBytes, 'kinesis.shard-bytes', quotas, `× ${E.beatRecordBytes} B a beat record (estimate)`),
-        quotaLimit('presence', 'DynamoDB bucket item size', bucketBytes, 'dynamodb.item-bytes', quotas, `${fmt(sessionsPerKey)} sessions/sub-partition × ${p.sessionBytes} B in ${buckets} bucket(s)`),
-        quotaLimit('presence', 'DynamoDB presence writes per presence#<channel>#<k> key', writesPerKey, 'dynamodb.partition-wcu', quotas, `${fmt(flushesPerKey)} flush(es)/s × (${buckets} bucket(s) of ${fmt(Math.ceil(bucketBytes / 1024))} KB + 1 count item)`),
-        quotaLimit('presence', 'DynamoDB count reads per channel', readUnitsPerCount * COUNTS_PER_SECOND_PER_CHANNEL, 'dynamodb.partition-rcu', quotas, `K = ${k} count items, eventually consistent, once a second (0 for a warm sub-partition's own count)`),
+        quotaLimit(
+          'heartbeat in',
+          'CloudFront beacon requests',
+          r.beatsPerSecond,
+          'cloudfront.rps',
+          quotas,
+          `${fmt(r.viewers)} viewers / ${load.heartbeatSeconds} s, answered 204 by a CloudFront Function`,
+        ),
+        quotaLimit(
+          'heartbeat in',
+          'Kinesis beacon-log records/s per shard',
+          logRecordsPerShard,
+          'kinesis.shard-records',
+          quotas,
+          `one log line per beacon over ${p.beaconLogShards} shards (beaconLogShards)`,
+        ),
+        quotaLimit(
+          'heartbeat in',
+          'Kinesis beacon-log bytes/s per shard',
+          logRecordsPerShard * E.beaconLogLineBytes,
+          'kinesis.shard-bytes',
+          quotas,
+          `× ${E.beaconLogLineBytes} B a log line (estimate)`,
+        ),
+        quotaLimit(
+          'presence',
+          'Kinesis presence records/s, busiest shard',
+          busiestPresenceShard,
+          'kinesis.shard-records',
+          quotas,
+          `K = ${k} sub-partitions/channel of ${fmt(beatsPerKey)} beats/s; ${keys} keys on ${p.presenceShards} shards (presenceShards)`,
+        ),
+        quotaLimit(
+          'presence',
+          'Kinesis presence bytes/s, busiest shard',
+          busiestPresenceShard * E.beatRecordBytes,
+          'kinesis.shard-bytes',
+          quotas,
+          `× ${E.beatRecordBytes} B a beat record (estimate)`,
+        ),
+        quotaLimit(
+          'presence',
+          'DynamoDB bucket item size',
+          bucketBytes,
+          'dynamodb.item-bytes',
+          quotas,
+          `${fmt(sessionsPerKey)} sessions/sub-partition × ${p.sessionBytes} B in ${buckets} bucket(s)`,
+        ),
+        quotaLimit(
+          'presence',
+          'DynamoDB presence writes per presence#<channel>#<k> key',
+          writesPerKey,
+          'dynamodb.partition-wcu',
+          quotas,
+          `${fmt(flushesPerKey)} flush(es)/s × (${buckets} bucket(s) of ${fmt(Math.ceil(bucketBytes / 1024))} KB + 1 count item)`,
+        ),
+        quotaLimit(
+          'presence',
+          'DynamoDB count reads per channel',
+          readUnitsPerCount * COUNTS_PER_SECOND_PER_CHANNEL,
+          'dynamodb.partition-rcu',
+          quotas,
+          `K = ${k} count items, eventually consistent, once a second (0 for a warm sub-partition's own count)`,
+        ),
       ],
       costs: [
         perSecond('CloudFront beacon requests', 'cloudfront.request', r.beatsPerSecond, true),
@@ -111,6 +209,11 @@ const beaconPresence = ({ load, settings, quotas }: Scenario): Part & { readonly
       concurrency: { 'beat-router': routerConcurrency, 'presence-aggregator': aggregatorConcurrency },
       tableWru: { presence: keys * writesPerKey },
     }),
-    figures: { ingress: 'beacon', writesPerKeyPerSecond: writesPerKey, readUnitsPerCount, lambdaConcurrency: routerConcurrency + aggregatorConcurrency },
+    figures: {
+      ingress: 'beacon',
+      writesPerKeyPerSecond: writesPerKey,
+      readUnitsPerCount,
+      lambdaConcurrency: routerConcurrency + aggregatorConcurrency,
+    },
   };
 };

@@ -4,8 +4,12 @@ import { ESTIMATES } from './load.js';
 import type { CapacityReport, PresenceSummary } from './model.js';
 import { SOURCE_MARK } from './sources.js';
 
-const num = (n: number): string => (Math.abs(n) >= 100 || Number.isInteger(n) ? Math.ceil(n).toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 1 }));
-const usd = (n: number): string => (n >= 100 ? `$${Math.round(n).toLocaleString('en-US')}` : n >= 0.01 ? `$${n.toFixed(2)}` : `$${n.toPrecision(2)}`);
+const num = (n: number): string =>
+  Math.abs(n) >= 100 || Number.isInteger(n)
+    ? Math.ceil(n).toLocaleString('en-US')
+    : n.toLocaleString('en-US', { maximumFractionDigits: 1 });
+const usd = (n: number): string =>
+  n >= 100 ? `$${Math.round(n).toLocaleString('en-US')}` : n >= 0.01 ? `$${n.toFixed(2)}` : `$${n.toPrecision(2)}`;
 const pct = (u: number): string => `${Math.round(u * 100)}%`;
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const padLeft = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
@@ -48,13 +52,23 @@ export const formatReport = (report: CapacityReport): string => {
     const t = report.tightestFitting;
     out.push(`Tightest hop within its limit: ${t.hop} / ${t.what} at ${pct(t.utilisation)} (limit ${limitFrom(t)})`);
   }
-  out.push('', report.increases.length === 0 ? 'Quota increases needed: none' : 'Quota increases needed (adjustable AWS quotas):');
+  out.push(
+    '',
+    report.increases.length === 0 ? 'Quota increases needed: none' : 'Quota increases needed (adjustable AWS quotas):',
+  );
   for (const h of report.increases) {
     if (h.limitRef.kind !== 'quota') continue;
-    out.push(`  - ${h.limitRef.id} (${h.what}): ${h.limitRef.quota.name}: ${num(h.limit)} → at least ${num(h.required ?? h.load)} ${h.unit} [${SOURCE_MARK[h.limitRef.quota.source.kind]}: ${h.limitRef.quota.source.url ?? 'no page'}]`);
+    out.push(
+      `  - ${h.limitRef.id} (${h.what}): ${h.limitRef.quota.name}: ${num(h.limit)} → at least ${num(h.required ?? h.load)} ${h.unit} [${SOURCE_MARK[h.limitRef.quota.source.kind]}: ${h.limitRef.quota.source.url ?? 'no page'}]`,
+    );
   }
-  out.push(report.over.length === 0 ? 'Hops over their limit: none' : 'Hops over their limit (fixed AWS quota or stack setting):');
-  for (const h of report.over) out.push(`  - ${h.hop} / ${h.what}: ${num(h.load)} > ${num(h.limit)} ${h.unit} (${limitFrom(h)})`);
+  out.push(
+    report.over.length === 0
+      ? 'Hops over their limit: none'
+      : 'Hops over their limit (fixed AWS quota or stack setting):',
+  );
+  for (const h of report.over)
+    out.push(`  - ${h.hop} / ${h.what}: ${num(h.load)} > ${num(h.limit)} ${h.unit} (${limitFrom(h)})`);
 
   out.push(
     '',
@@ -68,7 +82,10 @@ export const formatReport = (report: CapacityReport): string => {
     'Cost per peak hour (list prices, us-east-1):',
     ...[...report.costs]
       .sort((a, b) => b.usdPerHour - a.usdPerHour)
-      .map((c) => `  ${padLeft(usd(c.usdPerHour), 9)}  ${pad(c.item, 42)} ${padLeft(num(c.unitsPerHour), 15)} ${c.price} [${SOURCE_MARK[c.source.kind]}]`),
+      .map(
+        (c) =>
+          `  ${padLeft(usd(c.usdPerHour), 9)}  ${pad(c.item, 42)} ${padLeft(num(c.unitsPerHour), 15)} ${c.price} [${SOURCE_MARK[c.source.kind]}]`,
+      ),
     `  ${padLeft(usd(report.usdPerPeakHour), 9)}  total (${usd(report.usdPerPeakHour / viewers)} per viewer-hour)`,
     '',
     `Estimates (not AWS figures, not measured at this load): ${Object.entries(ESTIMATES)

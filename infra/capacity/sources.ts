@@ -19,9 +19,29 @@ export interface Source {
 
 export const CHECKED = '2026-12-02';
 
-export const SOURCE_MARK: Record<SourceKind, string> = { aws: 'AWS', 'aws-mirror': 'AWS (mirror)', secondary: 'secondary', unsourced: 'UNSOURCED' };
+export const SOURCE_MARK: Record<SourceKind, string> = {
+  aws: 'AWS',
+  'aws-mirror': 'AWS (mirror)',
+  secondary: 'secondary',
+  unsourced: 'UNSOURCED',
+};
 
-export const aws = (url: string, note?: string): Source => ({ kind: 'aws', url, checked: CHECKED, ...(note === undefined ? {} : { note }) });
-export const awsMirror = (url: string, note?: string): Source => ({ kind: 'aws-mirror', url, checked: CHECKED, ...(note === undefined ? {} : { note }) });
-export const secondary = (url: string, note?: string): Source => ({ kind: 'secondary', url, checked: CHECKED, ...(note === undefined ? {} : { note }) });
+export const aws = (url: string, note?: string): Source => ({
+  kind: 'aws',
+  url,
+  checked: CHECKED,
+  ...(note === undefined ? {} : { note }),
+});
+export const awsMirror = (url: string, note?: string): Source => ({
+  kind: 'aws-mirror',
+  url,
+  checked: CHECKED,
+  ...(note === undefined ? {} : { note }),
+});
+export const secondary = (url: string, note?: string): Source => ({
+  kind: 'secondary',
+  url,
+  checked: CHECKED,
+  ...(note === undefined ? {} : { note }),
+});
 export const unsourced = (note: string): Source => ({ kind: 'unsourced', url: null, checked: CHECKED, note });

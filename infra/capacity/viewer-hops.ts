@@ -17,7 +17,14 @@ export const viewerHops = ({ load, settings, quotas }: Scenario): Part => {
   if (settings.broadcaster === 'appsync-events') {
     return part({
       hops: [
-        quotaLimit('connect', 'AppSync Events WebSocket connects', r.joinsPerSecond, 'appsync.connect-rate', quotas, `${fmt(r.viewers)} viewers in ${load.joinWindowSeconds} s`),
+        quotaLimit(
+          'connect',
+          'AppSync Events WebSocket connects',
+          r.joinsPerSecond,
+          'appsync.connect-rate',
+          quotas,
+          `${fmt(r.viewers)} viewers in ${load.joinWindowSeconds} s`,
+        ),
       ],
       costs: [
         cost('AppSync connects + subscribes', 'appsync.operation', 2 * r.viewers),
@@ -33,8 +40,23 @@ export const viewerHops = ({ load, settings, quotas }: Scenario): Part => {
   const joinWru = 2 * 2;
   return part({
     hops: [
-      quotaLimit('connect', 'API Gateway WebSocket new connections', r.joinsPerSecond, 'apigw.ws-new-connections', quotas, `${fmt(r.viewers)} viewers in ${load.joinWindowSeconds} s`),
-      settingLimit('connect', 'WebSocket stage throttle, $connect route', r.joinsPerSecond, settings.wsRateLimit, 'requests/s', 'wsRateLimit', 'the stage throttle applies per route'),
+      quotaLimit(
+        'connect',
+        'API Gateway WebSocket new connections',
+        r.joinsPerSecond,
+        'apigw.ws-new-connections',
+        quotas,
+        `${fmt(r.viewers)} viewers in ${load.joinWindowSeconds} s`,
+      ),
+      settingLimit(
+        'connect',
+        'WebSocket stage throttle, $connect route',
+        r.joinsPerSecond,
+        settings.wsRateLimit,
+        'requests/s',
+        'wsRateLimit',
+        'the stage throttle applies per route',
+      ),
       quotaLimit(
         'join',
         'DynamoDB filling shard ch#<channel>#<n> (slot puts)',
@@ -51,11 +73,15 @@ export const viewerHops = ({ load, settings, quotas }: Scenario): Part => {
       ...lambdaCost('ws-connect', r.viewers, E.connectMs, E.lambdaGb),
       ...lambdaCost('ws-message (join)', r.viewers, E.wsMessageMs, E.lambdaGb),
     ],
-    concurrency: { 'ws-connect': concurrencyOf(r.joinsPerSecond, E.connectMs), 'ws-message (join)': concurrencyOf(r.joinsPerSecond, E.wsMessageMs) },
+    concurrency: {
+      'ws-connect': concurrencyOf(r.joinsPerSecond, E.connectMs),
+      'ws-message (join)': concurrencyOf(r.joinsPerSecond, E.wsMessageMs),
+    },
     apigwRps: { 'WebSocket $connect': r.joinsPerSecond, 'WebSocket join frames': r.joinsPerSecond },
     wsDefaultRps: r.joinsPerSecond,
     tableWru: { connections: r.joinsPerSecond * joinWru },
   });
 };
 
-export const fmt = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 1 }));
+export const fmt = (n: number): string =>
+  Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 1 });

@@ -51,7 +51,9 @@ const dropZodLocales: esbuild.Plugin = {
   name: 'drop-zod-locales',
   setup(build) {
     build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'stampede-empty' } : undefined,
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: 'zod-locales', namespace: 'stampede-empty' }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'stampede-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
@@ -91,7 +93,9 @@ export const bundleEntrypoints = async (opts: {
 }): Promise<BuiltBundle[]> => {
   await rm(opts.outDir, { recursive: true, force: true });
   if (opts.names.length === 0) return [];
-  const entryPoints = Object.fromEntries(opts.names.map((n) => [`${n}/index`, join(opts.entryDir, `${n}${HANDLER_SUFFIX}`)]));
+  const entryPoints = Object.fromEntries(
+    opts.names.map((n) => [`${n}/index`, join(opts.entryDir, `${n}${HANDLER_SUFFIX}`)]),
+  );
   const result = await esbuild.build({
     absWorkingDir: opts.rootDir,
     entryPoints,

@@ -55,7 +55,11 @@ const readableError = (stderr: string): string => {
 };
 
 /** Runs `task` over `items` with at most `limit` at a time (the machines have 2 cores). */
-export const mapLimited = async <T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> => {
+export const mapLimited = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> => {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -16,7 +16,10 @@ export class ConflictError extends Error {
     readonly attempts: number,
     options?: { cause?: unknown },
   ) {
-    super(`stream ${streamId} kept changing underneath; gave up after ${attempts} attempts, retry the request`, options);
+    super(
+      `stream ${streamId} kept changing underneath; gave up after ${attempts} attempts, retry the request`,
+      options,
+    );
   }
 }
 
@@ -148,7 +151,12 @@ export class CommandHandler<C, E extends DomainEvent, S> {
     if (!policy || !serializer || this.snapshotting.has(streamId)) return;
     const write = (async () => {
       try {
-        await policy.store.save({ streamId, version: at.version, schemaVersion: serializer.schemaVersion, state: serializer.encode(at.state) });
+        await policy.store.save({
+          streamId,
+          version: at.version,
+          schemaVersion: serializer.schemaVersion,
+          state: serializer.encode(at.state),
+        });
       } catch (error) {
         policy.onError?.(streamId, error);
       } finally {
@@ -182,7 +190,10 @@ export class CommandHandler<C, E extends DomainEvent, S> {
             channelId: context.channelId,
           })),
         );
-        const next = { version: version + events.length, state: events.reduce((s, e) => this.decider.evolve(s, e), state) };
+        const next = {
+          version: version + events.length,
+          state: events.reduce((s, e) => this.decider.evolve(s, e), state),
+        };
         this.remember(streamId, next);
         const every = this.deps.snapshots?.everyEvents;
         if (every && Math.floor(next.version / every) > Math.floor(version / every)) this.snapshot(streamId, next);

@@ -28,7 +28,9 @@ export const APPSYNC_EVENTS_SUBPROTOCOL = 'aws-appsync-event-ws';
 
 /** The auth object: `Authorization` for OIDC tokens, `x-api-key` for the API key; `host` always. */
 export const authObjectOf = (transport: AppSyncEventsTransport): Record<string, string> =>
-  'token' in transport.auth ? { host: transport.host, Authorization: transport.auth.token } : { host: transport.host, 'x-api-key': transport.auth.apiKey };
+  'token' in transport.auth
+    ? { host: transport.host, Authorization: transport.auth.token }
+    : { host: transport.host, 'x-api-key': transport.auth.apiKey };
 
 /** `header-` + base64url without padding of the auth object's JSON (UTF-8). */
 export const authSubprotocol = (auth: Readonly<Record<string, string>>): string => {

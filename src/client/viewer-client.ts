@@ -2,7 +2,14 @@ import { applyFeedEvent, emptyChannelView, type ChannelView } from '../domain/li
 import { CLOSE_CODES } from '../domain/live-feed/close-codes.js';
 import type { ChannelFeedEvent, ChatSignal, FeedItem, LikeSignal } from '../domain/live-feed/feed-item.js';
 import { StreamSequencer, type AppliedItem } from './stream-sequencer.js';
-import { APPSYNC_EVENTS_SUBPROTOCOL, authObjectOf, authSubprotocol, eventsOfData, operationId, type AppSyncEventsTransport } from './appsync-events-transport.js';
+import {
+  APPSYNC_EVENTS_SUBPROTOCOL,
+  authObjectOf,
+  authSubprotocol,
+  eventsOfData,
+  operationId,
+  type AppSyncEventsTransport,
+} from './appsync-events-transport.js';
 
 export type { AppSyncEventsTransport } from './appsync-events-transport.js';
 
@@ -11,10 +18,16 @@ export interface WebSocketLike {
   readonly readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown; code?: number; reason?: string }) => void): void;
+  addEventListener(
+    type: 'open' | 'close' | 'error' | 'message',
+    listener: (event: { data?: unknown; code?: number; reason?: string }) => void,
+  ): void;
 }
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
-type Fetch = (url: string, init?: { method?: string; headers?: Record<string, string> }) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+type Fetch = (
+  url: string,
+  init?: { method?: string; headers?: Record<string, string> },
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
 
 /** A server frame the client understands. */
 type ServerFrame =
@@ -88,7 +101,15 @@ export interface ViewerClientStats {
  * tests (with `ws`) and in a page (with the browser's WebSocket).
  */
 export class ViewerClient {
-  readonly stats: ViewerClientStats = { frames: 0, applied: 0, duplicates: 0, gapsRecovered: 0, recoveredEvents: 0, recoveryRequests: 0, rejoins: 0 };
+  readonly stats: ViewerClientStats = {
+    frames: 0,
+    applied: 0,
+    duplicates: 0,
+    gapsRecovered: 0,
+    recoveredEvents: 0,
+    recoveryRequests: 0,
+    rejoins: 0,
+  };
   private readonly sequencer = new StreamSequencer();
   private readonly ranges = new Map<string, Array<[number, number]>>();
   private readonly recovering = new Set<string>();
@@ -132,7 +153,8 @@ export class ViewerClient {
     if (snapshot) {
       this.currentView = snapshot.view;
       this.sequencer.seed(snapshot.versions);
-      for (const [streamId, version] of Object.entries(snapshot.versions)) if (version > 0) this.ranges.set(streamId, [[1, version]]);
+      for (const [streamId, version] of Object.entries(snapshot.versions))
+        if (version > 0) this.ranges.set(streamId, [[1, version]]);
     }
     this.ready = true;
     const early = this.early;
@@ -141,7 +163,6 @@ export class ViewerClient {
     if (this.options.syncIntervalMs) this.syncTimer = setInterval(() => void this.sync(), this.options.syncIntervalMs);
   }
 
-
   /**
    * AppSync Events: open with the auth subprotocol, connection_init → connection_ack, subscribe
    * to `/<namespace>/<channelId>` → subscribe_success (the join). Each `data` message carries
@@ -149,7 +170,10 @@ export class ViewerClient {
    */
   private subscribe(transport: AppSyncEventsTransport): Promise<void> {
     const auth = authObjectOf(transport);
-    const socket = new this.options.WebSocket(transport.realtimeUrl, [APPSYNC_EVENTS_SUBPROTOCOL, authSubprotocol(auth)]);
+    const socket = new this.options.WebSocket(transport.realtimeUrl, [
+      APPSYNC_EVENTS_SUBPROTOCOL,
+      authSubprotocol(auth),
+    ]);
     this.socket = socket;
     const id = operationId();
     const { host: _host, ...authorization } = auth;
@@ -168,7 +192,8 @@ export class ViewerClient {
         } else if (message.type === 'subscribe_success' && message['id'] === id) resolve();
         else if (message.type === 'data' && message['id'] === id) {
           for (const frame of eventsOfData(message)) {
-            if (typeof frame !== 'object' || frame === null || typeof (frame as { type?: unknown }).type !== 'string') continue;
+            if (typeof frame !== 'object' || frame === null || typeof (frame as { type?: unknown }).type !== 'string')
+              continue;
             this.options.onFrame?.(frame as ServerFrame, this.now());
             this.receive(frame as ServerFrame);
           }
@@ -186,7 +211,8 @@ export class ViewerClient {
   send(frame: { action: string } & Record<string, unknown>): void {
     if (!this.socket) throw new Error('connect() first');
     // Publishing to the Event API is IAM-only (the fan-out): viewers' actions go over the HTTP API.
-    if (this.options.transport) throw new Error(`an AppSync Events viewer cannot send '${frame.action}' frames; use the HTTP API`);
+    if (this.options.transport)
+      throw new Error(`an AppSync Events viewer cannot send '${frame.action}' frames; use the HTTP API`);
     this.socket.send(JSON.stringify(frame));
   }
 
@@ -215,7 +241,9 @@ export class ViewerClient {
     this.socket = socket;
     let joined = false;
     return new Promise<void>((resolve, reject) => {
-      socket.addEventListener('open', () => socket.send(JSON.stringify({ action: 'join', channelId: this.options.channelId })));
+      socket.addEventListener('open', () =>
+        socket.send(JSON.stringify({ action: 'join', channelId: this.options.channelId })),
+      );
       socket.addEventListener('error', () => reject(new Error(`WebSocket ${this.options.wsUrl} failed`)));
       socket.addEventListener('close', (e) => {
         if (!joined) return reject(new Error(`WebSocket closed before joining (${e.code ?? '?'} ${e.reason ?? ''})`));
@@ -231,7 +259,8 @@ export class ViewerClient {
         if (frame.type === 'joined') {
           joined = true;
           resolve();
-        } else if (frame.type === 'error' && !joined) reject(new Error(`join refused: ${String(frame['code'])} ${String(frame['message'])}`));
+        } else if (frame.type === 'error' && !joined)
+          reject(new Error(`join refused: ${String(frame['code'])} ${String(frame['message'])}`));
         this.receive(frame);
       });
     });
@@ -249,13 +278,19 @@ export class ViewerClient {
       try {
         await this.join();
       } catch (error) {
-        this.options.onServerError?.({ code: 'REJOIN_FAILED', message: error instanceof Error ? error.message : String(error) });
+        this.options.onServerError?.({
+          code: 'REJOIN_FAILED',
+          message: error instanceof Error ? error.message : String(error),
+        });
         continue;
       }
       this.stats.rejoins++;
       // A failed sync is not a failed rejoin: the next gap check or sync tries again.
       await this.sync().catch((error: unknown) =>
-        this.options.onServerError?.({ code: 'RECOVERY_FAILED', message: error instanceof Error ? error.message : String(error) }),
+        this.options.onServerError?.({
+          code: 'RECOVERY_FAILED',
+          message: error instanceof Error ? error.message : String(error),
+        }),
       );
       return;
     }
@@ -345,7 +380,10 @@ export class ViewerClient {
       this.stats.gapsRecovered++;
     } catch (error) {
       // Try again at the next gap check: a gap is never given up, only retried.
-      this.options.onServerError?.({ code: 'RECOVERY_FAILED', message: error instanceof Error ? error.message : String(error) });
+      this.options.onServerError?.({
+        code: 'RECOVERY_FAILED',
+        message: error instanceof Error ? error.message : String(error),
+      });
     } finally {
       this.recovering.delete(streamId);
       this.scheduleGapCheck();
@@ -353,9 +391,12 @@ export class ViewerClient {
   }
 
   private async loadSnapshot(): Promise<Snapshot | null> {
-    const response = await this.fetch(`${this.options.httpUrl}/api/channels/${encodeURIComponent(this.options.channelId)}`, {
-      headers: { accept: 'application/json' },
-    });
+    const response = await this.fetch(
+      `${this.options.httpUrl}/api/channels/${encodeURIComponent(this.options.channelId)}`,
+      {
+        headers: { accept: 'application/json' },
+      },
+    );
     if (response.status === 404) return null;
     if (!response.ok) throw new Error(`snapshot of channel ${this.options.channelId} answered ${response.status}`);
     return (await response.json()) as Snapshot;

@@ -18,7 +18,11 @@ export class RecordingStore implements EventStore {
     return slice;
   }
 
-  async append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<readonly EventEnvelope[]> {
+  async append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): Promise<readonly EventEnvelope[]> {
     this.appends.push({ streamId, expectedVersion, count: events.length });
     await this.beforeAppend(streamId, expectedVersion);
     return this.inner.append(streamId, expectedVersion, events);

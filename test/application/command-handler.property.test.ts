@@ -64,9 +64,15 @@ const throughHandlers = async <C, E extends DomainEvent, S>(
   // Events read in arbitrary slices (as a relay or a late cache sees them) fold to the same state.
   let state = decider.initialState;
   let from = 0;
-  for (const cut of [...new Set(cuts.map((c) => c % (slice.version + 1)))].sort((a, b) => a - b).concat(slice.version)) {
+  for (const cut of [...new Set(cuts.map((c) => c % (slice.version + 1)))]
+    .sort((a, b) => a - b)
+    .concat(slice.version)) {
     const part = await store.read(STREAM, from);
-    state = fold(decider, state, part.events.slice(0, cut - from).map((e) => codec.decode(e)));
+    state = fold(
+      decider,
+      state,
+      part.events.slice(0, cut - from).map((e) => codec.decode(e)),
+    );
     from = Math.max(from, cut);
   }
   expect(canonical(state)).toBe(replayed);
@@ -80,22 +86,41 @@ describe('CommandHandler over the in-memory store', () => {
     ['channel', channelDecider, channelCodec, channelRun],
     ['trip', tripDecider, tripCodec, tripRun],
     ['viewer session', viewerSessionDecider, viewerSessionCodec, viewerSessionRun],
-  ] as const)('%s: versions run 1…n, stored events are the pure decisions, and cache catch-up equals full replay', async (_name, decider, codec, run) => {
-    await fc.assert(
-      fc.asyncProperty(run as fc.Arbitrary<CommandRecipe<unknown, unknown>[]>, picks, cutPoints, (recipes, p, cuts) =>
-        throughHandlers(decider as Decider<unknown, DomainEvent, unknown>, codec as EventSerializer<DomainEvent>, recipes, p, cuts),
-      ),
-      RUNS,
-    );
-  });
+  ] as const)(
+    '%s: versions run 1…n, stored events are the pure decisions, and cache catch-up equals full replay',
+    async (_name, decider, codec, run) => {
+      await fc.assert(
+        fc.asyncProperty(run as fc.Arbitrary<CommandRecipe<unknown, unknown>[]>, picks, cutPoints, (recipes, p, cuts) =>
+          throughHandlers(
+            decider as Decider<unknown, DomainEvent, unknown>,
+            codec as EventSerializer<DomainEvent>,
+            recipes,
+            p,
+            cuts,
+          ),
+        ),
+        RUNS,
+      );
+    },
+  );
 
   it('of concurrent appends at one expected version exactly one wins; the others get ConcurrencyError', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: 5 }), fc.integer({ min: 2, max: 12 }), async (existing, writers) => {
         const store = new InMemoryEventStore();
-        const event = (id: string) => ({ eventId: id, type: 'SalesClosed', schemaVersion: 1, occurredAt: 0, data: { at: 0 } });
+        const event = (id: string) => ({
+          eventId: id,
+          type: 'SalesClosed',
+          schemaVersion: 1,
+          occurredAt: 0,
+          data: { at: 0 },
+        });
         for (let i = 0; i < existing; i++) await store.append(STREAM, i, [event(`seed-${i}`)]);
-        const results = await Promise.allSettled(Array.from({ length: writers }, (_, w) => store.append(STREAM, existing, [event(`w-${w}`), event(`w-${w}-b`)])));
+        const results = await Promise.allSettled(
+          Array.from({ length: writers }, (_, w) =>
+            store.append(STREAM, existing, [event(`w-${w}`), event(`w-${w}-b`)]),
+          ),
+        );
         const winners = results.flatMap((r, w) => (r.status === 'fulfilled' ? [w] : []));
         expect(winners).toHaveLength(1);
         for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConcurrencyError);
@@ -110,7 +135,10 @@ describe('CommandHandler over the in-memory store', () => {
 /** A request id may appear twice: the at-least-once queue delivering one request to two consumers. */
 const rush = fc.record({
   capacity: fc.integer({ min: 1, max: 20 }),
-  requests: fc.array(fc.record({ n: fc.nat({ max: 14 }), seats: fc.integer({ min: 1, max: 4 }) }), { minLength: 2, maxLength: 16 }),
+  requests: fc.array(fc.record({ n: fc.nat({ max: 14 }), seats: fc.integer({ min: 1, max: 4 }) }), {
+    minLength: 2,
+    maxLength: 16,
+  }),
   maxAttempts: fc.integer({ min: 1, max: 18 }),
   perRequestHandler: fc.boolean(),
   seed: fc.nat(),
@@ -125,11 +153,21 @@ describe('CommandHandler under concurrent commands, with retries', () => {
         const conflicts = requests.map(() => 0);
         const make = (i: number) => {
           let draws = seed + i;
-          const deps = handlerDeps(store, { yieldsPerMs: 1, random: () => ((draws = (draws * 16807) % 2147483647) % 1000) / 1000 });
+          const deps = handlerDeps(store, {
+            yieldsPerMs: 1,
+            random: () => ((draws = (draws * 16807) % 2147483647) % 1000) / 1000,
+          });
           return new CommandHandler(tripDecider, tripCodec, { ...deps, retry, onConflict: () => conflicts[i]!++ });
         };
         const shared = make(0);
-        await shared.handle(STREAM, { type: 'ScheduleTrip', tripId: 't1' as TripId, route: 'Seoul → Busan', departsAt: 1e12, capacity, maxSeatsPerBooking: 4 });
+        await shared.handle(STREAM, {
+          type: 'ScheduleTrip',
+          tripId: 't1' as TripId,
+          route: 'Seoul → Busan',
+          departsAt: 1e12,
+          capacity,
+          maxSeatsPerBooking: 4,
+        });
         const command = ({ n, seats }: { n: number; seats: number }): TripCommand => ({
           type: 'RequestBooking',
           requestId: `r${n}` as RequestId,
@@ -137,7 +175,9 @@ describe('CommandHandler under concurrent commands, with retries', () => {
           seats,
           at: 5_000,
         });
-        const results = await Promise.allSettled(requests.map((r, i) => (perRequestHandler ? make(i) : shared).handle(STREAM, command(r))));
+        const results = await Promise.allSettled(
+          requests.map((r, i) => (perRequestHandler ? make(i) : shared).handle(STREAM, command(r))),
+        );
 
         for (const [i, r] of results.entries()) {
           if (r.status === 'fulfilled') continue;
@@ -151,9 +191,13 @@ describe('CommandHandler under concurrent commands, with retries', () => {
         const slice = await expectContiguous(store);
         const events = slice.events.map((e) => tripCodec.decode(e));
         const state = fold(tripDecider, tripDecider.initialState, events);
-        const decidedIds = events.flatMap((e) => (e.type === 'BookingConfirmed' || e.type === 'BookingRejected' ? [e.data.requestId] : []));
+        const decidedIds = events.flatMap((e) =>
+          e.type === 'BookingConfirmed' || e.type === 'BookingRejected' ? [e.data.requestId] : [],
+        );
         expect(new Set(decidedIds).size).toBe(decidedIds.length);
-        const succeeded = new Set(requests.filter((_, i) => results[i]!.status === 'fulfilled').map(({ n }) => `r${n}`));
+        const succeeded = new Set(
+          requests.filter((_, i) => results[i]!.status === 'fulfilled').map(({ n }) => `r${n}`),
+        );
         for (const id of succeeded) expect(bookingOutcome(state, id)).not.toBeNull();
         expect(new Set(decidedIds)).toEqual(succeeded);
         if (state.status === 'NONE') throw new Error('trip vanished');
@@ -167,7 +211,10 @@ describe('CommandHandler under concurrent commands, with retries', () => {
   });
 
   it('a bidding war: accepted bids rise by the increment in stream order and the highest wins', async () => {
-    const bids = fc.array(fc.record({ bid: fc.nat({ max: 12 }), amount: fc.integer({ min: 90, max: 400 }) }), { minLength: 2, maxLength: 16 });
+    const bids = fc.array(fc.record({ bid: fc.nat({ max: 12 }), amount: fc.integer({ min: 90, max: 400 }) }), {
+      minLength: 2,
+      maxLength: 16,
+    });
     await fc.assert(
       fc.asyncProperty(bids, fc.integer({ min: 1, max: 18 }), fc.nat(), async (war, maxAttempts, seed) => {
         const store = new InMemoryEventStore();
@@ -175,7 +222,10 @@ describe('CommandHandler under concurrent commands, with retries', () => {
         const make = (i: number) => {
           let draws = seed + i + 1;
           return new CommandHandler(auctionDecider, auctionCodec, {
-            ...handlerDeps(store, { yieldsPerMs: 1, random: () => ((draws = (draws * 48271) % 2147483647) % 1000) / 1000 }),
+            ...handlerDeps(store, {
+              yieldsPerMs: 1,
+              random: () => ((draws = (draws * 48271) % 2147483647) % 1000) / 1000,
+            }),
             retry,
           });
         };
@@ -200,13 +250,16 @@ describe('CommandHandler under concurrent commands, with retries', () => {
           at: 1_000,
         });
         const amountOf = new Map(war.map(({ bid, amount }) => [bid, amount]));
-        const results = await Promise.allSettled(war.map((b, i) => make(i + 1).handle(STREAM, command(b, amountOf.get(b.bid)!))));
+        const results = await Promise.allSettled(
+          war.map((b, i) => make(i + 1).handle(STREAM, command(b, amountOf.get(b.bid)!))),
+        );
         for (const r of results) {
           if (r.status === 'fulfilled') continue;
           if (r.reason instanceof ConflictError) expect(r.reason.attempts).toBe(maxAttempts);
           else expect(r.reason).toMatchObject({ name: 'DomainError', code: 'BID_TOO_LOW' });
         }
-        if (maxAttempts >= war.length) expect(results.some((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toBe(false);
+        if (maxAttempts >= war.length)
+          expect(results.some((r) => r.status === 'rejected' && r.reason instanceof ConflictError)).toBe(false);
 
         const slice = await expectContiguous(store);
         const events = slice.events.map((e) => auctionCodec.decode(e));
@@ -216,7 +269,9 @@ describe('CommandHandler under concurrent commands, with retries', () => {
         const state = fold(auctionDecider, auctionDecider.initialState, events);
         if (state.status !== 'OPEN') throw new Error('auction should be open');
         expect(state.highest?.amount ?? null).toBe(placed.length ? Math.max(...placed.map((b) => b.amount)) : null);
-        for (const [i, r] of results.entries()) if (r.status === 'fulfilled') expect(acceptedBid(state, `u${war[i]!.bid}` as UserId, `b${war[i]!.bid}` as BidId)).toBeDefined();
+        for (const [i, r] of results.entries())
+          if (r.status === 'fulfilled')
+            expect(acceptedBid(state, `u${war[i]!.bid}` as UserId, `b${war[i]!.bid}` as BidId)).toBeDefined();
       }),
       RUNS,
     );

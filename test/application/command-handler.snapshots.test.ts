@@ -11,7 +11,12 @@ import { auctionRun } from '../domain/auction/auction.arbitraries.js';
 import { canonical, eventsOf, runCommands } from '../domain/decider-harness.js';
 import { handlerDeps, RecordingStore } from './command-handler.fixtures.js';
 
-const policy = (store: SnapshotStore, extra: Partial<SnapshotPolicy> = {}): SnapshotPolicy => ({ store, everyEvents: 1_000, maxFoldedEvents: 1_000, ...extra });
+const policy = (store: SnapshotStore, extra: Partial<SnapshotPolicy> = {}): SnapshotPolicy => ({
+  store,
+  everyEvents: 1_000,
+  maxFoldedEvents: 1_000,
+  ...extra,
+});
 
 const open: AuctionCommand = {
   type: 'OpenAuction',
@@ -25,7 +30,13 @@ const open: AuctionCommand = {
   endsAt: 1_000_000,
   at: 0,
 };
-const bid = (n: number): AuctionCommand => ({ type: 'PlaceBid', bidId: `b${n}` as BidId, bidderId: `u${n % 7}` as UserId, amount: 100 + 10 * n, at: n });
+const bid = (n: number): AuctionCommand => ({
+  type: 'PlaceBid',
+  bidId: `b${n}` as BidId,
+  bidderId: `u${n % 7}` as UserId,
+  amount: 100 + 10 * n,
+  at: n,
+});
 
 describe('CommandHandler snapshots', () => {
   it('for any history and any snapshot point, snapshot + tail loads the state of the full history; a snapshot of another schema version is ignored', async () => {
@@ -36,14 +47,26 @@ describe('CommandHandler snapshots', () => {
         const expected = canonical(fold(auctionDecider, auctionDecider.initialState, events));
         const store = new RecordingStore();
         if (events.length > 0) {
-          await store.inner.append('auction-a1', 0, events.map((e, i) => ({ eventId: `e${i}`, ...auctionCodec.encode(e), occurredAt: i })));
+          await store.inner.append(
+            'auction-a1',
+            0,
+            events.map((e, i) => ({ eventId: `e${i}`, ...auctionCodec.encode(e), occurredAt: i })),
+          );
         }
         const atCut = fold(auctionDecider, auctionDecider.initialState, events.slice(0, cut));
-        const good: Snapshot = { streamId: 'auction-a1', version: cut, schemaVersion: auctionSnapshot.schemaVersion, state: auctionSnapshot.encode(atCut) };
+        const good: Snapshot = {
+          streamId: 'auction-a1',
+          version: cut,
+          schemaVersion: auctionSnapshot.schemaVersion,
+          state: auctionSnapshot.encode(atCut),
+        };
 
         const snapshots = new InMemorySnapshotStore();
         await snapshots.save(good);
-        const handler = new CommandHandler(auctionDecider, auctionCodec, { ...handlerDeps(store), snapshots: policy(snapshots) });
+        const handler = new CommandHandler(auctionDecider, auctionCodec, {
+          ...handlerDeps(store),
+          snapshots: policy(snapshots),
+        });
         const loaded = await handler.load('auction-a1');
         expect(canonical(loaded.state)).toBe(expected);
         expect(loaded.version).toBe(events.length);
@@ -53,8 +76,16 @@ describe('CommandHandler snapshots', () => {
         // A snapshot written by another `evolve` claims the whole stream with a wrong state.
         const stale = new InMemorySnapshotStore();
         const wrong = auctionSnapshot.encode(auctionDecider.initialState);
-        await stale.save({ streamId: 'auction-a1', version: events.length, schemaVersion: auctionSnapshot.schemaVersion + otherVersion, state: wrong });
-        const fresh = new CommandHandler(auctionDecider, auctionCodec, { ...handlerDeps(store), snapshots: policy(stale) });
+        await stale.save({
+          streamId: 'auction-a1',
+          version: events.length,
+          schemaVersion: auctionSnapshot.schemaVersion + otherVersion,
+          state: wrong,
+        });
+        const fresh = new CommandHandler(auctionDecider, auctionCodec, {
+          ...handlerDeps(store),
+          snapshots: policy(stale),
+        });
         const replayed = await fresh.load('auction-a1');
         expect(canonical(replayed.state)).toBe(expected);
         expect(store.reads.at(-1)).toMatchObject({ afterVersion: 0, returned: events.length });
@@ -66,17 +97,25 @@ describe('CommandHandler snapshots', () => {
   it('snapshots every N events in the background, and a cold handler starts from it', async () => {
     const store = new RecordingStore();
     const snapshots = new InMemorySnapshotStore();
-    const handler = new CommandHandler(auctionDecider, auctionCodec, { ...handlerDeps(store), snapshots: policy(snapshots, { everyEvents: 10 }) });
+    const handler = new CommandHandler(auctionDecider, auctionCodec, {
+      ...handlerDeps(store),
+      snapshots: policy(snapshots, { everyEvents: 10 }),
+    });
     await handler.handle('auction-a1', open);
     for (let n = 1; n <= 24; n++) await handler.handle('auction-a1', bid(n));
     await handler.snapshotsSettled();
     expect((await snapshots.load('auction-a1'))?.version).toBe(20);
 
-    const cold = new CommandHandler(auctionDecider, auctionCodec, { ...handlerDeps(store), snapshots: policy(snapshots, { everyEvents: 10 }) });
+    const cold = new CommandHandler(auctionDecider, auctionCodec, {
+      ...handlerDeps(store),
+      snapshots: policy(snapshots, { everyEvents: 10 }),
+    });
     const result = await cold.handle('auction-a1', bid(25));
     expect(result.version).toBe(26);
     expect(store.reads.at(-1)).toMatchObject({ afterVersion: 20, returned: 5 });
-    expect(canonical(result.state)).toBe(canonical((await new CommandHandler(auctionDecider, auctionCodec, handlerDeps(store)).load('auction-a1')).state));
+    expect(canonical(result.state)).toBe(
+      canonical((await new CommandHandler(auctionDecider, auctionCodec, handlerDeps(store)).load('auction-a1')).state),
+    );
   });
 
   it('snapshots after a load that folded more than the threshold', async () => {
@@ -85,7 +124,10 @@ describe('CommandHandler snapshots', () => {
     await plain.handle('auction-a1', open);
     for (let n = 1; n <= 30; n++) await plain.handle('auction-a1', bid(n));
     const snapshots = new InMemorySnapshotStore();
-    const cold = new CommandHandler(auctionDecider, auctionCodec, { ...handlerDeps(store), snapshots: policy(snapshots, { maxFoldedEvents: 25 }) });
+    const cold = new CommandHandler(auctionDecider, auctionCodec, {
+      ...handlerDeps(store),
+      snapshots: policy(snapshots, { maxFoldedEvents: 25 }),
+    });
     await cold.load('auction-a1');
     await cold.snapshotsSettled();
     expect((await snapshots.load('auction-a1'))?.version).toBe(31);
@@ -99,7 +141,10 @@ describe('CommandHandler snapshots', () => {
     };
     const store = new RecordingStore(new InMemoryEventStore());
     const onError = (_s: string, e: unknown) => errors.push((e as Error).message);
-    const handler = new CommandHandler(auctionDecider, auctionCodec, { ...handlerDeps(store), snapshots: policy(broken, { everyEvents: 2, onError }) });
+    const handler = new CommandHandler(auctionDecider, auctionCodec, {
+      ...handlerDeps(store),
+      snapshots: policy(broken, { everyEvents: 2, onError }),
+    });
     await handler.handle('auction-a1', open);
     const result = await handler.handle('auction-a1', bid(1));
     expect(result.version).toBe(2);
@@ -107,8 +152,16 @@ describe('CommandHandler snapshots', () => {
     expect(errors).toEqual(['snapshot table unreachable', 'snapshot table unreachable']);
 
     const garbage = new InMemorySnapshotStore();
-    await garbage.save({ streamId: 'auction-a1', version: 2, schemaVersion: auctionSnapshot.schemaVersion, state: { status: 'OPEN', bids: 'not a list' } });
-    const cold = new CommandHandler(auctionDecider, auctionCodec, { ...handlerDeps(store), snapshots: policy(garbage, { onError }) });
+    await garbage.save({
+      streamId: 'auction-a1',
+      version: 2,
+      schemaVersion: auctionSnapshot.schemaVersion,
+      state: { status: 'OPEN', bids: 'not a list' },
+    });
+    const cold = new CommandHandler(auctionDecider, auctionCodec, {
+      ...handlerDeps(store),
+      snapshots: policy(garbage, { onError }),
+    });
     expect((await cold.handle('auction-a1', bid(2))).version).toBe(3);
     expect(errors).toHaveLength(3);
   });

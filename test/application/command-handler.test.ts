@@ -7,7 +7,14 @@ import type { RequestId, TripId, UserId } from '../../src/domain/shared/ids.js';
 import { handlerDeps, RecordingStore } from './command-handler.fixtures.js';
 
 const STREAM = 'trip-t1';
-const schedule: TripCommand = { type: 'ScheduleTrip', tripId: 't1' as TripId, route: 'Seoul → Busan', departsAt: 10_000_000, capacity: 40, maxSeatsPerBooking: 4 };
+const schedule: TripCommand = {
+  type: 'ScheduleTrip',
+  tripId: 't1' as TripId,
+  route: 'Seoul → Busan',
+  departsAt: 10_000_000,
+  capacity: 40,
+  maxSeatsPerBooking: 4,
+};
 const book = (n: number, seats = 1): TripCommand => ({
   type: 'RequestBooking',
   requestId: `r${n}` as RequestId,
@@ -50,8 +57,20 @@ describe('CommandHandler', () => {
     await s.handler.handle(STREAM, schedule);
     const result = await s.handler.handle(STREAM, book(1, 2), { correlationId: 'corr-1', causationId: 'cause-1' });
     expect(result.version).toBe(2);
-    expect(result.events).toEqual([{ type: 'BookingConfirmed', data: { requestId: 'r1', passengerId: 'p1', seatNumbers: [1, 2], at: 2_000 } }]);
-    expect(result.stored).toMatchObject([{ streamId: STREAM, version: 2, type: 'BookingConfirmed', schemaVersion: 1, occurredAt: 1_000, correlationId: 'corr-1', causationId: 'cause-1' }]);
+    expect(result.events).toEqual([
+      { type: 'BookingConfirmed', data: { requestId: 'r1', passengerId: 'p1', seatNumbers: [1, 2], at: 2_000 } },
+    ]);
+    expect(result.stored).toMatchObject([
+      {
+        streamId: STREAM,
+        version: 2,
+        type: 'BookingConfirmed',
+        schemaVersion: 1,
+        occurredAt: 1_000,
+        correlationId: 'corr-1',
+        causationId: 'cause-1',
+      },
+    ]);
     expect(result.stored[0]?.eventId).toBeTruthy();
   });
 
@@ -71,7 +90,9 @@ describe('CommandHandler', () => {
     loseRaces(s, 2);
     const result = await s.handler.handle(STREAM, book(1));
     // Two rivals took seats 1 and 2 first; the retried decision gives seat 3.
-    expect(result.events).toEqual([expect.objectContaining({ type: 'BookingConfirmed', data: expect.objectContaining({ seatNumbers: [3] }) })]);
+    expect(result.events).toEqual([
+      expect.objectContaining({ type: 'BookingConfirmed', data: expect.objectContaining({ seatNumbers: [3] }) }),
+    ]);
     expect(result.version).toBe(4);
     expect(s.onConflict.mock.calls).toEqual([
       [STREAM, 1],
@@ -111,7 +132,12 @@ describe('CommandHandler', () => {
     alwaysConflict(s);
     const error = await s.handler.handle(STREAM, book(1)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConflictError);
-    expect(error).toMatchObject({ name: 'ConflictError', code: 'CONFLICT', streamId: STREAM, attempts: policy.maxAttempts });
+    expect(error).toMatchObject({
+      name: 'ConflictError',
+      code: 'CONFLICT',
+      streamId: STREAM,
+      attempts: policy.maxAttempts,
+    });
     expect((error as ConflictError).cause).toBeInstanceOf(ConcurrencyError);
     expect(s.store.appends.filter((a) => a.count > 0 && a.expectedVersion === 1)).toHaveLength(policy.maxAttempts);
     expect(s.onConflict.mock.calls.map(([, attempt]) => attempt)).toEqual([1, 2, 3, 4, 5]);
@@ -120,7 +146,10 @@ describe('CommandHandler', () => {
 
   it('does not retry a rule violation: the DomainError reaches the caller and nothing is appended', async () => {
     const s = setup();
-    await expect(s.handler.handle(STREAM, book(1))).rejects.toMatchObject({ name: 'DomainError', code: 'TRIP_NOT_FOUND' });
+    await expect(s.handler.handle(STREAM, book(1))).rejects.toMatchObject({
+      name: 'DomainError',
+      code: 'TRIP_NOT_FOUND',
+    });
     await expect(s.handler.handle(STREAM, book(1))).rejects.toBeInstanceOf(DomainError);
     expect(s.store.appends).toHaveLength(0);
     expect(s.sleeps).toHaveLength(0);

@@ -30,12 +30,17 @@ const VIOLATION = /^\s*error (\S+): (\S+) →/gm;
 const cruise = (fixture: string): Promise<Cruise> =>
   new Promise((done) => {
     // The default reporter: it is the one that sets a non-zero exit code on errors (json does not).
-    execFile(node, [depcruise, 'src', '--config', config], { cwd: join(here, 'fixtures', fixture), timeout: 60_000 }, (error, stdout, stderr) => {
-      const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      const output = `${stdout}${stderr}`;
-      const violations = [...output.matchAll(VIOLATION)].map(([, rule, from]) => ({ rule: rule!, from: from! }));
-      done({ exitCode, rules: [...new Set(violations.map((v) => v.rule))].sort(), violations, output });
-    });
+    execFile(
+      node,
+      [depcruise, 'src', '--config', config],
+      { cwd: join(here, 'fixtures', fixture), timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const exitCode = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        const output = `${stdout}${stderr}`;
+        const violations = [...output.matchAll(VIOLATION)].map(([, rule, from]) => ({ rule: rule!, from: from! }));
+        done({ exitCode, rules: [...new Set(violations.map((v) => v.rule))].sort(), violations, output });
+      },
+    );
   });
 
 /** Each fixture and exactly the rules it must break. */
@@ -59,7 +64,8 @@ describe('dependency-cruiser rules', () => {
     // A few at a time: each run is a fresh node process that loads TypeScript (~1 s of CPU).
     const queue = ['clean', ...Object.keys(cases)];
     const worker = async () => {
-      for (let fixture = queue.shift(); fixture !== undefined; fixture = queue.shift()) results.set(fixture, await cruise(fixture));
+      for (let fixture = queue.shift(); fixture !== undefined; fixture = queue.shift())
+        results.set(fixture, await cruise(fixture));
     };
     await Promise.all([worker(), worker(), worker()]);
   }, 120_000);
@@ -80,15 +86,21 @@ describe('dependency-cruiser rules', () => {
   });
 
   it('the violations name the offending file', () => {
-    expect(results.get('domain-imports-adapter')!.violations).toEqual([{ rule: 'domain-is-pure', from: 'src/domain/order.ts' }]);
+    expect(results.get('domain-imports-adapter')!.violations).toEqual([
+      { rule: 'domain-is-pure', from: 'src/domain/order.ts' },
+    ]);
     expect(results.get('inversify-outside-entrypoints')!.violations).toEqual([
       { rule: 'inversify-only-in-entrypoints', from: 'src/adapters/in-memory/order-store.ts' },
     ]);
     // The local runtime's own import of local settings is allowed; the composition root's and the Lambda's are not.
-    expect([...results.get('composition-imports-local')!.violations].sort((a, b) => a.from.localeCompare(b.from))).toEqual([
+    expect(
+      [...results.get('composition-imports-local')!.violations].sort((a, b) => a.from.localeCompare(b.from)),
+    ).toEqual([
       { rule: 'local-runtime-only-from-local', from: 'src/entrypoints/composition/order.aws.module.ts' },
       { rule: 'local-runtime-only-from-local', from: 'src/entrypoints/lambda/order.handler.ts' },
     ]);
-    expect(results.get('cycle')!.output).toMatch(/src\/domain\/order\.ts →\s+src\/domain\/seat\.ts →\s+src\/domain\/order\.ts/);
+    expect(results.get('cycle')!.output).toMatch(
+      /src\/domain\/order\.ts →\s+src\/domain\/seat\.ts →\s+src\/domain\/order\.ts/,
+    );
   });
 });

@@ -17,7 +17,10 @@ describe('bundleWorker', () => {
   });
 
   it('builds and runs with that module stubbed, so the other targets can still be measured', async () => {
-    const file = await bundleWorker(root, join(dir, 'entry.js'), { outName, stubs: { [join(dir, 'broken.js')]: "export const value = 'stubbed';" } });
+    const file = await bundleWorker(root, join(dir, 'entry.js'), {
+      outName,
+      stubs: { [join(dir, 'broken.js')]: "export const value = 'stubbed';" },
+    });
     expect(execFileSync(process.execPath, [file], { encoding: 'utf8' }).trim()).toBe('stubbed');
   });
 });

@@ -42,11 +42,15 @@ describe.each([
 describe('crossCheck', () => {
   it('names the first command an implementation got wrong', () => {
     const outcomes = `${workload.expectedOutcomes.slice(0, 50)}${workload.expectedOutcomes[50] === 'A' ? 'R' : 'A'}${workload.expectedOutcomes.slice(51)}`;
-    expect(() => crossCheck(workload, { implementation: 'broken', outcomes, results: workload.expectedResults })).toThrow(/broken disagrees .* command #50/);
+    expect(() =>
+      crossCheck(workload, { implementation: 'broken', outcomes, results: workload.expectedResults }),
+    ).toThrow(/broken disagrees .* command #50/);
   });
 
   it('catches a wrong winner even when every outcome matches', () => {
     const results = workload.expectedResults.map((r, i) => (i === 3 ? { ...r, price: (r.price ?? 0) + 1 } : r));
-    expect(() => crossCheck(workload, { implementation: 'broken', outcomes: workload.expectedOutcomes, results })).toThrow(/closed auction a3/);
+    expect(() =>
+      crossCheck(workload, { implementation: 'broken', outcomes: workload.expectedOutcomes, results }),
+    ).toThrow(/closed auction a3/);
   });
 });

@@ -17,7 +17,13 @@ describe('booking page', () => {
     await world.api(
       'POST',
       '/api/trips',
-      { tripId: 'seoul-busan-0930', route: 'Seoul → Busan', departsAt: Date.UTC(2027, 1, 8, 9, 30), capacity: 3, maxSeatsPerBooking: 2 },
+      {
+        tripId: 'seoul-busan-0930',
+        route: 'Seoul → Busan',
+        departsAt: Date.UTC(2027, 1, 8, 9, 30),
+        capacity: 3,
+        maxSeatsPerBooking: 2,
+      },
       'bus-operator',
     );
   });

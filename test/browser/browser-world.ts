@@ -47,8 +47,13 @@ export const startBrowserWorld = async (): Promise<BrowserWorld> => {
   const tokenFor = async (userId: string): Promise<string> => {
     const known = tokens.get(userId);
     if (known) return known;
-    const response = await fetch(`${runtime.url}/api/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
-    if (response.status !== 201) throw new Error(`POST /api/dev/tokens answered ${response.status}: ${await response.text()}`);
+    const response = await fetch(`${runtime.url}/api/dev/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId }),
+    });
+    if (response.status !== 201)
+      throw new Error(`POST /api/dev/tokens answered ${response.status}: ${await response.text()}`);
     const { token } = (await response.json()) as { token: string };
     tokens.set(userId, token);
     return token;
@@ -62,7 +67,10 @@ export const startBrowserWorld = async (): Promise<BrowserWorld> => {
     async api<T>(method: string, path: string, body: unknown, as: string): Promise<T> {
       const response = await fetch(`${runtime.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${await tokenFor(as)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${await tokenFor(as)}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const text = await response.text();
@@ -113,5 +121,7 @@ export const waitForText = async (locator: Locator, expected: string | RegExp): 
     if (last !== null && (typeof expected === 'string' ? last === expected : expected.test(last))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`expected ${String(locator)} to read ${String(expected)} within ${WAIT_MS} ms; it read ${JSON.stringify(last)}`);
+  throw new Error(
+    `expected ${String(locator)} to read ${String(expected)} within ${WAIT_MS} ms; it read ${JSON.stringify(last)}`,
+  );
 };

@@ -11,7 +11,12 @@ const SELLER = 'seller-choi';
 
 const seed = async (world: BrowserWorld): Promise<void> => {
   // The in-memory runtime starts empty after a restart; the seller sets the channel up again (as the demo does on start).
-  await world.api('POST', '/api/channels', { channelId: 'night-market', title: 'Night market live', currency: 'KRW' }, SELLER);
+  await world.api(
+    'POST',
+    '/api/channels',
+    { channelId: 'night-market', title: 'Night market live', currency: 'KRW' },
+    SELLER,
+  );
   await world.api('POST', '/api/channels/night-market/start', undefined, SELLER);
 };
 
@@ -22,7 +27,8 @@ describe('live room across a restart of the local runtime', () => {
     const stored = (await page.evaluate("sessionStorage.getItem('stampede.token')")) as string | null;
     return stored ? (JSON.parse(stored) as { token: string }).token : '';
   };
-  const domHolds = async (text: string): Promise<boolean> => text !== '' && ((await page.evaluate('document.documentElement.outerHTML')) as string).includes(text);
+  const domHolds = async (text: string): Promise<boolean> =>
+    text !== '' && ((await page.evaluate('document.documentElement.outerHTML')) as string).includes(text);
 
   beforeAll(async () => {
     world = await startBrowserWorld();
@@ -45,7 +51,11 @@ describe('live room across a restart of the local runtime', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const text = (await page.locator('#conn').textContent().catch(() => null)) ?? '';
+        const text =
+          (await page
+            .locator('#conn')
+            .textContent()
+            .catch(() => null)) ?? '';
         seen.add(text.trim());
         if (await domHolds(oldToken).catch(() => false)) seen.add('TOKEN IN THE DOM');
         await new Promise((r) => setTimeout(r, 50));

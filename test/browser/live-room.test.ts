@@ -20,13 +20,29 @@ describe('live room page', () => {
   beforeAll(async () => {
     world = await startBrowserWorld();
     // The seller is whoever schedules the channel (the token's subject).
-    await world.api('POST', '/api/channels', { channelId: 'winter-sale', title: 'Winter sale live', currency: 'KRW' }, SELLER);
+    await world.api(
+      'POST',
+      '/api/channels',
+      { channelId: 'winter-sale', title: 'Winter sale live', currency: 'KRW' },
+      SELLER,
+    );
     await world.api('POST', '/api/channels/winter-sale/start', undefined, SELLER);
-    await world.api('POST', '/api/channels/winter-sale/products', { productId: 'down-jacket', name: 'Down jacket', category: 'outerwear', price: 129_000, currency: 'KRW' }, SELLER);
+    await world.api(
+      'POST',
+      '/api/channels/winter-sale/products',
+      { productId: 'down-jacket', name: 'Down jacket', category: 'outerwear', price: 129_000, currency: 'KRW' },
+      SELLER,
+    );
     await world.api(
       'POST',
       '/api/channels/winter-sale/auctions',
-      { auctionId: 'jacket-auction', productId: 'down-jacket', startingPrice: 50_000, minIncrement: 1_000, durationSeconds: 600 },
+      {
+        auctionId: 'jacket-auction',
+        productId: 'down-jacket',
+        startingPrice: 50_000,
+        minIncrement: 1_000,
+        durationSeconds: 600,
+      },
       SELLER,
     );
   });
@@ -121,7 +137,12 @@ describe('live room page', () => {
   });
 
   it('shows a price change live on every page', async () => {
-    await world.api('PUT', '/api/channels/winter-sale/products/down-jacket/price', { price: 99_000, currency: 'KRW' }, SELLER);
+    await world.api(
+      'PUT',
+      '/api/channels/winter-sale/products/down-jacket/price',
+      { price: 99_000, currency: 'KRW' },
+      SELLER,
+    );
     await waitForText(alice.getByTestId('price'), '₩99,000');
     await waitForText(bob.getByTestId('price'), '₩99,000');
     await world.screenshot(alice, 'live-room-alice');

@@ -19,21 +19,47 @@ describe('pages on a phone and a laptop', () => {
 
   beforeAll(async () => {
     world = await startBrowserWorld();
-    await world.api('POST', '/api/channels', { channelId: 'spring-outdoor', title: 'Spring outdoor gear: tents, boots and rain jackets live', currency: 'KRW' }, SELLER);
+    await world.api(
+      'POST',
+      '/api/channels',
+      {
+        channelId: 'spring-outdoor',
+        title: 'Spring outdoor gear: tents, boots and rain jackets live',
+        currency: 'KRW',
+      },
+      SELLER,
+    );
     await world.api('POST', '/api/channels/spring-outdoor/start', undefined, SELLER);
     await world.api('POST', '/api/channels', { channelId: 'kitchen', title: 'Kitchen week', currency: 'KRW' }, SELLER);
     await world.api('POST', '/api/channels/kitchen/start', undefined, SELLER);
-    await world.api('POST', '/api/channels/spring-outdoor/products', { productId: 'tent-2p', name: 'Two-person tent', category: 'camping', price: 296_000, currency: 'KRW' }, SELLER);
+    await world.api(
+      'POST',
+      '/api/channels/spring-outdoor/products',
+      { productId: 'tent-2p', name: 'Two-person tent', category: 'camping', price: 296_000, currency: 'KRW' },
+      SELLER,
+    );
     await world.api(
       'POST',
       '/api/channels/spring-outdoor/auctions',
-      { auctionId: 'tent-auction', productId: 'tent-2p', startingPrice: 296_000, minIncrement: 1_000, durationSeconds: 900 },
+      {
+        auctionId: 'tent-auction',
+        productId: 'tent-2p',
+        startingPrice: 296_000,
+        minIncrement: 1_000,
+        durationSeconds: 900,
+      },
       SELLER,
     );
     await world.api(
       'POST',
       '/api/trips',
-      { tripId: 'seoul-gangneung-0715', route: 'Seoul Express Bus Terminal → Gangneung Intercity Terminal', departsAt: Date.UTC(2027, 1, 8, 7, 15), capacity: 40, maxSeatsPerBooking: 4 },
+      {
+        tripId: 'seoul-gangneung-0715',
+        route: 'Seoul Express Bus Terminal → Gangneung Intercity Terminal',
+        departsAt: Date.UTC(2027, 1, 8, 7, 15),
+        capacity: 40,
+        maxSeatsPerBooking: 4,
+      },
       'bus-operator',
     );
   });

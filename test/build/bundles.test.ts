@@ -83,14 +83,26 @@ describe('the build on fixtures (what it refuses, and why)', () => {
     const result = await checkBundleLoads(join(outDir, 'relay', 'index.mjs'), { ...env, LOG_LEVEL: 'chatty' });
     expect(result.ok).toBe(false);
     // The report starts at the error, not at the kilobytes-long minified line Node prints first.
-    expect(result.detail.split('\n')[0]).toMatch(/^ConfigError: Lambda "relay" configuration: 2 environment variable\(s\)/);
+    expect(result.detail.split('\n')[0]).toMatch(
+      /^ConfigError: Lambda "relay" configuration: 2 environment variable\(s\)/,
+    );
     expect(result.detail).toContain('LOG_LEVEL is malformed ("chatty"');
     expect(result.detail).toContain('FEED_STREAM_NAME is missing; expected the live-feed Kinesis stream name');
-    expect(await checkBundleLoads(join(outDir, 'relay', 'index.mjs'), exampleEnvironment('relay'))).toEqual({ ok: true, detail: '' });
+    expect(await checkBundleLoads(join(outDir, 'relay', 'index.mjs'), exampleEnvironment('relay'))).toEqual({
+      ok: true,
+      detail: '',
+    });
   });
 
   it('builds only what exists with --allow-missing, still refusing the unknown entrypoint', async () => {
-    const partial = await build(['--entry-dir', FIXTURES, '--out-dir', tempDir('partial'), '--allow-missing', '--no-load-check']);
+    const partial = await build([
+      '--entry-dir',
+      FIXTURES,
+      '--out-dir',
+      tempDir('partial'),
+      '--allow-missing',
+      '--no-load-check',
+    ]);
     expect(partial.err).not.toContain('missing entrypoints');
     expect(partial.err).toContain('warning: not built (no entrypoint yet): fanout-events, broadcast');
     expect(partial.err).toContain('snowflake');
@@ -135,12 +147,30 @@ describe('the real entrypoints (npm run build)', () => {
     const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: tempDir('home') };
     const synth = spawnSync(
       join(ROOT, 'node_modules', '.bin', 'cdk'),
-      ['synth', '--quiet', '--output', cdkOut, '-c', `distDir=${outDir}`, '-c', 'identityIssuerUrl=https://issuer.example.com/', '-c', 'identityAudience=stampede'],
+      [
+        'synth',
+        '--quiet',
+        '--output',
+        cdkOut,
+        '-c',
+        `distDir=${outDir}`,
+        '-c',
+        'identityIssuerUrl=https://issuer.example.com/',
+        '-c',
+        'identityAudience=stampede',
+      ],
       { cwd: ROOT, env, encoding: 'utf8', timeout: 240_000 },
     );
     expect(synth.status, synth.stderr).toBe(0);
     const template = JSON.parse(readFileSync(join(cdkOut, 'Stampede.template.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: { Code?: { ZipFile?: string }; Description?: string }; Metadata?: Record<string, string> }>;
+      Resources: Record<
+        string,
+        {
+          Type: string;
+          Properties: { Code?: { ZipFile?: string }; Description?: string };
+          Metadata?: Record<string, string>;
+        }
+      >;
     };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     // The default broadcaster (appsync-events) deploys fanout-events instead of fanout + broadcast.
@@ -157,7 +187,9 @@ describe('the real entrypoints (npm run build)', () => {
     const report = JSON.parse(readFileSync(join(cdkOut, 'validation-report.json'), 'utf8')) as {
       pluginReports: { violations?: { ruleName?: string; description?: string }[] }[];
     };
-    const violations = report.pluginReports.flatMap((r) => r.violations ?? []).map((v) => `${v.ruleName}: ${v.description}`);
+    const violations = report.pluginReports
+      .flatMap((r) => r.violations ?? [])
+      .map((v) => `${v.ruleName}: ${v.description}`);
     expect(violations.filter((v) => !v.includes('bundles older than src/'))).toEqual([]);
   });
 });

@@ -65,7 +65,11 @@ const server = (snapshotAt: number) => {
     const recovery = /\/api\/streams\/channel-c1\/events\?after=(\d+)/.exec(url);
     if (recovery) {
       const after = Number(recovery[1]);
-      return { ok: true, status: 200, json: async () => ({ items: history.filter((e) => e.version > after), hasMore: false }) };
+      return {
+        ok: true,
+        status: 200,
+        json: async () => ({ items: history.filter((e) => e.version > after), hasMore: false }),
+      };
     }
     const view = history.slice(0, snapshotAt).reduce(applyFeedEvent, emptyChannelView('c1'));
     return { ok: true, status: 200, json: async () => ({ view, versions: view.versions }) };
@@ -127,7 +131,12 @@ describe('ViewerClient', () => {
     await wait(60);
     expect(http.requests).toContain('/api/streams/channel-c1/events?after=4');
     expect(client.versions()['channel-c1']).toBe(10);
-    expect(client.appliedRanges().get('channel-c1')?.map(([f, t]) => `${f}-${t}`)).toEqual(['1-2', '3-3', '4-4', '5-5', '6-6', '7-7', '8-8', '9-9', '10-10']);
+    expect(
+      client
+        .appliedRanges()
+        .get('channel-c1')
+        ?.map(([f, t]) => `${f}-${t}`),
+    ).toEqual(['1-2', '3-3', '4-4', '5-5', '6-6', '7-7', '8-8', '9-9', '10-10']);
     expect(client.view).toEqual(history.reduce(applyFeedEvent, emptyChannelView('c1')));
   });
 
@@ -143,7 +152,15 @@ describe('ViewerClient', () => {
       data: { count: to * 10, asOf: to },
     });
     socket.frame(feed(counts(2, 5)));
-    const chat: FeedItem = { kind: 'signal', signal: 'CHAT', channelId: 'c1', messageId: 'm1', userId: 'u', text: 'hello', at: 1 };
+    const chat: FeedItem = {
+      kind: 'signal',
+      signal: 'CHAT',
+      channelId: 'c1',
+      messageId: 'm1',
+      userId: 'u',
+      text: 'hello',
+      at: 1,
+    };
     socket.frame(feed(chat, chat));
     expect(applied).toEqual([[4, 5]]);
     expect(client.view.viewerCount).toBe(50);

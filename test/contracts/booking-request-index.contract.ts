@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { BookingRequestIndex, BookingRequestRecord } from '../../src/application/ports/booking-request-index.port.js';
+import type {
+  BookingRequestIndex,
+  BookingRequestRecord,
+} from '../../src/application/ports/booking-request-index.port.js';
 
 let n = 0;
 const requestId = (label: string) => `${label}-${Date.now().toString(36)}-${++n}`;
@@ -13,7 +16,10 @@ const record = (id: string, overrides: Partial<BookingRequestRecord> = {}): Book
 });
 
 /** What every BookingRequestIndex must do: the first record of a request id wins, and is what `get` returns. */
-export const bookingRequestIndexContract = (label: string, makeIndex: () => BookingRequestIndex | Promise<BookingRequestIndex>): void => {
+export const bookingRequestIndexContract = (
+  label: string,
+  makeIndex: () => BookingRequestIndex | Promise<BookingRequestIndex>,
+): void => {
   describe(`BookingRequestIndex contract: ${label}`, () => {
     it('returns null for an unknown request id', async () => {
       const index = await makeIndex();
@@ -38,7 +44,9 @@ export const bookingRequestIndexContract = (label: string, makeIndex: () => Book
     it('agrees on one record when the same id is registered concurrently', async () => {
       const index = await makeIndex();
       const id = requestId('race');
-      const results = await Promise.all(['a', 'b', 'c', 'd'].map((p) => index.register(record(id, { passengerId: p }))));
+      const results = await Promise.all(
+        ['a', 'b', 'c', 'd'].map((p) => index.register(record(id, { passengerId: p }))),
+      );
       const winner = results[0]!;
       for (const r of results) expect(r).toEqual(winner);
       expect(await index.get(id)).toEqual(winner);

@@ -12,4 +12,7 @@ const tableName = uniqueName('stats');
 beforeAll(() => ensureTable(dynamodb, tableName, countersTable));
 
 // The index lives on the counters (stats) table, as in the stack.
-bookingRequestIndexContract('DynamoDB (DynamoDB Local)', () => new DynamoDbBookingRequestIndex(documentClientFor(dynamodb), tableName, { clock: systemClock }));
+bookingRequestIndexContract(
+  'DynamoDB (DynamoDB Local)',
+  () => new DynamoDbBookingRequestIndex(documentClientFor(dynamodb), tableName, { clock: systemClock }),
+);

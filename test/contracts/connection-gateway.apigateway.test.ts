@@ -1,7 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import { ApiGatewayConnectionGateway } from '../../src/adapters/apigateway/connection-gateway-adapter-apigateway.js';
 import { FakeClock } from '../../src/adapters/in-memory/clock-adapter-in-memory.js';
-import { RecordingConnections, startConnectionsApiServer, type ConnectionsApiServer } from '../../src/adapters/local/connections-api-server.js';
+import {
+  RecordingConnections,
+  startConnectionsApiServer,
+  type ConnectionsApiServer,
+} from '../../src/adapters/local/connections-api-server.js';
 import { managementApiClient } from '../support/emulators/aws-clients.js';
 import { connectionGatewayContract } from './connection-gateway.contract.js';
 

@@ -47,7 +47,12 @@ export const connectionGatewayContract = (label: string, options: ConnectionGate
       expect([...result.gone].sort()).toEqual([viewers[1], viewers[4]].sort());
       expect(result.failed).toEqual([]);
       expect(result.rejected).toEqual([]);
-      expect(viewers.filter((id) => h.frames(id).length === 1)).toEqual([viewers[0], viewers[2], viewers[3], viewers[5]]);
+      expect(viewers.filter((id) => h.frames(id).length === 1)).toEqual([
+        viewers[0],
+        viewers[2],
+        viewers[3],
+        viewers[5],
+      ]);
     });
 
     it('reports an id that never connected as gone, like one that closed', async () => {

@@ -12,4 +12,7 @@ const tableName = uniqueName('connections');
 beforeAll(() => ensureTable(dynamodb, tableName, connectionsTable));
 
 // On the connections table, as in the stack (ws-connect and ws-disconnect already read and write it).
-connectionQuotaContract('DynamoDB (DynamoDB Local)', () => new DynamoDbConnectionQuota(documentClientFor(dynamodb), tableName, { sleeper: realSleeper }));
+connectionQuotaContract(
+  'DynamoDB (DynamoDB Local)',
+  () => new DynamoDbConnectionQuota(documentClientFor(dynamodb), tableName, { sleeper: realSleeper }),
+);

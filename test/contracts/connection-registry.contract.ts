@@ -34,12 +34,14 @@ export const connectionRegistryContract = (label: string, options: ConnectionReg
       for (let i = 0; i < 7; i++) joined.push(await registry.join(`c${i}`, ch, i % 2 ? `u${i}` : null, AT + i));
       expect(joined.map((j) => j.shardNo)).toEqual([0, 0, 0, 1, 1, 1, 2]);
       expect(joined[1]).toEqual({ connectionId: 'c1', channelId: ch, shardNo: 0, userId: 'u1', joinedAt: AT + 1 });
-      expect(await layout(registry, ch)).toEqual([
-        ['c0', 'c1', 'c2'],
-        ['c3', 'c4', 'c5'],
-        ['c6'],
-      ]);
-      expect(await registry.get('c0')).toEqual({ connectionId: 'c0', channelId: ch, shardNo: 0, userId: null, joinedAt: AT });
+      expect(await layout(registry, ch)).toEqual([['c0', 'c1', 'c2'], ['c3', 'c4', 'c5'], ['c6']]);
+      expect(await registry.get('c0')).toEqual({
+        connectionId: 'c0',
+        channelId: ch,
+        shardNo: 0,
+        userId: null,
+        joinedAt: AT,
+      });
     });
 
     it('reuses a freed slot in the lowest shard, and drops trailing empty shards from the count', async () => {

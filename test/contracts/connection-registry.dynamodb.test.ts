@@ -14,5 +14,10 @@ beforeAll(() => ensureTable(dynamodb, tableName, connectionsTable));
 
 connectionRegistryContract('DynamoDB (DynamoDB Local)', {
   makeRegistry: ({ shardSize }): ConnectionRegistry =>
-    new DynamoDbConnectionRegistry(documentClientFor(dynamodb), tableName, { shardSize, clock: systemClock, sleeper: realSleeper, pageSize: 2 }),
+    new DynamoDbConnectionRegistry(documentClientFor(dynamodb), tableName, {
+      shardSize,
+      clock: systemClock,
+      sleeper: realSleeper,
+      pageSize: 2,
+    }),
 });

@@ -5,7 +5,10 @@ let n = 0;
 const connectionId = (label: string) => `${label}-${Date.now().toString(36)}-${++n}`;
 
 /** What every ConnectionSessions must do: one binding per connection, released once. */
-export const connectionSessionsContract = (label: string, makeSessions: () => ConnectionSessions | Promise<ConnectionSessions>): void => {
+export const connectionSessionsContract = (
+  label: string,
+  makeSessions: () => ConnectionSessions | Promise<ConnectionSessions>,
+): void => {
   describe(`ConnectionSessions contract: ${label}`, () => {
     it('releases an unknown connection as null', async () => {
       const sessions = await makeSessions();

@@ -12,4 +12,7 @@ const tableName = uniqueName('connections');
 beforeAll(() => ensureTable(dynamodb, tableName, connectionsTable));
 
 // The bindings live on the connections table, as in the stack.
-connectionSessionsContract('DynamoDB (DynamoDB Local)', () => new DynamoDbConnectionSessions(documentClientFor(dynamodb), tableName, { clock: systemClock }));
+connectionSessionsContract(
+  'DynamoDB (DynamoDB Local)',
+  () => new DynamoDbConnectionSessions(documentClientFor(dynamodb), tableName, { clock: systemClock }),
+);

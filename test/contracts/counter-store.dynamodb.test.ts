@@ -13,4 +13,8 @@ const tableName = uniqueName('counters');
 beforeAll(() => ensureTable(dynamodb, tableName, countersTable));
 
 // Real sleeper: concurrent transactions on one item really conflict in DynamoDB Local and are retried.
-counterStoreContract('DynamoDB (DynamoDB Local)', (): CounterStore => new DynamoDbCounterStore(documentClientFor(dynamodb), tableName, { clock: systemClock, sleeper: realSleeper }));
+counterStoreContract(
+  'DynamoDB (DynamoDB Local)',
+  (): CounterStore =>
+    new DynamoDbCounterStore(documentClientFor(dynamodb), tableName, { clock: systemClock, sleeper: realSleeper }),
+);

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppendRejectedError, ConcurrencyError, type EventStore } from '../../src/application/ports/event-store.port.js';
+import {
+  AppendRejectedError,
+  ConcurrencyError,
+  type EventStore,
+} from '../../src/application/ports/event-store.port.js';
 import type { NewEvent } from '../../src/domain/shared/envelope.js';
 
 export interface EventStoreContractOptions {
@@ -84,7 +88,8 @@ export const eventStoreContract = (label: string, options: EventStoreContractOpt
     it('refuses an expected version beyond the head (it would leave a gap)', async () => {
       const store = await options.makeStore();
       const id = streamName('gap');
-      if (options.refusesSingleAppendBeyondHead ?? true) await expect(store.append(id, 3, events(1))).rejects.toBeInstanceOf(ConcurrencyError);
+      if (options.refusesSingleAppendBeyondHead ?? true)
+        await expect(store.append(id, 3, events(1))).rejects.toBeInstanceOf(ConcurrencyError);
       await expect(store.append(id, 3, events(2))).rejects.toBeInstanceOf(ConcurrencyError);
       await store.append(id, 0, events(2));
       await expect(store.append(id, 5, events(2))).rejects.toBeInstanceOf(ConcurrencyError);
@@ -124,7 +129,9 @@ export const eventStoreContract = (label: string, options: EventStoreContractOpt
       await expect(store.append(id, 201, events(100, 201))).rejects.toBeInstanceOf(ConcurrencyError);
       const slice = await store.read(id);
       expect(slice.version).toBe(200);
-      expect(slice.events.map((e) => (e.data as { n: number }).n)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+      expect(slice.events.map((e) => (e.data as { n: number }).n)).toEqual(
+        Array.from({ length: 200 }, (_, i) => i + 1),
+      );
     });
 
     it('refuses an expected version that is not an integer ≥ 0 with AppendRejectedError (not a race: no retry helps), writing nothing', async () => {
@@ -192,7 +199,10 @@ export const eventStoreContract = (label: string, options: EventStoreContractOpt
       const store = await options.makeStore();
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.record({ offset: fc.integer({ min: -2, max: 2 }), size: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 6 }),
+          fc.array(fc.record({ offset: fc.integer({ min: -2, max: 2 }), size: fc.integer({ min: 1, max: 4 }) }), {
+            minLength: 1,
+            maxLength: 6,
+          }),
           async (appends) => {
             const id = streamName('model');
             const model: number[] = [];
@@ -237,7 +247,10 @@ export const eventStoreConcurrencyContract = (label: string, options: EventStore
       const store = await options.makeStore();
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 5 }),
+          fc.array(fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }), {
+            minLength: 2,
+            maxLength: 5,
+          }),
           fc.scheduler(),
           async (writers, scheduler) => {
             const id = streamName('interleave');
@@ -249,7 +262,12 @@ export const eventStoreConcurrencyContract = (label: string, options: EventStore
                 n += size;
                 for (;;) {
                   const { version } = await scheduler.schedule(store.read(id));
-                  const outcome = await scheduler.schedule(store.append(id, version, batch).then(() => 'ok' as const, (error: unknown) => error));
+                  const outcome = await scheduler.schedule(
+                    store.append(id, version, batch).then(
+                      () => 'ok' as const,
+                      (error: unknown) => error,
+                    ),
+                  );
                   if (outcome === 'ok') {
                     acknowledged.push(...batch.map((e) => e.eventId));
                     break;

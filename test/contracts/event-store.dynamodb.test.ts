@@ -22,7 +22,8 @@ eventStoreContract('DynamoDB (DynamoDB Local)', {
   refusesSingleAppendBeyondHead: false,
 });
 eventStoreContract('DynamoDB (DynamoDB Local), strictHead', {
-  makeStore: (options) => new DynamoDbEventStore(documentClientFor(dynamodb), tableName, { ...options, strictHead: true }),
+  makeStore: (options) =>
+    new DynamoDbEventStore(documentClientFor(dynamodb), tableName, { ...options, strictHead: true }),
   propertyRuns: 20,
 });
 eventStoreConcurrencyContract('DynamoDB (DynamoDB Local)', {
@@ -40,7 +41,11 @@ describe('DynamoDB event store: what an append costs', () => {
   });
   // A client of its own, so the meter sees only this test's requests.
   const metered = () => {
-    const client = new DynamoDBClient({ endpoint: endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: endpoints.dynamodb,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     return { client, meter: meterCapacity(client) };
   };
 

@@ -39,7 +39,16 @@ const event = (channelId: string, version: number, payloadBytes = 10): FeedItem 
 });
 
 const ofChannel = (items: readonly FeedItem[], channelId: string) => items.filter((i) => i.channelId === channelId);
-const ids = (items: readonly FeedItem[]) => items.map((i) => (i.kind === 'event' ? `v${i.version}` : i.signal === 'CHAT' ? i.messageId : i.signal === 'LIKES' ? `likes${i.count}` : `watched:${i.userId}`));
+const ids = (items: readonly FeedItem[]) =>
+  items.map((i) =>
+    i.kind === 'event'
+      ? `v${i.version}`
+      : i.signal === 'CHAT'
+        ? i.messageId
+        : i.signal === 'LIKES'
+          ? `likes${i.count}`
+          : `watched:${i.userId}`,
+  );
 
 /**
  * What every FeedPublisher must do: deliver every item, in order per channel, whatever the
@@ -82,7 +91,9 @@ export const feedPublisherContract = (label: string, options: FeedPublisherContr
       await h.publisher.publish(items);
       const back = await h.readBack();
       for (let c = 0; c < 6; c++) {
-        expect(ofChannel(back, `big-${c}`).map((i) => (i.kind === 'event' ? i.version : 0))).toEqual(Array.from({ length: 12 }, (_, v) => v + 1));
+        expect(ofChannel(back, `big-${c}`).map((i) => (i.kind === 'event' ? i.version : 0))).toEqual(
+          Array.from({ length: 12 }, (_, v) => v + 1),
+        );
       }
     });
 
@@ -108,7 +119,9 @@ export const feedPublisherContract = (label: string, options: FeedPublisherContr
     it('gives up with PublishError naming what failed once the attempts run out, keeping other channels', async () => {
       const h = await options.makeHarness();
       h.refuse(1_000, (item) => item.channelId === 'stuck');
-      const error = await h.publisher.publish([chat('stuck', 1), chat('fine', 1), chat('stuck', 2), chat('fine', 2)]).catch((e: unknown) => e);
+      const error = await h.publisher
+        .publish([chat('stuck', 1), chat('fine', 1), chat('stuck', 2), chat('fine', 2)])
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PublishError);
       expect((error as PublishError).message).toMatch(/2 of 4/);
       expect(ids((error as PublishError).failed as FeedItem[])).toEqual(['stuck-m1', 'stuck-m2']);

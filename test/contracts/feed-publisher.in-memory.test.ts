@@ -13,8 +13,8 @@ feedPublisherContract('in-memory', {
     return {
       publisher: stream,
       readBack: async () =>
-        Array.from({ length: stream.shardCount }, (_, shard) => stream.read(shard, 0, stream.length(shard))).flatMap((records) =>
-          records.flatMap((r) => decodeFeedRecord(r.data)),
+        Array.from({ length: stream.shardCount }, (_, shard) => stream.read(shard, 0, stream.length(shard))).flatMap(
+          (records) => records.flatMap((r) => decodeFeedRecord(r.data)),
         ),
       refuse: (count, which) => stream.injectFailures(count, which),
     };

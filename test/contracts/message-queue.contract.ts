@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EnqueueError, type MessageQueue, type OutgoingMessage } from '../../src/application/ports/message-queue.port.js';
+import {
+  EnqueueError,
+  type MessageQueue,
+  type OutgoingMessage,
+} from '../../src/application/ports/message-queue.port.js';
 
 export interface Delivered<T> {
   readonly body: T;
@@ -23,7 +27,9 @@ export interface MessageQueueContractOptions {
    * `count` entries whose body matches are reported `Failed` (SenderFault false).
    */
   readonly refusals?: {
-    readonly makeHarness: <T>(options: { fifo: boolean }) => Promise<MessageQueueHarness<T> & { refuse(count: number, which: (body: T) => boolean): void }>;
+    readonly makeHarness: <T>(options: {
+      fifo: boolean;
+    }) => Promise<MessageQueueHarness<T> & { refuse(count: number, which: (body: T) => boolean): void }>;
     readonly maxAttempts: number;
   };
 }
@@ -34,7 +40,8 @@ interface Job {
   readonly payload?: string;
 }
 
-const job = (n: number, tag = 'job', payload?: string): Job => (payload === undefined ? { n, tag } : { n, tag, payload });
+const job = (n: number, tag = 'job', payload?: string): Job =>
+  payload === undefined ? { n, tag } : { n, tag, payload };
 const plain = (n: number, tag?: string): OutgoingMessage<Job> => ({ body: job(n, tag) });
 const numbers = (delivered: readonly Delivered<Job>[]) => delivered.map((d) => d.body.n);
 
@@ -46,7 +53,9 @@ const numbers = (delivered: readonly Delivered<Job>[]) => delivered.map((d) => d
 export const messageQueueContract = (label: string, options: MessageQueueContractOptions): void => {
   describe(`MessageQueue contract: ${label}`, () => {
     it('delivers structured bodies intact', async () => {
-      const h = await options.makeHarness<{ text: string; odd: string; nested: { list: number[] }; nothing: null }>({ fifo: false });
+      const h = await options.makeHarness<{ text: string; odd: string; nested: { list: number[] }; nothing: null }>({
+        fifo: false,
+      });
       // U+FFFF and astral characters are outside what an SQS body may hold raw: the adapter must escape them.
       const body = { text: 'Ünïcödé 🚌 "quoted" \n', odd: '\uffff\ufffe', nested: { list: [1, 2, 3] }, nothing: null };
       await h.queue.send([{ body }]);
@@ -81,7 +90,9 @@ export const messageQueueContract = (label: string, options: MessageQueueContrac
     } else {
       it('refuses a body over the 1 MiB SQS limit with EnqueueError, sending nothing', async () => {
         const h = await options.makeHarness<Job>({ fifo: false });
-        const error = await h.queue.send([plain(1), { body: job(2, 'huge', 'w'.repeat(1_500_000)) }]).catch((e: unknown) => e);
+        const error = await h.queue
+          .send([plain(1), { body: job(2, 'huge', 'w'.repeat(1_500_000)) }])
+          .catch((e: unknown) => e);
         expect(error).toBeInstanceOf(EnqueueError);
         expect(await h.drain()).toEqual([]);
       });
@@ -89,11 +100,17 @@ export const messageQueueContract = (label: string, options: MessageQueueContrac
 
     it('keeps FIFO group order across interleaved groups', async () => {
       const h = await options.makeHarness<Job>({ fifo: true });
-      const messages = Array.from({ length: 24 }, (_, i) => ({ body: job(i, `g${i % 3}`), groupId: `g${i % 3}`, dedupId: `d-${i}` }));
+      const messages = Array.from({ length: 24 }, (_, i) => ({
+        body: job(i, `g${i % 3}`),
+        groupId: `g${i % 3}`,
+        dedupId: `d-${i}`,
+      }));
       await h.queue.send(messages);
       const delivered = await h.drain();
       for (const g of ['g0', 'g1', 'g2']) {
-        expect(delivered.filter((d) => d.groupId === g).map((d) => d.body.n)).toEqual(messages.filter((m) => m.groupId === g).map((m) => m.body.n));
+        expect(delivered.filter((d) => d.groupId === g).map((d) => d.body.n)).toEqual(
+          messages.filter((m) => m.groupId === g).map((m) => m.body.n),
+        );
       }
       expect(delivered).toHaveLength(24);
     });
@@ -115,7 +132,9 @@ export const messageQueueContract = (label: string, options: MessageQueueContrac
       let error = await h.queue.send([{ body: job(1), groupId: 'g', dedupId: 'a' }, noGroup]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EnqueueError);
       expect((error as EnqueueError).failed).toEqual([noGroup]);
-      error = await h.queue.send([{ body: job(3), groupId: 'g', dedupId: 'b', delaySeconds: 5 }]).catch((e: unknown) => e);
+      error = await h.queue
+        .send([{ body: job(3), groupId: 'g', dedupId: 'b', delaySeconds: 5 }])
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(EnqueueError);
       expect(await h.drain()).toEqual([]);
     });
@@ -140,7 +159,11 @@ export const messageQueueContract = (label: string, options: MessageQueueContrac
       it('retries entries SQS refuses, keeping FIFO group order', async () => {
         const h = await refusals.makeHarness<Job>({ fifo: true });
         h.refuse(2, (body) => body.n === 1);
-        const messages = Array.from({ length: 6 }, (_, i) => ({ body: job(i, 'g'), groupId: `g${i % 2}`, dedupId: `r-${i}` }));
+        const messages = Array.from({ length: 6 }, (_, i) => ({
+          body: job(i, 'g'),
+          groupId: `g${i % 2}`,
+          dedupId: `r-${i}`,
+        }));
         await h.queue.send(messages);
         const delivered = await h.drain();
         expect(delivered.filter((d) => d.groupId === 'g1').map((d) => d.body.n)).toEqual([1, 3, 5]);

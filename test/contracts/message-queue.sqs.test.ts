@@ -17,7 +17,8 @@ beforeAll(async () => {
 });
 const maxAttempts = 4;
 
-const makeQueue = async (fifo: boolean) => (await ensureQueue(sqs, { name: uniqueName('q') + (fifo ? '.fifo' : '') })).url;
+const makeQueue = async (fifo: boolean) =>
+  (await ensureQueue(sqs, { name: uniqueName('q') + (fifo ? '.fifo' : '') })).url;
 
 messageQueueContract('SQS + S3 offload (fauxqs)', {
   carriesLargeBodies: true,
@@ -38,7 +39,12 @@ messageQueueContract('SQS + S3 offload (fauxqs)', {
         sleeper: new FakeClock(),
         backoff: { maxAttempts, baseDelayMs: 10, maxDelayMs: 100 },
       });
-      return { queue, drain: () => drainQueue<T>(sqs, url, blobs), pass: (s: number) => delay(s * 1000), refuse: refusing.refuse };
+      return {
+        queue,
+        drain: () => drainQueue<T>(sqs, url, blobs),
+        pass: (s: number) => delay(s * 1000),
+        refuse: refusing.refuse,
+      };
     },
   },
 });

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countAt, type PresenceBucketStore, type SessionEntry, type SubPartitionCount } from '../../src/application/ports/presence-bucket-store.port.js';
+import {
+  countAt,
+  type PresenceBucketStore,
+  type SessionEntry,
+  type SubPartitionCount,
+} from '../../src/application/ports/presence-bucket-store.port.js';
 
 export interface PresenceBucketStoreContractOptions {
   readonly makeStore: () => PresenceBucketStore | Promise<PresenceBucketStore>;
@@ -10,9 +15,18 @@ export interface PresenceBucketStoreContractOptions {
 const T0 = Math.floor(Date.now() / 1000) * 1000;
 let n = 0;
 const partition = (label: string) => `${label}-${Date.now().toString(36)}-${++n}#${n % 3}`;
-const count = (value: number, expiring: Array<[number, number]> = []): SubPartitionCount => ({ count: value, asOf: T0, expiring, exactUntil: T0 + 5_000 });
+const count = (value: number, expiring: Array<[number, number]> = []): SubPartitionCount => ({
+  count: value,
+  asOf: T0,
+  expiring,
+  exactUntil: T0 + 5_000,
+});
 const sessions = (how: number, from = 0): SessionEntry[] =>
-  Array.from({ length: how }, (_, i) => ({ sessionId: `0f1e2d3c-4b5a-4978-8695-${String(from + i).padStart(12, '0')}`, sequence: i * 7, at: T0 + i * 13 }));
+  Array.from({ length: how }, (_, i) => ({
+    sessionId: `0f1e2d3c-4b5a-4978-8695-${String(from + i).padStart(12, '0')}`,
+    sequence: i * 7,
+    at: T0 + i * 13,
+  }));
 const sorted = (list: readonly SessionEntry[]) => [...list].sort((a, b) => a.sessionId.localeCompare(b.sessionId));
 
 /**
@@ -33,7 +47,17 @@ export const presenceBucketStoreContract = (label: string, options: PresenceBuck
       const store = await options.makeStore();
       const p = partition('round-trip');
       const first = sessions(3);
-      expect(await store.save(p, [{ bucket: 0, expectedRevision: 0, sessions: first }, { bucket: 1, expectedRevision: 0, sessions: [] }], count(3, [[T0 + 1_000, 2]]), 0)).toBe('SAVED');
+      expect(
+        await store.save(
+          p,
+          [
+            { bucket: 0, expectedRevision: 0, sessions: first },
+            { bucket: 1, expectedRevision: 0, sessions: [] },
+          ],
+          count(3, [[T0 + 1_000, 2]]),
+          0,
+        ),
+      ).toBe('SAVED');
       const loaded = await store.load(p);
       expect(loaded.countRevision).toBe(1);
       expect(loaded.buckets.map((b) => [b.bucket, b.revision, sorted(b.sessions)]).sort()).toEqual([
@@ -54,7 +78,9 @@ export const presenceBucketStoreContract = (label: string, options: PresenceBuck
       const p = partition('conflict');
       await store.save(p, [{ bucket: 0, expectedRevision: 0, sessions: sessions(2) }], count(2), 0);
       // A stale writer that read before that save.
-      expect(await store.save(p, [{ bucket: 0, expectedRevision: 0, sessions: sessions(1, 50) }], count(1), 0)).toBe('CONFLICT');
+      expect(await store.save(p, [{ bucket: 0, expectedRevision: 0, sessions: sessions(1, 50) }], count(1), 0)).toBe(
+        'CONFLICT',
+      );
       expect(await store.save(p, [], count(9), 0)).toBe('CONFLICT');
       const loaded = await store.load(p);
       expect(sorted(loaded.buckets[0]!.sessions)).toEqual(sorted(sessions(2)));
@@ -64,11 +90,25 @@ export const presenceBucketStoreContract = (label: string, options: PresenceBuck
     it('reads the count items of many sub-partitions at once, expiry checked by the reader', async () => {
       const store = await options.makeStore();
       const parts = Array.from({ length: 120 }, () => partition('many'));
-      for (const [i, p] of parts.slice(0, 110).entries()) await store.save(p, [], count(i, [[T0 + 100, 1], [T0 + 2_000, i]]), 0);
+      for (const [i, p] of parts.slice(0, 110).entries())
+        await store.save(
+          p,
+          [],
+          count(i, [
+            [T0 + 100, 1],
+            [T0 + 2_000, i],
+          ]),
+          0,
+        );
       const items = await store.counts(parts);
       expect(items.size).toBe(110);
       const item = items.get(parts[40]!)!;
-      expect(item).toEqual(count(40, [[T0 + 100, 1], [T0 + 2_000, 40]]));
+      expect(item).toEqual(
+        count(40, [
+          [T0 + 100, 1],
+          [T0 + 2_000, 40],
+        ]),
+      );
       expect(countAt(item, T0 + 99)).toBe(40);
       expect(countAt(item, T0 + 100)).toBe(39);
       expect(countAt(item, T0 + 2_000)).toBe(-1);

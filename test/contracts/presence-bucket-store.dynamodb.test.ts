@@ -11,6 +11,7 @@ const tableName = uniqueName('presence-buckets');
 beforeAll(() => ensureTable(dynamodb, tableName, presenceTable));
 
 presenceBucketStoreContract('DynamoDB (DynamoDB Local)', {
-  makeStore: () => new DynamoDbPresenceBucketStore(documentClientFor(dynamodb), tableName, { clock: { now: () => Date.now() } }),
+  makeStore: () =>
+    new DynamoDbPresenceBucketStore(documentClientFor(dynamodb), tableName, { clock: { now: () => Date.now() } }),
   propertyRuns: 30,
 });

@@ -16,7 +16,13 @@ const TTL = 15_000;
 const T0 = Math.floor(Date.now() / 1000) * 1000;
 let n = 0;
 const channel = (label: string) => `${label}-${Date.now().toString(36)}-${++n}`;
-const beat = (channelId: string, sessionId: string, sequence: number, at: number, userId: string | null = null): PresenceBeat => ({
+const beat = (
+  channelId: string,
+  sessionId: string,
+  sequence: number,
+  at: number,
+  userId: string | null = null,
+): PresenceBeat => ({
   channelId,
   sessionId,
   userId,
@@ -31,7 +37,8 @@ const beat = (channelId: string, sessionId: string, sequence: number, at: number
  * stays ended against late beats.
  */
 export const presenceStoreContract = (label: string, options: PresenceStoreContractOptions): void => {
-  const make = (pageSize?: number) => options.makeStore({ now: () => T0 + 1_000_000, ...(pageSize ? { pageSize } : {}) });
+  const make = (pageSize?: number) =>
+    options.makeStore({ now: () => T0 + 1_000_000, ...(pageSize ? { pageSize } : {}) });
 
   describe(`PresenceStore contract: ${label}`, () => {
     it('accepts a newer beat and refuses a duplicate or an older one', async () => {
@@ -100,7 +107,11 @@ export const presenceStoreContract = (label: string, options: PresenceStoreContr
           // Each session sends beats 1..k every 5 s; the queue duplicates and reorders them.
           fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }).chain((beatsPerSession) => {
             const beats = beatsPerSession.flatMap((k, s) => Array.from({ length: k }, (_, i) => ({ s, seq: i + 1 })));
-            return fc.tuple(fc.constant(beatsPerSession), fc.shuffledSubarray([...beats, ...beats], { minLength: beats.length * 2 }), fc.integer({ min: 0, max: 40_000 }));
+            return fc.tuple(
+              fc.constant(beatsPerSession),
+              fc.shuffledSubarray([...beats, ...beats], { minLength: beats.length * 2 }),
+              fc.integer({ min: 0, max: 40_000 }),
+            );
           }),
           async ([beatsPerSession, delivered, now]) => {
             const ch = channel('prop');

@@ -11,7 +11,11 @@ const tableName = uniqueName('presence');
 beforeAll(() => ensureTable(dynamodb, tableName, presenceTable));
 
 presenceStoreContract('DynamoDB (DynamoDB Local)', {
-  makeStore: ({ now, pageSize }) => new DynamoDbPresenceStore(documentClientFor(dynamodb), tableName, { clock: { now }, ...(pageSize ? { pageSize } : {}) }),
+  makeStore: ({ now, pageSize }) =>
+    new DynamoDbPresenceStore(documentClientFor(dynamodb), tableName, {
+      clock: { now },
+      ...(pageSize ? { pageSize } : {}),
+    }),
   // Each run writes up to 32 beats to DynamoDB Local; 40 runs keep the file quick.
   propertyRuns: 40,
 });

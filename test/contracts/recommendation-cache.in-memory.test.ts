@@ -6,7 +6,11 @@ import { recommendationCacheContract } from './recommendation-cache.contract.js'
 recommendationCacheContract('in-memory (lru-cache)', async ({ ttlSeconds }) => {
   const clock = new FakeClock(1_000_000);
   const unreadable: Array<[string, string]> = [];
-  const cache = new InMemoryRecommendationCache({ ttlSeconds, clock, onUnreadable: (key, reason) => unreadable.push([key, reason]) });
+  const cache = new InMemoryRecommendationCache({
+    ttlSeconds,
+    clock,
+    onUnreadable: (key, reason) => unreadable.push([key, reason]),
+  });
   return {
     cache,
     unreadable,

@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRecommendationCache } from '../../src/adapters/redis/recommendation-cache-adapter-redis.js';
-import { RecommendationCacheError, recommendationCacheKey } from '../../src/application/ports/recommendation-cache.port.js';
+import {
+  RecommendationCacheError,
+  recommendationCacheKey,
+} from '../../src/application/ports/recommendation-cache.port.js';
 import { Redis } from 'ioredis';
 import { startRedisForTests, type RedisForTests } from '../support/redis.js';
 import { recommendationCacheContract } from './recommendation-cache.contract.js';
@@ -17,7 +20,11 @@ afterAll(async () => {
 recommendationCacheContract('Redis (ioredis)', async ({ ttlSeconds }) => {
   const keyPrefix = redis.subPrefix();
   const unreadable: Array<[string, string]> = [];
-  const cache = new RedisRecommendationCache(redis.client, { ttlSeconds, keyPrefix, onUnreadable: (key, reason) => unreadable.push([key, reason]) });
+  const cache = new RedisRecommendationCache(redis.client, {
+    ttlSeconds,
+    keyPrefix,
+    onUnreadable: (key, reason) => unreadable.push([key, reason]),
+  });
   return {
     cache,
     unreadable,
@@ -41,11 +48,19 @@ describe('RedisRecommendationCache on the wire', () => {
   });
 
   it('reports an unreachable server as RecommendationCacheError', async () => {
-    const down = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const down = new Redis({
+      host: '127.0.0.1',
+      port: 1,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     down.on('error', () => undefined);
     const cache = new RedisRecommendationCache(down);
     await expect(cache.get('u1', 10)).rejects.toBeInstanceOf(RecommendationCacheError);
-    await expect(cache.put({ userId: 'u1', topN: 10, computedAt: 1, recommendations: [] })).rejects.toBeInstanceOf(RecommendationCacheError);
+    await expect(cache.put({ userId: 'u1', topN: 10, computedAt: 1, recommendations: [] })).rejects.toBeInstanceOf(
+      RecommendationCacheError,
+    );
     down.disconnect();
   });
 

@@ -3,7 +3,11 @@ import {
   ModelRevisionConflictError,
   type RecommendationModelStore,
 } from '../../src/application/ports/recommendation-model-store.port.js';
-import { emptyChannelPopularity, emptyUserTaste, type ChannelPopularity } from '../../src/domain/recommendation/index.js';
+import {
+  emptyChannelPopularity,
+  emptyUserTaste,
+  type ChannelPopularity,
+} from '../../src/domain/recommendation/index.js';
 
 /** Every RecommendationModelStore adapter passes this. */
 export const recommendationModelStoreContract = (adapterName: string, make: () => Promise<RecommendationModelStore>) =>
@@ -57,14 +61,22 @@ export const recommendationModelStoreContract = (adapterName: string, make: () =
     });
 
     it('lets exactly one of two concurrent saves at one revision win', async () => {
-      const results = await Promise.allSettled([store.saveChannel(channel('c1', true, 1), 0), store.saveChannel(channel('c1', true, 2), 0)]);
+      const results = await Promise.allSettled([
+        store.saveChannel(channel('c1', true, 1), 0),
+        store.saveChannel(channel('c1', true, 2), 0),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r) => r.status === 'rejected');
       expect((rejected as PromiseRejectedResult).reason).toBeInstanceOf(ModelRevisionConflictError);
     });
 
     it('saves user documents with the same revision check', async () => {
-      const taste = { ...emptyUserTaste('u1'), channels: { c1: 2 }, categories: { tech: 1 }, applied: [['auction-a1', '7']] as [string, string][] };
+      const taste = {
+        ...emptyUserTaste('u1'),
+        channels: { c1: 2 },
+        categories: { tech: 1 },
+        applied: [['auction-a1', '7']] as [string, string][],
+      };
       await store.saveTaste(taste, 0);
       expect(await store.taste('u1')).toEqual({ revision: 1, doc: taste });
       await expect(store.saveTaste(emptyUserTaste('u1'), 0)).rejects.toBeInstanceOf(ModelRevisionConflictError);

@@ -12,13 +12,19 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-recommendationModelStoreContract('Redis (ioredis + Lua)', async () => new RedisRecommendationModelStore(redis.client, { keyPrefix: redis.subPrefix() }));
+recommendationModelStoreContract(
+  'Redis (ioredis + Lua)',
+  async () => new RedisRecommendationModelStore(redis.client, { keyPrefix: redis.subPrefix() }),
+);
 
 describe('RedisRecommendationModelStore with a corrupt document', () => {
   it('reports it, reads it as empty at its revision, and lets the next save replace it', async () => {
     const keyPrefix = redis.subPrefix();
     const unreadable: string[] = [];
-    const store = new RedisRecommendationModelStore(redis.client, { keyPrefix, onUnreadable: (key) => unreadable.push(key) });
+    const store = new RedisRecommendationModelStore(redis.client, {
+      keyPrefix,
+      onUnreadable: (key) => unreadable.push(key),
+    });
     await redis.client.hset(`${keyPrefix}rec:model:{rec-channels}`, 'c1', '4|{"channelId":"c1","live":"yes"}');
     const found = (await store.channels(['c1'])).get('c1');
     expect(found).toEqual({ revision: 4, doc: emptyChannelPopularity('c1') });

@@ -4,7 +4,11 @@ import type { Snapshot, SnapshotStore } from '../../src/application/ports/snapsh
 let counter = 0;
 const streamName = (label: string) => `${label}-${Date.now().toString(36)}-${++counter}`;
 
-const snapshot = (streamId: string, version: number, state: unknown = { version, list: [1, 'two', { three: 3 }], empty: '' }): Snapshot => ({
+const snapshot = (
+  streamId: string,
+  version: number,
+  state: unknown = { version, list: [1, 'two', { three: 3 }], empty: '' },
+): Snapshot => ({
   streamId,
   version,
   schemaVersion: 2,

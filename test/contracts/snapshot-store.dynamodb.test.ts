@@ -10,4 +10,7 @@ const { dynamodb } = emulatorClients();
 const tableName = uniqueName('snapshots');
 beforeAll(() => ensureTable(dynamodb, tableName, snapshotsTable));
 
-snapshotStoreContract('DynamoDB (DynamoDB Local)', () => new DynamoDbSnapshotStore(documentClientFor(dynamodb), tableName));
+snapshotStoreContract(
+  'DynamoDB (DynamoDB Local)',
+  () => new DynamoDbSnapshotStore(documentClientFor(dynamodb), tableName),
+);

@@ -10,7 +10,8 @@ import { PersistentMap, PersistentSet } from '../../src/domain/shared/persistent
  */
 export const canonical = (state: unknown): string =>
   JSON.stringify(state, (_key, value: unknown) => {
-    if (value instanceof Map || value instanceof PersistentMap) return { entries: [...value.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
+    if (value instanceof Map || value instanceof PersistentMap)
+      return { entries: [...value.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)) };
     if (value instanceof Set || value instanceof PersistentSet) return { values: [...value].sort() };
     return value;
   });
@@ -32,7 +33,10 @@ export type CommandRecipe<C, S> = C | ((state: S) => C);
  * every intermediate state. A `DomainError` leaves the state unchanged; any other error is a bug
  * and propagates.
  */
-export const runCommands = <C, E extends DomainEvent, S>(decider: Decider<C, E, S>, recipes: readonly CommandRecipe<C, S>[]): Step<C, E, S>[] => {
+export const runCommands = <C, E extends DomainEvent, S>(
+  decider: Decider<C, E, S>,
+  recipes: readonly CommandRecipe<C, S>[],
+): Step<C, E, S>[] => {
   const steps: Step<C, E, S>[] = [];
   let state = decider.initialState;
   for (const recipe of recipes) {
@@ -53,7 +57,10 @@ export const runCommands = <C, E extends DomainEvent, S>(decider: Decider<C, E, 
 export const eventsOf = <E>(steps: readonly Step<unknown, E, unknown>[]): E[] => steps.flatMap((s) => s.events);
 
 /** Repeating a command right after it took effect yields no events (queues deliver at least once). */
-export const expectRepeatsYieldNothing = <C, E extends DomainEvent, S>(decider: Decider<C, E, S>, steps: readonly Step<C, E, S>[]): void => {
+export const expectRepeatsYieldNothing = <C, E extends DomainEvent, S>(
+  decider: Decider<C, E, S>,
+  steps: readonly Step<C, E, S>[],
+): void => {
   for (const step of steps) {
     if (step.events.length === 0) continue;
     expect(decider.decide(step.command, step.after), `repeating ${JSON.stringify(step.command)}`).toEqual([]);
@@ -64,7 +71,11 @@ export const expectRepeatsYieldNothing = <C, E extends DomainEvent, S>(decider: 
  * Folding in chunks gives the state of folding at once, and no later evolve changed an earlier
  * state (a cached state must stay valid while the stream grows past it).
  */
-export const expectReplayIsStable = <C, E extends DomainEvent, S>(decider: Decider<C, E, S>, steps: readonly Step<C, E, S>[], cuts: readonly number[]): void => {
+export const expectReplayIsStable = <C, E extends DomainEvent, S>(
+  decider: Decider<C, E, S>,
+  steps: readonly Step<C, E, S>[],
+  cuts: readonly number[],
+): void => {
   const events = eventsOf(steps);
   const whole = fold(decider, decider.initialState, events);
   const bounds = [...new Set(cuts.map((c) => c % (events.length + 1)))].sort((a, b) => a - b);

@@ -12,7 +12,8 @@ const VIEWERS_PER_CHANNEL = 50;
 const EVENTS_PER_CHANNEL = 54;
 const PRICE_CHANGES = EVENTS_PER_CHANNEL / 3;
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 const until = async (what: string, condition: () => boolean, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -64,7 +65,11 @@ describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to en
     const post = async (path: string, body: unknown, method = 'POST') => {
       const seller = `seller-${path.split('/')[3] ?? (body as { channelId: string }).channelId}`;
       const { token } = await runtime.devTokens.issue(seller);
-      const response = await fetch(`${runtime.url}${path}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      const response = await fetch(`${runtime.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
       expect(response.status, `${method} ${path}`).toBeLessThan(300);
       return response.json();
     };
@@ -72,7 +77,13 @@ describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to en
     for (const channelId of channelIds) {
       await post('/api/channels', { channelId, title: `Channel ${channelId}`, currency: 'KRW' });
       await post(`/api/channels/${channelId}/start`, {});
-      await post(`/api/channels/${channelId}/products`, { productId: 'p1', name: 'Coat', category: 'fashion', price: 10_000, currency: 'KRW' });
+      await post(`/api/channels/${channelId}/products`, {
+        productId: 'p1',
+        name: 'Coat',
+        category: 'fashion',
+        price: 10_000,
+        currency: 'KRW',
+      });
     }
 
     // 1,000 viewers join through the WebSocket API (or subscribe on the AppSync Events stand-in,
@@ -81,11 +92,24 @@ describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to en
     expect(eventApi !== null).toBe(broadcaster === 'appsync-events');
     for (const channelId of channelIds) {
       for (let v = 0; v < VIEWERS_PER_CHANNEL; v++) {
-        const auth = v % 2 === 0 ? { token: (await runtime.devTokens.issue(`viewer-${channelId}-${v}`)).token } : { apiKey: eventApi?.apiKey ?? '' };
+        const auth =
+          v % 2 === 0
+            ? { token: (await runtime.devTokens.issue(`viewer-${channelId}-${v}`)).token }
+            : { apiKey: eventApi?.apiKey ?? '' };
         const client = new ViewerClient({
           httpUrl: runtime.url,
           wsUrl: runtime.wsUrl,
-          ...(eventApi ? { transport: { kind: 'appsync-events' as const, realtimeUrl: eventApi.realtimeUrl, host: eventApi.host, namespace: eventApi.namespace, auth } } : {}),
+          ...(eventApi
+            ? {
+                transport: {
+                  kind: 'appsync-events' as const,
+                  realtimeUrl: eventApi.realtimeUrl,
+                  host: eventApi.host,
+                  namespace: eventApi.namespace,
+                  auth,
+                },
+              }
+            : {}),
           channelId,
           WebSocket: WebSocket as unknown as WebSocketConstructor,
           gapGraceMs: 300,
@@ -94,9 +118,13 @@ describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to en
         clients.push({ client, channelId });
       }
     }
-    for (let i = 0; i < clients.length; i += 100) await Promise.all(clients.slice(i, i + 100).map(({ client }) => client.connect()));
+    for (let i = 0; i < clients.length; i += 100)
+      await Promise.all(clients.slice(i, i + 100).map(({ client }) => client.connect()));
     if (eventApi) expect(eventApi.standIn.stats().subscriptions).toBe(CHANNELS * VIEWERS_PER_CHANNEL);
-    else expect(runtime.container.get(LOCAL_TOKENS.ConnectionRegistry).stats().connections).toBe(CHANNELS * VIEWERS_PER_CHANNEL);
+    else
+      expect(runtime.container.get(LOCAL_TOKENS.ConnectionRegistry).stats().connections).toBe(
+        CHANNELS * VIEWERS_PER_CHANNEL,
+      );
     latencies.length = 0;
 
     // ≥ 1,000 channel events through the command handlers: price changes over HTTP, viewer counts as presence would record them.
@@ -105,7 +133,12 @@ describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to en
     await Promise.all(
       channelIds.map(async (channelId, c) => {
         for (let i = 0; i < EVENTS_PER_CHANNEL; i++) {
-          if (i % 3 === 0) await post(`/api/channels/${channelId}/products/p1/price`, { price: 10_001 + i / 3, currency: 'KRW' }, 'PUT');
+          if (i % 3 === 0)
+            await post(
+              `/api/channels/${channelId}/products/p1/price`,
+              { price: 10_001 + i / 3, currency: 'KRW' },
+              'PUT',
+            );
           else await channels.updateViewerCount(channelId as ChannelId, 100 * c + i + 1, started + i + 1);
         }
       }),
@@ -116,10 +149,14 @@ describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to en
     // Every viewer catches up with the store.
     const store = runtime.container.get(TOKENS.EventStore);
     const finalVersion = new Map<string, number>();
-    for (const channelId of channelIds) finalVersion.set(channelId, (await store.read(`channel-${channelId}`, 0)).version);
+    for (const channelId of channelIds)
+      finalVersion.set(channelId, (await store.read(`channel-${channelId}`, 0)).version);
     await until(
       'every viewer to reach the final versions',
-      () => clients.every(({ client, channelId }) => client.versions()[`channel-${channelId}`] === finalVersion.get(channelId)),
+      () =>
+        clients.every(
+          ({ client, channelId }) => client.versions()[`channel-${channelId}`] === finalVersion.get(channelId),
+        ),
       45_000,
     );
     await runtime.whenIdle({ timeoutMs: 20_000 });
@@ -159,7 +196,10 @@ describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to en
         `  frames delivered ${totals.frames}, items applied ${totals.applied} (coalesced runs count once), duplicates dropped ${totals.duplicates}`,
         `  gap recoveries ${totals.recoveries} requests, ${totals.recovered} events recovered over HTTP`,
         `  publish→receive latency p50 ${percentile(sorted, 50)} ms, p99 ${percentile(sorted, 99)} ms (n=${sorted.length})`,
-        ...sources.map((s) => `  ${s.name}: ${s.invocations} invocations, ${s.records} records, ${s.injectedCrashes} injected crashes, ${s.injectedDuplicates} duplicated records, ${s.failedInvocations} failed`),
+        ...sources.map(
+          (s) =>
+            `  ${s.name}: ${s.invocations} invocations, ${s.records} records, ${s.injectedCrashes} injected crashes, ${s.injectedDuplicates} duplicated records, ${s.failedInvocations} failed`,
+        ),
         `  ${runtime.progress()}`,
       ].join('\n'),
     );
@@ -167,7 +207,9 @@ describe.each(['apigateway', 'appsync-events'] as const)('live fan-out end to en
     expect(runtime.container.get(LOCAL_TOKENS.BroadcastQueue).deadLetterQueue?.counts().total).toBe(0);
     if (eventApi) {
       const events = eventApi.standIn.stats();
-      console.log(`  event-api: ${events.publishRequests} publish requests, ${events.publishedEvents} events (${events.failedEvents} reported failed and retried), ${events.deliveries} data messages`);
+      console.log(
+        `  event-api: ${events.publishRequests} publish requests, ${events.publishedEvents} events (${events.failedEvents} reported failed and retried), ${events.deliveries} data messages`,
+      );
       // The faults reached this path too: duplicated deliveries and publishes reported failed.
       expect(events.failedEvents).toBeGreaterThan(0);
       expect(totals.duplicates).toBeGreaterThan(0);

@@ -14,7 +14,8 @@ const P99_BOUND_MS = 5_000;
 /** 500 characters of 3 UTF-8 bytes: ~1.5 KB per chat, so the flood outgrows the kernel's socket buffers quickly. */
 const CHAT_TEXT = '가'.repeat(500);
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 const until = async (what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -80,7 +81,9 @@ describe('a viewer that stops reading', () => {
         ['/api/channels', { channelId, title: channelId, currency: 'KRW' }],
         [`/api/channels/${channelId}/start`, {}],
       ] as const) {
-        expect((await fetch(`${runtime.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).status).toBeLessThan(300);
+        expect(
+          (await fetch(`${runtime.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) })).status,
+        ).toBeLessThan(300);
       }
     }
 
@@ -92,7 +95,8 @@ describe('a viewer that stops reading', () => {
         WebSocket: WebSocket as unknown as WebSocketConstructor,
         onEvent: (event) => latencies.push(Date.now() - event.occurredAt),
       });
-    for (const channelId of channelIds) for (let i = 0; i < 3; i++) viewers.push({ client: healthy(channelId), channelId });
+    for (const channelId of channelIds)
+      for (let i = 0; i < 3; i++) viewers.push({ client: healthy(channelId), channelId });
 
     // The paused viewer: its sockets are kept so the test can stop (and later resume) reading.
     const pausedSockets: WebSocket[] = [];
@@ -140,12 +144,18 @@ describe('a viewer that stops reading', () => {
     while ((await registry.get(pausedConnectionId)) !== null) {
       expect(Date.now() - startedAt, 'the paused viewer was never disconnected').toBeLessThan(60_000);
       round++;
-      for (const socket of chatters) for (let c = 0; c < 10; c++) socket.send(JSON.stringify({ action: 'chat', text: CHAT_TEXT }));
-      await Promise.all(channelIds.map((channelId) => channels.updateViewerCount(channelId as ChannelId, round, Date.now())));
+      for (const socket of chatters)
+        for (let c = 0; c < 10; c++) socket.send(JSON.stringify({ action: 'chat', text: CHAT_TEXT }));
+      await Promise.all(
+        channelIds.map((channelId) => channels.updateViewerCount(channelId as ChannelId, round, Date.now())),
+      );
       await new Promise((r) => setTimeout(r, 5));
     }
     // A few more events once it is gone: the others still get them, the paused viewer must recover them.
-    for (let i = 1; i <= 5; i++) await Promise.all(channelIds.map((channelId) => channels.updateViewerCount(channelId as ChannelId, round + i, Date.now())));
+    for (let i = 1; i <= 5; i++)
+      await Promise.all(
+        channelIds.map((channelId) => channels.updateViewerCount(channelId as ChannelId, round + i, Date.now())),
+      );
 
     // It reads again: first what was queued before the close, then the 4008 close frame; it rejoins.
     pausedSockets[0]?.resume();
@@ -153,14 +163,19 @@ describe('a viewer that stops reading', () => {
     expect(closes[0]).toEqual({ code: CLOSE_CODES.SLOW_CONSUMER, rejoining: true });
 
     const finalVersion = new Map<string, number>();
-    for (const channelId of channelIds) finalVersion.set(channelId, (await store.read(`channel-${channelId}`, 0)).version);
+    for (const channelId of channelIds)
+      finalVersion.set(channelId, (await store.read(`channel-${channelId}`, 0)).version);
     await until(
       'every viewer, the paused one included, to reach the final versions',
-      () => viewers.every(({ client, channelId }) => client.versions()[`channel-${channelId}`] === finalVersion.get(channelId)),
+      () =>
+        viewers.every(
+          ({ client, channelId }) => client.versions()[`channel-${channelId}`] === finalVersion.get(channelId),
+        ),
       30_000,
     );
     expect(paused.stats.rejoins).toBe(1);
-    for (const { client, channelId } of viewers) expectEveryVersionOnceInOrder(client, `channel-${channelId}`, finalVersion.get(channelId) ?? -1);
+    for (const { client, channelId } of viewers)
+      expectEveryVersionOnceInOrder(client, `channel-${channelId}`, finalVersion.get(channelId) ?? -1);
 
     const sorted = [...latencies].sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);

@@ -10,39 +10,78 @@ describe('bid identity and retries in the local runtime (npm start)', () => {
   let runtime: LocalRuntime;
   beforeAll(async () => {
     // A bid budget above the handful of bids (retries included) each user sends here.
-    runtime = await startLocalRuntime({ port: 0, host: '127.0.0.1', progressIntervalMs: 0, logLevel: 'SILENT', bidBurst: 20 });
-    await api(runtime, 'POST', '/api/channels', { channelId: 'bids-e2e', title: 'Bid night', currency: 'KRW' }, { as: 'seller-1' });
+    runtime = await startLocalRuntime({
+      port: 0,
+      host: '127.0.0.1',
+      progressIntervalMs: 0,
+      logLevel: 'SILENT',
+      bidBurst: 20,
+    });
+    await api(
+      runtime,
+      'POST',
+      '/api/channels',
+      { channelId: 'bids-e2e', title: 'Bid night', currency: 'KRW' },
+      { as: 'seller-1' },
+    );
     await api(runtime, 'POST', '/api/channels/bids-e2e/start', undefined, { as: 'seller-1' });
-    await api(runtime, 'POST', '/api/channels/bids-e2e/products', { productId: 'vase', name: 'Vase', price: 9_000, currency: 'KRW' }, { as: 'seller-1' });
+    await api(
+      runtime,
+      'POST',
+      '/api/channels/bids-e2e/products',
+      { productId: 'vase', name: 'Vase', price: 9_000, currency: 'KRW' },
+      { as: 'seller-1' },
+    );
   });
   afterAll(async () => {
     await runtime?.stop();
   });
 
   const openAuction = async (auctionId: string) => {
-    const opened = await api(runtime, 'POST', '/api/channels/bids-e2e/auctions', { auctionId, productId: 'vase', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 }, { as: 'seller-1' });
+    const opened = await api(
+      runtime,
+      'POST',
+      '/api/channels/bids-e2e/auctions',
+      { auctionId, productId: 'vase', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 },
+      { as: 'seller-1' },
+    );
     expect(opened.status).toBe(201);
   };
-  const bid = (auctionId: string, as: string, bidId: string, amount: number) => api(runtime, 'POST', `/api/auctions/${auctionId}/bids`, { bidId, amount }, { as });
+  const bid = (auctionId: string, as: string, bidId: string, amount: number) =>
+    api(runtime, 'POST', `/api/auctions/${auctionId}/bids`, { bidId, amount }, { as });
   /** Every BidPlaced of the auction's stream, read back through the recovery route. */
   const placedBids = async (auctionId: string) => {
     const page = await api(runtime, 'GET', `/api/streams/auction-${auctionId}/events?after=0`);
-    return (page.body?.items as { sourceType: string; data: { bidderId: string; bidId: string; amount: number } }[]).filter((i) => i.sourceType === 'BidPlaced').map((i) => i.data);
+    return (page.body?.items as { sourceType: string; data: { bidderId: string; bidId: string; amount: number } }[])
+      .filter((i) => i.sourceType === 'BidPlaced')
+      .map((i) => i.data);
   };
 
   it("takes Alice's bid under an id Mallory used as Alice's own, and answers a retry alike on HTTP and WebSocket", async () => {
     await openAuction('ids-1');
-    expect(await bid('ids-1', 'mallory', 'b-1', 1_000)).toMatchObject({ status: 201, body: { accepted: true, retried: false } });
+    expect(await bid('ids-1', 'mallory', 'b-1', 1_000)).toMatchObject({
+      status: 201,
+      body: { accepted: true, retried: false },
+    });
 
     const alices = await bid('ids-1', 'alice', 'b-1', 5_000);
-    expect(alices).toMatchObject({ status: 201, body: { accepted: true, retried: false, highest: { bidderId: 'alice', amount: 5_000 } } });
+    expect(alices).toMatchObject({
+      status: 201,
+      body: { accepted: true, retried: false, highest: { bidderId: 'alice', amount: 5_000 } },
+    });
 
     // A client that timed out retries: over HTTP, then over a WebSocket frame.
     const httpRetry = await bid('ids-1', 'alice', 'b-1', 5_000);
-    expect(httpRetry).toMatchObject({ status: 200, body: { accepted: true, retried: true, highest: { bidderId: 'alice', amount: 5_000 } } });
+    expect(httpRetry).toMatchObject({
+      status: 200,
+      body: { accepted: true, retried: true, highest: { bidderId: 'alice', amount: 5_000 } },
+    });
     const socket = await connect(runtime, { as: 'alice' });
     socket.send({ action: 'bid', auctionId: 'ids-1', amount: 5_000, bidId: 'b-1' });
-    const [frame] = await eventually(async () => socket.frames, (f) => f.length > 0);
+    const [frame] = await eventually(
+      async () => socket.frames,
+      (f) => f.length > 0,
+    );
     await socket.close();
     const { type, ...wsAnswer } = frame ?? {};
     expect(type).toBe('bid-accepted');
@@ -53,7 +92,10 @@ describe('bid identity and retries in the local runtime (npm start)', () => {
       expect.objectContaining({ bidderId: 'alice', bidId: 'b-1', amount: 5_000 }),
     ]);
     // Mallory's own retry is still a retry of her bid, now outbid: accepted, and told the current highest.
-    expect(await bid('ids-1', 'mallory', 'b-1', 1_000)).toMatchObject({ status: 200, body: { retried: true, highest: { bidderId: 'alice', amount: 5_000 } } });
+    expect(await bid('ids-1', 'mallory', 'b-1', 1_000)).toMatchObject({
+      status: 200,
+      body: { retried: true, highest: { bidderId: 'alice', amount: 5_000 } },
+    });
   });
 
   it('refuses the same bidder reusing a bid id with another amount: 409 BID_ID_REUSED over HTTP, an error frame over WebSocket', async () => {
@@ -66,11 +108,17 @@ describe('bid identity and retries in the local runtime (npm start)', () => {
 
     const socket = await connect(runtime, { as: 'alice' });
     socket.send({ action: 'bid', auctionId: 'ids-2', amount: 7_000, bidId: 'b-1', requestId: 'r-1' });
-    const [frame] = await eventually(async () => socket.frames, (f) => f.length > 0);
+    const [frame] = await eventually(
+      async () => socket.frames,
+      (f) => f.length > 0,
+    );
     await socket.close();
     expect(frame).toMatchObject({ type: 'error', code: 'BID_ID_REUSED', field: 'bidId', requestId: 'r-1' });
 
-    expect((await api(runtime, 'GET', '/api/auctions/ids-2')).body).toMatchObject({ highest: { bidderId: 'alice', amount: 2_000 }, minimumNextBid: 2_100 });
+    expect((await api(runtime, 'GET', '/api/auctions/ids-2')).body).toMatchObject({
+      highest: { bidderId: 'alice', amount: 2_000 },
+      minimumNextBid: 2_100,
+    });
     expect(await placedBids('ids-2')).toHaveLength(1);
   });
 
@@ -80,7 +128,10 @@ describe('bid identity and retries in the local runtime (npm start)', () => {
     // The frame and the retry are in flight together; neither waits for the other's answer.
     socket.send({ action: 'bid', auctionId: 'ids-3', amount: 1_500, bidId: 'b-9' });
     const httpRetry = await bid('ids-3', 'bob', 'b-9', 1_500);
-    const [frame] = await eventually(async () => socket.frames, (f) => f.length > 0);
+    const [frame] = await eventually(
+      async () => socket.frames,
+      (f) => f.length > 0,
+    );
     await socket.close();
     const laterRetry = await bid('ids-3', 'bob', 'b-9', 1_500);
 
@@ -89,20 +140,28 @@ describe('bid identity and retries in the local runtime (npm start)', () => {
     // Whichever arrived first placed the bid; the other was its retry.
     expect([frame?.retried, httpRetry.body?.retried].sort()).toEqual([false, true]);
     expect(laterRetry).toMatchObject({ status: 200, body: { accepted: true, retried: true } });
-    expect(await placedBids('ids-3')).toEqual([expect.objectContaining({ bidderId: 'bob', bidId: 'b-9', amount: 1_500 })]);
+    expect(await placedBids('ids-3')).toEqual([
+      expect.objectContaining({ bidderId: 'bob', bidId: 'b-9', amount: 1_500 }),
+    ]);
   });
 
   it('shows the anti-sniping terms, with the bound the seller set', async () => {
-    const opened = await api(runtime, 'POST', '/api/channels/bids-e2e/auctions', {
-      auctionId: 'ids-4',
-      productId: 'vase',
-      startingPrice: 1_000,
-      minIncrement: 100,
-      endsAt: Date.now() + 600_000,
-      extendWindowSeconds: 30,
-      extendBySeconds: 60,
-      maxExtensionSeconds: 300,
-    }, { as: 'seller-1' });
+    const opened = await api(
+      runtime,
+      'POST',
+      '/api/channels/bids-e2e/auctions',
+      {
+        auctionId: 'ids-4',
+        productId: 'vase',
+        startingPrice: 1_000,
+        minIncrement: 100,
+        endsAt: Date.now() + 600_000,
+        extendWindowSeconds: 30,
+        extendBySeconds: 60,
+        maxExtensionSeconds: 300,
+      },
+      { as: 'seller-1' },
+    );
     expect(opened.status).toBe(201);
     const body = opened.body ?? {};
     expect(body).toMatchObject({ extendWindowMs: 30_000, extendByMs: 60_000, maxExtensionMs: 300_000 });

@@ -32,7 +32,11 @@ export const DEFAULT_TRIP = 'seoul-busan-0900' as TripId;
  * `wrapCounters` let a test inject crashes where AWS would have them.
  */
 export const bookingWorld = (
-  options: { wrapStore?: (store: EventStore) => EventStore; wrapCounters?: (counters: CounterStore) => CounterStore; parkingFails?: boolean } = {},
+  options: {
+    wrapStore?: (store: EventStore) => EventStore;
+    wrapCounters?: (counters: CounterStore) => CounterStore;
+    parkingFails?: boolean;
+  } = {},
 ) => {
   const clock = new FakeClock(T0);
   const baseStore = new InMemoryEventStore();
@@ -60,7 +64,14 @@ export const bookingWorld = (
   const unexpected: unknown[] = [];
   const getBookingStats = makeGetBookingStats({ counters: baseCounters });
   const routes = makeBookingRoutes({
-    requestBooking: makeRequestBooking({ trips: apiTrips, index, queue, counters, clock, ids: new SequentialIds('req') }),
+    requestBooking: makeRequestBooking({
+      trips: apiTrips,
+      index,
+      queue,
+      counters,
+      clock,
+      ids: new SequentialIds('req'),
+    }),
     getBookingStatus: makeGetBookingStatus({ trips: apiTrips, index }),
     cancelBooking: makeCancelBooking({ trips: apiTrips, index, counters, clock }),
     getBookingStats,
@@ -74,11 +85,27 @@ export const bookingWorld = (
   const consumer = makeBookingHandler({
     processBooking: makeProcessBooking({ trips: consumerTrips, counters, clock }),
     park: makeParkMessage({
-      queue: options.parkingFails ? { send: () => Promise.reject(new EnqueueError('parking queue unavailable', [])) } : parking,
+      queue: options.parkingFails
+        ? { send: () => Promise.reject(new EnqueueError('parking queue unavailable', [])) }
+        : parking,
       clock,
     }),
     stats,
     logger: silentLogger,
   });
-  return { clock, store: baseStore, counters: baseCounters, index, blobs, queue, dlq, parking, routes, consumer, stats, unexpected, getBookingStats };
+  return {
+    clock,
+    store: baseStore,
+    counters: baseCounters,
+    index,
+    blobs,
+    queue,
+    dlq,
+    parking,
+    routes,
+    consumer,
+    stats,
+    unexpected,
+    getBookingStats,
+  };
 };

@@ -18,7 +18,13 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
 
   beforeEach(async () => {
     world = bookingWorld();
-    const trip = { tripId: DEFAULT_TRIP, route: 'Seoul → Busan', departsAt: T0 + 86_400_000, capacity: 10, maxSeatsPerBooking: 4 };
+    const trip = {
+      tripId: DEFAULT_TRIP,
+      route: 'Seoul → Busan',
+      departsAt: T0 + 86_400_000,
+      capacity: 10,
+      maxSeatsPerBooking: 4,
+    };
     expect((await call(world.routes, 'POST /api/trips', { body: trip, as: 'operator' })).status).toBe(201);
   });
 
@@ -55,20 +61,33 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
   });
 
   it('refuses a request id reused for another booking with 409, keeping the first', async () => {
-    const first = await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { seats: 1, requestId: 'r-1' }, as: 'kim' });
+    const first = await call(world.routes, BOOK, {
+      path: { tripId: DEFAULT_TRIP },
+      body: { seats: 1, requestId: 'r-1' },
+      as: 'kim',
+    });
     expect(first.status).toBe(202);
     const before = await snapshot();
-    const reused = await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { seats: 2, requestId: 'r-1' }, as: 'lee' });
+    const reused = await call(world.routes, BOOK, {
+      path: { tripId: DEFAULT_TRIP },
+      body: { seats: 2, requestId: 'r-1' },
+      as: 'lee',
+    });
     expect(reused.status).toBe(409);
     expect(reused.body?.error).toMatchObject({ code: 'REQUEST_ID_REUSED', field: 'requestId' });
     expect(await snapshot()).toEqual(before);
   });
 
   it('answers bad lookups and cancellations clearly', async () => {
-    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'nope' }, as: 'kim' })).status).toBe(404);
+    expect(
+      (await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'nope' }, as: 'kim' })).status,
+    ).toBe(404);
     expect((await call(world.routes, 'GET /api/trips/{tripId}', { path: { tripId: 'nope' } })).status).toBe(404);
     await call(world.routes, BOOK, { path: { tripId: DEFAULT_TRIP }, body: { seats: 1, requestId: 'r-1' }, as: 'kim' });
-    const queued = await call(world.routes, 'DELETE /api/bookings/{requestId}', { path: { requestId: 'r-1' }, as: 'kim' });
+    const queued = await call(world.routes, 'DELETE /api/bookings/{requestId}', {
+      path: { requestId: 'r-1' },
+      as: 'kim',
+    });
     expect(queued.status).toBe(409);
     expect(queued.body?.error.code).toBe('BOOKING_STILL_QUEUED');
     await drain(world.queue, world.consumer);
@@ -76,30 +95,58 @@ describe('booking bad input (G7): clear errors, no crash, no state', () => {
     expect(noToken.status).toBe(401);
     expect(noToken.body?.error.code).toBe('UNAUTHENTICATED');
     // A query parameter naming the passenger is no identity.
-    const stranger = await call(world.routes, 'DELETE /api/bookings/{requestId}', { path: { requestId: 'r-1' }, query: { passengerId: 'kim' }, as: 'lee' });
+    const stranger = await call(world.routes, 'DELETE /api/bookings/{requestId}', {
+      path: { requestId: 'r-1' },
+      query: { passengerId: 'kim' },
+      as: 'lee',
+    });
     expect(stranger.status).toBe(403);
     expect(stranger.body?.error.code).toBe('FORBIDDEN');
-    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'r-1' }, as: 'lee' })).status).toBe(403);
-    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'r-1' }, as: 'kim' })).body?.status).toBe('CONFIRMED');
+    expect(
+      (await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'r-1' }, as: 'lee' })).status,
+    ).toBe(403);
+    expect(
+      (await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'r-1' }, as: 'kim' })).body
+        ?.status,
+    ).toBe('CONFIRMED');
   });
 
   it('refuses a trip with impossible terms, naming the field', async () => {
-    const res = await call(world.routes, 'POST /api/trips', { body: { tripId: 't-2', route: 'x', departsAt: T0, capacity: 0, maxSeatsPerBooking: 1 }, as: 'operator' });
+    const res = await call(world.routes, 'POST /api/trips', {
+      body: { tripId: 't-2', route: 'x', departsAt: T0, capacity: 0, maxSeatsPerBooking: 1 },
+      as: 'operator',
+    });
     expect(res.status).toBe(400);
     expect(res.body?.error.field).toBe('capacity');
     expect((await world.store.read(tripStreamId('t-2'))).version).toBe(0);
   });
 
   it('parks poison queue records at once, with the field that is wrong, while valid requests of other trips go through', async () => {
-    const other = { tripId: 'other-trip', route: 'Seoul → Daegu', departsAt: T0 + 86_400_000, capacity: 5, maxSeatsPerBooking: 2 };
+    const other = {
+      tripId: 'other-trip',
+      route: 'Seoul → Daegu',
+      departsAt: T0 + 86_400_000,
+      capacity: 5,
+      maxSeatsPerBooking: 2,
+    };
     await call(world.routes, 'POST /api/trips', { body: other, as: 'operator' });
     world.queue.sendRaw('this is not JSON', { groupId: 'poison', dedupId: 'p-1' });
-    world.queue.sendRaw(JSON.stringify({ requestId: 'r-x', tripId: DEFAULT_TRIP, passengerId: 'kim', seats: 99, requestedAt: T0 }), { groupId: 'poison', dedupId: 'p-2' });
-    await call(world.routes, BOOK, { path: { tripId: 'other-trip' }, body: { seats: 2, requestId: 'good-1' }, as: 'kim' });
+    world.queue.sendRaw(
+      JSON.stringify({ requestId: 'r-x', tripId: DEFAULT_TRIP, passengerId: 'kim', seats: 99, requestedAt: T0 }),
+      { groupId: 'poison', dedupId: 'p-2' },
+    );
+    await call(world.routes, BOOK, {
+      path: { tripId: 'other-trip' },
+      body: { seats: 2, requestId: 'good-1' },
+      as: 'kim',
+    });
 
     await drain(world.queue, world.consumer);
 
-    expect((await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'good-1' }, as: 'kim' })).body?.status).toBe('CONFIRMED');
+    expect(
+      (await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: 'good-1' }, as: 'kim' })).body
+        ?.status,
+    ).toBe('CONFIRMED');
     expect(world.queue.counts().total).toBe(0);
     expect(world.dlq.counts().total).toBe(0);
     const parked = world.parking.receive(10).map((m) => ParkedMessage.parse(m.body));

@@ -11,9 +11,18 @@ const scheduled = { source: 'aws.events', 'detail-type': 'Scheduled Event', deta
 describe('booking handler', () => {
   it('publishes stats.json after a batch, holds back within a second, and a scheduled invocation flushes the rest', async () => {
     const world = bookingWorld();
-    await call(world.routes, 'POST /api/trips', { body: { tripId: DEFAULT_TRIP, route: 'r', departsAt: T0 + 86_400_000, capacity: 5, maxSeatsPerBooking: 1 }, as: 'operator' });
-    const book = (i: number) => call(world.routes, 'POST /api/trips/{tripId}/bookings', { path: { tripId: DEFAULT_TRIP }, body: { seats: 1 }, as: `p-${i}` });
-    const published = async () => JSON.parse((await world.blobs.get('public/stats.json')) ?? 'null') as { processed: number } | null;
+    await call(world.routes, 'POST /api/trips', {
+      body: { tripId: DEFAULT_TRIP, route: 'r', departsAt: T0 + 86_400_000, capacity: 5, maxSeatsPerBooking: 1 },
+      as: 'operator',
+    });
+    const book = (i: number) =>
+      call(world.routes, 'POST /api/trips/{tripId}/bookings', {
+        path: { tripId: DEFAULT_TRIP },
+        body: { seats: 1 },
+        as: `p-${i}`,
+      });
+    const published = async () =>
+      JSON.parse((await world.blobs.get('public/stats.json')) ?? 'null') as { processed: number } | null;
 
     await book(1);
     await pollOnce(world.queue, world.consumer);
@@ -30,14 +39,26 @@ describe('booking handler', () => {
 
   const twoTrips = async (world: ReturnType<typeof bookingWorld>) => {
     for (const tripId of ['t-a', 't-b']) {
-      await call(world.routes, 'POST /api/trips', { body: { tripId, route: 'r', departsAt: T0 + 86_400_000, capacity: 5, maxSeatsPerBooking: 1 }, as: 'operator' });
+      await call(world.routes, 'POST /api/trips', {
+        body: { tripId, route: 'r', departsAt: T0 + 86_400_000, capacity: 5, maxSeatsPerBooking: 1 },
+        as: 'operator',
+      });
     }
   };
   const passengers: Record<string, string> = { 'a-1': 'kim', 'a-2': 'park', 'b-1': 'lee' };
   const statusIn = (world: ReturnType<typeof bookingWorld>) => async (id: string) =>
-    (await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: id }, as: passengers[id] ?? 'nobody' })).body?.status;
+    (
+      await call(world.routes, 'GET /api/bookings/{requestId}', {
+        path: { requestId: id },
+        as: passengers[id] ?? 'nobody',
+      })
+    ).body?.status;
   const bookAs = (world: ReturnType<typeof bookingWorld>, tripId: string, requestId: string) =>
-    call(world.routes, 'POST /api/trips/{tripId}/bookings', { path: { tripId }, body: { seats: 1, requestId }, as: passengers[requestId] ?? 'nobody' });
+    call(world.routes, 'POST /api/trips/{tripId}/bookings', {
+      path: { tripId },
+      body: { seats: 1, requestId },
+      as: passengers[requestId] ?? 'nobody',
+    });
 
   it('keeps a trip in order after a failure: its later records come back unprocessed, other trips go on', async () => {
     // The trip's event store fails once (e.g. DynamoDB throttling outlasting the retries).
@@ -55,7 +76,12 @@ describe('booking handler', () => {
       }),
     });
     await twoTrips(world);
-    for (const [tripId, requestId] of [['t-a', 'a-1'], ['t-a', 'a-2'], ['t-b', 'b-1']] as const) await bookAs(world, tripId, requestId);
+    for (const [tripId, requestId] of [
+      ['t-a', 'a-1'],
+      ['t-a', 'a-2'],
+      ['t-b', 'b-1'],
+    ] as const)
+      await bookAs(world, tripId, requestId);
     failTripA = true;
     await pollOnce(world.queue, world.consumer);
     const status = statusIn(world);
@@ -74,16 +100,25 @@ describe('booking handler', () => {
     expect(world.queue.counts().total).toBe(0); // deleted, not failed: FIFO holds nothing of t-a
     const [parked] = world.parking.receive(10);
     const envelope = ParkedMessage.parse(parked?.body);
-    expect(envelope).toMatchObject({ kind: 'booking', groupId: 't-a', body: '{"requestId":"x","tripId":"t-a","seats":99}' });
+    expect(envelope).toMatchObject({
+      kind: 'booking',
+      groupId: 't-a',
+      body: '{"requestId":"x","tripId":"t-a","seats":99}',
+    });
     expect(envelope.reasons.join('; ')).toMatch(/passengerId.*; seats/);
   });
 
   it('parks a request the trip refuses whatever the retries (no such trip), while a fault still holds it (previous test)', async () => {
     const world = bookingWorld();
-    world.queue.sendRaw(JSON.stringify({ requestId: 'r-1', tripId: 'ghost', passengerId: 'kim', seats: 1, requestedAt: 0 }), { groupId: 'ghost', dedupId: 'r-1' });
+    world.queue.sendRaw(
+      JSON.stringify({ requestId: 'r-1', tripId: 'ghost', passengerId: 'kim', seats: 1, requestedAt: 0 }),
+      { groupId: 'ghost', dedupId: 'r-1' },
+    );
     await pollOnce(world.queue, world.consumer);
     expect(world.queue.counts().total).toBe(0);
-    expect(ParkedMessage.parse(world.parking.receive(10)[0]?.body).reasons).toEqual([expect.stringMatching(/^TRIP_NOT_FOUND/)]);
+    expect(ParkedMessage.parse(world.parking.receive(10)[0]?.body).reasons).toEqual([
+      expect.stringMatching(/^TRIP_NOT_FOUND/),
+    ]);
   });
 
   it('fails an unreadable record alone when it cannot be parked (the parking queue refuses): the rest of its trip goes on', async () => {

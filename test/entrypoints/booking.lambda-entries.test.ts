@@ -25,11 +25,14 @@ describe('presence, booking and auction-close Lambda entries (AWS composition ro
     vi.resetModules();
   });
 
-  it.each(Object.keys(ENTRIES))('%s builds its handler at init from a valid environment, without touching the network', async (name) => {
-    restore = withEnv(exampleEnvironment(name as LambdaName));
-    const { handler } = await ENTRIES[name]!();
-    expect(typeof handler).toBe('function');
-  });
+  it.each(Object.keys(ENTRIES))(
+    '%s builds its handler at init from a valid environment, without touching the network',
+    async (name) => {
+      restore = withEnv(exampleEnvironment(name as LambdaName));
+      const { handler } = await ENTRIES[name]!();
+      expect(typeof handler).toBe('function');
+    },
+  );
 
   it.each(Object.keys(ENTRIES))('%s fails its cold start naming every missing variable', async (name) => {
     restore = withEnv({});
@@ -38,6 +41,7 @@ describe('presence, booking and auction-close Lambda entries (AWS composition ro
       (error: unknown) => error as Error,
     );
     expect(failure?.message).toContain(`Lambda "${name}" configuration`);
-    for (const variable of requiredVariables(name as LambdaName)) expect(failure?.message).toContain(`${variable} is missing`);
+    for (const variable of requiredVariables(name as LambdaName))
+      expect(failure?.message).toContain(`${variable} is missing`);
   });
 });

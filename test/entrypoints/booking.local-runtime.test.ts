@@ -17,17 +17,37 @@ describe('booking in the local runtime (npm start)', () => {
     expect((await api(runtime, 'POST', '/api/trips', trip, { as: 'operator' })).status).toBe(201);
     expect((await api(runtime, 'POST', '/api/trips', trip, { as: 'operator' })).status).toBe(201); // the seed script may run twice
 
-    const first = await api(runtime, 'POST', '/api/trips/holiday-express/bookings', { seats: 2, requestId: 'req-kim' }, { as: 'kim' });
+    const first = await api(
+      runtime,
+      'POST',
+      '/api/trips/holiday-express/bookings',
+      { seats: 2, requestId: 'req-kim' },
+      { as: 'kim' },
+    );
     expect(first).toEqual({ status: 202, body: { requestId: 'req-kim', status: 'QUEUED' } });
     const seed = await api(runtime, 'POST', '/api/book-bus', undefined, { as: 'guest-1' }); // the seed's button: no body, default trip, one seat
     expect(seed.status).toBe(202);
-    const late = await api(runtime, 'POST', '/api/trips/holiday-express/bookings', { seats: 2, requestId: 'req-lee' }, { as: 'lee' });
+    const late = await api(
+      runtime,
+      'POST',
+      '/api/trips/holiday-express/bookings',
+      { seats: 2, requestId: 'req-lee' },
+      { as: 'lee' },
+    );
     expect(late.status).toBe(202);
     await runtime.whenIdle();
 
-    expect((await api(runtime, 'GET', '/api/bookings/req-kim', undefined, { as: 'kim' })).body).toMatchObject({ status: 'CONFIRMED', seatNumbers: [1, 2] });
-    expect((await api(runtime, 'GET', `/api/bookings/${seed.body?.requestId}`, undefined, { as: 'guest-1' })).body).toMatchObject({ status: 'CONFIRMED', seatNumbers: [3] });
-    expect((await api(runtime, 'GET', '/api/bookings/req-lee', undefined, { as: 'lee' })).body).toMatchObject({ status: 'REJECTED', reason: 'SOLD_OUT' });
+    expect((await api(runtime, 'GET', '/api/bookings/req-kim', undefined, { as: 'kim' })).body).toMatchObject({
+      status: 'CONFIRMED',
+      seatNumbers: [1, 2],
+    });
+    expect(
+      (await api(runtime, 'GET', `/api/bookings/${seed.body?.requestId}`, undefined, { as: 'guest-1' })).body,
+    ).toMatchObject({ status: 'CONFIRMED', seatNumbers: [3] });
+    expect((await api(runtime, 'GET', '/api/bookings/req-lee', undefined, { as: 'lee' })).body).toMatchObject({
+      status: 'REJECTED',
+      reason: 'SOLD_OUT',
+    });
 
     const cancelled = await api(runtime, 'DELETE', '/api/bookings/req-kim', undefined, { as: 'kim' });
     expect(cancelled.body).toMatchObject({ status: 'CANCELLED', seatNumbers: [1, 2] });

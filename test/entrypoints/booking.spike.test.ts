@@ -23,7 +23,8 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
       read: (streamId, after) => store.read(streamId, after),
       append: async (streamId, expected, events) => {
         const stored = await store.append(streamId, expected, events);
-        if (streamId.startsWith('trip-') && ++crash.appends % 97 === 0) throw new SimulatedCrash('crash after append, before counting');
+        if (streamId.startsWith('trip-') && ++crash.appends % 97 === 0)
+          throw new SimulatedCrash('crash after append, before counting');
         return stored;
       },
     });
@@ -43,19 +44,34 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
     const world = bookingWorld({ wrapStore, wrapCounters });
     const trip = await call(world.routes, 'POST /api/trips', {
       as: 'operator',
-      body: { tripId: DEFAULT_TRIP, route: 'Seoul → Busan', departsAt: world.clock.now() + 86_400_000, capacity: CAPACITY, maxSeatsPerBooking: 4 },
+      body: {
+        tripId: DEFAULT_TRIP,
+        route: 'Seoul → Busan',
+        departsAt: world.clock.now() + 86_400_000,
+        capacity: CAPACITY,
+        maxSeatsPerBooking: 4,
+      },
     });
     expect(trip.status).toBe(201);
 
-    const requests = Array.from({ length: REQUESTS }, (_, i) => ({ requestId: `r-${i}`, passengerId: `p-${i}`, seats: 1 + Math.floor(rng() * 4) }));
-    for (const r of requests) if (Number(r.requestId.slice(2)) % 50 === 0) crash.countsBeforeCrash.add(`processed:${r.requestId}`);
+    const requests = Array.from({ length: REQUESTS }, (_, i) => ({
+      requestId: `r-${i}`,
+      passengerId: `p-${i}`,
+      seats: 1 + Math.floor(rng() * 4),
+    }));
+    for (const r of requests)
+      if (Number(r.requestId.slice(2)) % 50 === 0) crash.countsBeforeCrash.add(`processed:${r.requestId}`);
     const duplicates = Array.from({ length: REQUESTS / 10 }, () => requests[Math.floor(rng() * REQUESTS)]!);
     const posts = [...requests, ...duplicates].sort(() => rng() - 0.5);
 
     // A client retries until accepted, with the same request id, as the 202/503/500 contract asks.
     const post = async (r: (typeof requests)[number]) => {
       for (let attempt = 1; attempt <= 5; attempt++) {
-        const res = await call(world.routes, 'POST /api/trips/{tripId}/bookings', { path: { tripId: DEFAULT_TRIP }, body: r, as: r.passengerId });
+        const res = await call(world.routes, 'POST /api/trips/{tripId}/bookings', {
+          path: { tripId: DEFAULT_TRIP },
+          body: r,
+          as: r.passengerId,
+        });
         if (res.status === 202) return res.body as { requestId: string; status: string };
       }
       throw new Error(`request ${r.requestId} never accepted`);
@@ -72,7 +88,8 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
         const n = await pollOnce(world.queue, consumer);
         if (n === 10) continue;
         const next = n === 0 ? world.queue.nextVisibleAt() : null;
-        if (next !== null) world.clock.set(next); // only in-flight or delayed messages left: wait out their timeout
+        if (next !== null)
+          world.clock.set(next); // only in-flight or delayed messages left: wait out their timeout
         else if (n === 0 && apiDone) return;
         else await new Promise((resolve) => setImmediate(resolve)); // let requests arrive, like a batching window
       }
@@ -107,7 +124,8 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
         seats.push(...e.data.seatNumbers);
         confirmedRequests++;
       }
-      if (e.type === 'BookingConfirmed' || e.type === 'BookingRejected') outcomes.set(e.data.requestId, (outcomes.get(e.data.requestId) ?? 0) + 1);
+      if (e.type === 'BookingConfirmed' || e.type === 'BookingRejected')
+        outcomes.set(e.data.requestId, (outcomes.get(e.data.requestId) ?? 0) + 1);
     }
     expect(seats.length).toBe(CAPACITY);
     expect(new Set(seats).size).toBe(CAPACITY);
@@ -120,7 +138,12 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
     const stats = await call(world.routes, 'GET /api/stats');
     expect(stats.body).toMatchObject({ requests: REQUESTS, processed: REQUESTS, success: confirmedRequests });
     expect(stats.body?.trips).toEqual([
-      expect.objectContaining({ tripId: DEFAULT_TRIP, requests: REQUESTS, processed: REQUESTS, success: confirmedRequests }),
+      expect.objectContaining({
+        tripId: DEFAULT_TRIP,
+        requests: REQUESTS,
+        processed: REQUESTS,
+        success: confirmedRequests,
+      }),
     ]);
     const published = JSON.parse((await world.blobs.get('public/stats.json')) ?? '{}');
     expect(published).toMatchObject({ requests: REQUESTS, processed: REQUESTS, success: confirmedRequests });
@@ -128,9 +151,17 @@ describe('booking spike (F6, G4): API handler → FIFO queue → booking consume
     // Every request answers its one outcome. (Sequential: the first read warms the handler's
     // cache and the rest catch up from it; 10,000 concurrent cold loads would each fold the stream.)
     const statuses = [];
-    for (const r of requests) statuses.push(await call(world.routes, 'GET /api/bookings/{requestId}', { path: { requestId: r.requestId }, as: r.passengerId }));
+    for (const r of requests)
+      statuses.push(
+        await call(world.routes, 'GET /api/bookings/{requestId}', {
+          path: { requestId: r.requestId },
+          as: r.passengerId,
+        }),
+      );
     const confirmed = statuses.filter((s) => s.body?.status === 'CONFIRMED');
-    expect(statuses.every((s) => s.status === 200 && (s.body?.status === 'CONFIRMED' || s.body?.status === 'REJECTED'))).toBe(true);
+    expect(
+      statuses.every((s) => s.status === 200 && (s.body?.status === 'CONFIRMED' || s.body?.status === 'REJECTED')),
+    ).toBe(true);
     expect(confirmed.length).toBe(confirmedRequests);
 
     // The crashes really happened, none left a record in the DLQ, and nothing else went wrong.

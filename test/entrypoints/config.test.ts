@@ -68,7 +68,13 @@ describe('loadConfig', () => {
     };
     const error = configErrorOf(() => loadLambdaConfig('http-api', env));
     const byVariable = new Map(error.problems.map((p) => [p.variable, p.problem]));
-    expect([...byVariable.keys()].sort()).toEqual(['BLOB_BUCKET', 'BOOKING_QUEUE_URL', 'EVENTS_TABLE', 'LOG_LEVEL', 'PRESENCE_TTL_SECONDS']);
+    expect([...byVariable.keys()].sort()).toEqual([
+      'BLOB_BUCKET',
+      'BOOKING_QUEUE_URL',
+      'EVENTS_TABLE',
+      'LOG_LEVEL',
+      'PRESENCE_TTL_SECONDS',
+    ]);
     expect(byVariable.get('EVENTS_TABLE')).toBe('missing');
     expect(byVariable.get('BOOKING_QUEUE_URL')).toMatch(/malformed.*\.fifo/);
     expect(byVariable.get('PRESENCE_TTL_SECONDS')).toMatch(/^malformed \("soon"/);
@@ -80,14 +86,19 @@ describe('loadConfig', () => {
     const config = loadLambdaConfig('relay', { ...exampleEnvironment('relay'), AWS_ENDPOINT_URL: '', LOG_LEVEL: '' });
     expect(config.AWS_ENDPOINT_URL).toBeUndefined();
     expect(config.LOG_LEVEL).toBe('INFO');
-    const error = configErrorOf(() => loadLambdaConfig('relay', { ...exampleEnvironment('relay'), FEED_STREAM_NAME: '' }));
+    const error = configErrorOf(() =>
+      loadLambdaConfig('relay', { ...exampleEnvironment('relay'), FEED_STREAM_NAME: '' }),
+    );
     expect(error.problems).toEqual([expect.objectContaining({ variable: 'FEED_STREAM_NAME', problem: 'missing' })]);
   });
 
   it('never echoes a secret value', () => {
     const password = 'hunter2-very-secret';
     const error = configErrorOf(() =>
-      loadLambdaConfig('recommend-consumer', { ...exampleEnvironment('recommend-consumer'), REDIS_URL: `http://u:${password}@cache:6379` }),
+      loadLambdaConfig('recommend-consumer', {
+        ...exampleEnvironment('recommend-consumer'),
+        REDIS_URL: `http://u:${password}@cache:6379`,
+      }),
     );
     expect(error.problems.map((p) => p.variable)).toEqual(['REDIS_URL']);
     expect(error.message).not.toContain(password);
@@ -96,8 +107,12 @@ describe('loadConfig', () => {
 
   it('takes REDIS_URL with ?cluster=true or false, and refuses any other cluster= at init', () => {
     const env = exampleEnvironment('recommend-consumer');
-    expect(loadLambdaConfig('recommend-consumer', { ...env, REDIS_URL: 'rediss://u:p@cache:6379?cluster=true' }).REDIS_URL).toContain('cluster=true');
-    const error = configErrorOf(() => loadLambdaConfig('recommend-consumer', { ...env, REDIS_URL: 'rediss://u:p@cache:6379?cluster=yes' }));
+    expect(
+      loadLambdaConfig('recommend-consumer', { ...env, REDIS_URL: 'rediss://u:p@cache:6379?cluster=true' }).REDIS_URL,
+    ).toContain('cluster=true');
+    const error = configErrorOf(() =>
+      loadLambdaConfig('recommend-consumer', { ...env, REDIS_URL: 'rediss://u:p@cache:6379?cluster=yes' }),
+    );
     expect(error.problems.map((p) => p.variable)).toEqual(['REDIS_URL']);
   });
 
@@ -117,22 +132,18 @@ describe('loadConfig', () => {
 
   it('reports exactly the set of removed required variables (property)', () => {
     fc.assert(
-      fc.property(
-        fc.constantFrom(...LAMBDA_NAMES),
-        fc.infiniteStream(fc.boolean()),
-        (name, removals) => {
-          const required = requiredVariables(name);
-          const removed = required.filter(() => removals.next().value);
-          const env: Record<string, string | undefined> = exampleEnvironment(name);
-          for (const variable of removed) delete env[variable];
-          if (removed.length === 0) {
-            expect(() => loadLambdaConfig(name, env)).not.toThrow();
-            return;
-          }
-          const error = configErrorOf(() => loadLambdaConfig(name, env));
-          expect(error.problems.map((p) => p.variable).sort()).toEqual([...removed].sort());
-        },
-      ),
+      fc.property(fc.constantFrom(...LAMBDA_NAMES), fc.infiniteStream(fc.boolean()), (name, removals) => {
+        const required = requiredVariables(name);
+        const removed = required.filter(() => removals.next().value);
+        const env: Record<string, string | undefined> = exampleEnvironment(name);
+        for (const variable of removed) delete env[variable];
+        if (removed.length === 0) {
+          expect(() => loadLambdaConfig(name, env)).not.toThrow();
+          return;
+        }
+        const error = configErrorOf(() => loadLambdaConfig(name, env));
+        expect(error.problems.map((p) => p.variable).sort()).toEqual([...removed].sort());
+      }),
       { numRuns: 300 },
     );
   });
@@ -141,10 +152,14 @@ describe('loadConfig', () => {
     for (const [variable, spec] of Object.entries(ENV_VARIABLES)) {
       expect(spec.expected.length, variable).toBeGreaterThan(5);
       if (spec.example !== undefined) expect(spec.schema.safeParse(spec.example).success, variable).toBe(true);
-      else expect(spec.schema.safeParse(undefined).success, `${variable} has no example, so it must be optional`).toBe(true);
+      else
+        expect(spec.schema.safeParse(undefined).success, `${variable} has no example, so it must be optional`).toBe(
+          true,
+        );
     }
     for (const name of LAMBDA_NAMES) {
-      for (const key of Object.keys(lambdaConfigSchemas[name].shape)) expect(ENV_VARIABLES).toHaveProperty(key as EnvVariable);
+      for (const key of Object.keys(lambdaConfigSchemas[name].shape))
+        expect(ENV_VARIABLES).toHaveProperty(key as EnvVariable);
     }
   });
 });

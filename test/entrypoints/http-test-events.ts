@@ -6,7 +6,13 @@ import { jwtAuthorizerFor } from '../support/auth.js';
 export const httpEvent = (
   routeKey: string,
   /** `as`: the user a JWT authorizer verified (claims in requestContext.authorizer.jwt); none: no authorizer ran. */
-  options: { path?: Record<string, string>; body?: unknown; rawBody?: string; query?: Record<string, string>; as?: string } = {},
+  options: {
+    path?: Record<string, string>;
+    body?: unknown;
+    rawBody?: string;
+    query?: Record<string, string>;
+    as?: string;
+  } = {},
 ): APIGatewayProxyEventV2 => {
   const [method = 'GET', template = '/'] = routeKey.split(' ');
   const rawPath = template.replace(/\{(\w+)\}/g, (_, name: string) => options.path?.[name] ?? `{${name}}`);
@@ -42,5 +48,8 @@ export const call = async (routes: ApiRoutes, routeKey: string, options: Paramet
   const handler = routes[routeKey];
   if (!handler) throw new Error(`no route ${routeKey}`);
   const result: APIGatewayProxyStructuredResultV2 = await handler(httpEvent(routeKey, options));
-  return { status: result.statusCode ?? 200, body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined };
+  return {
+    status: result.statusCode ?? 200,
+    body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined,
+  };
 };

@@ -2,10 +2,17 @@ import { WebSocket } from 'ws';
 import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
 
 /** The whole local runtime on a free loopback port, quiet, stopped by its own handle. */
-export const startQuietRuntime = (): Promise<LocalRuntime> => startLocalRuntime({ port: 0, host: '127.0.0.1', progressIntervalMs: 0, logLevel: 'SILENT' });
+export const startQuietRuntime = (): Promise<LocalRuntime> =>
+  startLocalRuntime({ port: 0, host: '127.0.0.1', progressIntervalMs: 0, logLevel: 'SILENT' });
 
 /** `as`: call with a bearer token the runtime's development issuer signed for this user id. */
-export const api = async (runtime: LocalRuntime, method: string, path: string, body?: unknown, options: { as?: string } = {}) => {
+export const api = async (
+  runtime: LocalRuntime,
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { as?: string } = {},
+) => {
   const token = options.as === undefined ? undefined : (await runtime.devTokens.issue(options.as)).token;
   const response = await fetch(`${runtime.url}${path}`, {
     method,
@@ -17,7 +24,11 @@ export const api = async (runtime: LocalRuntime, method: string, path: string, b
 };
 
 /** Polls `probe` until it returns a value `accept` likes (or gives up after `timeoutMs`, returning the last value). */
-export const eventually = async <T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> => {
+export const eventually = async <T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -39,6 +50,9 @@ export const connect = async (runtime: LocalRuntime, options: { as?: string } = 
   return {
     frames,
     send: (frame: unknown) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
-    close: () => new Promise<void>((resolve) => (socket.readyState === WebSocket.CLOSED ? resolve() : (socket.once('close', () => resolve()), socket.close()))),
+    close: () =>
+      new Promise<void>((resolve) =>
+        socket.readyState === WebSocket.CLOSED ? resolve() : (socket.once('close', () => resolve()), socket.close()),
+      ),
   };
 };

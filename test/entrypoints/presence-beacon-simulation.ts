@@ -7,15 +7,25 @@ import type { PresenceStream } from '../../src/application/ports/presence-stream
 import { presenceSettings } from '../../src/application/presence/presence-settings.js';
 import { withViewerCountRateLimit } from '../../src/application/presence/viewer-count-rate-limit.js';
 import { ViewerCountPublisher } from '../../src/application/presence/viewer-count-publisher.js';
-import { defaultAggregatorSettings, PresenceAggregator } from '../../src/application/presence-stream/presence-aggregator.js';
+import {
+  defaultAggregatorSettings,
+  PresenceAggregator,
+} from '../../src/application/presence-stream/presence-aggregator.js';
 import { makeRouteBeats } from '../../src/application/presence-stream/route-beats.js';
-import { partitionsOf, presenceLayout, type PresenceLayout } from '../../src/application/presence-stream/sub-partitions.js';
+import {
+  partitionsOf,
+  presenceLayout,
+  type PresenceLayout,
+} from '../../src/application/presence-stream/sub-partitions.js';
 import { HmacBeaconTokens } from '../../src/adapters/crypto/beacon-tokens-adapter-hmac.js';
 import { FakeClock, SequentialIds, seededRandom } from '../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { InMemoryEventStore } from '../../src/adapters/in-memory/event-store-adapter-in-memory.js';
 import { kinesisRecordFormat } from '../../src/adapters/local/kinesis-record-format.js';
 import { makeBeatRouterHandler } from '../../src/entrypoints/handlers/beat-router.js';
-import { makePresenceAggregatorHandler, type PresenceAggregatorHandler } from '../../src/entrypoints/handlers/presence-aggregator.js';
+import {
+  makePresenceAggregatorHandler,
+  type PresenceAggregatorHandler,
+} from '../../src/entrypoints/handlers/presence-aggregator.js';
 import type { ShardSource } from './presence-shard-source.js';
 import type { Sample, SimulationPlan } from './presence-simulation.js';
 import { silentLogger } from './sqs-test-driver.js';
@@ -45,7 +55,17 @@ export interface BeaconPlan extends SimulationPlan {
  * 10,000 players: the last first beat is sent by 5 s, lands up to 5 s late and waits up to 2 s
  * for a poll; the count's publish may then wait a second for the rate limit: warm-up 15 s.
  */
-export const TEN_THOUSAND: Partial<BeaconPlan> = { players: 10_000, stopping: 1_000, seed: 11, duplicateRate: 0.1, warmupMs: 15_000, steadyMs: 20_000, restartsAt: [25_000], instances: 2, maxBatch: 4_000 };
+export const TEN_THOUSAND: Partial<BeaconPlan> = {
+  players: 10_000,
+  stopping: 1_000,
+  seed: 11,
+  duplicateRate: 0.1,
+  warmupMs: 15_000,
+  steadyMs: 20_000,
+  restartsAt: [25_000],
+  instances: 2,
+  maxBatch: 4_000,
+};
 
 export const beaconPlan = (overrides: Partial<BeaconPlan>): BeaconPlan => ({
   players: 5,
@@ -64,17 +84,30 @@ export const beaconPlan = (overrides: Partial<BeaconPlan>): BeaconPlan => ({
 });
 
 /** The beacon path on a fake clock: edge log (late, duplicated, reordered) → beat-router → presence stream → aggregator → channel. */
-export const beaconWorld = (options: { seed: number; backends: BeaconBackends; layout: PresenceLayout; instances: number; ttlMs?: number }) => {
+export const beaconWorld = (options: {
+  seed: number;
+  backends: BeaconBackends;
+  layout: PresenceLayout;
+  instances: number;
+  ttlMs?: number;
+}) => {
   const clock = new FakeClock(T0, seededRandom(options.seed));
   const rng = seededRandom(options.seed * 7919 + 1);
   const store = new InMemoryEventStore();
   const deps = { store, clock, ids: new SequentialIds('evt'), sleeper: clock };
   const settings = presenceSettings({ ttlMs: options.ttlMs ?? 15_000 });
   const channels = new CommandHandler(channelDecider, channelCodec, deps);
-  const rateLimited = new CommandHandler(withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs), channelCodec, deps);
+  const rateLimited = new CommandHandler(
+    withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs),
+    channelCodec,
+    deps,
+  );
   const tokens = new HmacBeaconTokens(KEY);
   const { buckets, stream } = options.backends;
-  const router = makeBeatRouterHandler({ routeBeats: makeRouteBeats({ tokens, stream, layout: options.layout }), logger: silentLogger });
+  const router = makeBeatRouterHandler({
+    routeBeats: makeRouteBeats({ tokens, stream, layout: options.layout }),
+    logger: silentLogger,
+  });
   const instance = (): PresenceAggregatorHandler =>
     makePresenceAggregatorHandler({
       aggregator: new PresenceAggregator({
@@ -98,7 +131,13 @@ export const beaconWorld = (options: { seed: number; backends: BeaconBackends; l
     route: (lines: readonly string[]) =>
       router({
         Records: lines.map((line, i) => ({
-          kinesis: { kinesisSchemaVersion: '1.0', partitionKey: String(i), sequenceNumber: String(i + 1), data: Buffer.from(`${line}\n`).toString('base64'), approximateArrivalTimestamp: clock.now() / 1000 },
+          kinesis: {
+            kinesisSchemaVersion: '1.0',
+            partitionKey: String(i),
+            sequenceNumber: String(i + 1),
+            data: Buffer.from(`${line}\n`).toString('base64'),
+            approximateArrivalTimestamp: clock.now() / 1000,
+          },
           eventSource: 'aws:kinesis',
           eventVersion: '1.0',
           eventID: `shardId-000000000000:${i + 1}`,
@@ -120,7 +159,9 @@ export const beaconWorld = (options: { seed: number; backends: BeaconBackends; l
           if (records.length === 0) break;
           const handler = instances[Math.floor(rng() * instances.length)]!;
           const response = await handler(format.toEvent(records, shard));
-          const failedAt = records.findIndex((r) => response.batchItemFailures.some((f) => f.itemIdentifier === r.sequenceNumber));
+          const failedAt = records.findIndex((r) =>
+            response.batchItemFailures.some((f) => f.itemIdentifier === r.sequenceNumber),
+          );
           retry = failedAt === -1 ? [] : records.slice(failedAt);
         }
       }
@@ -130,7 +171,14 @@ export const beaconWorld = (options: { seed: number; backends: BeaconBackends; l
     },
     openChannel: async () => {
       const s = channelStreamId(CHANNEL);
-      await channels.handle(s, { type: 'ScheduleChannel', channelId: CHANNEL, sellerId: 'seller' as UserId, title: 'Live', currency: 'KRW', at: clock.now() });
+      await channels.handle(s, {
+        type: 'ScheduleChannel',
+        channelId: CHANNEL,
+        sellerId: 'seller' as UserId,
+        title: 'Live',
+        currency: 'KRW',
+        at: clock.now(),
+      });
       await channels.handle(s, { type: 'StartLive', at: clock.now() });
     },
     publishedCount: async () => {
@@ -146,7 +194,10 @@ export const beaconWorld = (options: { seed: number; backends: BeaconBackends; l
       const { events } = await store.read(channelStreamId(CHANNEL));
       return events
         .filter((e) => e.type === 'ViewerCountChanged')
-        .map((e) => ({ ...(channelCodec.decode(e) as Extract<ChannelEvent, { type: 'ViewerCountChanged' }>).data, occurredAt: e.occurredAt }));
+        .map((e) => ({
+          ...(channelCodec.decode(e) as Extract<ChannelEvent, { type: 'ViewerCountChanged' }>).data,
+          occurredAt: e.occurredAt,
+        }));
     },
   };
 };
@@ -157,7 +208,7 @@ class Schedule {
   push(at: number, index: number): void {
     const h = this.heap;
     h.push([at, index]);
-    for (let i = h.length - 1; i > 0; ) {
+    for (let i = h.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (h[parent]![0] <= h[i]![0]) break;
       [h[parent], h[i]] = [h[i]!, h[parent]!];
@@ -173,7 +224,7 @@ class Schedule {
     const last = h.pop()!;
     if (h.length > 0) {
       h[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
@@ -259,5 +310,12 @@ export const simulateBeacon = async (plan: BeaconPlan, backends: BeaconBackends)
       nextSample += 1_000;
     }
   }
-  return { steady, after, lastBeatsOfStopped: players.slice(0, plan.stopping).map((p) => p.lastBeatAt), stoppedAt: stopAt, world, beatsSent };
+  return {
+    steady,
+    after,
+    lastBeatsOfStopped: players.slice(0, plan.stopping).map((p) => p.lastBeatAt),
+    stoppedAt: stopAt,
+    world,
+    beatsSent,
+  };
 };

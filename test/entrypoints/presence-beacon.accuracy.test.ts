@@ -24,7 +24,9 @@ describe('presence accuracy on the beacon path (edge log → beat-router → pre
     expect(drop.droppedAfterLastBeatMs).toBeLessThanOrEqual(drop.ttlMs + NOTICE_MS);
     // The restart made the cold instances load from the buckets, and stale instances were refused and reloaded.
     expect(backends.buckets.operations.loads).toBeGreaterThan(3);
-    console.info(`[presence] beacon, 10,000 players: ${result.beatsSent} beats in ${Math.round(performance.now() - started)} ms; store ops ${JSON.stringify(backends.buckets.operations)}`);
+    console.info(
+      `[presence] beacon, 10,000 players: ${result.beatsSent} beats in ${Math.round(performance.now() - started)} ms; store ops ${JSON.stringify(backends.buckets.operations)}`,
+    );
   });
 
   it('a channel everyone leaves drops to 0 with no beat left to trigger a count (ticks on the stream)', async () => {

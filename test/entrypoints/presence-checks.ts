@@ -9,7 +9,9 @@ export interface CheckedRun {
   readonly stoppedAt: number;
   readonly world: {
     readonly settings: { readonly ttlMs: number };
-    viewerCountEvents(): Promise<ReadonlyArray<{ readonly count: number; readonly asOf: number; readonly occurredAt: number }>>;
+    viewerCountEvents(): Promise<
+      ReadonlyArray<{ readonly count: number; readonly asOf: number; readonly occurredAt: number }>
+    >;
   };
 }
 
@@ -55,7 +57,11 @@ export const checkPresence = async (plan: SimulationPlan, result: CheckedRun, no
   });
   const duringSteady = events.filter((e) => e.asOf >= result.steady[0]!.at && e.asOf < result.stoppedAt);
   expect(duringSteady).toEqual([]);
-  return { droppedAfterStopMs: (dropped?.at ?? Infinity) - result.stoppedAt, droppedAfterLastBeatMs: (dropped?.at ?? Infinity) - lastExpiry + ttl, ttlMs: ttl };
+  return {
+    droppedAfterStopMs: (dropped?.at ?? Infinity) - result.stoppedAt,
+    droppedAfterLastBeatMs: (dropped?.at ?? Infinity) - lastExpiry + ttl,
+    ttlMs: ttl,
+  };
 };
 
 export const report = (label: string, drop: Awaited<ReturnType<typeof checkPresence>>) =>
@@ -63,4 +69,3 @@ export const report = (label: string, drop: Awaited<ReturnType<typeof checkPrese
     `[presence] ${label}: count dropped ${drop.droppedAfterStopMs / 1000} s after the players stopped, ` +
       `${drop.droppedAfterLastBeatMs / 1000} s after their last beat (TTL ${drop.ttlMs / 1000} s)`,
   );
-

@@ -1,4 +1,9 @@
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import type { StreamRecord } from '../../src/adapters/in-memory/feed-publisher-adapter-in-memory.js';
 import type { InMemoryPresenceStream } from '../../src/adapters/in-memory/presence-stream-adapter-in-memory.js';
 
@@ -47,7 +52,9 @@ export const kinesisShardSource = (client: KinesisClient, streamName: string): S
     let iterator = iterators.get(shard);
     if (!iterators.has(shard)) {
       const id = (await shardIds())[shard]!;
-      ({ ShardIterator: iterator } = await client.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' })));
+      ({ ShardIterator: iterator } = await client.send(
+        new GetShardIteratorCommand({ StreamName: streamName, ShardId: id, ShardIteratorType: 'TRIM_HORIZON' }),
+      ));
     }
     const buffer = buffers.get(shard) ?? [];
     while (iterator) {

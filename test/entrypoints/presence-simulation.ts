@@ -35,8 +35,18 @@ export const presenceWorld = (options: {
   const deps = { store, clock, ids: new SequentialIds('evt'), sleeper: clock };
   const settings = presenceSettings({ ttlMs: options.ttlMs ?? 15_000 });
   const channels = new CommandHandler(channelDecider, channelCodec, deps);
-  const rateLimited = new CommandHandler(withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs), channelCodec, deps);
-  const queue = new InMemoryQueue<PresenceMessage>({ name: 'heartbeats', clock, random: rng, duplicateRate: options.duplicateRate, reorder: options.reorder });
+  const rateLimited = new CommandHandler(
+    withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs),
+    channelCodec,
+    deps,
+  );
+  const queue = new InMemoryQueue<PresenceMessage>({
+    name: 'heartbeats',
+    clock,
+    random: rng,
+    duplicateRate: options.duplicateRate,
+    reorder: options.reorder,
+  });
   const presence = new InMemoryPresenceStore({ now: () => clock.now() });
   const tracker = new PresenceTracker({
     store: presence,
@@ -53,7 +63,9 @@ export const presenceWorld = (options: {
     send: (messages) =>
       queue.send(
         messages.map((m) =>
-          rng() < (options.lateRate ?? 0) ? { ...m, delaySeconds: 1 + Math.floor(rng() * (options.lateMaxSeconds ?? 1)) } : m,
+          rng() < (options.lateRate ?? 0)
+            ? { ...m, delaySeconds: 1 + Math.floor(rng() * (options.lateMaxSeconds ?? 1)) }
+            : m,
         ),
       ),
   };
@@ -62,7 +74,14 @@ export const presenceWorld = (options: {
 
   const openChannel = async () => {
     const stream = channelStreamId(CHANNEL);
-    await channels.handle(stream, { type: 'ScheduleChannel', channelId: CHANNEL, sellerId: 'seller' as UserId, title: 'Live', currency: 'KRW', at: clock.now() });
+    await channels.handle(stream, {
+      type: 'ScheduleChannel',
+      channelId: CHANNEL,
+      sellerId: 'seller' as UserId,
+      title: 'Live',
+      currency: 'KRW',
+      at: clock.now(),
+    });
     await channels.handle(stream, { type: 'StartLive', at: clock.now() });
   };
   const publishedCount = async () => {
@@ -73,9 +92,26 @@ export const presenceWorld = (options: {
     const { events } = await store.read(channelStreamId(CHANNEL));
     return events
       .filter((e) => e.type === 'ViewerCountChanged')
-      .map((e) => ({ ...(channelCodec.decode(e) as Extract<ChannelEvent, { type: 'ViewerCountChanged' }>).data, occurredAt: e.occurredAt }));
+      .map((e) => ({
+        ...(channelCodec.decode(e) as Extract<ChannelEvent, { type: 'ViewerCountChanged' }>).data,
+        occurredAt: e.occurredAt,
+      }));
   };
-  return { clock, rng, store, queue, presence, tracker, handler, acceptHeartbeat, endSession, openChannel, publishedCount, viewerCountEvents, settings };
+  return {
+    clock,
+    rng,
+    store,
+    queue,
+    presence,
+    tracker,
+    handler,
+    acceptHeartbeat,
+    endSession,
+    openChannel,
+    publishedCount,
+    viewerCountEvents,
+    settings,
+  };
 };
 
 export interface SimulationPlan {
@@ -171,7 +207,11 @@ export const simulatePresence = async (plan: SimulationPlan): Promise<Simulation
       nextTick += 1_000;
     }
     if (now >= nextSample) {
-      const sample = { at: now, published: await world.publishedCount(), stored: await world.presence.count(CHANNEL, now) };
+      const sample = {
+        at: now,
+        published: await world.publishedCount(),
+        stored: await world.presence.count(CHANNEL, now),
+      };
       (now < stopAt ? steady : after).push(sample);
       nextSample += 1_000;
     }

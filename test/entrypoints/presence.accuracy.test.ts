@@ -35,7 +35,9 @@ describe('presence accuracy (F5, G5) through the emulated standard queue and the
     const drop = await checkPresence(p, result);
     report('500 players, 50 stop', drop);
     expect(drop.droppedAfterStopMs).toBeLessThanOrEqual(drop.ttlMs);
-    console.info(`[presence] 500 players, ${result.beatsSent} beats over ${(p.warmupMs + p.steadyMs + p.afterMs) / 1000} simulated s in ${Math.round(performance.now() - started)} ms`);
+    console.info(
+      `[presence] 500 players, ${result.beatsSent} beats over ${(p.warmupMs + p.steadyMs + p.afterMs) / 1000} simulated s in ${Math.round(performance.now() - started)} ms`,
+    );
   });
 
   it('everyone leaving is noticed with no beat left to trigger a count', async () => {

@@ -29,11 +29,21 @@ const wsEvent = (connectionId: string, body: string, userId: string | null = nul
 const setup = async () => {
   const world = presenceWorld({ seed: 3, duplicateRate: 0, reorder: false });
   await world.openChannel();
-  const routes = makePresenceRoutes({ acceptHeartbeat: world.acceptHeartbeat, onUnexpected: (e) => { throw e; } });
+  const routes = makePresenceRoutes({
+    acceptHeartbeat: world.acceptHeartbeat,
+    onUnexpected: (e) => {
+      throw e;
+    },
+  });
   const gateway = new InMemoryConnectionGateway({ acceptUnknownIds: true });
-  const connections = makeConnectionPresence({ sessions: new InMemoryConnectionSessions(), endViewerSession: makeEndViewerSession({ queue: world.queue, clock: world.clock }) });
+  const connections = makeConnectionPresence({
+    sessions: new InMemoryConnectionSessions(),
+    endViewerSession: makeEndViewerSession({ queue: world.queue, clock: world.clock }),
+  });
   const ws = makeWsMessageHandler({
-    actions: new WsActionRegistry().register(...presenceWsActions({ acceptHeartbeat: world.acceptHeartbeat, connections })),
+    actions: new WsActionRegistry().register(
+      ...presenceWsActions({ acceptHeartbeat: world.acceptHeartbeat, connections }),
+    ),
     gateway,
     logger: silentLogger,
   });
@@ -49,7 +59,10 @@ describe('presence bad input (G7): clear errors, no crash, no state', () => {
     ['a sequence as a string', { body: { sessionId: 's-1', sequence: '7' } }, 'sequence'],
   ])('answers an HTTP heartbeat with %s with 400 naming the field', async (_, options, field) => {
     const { world, routes } = await setup();
-    const res = await call(routes, 'POST /api/channels/{channelId}/heartbeats', { path: { channelId: CHANNEL }, ...options });
+    const res = await call(routes, 'POST /api/channels/{channelId}/heartbeats', {
+      path: { channelId: CHANNEL },
+      ...options,
+    });
     expect(res.status).toBe(400);
     expect(res.body?.error.field).toBe(field);
     expect(world.queue.counts().total).toBe(0);
@@ -57,7 +70,10 @@ describe('presence bad input (G7): clear errors, no crash, no state', () => {
 
   it('answers a heartbeat for a malformed channel id with 400 naming channelId', async () => {
     const { world, routes } = await setup();
-    const res = await call(routes, 'POST /api/channels/{channelId}/heartbeats', { path: { channelId: 'bad channel' }, body: { sessionId: 's', sequence: 1 } });
+    const res = await call(routes, 'POST /api/channels/{channelId}/heartbeats', {
+      path: { channelId: 'bad channel' },
+      body: { sessionId: 's', sequence: 1 },
+    });
     expect(res.status).toBe(400);
     expect(res.body?.error.field).toBe('channelId');
     expect(world.queue.counts().total).toBe(0);
@@ -66,8 +82,16 @@ describe('presence bad input (G7): clear errors, no crash, no state', () => {
   it.each([
     ['not JSON', 'heartbeat please', undefined],
     ['no sessionId', JSON.stringify({ action: 'heartbeat', channelId: CHANNEL, sequence: 1 }), 'sessionId'],
-    ['a sequence below zero', JSON.stringify({ action: 'heartbeat', channelId: CHANNEL, sessionId: 's', sequence: -5 }), 'sequence'],
-    ['a channel id with spaces', JSON.stringify({ action: 'heartbeat', channelId: 'a b', sessionId: 's', sequence: 1 }), 'channelId'],
+    [
+      'a sequence below zero',
+      JSON.stringify({ action: 'heartbeat', channelId: CHANNEL, sessionId: 's', sequence: -5 }),
+      'sequence',
+    ],
+    [
+      'a channel id with spaces',
+      JSON.stringify({ action: 'heartbeat', channelId: 'a b', sessionId: 's', sequence: 1 }),
+      'channelId',
+    ],
   ])('answers a heartbeat frame with %s with an error frame', async (_, body, field) => {
     const { world, gateway, ws } = await setup();
     await expect(ws(wsEvent('conn-1', body))).resolves.toEqual({ statusCode: 200 });
@@ -82,12 +106,16 @@ describe('presence bad input (G7): clear errors, no crash, no state', () => {
     const { world } = await setup();
     const now = world.clock.now();
     world.queue.sendRaw('{oops');
-    world.queue.sendRaw(JSON.stringify({ kind: 'beat', channelId: CHANNEL, sessionId: 's-bad', userId: null, sequence: -1, at: now }));
+    world.queue.sendRaw(
+      JSON.stringify({ kind: 'beat', channelId: CHANNEL, sessionId: 's-bad', userId: null, sequence: -1, at: now }),
+    );
     world.queue.sendRaw(JSON.stringify({ kind: 'shout', channelId: CHANNEL }));
     await world.acceptHeartbeat({ channelId: CHANNEL, sessionId: 's-good' as never, userId: null, sequence: 1 });
     const deliveries = world.queue.receive(10);
     const response = await world.handler(toSqsEvent(deliveries, world.queue.arn));
-    const failedBodies = response.batchItemFailures.map((f) => deliveries.find((d) => d.messageId === f.itemIdentifier)?.rawBody);
+    const failedBodies = response.batchItemFailures.map(
+      (f) => deliveries.find((d) => d.messageId === f.itemIdentifier)?.rawBody,
+    );
     expect(failedBodies).toHaveLength(3);
     expect(failedBodies.some((b) => b?.includes('s-good'))).toBe(false);
     expect(await world.presence.count(CHANNEL, now)).toBe(1);

@@ -17,15 +17,39 @@ const STREAM = auctionStreamId('a1');
  */
 const auctionWithUnreadableBid = async () => {
   const s = await inMemorySystem();
-  expect((await s.http('POST /api/channels', { body: { channelId: 'c1', title: 'Night market', currency: 'KRW' }, as: SELLER })).status).toBe(201);
+  expect(
+    (
+      await s.http('POST /api/channels', {
+        body: { channelId: 'c1', title: 'Night market', currency: 'KRW' },
+        as: SELLER,
+      })
+    ).status,
+  ).toBe(201);
   expect((await s.http('POST /api/channels/c1/start', { as: SELLER })).status).toBe(200);
-  expect((await s.http('POST /api/channels/c1/products', { body: { productId: 'lamp', name: 'Lamp', price: 50_000, currency: 'KRW' }, as: SELLER })).status).toBe(201);
-  const opened = await s.http('POST /api/channels/c1/auctions', { body: { auctionId: 'a1', productId: 'lamp', startingPrice: 10_000, minIncrement: 1_000, durationSeconds: 600 }, as: SELLER });
+  expect(
+    (
+      await s.http('POST /api/channels/c1/products', {
+        body: { productId: 'lamp', name: 'Lamp', price: 50_000, currency: 'KRW' },
+        as: SELLER,
+      })
+    ).status,
+  ).toBe(201);
+  const opened = await s.http('POST /api/channels/c1/auctions', {
+    body: { auctionId: 'a1', productId: 'lamp', startingPrice: 10_000, minIncrement: 1_000, durationSeconds: 600 },
+    as: SELLER,
+  });
   expect(opened.status).toBe(201);
   const store = s.container.get(TOKENS.EventStore);
   expect((await store.read(STREAM)).version).toBe(1);
   await store.append(STREAM, 1, [
-    { eventId: 'corrupt-1', type: 'BidPlaced', schemaVersion: 1, occurredAt: s.clock.now(), channelId: 'c1', data: { bidId: 'b0', bidderId: 'old', amount: '12000 KRW', placedAt: s.clock.now() } },
+    {
+      eventId: 'corrupt-1',
+      type: 'BidPlaced',
+      schemaVersion: 1,
+      occurredAt: s.clock.now(),
+      channelId: 'c1',
+      data: { bidId: 'b0', bidderId: 'old', amount: '12000 KRW', placedAt: s.clock.now() },
+    },
   ]);
   const logger = s.container.get(TOKENS.Logger);
   const logged = { error: vi.spyOn(logger, 'error'), warn: vi.spyOn(logger, 'warn') };
@@ -34,7 +58,9 @@ const auctionWithUnreadableBid = async () => {
 
 /** Every log call's arguments, as one string: what an operator would search. */
 const logText = (spy: { mock: { calls: unknown[][] } }): string =>
-  JSON.stringify(spy.mock.calls, (_key, value: unknown) => (value instanceof Error ? { ...value, name: value.name, message: value.message } : value));
+  JSON.stringify(spy.mock.calls, (_key, value: unknown) =>
+    value instanceof Error ? { ...value, name: value.name, message: value.message } : value,
+  );
 
 const expectLoggedWithStreamAndVersion = (spy: { mock: { calls: unknown[][] } }) => {
   const text = logText(spy);
@@ -46,7 +72,8 @@ const expectLoggedWithStreamAndVersion = (spy: { mock: { calls: unknown[][] } })
 
 const expectNoStoreDetails = (answer: unknown) => {
   const text = JSON.stringify(answer);
-  for (const secret of [STREAM, 'BidPlaced', 'schema', 'amount', 'INVALID_EVENT', '12000 KRW']) expect(text).not.toContain(secret);
+  for (const secret of [STREAM, 'BidPlaced', 'schema', 'amount', 'INVALID_EVENT', '12000 KRW'])
+    expect(text).not.toContain(secret);
 };
 
 describe('a stored event that no longer matches its schema is a fault, answered as internal everywhere', () => {
@@ -89,7 +116,9 @@ describe('a stored event that no longer matches its schema is a fault, answered 
     // waits 10 minutes of wall-clock delay; this one is the same message without the delay).
     s.clock.advance(601_000);
     const queue = s.container.get(LOCAL_AUCTION_TOKENS.SchedulerQueue);
-    await queue.send([{ body: AuctionCloseMessage.parse({ auctionId: 'a1', channelId: 'c1', endsAt: s.clock.now() - 1_000, hop: 1 }) }]);
+    await queue.send([
+      { body: AuctionCloseMessage.parse({ auctionId: 'a1', channelId: 'c1', endsAt: s.clock.now() - 1_000, hop: 1 }) },
+    ]);
     const deliveries = queue.receive(10);
     expect(deliveries).toHaveLength(1);
     const event = toSqsEvent(deliveries, queue.arn);

@@ -25,7 +25,12 @@ const isKnownGarbage = (text: string): boolean => {
 /** Record bodies: a mutated valid message (often still valid), JSON of any shape, or not JSON at all. */
 const bodyArb = (template: Record<string, unknown>) =>
   fc.oneof(
-    { weight: 3, arbitrary: mutate(template).map((m) => (m.kind === 'json' ? JSON.stringify(m.value) : m.kind === 'raw' ? m.text : '')) },
+    {
+      weight: 3,
+      arbitrary: mutate(template).map((m) =>
+        m.kind === 'json' ? JSON.stringify(m.value) : m.kind === 'raw' ? m.text : '',
+      ),
+    },
     { weight: 1, arbitrary: anyJson.map((v) => JSON.stringify(v) ?? 'null') },
     { weight: 1, arbitrary: rawGarbage },
   );
@@ -42,7 +47,9 @@ const sqsRecord = (body: string, queueArn: string, groupId?: string): SQSRecord 
       SentTimestamp: '0',
       SenderId: 'AIDAFUZZ',
       ApproximateFirstReceiveTimestamp: '0',
-      ...(groupId === undefined ? {} : { MessageGroupId: groupId, MessageDeduplicationId: id, SequenceNumber: String(sqsIds) }),
+      ...(groupId === undefined
+        ? {}
+        : { MessageGroupId: groupId, MessageDeduplicationId: id, SequenceNumber: String(sqsIds) }),
     },
     messageAttributes: {},
     md5OfBody: '',
@@ -55,7 +62,9 @@ const sqsRecord = (body: string, queueArn: string, groupId?: string): SQSRecord 
 interface SqsTarget {
   readonly name: string;
   readonly template: (world: FuzzWorld) => Record<string, unknown>;
-  readonly handler: (world: FuzzWorld) => (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | void>;
+  readonly handler: (
+    world: FuzzWorld,
+  ) => (event: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | void>;
   readonly queueArn: string;
   /** The consumer parks what it can never process here (deleted, not failed) instead of failing it. */
   readonly parking?: (world: FuzzWorld) => InMemoryQueue<unknown>;
@@ -65,7 +74,14 @@ interface SqsTarget {
 export const SQS_TARGETS: readonly SqsTarget[] = [
   {
     name: 'presence (heartbeat queue)',
-    template: (w) => ({ kind: 'beat', channelId: 'c0', sessionId: 'fz-sess', userId: null, sequence: 3, at: w.clock.now() }),
+    template: (w) => ({
+      kind: 'beat',
+      channelId: 'c0',
+      sessionId: 'fz-sess',
+      userId: null,
+      sequence: 3,
+      at: w.clock.now(),
+    }),
     handler: (w) => w.handlers.presence,
     queueArn: 'arn:aws:sqs:local:000000000000:heartbeats',
   },
@@ -85,7 +101,11 @@ export const SQS_TARGETS: readonly SqsTarget[] = [
   },
   {
     name: 'broadcast (broadcast queue)',
-    template: () => ({ channelId: 'c0', shardNo: 0, payload: { channelId: 'c0', items: [{ kind: 'signal', signal: 'LIKES', channelId: 'c0', count: 3, at: 1 }] } }),
+    template: () => ({
+      channelId: 'c0',
+      shardNo: 0,
+      payload: { channelId: 'c0', items: [{ kind: 'signal', signal: 'LIKES', channelId: 'c0', count: 3, at: 1 }] },
+    }),
     handler: (w) => w.container.get(TOKENS.BroadcastHandler),
     queueArn: 'arn:aws:sqs:local:000000000000:broadcast',
   },
@@ -117,12 +137,24 @@ export const fuzzSqsConsumer = async (world: FuzzWorld, target: SqsTarget, numRu
       }
       for (const id of failed) expect(records.map((r) => r.messageId)).toContain(id);
       records.forEach((r, i) => {
-        outcome(`queue ${target.name}`, failed.has(r.messageId) ? 'failed → retried/DLQ' : parked.has(r.messageId) ? 'parked' : 'processed');
+        outcome(
+          `queue ${target.name}`,
+          failed.has(r.messageId) ? 'failed → retried/DLQ' : parked.has(r.messageId) ? 'parked' : 'processed',
+        );
         if (!isKnownGarbage(bodies[i] as string)) return;
-        if (parking) expect(parked.has(r.messageId) && !failed.has(r.messageId), `garbage record ${(bodies[i] as string).slice(0, 80)} was not parked`).toBe(true);
-        else expect(failed.has(r.messageId), `garbage record ${(bodies[i] as string).slice(0, 80)} was not reported failed`).toBe(true);
+        if (parking)
+          expect(
+            parked.has(r.messageId) && !failed.has(r.messageId),
+            `garbage record ${(bodies[i] as string).slice(0, 80)} was not parked`,
+          ).toBe(true);
+        else
+          expect(
+            failed.has(r.messageId),
+            `garbage record ${(bodies[i] as string).slice(0, 80)} was not reported failed`,
+          ).toBe(true);
       });
-      if (failed.size === records.length) expect(await world.fingerprint(), 'a batch that failed entirely changed state').toBe(before);
+      if (failed.size === records.length)
+        expect(await world.fingerprint(), 'a batch that failed entirely changed state').toBe(before);
     }),
     { numRuns },
   );
@@ -130,12 +162,16 @@ export const fuzzSqsConsumer = async (world: FuzzWorld, target: SqsTarget, numRu
 
 /** A DynamoDB Streams record whose image is garbage (an INSERT, so it cannot be skipped as a REMOVE). */
 const garbageImage = fc.oneof(
-  fc.dictionary(fc.constantFrom('streamId', 'version', 'type', 'data', 'metadata', 'occurredAt', 'eventId', 'schemaVersion'), fc.oneof(
-    anyString.map((S) => ({ S })),
-    fc.oneof(anyString, fc.integer().map(String)).map((N) => ({ N })),
-    anyJson.map((v) => ({ S: JSON.stringify(v) ?? '' })),
-    fc.constant({ NULL: true }),
-  ), { maxKeys: 8 }),
+  fc.dictionary(
+    fc.constantFrom('streamId', 'version', 'type', 'data', 'metadata', 'occurredAt', 'eventId', 'schemaVersion'),
+    fc.oneof(
+      anyString.map((S) => ({ S })),
+      fc.oneof(anyString, fc.integer().map(String)).map((N) => ({ N })),
+      anyJson.map((v) => ({ S: JSON.stringify(v) ?? '' })),
+      fc.constant({ NULL: true }),
+    ),
+    { maxKeys: 8 },
+  ),
   fc.constant(undefined),
 );
 
@@ -148,7 +184,10 @@ const garbageImage = fc.oneof(
 export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Promise<void> => {
   const store = world.container.get(LOCAL_TOKENS.InMemoryEventStore);
   const envelopes = (await Promise.all(CHANNELS.map(async (c) => (await store.read(`channel-${c}`)).events))).flat();
-  const replay = new EventStoreChangeStream({ subscribe: (listener) => (listener(envelopes), () => undefined) }, { shardCount: 1 });
+  const replay = new EventStoreChangeStream(
+    { subscribe: (listener) => (listener(envelopes), () => undefined) },
+    { shardCount: 1 },
+  );
   const realRecords = [...replay.read(0, 0, 1_000)] as DynamoDBRecord[];
   replay.close();
   const relay = world.container.get(TOKENS.RelayHandler);
@@ -163,7 +202,15 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
     {
       weight: 3,
       arbitrary: fc.tuple(fc.constantFrom(...realRecords), garbageImage).map(([r, image]) => ({
-        record: { ...r, eventName: 'INSERT', dynamodb: { ...r.dynamodb, SequenceNumber: `9${++seq}`, ...(image === undefined ? { NewImage: undefined } : { NewImage: image }) } } as DynamoDBRecord,
+        record: {
+          ...r,
+          eventName: 'INSERT',
+          dynamodb: {
+            ...r.dynamodb,
+            SequenceNumber: `9${++seq}`,
+            ...(image === undefined ? { NewImage: undefined } : { NewImage: image }),
+          },
+        } as DynamoDBRecord,
         garbage: true,
       })),
     },
@@ -177,7 +224,9 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
       outcome('stream relay (DynamoDB Streams)', firstGarbage === -1 ? 'all published' : 'stopped at first bad record');
       if (firstGarbage === -1) expect(response.batchItemFailures).toEqual([]);
       else {
-        expect(response.batchItemFailures).toEqual([{ itemIdentifier: batch[firstGarbage]?.record.dynamodb?.SequenceNumber }]);
+        expect(response.batchItemFailures).toEqual([
+          { itemIdentifier: batch[firstGarbage]?.record.dynamodb?.SequenceNumber },
+        ]);
         if (firstGarbage === 0) expect(await world.fingerprint()).toBe(before);
       }
     }),
@@ -185,11 +234,23 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
   );
 
   const kinesis = (streamArn: string, data: string, i: number): KinesisStreamRecord =>
-    kinesisRecordFormat(streamArn).toEvent([{ sequenceNumber: String(100_000 + i), partitionKey: 'c0', data, approximateArrivalTimestamp: 1 } as never], 0).Records[0] as KinesisStreamRecord;
+    kinesisRecordFormat(streamArn).toEvent(
+      [{ sequenceNumber: String(100_000 + i), partitionKey: 'c0', data, approximateArrivalTimestamp: 1 } as never],
+      0,
+    ).Records[0] as KinesisStreamRecord;
   const validFeedData = encodeFeedRecord([{ kind: 'signal', signal: 'LIKES', channelId: 'c0', count: 2, at: 1 }]);
   const feedData = fc.oneof(
     { weight: 2, arbitrary: fc.constant({ data: validFeedData, garbage: false }) },
-    { weight: 3, arbitrary: fc.oneof(rawGarbage, anyJson.map((v) => JSON.stringify(v) ?? 'null')).filter(isKnownGarbage).map((data) => ({ data, garbage: true })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .oneof(
+          rawGarbage,
+          anyJson.map((v) => JSON.stringify(v) ?? 'null'),
+        )
+        .filter(isKnownGarbage)
+        .map((data) => ({ data, garbage: true })),
+    },
   );
   for (const [name, handler, arn] of [
     ['stream fanout (Kinesis feed)', fanout, feed.arn],
@@ -205,7 +266,9 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
         outcome(name, firstGarbage === -1 ? 'all used' : 'stopped at first bad record');
         if (firstGarbage === -1) expect(response?.batchItemFailures ?? []).toEqual([]);
         else {
-          expect(response?.batchItemFailures).toEqual([{ itemIdentifier: records[firstGarbage]?.kinesis.sequenceNumber }]);
+          expect(response?.batchItemFailures).toEqual([
+            { itemIdentifier: records[firstGarbage]?.kinesis.sequenceNumber },
+          ]);
           if (firstGarbage === 0 && name.includes('fanout')) expect(await world.fingerprint()).toBe(before);
         }
       }),
@@ -215,8 +278,23 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
 
   // The request stream: records are independent; every garbage one is reported, the rest served.
   const requestData = fc.oneof(
-    { weight: 2, arbitrary: mutate({ user_id: 'u3', top_n: 5, request_id: 'rq-1', timestamp: 1 }).map((m) => ({ data: m.kind === 'json' ? JSON.stringify(m.value) : m.kind === 'raw' ? m.text : '', garbage: false })) },
-    { weight: 1, arbitrary: fc.oneof(rawGarbage, anyJson.map((v) => JSON.stringify(v) ?? 'null')).filter(isKnownGarbage).map((data) => ({ data, garbage: true })) },
+    {
+      weight: 2,
+      arbitrary: mutate({ user_id: 'u3', top_n: 5, request_id: 'rq-1', timestamp: 1 }).map((m) => ({
+        data: m.kind === 'json' ? JSON.stringify(m.value) : m.kind === 'raw' ? m.text : '',
+        garbage: false,
+      })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(
+          rawGarbage,
+          anyJson.map((v) => JSON.stringify(v) ?? 'null'),
+        )
+        .filter(isKnownGarbage)
+        .map((data) => ({ data, garbage: true })),
+    },
   );
   await fc.assert(
     fc.asyncProperty(fc.array(requestData, { minLength: 1, maxLength: 20 }), async (batch) => {
@@ -226,7 +304,10 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       batch.forEach((b, i) => {
         const id = records[i]?.kinesis.sequenceNumber as string;
-        outcome('stream recommend-consumer (Kinesis requests)', failed.has(id) ? 'failed → retried/on-failure destination' : 'served');
+        outcome(
+          'stream recommend-consumer (Kinesis requests)',
+          failed.has(id) ? 'failed → retried/on-failure destination' : 'served',
+        );
         if (b.garbage) expect(failed.has(id)).toBe(true);
       });
     }),

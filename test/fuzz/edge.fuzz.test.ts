@@ -24,7 +24,9 @@ describe('fuzz: garbage at every edge (G7)', () => {
   afterAll(() => {
     const rows = [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
     const total = rows.reduce((n, [, c]) => n + c, 0);
-    console.log(`fuzz inputs per target:\n${rows.map(([t, c]) => `  ${String(c).padStart(6)}  ${t.padEnd(62)} ${outcomeLine(t)}`).join('\n')}\n  ${String(total).padStart(6)}  total`);
+    console.log(
+      `fuzz inputs per target:\n${rows.map(([t, c]) => `  ${String(c).padStart(6)}  ${t.padEnd(62)} ${outcomeLine(t)}`).join('\n')}\n  ${String(total).padStart(6)}  total`,
+    );
   });
 
   it('covers every HTTP route the router has', async () => {
@@ -32,26 +34,39 @@ describe('fuzz: garbage at every edge (G7)', () => {
     expect(ROUTE_SPECS.map((r) => r.key).sort()).toEqual(world.container.get(TOKENS.HttpRouter).keys());
   });
 
-  it.each(ROUTE_SPECS.map((r) => [r.key, r] as const))('HTTP %s: no crash, no 5xx, refusals named and harmless', async (_, spec) => {
-    await fuzzRoute(world, spec, HTTP_RUNS);
-  });
+  it.each(ROUTE_SPECS.map((r) => [r.key, r] as const))(
+    'HTTP %s: no crash, no 5xx, refusals named and harmless',
+    async (_, spec) => {
+      await fuzzRoute(world, spec, HTTP_RUNS);
+    },
+  );
 
   it('covers every WebSocket action the registry has', async () => {
     const { TOKENS } = await import('../../src/entrypoints/composition/tokens.js');
-    expect(Object.keys(FRAME_SPECS).filter((a) => a !== 'envelope').sort()).toEqual(world.container.get(TOKENS.WsActionRegistry).names());
+    expect(
+      Object.keys(FRAME_SPECS)
+        .filter((a) => a !== 'envelope')
+        .sort(),
+    ).toEqual(world.container.get(TOKENS.WsActionRegistry).names());
   });
 
-  it.each(Object.keys(FRAME_SPECS))('WebSocket frames (%s): never a crash, every refusal an error frame with a code, and harmless', async (name) => {
-    await fuzzFrames(world, await openConnections(world), name, WS_RUNS);
-  });
+  it.each(Object.keys(FRAME_SPECS))(
+    'WebSocket frames (%s): never a crash, every refusal an error frame with a code, and harmless',
+    async (name) => {
+      await fuzzFrames(world, await openConnections(world), name, WS_RUNS);
+    },
+  );
 
   it('WebSocket $connect with garbage, forged and altered tokens: only valid or absent tokens connect', async () => {
     await fuzzConnect(world, CONNECT_RUNS);
   });
 
-  it.each(SQS_TARGETS.map((t) => [t.name, t] as const))('queue consumer %s: never throws, garbage reported failed, failed batches harmless', async (_, target) => {
-    await fuzzSqsConsumer(world, target, BATCH_RUNS);
-  });
+  it.each(SQS_TARGETS.map((t) => [t.name, t] as const))(
+    'queue consumer %s: never throws, garbage reported failed, failed batches harmless',
+    async (_, target) => {
+      await fuzzSqsConsumer(world, target, BATCH_RUNS);
+    },
+  );
 
   it('stream consumers (relay, fanout, recommend-consumer): stop at the first bad record and publish nothing from it', async () => {
     await fuzzStreamConsumers(world, BATCH_RUNS);

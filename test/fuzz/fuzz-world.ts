@@ -58,7 +58,15 @@ export const outcomeLine = (target: string): string =>
 export const fuzzWorld = async () => {
   const index = new CountingRequestIndex();
   const s = await inMemorySystem(
-    { chatBurst: 1_000, chatUserBurst: 1_000, likeBurst: 10_000, likeUserBurst: 10_000, bidBurst: 1_000, heartbeatBurst: 1_000, maxConnectionsPerUser: 1_000 },
+    {
+      chatBurst: 1_000,
+      chatUserBurst: 1_000,
+      likeBurst: 10_000,
+      likeUserBurst: 10_000,
+      bidBurst: 1_000,
+      heartbeatBurst: 1_000,
+      maxConnectionsPerUser: 1_000,
+    },
     {
       modules: [
         new ContainerModule(({ rebind }) => {
@@ -113,16 +121,40 @@ export const fuzzWorld = async () => {
     const as = SELLERS[i] as string;
     await ok('POST /api/channels', { body: { channelId, title: `Channel ${i}`, currency: 'KRW' }, as });
     if (i < 2) await ok(`POST /api/channels/${channelId}/start`, { as });
-    for (const productId of PRODUCTS) await ok(`POST /api/channels/${channelId}/products`, { body: { productId, name: productId, price: 10_000, currency: 'KRW' }, as });
-    await ok(`POST /api/channels/${channelId}/auctions`, { body: { auctionId: AUCTIONS[i], productId: 'p0', startingPrice: 1_000, minIncrement: 100, durationSeconds: 3_600 }, as });
+    for (const productId of PRODUCTS)
+      await ok(`POST /api/channels/${channelId}/products`, {
+        body: { productId, name: productId, price: 10_000, currency: 'KRW' },
+        as,
+      });
+    await ok(`POST /api/channels/${channelId}/auctions`, {
+      body: {
+        auctionId: AUCTIONS[i],
+        productId: 'p0',
+        startingPrice: 1_000,
+        minIncrement: 100,
+        durationSeconds: 3_600,
+      },
+      as,
+    });
   }
   for (const tripId of TRIPS) {
-    await ok('POST /api/trips', { body: { tripId, route: `Route ${tripId}`, departsAt: s.clock.now() + 86_400_000, capacity: 40, maxSeatsPerBooking: 4 }, as: 'operator' });
+    await ok('POST /api/trips', {
+      body: {
+        tripId,
+        route: `Route ${tripId}`,
+        departsAt: s.clock.now() + 86_400_000,
+        capacity: 40,
+        maxSeatsPerBooking: 4,
+      },
+      as: 'operator',
+    });
   }
   await ok('POST /api/trips/t0/bookings', { body: { seats: 2, requestId: 'r0' }, as: 'u0' });
 
   const forged: ForgedTokens = await forgedTokens(s.issuer, s.clock.now(), 'u1');
-  const valid = Object.fromEntries(await Promise.all([...USERS, ...SELLERS, 'operator'].map(async (u) => [u, await s.tokenFor(u)] as const)));
+  const valid = Object.fromEntries(
+    await Promise.all([...USERS, ...SELLERS, 'operator'].map(async (u) => [u, await s.tokenFor(u)] as const)),
+  );
 
   return {
     ...s,

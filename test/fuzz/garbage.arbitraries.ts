@@ -74,7 +74,21 @@ export const anyNumber = fc.oneof(
   fc.integer(),
   fc.integer({ min: -3, max: 3 }),
   fc.double({ noNaN: true }),
-  fc.constantFrom(0, -0, 0.5, 1.5, -1, 2 ** 31, 2 ** 53, -(2 ** 53), Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308, Number.MIN_VALUE, 1_000_000_000_000_000),
+  fc.constantFrom(
+    0,
+    -0,
+    0.5,
+    1.5,
+    -1,
+    2 ** 31,
+    2 ** 53,
+    -(2 ** 53),
+    Number.MAX_SAFE_INTEGER + 2,
+    1e308,
+    -1e308,
+    Number.MIN_VALUE,
+    1_000_000_000_000_000,
+  ),
 );
 const leaf = fc.oneof(anyString, anyNumber, fc.boolean(), fc.constant(null));
 
@@ -84,18 +98,38 @@ export const anyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie
     { depthSize: 'small', withCrossShrink: true },
     leaf,
     fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(fc.oneof(anyString, fc.constantFrom('__proto__', 'constructor', 'action', 'channelId', 'userId')), tie('value'), { maxKeys: 5 }),
+    fc.dictionary(
+      fc.oneof(anyString, fc.constantFrom('__proto__', 'constructor', 'action', 'channelId', 'userId')),
+      tie('value'),
+      { maxKeys: 5 },
+    ),
   ),
 })).value;
 
 /** `[[[[…1…]]]]` or `{"a":{"a":…}}` nested `depth` times: bounded only by the size limits. */
-export const deepJsonText = fc.tuple(fc.integer({ min: 100, max: 3_000 }), fc.boolean()).map(([depth, arrays]) =>
-  arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
-);
+export const deepJsonText = fc
+  .tuple(fc.integer({ min: 100, max: 3_000 }), fc.boolean())
+  .map(([depth, arrays]) =>
+    arrays ? `${'['.repeat(depth)}1${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`,
+  );
 
 /** Request bodies that are not JSON, or far too big. */
 export const rawGarbage = fc.oneof(
-  fc.constantFrom('', ' ', 'null', 'true', '"just a string"', '[]', '{', '{"a":', '}{', '\u0000', 'undefined', 'NaN', '{"__proto__":{"polluted":true}}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    'true',
+    '"just a string"',
+    '[]',
+    '{',
+    '{"a":',
+    '}{',
+    '\u0000',
+    'undefined',
+    'NaN',
+    '{"__proto__":{"polluted":true}}',
+  ),
   anyString,
   deepJsonText,
   fc.integer({ min: 1, max: 3 }).map((n) => JSON.stringify({ blob: 'y'.repeat(n * 40_000) })),
@@ -106,22 +140,33 @@ export const rawGarbage = fc.oneof(
  * extra fields added, the whole thing replaced (JSON or not). Most inputs are close to valid,
  * so they get past the first check and reach the code behind it.
  */
-export type Mutated = { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'raw'; readonly text: string } | { readonly kind: 'none' };
+export type Mutated =
+  | { readonly kind: 'json'; readonly value: unknown }
+  | { readonly kind: 'raw'; readonly text: string }
+  | { readonly kind: 'none' };
 
 export const mutate = (template: Record<string, unknown> | undefined): fc.Arbitrary<Mutated> => {
   const keys = Object.keys(template ?? {});
   const json = (value: unknown): Mutated => ({ kind: 'json', value });
   const options: fc.Arbitrary<Mutated>[] = [
     fc.constant(template === undefined ? ({ kind: 'none' } as Mutated) : json(template)),
-    fc.record({ extra: fc.dictionary(fc.oneof(anyString, fc.constantFrom('bidderId', 'sellerId', 'passengerId', 'userId', '__proto__')), anyJson, { minKeys: 1, maxKeys: 3 }) }).map(({ extra }) =>
-      json({ ...template, ...extra }),
-    ),
+    fc
+      .record({
+        extra: fc.dictionary(
+          fc.oneof(anyString, fc.constantFrom('bidderId', 'sellerId', 'passengerId', 'userId', '__proto__')),
+          anyJson,
+          { minKeys: 1, maxKeys: 3 },
+        ),
+      })
+      .map(({ extra }) => json({ ...template, ...extra })),
     anyJson.map(json),
     rawGarbage.map((text): Mutated => ({ kind: 'raw', text })),
   ];
   if (keys.length > 0) {
     options.push(
-      fc.tuple(fc.constantFrom(...keys), fc.oneof(anyJson, anyString, anyNumber)).map(([key, value]) => json({ ...template, [key]: value })),
+      fc
+        .tuple(fc.constantFrom(...keys), fc.oneof(anyJson, anyString, anyNumber))
+        .map(([key, value]) => json({ ...template, [key]: value })),
       fc.constantFrom(...keys).map((key) => {
         const copy: Record<string, unknown> = { ...template };
         delete copy[key];
@@ -134,4 +179,7 @@ export const mutate = (template: Record<string, unknown> | undefined): fc.Arbitr
 
 /** A path parameter: one of the ids the world knows (so requests reach real things) or garbage. */
 export const pathParam = (known: readonly string[]) =>
-  fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 2, arbitrary: anyString.filter((s) => s.length > 0) });
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...known) },
+    { weight: 2, arbitrary: anyString.filter((s) => s.length > 0) },
+  );

@@ -18,31 +18,77 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
   { key: 'POST /api/channels', body: { channelId: 'c-new', title: 'New channel', currency: 'KRW' } },
   { key: 'GET /api/channels/{channelId}', params: { channelId: CHANNELS } },
   { key: 'POST /api/channels/{channelId}/start', params: { channelId: CHANNELS } },
-  { key: 'POST /api/channels/{channelId}/products', params: { channelId: CHANNELS }, body: { productId: 'p-new', name: 'Lamp', category: 'home', price: 5_000, currency: 'KRW' } },
-  { key: 'PUT /api/channels/{channelId}/products/{productId}/price', params: { channelId: CHANNELS, productId: PRODUCTS }, body: { price: 9_000, currency: 'KRW' } },
+  {
+    key: 'POST /api/channels/{channelId}/products',
+    params: { channelId: CHANNELS },
+    body: { productId: 'p-new', name: 'Lamp', category: 'home', price: 5_000, currency: 'KRW' },
+  },
+  {
+    key: 'PUT /api/channels/{channelId}/products/{productId}/price',
+    params: { channelId: CHANNELS, productId: PRODUCTS },
+    body: { price: 9_000, currency: 'KRW' },
+  },
   {
     key: 'POST /api/channels/{channelId}/auctions',
     params: { channelId: CHANNELS },
     body: { auctionId: 'a-new', productId: 'p1', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 },
   },
-  { key: 'POST /api/auctions/{auctionId}/bids', params: { auctionId: AUCTIONS }, body: { bidId: 'b-1', amount: 5_000, bidderId: 'u5' } },
+  {
+    key: 'POST /api/auctions/{auctionId}/bids',
+    params: { auctionId: AUCTIONS },
+    body: { bidId: 'b-1', amount: 5_000, bidderId: 'u5' },
+  },
   { key: 'GET /api/auctions/{auctionId}', params: { auctionId: AUCTIONS } },
-  { key: 'POST /api/channels/{channelId}/heartbeats', params: { channelId: CHANNELS }, body: { sessionId: 'sess-1', sequence: 1 } },
-  { key: 'GET /api/streams/{streamId}/events', params: { streamId: ['channel-c0', 'auction-a0', 'trip-t0'] }, query: { after: ['0', '2', '-1', 'x'], limit: ['1', '100', '0', '1e9'] } },
-  { key: 'POST /api/trips', body: { tripId: 't-new', route: 'Seoul → Busan', departsAt: 1_900_000_000_000, capacity: 30, maxSeatsPerBooking: 4 } },
+  {
+    key: 'POST /api/channels/{channelId}/heartbeats',
+    params: { channelId: CHANNELS },
+    body: { sessionId: 'sess-1', sequence: 1 },
+  },
+  {
+    key: 'GET /api/streams/{streamId}/events',
+    params: { streamId: ['channel-c0', 'auction-a0', 'trip-t0'] },
+    query: { after: ['0', '2', '-1', 'x'], limit: ['1', '100', '0', '1e9'] },
+  },
+  {
+    key: 'POST /api/trips',
+    body: {
+      tripId: 't-new',
+      route: 'Seoul → Busan',
+      departsAt: 1_900_000_000_000,
+      capacity: 30,
+      maxSeatsPerBooking: 4,
+    },
+  },
   { key: 'GET /api/trips/{tripId}', params: { tripId: TRIPS } },
-  { key: 'POST /api/trips/{tripId}/bookings', params: { tripId: TRIPS }, body: { seats: 1, requestId: 'r-new', passengerId: 'u5' } },
+  {
+    key: 'POST /api/trips/{tripId}/bookings',
+    params: { tripId: TRIPS },
+    body: { seats: 1, requestId: 'r-new', passengerId: 'u5' },
+  },
   { key: 'POST /api/book-bus', body: { seats: 1 } },
   { key: 'GET /api/bookings/{requestId}', params: { requestId: ['r0', 'r-new'] } },
-  { key: 'DELETE /api/bookings/{requestId}', params: { requestId: ['r0', 'r-new'] }, query: { passengerId: ['u0', 'u1'] } },
-  { key: 'GET /recommend/cached/{userId}', params: { userId: USERS }, query: { top_n: ['1', '10', '50', '0', '51', 'ten'] } },
+  {
+    key: 'DELETE /api/bookings/{requestId}',
+    params: { requestId: ['r0', 'r-new'] },
+    query: { passengerId: ['u0', 'u1'] },
+  },
+  {
+    key: 'GET /recommend/cached/{userId}',
+    params: { userId: USERS },
+    query: { top_n: ['1', '10', '50', '0', '51', 'ten'] },
+  },
   { key: 'GET /internal/recommend/{userId}', params: { userId: USERS }, query: { top_n: ['3', '-1'] } },
   { key: 'POST /recommend/requests', body: { topN: 5, userId: 'u5' } },
   // Last: ending channels would turn the seller routes above into CHANNEL_ENDED refusals.
   { key: 'POST /api/channels/{channelId}/end', params: { channelId: CHANNELS } },
 ];
 
-type Auth = { readonly kind: 'owner' } | { readonly kind: 'user'; readonly as: string } | { readonly kind: 'forged'; readonly which: string } | { readonly kind: 'none' } | { readonly kind: 'header'; readonly value: string };
+type Auth =
+  | { readonly kind: 'owner' }
+  | { readonly kind: 'user'; readonly as: string }
+  | { readonly kind: 'forged'; readonly which: string }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'header'; readonly value: string };
 
 const authArb: fc.Arbitrary<Auth> = fc.oneof(
   // The owner of what the path names (its channel's seller, the booking's passenger): reaches the code past authorization.
@@ -51,19 +97,45 @@ const authArb: fc.Arbitrary<Auth> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .constantFrom('expired', 'notYetValid', 'tampered', 'algNone', 'algNoneSigned', 'wrongSignature', 'hmacConfusion', 'wrongIssuer', 'wrongAudience', 'badSubject', 'garbage')
+      .constantFrom(
+        'expired',
+        'notYetValid',
+        'tampered',
+        'algNone',
+        'algNoneSigned',
+        'wrongSignature',
+        'hmacConfusion',
+        'wrongIssuer',
+        'wrongAudience',
+        'badSubject',
+        'garbage',
+      )
       .map((which): Auth => ({ kind: 'forged', which })),
   },
   { weight: 1, arbitrary: fc.constant<Auth>({ kind: 'none' }) },
-  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'bearer  ', 'Token x'), anyString).map((value): Auth => ({ kind: 'header', value })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .oneof(fc.constantFrom('Basic dXNlcjpwYXNz', 'Bearer', 'Bearer a b', 'bearer  ', 'Token x'), anyString)
+      .map((value): Auth => ({ kind: 'header', value })),
+  },
 );
 
 const requestArb = (spec: RouteSpec) =>
   fc.record({
-    params: fc.record(Object.fromEntries(Object.entries(spec.params ?? {}).map(([name, known]) => [name, pathParam(known)])) as Record<string, fc.Arbitrary<string>>),
+    params: fc.record(
+      Object.fromEntries(Object.entries(spec.params ?? {}).map(([name, known]) => [name, pathParam(known)])) as Record<
+        string,
+        fc.Arbitrary<string>
+      >,
+    ),
     body: mutate(spec.body),
     query: fc.option(
-      fc.dictionary(fc.oneof(fc.constantFrom(...Object.keys(spec.query ?? { q: [] })), anyString), fc.oneof(fc.constantFrom(...Object.values(spec.query ?? { q: ['1'] }).flat()), anyString), { maxKeys: 3 }),
+      fc.dictionary(
+        fc.oneof(fc.constantFrom(...Object.keys(spec.query ?? { q: [] })), anyString),
+        fc.oneof(fc.constantFrom(...Object.values(spec.query ?? { q: ['1'] }).flat()), anyString),
+        { maxKeys: 3 },
+      ),
       { nil: undefined },
     ),
     auth: authArb,
@@ -77,7 +149,11 @@ const ownerOf = (params: Readonly<Record<string, string>>): string => {
   return 'u0';
 };
 
-const authorizationOf = (world: FuzzWorld, auth: Auth, params: Readonly<Record<string, string>>): string | undefined => {
+const authorizationOf = (
+  world: FuzzWorld,
+  auth: Auth,
+  params: Readonly<Record<string, string>>,
+): string | undefined => {
   switch (auth.kind) {
     case 'owner':
       return `Bearer ${world.valid[ownerOf(params)]}`;
@@ -101,7 +177,8 @@ const encodePath = (segment: string): string => {
   }
 };
 
-const bodyText = (body: Mutated): string | undefined => (body.kind === 'none' ? undefined : body.kind === 'raw' ? body.text : JSON.stringify(body.value));
+const bodyText = (body: Mutated): string | undefined =>
+  body.kind === 'none' ? undefined : body.kind === 'raw' ? body.text : JSON.stringify(body.value);
 
 /**
  * Throws garbage at one HTTP route, through the JWT authorizer and the router, checking: no
@@ -115,7 +192,10 @@ export const fuzzRoute = async (world: FuzzWorld, spec: RouteSpec, numRuns: numb
       count(`http ${spec.key}`);
       const path = template.replace(/\{(\w+)\}/g, (_, name: string) => encodePath(input.params[name] ?? ''));
       const text = bodyText(input.body);
-      const base = httpEvent(`${method} ${path}`, { ...(text === undefined ? {} : { rawBody: text }), ...(input.query ? { query: input.query } : {}) });
+      const base = httpEvent(`${method} ${path}`, {
+        ...(text === undefined ? {} : { rawBody: text }),
+        ...(input.query ? { query: input.query } : {}),
+      });
       const authorization = authorizationOf(world, input.auth, input.params);
       const event = {
         ...base,
@@ -132,7 +212,8 @@ export const fuzzRoute = async (world: FuzzWorld, spec: RouteSpec, numRuns: numb
         const answer = JSON.parse(result.body ?? 'null') as { error?: { code?: unknown; field?: unknown } } | null;
         outcome(`http ${spec.key}`, `${status} ${String(answer?.error?.code)}`);
         expect(typeof answer?.error?.code, `${spec.key} ${status} names no code: ${result.body}`).toBe('string');
-        if (status === 400) expect(typeof answer?.error?.field, `${spec.key} 400 names no field: ${result.body}`).toBe('string');
+        if (status === 400)
+          expect(typeof answer?.error?.field, `${spec.key} 400 names no field: ${result.body}`).toBe('string');
         expect(await world.fingerprint(), `${spec.key} refused with ${status} but changed state`).toBe(before);
       }
     }),

@@ -39,7 +39,18 @@ const frameArb = (template: Record<string, unknown> | undefined): fc.Arbitrary<M
     { weight: 1, arbitrary: anyJson.map((value): Mutated => ({ kind: 'json', value })) },
     { weight: 1, arbitrary: rawGarbage.map((text): Mutated => ({ kind: 'raw', text })) },
     // Right action, fields from another action's frame or from nowhere.
-    { weight: 1, arbitrary: fc.record({ action: fc.constantFrom(...Object.keys(FRAME_SPECS), ...[] as string[]), channelId: anyString, auctionId: fc.constantFrom(...AUCTIONS), amount: anyJson, text: anyString }).map((value): Mutated => ({ kind: 'json', value })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({
+          action: fc.constantFrom(...Object.keys(FRAME_SPECS), ...([] as string[])),
+          channelId: anyString,
+          auctionId: fc.constantFrom(...AUCTIONS),
+          amount: anyJson,
+          text: anyString,
+        })
+        .map((value): Mutated => ({ kind: 'json', value })),
+    },
   );
 
 /**
@@ -47,7 +58,12 @@ const frameArb = (template: Record<string, unknown> | undefined): fc.Arbitrary<M
  * the invocation always succeeds (API Gateway never sees a crash), every reply is JSON, every
  * error frame names its code, and a refused frame changed nothing but the error frame it got.
  */
-export const fuzzFrames = async (world: FuzzWorld, connections: readonly Connection[], name: string, numRuns: number): Promise<void> => {
+export const fuzzFrames = async (
+  world: FuzzWorld,
+  connections: readonly Connection[],
+  name: string,
+  numRuns: number,
+): Promise<void> => {
   await fc.assert(
     fc.asyncProperty(fc.nat({ max: connections.length - 1 }), frameArb(FRAME_SPECS[name]), async (which, frame) => {
       count(`ws ${name}`);
@@ -65,7 +81,10 @@ export const fuzzFrames = async (world: FuzzWorld, connections: readonly Connect
         expect(typeof reply['code'], JSON.stringify(reply)).toBe('string');
         expect(typeof reply['message'], JSON.stringify(reply)).toBe('string');
         expect(reply['code'], JSON.stringify(reply)).not.toBe('INTERNAL');
-        expect(await world.fingerprint(['posts']), `frame ${body.slice(0, 200)} was refused (${reply['code']}) but changed state`).toBe(before);
+        expect(
+          await world.fingerprint(['posts']),
+          `frame ${body.slice(0, 200)} was refused (${reply['code']}) but changed state`,
+        ).toBe(before);
       } else outcome(`ws ${name}`, reply ? String(reply['type']) : 'accepted');
     }),
     { numRuns },
@@ -101,7 +120,11 @@ export const fuzzConnect = async (world: FuzzWorld, numRuns: number): Promise<vo
         outcome('ws $connect (ws-authorizer)', attempt.refused === null ? 'connected' : `${attempt.refused}`);
         const mayConnect = token === undefined || token === '' || token === 'anonymous' || validTokens.has(token);
         if (mayConnect) expect(attempt.refused, `token ${String(token).slice(0, 40)}`).toBeNull();
-        else expect(attempt, `token ${token.slice(0, 60)} connected`).toMatchObject({ refused: 401, reason: 'Unauthorized' });
+        else
+          expect(attempt, `token ${token.slice(0, 60)} connected`).toMatchObject({
+            refused: 401,
+            reason: 'Unauthorized',
+          });
         if (attempt.refused === null) await attempt.close();
       },
     ),

@@ -7,7 +7,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The CLI as npm runs it (`tsx scripts/capacity.ts`): a child process, its exit code and streams. */
 const cli = (...args: string[]) => {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/capacity.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/capacity.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   return { code: child.status, stdout: child.stdout, stderr: child.stderr };
 };
 
@@ -48,14 +51,25 @@ describe('npm run capacity', () => {
 
   it('--strict fails on a needed increase; --quota with the raised values passes it', () => {
     expect(run(['--strict']).code).toBe(1);
-    const raised = run(['--strict', '--quota', 'appsync.connect-rate=8334', '--quota', 'appsync.outbound-messages=2000000']);
+    const raised = run([
+      '--strict',
+      '--quota',
+      'appsync.connect-rate=8334',
+      '--quota',
+      'appsync.outbound-messages=2000000',
+    ]);
     expect(raised.code).toBe(0);
     expect(raised.stdout).toContain('Quota increases needed: none');
   });
 
   it('--json: the report with its exit code; load flags change the load', () => {
     const { code, stdout } = run(['--json', '--channels', '2', '--viewers', '100', '--join-window', '10']);
-    const report = JSON.parse(stdout) as { exitCode: number; scenario: { load: { channels: number } }; increases: unknown[]; hops: { what: string; load: number }[] };
+    const report = JSON.parse(stdout) as {
+      exitCode: number;
+      scenario: { load: { channels: number } };
+      increases: unknown[];
+      hops: { what: string; load: number }[];
+    };
     expect(code).toBe(0);
     expect(report.exitCode).toBe(0);
     expect(report.scenario.load.channels).toBe(2);

@@ -30,14 +30,18 @@ describe('capacity gate: the seed load on the stack defaults', () => {
     for (const h of report.increases) {
       if (h.limitRef.kind !== 'quota') throw new Error('only AWS quotas can need an increase');
       const needed = (h.required ?? Math.ceil(h.load)).toLocaleString('en-US');
-      const named = deployDoc.split('\n').some((line) => line.includes(h.limitRef.kind === 'quota' ? h.limitRef.id : '') && line.includes(needed));
+      const named = deployDoc
+        .split('\n')
+        .some((line) => line.includes(h.limitRef.kind === 'quota' ? h.limitRef.id : '') && line.includes(needed));
       expect(named, `a line of docs/DEPLOY.md names ${h.limitRef.id} and the number ${needed}`).toBe(true);
     }
   });
 
   it('presence stays within default quotas: ≤ 1,000 writes per partition key per second on the busiest channel', () => {
     expect(report.presence.writesPerKeyPerSecond).toBeLessThanOrEqual(1_000);
-    expect(report.hops.filter((h) => h.hop === 'heartbeat in' || h.hop === 'presence').every((h) => h.status === 'ok')).toBe(true);
+    expect(
+      report.hops.filter((h) => h.hop === 'heartbeat in' || h.hop === 'presence').every((h) => h.status === 'ok'),
+    ).toBe(true);
   });
 
   it('the edge reservations leave the pipeline its unreserved demand within the default 1,000 (and a flood at the HTTP throttle fits http-api’s reservation)', () => {
@@ -49,12 +53,20 @@ describe('capacity gate: the seed load on the stack defaults', () => {
       ['http-api concurrency at this load (its reservation caps it)', 'ok'],
     ]);
     // Half the reservation no longer holds a flood at the throttle: the model says so.
-    const small = evaluateCapacity({ load: SEED_LOAD, settings: deployedSettings({ httpApiReservedConcurrency: '230' }), quotas: {} });
+    const small = evaluateCapacity({
+      load: SEED_LOAD,
+      settings: deployedSettings({ httpApiReservedConcurrency: '230' }),
+      quotas: {},
+    });
     expect(small.over.map((h) => h.what)).toContain('http-api concurrency with the stage at its throttle');
   });
 
   it('fails when a setting change breaks the seed load (half the presence shards)', () => {
-    const broken = evaluateCapacity({ load: SEED_LOAD, settings: deployedSettings({ presenceShards: '75' }), quotas: {} });
+    const broken = evaluateCapacity({
+      load: SEED_LOAD,
+      settings: deployedSettings({ presenceShards: '75' }),
+      quotas: {},
+    });
     expect(broken.over.map((h) => h.what)).toContain('Kinesis presence records/s, busiest shard');
   });
 });

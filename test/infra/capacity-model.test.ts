@@ -2,9 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { cost, quotaLimit, settingLimit } from '../../infra/capacity/hop.js';
 import type { Load } from '../../infra/capacity/load.js';
 import { evaluateCapacity } from '../../infra/capacity/model.js';
-import { STACK_DEFAULTS, contextFromPairs, parseStackSettings, type StackSettings } from '../../infra/stack-settings.js';
+import {
+  STACK_DEFAULTS,
+  contextFromPairs,
+  parseStackSettings,
+  type StackSettings,
+} from '../../infra/stack-settings.js';
 
-const small: Load = { channels: 1, viewersPerChannel: 1_000, framesPerSecond: 4, heartbeatSeconds: 5, joinWindowSeconds: 10, feedEventsPerSecond: 20, frameBytes: 2_000 };
+const small: Load = {
+  channels: 1,
+  viewersPerChannel: 1_000,
+  framesPerSecond: 4,
+  heartbeatSeconds: 5,
+  joinWindowSeconds: 10,
+  feedEventsPerSecond: 20,
+  frameBytes: 2_000,
+};
 const settings = (...pairs: string[]): StackSettings => parseStackSettings(contextFromPairs(pairs));
 const hop = (report: ReturnType<typeof evaluateCapacity>, what: string) => {
   const found = report.hops.find((h) => h.what === what);
@@ -14,15 +27,27 @@ const hop = (report: ReturnType<typeof evaluateCapacity>, what: string) => {
 
 describe('hop status', () => {
   it('within a quota is ok; over an adjustable one needs an increase to the load; over a fixed one is over', () => {
-    expect(quotaLimit('x', 'y', 500, 'apigw.ws-new-connections', {}, '')).toMatchObject({ status: 'ok', utilisation: 1 });
-    expect(quotaLimit('x', 'y', 750.2, 'apigw.ws-new-connections', {}, '')).toMatchObject({ status: 'needs-increase', required: 751, limit: 500 });
+    expect(quotaLimit('x', 'y', 500, 'apigw.ws-new-connections', {}, '')).toMatchObject({
+      status: 'ok',
+      utilisation: 1,
+    });
+    expect(quotaLimit('x', 'y', 750.2, 'apigw.ws-new-connections', {}, '')).toMatchObject({
+      status: 'needs-increase',
+      required: 751,
+      limit: 500,
+    });
     expect(quotaLimit('x', 'y', 1_001, 'kinesis.shard-records', {}, '')).toMatchObject({ status: 'over' });
     // A raised quota (--quota) is the new limit.
-    expect(quotaLimit('x', 'y', 750, 'apigw.ws-new-connections', { 'apigw.ws-new-connections': 1_000 }, '')).toMatchObject({ status: 'ok', limit: 1_000 });
+    expect(
+      quotaLimit('x', 'y', 750, 'apigw.ws-new-connections', { 'apigw.ws-new-connections': 1_000 }, ''),
+    ).toMatchObject({ status: 'ok', limit: 1_000 });
   });
 
   it('over a stack setting is over, never an increase', () => {
-    expect(settingLimit('x', 'y', 2_001, 2_000, 'requests/s', 'wsRateLimit', '')).toMatchObject({ status: 'over', limitRef: { kind: 'setting', name: 'wsRateLimit' } });
+    expect(settingLimit('x', 'y', 2_001, 2_000, 'requests/s', 'wsRateLimit', '')).toMatchObject({
+      status: 'over',
+      limitRef: { kind: 'setting', name: 'wsRateLimit' },
+    });
   });
 
   it('prices a rate per peak hour: 1 WebSocket message/s at $1 per million is $0.0036', () => {
@@ -44,19 +69,30 @@ describe('hand-computed loads', () => {
     const r = evaluateCapacity({ load: small, settings: settings(), quotas: {} });
     // 200 beats/s ÷ 800 → K = 1; 1,000 sessions × 40 B = 40,000 B → 1 bucket, ceil(40,000 / 1,024) = 40 WCU, + 1.
     expect(r.presence.writesPerKeyPerSecond).toBe(41);
-    expect(hop(r, 'Kinesis beacon-log records/s per shard').load).toBeCloseTo(200 / STACK_DEFAULTS.presence.beaconLogShards, 10);
+    expect(hop(r, 'Kinesis beacon-log records/s per shard').load).toBeCloseTo(
+      200 / STACK_DEFAULTS.presence.beaconLogShards,
+      10,
+    );
     expect(r.presence.readUnitsPerCount).toBe(0.5);
   });
 
   it('AppSync: deliveries are metered per 5 KB, so a 6,000-byte frame counts twice', () => {
-    const r = evaluateCapacity({ load: { ...small, channels: 2, frameBytes: 6_000 }, settings: settings(), quotas: {} });
+    const r = evaluateCapacity({
+      load: { ...small, channels: 2, frameBytes: 6_000 },
+      settings: settings(),
+      quotas: {},
+    });
     // 2 × 1,000 viewers × 4 frames/s × 2 units.
     expect(hop(r, 'AppSync outbound messages (5 KB units)').load).toBe(16_000);
     expect(hop(r, 'AppSync inbound events (publishes)').load).toBe(8);
   });
 
   it('API Gateway: a broadcast message per channel shard and frame; PostToConnection per viewer and frame', () => {
-    const r = evaluateCapacity({ load: { ...small, viewersPerChannel: 1_200 }, settings: settings('broadcaster=apigateway'), quotas: {} });
+    const r = evaluateCapacity({
+      load: { ...small, viewersPerChannel: 1_200 },
+      settings: settings('broadcaster=apigateway'),
+      quotas: {},
+    });
     // 1,200 viewers / 500 a shard → 3 shards × 4 frames/s = 12 messages/s = 1.2 batches/s of 10 × 10 × 200 ms.
     expect(hop(r, 'broadcast concurrent batches (SQS mapping)').load).toBeCloseTo(1.2 * 2, 10);
     const account = hop(r, 'API Gateway requests/s (all APIs)');

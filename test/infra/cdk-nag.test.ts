@@ -10,7 +10,10 @@ import { StampedeStack, type StampedeStackProps } from '../../infra/stampede.sta
 import { CDK_CONTEXT } from './synth.js';
 
 interface Report {
-  pluginReports: { pluginName: string; violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];
+  pluginReports: {
+    pluginName: string;
+    violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[];
+  }[];
 }
 
 /**
@@ -32,7 +35,9 @@ const nag = (props: Partial<StampedeStackProps> = {}, addToStack?: (stack: Stamp
     }
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as Report;
     return report.pluginReports.flatMap((p) =>
-      p.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.severity} ${v.ruleName} at ${c.constructPath}`)),
+      p.violations.flatMap((v) =>
+        v.violatingConstructs.map((c) => `${v.severity} ${v.ruleName} at ${c.constructPath}`),
+      ),
     );
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -50,6 +55,8 @@ describe('cdk-nag (AwsSolutions + Serverless)', { timeout: 180_000 }, () => {
 
   it('a new unacknowledged finding fails (a topic that allows plain HTTP, added to the stack)', () => {
     const findings = nag({}, (stack) => new sns.Topic(stack, 'Unencrypted', { enforceSSL: false }));
-    expect(findings).toEqual(expect.arrayContaining([expect.stringMatching(/AwsSolutions-SNS3 at Nag\/Unencrypted\//)]));
+    expect(findings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/AwsSolutions-SNS3 at Nag\/Unencrypted\//)]),
+    );
   });
 });

@@ -8,7 +8,9 @@ const identity = { issuerUrl: 'https://issuer.example.com/', audience: 'stampede
 /** Every IAM statement of the template that mentions an appsync: action, with the policy's logical id. */
 const appsyncStatements = (s: Synthesized): Array<{ policy: string; action: string[]; resource: string }> =>
   resourcesOf(s, 'AWS::IAM::Policy').flatMap(([id, r]) => {
-    const statements = (r.Properties?.['PolicyDocument'] as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement;
+    const statements = (
+      r.Properties?.['PolicyDocument'] as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }
+    ).Statement;
     return statements
       .map((st) => ({ policy: id, action: [st.Action].flat(), resource: JSON.stringify(st.Resource) }))
       .filter((st) => st.action.some((a) => a.startsWith('appsync:')));
@@ -37,7 +39,10 @@ describe('AppSync Events broadcaster (the default)', () => {
       EventConfig: {
         AuthProviders: [
           { AuthType: 'AWS_IAM' },
-          { AuthType: 'OPENID_CONNECT', OpenIDConnectConfig: { Issuer: identity.issuerUrl, ClientId: identity.audience } },
+          {
+            AuthType: 'OPENID_CONNECT',
+            OpenIDConnectConfig: { Issuer: identity.issuerUrl, ClientId: identity.audience },
+          },
           { AuthType: 'API_KEY' },
         ],
         ConnectionAuthModes: [{ AuthType: 'OPENID_CONNECT' }, { AuthType: 'API_KEY' }],
@@ -57,14 +62,21 @@ describe('AppSync Events broadcaster (the default)', () => {
   it('without anonymous viewers there is no API key: subscribing needs a token from the issuer', () => {
     const closed = synthesize({ identity: { ...identity, allowAnonymousViewers: false } });
     closed.template.resourceCountIs('AWS::AppSync::ApiKey', 0);
-    closed.template.hasResourceProperties('AWS::AppSync::ChannelNamespace', { SubscribeAuthModes: [{ AuthType: 'OPENID_CONNECT' }] });
-    closed.template.hasResourceProperties('AWS::AppSync::Api', { EventConfig: { AuthProviders: Match.not(Match.arrayWith([{ AuthType: 'API_KEY' }])) } });
+    closed.template.hasResourceProperties('AWS::AppSync::ChannelNamespace', {
+      SubscribeAuthModes: [{ AuthType: 'OPENID_CONNECT' }],
+    });
+    closed.template.hasResourceProperties('AWS::AppSync::Api', {
+      EventConfig: { AuthProviders: Match.not(Match.arrayWith([{ AuthType: 'API_KEY' }])) },
+    });
   });
 
   it('without identity, viewers subscribe with the API key only', () => {
     const open = synthesize();
     open.template.hasResourceProperties('AWS::AppSync::Api', {
-      EventConfig: { AuthProviders: [{ AuthType: 'AWS_IAM' }, { AuthType: 'API_KEY' }], DefaultSubscribeAuthModes: [{ AuthType: 'API_KEY' }] },
+      EventConfig: {
+        AuthProviders: [{ AuthType: 'AWS_IAM' }, { AuthType: 'API_KEY' }],
+        DefaultSubscribeAuthModes: [{ AuthType: 'API_KEY' }],
+      },
     });
   });
 
@@ -99,7 +111,9 @@ describe('AppSync Events broadcaster (the default)', () => {
   });
 
   it('outputs the endpoints viewers need (and the API key for config.js)', () => {
-    expect(Object.keys(s.json.Outputs ?? {})).toEqual(expect.arrayContaining(['EventApiHttpEndpoint', 'EventApiRealtimeUrl', 'EventApiViewerKey']));
+    expect(Object.keys(s.json.Outputs ?? {})).toEqual(
+      expect.arrayContaining(['EventApiHttpEndpoint', 'EventApiRealtimeUrl', 'EventApiViewerKey']),
+    );
   });
 });
 
@@ -114,6 +128,8 @@ describe('-c broadcaster switch', () => {
   });
 
   it('refuses an unknown broadcaster at synth', () => {
-    expect(() => synthesize({ broadcaster: 'sns' as never })).toThrow(/broadcaster must be one of appsync-events, apigateway/);
+    expect(() => synthesize({ broadcaster: 'sns' as never })).toThrow(
+      /broadcaster must be one of appsync-events, apigateway/,
+    );
   });
 });

@@ -21,11 +21,14 @@ const statementsOf = (s: Synthesized): { policy: string; roles: unknown; stateme
   const out: { policy: string; roles: unknown; statement: Statement }[] = [];
   for (const [id, policy] of resourcesOf(s, 'AWS::IAM::Policy')) {
     const document = policy.Properties?.['PolicyDocument'] as { Statement: Statement[] };
-    for (const statement of document.Statement) out.push({ policy: id, roles: policy.Properties?.['Roles'], statement });
+    for (const statement of document.Statement)
+      out.push({ policy: id, roles: policy.Properties?.['Roles'], statement });
   }
   for (const [id, role] of resourcesOf(s, 'AWS::IAM::Role')) {
-    for (const inline of (role.Properties?.['Policies'] as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? []) {
-      for (const statement of inline.PolicyDocument.Statement) out.push({ policy: `${id} (inline)`, roles: [{ Ref: id }], statement });
+    for (const inline of (role.Properties?.['Policies'] as
+      { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? []) {
+      for (const statement of inline.PolicyDocument.Statement)
+        out.push({ policy: `${id} (inline)`, roles: [{ Ref: id }], statement });
     }
   }
   return out;
@@ -45,7 +48,11 @@ describe.each([
   it('no statement allows a wildcard action ("*", "service:*" or a prefix like "s3:Get*")', () => {
     const statements = statementsOf(s);
     expect(statements.length).toBeGreaterThan(20);
-    const wildcards = statements.flatMap(({ policy, statement }) => list(statement.Action).filter((a) => a.includes('*')).map((a) => `${policy}: ${a}`));
+    const wildcards = statements.flatMap(({ policy, statement }) =>
+      list(statement.Action)
+        .filter((a) => a.includes('*'))
+        .map((a) => `${policy}: ${a}`),
+    );
     expect(wildcards).toEqual([]);
   });
 
@@ -62,14 +69,16 @@ describe.each([
       const owners = (roles as { Ref: string }[]).map((r) => roleToFunction.get(JSON.stringify(r.Ref)) ?? r.Ref);
       for (const action of list(statement.Action)) {
         const allowed = STAR_RESOURCE_EXCEPTIONS.get(action);
-        if (allowed === undefined || !owners.every((o) => allowed.includes(o))) found.push(`${policy} (${owners.join(', ')}): ${action} on *`);
+        if (allowed === undefined || !owners.every((o) => allowed.includes(o)))
+          found.push(`${policy} (${owners.join(', ')}): ${action} on *`);
       }
     }
     expect(found).toEqual([]);
   });
 
   it('Lambda roles carry no managed policies (AWSLambdaBasicExecutionRole would allow logs on "*")', () => {
-    const assumedBy = (role: { Properties?: Record<string, unknown> }): string => JSON.stringify(role.Properties?.['AssumeRolePolicyDocument']);
+    const assumedBy = (role: { Properties?: Record<string, unknown> }): string =>
+      JSON.stringify(role.Properties?.['AssumeRolePolicyDocument']);
     const roles = resourcesOf(s, 'AWS::IAM::Role');
     const lambdaRoles = roles.filter(([, role]) => assumedBy(role).includes('lambda.amazonaws.com'));
     expect(lambdaRoles.length).toBeGreaterThan(0);
@@ -77,7 +86,9 @@ describe.each([
     // The one other role: API Gateway's account-level CloudWatch role (WebSocket access logs), with AWS's policy for it only.
     const others = roles.filter(([, role]) => !assumedBy(role).includes('lambda.amazonaws.com'));
     expect(others.map(([, role]) => assumedBy(role))).toEqual([expect.stringContaining('apigateway.amazonaws.com')]);
-    expect(JSON.stringify(others[0]?.[1].Properties?.['ManagedPolicyArns'])).toContain('service-role/AmazonAPIGatewayPushToCloudWatchLogs');
+    expect(JSON.stringify(others[0]?.[1].Properties?.['ManagedPolicyArns'])).toContain(
+      'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
+    );
   });
 
   it('grants follow the function specs: e.g. relay writes the feed stream only, broadcast may manage connections of its stage only', () => {
@@ -101,9 +112,13 @@ describe.each([
       expect.stringContaining('/public/stats.json'),
     ]);
     // http-api touches the connections table only for the per-user bid budget: those items, three actions.
-    const connectionsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(([id]) => id.startsWith('StorageConnections'))?.[0];
+    const connectionsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(([id]) =>
+      id.startsWith('StorageConnections'),
+    )?.[0];
     expect(connectionsTableId).toBeDefined();
-    const onConnections = policyOf('http-api').filter((st) => JSON.stringify(st.Resource).includes(connectionsTableId!));
+    const onConnections = policyOf('http-api').filter((st) =>
+      JSON.stringify(st.Resource).includes(connectionsTableId!),
+    );
     expect(onConnections).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],

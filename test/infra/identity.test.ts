@@ -3,7 +3,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AUTHENTICATED_GET_PATHS, TOKEN_METHODS, requiresToken } from '../../src/entrypoints/http/route-access.js';
 import { functionNamed, refId, resourcesOf, synthesize, type Synthesized } from './synth.js';
 
-const identity = { issuerUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example', audience: 'app-client-id' };
+const identity = {
+  issuerUrl: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example',
+  audience: 'app-client-id',
+};
 
 describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $connect)', () => {
   let s: Synthesized;
@@ -24,10 +27,17 @@ describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $conn
 
   it('writes and identity-aware reads require a JWT; other reads stay public for anonymous viewers', () => {
     const byKey = new Map(routes());
-    for (const key of ['POST /{proxy+}', 'PUT /{proxy+}', 'PATCH /{proxy+}', 'DELETE /{proxy+}', 'GET /api/bookings/{proxy+}']) {
+    for (const key of [
+      'POST /{proxy+}',
+      'PUT /{proxy+}',
+      'PATCH /{proxy+}',
+      'DELETE /{proxy+}',
+      'GET /api/bookings/{proxy+}',
+    ]) {
       expect(byKey.get(key)?.['AuthorizationType'], key).toBe('JWT');
     }
-    for (const key of ['GET /{proxy+}', 'HEAD /{proxy+}']) expect(byKey.get(key)?.['AuthorizationType'] ?? 'NONE', key).toBe('NONE');
+    for (const key of ['GET /{proxy+}', 'HEAD /{proxy+}'])
+      expect(byKey.get(key)?.['AuthorizationType'] ?? 'NONE', key).toBe('NONE');
   });
 
   it('guards exactly what the local runtime guards (route-access.ts, one list for both)', () => {
@@ -49,7 +59,8 @@ describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $conn
   it('$connect is guarded by a REQUEST authorizer backed by ws-authorizer, which also sees anonymous viewers (default)', () => {
     const [authorizerFnId, authorizerFn] = functionNamed(s, 'ws-authorizer');
     const [id, authorizer] =
-      resourcesOf(s, 'AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties?.['AuthorizerType'] === 'REQUEST') ?? [];
+      resourcesOf(s, 'AWS::ApiGatewayV2::Authorizer').find(([, a]) => a.Properties?.['AuthorizerType'] === 'REQUEST') ??
+      [];
     // Always present, so API Gateway invokes ws-authorizer even without ?token= (it decides).
     expect(authorizer?.Properties).toMatchObject({ IdentitySource: ['route.request.header.Host'] });
     expect(JSON.stringify(authorizer?.Properties?.['AuthorizerUri'])).toContain(authorizerFnId);
@@ -75,7 +86,9 @@ describe('identity wired (JWT authorizer on the HTTP API, ws-authorizer on $conn
       AuthorizerType: 'REQUEST',
       IdentitySource: ['route.request.querystring.token'],
     });
-    expect((functionNamed(closed, 'ws-authorizer')[1]['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+    expect(
+      (functionNamed(closed, 'ws-authorizer')[1]['Environment'] as { Variables: Record<string, unknown> }).Variables,
+    ).toMatchObject({
       ALLOW_ANONYMOUS_VIEWERS: 'false',
     });
   });

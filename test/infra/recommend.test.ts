@@ -7,7 +7,7 @@ import { functionNamed, mappingsOf, refId, resourcesOf, synthesize, type Synthes
  * REDIS_URL), not an ElastiCache resource: the functions run outside a VPC (see docs/DEPLOY.md).
  */
 const envOf = (s: Synthesized, name: string): Record<string, unknown> =>
-  ((functionNamed(s, name)[1]['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+  (functionNamed(s, name)[1]['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
 
 const streamIdNamed = (s: Synthesized, prefix: string): string => {
   const found = resourcesOf(s, 'AWS::Kinesis::Stream').find(([id]) => id.includes(prefix));
@@ -29,7 +29,9 @@ describe('recommendations stack', () => {
   it('consumes the request stream and the live feed in batches of 100, 1 s window, 3 retries, bisect, partial batch responses', () => {
     const [functionId] = functionNamed(s, 'recommend-consumer');
     const mappings = mappingsOf(s, functionId);
-    expect(mappings.map((m) => refId(m['EventSourceArn'])).sort()).toEqual([streamIdNamed(s, 'FeedStream'), streamIdNamed(s, 'RecommendStream')].sort());
+    expect(mappings.map((m) => refId(m['EventSourceArn'])).sort()).toEqual(
+      [streamIdNamed(s, 'FeedStream'), streamIdNamed(s, 'RecommendStream')].sort(),
+    );
     for (const mapping of mappings) {
       expect(mapping).toMatchObject({
         BatchSize: 100,
@@ -39,7 +41,8 @@ describe('recommendations stack', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         StartingPosition: 'TRIM_HORIZON',
       });
-      const onFailure = (mapping['DestinationConfig'] as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination;
+      const onFailure = (mapping['DestinationConfig'] as { OnFailure?: { Destination?: unknown } } | undefined)
+        ?.OnFailure?.Destination;
       expect(refId(onFailure)).toMatch(/RecommendFailures/);
     }
   });
@@ -57,8 +60,16 @@ describe('recommendations stack', () => {
     const policies = resourcesOf(s, 'AWS::IAM::Policy').filter(([, p]) =>
       ((p.Properties?.['Roles'] as unknown[]) ?? []).some((r) => refId(r) === role),
     );
-    const statements = policies.flatMap(([, p]) => (p.Properties?.['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement);
-    const put = statements.find((st) => [st.Action].flat().includes('kinesis:PutRecords') && JSON.stringify(st.Resource).includes(streamIdNamed(s, 'RecommendStream')));
+    const statements = policies.flatMap(
+      ([, p]) =>
+        (p.Properties?.['PolicyDocument'] as { Statement: { Action: string | string[]; Resource: unknown }[] })
+          .Statement,
+    );
+    const put = statements.find(
+      (st) =>
+        [st.Action].flat().includes('kinesis:PutRecords') &&
+        JSON.stringify(st.Resource).includes(streamIdNamed(s, 'RecommendStream')),
+    );
     expect(put, `PutRecords on the request stream for ${functionId}`).toBeDefined();
   });
 
@@ -75,6 +86,8 @@ describe('recommendations stack', () => {
   });
 
   it('refuses a TTL the functions would reject at cold start', () => {
-    expect(() => synthesize({ broadcaster: 'apigateway', recommendCacheTtlSeconds: 90_000 })).toThrow(/recommendCacheTtlSeconds/);
+    expect(() => synthesize({ broadcaster: 'apigateway', recommendCacheTtlSeconds: 90_000 })).toThrow(
+      /recommendCacheTtlSeconds/,
+    );
   });
 });

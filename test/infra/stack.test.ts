@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Match } from 'aws-cdk-lib/assertions';
-import { connectionsTable, countersTable, eventsTable, presenceTable } from '../../src/adapters/dynamodb/table-definitions.js';
+import {
+  connectionsTable,
+  countersTable,
+  eventsTable,
+  presenceTable,
+} from '../../src/adapters/dynamodb/table-definitions.js';
 import {
   LAMBDA_NAMES,
   lambdaConfigSchemas,
@@ -19,7 +24,9 @@ beforeAll(() => {
 });
 
 // The per-connection stack (event-api.test.ts covers the appsync-events one, the default).
-const DEPLOYED: LambdaName[] = LAMBDA_NAMES.filter((n) => n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n));
+const DEPLOYED: LambdaName[] = LAMBDA_NAMES.filter(
+  (n) => n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n),
+);
 
 describe('tables', () => {
   it('events: streamId/version keys, NEW_IMAGE stream, on-demand, point-in-time recovery', () => {
@@ -58,9 +65,11 @@ describe('tables', () => {
   });
 
   it('keeps data when the stack is deleted, unless deployed as ephemeral', () => {
-    for (const [, table] of resourcesOf(s, 'AWS::DynamoDB::Table')) expect(table).toMatchObject({ DeletionPolicy: 'Retain' });
+    for (const [, table] of resourcesOf(s, 'AWS::DynamoDB::Table'))
+      expect(table).toMatchObject({ DeletionPolicy: 'Retain' });
     const ephemeral = synthesize({ broadcaster: 'apigateway', ephemeral: true });
-    for (const [, table] of resourcesOf(ephemeral, 'AWS::DynamoDB::Table')) expect(table).toMatchObject({ DeletionPolicy: 'Delete' });
+    for (const [, table] of resourcesOf(ephemeral, 'AWS::DynamoDB::Table'))
+      expect(table).toMatchObject({ DeletionPolicy: 'Delete' });
     // Transport goes with the stack either way: a forgotten stream would keep billing shard-hours.
     for (const type of ['AWS::Kinesis::Stream', 'AWS::SQS::Queue']) {
       for (const [, resource] of resourcesOf(s, type)) expect(resource).toMatchObject({ DeletionPolicy: 'Delete' });
@@ -88,7 +97,9 @@ describe('streams and queues', () => {
       FifoThroughputLimit: 'perMessageGroupId',
       VisibilityTimeout: 60,
     });
-    const dlqId = refId((source?.[1].Properties?.['RedrivePolicy'] as { deadLetterTargetArn: unknown }).deadLetterTargetArn);
+    const dlqId = refId(
+      (source?.[1].Properties?.['RedrivePolicy'] as { deadLetterTargetArn: unknown }).deadLetterTargetArn,
+    );
     expect(fifoQueues.map(([id]) => id)).toContain(dlqId);
   });
 
@@ -116,7 +127,9 @@ describe('streams and queues', () => {
     s.template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     s.template.resourceCountIs('AWS::SQS::QueuePolicy', 12);
     // 7 dead-letter destinations and the booking parking queue.
-    const dlqs = resourcesOf(s, 'AWS::SQS::Queue').filter(([, q]) => q.Properties?.['MessageRetentionPeriod'] === 14 * 24 * 3600);
+    const dlqs = resourcesOf(s, 'AWS::SQS::Queue').filter(
+      ([, q]) => q.Properties?.['MessageRetentionPeriod'] === 14 * 24 * 3600,
+    );
     expect(dlqs).toHaveLength(8);
   });
 });
@@ -126,7 +139,12 @@ describe('functions', () => {
     s.template.resourceCountIs('AWS::Lambda::Function', DEPLOYED.length);
     for (const name of DEPLOYED) {
       const [, fn] = functionNamed(s, name);
-      expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 256, Handler: 'index.handler' });
+      expect(fn).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        Handler: 'index.handler',
+      });
       expect(fn['Timeout']).toBe(FUNCTION_SPECS[name].timeoutSeconds);
     }
   });
@@ -135,16 +153,24 @@ describe('functions', () => {
     for (const name of DEPLOYED) {
       const [, fn] = functionNamed(s, name);
       const env = Object.keys((fn['Environment'] as { Variables: Record<string, unknown> }).Variables);
-      for (const variable of requiredVariables(name).filter((v) => v !== 'AWS_REGION')) expect(env, name).toContain(variable);
+      for (const variable of requiredVariables(name).filter((v) => v !== 'AWS_REGION'))
+        expect(env, name).toContain(variable);
       const allowed = new Set([...Object.keys(lambdaConfigSchemas[name].shape), 'NODE_OPTIONS']);
-      expect(env.filter((v) => !allowed.has(v)), name).toEqual([]);
+      expect(
+        env.filter((v) => !allowed.has(v)),
+        name,
+      ).toEqual([]);
     }
   });
 
   it('relay: no reserved concurrency by default (docs/DEPLOY.md); events stream, batch 100, bisect, retries, on-failure SQS, partial batch responses', () => {
     const [id, relay] = functionNamed(s, 'relay');
     expect(relay['ReservedConcurrentExecutions']).toBeUndefined();
-    expect(functionNamed(synthesize({ settings: { ...STACK_DEFAULTS, relayReservedConcurrency: 8 } }), 'relay')[1]['ReservedConcurrentExecutions']).toBe(8);
+    expect(
+      functionNamed(synthesize({ settings: { ...STACK_DEFAULTS, relayReservedConcurrency: 8 } }), 'relay')[1][
+        'ReservedConcurrentExecutions'
+      ],
+    ).toBe(8);
     const [mapping] = mappingsOf(s, id);
     expect(mapping).toMatchObject({
       BatchSize: 100,
@@ -155,7 +181,9 @@ describe('functions', () => {
       DestinationConfig: { OnFailure: { Destination: expect.anything() } },
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
     });
-    const eventsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(([, t]) => t.Properties?.['StreamSpecification'] !== undefined)?.[0];
+    const eventsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(
+      ([, t]) => t.Properties?.['StreamSpecification'] !== undefined,
+    )?.[0];
     expect(refId(mapping?.['EventSourceArn'])).toBe(eventsTableId);
   });
 
@@ -179,7 +207,9 @@ describe('functions', () => {
         expect(streams).toContain(refId(mapping['EventSourceArn']));
       }
     }
-    const recommendSources = mappingsOf(s, functionNamed(s, 'recommend-consumer')[0]).map((m) => refId(m['EventSourceArn']));
+    const recommendSources = mappingsOf(s, functionNamed(s, 'recommend-consumer')[0]).map((m) =>
+      refId(m['EventSourceArn']),
+    );
     expect(new Set(recommendSources)).toEqual(new Set(streams));
   });
 
@@ -187,7 +217,9 @@ describe('functions', () => {
     const expected = { broadcast: 10, presence: 100, booking: 10, 'auction-close': 10 } as const;
     for (const [name, batchSize] of Object.entries(expected)) {
       const [id] = functionNamed(s, name);
-      expect(mappingsOf(s, id)).toEqual([expect.objectContaining({ BatchSize: batchSize, FunctionResponseTypes: ['ReportBatchItemFailures'] })]);
+      expect(mappingsOf(s, id)).toEqual([
+        expect.objectContaining({ BatchSize: batchSize, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+      ]);
     }
   });
 
@@ -196,13 +228,17 @@ describe('functions', () => {
     s.template.resourceCountIs('AWS::Events::Rule', 1);
     s.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [bookingId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } })],
+      Targets: [
+        Match.objectLike({ Arn: { 'Fn::GetAtt': [bookingId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }),
+      ],
     });
   });
 
   it('reportBatchItemFailures is on for every event source mapping', () => {
     s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 8);
-    s.template.allResourcesProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    s.template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
   });
 
   it('each function writes to its own log group with a retention', () => {
@@ -219,7 +255,14 @@ describe('APIs', () => {
   it('HTTP API: public GET/HEAD, writes by method (no ANY route to swallow CORS preflights), CORS for the CloudFront pages', () => {
     const routes = resourcesOf(s, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.['RouteKey']);
     expect(routes).toEqual(
-      expect.arrayContaining(['GET /{proxy+}', 'HEAD /{proxy+}', 'POST /{proxy+}', 'PUT /{proxy+}', 'PATCH /{proxy+}', 'DELETE /{proxy+}']),
+      expect.arrayContaining([
+        'GET /{proxy+}',
+        'HEAD /{proxy+}',
+        'POST /{proxy+}',
+        'PUT /{proxy+}',
+        'PATCH /{proxy+}',
+        'DELETE /{proxy+}',
+      ]),
     );
     expect(routes.filter((r) => String(r).startsWith('ANY'))).toEqual([]);
     // GET /internal/recommend/{userId} (computes uncached) is for IAM-signed callers only, never the public catch-all.
@@ -243,14 +286,20 @@ describe('APIs', () => {
   it('WebSocket API: $connect, $disconnect, $default to their functions, stage "live" auto-deployed', () => {
     const routeKeys = resourcesOf(s, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties?.['RouteKey']);
     expect(routeKeys).toEqual(expect.arrayContaining(['$connect', '$disconnect', '$default']));
-    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'WEBSOCKET',
+      RouteSelectionExpression: '$request.body.action',
+    });
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'live',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 2000, ThrottlingBurstLimit: 5000 },
     });
     // -c wsRateLimit / -c wsBurstLimit: for audiences beyond ~10,000 viewers (heartbeats share $default).
-    synthesize({ broadcaster: 'apigateway', settings: { ...STACK_DEFAULTS, wsRateLimit: 8000, wsBurstLimit: 16000 } }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    synthesize({
+      broadcaster: 'apigateway',
+      settings: { ...STACK_DEFAULTS, wsRateLimit: 8000, wsBurstLimit: 16000 },
+    }).template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'live',
       DefaultRouteSettings: { ThrottlingRateLimit: 8000, ThrottlingBurstLimit: 16000 },
     });
@@ -260,7 +309,9 @@ describe('APIs', () => {
       ['$disconnect', 'ws-disconnect'],
       ['$default', 'ws-message'],
     ] as const) {
-      const route = resourcesOf(s, 'AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties?.['RouteKey'] === routeKey)?.[1];
+      const route = resourcesOf(s, 'AWS::ApiGatewayV2::Route').find(
+        ([, r]) => r.Properties?.['RouteKey'] === routeKey,
+      )?.[1];
       const target = (route?.Properties?.['Target'] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
       const integration = integrations.get(refId(target[1]) ?? '');
       expect(JSON.stringify(integration?.Properties?.['IntegrationUri'])).toContain(functionNamed(s, name)[0]);
@@ -269,7 +320,8 @@ describe('APIs', () => {
   });
 
   it('outputs the HTTP URL, WebSocket URL, bucket and public URL', () => {
-    for (const output of ['HttpApiUrl', 'WebSocketUrl', 'BlobBucketName', 'PublicUrl', 'AlarmTopicArn']) s.template.hasOutput(output, {});
+    for (const output of ['HttpApiUrl', 'WebSocketUrl', 'BlobBucketName', 'PublicUrl', 'AlarmTopicArn'])
+      s.template.hasOutput(output, {});
     expect(JSON.stringify(s.json.Outputs?.['WebSocketUrl'])).toContain('wss://');
   });
 });
@@ -277,14 +329,25 @@ describe('APIs', () => {
 describe('bucket and CloudFront', () => {
   it('blocks public access, encrypts, enforces TLS, expires offloaded bodies after the DLQ retention', () => {
     s.template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([Match.objectLike({ Prefix: 'offload/', ExpirationInDays: 15, Status: 'Enabled' })]),
       },
     });
     s.template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -295,14 +358,18 @@ describe('bucket and CloudFront', () => {
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https' }),
       }),
     });
-    s.template.hasResourceProperties('AWS::CloudFront::CachePolicy', { CachePolicyConfig: Match.objectLike({ DefaultTTL: 2 }) });
+    s.template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({ DefaultTTL: 2 }),
+    });
   });
 });
 
 /** The queue the booking consumer parks unprocessable requests on (its BOOKING_PARKED_QUEUE_URL). */
 const parkingQueueId = (s: Synthesized): string => {
   const [, booking] = functionNamed(s, 'booking');
-  const id = refId((booking['Environment'] as { Variables: Record<string, unknown> }).Variables['BOOKING_PARKED_QUEUE_URL']);
+  const id = refId(
+    (booking['Environment'] as { Variables: Record<string, unknown> }).Variables['BOOKING_PARKED_QUEUE_URL'],
+  );
   if (id === undefined) throw new Error('the booking function has no BOOKING_PARKED_QUEUE_URL');
   return id;
 };
@@ -326,17 +393,32 @@ describe('alarms', () => {
     const queues = new Set(resourcesOf(s, 'AWS::SQS::Queue').map(([id]) => id));
     const dlqIds = new Set(
       resourcesOf(s, 'AWS::SQS::Queue')
-        .map(([, q]) => refId((q.Properties?.['RedrivePolicy'] as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn))
+        .map(([, q]) =>
+          refId(
+            (q.Properties?.['RedrivePolicy'] as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn,
+          ),
+        )
         .filter((id): id is string => id !== undefined),
     );
     const destinations = resourcesOf(s, 'AWS::Lambda::EventSourceMapping')
-      .map(([, m]) => refId((m.Properties?.['DestinationConfig'] as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure?.Destination))
+      .map(([, m]) =>
+        refId(
+          (m.Properties?.['DestinationConfig'] as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure
+            ?.Destination,
+        ),
+      )
       .filter((id): id is string => id !== undefined && queues.has(id));
     const allDlqs = new Set([...dlqIds, ...destinations, parkingQueueId(s)]);
     expect(allDlqs.size).toBe(8);
-    const depthAlarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.['MetricName'] === 'ApproximateNumberOfMessagesVisible');
+    const depthAlarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties?.['MetricName'] === 'ApproximateNumberOfMessagesVisible',
+    );
     const alarmed = depthAlarms.map(([, a]) => {
-      expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Namespace: 'AWS/SQS' });
+      expect(a.Properties).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        Namespace: 'AWS/SQS',
+      });
       return refId((a.Properties?.['Dimensions'] as { Value: unknown }[])[0]?.Value);
     });
     expect(new Set(alarmed)).toEqual(allDlqs);
@@ -344,11 +426,16 @@ describe('alarms', () => {
 
   it('iterator age alarms on both Kinesis streams and the events-table relay, all notifying the alarm topic', () => {
     s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8 + 3);
-    const kinesisAlarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.['MetricName'] === 'GetRecords.IteratorAgeMilliseconds');
+    const kinesisAlarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) => a.Properties?.['MetricName'] === 'GetRecords.IteratorAgeMilliseconds',
+    );
     expect(kinesisAlarms).toHaveLength(2);
     s.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Namespace: 'AWS/Lambda' });
     s.template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: Match.anyValue() }] });
     const withEmail = synthesize({ broadcaster: 'apigateway', alarmEmail: 'oncall@example.com' });
-    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
   });
 });

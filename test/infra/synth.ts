@@ -21,9 +21,14 @@ export interface Synthesized {
  * The built-in CloudFormation validation (a WASM linter, ~8 s) is off here; one test runs it.
  */
 /** cdk.json's context (feature flags): the template under test is the one `cdk synth` makes. */
-export const CDK_CONTEXT = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
+export const CDK_CONTEXT = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }
+).context;
 
-export const synthesize = (props: Partial<StampedeStackProps> = {}, builtinCloudFormationValidation = false): Synthesized => {
+export const synthesize = (
+  props: Partial<StampedeStackProps> = {},
+  builtinCloudFormationValidation = false,
+): Synthesized => {
   const app = new App({ builtinCloudFormationValidation, context: CDK_CONTEXT });
   const stack = new StampedeStack(app, 'Test', { code: placeholderCode, ...props });
   const template = Template.fromStack(stack);
@@ -42,7 +47,9 @@ export const refId = (value: unknown): string | undefined => {
 
 /** The function whose Description is "Stampede <name>". */
 export const functionNamed = (s: Synthesized, name: string): [string, Record<string, unknown>] => {
-  const found = resourcesOf(s, 'AWS::Lambda::Function').find(([, r]) => r.Properties?.['Description'] === `Stampede ${name}`);
+  const found = resourcesOf(s, 'AWS::Lambda::Function').find(
+    ([, r]) => r.Properties?.['Description'] === `Stampede ${name}`,
+  );
   if (found === undefined) throw new Error(`no function ${name} in the template`);
   return [found[0], found[1].Properties ?? {}];
 };

@@ -19,9 +19,14 @@ export class ChromiumUnavailableError extends Error {
 const run = (command: string, args: readonly string[]): Promise<void> =>
   new Promise((resolve, reject) => {
     console.log(`[chromium] running: ${command} ${args.join(' ')}`);
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with code ${code}`))));
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited with code ${code}`)),
+    );
   });
 
 const hasAptGet = (): boolean => ['/usr/bin/apt-get', '/bin/apt-get'].some((p) => existsSync(p));
@@ -49,10 +54,15 @@ const ensureAt = async (path: string, canInstall: boolean): Promise<string> => {
     await run('apt-get', ['update']);
     await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
   } catch (error) {
-    throw new ChromiumUnavailableError(`installing Chromium failed: ${(error as Error).message}. Run as root: ${CHROMIUM_INSTALL_COMMAND}`, { cause: error });
+    throw new ChromiumUnavailableError(
+      `installing Chromium failed: ${(error as Error).message}. Run as root: ${CHROMIUM_INSTALL_COMMAND}`,
+      { cause: error },
+    );
   }
   if (!existsSync(path)) {
-    throw new ChromiumUnavailableError(`apt-get installed chromium but ${path} still does not exist. Run as root: ${CHROMIUM_INSTALL_COMMAND}`);
+    throw new ChromiumUnavailableError(
+      `apt-get installed chromium but ${path} still does not exist. Run as root: ${CHROMIUM_INSTALL_COMMAND}`,
+    );
   }
   console.log(`[chromium] installed ${path}`);
   return path;
@@ -103,9 +113,12 @@ export const launchChromium = async (): Promise<RunningChromium> => {
       ],
     });
   } catch (error) {
-    throw new ChromiumUnavailableError(`Chromium at ${executablePath} did not start: ${(error as Error).message}. If the package is broken, reinstall it as root: ${CHROMIUM_INSTALL_COMMAND}`, {
-      cause: error,
-    });
+    throw new ChromiumUnavailableError(
+      `Chromium at ${executablePath} did not start: ${(error as Error).message}. If the package is broken, reinstall it as root: ${CHROMIUM_INSTALL_COMMAND}`,
+      {
+        cause: error,
+      },
+    );
   }
   return {
     browser,

@@ -1,7 +1,8 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import type { DevTokenIssuer } from '../../src/adapters/local/dev-token-issuer.js';
 
-const b64url = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const b64url = (value: unknown): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 const partsOf = (token: string): [string, string, string] => token.split('.') as [string, string, string];
 
 /**
@@ -15,7 +16,9 @@ export const forgedTokens = async (issuer: DevTokenIssuer, now: number, userId =
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
   const kid = (JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string }).kid;
   const { privateKey: strangerKey } = await generateKeyPair('RS256');
-  const signedByStranger = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(strangerKey);
+  const signedByStranger = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
+    .sign(strangerKey);
   const hmacWithPublicKey = await new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', kid, typ: 'JWT' })
     .sign(new TextEncoder().encode(JSON.stringify(issuer.publicKeys().keys[0])));

@@ -1,4 +1,8 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayProxyWebsocketEventV2,
+} from 'aws-lambda';
 import { ContainerModule } from 'inversify';
 import { FakeClock } from '../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import type { InMemoryConnectionGateway } from '../../src/adapters/in-memory/connection-gateway-adapter-in-memory.js';
@@ -25,7 +29,10 @@ const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {
  * a development issuer, the HTTP JWT authorizer in front of the router and the ws-authorizer
  * handler for $connect. What the handler factories get in a Lambda, minus AWS.
  */
-export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, options: { readonly modules?: readonly ContainerModule[] } = {}) => {
+export const inMemorySystem = async (
+  settings: Partial<LocalConfigInput> = {},
+  options: { readonly modules?: readonly ContainerModule[] } = {},
+) => {
   const clock = new FakeClock(SYSTEM_T0);
   const config = parseLocalConfig({ logLevel: 'SILENT', ...settings });
   const fixedClock = new ContainerModule(({ rebind }) => {
@@ -34,13 +41,26 @@ export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, o
   const container = createLocalContainer({
     config,
     startedAt: SYSTEM_T0,
-    modules: [...[presenceFeature, bookingFeature, auctionFeature, recommendFeature].flatMap((f) => f.modules ?? []), fixedClock, ...(options.modules ?? [])],
+    modules: [
+      ...[presenceFeature, bookingFeature, auctionFeature, recommendFeature].flatMap((f) => f.modules ?? []),
+      fixedClock,
+      ...(options.modules ?? []),
+    ],
   });
   const issuer = await DevTokenIssuer.create();
-  const verifier = new JoseTokenVerifier({ issuer: issuer.issuer, audience: issuer.audience, keys: issuer.publicKeys(), now: () => clock.now() });
+  const verifier = new JoseTokenVerifier({
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    keys: issuer.publicKeys(),
+    now: () => clock.now(),
+  });
   const authorizeHttp = makeLocalJwtAuthorizer({ verifier });
   const router = container.get(TOKENS.HttpApiHandler);
-  const wsAuthorizer = makeWsAuthorizerHandler({ verifier, allowAnonymous: config.allowAnonymousViewers, logger: silent });
+  const wsAuthorizer = makeWsAuthorizerHandler({
+    verifier,
+    allowAnonymous: config.allowAnonymousViewers,
+    logger: silent,
+  });
   const gateway = container.get(TOKENS.ConnectionGateway) as InMemoryConnectionGateway;
   const tokens = new Map<string, string>();
 
@@ -60,7 +80,10 @@ export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, o
   };
 
   /** `http('POST /api/channels', { body, token | as })`: a route key with its path parameters filled. */
-  const http = async (routeKey: string, options: Parameters<typeof httpEvent>[1] & { token?: string; headers?: Record<string, string> } = {}) => {
+  const http = async (
+    routeKey: string,
+    options: Parameters<typeof httpEvent>[1] & { token?: string; headers?: Record<string, string> } = {},
+  ) => {
     const { as, token: given, headers, ...rest } = options;
     const token = given ?? (as === undefined ? undefined : await tokenFor(as));
     const base = httpEvent(routeKey, rest);
@@ -109,15 +132,27 @@ export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, o
     const connectionId = `conn-${++connections}`;
     let authorizer: Record<string, unknown>;
     try {
-      const result = await wsAuthorizer({ methodArn: 'arn:aws:execute-api:test:0:api/test/$connect', headers: { Host: 'localhost' }, queryStringParameters: query });
+      const result = await wsAuthorizer({
+        methodArn: 'arn:aws:execute-api:test:0:api/test/$connect',
+        headers: { Host: 'localhost' },
+        queryStringParameters: query,
+      });
       authorizer = { principalId: result.principalId, ...(result.context ?? {}) };
     } catch (error) {
       return { refused: 401, reason: (error as Error).message } as const;
     }
     const event = (routeKey: string, body?: string) =>
-      ({ requestContext: wsContext(connectionId, routeKey, authorizer), isBase64Encoded: false, ...(body === undefined ? {} : { body }) }) as unknown as APIGatewayProxyWebsocketEventV2;
-    const connected = (await container.get(TOKENS.WsConnectHandler)(event('$connect'))) as { statusCode?: number; body?: string };
-    if ((connected.statusCode ?? 200) >= 300) return { refused: connected.statusCode ?? 500, reason: connected.body ?? '' } as const;
+      ({
+        requestContext: wsContext(connectionId, routeKey, authorizer),
+        isBase64Encoded: false,
+        ...(body === undefined ? {} : { body }),
+      }) as unknown as APIGatewayProxyWebsocketEventV2;
+    const connected = (await container.get(TOKENS.WsConnectHandler)(event('$connect'))) as {
+      statusCode?: number;
+      body?: string;
+    };
+    if ((connected.statusCode ?? 200) >= 300)
+      return { refused: connected.statusCode ?? 500, reason: connected.body ?? '' } as const;
     // API Gateway opens the connection once $connect answered 2xx, and closes it before $disconnect runs.
     gateway.connect(connectionId);
     const message = container.get(TOKENS.WsMessageHandler);
@@ -125,7 +160,8 @@ export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, o
       refused: null,
       connectionId,
       /** Sends a frame (an object is JSON-encoded) and resolves once it was handled. */
-      send: async (frame: unknown) => message(event('$default', typeof frame === 'string' ? frame : JSON.stringify(frame))),
+      send: async (frame: unknown) =>
+        message(event('$default', typeof frame === 'string' ? frame : JSON.stringify(frame))),
       frames: () => gateway.parsedFramesOf<Record<string, any>>(connectionId),
       close: async () => {
         gateway.markGone(connectionId);
@@ -139,6 +175,19 @@ export const inMemorySystem = async (settings: Partial<LocalConfigInput> = {}, o
     return c;
   };
 
-  return { clock, config, container, issuer, verifier, tokenFor, http, httpRaw, connect, connectAs, gateway, wsAuthorizer };
+  return {
+    clock,
+    config,
+    container,
+    issuer,
+    verifier,
+    tokenFor,
+    http,
+    httpRaw,
+    connect,
+    connectAs,
+    gateway,
+    wsAuthorizer,
+  };
 };
 export type InMemorySystem = Awaited<ReturnType<typeof inMemorySystem>>;

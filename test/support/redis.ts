@@ -31,7 +31,14 @@ const SHARED_HOST = '127.0.0.1';
 const SHARED_PORT = 6379;
 
 const answersPing = async (host: string, port: number): Promise<boolean> => {
-  const probe = new Redis({ host, port, lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const probe = new Redis({
+    host,
+    port,
+    lazyConnect: true,
+    connectTimeout: 500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -56,9 +63,13 @@ const freePort = (): Promise<number> =>
 
 const startPrivateServer = async (): Promise<{ port: number; child: ChildProcess }> => {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   for (let attempt = 0; attempt < 50; attempt++) {
     const failed = await Promise.race([spawnError, new Promise<null>((r) => setTimeout(() => r(null), 100))]);
@@ -71,7 +82,9 @@ const startPrivateServer = async (): Promise<{ port: number; child: ChildProcess
 };
 
 /** `sharedPort` is for checking the fallback path (point it at a port where nothing listens). */
-export const startRedisForTests = async ({ sharedPort = SHARED_PORT }: { sharedPort?: number } = {}): Promise<RedisForTests> => {
+export const startRedisForTests = async ({
+  sharedPort = SHARED_PORT,
+}: { sharedPort?: number } = {}): Promise<RedisForTests> => {
   let port = sharedPort;
   let child: ChildProcess | null = null;
   if (!(await answersPing(SHARED_HOST, sharedPort))) {

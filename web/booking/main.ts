@@ -63,14 +63,20 @@ let knownTripIds: string[] = [];
 const seatOptions = (max: number, select: HTMLSelectElement): void => {
   if (select.options.length === max) return;
   const chosen = Number(select.value) || 1;
-  render(select, ...Array.from({ length: max }, (_, i) => h('option', { value: i + 1 }, `${i + 1} seat${i ? 's' : ''}`)));
+  render(
+    select,
+    ...Array.from({ length: max }, (_, i) => h('option', { value: i + 1 }, `${i + 1} seat${i ? 's' : ''}`)),
+  );
   select.value = String(Math.min(chosen, max));
 };
 
 const updateTripRow = (row: TripRow, trip: Trip): void => {
   row.trip = trip;
   const onSale = trip.status === 'ON_SALE' && trip.freeSeats > 0;
-  setText(row.free, trip.status === 'SALES_CLOSED' ? 'sales closed' : `${count(trip.freeSeats)} of ${count(trip.capacity)} seats left`);
+  setText(
+    row.free,
+    trip.status === 'SALES_CLOSED' ? 'sales closed' : `${count(trip.freeSeats)} of ${count(trip.capacity)} seats left`,
+  );
   const ratio = trip.capacity === 0 ? 0 : trip.freeSeats / trip.capacity;
   row.fill.style.width = `${(ratio * 100).toFixed(1)}%`;
   row.bar.className = `seatbar${trip.freeSeats === 0 ? ' none' : ratio < 0.2 ? ' low' : ''}`;
@@ -88,7 +94,13 @@ const tripRow = (trip: Trip): TripRow => {
   const el = h(
     'div',
     { class: 'trip panel', 'data-trip-id': trip.tripId },
-    h('div', {}, h('div', { class: 'route' }, trip.route), h('div', { class: 'muted' }, `Departs ${dateTime(trip.departsAt)} · `, free), bar),
+    h(
+      'div',
+      {},
+      h('div', { class: 'route' }, trip.route),
+      h('div', { class: 'muted' }, `Departs ${dateTime(trip.departsAt)} · `, free),
+      bar,
+    ),
     h('div', { class: 'row' }, seats, book),
   );
   const row: TripRow = { el, free, bar, fill, seats, book, trip };
@@ -99,7 +111,9 @@ const tripRow = (trip: Trip): TripRow => {
 
 const refreshTrips = async (): Promise<void> => {
   if (knownTripIds.length === 0) return;
-  const results = await Promise.allSettled(knownTripIds.map((id) => getApi<Trip>(`/api/trips/${encodeURIComponent(id)}`)));
+  const results = await Promise.allSettled(
+    knownTripIds.map((id) => getApi<Trip>(`/api/trips/${encodeURIComponent(id)}`)),
+  );
   const trips = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   if (trips.length === 0) {
     render(tripsEl, h('p', { class: 'empty' }, 'The trips could not be loaded; retrying…'));
@@ -113,7 +127,8 @@ const refreshTrips = async (): Promise<void> => {
     else tripRows.set(trip.tripId, tripRow(trip));
   }
   const wanted = trips.map((t) => tripRows.get(t.tripId)?.el).filter((el): el is HTMLElement => el !== undefined);
-  if (wanted.some((el, i) => tripsEl.children[i] !== el) || tripsEl.children.length !== wanted.length) render(tripsEl, ...wanted);
+  if (wanted.some((el, i) => tripsEl.children[i] !== el) || tripsEl.children.length !== wanted.length)
+    render(tripsEl, ...wanted);
 };
 
 // ---- stats: the published stats.json (as the seed's page polls it), else GET /api/stats ----
@@ -128,7 +143,10 @@ const statEls = {
 
 const readStats = async (): Promise<{ stats: Stats; source: string }> => {
   try {
-    const stats = await fetchJson<Stats>(`${config.statsUrl}${config.statsUrl.includes('?') ? '&' : '?'}t=${Date.now()}`, { cache: 'no-store' });
+    const stats = await fetchJson<Stats>(
+      `${config.statsUrl}${config.statsUrl.includes('?') ? '&' : '?'}t=${Date.now()}`,
+      { cache: 'no-store' },
+    );
     if (stats && typeof stats.requests === 'number') return { stats, source: 'stats.json' };
   } catch {
     // not published yet (404 before the first batch) or not reachable: ask the API
@@ -146,7 +164,11 @@ const showStats = (stats: Stats, source: string): void => {
   statEls.meter.style.width = `${stats.requests === 0 ? 0 : Math.min(100, (stats.processed / stats.requests) * 100).toFixed(1)}%`;
   const published = stats.updatedAt ? ` · published ${clockTime(stats.updatedAt)}` : '';
   const waiting = Math.max(0, stats.requests - stats.processed);
-  notice(statEls.source, 'info', `from ${source}${published} · ${waiting === 0 ? 'queue drained' : `${count(waiting)} waiting in the queue`}`);
+  notice(
+    statEls.source,
+    'info',
+    `from ${source}${published} · ${waiting === 0 ? 'queue drained' : `${count(waiting)} waiting in the queue`}`,
+  );
   if (stats.trips) learnTrips(stats.trips.map((t) => t.tripId));
   else void catalogue();
 };
@@ -186,7 +208,12 @@ const pollStats = async (): Promise<void> => {
 // ---- booking and following its outcome ----
 const requestItems = new Map<string, HTMLLIElement>();
 
-const showRequest = (requestId: string, trip: Trip, seats: number, status: BookingStatus | { status: 'SENDING' } | { status: 'FAILED'; message: string }): void => {
+const showRequest = (
+  requestId: string,
+  trip: Trip,
+  seats: number,
+  status: BookingStatus | { status: 'SENDING' } | { status: 'FAILED'; message: string },
+): void => {
   let li = requestItems.get(requestId);
   if (!li) {
     li = h('li', { 'data-request-id': requestId });
@@ -194,7 +221,13 @@ const showRequest = (requestId: string, trip: Trip, seats: number, status: Booki
     requestsEl.querySelector('.empty')?.remove();
     requestsEl.prepend(li);
   }
-  const what = h('span', {}, h('strong', {}, trip.route), ` · ${seats} seat${seats > 1 ? 's' : ''} `, h('span', { class: 'muted mono' }, requestId.slice(-6)));
+  const what = h(
+    'span',
+    {},
+    h('strong', {}, trip.route),
+    ` · ${seats} seat${seats > 1 ? 's' : ''} `,
+    h('span', { class: 'muted mono' }, requestId.slice(-6)),
+  );
   let badge: HTMLElement;
   switch (status.status) {
     case 'SENDING':
@@ -204,7 +237,11 @@ const showRequest = (requestId: string, trip: Trip, seats: number, status: Booki
       badge = h('span', { class: 'badge badge-queued' }, 'queued');
       break;
     case 'CONFIRMED':
-      badge = h('span', { class: 'badge badge-confirmed' }, `confirmed · seat${status.seatNumbers.length > 1 ? 's' : ''} ${status.seatNumbers.join(', ')}`);
+      badge = h(
+        'span',
+        { class: 'badge badge-confirmed' },
+        `confirmed · seat${status.seatNumbers.length > 1 ? 's' : ''} ${status.seatNumbers.join(', ')}`,
+      );
       break;
     case 'REJECTED':
       badge = h('span', { class: 'badge badge-rejected' }, `rejected · ${REASONS[status.reason] ?? status.reason}`);
@@ -238,7 +275,14 @@ const followOutcome = async (requestId: string, trip: Trip, seats: number): Prom
     } catch (error) {
       // A 404 right after the 202 cannot happen (the index is written first); anything else is
       // transient (network, 5xx): keep following.
-      if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 404 && error.status !== 429) return;
+      if (
+        error instanceof ApiError &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.status !== 404 &&
+        error.status !== 429
+      )
+        return;
     }
   }
 };
@@ -255,7 +299,9 @@ const requestBooking = async (trip: Trip, seats: number): Promise<void> => {
       void followOutcome(requestId, trip, seats);
       return;
     } catch (error) {
-      const retryable = error instanceof ApiError && (error.status === 0 || error.status === 503 || error.status === 429 || error.status >= 500);
+      const retryable =
+        error instanceof ApiError &&
+        (error.status === 0 || error.status === 503 || error.status === 429 || error.status >= 500);
       if (!retryable || attempt >= 4) {
         const message = error instanceof ApiError ? error.message : String(error);
         showRequest(requestId, trip, seats, { status: 'FAILED', message });

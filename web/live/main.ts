@@ -95,7 +95,10 @@ const updateControls = (): void => {
   el.like.disabled = !usable;
   el.chatInput.disabled = !usable;
   el.chatSend.disabled = !usable;
-  for (const control of el.auction.querySelectorAll<HTMLInputElement | HTMLButtonElement>('.bid-form input, .bid-form button')) control.disabled = !usable;
+  for (const control of el.auction.querySelectorAll<HTMLInputElement | HTMLButtonElement>(
+    '.bid-form input, .bid-form button',
+  ))
+    control.disabled = !usable;
 };
 
 /** Opens the room again after a backoff, unless the viewer picked another channel meanwhile. */
@@ -166,7 +169,9 @@ const openRoom = async (channelId: string): Promise<void> => {
       () => undefined,
       (code) => {
         if (state.closedByUs || room !== state || !joined) return;
-        reconnectingText = SERVER_STOPPED.has(code) ? 'server restarted — reconnecting…' : 'connection lost — reconnecting…';
+        reconnectingText = SERVER_STOPPED.has(code)
+          ? 'server restarted — reconnecting…'
+          : 'connection lost — reconnecting…';
         closeRoom();
         scheduleReconnect(channelId);
       },
@@ -298,7 +303,12 @@ let auctionKey = '';
 const renderAuction = (view: ChannelView): void => {
   const auction = featuredAuction(view);
   // Re-render only when the auction changed, so an amount being typed keeps its focus.
-  const key = JSON.stringify([auction, auction ? view.products[auction.productId]?.name : null, auction ? room?.bids.get(auction.auctionId)?.length : 0, identity().userId]);
+  const key = JSON.stringify([
+    auction,
+    auction ? view.products[auction.productId]?.name : null,
+    auction ? room?.bids.get(auction.auctionId)?.length : 0,
+    identity().userId,
+  ]);
   if (key === auctionKey) return;
   auctionKey = key;
   if (!auction) {
@@ -317,13 +327,31 @@ const renderAuction = (view: ChannelView): void => {
 
   const countdownEl = h('div', { class: 'countdown', 'data-testid': 'countdown' }, '--:--');
   auctionParts = { countdown: countdownEl, endsAt: auction.endsAt, open };
-  const input = h('input', { type: 'number', min: minimum, step: auction.minIncrement, value: amount, 'aria-label': 'Bid amount', 'data-testid': 'bid-amount' });
+  const input = h('input', {
+    type: 'number',
+    min: minimum,
+    step: auction.minIncrement,
+    value: amount,
+    'aria-label': 'Bid amount',
+    'data-testid': 'bid-amount',
+  });
   bidInput = input;
   const bidButton = h('button', { class: 'primary', type: 'submit', 'data-testid': 'bid' }, 'Bid');
-  const quick = h('button', { type: 'button', title: 'Set the amount to the minimum next bid' }, `Min ${money(minimum, auction.currency)}`);
+  const quick = h(
+    'button',
+    { type: 'button', title: 'Set the amount to the minimum next bid' },
+    `Min ${money(minimum, auction.currency)}`,
+  );
   quick.addEventListener('click', () => (input.value = String(auction.minimumNextBid ?? minimum)));
-  const plus = h('button', { type: 'button', title: 'Raise by one increment' }, `+${money(auction.minIncrement, auction.currency)}`);
-  plus.addEventListener('click', () => (input.value = String(Math.max(Number(input.value) || 0, minimum) + auction.minIncrement)));
+  const plus = h(
+    'button',
+    { type: 'button', title: 'Raise by one increment' },
+    `+${money(auction.minIncrement, auction.currency)}`,
+  );
+  plus.addEventListener(
+    'click',
+    () => (input.value = String(Math.max(Number(input.value) || 0, minimum) + auction.minIncrement)),
+  );
   const bidNotice = h('p', { class: 'notice', role: 'status', id: 'bid-notice' });
   const form = h('form', { class: 'row bid-form', novalidate: true }, input, bidButton, quick, plus);
   form.addEventListener('submit', (e) => {
@@ -338,7 +366,12 @@ const renderAuction = (view: ChannelView): void => {
         ? 'Closed without a bid'
         : null;
   const history = room?.bids.get(auction.auctionId) ?? [];
-  const lines = history.length > 0 ? history : auction.highestBid ? [{ bidderId: auction.highestBid.bidderId, amount: auction.highestBid.amount, at: 0 }] : [];
+  const lines =
+    history.length > 0
+      ? history
+      : auction.highestBid
+        ? [{ bidderId: auction.highestBid.bidderId, amount: auction.highestBid.amount, at: 0 }]
+        : [];
   const mine = identity().userId;
 
   render(
@@ -349,7 +382,13 @@ const renderAuction = (view: ChannelView): void => {
       h(
         'div',
         { class: 'auction-head' },
-        h('div', {}, h('strong', {}, product?.name ?? auction.productId), ' ', h('span', { class: `badge ${open ? 'badge-open' : 'badge-closed'}` }, open ? 'open' : 'closed')),
+        h(
+          'div',
+          {},
+          h('strong', {}, product?.name ?? auction.productId),
+          ' ',
+          h('span', { class: `badge ${open ? 'badge-open' : 'badge-closed'}` }, open ? 'open' : 'closed'),
+        ),
         countdownEl,
       ),
       h(
@@ -359,15 +398,36 @@ const renderAuction = (view: ChannelView): void => {
           'div',
           {},
           h('div', { class: 'label' }, 'Highest bid'),
-          h('div', { class: 'big', 'data-testid': 'highest-bid' }, auction.highestBid ? money(auction.highestBid.amount, auction.currency) : '–'),
-          h('div', { class: 'muted', 'data-testid': 'highest-bidder' }, auction.highestBid ? `by ${auction.highestBid.bidderId}${auction.highestBid.bidderId === mine ? ' (you)' : ''}` : 'no bids yet'),
+          h(
+            'div',
+            { class: 'big', 'data-testid': 'highest-bid' },
+            auction.highestBid ? money(auction.highestBid.amount, auction.currency) : '–',
+          ),
+          h(
+            'div',
+            { class: 'muted', 'data-testid': 'highest-bidder' },
+            auction.highestBid
+              ? `by ${auction.highestBid.bidderId}${auction.highestBid.bidderId === mine ? ' (you)' : ''}`
+              : 'no bids yet',
+          ),
         ),
         h('div', {}, h('div', { class: 'label' }, 'Bids'), h('div', { class: 'big' }, count(auction.bidCount))),
-        h('div', {}, h('div', { class: 'label' }, 'Starting price'), h('div', { class: 'big' }, money(auction.startingPrice, auction.currency))),
+        h(
+          'div',
+          {},
+          h('div', { class: 'label' }, 'Starting price'),
+          h('div', { class: 'big' }, money(auction.startingPrice, auction.currency)),
+        ),
       ),
       open ? form : h('p', { class: 'notice notice-info', 'data-testid': 'auction-outcome' }, outcome ?? 'Closed'),
       open ? bidNotice : null,
-      h('ul', { class: 'bids', 'data-testid': 'bids' }, ...lines.map((b) => h('li', {}, h('span', {}, b.bidderId), h('span', { class: 'num' }, money(b.amount, auction.currency))))),
+      h(
+        'ul',
+        { class: 'bids', 'data-testid': 'bids' },
+        ...lines.map((b) =>
+          h('li', {}, h('span', {}, b.bidderId), h('span', { class: 'num' }, money(b.amount, auction.currency))),
+        ),
+      ),
     ),
   );
   tickCountdown();
@@ -386,7 +446,12 @@ const BID_ERRORS: Record<string, string> = {
   SELLER_CANNOT_BID: 'The seller cannot bid on their own auction.',
 };
 
-const placeBid = async (auction: AuctionView, amount: number, button: HTMLButtonElement, out: HTMLElement): Promise<void> => {
+const placeBid = async (
+  auction: AuctionView,
+  amount: number,
+  button: HTMLButtonElement,
+  out: HTMLElement,
+): Promise<void> => {
   if (!Number.isSafeInteger(amount) || amount <= 0) {
     notice(out, 'error', 'Enter a whole amount.');
     return;
@@ -395,8 +460,15 @@ const placeBid = async (auction: AuctionView, amount: number, button: HTMLButton
   // The bid id is chosen here, so a retried request counts once (G6).
   const bidId = newId('bid');
   try {
-    const answer = await postApi<BidAnswer>(`/api/auctions/${encodeURIComponent(auction.auctionId)}/bids`, { bidId, amount });
-    notice(out, 'ok', answer.retried ? 'That bid was already placed.' : `Bid of ${money(amount, auction.currency)} accepted.`);
+    const answer = await postApi<BidAnswer>(`/api/auctions/${encodeURIComponent(auction.auctionId)}/bids`, {
+      bidId,
+      amount,
+    });
+    notice(
+      out,
+      'ok',
+      answer.retried ? 'That bid was already placed.' : `Bid of ${money(amount, auction.currency)} accepted.`,
+    );
   } catch (error) {
     const minimum = error instanceof ApiError ? error.details['minimum'] : undefined;
     // The server's message has the bare number; the page words it in its own currency format.
@@ -416,7 +488,13 @@ const showChat = (chat: ChatSignal): void => {
   el.chatList.querySelector('.empty')?.remove();
   const mine = chat.userId === identity().userId;
   el.chatList.append(
-    h('li', { class: mine ? 'mine' : undefined, 'data-testid': 'chat-line' }, h('span', { class: 'author' }, chat.userId), chat.text, h('span', { class: 'muted mono' }, ` ${clockTime(chat.at)}`)),
+    h(
+      'li',
+      { class: mine ? 'mine' : undefined, 'data-testid': 'chat-line' },
+      h('span', { class: 'author' }, chat.userId),
+      chat.text,
+      h('span', { class: 'muted mono' }, ` ${clockTime(chat.at)}`),
+    ),
   );
   while (el.chatList.children.length > MAX_CHAT_LINES) el.chatList.firstElementChild?.remove();
   el.chatList.scrollTop = el.chatList.scrollHeight;
@@ -482,10 +560,20 @@ const loadChannels = async (): Promise<ChannelListing[]> => {
       );
     // The room says 'not found' (it was joined before the channel existed, e.g. just after a
     // restart) while the list has it live: join it again.
-    if (room && room.client.view.status === 'UNKNOWN' && channels.some((c) => c.channelId === room?.channelId)) void openRoom(room.channelId);
+    if (room && room.client.view.status === 'UNKNOWN' && channels.some((c) => c.channelId === room?.channelId))
+      void openRoom(room.channelId);
     return channels;
   } catch (error) {
-    render(el.channels, h('li', { class: 'empty' }, error instanceof ApiError && error.status === 501 ? 'Open a channel by its id: add #<channelId> to the address.' : 'Channels unavailable; retrying…'));
+    render(
+      el.channels,
+      h(
+        'li',
+        { class: 'empty' },
+        error instanceof ApiError && error.status === 501
+          ? 'Open a channel by its id: add #<channelId> to the address.'
+          : 'Channels unavailable; retrying…',
+      ),
+    );
     return [];
   }
 };

@@ -36,7 +36,11 @@ export const startRecommendations = (open: (channelId: string) => void): void =>
     const { userId } = identity();
     let answer: z.infer<typeof Answer>;
     try {
-      answer = Answer.parse(await fetchJson<unknown>(apiUrl(`/recommend/cached/${encodeURIComponent(userId)}?top_n=${TOP_N}`), { cache: 'no-store' }));
+      answer = Answer.parse(
+        await fetchJson<unknown>(apiUrl(`/recommend/cached/${encodeURIComponent(userId)}?top_n=${TOP_N}`), {
+          cache: 'no-store',
+        }),
+      );
     } catch {
       return; // keep what is shown; the next refresh asks again
     }
@@ -50,7 +54,9 @@ export const startRecommendations = (open: (channelId: string) => void): void =>
           { type: 'button', 'data-channel-id': r.channelId },
           h('span', { class: 'title' }, r.title ?? r.channelId),
           r.reason === 'FOR_YOU' ? h('span', { class: 'badge badge-queued reason' }, 'for you') : null,
-          r.viewers === undefined ? null : h('span', { class: 'muted num viewers', title: 'watching now' }, count(r.viewers)),
+          r.viewers === undefined
+            ? null
+            : h('span', { class: 'muted num viewers', title: 'watching now' }, count(r.viewers)),
         );
         button.addEventListener('click', () => open(r.channelId));
         return h('li', {}, button);

@@ -28,7 +28,11 @@ export const fetchJson = async <T>(url: string, init: RequestInit = {}): Promise
   try {
     response = await fetch(url, {
       ...init,
-      headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      headers: {
+        accept: 'application/json',
+        ...(init.body ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
       signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch {
@@ -44,7 +48,13 @@ export const fetchJson = async <T>(url: string, init: RequestInit = {}): Promise
   }
   if (!response.ok) {
     const error = (body as ErrorBody | null)?.error;
-    throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `${response.status} ${response.statusText}`, error?.field, error?.details ?? {});
+    throw new ApiError(
+      response.status,
+      error?.code ?? `HTTP_${response.status}`,
+      error?.message ?? `${response.status} ${response.statusText}`,
+      error?.field,
+      error?.details ?? {},
+    );
   }
   return body as T;
 };
@@ -68,7 +78,8 @@ const asUser = async <T>(path: string, init: RequestInit): Promise<T> => {
 export const getApi = <T>(path: string): Promise<T> => asUser<T>(path, { cache: 'no-store' });
 
 /** `POST /api/...` with a JSON body, as the current user. */
-export const postApi = <T>(path: string, body: unknown): Promise<T> => asUser<T>(path, { method: 'POST', body: JSON.stringify(body) });
+export const postApi = <T>(path: string, body: unknown): Promise<T> =>
+  asUser<T>(path, { method: 'POST', body: JSON.stringify(body) });
 
 /** A client-chosen id for a command, so that retrying the same request is recognised by the server. */
 export const newId = (prefix: string): string => `${prefix}-${crypto.randomUUID()}`;

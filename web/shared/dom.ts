@@ -5,7 +5,11 @@ type Props = Record<string, string | number | boolean | EventListener | undefine
  * A tiny element builder: `h('button', { class: 'primary', onclick }, 'Bid')`. Text is always set
  * as text (never HTML), so chat messages and names cannot inject markup.
  */
-export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] => {
+export const h = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] => {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (value === undefined || value === false) continue;
@@ -13,7 +17,9 @@ export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
     else if (value === true) el.setAttribute(name, '');
     else el.setAttribute(name, String(value));
   }
-  for (const child of children) if (child !== null && child !== undefined && child !== false) el.append(typeof child === 'number' ? String(child) : child);
+  for (const child of children)
+    if (child !== null && child !== undefined && child !== false)
+      el.append(typeof child === 'number' ? String(child) : child);
   return el;
 };
 
@@ -31,7 +37,11 @@ export const setText = (el: HTMLElement, text: string | number): void => {
 
 /** Replaces the children of `el`. */
 export const render = (el: HTMLElement, ...children: Child[]): void => {
-  el.replaceChildren(...children.filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
+  el.replaceChildren(
+    ...children
+      .filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false)
+      .map((c) => (typeof c === 'number' ? String(c) : c)),
+  );
 };
 
 /** A short status line under a form: kind 'ok' | 'error' | 'info'. */

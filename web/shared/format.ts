@@ -2,7 +2,12 @@
 export const money = (amount: number, currency: string | null | undefined): string => {
   const code = currency ?? 'KRW';
   try {
-    return new Intl.NumberFormat('en-US', { style: 'currency', currency: code, currencyDisplay: 'narrowSymbol', maximumFractionDigits: 0 }).format(amount);
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency: code,
+      currencyDisplay: 'narrowSymbol',
+      maximumFractionDigits: 0,
+    }).format(amount);
   } catch {
     return `${amount.toLocaleString('en-US')} ${code}`;
   }
@@ -27,4 +32,10 @@ export const clockTime = (epochMs: number): string =>
   new Date(epochMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 export const dateTime = (epochMs: number): string =>
-  new Date(epochMs).toLocaleString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  new Date(epochMs).toLocaleString('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });

@@ -72,7 +72,9 @@ let pending: Promise<string | null> | null = null;
 const storedToken = (userId: string): string | null => {
   try {
     const stored = JSON.parse(sessionStorage.getItem(TOKEN_KEY) ?? 'null') as StoredToken | null;
-    return stored && stored.userId === userId && stored.expiresAt * 1000 - Date.now() > RENEW_BEFORE_MS ? stored.token : null;
+    return stored && stored.userId === userId && stored.expiresAt * 1000 - Date.now() > RENEW_BEFORE_MS
+      ? stored.token
+      : null;
   } catch {
     return null;
   }
@@ -95,7 +97,10 @@ export const accessToken = (): Promise<string | null> => {
       if (!response.ok) return null;
       const body = (await response.json()) as { token?: unknown; expiresAt?: unknown };
       if (typeof body.token !== 'string' || typeof body.expiresAt !== 'number') return null;
-      sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ userId, token: body.token, expiresAt: body.expiresAt } satisfies StoredToken));
+      sessionStorage.setItem(
+        TOKEN_KEY,
+        JSON.stringify({ userId, token: body.token, expiresAt: body.expiresAt } satisfies StoredToken),
+      );
       return body.token;
     } catch {
       return null; // the issuer is unreachable: watch anonymously, try again on the next call

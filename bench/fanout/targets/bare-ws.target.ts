@@ -11,7 +11,12 @@ interface FrameSender {
 
 /** `ws` exports its Sender (wrapper.mjs: `export { Sender }`), but @types/ws does not declare it. */
 const { Sender } = wsModule as unknown as {
-  Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
+  Sender: {
+    frame(
+      data: Buffer,
+      options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean },
+    ): Buffer[];
+  };
 };
 
 /**
@@ -31,7 +36,12 @@ export const createBareWsTarget = (): FanoutTarget => {
     async start(channels) {
       for (const c of channels) rooms.set(c, new Set());
       http = createServer();
-      wss = new WebSocketServer({ server: http, perMessageDeflate: false, clientTracking: false, backlog: 2_048 } as ConstructorParameters<typeof WebSocketServer>[0]);
+      wss = new WebSocketServer({
+        server: http,
+        perMessageDeflate: false,
+        clientTracking: false,
+        backlog: 2_048,
+      } as ConstructorParameters<typeof WebSocketServer>[0]);
       wss.on('connection', (ws, req) => {
         const channel = new URL(req.url ?? '/', 'http://x').searchParams.get('channel') ?? '';
         const room = rooms.get(channel);
@@ -45,11 +55,21 @@ export const createBareWsTarget = (): FanoutTarget => {
       });
       await new Promise<void>((resolve) => http!.listen({ host: '127.0.0.1', port: 0, backlog: 2_048 }, resolve));
       const { port } = http.address() as AddressInfo;
-      return { protocol: 'ws', url: `ws://127.0.0.1:${port}/?channel={channel}`, decoder: 'bench-frame' } satisfies TargetDescriptor;
+      return {
+        protocol: 'ws',
+        url: `ws://127.0.0.1:${port}/?channel={channel}`,
+        decoder: 'bench-frame',
+      } satisfies TargetDescriptor;
     },
     subscribers: (channel) => rooms.get(channel)?.size ?? 0,
     publish(channel: string, frame: BenchFrame) {
-      const framed = Sender.frame(Buffer.from(JSON.stringify(frame)), { fin: true, rsv1: false, opcode: 1, mask: false, readOnly: true });
+      const framed = Sender.frame(Buffer.from(JSON.stringify(frame)), {
+        fin: true,
+        rsv1: false,
+        opcode: 1,
+        mask: false,
+        readOnly: true,
+      });
       for (const ws of rooms.get(channel) ?? []) {
         if (ws.readyState === WebSocket.OPEN) (ws as unknown as { _sender: FrameSender })._sender.sendFrame(framed);
       }

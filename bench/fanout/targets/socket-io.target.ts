@@ -15,7 +15,12 @@ export const createSocketIoTarget = (): FanoutTarget => {
     async start(channels) {
       const known = new Set(channels);
       http = createServer();
-      io = new Server(http, { transports: ['websocket'], serveClient: false, perMessageDeflate: false, httpCompression: false });
+      io = new Server(http, {
+        transports: ['websocket'],
+        serveClient: false,
+        perMessageDeflate: false,
+        httpCompression: false,
+      });
       io.on('connection', (socket) => {
         const channel = String(socket.handshake.query['channel'] ?? '');
         if (!known.has(channel)) {
@@ -26,7 +31,11 @@ export const createSocketIoTarget = (): FanoutTarget => {
       });
       await new Promise<void>((resolve) => http!.listen({ host: '127.0.0.1', port: 0, backlog: 2_048 }, resolve));
       const { port } = http.address() as AddressInfo;
-      return { protocol: 'socket.io', url: `http://127.0.0.1:${port}`, decoder: 'bench-frame' } satisfies TargetDescriptor;
+      return {
+        protocol: 'socket.io',
+        url: `http://127.0.0.1:${port}`,
+        decoder: 'bench-frame',
+      } satisfies TargetDescriptor;
     },
     subscribers: (channel) => io?.sockets.adapter.rooms.get(channel)?.size ?? 0,
     publish(channel: string, frame: BenchFrame) {

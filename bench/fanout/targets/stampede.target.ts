@@ -26,7 +26,14 @@ const createTarget = (broadcaster: Broadcaster) => async (): Promise<FanoutTarge
 
   return {
     async start(channels) {
-      runtime = await startLocalRuntime({ host: '127.0.0.1', port: 0, progressIntervalMs: 0, logLevel: 'ERROR', extensions: [], broadcaster });
+      runtime = await startLocalRuntime({
+        host: '127.0.0.1',
+        port: 0,
+        progressIntervalMs: 0,
+        logLevel: 'ERROR',
+        extensions: [],
+        broadcaster,
+      });
       publisher = runtime.container.get(TOKENS.FeedPublisher);
       for (const c of channels) counts.set(c, 0);
       const events = runtime.eventApi;
@@ -35,7 +42,12 @@ const createTarget = (broadcaster: Broadcaster) => async (): Promise<FanoutTarge
           protocol: 'ws',
           url: events.realtimeUrl,
           protocols: [EVENT_WS_SUBPROTOCOL, encodeAuthSubprotocol({ host: events.host, 'x-api-key': events.apiKey })],
-          joinMessage: JSON.stringify({ type: 'subscribe', id: 'bench', channel: `/${events.namespace}/{channel}`, authorization: { 'x-api-key': events.apiKey } }),
+          joinMessage: JSON.stringify({
+            type: 'subscribe',
+            id: 'bench',
+            channel: `/${events.namespace}/{channel}`,
+            authorization: { 'x-api-key': events.apiKey },
+          }),
           joinAck: 'subscribe_success',
           decoder: 'appsync-events',
         } satisfies TargetDescriptor;
@@ -51,7 +63,8 @@ const createTarget = (broadcaster: Broadcaster) => async (): Promise<FanoutTarge
     async refreshSubscribers() {
       const events = runtime!.eventApi;
       if (events) {
-        for (const [channel, n] of events.standIn.subscribersByChannel()) if (counts.has(channel)) counts.set(channel, n);
+        for (const [channel, n] of events.standIn.subscribersByChannel())
+          if (counts.has(channel)) counts.set(channel, n);
         return;
       }
       const registry: ConnectionRegistry = runtime!.container.get(TOKENS.ConnectionRegistry);

@@ -21,7 +21,8 @@ const defaultPolicy: BackoffPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelay
 type Outcome = 'ok' | 'gone' | 'failed' | 'rejected';
 
 const isThrottled = (error: unknown): boolean =>
-  httpStatusOf(error) === 429 || ['LimitExceededException', 'TooManyRequestsException', 'ThrottlingException'].includes(awsErrorName(error));
+  httpStatusOf(error) === 429 ||
+  ['LimitExceededException', 'TooManyRequestsException', 'ThrottlingException'].includes(awsErrorName(error));
 
 const isTransient = (error: unknown): boolean => {
   const status = httpStatusOf(error);
@@ -54,11 +55,15 @@ export class ApiGatewayConnectionGateway implements ConnectionGateway {
     const data = Buffer.from(frame, 'utf8');
     if (data.length > MAX_FRAME_BYTES) {
       // API Gateway would answer 413 to every one of them: spare the calls.
-      const error = new RangeError(`frame of ${data.length} bytes exceeds the ${MAX_FRAME_BYTES}-byte WebSocket message limit`);
+      const error = new RangeError(
+        `frame of ${data.length} bytes exceeds the ${MAX_FRAME_BYTES}-byte WebSocket message limit`,
+      );
       for (const id of connectionIds) this.options.onFailure?.(id, error);
       return { gone: [], failed: [], rejected: [...connectionIds] };
     }
-    const outcomes = await mapWithConcurrency(connectionIds, this.options.concurrency ?? 50, (id) => this.postOne(id, data));
+    const outcomes = await mapWithConcurrency(connectionIds, this.options.concurrency ?? 50, (id) =>
+      this.postOne(id, data),
+    );
     return {
       gone: connectionIds.filter((_, i) => outcomes[i] === 'gone'),
       failed: connectionIds.filter((_, i) => outcomes[i] === 'failed'),

@@ -40,7 +40,9 @@ export const encodeAuthSubprotocol = (auth: Readonly<Record<string, string>>): s
 export const decodeAuthSubprotocol = (protocol: string): Record<string, string> | null => {
   if (!protocol.startsWith(AUTH_SUBPROTOCOL_PREFIX)) return null;
   try {
-    const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(Buffer.from(protocol.slice(AUTH_SUBPROTOCOL_PREFIX.length), 'base64url').toString('utf8')));
+    const parsed = z
+      .record(z.string(), z.string())
+      .safeParse(JSON.parse(Buffer.from(protocol.slice(AUTH_SUBPROTOCOL_PREFIX.length), 'base64url').toString('utf8')));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
@@ -65,14 +67,18 @@ export type PublishRequest = z.infer<typeof PublishRequest>;
 
 const PublishedEvent = z.object({ identifier: z.string(), index: z.number().int().nonnegative() }).loose();
 /** `failed` entries carry at least `index`; other fields are not documented. */
-export const PublishResponse = z.object({ successful: z.array(PublishedEvent), failed: z.array(PublishedEvent.partial({ identifier: true })) });
+export const PublishResponse = z.object({
+  successful: z.array(PublishedEvent),
+  failed: z.array(PublishedEvent.partial({ identifier: true })),
+});
 export type PublishResponse = z.infer<typeof PublishResponse>;
 
 /**
  * The form of a SigV4 Authorization header for the Event API: service `appsync`. The stand-in
  * checks this form only; it does not recompute signatures.
  */
-export const SIGV4_APPSYNC_AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=[^/\s]+\/\d{8}\/[a-z0-9-]+\/appsync\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
+export const SIGV4_APPSYNC_AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=[^/\s]+\/\d{8}\/[a-z0-9-]+\/appsync\/aws4_request, ?SignedHeaders=[a-z0-9;-]+, ?Signature=[0-9a-f]{64}$/;
 
 const errorsField = z.array(z.object({ errorType: z.string(), message: z.string() }));
 const opId = z.string().regex(OPERATION_ID_PATTERN);
@@ -80,9 +86,20 @@ const opId = z.string().regex(OPERATION_ID_PATTERN);
 /** Messages a client sends over the WebSocket. */
 export const ClientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('connection_init') }),
-  z.object({ type: z.literal('subscribe'), id: opId, channel: z.string(), authorization: z.record(z.string(), z.string()).optional() }),
+  z.object({
+    type: z.literal('subscribe'),
+    id: opId,
+    channel: z.string(),
+    authorization: z.record(z.string(), z.string()).optional(),
+  }),
   z.object({ type: z.literal('unsubscribe'), id: opId }),
-  z.object({ type: z.literal('publish'), id: opId, channel: z.string(), events: z.array(z.string()), authorization: z.record(z.string(), z.string()).optional() }),
+  z.object({
+    type: z.literal('publish'),
+    id: opId,
+    channel: z.string(),
+    events: z.array(z.string()),
+    authorization: z.record(z.string(), z.string()).optional(),
+  }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
@@ -97,7 +114,12 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('broadcast_error'), id: z.string(), errors: errorsField }),
   z.object({ type: z.literal('unsubscribe_success'), id: z.string() }),
   z.object({ type: z.literal('unsubscribe_error'), id: z.string(), errors: errorsField }),
-  z.object({ type: z.literal('publish_success'), id: z.string(), successful: z.array(PublishedEvent), failed: z.array(PublishedEvent.partial({ identifier: true })) }),
+  z.object({
+    type: z.literal('publish_success'),
+    id: z.string(),
+    successful: z.array(PublishedEvent),
+    failed: z.array(PublishedEvent.partial({ identifier: true })),
+  }),
   z.object({ type: z.literal('publish_error'), id: z.string(), errors: errorsField }),
   // Not in the Event API docs (Amplify handles both): a refused handshake message and an unclassified error.
   z.object({ type: z.literal('connection_error'), errors: errorsField }),

@@ -12,7 +12,10 @@ import { liveChannelOf, MAX_EVENTS_PER_PUBLISH, PUBLISH_EVENT_BYTES, PublishResp
 
 /** Static credentials or a provider, as the SDK's signer takes them. */
 type Credentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
-type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{ status: number; text(): Promise<string> }>;
+type Fetch = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string },
+) => Promise<{ status: number; text(): Promise<string> }>;
 
 export interface AppSyncEventsDeliveryOptions {
   /** The Event API's HTTP publish endpoint: `https://<httpDns>/event` (locally the stand-in's). */
@@ -62,7 +65,12 @@ export class AppSyncEventsViewerDelivery implements ViewerDelivery {
 
   constructor(private readonly options: AppSyncEventsDeliveryOptions) {
     this.url = new URL(options.endpoint);
-    this.signer = new SignatureV4({ service: 'appsync', region: options.region, credentials: options.credentials ?? defaultProvider(), sha256: Sha256 });
+    this.signer = new SignatureV4({
+      service: 'appsync',
+      region: options.region,
+      credentials: options.credentials ?? defaultProvider(),
+      sha256: Sha256,
+    });
     this.policy = options.backoff ?? defaultBackoffPolicy;
     this.maxEventBytes = options.maxEventBytes ?? PUBLISH_EVENT_BYTES;
     this.fetch = options.fetch ?? (globalThis.fetch as unknown as Fetch);
@@ -71,7 +79,9 @@ export class AppSyncEventsViewerDelivery implements ViewerDelivery {
   async deliver(channelId: string, items: readonly FeedItem[]): Promise<DeliveryReceipt> {
     if (items.length === 0) return { messages: 0, calls: 0 };
     const channel = liveChannelOf(this.options.namespace, channelId);
-    const events = chunkBySize(channelId, items, 1, this.maxEventBytes).map((chunk) => JSON.stringify({ type: 'feed', channelId, items: chunk } satisfies FeedFrame));
+    const events = chunkBySize(channelId, items, 1, this.maxEventBytes).map((chunk) =>
+      JSON.stringify({ type: 'feed', channelId, items: chunk } satisfies FeedFrame),
+    );
     let calls = 0;
     for (let i = 0; i < events.length; i += MAX_EVENTS_PER_PUBLISH) {
       calls += await this.publish(channel, events.slice(i, i + MAX_EVENTS_PER_PUBLISH));
@@ -92,10 +102,15 @@ export class AppSyncEventsViewerDelivery implements ViewerDelivery {
         pending = outcome.failed.map((index) => pending[index]).filter((e): e is string => e !== undefined);
       } else lastProblem = outcome.problem;
     }
-    throw new PublishFailedError(`publishing to ${channel} failed after ${this.policy.maxAttempts} attempts: ${lastProblem}`);
+    throw new PublishFailedError(
+      `publishing to ${channel} failed after ${this.policy.maxAttempts} attempts: ${lastProblem}`,
+    );
   }
 
-  private async send(channel: string, events: readonly string[]): Promise<{ kind: 'done'; failed: number[] } | { kind: 'retry'; problem: string }> {
+  private async send(
+    channel: string,
+    events: readonly string[],
+  ): Promise<{ kind: 'done'; failed: number[] } | { kind: 'retry'; problem: string }> {
     const body = JSON.stringify({ channel, events });
     const request = new HttpRequest({
       method: 'POST',
@@ -116,9 +131,12 @@ export class AppSyncEventsViewerDelivery implements ViewerDelivery {
       return { kind: 'retry', problem: `request failed: ${error instanceof Error ? error.message : String(error)}` };
     }
     const text = await response.text();
-    if (RETRYABLE_STATUS(response.status)) return { kind: 'retry', problem: `HTTP ${response.status}: ${text.slice(0, 200)}` };
+    if (RETRYABLE_STATUS(response.status))
+      return { kind: 'retry', problem: `HTTP ${response.status}: ${text.slice(0, 200)}` };
     if (response.status < 200 || response.status >= 300) {
-      throw new PublishRejectedError(`the Event API refused a publish to ${channel} with HTTP ${response.status}: ${text.slice(0, 300)}`);
+      throw new PublishRejectedError(
+        `the Event API refused a publish to ${channel} with HTTP ${response.status}: ${text.slice(0, 300)}`,
+      );
     }
     let parsed;
     try {

@@ -10,7 +10,12 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 export interface AwsClientSettings {
   readonly region: string;
   /** Emulator URLs; unset in AWS. */
-  readonly endpoints?: { readonly dynamodb?: string; readonly kinesis?: string; readonly sqs?: string; readonly s3?: string };
+  readonly endpoints?: {
+    readonly dynamodb?: string;
+    readonly kinesis?: string;
+    readonly sqs?: string;
+    readonly s3?: string;
+  };
   /** Fixed credentials for emulators; unset in AWS (the Lambda role's are used). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
@@ -26,7 +31,10 @@ export interface AwsClients {
   managementApi(endpoint: string): ApiGatewayManagementApiClient;
 }
 
-const baseOf = (settings: AwsClientSettings) => ({ region: settings.region, ...(settings.credentials ? { credentials: settings.credentials } : {}) });
+const baseOf = (settings: AwsClientSettings) => ({
+  region: settings.region,
+  ...(settings.credentials ? { credentials: settings.credentials } : {}),
+});
 const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
 
 /**
@@ -34,17 +42,26 @@ const at = (endpoint: string | undefined) => (endpoint ? { endpoint } : {});
  * only those SDKs (they are side-effect free, so esbuild drops the others), which keeps a
  * single-purpose Lambda such as `presence` well inside its size budget.
  */
-export const createDynamoDbClient = (settings: AwsClientSettings): DynamoDBClient => new DynamoDBClient({ ...baseOf(settings), ...at(settings.endpoints?.dynamodb) });
-export const createSqsClient = (settings: AwsClientSettings): SQSClient => new SQSClient({ ...baseOf(settings), ...at(settings.endpoints?.sqs) });
+export const createDynamoDbClient = (settings: AwsClientSettings): DynamoDBClient =>
+  new DynamoDBClient({ ...baseOf(settings), ...at(settings.endpoints?.dynamodb) });
+export const createSqsClient = (settings: AwsClientSettings): SQSClient =>
+  new SQSClient({ ...baseOf(settings), ...at(settings.endpoints?.sqs) });
 // Emulators serve buckets by path, not by virtual host.
 export const createS3Client = (settings: AwsClientSettings): S3Client =>
-  new S3Client({ ...baseOf(settings), ...at(settings.endpoints?.s3), ...(settings.endpoints?.s3 ? { forcePathStyle: true } : {}) });
+  new S3Client({
+    ...baseOf(settings),
+    ...at(settings.endpoints?.s3),
+    ...(settings.endpoints?.s3 ? { forcePathStyle: true } : {}),
+  });
 
 // HTTP/1.1: kinesalite refuses the default HTTP/2 handler, and PutRecords/GetRecords need no HTTP/2.
 export const createKinesisClient = (settings: AwsClientSettings): KinesisClient =>
   new KinesisClient({ ...baseOf(settings), ...at(settings.endpoints?.kinesis), requestHandler: new NodeHttpHandler() });
 // The gateway adapter retries throttling itself (see its comment): one SDK attempt each.
-export const createManagementApiClient = (settings: AwsClientSettings, endpoint: string): ApiGatewayManagementApiClient =>
+export const createManagementApiClient = (
+  settings: AwsClientSettings,
+  endpoint: string,
+): ApiGatewayManagementApiClient =>
   new ApiGatewayManagementApiClient({ ...baseOf(settings), endpoint, maxAttempts: 1 });
 
 /** SDK clients, built once per Lambda instance (module scope) and shared by every adapter. */

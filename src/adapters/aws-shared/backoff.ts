@@ -27,7 +27,11 @@ export const backoff = (sleeper: Sleeper, policy: BackoffPolicy, retry: number):
   sleeper.sleep(fullJitterDelayMs(policy, retry, sleeper.random()));
 
 /** Runs `task` on every item with at most `limit` running at once; resolves with results in input order. */
-export const mapWithConcurrency = async <T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> => {
+export const mapWithConcurrency = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> => {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -2,7 +2,8 @@ import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { backoff, mapWithConcurrency, type BackoffPolicy } from './backoff.js';
 
 /** What the service said about one entry of a batch call. */
-export type EntryOutcome = { readonly ok: true } | { readonly ok: false; readonly retryable: boolean; readonly reason: string };
+export type EntryOutcome =
+  { readonly ok: true } | { readonly ok: false; readonly retryable: boolean; readonly reason: string };
 
 export interface OrderedDeliveryPlan<E> {
   /** Entries in the caller's order; entries sharing a key are delivered in that order. */
@@ -47,7 +48,10 @@ export const deliverInKeyOrder = async <E>(plan: OrderedDeliveryPlan<E>): Promis
   while (queues.size > 0) {
     const heads = [...queues.entries()].map(([key, queue]) => ({ key, head: queue[0]! }));
     // Chunks are built from positions, not entry identity: the same object may be sent twice.
-    const batches = chunkPositions(heads.map((h) => h.head.entry), plan.chunk);
+    const batches = chunkPositions(
+      heads.map((h) => h.head.entry),
+      plan.chunk,
+    );
     const outcomes = await mapWithConcurrency(batches, plan.concurrency, async (positions) => {
       const batch = positions.map((p) => heads[p]!.head.entry);
       try {
@@ -87,7 +91,10 @@ export const deliverInKeyOrder = async <E>(plan: OrderedDeliveryPlan<E>): Promis
 const isRetryableCallError = (error: unknown): boolean => {
   const e = error as { $fault?: string; $metadata?: { httpStatusCode?: number }; name?: string };
   if (e.$fault === 'server') return true;
-  return e.$metadata?.httpStatusCode === 429 || /Throttl|LimitExceeded|ProvisionedThroughputExceeded|TooManyRequests/.test(e.name ?? '');
+  return (
+    e.$metadata?.httpStatusCode === 429 ||
+    /Throttl|LimitExceeded|ProvisionedThroughputExceeded|TooManyRequests/.test(e.name ?? '')
+  );
 };
 
 /** Applies the caller's chunking to positions 0..n-1 (chunks keep order and cover every entry once). */

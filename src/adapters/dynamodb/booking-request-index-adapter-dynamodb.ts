@@ -44,7 +44,9 @@ export class DynamoDbBookingRequestIndex implements BookingRequestIndex {
   }
 
   async get(requestId: string): Promise<BookingRequestRecord | null> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keyOf(requestId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keyOf(requestId), ConsistentRead: true }),
+    );
     return Item ? pick(Item as unknown as BookingRequestRecord) : null;
   }
 }

@@ -53,7 +53,9 @@ export class DynamoDbConnectionQuota implements ConnectionQuota {
   }
 
   async close(connectionId: string): Promise<void> {
-    const { Attributes } = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: connectionKey(connectionId), ReturnValues: 'ALL_OLD' }));
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({ TableName: this.tableName, Key: connectionKey(connectionId), ReturnValues: 'ALL_OLD' }),
+    );
     const userId = Attributes?.['userId'];
     if (typeof userId !== 'string') return;
     try {
@@ -74,15 +76,20 @@ export class DynamoDbConnectionQuota implements ConnectionQuota {
   }
 
   private async attemptOpen(userId: string, connectionId: string, max: number, at: number): Promise<boolean> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: userKey(userId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: userKey(userId), ConsistentRead: true }),
+    );
     const lifetime = this.options.lifetimeMs ?? MAX_CONNECTION_LIFETIME_MS;
     const stored = (Item?.['conns'] ?? {}) as Record<string, number>;
-    const live = Object.fromEntries(Object.entries(stored).filter(([, openedAt]) => typeof openedAt === 'number' && at - openedAt < lifetime));
+    const live = Object.fromEntries(
+      Object.entries(stored).filter(([, openedAt]) => typeof openedAt === 'number' && at - openedAt < lifetime),
+    );
     if (connectionId in live) return true;
     if (Object.keys(live).length >= max) return false;
     const conns = { ...live, [connectionId]: at };
     const version = typeof Item?.['version'] === 'number' ? Item['version'] : 0;
-    const ttl = Math.floor(Math.max(at, ...Object.values(conns)) / 1000) + Math.ceil(lifetime / 1000) + TTL_MARGIN_SECONDS;
+    const ttl =
+      Math.floor(Math.max(at, ...Object.values(conns)) / 1000) + Math.ceil(lifetime / 1000) + TTL_MARGIN_SECONDS;
     try {
       // Throttling is retried inside; what comes out is a lost race (condition, conflict) or a real error.
       await sendTransaction(

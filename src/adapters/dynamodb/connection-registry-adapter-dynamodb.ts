@@ -3,7 +3,13 @@ import type { Clock } from '../../application/ports/clock.port.js';
 import type { ConnectionInfo, ConnectionRegistry } from '../../application/ports/connection-registry.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
-import { RegistryItems, reverseKey, slotKey, type RegistryEntry, type ShardMarker } from './connection-registry-items.js';
+import {
+  RegistryItems,
+  reverseKey,
+  slotKey,
+  type RegistryEntry,
+  type ShardMarker,
+} from './connection-registry-items.js';
 import { cancellationCodes, isLostRace, sendTransaction } from './transactions.js';
 
 export interface DynamoDbConnectionRegistryOptions {
@@ -90,7 +96,8 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
     private readonly tableName: string,
     private readonly options: DynamoDbConnectionRegistryOptions,
   ) {
-    if (!Number.isInteger(options.shardSize) || options.shardSize < 1) throw new RangeError(`shardSize must be a positive integer, got ${options.shardSize}`);
+    if (!Number.isInteger(options.shardSize) || options.shardSize < 1)
+      throw new RangeError(`shardSize must be a positive integer, got ${options.shardSize}`);
     this.items = new RegistryItems(client, tableName, () => this.nowSeconds());
     this.ttlSeconds = options.connectionTtlSeconds ?? 7_800;
   }
@@ -101,7 +108,15 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
       const live = existing && existing.ttl >= this.nowSeconds() ? existing : null;
       // A repeated join (a retried frame) keeps its place, as the twin does.
       if (live && live.channelId === channelId) return publicInfo(live);
-      const base: RegistryEntry = { connectionId, channelId, shardNo: 0, slot: null, userId, joinedAt: at, ttl: Math.floor(at / 1000) + this.ttlSeconds };
+      const base: RegistryEntry = {
+        connectionId,
+        channelId,
+        shardNo: 0,
+        slot: null,
+        userId,
+        joinedAt: at,
+        ttl: Math.floor(at / 1000) + this.ttlSeconds,
+      };
       let markers = await this.items.markers(channelId, false);
       const shards = new Map<number, ShardView>();
       let races = 0;
@@ -202,7 +217,11 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
     }
     const placed = { ...entry, slot: this.randomFreeSlot(view.taken) };
     try {
-      await this.transact([this.slotPut(placed), this.reversePut(placed, existing), ...(live ? [this.slotDelete(live)].filter(isDefined) : [])]);
+      await this.transact([
+        this.slotPut(placed),
+        this.reversePut(placed, existing),
+        ...(live ? [this.slotDelete(live)].filter(isDefined) : []),
+      ]);
       return placed;
     } catch (error) {
       if (!(error instanceof SlotTakenError)) throw error;
@@ -248,7 +267,11 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { ...slotKey(entry.channelId, entry.shardNo, entry.slot ?? 0), connectionId: entry.connectionId, ttl: entry.ttl },
+        Item: {
+          ...slotKey(entry.channelId, entry.shardNo, entry.slot ?? 0),
+          connectionId: entry.connectionId,
+          ttl: entry.ttl,
+        },
         // Free, or held by a ghost whose TTL has passed (DynamoDB deletes it only hours later).
         ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
@@ -265,7 +288,10 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
         Item: { ...reverseKey(connectionId), connectionId, channelId, shardNo, slot, userId, joinedAt, ttl },
         // The entry must still be what we read, or a concurrent join/leave of this connection won.
         ...(existing
-          ? { ConditionExpression: 'channelId = :c AND shardNo = :s', ExpressionAttributeValues: { ':c': existing.channelId, ':s': existing.shardNo } }
+          ? {
+              ConditionExpression: 'channelId = :c AND shardNo = :s',
+              ExpressionAttributeValues: { ':c': existing.channelId, ':s': existing.shardNo },
+            }
           : { ConditionExpression: 'attribute_not_exists(pk)' }),
       },
     };
@@ -303,10 +329,15 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
     } catch (error) {
       if (!isLostRace(error)) throw error;
       const codes = cancellationCodes(error);
-      const slotIndex = items.findIndex((item) => item.Put?.Item?.['sk']?.toString().startsWith('slot#') || item.Delete?.Key?.['sk']?.toString().startsWith('slot#'));
+      const slotIndex = items.findIndex(
+        (item) =>
+          item.Put?.Item?.['sk']?.toString().startsWith('slot#') ||
+          item.Delete?.Key?.['sk']?.toString().startsWith('slot#'),
+      );
       const failed = codes.flatMap((code, i) => (code === 'None' ? [] : [i]));
       // Only the slot refused: another connection holds it (or is claiming it right now).
-      if (failed.length > 0 && failed.every((i) => i === slotIndex)) throw new SlotTakenError('slot taken', { cause: error });
+      if (failed.length > 0 && failed.every((i) => i === slotIndex))
+        throw new SlotTakenError('slot taken', { cause: error });
       throw new RaceLostError('lost a race', { cause: error });
     }
   }
@@ -318,7 +349,10 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
         return await attempt();
       } catch (error) {
         if (!(error instanceof RaceLostError)) throw error;
-        if (n >= policy.maxAttempts) throw new Error(`could not ${what}: the connection's entry kept changing under ${n} attempts; retry`, { cause: error });
+        if (n >= policy.maxAttempts)
+          throw new Error(`could not ${what}: the connection's entry kept changing under ${n} attempts; retry`, {
+            cause: error,
+          });
         await backoff(this.options.sleeper, policy, n);
       }
     }
@@ -336,4 +370,10 @@ class SlotTakenError extends Error {
 
 const isDefined = <T>(value: T | undefined): value is T => value !== undefined;
 
-const publicInfo = ({ connectionId, channelId, shardNo, userId, joinedAt }: RegistryEntry): ConnectionInfo => ({ connectionId, channelId, shardNo, userId, joinedAt });
+const publicInfo = ({ connectionId, channelId, shardNo, userId, joinedAt }: RegistryEntry): ConnectionInfo => ({
+  connectionId,
+  channelId,
+  shardNo,
+  userId,
+  joinedAt,
+});

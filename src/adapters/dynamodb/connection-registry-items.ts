@@ -9,8 +9,14 @@ import { awsErrorName } from '../aws-shared/backoff.js';
  *   - slot           pk `ch#<channel>#<n>`    sk `slot#<k>`    connectionId, ttl       (k < N)
  *   - reverse entry  pk `conn#<connectionId>` sk `info`        channelId, shardNo, slot, userId, joinedAt, ttl
  */
-export const markerKey = (channelId: string, shardNo: number) => ({ pk: `ch#${channelId}`, sk: `shard#${String(shardNo).padStart(6, '0')}` });
-export const slotKey = (channelId: string, shardNo: number, slot: number) => ({ pk: shardPk(channelId, shardNo), sk: `slot#${String(slot).padStart(6, '0')}` });
+export const markerKey = (channelId: string, shardNo: number) => ({
+  pk: `ch#${channelId}`,
+  sk: `shard#${String(shardNo).padStart(6, '0')}`,
+});
+export const slotKey = (channelId: string, shardNo: number, slot: number) => ({
+  pk: shardPk(channelId, shardNo),
+  sk: `slot#${String(slot).padStart(6, '0')}`,
+});
 export const shardPk = (channelId: string, shardNo: number) => `ch#${channelId}#${shardNo}`;
 export const reverseKey = (connectionId: string) => ({ pk: `conn#${connectionId}`, sk: 'info' });
 
@@ -26,7 +32,8 @@ export interface ShardMarker {
   readonly ttl: number;
 }
 
-export const isConditionFailure = (error: unknown): boolean => awsErrorName(error) === 'ConditionalCheckFailedException';
+export const isConditionFailure = (error: unknown): boolean =>
+  awsErrorName(error) === 'ConditionalCheckFailedException';
 
 /** Reads over one table; `nowSeconds` decides what has outlived its TTL (DynamoDB deletes it hours later). */
 export class RegistryItems {
@@ -37,7 +44,9 @@ export class RegistryItems {
   ) {}
 
   async entry(connectionId: string): Promise<RegistryEntry | null> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: reverseKey(connectionId), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: reverseKey(connectionId), ConsistentRead: true }),
+    );
     if (!Item) return null;
     return {
       connectionId,
@@ -66,7 +75,11 @@ export class RegistryItems {
   }
 
   /** The live slots of a shard: slot number → connection id. */
-  async slots(channelId: string, shardNo: number, options: { consistent: boolean; pageSize?: number }): Promise<Map<number, string>> {
+  async slots(
+    channelId: string,
+    shardNo: number,
+    options: { consistent: boolean; pageSize?: number },
+  ): Promise<Map<number, string>> {
     const slots = new Map<number, string>();
     for await (const item of this.query({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :slot)',
@@ -134,10 +147,14 @@ export class RegistryItems {
     }
   }
 
-  private async *query(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, unknown>> {
+  private async *query(
+    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
+  ): AsyncGenerator<Record<string, unknown>> {
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }));
+      const page = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
       yield* page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -47,7 +47,8 @@ export class DynamoDbConnectionSessions implements ConnectionSessions {
       if (error instanceof ConditionalCheckFailedException) return null;
       throw error;
     }
-    if (!Attributes || typeof Attributes['channelId'] !== 'string' || typeof Attributes['sessionId'] !== 'string') return null;
+    if (!Attributes || typeof Attributes['channelId'] !== 'string' || typeof Attributes['sessionId'] !== 'string')
+      return null;
     return { channelId: Attributes['channelId'], sessionId: Attributes['sessionId'] };
   }
 }

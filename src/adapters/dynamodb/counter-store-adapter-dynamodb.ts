@@ -1,4 +1,10 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { CounterStore } from '../../application/ports/counter-store.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
@@ -39,7 +45,8 @@ export class DynamoDbCounterStore implements CounterStore {
   async add(counterId: string, deltas: Readonly<Record<string, number>>, idempotencyKey?: string): Promise<void> {
     const entries = Object.entries(deltas);
     for (const [name, delta] of entries) {
-      if (!Number.isFinite(delta)) throw new RangeError(`counter ${counterId}.${name}: delta must be a finite number, got ${delta}`);
+      if (!Number.isFinite(delta))
+        throw new RangeError(`counter ${counterId}.${name}: delta must be a finite number, got ${delta}`);
       if (name.length === 0) throw new RangeError(`counter ${counterId}: a counter name must not be empty`);
     }
     const names: Record<string, string> = {};
@@ -63,13 +70,18 @@ export class DynamoDbCounterStore implements CounterStore {
     }
     const marker = {
       TableName: this.tableName,
-      Item: { pk: counterId, sk: `idem#${idempotencyKey}`, ttl: Math.floor(this.options.clock.now() / 1000) + (this.options.idempotencyRetentionSeconds ?? 7 * 86_400) },
+      Item: {
+        pk: counterId,
+        sk: `idem#${idempotencyKey}`,
+        ttl: Math.floor(this.options.clock.now() / 1000) + (this.options.idempotencyRetentionSeconds ?? 7 * 86_400),
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     };
     const policy = this.options.conflictBackoff ?? conflictPolicy;
     for (let attempt = 1; ; attempt++) {
       try {
-        if (update) await this.client.send(new TransactWriteCommand({ TransactItems: [{ Put: marker }, { Update: update }] }));
+        if (update)
+          await this.client.send(new TransactWriteCommand({ TransactItems: [{ Put: marker }, { Update: update }] }));
         else await this.client.send(new PutCommand(marker));
         return;
       } catch (error) {
@@ -88,7 +100,9 @@ export class DynamoDbCounterStore implements CounterStore {
   }
 
   async read(counterId: string): Promise<Readonly<Record<string, number>>> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: counterId, sk: COUNTER_SK }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: counterId, sk: COUNTER_SK }, ConsistentRead: true }),
+    );
     const values: Record<string, number> = {};
     for (const [attribute, value] of Object.entries(Item ?? {})) {
       if (attribute.startsWith(PREFIX) && typeof value === 'number') values[attribute.slice(PREFIX.length)] = value;

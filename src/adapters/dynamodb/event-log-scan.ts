@@ -14,11 +14,19 @@ export interface EventLogScanOptions {
  * is read through the envelope schema, so a malformed one stops the scan naming its stream and
  * version.
  */
-export async function* scanEventLog(client: DynamoDBDocumentClient, tableName: string, options: EventLogScanOptions = {}): AsyncGenerator<EventEnvelope[]> {
+export async function* scanEventLog(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: EventLogScanOptions = {},
+): AsyncGenerator<EventEnvelope[]> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await client.send(
-      new ScanCommand({ TableName: tableName, Limit: options.pageSize ?? 1_000, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      new ScanCommand({
+        TableName: tableName,
+        Limit: options.pageSize ?? 1_000,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
     );
     yield (page.Items ?? []).map(fromEventItem);
     startKey = page.LastEvaluatedKey;

@@ -1,6 +1,12 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope, NewEvent } from '../../domain/shared/envelope.js';
-import { AppendRejectedError, ConcurrencyError, envelopesToAppend, type EventStore, type StreamSlice } from '../../application/ports/event-store.port.js';
+import {
+  AppendRejectedError,
+  ConcurrencyError,
+  envelopesToAppend,
+  type EventStore,
+  type StreamSlice,
+} from '../../application/ports/event-store.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName } from '../aws-shared/backoff.js';
 import { realSleeper } from '../system/system-clock.js';
@@ -85,7 +91,9 @@ export class DynamoDbEventStore implements EventStore {
         const event = fromEventItem(item);
         const expected = afterVersion + events.length + 1;
         if (event.version !== expected) {
-          throw new Error(`stream ${streamId} has a gap: found version ${event.version} where ${expected} was expected`);
+          throw new Error(
+            `stream ${streamId} has a gap: found version ${event.version} where ${expected} was expected`,
+          );
         }
         events.push(event);
       }
@@ -97,7 +105,11 @@ export class DynamoDbEventStore implements EventStore {
     return { version: afterVersion > 0 ? await this.head(streamId) : 0, events };
   }
 
-  async append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<readonly EventEnvelope[]> {
+  async append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): Promise<readonly EventEnvelope[]> {
     const stored = envelopesToAppend(streamId, expectedVersion, events);
     if (stored.length === 0) return [];
     try {
@@ -127,7 +139,12 @@ export class DynamoDbEventStore implements EventStore {
         // fails its condition. Our own event there is a success, not a conflict. Only after a
         // retry: a condition failing on the first attempt is a conflict, as in every other path.
         const retried = ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) > 1;
-        if (awsErrorName(error) !== 'ConditionalCheckFailedException' || !retried || !(await this.holds(streamId, stored[0]!))) throw error;
+        if (
+          awsErrorName(error) !== 'ConditionalCheckFailedException' ||
+          !retried ||
+          !(await this.holds(streamId, stored[0]!))
+        )
+          throw error;
       }
       return;
     }
@@ -151,7 +168,13 @@ export class DynamoDbEventStore implements EventStore {
     // equally safe because versions are never deleted: if expectedVersion exists now it exists at
     // the write, and the puts' conditions then pin the head to exactly expectedVersion.
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { streamId, version: expectedVersion }, ConsistentRead: true, ProjectionExpression: '#v', ExpressionAttributeNames: { '#v': 'version' } }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { streamId, version: expectedVersion },
+        ConsistentRead: true,
+        ProjectionExpression: '#v',
+        ExpressionAttributeNames: { '#v': 'version' },
+      }),
     );
     if (!Item) throw new ConcurrencyError(streamId, expectedVersion);
     await sendTransaction(this.client, { TransactItems: puts }, this.retry);
@@ -160,7 +183,12 @@ export class DynamoDbEventStore implements EventStore {
   /** True when the stored item at the event's version is this very event (same eventId). */
   private async holds(streamId: string, event: EventEnvelope): Promise<boolean> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { streamId, version: event.version }, ConsistentRead: true, ProjectionExpression: 'eventId' }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { streamId, version: event.version },
+        ConsistentRead: true,
+        ProjectionExpression: 'eventId',
+      }),
     );
     return Item?.['eventId'] === event.eventId;
   }
@@ -185,16 +213,21 @@ export class DynamoDbEventStore implements EventStore {
   private translate(error: unknown, streamId: string, expectedVersion: number): unknown {
     if (error instanceof ConcurrencyError) return error;
     const name = awsErrorName(error);
-    if (name === 'ConditionalCheckFailedException') return new ConcurrencyError(streamId, expectedVersion, { cause: error });
+    if (name === 'ConditionalCheckFailedException')
+      return new ConcurrencyError(streamId, expectedVersion, { cause: error });
     // TransactionConflict: another transaction was writing the same items at that instant, i.e.
     // a concurrent appender; the command handler's retry reloads and decides again.
     if (isLostRace(error)) return new ConcurrencyError(streamId, expectedVersion, { cause: error });
     if (cancellationCodes(error).includes('ValidationError')) {
-      return new AppendRejectedError(`DynamoDB refused the append to ${streamId}: ${(error as Error).message}`, { cause: error });
+      return new AppendRejectedError(`DynamoDB refused the append to ${streamId}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     if (name === 'ValidationException') {
       // Item over 400 KB or transaction over 4 MB: retrying cannot help.
-      return new AppendRejectedError(`DynamoDB refused the append to ${streamId}: ${(error as Error).message}`, { cause: error });
+      return new AppendRejectedError(`DynamoDB refused the append to ${streamId}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return error;
   }

@@ -66,27 +66,59 @@ export class DynamoDbPresenceBucketStore implements PresenceBucketStore {
       for (const item of page.Items ?? []) {
         const sk = String(item['sessionId']);
         if (sk === COUNT_SK) countRevision = Number(item['rev']);
-        else buckets.push({ bucket: Number(sk.slice('bucket#'.length)), revision: Number(item['rev']), sessions: decodeSessions(Number(item['base']), String(item['s'] ?? '')) });
+        else
+          buckets.push({
+            bucket: Number(sk.slice('bucket#'.length)),
+            revision: Number(item['rev']),
+            sessions: decodeSessions(Number(item['base']), String(item['s'] ?? '')),
+          });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return { buckets, countRevision };
   }
 
-  async save(partition: string, writes: readonly BucketWrite[], count: SubPartitionCount, expectedCountRevision: number): Promise<'SAVED' | 'CONFLICT'> {
+  async save(
+    partition: string,
+    writes: readonly BucketWrite[],
+    count: SubPartitionCount,
+    expectedCountRevision: number,
+  ): Promise<'SAVED' | 'CONFLICT'> {
     const ttl = Math.ceil((this.options.clock.now() + this.retentionMs) / 1000);
     const outcomes = await Promise.all(
       writes.map((w) => {
         const { base, packed } = encodeSessions(w.sessions);
         if (packed.length > this.maxItemBytes) {
-          throw new Error(`presence bucket ${partition}/${w.bucket} would be ${packed.length} bytes (${w.sessions.length} sessions): raise the bucket count (PRESENCE_BUCKETS)`);
+          throw new Error(
+            `presence bucket ${partition}/${w.bucket} would be ${packed.length} bytes (${w.sessions.length} sessions): raise the bucket count (PRESENCE_BUCKETS)`,
+          );
         }
-        return this.put({ channelId: pkOf(partition), sessionId: bucketSk(w.bucket), rev: w.expectedRevision + 1, base, s: packed, n: w.sessions.length, ttl }, w.expectedRevision);
+        return this.put(
+          {
+            channelId: pkOf(partition),
+            sessionId: bucketSk(w.bucket),
+            rev: w.expectedRevision + 1,
+            base,
+            s: packed,
+            n: w.sessions.length,
+            ttl,
+          },
+          w.expectedRevision,
+        );
       }),
     );
     if (outcomes.includes(false)) return 'CONFLICT';
     const saved = await this.put(
-      { channelId: pkOf(partition), sessionId: COUNT_SK, rev: expectedCountRevision + 1, count: count.count, asOf: count.asOf, until: count.exactUntil, exp: encodeExpiring(count.expiring), ttl },
+      {
+        channelId: pkOf(partition),
+        sessionId: COUNT_SK,
+        rev: expectedCountRevision + 1,
+        count: count.count,
+        asOf: count.asOf,
+        until: count.exactUntil,
+        exp: encodeExpiring(count.expiring),
+        ttl,
+      },
       expectedCountRevision,
     );
     return saved ? 'SAVED' : 'CONFLICT';
@@ -95,11 +127,18 @@ export class DynamoDbPresenceBucketStore implements PresenceBucketStore {
   async counts(partitions: readonly string[]): Promise<ReadonlyMap<string, SubPartitionCount>> {
     const result = new Map<string, SubPartitionCount>();
     for (let i = 0; i < partitions.length; i += BATCH_GET_MAX) {
-      let keys: Array<Record<string, unknown>> = partitions.slice(i, i + BATCH_GET_MAX).map((p) => ({ channelId: pkOf(p), sessionId: COUNT_SK }));
+      let keys: Array<Record<string, unknown>> = partitions
+        .slice(i, i + BATCH_GET_MAX)
+        .map((p) => ({ channelId: pkOf(p), sessionId: COUNT_SK }));
       // Unprocessed keys (throttling) are asked again; a few rounds, then the count fails and the batch is retried.
       for (let round = 0; keys.length > 0; round++) {
-        if (round >= 5) throw new Error(`presence counts: ${keys.length} count item(s) still unprocessed after ${round} BatchGetItem rounds`);
-        const page = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        if (round >= 5)
+          throw new Error(
+            `presence counts: ${keys.length} count item(s) still unprocessed after ${round} BatchGetItem rounds`,
+          );
+        const page = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
+        );
         for (const item of page.Responses?.[this.tableName] ?? []) {
           result.set(String(item['channelId']).slice('presence#'.length), {
             count: Number(item['count']),

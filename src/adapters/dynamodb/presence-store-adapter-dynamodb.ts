@@ -75,11 +75,25 @@ export class DynamoDbPresenceStore implements PresenceStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { channelId, sessionId },
-          UpdateExpression: 'SET #seq = :seq, #ended = :true, #at = if_not_exists(#at, :now), #exp = if_not_exists(#exp, :now), #ttl = if_not_exists(#ttl, :ttl), #uid = if_not_exists(#uid, :null)',
+          UpdateExpression:
+            'SET #seq = :seq, #ended = :true, #at = if_not_exists(#at, :now), #exp = if_not_exists(#exp, :now), #ttl = if_not_exists(#ttl, :ttl), #uid = if_not_exists(#uid, :null)',
           // An end older than the stored beat (the player came back with newer beats) changes nothing.
           ConditionExpression: 'attribute_not_exists(#seq) OR #seq <= :seq',
-          ExpressionAttributeNames: { '#seq': 'sequence', '#ended': 'ended', '#at': 'at', '#exp': 'expiresAt', '#ttl': 'ttl', '#uid': 'userId' },
-          ExpressionAttributeValues: { ':seq': sequence, ':true': true, ':now': now, ':ttl': this.ttlSeconds(now), ':null': null },
+          ExpressionAttributeNames: {
+            '#seq': 'sequence',
+            '#ended': 'ended',
+            '#at': 'at',
+            '#exp': 'expiresAt',
+            '#ttl': 'ttl',
+            '#uid': 'userId',
+          },
+          ExpressionAttributeValues: {
+            ':seq': sequence,
+            ':true': true,
+            ':now': now,
+            ':ttl': this.ttlSeconds(now),
+            ':null': null,
+          },
         }),
       );
     } catch (error) {

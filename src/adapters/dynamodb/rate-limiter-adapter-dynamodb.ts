@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { assertTokenBucketPolicy, msUntilFull, takeTokens, type TokenBucketPolicy, type TokenBucketState } from '../../application/abuse/token-bucket.js';
+import {
+  assertTokenBucketPolicy,
+  msUntilFull,
+  takeTokens,
+  type TokenBucketPolicy,
+  type TokenBucketState,
+} from '../../application/abuse/token-bucket.js';
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { RateDecision, RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
@@ -51,12 +57,17 @@ export class DynamoDbRateLimiter implements RateLimiter {
   async acquire(key: string, cost = 1): Promise<RateDecision> {
     const policy = this.options.raceBackoff ?? { maxAttempts: 6, baseDelayMs: 5, maxDelayMs: 100 };
     for (let attempt = 1; ; attempt++) {
-      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.keyOf(key), ConsistentRead: true }));
+      const { Item } = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: this.keyOf(key), ConsistentRead: true }),
+      );
       const now = this.options.clock.now();
       const rev = typeof Item?.['rev'] === 'string' ? Item['rev'] : null;
       // DynamoDB deletes expired items lazily (up to days later): one past its TTL counts as absent.
       const live = Item && typeof Item['ttl'] === 'number' && Item['ttl'] * 1000 > now;
-      const stored = live && typeof Item['tokens'] === 'number' && typeof Item['at'] === 'number' ? ({ tokens: Item['tokens'], at: Item['at'] } as TokenBucketState) : null;
+      const stored =
+        live && typeof Item['tokens'] === 'number' && typeof Item['at'] === 'number'
+          ? ({ tokens: Item['tokens'], at: Item['at'] } as TokenBucketState)
+          : null;
       const version = typeof Item?.['version'] === 'number' ? Item['version'] : 0;
       const { decision, next } = takeTokens(this.options, stored, now, cost);
       if (!decision.allowed) return decision;
@@ -66,15 +77,31 @@ export class DynamoDbRateLimiter implements RateLimiter {
         await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...this.keyOf(key), tokens: next.tokens, at: next.at, rev: randomUUID(), version: version + 1, ttl: this.ttlOf(next) },
-            ConditionExpression: Item === undefined ? 'attribute_not_exists(pk)' : rev === null ? 'attribute_not_exists(rev)' : 'rev = :rev',
+            Item: {
+              ...this.keyOf(key),
+              tokens: next.tokens,
+              at: next.at,
+              rev: randomUUID(),
+              version: version + 1,
+              ttl: this.ttlOf(next),
+            },
+            ConditionExpression:
+              Item === undefined
+                ? 'attribute_not_exists(pk)'
+                : rev === null
+                  ? 'attribute_not_exists(rev)'
+                  : 'rev = :rev',
             ...(Item !== undefined && rev !== null ? { ExpressionAttributeValues: { ':rev': rev } } : {}),
           }),
         );
         return decision;
       } catch (error) {
         if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw error;
-        if (attempt >= policy.maxAttempts) return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(1000 / Math.max(1, this.options.refillPerSecond))) };
+        if (attempt >= policy.maxAttempts)
+          return {
+            allowed: false,
+            retryAfterMs: Math.max(1, Math.ceil(1000 / Math.max(1, this.options.refillPerSecond))),
+          };
         await backoff(this.options.sleeper, policy, attempt);
       }
     }
@@ -90,7 +117,9 @@ export class DynamoDbRateLimiter implements RateLimiter {
 
   private ttlOf(state: TokenBucketState): number {
     const untilFull = msUntilFull(this.options, state.tokens);
-    const seconds = Number.isFinite(untilFull) ? Math.ceil(untilFull / 1000) + TTL_MARGIN_SECONDS : NO_REFILL_TTL_SECONDS;
+    const seconds = Number.isFinite(untilFull)
+      ? Math.ceil(untilFull / 1000) + TTL_MARGIN_SECONDS
+      : NO_REFILL_TTL_SECONDS;
     return Math.floor(state.at / 1000) + seconds;
   }
 }

@@ -38,13 +38,20 @@ export class DynamoDbSnapshotStore implements SnapshotStore {
   async save(snapshot: Snapshot): Promise<void> {
     const state = await zip(JSON.stringify(snapshot.state));
     if (state.byteLength > MAX_STATE_BYTES) {
-      throw new Error(`snapshot of ${snapshot.streamId} at version ${snapshot.version} is ${state.byteLength} bytes zipped, over DynamoDB's 400 KB item limit`);
+      throw new Error(
+        `snapshot of ${snapshot.streamId} at version ${snapshot.version} is ${state.byteLength} bytes zipped, over DynamoDB's 400 KB item limit`,
+      );
     }
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { streamId: snapshot.streamId, version: snapshot.version, schemaVersion: snapshot.schemaVersion, state },
+          Item: {
+            streamId: snapshot.streamId,
+            version: snapshot.version,
+            schemaVersion: snapshot.schemaVersion,
+            state,
+          },
           // Writers race (several Lambdas load one hot stream): the newest version wins, whatever the order.
           ConditionExpression: 'attribute_not_exists(#s) OR #v < :v',
           ExpressionAttributeNames: { '#s': 'streamId', '#v': 'version' },

@@ -29,7 +29,9 @@ export const decodeEventStreamRecord = (record: DynamoDBRecord): EventEnvelope |
     // The aws-lambda and SDK AttributeValue types describe the same wire shape.
     item = unmarshall(image as Record<string, AttributeValue>, { wrapNumbers: false });
   } catch (error) {
-    throw new StreamRecordDecodeError(`stream record ${record.eventID ?? '?'} has an undecodable NewImage`, { cause: error });
+    throw new StreamRecordDecodeError(`stream record ${record.eventID ?? '?'} has an undecodable NewImage`, {
+      cause: error,
+    });
   }
   try {
     return fromEventItem(item);

@@ -11,7 +11,12 @@ export interface TableDefinition {
   readonly ttlAttribute?: string;
 }
 
-const stringKeyed = (tableName: string, hash: string, range: string, rangeType: 'S' | 'N' = 'S'): CreateTableCommandInput => ({
+const stringKeyed = (
+  tableName: string,
+  hash: string,
+  range: string,
+  rangeType: 'S' | 'N' = 'S',
+): CreateTableCommandInput => ({
   TableName: tableName,
   BillingMode: 'PAY_PER_REQUEST',
   AttributeDefinitions: [
@@ -36,7 +41,10 @@ export const eventsTable: TableDefinition = {
 export const connectionsTable: TableDefinition = { create: (t) => stringKeyed(t, 'pk', 'sk'), ttlAttribute: 'ttl' };
 
 /** Presence: one item per playback session, partition `channelId`, sort `sessionId`. */
-export const presenceTable: TableDefinition = { create: (t) => stringKeyed(t, 'channelId', 'sessionId'), ttlAttribute: 'ttl' };
+export const presenceTable: TableDefinition = {
+  create: (t) => stringKeyed(t, 'channelId', 'sessionId'),
+  ttlAttribute: 'ttl',
+};
 
 /** Counters: one counter set per `pk` (sk `counter`) plus idempotency markers (sk `idem#…`). */
 export const countersTable: TableDefinition = { create: (t) => stringKeyed(t, 'pk', 'sk'), ttlAttribute: 'ttl' };

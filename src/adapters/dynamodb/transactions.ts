@@ -1,4 +1,8 @@
-import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { awsErrorName, backoff, type BackoffPolicy } from '../aws-shared/backoff.js';
 

@@ -4,7 +4,10 @@ import type { Sleeper } from '../../application/ports/sleeper.port.js';
 
 /** A clock that moves only when told to; its sleeper advances it instead of waiting. */
 export class FakeClock implements Clock, Sleeper {
-  constructor(private current = 0, private readonly rng: () => number = seededRandom(42)) {}
+  constructor(
+    private current = 0,
+    private readonly rng: () => number = seededRandom(42),
+  ) {}
   now(): number {
     return this.current;
   }

@@ -20,7 +20,8 @@ export class InMemoryConnectionRegistry implements ConnectionRegistry {
 
   constructor(options: InMemoryConnectionRegistryOptions = {}) {
     this.shardSize = options.shardSize ?? DEFAULT_SHARD_SIZE;
-    if (!Number.isInteger(this.shardSize) || this.shardSize < 1) throw new RangeError(`shardSize must be a positive integer, got ${this.shardSize}`);
+    if (!Number.isInteger(this.shardSize) || this.shardSize < 1)
+      throw new RangeError(`shardSize must be a positive integer, got ${this.shardSize}`);
   }
 
   async join(connectionId: string, channelId: string, userId: string | null, at: number): Promise<ConnectionInfo> {

@@ -13,7 +13,8 @@ export class InMemoryCounterStore implements CounterStore {
 
   async add(counterId: string, deltas: Readonly<Record<string, number>>, idempotencyKey?: string): Promise<void> {
     for (const [name, delta] of Object.entries(deltas)) {
-      if (!Number.isFinite(delta)) throw new RangeError(`counter ${counterId}.${name}: delta must be a finite number, got ${delta}`);
+      if (!Number.isFinite(delta))
+        throw new RangeError(`counter ${counterId}.${name}: delta must be a finite number, got ${delta}`);
     }
     if (idempotencyKey !== undefined) {
       const applied = this.appliedKeys.get(counterId) ?? new Set<string>();

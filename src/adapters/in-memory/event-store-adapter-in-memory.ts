@@ -1,5 +1,10 @@
 import type { EventEnvelope, NewEvent } from '../../domain/shared/envelope.js';
-import { ConcurrencyError, envelopesToAppend, type EventStore, type StreamSlice } from '../../application/ports/event-store.port.js';
+import {
+  ConcurrencyError,
+  envelopesToAppend,
+  type EventStore,
+  type StreamSlice,
+} from '../../application/ports/event-store.port.js';
 
 /**
  * The in-memory event store. Appends are checked and applied synchronously, so within one
@@ -15,7 +20,11 @@ export class InMemoryEventStore implements EventStore {
     return { version: events.length, events: events.slice(afterVersion) };
   }
 
-  async append(streamId: string, expectedVersion: number, events: readonly NewEvent[]): Promise<readonly EventEnvelope[]> {
+  async append(
+    streamId: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+  ): Promise<readonly EventEnvelope[]> {
     // The same checks, in the same order, as the DynamoDB adapter: a malformed envelope or a
     // nonsense expected version is refused here too, rather than stored for a reader to trip on.
     const checked = envelopesToAppend(streamId, expectedVersion, events);

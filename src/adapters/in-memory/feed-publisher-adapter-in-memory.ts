@@ -89,10 +89,15 @@ export class InMemoryFeedStream implements FeedPublisher {
   async publish(items: readonly FeedItem[]): Promise<void> {
     if (items.length === 0) return;
     const encoded = items.map((item) => ({ item, partitionKey: item.channelId, data: JSON.stringify(item) }));
-    const tooLarge = encoded.filter((e) => Buffer.byteLength(e.data) + Buffer.byteLength(e.partitionKey) > KINESIS_MAX_RECORD_BYTES);
+    const tooLarge = encoded.filter(
+      (e) => Buffer.byteLength(e.data) + Buffer.byteLength(e.partitionKey) > KINESIS_MAX_RECORD_BYTES,
+    );
     if (tooLarge.length > 0) {
       // Kinesis rejects the whole request (ValidationException): retrying cannot help.
-      throw new PublishError(`${tooLarge.length} feed item(s) exceed the 1 MiB Kinesis record limit`, tooLarge.map((e) => e.item));
+      throw new PublishError(
+        `${tooLarge.length} feed item(s) exceed the 1 MiB Kinesis record limit`,
+        tooLarge.map((e) => e.item),
+      );
     }
     for (const chunk of chunks(encoded)) await this.putWithRetries(chunk);
   }
@@ -157,7 +162,12 @@ export class InMemoryFeedStream implements FeedPublisher {
         continue;
       }
       const sequenceNumber = String(++this.sequence).padStart(24, '0');
-      const record = { sequenceNumber, partitionKey: entry.partitionKey, data: entry.data, approximateArrivalTimestamp: arrival };
+      const record = {
+        sequenceNumber,
+        partitionKey: entry.partitionKey,
+        data: entry.data,
+        approximateArrivalTimestamp: arrival,
+      };
       this.log.write(this.shardOf(entry.partitionKey), [record]);
     }
     this.refused += refused.length;

@@ -1,6 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../../application/ports/clock.port.js';
-import { EnqueueError, MAX_DELAY_SECONDS, type MessageQueue, type OutgoingMessage } from '../../application/ports/message-queue.port.js';
+import {
+  EnqueueError,
+  MAX_DELAY_SECONDS,
+  type MessageQueue,
+  type OutgoingMessage,
+} from '../../application/ports/message-queue.port.js';
 import { deliveryOrder, type StoredMessage } from './queue-delivery-order.js';
 
 /** SQS's limit for one message body (since 2025; larger bodies belong in S3 with a pointer). */
@@ -56,7 +61,6 @@ export interface QueueCounts {
   readonly total: number;
 }
 
-
 /** Anything a queue can be told to hold: a typed body, or a raw string (e.g. to inject a poison message). */
 interface Incoming {
   readonly rawBody: string;
@@ -94,9 +98,12 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
     this.name = this.fifo && !name.endsWith('.fifo') ? `${name}.fifo` : name;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.random = options.random ?? Math.random;
-    if (options.maxReceiveCount !== undefined && options.maxReceiveCount < 1) throw new RangeError('maxReceiveCount must be at least 1');
+    if (options.maxReceiveCount !== undefined && options.maxReceiveCount < 1)
+      throw new RangeError('maxReceiveCount must be at least 1');
     if (options.deadLetterQueue && options.deadLetterQueue.fifo !== this.fifo) {
-      throw new RangeError(`the dead-letter queue of ${this.name} must be ${this.fifo ? 'a FIFO' : 'a standard'} queue too`);
+      throw new RangeError(
+        `the dead-letter queue of ${this.name} must be ${this.fifo ? 'a FIFO' : 'a standard'} queue too`,
+      );
     }
   }
 
@@ -114,7 +121,12 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
 
   async send(messages: readonly OutgoingMessage<T>[]): Promise<void> {
     this.enqueue(
-      messages.map((m) => ({ rawBody: JSON.stringify(m.body), groupId: m.groupId, dedupId: m.dedupId, delaySeconds: m.delaySeconds })),
+      messages.map((m) => ({
+        rawBody: JSON.stringify(m.body),
+        groupId: m.groupId,
+        dedupId: m.dedupId,
+        delaySeconds: m.delaySeconds,
+      })),
       messages,
     );
   }
@@ -140,7 +152,11 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
     });
     for (const message of order) {
       if (picked.length >= limit) break;
-      if (this.options.maxReceiveCount !== undefined && this.options.deadLetterQueue && message.receiveCount >= this.options.maxReceiveCount) {
+      if (
+        this.options.maxReceiveCount !== undefined &&
+        this.options.deadLetterQueue &&
+        message.receiveCount >= this.options.maxReceiveCount
+      ) {
         this.remove(message);
         this.options.deadLetterQueue.adopt(message);
         continue;
@@ -176,7 +192,9 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
   changeVisibility(receiptHandle: string, visibilityTimeoutMs: number): void {
     const message = this.byHandle.get(receiptHandle);
     if (!message || message.visibleAt <= this.clock.now()) {
-      throw new Error(`${this.name}: receipt handle ${receiptHandle} is not in flight (deleted, redelivered or timed out)`);
+      throw new Error(
+        `${this.name}: receipt handle ${receiptHandle} is not in flight (deleted, redelivered or timed out)`,
+      );
     }
     message.visibleAt = this.clock.now() + visibilityTimeoutMs;
     if (visibilityTimeoutMs === 0) this.notify();
@@ -199,7 +217,8 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
   nextVisibleAt(): number | null {
     const now = this.clock.now();
     let next: number | null = null;
-    for (const m of this.messages.values()) if (m.visibleAt > now && (next === null || m.visibleAt < next)) next = m.visibleAt;
+    for (const m of this.messages.values())
+      if (m.visibleAt > now && (next === null || m.visibleAt < next)) next = m.visibleAt;
     return next;
   }
 
@@ -226,7 +245,8 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
       }
     });
     // All or nothing: a refused message leaves the queue as it was, so a retry cannot double-send the rest.
-    if (problems.length > 0) throw new EnqueueError(`${this.name} refused ${problems.length} message(s): ${problems.join('; ')}`, failed);
+    if (problems.length > 0)
+      throw new EnqueueError(`${this.name} refused ${problems.length} message(s): ${problems.join('; ')}`, failed);
 
     // Entries are inserted in time order with one window, so the expired ones are a prefix of the
     // Map: stop at the first live one (a full scan per send made a booking burst O(n²)).
@@ -264,18 +284,27 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
       return `body is ${bytes} bytes, over the ${max}-byte SQS limit: keep large payloads in S3 and send a pointer, or split the message`;
     }
     const delay = m.delaySeconds ?? 0;
-    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) return `delaySeconds must be an integer in 0..${MAX_DELAY_SECONDS}, got ${delay}`;
+    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS)
+      return `delaySeconds must be an integer in 0..${MAX_DELAY_SECONDS}, got ${delay}`;
     if (this.fifo) {
       if (!m.groupId) return 'a FIFO queue needs a groupId on every message';
       if (delay > 0) return 'FIFO queues do not support per-message delaySeconds';
-      if (!m.dedupId && !this.options.contentBasedDeduplication) return 'a FIFO queue without content-based deduplication needs a dedupId';
+      if (!m.dedupId && !this.options.contentBasedDeduplication)
+        return 'a FIFO queue without content-based deduplication needs a dedupId';
     }
     return null;
   }
 
   /** Takes over a message moved from the source queue, keeping its id and body (as SQS redrive does). */
   private adopt(message: StoredMessage): void {
-    this.store({ ...message, receiveCount: 0, received: false, receiptHandle: undefined, firstReceivedAt: undefined, visibleAt: this.clock.now() });
+    this.store({
+      ...message,
+      receiveCount: 0,
+      received: false,
+      receiptHandle: undefined,
+      firstReceivedAt: undefined,
+      visibleAt: this.clock.now(),
+    });
     this.notify();
   }
 

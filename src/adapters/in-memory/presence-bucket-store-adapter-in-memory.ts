@@ -25,19 +25,35 @@ export class InMemoryPresenceBucketStore implements PresenceBucketStore {
     this.operations.loads++;
     const p = this.partitions.get(partition);
     if (!p) return { buckets: [], countRevision: 0 };
-    return { buckets: [...p.buckets.values()].map((b) => ({ ...b, sessions: b.sessions.map((s) => ({ ...s })) })), countRevision: p.count?.revision ?? 0 };
+    return {
+      buckets: [...p.buckets.values()].map((b) => ({ ...b, sessions: b.sessions.map((s) => ({ ...s })) })),
+      countRevision: p.count?.revision ?? 0,
+    };
   }
 
-  async save(partition: string, writes: readonly BucketWrite[], count: SubPartitionCount, expectedCountRevision: number): Promise<'SAVED' | 'CONFLICT'> {
+  async save(
+    partition: string,
+    writes: readonly BucketWrite[],
+    count: SubPartitionCount,
+    expectedCountRevision: number,
+  ): Promise<'SAVED' | 'CONFLICT'> {
     const p = this.partitions.get(partition) ?? { buckets: new Map<number, StoredBucket>(), count: undefined };
     this.partitions.set(partition, p);
     for (const w of writes) {
       if ((p.buckets.get(w.bucket)?.revision ?? 0) !== w.expectedRevision) return 'CONFLICT';
-      p.buckets.set(w.bucket, { bucket: w.bucket, revision: w.expectedRevision + 1, sessions: w.sessions.map((s) => ({ ...s })) });
+      p.buckets.set(w.bucket, {
+        bucket: w.bucket,
+        revision: w.expectedRevision + 1,
+        sessions: w.sessions.map((s) => ({ ...s })),
+      });
       this.operations.bucketWrites++;
     }
     if ((p.count?.revision ?? 0) !== expectedCountRevision) return 'CONFLICT';
-    p.count = { ...count, expiring: count.expiring.map(([at, n]) => [at, n] as const), revision: expectedCountRevision + 1 };
+    p.count = {
+      ...count,
+      expiring: count.expiring.map(([at, n]) => [at, n] as const),
+      revision: expectedCountRevision + 1,
+    };
     this.operations.countWrites++;
     return 'SAVED';
   }

@@ -41,7 +41,13 @@ export class InMemoryPresenceStore implements PresenceStore {
     const sessions = this.sessionsOf(beat.channelId);
     const stored = sessions.get(beat.sessionId);
     if (stored && !isNewerHeartbeat(stored.sequence, beat.sequence)) return false;
-    sessions.set(beat.sessionId, { userId: beat.userId, sequence: beat.sequence, at: beat.at, expiresAt: beat.expiresAt, ended: false });
+    sessions.set(beat.sessionId, {
+      userId: beat.userId,
+      sequence: beat.sequence,
+      at: beat.at,
+      expiresAt: beat.expiresAt,
+      ended: false,
+    });
     return true;
   }
 
@@ -51,7 +57,13 @@ export class InMemoryPresenceStore implements PresenceStore {
     // An end older than the stored beat (the player came back with newer beats) changes nothing.
     if (stored && isNewerHeartbeat(sequence, stored.sequence)) return;
     const at = stored?.at ?? this.now();
-    sessions.set(sessionId, { userId: stored?.userId ?? null, sequence, at, expiresAt: stored?.expiresAt ?? at, ended: true });
+    sessions.set(sessionId, {
+      userId: stored?.userId ?? null,
+      sequence,
+      at,
+      expiresAt: stored?.expiresAt ?? at,
+      ended: true,
+    });
   }
 
   async count(channelId: string, now: number): Promise<number> {

@@ -15,7 +15,12 @@ export class InMemoryPresenceStream implements PresenceStream {
   private sequence = 0;
 
   constructor(
-    private readonly options: { readonly shardCount: number; readonly clock: Clock; readonly streamName?: string; readonly retainPerShard?: number },
+    private readonly options: {
+      readonly shardCount: number;
+      readonly clock: Clock;
+      readonly streamName?: string;
+      readonly retainPerShard?: number;
+    },
   ) {
     this.log = new InMemoryShardedLog<StreamRecord>(options.shardCount, options.retainPerShard ?? 200_000);
   }
@@ -30,7 +35,12 @@ export class InMemoryPresenceStream implements PresenceStream {
     for (const r of records) {
       const shard = presenceShardOf(r.channelId, r.k, this.log.shardCount);
       const list = perShard.get(shard) ?? [];
-      list.push({ sequenceNumber: String(++this.sequence).padStart(21, '0'), partitionKey: partitionKeyOf(r.channelId, r.k), data: JSON.stringify(r), approximateArrivalTimestamp: arrival });
+      list.push({
+        sequenceNumber: String(++this.sequence).padStart(21, '0'),
+        partitionKey: partitionKeyOf(r.channelId, r.k),
+        data: JSON.stringify(r),
+        approximateArrivalTimestamp: arrival,
+      });
       perShard.set(shard, list);
     }
     let appended = false;

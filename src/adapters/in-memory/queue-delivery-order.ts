@@ -29,7 +29,11 @@ export interface DeliveryRules {
  * visible message (shuffled when reordering is on); a FIFO queue each group strictly in send
  * order, and nothing of a group whose quota is in flight or whose head is not visible yet.
  */
-export function* deliveryOrder(messages: Iterable<StoredMessage>, now: number, rules: DeliveryRules): Iterable<StoredMessage> {
+export function* deliveryOrder(
+  messages: Iterable<StoredMessage>,
+  now: number,
+  rules: DeliveryRules,
+): Iterable<StoredMessage> {
   if (!rules.fifo) {
     const visible = [...messages].filter((m) => m.visibleAt <= now);
     if (rules.reorder) {

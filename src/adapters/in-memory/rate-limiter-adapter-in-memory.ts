@@ -28,7 +28,8 @@ export class InMemoryTokenBucket implements RateLimiter {
     const { decision, next } = takeTokens(this.options, this.buckets.get(key) ?? null, this.options.clock.now(), cost);
     this.buckets.delete(key);
     this.buckets.set(key, next);
-    if (this.buckets.size > (this.options.maxKeys ?? 100_000)) this.buckets.delete(this.buckets.keys().next().value as string);
+    if (this.buckets.size > (this.options.maxKeys ?? 100_000))
+      this.buckets.delete(this.buckets.keys().next().value as string);
     return decision;
   }
 

@@ -5,7 +5,10 @@ import {
   type RecommendationCache,
   type UnreadableValueListener,
 } from '../../application/ports/recommendation-cache.port.js';
-import { CachedRecommendations, decodeCachedRecommendations } from '../../domain/recommendation/cached-recommendations.js';
+import {
+  CachedRecommendations,
+  decodeCachedRecommendations,
+} from '../../domain/recommendation/cached-recommendations.js';
 
 export interface InMemoryRecommendationCacheOptions {
   /** Default 3600 s, as the seed's Redis TTL. */
@@ -51,7 +54,10 @@ export class InMemoryRecommendationCache implements RecommendationCache {
   }
 
   async put(entry: CachedRecommendations): Promise<void> {
-    this.entries.set(recommendationCacheKey(entry.userId, entry.topN), JSON.stringify(CachedRecommendations.parse(entry)));
+    this.entries.set(
+      recommendationCacheKey(entry.userId, entry.topN),
+      JSON.stringify(CachedRecommendations.parse(entry)),
+    );
   }
 
   /** Stores raw text under a key, as a foreign or broken writer could (tests of unreadable values). */

@@ -1,4 +1,8 @@
-import type { RecommendationMetrics, RecommendationPath, ServedOutcome } from '../../application/ports/recommendation-metrics.port.js';
+import type {
+  RecommendationMetrics,
+  RecommendationPath,
+  ServedOutcome,
+} from '../../application/ports/recommendation-metrics.port.js';
 
 interface Tally {
   hits: number;
@@ -11,7 +15,10 @@ interface Tally {
  * stays bounded.
  */
 export class InMemoryRecommendationMetrics implements RecommendationMetrics {
-  private readonly tallies: Record<RecommendationPath, Tally> = { STREAM: { hits: 0, misses: 0 }, HTTP: { hits: 0, misses: 0 } };
+  private readonly tallies: Record<RecommendationPath, Tally> = {
+    STREAM: { hits: 0, misses: 0 },
+    HTTP: { hits: 0, misses: 0 },
+  };
   private readonly recent: ServedOutcome[] = [];
   private maxLag = 0;
   private rejectedCount = 0;

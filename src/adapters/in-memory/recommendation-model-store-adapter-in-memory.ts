@@ -40,7 +40,8 @@ export class InMemoryRecommendationModelStore implements RecommendationModelStor
   async saveChannel(doc: ChannelPopularity, expectedRevision: number): Promise<void> {
     const json = JSON.stringify(ChannelPopularity.parse(doc));
     const current = this.channelDocs.get(doc.channelId)?.revision ?? 0;
-    if (current !== expectedRevision) throw new ModelRevisionConflictError(`channel:${doc.channelId}`, expectedRevision);
+    if (current !== expectedRevision)
+      throw new ModelRevisionConflictError(`channel:${doc.channelId}`, expectedRevision);
     this.channelDocs.set(doc.channelId, { revision: current + 1, json });
     if (doc.live) this.live.add(doc.channelId);
     else this.live.delete(doc.channelId);

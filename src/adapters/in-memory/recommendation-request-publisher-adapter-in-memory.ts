@@ -93,7 +93,12 @@ export class InMemoryRecommendationRequestStream implements RecommendationReques
   }
 
   private append(partitionKey: string, data: string, arrival: number): RequestStreamRecord {
-    const record = { sequenceNumber: String(++this.sequence).padStart(24, '0'), partitionKey, data, approximateArrivalTimestamp: arrival };
+    const record = {
+      sequenceNumber: String(++this.sequence).padStart(24, '0'),
+      partitionKey,
+      data,
+      approximateArrivalTimestamp: arrival,
+    };
     this.log.write(this.shardOf(partitionKey), [record]);
     return record;
   }

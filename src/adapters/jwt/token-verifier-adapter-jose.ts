@@ -1,4 +1,11 @@
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+} from 'jose';
 import {
   InvalidTokenError,
   TokenVerificationUnavailableError,
@@ -32,7 +39,8 @@ export interface JoseTokenVerifierOptions {
 }
 
 /** The JWKS URL an OIDC issuer publishes by convention (Cognito: <issuer>/.well-known/jwks.json). */
-export const defaultJwksUrl = (issuer: string): string => new URL('.well-known/jwks.json', issuer.endsWith('/') ? issuer : `${issuer}/`).href;
+export const defaultJwksUrl = (issuer: string): string =>
+  new URL('.well-known/jwks.json', issuer.endsWith('/') ? issuer : `${issuer}/`).href;
 
 const claimProblem = (claim: string): TokenProblem => {
   switch (claim) {
@@ -65,15 +73,20 @@ export class JoseTokenVerifier implements TokenVerifier {
 
   constructor(private readonly options: JoseTokenVerifierOptions) {
     if (options.keys) this.keys = createLocalJWKSet(options.keys);
-    else this.keys = createRemoteJWKSet(new URL(options.jwksUrl ?? defaultJwksUrl(options.issuer)), { timeoutDuration: options.jwksTimeoutMs ?? 3_000 });
+    else
+      this.keys = createRemoteJWKSet(new URL(options.jwksUrl ?? defaultJwksUrl(options.issuer)), {
+        timeoutDuration: options.jwksTimeoutMs ?? 3_000,
+      });
     this.audiences = typeof options.audience === 'string' ? [options.audience] : [...options.audience];
     if (this.audiences.length === 0) throw new RangeError('at least one audience is required');
   }
 
   async verify(token: string): Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token.length === 0) throw new InvalidTokenError('MISSING', 'no bearer token was sent');
+    if (typeof token !== 'string' || token.length === 0)
+      throw new InvalidTokenError('MISSING', 'no bearer token was sent');
     // A JWT is three base64url parts; anything else (or something huge) is not worth parsing.
-    if (token.length > 8_192 || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token)) throw new InvalidTokenError('MALFORMED', 'the token is not a compact JWT');
+    if (token.length > 8_192 || !/^[\w-]+\.[\w-]+\.[\w-]*$/.test(token))
+      throw new InvalidTokenError('MALFORMED', 'the token is not a compact JWT');
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
@@ -100,27 +113,48 @@ export class JoseTokenVerifier implements TokenVerifier {
     }
     const subject = payload['sub'];
     if (typeof subject !== 'string' || !SUBJECT.test(subject)) {
-      throw new InvalidTokenError('INVALID_SUBJECT', 'the token subject is not a usable user id (1..128 of letters, digits, _ . : -)');
+      throw new InvalidTokenError(
+        'INVALID_SUBJECT',
+        'the token subject is not a usable user id (1..128 of letters, digits, _ . : -)',
+      );
     }
     return { subject, expiresAt: payload['exp'] as number, claims: payload };
   }
 
   private translate(error: unknown): Error {
-    if (error instanceof errors.JWTExpired) return new InvalidTokenError('EXPIRED', 'the token has expired; get a new one', { cause: error });
+    if (error instanceof errors.JWTExpired)
+      return new InvalidTokenError('EXPIRED', 'the token has expired; get a new one', { cause: error });
     if (error instanceof errors.JWTClaimValidationFailed) {
-      return new InvalidTokenError(claimProblem(error.claim), `token claim ${error.claim}: ${error.reason}`, { cause: error });
+      return new InvalidTokenError(claimProblem(error.claim), `token claim ${error.claim}: ${error.reason}`, {
+        cause: error,
+      });
     }
-    if (error instanceof errors.JOSEAlgNotAllowed) return new InvalidTokenError('ALG_NOT_ALLOWED', 'the token algorithm is not allowed', { cause: error });
-    if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidTokenError('BAD_SIGNATURE', 'the token signature is invalid', { cause: error });
+    if (error instanceof errors.JOSEAlgNotAllowed)
+      return new InvalidTokenError('ALG_NOT_ALLOWED', 'the token algorithm is not allowed', { cause: error });
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      return new InvalidTokenError('BAD_SIGNATURE', 'the token signature is invalid', { cause: error });
     if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-      return new InvalidTokenError('UNKNOWN_KEY', 'the token was not signed with a key of the issuer', { cause: error });
+      return new InvalidTokenError('UNKNOWN_KEY', 'the token was not signed with a key of the issuer', {
+        cause: error,
+      });
     }
     // Generic JOSE errors come from the remote key set (a non-200 or non-JSON answer), not from the token.
-    if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC')) {
-      return new TokenVerificationUnavailableError(`the issuer's keys could not be fetched: ${(error as Error).message}`, { cause: error });
+    if (
+      error instanceof errors.JWKSTimeout ||
+      error instanceof errors.JWKSInvalid ||
+      (error instanceof errors.JOSEError && error.code === 'ERR_JOSE_GENERIC')
+    ) {
+      return new TokenVerificationUnavailableError(
+        `the issuer's keys could not be fetched: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
-    if (error instanceof errors.JOSEError) return new InvalidTokenError('MALFORMED', `the token is malformed (${error.code})`, { cause: error });
+    if (error instanceof errors.JOSEError)
+      return new InvalidTokenError('MALFORMED', `the token is malformed (${error.code})`, { cause: error });
     // fetch failures (DNS, refused, non-JSON) surface as plain errors from the remote key set.
-    return new TokenVerificationUnavailableError(`the token could not be verified: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    return new TokenVerificationUnavailableError(
+      `the token could not be verified: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

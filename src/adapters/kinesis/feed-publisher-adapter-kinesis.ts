@@ -95,7 +95,10 @@ export class KinesisFeedPublisher implements FeedPublisher {
     const records: PendingRecord[] = [];
     for (const [key, channelItems] of perChannel) {
       if (key.length > MAX_PARTITION_KEY_LENGTH) {
-        throw new PublishError(`channel id of ${key.length} characters exceeds the 256-character Kinesis partition key`, channelItems);
+        throw new PublishError(
+          `channel id of ${key.length} characters exceeds the 256-character Kinesis partition key`,
+          channelItems,
+        );
       }
       const keyBytes = Buffer.byteLength(key);
       let current: FeedItem[] = [];
@@ -122,14 +125,20 @@ export class KinesisFeedPublisher implements FeedPublisher {
     }
     if (tooLarge.length > 0) {
       // Nothing is sent: Kinesis would refuse such a record on every attempt.
-      throw new PublishError(`${tooLarge.length} feed item(s) exceed the ${this.maxRecordBytes}-byte Kinesis record limit; shrink them`, tooLarge);
+      throw new PublishError(
+        `${tooLarge.length} feed item(s) exceed the ${this.maxRecordBytes}-byte Kinesis record limit; shrink them`,
+        tooLarge,
+      );
     }
     return records;
   }
 
   private async put(batch: readonly PendingRecord[]): Promise<EntryOutcome[]> {
     const response = await this.client.send(
-      new PutRecordsCommand({ StreamName: this.streamName, Records: batch.map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })) }),
+      new PutRecordsCommand({
+        StreamName: this.streamName,
+        Records: batch.map((r) => ({ PartitionKey: r.partitionKey, Data: r.data })),
+      }),
     );
     return batch.map((_, i): EntryOutcome => {
       const result = response.Records?.[i];
@@ -162,7 +171,10 @@ const chunkRecords = (round: readonly PendingRecord[]): PendingRecord[][] => {
   let call: PendingRecord[] = [];
   let bytes = 0;
   for (const record of round) {
-    if (call.length > 0 && (call.length >= KINESIS_MAX_RECORDS_PER_PUT || bytes + record.bytes > KINESIS_MAX_BYTES_PER_PUT)) {
+    if (
+      call.length > 0 &&
+      (call.length >= KINESIS_MAX_RECORDS_PER_PUT || bytes + record.bytes > KINESIS_MAX_BYTES_PER_PUT)
+    ) {
       calls.push(call);
       call = [];
       bytes = 0;

@@ -14,7 +14,10 @@ const AggregatedRecord = z.object({ items: z.array(FeedItem).min(1) });
  * The data of one feed record as a schema, for a Powertools parser `innerSchema`: parses to the
  * record's items, in order, whichever of the two shapes it has.
  */
-export const FeedRecordData = z.union([AggregatedRecord.transform((record) => record.items), FeedItem.transform((item) => [item])]);
+export const FeedRecordData = z.union([
+  AggregatedRecord.transform((record) => record.items),
+  FeedItem.transform((item) => [item]),
+]);
 
 export const encodeFeedRecord = (items: readonly FeedItem[]): string => JSON.stringify({ items });
 
@@ -31,7 +34,9 @@ export const decodeFeedRecord = (data: string | Uint8Array): FeedItem[] => {
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`feed record is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`, { cause: parsed.error });
+    throw new Error(`feed record is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? ''}`, {
+      cause: parsed.error,
+    });
   }
   return 'items' in parsed.data ? parsed.data.items : [parsed.data];
 };

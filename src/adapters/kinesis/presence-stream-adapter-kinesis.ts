@@ -40,7 +40,9 @@ export class KinesisPresenceStream implements PresenceStream {
     const { shardCount } = this.options;
     let pending: Entry[] = records.map((r) => ({
       PartitionKey: partitionKeyOf(r.channelId, r.k),
-      ...(shardCount ? { ExplicitHashKey: explicitHashKeyOf(presenceShardOf(r.channelId, r.k, shardCount), shardCount) } : {}),
+      ...(shardCount
+        ? { ExplicitHashKey: explicitHashKeyOf(presenceShardOf(r.channelId, r.k, shardCount), shardCount) }
+        : {}),
       Data: Buffer.from(JSON.stringify(r)),
     }));
     const policy = this.options.backoff ?? defaultBackoffPolicy;
@@ -48,12 +50,16 @@ export class KinesisPresenceStream implements PresenceStream {
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > 1) {
         if (attempt > policy.maxAttempts) {
-          throw new PublishError(`${pending.length} of ${records.length} presence records were refused by ${this.streamName} after ${policy.maxAttempts} attempts (${reasons.join('; ')}); add shards`, pending);
+          throw new PublishError(
+            `${pending.length} of ${records.length} presence records were refused by ${this.streamName} after ${policy.maxAttempts} attempts (${reasons.join('; ')}); add shards`,
+            pending,
+          );
         }
         await backoff(this.options.sleeper, policy, attempt - 1);
       }
       const chunks: Entry[][] = [];
-      for (let i = 0; i < pending.length; i += MAX_RECORDS_PER_PUT) chunks.push(pending.slice(i, i + MAX_RECORDS_PER_PUT));
+      for (let i = 0; i < pending.length; i += MAX_RECORDS_PER_PUT)
+        chunks.push(pending.slice(i, i + MAX_RECORDS_PER_PUT));
       const refused = await mapWithConcurrency(chunks, this.options.concurrency ?? 4, async (chunk) => {
         const response = await this.client.send(new PutRecordsCommand({ StreamName: this.streamName, Records: chunk }));
         return chunk.flatMap((entry, i) => {

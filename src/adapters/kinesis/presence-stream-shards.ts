@@ -9,7 +9,8 @@ const HASH_SPACE = 2n ** 128n;
  * channels can still meet on a shard, as they would under MD5 placement: the capacity model
  * assumes an even spread (ceil(keys / shards) per shard) and provisions headroom for it.
  */
-export const presenceShardOf = (channelId: string, k: number, shardCount: number): number => (fnv1a(channelId) + k) % shardCount;
+export const presenceShardOf = (channelId: string, k: number, shardCount: number): number =>
+  (fnv1a(channelId) + k) % shardCount;
 
 /**
  * An explicit hash key in the middle of shard `shard`'s range, for a stream whose N shards split

@@ -57,13 +57,20 @@ export class KinesisRecommendationRequestPublisher implements RecommendationRequ
 
   private async put(batch: readonly PendingRequest[]): Promise<EntryOutcome[]> {
     const response = await this.client.send(
-      new PutRecordsCommand({ StreamName: this.streamName, Records: batch.map((p) => ({ PartitionKey: p.request.userId, Data: p.data })) }),
+      new PutRecordsCommand({
+        StreamName: this.streamName,
+        Records: batch.map((p) => ({ PartitionKey: p.request.userId, Data: p.data })),
+      }),
     );
     return batch.map((_, i): EntryOutcome => {
       const result = response.Records?.[i];
       if (result && !result.ErrorCode) return { ok: true };
       // ProvisionedThroughputExceeded and InternalFailure are the documented per-record errors; both are transient.
-      return { ok: false, retryable: true, reason: `${result?.ErrorCode ?? 'NoResult'}${result?.ErrorMessage ? `: ${result.ErrorMessage}` : ''}` };
+      return {
+        ok: false,
+        retryable: true,
+        reason: `${result?.ErrorCode ?? 'NoResult'}${result?.ErrorMessage ? `: ${result.ErrorMessage}` : ''}`,
+      };
     });
   }
 }

@@ -86,10 +86,22 @@ export class AppSyncEventsSession {
       const type = (raw as { type?: unknown })?.type;
       const knownType = type === 'subscribe' || type === 'unsubscribe' || type === 'publish';
       if (knownType && id !== undefined && OPERATION_ID_PATTERN.test(id)) {
-        const reply = type === 'subscribe' ? 'subscribe_error' : type === 'unsubscribe' ? 'unsubscribe_error' : 'publish_error';
-        this.send({ type: reply, id, errors: errors('BadRequestException', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')) });
+        const reply =
+          type === 'subscribe' ? 'subscribe_error' : type === 'unsubscribe' ? 'unsubscribe_error' : 'publish_error';
+        this.send({
+          type: reply,
+          id,
+          errors: errors(
+            'BadRequestException',
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          ),
+        });
       } else {
-        this.send({ type: 'error', ...(id !== undefined ? { id } : {}), errors: errors('UnsupportedOperation', `unknown or malformed message of type ${JSON.stringify(type)}`) });
+        this.send({
+          type: 'error',
+          ...(id !== undefined ? { id } : {}),
+          errors: errors('UnsupportedOperation', `unknown or malformed message of type ${JSON.stringify(type)}`),
+        });
       }
       return;
     }
@@ -102,23 +114,42 @@ export class AppSyncEventsSession {
         return this.subscribe(message.id, message.channel, message.authorization);
       case 'unsubscribe':
         if (this.subscriptions.delete(message.id)) this.send({ type: 'unsubscribe_success', id: message.id });
-        else this.send({ type: 'unsubscribe_error', id: message.id, errors: errors('UnknownOperationError', `Unknown operation id ${message.id}`) });
+        else
+          this.send({
+            type: 'unsubscribe_error',
+            id: message.id,
+            errors: errors('UnknownOperationError', `Unknown operation id ${message.id}`),
+          });
         return;
       case 'publish': {
         // Publishing is IAM-only in this stack: the message must carry a SigV4 authorization for `appsync`.
-        if (!SIGV4_APPSYNC_AUTHORIZATION.test(message.authorization?.['authorization'] ?? message.authorization?.['Authorization'] ?? '')) {
-          this.send({ type: 'publish_error', id: message.id, errors: errors('UnauthorizedException', 'publishing needs IAM (SigV4) authorization') });
+        if (
+          !SIGV4_APPSYNC_AUTHORIZATION.test(
+            message.authorization?.['authorization'] ?? message.authorization?.['Authorization'] ?? '',
+          )
+        ) {
+          this.send({
+            type: 'publish_error',
+            id: message.id,
+            errors: errors('UnauthorizedException', 'publishing needs IAM (SigV4) authorization'),
+          });
           return;
         }
         if (!this.host.namespaceExists(message.channel) || message.events.length === 0 || message.events.length > 5) {
-          this.send({ type: 'publish_error', id: message.id, errors: errors('BadRequestException', 'unknown namespace, or not 1–5 events') });
+          this.send({
+            type: 'publish_error',
+            id: message.id,
+            errors: errors('BadRequestException', 'unknown namespace, or not 1–5 events'),
+          });
           return;
         }
         const failed = new Set(this.host.publish(message.channel, message.events));
         this.send({
           type: 'publish_success',
           id: message.id,
-          successful: message.events.flatMap((_, index) => (failed.has(index) ? [] : [{ identifier: crypto.randomUUID(), index }])),
+          successful: message.events.flatMap((_, index) =>
+            failed.has(index) ? [] : [{ identifier: crypto.randomUUID(), index }],
+          ),
           failed: [...failed].map((index) => ({ index })),
         });
         return;
@@ -126,13 +157,20 @@ export class AppSyncEventsSession {
     }
   }
 
-  private async subscribe(id: string, channel: string, authorization: Readonly<Record<string, string>> | undefined): Promise<void> {
-    const refuse = (errorType: string, message: string) => this.send({ type: 'subscribe_error', id, errors: errors(errorType, message) });
-    if (this.subscriptions.has(id)) return refuse('SubscriptionProcessingError', `operation id ${id} is already in use on this connection`);
+  private async subscribe(
+    id: string,
+    channel: string,
+    authorization: Readonly<Record<string, string>> | undefined,
+  ): Promise<void> {
+    const refuse = (errorType: string, message: string) =>
+      this.send({ type: 'subscribe_error', id, errors: errors(errorType, message) });
+    if (this.subscriptions.has(id))
+      return refuse('SubscriptionProcessingError', `operation id ${id} is already in use on this connection`);
     if (!SUBSCRIBE_CHANNEL_PATTERN.test(channel) || !this.host.namespaceExists(channel)) {
       return refuse('SubscriptionProcessingError', `no channel namespace for ${channel}`);
     }
-    if (!authorization || !(await this.host.authorize(authorization))) return refuse('UnauthorizedException', 'You are not authorized to make this call.');
+    if (!authorization || !(await this.host.authorize(authorization)))
+      return refuse('UnauthorizedException', 'You are not authorized to make this call.');
     this.subscriptions.set(id, segmentsOf(channel));
     this.send({ type: 'subscribe_success', id });
   }

@@ -23,7 +23,12 @@ export interface AppSyncEventsStandInOptions {
   /** `ka` interval (the service: 60 s). */
   readonly keepAliveMs?: number;
   /** Faults, for tests of the viewer guarantee: a `data` message sent twice, deliveries delayed out of order, publishes reported `failed`. */
-  readonly chaos?: { readonly duplicateRate?: number; readonly reorderMs?: number; readonly failRate?: number; readonly random?: () => number };
+  readonly chaos?: {
+    readonly duplicateRate?: number;
+    readonly reorderMs?: number;
+    readonly failRate?: number;
+    readonly random?: () => number;
+  };
 }
 
 export interface AppSyncEventsStandInStats {
@@ -60,7 +65,13 @@ const refusal = (errorType: string, message: string) => ({ errors: [{ errorType,
 export class AppSyncEventsStandIn {
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: () => EVENT_WS_SUBPROTOCOL });
   private readonly sessions = new Set<AppSyncEventsSession>();
-  private readonly counters = { publishRequests: 0, publishedEvents: 0, failedEvents: 0, oversizeDropped: 0, deliveries: 0 };
+  private readonly counters = {
+    publishRequests: 0,
+    publishedEvents: 0,
+    failedEvents: 0,
+    oversizeDropped: 0,
+    deliveries: 0,
+  };
   private readonly random: () => number;
 
   private constructor(
@@ -169,13 +180,29 @@ export class AppSyncEventsStandIn {
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/event') return json(res, 404, refusal('NotFoundException', 'only /event (publish) and /event/realtime (WebSocket) exist'));
-    if (req.method !== 'POST') return json(res, 405, refusal('BadRequestException', 'publishing (POST) is the only action on /event'));
+    if (url.pathname !== '/event')
+      return json(
+        res,
+        404,
+        refusal('NotFoundException', 'only /event (publish) and /event/realtime (WebSocket) exist'),
+      );
+    if (req.method !== 'POST')
+      return json(res, 405, refusal('BadRequestException', 'publishing (POST) is the only action on /event'));
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (!SIGV4_APPSYNC_AUTHORIZATION.test(req.headers.authorization ?? '') || typeof req.headers['x-amz-date'] !== 'string') {
-        return json(res, 401, refusal('UnauthorizedException', 'publishing needs a SigV4 Authorization header for service appsync and x-amz-date'));
+      if (
+        !SIGV4_APPSYNC_AUTHORIZATION.test(req.headers.authorization ?? '') ||
+        typeof req.headers['x-amz-date'] !== 'string'
+      ) {
+        return json(
+          res,
+          401,
+          refusal(
+            'UnauthorizedException',
+            'publishing needs a SigV4 Authorization header for service appsync and x-amz-date',
+          ),
+        );
       }
       let body: unknown;
       try {
@@ -184,13 +211,24 @@ export class AppSyncEventsStandIn {
         return json(res, 400, refusal('BadRequestException', 'the body is not JSON'));
       }
       const parsed = PublishRequest.safeParse(body);
-      if (!parsed.success) return json(res, 400, refusal('BadRequestException', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
-      if (!this.namespaceExists(parsed.data.channel)) return json(res, 400, refusal('BadRequestException', `no channel namespace for ${parsed.data.channel}`));
+      if (!parsed.success)
+        return json(
+          res,
+          400,
+          refusal(
+            'BadRequestException',
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          ),
+        );
+      if (!this.namespaceExists(parsed.data.channel))
+        return json(res, 400, refusal('BadRequestException', `no channel namespace for ${parsed.data.channel}`));
       this.counters.publishRequests++;
       const failed = new Set(this.publish(parsed.data.channel, parsed.data.events));
       json(res, 200, {
         failed: [...failed].map((index) => ({ identifier: randomUUID(), index })),
-        successful: parsed.data.events.flatMap((_, index) => (failed.has(index) ? [] : [{ identifier: randomUUID(), index }])),
+        successful: parsed.data.events.flatMap((_, index) =>
+          failed.has(index) ? [] : [{ identifier: randomUUID(), index }],
+        ),
       });
     });
   }
@@ -207,7 +245,12 @@ export class AppSyncEventsStandIn {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (!accepted) {
         // The Event API docs name no handshake error; Amplify's client expects `connection_error`.
-        ws.send(JSON.stringify({ type: 'connection_error', errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }] }));
+        ws.send(
+          JSON.stringify({
+            type: 'connection_error',
+            errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call.' }],
+          }),
+        );
         ws.close(1008, 'unauthorized');
         return;
       }

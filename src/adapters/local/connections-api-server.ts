@@ -37,7 +37,14 @@ export class RecordingConnections implements ConnectionsApiTarget {
   }
   info(connectionId: string) {
     const connection = this.open.get(connectionId);
-    return connection ? { connectedAt: connection.connectedAt, lastActiveAt: this.now(), sourceIp: '127.0.0.1', userAgent: 'stampede-local' } : null;
+    return connection
+      ? {
+          connectedAt: connection.connectedAt,
+          lastActiveAt: this.now(),
+          sourceIp: '127.0.0.1',
+          userAgent: 'stampede-local',
+        }
+      : null;
   }
   close(connectionId: string): boolean {
     return this.open.delete(connectionId);
@@ -77,7 +84,10 @@ const MAX_FRAME_BYTES = 128 * 1024;
  * HTTP so the production adapter (and the AWS SDK's error parsing and retries) run unchanged:
  * POST → 200, 410 GoneException or 429 LimitExceededException (buffer full); GET → the connection or 410; DELETE → 204 or 410.
  */
-export const startConnectionsApiServer = async (target: ConnectionsApiTarget, options: { stage?: string } = {}): Promise<ConnectionsApiServer> => {
+export const startConnectionsApiServer = async (
+  target: ConnectionsApiTarget,
+  options: { stage?: string } = {},
+): Promise<ConnectionsApiServer> => {
   const started = Date.now();
   const stats = { posted: 0, gone: 0, throttled: 0 };
   let throttleBudget = 0;
@@ -98,12 +108,18 @@ export const startConnectionsApiServer = async (target: ConnectionsApiTarget, op
           forbidBudget--;
           return sendError(res, 403, 'ForbiddenException', 'Forbidden');
         }
-        if (body.length > MAX_FRAME_BYTES) return sendError(res, 413, 'PayloadTooLargeException', `frame of ${body.length} bytes exceeds 128 KB`);
+        if (body.length > MAX_FRAME_BYTES)
+          return sendError(res, 413, 'PayloadTooLargeException', `frame of ${body.length} bytes exceeds 128 KB`);
         const outcome = await target.post(connectionId, body);
         if (outcome === 'buffer-full') {
           stats.throttled++;
           // API Gateway's own words for this case (API_PostToConnection, Errors: LimitExceededException).
-          return sendError(res, 429, 'LimitExceededException', 'The client has exceeded its throttling limits, or the WebSocket client side buffer is full');
+          return sendError(
+            res,
+            429,
+            'LimitExceededException',
+            'The client has exceeded its throttling limits, or the WebSocket client side buffer is full',
+          );
         }
         if (!outcome) {
           stats.gone++;
@@ -127,7 +143,8 @@ export const startConnectionsApiServer = async (target: ConnectionsApiTarget, op
         return;
       }
       if (req.method === 'DELETE') {
-        if (!(await target.close(connectionId))) return sendError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
+        if (!(await target.close(connectionId)))
+          return sendError(res, 410, 'GoneException', `connection ${connectionId} is gone`);
         res.writeHead(204).end();
         return;
       }

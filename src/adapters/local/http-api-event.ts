@@ -16,7 +16,11 @@ export const MAX_DRAINED_BODY_BYTES = 10 * 1024 * 1024;
 /** A request body as read: the bytes, or only how many there were when over the limit. */
 export type ReadRequestBody =
   | { readonly tooLarge: false; readonly body: Buffer }
-  | { readonly tooLarge: true; readonly bytes: number; /** false: the client may still be sending; close the connection. */ readonly drained: boolean };
+  | {
+      readonly tooLarge: true;
+      readonly bytes: number;
+      /** false: the client may still be sending; close the connection. */ readonly drained: boolean;
+    };
 
 /** The client went away mid-request: nothing to answer, nothing to log. */
 export class ClientAbortedError extends Error {
@@ -33,7 +37,11 @@ export const declaredBodyBytes = (req: IncomingMessage): number | undefined => {
  * Reads a request body, keeping at most `limit` bytes: a larger one is counted and discarded
  * (memory stays bounded) until `drainLimit`, then left unread.
  */
-export const readRequestBody = (req: IncomingMessage, limit: number, drainLimit = MAX_DRAINED_BODY_BYTES): Promise<ReadRequestBody> =>
+export const readRequestBody = (
+  req: IncomingMessage,
+  limit: number,
+  drainLimit = MAX_DRAINED_BODY_BYTES,
+): Promise<ReadRequestBody> =>
   new Promise((resolve, reject) => {
     const declared = declaredBodyBytes(req);
     if (declared !== undefined && declared > drainLimit) {
@@ -56,7 +64,13 @@ export const readRequestBody = (req: IncomingMessage, limit: number, drainLimit 
       }
     };
     req.on('data', onData);
-    req.on('end', () => resolve(size > limit ? { tooLarge: true, bytes: size, drained: true } : { tooLarge: false, body: Buffer.concat(chunks) }));
+    req.on('end', () =>
+      resolve(
+        size > limit
+          ? { tooLarge: true, bytes: size, drained: true }
+          : { tooLarge: false, body: Buffer.concat(chunks) },
+      ),
+    );
     req.on('error', (error) => reject(new ClientAbortedError('the client aborted the request', { cause: error })));
     // A connection that closes before the body's end never emits 'end' (a promise resolved already ignores this).
     req.on('close', () => {
@@ -72,7 +86,10 @@ export const toHttpApiEvent = (req: IncomingMessage, body: Buffer, url: URL): AP
   }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
-  const cookies = req.headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  const cookies = req.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter(Boolean);
   const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
   const now = new Date();
   return {
@@ -120,7 +137,8 @@ export const writeHttpApiResult = (res: ServerResponse, result: APIGatewayProxyR
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
-  const body = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  const body =
+    result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
   // Like API Gateway, answer with a Content-Length: writeHead without one makes Node send chunked.
   headers['content-length'] = String(body === undefined ? 0 : Buffer.byteLength(body));
   res.writeHead(result.statusCode ?? 200, headers).end(body);

@@ -118,7 +118,8 @@ export class LocalWebSocketApi implements ConnectionGateway {
     const gone: string[] = [];
     const failed: string[] = [];
     const data = Buffer.from(frame, 'utf8');
-    if (data.length > API_GATEWAY_MAX_MESSAGE_BYTES) return Promise.resolve({ gone, failed, rejected: [...connectionIds] });
+    if (data.length > API_GATEWAY_MAX_MESSAGE_BYTES)
+      return Promise.resolve({ gone, failed, rejected: [...connectionIds] });
     for (const id of connectionIds) {
       this.posted++;
       const outcome = this.postOne(id, data);
@@ -194,7 +195,9 @@ export class LocalWebSocketApi implements ConnectionGateway {
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       const connection: Connection = {
         socket: ws,
-        buffer: new OutgoingBuffer(ws, this.limits, (buffered) => this.closeSlowConsumer(connection, connectionId, buffered)),
+        buffer: new OutgoingBuffer(ws, this.limits, (buffered) =>
+          this.closeSlowConsumer(connection, connectionId, buffered),
+        ),
         closing: false,
         connectedAt,
         authorizer,
@@ -205,18 +208,25 @@ export class LocalWebSocketApi implements ConnectionGateway {
       ws.on('message', (data: RawData, isBinary: boolean) => {
         const body = isBinary ? Buffer.from(data as Buffer).toString('base64') : data.toString();
         this.enqueue(connection, connectionId, '$default', () =>
-          this.options.routes.message({ ...this.event('$default', 'MESSAGE', connectionId, connectedAt, authorizer), body, isBase64Encoded: isBinary }),
+          this.options.routes.message({
+            ...this.event('$default', 'MESSAGE', connectionId, connectedAt, authorizer),
+            body,
+            isBase64Encoded: isBinary,
+          }),
         );
       });
       ws.on('close', () => {
         connection.buffer.dispose();
         this.connections.delete(connectionId);
         this.enqueue(connection, connectionId, '$disconnect', () =>
-          this.options.routes.disconnect(this.event('$disconnect', 'DISCONNECT', connectionId, connectedAt, authorizer)),
+          this.options.routes.disconnect(
+            this.event('$disconnect', 'DISCONNECT', connectionId, connectedAt, authorizer),
+          ),
         );
       });
       ws.on('error', (error) => {
-        if (isClientFault(error)) this.options.onRefused?.(`frame refused: ${error.message}`, { connectionId, route: 'socket' });
+        if (isClientFault(error))
+          this.options.onRefused?.(`frame refused: ${error.message}`, { connectionId, route: 'socket' });
         else this.options.onError?.(error, { connectionId, route: 'socket' });
       });
     });
@@ -230,10 +240,13 @@ export class LocalWebSocketApi implements ConnectionGateway {
   private closeSlowConsumer(connection: Connection, connectionId: string, bufferedBytes: number): void {
     if (connection.closing) return;
     connection.closing = true;
-    this.options.onRefused?.(`slow consumer closed with ${CLOSE_CODES.SLOW_CONSUMER}: ${bufferedBytes} bytes unread for ${this.limits.slowConsumerGraceMs} ms`, {
-      connectionId,
-      route: 'socket',
-    });
+    this.options.onRefused?.(
+      `slow consumer closed with ${CLOSE_CODES.SLOW_CONSUMER}: ${bufferedBytes} bytes unread for ${this.limits.slowConsumerGraceMs} ms`,
+      {
+        connectionId,
+        route: 'socket',
+      },
+    );
     connection.socket.close(CLOSE_CODES.SLOW_CONSUMER, 'slow consumer: rejoin and recover over HTTP');
   }
 

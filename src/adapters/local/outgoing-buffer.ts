@@ -16,7 +16,10 @@ export interface OutgoingBufferLimits {
   readonly slowConsumerGraceMs: number;
 }
 
-export const DEFAULT_OUTGOING_BUFFER: OutgoingBufferLimits = { maxBufferedBytes: 1024 * 1024, slowConsumerGraceMs: 2_000 };
+export const DEFAULT_OUTGOING_BUFFER: OutgoingBufferLimits = {
+  maxBufferedBytes: 1024 * 1024,
+  slowConsumerGraceMs: 2_000,
+};
 
 /**
  * One connection's outgoing buffer: `admits` says whether a post may be queued now. The first

@@ -17,9 +17,18 @@ export const isClientFault = (error: unknown): error is Error & { code: string }
  * error frame is missing, and test/entrypoints/local/ws-input-edges.runtime.test.ts fails.
  */
 export const answerOversizedMessages = (socket: WebSocket, limitBytes: number): void => {
-  const receiver = (socket as unknown as { _receiver?: { prependListener?: (event: 'error', listener: (error: unknown) => void) => void } })._receiver;
+  const receiver = (
+    socket as unknown as {
+      _receiver?: { prependListener?: (event: 'error', listener: (error: unknown) => void) => void };
+    }
+  )._receiver;
   receiver?.prependListener?.('error', (error) => {
-    if (!isClientFault(error) || error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || socket.readyState !== socket.OPEN) return;
+    if (
+      !isClientFault(error) ||
+      error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ||
+      socket.readyState !== socket.OPEN
+    )
+      return;
     socket.send(
       JSON.stringify({
         type: 'error',

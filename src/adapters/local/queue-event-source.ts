@@ -65,7 +65,11 @@ export class QueueEventSource<T> {
 
   stats(): EventSourceStats {
     const c = this.queue.counts();
-    return { ...this.counts, discarded: this.queue.deadLetterQueue?.counts().total ?? 0, backlog: c.visible + c.inFlight + c.delayed };
+    return {
+      ...this.counts,
+      discarded: this.queue.deadLetterQueue?.counts().total ?? 0,
+      backlog: c.visible + c.inFlight + c.delayed,
+    };
   }
 
   /** True when the queue holds nothing (visible, in flight or delayed) and no invocation runs. */
@@ -111,7 +115,9 @@ export class QueueEventSource<T> {
         this.counts.injectedCrashes++;
         const prefix = Math.floor((this.options.random ?? Math.random)() * batch.length);
         if (prefix > 0) await this.handler(this.toEvent(batch.slice(0, prefix))).catch(() => undefined);
-        throw new InjectedCrashError(`${this.options.name}: injected crash after ${prefix} of ${batch.length} messages`);
+        throw new InjectedCrashError(
+          `${this.options.name}: injected crash after ${prefix} of ${batch.length} messages`,
+        );
       }
       const response = await this.handler(this.toEvent(batch));
       const ids = new Set(batch.map((m) => m.messageId));
@@ -135,27 +141,25 @@ export class QueueEventSource<T> {
 
   private toEvent(batch: readonly ReceivedMessage<T>[]): SQSEvent {
     return {
-      Records: batch.map(
-        (m): SQSRecord => ({
-          messageId: m.messageId,
-          receiptHandle: m.receiptHandle,
-          body: m.rawBody,
-          attributes: {
-            ApproximateReceiveCount: String(m.receiveCount),
-            SentTimestamp: String(m.sentAt),
-            SenderId: 'AIDALOCALSTAMPEDE',
-            ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt),
-            ...(m.sequenceNumber !== undefined ? { SequenceNumber: m.sequenceNumber } : {}),
-            ...(m.groupId !== undefined ? { MessageGroupId: m.groupId } : {}),
-            ...(m.dedupId !== undefined ? { MessageDeduplicationId: m.dedupId } : {}),
-          },
-          messageAttributes: {},
-          md5OfBody: md5(m.rawBody),
-          eventSource: 'aws:sqs',
-          eventSourceARN: this.queue.arn,
-          awsRegion: this.options.region ?? 'local',
-        }),
-      ),
+      Records: batch.map((m): SQSRecord => ({
+        messageId: m.messageId,
+        receiptHandle: m.receiptHandle,
+        body: m.rawBody,
+        attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(m.sentAt),
+          SenderId: 'AIDALOCALSTAMPEDE',
+          ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt),
+          ...(m.sequenceNumber !== undefined ? { SequenceNumber: m.sequenceNumber } : {}),
+          ...(m.groupId !== undefined ? { MessageGroupId: m.groupId } : {}),
+          ...(m.dedupId !== undefined ? { MessageDeduplicationId: m.dedupId } : {}),
+        },
+        messageAttributes: {},
+        md5OfBody: md5(m.rawBody),
+        eventSource: 'aws:sqs',
+        eventSourceARN: this.queue.arn,
+        awsRegion: this.options.region ?? 'local',
+      })),
     };
   }
 

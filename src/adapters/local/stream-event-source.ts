@@ -55,7 +55,14 @@ export class StreamEventSource<R, E> {
   private running = false;
   private unsubscribe: (() => void) | null = null;
   private inFlight = 0;
-  private counts = { invocations: 0, records: 0, failedInvocations: 0, injectedCrashes: 0, injectedDuplicates: 0, discarded: 0 };
+  private counts = {
+    invocations: 0,
+    records: 0,
+    failedInvocations: 0,
+    injectedCrashes: 0,
+    injectedDuplicates: 0,
+    discarded: 0,
+  };
 
   constructor(
     private readonly log: ShardedLog<R>,
@@ -175,7 +182,9 @@ export class StreamEventSource<R, E> {
         this.counts.injectedCrashes++;
         const prefix = Math.floor((this.options.random ?? Math.random)() * records.length);
         if (prefix > 0) await this.handler(this.format.toEvent(records.slice(0, prefix), shard)).catch(() => undefined);
-        throw new InjectedCrashError(`${this.options.name}: injected crash after ${prefix} of ${records.length} records`);
+        throw new InjectedCrashError(
+          `${this.options.name}: injected crash after ${prefix} of ${records.length} records`,
+        );
       }
       const response = await this.handler(this.format.toEvent(records, shard));
       return { failedAt: this.firstFailure(response, records) };

@@ -5,7 +5,10 @@ import {
   type RecommendationCache,
   type UnreadableValueListener,
 } from '../../application/ports/recommendation-cache.port.js';
-import { CachedRecommendations, decodeCachedRecommendations } from '../../domain/recommendation/cached-recommendations.js';
+import {
+  CachedRecommendations,
+  decodeCachedRecommendations,
+} from '../../domain/recommendation/cached-recommendations.js';
 
 export interface RedisRecommendationCacheOptions {
   /** Default 3600 s (the seed's TTL). */

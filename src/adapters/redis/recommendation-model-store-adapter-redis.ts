@@ -73,7 +73,11 @@ export class RedisRecommendationModelStore implements RecommendationModelStore {
     const found = new Map<string, Revised<ChannelPopularity>>();
     channelIds.forEach((id, i) => {
       const raw = values[i];
-      if (raw != null) found.set(id, this.decode(`${this.channelsKey}[${id}]`, raw, ChannelPopularity, () => emptyChannelPopularity(id)));
+      if (raw != null)
+        found.set(
+          id,
+          this.decode(`${this.channelsKey}[${id}]`, raw, ChannelPopularity, () => emptyChannelPopularity(id)),
+        );
     });
     return found;
   }
@@ -97,7 +101,16 @@ export class RedisRecommendationModelStore implements RecommendationModelStore {
   async saveChannel(doc: ChannelPopularity, expectedRevision: number): Promise<void> {
     const json = JSON.stringify(ChannelPopularity.parse(doc));
     const result = await this.call('EVAL save-channel', () =>
-      this.redis.eval(SAVE_CHANNEL, 2, this.channelsKey, this.liveKey, doc.channelId, String(expectedRevision), json, doc.live ? '1' : '0'),
+      this.redis.eval(
+        SAVE_CHANNEL,
+        2,
+        this.channelsKey,
+        this.liveKey,
+        doc.channelId,
+        String(expectedRevision),
+        json,
+        doc.live ? '1' : '0',
+      ),
     );
     if (result === -1) throw new ModelRevisionConflictError(`channel:${doc.channelId}`, expectedRevision);
   }
@@ -122,7 +135,12 @@ export class RedisRecommendationModelStore implements RecommendationModelStore {
    * next save replaces it, and the facts it lost come back only with a rebuild — better than
    * a projector stuck on one bad value.
    */
-  private decode<T>(key: string, raw: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: Error } }, empty: () => T): Revised<T> {
+  private decode<T>(
+    key: string,
+    raw: string,
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: Error } },
+    empty: () => T,
+  ): Revised<T> {
     const bar = raw.indexOf('|');
     const revision = bar > 0 && /^\d+$/.test(raw.slice(0, bar)) ? Number(raw.slice(0, bar)) : 0;
     let json: unknown;

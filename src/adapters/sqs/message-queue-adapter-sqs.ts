@@ -1,7 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { BlobStore } from '../../application/ports/blob-store.port.js';
-import { EnqueueError, MAX_DELAY_SECONDS, type MessageQueue, type OutgoingMessage } from '../../application/ports/message-queue.port.js';
+import {
+  EnqueueError,
+  MAX_DELAY_SECONDS,
+  type MessageQueue,
+  type OutgoingMessage,
+} from '../../application/ports/message-queue.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import { defaultBackoffPolicy, type BackoffPolicy } from '../aws-shared/backoff.js';
 import { deliverInKeyOrder, type EntryOutcome } from '../aws-shared/ordered-delivery.js';
@@ -89,12 +94,14 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
         failed.push(m);
       }
     });
-    if (problems.length > 0) throw new EnqueueError(`${this.queueName} refused ${problems.length} message(s): ${problems.join('; ')}`, failed);
+    if (problems.length > 0)
+      throw new EnqueueError(`${this.queueName} refused ${problems.length} message(s): ${problems.join('; ')}`, failed);
   }
 
   private problemWith(m: OutgoingMessage<T>, text: string | undefined): string | null {
     const delay = m.delaySeconds ?? 0;
-    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS) return `delaySeconds must be an integer in 0..${MAX_DELAY_SECONDS}, got ${delay}`;
+    if (!Number.isInteger(delay) || delay < 0 || delay > MAX_DELAY_SECONDS)
+      return `delaySeconds must be an integer in 0..${MAX_DELAY_SECONDS}, got ${delay}`;
     if (text === undefined) return 'body is not JSON-serialisable';
     const bytes = Buffer.byteLength(text);
     if (bytes > this.maxBodyBytes && !this.options.offload) {
@@ -119,7 +126,10 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
       ...(message.delaySeconds ? { DelaySeconds: message.delaySeconds } : {}),
       // Standard queues take neither field (a group id there would switch on fair queueing).
       ...(this.fifo
-        ? { MessageGroupId: message.groupId, MessageDeduplicationId: message.dedupId ?? createHash('sha256').update(text).digest('hex') }
+        ? {
+            MessageGroupId: message.groupId,
+            MessageDeduplicationId: message.dedupId ?? createHash('sha256').update(text).digest('hex'),
+          }
         : {}),
     };
     return { message, request, bytes: Buffer.byteLength(body) };
@@ -127,14 +137,21 @@ export class SqsMessageQueue<T> implements MessageQueue<T> {
 
   private async sendBatch(batch: readonly Entry<T>[]): Promise<EntryOutcome[]> {
     const response = await this.client.send(
-      new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: batch.map((e, i) => ({ Id: String(i), ...e.request })) }),
+      new SendMessageBatchCommand({
+        QueueUrl: this.queueUrl,
+        Entries: batch.map((e, i) => ({ Id: String(i), ...e.request })),
+      }),
     );
     const failures = new Map((response.Failed ?? []).map((f) => [f.Id, f]));
     return batch.map((_, i): EntryOutcome => {
       const failure = failures.get(String(i));
       if (!failure) return { ok: true };
       // SenderFault: the entry itself is wrong and will fail again; otherwise SQS had a transient problem.
-      return { ok: false, retryable: !failure.SenderFault, reason: `${failure.Code ?? 'Failed'}${failure.Message ? `: ${failure.Message}` : ''}` };
+      return {
+        ok: false,
+        retryable: !failure.SenderFault,
+        reason: `${failure.Code ?? 'Failed'}${failure.Message ? `: ${failure.Message}` : ''}`,
+      };
     });
   }
 }

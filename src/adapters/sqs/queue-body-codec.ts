@@ -7,9 +7,12 @@ import type { BlobStore } from '../../application/ports/blob-store.port.js';
  * the original text either way.
  */
 const POINTER_PREFIX = '{"$offloaded":';
-const OffloadPointer = z.object({ $offloaded: z.object({ key: z.string().min(1), bytes: z.number().int().nonnegative() }) });
+const OffloadPointer = z.object({
+  $offloaded: z.object({ key: z.string().min(1), bytes: z.number().int().nonnegative() }),
+});
 
-export const encodeOffloadPointer = (key: string, bytes: number): string => JSON.stringify({ $offloaded: { key, bytes } });
+export const encodeOffloadPointer = (key: string, bytes: number): string =>
+  JSON.stringify({ $offloaded: { key, bytes } });
 
 /** An offloaded body could not be read back (deleted by lifecycle, wrong bucket): the record should fail → DLQ. */
 export class OffloadedBodyMissingError extends Error {
@@ -23,9 +26,11 @@ export const decodeQueueBody = async (body: string, blobs: BlobStore): Promise<s
   if (!parsed.success) return body;
   const { key, bytes } = parsed.data.$offloaded;
   const stored = await blobs.get(key);
-  if (stored === null) throw new OffloadedBodyMissingError(`offloaded queue body ${key} (${bytes} bytes) is missing from the blob store`);
+  if (stored === null)
+    throw new OffloadedBodyMissingError(`offloaded queue body ${key} (${bytes} bytes) is missing from the blob store`);
   return stored;
 };
 
 /** Whether a body is an offload pointer (for logs and tests). */
-export const isOffloadPointer = (body: string): boolean => body.startsWith(POINTER_PREFIX) && OffloadPointer.safeParse(JSON.parse(body)).success;
+export const isOffloadPointer = (body: string): boolean =>
+  body.startsWith(POINTER_PREFIX) && OffloadPointer.safeParse(JSON.parse(body)).success;

@@ -15,9 +15,13 @@ export const ensureQueue = async (client: SQSClient, spec: QueueSpec): Promise<{
   const attributes: Record<string, string> = {};
   if (fifo) attributes['FifoQueue'] = 'true';
   if (fifo && spec.contentBasedDeduplication) attributes['ContentBasedDeduplication'] = 'true';
-  if (spec.visibilityTimeoutSeconds !== undefined) attributes['VisibilityTimeout'] = String(spec.visibilityTimeoutSeconds);
+  if (spec.visibilityTimeoutSeconds !== undefined)
+    attributes['VisibilityTimeout'] = String(spec.visibilityTimeoutSeconds);
   if (spec.deadLetter) {
-    attributes['RedrivePolicy'] = JSON.stringify({ deadLetterTargetArn: spec.deadLetter.arn, maxReceiveCount: String(spec.deadLetter.maxReceiveCount) });
+    attributes['RedrivePolicy'] = JSON.stringify({
+      deadLetterTargetArn: spec.deadLetter.arn,
+      maxReceiveCount: String(spec.deadLetter.maxReceiveCount),
+    });
   }
   const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: spec.name, Attributes: attributes }));
   if (!QueueUrl) throw new Error(`CreateQueue ${spec.name} returned no URL`);

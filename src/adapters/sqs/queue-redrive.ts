@@ -61,7 +61,11 @@ const messageBytes = (m: Outgoing): number =>
   Buffer.byteLength(m.body) +
   Object.entries(m.received.MessageAttributes ?? {}).reduce(
     (sum, [name, value]) =>
-      sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? '') + (value.BinaryValue?.byteLength ?? 0),
+      sum +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(value.DataType ?? '') +
+      Buffer.byteLength(value.StringValue ?? '') +
+      (value.BinaryValue?.byteLength ?? 0),
     0,
   );
 
@@ -86,9 +90,25 @@ const unwrap = (m: Message, fallbackKind: QueueMessageKind | undefined): Outgoin
     // Not JSON: a raw dead letter.
   }
   if (envelope) {
-    return { received: m, messageId: envelope.messageId, body: envelope.body, groupId: envelope.groupId ?? 'redrive', kind: envelope.kind, sourceArn: envelope.sourceArn, parked: true };
+    return {
+      received: m,
+      messageId: envelope.messageId,
+      body: envelope.body,
+      groupId: envelope.groupId ?? 'redrive',
+      kind: envelope.kind,
+      sourceArn: envelope.sourceArn,
+      parked: true,
+    };
   }
-  return { received: m, messageId: m.MessageId ?? '', body, groupId: m.Attributes?.MessageGroupId ?? 'redrive', kind: fallbackKind, sourceArn: undefined, parked: false };
+  return {
+    received: m,
+    messageId: m.MessageId ?? '',
+    body,
+    groupId: m.Attributes?.MessageGroupId ?? 'redrive',
+    kind: fallbackKind,
+    sourceArn: undefined,
+    parked: false,
+  };
 };
 
 /** Why no consumer can read the message ([] if it can). Offloaded bodies live in S3 and are not checked here. */
@@ -131,9 +151,9 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
   const fallbackKind = options.kind ?? kindFromQueueName(options.to ?? from);
   // A dead letter goes back to the queue whose redrive policy targets `from`; a parked message to
   // the queue it was taken from. An error is kept, not thrown, until a message needs that target.
-  const defaultTarget: Promise<string | Error> = (options.to ? resolveQueueUrl(client, options.to) : findSourceQueue(client, from)).catch((error: unknown) =>
-    error instanceof Error ? error : new Error(String(error)),
-  );
+  const defaultTarget: Promise<string | Error> = (
+    options.to ? resolveQueueUrl(client, options.to) : findSourceQueue(client, from)
+  ).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   const sourceQueues = new Map<string, Promise<string>>();
   let sawParked = false;
   const targetOf = async (m: Outgoing): Promise<string> => {
@@ -179,7 +199,10 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
       for (const m of fresh.map((r) => unwrap(r, fallbackKind))) {
         sawParked ||= m.parked;
         // Skipped messages stay in flight until the end of the run, so they are not received again.
-        if ((groups && !groups.has(m.groupId)) || (ids && !ids.has(m.messageId) && !ids.has(m.received.MessageId ?? ''))) {
+        if (
+          (groups && !groups.has(m.groupId)) ||
+          (ids && !ids.has(m.messageId) && !ids.has(m.received.MessageId ?? ''))
+        ) {
           notSelected++;
           left.set(m.received.MessageId ?? '', m.received);
           continue;
@@ -208,8 +231,12 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
               Entries: batch.map((m, i) => ({
                 Id: String(i),
                 MessageBody: m.body,
-                ...(!m.parked && m.received.MessageAttributes && Object.keys(m.received.MessageAttributes).length > 0 ? { MessageAttributes: m.received.MessageAttributes } : {}),
-                ...(fifo ? { MessageGroupId: m.groupId, MessageDeduplicationId: `${m.received.MessageId}-${run}` } : {}),
+                ...(!m.parked && m.received.MessageAttributes && Object.keys(m.received.MessageAttributes).length > 0
+                  ? { MessageAttributes: m.received.MessageAttributes }
+                  : {}),
+                ...(fifo
+                  ? { MessageGroupId: m.groupId, MessageDeduplicationId: `${m.received.MessageId}-${run}` }
+                  : {}),
               })),
             }),
           );
@@ -217,7 +244,12 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
           const done = batch.filter((_, i) => accepted.has(String(i)));
           for (const [i, m] of batch.entries()) if (!accepted.has(String(i))) stuckGroups.add(m.groupId);
           if (done.length > 0) {
-            const deleted = await client.send(new DeleteMessageBatchCommand({ QueueUrl: from, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.received.ReceiptHandle })) }));
+            const deleted = await client.send(
+              new DeleteMessageBatchCommand({
+                QueueUrl: from,
+                Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.received.ReceiptHandle })),
+              }),
+            );
             notDeleted += deleted.Failed?.length ?? 0;
           }
           moved += done.length;
@@ -229,7 +261,12 @@ export const redriveDeadLetters = async (client: SQSClient, options: RedriveOpti
     // What was left is made visible again at once, not after the visibility timeout.
     for (const chunk of chunkSendBatches([...left.values()], () => 0)) {
       await client
-        .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: from, Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })) }))
+        .send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: from,
+            Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: 0 })),
+          }),
+        )
         .catch(() => undefined);
     }
   }
@@ -251,7 +288,9 @@ export const resolveQueueUrl = async (client: SQSClient, nameOrUrl: string): Pro
 };
 
 const queueArn = async (client: SQSClient, url: string): Promise<string> => {
-  const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));
+  const { Attributes } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
+  );
   const arn = Attributes?.['QueueArn'];
   if (!arn) throw new Error(`queue ${url} has no ARN`);
   return arn;
@@ -269,14 +308,20 @@ const findSourceQueue = async (client: SQSClient, dlqUrl: string): Promise<strin
     do {
       const page = await client.send(new ListQueuesCommand({ NextToken: token, MaxResults: 1000 }));
       for (const url of page.QueueUrls ?? []) {
-        const { Attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['RedrivePolicy'] }));
+        const { Attributes } = await client.send(
+          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['RedrivePolicy'] }),
+        );
         const policy = Attributes?.['RedrivePolicy'];
-        if (policy && (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn === dlqArn) sources.push(url);
+        if (policy && (JSON.parse(policy) as { deadLetterTargetArn?: string }).deadLetterTargetArn === dlqArn)
+          sources.push(url);
       }
       token = page.NextToken;
     } while (token);
   }
   if (sources.length === 1) return sources[0]!;
-  if (sources.length === 0) throw new Error(`no queue uses ${dlqUrl} as its dead-letter queue: name the target with --to`);
-  throw new Error(`several queues use ${dlqUrl} as their dead-letter queue (${sources.join(', ')}): name the target with --to`);
+  if (sources.length === 0)
+    throw new Error(`no queue uses ${dlqUrl} as its dead-letter queue: name the target with --to`);
+  throw new Error(
+    `several queues use ${dlqUrl} as their dead-letter queue (${sources.join(', ')}): name the target with --to`,
+  );
 };

@@ -24,7 +24,13 @@ export class VisibilityExtender {
     if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_VISIBILITY_SECONDS) {
       throw new RangeError(`visibility timeout must be an integer in 0..${MAX_VISIBILITY_SECONDS} s, got ${seconds}`);
     }
-    await this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+    await this.client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: seconds,
+      }),
+    );
   }
 
   /** Makes the message visible again at once (e.g. after a failure that a retry may fix). */
@@ -38,9 +44,14 @@ export class VisibilityExtender {
    * failed extension is reported to `onError` and the heartbeat stops: the message will
    * reappear and the consumer must be idempotent anyway (at-least-once).
    */
-  keepAlive(receiptHandle: string, options: { visibilitySeconds: number; everyMs: number; onError?: (error: unknown) => void }): KeepAlive {
+  keepAlive(
+    receiptHandle: string,
+    options: { visibilitySeconds: number; everyMs: number; onError?: (error: unknown) => void },
+  ): KeepAlive {
     if (options.everyMs >= options.visibilitySeconds * 1000) {
-      throw new RangeError(`heartbeat every ${options.everyMs} ms cannot keep a ${options.visibilitySeconds} s visibility timeout alive`);
+      throw new RangeError(
+        `heartbeat every ${options.everyMs} ms cannot keep a ${options.visibilitySeconds} s visibility timeout alive`,
+      );
     }
     let stopped = false;
     let inFlight: Promise<void> = Promise.resolve();
@@ -69,7 +80,11 @@ export class VisibilityExtender {
   }
 
   /** Runs `work` with the message kept invisible until it settles. */
-  async during<R>(receiptHandle: string, work: () => Promise<R>, options: { visibilitySeconds: number; everyMs: number; onError?: (error: unknown) => void }): Promise<R> {
+  async during<R>(
+    receiptHandle: string,
+    work: () => Promise<R>,
+    options: { visibilitySeconds: number; everyMs: number; onError?: (error: unknown) => void },
+  ): Promise<R> {
     const alive = this.keepAlive(receiptHandle, options);
     try {
       return await work();

@@ -28,15 +28,24 @@ export class RateLimitedError extends DomainError<'RATE_LIMITED'> {
     readonly scope: 'connection' | 'user',
     readonly retryAfterMs: number,
   ) {
-    super('RATE_LIMITED', `too many ${LABELS[action]} from this ${scope}; wait ${Math.ceil(retryAfterMs / 100) / 10} s and try again`, {
-      action,
-      scope,
-      retryAfterMs,
-    });
+    super(
+      'RATE_LIMITED',
+      `too many ${LABELS[action]} from this ${scope}; wait ${Math.ceil(retryAfterMs / 100) / 10} s and try again`,
+      {
+        action,
+        scope,
+        retryAfterMs,
+      },
+    );
   }
 }
 
-const LABELS: Record<GatedAction, string> = { chat: 'chat messages', like: 'likes', bid: 'bids', heartbeat: 'heartbeats' };
+const LABELS: Record<GatedAction, string> = {
+  chat: 'chat messages',
+  like: 'likes',
+  bid: 'bids',
+  heartbeat: 'heartbeats',
+};
 
 /** A limiter that cannot tell when to retry is asked to wait this long. */
 const DEFAULT_RETRY_AFTER_MS = 1_000;

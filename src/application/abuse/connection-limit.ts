@@ -27,7 +27,11 @@ export const makeConnectionLimit = (deps: ConnectionLimitDeps) => {
     async open(connectionId: string, actor: Actor): Promise<void> {
       if (actor.kind !== 'user') return;
       if (!(await deps.quota.tryOpen(actor.userId, connectionId, max, deps.clock.now()))) {
-        fail<ConnectionLimitErrorCode>('TOO_MANY_CONNECTIONS', `user ${actor.userId} already has ${max} open connections; close one (another tab or device) first`, { max });
+        fail<ConnectionLimitErrorCode>(
+          'TOO_MANY_CONNECTIONS',
+          `user ${actor.userId} already has ${max} open connections; close one (another tab or device) first`,
+          { max },
+        );
       }
     },
     close: (connectionId: string): Promise<void> => deps.quota.close(connectionId),

@@ -16,7 +16,8 @@ export interface TokenBucketState {
 export const NEVER_RETRY_AFTER_MS = 60_000;
 
 export const assertTokenBucketPolicy = (policy: TokenBucketPolicy): void => {
-  if (!(policy.capacity > 0) || !(policy.refillPerSecond >= 0)) throw new RangeError('capacity must be > 0 and refillPerSecond ≥ 0');
+  if (!(policy.capacity > 0) || !(policy.refillPerSecond >= 0))
+    throw new RangeError('capacity must be > 0 and refillPerSecond ≥ 0');
 };
 
 /**
@@ -39,10 +40,14 @@ export const takeTokens = (
   if (refilled >= cost) return { decision: { allowed: true, retryAfterMs: 0 }, next: { tokens: refilled - cost, at } };
   const missing = Math.min(cost, policy.capacity) - refilled;
   const retryAfterMs =
-    cost > policy.capacity || policy.refillPerSecond === 0 ? NEVER_RETRY_AFTER_MS : Math.max(1, Math.ceil((missing / policy.refillPerSecond) * 1000));
+    cost > policy.capacity || policy.refillPerSecond === 0
+      ? NEVER_RETRY_AFTER_MS
+      : Math.max(1, Math.ceil((missing / policy.refillPerSecond) * 1000));
   return { decision: { allowed: false, retryAfterMs }, next: { tokens: refilled, at } };
 };
 
 /** How long until a bucket left with `tokens` is full again (for a store's expiry). */
 export const msUntilFull = (policy: TokenBucketPolicy, tokens: number): number =>
-  policy.refillPerSecond > 0 ? Math.ceil(((policy.capacity - tokens) / policy.refillPerSecond) * 1000) : Number.POSITIVE_INFINITY;
+  policy.refillPerSecond > 0
+    ? Math.ceil(((policy.capacity - tokens) / policy.refillPerSecond) * 1000)
+    : Number.POSITIVE_INFINITY;

@@ -41,46 +41,64 @@ export interface OpenAuctionDeps {
  * after a crash between steps completes the missing ones; the close is scheduled on every
  * call because a duplicate close message changes nothing.
  */
-export const makeOpenAuction = (deps: OpenAuctionDeps) => async (input: OpenAuctionInput): Promise<AuctionView> => {
-  requireUser(input.actor, 'open an auction');
-  const auctionId = input.auctionId ?? (deps.ids.next() as AuctionId);
-  const channelStream = channelStreamId(input.channelId);
-  const { state: channel } = await deps.channels.load(channelStream);
-  if (channel.status === 'NONE') return fail<ChannelErrorCode>('CHANNEL_NOT_FOUND', `channel ${input.channelId} does not exist`, { field: 'channelId' });
-  requireSeller(channel, input.actor, input.channelId, 'open an auction');
-  // Dry-run the channel's own rule first, so a refused attachment (no such product, channel
-  // ended…) never leaves an opened auction behind that no viewer can find.
-  channelDecider.decide({ type: 'AttachAuction', auctionId, productId: input.productId }, channel);
+export const makeOpenAuction =
+  (deps: OpenAuctionDeps) =>
+  async (input: OpenAuctionInput): Promise<AuctionView> => {
+    requireUser(input.actor, 'open an auction');
+    const auctionId = input.auctionId ?? (deps.ids.next() as AuctionId);
+    const channelStream = channelStreamId(input.channelId);
+    const { state: channel } = await deps.channels.load(channelStream);
+    if (channel.status === 'NONE')
+      return fail<ChannelErrorCode>('CHANNEL_NOT_FOUND', `channel ${input.channelId} does not exist`, {
+        field: 'channelId',
+      });
+    requireSeller(channel, input.actor, input.channelId, 'open an auction');
+    // Dry-run the channel's own rule first, so a refused attachment (no such product, channel
+    // ended…) never leaves an opened auction behind that no viewer can find.
+    channelDecider.decide({ type: 'AttachAuction', auctionId, productId: input.productId }, channel);
 
-  const context = { channelId: input.channelId, correlationId: input.correlationId };
-  const opened = await deps.auctions.handle(
-    auctionStreamId(auctionId),
-    {
-      type: 'OpenAuction',
-      auctionId,
-      channelId: input.channelId,
-      sellerId: channel.profile.sellerId,
-      productId: input.productId,
-      startingPrice: input.startingPrice,
-      minIncrement: input.minIncrement,
-      currency: channel.profile.currency,
-      endsAt: input.endsAt,
-      extendWindowMs: input.extendWindowMs,
-      extendByMs: input.extendByMs,
-      maxExtensionMs: input.maxExtensionMs,
-      at: deps.clock.now(),
-    },
-    context,
-  );
-  const auction = openedOn(opened.state, input.channelId, auctionId);
-  await deps.channels.handle(channelStream, { type: 'AttachAuction', auctionId, productId: auction.terms.productId }, context);
-  await deps.scheduler.schedule({ auctionId, channelId: input.channelId, endsAt: auction.endsAt });
-  return auctionView(auction);
-};
+    const context = { channelId: input.channelId, correlationId: input.correlationId };
+    const opened = await deps.auctions.handle(
+      auctionStreamId(auctionId),
+      {
+        type: 'OpenAuction',
+        auctionId,
+        channelId: input.channelId,
+        sellerId: channel.profile.sellerId,
+        productId: input.productId,
+        startingPrice: input.startingPrice,
+        minIncrement: input.minIncrement,
+        currency: channel.profile.currency,
+        endsAt: input.endsAt,
+        extendWindowMs: input.extendWindowMs,
+        extendByMs: input.extendByMs,
+        maxExtensionMs: input.maxExtensionMs,
+        at: deps.clock.now(),
+      },
+      context,
+    );
+    const auction = openedOn(opened.state, input.channelId, auctionId);
+    await deps.channels.handle(
+      channelStream,
+      { type: 'AttachAuction', auctionId, productId: auction.terms.productId },
+      context,
+    );
+    await deps.scheduler.schedule({ auctionId, channelId: input.channelId, endsAt: auction.endsAt });
+    return auctionView(auction);
+  };
 
 /** The id was already used by an auction of another channel: refuse rather than attach it twice. */
-const openedOn = (state: AuctionState, channelId: ChannelId, auctionId: AuctionId): Exclude<AuctionState, { status: 'NONE' }> => {
-  if (state.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${auctionId} was not opened`);
-  if (state.terms.channelId !== channelId) return fail<AuctionErrorCode>('AUCTION_ALREADY_OPEN', `auction ${auctionId} belongs to channel ${state.terms.channelId}`);
+const openedOn = (
+  state: AuctionState,
+  channelId: ChannelId,
+  auctionId: AuctionId,
+): Exclude<AuctionState, { status: 'NONE' }> => {
+  if (state.status === 'NONE')
+    return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${auctionId} was not opened`);
+  if (state.terms.channelId !== channelId)
+    return fail<AuctionErrorCode>(
+      'AUCTION_ALREADY_OPEN',
+      `auction ${auctionId} belongs to channel ${state.terms.channelId}`,
+    );
   return state;
 };

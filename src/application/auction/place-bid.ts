@@ -52,32 +52,36 @@ export interface PlaceBidDeps {
  * from there it re-schedules itself once to the current end (see close-auction.ts). Sending one
  * per extension made the messages multiply with the square of the extensions.
  */
-export const makePlaceBid = (deps: PlaceBidDeps) => async (input: PlaceBidInput): Promise<PlaceBidResult> => {
-  const bidderId = requireUser(input.actor, 'bid');
-  await deps.gate?.admit('bid', { userId: bidderId, connectionId: input.connectionId });
-  const stream = auctionStreamId(input.auctionId);
-  const { state: before } = await deps.auctions.load(stream);
-  if (before.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
-  const channelId = before.terms.channelId;
-  const result = await deps.auctions.handle(
-    stream,
-    { type: 'PlaceBid', bidId: input.bidId, bidderId, amount: input.amount, at: deps.clock.now() },
-    { channelId, correlationId: input.correlationId },
-  );
-  if (result.state.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
-  const extended = result.events.find((e) => e.type === 'AuctionExtended');
-  const extendedTo = extended?.type === 'AuctionExtended' ? extended.data.endsAt : null;
-  const auction = auctionView(result.state);
-  return {
-    auctionId: input.auctionId,
-    bidId: input.bidId,
-    accepted: true,
-    // The decider answers a bid with no event only when it is a retry of an accepted one.
-    retried: result.events.length === 0,
-    highest: auction.highest,
-    endsAt: auction.endsAt,
-    minimumNextBid: auction.minimumNextBid,
-    extendedTo,
-    auction,
+export const makePlaceBid =
+  (deps: PlaceBidDeps) =>
+  async (input: PlaceBidInput): Promise<PlaceBidResult> => {
+    const bidderId = requireUser(input.actor, 'bid');
+    await deps.gate?.admit('bid', { userId: bidderId, connectionId: input.connectionId });
+    const stream = auctionStreamId(input.auctionId);
+    const { state: before } = await deps.auctions.load(stream);
+    if (before.status === 'NONE')
+      return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
+    const channelId = before.terms.channelId;
+    const result = await deps.auctions.handle(
+      stream,
+      { type: 'PlaceBid', bidId: input.bidId, bidderId, amount: input.amount, at: deps.clock.now() },
+      { channelId, correlationId: input.correlationId },
+    );
+    if (result.state.status === 'NONE')
+      return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', `auction ${input.auctionId} does not exist`);
+    const extended = result.events.find((e) => e.type === 'AuctionExtended');
+    const extendedTo = extended?.type === 'AuctionExtended' ? extended.data.endsAt : null;
+    const auction = auctionView(result.state);
+    return {
+      auctionId: input.auctionId,
+      bidId: input.bidId,
+      accepted: true,
+      // The decider answers a bid with no event only when it is a retry of an accepted one.
+      retried: result.events.length === 0,
+      highest: auction.highest,
+      endsAt: auction.endsAt,
+      minimumNextBid: auction.minimumNextBid,
+      extendedTo,
+      auction,
+    };
   };
-};

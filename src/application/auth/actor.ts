@@ -17,10 +17,13 @@ export type AuthErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN';
 
 /** The actor's user id; anonymous callers are refused with UNAUTHENTICATED ("sign in to …"). */
 export const requireUser = (actor: Actor, toDoWhat: string): UserId =>
-  actor.kind === 'user' ? actor.userId : fail<AuthErrorCode>('UNAUTHENTICATED', `sign in to ${toDoWhat}: send a bearer token`);
+  actor.kind === 'user'
+    ? actor.userId
+    : fail<AuthErrorCode>('UNAUTHENTICATED', `sign in to ${toDoWhat}: send a bearer token`);
 
 /** Refuses with FORBIDDEN: the caller is known but this is not theirs. Nothing has changed when this throws. */
-export const forbid = (message: string, details: Record<string, unknown> = {}): never => fail<AuthErrorCode>('FORBIDDEN', message, details);
+export const forbid = (message: string, details: Record<string, unknown> = {}): never =>
+  fail<AuthErrorCode>('FORBIDDEN', message, details);
 
 /** The user id for logs and signals, or null for an anonymous actor. */
 export const userIdOf = (actor: Actor): UserId | null => (actor.kind === 'user' ? actor.userId : null);

@@ -27,11 +27,11 @@ const figures = (values: Readonly<Record<string, number>>): StatsFigures => {
 };
 
 /** Totals and per-trip figures, as `GET /api/stats` and the published `stats.json` show them. */
-export const makeGetBookingStats =
-  (deps: { readonly counters: CounterStore }) =>
-  async (): Promise<BookingStats> => {
-    const [total, catalogue] = await Promise.all([deps.counters.read(TOTAL_STATS), deps.counters.read(TRIP_CATALOGUE)]);
-    const tripIds = Object.keys(catalogue).sort();
-    const trips = await Promise.all(tripIds.map(async (tripId) => ({ tripId, ...figures(await deps.counters.read(tripStatsId(tripId))) })));
-    return { ...figures(total), trips };
-  };
+export const makeGetBookingStats = (deps: { readonly counters: CounterStore }) => async (): Promise<BookingStats> => {
+  const [total, catalogue] = await Promise.all([deps.counters.read(TOTAL_STATS), deps.counters.read(TRIP_CATALOGUE)]);
+  const tripIds = Object.keys(catalogue).sort();
+  const trips = await Promise.all(
+    tripIds.map(async (tripId) => ({ tripId, ...figures(await deps.counters.read(tripStatsId(tripId))) })),
+  );
+  return { ...figures(total), trips };
+};

@@ -1,4 +1,10 @@
-import { bookingOutcome, tripStreamId, type BookingOutcome, type BookingRejectionReason, type TripErrorCode } from '../../domain/booking/index.js';
+import {
+  bookingOutcome,
+  tripStreamId,
+  type BookingOutcome,
+  type BookingRejectionReason,
+  type TripErrorCode,
+} from '../../domain/booking/index.js';
 import { fail } from '../../domain/shared/errors.js';
 import type { RequestId } from '../../domain/shared/ids.js';
 import { forbid, requireUser, type Actor } from '../auth/actor.js';
@@ -14,7 +20,12 @@ export type BookingStatusView =
   | (StatusBase & { readonly status: 'QUEUED'; readonly seats: number; readonly requestedAt: number })
   | (StatusBase & { readonly status: 'CONFIRMED'; readonly seatNumbers: readonly number[]; readonly at: number })
   | (StatusBase & { readonly status: 'REJECTED'; readonly reason: BookingRejectionReason; readonly at: number })
-  | (StatusBase & { readonly status: 'CANCELLED'; readonly seatNumbers: readonly number[]; readonly at: number; readonly cancelledAt: number });
+  | (StatusBase & {
+      readonly status: 'CANCELLED';
+      readonly seatNumbers: readonly number[];
+      readonly at: number;
+      readonly cancelledAt: number;
+    });
 
 export const bookingStatusView = (record: BookingRequestRecord, outcome: BookingOutcome | null): BookingStatusView => {
   const base = { requestId: record.requestId, tripId: record.tripId, passengerId: record.passengerId };
@@ -25,14 +36,23 @@ export const bookingStatusView = (record: BookingRequestRecord, outcome: Booking
     case 'REJECTED':
       return { ...base, status: 'REJECTED', reason: outcome.reason, at: outcome.at };
     case 'CANCELLED':
-      return { ...base, status: 'CANCELLED', seatNumbers: outcome.seatNumbers, at: outcome.at, cancelledAt: outcome.cancelledAt };
+      return {
+        ...base,
+        status: 'CANCELLED',
+        seatNumbers: outcome.seatNumbers,
+        at: outcome.at,
+        cancelledAt: outcome.cancelledAt,
+      };
   }
 };
 
 /** Refuses unless the actor made the request: a booking (seats, status) is its passenger's only. */
 export const requirePassenger = (record: BookingRequestRecord, actor: Actor, toDoWhat: string): void => {
   const userId = requireUser(actor, toDoWhat);
-  if (record.passengerId !== userId) forbid(`only the passenger who made booking request ${record.requestId} may ${toDoWhat}`, { requestId: record.requestId });
+  if (record.passengerId !== userId)
+    forbid(`only the passenger who made booking request ${record.requestId} may ${toDoWhat}`, {
+      requestId: record.requestId,
+    });
 };
 
 /**
@@ -45,7 +65,8 @@ export const makeGetBookingStatus =
   async (requestId: RequestId, actor: Actor): Promise<BookingStatusView> => {
     requireUser(actor, 'read a booking');
     const record = await deps.index.get(requestId);
-    if (!record) return fail<TripErrorCode>('BOOKING_NOT_FOUND', `no booking request has id ${requestId}`, { requestId });
+    if (!record)
+      return fail<TripErrorCode>('BOOKING_NOT_FOUND', `no booking request has id ${requestId}`, { requestId });
     requirePassenger(record, actor, 'read it');
     const { state } = await deps.trips.load(tripStreamId(record.tripId));
     return bookingStatusView(record, bookingOutcome(state, requestId));

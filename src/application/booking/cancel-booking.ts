@@ -27,17 +27,31 @@ export const makeCancelBooking =
   async (input: { readonly requestId: RequestId; readonly actor: Actor }): Promise<BookingStatusView> => {
     const by = requireUser(input.actor, 'cancel a booking');
     const record = await deps.index.get(input.requestId);
-    if (!record) return fail<TripErrorCode>('BOOKING_NOT_FOUND', `no booking request has id ${input.requestId}`, { requestId: input.requestId });
+    if (!record)
+      return fail<TripErrorCode>('BOOKING_NOT_FOUND', `no booking request has id ${input.requestId}`, {
+        requestId: input.requestId,
+      });
     requirePassenger(record, input.actor, 'cancel it');
     const stream = tripStreamId(record.tripId);
     const { state } = await deps.trips.load(stream);
     if (!bookingOutcome(state, input.requestId)) {
-      return fail<BookingRequestErrorCode>('BOOKING_STILL_QUEUED', `request ${input.requestId} is still queued; cancel it once it is confirmed`, { requestId: input.requestId });
+      return fail<BookingRequestErrorCode>(
+        'BOOKING_STILL_QUEUED',
+        `request ${input.requestId} is still queued; cancel it once it is confirmed`,
+        { requestId: input.requestId },
+      );
     }
-    const result = await deps.trips.handle(stream, { type: 'CancelBooking', requestId: input.requestId, by, at: deps.clock.now() });
+    const result = await deps.trips.handle(stream, {
+      type: 'CancelBooking',
+      requestId: input.requestId,
+      by,
+      at: deps.clock.now(),
+    });
     const outcome = bookingOutcome(result.state, input.requestId);
     if (outcome?.status === 'CANCELLED') {
-      await Promise.all(statsIdsFor(record.tripId).map((id) => deps.counters.add(id, { cancelled: 1 }, cancelledKey(input.requestId))));
+      await Promise.all(
+        statsIdsFor(record.tripId).map((id) => deps.counters.add(id, { cancelled: 1 }, cancelledKey(input.requestId))),
+      );
     }
     return bookingStatusView(record, outcome);
   };

@@ -18,22 +18,33 @@ export interface ProcessBookingDeps {
  * but the outcome is still in the state and is counted under the same idempotency keys, so
  * every request is counted exactly once whatever the redeliveries.
  */
-export const makeProcessBooking = (deps: ProcessBookingDeps) => async (message: BookingRequestMessage): Promise<BookingOutcome> => {
-  const { requestId, tripId } = message;
-  const result = await deps.trips.handle(
-    tripStreamId(tripId),
-    { type: 'RequestBooking', requestId, passengerId: message.passengerId, seats: message.seats, at: deps.clock.now() },
-    { correlationId: requestId },
-  );
-  const outcome = bookingOutcome(result.state, requestId);
-  if (!outcome) throw new Error(`trip ${tripId} recorded no outcome for request ${requestId}: the trip decider broke its contract`);
-  // A cancelled booking was confirmed first: it counts as a success of the rush.
-  const success = outcome.status === 'REJECTED' ? 0 : 1;
-  await Promise.all(
-    statsIdsFor(tripId).flatMap((id) => [
-      deps.counters.add(id, { requests: 1 }, requestedKey(requestId)),
-      deps.counters.add(id, { processed: 1, success }, processedKey(requestId)),
-    ]),
-  );
-  return outcome;
-};
+export const makeProcessBooking =
+  (deps: ProcessBookingDeps) =>
+  async (message: BookingRequestMessage): Promise<BookingOutcome> => {
+    const { requestId, tripId } = message;
+    const result = await deps.trips.handle(
+      tripStreamId(tripId),
+      {
+        type: 'RequestBooking',
+        requestId,
+        passengerId: message.passengerId,
+        seats: message.seats,
+        at: deps.clock.now(),
+      },
+      { correlationId: requestId },
+    );
+    const outcome = bookingOutcome(result.state, requestId);
+    if (!outcome)
+      throw new Error(
+        `trip ${tripId} recorded no outcome for request ${requestId}: the trip decider broke its contract`,
+      );
+    // A cancelled booking was confirmed first: it counts as a success of the rush.
+    const success = outcome.status === 'REJECTED' ? 0 : 1;
+    await Promise.all(
+      statsIdsFor(tripId).flatMap((id) => [
+        deps.counters.add(id, { requests: 1 }, requestedKey(requestId)),
+        deps.counters.add(id, { processed: 1, success }, processedKey(requestId)),
+      ]),
+    );
+    return outcome;
+  };

@@ -51,7 +51,8 @@ export const makeRequestBooking = (deps: RequestBookingDeps) => {
     const cached = termsByTrip.get(tripId);
     if (cached) return cached;
     const { state } = await deps.trips.load(tripStreamId(tripId));
-    if (state.status === 'NONE') return fail<TripErrorCode>('TRIP_NOT_FOUND', `trip ${tripId} does not exist`, { field: 'tripId', tripId });
+    if (state.status === 'NONE')
+      return fail<TripErrorCode>('TRIP_NOT_FOUND', `trip ${tripId} does not exist`, { field: 'tripId', tripId });
     if (termsByTrip.size >= TERMS_CACHE_LIMIT) termsByTrip.delete(termsByTrip.keys().next().value as string);
     termsByTrip.set(tripId, state.terms);
     return state.terms;
@@ -61,10 +62,14 @@ export const makeRequestBooking = (deps: RequestBookingDeps) => {
     const passengerId = requireUser(input.actor, 'book seats');
     const terms = await termsOf(input.tripId);
     if (input.seats > terms.maxSeatsPerBooking) {
-      fail<BookingRequestErrorCode>('INVALID_SEAT_COUNT', `seats must be between 1 and ${terms.maxSeatsPerBooking} on trip ${input.tripId}`, {
-        field: 'seats',
-        max: terms.maxSeatsPerBooking,
-      });
+      fail<BookingRequestErrorCode>(
+        'INVALID_SEAT_COUNT',
+        `seats must be between 1 and ${terms.maxSeatsPerBooking} on trip ${input.tripId}`,
+        {
+          field: 'seats',
+          max: terms.maxSeatsPerBooking,
+        },
+      );
     }
     const requestId = input.requestId ?? (deps.ids.next() as RequestId);
     const record = await deps.index.register({
@@ -75,11 +80,17 @@ export const makeRequestBooking = (deps: RequestBookingDeps) => {
       requestedAt: deps.clock.now(),
     });
     if (record.tripId !== input.tripId || record.passengerId !== passengerId || record.seats !== input.seats) {
-      fail<BookingRequestErrorCode>('REQUEST_ID_REUSED', `request id ${requestId} was already used for another booking; send a new request id`, { field: 'requestId' });
+      fail<BookingRequestErrorCode>(
+        'REQUEST_ID_REUSED',
+        `request id ${requestId} was already used for another booking; send a new request id`,
+        { field: 'requestId' },
+      );
     }
     const message = { ...record, requestId } as BookingRequestMessage;
     await deps.queue.send([{ body: message, groupId: record.tripId, dedupId: requestId }]);
-    await Promise.all(statsIdsFor(record.tripId).map((id) => deps.counters.add(id, { requests: 1 }, requestedKey(requestId))));
+    await Promise.all(
+      statsIdsFor(record.tripId).map((id) => deps.counters.add(id, { requests: 1 }, requestedKey(requestId))),
+    );
     return { requestId, status: 'QUEUED' };
   };
 };

@@ -32,6 +32,7 @@ export const makeGetTrip =
   (deps: { readonly trips: TripCommandHandler }) =>
   async (tripId: TripId): Promise<TripView> => {
     const { state } = await deps.trips.load(tripStreamId(tripId));
-    if (state.status === 'NONE') return fail<TripErrorCode>('TRIP_NOT_FOUND', `trip ${tripId} does not exist`, { tripId });
+    if (state.status === 'NONE')
+      return fail<TripErrorCode>('TRIP_NOT_FOUND', `trip ${tripId} does not exist`, { tripId });
     return tripView(state);
   };

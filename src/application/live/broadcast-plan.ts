@@ -15,7 +15,9 @@ export class FeedItemTooLargeError extends Error {
     readonly bytes: number,
     readonly limit: number,
   ) {
-    super(`a feed item of channel ${channelId} is ${bytes} bytes; a broadcast message holds at most ${limit}: keep event bodies small (viewers can fetch details over HTTP)`);
+    super(
+      `a feed item of channel ${channelId} is ${bytes} bytes; a broadcast message holds at most ${limit}: keep event bodies small (viewers can fetch details over HTTP)`,
+    );
   }
 }
 
@@ -27,9 +29,18 @@ const bytesOf = (value: unknown): number => encoder.encode(JSON.stringify(value)
  * `shardCount`) stays within `maxBytes`, keeping their order. Throws `FeedItemTooLargeError`
  * when a single item cannot fit.
  */
-export const chunkBySize = (channelId: string, items: readonly FeedItem[], shardCount: number, maxBytes: number): FeedItem[][] => {
+export const chunkBySize = (
+  channelId: string,
+  items: readonly FeedItem[],
+  shardCount: number,
+  maxBytes: number,
+): FeedItem[][] => {
   // The envelope around the items: the largest shard number gives the longest one.
-  const empty: BroadcastMessage = { channelId, shardNo: Math.max(0, shardCount - 1), payload: { channelId, items: [] } };
+  const empty: BroadcastMessage = {
+    channelId,
+    shardNo: Math.max(0, shardCount - 1),
+    payload: { channelId, items: [] },
+  };
   const overhead = bytesOf(empty);
   const chunks: FeedItem[][] = [];
   let chunk: FeedItem[] = [];
@@ -51,7 +62,12 @@ export const chunkBySize = (channelId: string, items: readonly FeedItem[], shard
 };
 
 /** The broadcast messages of one channel: every chunk for every shard 0..shardCount-1. */
-export const planBroadcast = (channelId: string, items: readonly FeedItem[], shardCount: number, maxBytes: number): BroadcastMessage[] => {
+export const planBroadcast = (
+  channelId: string,
+  items: readonly FeedItem[],
+  shardCount: number,
+  maxBytes: number,
+): BroadcastMessage[] => {
   if (shardCount <= 0 || items.length === 0) return [];
   const chunks = chunkBySize(channelId, items, shardCount, maxBytes);
   const messages: BroadcastMessage[] = [];

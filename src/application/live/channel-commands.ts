@@ -1,4 +1,9 @@
-import { channelStreamId, type ChannelCommand, type ChannelEvent, type ChannelState } from '../../domain/channel/index.js';
+import {
+  channelStreamId,
+  type ChannelCommand,
+  type ChannelEvent,
+  type ChannelState,
+} from '../../domain/channel/index.js';
 import type { AuctionId, ChannelId, ProductId } from '../../domain/shared/ids.js';
 import { forbid, requireUser, type Actor } from '../auth/actor.js';
 import type { CommandHandler } from '../command-handler.js';
@@ -42,12 +47,28 @@ export const requireSeller = (state: ChannelState, actor: Actor, channelId: stri
  * stored event carries the channel id so the relay routes it without reads.
  */
 export const makeChannelCommands = (deps: ChannelCommandsDeps) => {
-  const run = async (channelId: string, command: ChannelCommand, correlationId?: string): Promise<ChannelCommandResult> => {
+  const run = async (
+    channelId: string,
+    command: ChannelCommand,
+    correlationId?: string,
+  ): Promise<ChannelCommandResult> => {
     const streamId = channelStreamId(channelId);
     const result = await deps.channels.handle(streamId, command, { channelId, correlationId });
-    return { channelId, streamId, version: result.version, changed: result.events.length > 0, status: result.state.status };
+    return {
+      channelId,
+      streamId,
+      version: result.version,
+      changed: result.events.length > 0,
+      status: result.state.status,
+    };
   };
-  const asSeller = async (channelId: ChannelId, actor: Actor, toDoWhat: string, command: () => ChannelCommand, correlationId?: string) => {
+  const asSeller = async (
+    channelId: ChannelId,
+    actor: Actor,
+    toDoWhat: string,
+    command: () => ChannelCommand,
+    correlationId?: string,
+  ) => {
     requireUser(actor, toDoWhat);
     const { state } = await deps.channels.load(channelStreamId(channelId));
     requireSeller(state, actor, channelId, toDoWhat);
@@ -55,10 +76,27 @@ export const makeChannelCommands = (deps: ChannelCommandsDeps) => {
   };
   return {
     /** The actor becomes the seller (a body cannot name someone else). */
-    schedule: (input: { channelId?: ChannelId; actor: Actor; title: string; currency: string; correlationId?: string }) => {
+    schedule: (input: {
+      channelId?: ChannelId;
+      actor: Actor;
+      title: string;
+      currency: string;
+      correlationId?: string;
+    }) => {
       const sellerId = requireUser(input.actor, 'schedule a channel');
       const channelId = input.channelId ?? (deps.ids.next() as ChannelId);
-      return run(channelId, { type: 'ScheduleChannel', channelId, sellerId, title: input.title, currency: input.currency, at: deps.clock.now() }, input.correlationId);
+      return run(
+        channelId,
+        {
+          type: 'ScheduleChannel',
+          channelId,
+          sellerId,
+          title: input.title,
+          currency: input.currency,
+          at: deps.clock.now(),
+        },
+        input.correlationId,
+      );
     },
     start: (channelId: ChannelId, actor: Actor, correlationId?: string) =>
       asSeller(channelId, actor, 'start the live', () => ({ type: 'StartLive', at: deps.clock.now() }), correlationId),
@@ -70,8 +108,20 @@ export const makeChannelCommands = (deps: ChannelCommandsDeps) => {
       p: { productId: ProductId; name: string; category: string; price: number; currency: string },
       correlationId?: string,
     ) => asSeller(channelId, actor, 'list products', () => ({ type: 'ListProduct', ...p }), correlationId),
-    changePrice: (channelId: ChannelId, actor: Actor, productId: ProductId, p: { price: number; currency: string }, correlationId?: string) =>
-      asSeller(channelId, actor, 'change prices', () => ({ type: 'ChangePrice', productId, price: p.price, currency: p.currency, at: deps.clock.now() }), correlationId),
+    changePrice: (
+      channelId: ChannelId,
+      actor: Actor,
+      productId: ProductId,
+      p: { price: number; currency: string },
+      correlationId?: string,
+    ) =>
+      asSeller(
+        channelId,
+        actor,
+        'change prices',
+        () => ({ type: 'ChangePrice', productId, price: p.price, currency: p.currency, at: deps.clock.now() }),
+        correlationId,
+      ),
     /** A measured viewer count (normally from the presence consumer, F5). Internal: no actor. */
     updateViewerCount: (channelId: ChannelId, count: number, asOf: number, correlationId?: string) =>
       run(channelId, { type: 'UpdateViewerCount', count, asOf }, correlationId),

@@ -1,4 +1,9 @@
-import { applyFeedEvent, emptyChannelView, openAuctionIds, type ChannelView } from '../../domain/live-feed/channel-view.js';
+import {
+  applyFeedEvent,
+  emptyChannelView,
+  openAuctionIds,
+  type ChannelView,
+} from '../../domain/live-feed/channel-view.js';
 import { AUCTION_STREAM_PREFIX, CHANNEL_STREAM_PREFIX, toFeedEvent } from '../../domain/live-feed/feed-mapping.js';
 import type { EventStore } from '../ports/event-store.port.js';
 
@@ -39,7 +44,10 @@ export const makeChannelSnapshot = (deps: ChannelSnapshotDeps) => {
   };
 
   const refresh = async (channelId: string): Promise<ChannelView> => {
-    let view = await catchUp(cache.get(channelId) ?? emptyChannelView(channelId), `${CHANNEL_STREAM_PREFIX}${channelId}`);
+    let view = await catchUp(
+      cache.get(channelId) ?? emptyChannelView(channelId),
+      `${CHANNEL_STREAM_PREFIX}${channelId}`,
+    );
     const auctionIds = new Set([...Object.keys(view.attachedAuctions), ...Object.keys(view.auctions)]);
     // Auction streams are independent: catch each up on its own and merge the per-auction results.
     const caughtUp = await Promise.all([...auctionIds].map((id) => catchUp(view, `${AUCTION_STREAM_PREFIX}${id}`)));
@@ -48,7 +56,11 @@ export const makeChannelSnapshot = (deps: ChannelSnapshotDeps) => {
       const other = caughtUp[i];
       const auction = other?.auctions[id];
       if (!other || !auction) return;
-      view = { ...view, auctions: { ...view.auctions, [id]: auction }, versions: { ...view.versions, [streamId]: other.versions[streamId] ?? 0 } };
+      view = {
+        ...view,
+        auctions: { ...view.auctions, [id]: auction },
+        versions: { ...view.versions, [streamId]: other.versions[streamId] ?? 0 },
+      };
     });
     cache.delete(channelId);
     cache.set(channelId, view);

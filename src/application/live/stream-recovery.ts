@@ -22,7 +22,8 @@ export interface RecoveredEvents {
  * the feed delivers them. Only viewer streams (channels, auctions) are served; any other
  * stream reads as absent, so this endpoint never exposes bookings or sessions.
  */
-export const makeStreamRecovery = (deps: { readonly store: EventStore }) =>
+export const makeStreamRecovery =
+  (deps: { readonly store: EventStore }) =>
   async (streamId: string, after: number, limit = MAX_RECOVERY_PAGE): Promise<RecoveredEvents | null> => {
     if (!isViewerStream(streamId)) return null;
     const slice = await deps.store.read(streamId, after);

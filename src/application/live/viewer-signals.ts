@@ -73,7 +73,8 @@ export const makeViewerSignals = (deps: ViewerSignalsDeps) => {
     }
     return info;
   };
-  const admit = (action: GatedAction, connectionId: string, userId: string | null) => gate.admit(action, { connectionId, userId });
+  const admit = (action: GatedAction, connectionId: string, userId: string | null) =>
+    gate.admit(action, { connectionId, userId });
   return {
     async chat(connectionId: string, text: string): Promise<ChatSignal> {
       const clean = ChatText.parse(text);
@@ -95,7 +96,13 @@ export const makeViewerSignals = (deps: ViewerSignalsDeps) => {
       const n = LikeCount.parse(count);
       const info = await joinedChannel(connectionId, 'like');
       await admit('like', connectionId, info.userId);
-      const signal: LikeSignal = { kind: 'signal', signal: 'LIKES', channelId: info.channelId, count: n, at: deps.clock.now() };
+      const signal: LikeSignal = {
+        kind: 'signal',
+        signal: 'LIKES',
+        channelId: info.channelId,
+        count: n,
+        at: deps.clock.now(),
+      };
       await deps.publisher.publish([signal]);
       return signal;
     },
@@ -107,7 +114,13 @@ export const makeViewerSignals = (deps: ViewerSignalsDeps) => {
     async watched(info: Pick<ConnectionInfo, 'connectionId' | 'channelId' | 'userId'>): Promise<WatchSignal | null> {
       if (info.userId === null) return null;
       if (deps.watchLimiter && !(await deps.watchLimiter.tryAcquire(info.connectionId))) return null;
-      const signal: WatchSignal = { kind: 'signal', signal: 'WATCHED', channelId: info.channelId, userId: info.userId, at: deps.clock.now() };
+      const signal: WatchSignal = {
+        kind: 'signal',
+        signal: 'WATCHED',
+        channelId: info.channelId,
+        userId: info.userId,
+        at: deps.clock.now(),
+      };
       await deps.publisher.publish([signal]);
       return signal;
     },

@@ -35,21 +35,30 @@ export const MAX_EVENTS_PER_APPEND = 100;
  * appends the same way (the contract suite holds them to it): the expected version, the count,
  * then every envelope against its schema. Returns the envelopes to store (versions assigned).
  */
-export const envelopesToAppend = (streamId: string, expectedVersion: number, events: readonly NewEvent[]): EventEnvelope[] => {
+export const envelopesToAppend = (
+  streamId: string,
+  expectedVersion: number,
+  events: readonly NewEvent[],
+): EventEnvelope[] => {
   if (!Number.isSafeInteger(expectedVersion) || expectedVersion < 0) {
     throw new AppendRejectedError(`expectedVersion must be an integer ≥ 0, got ${expectedVersion}`);
   }
   if (events.length > MAX_EVENTS_PER_APPEND) {
-    throw new AppendRejectedError(`an append holds at most ${MAX_EVENTS_PER_APPEND} events (one DynamoDB transaction), got ${events.length}: split the command's events`);
+    throw new AppendRejectedError(
+      `an append holds at most ${MAX_EVENTS_PER_APPEND} events (one DynamoDB transaction), got ${events.length}: split the command's events`,
+    );
   }
   return events.map((event, i) => {
     const version = expectedVersion + i + 1;
     const parsed = EventEnvelope.safeParse({ ...event, streamId, version });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new AppendRejectedError(`event ${version} of ${streamId} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`, {
-        cause: parsed.error,
-      });
+      throw new AppendRejectedError(
+        `event ${version} of ${streamId} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+        {
+          cause: parsed.error,
+        },
+      );
     }
     return parsed.data;
   });

@@ -3,7 +3,11 @@ import type { FeedItem } from '../../domain/live-feed/feed-item.js';
 /** Publishing failed for good (retry budget spent); `failed` are the items not accepted. */
 export class PublishError extends Error {
   override readonly name = 'PublishError';
-  constructor(message: string, readonly failed: readonly unknown[], options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly failed: readonly unknown[],
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -10,7 +10,11 @@ export interface OutgoingMessage<T> {
 /** Enqueueing failed for good; `failed` are the messages not accepted. */
 export class EnqueueError extends Error {
   override readonly name = 'EnqueueError';
-  constructor(message: string, readonly failed: readonly unknown[], options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly failed: readonly unknown[],
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

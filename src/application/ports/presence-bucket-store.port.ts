@@ -48,7 +48,12 @@ export interface PresenceBucketStore {
   /** Every bucket and the count item's revision, strongly consistent (a cold consumer rebuilds from this). */
   load(partition: string): Promise<StoredSubPartition>;
   /** Writes the changed buckets and the count item; 'CONFLICT' if any revision moved (some items may be written: reload and re-apply). */
-  save(partition: string, buckets: readonly BucketWrite[], count: SubPartitionCount, expectedCountRevision: number): Promise<'SAVED' | 'CONFLICT'>;
+  save(
+    partition: string,
+    buckets: readonly BucketWrite[],
+    count: SubPartitionCount,
+    expectedCountRevision: number,
+  ): Promise<'SAVED' | 'CONFLICT'>;
   /** The count items of these partitions (missing ones are absent from the map); eventually consistent. */
   counts(partitions: readonly string[]): Promise<ReadonlyMap<string, SubPartitionCount>>;
 }

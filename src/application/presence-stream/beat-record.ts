@@ -10,7 +10,14 @@ const SubPartition = z.number().int().nonnegative().max(9_999);
  * edge's receive time (CloudFront's log timestamp, or the local runtime's clock), never the
  * player's clock.
  */
-export const BeatRecord = z.object({ kind: z.literal('beat'), channelId: ChannelId, k: SubPartition, sessionId: SessionId, sequence: Sequence, at: At });
+export const BeatRecord = z.object({
+  kind: z.literal('beat'),
+  channelId: ChannelId,
+  k: SubPartition,
+  sessionId: SessionId,
+  sequence: Sequence,
+  at: At,
+});
 /**
  * "Look at sub-partition k again": the aggregator puts one on its own partition key after a
  * flush that leaves viewers counted (or a deferred publish), so expiries are noticed when no

@@ -18,7 +18,12 @@ export interface PresenceAggregatorSettings {
   readonly saveAttempts: number;
 }
 
-export const defaultAggregatorSettings = (ttlMs: number, layout: PresenceLayout): PresenceAggregatorSettings => ({ ttlMs, layout, horizonMs: 5_000, saveAttempts: 3 });
+export const defaultAggregatorSettings = (ttlMs: number, layout: PresenceLayout): PresenceAggregatorSettings => ({
+  ttlMs,
+  layout,
+  horizonMs: 5_000,
+  saveAttempts: 3,
+});
 
 export interface PresenceAggregatorDeps {
   readonly buckets: PresenceBucketStore;
@@ -85,7 +90,13 @@ export class PresenceAggregator {
       if (result.outcome === 'NO_CHANNEL') continue;
       for (const [partition, count] of own) {
         // Keep looking while someone counts here (they will expire) or the channel's publish waits.
-        if (count > 0 || result.outcome === 'DEFERRED') ticks.push({ kind: 'tick', channelId: channelId as TickRecord['channelId'], k: perPartition.get(partition)!.k, at: now });
+        if (count > 0 || result.outcome === 'DEFERRED')
+          ticks.push({
+            kind: 'tick',
+            channelId: channelId as TickRecord['channelId'],
+            k: perPartition.get(partition)!.k,
+            at: now,
+          });
       }
     }
     if (ticks.length > 0) await this.deps.stream.publish(ticks);
@@ -104,7 +115,12 @@ export class PresenceAggregator {
     let conflicts = 0;
     for (let attempt = 1; ; attempt++) {
       const writes = state.changes();
-      const saved = await buckets.save(partition, writes, state.countItem(now, settings.horizonMs), state.expectedCountRevision);
+      const saved = await buckets.save(
+        partition,
+        writes,
+        state.countItem(now, settings.horizonMs),
+        state.expectedCountRevision,
+      );
       if (saved === 'SAVED') {
         state.saved(writes);
         break;
@@ -112,7 +128,9 @@ export class PresenceAggregator {
       conflicts++;
       if (attempt >= settings.saveAttempts) {
         this.states.delete(partition);
-        throw new Error(`presence sub-partition ${partition}: ${attempt} saves refused by newer revisions; the batch is retried`);
+        throw new Error(
+          `presence sub-partition ${partition}: ${attempt} saves refused by newer revisions; the batch is retried`,
+        );
       }
       state = await this.reload(partition);
       accepted = this.applyAll(state, records, now);
@@ -122,7 +140,8 @@ export class PresenceAggregator {
 
   private applyAll(state: SubPartitionState, records: readonly PresenceStreamRecord[], now: number): number {
     let accepted = 0;
-    for (const r of records) if (r.kind === 'beat' && state.apply({ sessionId: r.sessionId, sequence: r.sequence, at: r.at })) accepted++;
+    for (const r of records)
+      if (r.kind === 'beat' && state.apply({ sessionId: r.sessionId, sequence: r.sequence, at: r.at })) accepted++;
     state.prune(now);
     return accepted;
   }
@@ -130,7 +149,8 @@ export class PresenceAggregator {
   private async reload(partition: string): Promise<SubPartitionState> {
     const { settings } = this.deps;
     const state = SubPartitionState.from(await this.deps.buckets.load(partition), settings.layout, settings.ttlMs);
-    if (this.states.size >= MEMORY_LIMIT && !this.states.has(partition)) this.states.delete(this.states.keys().next().value as string);
+    if (this.states.size >= MEMORY_LIMIT && !this.states.has(partition))
+      this.states.delete(this.states.keys().next().value as string);
     this.states.set(partition, state);
     return state;
   }

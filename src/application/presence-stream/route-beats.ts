@@ -30,7 +30,14 @@ export const makeRouteBeats =
     const beats: BeatRecord[] = [];
     for (const hit of hits) {
       if (!deps.tokens.verify(hit.channelId, hit.sessionId, hit.token)) continue;
-      beats.push({ kind: 'beat', channelId: hit.channelId, k: subPartitionOf(hit.sessionId, deps.layout), sessionId: hit.sessionId, sequence: hit.sequence, at: hit.at });
+      beats.push({
+        kind: 'beat',
+        channelId: hit.channelId,
+        k: subPartitionOf(hit.sessionId, deps.layout),
+        sessionId: hit.sessionId,
+        sequence: hit.sequence,
+        at: hit.at,
+      });
     }
     if (beats.length > 0) await deps.stream.publish(beats);
     return { routed: beats.length, forged: hits.length - beats.length };

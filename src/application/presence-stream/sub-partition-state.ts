@@ -1,5 +1,10 @@
 import { expiresAt, hasExpired, isNewerHeartbeat } from '../../domain/viewer-session/index.js';
-import type { BucketWrite, SessionEntry, StoredSubPartition, SubPartitionCount } from '../ports/presence-bucket-store.port.js';
+import type {
+  BucketWrite,
+  SessionEntry,
+  StoredSubPartition,
+  SubPartitionCount,
+} from '../ports/presence-bucket-store.port.js';
 import { bucketOf, type PresenceLayout } from './sub-partitions.js';
 
 interface Session {
@@ -77,8 +82,13 @@ export class SubPartitionState {
   /** The buckets changed since the last save, each with the revision it was read at. */
   changes(): BucketWrite[] {
     const perBucket = new Map<number, SessionEntry[]>([...this.dirty].map((b) => [b, []]));
-    for (const [sessionId, s] of this.sessions) perBucket.get(bucketOf(sessionId, this.layout))?.push({ sessionId, sequence: s.sequence, at: s.at });
-    return [...perBucket].map(([bucket, sessions]) => ({ bucket, expectedRevision: this.revisions.get(bucket) ?? 0, sessions }));
+    for (const [sessionId, s] of this.sessions)
+      perBucket.get(bucketOf(sessionId, this.layout))?.push({ sessionId, sequence: s.sequence, at: s.at });
+    return [...perBucket].map(([bucket, sessions]) => ({
+      bucket,
+      expectedRevision: this.revisions.get(bucket) ?? 0,
+      sessions,
+    }));
   }
 
   get expectedCountRevision(): number {

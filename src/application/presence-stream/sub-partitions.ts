@@ -21,7 +21,8 @@ export interface PresenceLayout {
   readonly buckets: number;
 }
 
-export const subPartitionOf = (sessionId: string, layout: PresenceLayout): number => fnv1a(sessionId) % layout.subPartitions;
+export const subPartitionOf = (sessionId: string, layout: PresenceLayout): number =>
+  fnv1a(sessionId) % layout.subPartitions;
 
 /** Uses the hash's other digits than `subPartitionOf`, so the buckets of one sub-partition fill evenly. */
 export const bucketOf = (sessionId: string, layout: PresenceLayout): number =>
@@ -35,7 +36,8 @@ export const partitionsOf = (channelId: string, layout: PresenceLayout): string[
 
 export const presenceLayout = (layout: PresenceLayout): PresenceLayout => {
   for (const [name, value] of Object.entries(layout)) {
-    if (!Number.isSafeInteger(value) || value < 1 || value > 1_000) throw new RangeError(`presence layout ${name} must be an integer 1..1000, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < 1 || value > 1_000)
+      throw new RangeError(`presence layout ${name} must be an integer 1..1000, got ${value}`);
   }
   return layout;
 };

@@ -26,17 +26,44 @@ export interface PresenceProducerDeps {
  * time and queue it. Nothing is read or written here, so a beat costs one SQS send whatever
  * the audience; the consumer decides whether it is newer than what is stored.
  */
-export const makeAcceptHeartbeat = (deps: PresenceProducerDeps) => async (input: HeartbeatInput): Promise<{ readonly at: number }> => {
-  await deps.gate?.admit('heartbeat', { userId: input.userId, connectionId: input.connectionId });
-  const at = deps.clock.now();
-  await deps.queue.send([{ body: { kind: 'beat', channelId: input.channelId, sessionId: input.sessionId, userId: input.userId, sequence: input.sequence, at } }]);
-  return { at };
-};
+export const makeAcceptHeartbeat =
+  (deps: PresenceProducerDeps) =>
+  async (input: HeartbeatInput): Promise<{ readonly at: number }> => {
+    await deps.gate?.admit('heartbeat', { userId: input.userId, connectionId: input.connectionId });
+    const at = deps.clock.now();
+    await deps.queue.send([
+      {
+        body: {
+          kind: 'beat',
+          channelId: input.channelId,
+          sessionId: input.sessionId,
+          userId: input.userId,
+          sequence: input.sequence,
+          at,
+        },
+      },
+    ]);
+    return { at };
+  };
 
 /** Queues the end of a session (the viewer's socket closed): it stops counting at once instead of after the TTL. */
 export const makeEndViewerSession =
   (deps: PresenceProducerDeps) =>
-  async (input: { readonly channelId: ChannelId; readonly sessionId: SessionId; readonly sequence?: number }): Promise<void> => {
+  async (input: {
+    readonly channelId: ChannelId;
+    readonly sessionId: SessionId;
+    readonly sequence?: number;
+  }): Promise<void> => {
     const at = deps.clock.now();
-    await deps.queue.send([{ body: { kind: 'end', channelId: input.channelId, sessionId: input.sessionId, sequence: input.sequence ?? SESSION_OVER, at } }]);
+    await deps.queue.send([
+      {
+        body: {
+          kind: 'end',
+          channelId: input.channelId,
+          sessionId: input.sessionId,
+          sequence: input.sequence ?? SESSION_OVER,
+          at,
+        },
+      },
+    ]);
   };

@@ -28,7 +28,10 @@ export const makeConnectionPresence = (deps: ConnectionPresenceDeps) => {
       bound.delete(connectionId);
       const binding = await deps.sessions.release(connectionId);
       if (!binding) return false;
-      await deps.endViewerSession({ channelId: binding.channelId as ChannelId, sessionId: binding.sessionId as SessionId });
+      await deps.endViewerSession({
+        channelId: binding.channelId as ChannelId,
+        sessionId: binding.sessionId as SessionId,
+      });
       return true;
     },
   };

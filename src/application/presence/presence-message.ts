@@ -14,7 +14,13 @@ export const HeartbeatMessage = z.object({
   at: At,
 });
 /** The viewer left (WebSocket closed): beats with a sequence up to `sequence` no longer count. */
-export const SessionEndMessage = z.object({ kind: z.literal('end'), channelId: ChannelId, sessionId: SessionId, sequence: Sequence, at: At });
+export const SessionEndMessage = z.object({
+  kind: z.literal('end'),
+  channelId: ChannelId,
+  sessionId: SessionId,
+  sequence: Sequence,
+  at: At,
+});
 /**
  * "Count this channel again at `dueAt`": sent by the consumer to itself with an SQS delay, so a
  * count change deferred by the rate limit, or viewers expiring when no beats arrive, is

@@ -11,12 +11,17 @@ export interface PresenceSettings {
   readonly expirySlackMs: number;
 }
 
-export const defaultPresenceSettings: PresenceSettings = { ttlMs: 15_000, minPublishIntervalMs: 1_000, expirySlackMs: 5_000 };
+export const defaultPresenceSettings: PresenceSettings = {
+  ttlMs: 15_000,
+  minPublishIntervalMs: 1_000,
+  expirySlackMs: 5_000,
+};
 
 export const presenceSettings = (overrides: Partial<PresenceSettings> = {}): PresenceSettings => {
   const settings = { ...defaultPresenceSettings, ...overrides };
   for (const [name, value] of Object.entries(settings)) {
-    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`presence setting ${name} must be a positive integer of ms, got ${value}`);
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new RangeError(`presence setting ${name} must be a positive integer of ms, got ${value}`);
   }
   return settings;
 };

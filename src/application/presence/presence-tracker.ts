@@ -1,4 +1,9 @@
-import { channelStreamId, type ChannelCommand, type ChannelEvent, type ChannelState } from '../../domain/channel/index.js';
+import {
+  channelStreamId,
+  type ChannelCommand,
+  type ChannelEvent,
+  type ChannelState,
+} from '../../domain/channel/index.js';
 import type { ChannelId } from '../../domain/shared/ids.js';
 import { expiresAt } from '../../domain/viewer-session/index.js';
 import type { CommandHandler } from '../command-handler.js';
@@ -79,7 +84,8 @@ export class PresenceTracker {
       this.watched.delete(channelId);
       return { channelId, count, ...published };
     }
-    if (published.outcome === 'DEFERRED') await this.followUpAt(channelId, published.retryAt, settings.minPublishIntervalMs);
+    if (published.outcome === 'DEFERRED')
+      await this.followUpAt(channelId, published.retryAt, settings.minPublishIntervalMs);
     if (count > 0) {
       // Beats recorded up to now expire from now + TTL on; a recount by then + slack notices it
       // even if no other beat ever comes. Scheduling at the far end of the slack means one
@@ -110,7 +116,9 @@ export class PresenceTracker {
     // SQS delays are whole seconds up to 15 minutes: round up so the message is never early,
     // and a far due time simply takes another recount on the way.
     const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((dueAt - now) / 1000)));
-    await this.deps.followUps.send([{ body: { kind: 'recount', channelId: channelId as ChannelId, dueAt }, delaySeconds }]);
+    await this.deps.followUps.send([
+      { body: { kind: 'recount', channelId: channelId as ChannelId, dueAt }, delaySeconds },
+    ]);
     evictOldest(this.scheduled, channelId);
     this.scheduled.set(channelId, [...pending, now + delaySeconds * 1000]);
   }
@@ -123,7 +131,8 @@ export class PresenceTracker {
 
 /** Keeps per-instance memory bounded: forgetting a channel only costs an extra recount. */
 const evictOldest = (memory: Map<string, unknown> | Set<string>, channelId: string): void => {
-  if (memory.size >= CHANNEL_MEMORY_LIMIT && !memory.has(channelId)) memory.delete(memory.keys().next().value as string);
+  if (memory.size >= CHANNEL_MEMORY_LIMIT && !memory.has(channelId))
+    memory.delete(memory.keys().next().value as string);
 };
 
 /** One batch of heartbeat-queue messages: apply each, then `finish()`. */

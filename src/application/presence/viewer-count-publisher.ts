@@ -1,4 +1,9 @@
-import { channelStreamId, type ChannelCommand, type ChannelEvent, type ChannelState } from '../../domain/channel/index.js';
+import {
+  channelStreamId,
+  type ChannelCommand,
+  type ChannelEvent,
+  type ChannelState,
+} from '../../domain/channel/index.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import type { CommandHandler } from '../command-handler.js';
 
@@ -28,7 +33,11 @@ export class ViewerCountPublisher {
   async publish(channelId: string, count: number, asOf: number): Promise<PublishOutcome> {
     let result;
     try {
-      result = await this.channels.handle(channelStreamId(channelId), { type: 'UpdateViewerCount', count, asOf }, { channelId });
+      result = await this.channels.handle(
+        channelStreamId(channelId),
+        { type: 'UpdateViewerCount', count, asOf },
+        { channelId },
+      );
     } catch (error) {
       if (error instanceof DomainError && (error.code === 'CHANNEL_NOT_FOUND' || error.code === 'CHANNEL_ENDED')) {
         return { outcome: 'NO_CHANNEL', reason: error.code };
@@ -38,7 +47,8 @@ export class ViewerCountPublisher {
     if (result.events.length > 0) return { outcome: 'PUBLISHED', version: result.version };
     const state = result.state;
     if (state.status === 'NONE') return { outcome: 'NO_CHANNEL', reason: 'CHANNEL_NOT_FOUND' };
-    if (state.viewerCount === count || state.viewerCountAsOf === null || asOf <= state.viewerCountAsOf) return { outcome: 'UNCHANGED' };
+    if (state.viewerCount === count || state.viewerCountAsOf === null || asOf <= state.viewerCountAsOf)
+      return { outcome: 'UNCHANGED' };
     return { outcome: 'DEFERRED', retryAt: state.viewerCountAsOf + this.minIntervalMs };
   }
 }

@@ -12,7 +12,9 @@ export const QUEUE_MESSAGE_SCHEMAS = {
   broadcast: BroadcastMessage,
 } as const satisfies Record<string, z.ZodType>;
 
-export const QueueMessageKind = z.enum(Object.keys(QUEUE_MESSAGE_SCHEMAS) as [keyof typeof QUEUE_MESSAGE_SCHEMAS, ...(keyof typeof QUEUE_MESSAGE_SCHEMAS)[]]);
+export const QueueMessageKind = z.enum(
+  Object.keys(QUEUE_MESSAGE_SCHEMAS) as [keyof typeof QUEUE_MESSAGE_SCHEMAS, ...(keyof typeof QUEUE_MESSAGE_SCHEMAS)[]],
+);
 export type QueueMessageKind = z.infer<typeof QueueMessageKind>;
 
 /** Why `body` cannot be read as a `kind` message (each failing field), or [] when it can. */
@@ -24,5 +26,7 @@ export const unreadableReasons = (kind: QueueMessageKind, body: string): string[
     return ['body is not JSON'];
   }
   const parsed = QUEUE_MESSAGE_SCHEMAS[kind].safeParse(json);
-  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`);
+  return parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'body'}: ${i.message}`);
 };

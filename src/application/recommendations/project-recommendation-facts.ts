@@ -15,7 +15,10 @@ export interface ProjectionSummary {
 export class ProjectionConflictError extends Error {
   override readonly name = 'ProjectionConflictError';
   constructor(key: string, attempts: number, options?: { cause?: unknown }) {
-    super(`recommendation model document ${key} kept changing; gave up after ${attempts} attempts (the batch will be retried)`, options);
+    super(
+      `recommendation model document ${key} kept changing; gave up after ${attempts} attempts (the batch will be retried)`,
+      options,
+    );
   }
 }
 

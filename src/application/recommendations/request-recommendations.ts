@@ -16,7 +16,12 @@ export class RequestRecommendations {
   ) {}
 
   async request(userId: string, topN: number): Promise<RecommendationRequest> {
-    const request = RecommendationRequest.parse({ userId, topN, requestId: this.ids.next(), timestamp: this.clock.now() });
+    const request = RecommendationRequest.parse({
+      userId,
+      topN,
+      requestId: this.ids.next(),
+      timestamp: this.clock.now(),
+    });
     await this.publisher.publish([request]);
     return request;
   }

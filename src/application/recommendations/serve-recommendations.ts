@@ -50,7 +50,12 @@ export class ServeRecommendations {
   async serveUncached(userId: string, topN: number, path: RecommendationPath): Promise<ServedRecommendations> {
     const started = this.deps.clock.now();
     const recommendations = await this.compute(userId, topN);
-    return this.report({ userId, topN, recommendations: [...recommendations], computedAt: started }, false, started, path);
+    return this.report(
+      { userId, topN, recommendations: [...recommendations], computedAt: started },
+      false,
+      started,
+      path,
+    );
   }
 
   private computeAndCache(userId: string, topN: number): Promise<CachedRecommendations> {
@@ -68,7 +73,12 @@ export class ServeRecommendations {
     return task;
   }
 
-  private report(entry: CachedRecommendations, fromCache: boolean, started: number, path: RecommendationPath): ServedRecommendations {
+  private report(
+    entry: CachedRecommendations,
+    fromCache: boolean,
+    started: number,
+    path: RecommendationPath,
+  ): ServedRecommendations {
     const latencyMs = Math.max(0, this.deps.clock.now() - started);
     this.deps.metrics.served({ path, fromCache, latencyMs });
     return { ...entry, fromCache, latencyMs };

@@ -23,7 +23,13 @@ export type AuctionCommand =
       readonly maxExtensionMs?: number;
       readonly at: number;
     }
-  | { readonly type: 'PlaceBid'; readonly bidId: BidId; readonly bidderId: UserId; readonly amount: number; readonly at: number }
+  | {
+      readonly type: 'PlaceBid';
+      readonly bidId: BidId;
+      readonly bidderId: UserId;
+      readonly amount: number;
+      readonly at: number;
+    }
   | { readonly type: 'CloseAuction'; readonly at: number };
 
 export type AuctionErrorCode =
@@ -55,10 +61,14 @@ const open = (c: Extract<AuctionCommand, { type: 'OpenAuction' }>, state: Auctio
   }
   // Checked here, not only at the edge: an event that failed its schema on append would surface
   // as a crash instead of a rule the caller can act on.
-  if (!isMoney(c.startingPrice)) fail<AuctionErrorCode>('INVALID_TERMS', 'startingPrice must be a positive integer amount of minor units');
-  if (!isMoney(c.minIncrement)) fail<AuctionErrorCode>('INVALID_TERMS', 'minIncrement must be a positive integer amount of minor units');
-  if (!AuctionOpened.schema.shape.currency.safeParse(c.currency).success) fail<AuctionErrorCode>('INVALID_TERMS', 'currency must be an ISO 4217 code such as KRW');
-  if (!isDuration(c.at) || !isDuration(c.endsAt) || c.endsAt <= c.at) fail<AuctionErrorCode>('INVALID_TERMS', 'endsAt must be after the opening time');
+  if (!isMoney(c.startingPrice))
+    fail<AuctionErrorCode>('INVALID_TERMS', 'startingPrice must be a positive integer amount of minor units');
+  if (!isMoney(c.minIncrement))
+    fail<AuctionErrorCode>('INVALID_TERMS', 'minIncrement must be a positive integer amount of minor units');
+  if (!AuctionOpened.schema.shape.currency.safeParse(c.currency).success)
+    fail<AuctionErrorCode>('INVALID_TERMS', 'currency must be an ISO 4217 code such as KRW');
+  if (!isDuration(c.at) || !isDuration(c.endsAt) || c.endsAt <= c.at)
+    fail<AuctionErrorCode>('INVALID_TERMS', 'endsAt must be after the opening time');
   if (!isDuration(c.extendWindowMs ?? 0) || !isDuration(c.extendByMs ?? 0)) {
     fail<AuctionErrorCode>('INVALID_TERMS', 'extendWindowMs and extendByMs must be non-negative integers');
   }
@@ -95,15 +105,24 @@ const placeBid = (c: Extract<AuctionCommand, { type: 'PlaceBid' }>, state: Aucti
     // the close). Another amount under that id is not a retry, and silently answering it as
     // one would tell the bidder a bid stands that was never placed.
     if (earlier.amount === c.amount) return [];
-    return fail<AuctionErrorCode>('BID_ID_REUSED', `bid ${c.bidId} was already placed with another amount`, { field: 'bidId', amount: earlier.amount });
+    return fail<AuctionErrorCode>('BID_ID_REUSED', `bid ${c.bidId} was already placed with another amount`, {
+      field: 'bidId',
+      amount: earlier.amount,
+    });
   }
   if (state.status === 'CLOSED') return fail<AuctionErrorCode>('AUCTION_CLOSED', 'the auction is closed');
-  if (c.at >= state.endsAt) return fail<AuctionErrorCode>('AUCTION_ENDED', 'the auction has ended', { endsAt: state.endsAt });
-  if (c.bidderId === state.terms.sellerId) return fail<AuctionErrorCode>('SELLER_CANNOT_BID', 'the seller cannot bid on their own auction');
-  if (!isMoney(c.amount)) return fail<AuctionErrorCode>('INVALID_BID', 'a bid must be a positive integer amount of minor units');
+  if (c.at >= state.endsAt)
+    return fail<AuctionErrorCode>('AUCTION_ENDED', 'the auction has ended', { endsAt: state.endsAt });
+  if (c.bidderId === state.terms.sellerId)
+    return fail<AuctionErrorCode>('SELLER_CANNOT_BID', 'the seller cannot bid on their own auction');
+  if (!isMoney(c.amount))
+    return fail<AuctionErrorCode>('INVALID_BID', 'a bid must be a positive integer amount of minor units');
   const minimum = minimumNextBid(state) ?? 0;
-  if (c.amount < minimum) return fail<AuctionErrorCode>('BID_TOO_LOW', `a bid must be at least ${minimum}`, { minimum });
-  const events: AuctionEvent[] = [{ type: 'BidPlaced', data: { bidId: c.bidId, bidderId: c.bidderId, amount: c.amount, placedAt: c.at } }];
+  if (c.amount < minimum)
+    return fail<AuctionErrorCode>('BID_TOO_LOW', `a bid must be at least ${minimum}`, { minimum });
+  const events: AuctionEvent[] = [
+    { type: 'BidPlaced', data: { bidId: c.bidId, bidderId: c.bidderId, amount: c.amount, placedAt: c.at } },
+  ];
   const { extendWindowMs, extendByMs } = state.terms;
   if (extendWindowMs > 0 && state.endsAt - c.at <= extendWindowMs) {
     // Bounded, or a bot bidding in every window would keep the auction open for ever.
@@ -116,7 +135,10 @@ const placeBid = (c: Extract<AuctionCommand, { type: 'PlaceBid' }>, state: Aucti
 const close = (c: Extract<AuctionCommand, { type: 'CloseAuction' }>, state: AuctionState): AuctionEvent[] => {
   if (state.status === 'NONE') return fail<AuctionErrorCode>('AUCTION_NOT_FOUND', 'no auction is open on this stream');
   if (state.status === 'CLOSED') return []; // closing is idempotent: the scheduler may fire twice
-  if (c.at < state.endsAt) return fail<AuctionErrorCode>('AUCTION_NOT_ENDED', 'the auction has not reached its end time', { endsAt: state.endsAt });
+  if (c.at < state.endsAt)
+    return fail<AuctionErrorCode>('AUCTION_NOT_ENDED', 'the auction has not reached its end time', {
+      endsAt: state.endsAt,
+    });
   const h = state.highest;
   return [
     {

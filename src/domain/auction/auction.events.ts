@@ -55,7 +55,13 @@ export const AuctionExtended = defineEvent(
 export const AuctionClosed = defineEvent(
   'AuctionClosed',
   z.discriminatedUnion('outcome', [
-    z.object({ outcome: z.literal('SOLD'), winnerId: UserId, winningBidId: BidId, price: Money, closedAt: z.number().int() }),
+    z.object({
+      outcome: z.literal('SOLD'),
+      winnerId: UserId,
+      winningBidId: BidId,
+      price: Money,
+      closedAt: z.number().int(),
+    }),
     z.object({ outcome: z.literal('NO_SALE'), closedAt: z.number().int() }),
   ]),
 );

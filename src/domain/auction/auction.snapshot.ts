@@ -45,9 +45,13 @@ export const auctionSnapshot: StateSerializer<AuctionState> = {
   decode(stored) {
     const s = Stored.parse(stored);
     if (s.status === 'NONE') return s;
-    const bids = PersistentMap.of<AcceptedBid>(s.bids.map(([bidId, bidderId, amount]) => [bidKey(bidderId, bidId), { bidId, bidderId, amount }]));
+    const bids = PersistentMap.of<AcceptedBid>(
+      s.bids.map(([bidId, bidderId, amount]) => [bidKey(bidderId, bidId), { bidId, bidderId, amount }]),
+    );
     // Keys in the order `evolveAuction` builds them, so a decoded state serialises like a folded one.
     const standing = { terms: s.terms, endsAt: s.endsAt, latestEndsAt: s.latestEndsAt, highest: s.highest, bids };
-    return s.status === 'OPEN' ? { status: 'OPEN', ...standing } : { status: 'CLOSED', ...standing, closedAt: s.closedAt };
+    return s.status === 'OPEN'
+      ? { status: 'OPEN', ...standing }
+      : { status: 'CLOSED', ...standing, closedAt: s.closedAt };
   },
 };

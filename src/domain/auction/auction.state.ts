@@ -58,7 +58,14 @@ export const evolveAuction = (state: AuctionState, event: AuctionEvent): Auction
   switch (event.type) {
     case 'AuctionOpened': {
       const { endsAt, openedAt: _openedAt, ...terms } = event.data;
-      return { status: 'OPEN', terms, endsAt, latestEndsAt: endsAt + terms.maxExtensionMs, highest: null, bids: PersistentMap.empty() };
+      return {
+        status: 'OPEN',
+        terms,
+        endsAt,
+        latestEndsAt: endsAt + terms.maxExtensionMs,
+        highest: null,
+        bids: PersistentMap.empty(),
+      };
     }
     case 'BidPlaced': {
       if (state.status !== 'OPEN') return state;

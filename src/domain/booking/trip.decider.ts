@@ -14,7 +14,13 @@ export type TripCommand =
       readonly capacity: number;
       readonly maxSeatsPerBooking: number;
     }
-  | { readonly type: 'RequestBooking'; readonly requestId: RequestId; readonly passengerId: UserId; readonly seats: number; readonly at: number }
+  | {
+      readonly type: 'RequestBooking';
+      readonly requestId: RequestId;
+      readonly passengerId: UserId;
+      readonly seats: number;
+      readonly at: number;
+    }
   /** `by` is the authenticated user asking; only the passenger may cancel. */
   | { readonly type: 'CancelBooking'; readonly requestId: RequestId; readonly by: UserId; readonly at: number }
   | { readonly type: 'CloseSales'; readonly at: number };
@@ -24,7 +30,8 @@ export type TripCommand =
  * turns down is not an error but a `BookingRejected` event, so each request id has exactly
  * one recorded outcome the requester can look up.
  */
-export type TripErrorCode = 'TRIP_NOT_FOUND' | 'TRIP_ALREADY_SCHEDULED' | 'INVALID_TRIP' | 'BOOKING_NOT_FOUND' | 'NOT_BOOKING_OWNER';
+export type TripErrorCode =
+  'TRIP_NOT_FOUND' | 'TRIP_ALREADY_SCHEDULED' | 'INVALID_TRIP' | 'BOOKING_NOT_FOUND' | 'NOT_BOOKING_OWNER';
 
 type Cmd<T extends TripCommand['type']> = Extract<TripCommand, { type: T }>;
 
@@ -36,7 +43,12 @@ const schedule = (c: Cmd<'ScheduleTrip'>, state: TripState): TripEvent[] => {
   const terms = { tripId, route, departsAt, capacity, maxSeatsPerBooking };
   if (state.status !== 'NONE') {
     const t = state.terms;
-    const same = t.tripId === tripId && t.route === route && t.departsAt === departsAt && t.capacity === capacity && t.maxSeatsPerBooking === maxSeatsPerBooking;
+    const same =
+      t.tripId === tripId &&
+      t.route === route &&
+      t.departsAt === departsAt &&
+      t.capacity === capacity &&
+      t.maxSeatsPerBooking === maxSeatsPerBooking;
     if (same) return []; // a redelivered ScheduleTrip
     return fail<TripErrorCode>('TRIP_ALREADY_SCHEDULED', `trip ${t.tripId} is already scheduled with other terms`);
   }
@@ -57,11 +69,20 @@ const requestBooking = (c: Cmd<'RequestBooking'>, state: TripState): TripEvent[]
   ];
   // A request still queued when the bus leaves is too late, even if sales were never closed.
   if (trip.status === 'SALES_CLOSED' || c.at >= trip.terms.departsAt) return reject('SALES_CLOSED');
-  if (!Number.isInteger(c.seats) || c.seats < 1 || c.seats > trip.terms.maxSeatsPerBooking) return reject('INVALID_SEAT_COUNT');
+  if (!Number.isInteger(c.seats) || c.seats < 1 || c.seats > trip.terms.maxSeatsPerBooking)
+    return reject('INVALID_SEAT_COUNT');
   if (trip.freeSeats === 0) return reject('SOLD_OUT');
   if (trip.freeSeats < c.seats) return reject('NOT_ENOUGH_SEATS');
   return [
-    { type: 'BookingConfirmed', data: { requestId: c.requestId, passengerId: c.passengerId, seatNumbers: lowestFreeSeats(trip, c.seats), at: c.at } },
+    {
+      type: 'BookingConfirmed',
+      data: {
+        requestId: c.requestId,
+        passengerId: c.passengerId,
+        seatNumbers: lowestFreeSeats(trip, c.seats),
+        at: c.at,
+      },
+    },
   ];
 };
 
@@ -71,9 +92,12 @@ const cancelBooking = (c: Cmd<'CancelBooking'>, state: TripState): TripEvent[] =
   if (!booking || booking.status === 'REJECTED') {
     return fail<TripErrorCode>('BOOKING_NOT_FOUND', `request ${c.requestId} holds no booking on this trip`);
   }
-  if (booking.passengerId !== c.by) return fail<TripErrorCode>('NOT_BOOKING_OWNER', 'only the passenger may cancel a booking');
+  if (booking.passengerId !== c.by)
+    return fail<TripErrorCode>('NOT_BOOKING_OWNER', 'only the passenger may cancel a booking');
   if (booking.status === 'CANCELLED') return [];
-  return [{ type: 'BookingCancelled', data: { requestId: c.requestId, seatNumbers: [...booking.seatNumbers], at: c.at } }];
+  return [
+    { type: 'BookingCancelled', data: { requestId: c.requestId, seatNumbers: [...booking.seatNumbers], at: c.at } },
+  ];
 };
 
 const closeSales = (c: Cmd<'CloseSales'>, state: TripState): TripEvent[] => {

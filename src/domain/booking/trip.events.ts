@@ -26,9 +26,18 @@ export const BookingRejected = defineEvent(
   'BookingRejected',
   z.object({ requestId: RequestId, passengerId: UserId, reason: BookingRejectionReason, at: At }),
 );
-export const BookingCancelled = defineEvent('BookingCancelled', z.object({ requestId: RequestId, seatNumbers: SeatNumbers, at: At }));
+export const BookingCancelled = defineEvent(
+  'BookingCancelled',
+  z.object({ requestId: RequestId, seatNumbers: SeatNumbers, at: At }),
+);
 export const SalesClosed = defineEvent('SalesClosed', z.object({ at: At }));
 
-export const tripEventDefinitions = [TripScheduled, BookingConfirmed, BookingRejected, BookingCancelled, SalesClosed] as const;
+export const tripEventDefinitions = [
+  TripScheduled,
+  BookingConfirmed,
+  BookingRejected,
+  BookingCancelled,
+  SalesClosed,
+] as const;
 /** Derived from the definitions: an event missing from the array is missing from the union. */
 export type TripEvent = EventsOf<typeof tripEventDefinitions>;

@@ -12,8 +12,20 @@ export interface TripTerms {
 
 /** The one recorded outcome of a booking request. */
 export type BookingOutcome =
-  | { readonly status: 'CONFIRMED'; readonly requestId: RequestId; readonly passengerId: UserId; readonly seatNumbers: readonly number[]; readonly at: number }
-  | { readonly status: 'REJECTED'; readonly requestId: RequestId; readonly passengerId: UserId; readonly reason: BookingRejectionReason; readonly at: number }
+  | {
+      readonly status: 'CONFIRMED';
+      readonly requestId: RequestId;
+      readonly passengerId: UserId;
+      readonly seatNumbers: readonly number[];
+      readonly at: number;
+    }
+  | {
+      readonly status: 'REJECTED';
+      readonly requestId: RequestId;
+      readonly passengerId: UserId;
+      readonly reason: BookingRejectionReason;
+      readonly at: number;
+    }
   | {
       readonly status: 'CANCELLED';
       readonly requestId: RequestId;
@@ -49,7 +61,11 @@ export type ExistingTrip = Exclude<TripState, { status: 'NONE' }>;
 
 export const initialTripState: TripState = { status: 'NONE' };
 
-const assignSeats = (seats: readonly (string | null)[], seatNumbers: readonly number[], holder: string | null): (string | null)[] => {
+const assignSeats = (
+  seats: readonly (string | null)[],
+  seatNumbers: readonly number[],
+  holder: string | null,
+): (string | null)[] => {
   const next = seats.slice();
   for (const n of seatNumbers) next[n - 1] = holder;
   return next;
@@ -79,7 +95,10 @@ export const evolveTrip = (state: TripState, event: TripEvent): TripState => {
     }
     case 'BookingRejected': {
       const { requestId, passengerId, reason, at } = event.data;
-      return { ...state, requests: state.requests.set(requestId, { status: 'REJECTED', requestId, passengerId, reason, at }) };
+      return {
+        ...state,
+        requests: state.requests.set(requestId, { status: 'REJECTED', requestId, passengerId, reason, at }),
+      };
     }
     case 'BookingCancelled': {
       const booking = state.requests.get(event.data.requestId);
@@ -88,7 +107,11 @@ export const evolveTrip = (state: TripState, event: TripEvent): TripState => {
         ...state,
         seats: assignSeats(state.seats, booking.seatNumbers, null),
         freeSeats: state.freeSeats + booking.seatNumbers.length,
-        requests: state.requests.set(booking.requestId, { ...booking, status: 'CANCELLED', cancelledAt: event.data.at }),
+        requests: state.requests.set(booking.requestId, {
+          ...booking,
+          status: 'CANCELLED',
+          cancelledAt: event.data.at,
+        }),
       };
     }
     case 'SalesClosed':

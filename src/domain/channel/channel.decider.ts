@@ -1,7 +1,14 @@
 import type { Decider } from '../shared/decider.js';
 import { fail } from '../shared/errors.js';
 import type { AuctionId, ChannelId, ProductId, UserId } from '../shared/ids.js';
-import { ChannelScheduled, Currency, Price, ProductListed, ViewerCountChanged, type ChannelEvent } from './channel.events.js';
+import {
+  ChannelScheduled,
+  Currency,
+  Price,
+  ProductListed,
+  ViewerCountChanged,
+  type ChannelEvent,
+} from './channel.events.js';
 import { evolveChannel, initialChannelState, type ChannelState, type ExistingChannel } from './channel.state.js';
 
 /**
@@ -28,7 +35,13 @@ export type ChannelCommand =
       readonly price: number;
       readonly currency: string;
     }
-  | { readonly type: 'ChangePrice'; readonly productId: ProductId; readonly price: number; readonly currency: string; readonly at: number }
+  | {
+      readonly type: 'ChangePrice';
+      readonly productId: ProductId;
+      readonly price: number;
+      readonly currency: string;
+      readonly at: number;
+    }
   /** `asOf` is when the count was measured, not when the command was sent. */
   | { readonly type: 'UpdateViewerCount'; readonly count: number; readonly asOf: number }
   | { readonly type: 'AttachAuction'; readonly auctionId: AuctionId; readonly productId: ProductId };
@@ -53,18 +66,24 @@ export const MAX_PRODUCTS_PER_CHANNEL = 500;
 
 type Cmd<T extends ChannelCommand['type']> = Extract<ChannelCommand, { type: T }>;
 
-const valid = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown): boolean => schema.safeParse(value).success;
+const valid = (schema: { safeParse(v: unknown): { success: boolean } }, value: unknown): boolean =>
+  schema.safeParse(value).success;
 const isTime = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 
 /** A channel that exists and has not ended: the only kind most commands may change. */
 const openChannel = (state: ChannelState): Exclude<ExistingChannel, { status: 'ENDED' }> => {
-  if (state.status === 'NONE') return fail<ChannelErrorCode>('CHANNEL_NOT_FOUND', 'no channel is scheduled on this stream');
-  if (state.status === 'ENDED') return fail<ChannelErrorCode>('CHANNEL_ENDED', 'the live has ended; schedule a new channel', { endedAt: state.endedAt });
+  if (state.status === 'NONE')
+    return fail<ChannelErrorCode>('CHANNEL_NOT_FOUND', 'no channel is scheduled on this stream');
+  if (state.status === 'ENDED')
+    return fail<ChannelErrorCode>('CHANNEL_ENDED', 'the live has ended; schedule a new channel', {
+      endedAt: state.endedAt,
+    });
   return state;
 };
 
 const checkPrice = (state: ExistingChannel, price: number, currency: string): void => {
-  if (!valid(Price, price)) fail<ChannelErrorCode>('INVALID_PRICE', 'price must be a positive integer amount of minor units', { price });
+  if (!valid(Price, price))
+    fail<ChannelErrorCode>('INVALID_PRICE', 'price must be a positive integer amount of minor units', { price });
   if (currency !== state.profile.currency) {
     fail<ChannelErrorCode>('CURRENCY_MISMATCH', `this channel sells in ${state.profile.currency}, not ${currency}`, {
       expected: state.profile.currency,
@@ -76,13 +95,17 @@ const checkPrice = (state: ExistingChannel, price: number, currency: string): vo
 const schedule = (c: Cmd<'ScheduleChannel'>, state: ChannelState): ChannelEvent[] => {
   if (state.status !== 'NONE') {
     const p = state.profile;
-    const same = p.channelId === c.channelId && p.sellerId === c.sellerId && p.title === c.title && p.currency === c.currency;
-    if (state.status === 'ENDED') return fail<ChannelErrorCode>('CHANNEL_ENDED', 'the live has ended; schedule a new channel');
+    const same =
+      p.channelId === c.channelId && p.sellerId === c.sellerId && p.title === c.title && p.currency === c.currency;
+    if (state.status === 'ENDED')
+      return fail<ChannelErrorCode>('CHANNEL_ENDED', 'the live has ended; schedule a new channel');
     if (same) return []; // a redelivered ScheduleChannel
     return fail<ChannelErrorCode>('CHANNEL_ALREADY_SCHEDULED', `channel ${p.channelId} is already scheduled`);
   }
-  if (!valid(ChannelScheduled.schema.shape.title, c.title)) fail<ChannelErrorCode>('INVALID_CHANNEL', 'title must be 1 to 200 characters');
-  if (!valid(Currency, c.currency)) fail<ChannelErrorCode>('INVALID_CHANNEL', 'currency must be an ISO 4217 code such as KRW');
+  if (!valid(ChannelScheduled.schema.shape.title, c.title))
+    fail<ChannelErrorCode>('INVALID_CHANNEL', 'title must be 1 to 200 characters');
+  if (!valid(Currency, c.currency))
+    fail<ChannelErrorCode>('INVALID_CHANNEL', 'currency must be an ISO 4217 code such as KRW');
   if (!isTime(c.at)) fail<ChannelErrorCode>('INVALID_CHANNEL', 'at must be epoch milliseconds');
   const { channelId, sellerId, title, currency, at } = c;
   return [{ type: 'ChannelScheduled', data: { channelId, sellerId, title, currency, scheduledAt: at } }];
@@ -97,7 +120,8 @@ const startLive = (c: Cmd<'StartLive'>, state: ChannelState): ChannelEvent[] => 
 const endLive = (c: Cmd<'EndLive'>, state: ChannelState): ChannelEvent[] => {
   if (state.status === 'ENDED') return []; // ending is idempotent; everything else after it is refused
   const channel = openChannel(state);
-  if (channel.status !== 'LIVE') return fail<ChannelErrorCode>('CHANNEL_NOT_LIVE', 'only a live channel can end; start it first');
+  if (channel.status !== 'LIVE')
+    return fail<ChannelErrorCode>('CHANNEL_NOT_LIVE', 'only a live channel can end; start it first');
   return [{ type: 'LiveEnded', data: { endedAt: c.at } }];
 };
 
@@ -106,14 +130,21 @@ const listProduct = (c: Cmd<'ListProduct'>, state: ChannelState): ChannelEvent[]
   checkPrice(channel, c.price, c.currency);
   const { shape } = ProductListed.schema;
   if (!valid(shape.name, c.name)) fail<ChannelErrorCode>('INVALID_PRODUCT', 'name must be 1 to 200 characters');
-  if (!valid(shape.category, c.category)) fail<ChannelErrorCode>('INVALID_PRODUCT', 'category must be 1 to 60 characters');
+  if (!valid(shape.category, c.category))
+    fail<ChannelErrorCode>('INVALID_PRODUCT', 'category must be 1 to 60 characters');
   const listed = channel.products.get(c.productId);
   if (listed) {
     if (listed.name === c.name && listed.category === c.category && listed.listedPrice === c.price) return [];
-    return fail<ChannelErrorCode>('PRODUCT_ALREADY_LISTED', `product ${c.productId} is already listed; change its price instead`);
+    return fail<ChannelErrorCode>(
+      'PRODUCT_ALREADY_LISTED',
+      `product ${c.productId} is already listed; change its price instead`,
+    );
   }
   if (channel.products.size >= MAX_PRODUCTS_PER_CHANNEL) {
-    return fail<ChannelErrorCode>('PRODUCT_LIMIT_REACHED', `a channel lists at most ${MAX_PRODUCTS_PER_CHANNEL} products`);
+    return fail<ChannelErrorCode>(
+      'PRODUCT_LIMIT_REACHED',
+      `a channel lists at most ${MAX_PRODUCTS_PER_CHANNEL} products`,
+    );
   }
   const { productId, name, category, price } = c;
   return [{ type: 'ProductListed', data: { productId, name, price, category } }];
@@ -123,9 +154,15 @@ const changePrice = (c: Cmd<'ChangePrice'>, state: ChannelState): ChannelEvent[]
   const channel = openChannel(state);
   checkPrice(channel, c.price, c.currency);
   const product = channel.products.get(c.productId);
-  if (!product) return fail<ChannelErrorCode>('PRODUCT_NOT_FOUND', `product ${c.productId} is not listed on this channel`);
+  if (!product)
+    return fail<ChannelErrorCode>('PRODUCT_NOT_FOUND', `product ${c.productId} is not listed on this channel`);
   if (product.price === c.price) return [];
-  return [{ type: 'PriceChanged', data: { productId: c.productId, price: c.price, previousPrice: product.price, changedAt: c.at } }];
+  return [
+    {
+      type: 'PriceChanged',
+      data: { productId: c.productId, price: c.price, previousPrice: product.price, changedAt: c.at },
+    },
+  ];
 };
 
 const updateViewerCount = (c: Cmd<'UpdateViewerCount'>, state: ChannelState): ChannelEvent[] => {
@@ -145,9 +182,13 @@ const attachAuction = (c: Cmd<'AttachAuction'>, state: ChannelState): ChannelEve
   const attachedTo = channel.auctions.get(c.auctionId);
   if (attachedTo === c.productId) return [];
   if (attachedTo !== undefined) {
-    return fail<ChannelErrorCode>('AUCTION_ALREADY_ATTACHED', `auction ${c.auctionId} already sells product ${attachedTo}`);
+    return fail<ChannelErrorCode>(
+      'AUCTION_ALREADY_ATTACHED',
+      `auction ${c.auctionId} already sells product ${attachedTo}`,
+    );
   }
-  if (!channel.products.has(c.productId)) return fail<ChannelErrorCode>('PRODUCT_NOT_FOUND', `product ${c.productId} is not listed on this channel`);
+  if (!channel.products.has(c.productId))
+    return fail<ChannelErrorCode>('PRODUCT_NOT_FOUND', `product ${c.productId} is not listed on this channel`);
   return [{ type: 'AuctionAttached', data: { auctionId: c.auctionId, productId: c.productId } }];
 };
 

@@ -8,7 +8,13 @@ export const Price = z.number().int().positive().max(100_000_000_000);
 
 export const ChannelScheduled = defineEvent(
   'ChannelScheduled',
-  z.object({ channelId: ChannelId, sellerId: UserId, title: z.string().min(1).max(200), currency: Currency, scheduledAt: At }),
+  z.object({
+    channelId: ChannelId,
+    sellerId: UserId,
+    title: z.string().min(1).max(200),
+    currency: Currency,
+    scheduledAt: At,
+  }),
 );
 export const LiveStarted = defineEvent('LiveStarted', z.object({ startedAt: At }));
 export const LiveEnded = defineEvent('LiveEnded', z.object({ endedAt: At }));
@@ -16,7 +22,12 @@ export const LiveEnded = defineEvent('LiveEnded', z.object({ endedAt: At }));
 export const DEFAULT_PRODUCT_CATEGORY = 'general';
 export const ProductListed = defineEvent(
   'ProductListed',
-  z.object({ productId: ProductId, name: z.string().min(1).max(200), price: Price, category: z.string().min(1).max(60) }),
+  z.object({
+    productId: ProductId,
+    name: z.string().min(1).max(200),
+    price: Price,
+    category: z.string().min(1).max(60),
+  }),
   {
     schemaVersion: 2,
     // v1 listings had no category: they count as 'general', the category recommendations fall back to.
@@ -28,7 +39,10 @@ export const PriceChanged = defineEvent(
   z.object({ productId: ProductId, price: Price, previousPrice: Price, changedAt: At }),
 );
 /** `asOf` is when the count was measured: an older measurement never replaces a newer one. */
-export const ViewerCountChanged = defineEvent('ViewerCountChanged', z.object({ count: z.number().int().nonnegative(), asOf: At }));
+export const ViewerCountChanged = defineEvent(
+  'ViewerCountChanged',
+  z.object({ count: z.number().int().nonnegative(), asOf: At }),
+);
 export const AuctionAttached = defineEvent('AuctionAttached', z.object({ auctionId: AuctionId, productId: ProductId }));
 
 export const channelEventDefinitions = [

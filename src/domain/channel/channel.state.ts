@@ -70,7 +70,10 @@ export const evolveChannel = (state: ChannelState, event: ChannelEvent): Channel
     case 'PriceChanged': {
       const product = state.products.get(event.data.productId);
       if (!product) return state;
-      return { ...state, products: new Map(state.products).set(product.productId, { ...product, price: event.data.price }) };
+      return {
+        ...state,
+        products: new Map(state.products).set(product.productId, { ...product, price: event.data.price }),
+      };
     }
     case 'ViewerCountChanged':
       return { ...state, viewerCount: event.data.count, viewerCountAsOf: event.data.asOf };

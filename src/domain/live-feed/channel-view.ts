@@ -31,7 +31,10 @@ export interface AuctionView {
   readonly highestBid: { readonly bidId: string; readonly bidderId: string; readonly amount: number } | null;
   readonly bidCount: number;
   readonly minimumNextBid: number | null;
-  readonly outcome: null | { readonly outcome: 'SOLD'; readonly winnerId: string; readonly price: number } | { readonly outcome: 'NO_SALE' };
+  readonly outcome:
+    | null
+    | { readonly outcome: 'SOLD'; readonly winnerId: string; readonly price: number }
+    | { readonly outcome: 'NO_SALE' };
 }
 
 /**
@@ -85,7 +88,11 @@ const read = <S extends z.ZodType>(schema: S, data: unknown): z.infer<S> | null 
  */
 const OpenedForView = AuctionOpened.schema.partial({ maxExtensionMs: true });
 
-const applyAuction = (auctions: ChannelView['auctions'], auctionId: string, event: ChannelFeedEvent): ChannelView['auctions'] => {
+const applyAuction = (
+  auctions: ChannelView['auctions'],
+  auctionId: string,
+  event: ChannelFeedEvent,
+): ChannelView['auctions'] => {
   const current = auctions[auctionId];
   const set = (next: AuctionView): ChannelView['auctions'] => ({ ...auctions, [auctionId]: next });
   switch (event.sourceType) {
@@ -123,7 +130,10 @@ const applyAuction = (auctions: ChannelView['auctions'], auctionId: string, even
     case AuctionClosed.type: {
       const d = read(AuctionClosed.schema, event.data);
       if (!d || !current) return auctions;
-      const outcome = d.outcome === 'SOLD' ? { outcome: 'SOLD' as const, winnerId: d.winnerId, price: d.price } : { outcome: 'NO_SALE' as const };
+      const outcome =
+        d.outcome === 'SOLD'
+          ? { outcome: 'SOLD' as const, winnerId: d.winnerId, price: d.price }
+          : { outcome: 'NO_SALE' as const };
       return set({ ...current, status: 'CLOSED', minimumNextBid: null, outcome });
     }
     default:
@@ -135,7 +145,16 @@ const applyChannel = (view: ChannelView, event: ChannelFeedEvent): ChannelView =
   switch (event.sourceType) {
     case ChannelScheduled.type: {
       const d = read(ChannelScheduled.schema, event.data);
-      return d ? { ...view, status: 'SCHEDULED', title: d.title, sellerId: d.sellerId, currency: d.currency, scheduledAt: d.scheduledAt } : view;
+      return d
+        ? {
+            ...view,
+            status: 'SCHEDULED',
+            title: d.title,
+            sellerId: d.sellerId,
+            currency: d.currency,
+            scheduledAt: d.scheduledAt,
+          }
+        : view;
     }
     case LiveStarted.type: {
       const d = read(LiveStarted.schema, event.data);
@@ -148,12 +167,20 @@ const applyChannel = (view: ChannelView, event: ChannelFeedEvent): ChannelView =
     case ProductListed.type: {
       const d = read(ProductListed.schema, event.data);
       if (!d) return view;
-      return { ...view, products: { ...view.products, [d.productId]: { productId: d.productId, name: d.name, category: d.category, price: d.price } } };
+      return {
+        ...view,
+        products: {
+          ...view.products,
+          [d.productId]: { productId: d.productId, name: d.name, category: d.category, price: d.price },
+        },
+      };
     }
     case PriceChanged.type: {
       const d = read(PriceChanged.schema, event.data);
       const product = d ? view.products[d.productId] : undefined;
-      return d && product ? { ...view, products: { ...view.products, [d.productId]: { ...product, price: d.price } } } : view;
+      return d && product
+        ? { ...view, products: { ...view.products, [d.productId]: { ...product, price: d.price } } }
+        : view;
     }
     case ViewerCountChanged.type: {
       // A coalesced item carries the newest count of its run: applying it equals applying the run.

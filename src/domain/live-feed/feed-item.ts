@@ -69,7 +69,10 @@ export type ChatSignal = z.infer<typeof ChatSignal>;
 export type LikeSignal = z.infer<typeof LikeSignal>;
 export type WatchSignal = z.infer<typeof WatchSignal>;
 
-export const FeedItem = z.discriminatedUnion('kind', [ChannelFeedEvent, z.discriminatedUnion('signal', [ChatSignal, LikeSignal, WatchSignal])]);
+export const FeedItem = z.discriminatedUnion('kind', [
+  ChannelFeedEvent,
+  z.discriminatedUnion('signal', [ChatSignal, LikeSignal, WatchSignal]),
+]);
 export type FeedItem = z.infer<typeof FeedItem>;
 
 /** A targeted retry addresses at most one shard's worth of connections. */

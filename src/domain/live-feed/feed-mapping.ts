@@ -35,9 +35,16 @@ const asRecord = (envelope: EventEnvelope, data: unknown): Record<string, unknow
   return data as Record<string, unknown>;
 };
 
-const decodeBody = (codec: typeof channelCodec | typeof auctionCodec, envelope: EventEnvelope): Record<string, unknown> => {
+const decodeBody = (
+  codec: typeof channelCodec | typeof auctionCodec,
+  envelope: EventEnvelope,
+): Record<string, unknown> => {
   if (!codec.knows(envelope.type)) {
-    throw new UnreadableEventError('UNMAPPED_EVENT_TYPE', envelope, 'no viewer mapping for this type; deploy the relay with the new event definition');
+    throw new UnreadableEventError(
+      'UNMAPPED_EVENT_TYPE',
+      envelope,
+      'no viewer mapping for this type; deploy the relay with the new event definition',
+    );
   }
   return asRecord(envelope, codec.decode(envelope).data);
 };
@@ -45,7 +52,11 @@ const decodeBody = (codec: typeof channelCodec | typeof auctionCodec, envelope: 
 const channelOf = (envelope: EventEnvelope, body: Record<string, unknown>, fallback: string | null): string => {
   const id = envelope.channelId ?? (typeof body['channelId'] === 'string' ? body['channelId'] : null) ?? fallback;
   if (!id) {
-    throw new UnreadableEventError('UNROUTABLE_EVENT', envelope, 'it names no channel: append auction events with the channelId context');
+    throw new UnreadableEventError(
+      'UNROUTABLE_EVENT',
+      envelope,
+      'it names no channel: append auction events with the channelId context',
+    );
   }
   return id;
 };
@@ -62,7 +73,9 @@ export const toFeedEvent = (envelope: EventEnvelope): ChannelFeedEvent | null =>
   const isChannel = streamId.startsWith(CHANNEL_STREAM_PREFIX);
   const data = decodeBody(isChannel ? channelCodec : auctionCodec, envelope);
   const channelId = channelOf(envelope, data, isChannel ? streamId.slice(CHANNEL_STREAM_PREFIX.length) : null);
-  const eventType: FeedEventType = isChannel ? channelFeedTypes[envelope.type as ChannelEvent['type']] : 'AUCTION_UPDATED';
+  const eventType: FeedEventType = isChannel
+    ? channelFeedTypes[envelope.type as ChannelEvent['type']]
+    : 'AUCTION_UPDATED';
   return {
     kind: 'event',
     channelId,

@@ -60,7 +60,12 @@ export const emptyChannelPopularity = (channelId: string): ChannelPopularity => 
   applied: [],
 });
 
-const addToBucket = (buckets: ChannelPopularity['bids'], at: number, count: number, latestAt: number): ChannelPopularity['bids'] => {
+const addToBucket = (
+  buckets: ChannelPopularity['bids'],
+  at: number,
+  count: number,
+  latestAt: number,
+): ChannelPopularity['bids'] => {
   const start = at - (at % BUCKET_MS);
   const horizon = latestAt - RECENT_WINDOW_MS - BUCKET_MS;
   if (start < horizon) return buckets.filter(([s]) => s >= horizon);
@@ -78,7 +83,12 @@ export const categoryOfAuction = (doc: ChannelPopularity, auctionId: string): st
 const tasteFactOf = (doc: ChannelPopularity, fact: RecommendationFact): TasteFact | null => {
   switch (fact.type) {
     case 'BID_PLACED':
-      return { userId: fact.bidderId, channelId: fact.channelId, category: categoryOfAuction(doc, fact.auctionId), position: fact.position };
+      return {
+        userId: fact.bidderId,
+        channelId: fact.channelId,
+        category: categoryOfAuction(doc, fact.auctionId),
+        position: fact.position,
+      };
     case 'CHAT_POSTED':
     case 'CHANNEL_WATCHED':
       return { userId: fact.userId, channelId: fact.channelId, category: null, position: fact.position };
@@ -118,7 +128,10 @@ const evolve = (doc: ChannelPopularity, fact: RecommendationFact): ChannelPopula
       return { ...next, products };
     }
     case 'AUCTION_OPENED': {
-      const auctions = [...doc.auctions.filter(([id]) => id !== fact.auctionId), [fact.auctionId, fact.productId] as [string, string]];
+      const auctions = [
+        ...doc.auctions.filter(([id]) => id !== fact.auctionId),
+        [fact.auctionId, fact.productId] as [string, string],
+      ];
       return { ...next, auctions: auctions.slice(-MAX_AUCTIONS) };
     }
     case 'BID_PLACED':
@@ -151,4 +164,7 @@ export const applyToChannel = (
 
 /** Sum of the bucket counts within the recent window ending at `now`. */
 export const recentCount = (buckets: ChannelPopularity['bids'], now: number): number =>
-  buckets.reduce((sum, [start, count]) => (start + BUCKET_MS > now - RECENT_WINDOW_MS && start <= now ? sum + count : sum), 0);
+  buckets.reduce(
+    (sum, [start, count]) => (start + BUCKET_MS > now - RECENT_WINDOW_MS && start <= now ? sum + count : sum),
+    0,
+  );

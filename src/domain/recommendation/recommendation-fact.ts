@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { AuctionOpened, BidPlaced } from '../auction/auction.events.js';
-import { ChannelScheduled, LiveEnded, LiveStarted, ProductListed, ViewerCountChanged } from '../channel/channel.events.js';
+import {
+  ChannelScheduled,
+  LiveEnded,
+  LiveStarted,
+  ProductListed,
+  ViewerCountChanged,
+} from '../channel/channel.events.js';
 import type { ChannelFeedEvent, ChatSignal, FeedItem, LikeSignal, WatchSignal } from '../live-feed/feed-item.js';
 
 /**
@@ -74,12 +80,20 @@ export const factFromFeedEvent = (item: ChannelFeedEvent): RecommendationFact | 
     }
     case ProductListed.type: {
       const body = ProductListed.schema.safeParse(item.data);
-      return body.success ? { type: 'PRODUCT_LISTED', ...base, productId: body.data.productId, category: body.data.category } : null;
+      return body.success
+        ? { type: 'PRODUCT_LISTED', ...base, productId: body.data.productId, category: body.data.category }
+        : null;
     }
     case AuctionOpened.type: {
       const body = AuctionOpened.schema.safeParse(item.data);
       return body.success
-        ? { type: 'AUCTION_OPENED', ...base, auctionId: body.data.auctionId, productId: body.data.productId, at: body.data.openedAt }
+        ? {
+            type: 'AUCTION_OPENED',
+            ...base,
+            auctionId: body.data.auctionId,
+            productId: body.data.productId,
+            at: body.data.openedAt,
+          }
         : null;
     }
     case BidPlaced.type: {
@@ -94,7 +108,10 @@ export const factFromFeedEvent = (item: ChannelFeedEvent): RecommendationFact | 
 };
 
 /** The fact of an ephemeral signal; `position` locates the record that carried it. */
-export const factFromSignal = (signal: LikeSignal | ChatSignal | WatchSignal, position: FactPosition): RecommendationFact => {
+export const factFromSignal = (
+  signal: LikeSignal | ChatSignal | WatchSignal,
+  position: FactPosition,
+): RecommendationFact => {
   switch (signal.signal) {
     case 'LIKES':
       return { type: 'LIKES_RECEIVED', position, channelId: signal.channelId, count: signal.count, at: signal.at };

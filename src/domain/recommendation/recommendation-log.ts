@@ -13,7 +13,12 @@ import { factFromFeedEvent, type RecommendationFact } from './recommendation-fac
  */
 export const factsFromStoredEvents = (envelopes: readonly EventEnvelope[]): RecommendationFact[] =>
   [...envelopes]
-    .sort((a, b) => a.occurredAt - b.occurredAt || (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0) || a.version - b.version)
+    .sort(
+      (a, b) =>
+        a.occurredAt - b.occurredAt ||
+        (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0) ||
+        a.version - b.version,
+    )
     .flatMap((envelope) => {
       let item;
       try {

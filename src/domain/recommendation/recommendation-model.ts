@@ -1,4 +1,9 @@
-import { applyToChannel, emptyChannelPopularity, type ChannelPopularity, type TasteFact } from './channel-popularity.js';
+import {
+  applyToChannel,
+  emptyChannelPopularity,
+  type ChannelPopularity,
+  type TasteFact,
+} from './channel-popularity.js';
 import type { RecommendationFact } from './recommendation-fact.js';
 import { applyToTaste, emptyUserTaste, type UserTaste } from './user-taste.js';
 
@@ -22,7 +27,8 @@ export const projectOntoChannels = (
   const changed = new Map<string, ChannelPopularity>();
   const tastes: TasteFact[] = [];
   for (const fact of facts) {
-    const current = changed.get(fact.channelId) ?? channels.get(fact.channelId) ?? emptyChannelPopularity(fact.channelId);
+    const current =
+      changed.get(fact.channelId) ?? channels.get(fact.channelId) ?? emptyChannelPopularity(fact.channelId);
     const { doc, taste } = applyToChannel(current, fact);
     if (doc !== current) changed.set(fact.channelId, doc);
     if (taste) tastes.push(taste);
@@ -31,7 +37,10 @@ export const projectOntoChannels = (
 };
 
 /** Applies taste facts to the users' documents; returns the changed ones. */
-export const projectOntoTastes = (tastes: ReadonlyMap<string, UserTaste>, facts: readonly TasteFact[]): Map<string, UserTaste> => {
+export const projectOntoTastes = (
+  tastes: ReadonlyMap<string, UserTaste>,
+  facts: readonly TasteFact[],
+): Map<string, UserTaste> => {
   const changed = new Map<string, UserTaste>();
   for (const fact of facts) {
     const current = changed.get(fact.userId) ?? tastes.get(fact.userId) ?? emptyUserTaste(fact.userId);

@@ -75,7 +75,12 @@ export const RecommendationRequestRecordSchema = z.preprocess(
   canonicalNames,
   z
     .object({ user_id: UserId, top_n: TopN.default(DEFAULT_TOP_N), request_id: RequestId, timestamp: Timestamp })
-    .transform((r): RecommendationRequest => ({ userId: r.user_id, topN: r.top_n, requestId: r.request_id, timestamp: r.timestamp })),
+    .transform((r): RecommendationRequest => ({
+      userId: r.user_id,
+      topN: r.top_n,
+      requestId: r.request_id,
+      timestamp: r.timestamp,
+    })),
 );
 
 /** The record a producer writes for a request. */

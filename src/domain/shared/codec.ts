@@ -18,7 +18,8 @@ export const defineEvent = <T extends string, S extends z.ZodType>(
 ): EventDefinition<T, S> => ({ type, schema, schemaVersion: options.schemaVersion ?? 1, upcasters: options.upcasters });
 
 /** The event one definition describes; distributes over a union of definitions. */
-export type EventOf<D extends EventDefinition> = D extends EventDefinition<infer T, infer S> ? DomainEvent<T, z.infer<S>> : never;
+export type EventOf<D extends EventDefinition> =
+  D extends EventDefinition<infer T, infer S> ? DomainEvent<T, z.infer<S>> : never;
 
 /**
  * An aggregate's event union, derived from its definitions array: an event type that is not in
@@ -80,7 +81,9 @@ export class EventCodec<Ds extends readonly EventDefinition[]> implements EventS
     const parsed = def.schema.safeParse(data);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw new UnreadableEventError('INVALID_EVENT', stored, `body does not match its schema: ${issues}`, { cause: parsed.error });
+      throw new UnreadableEventError('INVALID_EVENT', stored, `body does not match its schema: ${issues}`, {
+        cause: parsed.error,
+      });
     }
     // Sound: `data` was parsed by the schema of the definition registered under this type.
     return { type: stored.type, data: parsed.data } as EventsOf<Ds>;

@@ -31,5 +31,8 @@ export interface StateSerializer<S> {
 }
 
 /** Folds events onto a state; replay is the same fold whatever the batch boundaries. */
-export const fold = <E extends DomainEvent, S>(decider: Pick<Decider<never, E, S>, 'evolve'>, state: S, events: readonly E[]): S =>
-  events.reduce((s, e) => decider.evolve(s, e), state);
+export const fold = <E extends DomainEvent, S>(
+  decider: Pick<Decider<never, E, S>, 'evolve'>,
+  state: S,
+  events: readonly E[],
+): S => events.reduce((s, e) => decider.evolve(s, e), state);

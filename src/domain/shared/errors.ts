@@ -18,6 +18,10 @@ export class DomainError<C extends string = string> extends Error {
  * `NoInfer` keeps a bare string literal from typing itself, so every code thrown belongs to a
  * declared union, and the edges' maps over those unions miss none.
  */
-export const fail = <C extends string = never>(code: NoInfer<C>, message: string, details?: Record<string, unknown>): never => {
+export const fail = <C extends string = never>(
+  code: NoInfer<C>,
+  message: string,
+  details?: Record<string, unknown>,
+): never => {
   throw new DomainError(code, message, details);
 };

@@ -29,7 +29,10 @@ const bucketOf = (key: string): number => {
 const EMPTY_BUCKET: Bucket<never> = Object.freeze([]);
 
 export class PersistentMap<V> {
-  private static readonly EMPTY = new PersistentMap<never>(Object.freeze(new Array<Bucket<never>>(BUCKET_COUNT).fill(EMPTY_BUCKET)), 0);
+  private static readonly EMPTY = new PersistentMap<never>(
+    Object.freeze(new Array<Bucket<never>>(BUCKET_COUNT).fill(EMPTY_BUCKET)),
+    0,
+  );
 
   private constructor(
     private readonly buckets: readonly Bucket<V>[],

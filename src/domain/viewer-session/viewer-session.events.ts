@@ -9,7 +9,10 @@ export const ViewerJoined = defineEvent(
   z.object({ sessionId: SessionId, channelId: ChannelId, userId: UserId.nullable(), joinedAt: At }),
 );
 /** `sequence` is the player's own counter: only a higher one than the last accepted counts. */
-export const HeartbeatRecorded = defineEvent('HeartbeatRecorded', z.object({ sequence: z.number().int().nonnegative(), at: At }));
+export const HeartbeatRecorded = defineEvent(
+  'HeartbeatRecorded',
+  z.object({ sequence: z.number().int().nonnegative(), at: At }),
+);
 export const ViewerLeft = defineEvent('ViewerLeft', z.object({ leftAt: At }));
 export const ViewerExpired = defineEvent('ViewerExpired', z.object({ expiredAt: At, lastHeartbeatAt: At }));
 

@@ -13,7 +13,8 @@ export const isNewerHeartbeat = (lastSequence: number | null | undefined, sequen
  * `lastHeartbeatAt + ttlMs` it no longer counts. A store that counts items with
  * `expiresAt >= now` must therefore store `expiresAt(…) - 1`, the last instant it still counts.
  */
-export const hasExpired = (lastHeartbeatAt: number, at: number, ttlMs: number): boolean => at - lastHeartbeatAt >= ttlMs;
+export const hasExpired = (lastHeartbeatAt: number, at: number, ttlMs: number): boolean =>
+  at - lastHeartbeatAt >= ttlMs;
 
 /** The first instant at which `hasExpired` holds. */
 export const expiresAt = (lastHeartbeatAt: number, ttlMs: number): number => lastHeartbeatAt + ttlMs;

@@ -29,13 +29,22 @@ export const evolveViewerSession = (state: ViewerSessionState, event: ViewerSess
   switch (event.type) {
     case 'ViewerJoined': {
       const { sessionId, channelId, userId, joinedAt } = event.data;
-      return { status: 'ACTIVE', session: { sessionId, channelId, userId, joinedAt }, lastSequence: null, lastHeartbeatAt: joinedAt };
+      return {
+        status: 'ACTIVE',
+        session: { sessionId, channelId, userId, joinedAt },
+        lastSequence: null,
+        lastHeartbeatAt: joinedAt,
+      };
     }
     case 'HeartbeatRecorded':
       if (state.status !== 'ACTIVE') return state;
       // The sequence orders beats; `at` comes from whichever server received the beat, so a
       // newer beat may carry an earlier clock reading. Never move liveness backwards.
-      return { ...state, lastSequence: event.data.sequence, lastHeartbeatAt: Math.max(state.lastHeartbeatAt, event.data.at) };
+      return {
+        ...state,
+        lastSequence: event.data.sequence,
+        lastHeartbeatAt: Math.max(state.lastHeartbeatAt, event.data.at),
+      };
     case 'ViewerLeft':
       return state.status === 'ACTIVE' ? { ...state, status: 'LEFT', leftAt: event.data.leftAt } : state;
     case 'ViewerExpired':

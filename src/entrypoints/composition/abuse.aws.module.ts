@@ -16,7 +16,10 @@ export const abuseLimits = (limits: AbuseLimits): Binding => setting(ABUSE_TOKEN
 export const connectionQuotaOnDynamoDb =
   (s: AwsClientSettings, table: string): Binding =>
   (bind) =>
-    bind(ABUSE_TOKENS.ConnectionQuota, (get) => new DynamoDbConnectionQuota(dynamoDoc(s), table, { sleeper: get(TOKENS.Sleeper) }));
+    bind(
+      ABUSE_TOKENS.ConnectionQuota,
+      (get) => new DynamoDbConnectionQuota(dynamoDoc(s), table, { sleeper: get(TOKENS.Sleeper) }),
+    );
 
 /**
  * The per-user chat, like and bid budgets on the connections table, shared by every ws-message
@@ -28,9 +31,24 @@ export const connectionQuotaOnDynamoDb =
 export const userRateLimitsOnDynamoDb =
   (s: AwsClientSettings, table: string): Binding =>
   (bind) => {
-    const shared = (name: string, policy: (l: AbuseLimits) => { capacity: number; refillPerSecond: number }) => (get: Get) =>
-      new DynamoDbRateLimiter(dynamoDoc(s), table, { name, ...policy(get(ABUSE_TOKENS.Limits)), clock: get(TOKENS.Clock), sleeper: get(TOKENS.Sleeper) });
-    bind(ABUSE_TOKENS.ChatUserLimiter, shared('chat-user', (l) => ({ capacity: l.chatUserBurst, refillPerSecond: l.chatUserPerSecond })));
-    bind(ABUSE_TOKENS.LikeUserLimiter, shared('like-user', (l) => ({ capacity: l.likeUserBurst, refillPerSecond: l.likeUserPerSecond })));
-    bind(ABUSE_TOKENS.BidUserLimiter, shared('bid-user', (l) => ({ capacity: l.bidBurst, refillPerSecond: l.bidPerSecond })));
+    const shared =
+      (name: string, policy: (l: AbuseLimits) => { capacity: number; refillPerSecond: number }) => (get: Get) =>
+        new DynamoDbRateLimiter(dynamoDoc(s), table, {
+          name,
+          ...policy(get(ABUSE_TOKENS.Limits)),
+          clock: get(TOKENS.Clock),
+          sleeper: get(TOKENS.Sleeper),
+        });
+    bind(
+      ABUSE_TOKENS.ChatUserLimiter,
+      shared('chat-user', (l) => ({ capacity: l.chatUserBurst, refillPerSecond: l.chatUserPerSecond })),
+    );
+    bind(
+      ABUSE_TOKENS.LikeUserLimiter,
+      shared('like-user', (l) => ({ capacity: l.likeUserBurst, refillPerSecond: l.likeUserPerSecond })),
+    );
+    bind(
+      ABUSE_TOKENS.BidUserLimiter,
+      shared('bid-user', (l) => ({ capacity: l.bidBurst, refillPerSecond: l.bidPerSecond })),
+    );
   };

@@ -35,11 +35,18 @@ export const ABUSE_TOKENS = {
  */
 export const abuseModule = new ContainerModule(({ bind: bindToken }) => {
   const bind = <T>(t: Token<T>, factory: (get: Get) => T): void => {
-    bindToken<T>(t).toDynamicValue((ctx) => factory((u) => ctx.get(u))).inSingletonScope();
+    bindToken<T>(t)
+      .toDynamicValue((ctx) => factory((u) => ctx.get(u)))
+      .inSingletonScope();
   };
-  const bucket = (get: Get, capacity: number, refillPerSecond: number) => new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
-  bind(TOKENS.ChatLimiter, (get) => bucket(get, get(ABUSE_TOKENS.Limits).chatBurst, get(ABUSE_TOKENS.Limits).chatPerSecond));
-  bind(TOKENS.LikeLimiter, (get) => bucket(get, get(ABUSE_TOKENS.Limits).likeBurst, get(ABUSE_TOKENS.Limits).likePerSecond));
+  const bucket = (get: Get, capacity: number, refillPerSecond: number) =>
+    new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
+  bind(TOKENS.ChatLimiter, (get) =>
+    bucket(get, get(ABUSE_TOKENS.Limits).chatBurst, get(ABUSE_TOKENS.Limits).chatPerSecond),
+  );
+  bind(TOKENS.LikeLimiter, (get) =>
+    bucket(get, get(ABUSE_TOKENS.Limits).likeBurst, get(ABUSE_TOKENS.Limits).likePerSecond),
+  );
   // Watch history per connection: a few joins at once, then one every 10 s (more joins still work, unrecorded).
   bind(ABUSE_TOKENS.WatchLimiter, (get) => bucket(get, 5, 0.1));
   bind(ABUSE_TOKENS.ActionGate, (get) => {
@@ -47,16 +54,27 @@ export const abuseModule = new ContainerModule(({ bind: bindToken }) => {
     return makeActionGate({
       chat: { perConnection: get(TOKENS.ChatLimiter), perUser: get(ABUSE_TOKENS.ChatUserLimiter) },
       like: { perConnection: get(TOKENS.LikeLimiter), perUser: get(ABUSE_TOKENS.LikeUserLimiter) },
-      bid: { perConnection: bucket(get, limits.bidBurst, limits.bidPerSecond), perUser: get(ABUSE_TOKENS.BidUserLimiter) },
+      bid: {
+        perConnection: bucket(get, limits.bidBurst, limits.bidPerSecond),
+        perUser: get(ABUSE_TOKENS.BidUserLimiter),
+      },
       heartbeat: {
         perConnection: bucket(get, limits.heartbeatBurst, limits.heartbeatPerSecond),
         // A user's budget covers all the connections they may hold.
-        perUser: bucket(get, limits.heartbeatBurst * limits.maxConnectionsPerUser, limits.heartbeatPerSecond * limits.maxConnectionsPerUser),
+        perUser: bucket(
+          get,
+          limits.heartbeatBurst * limits.maxConnectionsPerUser,
+          limits.heartbeatPerSecond * limits.maxConnectionsPerUser,
+        ),
       },
     });
   });
   bind(ABUSE_TOKENS.ConnectionLimit, (get) =>
-    makeConnectionLimit({ quota: get(ABUSE_TOKENS.ConnectionQuota), clock: get(TOKENS.Clock), maxPerUser: get(ABUSE_TOKENS.Limits).maxConnectionsPerUser }),
+    makeConnectionLimit({
+      quota: get(ABUSE_TOKENS.ConnectionQuota),
+      clock: get(TOKENS.Clock),
+      maxPerUser: get(ABUSE_TOKENS.Limits).maxConnectionsPerUser,
+    }),
   );
   bind(TOKENS.ConnectHooks, (get) => {
     const limit = get(ABUSE_TOKENS.ConnectionLimit);

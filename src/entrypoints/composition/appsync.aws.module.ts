@@ -9,4 +9,14 @@ import { TOKENS, type Binding } from './tokens.js';
 export const viewerDeliveryOnAppSyncEvents =
   (s: AwsClientSettings, endpoint: string, namespace: string): Binding =>
   (bind) =>
-    bind(TOKENS.ViewerDelivery, (get) => new AppSyncEventsViewerDelivery({ endpoint, region: s.region, namespace, sleeper: get(TOKENS.Sleeper), ...(s.credentials ? { credentials: s.credentials } : {}) }));
+    bind(
+      TOKENS.ViewerDelivery,
+      (get) =>
+        new AppSyncEventsViewerDelivery({
+          endpoint,
+          region: s.region,
+          namespace,
+          sleeper: get(TOKENS.Sleeper),
+          ...(s.credentials ? { credentials: s.credentials } : {}),
+        }),
+    );

@@ -9,4 +9,12 @@ import { TOKENS, type Binding } from './tokens.js';
 export const schedulerQueueOnSqs =
   (s: AwsClientSettings, queueUrl: string): Binding =>
   (bind) =>
-    bind(AUCTION_TOKENS.SchedulerQueue, (get) => new SqsMessageQueue<AuctionCloseMessage>(sharedClient('sqs', s, () => createSqsClient(s)), queueUrl, { sleeper: get(TOKENS.Sleeper) }));
+    bind(
+      AUCTION_TOKENS.SchedulerQueue,
+      (get) =>
+        new SqsMessageQueue<AuctionCloseMessage>(
+          sharedClient('sqs', s, () => createSqsClient(s)),
+          queueUrl,
+          { sleeper: get(TOKENS.Sleeper) },
+        ),
+    );

@@ -28,45 +28,61 @@ export const AUCTION_TOKENS = {
 
 /** Use cases, the `auction-close` handler, the auction routes and the `bid` frame over the bound ports. */
 export const auctionModule = new ContainerModule(({ bind }) => {
-  bind(AUCTION_TOKENS.AuctionCommandHandler).toDynamicValue(
-    (ctx) =>
-      new CommandHandler(auctionDecider, auctionCodec, {
-        store: ctx.get(TOKENS.EventStore),
+  bind(AUCTION_TOKENS.AuctionCommandHandler)
+    .toDynamicValue(
+      (ctx) =>
+        new CommandHandler(auctionDecider, auctionCodec, {
+          store: ctx.get(TOKENS.EventStore),
+          clock: ctx.get(TOKENS.Clock),
+          ids: ctx.get(TOKENS.Ids),
+          sleeper: ctx.get(TOKENS.Sleeper),
+        }),
+    )
+    .inSingletonScope();
+  bind(AUCTION_TOKENS.Scheduler)
+    .toDynamicValue((ctx) => new AuctionCloseScheduler(ctx.get(AUCTION_TOKENS.SchedulerQueue), ctx.get(TOKENS.Clock)))
+    .inSingletonScope();
+  bind(AUCTION_TOKENS.PlaceBid)
+    .toDynamicValue((ctx) =>
+      makePlaceBid({
+        auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler),
         clock: ctx.get(TOKENS.Clock),
-        ids: ctx.get(TOKENS.Ids),
-        sleeper: ctx.get(TOKENS.Sleeper),
+        gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
       }),
-  ).inSingletonScope();
-  bind(AUCTION_TOKENS.Scheduler).toDynamicValue((ctx) => new AuctionCloseScheduler(ctx.get(AUCTION_TOKENS.SchedulerQueue), ctx.get(TOKENS.Clock))).inSingletonScope();
-  bind(AUCTION_TOKENS.PlaceBid).toDynamicValue((ctx) =>
-    makePlaceBid({
-      auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler),
-      clock: ctx.get(TOKENS.Clock),
-      gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
-    }),
-  ).inSingletonScope();
-  bind(AUCTION_TOKENS.Handler).toDynamicValue((ctx) =>
-    makeAuctionCloseHandler({
-      closeAuction: makeCloseAuction({ auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler), scheduler: ctx.get(AUCTION_TOKENS.Scheduler), clock: ctx.get(TOKENS.Clock) }),
-      logger: ctx.get(TOKENS.Logger),
-    }),
-  ).inSingletonScope();
-  bind(TOKENS.HttpRoutes).toDynamicValue((ctx) => {
-    const auctions = ctx.get(AUCTION_TOKENS.AuctionCommandHandler);
-    const clock = ctx.get(TOKENS.Clock);
-    return makeAuctionRoutes({
-      openAuction: makeOpenAuction({
-        auctions,
-        channels: ctx.get(TOKENS.ChannelCommandHandler),
-        scheduler: ctx.get(AUCTION_TOKENS.Scheduler),
-        clock,
-        ids: ctx.get(TOKENS.Ids),
+    )
+    .inSingletonScope();
+  bind(AUCTION_TOKENS.Handler)
+    .toDynamicValue((ctx) =>
+      makeAuctionCloseHandler({
+        closeAuction: makeCloseAuction({
+          auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler),
+          scheduler: ctx.get(AUCTION_TOKENS.Scheduler),
+          clock: ctx.get(TOKENS.Clock),
+        }),
+        logger: ctx.get(TOKENS.Logger),
       }),
-      placeBid: ctx.get(AUCTION_TOKENS.PlaceBid),
-      getAuction: makeGetAuction({ auctions }),
-      now: () => clock.now(),
-      onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in an auction route', { error }),
-    });
-  }).inSingletonScope();
-  bind(TOKENS.WsActions).toDynamicValue((ctx) => auctionWsActions({ placeBid: ctx.get(AUCTION_TOKENS.PlaceBid) })).inSingletonScope();
+    )
+    .inSingletonScope();
+  bind(TOKENS.HttpRoutes)
+    .toDynamicValue((ctx) => {
+      const auctions = ctx.get(AUCTION_TOKENS.AuctionCommandHandler);
+      const clock = ctx.get(TOKENS.Clock);
+      return makeAuctionRoutes({
+        openAuction: makeOpenAuction({
+          auctions,
+          channels: ctx.get(TOKENS.ChannelCommandHandler),
+          scheduler: ctx.get(AUCTION_TOKENS.Scheduler),
+          clock,
+          ids: ctx.get(TOKENS.Ids),
+        }),
+        placeBid: ctx.get(AUCTION_TOKENS.PlaceBid),
+        getAuction: makeGetAuction({ auctions }),
+        now: () => clock.now(),
+        onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in an auction route', { error }),
+      });
+    })
+    .inSingletonScope();
+  bind(TOKENS.WsActions)
+    .toDynamicValue((ctx) => auctionWsActions({ placeBid: ctx.get(AUCTION_TOKENS.PlaceBid) }))
+    .inSingletonScope();
 });

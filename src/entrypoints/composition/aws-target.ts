@@ -14,7 +14,8 @@ export const sharedClient = <T>(service: string, settings: AwsClientSettings, ma
 };
 
 /** The shared DynamoDB DocumentClient at `s`. */
-export const dynamoDoc = (s: AwsClientSettings) => sharedClient('dynamodb-doc', s, () => documentClientFor(sharedClient('dynamodb', s, () => createDynamoDbClient(s))));
+export const dynamoDoc = (s: AwsClientSettings) =>
+  sharedClient('dynamodb-doc', s, () => documentClientFor(sharedClient('dynamodb', s, () => createDynamoDbClient(s))));
 
 const SERVICES = ['dynamodb', 'kinesis', 'sqs', 's3'] as const;
 
@@ -34,7 +35,8 @@ interface TargetSettings {
 export const awsTargetOf = (config: TargetSettings): AwsClientSettings => {
   const endpoints: Record<string, string> = {};
   for (const service of SERVICES) {
-    const endpoint = config[`AWS_ENDPOINT_URL_${service.toUpperCase() as Uppercase<typeof service>}`] ?? config.AWS_ENDPOINT_URL;
+    const endpoint =
+      config[`AWS_ENDPOINT_URL_${service.toUpperCase() as Uppercase<typeof service>}`] ?? config.AWS_ENDPOINT_URL;
     if (endpoint !== undefined && endpoint !== '') endpoints[service] = endpoint;
   }
   return { region: config.AWS_REGION, ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}) };

@@ -23,21 +23,51 @@ export const bookingSettings = (statsObjectKey: string, defaultTripId: TripId = 
 export const bookingCountersOnDynamoDb =
   (s: AwsClientSettings, table: string): Binding =>
   (bind) => {
-    bind(BOOKING_TOKENS.CounterStore, (get) => new DynamoDbCounterStore(dynamoDoc(s), table, { clock: get(TOKENS.Clock), sleeper: get(TOKENS.Sleeper) }));
-    bind(BOOKING_TOKENS.RequestIndex, (get) => new DynamoDbBookingRequestIndex(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }));
+    bind(
+      BOOKING_TOKENS.CounterStore,
+      (get) =>
+        new DynamoDbCounterStore(dynamoDoc(s), table, { clock: get(TOKENS.Clock), sleeper: get(TOKENS.Sleeper) }),
+    );
+    bind(
+      BOOKING_TOKENS.RequestIndex,
+      (get) => new DynamoDbBookingRequestIndex(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }),
+    );
   };
 
 export const statsOnS3 =
   (s: AwsClientSettings, bucket: string): Binding =>
   (bind) =>
-    bind(BOOKING_TOKENS.BlobStore, () => new S3BlobStore(sharedClient('s3', s, () => createS3Client(s)), bucket));
+    bind(
+      BOOKING_TOKENS.BlobStore,
+      () =>
+        new S3BlobStore(
+          sharedClient('s3', s, () => createS3Client(s)),
+          bucket,
+        ),
+    );
 
 export const bookingQueueOnSqs =
   (s: AwsClientSettings, queueUrl: string): Binding =>
   (bind) =>
-    bind(BOOKING_TOKENS.BookingQueue, (get) => new SqsMessageQueue<BookingRequestMessage>(sharedClient('sqs', s, () => createSqsClient(s)), queueUrl, { sleeper: get(TOKENS.Sleeper) }));
+    bind(
+      BOOKING_TOKENS.BookingQueue,
+      (get) =>
+        new SqsMessageQueue<BookingRequestMessage>(
+          sharedClient('sqs', s, () => createSqsClient(s)),
+          queueUrl,
+          { sleeper: get(TOKENS.Sleeper) },
+        ),
+    );
 
 export const parkingQueueOnSqs =
   (s: AwsClientSettings, queueUrl: string): Binding =>
   (bind) =>
-    bind(BOOKING_TOKENS.ParkingQueue, (get) => new SqsMessageQueue<ParkedMessage>(sharedClient('sqs', s, () => createSqsClient(s)), queueUrl, { sleeper: get(TOKENS.Sleeper) }));
+    bind(
+      BOOKING_TOKENS.ParkingQueue,
+      (get) =>
+        new SqsMessageQueue<ParkedMessage>(
+          sharedClient('sqs', s, () => createSqsClient(s)),
+          queueUrl,
+          { sleeper: get(TOKENS.Sleeper) },
+        ),
+    );

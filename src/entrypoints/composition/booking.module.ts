@@ -47,49 +47,78 @@ export const BOOKING_TOKENS = {
 
 /** Use cases, the `booking` consumer handler and the booking routes over the bound ports. */
 export const bookingModule = new ContainerModule(({ bind }) => {
-  bind(BOOKING_TOKENS.TripCommandHandler).toDynamicValue(
-    (ctx) =>
-      new CommandHandler(tripDecider, tripCodec, {
-        store: ctx.get(TOKENS.EventStore),
-        clock: ctx.get(TOKENS.Clock),
-        ids: ctx.get(TOKENS.Ids),
-        sleeper: ctx.get(TOKENS.Sleeper),
+  bind(BOOKING_TOKENS.TripCommandHandler)
+    .toDynamicValue(
+      (ctx) =>
+        new CommandHandler(tripDecider, tripCodec, {
+          store: ctx.get(TOKENS.EventStore),
+          clock: ctx.get(TOKENS.Clock),
+          ids: ctx.get(TOKENS.Ids),
+          sleeper: ctx.get(TOKENS.Sleeper),
+        }),
+    )
+    .inSingletonScope();
+  bind(BOOKING_TOKENS.StatsPublisher)
+    .toDynamicValue((ctx) => {
+      const settings = ctx.get(BOOKING_TOKENS.Settings);
+      return new StatsPublisher(
+        ctx.get(BOOKING_TOKENS.BlobStore),
+        makeGetBookingStats({ counters: ctx.get(BOOKING_TOKENS.CounterStore) }),
+        ctx.get(TOKENS.Clock),
+        {
+          key: settings.statsObjectKey,
+          minIntervalMs: settings.statsMinIntervalMs,
+        },
+      );
+    })
+    .inSingletonScope();
+  bind(BOOKING_TOKENS.ScheduleTrip)
+    .toDynamicValue((ctx) =>
+      makeScheduleTrip({
+        trips: ctx.get(BOOKING_TOKENS.TripCommandHandler),
+        counters: ctx.get(BOOKING_TOKENS.CounterStore),
       }),
-  ).inSingletonScope();
-  bind(BOOKING_TOKENS.StatsPublisher).toDynamicValue((ctx) => {
-    const settings = ctx.get(BOOKING_TOKENS.Settings);
-    return new StatsPublisher(ctx.get(BOOKING_TOKENS.BlobStore), makeGetBookingStats({ counters: ctx.get(BOOKING_TOKENS.CounterStore) }), ctx.get(TOKENS.Clock), {
-      key: settings.statsObjectKey,
-      minIntervalMs: settings.statsMinIntervalMs,
-    });
-  }).inSingletonScope();
-  bind(BOOKING_TOKENS.ScheduleTrip).toDynamicValue((ctx) =>
-    makeScheduleTrip({ trips: ctx.get(BOOKING_TOKENS.TripCommandHandler), counters: ctx.get(BOOKING_TOKENS.CounterStore) }),
-  ).inSingletonScope();
-  bind(BOOKING_TOKENS.Handler).toDynamicValue((ctx) =>
-    makeBookingHandler({
-      processBooking: makeProcessBooking({ trips: ctx.get(BOOKING_TOKENS.TripCommandHandler), counters: ctx.get(BOOKING_TOKENS.CounterStore), clock: ctx.get(TOKENS.Clock) }),
-      park: makeParkMessage({ queue: ctx.get(BOOKING_TOKENS.ParkingQueue), clock: ctx.get(TOKENS.Clock) }),
-      stats: ctx.get(BOOKING_TOKENS.StatsPublisher),
-      logger: ctx.get(TOKENS.Logger),
-    }),
-  ).inSingletonScope();
-  bind(TOKENS.HttpRoutes).toDynamicValue((ctx) => {
-    const trips = ctx.get(BOOKING_TOKENS.TripCommandHandler);
-    const counters = ctx.get(BOOKING_TOKENS.CounterStore);
-    const index = ctx.get(BOOKING_TOKENS.RequestIndex);
-    const clock = ctx.get(TOKENS.Clock);
-    const ids = ctx.get(TOKENS.Ids);
-    return makeBookingRoutes({
-      requestBooking: makeRequestBooking({ trips, index, queue: ctx.get(BOOKING_TOKENS.BookingQueue), counters, clock, ids }),
-      getBookingStatus: makeGetBookingStatus({ trips, index }),
-      cancelBooking: makeCancelBooking({ trips, index, counters, clock }),
-      getBookingStats: makeGetBookingStats({ counters }),
-      scheduleTrip: ctx.get(BOOKING_TOKENS.ScheduleTrip),
-      getTrip: makeGetTrip({ trips }),
-      defaultTripId: ctx.get(BOOKING_TOKENS.Settings).defaultTripId,
-      ids,
-      onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in a booking route', { error }),
-    });
-  }).inSingletonScope();
+    )
+    .inSingletonScope();
+  bind(BOOKING_TOKENS.Handler)
+    .toDynamicValue((ctx) =>
+      makeBookingHandler({
+        processBooking: makeProcessBooking({
+          trips: ctx.get(BOOKING_TOKENS.TripCommandHandler),
+          counters: ctx.get(BOOKING_TOKENS.CounterStore),
+          clock: ctx.get(TOKENS.Clock),
+        }),
+        park: makeParkMessage({ queue: ctx.get(BOOKING_TOKENS.ParkingQueue), clock: ctx.get(TOKENS.Clock) }),
+        stats: ctx.get(BOOKING_TOKENS.StatsPublisher),
+        logger: ctx.get(TOKENS.Logger),
+      }),
+    )
+    .inSingletonScope();
+  bind(TOKENS.HttpRoutes)
+    .toDynamicValue((ctx) => {
+      const trips = ctx.get(BOOKING_TOKENS.TripCommandHandler);
+      const counters = ctx.get(BOOKING_TOKENS.CounterStore);
+      const index = ctx.get(BOOKING_TOKENS.RequestIndex);
+      const clock = ctx.get(TOKENS.Clock);
+      const ids = ctx.get(TOKENS.Ids);
+      return makeBookingRoutes({
+        requestBooking: makeRequestBooking({
+          trips,
+          index,
+          queue: ctx.get(BOOKING_TOKENS.BookingQueue),
+          counters,
+          clock,
+          ids,
+        }),
+        getBookingStatus: makeGetBookingStatus({ trips, index }),
+        cancelBooking: makeCancelBooking({ trips, index, counters, clock }),
+        getBookingStats: makeGetBookingStats({ counters }),
+        scheduleTrip: ctx.get(BOOKING_TOKENS.ScheduleTrip),
+        getTrip: makeGetTrip({ trips }),
+        defaultTripId: ctx.get(BOOKING_TOKENS.Settings).defaultTripId,
+        ids,
+        onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in a booking route', { error }),
+      });
+    })
+    .inSingletonScope();
 });

@@ -38,7 +38,9 @@ const httpUrl = z.url({ protocol: /^https?$/ });
 const queueUrl = httpUrl.refine((u) => new URL(u).pathname.split('/').filter(Boolean).length >= 2, {
   message: 'not a queue URL (…/<account>/<queue-name>)',
 });
-const fifoQueueUrl = queueUrl.refine((u) => u.endsWith('.fifo'), { message: 'not a FIFO queue (name must end in .fifo)' });
+const fifoQueueUrl = queueUrl.refine((u) => u.endsWith('.fifo'), {
+  message: 'not a FIFO queue (name must end in .fifo)',
+});
 const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const LogLevel = z.preprocess(
   (v) => (typeof v === 'string' ? v.toUpperCase() : v),
@@ -144,19 +146,50 @@ export const ENV_VARIABLES = {
     example: undefined,
   },
   // The SDK's own per-service names: emulators listen on one port each (tests, the emulator runtime).
-  AWS_ENDPOINT_URL_DYNAMODB: { schema: httpUrl.optional(), expected: 'optional: the DynamoDB emulator URL; leave unset in AWS', example: undefined },
-  AWS_ENDPOINT_URL_KINESIS: { schema: httpUrl.optional(), expected: 'optional: the Kinesis emulator URL; leave unset in AWS', example: undefined },
-  AWS_ENDPOINT_URL_SQS: { schema: httpUrl.optional(), expected: 'optional: the SQS emulator URL; leave unset in AWS', example: undefined },
-  AWS_ENDPOINT_URL_S3: { schema: httpUrl.optional(), expected: 'optional: the S3 emulator URL; leave unset in AWS', example: undefined },
-  POWERTOOLS_SERVICE_NAME: { schema: z.string().min(1).default('stampede'), expected: 'a service name for logs and metrics', example: 'stampede' },
+  AWS_ENDPOINT_URL_DYNAMODB: {
+    schema: httpUrl.optional(),
+    expected: 'optional: the DynamoDB emulator URL; leave unset in AWS',
+    example: undefined,
+  },
+  AWS_ENDPOINT_URL_KINESIS: {
+    schema: httpUrl.optional(),
+    expected: 'optional: the Kinesis emulator URL; leave unset in AWS',
+    example: undefined,
+  },
+  AWS_ENDPOINT_URL_SQS: {
+    schema: httpUrl.optional(),
+    expected: 'optional: the SQS emulator URL; leave unset in AWS',
+    example: undefined,
+  },
+  AWS_ENDPOINT_URL_S3: {
+    schema: httpUrl.optional(),
+    expected: 'optional: the S3 emulator URL; leave unset in AWS',
+    example: undefined,
+  },
+  POWERTOOLS_SERVICE_NAME: {
+    schema: z.string().min(1).default('stampede'),
+    expected: 'a service name for logs and metrics',
+    example: 'stampede',
+  },
   POWERTOOLS_METRICS_NAMESPACE: {
-    schema: z.string().regex(/^[\w./#:-]{1,255}$/).default('Stampede'),
+    schema: z
+      .string()
+      .regex(/^[\w./#:-]{1,255}$/)
+      .default('Stampede'),
     expected: 'a CloudWatch metrics namespace',
     example: 'Stampede',
   },
-  LOG_LEVEL: { schema: LogLevel.default('INFO'), expected: 'one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT', example: 'INFO' },
+  LOG_LEVEL: {
+    schema: LogLevel.default('INFO'),
+    expected: 'one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT',
+    example: 'INFO',
+  },
   EVENTS_TABLE: { schema: tableName, expected: 'the events DynamoDB table name', example: 'stampede-events' },
-  CONNECTIONS_TABLE: { schema: tableName, expected: 'the WebSocket connections DynamoDB table name', example: 'stampede-connections' },
+  CONNECTIONS_TABLE: {
+    schema: tableName,
+    expected: 'the WebSocket connections DynamoDB table name',
+    example: 'stampede-connections',
+  },
   PRESENCE_TABLE: { schema: tableName, expected: 'the presence DynamoDB table name', example: 'stampede-presence' },
   STATS_TABLE: { schema: tableName, expected: 'the counters DynamoDB table name', example: 'stampede-stats' },
   FEED_STREAM_NAME: { schema: streamName, expected: 'the live-feed Kinesis stream name', example: 'stampede-feed' },
@@ -166,8 +199,16 @@ export const ENV_VARIABLES = {
     example: 'stampede-recommend-requests',
   },
   BROADCAST_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-broadcast` },
-  BOOKING_QUEUE_URL: { schema: fifoQueueUrl, expected: 'an SQS FIFO queue URL (ends in .fifo)', example: `${SQS}/stampede-booking.fifo` },
-  BOOKING_PARKED_QUEUE_URL: { schema: queueUrl, expected: 'an SQS standard queue URL', example: `${SQS}/stampede-booking-parked` },
+  BOOKING_QUEUE_URL: {
+    schema: fifoQueueUrl,
+    expected: 'an SQS FIFO queue URL (ends in .fifo)',
+    example: `${SQS}/stampede-booking.fifo`,
+  },
+  BOOKING_PARKED_QUEUE_URL: {
+    schema: queueUrl,
+    expected: 'an SQS standard queue URL',
+    example: `${SQS}/stampede-booking-parked`,
+  },
   HEARTBEAT_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-heartbeat` },
   SCHEDULER_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-scheduler` },
   BLOB_BUCKET: {
@@ -176,12 +217,18 @@ export const ENV_VARIABLES = {
     example: 'stampede-blobs-123456789012',
   },
   BLOB_OFFLOAD_PREFIX: {
-    schema: z.string().regex(/^[\w.-]+\/$/).default(DEFAULT_OFFLOAD_PREFIX),
+    schema: z
+      .string()
+      .regex(/^[\w.-]+\/$/)
+      .default(DEFAULT_OFFLOAD_PREFIX),
     expected: 'an S3 key prefix ending in "/"',
     example: DEFAULT_OFFLOAD_PREFIX,
   },
   STATS_OBJECT_KEY: {
-    schema: z.string().regex(/^[\w./-]+\.json$/).default(DEFAULT_STATS_OBJECT_KEY),
+    schema: z
+      .string()
+      .regex(/^[\w./-]+\.json$/)
+      .default(DEFAULT_STATS_OBJECT_KEY),
     expected: 'an S3 object key ending in .json',
     example: DEFAULT_STATS_OBJECT_KEY,
   },
@@ -191,12 +238,17 @@ export const ENV_VARIABLES = {
     example: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
   },
   EVENT_API_HTTP_ENDPOINT: {
-    schema: z.url({ protocol: /^https?$/ }).refine((u) => new URL(u).pathname === '/event', { message: 'must end in /event' }),
+    schema: z
+      .url({ protocol: /^https?$/ })
+      .refine((u) => new URL(u).pathname === '/event', { message: 'must end in /event' }),
     expected: "the AppSync Event API's HTTP publish endpoint (https://<httpDns>/event)",
     example: 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/event',
   },
   EVENT_API_NAMESPACE: {
-    schema: z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$/).default('live'),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$/)
+      .default('live'),
     expected: 'the channel namespace live channels are published in (1–50 letters, digits, inner hyphens)',
     example: 'live',
   },
@@ -219,9 +271,13 @@ export const ENV_VARIABLES = {
   REDIS_URL: {
     schema: z
       .url({ protocol: /^rediss?$/ })
-      .refine((url) => [null, 'true', 'false'].includes(new URL(url).searchParams.get('cluster')), 'cluster= must be true or false')
+      .refine(
+        (url) => [null, 'true', 'false'].includes(new URL(url).searchParams.get('cluster')),
+        'cluster= must be true or false',
+      )
       .optional(),
-    expected: 'optional: redis://host:6379 or rediss://user:password@host:6379 (add ?cluster=true for a cluster endpoint)',
+    expected:
+      'optional: redis://host:6379 or rediss://user:password@host:6379 (add ?cluster=true for a cluster endpoint)',
     example: undefined,
     secret: true,
   },
@@ -235,9 +291,24 @@ export const ENV_VARIABLES = {
     schema: z
       .string()
       .default('')
-      .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
-      .pipe(z.array(z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'each origin must be scheme://host[:port], no path, no wildcard'))),
-    expected: 'comma-separated page origins allowed by CORS, e.g. https://d111.cloudfront.net,http://localhost:3000 (no wildcard)',
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/,
+              'each origin must be scheme://host[:port], no path, no wildcard',
+            ),
+        ),
+      ),
+    expected:
+      'comma-separated page origins allowed by CORS, e.g. https://d111.cloudfront.net,http://localhost:3000 (no wildcard)',
     example: 'https://d111111abcdef8.cloudfront.net',
   },
   JWT_ISSUER: {
@@ -245,14 +316,21 @@ export const ENV_VARIABLES = {
     expected: 'the OIDC issuer URL (https), e.g. https://cognito-idp.<region>.amazonaws.com/<pool-id>',
     example: 'https://issuer.example.com/',
   },
-  JWT_AUDIENCE: { schema: z.string().min(1), expected: 'the expected token audience (aud), e.g. an app client id', example: 'stampede' },
+  JWT_AUDIENCE: {
+    schema: z.string().min(1),
+    expected: 'the expected token audience (aud), e.g. an app client id',
+    example: 'stampede',
+  },
   JWKS_URL: {
     schema: httpUrl.optional(),
     expected: 'optional: the JWKS URL; defaults to <issuer>/.well-known/jwks.json',
     example: undefined,
   },
   ALLOW_ANONYMOUS_VIEWERS: {
-    schema: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    schema: z
+      .enum(['true', 'false'])
+      .default('true')
+      .transform((v) => v === 'true'),
     expected: 'true or false: may viewers without a token connect (to watch only; never to bid, chat or like)',
     example: 'true',
   },
@@ -272,7 +350,10 @@ const COMMON = [
   'AWS_ENDPOINT_URL_KINESIS',
   'AWS_ENDPOINT_URL_SQS',
   'AWS_ENDPOINT_URL_S3',
-  'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'] as const;
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'LOG_LEVEL',
+] as const;
 const BLOBS = ['BLOB_BUCKET', 'BLOB_OFFLOAD_PREFIX'] as const;
 const LIMITS = Object.keys(ABUSE_LIMIT_VARIABLES) as (keyof typeof ABUSE_LIMIT_VARIABLES)[];
 
@@ -304,7 +385,14 @@ export const lambdaConfigSchemas = {
   fanout: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'SHARD_SIZE', 'MAX_MESSAGE_BYTES'),
   'fanout-events': envSchema(...COMMON, 'EVENT_API_HTTP_ENDPOINT', 'EVENT_API_NAMESPACE'),
   // Deliveries that failed for a reason other than Gone are re-enqueued for the failed connections only.
-  broadcast: envSchema(...COMMON, ...BLOBS, 'CONNECTIONS_TABLE', 'BROADCAST_QUEUE_URL', 'WS_MANAGEMENT_ENDPOINT', 'SHARD_SIZE'),
+  broadcast: envSchema(
+    ...COMMON,
+    ...BLOBS,
+    'CONNECTIONS_TABLE',
+    'BROADCAST_QUEUE_URL',
+    'WS_MANAGEMENT_ENDPOINT',
+    'SHARD_SIZE',
+  ),
   'ws-connect': envSchema(...COMMON, ...LIMITS, 'CONNECTIONS_TABLE', 'SHARD_SIZE'),
   // A closed socket ends its viewer session at once: an `end` message on the heartbeat queue.
   'ws-disconnect': envSchema(...COMMON, ...LIMITS, 'CONNECTIONS_TABLE', 'SHARD_SIZE', 'HEARTBEAT_QUEUE_URL'),
@@ -338,15 +426,17 @@ export const lambdaConfigSchemas = {
   ),
   // Follow-up recounts are delayed messages the presence consumer sends to its own queue.
   presence: envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'HEARTBEAT_QUEUE_URL', 'PRESENCE_TTL_SECONDS'),
-  booking: envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'STATS_TABLE', 'STATS_OBJECT_KEY', 'BOOKING_PARKED_QUEUE_URL'),
+  booking: envSchema(
+    ...COMMON,
+    ...BLOBS,
+    'EVENTS_TABLE',
+    'STATS_TABLE',
+    'STATS_OBJECT_KEY',
+    'BOOKING_PARKED_QUEUE_URL',
+  ),
   'auction-close': envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'SCHEDULER_QUEUE_URL'),
   // Consumes the request stream and the feed stream; FEED_STREAM_NAME tells their records apart.
-  'recommend-consumer': envSchema(
-    ...COMMON,
-    'FEED_STREAM_NAME',
-    'REDIS_URL',
-    'RECOMMEND_CACHE_TTL_SECONDS',
-  ),
+  'recommend-consumer': envSchema(...COMMON, 'FEED_STREAM_NAME', 'REDIS_URL', 'RECOMMEND_CACHE_TTL_SECONDS'),
   'ws-authorizer': envSchema(...COMMON, 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'ALLOW_ANONYMOUS_VIEWERS'),
 } as const satisfies Record<LambdaName, z.ZodObject>;
 
@@ -377,7 +467,8 @@ export class ConfigError extends Error {
   }
 }
 
-const withExample = (v: VariableSpec): string => (v.example === undefined ? v.expected : `${v.expected}, e.g. ${v.example}`);
+const withExample = (v: VariableSpec): string =>
+  v.example === undefined ? v.expected : `${v.expected}, e.g. ${v.example}`;
 
 const describeValue = (variable: string, raw: string): string => {
   const known: VariableSpec | undefined = ENV_VARIABLES[variable as EnvVariable];

@@ -1,5 +1,11 @@
 import { ApiGatewayConnectionGateway } from '../../adapters/apigateway/connection-gateway-adapter-apigateway.js';
-import { createKinesisClient, createManagementApiClient, createS3Client, createSqsClient, type AwsClientSettings } from '../../adapters/aws-shared/aws-clients.js';
+import {
+  createKinesisClient,
+  createManagementApiClient,
+  createS3Client,
+  createSqsClient,
+  type AwsClientSettings,
+} from '../../adapters/aws-shared/aws-clients.js';
 import { DynamoDbConnectionRegistry } from '../../adapters/dynamodb/connection-registry-adapter-dynamodb.js';
 import { DynamoDbEventStore } from '../../adapters/dynamodb/event-store-adapter-dynamodb.js';
 import { KinesisFeedPublisher } from '../../adapters/kinesis/feed-publisher-adapter-kinesis.js';
@@ -24,12 +30,28 @@ export const eventStoreOnDynamoDb =
 export const connectionRegistryOnDynamoDb =
   (s: AwsClientSettings, table: string, shardSize: number): Binding =>
   (bind) =>
-    bind(TOKENS.ConnectionRegistry, (get) => new DynamoDbConnectionRegistry(dynamoDoc(s), table, { shardSize, clock: get(TOKENS.Clock), sleeper: get(TOKENS.Sleeper) }));
+    bind(
+      TOKENS.ConnectionRegistry,
+      (get) =>
+        new DynamoDbConnectionRegistry(dynamoDoc(s), table, {
+          shardSize,
+          clock: get(TOKENS.Clock),
+          sleeper: get(TOKENS.Sleeper),
+        }),
+    );
 
 export const feedOnKinesis =
   (s: AwsClientSettings, streamName: string): Binding =>
   (bind) =>
-    bind(TOKENS.FeedPublisher, (get) => new KinesisFeedPublisher(sharedClient('kinesis', s, () => createKinesisClient(s)), streamName, { sleeper: get(TOKENS.Sleeper) }));
+    bind(
+      TOKENS.FeedPublisher,
+      (get) =>
+        new KinesisFeedPublisher(
+          sharedClient('kinesis', s, () => createKinesisClient(s)),
+          streamName,
+          { sleeper: get(TOKENS.Sleeper) },
+        ),
+    );
 
 /**
  * The broadcast queue on SQS; bodies over the SQS limit go to S3 (`offload`) and the broadcast
@@ -38,14 +60,22 @@ export const feedOnKinesis =
 export const broadcastQueueOnSqs =
   (s: AwsClientSettings, queueUrl: string, offload: { readonly bucket: string; readonly keyPrefix: string }): Binding =>
   (bind) => {
-    const store = () => new S3BlobStore(sharedClient('s3', s, () => createS3Client(s)), offload.bucket);
+    const store = () =>
+      new S3BlobStore(
+        sharedClient('s3', s, () => createS3Client(s)),
+        offload.bucket,
+      );
     bind(
       TOKENS.BroadcastQueue,
       (get) =>
-        new SqsMessageQueue<BroadcastMessage>(sharedClient('sqs', s, () => createSqsClient(s)), queueUrl, {
-          sleeper: get(TOKENS.Sleeper),
-          offload: { store: store(), keyPrefix: offload.keyPrefix },
-        }),
+        new SqsMessageQueue<BroadcastMessage>(
+          sharedClient('sqs', s, () => createSqsClient(s)),
+          queueUrl,
+          {
+            sleeper: get(TOKENS.Sleeper),
+            offload: { store: store(), keyPrefix: offload.keyPrefix },
+          },
+        ),
     );
     bind(TOKENS.BroadcastBodyReader, () => {
       const blobs = store();
@@ -58,8 +88,12 @@ export const connectionGatewayOnApiGateway =
   (bind) =>
     bind(TOKENS.ConnectionGateway, (get) => {
       const logger = get(TOKENS.Logger);
-      return new ApiGatewayConnectionGateway(sharedClient(`apigw:${endpoint}`, s, () => createManagementApiClient(s, endpoint)), {
-        sleeper: get(TOKENS.Sleeper),
-        onFailure: (connectionId, error) => logger.warn('PostToConnection failed after retries', { connectionId, error }),
-      });
+      return new ApiGatewayConnectionGateway(
+        sharedClient(`apigw:${endpoint}`, s, () => createManagementApiClient(s, endpoint)),
+        {
+          sleeper: get(TOKENS.Sleeper),
+          onFailure: (connectionId, error) =>
+            logger.warn('PostToConnection failed after retries', { connectionId, error }),
+        },
+      );
     });

@@ -33,16 +33,35 @@ import { TOKENS, type Binding, type Get, type Token } from './tokens.js';
 export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
   new ContainerModule(({ bind: bindToken }) => {
     const bind = <T>(t: Token<T>, factory: (get: Get) => T): void => {
-      bindToken<T>(t).toDynamicValue((ctx) => factory((u) => ctx.get(u))).inSingletonScope();
+      bindToken<T>(t)
+        .toDynamicValue((ctx) => factory((u) => ctx.get(u)))
+        .inSingletonScope();
     };
-    bind(TOKENS.ChannelCommandHandler, (get) =>
-      new CommandHandler(channelDecider, channelCodec, { store: get(TOKENS.EventStore), clock: get(TOKENS.Clock), ids: get(TOKENS.Ids), sleeper: get(TOKENS.Sleeper) }),
+    bind(
+      TOKENS.ChannelCommandHandler,
+      (get) =>
+        new CommandHandler(channelDecider, channelCodec, {
+          store: get(TOKENS.EventStore),
+          clock: get(TOKENS.Clock),
+          ids: get(TOKENS.Ids),
+          sleeper: get(TOKENS.Sleeper),
+        }),
     );
-    bind(TOKENS.ChannelUseCases, (get) => makeChannelCommands({ channels: get(TOKENS.ChannelCommandHandler), clock: get(TOKENS.Clock), ids: get(TOKENS.Ids) }));
+    bind(TOKENS.ChannelUseCases, (get) =>
+      makeChannelCommands({
+        channels: get(TOKENS.ChannelCommandHandler),
+        clock: get(TOKENS.Clock),
+        ids: get(TOKENS.Ids),
+      }),
+    );
     bind(TOKENS.RelayFeed, (get) => makeRelayFeed({ publisher: get(TOKENS.FeedPublisher) }));
     bind(TOKENS.FanOut, (get) => makeFanOut({ delivery: get(TOKENS.ViewerDelivery) }));
     bind(TOKENS.Broadcast, (get) =>
-      makeBroadcast({ registry: get(TOKENS.ConnectionRegistry), gateway: get(TOKENS.ConnectionGateway), retryQueue: get(TOKENS.BroadcastQueue) }),
+      makeBroadcast({
+        registry: get(TOKENS.ConnectionRegistry),
+        gateway: get(TOKENS.ConnectionGateway),
+        retryQueue: get(TOKENS.BroadcastQueue),
+      }),
     );
     bind(TOKENS.ChannelConnections, (get) =>
       makeChannelConnections({
@@ -76,31 +95,69 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
         onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error in a route', { error }),
       }),
     );
-    bind(TOKENS.HttpRoutes, (get) => makeSystemRoutes({ service: 'stampede', startedAt, now: () => get(TOKENS.Clock).now() }));
-    bind(TOKENS.WsActions, (get) => liveWsActions({ connections: get(TOKENS.ChannelConnections), signals: get(TOKENS.ViewerSignals) }));
-    bindToken(TOKENS.HttpRouter).toDynamicValue((ctx) => {
-      const router = new HttpRouter({ logger: ctx.get(TOKENS.Logger), cors: { allowedOrigins: ctx.get(TOKENS.AllowedOrigins, { optional: true }) ?? [] } });
-      for (const routes of ctx.getAll(TOKENS.HttpRoutes, { optional: true })) router.add(routes);
-      return router;
-    }).inSingletonScope();
-    bindToken(TOKENS.WsActionRegistry).toDynamicValue((ctx) => {
-      const registry = new WsActionRegistry();
-      for (const actions of ctx.getAll(TOKENS.WsActions, { optional: true })) registry.register(...actions);
-      return registry;
-    }).inSingletonScope();
+    bind(TOKENS.HttpRoutes, (get) =>
+      makeSystemRoutes({ service: 'stampede', startedAt, now: () => get(TOKENS.Clock).now() }),
+    );
+    bind(TOKENS.WsActions, (get) =>
+      liveWsActions({ connections: get(TOKENS.ChannelConnections), signals: get(TOKENS.ViewerSignals) }),
+    );
+    bindToken(TOKENS.HttpRouter)
+      .toDynamicValue((ctx) => {
+        const router = new HttpRouter({
+          logger: ctx.get(TOKENS.Logger),
+          cors: { allowedOrigins: ctx.get(TOKENS.AllowedOrigins, { optional: true }) ?? [] },
+        });
+        for (const routes of ctx.getAll(TOKENS.HttpRoutes, { optional: true })) router.add(routes);
+        return router;
+      })
+      .inSingletonScope();
+    bindToken(TOKENS.WsActionRegistry)
+      .toDynamicValue((ctx) => {
+        const registry = new WsActionRegistry();
+        for (const actions of ctx.getAll(TOKENS.WsActions, { optional: true })) registry.register(...actions);
+        return registry;
+      })
+      .inSingletonScope();
 
-    bind(TOKENS.RelayHandler, (get) => makeRelayHandler({ relay: get(TOKENS.RelayFeed), decodeRecord: decodeEventStreamRecord, logger: get(TOKENS.Logger) }));
+    bind(TOKENS.RelayHandler, (get) =>
+      makeRelayHandler({
+        relay: get(TOKENS.RelayFeed),
+        decodeRecord: decodeEventStreamRecord,
+        logger: get(TOKENS.Logger),
+      }),
+    );
     bind(TOKENS.FanoutHandler, (get) => makeFanoutHandler({ fanOut: get(TOKENS.FanOut), logger: get(TOKENS.Logger) }));
-    bind(TOKENS.BroadcastHandler, (get) => makeBroadcastHandler({ broadcast: get(TOKENS.Broadcast), logger: get(TOKENS.Logger), readBody: get(TOKENS.BroadcastBodyReader) }));
-    bindToken(TOKENS.WsConnectHandler).toDynamicValue((ctx) =>
-      makeWsConnectHandler({ hooks: ctx.getAll(TOKENS.ConnectHooks, { optional: true }), logger: ctx.get(TOKENS.Logger) }),
-    ).inSingletonScope();
-    bindToken(TOKENS.WsDisconnectHandler).toDynamicValue((ctx) => {
-      const connections = ctx.get(TOKENS.ChannelConnections);
-      return makeWsDisconnectHandler({ leave: (id) => connections.leave(id), hooks: ctx.getAll(TOKENS.DisconnectHooks, { optional: true }), logger: ctx.get(TOKENS.Logger) });
-    }).inSingletonScope();
+    bind(TOKENS.BroadcastHandler, (get) =>
+      makeBroadcastHandler({
+        broadcast: get(TOKENS.Broadcast),
+        logger: get(TOKENS.Logger),
+        readBody: get(TOKENS.BroadcastBodyReader),
+      }),
+    );
+    bindToken(TOKENS.WsConnectHandler)
+      .toDynamicValue((ctx) =>
+        makeWsConnectHandler({
+          hooks: ctx.getAll(TOKENS.ConnectHooks, { optional: true }),
+          logger: ctx.get(TOKENS.Logger),
+        }),
+      )
+      .inSingletonScope();
+    bindToken(TOKENS.WsDisconnectHandler)
+      .toDynamicValue((ctx) => {
+        const connections = ctx.get(TOKENS.ChannelConnections);
+        return makeWsDisconnectHandler({
+          leave: (id) => connections.leave(id),
+          hooks: ctx.getAll(TOKENS.DisconnectHooks, { optional: true }),
+          logger: ctx.get(TOKENS.Logger),
+        });
+      })
+      .inSingletonScope();
     bind(TOKENS.WsMessageHandler, (get) =>
-      makeWsMessageHandler({ actions: get(TOKENS.WsActionRegistry), gateway: get(TOKENS.ConnectionGateway), logger: get(TOKENS.Logger) }),
+      makeWsMessageHandler({
+        actions: get(TOKENS.WsActionRegistry),
+        gateway: get(TOKENS.ConnectionGateway),
+        logger: get(TOKENS.Logger),
+      }),
     );
     bind(TOKENS.HttpApiHandler, (get) => get(TOKENS.HttpRouter).handle);
   });
@@ -112,5 +169,9 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
  */
 export const queueViewerDelivery: Binding = (bind) =>
   bind(TOKENS.ViewerDelivery, (get) =>
-    makeQueueViewerDelivery({ queue: get(TOKENS.BroadcastQueue), registry: get(TOKENS.ConnectionRegistry), maxMessageBytes: get(TOKENS.LiveSettings).maxMessageBytes }),
+    makeQueueViewerDelivery({
+      queue: get(TOKENS.BroadcastQueue),
+      registry: get(TOKENS.ConnectionRegistry),
+      maxMessageBytes: get(TOKENS.LiveSettings).maxMessageBytes,
+    }),
   );

@@ -12,19 +12,34 @@ import { setting, TOKENS, type Binding } from './tokens.js';
  * bindings on the connections table, and the heartbeat queue (SQS standard; the consumer also sends
  * its delayed follow-up recounts there). */
 
-export const presenceTtl = (ttlSeconds: number): Binding => setting(PRESENCE_TOKENS.Settings, presenceSettings({ ttlMs: ttlSeconds * 1000 }));
+export const presenceTtl = (ttlSeconds: number): Binding =>
+  setting(PRESENCE_TOKENS.Settings, presenceSettings({ ttlMs: ttlSeconds * 1000 }));
 
 export const presenceStoreOnDynamoDb =
   (s: AwsClientSettings, table: string): Binding =>
   (bind) =>
-    bind(PRESENCE_TOKENS.PresenceStore, (get) => new DynamoDbPresenceStore(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }));
+    bind(
+      PRESENCE_TOKENS.PresenceStore,
+      (get) => new DynamoDbPresenceStore(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }),
+    );
 
 export const connectionSessionsOnDynamoDb =
   (s: AwsClientSettings, table: string): Binding =>
   (bind) =>
-    bind(PRESENCE_TOKENS.ConnectionSessions, (get) => new DynamoDbConnectionSessions(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }));
+    bind(
+      PRESENCE_TOKENS.ConnectionSessions,
+      (get) => new DynamoDbConnectionSessions(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }),
+    );
 
 export const heartbeatQueueOnSqs =
   (s: AwsClientSettings, queueUrl: string): Binding =>
   (bind) =>
-    bind(PRESENCE_TOKENS.HeartbeatQueue, (get) => new SqsMessageQueue<PresenceMessage>(sharedClient('sqs', s, () => createSqsClient(s)), queueUrl, { sleeper: get(TOKENS.Sleeper) }));
+    bind(
+      PRESENCE_TOKENS.HeartbeatQueue,
+      (get) =>
+        new SqsMessageQueue<PresenceMessage>(
+          sharedClient('sqs', s, () => createSqsClient(s)),
+          queueUrl,
+          { sleeper: get(TOKENS.Sleeper) },
+        ),
+    );

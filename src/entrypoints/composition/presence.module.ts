@@ -3,7 +3,11 @@ import { CommandHandler } from '../../application/command-handler.js';
 import type { ConnectionSessions } from '../../application/ports/connection-sessions.port.js';
 import type { MessageQueue } from '../../application/ports/message-queue.port.js';
 import type { PresenceStore } from '../../application/ports/presence-store.port.js';
-import { makeAcceptHeartbeat, makeEndViewerSession, type HeartbeatInput } from '../../application/presence/accept-heartbeat.js';
+import {
+  makeAcceptHeartbeat,
+  makeEndViewerSession,
+  type HeartbeatInput,
+} from '../../application/presence/accept-heartbeat.js';
 import { makeConnectionPresence, type ConnectionPresence } from '../../application/presence/connection-presence.js';
 import type { PresenceMessage } from '../../application/presence/presence-message.js';
 import type { PresenceSettings } from '../../application/presence/presence-settings.js';
@@ -37,42 +41,73 @@ export const PRESENCE_TOKENS = {
  * command handler, whose decider carries the viewer-count rate limit.
  */
 export const presenceModule = new ContainerModule(({ bind }) => {
-  const kernel = (get: <U>(t: Token<U>) => U) => ({ store: get(TOKENS.EventStore), clock: get(TOKENS.Clock), ids: get(TOKENS.Ids), sleeper: get(TOKENS.Sleeper) });
-  bind(PRESENCE_TOKENS.Tracker).toDynamicValue((ctx) => {
-    const get = <U>(t: Token<U>) => ctx.get(t);
-    const settings = get(PRESENCE_TOKENS.Settings);
-    const channels = new CommandHandler(withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs), channelCodec, kernel(get));
-    return new PresenceTracker({
-      store: get(PRESENCE_TOKENS.PresenceStore),
-      publisher: new ViewerCountPublisher(channels, settings.minPublishIntervalMs),
-      channels,
-      followUps: get(PRESENCE_TOKENS.HeartbeatQueue),
-      clock: get(TOKENS.Clock),
-      settings,
-    });
-  }).inSingletonScope();
-  bind(PRESENCE_TOKENS.AcceptHeartbeat).toDynamicValue((ctx) =>
-    makeAcceptHeartbeat({
-      queue: ctx.get(PRESENCE_TOKENS.HeartbeatQueue),
-      clock: ctx.get(TOKENS.Clock),
-      gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
-    }),
-  ).inSingletonScope();
-  bind(PRESENCE_TOKENS.ConnectionPresence).toDynamicValue((ctx) =>
-    makeConnectionPresence({
-      sessions: ctx.get(PRESENCE_TOKENS.ConnectionSessions),
-      endViewerSession: makeEndViewerSession({ queue: ctx.get(PRESENCE_TOKENS.HeartbeatQueue), clock: ctx.get(TOKENS.Clock) }),
-    }),
-  ).inSingletonScope();
-  bind(PRESENCE_TOKENS.Handler).toDynamicValue((ctx) => makePresenceHandler({ tracker: ctx.get(PRESENCE_TOKENS.Tracker), logger: ctx.get(TOKENS.Logger) })).inSingletonScope();
-  bind(TOKENS.HttpRoutes).toDynamicValue((ctx) =>
-    makePresenceRoutes({
-      acceptHeartbeat: ctx.get(PRESENCE_TOKENS.AcceptHeartbeat),
-      onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in a presence route', { error }),
-    }),
-  ).inSingletonScope();
-  bind(TOKENS.WsActions).toDynamicValue((ctx) =>
-    presenceWsActions({ acceptHeartbeat: ctx.get(PRESENCE_TOKENS.AcceptHeartbeat), connections: ctx.get(PRESENCE_TOKENS.ConnectionPresence) }),
-  ).inSingletonScope();
-  bind(TOKENS.DisconnectHooks).toDynamicValue((ctx) => presenceDisconnectHook(ctx.get(PRESENCE_TOKENS.ConnectionPresence))).inSingletonScope();
+  const kernel = (get: <U>(t: Token<U>) => U) => ({
+    store: get(TOKENS.EventStore),
+    clock: get(TOKENS.Clock),
+    ids: get(TOKENS.Ids),
+    sleeper: get(TOKENS.Sleeper),
+  });
+  bind(PRESENCE_TOKENS.Tracker)
+    .toDynamicValue((ctx) => {
+      const get = <U>(t: Token<U>) => ctx.get(t);
+      const settings = get(PRESENCE_TOKENS.Settings);
+      const channels = new CommandHandler(
+        withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs),
+        channelCodec,
+        kernel(get),
+      );
+      return new PresenceTracker({
+        store: get(PRESENCE_TOKENS.PresenceStore),
+        publisher: new ViewerCountPublisher(channels, settings.minPublishIntervalMs),
+        channels,
+        followUps: get(PRESENCE_TOKENS.HeartbeatQueue),
+        clock: get(TOKENS.Clock),
+        settings,
+      });
+    })
+    .inSingletonScope();
+  bind(PRESENCE_TOKENS.AcceptHeartbeat)
+    .toDynamicValue((ctx) =>
+      makeAcceptHeartbeat({
+        queue: ctx.get(PRESENCE_TOKENS.HeartbeatQueue),
+        clock: ctx.get(TOKENS.Clock),
+        gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
+      }),
+    )
+    .inSingletonScope();
+  bind(PRESENCE_TOKENS.ConnectionPresence)
+    .toDynamicValue((ctx) =>
+      makeConnectionPresence({
+        sessions: ctx.get(PRESENCE_TOKENS.ConnectionSessions),
+        endViewerSession: makeEndViewerSession({
+          queue: ctx.get(PRESENCE_TOKENS.HeartbeatQueue),
+          clock: ctx.get(TOKENS.Clock),
+        }),
+      }),
+    )
+    .inSingletonScope();
+  bind(PRESENCE_TOKENS.Handler)
+    .toDynamicValue((ctx) =>
+      makePresenceHandler({ tracker: ctx.get(PRESENCE_TOKENS.Tracker), logger: ctx.get(TOKENS.Logger) }),
+    )
+    .inSingletonScope();
+  bind(TOKENS.HttpRoutes)
+    .toDynamicValue((ctx) =>
+      makePresenceRoutes({
+        acceptHeartbeat: ctx.get(PRESENCE_TOKENS.AcceptHeartbeat),
+        onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in a presence route', { error }),
+      }),
+    )
+    .inSingletonScope();
+  bind(TOKENS.WsActions)
+    .toDynamicValue((ctx) =>
+      presenceWsActions({
+        acceptHeartbeat: ctx.get(PRESENCE_TOKENS.AcceptHeartbeat),
+        connections: ctx.get(PRESENCE_TOKENS.ConnectionPresence),
+      }),
+    )
+    .inSingletonScope();
+  bind(TOKENS.DisconnectHooks)
+    .toDynamicValue((ctx) => presenceDisconnectHook(ctx.get(PRESENCE_TOKENS.ConnectionPresence)))
+    .inSingletonScope();
 });

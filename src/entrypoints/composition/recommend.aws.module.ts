@@ -12,7 +12,10 @@ import { setting, TOKENS, type Binding, type Get } from './tokens.js';
 
 /** Which Kinesis batches are the live feed's (the consumer reads both streams); functions that consume none pass nothing. */
 export const recommendSettings = (feedStreamName?: string): Binding =>
-  setting(RECOMMEND_TOKENS.Settings, { isFeedStream: feedStreamName ? isStreamNamed(feedStreamName) : () => false, liveChannelsTtlMs: 1_000 });
+  setting(RECOMMEND_TOKENS.Settings, {
+    isFeedStream: feedStreamName ? isStreamNamed(feedStreamName) : () => false,
+    liveChannelsTtlMs: 1_000,
+  });
 
 /**
  * Where the recommender keeps its cache and read model in AWS: Redis / Valkey at REDIS_URL,
@@ -25,7 +28,10 @@ export const recommendStorageOnRedis =
   (redisUrl: string | undefined, cacheTtlSeconds: number): Binding =>
   (bind) => {
     const onUnreadable = (get: Get) => (key: string, reason: string) =>
-      get(TOKENS.Logger).warn('unreadable value in the recommendation store, treated as absent (it is overwritten on the next write)', { key, reason });
+      get(TOKENS.Logger).warn(
+        'unreadable value in the recommendation store, treated as absent (it is overwritten on the next write)',
+        { key, reason },
+      );
     if (redisUrl === undefined) {
       bind(RECOMMEND_TOKENS.Cache, (get) => {
         get(TOKENS.Logger).warn(
@@ -41,11 +47,20 @@ export const recommendStorageOnRedis =
       if (client) return client;
       client = createRedisClient(redisUrl);
       // ioredis reconnects by itself; an unhandled 'error' event would crash the instance instead.
-      client.on('error', (error: Error) => get(TOKENS.Logger).warn('Redis connection error; ioredis reconnects', { reason: error.message }));
+      client.on('error', (error: Error) =>
+        get(TOKENS.Logger).warn('Redis connection error; ioredis reconnects', { reason: error.message }),
+      );
       return client;
     };
-    bind(RECOMMEND_TOKENS.Cache, (get) => new RedisRecommendationCache(redis(get), { ttlSeconds: cacheTtlSeconds, onUnreadable: onUnreadable(get) }));
-    bind(RECOMMEND_TOKENS.ModelStore, (get) => new RedisRecommendationModelStore(redis(get), { onUnreadable: onUnreadable(get) }));
+    bind(
+      RECOMMEND_TOKENS.Cache,
+      (get) =>
+        new RedisRecommendationCache(redis(get), { ttlSeconds: cacheTtlSeconds, onUnreadable: onUnreadable(get) }),
+    );
+    bind(
+      RECOMMEND_TOKENS.ModelStore,
+      (get) => new RedisRecommendationModelStore(redis(get), { onUnreadable: onUnreadable(get) }),
+    );
   };
 
 /** Powertools EMF metrics; the entry flushes them after each invocation. */
@@ -58,4 +73,12 @@ export const recommendMetricsOnPowertools =
 export const recommendRequestsOnKinesis =
   (s: AwsClientSettings, streamName: string): Binding =>
   (bind) =>
-    bind(RECOMMEND_TOKENS.RequestPublisher, (get) => new KinesisRecommendationRequestPublisher(sharedClient('kinesis', s, () => createKinesisClient(s)), streamName, { sleeper: get(TOKENS.Sleeper) }));
+    bind(
+      RECOMMEND_TOKENS.RequestPublisher,
+      (get) =>
+        new KinesisRecommendationRequestPublisher(
+          sharedClient('kinesis', s, () => createKinesisClient(s)),
+          streamName,
+          { sleeper: get(TOKENS.Sleeper) },
+        ),
+    );

@@ -56,9 +56,18 @@ export const recommendModule = new ContainerModule(({ bind }) => {
         }),
     )
     .inSingletonScope();
-  bind(RECOMMEND_TOKENS.Project).toDynamicValue((ctx) => new ProjectRecommendationFacts(ctx.get(RECOMMEND_TOKENS.ModelStore))).inSingletonScope();
+  bind(RECOMMEND_TOKENS.Project)
+    .toDynamicValue((ctx) => new ProjectRecommendationFacts(ctx.get(RECOMMEND_TOKENS.ModelStore)))
+    .inSingletonScope();
   bind(RECOMMEND_TOKENS.Request)
-    .toDynamicValue((ctx) => new RequestRecommendations(ctx.get(RECOMMEND_TOKENS.RequestPublisher), ctx.get(TOKENS.Clock), ctx.get(TOKENS.Ids)))
+    .toDynamicValue(
+      (ctx) =>
+        new RequestRecommendations(
+          ctx.get(RECOMMEND_TOKENS.RequestPublisher),
+          ctx.get(TOKENS.Clock),
+          ctx.get(TOKENS.Ids),
+        ),
+    )
     .inSingletonScope();
   bind(RECOMMEND_TOKENS.Handler)
     .toDynamicValue((ctx) =>

@@ -44,7 +44,13 @@ export type Binding = (bind: <T>(token: Token<T>, factory: (get: Get) => T) => v
 /** A container module of `bindings`, each a singleton built on first use. */
 export const bindingsModule = (...bindings: readonly Binding[]): ContainerModule =>
   new ContainerModule(({ bind }) => {
-    for (const binding of bindings) binding((t, factory) => void bind(t).toDynamicValue((ctx) => factory((u) => ctx.get(u))).inSingletonScope());
+    for (const binding of bindings)
+      binding(
+        (t, factory) =>
+          void bind(t)
+            .toDynamicValue((ctx) => factory((u) => ctx.get(u)))
+            .inSingletonScope(),
+      );
   });
 
 /** A setting (validated by the root) bound as a constant. */

@@ -14,7 +14,11 @@ export interface DemoChannel {
   readonly title: string;
   readonly products: readonly DemoProduct[];
   /** Auctions run back to back on these products (none: a plain shopping channel). */
-  readonly auction: null | { readonly productIds: readonly string[]; readonly startingPrice: number; readonly minIncrement: number };
+  readonly auction: null | {
+    readonly productIds: readonly string[];
+    readonly startingPrice: number;
+    readonly minIncrement: number;
+  };
   /** Simulated audience: it drifts between these bounds. */
   readonly audience: readonly [min: number, max: number];
   readonly lines: readonly string[];
@@ -54,7 +58,14 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
     ],
     auction: { productIds: ['cushion'], startingPrice: 10_000, minIncrement: 500 },
     audience: [4, 10],
-    lines: ['Is it good for dry skin?', 'Which shade is the lightest?', 'Restock when?', 'Just ordered two!', 'Fragrance-free?', 'Price drop please :)'],
+    lines: [
+      'Is it good for dry skin?',
+      'Which shade is the lightest?',
+      'Restock when?',
+      'Just ordered two!',
+      'Fragrance-free?',
+      'Price drop please :)',
+    ],
   },
   {
     channelId: 'demo-kitchen',
@@ -72,7 +83,22 @@ export const DEMO_CHANNELS: readonly DemoChannel[] = [
 
 /** Simulated people: viewers, chatters and bidders take these names. */
 export const DEMO_NAMES: readonly string[] = [
-  'mina', 'jun', 'hana', 'seo', 'doyun', 'yuna', 'minho', 'jiwoo', 'sora', 'taeyang', 'eunji', 'haru', 'nari', 'joon', 'bora', 'chan',
+  'mina',
+  'jun',
+  'hana',
+  'seo',
+  'doyun',
+  'yuna',
+  'minho',
+  'jiwoo',
+  'sora',
+  'taeyang',
+  'eunji',
+  'haru',
+  'nari',
+  'joon',
+  'bora',
+  'chan',
 ];
 
 /** Who schedules the demo trips (any signed-in user may; the bus operator in the story). */
@@ -92,7 +118,19 @@ export interface DemoTrip {
  * large so that the artillery spike has seats to confirm before the rejections start.
  */
 export const demoTrips = (defaultTripId: string): readonly DemoTrip[] => [
-  { tripId: defaultTripId, route: 'Seoul → Busan holiday express (10 buses)', departsInHours: 30, capacity: 450, maxSeatsPerBooking: 4 },
+  {
+    tripId: defaultTripId,
+    route: 'Seoul → Busan holiday express (10 buses)',
+    departsInHours: 30,
+    capacity: 450,
+    maxSeatsPerBooking: 4,
+  },
   { tripId: 'demo-seoul-gwangju', route: 'Seoul → Gwangju', departsInHours: 26, capacity: 45, maxSeatsPerBooking: 4 },
-  { tripId: 'demo-seoul-gangneung', route: 'Seoul → Gangneung', departsInHours: 50, capacity: 28, maxSeatsPerBooking: 2 },
+  {
+    tripId: 'demo-seoul-gangneung',
+    route: 'Seoul → Gangneung',
+    departsInHours: 50,
+    capacity: 28,
+    maxSeatsPerBooking: 2,
+  },
 ];

@@ -97,14 +97,25 @@ export class DemoDriver {
   private async seed(): Promise<void> {
     for (const c of DEMO_CHANNELS) {
       // The seller is whoever schedules the channel (the token's subject); sellerId is for runtimes without tokens.
-      await this.call('POST', '/api/channels', { channelId: c.channelId, sellerId: c.sellerId, title: c.title, currency: 'KRW' }, c.sellerId);
+      await this.call(
+        'POST',
+        '/api/channels',
+        { channelId: c.channelId, sellerId: c.sellerId, title: c.title, currency: 'KRW' },
+        c.sellerId,
+      );
       await this.call('POST', `/api/channels/${c.channelId}/start`, undefined, c.sellerId);
-      for (const p of c.products) await this.call('POST', `/api/channels/${c.channelId}/products`, { ...p, currency: 'KRW' }, c.sellerId);
+      for (const p of c.products)
+        await this.call('POST', `/api/channels/${c.channelId}/products`, { ...p, currency: 'KRW' }, c.sellerId);
     }
     const now = Date.now();
     for (const t of demoTrips(this.options.defaultTripId)) {
       const departsAt = Math.ceil((now + t.departsInHours * 3_600_000) / 1_800_000) * 1_800_000; // on the half hour
-      await this.call('POST', '/api/trips', { tripId: t.tripId, route: t.route, departsAt, capacity: t.capacity, maxSeatsPerBooking: t.maxSeatsPerBooking }, DEMO_OPERATOR);
+      await this.call(
+        'POST',
+        '/api/trips',
+        { tripId: t.tripId, route: t.route, departsAt, capacity: t.capacity, maxSeatsPerBooking: t.maxSeatsPerBooking },
+        DEMO_OPERATOR,
+      );
     }
   }
 
@@ -118,7 +129,16 @@ export class DemoDriver {
     const opened = await this.call(
       'POST',
       `/api/channels/${channel.channelId}/auctions`,
-      { auctionId, productId, startingPrice: terms.startingPrice, minIncrement: terms.minIncrement, durationSeconds: AUCTION_SECONDS, extendWindowSeconds: 10, extendBySeconds: 10, maxExtensionSeconds: MAX_EXTENSION_SECONDS },
+      {
+        auctionId,
+        productId,
+        startingPrice: terms.startingPrice,
+        minIncrement: terms.minIncrement,
+        durationSeconds: AUCTION_SECONDS,
+        extendWindowSeconds: 10,
+        extendBySeconds: 10,
+        maxExtensionSeconds: MAX_EXTENSION_SECONDS,
+      },
       channel.sellerId,
     );
     if (opened.status !== 201) {
@@ -141,7 +161,12 @@ export class DemoDriver {
         const bidderId = bidders[Math.floor(this.random() * bidders.length)] ?? this.pick(DEMO_NAMES);
         const amount = minimum + terms.minIncrement * Math.floor(this.random() * 3);
         // A bid that lost a race with a viewer's is refused (BID_TOO_LOW): the next round re-reads the minimum.
-        await this.call('POST', `/api/auctions/${auctionId}/bids`, { bidId: `demo-${randomUUID()}`, amount, bidderId }, bidderId);
+        await this.call(
+          'POST',
+          `/api/auctions/${auctionId}/bids`,
+          { bidId: `demo-${randomUUID()}`, amount, bidderId },
+          bidderId,
+        );
       }
       this.later(() => void bid(), 2_000 + this.random() * 4_000);
     };
@@ -160,13 +185,16 @@ export class DemoDriver {
     const total = [...this.audiences.values()].reduce((n, a) => n + a.length, 0);
     const grow = viewers.length < min || (viewers.length < max && this.random() < 0.55);
     if (grow && total < MAX_VIEWERS) this.join(channel, viewers);
-    else if (viewers.length > min) this.leave(viewers.splice(Math.floor(this.random() * viewers.length), 1)[0] as SimViewer);
+    else if (viewers.length > min)
+      this.leave(viewers.splice(Math.floor(this.random() * viewers.length), 1)[0] as SimViewer);
   }
 
   /** Adds a simulated viewer to `present` at once (so the audience bounds hold) and connects it. */
   private join(channel: DemoChannel, present: SimViewer[]): void {
     const taken = new Set(present.map((v) => v.name));
-    const name = DEMO_NAMES.find((n) => !taken.has(n) && this.random() < 0.5) ?? `${this.pick(DEMO_NAMES)}-${Math.floor(this.random() * 90 + 10)}`;
+    const name =
+      DEMO_NAMES.find((n) => !taken.has(n) && this.random() < 0.5) ??
+      `${this.pick(DEMO_NAMES)}-${Math.floor(this.random() * 90 + 10)}`;
     const sessionId = `demo-${randomUUID()}`;
     const viewer: SimViewer = { name, socket: null, timer: null };
     present.push(viewer);
@@ -174,9 +202,14 @@ export class DemoDriver {
     void this.tokenFor(name).then((token) => {
       if (this.stopped || !present.includes(viewer)) return;
       // The handshake names the viewer as the authorizer expects: a signed token (or, on a runtime without an issuer, ?userId=).
-      const socket = new WebSocket(`${this.wsUrl}?${token ? `token=${encodeURIComponent(token)}` : `userId=${encodeURIComponent(name)}`}`);
+      const socket = new WebSocket(
+        `${this.wsUrl}?${token ? `token=${encodeURIComponent(token)}` : `userId=${encodeURIComponent(name)}`}`,
+      );
       const beat = (): void => {
-        if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ action: 'heartbeat', channelId: channel.channelId, sessionId, sequence: ++sequence }));
+        if (socket.readyState === WebSocket.OPEN)
+          socket.send(
+            JSON.stringify({ action: 'heartbeat', channelId: channel.channelId, sessionId, sequence: ++sequence }),
+          );
       };
       socket.on('open', () => {
         socket.send(JSON.stringify({ action: 'join', channelId: channel.channelId }));
@@ -216,7 +249,12 @@ export class DemoDriver {
     // Within 75–115 % of the list price, in steps of 100 won.
     const factor = 0.75 + this.random() * 0.4;
     const price = Math.max(100, Math.round((product.price * factor) / 100) * 100);
-    await this.call('PUT', `/api/channels/${channel.channelId}/products/${product.productId}/price`, { price, currency: 'KRW' }, channel.sellerId);
+    await this.call(
+      'PUT',
+      `/api/channels/${channel.channelId}/products/${product.productId}/price`,
+      { price, currency: 'KRW' },
+      channel.sellerId,
+    );
   }
 
   private async bookASeat(): Promise<void> {
@@ -227,7 +265,12 @@ export class DemoDriver {
     if (Number(view.body?.['freeSeats'] ?? 0) <= Math.max(8, trip.capacity * 0.25)) return;
     const seats = 1 + Math.floor(this.random() * Math.min(2, trip.maxSeatsPerBooking));
     const passengerId = `demo-${this.pick(DEMO_NAMES)}`;
-    await this.call('POST', `/api/trips/${trip.tripId}/bookings`, { passengerId, seats, requestId: `demo-${randomUUID()}` }, passengerId);
+    await this.call(
+      'POST',
+      `/api/trips/${trip.tripId}/bookings`,
+      { passengerId, seats, requestId: `demo-${randomUUID()}` },
+      passengerId,
+    );
   }
 
   // ---- plumbing ----
@@ -289,8 +332,10 @@ export class DemoDriver {
       });
       const text = await response.text();
       const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : null;
-      if (response.status >= 500) this.options.logger.warn('demo request failed', { method, path, status: response.status, body: parsed });
-      else if (response.status >= 400) this.options.logger.debug('demo request refused', { method, path, status: response.status, body: parsed });
+      if (response.status >= 500)
+        this.options.logger.warn('demo request failed', { method, path, status: response.status, body: parsed });
+      else if (response.status >= 400)
+        this.options.logger.debug('demo request refused', { method, path, status: response.status, body: parsed });
       return { status: response.status, body: parsed };
     } catch (error) {
       if (!this.stopped) this.options.logger.debug('demo request did not complete', { method, path, error });

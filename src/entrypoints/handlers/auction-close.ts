@@ -30,16 +30,27 @@ export const makeAuctionCloseHandler =
           if (first) {
             // The first copy's outcome stands for this one; if it failed, its redelivery carries the chain.
             await first.catch(() => undefined);
-            deps.logger.debug('auction close message merged with another of the same auction in this batch', { auctionId: message.auctionId, messageId: record.messageId });
+            deps.logger.debug('auction close message merged with another of the same auction in this batch', {
+              auctionId: message.auctionId,
+              messageId: record.messageId,
+            });
             return;
           }
           const pending = deps.closeAuction(message);
           decided.set(message.auctionId, pending);
           const result = await pending;
-          const log = result.outcome === 'CLOSED' ? deps.logger.info.bind(deps.logger) : deps.logger.debug.bind(deps.logger);
-          log(`auction close message handled: ${result.outcome}`, { auctionId: message.auctionId, hop: message.hop, ...result });
+          const log =
+            result.outcome === 'CLOSED' ? deps.logger.info.bind(deps.logger) : deps.logger.debug.bind(deps.logger);
+          log(`auction close message handled: ${result.outcome}`, {
+            auctionId: message.auctionId,
+            hop: message.hop,
+            ...result,
+          });
         } catch (error) {
-          deps.logger.warn('auction close record failed; SQS redelivers it, then moves it to the DLQ', { messageId: record.messageId, error });
+          deps.logger.warn('auction close record failed; SQS redelivers it, then moves it to the DLQ', {
+            messageId: record.messageId,
+            error,
+          });
           throw error;
         }
       },

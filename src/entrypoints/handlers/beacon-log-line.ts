@@ -17,17 +17,26 @@ const Line = z.tuple([
   z.string().max(1024),
 ]);
 
-export type ParsedLine = { readonly ok: true; readonly hit: BeaconHit } | { readonly ok: false; readonly reason: string };
+export type ParsedLine =
+  { readonly ok: true; readonly hit: BeaconHit } | { readonly ok: false; readonly reason: string };
 
 /** One log line → a beacon hit, or why it is not one (anything may hit `/beat`: the edge answers 204 to all). */
 export const parseBeaconLogLine = (line: string): ParsedLine => {
   const fields = line.replace(/\r?\n$/, '').split('\t');
   const parsed = Line.safeParse(fields);
-  if (!parsed.success) return { ok: false, reason: `not a beacon log line: ${parsed.error.issues[0]?.message ?? 'bad fields'}` };
+  if (!parsed.success)
+    return { ok: false, reason: `not a beacon log line: ${parsed.error.issues[0]?.message ?? 'bad fields'}` };
   const [timestamp, method, , rawQuery] = parsed.data;
   if (method !== 'GET' && method !== 'POST') return { ok: false, reason: `method ${method}` };
   const query = BeaconQuery.safeParse(queryFields(rawQuery === '-' ? '' : rawQuery));
-  if (!query.success) return { ok: false, reason: `bad beacon query: ${query.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` };
+  if (!query.success)
+    return {
+      ok: false,
+      reason: `bad beacon query: ${query.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    };
   const q = query.data;
-  return { ok: true, hit: { channelId: q.c, sessionId: q.s, sequence: q.q, token: q.t, at: Math.round(Number(timestamp) * 1000) } };
+  return {
+    ok: true,
+    hit: { channelId: q.c, sessionId: q.s, sequence: q.q, token: q.t, at: Math.round(Number(timestamp) * 1000) },
+  };
 };

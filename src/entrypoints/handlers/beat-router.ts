@@ -33,11 +33,14 @@ export const makeBeatRouterHandler =
     }
     try {
       const { routed, forged } = await deps.routeBeats(hits);
-      if (forged > 0 || Object.keys(rejected).length > 0) deps.logger.warn('beacon lines dropped', { forged, rejected });
+      if (forged > 0 || Object.keys(rejected).length > 0)
+        deps.logger.warn('beacon lines dropped', { forged, rejected });
       deps.logger.debug('beats routed', { records: event.Records.length, routed });
       return resumeAt(undefined);
     } catch (error) {
-      deps.logger.error('routing beats to the presence stream failed; the batch is retried', { reason: reasonOf(error) });
+      deps.logger.error('routing beats to the presence stream failed; the batch is retried', {
+        reason: reasonOf(error),
+      });
       return resumeAt(event.Records[0]?.kinesis.sequenceNumber);
     }
   };

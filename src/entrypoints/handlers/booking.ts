@@ -63,20 +63,29 @@ export const makeBookingHandler =
                 outcomes[outcome.status]++;
               } catch (error) {
                 // A rule's refusal (e.g. TRIP_NOT_FOUND) comes back the same on every receive: park it.
-                if (error instanceof DomainError && (await parkRecord(deps, record, [`${error.code}: ${error.message}`]))) {
+                if (
+                  error instanceof DomainError &&
+                  (await parkRecord(deps, record, [`${error.code}: ${error.message}`]))
+                ) {
                   parked++;
                   return;
                 }
-                deps.logger.warn('booking record not processed; SQS redelivers it (holding its trip), then moves it to the DLQ', { messageId: record.messageId, error });
+                deps.logger.warn(
+                  'booking record not processed; SQS redelivers it (holding its trip), then moves it to the DLQ',
+                  { messageId: record.messageId, error },
+                );
                 throw error;
               }
             },
             processor,
             { ...(context ? { context } : {}), skipGroupOnError: true, throwOnFullBatchFailure: false },
           );
-    const response: SQSBatchResponse = { batchItemFailures: [...unparked.map((itemIdentifier) => ({ itemIdentifier })), ...processed.batchItemFailures] };
+    const response: SQSBatchResponse = {
+      batchItemFailures: [...unparked.map((itemIdentifier) => ({ itemIdentifier })), ...processed.batchItemFailures],
+    };
     deps.logger.debug('booking batch processed', { outcomes, parked, failed: response.batchItemFailures.length });
-    if (response.batchItemFailures.length + parked < event.Records.length) await publishStats(deps, () => deps.stats.changed());
+    if (response.batchItemFailures.length + parked < event.Records.length)
+      await publishStats(deps, () => deps.stats.changed());
     return response;
   };
 
@@ -84,20 +93,33 @@ export const makeBookingHandler =
 const parkRecord = async (deps: BookingHandlerDeps, record: SQSRecord, reasons: string[]): Promise<boolean> => {
   const groupId = record.attributes.MessageGroupId;
   try {
-    await deps.park({ kind: 'booking', sourceArn: record.eventSourceARN, messageId: record.messageId, ...(groupId ? { groupId } : {}), body: record.body, reasons });
-    deps.logger.error('booking record can never be processed: parked, its trip goes on (`npm run redrive` puts it back once it can be read)', {
+    await deps.park({
+      kind: 'booking',
+      sourceArn: record.eventSourceARN,
       messageId: record.messageId,
-      groupId,
+      ...(groupId ? { groupId } : {}),
+      body: record.body,
       reasons,
     });
+    deps.logger.error(
+      'booking record can never be processed: parked, its trip goes on (`npm run redrive` puts it back once it can be read)',
+      {
+        messageId: record.messageId,
+        groupId,
+        reasons,
+      },
+    );
     return true;
   } catch (error) {
-    deps.logger.error('booking record can never be processed and parking it failed: failed alone, it is parked on a later receive or reaches the DLQ', {
-      messageId: record.messageId,
-      groupId,
-      reasons,
-      error,
-    });
+    deps.logger.error(
+      'booking record can never be processed and parking it failed: failed alone, it is parked on a later receive or reaches the DLQ',
+      {
+        messageId: record.messageId,
+        groupId,
+        reasons,
+        error,
+      },
+    );
     return false;
   }
 };

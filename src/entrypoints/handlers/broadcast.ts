@@ -39,7 +39,8 @@ export const makeBroadcastHandler =
         const body = deps.readBody ? await deps.readBody(record.body) : record.body;
         const message = parseRecordBody(BroadcastMessage, { messageId: record.messageId, body });
         const result = await deps.broadcast(message);
-        if (result.gone.length > 0) deps.logger.debug('gone connections removed', { channelId: message.channelId, gone: result.gone.length });
+        if (result.gone.length > 0)
+          deps.logger.debug('gone connections removed', { channelId: message.channelId, gone: result.gone.length });
         if (result.abandoned.length > 0) {
           deps.logger.warn('connections unreachable after retries; they will recover the gap over HTTP', {
             channelId: message.channelId,

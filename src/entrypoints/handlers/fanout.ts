@@ -16,7 +16,9 @@ export interface FanoutHandlerDeps {
  * A Kinesis record after Powertools parsed `kinesis.data` (base64 JSON): its feed items. The
  * Kinesis publisher packs a channel's consecutive items into one record (feed-record-codec.ts).
  */
-type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & { kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: FeedItem[] } };
+type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & {
+  kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: FeedItem[] };
+};
 
 /** The whole feed record schema, built once (see `kinesisRecordWithData`). */
 const FeedKinesisRecord = kinesisRecordWithData(FeedRecordData);
@@ -44,10 +46,13 @@ export const makeFanoutHandler =
     const sequences = event.Records.map((r) => r.kinesis.sequenceNumber);
     const cut = firstFailedIndex(sequences, response);
     if (cut < sequences.length) {
-      deps.logger.error('feed record is not a valid FeedItem; Lambda retries it, then sends it to the on-failure destination', {
-        sequenceNumber: sequences[cut],
-        reason: processor.errors[0] ? reasonOf(processor.errors[0]) : 'unknown',
-      });
+      deps.logger.error(
+        'feed record is not a valid FeedItem; Lambda retries it, then sends it to the on-failure destination',
+        {
+          sequenceNumber: sequences[cut],
+          reason: processor.errors[0] ? reasonOf(processor.errors[0]) : 'unknown',
+        },
+      );
     }
     const done = sequences.slice(0, cut);
     const batch = done.flatMap((seq) => items.get(seq) ?? []);
@@ -55,14 +60,22 @@ export const makeFanoutHandler =
     if (result.failed.size > 0) {
       const at = done.findIndex((seq) => (items.get(seq) ?? []).some((item) => result.failed.has(item.channelId)));
       for (const [channelId, error] of result.failed) {
-        deps.logger.error('broadcast messages for a channel could not be enqueued; the batch resumes at its first record', {
-          channelId,
-          reason: reasonOf(error),
-        });
+        deps.logger.error(
+          'broadcast messages for a channel could not be enqueued; the batch resumes at its first record',
+          {
+            channelId,
+            reason: reasonOf(error),
+          },
+        );
       }
       return resumeAt(sequences[at === -1 ? 0 : at]);
     }
-    deps.logger.debug('fanned out', { records: sequences.length, channels: result.channels, items: result.items, messages: result.messages });
+    deps.logger.debug('fanned out', {
+      records: sequences.length,
+      channels: result.channels,
+      items: result.items,
+      messages: result.messages,
+    });
     return resumeAt(sequences[cut]);
   };
 export type FanoutHandler = ReturnType<typeof makeFanoutHandler>;

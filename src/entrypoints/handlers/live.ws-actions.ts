@@ -26,12 +26,20 @@ export const liveWsActions = (deps: LiveWsActionsDeps): WsAction[] => [
     schema: JoinFrame,
     async handle(frame, ctx) {
       const info = await deps.connections.join(ctx.connectionId, frame.channelId, ctx.userId);
-      await ctx.reply({ type: 'joined', channelId: info.channelId, shardNo: info.shardNo, connectionId: ctx.connectionId });
+      await ctx.reply({
+        type: 'joined',
+        channelId: info.channelId,
+        shardNo: info.shardNo,
+        connectionId: ctx.connectionId,
+      });
       // Watch history is a nicety for recommendations: a failed publish must not fail the join.
       try {
         await deps.signals.watched(info);
       } catch (error) {
-        ctx.logger.warn('watch history not published; recommendations miss this visit', { channelId: info.channelId, error });
+        ctx.logger.warn('watch history not published; recommendations miss this visit', {
+          channelId: info.channelId,
+          error,
+        });
       }
     },
   }),

@@ -11,7 +11,9 @@ export interface PresenceAggregatorHandlerDeps {
   readonly logger: HandlerLogger;
 }
 
-type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & { kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: PresenceStreamRecord } };
+type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & {
+  kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: PresenceStreamRecord };
+};
 
 const PresenceKinesisRecord = kinesisRecordWithData(PresenceStreamRecord);
 
@@ -38,17 +40,28 @@ export const makePresenceAggregatorHandler =
     const sequences = event.Records.map((r) => r.kinesis.sequenceNumber);
     const cut = firstFailedIndex(sequences, response);
     if (cut < sequences.length) {
-      deps.logger.error('presence record is not a valid beat or tick; Lambda retries it, then sends it to the on-failure destination', {
-        sequenceNumber: sequences[cut],
-        reason: processor.errors[0] ? reasonOf(processor.errors[0]) : 'unknown',
-      });
+      deps.logger.error(
+        'presence record is not a valid beat or tick; Lambda retries it, then sends it to the on-failure destination',
+        {
+          sequenceNumber: sequences[cut],
+          reason: processor.errors[0] ? reasonOf(processor.errors[0]) : 'unknown',
+        },
+      );
     }
     try {
       const result = await deps.aggregator.aggregate(sequences.slice(0, cut).map((seq) => parsed.get(seq)!));
-      deps.logger.debug('presence aggregated', { accepted: result.accepted, ignored: result.ignored, conflicts: result.conflicts });
-      for (const c of result.channels) if (c.outcome === 'PUBLISHED') deps.logger.info('viewer count published', { channelId: c.channelId, count: c.count });
+      deps.logger.debug('presence aggregated', {
+        accepted: result.accepted,
+        ignored: result.ignored,
+        conflicts: result.conflicts,
+      });
+      for (const c of result.channels)
+        if (c.outcome === 'PUBLISHED')
+          deps.logger.info('viewer count published', { channelId: c.channelId, count: c.count });
     } catch (error) {
-      deps.logger.error('aggregating presence failed; the batch is retried from its first record', { reason: reasonOf(error) });
+      deps.logger.error('aggregating presence failed; the batch is retried from its first record', {
+        reason: reasonOf(error),
+      });
       return resumeAt(sequences[0]);
     }
     return resumeAt(sequences[cut]);

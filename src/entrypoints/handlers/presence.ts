@@ -31,7 +31,10 @@ export const makePresenceHandler =
           const outcome = await batch.apply(parseRecordBody(PresenceMessage, record));
           tally[outcome]++;
         } catch (error) {
-          deps.logger.warn('heartbeat record rejected; SQS redelivers it, then moves it to the DLQ', { messageId: record.messageId, error });
+          deps.logger.warn('heartbeat record rejected; SQS redelivers it, then moves it to the DLQ', {
+            messageId: record.messageId,
+            error,
+          });
           throw error;
         }
       },
@@ -41,7 +44,9 @@ export const makePresenceHandler =
     try {
       const counts = await batch.finish();
       deps.logger.debug('presence batch applied', { tally, counts });
-      for (const c of counts) if (c.outcome === 'PUBLISHED') deps.logger.info('viewer count published', { channelId: c.channelId, count: c.count });
+      for (const c of counts)
+        if (c.outcome === 'PUBLISHED')
+          deps.logger.info('viewer count published', { channelId: c.channelId, count: c.count });
     } catch (error) {
       deps.logger.error('counting viewers failed; the whole batch is returned for a retry', { error, tally });
       return { batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) };

@@ -7,7 +7,10 @@ import type { ProjectRecommendationFacts } from '../../application/recommendatio
 import type { ServeRecommendations } from '../../application/recommendations/serve-recommendations.js';
 import { decodeFeedRecord } from '../../adapters/kinesis/feed-record-codec.js';
 import { factFromFeedItem, type RecommendationFact } from '../../domain/recommendation/recommendation-fact.js';
-import { RecommendationRequestRecordSchema, type RecommendationRequest } from '../../domain/recommendation/recommendation-request.js';
+import {
+  RecommendationRequestRecordSchema,
+  type RecommendationRequest,
+} from '../../domain/recommendation/recommendation-request.js';
 import type { HandlerLogger } from './sqs-record-body.js';
 import { kinesisRecordWithData, reasonOf, resumeAt } from './stream-batch.js';
 
@@ -35,7 +38,9 @@ const RequestRecordSchema = kinesisRecordWithData(RecommendationRequestRecordSch
 
 /** Age of the batch's oldest record (arrival on the stream → now), the consumer's lag. */
 const oldestAgeMs = (event: KinesisStreamEvent, now: number): number => {
-  const arrivals = event.Records.map((r) => r.kinesis?.approximateArrivalTimestamp).filter((t): t is number => typeof t === 'number');
+  const arrivals = event.Records.map((r) => r.kinesis?.approximateArrivalTimestamp).filter(
+    (t): t is number => typeof t === 'number',
+  );
   return arrivals.length === 0 ? 0 : Math.max(0, now - Math.min(...arrivals) * 1000);
 };
 
@@ -49,38 +54,46 @@ const oldestAgeMs = (event: KinesisStreamEvent, now: number): number => {
  * failed on Redis succeeds on a retry. Lambda resumes at the lowest failed record, so the
  * records after it come again and are answered from the cache.
  */
-export const makeRecommendRequestConsumer = (deps: RecommendConsumerDeps) => async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
-  deps.metrics.consumerLag(oldestAgeMs(event, deps.clock.now()));
-  // One processor per invocation: a processor holds the batch it works on, and the local runtime
-  // may run invocations concurrently.
-  const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, schema: RequestRecordSchema });
-  const response = await processPartialResponse(
-    event,
-    async (record: ParsedRequestRecord) => {
-      const { userId, topN } = record.kinesis.data;
-      await deps.serve.serve(userId, topN, 'STREAM');
-    },
-    processor,
-    { ...(context ? { context } : {}), throwOnFullBatchFailure: false },
-  );
-  let rejected = 0;
-  processor.failureMessages.forEach((record, i) => {
-    const error = processor.errors[i];
-    const sequenceNumber = (record as KinesisStreamRecord).kinesis.sequenceNumber;
-    if (error instanceof ParsingError) {
-      rejected++;
-      deps.logger.warn('malformed recommendation request; it is reported failed and ends at the on-failure destination after the retries', {
-        sequenceNumber,
-        partitionKey: (record as KinesisStreamRecord).kinesis.partitionKey,
-        reason: error.message,
-      });
-    } else {
-      deps.logger.error('recommendation request failed; Lambda retries it (check Redis if this repeats)', { sequenceNumber, reason: reasonOf(error) });
-    }
-  });
-  deps.metrics.rejected(rejected);
-  return response;
-};
+export const makeRecommendRequestConsumer =
+  (deps: RecommendConsumerDeps) =>
+  async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
+    deps.metrics.consumerLag(oldestAgeMs(event, deps.clock.now()));
+    // One processor per invocation: a processor holds the batch it works on, and the local runtime
+    // may run invocations concurrently.
+    const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, schema: RequestRecordSchema });
+    const response = await processPartialResponse(
+      event,
+      async (record: ParsedRequestRecord) => {
+        const { userId, topN } = record.kinesis.data;
+        await deps.serve.serve(userId, topN, 'STREAM');
+      },
+      processor,
+      { ...(context ? { context } : {}), throwOnFullBatchFailure: false },
+    );
+    let rejected = 0;
+    processor.failureMessages.forEach((record, i) => {
+      const error = processor.errors[i];
+      const sequenceNumber = (record as KinesisStreamRecord).kinesis.sequenceNumber;
+      if (error instanceof ParsingError) {
+        rejected++;
+        deps.logger.warn(
+          'malformed recommendation request; it is reported failed and ends at the on-failure destination after the retries',
+          {
+            sequenceNumber,
+            partitionKey: (record as KinesisStreamRecord).kinesis.partitionKey,
+            reason: error.message,
+          },
+        );
+      } else {
+        deps.logger.error('recommendation request failed; Lambda retries it (check Redis if this repeats)', {
+          sequenceNumber,
+          reason: reasonOf(error),
+        });
+      }
+    });
+    deps.metrics.rejected(rejected);
+    return response;
+  };
 
 /**
  * The live feed, projected into the recommender's read model. Records are decoded in order;
@@ -89,38 +102,46 @@ export const makeRecommendRequestConsumer = (deps: RecommendConsumerDeps) => asy
  * Signals carry no version, so their position is the record's place in its shard: the sequence
  * number with the item's index in the (aggregated) record appended, which keeps the order.
  */
-export const makeRecommendFeedProjector = (deps: RecommendConsumerDeps) => async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
-  const facts: RecommendationFact[] = [];
-  const sequences = event.Records.map((r) => r.kinesis.sequenceNumber);
-  let cut = sequences.length;
-  for (const [index, record] of event.Records.entries()) {
-    try {
-      const items = decodeFeedRecord(Buffer.from(record.kinesis.data, 'base64'));
-      const shard = record.eventID.split(':')[0] ?? 'shard';
-      items.forEach((item, i) => {
-        const fact = factFromFeedItem(item, { stream: `shard:${shard}`, seq: `${record.kinesis.sequenceNumber}${String(i).padStart(4, '0')}` });
-        if (fact) facts.push(fact);
-      });
-    } catch (error) {
-      cut = index;
-      deps.logger.error('feed record is not feed data; facts before it are projected and Lambda retries from it', {
-        sequenceNumber: record.kinesis.sequenceNumber,
-        reason: reasonOf(error),
-      });
-      break;
+export const makeRecommendFeedProjector =
+  (deps: RecommendConsumerDeps) =>
+  async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+    const facts: RecommendationFact[] = [];
+    const sequences = event.Records.map((r) => r.kinesis.sequenceNumber);
+    let cut = sequences.length;
+    for (const [index, record] of event.Records.entries()) {
+      try {
+        const items = decodeFeedRecord(Buffer.from(record.kinesis.data, 'base64'));
+        const shard = record.eventID.split(':')[0] ?? 'shard';
+        items.forEach((item, i) => {
+          const fact = factFromFeedItem(item, {
+            stream: `shard:${shard}`,
+            seq: `${record.kinesis.sequenceNumber}${String(i).padStart(4, '0')}`,
+          });
+          if (fact) facts.push(fact);
+        });
+      } catch (error) {
+        cut = index;
+        deps.logger.error('feed record is not feed data; facts before it are projected and Lambda retries from it', {
+          sequenceNumber: record.kinesis.sequenceNumber,
+          reason: reasonOf(error),
+        });
+        break;
+      }
     }
-  }
-  try {
-    const summary = await deps.project.project(facts);
-    deps.logger.debug('feed projected into the recommendation model', { records: cut, ...summary });
-  } catch (error) {
-    deps.logger.error('projecting the feed failed; the batch is retried from its first record (facts are gated, re-applying is safe)', {
-      reason: reasonOf(error),
-    });
-    return resumeAt(sequences[0]);
-  }
-  return resumeAt(sequences[cut]);
-};
+    try {
+      const summary = await deps.project.project(facts);
+      deps.logger.debug('feed projected into the recommendation model', { records: cut, ...summary });
+    } catch (error) {
+      deps.logger.error(
+        'projecting the feed failed; the batch is retried from its first record (facts are gated, re-applying is safe)',
+        {
+          reason: reasonOf(error),
+        },
+      );
+      return resumeAt(sequences[0]);
+    }
+    return resumeAt(sequences[cut]);
+  };
 
 /** The `recommend-consumer` Lambda: request batches are served, feed batches are projected. */
 export const makeRecommendConsumerHandler = (deps: RecommendConsumerDeps) => {

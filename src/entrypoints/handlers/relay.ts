@@ -44,11 +44,14 @@ export const makeRelayHandler =
           const envelope = deps.decodeRecord(record);
           items.set(sequenceOf(record), envelope ? deps.relay.itemFor(envelope) : null);
         } catch (error) {
-          deps.logger.error('stream record cannot be relayed; Lambda retries it, then sends it to the on-failure destination', {
-            sequenceNumber: sequenceOf(record),
-            eventId: record.eventID,
-            reason: reasonOf(error),
-          });
+          deps.logger.error(
+            'stream record cannot be relayed; Lambda retries it, then sends it to the on-failure destination',
+            {
+              sequenceNumber: sequenceOf(record),
+              eventId: record.eventID,
+              reason: reasonOf(error),
+            },
+          );
           throw error;
         }
       },

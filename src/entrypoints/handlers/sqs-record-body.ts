@@ -18,7 +18,10 @@ export class InvalidRecordError extends Error {
 }
 
 /** Parses an SQS record's JSON body with `schema`, or throws `InvalidRecordError` naming each bad field. */
-export const parseRecordBody = <S extends z.ZodType>(schema: S, record: Pick<SQSRecord, 'messageId' | 'body'>): z.infer<S> => {
+export const parseRecordBody = <S extends z.ZodType>(
+  schema: S,
+  record: Pick<SQSRecord, 'messageId' | 'body'>,
+): z.infer<S> => {
   let json: unknown;
   try {
     json = JSON.parse(record.body);

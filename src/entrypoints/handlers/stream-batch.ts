@@ -38,4 +38,5 @@ export const resumeAt = (identifier: string | undefined): PartialItemFailureResp
 });
 
 /** A short, loggable reason for a failed record. */
-export const reasonOf = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+export const reasonOf = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -83,18 +83,34 @@ export interface ErrorFrame extends ReplyFrame {
 
 /** Maps what an action threw to the error frame the client gets; unexpected errors are reported to `onUnexpected`. */
 export const errorFrameOf = (error: unknown, onUnexpected: (error: unknown) => void): ErrorFrame => {
-  if (error instanceof FrameError) return { type: 'error', code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
+  if (error instanceof FrameError)
+    return { type: 'error', code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
   if (error instanceof z.ZodError) {
     const issue = error.issues[0];
     const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
-    return { type: 'error', code: 'INVALID_FRAME', message: `${field ?? 'frame'}: ${issue?.message ?? 'invalid'}`, ...(field ? { field } : {}) };
+    return {
+      type: 'error',
+      code: 'INVALID_FRAME',
+      message: `${field ?? 'frame'}: ${issue?.message ?? 'invalid'}`,
+      ...(field ? { field } : {}),
+    };
   }
   if (error instanceof DomainError) {
     const field = typeof error.details['field'] === 'string' ? error.details['field'] : undefined;
     const retryAfterMs = typeof error.details['retryAfterMs'] === 'number' ? error.details['retryAfterMs'] : undefined;
-    return { type: 'error', code: error.code, message: error.message, ...(field ? { field } : {}), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+    return {
+      type: 'error',
+      code: error.code,
+      message: error.message,
+      ...(field ? { field } : {}),
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    };
   }
   if (error instanceof ConflictError) return { type: 'error', code: error.code, message: error.message };
   onUnexpected(error);
-  return { type: 'error', code: 'INTERNAL', message: 'the server could not handle this frame; it has been logged, try again' };
+  return {
+    type: 'error',
+    code: 'INTERNAL',
+    message: 'the server could not handle this frame; it has been logged, try again',
+  };
 };

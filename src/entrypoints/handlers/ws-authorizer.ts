@@ -20,7 +20,8 @@ const AuthorizerEvent = z.object({
 export type WsAuthorizerEvent = z.input<typeof AuthorizerEvent>;
 
 /** The context API Gateway repeats as `requestContext.authorizer` on every route event of the connection. */
-export type WsAuthorizerContext = { readonly userId: string; readonly anonymous: false; readonly expiresAt: number } | { readonly anonymous: true };
+export type WsAuthorizerContext =
+  { readonly userId: string; readonly anonymous: false; readonly expiresAt: number } | { readonly anonymous: true };
 
 export interface WsAuthorizerDeps {
   readonly verifier: TokenVerifier;
@@ -34,7 +35,10 @@ const unauthorized = (): Error => new Error('Unauthorized');
 
 const policy = (principalId: string, methodArn: string, context: WsAuthorizerContext): APIGatewayAuthorizerResult => ({
   principalId,
-  policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn }] },
+  policyDocument: {
+    Version: '2012-10-17',
+    Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: methodArn }],
+  },
   context,
 });
 
@@ -58,7 +62,10 @@ export const makeWsAuthorizerHandler =
   async (input: unknown): Promise<APIGatewayAuthorizerResult> => {
     const parsed = AuthorizerEvent.safeParse(input);
     if (!parsed.success) {
-      deps.logger.error('ws-authorizer got an event it does not understand; is it attached to a WebSocket $connect route?', { issues: parsed.error.issues.slice(0, 3) });
+      deps.logger.error(
+        'ws-authorizer got an event it does not understand; is it attached to a WebSocket $connect route?',
+        { issues: parsed.error.issues.slice(0, 3) },
+      );
       throw unauthorized();
     }
     const event = parsed.data;
@@ -71,14 +78,25 @@ export const makeWsAuthorizerHandler =
     }
     try {
       const verified = await deps.verifier.verify(token);
-      return policy(verified.subject, event.methodArn, { userId: verified.subject, anonymous: false, expiresAt: verified.expiresAt });
+      return policy(verified.subject, event.methodArn, {
+        userId: verified.subject,
+        anonymous: false,
+        expiresAt: verified.expiresAt,
+      });
     } catch (error) {
       if (error instanceof InvalidTokenError) {
         // The problem code, never the token: tokens in logs are credentials in logs.
-        deps.logger.info('connection refused: invalid token', { connectionId, problem: error.problem, reason: error.message });
+        deps.logger.info('connection refused: invalid token', {
+          connectionId,
+          problem: error.problem,
+          reason: error.message,
+        });
         throw unauthorized();
       }
-      deps.logger.error('token verification unavailable; refusing connections until the issuer is reachable', { connectionId, error });
+      deps.logger.error('token verification unavailable; refusing connections until the issuer is reachable', {
+        connectionId,
+        error,
+      });
       throw error;
     }
   };

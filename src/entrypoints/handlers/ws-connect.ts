@@ -12,7 +12,11 @@ export interface WsConnectHandlerDeps {
 }
 
 /** Handshake status per refusal code (API Gateway returns $connect's status to the client). */
-const STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = { TOO_MANY_CONNECTIONS: 429, UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+const STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
+  TOO_MANY_CONNECTIONS: 429,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+};
 
 /**
  * The `ws-connect` Lambda. A connection belongs to no channel until it sends `join` (API
@@ -28,9 +32,15 @@ export const makeWsConnectHandler =
       for (const hook of deps.hooks ?? []) await hook(event);
       return { statusCode: 200 };
     } catch (error) {
-      deps.logger.warn('connection refused by a $connect hook', { connectionId: event.requestContext.connectionId, error });
+      deps.logger.warn('connection refused by a $connect hook', {
+        connectionId: event.requestContext.connectionId,
+        error,
+      });
       if (error instanceof DomainError) {
-        return { statusCode: STATUS_BY_CODE[error.code as ErrorCode] ?? 403, body: JSON.stringify({ error: { code: error.code, message: error.message } }) };
+        return {
+          statusCode: STATUS_BY_CODE[error.code as ErrorCode] ?? 403,
+          body: JSON.stringify({ error: { code: error.code, message: error.message } }),
+        };
       }
       return { statusCode: 403, body: error instanceof Error ? error.message : 'refused' };
     }

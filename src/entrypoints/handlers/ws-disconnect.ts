@@ -20,9 +20,16 @@ export const makeWsDisconnectHandler =
   (deps: WsDisconnectHandlerDeps) =>
   async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> => {
     const { connectionId } = event.requestContext;
-    const results = await Promise.allSettled([deps.leave(connectionId), ...(deps.hooks ?? []).map((hook) => hook(connectionId))]);
+    const results = await Promise.allSettled([
+      deps.leave(connectionId),
+      ...(deps.hooks ?? []).map((hook) => hook(connectionId)),
+    ]);
     for (const r of results) {
-      if (r.status === 'rejected') deps.logger.error('disconnect cleanup failed; the connection is removed on its next 410', { connectionId, error: r.reason });
+      if (r.status === 'rejected')
+        deps.logger.error('disconnect cleanup failed; the connection is removed on its next 410', {
+          connectionId,
+          error: r.reason,
+        });
     }
     return { statusCode: 200 };
   };

@@ -30,9 +30,15 @@ export const userOf = (event: APIGatewayProxyWebsocketEventV2): UserId | null =>
 
 const parseBody = (event: APIGatewayProxyWebsocketEventV2): unknown => {
   if (event.isBase64Encoded) throw new FrameError('INVALID_FRAME', 'send JSON text frames, not binary ones');
-  if (event.body === undefined || event.body === '') throw new FrameError('INVALID_FRAME', 'the frame is empty; send a JSON object with an action', 'action');
+  if (event.body === undefined || event.body === '')
+    throw new FrameError('INVALID_FRAME', 'the frame is empty; send a JSON object with an action', 'action');
   const bytes = Buffer.byteLength(event.body);
-  if (bytes > MAX_FRAME_BYTES) throw new FrameError('PAYLOAD_TOO_LARGE', `the frame is ${bytes} bytes; frames are at most ${MAX_FRAME_BYTES} bytes`, 'frame');
+  if (bytes > MAX_FRAME_BYTES)
+    throw new FrameError(
+      'PAYLOAD_TOO_LARGE',
+      `the frame is ${bytes} bytes; frames are at most ${MAX_FRAME_BYTES} bytes`,
+      'frame',
+    );
   try {
     return JSON.parse(event.body);
   } catch {
@@ -52,8 +58,12 @@ export const makeWsMessageHandler =
     const { connectionId } = event.requestContext;
     let requestId: string | undefined;
     const reply = async (frame: ReplyFrame): Promise<void> => {
-      const result = await deps.gateway.post([connectionId], JSON.stringify(requestId ? { ...frame, requestId } : frame));
-      if (result.failed.length + result.rejected.length > 0) deps.logger.warn('reply could not be delivered', { connectionId, type: frame.type });
+      const result = await deps.gateway.post(
+        [connectionId],
+        JSON.stringify(requestId ? { ...frame, requestId } : frame),
+      );
+      if (result.failed.length + result.rejected.length > 0)
+        deps.logger.warn('reply could not be delivered', { connectionId, type: frame.type });
     };
     try {
       const raw = parseBody(event);
@@ -66,7 +76,11 @@ export const makeWsMessageHandler =
       requestId = envelope.data.requestId;
       const action = deps.actions.get(envelope.data.action);
       if (!action) {
-        throw new FrameError('UNKNOWN_ACTION', `unknown action '${envelope.data.action}'; known: ${deps.actions.names().join(', ')}`, 'action');
+        throw new FrameError(
+          'UNKNOWN_ACTION',
+          `unknown action '${envelope.data.action}'; known: ${deps.actions.names().join(', ')}`,
+          'action',
+        );
       }
       const frame = action.schema.parse(raw);
       const userId = userOf(event);
@@ -83,7 +97,9 @@ export const makeWsMessageHandler =
       const frame = errorFrameOf(error, (unexpected) =>
         deps.logger.error('WebSocket frame failed unexpectedly', { connectionId, error: unexpected }),
       );
-      await reply(frame).catch((postError: unknown) => deps.logger.warn('error frame could not be delivered', { connectionId, error: postError }));
+      await reply(frame).catch((postError: unknown) =>
+        deps.logger.warn('error frame could not be delivered', { connectionId, error: postError }),
+      );
     }
     return { statusCode: 200 };
   };

@@ -32,7 +32,8 @@ export const json = (statusCode: number, body: unknown): APIGatewayProxyStructur
   body: JSON.stringify(body),
 });
 
-const fieldOf = (path: readonly PropertyKey[], prefix: string): string => [prefix, ...path.map(String)].filter(Boolean).join('.');
+const fieldOf = (path: readonly PropertyKey[], prefix: string): string =>
+  [prefix, ...path.map(String)].filter(Boolean).join('.');
 
 /** Validates a value with zod; every failing field is named (prefixed, e.g. `body.seats`… or just `seats`). */
 export const validate = <S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> => {
@@ -61,7 +62,9 @@ const headerOf = (event: Pick<APIGatewayProxyEventV2, 'headers'>, name: string):
 export class UnsupportedMediaTypeError extends Error {
   override readonly name = 'UnsupportedMediaTypeError';
   constructor(readonly contentType: string | undefined) {
-    super(`content-type: send the body as application/json${contentType === undefined ? '' : `, not ${contentType.slice(0, 100)}`}`);
+    super(
+      `content-type: send the body as application/json${contentType === undefined ? '' : `, not ${contentType.slice(0, 100)}`}`,
+    );
   }
 }
 
@@ -74,7 +77,8 @@ export const readBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, sch
   const bytes = bodyBytes(event);
   if (bytes > MAX_HTTP_BODY_BYTES) throw new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES);
   const contentType = headerOf(event, 'content-type');
-  if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType)) throw new UnsupportedMediaTypeError(contentType);
+  if (contentType === undefined || !JSON_CONTENT_TYPE.test(contentType))
+    throw new UnsupportedMediaTypeError(contentType);
   let value: unknown;
   try {
     const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -107,7 +111,8 @@ export const pathParam = <S extends z.ZodType>(event: APIGatewayProxyEventV2, na
  * authorizer, or when the subject is not a usable user id.
  */
 export const authenticatedUser = (event: APIGatewayProxyEventV2): UserId | undefined => {
-  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer;
+  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer;
   const parsed = UserId.safeParse(authorizer?.jwt?.claims?.['sub']);
   return parsed.success ? parsed.data : undefined;
 };
@@ -198,7 +203,8 @@ export const STATUS_BY_CODE: StatusByCode<ErrorCode> = {
 };
 
 /** The status of a code, or undefined for a code no union declares (a bug: answered as a fault). */
-export const statusOf = (code: string): RuleStatus | undefined => (Object.hasOwn(STATUS_BY_CODE, code) ? STATUS_BY_CODE[code as ErrorCode] : undefined);
+export const statusOf = (code: string): RuleStatus | undefined =>
+  Object.hasOwn(STATUS_BY_CODE, code) ? STATUS_BY_CODE[code as ErrorCode] : undefined;
 
 /**
  * Maps what a use case threw to an answer the caller can act on: 400 naming the field, 404
@@ -208,32 +214,50 @@ export const statusOf = (code: string): RuleStatus | undefined => (Object.hasOwn
  * (the error names the stream and version where it has them) and answered 500 `INTERNAL`,
  * with nothing of the store or its schemas in the body.
  */
-export const errorResponse = (error: unknown, onUnexpected: (error: unknown) => void): APIGatewayProxyStructuredResultV2 => {
+export const errorResponse = (
+  error: unknown,
+  onUnexpected: (error: unknown) => void,
+): APIGatewayProxyStructuredResultV2 => {
   if (error instanceof BadRequestError) {
-    return json(400, { error: { code: 'INVALID_REQUEST', field: error.field, message: error.message, issues: error.issues } });
+    return json(400, {
+      error: { code: 'INVALID_REQUEST', field: error.field, message: error.message, issues: error.issues },
+    });
   }
   if (error instanceof PayloadTooLargeError) {
-    return json(413, { error: { code: 'PAYLOAD_TOO_LARGE', field: 'body', message: error.message, limit: error.limit } });
+    return json(413, {
+      error: { code: 'PAYLOAD_TOO_LARGE', field: 'body', message: error.message, limit: error.limit },
+    });
   }
   if (error instanceof UnsupportedMediaTypeError) {
     return json(415, { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type', message: error.message } });
   }
   if (error instanceof RateLimitedError) {
-    const response = json(429, { error: { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, details: error.details } });
+    const response = json(429, {
+      error: { code: error.code, message: error.message, retryAfterMs: error.retryAfterMs, details: error.details },
+    });
     // Retry-After is whole seconds (RFC 9110); retryAfterMs in the body is the precise wait.
-    return { ...response, headers: { ...response.headers, 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) } };
+    return {
+      ...response,
+      headers: { ...response.headers, 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) },
+    };
   }
   const status = error instanceof DomainError ? statusOf(error.code) : undefined;
   if (error instanceof DomainError && status !== undefined) {
     const field = typeof error.details.field === 'string' ? error.details.field : undefined;
-    const response = json(status, { error: { code: error.code, message: error.message, ...(field ? { field } : {}), details: error.details } });
+    const response = json(status, {
+      error: { code: error.code, message: error.message, ...(field ? { field } : {}), details: error.details },
+    });
     // RFC 6750: a 401 says which scheme would be accepted.
-    return error.code === 'UNAUTHENTICATED' ? { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer' } } : response;
+    return error.code === 'UNAUTHENTICATED'
+      ? { ...response, headers: { ...response.headers, 'www-authenticate': 'Bearer' } }
+      : response;
   }
   if (error instanceof ConflictError) return json(409, { error: { code: error.code, message: error.message } });
   if (error instanceof EnqueueError) {
     onUnexpected(error);
-    return json(503, { error: { code: 'QUEUE_UNAVAILABLE', message: 'the request could not be queued; retry with the same request id' } });
+    return json(503, {
+      error: { code: 'QUEUE_UNAVAILABLE', message: 'the request could not be queued; retry with the same request id' },
+    });
   }
   onUnexpected(error);
   return json(500, { error: { code: 'INTERNAL', message: 'unexpected error; it has been logged' } });

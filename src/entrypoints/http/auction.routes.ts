@@ -74,6 +74,8 @@ export const makeAuctionRoutes = (deps: AuctionRoutesDeps): ApiRoutes => {
       // A retry answers 200 with the same body a first placement answers 201 with.
       return json(result.retried ? 200 : 201, result);
     }),
-    'GET /api/auctions/{auctionId}': wrap(async (event) => json(200, await deps.getAuction(pathParam(event, 'auctionId', AuctionId)))),
+    'GET /api/auctions/{auctionId}': wrap(async (event) =>
+      json(200, await deps.getAuction(pathParam(event, 'auctionId', AuctionId))),
+    ),
   };
 };

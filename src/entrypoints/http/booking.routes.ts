@@ -12,9 +12,14 @@ import { RequestId, TripId, UserId } from '../../domain/shared/ids.js';
 import { actorOf, json, pathParam, readBody, route, type ApiRoutes } from './api-route.js';
 
 export interface BookingRoutesDeps {
-  readonly requestBooking: (input: RequestBookingInput) => Promise<{ readonly requestId: string; readonly status: 'QUEUED' }>;
+  readonly requestBooking: (
+    input: RequestBookingInput,
+  ) => Promise<{ readonly requestId: string; readonly status: 'QUEUED' }>;
   readonly getBookingStatus: (requestId: RequestId, actor: Actor) => Promise<BookingStatusView>;
-  readonly cancelBooking: (input: { readonly requestId: RequestId; readonly actor: Actor }) => Promise<BookingStatusView>;
+  readonly cancelBooking: (input: {
+    readonly requestId: RequestId;
+    readonly actor: Actor;
+  }) => Promise<BookingStatusView>;
   readonly getBookingStats: () => Promise<BookingStats>;
   readonly scheduleTrip: (input: ScheduleTripInput) => Promise<TripView>;
   readonly getTrip: (tripId: TripId) => Promise<TripView>;
@@ -24,11 +29,23 @@ export interface BookingRoutesDeps {
   readonly onUnexpected: (error: unknown) => void;
 }
 
-const Seats = z.number().int().min(1, 'seats must be at least 1').max(MAX_SEATS_PER_REQUEST, `seats must be at most ${MAX_SEATS_PER_REQUEST}`);
+const Seats = z
+  .number()
+  .int()
+  .min(1, 'seats must be at least 1')
+  .max(MAX_SEATS_PER_REQUEST, `seats must be at most ${MAX_SEATS_PER_REQUEST}`);
 /** `passengerId` is accepted for older clients and IGNORED: the passenger is always the token's subject. */
-export const BookingRequestBody = z.object({ passengerId: UserId.optional(), seats: Seats, requestId: RequestId.optional() });
+export const BookingRequestBody = z.object({
+  passengerId: UserId.optional(),
+  seats: Seats,
+  requestId: RequestId.optional(),
+});
 /** The seed's button posts nothing: one seat for the signed-in caller. */
-const BookBusBody = z.object({ passengerId: UserId.optional(), seats: Seats.default(1), requestId: RequestId.optional() });
+const BookBusBody = z.object({
+  passengerId: UserId.optional(),
+  seats: Seats.default(1),
+  requestId: RequestId.optional(),
+});
 export const ScheduleTripBody = z.object({
   tripId: TripId,
   route: displayText(200),
@@ -55,16 +72,25 @@ export const makeBookingRoutes = (deps: BookingRoutesDeps): ApiRoutes => {
     'POST /api/trips/{tripId}/bookings': wrap(async (event) => {
       const tripId = pathParam(event, 'tripId', TripId);
       const body = readBody(event, BookingRequestBody);
-      return accepted(await deps.requestBooking({ tripId, actor: actorOf(event), seats: body.seats, requestId: body.requestId }));
+      return accepted(
+        await deps.requestBooking({ tripId, actor: actorOf(event), seats: body.seats, requestId: body.requestId }),
+      );
     }),
     'POST /api/book-bus': wrap(async (event) => {
       const body = event.body ? readBody(event, BookBusBody) : BookBusBody.parse({});
       const requestId = body.requestId ?? (deps.ids.next() as RequestId);
-      return accepted(await deps.requestBooking({ tripId: deps.defaultTripId, actor: actorOf(event), seats: body.seats, requestId }));
+      return accepted(
+        await deps.requestBooking({ tripId: deps.defaultTripId, actor: actorOf(event), seats: body.seats, requestId }),
+      );
     }),
-    'GET /api/bookings/{requestId}': wrap(async (event) => json(200, await deps.getBookingStatus(pathParam(event, 'requestId', RequestId), actorOf(event)))),
+    'GET /api/bookings/{requestId}': wrap(async (event) =>
+      json(200, await deps.getBookingStatus(pathParam(event, 'requestId', RequestId), actorOf(event))),
+    ),
     'DELETE /api/bookings/{requestId}': wrap(async (event) =>
-      json(200, await deps.cancelBooking({ requestId: pathParam(event, 'requestId', RequestId), actor: actorOf(event) })),
+      json(
+        200,
+        await deps.cancelBooking({ requestId: pathParam(event, 'requestId', RequestId), actor: actorOf(event) }),
+      ),
     ),
     'GET /api/stats': wrap(async () => json(200, await deps.getBookingStats())),
   };

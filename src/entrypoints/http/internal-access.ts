@@ -16,5 +16,7 @@ export const refuseUnsignedInternal = (event: APIGatewayProxyEventV2): APIGatewa
   if (first !== 'internal') return null;
   const authorizer = (event.requestContext as { authorizer?: { iam?: unknown } }).authorizer;
   if (authorizer?.iam !== undefined) return null;
-  return json(404, { error: { code: 'NOT_FOUND', message: `no route for ${event.requestContext.http.method} ${path}` } });
+  return json(404, {
+    error: { code: 'NOT_FOUND', message: `no route for ${event.requestContext.http.method} ${path}` },
+  });
 };

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import type { ChannelUseCases } from '../../application/live/channel-commands.js';
 import { displayText } from '../../application/live/display-text.js';
-import { MAX_RECOVERY_PAGE, type RecoverStream, type StreamRecoveryErrorCode } from '../../application/live/stream-recovery.js';
+import {
+  MAX_RECOVERY_PAGE,
+  type RecoverStream,
+  type StreamRecoveryErrorCode,
+} from '../../application/live/stream-recovery.js';
 import type { ChannelErrorCode } from '../../domain/channel/channel.decider.js';
 import { Currency, Price } from '../../domain/channel/channel.events.js';
 import { DomainError } from '../../domain/shared/errors.js';
@@ -68,30 +72,60 @@ export const makeLiveRoutes = (deps: LiveRoutesDeps): ApiRoutes => {
       return json(result.changed ? 201 : 200, result);
     }),
     'POST /api/channels/{channelId}/start': wrap(async (event) =>
-      json(200, await deps.channels.start(pathParam(event, 'channelId', ChannelId), actorOf(event), correlationOf(event.headers))),
+      json(
+        200,
+        await deps.channels.start(
+          pathParam(event, 'channelId', ChannelId),
+          actorOf(event),
+          correlationOf(event.headers),
+        ),
+      ),
     ),
     'POST /api/channels/{channelId}/end': wrap(async (event) =>
-      json(200, await deps.channels.end(pathParam(event, 'channelId', ChannelId), actorOf(event), correlationOf(event.headers))),
+      json(
+        200,
+        await deps.channels.end(pathParam(event, 'channelId', ChannelId), actorOf(event), correlationOf(event.headers)),
+      ),
     ),
     'POST /api/channels/{channelId}/products': wrap(async (event) => {
       const channelId = pathParam(event, 'channelId', ChannelId);
-      const result = await deps.channels.listProduct(channelId, actorOf(event), readBody(event, ListProductBody), correlationOf(event.headers));
+      const result = await deps.channels.listProduct(
+        channelId,
+        actorOf(event),
+        readBody(event, ListProductBody),
+        correlationOf(event.headers),
+      );
       return json(result.changed ? 201 : 200, result);
     }),
     'PUT /api/channels/{channelId}/products/{productId}/price': wrap(async (event) => {
       const channelId = pathParam(event, 'channelId', ChannelId);
       const productId = pathParam(event, 'productId', ProductId);
-      return json(200, await deps.channels.changePrice(channelId, actorOf(event), productId, readBody(event, ChangePriceBody), correlationOf(event.headers)));
+      return json(
+        200,
+        await deps.channels.changePrice(
+          channelId,
+          actorOf(event),
+          productId,
+          readBody(event, ChangePriceBody),
+          correlationOf(event.headers),
+        ),
+      );
     }),
     'GET /api/channels/{channelId}': wrap(async (event) => {
       const channelId = pathParam(event, 'channelId', ChannelId);
       const snapshot = await deps.snapshot(channelId);
-      if (!snapshot) throw new DomainError<ChannelErrorCode>('CHANNEL_NOT_FOUND', `channel ${channelId} does not exist`, { field: 'channelId' });
+      if (!snapshot)
+        throw new DomainError<ChannelErrorCode>('CHANNEL_NOT_FOUND', `channel ${channelId} does not exist`, {
+          field: 'channelId',
+        });
       return { ...json(200, snapshot), headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } };
     }),
     'GET /api/streams/{streamId}/events': wrap(async (event) => {
       const raw = event.pathParameters?.['streamId'] ?? '';
-      const notFound = () => new DomainError<StreamRecoveryErrorCode>('STREAM_NOT_FOUND', `no viewer stream ${raw.slice(0, 80)}`, { field: 'streamId' });
+      const notFound = () =>
+        new DomainError<StreamRecoveryErrorCode>('STREAM_NOT_FOUND', `no viewer stream ${raw.slice(0, 80)}`, {
+          field: 'streamId',
+        });
       const streamId = ViewerStreamIdParam.safeParse(raw);
       if (!streamId.success) throw notFound();
       const query = validate(RecoveryQuery, event.queryStringParameters ?? {});

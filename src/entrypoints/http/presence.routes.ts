@@ -8,7 +8,11 @@ export interface PresenceRoutesDeps {
   readonly onUnexpected: (error: unknown) => void;
 }
 
-export const Sequence = z.number().int('sequence must be an integer').nonnegative('sequence must be ≥ 0').max(Number.MAX_SAFE_INTEGER);
+export const Sequence = z
+  .number()
+  .int('sequence must be an integer')
+  .nonnegative('sequence must be ≥ 0')
+  .max(Number.MAX_SAFE_INTEGER);
 /** `userId` is accepted for older clients and IGNORED: a beat counts for the verified caller, or anonymously. */
 export const HeartbeatBody = z.object({ sessionId: SessionId, sequence: Sequence, userId: UserId.optional() });
 
@@ -23,7 +27,12 @@ export const makePresenceRoutes = (deps: PresenceRoutesDeps): ApiRoutes => ({
     const channelId = pathParam(event, 'channelId', ChannelId);
     const body = readBody(event, HeartbeatBody);
     const userId = authenticatedUser(event) ?? null;
-    const { at } = await deps.acceptHeartbeat({ channelId, sessionId: body.sessionId, userId, sequence: body.sequence });
+    const { at } = await deps.acceptHeartbeat({
+      channelId,
+      sessionId: body.sessionId,
+      userId,
+      sequence: body.sequence,
+    });
     return json(202, { status: 'QUEUED', at });
   }, deps.onUnexpected),
 });

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { PublishError } from '../../application/ports/feed-publisher.port.js';
 import { RecommendationCacheError } from '../../application/ports/recommendation-cache.port.js';
 import type { RequestRecommendations } from '../../application/recommendations/request-recommendations.js';
-import type { ServeRecommendations, ServedRecommendations } from '../../application/recommendations/serve-recommendations.js';
+import type {
+  ServeRecommendations,
+  ServedRecommendations,
+} from '../../application/recommendations/serve-recommendations.js';
 import { DEFAULT_TOP_N, MAX_TOP_N, MIN_TOP_N, TopN } from '../../domain/recommendation/recommendation-request.js';
 import { UserId } from '../../domain/shared/ids.js';
 import type { HandlerLogger } from '../handlers/sqs-record-body.js';
@@ -63,7 +66,10 @@ export const makeRecommendRoutes = (deps: RecommendRoutesDeps): ApiRoutes => {
         return json(200, answer(await deps.serve.serve(userId, topN, 'HTTP')));
       } catch (error) {
         if (!(error instanceof RecommendationCacheError)) throw error;
-        deps.logger.warn('recommendation cache unavailable; answering without it (check REDIS_URL and the cache)', { userId, reason: error.message });
+        deps.logger.warn('recommendation cache unavailable; answering without it (check REDIS_URL and the cache)', {
+          userId,
+          reason: error.message,
+        });
         return json(200, answer(await deps.serve.serveUncached(userId, topN, 'HTTP')));
       }
     }),
@@ -77,7 +83,12 @@ export const makeRecommendRoutes = (deps: RecommendRoutesDeps): ApiRoutes => {
       const body = readBody(event, RequestBody);
       const userId = authenticatedUser(event);
       if (userId === undefined) {
-        return { ...json(401, { error: { code: 'UNAUTHENTICATED', message: 'sign in to request recommendations: send a bearer token' } }), headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' } };
+        return {
+          ...json(401, {
+            error: { code: 'UNAUTHENTICATED', message: 'sign in to request recommendations: send a bearer token' },
+          }),
+          headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
+        };
       }
       let request;
       try {
@@ -85,9 +96,19 @@ export const makeRecommendRoutes = (deps: RecommendRoutesDeps): ApiRoutes => {
       } catch (error) {
         if (!(error instanceof PublishError)) throw error;
         deps.onUnexpected(error);
-        return json(503, { error: { code: 'STREAM_UNAVAILABLE', message: 'the request could not be put on the request stream; retry shortly' } });
+        return json(503, {
+          error: {
+            code: 'STREAM_UNAVAILABLE',
+            message: 'the request could not be put on the request stream; retry shortly',
+          },
+        });
       }
-      return json(202, { request_id: request.requestId, user_id: request.userId, top_n: request.topN, status: 'QUEUED' });
+      return json(202, {
+        request_id: request.requestId,
+        user_id: request.userId,
+        top_n: request.topN,
+        status: 'QUEUED',
+      });
     }),
   };
 };

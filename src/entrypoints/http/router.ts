@@ -1,6 +1,14 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { HandlerLogger } from '../handlers/sqs-record-body.js';
-import { bodyBytes, errorResponse, json, MAX_HTTP_BODY_BYTES, PayloadTooLargeError, type ApiRouteHandler, type ApiRoutes } from './api-route.js';
+import {
+  bodyBytes,
+  errorResponse,
+  json,
+  MAX_HTTP_BODY_BYTES,
+  PayloadTooLargeError,
+  type ApiRouteHandler,
+  type ApiRoutes,
+} from './api-route.js';
 
 type Segment = { readonly literal: string } | { readonly param: string; readonly greedy: boolean };
 
@@ -85,7 +93,6 @@ const matchPath = (segments: readonly Segment[], parts: readonly string[]): Reco
   return parts.length === segments.length ? params : null;
 };
 
-
 /**
  * The one HTTP entry (`http-api` Lambda and the local server): API Gateway v2 events are routed
  * by their route key when API Gateway already matched one, else by method and path (a
@@ -126,10 +133,15 @@ export class HttpRouter {
     const path = event.rawPath || event.requestContext.http.path;
     const bytes = bodyBytes(event);
     // Every route, including those that read no body: an oversized request is refused unparsed.
-    const answered = bytes > MAX_HTTP_BODY_BYTES ? errorResponse(new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES), () => undefined) : await this.dispatch(method, path, event);
+    const answered =
+      bytes > MAX_HTTP_BODY_BYTES
+        ? errorResponse(new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES), () => undefined)
+        : await this.dispatch(method, path, event);
     const result = method === 'HEAD' ? withoutBody(answered) : answered;
     const allowOrigin = this.allowOrigin(event);
-    return allowOrigin === undefined ? result : { ...result, headers: { ...result.headers, 'access-control-allow-origin': allowOrigin, vary: 'origin' } };
+    return allowOrigin === undefined
+      ? result
+      : { ...result, headers: { ...result.headers, 'access-control-allow-origin': allowOrigin, vary: 'origin' } };
   };
 
   private allowOrigin(event: APIGatewayProxyEventV2): string | undefined {
@@ -139,7 +151,11 @@ export class HttpRouter {
     return origin !== undefined && allowed.includes(origin) ? origin : undefined;
   }
 
-  private async dispatch(method: string, path: string, event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  private async dispatch(
+    method: string,
+    path: string,
+    event: APIGatewayProxyEventV2,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     const direct = this.byKey.get(event.routeKey);
     if (direct) return this.run(direct, event, (event.pathParameters ?? {}) as Record<string, string>);
     const parts = requestPathSegments(path);
@@ -166,18 +182,35 @@ export class HttpRouter {
       };
     }
     if (allowed.size > 0) {
-      const response = json(405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed on ${path}; use ${[...allowed].join(' or ')}` } });
+      const response = json(405, {
+        error: {
+          code: 'METHOD_NOT_ALLOWED',
+          message: `${method} is not allowed on ${path}; use ${[...allowed].join(' or ')}`,
+        },
+      });
       return { ...response, headers: { ...response.headers, allow: [...allowed].join(', ') } };
     }
     return json(404, { error: { code: 'ROUTE_NOT_FOUND', message: `no route for ${method} ${path}` } });
   }
 
-  private async run(route: CompiledRoute, event: APIGatewayProxyEventV2, params: Record<string, string>): Promise<APIGatewayProxyStructuredResultV2> {
+  private async run(
+    route: CompiledRoute,
+    event: APIGatewayProxyEventV2,
+    params: Record<string, string>,
+  ): Promise<APIGatewayProxyStructuredResultV2> {
     try {
-      return await route.handler({ ...event, routeKey: route.key, ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}) });
+      return await route.handler({
+        ...event,
+        routeKey: route.key,
+        ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}),
+      });
     } catch (error) {
       return errorResponse(error, (unexpected) =>
-        this.options.logger.error('HTTP route failed unexpectedly', { route: route.key, requestId: event.requestContext.requestId, error: unexpected }),
+        this.options.logger.error('HTTP route failed unexpectedly', {
+          route: route.key,
+          requestId: event.requestContext.requestId,
+          error: unexpected,
+        }),
       );
     }
   }

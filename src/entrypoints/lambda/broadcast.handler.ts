@@ -1,7 +1,11 @@
 import { loadLambdaConfig } from '../composition/config.js';
 import { awsTargetOf } from '../composition/aws-target.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
-import { broadcastQueueOnSqs, connectionGatewayOnApiGateway, connectionRegistryOnDynamoDb } from '../composition/live.aws.module.js';
+import {
+  broadcastQueueOnSqs,
+  connectionGatewayOnApiGateway,
+  connectionRegistryOnDynamoDb,
+} from '../composition/live.aws.module.js';
 import { liveModule } from '../composition/live.module.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { lambdaEntry } from './lambda-entry.js';

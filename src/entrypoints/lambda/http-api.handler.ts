@@ -4,7 +4,12 @@ import { abuseModule } from '../composition/abuse.module.js';
 import { schedulerQueueOnSqs } from '../composition/auction.aws.module.js';
 import { auctionModule } from '../composition/auction.module.js';
 import { awsTargetOf } from '../composition/aws-target.js';
-import { bookingCountersOnDynamoDb, bookingQueueOnSqs, bookingSettings, statsOnS3 } from '../composition/booking.aws.module.js';
+import {
+  bookingCountersOnDynamoDb,
+  bookingQueueOnSqs,
+  bookingSettings,
+  statsOnS3,
+} from '../composition/booking.aws.module.js';
 import { bookingModule } from '../composition/booking.module.js';
 import { abuseLimitsOf, DEFAULT_STATS_OBJECT_KEY, loadLambdaConfig } from '../composition/config.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
@@ -12,7 +17,12 @@ import { eventStoreOnDynamoDb } from '../composition/live.aws.module.js';
 import { liveModule } from '../composition/live.module.js';
 import { heartbeatQueueOnSqs } from '../composition/presence.aws.module.js';
 import { presenceModule } from '../composition/presence.module.js';
-import { recommendMetricsOnPowertools, recommendRequestsOnKinesis, recommendSettings, recommendStorageOnRedis } from '../composition/recommend.aws.module.js';
+import {
+  recommendMetricsOnPowertools,
+  recommendRequestsOnKinesis,
+  recommendSettings,
+  recommendStorageOnRedis,
+} from '../composition/recommend.aws.module.js';
 import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
 import { bindingsModule, setting, TOKENS } from '../composition/tokens.js';
 import { refuseUnsignedInternal } from '../http/internal-access.js';
@@ -56,11 +66,14 @@ const container = root();
 const handle = container.get(TOKENS.HttpApiHandler);
 const metrics = container.get(RECOMMEND_TOKENS.Metrics) as { flush?: () => void };
 
-export const handler = withInvocationContext(container.get(TOKENS.Logger), async (event: APIGatewayProxyEventV2): Promise<Awaited<ReturnType<typeof handle>>> => {
-  try {
-    return refuseUnsignedInternal(event) ?? (await handle(event));
-  } finally {
-    // Recommendation metrics are buffered EMF: written once per invocation.
-    metrics.flush?.();
-  }
-});
+export const handler = withInvocationContext(
+  container.get(TOKENS.Logger),
+  async (event: APIGatewayProxyEventV2): Promise<Awaited<ReturnType<typeof handle>>> => {
+    try {
+      return refuseUnsignedInternal(event) ?? (await handle(event));
+    } finally {
+      // Recommendation metrics are buffered EMF: written once per invocation.
+      metrics.flush?.();
+    }
+  },
+);

@@ -30,5 +30,7 @@ export const withInvocationContext =
   };
 
 /** `withInvocationContext` for the handler bound to `token` in a function's container, with the container's logger. */
-export const lambdaEntry = <E, R>(container: Container, token: Token<(event: E, context?: Context) => Promise<R> | R>) =>
-  withInvocationContext(container.get(TOKENS.Logger), container.get(token));
+export const lambdaEntry = <E, R>(
+  container: Container,
+  token: Token<(event: E, context?: Context) => Promise<R> | R>,
+) => withInvocationContext(container.get(TOKENS.Logger), container.get(token));

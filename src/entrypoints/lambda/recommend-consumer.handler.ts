@@ -1,7 +1,11 @@
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { loadLambdaConfig } from '../composition/config.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
-import { recommendMetricsOnPowertools, recommendSettings, recommendStorageOnRedis } from '../composition/recommend.aws.module.js';
+import {
+  recommendMetricsOnPowertools,
+  recommendSettings,
+  recommendStorageOnRedis,
+} from '../composition/recommend.aws.module.js';
 import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { withInvocationContext } from './lambda-entry.js';
@@ -27,10 +31,13 @@ const container = root();
 const consume = container.get(RECOMMEND_TOKENS.Handler);
 const metrics = container.get(RECOMMEND_TOKENS.Metrics) as { flush?: () => void };
 
-export const handler = withInvocationContext(container.get(TOKENS.Logger), async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
-  try {
-    return await consume(event, context);
-  } finally {
-    metrics.flush?.();
-  }
-});
+export const handler = withInvocationContext(
+  container.get(TOKENS.Logger),
+  async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
+    try {
+      return await consume(event, context);
+    } finally {
+      metrics.flush?.();
+    }
+  },
+);

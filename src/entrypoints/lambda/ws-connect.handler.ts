@@ -16,7 +16,11 @@ export const root = (env = process.env) => {
     lambdaLogger(c),
     liveModule(),
     abuseModule,
-    bindingsModule(abuseLimits(abuseLimitsOf(c)), connectionRegistryOnDynamoDb(aws, c.CONNECTIONS_TABLE, c.SHARD_SIZE), connectionQuotaOnDynamoDb(aws, c.CONNECTIONS_TABLE)),
+    bindingsModule(
+      abuseLimits(abuseLimitsOf(c)),
+      connectionRegistryOnDynamoDb(aws, c.CONNECTIONS_TABLE, c.SHARD_SIZE),
+      connectionQuotaOnDynamoDb(aws, c.CONNECTIONS_TABLE),
+    ),
   );
 };
 export const handler = lambdaEntry(root(), TOKENS.WsConnectHandler);

@@ -5,7 +5,12 @@ import { auctionModule } from '../composition/auction.module.js';
 import { abuseLimitsOf, loadLambdaConfig } from '../composition/config.js';
 import { awsTargetOf } from '../composition/aws-target.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
-import { connectionGatewayOnApiGateway, connectionRegistryOnDynamoDb, eventStoreOnDynamoDb, feedOnKinesis } from '../composition/live.aws.module.js';
+import {
+  connectionGatewayOnApiGateway,
+  connectionRegistryOnDynamoDb,
+  eventStoreOnDynamoDb,
+  feedOnKinesis,
+} from '../composition/live.aws.module.js';
 import { liveModule } from '../composition/live.module.js';
 import { connectionSessionsOnDynamoDb, heartbeatQueueOnSqs } from '../composition/presence.aws.module.js';
 import { presenceModule } from '../composition/presence.module.js';

@@ -25,7 +25,9 @@ const inMemoryPorts = new ContainerModule(({ bind }) => {
       });
     })
     .inSingletonScope();
-  bind(AUCTION_TOKENS.SchedulerQueue).toDynamicValue((ctx) => ctx.get(LOCAL_AUCTION_TOKENS.SchedulerQueue)).inSingletonScope();
+  bind(AUCTION_TOKENS.SchedulerQueue)
+    .toDynamicValue((ctx) => ctx.get(LOCAL_AUCTION_TOKENS.SchedulerQueue))
+    .inSingletonScope();
 });
 
 /** F7 in `npm start`: auction routes and `bid` frames; the scheduler queue (delayed messages) → `auction-close`. */
@@ -40,7 +42,10 @@ export const auctionFeature: LocalRuntimeExtension = {
         concurrency: 1,
         crashRate: config.crashRate,
         random: container.get(LOCAL_TOKENS.Random),
-        onFailure: (info) => logger.warn('auction close messages failed; they come back after the visibility timeout', { messages: info.messageIds.length }),
+        onFailure: (info) =>
+          logger.warn('auction close messages failed; they come back after the visibility timeout', {
+            messages: info.messageIds.length,
+          }),
       }),
     );
   },

@@ -2,11 +2,22 @@ import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import { countersTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import type { TripId } from '../../domain/shared/ids.js';
-import { bookingCountersOnDynamoDb, bookingQueueOnSqs, bookingSettings, parkingQueueOnSqs, statsOnS3 } from '../composition/booking.aws.module.js';
+import {
+  bookingCountersOnDynamoDb,
+  bookingQueueOnSqs,
+  bookingSettings,
+  parkingQueueOnSqs,
+  statsOnS3,
+} from '../composition/booking.aws.module.js';
 import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
 import { bindingsModule } from '../composition/tokens.js';
 import { LOCAL_STATS_KEY, setUpBooking } from './booking.feature.js';
-import { ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import {
+  ensureQueueWithDlq,
+  queueEventSource,
+  type EmulatorFeature,
+  type EmulatorFeatureOptions,
+} from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorBookingResources {
@@ -25,11 +36,17 @@ export interface EmulatorBookingResources {
  * as Lambda's event source mapping would. Creates what it needs; returns the feature and a line
  * for the runtime's banner.
  */
-export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<EmulatorBookingResources>): Promise<EmulatorFeature> => {
+export const emulatorBookingFeature = async (
+  options: EmulatorFeatureOptions<EmulatorBookingResources>,
+): Promise<EmulatorFeature> => {
   const { clients, names, config } = options;
   await ensureTable(clients.dynamodb, names.statsTable, countersTable);
   // The seed's consumer: visibility 60 s; group = trip, dedup = request id (set by the producer).
-  const queue = await ensureQueueWithDlq(options, { name: names.bookingQueue, dlqName: names.bookingDlq, visibilityTimeoutSeconds: 60 });
+  const queue = await ensureQueueWithDlq(options, {
+    name: names.bookingQueue,
+    dlqName: names.bookingDlq,
+    visibilityTimeoutSeconds: 60,
+  });
   const parked = await ensureQueue(options.clients.sqs, { name: names.bookingParked });
   const { aws } = options;
   const modules = [
@@ -47,8 +64,14 @@ export const emulatorBookingFeature = async (options: EmulatorFeatureOptions<Emu
     modules,
     setup(context) {
       const { container, logger } = context;
-      setUpBooking(context, queueEventSource(options, 'booking', queue.url, container.get(BOOKING_TOKENS.Handler), logger));
+      setUpBooking(
+        context,
+        queueEventSource(options, 'booking', queue.url, container.get(BOOKING_TOKENS.Handler), logger),
+      );
     },
   };
-  return { feature, description: `booking FIFO queue ${queue.url} (unprocessable requests parked on ${parked.url}), stats table ${names.statsTable}` };
+  return {
+    feature,
+    description: `booking FIFO queue ${queue.url} (unprocessable requests parked on ${parked.url}), stats table ${names.statsTable}`,
+  };
 };

@@ -39,13 +39,27 @@ const inMemoryPorts = new ContainerModule(({ bind }) => {
       });
     })
     .inSingletonScope();
-  bind(BOOKING_TOKENS.BookingQueue).toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BookingQueue)).inSingletonScope();
-  bind(LOCAL_BOOKING_TOKENS.ParkingQueue).toDynamicValue(() => new InMemoryQueue<ParkedMessage>({ name: 'booking-parked' })).inSingletonScope();
-  bind(BOOKING_TOKENS.ParkingQueue).toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.ParkingQueue)).inSingletonScope();
-  bind(LOCAL_BOOKING_TOKENS.BlobStore).toDynamicValue(() => new InMemoryBlobStore()).inSingletonScope();
-  bind(BOOKING_TOKENS.BlobStore).toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BlobStore)).inSingletonScope();
-  bind(BOOKING_TOKENS.CounterStore).toDynamicValue(() => new InMemoryCounterStore()).inSingletonScope();
-  bind(BOOKING_TOKENS.RequestIndex).toDynamicValue(() => new InMemoryBookingRequestIndex()).inSingletonScope();
+  bind(BOOKING_TOKENS.BookingQueue)
+    .toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BookingQueue))
+    .inSingletonScope();
+  bind(LOCAL_BOOKING_TOKENS.ParkingQueue)
+    .toDynamicValue(() => new InMemoryQueue<ParkedMessage>({ name: 'booking-parked' }))
+    .inSingletonScope();
+  bind(BOOKING_TOKENS.ParkingQueue)
+    .toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.ParkingQueue))
+    .inSingletonScope();
+  bind(LOCAL_BOOKING_TOKENS.BlobStore)
+    .toDynamicValue(() => new InMemoryBlobStore())
+    .inSingletonScope();
+  bind(BOOKING_TOKENS.BlobStore)
+    .toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BlobStore))
+    .inSingletonScope();
+  bind(BOOKING_TOKENS.CounterStore)
+    .toDynamicValue(() => new InMemoryCounterStore())
+    .inSingletonScope();
+  bind(BOOKING_TOKENS.RequestIndex)
+    .toDynamicValue(() => new InMemoryBookingRequestIndex())
+    .inSingletonScope();
   bind(BOOKING_TOKENS.Settings)
     .toDynamicValue((ctx) => ({
       defaultTripId: ctx.get(LOCAL_TOKENS.Config).defaultTripId as TripId,
@@ -65,7 +79,9 @@ export const setUpBooking = (context: LocalRuntimeContext, source: RunningEventS
   addEventSource(source);
   const stats = container.get(BOOKING_TOKENS.StatsPublisher);
   const timer = setInterval(() => {
-    stats.flush().catch((error: unknown) => logger.warn('publishing stats.json failed; the next tick retries', { error }));
+    stats
+      .flush()
+      .catch((error: unknown) => logger.warn('publishing stats.json failed; the next tick retries', { error }));
   }, STATS_FLUSH_MS);
   timer.unref();
   onStop(async () => {
@@ -77,7 +93,13 @@ export const setUpBooking = (context: LocalRuntimeContext, source: RunningEventS
   addStaticHandler(async (req, res, url) => {
     if (req.method !== 'GET' || (url.pathname !== '/stats.json' && url.pathname !== `/${statsObjectKey}`)) return false;
     const body = (await blobs.get(statsObjectKey)) ?? JSON.stringify({ requests: 0, processed: 0, success: 0 });
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'access-control-allow-origin': '*' }).end(body);
+    res
+      .writeHead(200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'access-control-allow-origin': '*',
+      })
+      .end(body);
     return true;
   });
 };
@@ -100,7 +122,10 @@ export const bookingFeature: LocalRuntimeExtension = {
         concurrency: 2,
         crashRate: config.crashRate,
         random: container.get(LOCAL_TOKENS.Random),
-        onFailure: (info) => logger.debug('booking batch items failed; they come back after the visibility timeout', { messages: info.messageIds.length }),
+        onFailure: (info) =>
+          logger.debug('booking batch items failed; they come back after the visibility timeout', {
+            messages: info.messageIds.length,
+          }),
       }),
     );
   },

@@ -43,7 +43,12 @@ export const makeChannelDirectoryRoutes = (deps: {
   'GET /api/channels': route(async (event) => {
     const query = validate(ListQuery, event.queryStringParameters ?? {});
     if (!(deps.store instanceof InMemoryEventStore)) {
-      return json(501, { error: { code: 'NOT_AVAILABLE', message: 'listing channels needs the memory backend; open a channel by its id instead' } });
+      return json(501, {
+        error: {
+          code: 'NOT_AVAILABLE',
+          message: 'listing channels needs the memory backend; open a channel by its id instead',
+        },
+      });
     }
     const ids = deps.store
       .streamIds()
@@ -70,8 +75,14 @@ export const makeChannelDirectoryRoutes = (deps: {
       });
     }
     const rank = { LIVE: 0, SCHEDULED: 1, ENDED: 2 } as const;
-    channels.sort((a, b) => rank[a.status] - rank[b.status] || b.viewerCount - a.viewerCount || (b.startedAt ?? 0) - (a.startedAt ?? 0));
-    return { ...json(200, { channels: channels.slice(0, query.limit) }), headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } };
+    channels.sort(
+      (a, b) =>
+        rank[a.status] - rank[b.status] || b.viewerCount - a.viewerCount || (b.startedAt ?? 0) - (a.startedAt ?? 0),
+    );
+    return {
+      ...json(200, { channels: channels.slice(0, query.limit) }),
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    };
   }, deps.onUnexpected),
 });
 

@@ -10,9 +10,14 @@ export const demoExtension = (): LocalRuntimeExtension => ({
   name: 'demo',
   setup({ container, config, server, logger, onStop }) {
     if (!config.demo) return;
-    const driver = new DemoDriver({ server, host: config.host, wsPath: config.wsPath, defaultTripId: config.defaultTripId, logger }, container.get(LOCAL_TOKENS.Random));
+    const driver = new DemoDriver(
+      { server, host: config.host, wsPath: config.wsPath, defaultTripId: config.defaultTripId, logger },
+      container.get(LOCAL_TOKENS.Random),
+    );
     server.once('listening', () => {
-      driver.start().catch((error: unknown) => logger.error('the demo could not start; the runtime runs without it', { error }));
+      driver
+        .start()
+        .catch((error: unknown) => logger.error('the demo could not start; the runtime runs without it', { error }));
     });
     // Stop before the sockets are torn down, so no simulated viewer tries to rejoin a closing server.
     server.once('close', () => driver.stop());

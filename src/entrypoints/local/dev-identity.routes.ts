@@ -18,12 +18,25 @@ const TokenRequest = z.object({
  * the pages and tests go through real token verification. In AWS, tokens come from your
  * identity provider (e.g. Cognito) and these routes do not exist.
  */
-export const makeDevIdentityRoutes = (deps: { readonly issuer: DevTokenIssuer; readonly onUnexpected: (error: unknown) => void }): ApiRoutes => ({
+export const makeDevIdentityRoutes = (deps: {
+  readonly issuer: DevTokenIssuer;
+  readonly onUnexpected: (error: unknown) => void;
+}): ApiRoutes => ({
   'POST /api/dev/tokens': route(async (event) => {
     const body = readBody(event, TokenRequest);
-    const issued = await deps.issuer.issue(body.userId, body.ttlSeconds === undefined ? {} : { ttlSeconds: body.ttlSeconds });
+    const issued = await deps.issuer.issue(
+      body.userId,
+      body.ttlSeconds === undefined ? {} : { ttlSeconds: body.ttlSeconds },
+    );
     return {
-      ...json(201, { token: issued.token, tokenType: 'Bearer', userId: issued.userId, expiresAt: issued.expiresAt, issuer: deps.issuer.issuer, audience: deps.issuer.audience }),
+      ...json(201, {
+        token: issued.token,
+        tokenType: 'Bearer',
+        userId: issued.userId,
+        expiresAt: issued.expiresAt,
+        issuer: deps.issuer.issuer,
+        audience: deps.issuer.audience,
+      }),
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     };
   }, deps.onUnexpected),

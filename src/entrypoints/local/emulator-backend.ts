@@ -126,14 +126,20 @@ export const createEmulatorBackend =
       stops.unshift(() => connectionsApi.stop());
       const featureOptions = { aws, clients, names: { ...r, redisKeyPrefix: options.redisKeyPrefix ?? '' }, config };
       const features: EmulatorFeature[] = [];
-      for (const make of [emulatorBookingFeature, emulatorPresenceFeature, emulatorAuctionFeature, emulatorRecommendFeature]) {
+      for (const make of [
+        emulatorBookingFeature,
+        emulatorPresenceFeature,
+        emulatorAuctionFeature,
+        emulatorRecommendFeature,
+      ]) {
         const built = await make(featureOptions);
         // What a feature opened (recommendations: its Redis client) closes with the backend, also on a failed start.
         if (built.stop) stops.unshift(built.stop);
         features.push(built);
       }
 
-      const ms = (key: 'dynamodb' | 'kinesis' | 'fauxqs') => (emulators.startMs ? ` (started in ${emulators.startMs[key]} ms)` : '');
+      const ms = (key: 'dynamodb' | 'kinesis' | 'fauxqs') =>
+        emulators.startMs ? ` (started in ${emulators.startMs[key]} ms)` : '';
       return {
         description:
           `AWS emulators — DynamoDB Local ${endpoints.dynamodb}${ms('dynamodb')}, kinesalite ${endpoints.kinesis}${ms('kinesis')}, ` +
@@ -155,10 +161,17 @@ export const createEmulatorBackend =
           ];
         },
         eventSources({ container, config: c, logger }): RunningEventSource[] {
-
-          const onError = (source: string) => (error: unknown) => logger.warn('poller error; retrying', { source, error });
-          const ddbMirror = new DynamoDbStreamMirror(clients.dynamodbStreams, streamArn, { idlePollMs: 50, describeEveryMs: 1_000, onError: onError('relay') });
-          const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, { idlePollMs: 50, onError: onError('fanout') });
+          const onError = (source: string) => (error: unknown) =>
+            logger.warn('poller error; retrying', { source, error });
+          const ddbMirror = new DynamoDbStreamMirror(clients.dynamodbStreams, streamArn, {
+            idlePollMs: 50,
+            describeEveryMs: 1_000,
+            onError: onError('relay'),
+          });
+          const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, {
+            idlePollMs: 50,
+            onError: onError('fanout'),
+          });
           const ddbFormat: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
             identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
             toEvent: (records) => ({ Records: [...records] }),
@@ -181,23 +194,37 @@ export const createEmulatorBackend =
             'fanout',
             feedMirror,
             () =>
-              new StreamEventSource(feedMirror.log, kinesisRecordFormat(feedArn, REGION), container.get(TOKENS.FanoutHandler), {
-                name: 'fanout',
-                batchSize: c.fanoutBatchSize,
-                maximumBatchingWindowMs: c.fanoutWindowMs,
-                maximumRetryAttempts: c.fanoutMaxRetries,
-                onDiscard: discardLogger(logger, 'fanout'),
-              }),
+              new StreamEventSource(
+                feedMirror.log,
+                kinesisRecordFormat(feedArn, REGION),
+                container.get(TOKENS.FanoutHandler),
+                {
+                  name: 'fanout',
+                  batchSize: c.fanoutBatchSize,
+                  maximumBatchingWindowMs: c.fanoutWindowMs,
+                  maximumRetryAttempts: c.fanoutMaxRetries,
+                  onDiscard: discardLogger(logger, 'fanout'),
+                },
+              ),
             onError('fanout'),
           );
-          const broadcastSource = new SqsEventSource(clients.sqs, broadcast.url, container.get(TOKENS.BroadcastHandler), {
-            name: 'broadcast',
-            batchSize: Math.min(10, c.broadcastBatchSize),
-            concurrency: c.broadcastConcurrency,
-            waitTimeSeconds: 1,
-            region: REGION,
-            onFailure: ({ messageIds, error }) => logger.warn('broadcast batch failed; SQS redelivers after the visibility timeout', { messages: messageIds.length, error }),
-          });
+          const broadcastSource = new SqsEventSource(
+            clients.sqs,
+            broadcast.url,
+            container.get(TOKENS.BroadcastHandler),
+            {
+              name: 'broadcast',
+              batchSize: Math.min(10, c.broadcastBatchSize),
+              concurrency: c.broadcastConcurrency,
+              waitTimeSeconds: 1,
+              region: REGION,
+              onFailure: ({ messageIds, error }) =>
+                logger.warn('broadcast batch failed; SQS redelivers after the visibility timeout', {
+                  messages: messageIds.length,
+                  error,
+                }),
+            },
+          );
           return [relay, fanout, broadcastSource];
         },
         stop: async () => {

@@ -25,10 +25,12 @@ export interface EmulatorFeature {
 }
 
 /** A stream's ARN as the pollers put it in each record's `eventSourceARN` (the emulators' account is 000000000000). */
-export const emulatorStreamArn = (region: string, stream: string): string => `arn:aws:kinesis:${region}:000000000000:stream/${stream}`;
+export const emulatorStreamArn = (region: string, stream: string): string =>
+  `arn:aws:kinesis:${region}:000000000000:stream/${stream}`;
 
 /** The logger handed to a feature's AWS modules, at the runtime's log level. */
-export const emulatorLogger = (config: LocalConfig): Logger => new Logger({ serviceName: 'stampede', logLevel: config.logLevel });
+export const emulatorLogger = (config: LocalConfig): Logger =>
+  new Logger({ serviceName: 'stampede', logLevel: config.logLevel });
 
 /**
  * A work queue with its DLQ on fauxqs, as the CDK stack declares it: a message that keeps
@@ -63,7 +65,10 @@ export const queueEventSource = (
     concurrency: 2,
     waitTimeSeconds: 1,
     region: options.aws.region,
-    onFailure: ({ messageIds }) => logger.debug(`${name} batch items failed; SQS redelivers them after the visibility timeout`, { messages: messageIds.length }),
+    onFailure: ({ messageIds }) =>
+      logger.debug(`${name} batch items failed; SQS redelivers them after the visibility timeout`, {
+        messages: messageIds.length,
+      }),
   });
 
 /** One event source mapping made of a mirror (real stream → local log) and the local stream event source over it. */
@@ -103,7 +108,16 @@ export const mirrored = <R, E>(
       await inner?.stop();
       await mirror.stop();
     },
-    stats: () => inner?.stats() ?? { invocations: 0, records: 0, failedInvocations: 0, injectedCrashes: 0, injectedDuplicates: 0, discarded: 0, backlog: 0 },
+    stats: () =>
+      inner?.stats() ?? {
+        invocations: 0,
+        records: 0,
+        failedInvocations: 0,
+        injectedCrashes: 0,
+        injectedDuplicates: 0,
+        discarded: 0,
+        backlog: 0,
+      },
     isIdle: () => inner !== undefined && mirror.caughtUp() && inner.isIdle(),
   };
 };

@@ -3,7 +3,10 @@ import { DEFAULT_ABUSE_LIMITS as L, DEFAULT_MAX_MESSAGE_BYTES } from '../composi
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const rate = z.coerce.number().min(0).max(1);
-const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
+const flag = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v)),
+]);
 const LogLevel = z.preprocess(
   (v) => (typeof v === 'string' ? v.toUpperCase() : v),
   z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
@@ -17,9 +20,15 @@ const LogLevel = z.preprocess(
 export const LocalConfigSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: int(0, 65_535).default(3000),
-  wsPath: z.string().regex(/^\/[\w/-]*$/, 'wsPath must be a path such as /ws').default('/ws'),
+  wsPath: z
+    .string()
+    .regex(/^\/[\w/-]*$/, 'wsPath must be a path such as /ws')
+    .default('/ws'),
   /** `memory` (in-process twins); other backends (e.g. `emulators`) register themselves. */
-  backend: z.string().regex(/^[a-z][a-z0-9-]*$/).default('memory'),
+  backend: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*$/)
+    .default('memory'),
   logLevel: LogLevel.default('WARN'),
   /**
    * How frames reach viewers: `apigateway` (the WebSocket API, per-connection posts) or
@@ -81,7 +90,10 @@ export const LocalConfigSchema = z.object({
   /** Presence (F5): seconds a heartbeat keeps a viewer counted (a few missed 5 s beats). */
   presenceTtlSeconds: int(5, 3_600).default(15),
   /** Booking (F6): the trip the seed's `POST /api/book-bus` books on (schedule it: `npx tsx scripts/seed-trips.ts`). */
-  defaultTripId: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'defaultTripId may contain letters, digits and _ . : -').default('holiday-express'),
+  defaultTripId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'defaultTripId may contain letters, digits and _ . : -')
+    .default('holiday-express'),
   /**
    * `--backend emulators` only: the recommender's cache and read model in this Redis (e.g.
    * `redis://127.0.0.1:6379`, one node), as the deployed functions keep them; unset, they stay
@@ -89,7 +101,10 @@ export const LocalConfigSchema = z.object({
    */
   redisUrl: z
     .string()
-    .refine((v) => URL.canParse(v) && ['redis:', 'rediss:'].includes(new URL(v).protocol) && new URL(v).hostname !== '', 'redisUrl must look like redis://host:port')
+    .refine(
+      (v) => URL.canParse(v) && ['redis:', 'rediss:'].includes(new URL(v).protocol) && new URL(v).hostname !== '',
+      'redisUrl must look like redis://host:port',
+    )
     .optional(),
   /**
    * Demo mode: live channels with products, auctions, bidders, chat, likes and viewers, and a
@@ -112,10 +127,15 @@ export class LocalConfigError extends Error {
 }
 
 /** Settings from the environment (`STAMPEDE_*`, and `PORT`). */
-export const localConfigFromEnv = (env: Readonly<Record<string, string | undefined>>): Partial<Record<LocalConfigKey, string>> => {
+export const localConfigFromEnv = (
+  env: Readonly<Record<string, string | undefined>>,
+): Partial<Record<LocalConfigKey, string>> => {
   const out: Partial<Record<LocalConfigKey, string>> = {};
   for (const key of LOCAL_CONFIG_KEYS) {
-    const value = env[envOf(key)] ?? (key === 'port' ? env['PORT'] : undefined) ?? (key === 'logLevel' ? env['LOG_LEVEL'] : undefined);
+    const value =
+      env[envOf(key)] ??
+      (key === 'port' ? env['PORT'] : undefined) ??
+      (key === 'logLevel' ? env['LOG_LEVEL'] : undefined);
     if (value !== undefined && value !== '') out[key] = value;
   }
   return out;
@@ -124,20 +144,31 @@ export const localConfigFromEnv = (env: Readonly<Record<string, string | undefin
 /** Validates merged settings; throws `LocalConfigError` naming each bad one as flag and variable. */
 export const parseLocalConfig = (input: Readonly<Record<string, unknown>>): LocalConfig => {
   const parsed = LocalConfigSchema.safeParse(input);
-  const issues = parsed.success ? crossChecks(parsed.data) : parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? ''), message: issue.message }));
+  const issues = parsed.success
+    ? crossChecks(parsed.data)
+    : parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? ''), message: issue.message }));
   if (parsed.success && issues.length === 0) return parsed.data;
-  const lines = issues.map(({ key, message }) => `  --${flagOf(key)} / ${envOf(key)}: ${message} (got ${shown(key, input[key])})`);
+  const lines = issues.map(
+    ({ key, message }) => `  --${flagOf(key)} / ${envOf(key)}: ${message} (got ${shown(key, input[key])})`,
+  );
   throw new LocalConfigError(`invalid local runtime settings:\n${lines.join('\n')}`);
 };
 
 /** Rules across settings, checked once each setting is valid on its own. */
 const crossChecks = (c: LocalConfig): Array<{ key: LocalConfigKey; message: string }> =>
   c.redisUrl !== undefined && c.backend === 'memory'
-    ? [{ key: 'redisUrl', message: 'only the emulators backend uses Redis: add --backend emulators, or leave redisUrl out' }]
+    ? [
+        {
+          key: 'redisUrl',
+          message: 'only the emulators backend uses Redis: add --backend emulators, or leave redisUrl out',
+        },
+      ]
     : [];
 
 /** A setting's value for an error message; a URL's credentials are never printed. */
 const shown = (key: string, value: unknown): string => {
   if (key !== 'redisUrl' || typeof value !== 'string') return JSON.stringify(value);
-  return URL.canParse(value) ? JSON.stringify(`${new URL(value).protocol}//${new URL(value).host}`) : '(a value that is not a URL)';
+  return URL.canParse(value)
+    ? JSON.stringify(`${new URL(value).protocol}//${new URL(value).host}`)
+    : '(a value that is not a URL)';
 };

@@ -57,7 +57,11 @@ export interface LocalBackendInstance {
    * runtime's feature of the same name (its in-memory ports, queues and pollers) whole.
    */
   readonly features?: readonly LocalRuntimeExtension[];
-  eventSources(context: { readonly container: Container; readonly config: LocalConfig; readonly logger: Logger }): RunningEventSource[];
+  eventSources(context: {
+    readonly container: Container;
+    readonly config: LocalConfig;
+    readonly logger: Logger;
+  }): RunningEventSource[];
   stop(): Promise<void>;
 }
 export type LocalBackend = (config: LocalConfig) => Promise<LocalBackendInstance>;

@@ -10,4 +10,11 @@ import { recommendFeature } from './recommend.feature.js';
  * Features that add themselves to `npm start` beyond live commerce (presence, booking,
  * auctions, recommendations, static pages): one entry each, appended by their owners.
  */
-export const LOCAL_FEATURES: LocalRuntimeExtension[] = [presenceFeature, bookingFeature, auctionFeature, recommendFeature, pagesExtension(), demoExtension()];
+export const LOCAL_FEATURES: LocalRuntimeExtension[] = [
+  presenceFeature,
+  bookingFeature,
+  auctionFeature,
+  recommendFeature,
+  pagesExtension(),
+  demoExtension(),
+];

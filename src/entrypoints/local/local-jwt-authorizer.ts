@@ -8,15 +8,25 @@ export interface LocalJwtAuthorizerOptions {
   readonly publicPathPrefixes?: readonly string[];
 }
 
-export type LocalAuthorization = { readonly event: APIGatewayProxyEventV2 } | { readonly response: APIGatewayProxyStructuredResultV2 };
+export type LocalAuthorization =
+  { readonly event: APIGatewayProxyEventV2 } | { readonly response: APIGatewayProxyStructuredResultV2 };
 
 /** API Gateway hands JWT claims to the integration as strings (numbers and arrays flattened). */
 const asClaimString = (value: unknown): string =>
-  typeof value === 'string' ? value : Array.isArray(value) ? `[${value.map(String).join(' ')}]` : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  typeof value === 'string'
+    ? value
+    : Array.isArray(value)
+      ? `[${value.map(String).join(' ')}]`
+      : typeof value === 'object' && value !== null
+        ? JSON.stringify(value)
+        : String(value);
 
 const unauthorized = (problem: string, message: string): APIGatewayProxyStructuredResultV2 => ({
   statusCode: 401,
-  headers: { 'content-type': 'application/json', 'www-authenticate': `Bearer error="invalid_token", error_description="${problem}"` },
+  headers: {
+    'content-type': 'application/json',
+    'www-authenticate': `Bearer error="invalid_token", error_description="${problem}"`,
+  },
   // API Gateway's own body is {"message":"Unauthorized"}; the error object says what was wrong, for local debugging.
   body: JSON.stringify({ message: 'Unauthorized', error: { code: 'UNAUTHENTICATED', problem, message } }),
 });
@@ -34,14 +44,33 @@ export const makeLocalJwtAuthorizer =
     const method = event.requestContext.http.method;
     const path = event.rawPath;
     // Preflights never carry credentials; API Gateway answers them itself.
-    if (method === 'OPTIONS' || !requiresToken(method, path) || (options.publicPathPrefixes ?? []).some((p) => path.startsWith(p))) return { event };
+    if (
+      method === 'OPTIONS' ||
+      !requiresToken(method, path) ||
+      (options.publicPathPrefixes ?? []).some((p) => path.startsWith(p))
+    )
+      return { event };
     const header = event.headers?.['authorization'];
     const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match?.[1]) return { response: unauthorized('MISSING', 'send Authorization: Bearer <token> (locally: POST /api/dev/tokens {"userId":"…"})') };
+    if (!match?.[1])
+      return {
+        response: unauthorized(
+          'MISSING',
+          'send Authorization: Bearer <token> (locally: POST /api/dev/tokens {"userId":"…"})',
+        ),
+      };
     try {
       const verified = await options.verifier.verify(match[1]);
       const claims = Object.fromEntries(Object.entries(verified.claims).map(([k, v]) => [k, asClaimString(v)]));
-      return { event: { ...event, requestContext: { ...event.requestContext, authorizer: { jwt: { claims, scopes: null } } } as APIGatewayProxyEventV2['requestContext'] } };
+      return {
+        event: {
+          ...event,
+          requestContext: {
+            ...event.requestContext,
+            authorizer: { jwt: { claims, scopes: null } },
+          } as APIGatewayProxyEventV2['requestContext'],
+        },
+      };
     } catch (error) {
       if (error instanceof InvalidTokenError) return { response: unauthorized(error.problem, error.message) };
       throw error;

@@ -12,7 +12,12 @@ const LOCAL_CONNECT_ARN = 'arn:aws:execute-api:local:000000000000:local/local/$c
 export const localWsAuthorizer =
   (authorize: WsAuthorizerHandler): LocalAuthorizer =>
   async ({ headers, queryStringParameters }) => {
-    const result = await authorize({ methodArn: LOCAL_CONNECT_ARN, headers, queryStringParameters, requestContext: {} });
+    const result = await authorize({
+      methodArn: LOCAL_CONNECT_ARN,
+      headers,
+      queryStringParameters,
+      requestContext: {},
+    });
     const context = (result.context ?? {}) as Record<string, string | number | boolean>;
     return { principalId: result.principalId, ...context };
   };

@@ -42,7 +42,11 @@ const twin =
 export const memoryLivePorts = (config: LocalConfig, gateway?: ConnectionGateway): ContainerModule =>
   bindingsModule(
     twin(LOCAL_TOKENS.InMemoryEventStore, TOKENS.EventStore, () => new InMemoryEventStore()),
-    twin(LOCAL_TOKENS.FeedStream, TOKENS.FeedPublisher, (get) => new InMemoryFeedStream({ shardCount: config.feedShards, sleeper: get(TOKENS.Sleeper) })),
+    twin(
+      LOCAL_TOKENS.FeedStream,
+      TOKENS.FeedPublisher,
+      (get) => new InMemoryFeedStream({ shardCount: config.feedShards, sleeper: get(TOKENS.Sleeper) }),
+    ),
     twin(
       LOCAL_TOKENS.BroadcastQueue,
       TOKENS.BroadcastQueue,
@@ -59,17 +63,28 @@ export const memoryLivePorts = (config: LocalConfig, gateway?: ConnectionGateway
     ),
     // The in-memory queue carries any body whole (it refuses, never offloads, one over the SQS limit).
     (bind) => bind(TOKENS.BroadcastBodyReader, () => (body) => Promise.resolve(body)),
-    twin(LOCAL_TOKENS.ConnectionRegistry, TOKENS.ConnectionRegistry, () => new InMemoryConnectionRegistry({ shardSize: config.shardSize })),
+    twin(
+      LOCAL_TOKENS.ConnectionRegistry,
+      TOKENS.ConnectionRegistry,
+      () => new InMemoryConnectionRegistry({ shardSize: config.shardSize }),
+    ),
     (bind) => bind(TOKENS.ConnectionGateway, () => gateway ?? new InMemoryConnectionGateway()),
     memoryAbusePorts,
   );
 
 /** The per-user budgets and the connection quota in this process's memory. */
 export const memoryAbusePorts: Binding = (bind) => {
-  const bucket = (get: Get, capacity: number, refillPerSecond: number) => new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
-  bind(ABUSE_TOKENS.ChatUserLimiter, (get) => bucket(get, get(ABUSE_TOKENS.Limits).chatUserBurst, get(ABUSE_TOKENS.Limits).chatUserPerSecond));
-  bind(ABUSE_TOKENS.LikeUserLimiter, (get) => bucket(get, get(ABUSE_TOKENS.Limits).likeUserBurst, get(ABUSE_TOKENS.Limits).likeUserPerSecond));
-  bind(ABUSE_TOKENS.BidUserLimiter, (get) => bucket(get, get(ABUSE_TOKENS.Limits).bidBurst, get(ABUSE_TOKENS.Limits).bidPerSecond));
+  const bucket = (get: Get, capacity: number, refillPerSecond: number) =>
+    new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
+  bind(ABUSE_TOKENS.ChatUserLimiter, (get) =>
+    bucket(get, get(ABUSE_TOKENS.Limits).chatUserBurst, get(ABUSE_TOKENS.Limits).chatUserPerSecond),
+  );
+  bind(ABUSE_TOKENS.LikeUserLimiter, (get) =>
+    bucket(get, get(ABUSE_TOKENS.Limits).likeUserBurst, get(ABUSE_TOKENS.Limits).likeUserPerSecond),
+  );
+  bind(ABUSE_TOKENS.BidUserLimiter, (get) =>
+    bucket(get, get(ABUSE_TOKENS.Limits).bidBurst, get(ABUSE_TOKENS.Limits).bidPerSecond),
+  );
   bind(ABUSE_TOKENS.ConnectionQuota, () => new InMemoryConnectionQuota());
 };
 
@@ -107,4 +122,8 @@ export interface LocalContainerOptions {
 
 /** The local root on in-memory twins (the memory backend, tests). */
 export const createLocalContainer = (options: LocalContainerOptions): Container =>
-  localRoot(options.config, [memoryLivePorts(options.config, options.gateway), ...(options.modules ?? [])], options.startedAt);
+  localRoot(
+    options.config,
+    [memoryLivePorts(options.config, options.gateway), ...(options.modules ?? [])],
+    options.startedAt,
+  );

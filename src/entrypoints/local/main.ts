@@ -21,7 +21,12 @@ const main = async (): Promise<void> => {
     const { values } = parseArgs({
       options: {
         help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(LOCAL_CONFIG_KEYS.map((key) => [flagOf(key), { type: BOOLEAN_KEYS.has(key) ? ('boolean' as const) : ('string' as const) }])),
+        ...Object.fromEntries(
+          LOCAL_CONFIG_KEYS.map((key) => [
+            flagOf(key),
+            { type: BOOLEAN_KEYS.has(key) ? ('boolean' as const) : ('string' as const) },
+          ]),
+        ),
       },
       strict: true,
       // --no-demo (and --no-reorder) turn a boolean option off.
@@ -37,13 +42,19 @@ const main = async (): Promise<void> => {
     console.log(usage());
     return;
   }
-  const fromFlags = Object.fromEntries(LOCAL_CONFIG_KEYS.filter((k) => flags[flagOf(k)] !== undefined).map((k) => [k, flags[flagOf(k)]]));
+  const fromFlags = Object.fromEntries(
+    LOCAL_CONFIG_KEYS.filter((k) => flags[flagOf(k)] !== undefined).map((k) => [k, flags[flagOf(k)]]),
+  );
 
   let runtime;
   try {
     // Strings from flags and the environment; parseLocalConfig coerces and validates them.
     // npm start shows the demo unless told otherwise (--no-demo, STAMPEDE_DEMO=false); tests start without it.
-    runtime = await startLocalRuntime({ demo: true, ...localConfigFromEnv(process.env), ...fromFlags } as LocalRuntimeOptions);
+    runtime = await startLocalRuntime({
+      demo: true,
+      ...localConfigFromEnv(process.env),
+      ...fromFlags,
+    } as LocalRuntimeOptions);
   } catch (error) {
     if (error instanceof LocalConfigError) {
       console.error(`${error.message}\n\nRun with --help for every option.`);
@@ -64,8 +75,12 @@ const main = async (): Promise<void> => {
       `  HTTP API   ${runtime.url}/api/health`,
       `  WebSocket  ${runtime.wsUrl}   (frames: docs/PROTOCOL.md)`,
       ...(runtime.eventApi
-        ? [`  Broadcast  appsync-events: stand-in (development only) ${runtime.eventApi.realtimeUrl} · publish ${runtime.eventApi.httpEndpoint}`]
-        : ['  Broadcast  apigateway: frames over the WebSocket API (--broadcaster appsync-events for the AppSync Events stand-in)']),
+        ? [
+            `  Broadcast  appsync-events: stand-in (development only) ${runtime.eventApi.realtimeUrl} · publish ${runtime.eventApi.httpEndpoint}`,
+          ]
+        : [
+            '  Broadcast  apigateway: frames over the WebSocket API (--broadcaster appsync-events for the AppSync Events stand-in)',
+          ]),
       `  Channels   POST ${runtime.url}/api/channels · GET ${runtime.url}/api/channels/{id}`,
       `  Fan-out    shard size ${c.shardSize}, relay batch ${c.relayBatchSize}/${c.relayWindowMs} ms, fan-out batch ${c.fanoutBatchSize}/${c.fanoutWindowMs} ms, broadcast batch ${c.broadcastBatchSize} ×${c.broadcastConcurrency}`,
       `  Chaos      duplicates ${c.duplicateRate}, reorder ${c.reorder ? 'on' : 'off'}, crashes ${c.crashRate}${c.seed ? `, seed ${c.seed}` : ''}`,

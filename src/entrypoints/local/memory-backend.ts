@@ -38,7 +38,9 @@ export const memoryBackend: LocalBackend = async (config) => {
     eventSources({ container, config, logger }): RunningEventSource[] {
       const random = container.get(LOCAL_TOKENS.Random);
       const chaos = { duplicateRate: config.duplicateRate, crashRate: config.crashRate, random };
-      changes = new EventStoreChangeStream(container.get(LOCAL_TOKENS.InMemoryEventStore), { shardCount: config.changeStreamShards });
+      changes = new EventStoreChangeStream(container.get(LOCAL_TOKENS.InMemoryEventStore), {
+        shardCount: config.changeStreamShards,
+      });
       const feed = container.get(LOCAL_TOKENS.FeedStream);
       const relay = new StreamEventSource(changes, changes.format(), container.get(TOKENS.RelayHandler), {
         name: 'relay',
@@ -47,7 +49,12 @@ export const memoryBackend: LocalBackend = async (config) => {
         maximumRetryAttempts: config.relayMaxRetries,
         ...chaos,
         onFailure: failureLogger(logger, 'relay'),
-        onDiscard: (records, reason) => logger.error('stream records sent to the on-failure destination', { source: 'relay', records: records.length, reason }),
+        onDiscard: (records, reason) =>
+          logger.error('stream records sent to the on-failure destination', {
+            source: 'relay',
+            records: records.length,
+            reason,
+          }),
       });
       const fanout = new StreamEventSource(feed, kinesisRecordFormat(feed.arn), container.get(TOKENS.FanoutHandler), {
         name: 'fanout',
@@ -56,18 +63,27 @@ export const memoryBackend: LocalBackend = async (config) => {
         maximumRetryAttempts: config.fanoutMaxRetries,
         ...chaos,
         onFailure: failureLogger(logger, 'fanout'),
-        onDiscard: (records, reason) => logger.error('stream records sent to the on-failure destination', { source: 'fanout', records: records.length, reason }),
+        onDiscard: (records, reason) =>
+          logger.error('stream records sent to the on-failure destination', {
+            source: 'fanout',
+            records: records.length,
+            reason,
+          }),
       });
-      const broadcast = new QueueEventSource(container.get(LOCAL_TOKENS.BroadcastQueue), container.get(TOKENS.BroadcastHandler), {
-        name: 'broadcast',
-        batchSize: config.broadcastBatchSize,
-        maximumBatchingWindowMs: config.broadcastWindowMs,
-        visibilityTimeoutMs: config.broadcastVisibilityTimeoutMs,
-        concurrency: config.broadcastConcurrency,
-        crashRate: config.crashRate,
-        random,
-        onFailure: failureLogger(logger, 'broadcast'),
-      });
+      const broadcast = new QueueEventSource(
+        container.get(LOCAL_TOKENS.BroadcastQueue),
+        container.get(TOKENS.BroadcastHandler),
+        {
+          name: 'broadcast',
+          batchSize: config.broadcastBatchSize,
+          maximumBatchingWindowMs: config.broadcastWindowMs,
+          visibilityTimeoutMs: config.broadcastVisibilityTimeoutMs,
+          concurrency: config.broadcastConcurrency,
+          crashRate: config.crashRate,
+          random,
+          onFailure: failureLogger(logger, 'broadcast'),
+        },
+      );
       return [relay, fanout, broadcast];
     },
     // The change stream listens to the store: stop listening once the sources have stopped.

@@ -30,4 +30,5 @@ export const NOT_FOUND_HTML = `<!doctype html>
 `;
 
 /** True when the request is a browser navigation (or anything else that prefers HTML). */
-export const wantsHtml = (accept: string | undefined): boolean => accept !== undefined && /(^|,)\s*text\/html/i.test(accept);
+export const wantsHtml = (accept: string | undefined): boolean =>
+  accept !== undefined && /(^|,)\s*text\/html/i.test(accept);

@@ -35,7 +35,11 @@ const configScript = (config: LocalConfig): string =>
   `// served by the local runtime (npm start)\nwindow.STAMPEDE_CONFIG = ${JSON.stringify({ apiBase: '', wsUrl: '', wsPath: config.wsPath, statsUrl: '', tokenUrl: '/api/dev/tokens' })};\n`;
 
 const send = (req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string): void => {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 };
 
@@ -53,7 +57,8 @@ export const pagesExtension = (options: PagesOptions = {}): LocalRuntimeExtensio
   async setup(context) {
     const outDir = resolve(options.outDir ?? DEFAULT_PAGES_DIR);
     const first = await buildPages({ outDir });
-    if (first.built) context.logger.info('pages built', { outDir, ms: Math.round(first.ms), files: Object.keys(first.files).length });
+    if (first.built)
+      context.logger.info('pages built', { outDir, ms: Math.round(first.ms), files: Object.keys(first.files).length });
 
     let rebuilding: Promise<unknown> | null = null;
     const upToDate = async (): Promise<void> => {

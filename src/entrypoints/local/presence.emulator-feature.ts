@@ -1,9 +1,19 @@
 import { presenceTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
-import { connectionSessionsOnDynamoDb, heartbeatQueueOnSqs, presenceStoreOnDynamoDb, presenceTtl } from '../composition/presence.aws.module.js';
+import {
+  connectionSessionsOnDynamoDb,
+  heartbeatQueueOnSqs,
+  presenceStoreOnDynamoDb,
+  presenceTtl,
+} from '../composition/presence.aws.module.js';
 import { PRESENCE_TOKENS, presenceModule } from '../composition/presence.module.js';
 import { bindingsModule } from '../composition/tokens.js';
-import { ensureQueueWithDlq, queueEventSource, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import {
+  ensureQueueWithDlq,
+  queueEventSource,
+  type EmulatorFeature,
+  type EmulatorFeatureOptions,
+} from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { setUpPresence } from './presence.feature.js';
 
@@ -21,10 +31,16 @@ export interface EmulatorPresenceResources {
  * standard, with its DLQ, also carrying the delayed follow-up recounts) on fauxqs — and an SQS
  * long-polling event source feeding the presence handler, plus the local 1 s recount tick.
  */
-export const emulatorPresenceFeature = async (options: EmulatorFeatureOptions<EmulatorPresenceResources>): Promise<EmulatorFeature> => {
+export const emulatorPresenceFeature = async (
+  options: EmulatorFeatureOptions<EmulatorPresenceResources>,
+): Promise<EmulatorFeature> => {
   const { clients, names, config } = options;
   await ensureTable(clients.dynamodb, names.presenceTable, presenceTable);
-  const queue = await ensureQueueWithDlq(options, { name: names.heartbeatQueue, dlqName: names.heartbeatDlq, visibilityTimeoutSeconds: 30 });
+  const queue = await ensureQueueWithDlq(options, {
+    name: names.heartbeatQueue,
+    dlqName: names.heartbeatDlq,
+    visibilityTimeoutSeconds: 30,
+  });
   const { aws } = options;
   const modules = [
     presenceModule,
@@ -40,7 +56,10 @@ export const emulatorPresenceFeature = async (options: EmulatorFeatureOptions<Em
     modules,
     setup(context) {
       const { container, logger } = context;
-      setUpPresence(context, queueEventSource(options, 'presence', queue.url, container.get(PRESENCE_TOKENS.Handler), logger));
+      setUpPresence(
+        context,
+        queueEventSource(options, 'presence', queue.url, container.get(PRESENCE_TOKENS.Handler), logger),
+      );
     },
   };
   return { feature, description: `heartbeat queue ${queue.url}, presence table ${names.presenceTable}` };

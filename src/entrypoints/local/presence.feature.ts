@@ -32,14 +32,18 @@ const inMemoryPorts = new ContainerModule(({ bind }) => {
       });
     })
     .inSingletonScope();
-  bind(PRESENCE_TOKENS.HeartbeatQueue).toDynamicValue((ctx) => ctx.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue)).inSingletonScope();
+  bind(PRESENCE_TOKENS.HeartbeatQueue)
+    .toDynamicValue((ctx) => ctx.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue))
+    .inSingletonScope();
   bind(PRESENCE_TOKENS.PresenceStore)
     .toDynamicValue((ctx) => {
       const clock = ctx.get(TOKENS.Clock);
       return new InMemoryPresenceStore({ now: () => clock.now() });
     })
     .inSingletonScope();
-  bind(PRESENCE_TOKENS.ConnectionSessions).toDynamicValue(() => new InMemoryConnectionSessions()).inSingletonScope();
+  bind(PRESENCE_TOKENS.ConnectionSessions)
+    .toDynamicValue(() => new InMemoryConnectionSessions())
+    .inSingletonScope();
   bind(PRESENCE_TOKENS.Settings)
     .toDynamicValue((ctx) => presenceSettings({ ttlMs: ctx.get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000 }))
     .inSingletonScope();
@@ -55,7 +59,9 @@ export const setUpPresence = (context: LocalRuntimeContext, source: RunningEvent
   addEventSource(source);
   const tracker = container.get(PRESENCE_TOKENS.Tracker);
   const timer = setInterval(() => {
-    tracker.tick().catch((error: unknown) => logger.warn('presence recount tick failed; the next tick retries', { error }));
+    tracker
+      .tick()
+      .catch((error: unknown) => logger.warn('presence recount tick failed; the next tick retries', { error }));
   }, RECOUNT_TICK_MS);
   timer.unref();
   onStop(() => clearInterval(timer));
@@ -72,14 +78,21 @@ export const presenceFeature: LocalRuntimeExtension = {
     const { container, config, logger } = context;
     setUpPresence(
       context,
-      new QueueEventSource(container.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue), container.get(PRESENCE_TOKENS.Handler), {
-        name: 'presence',
-        batchSize: 10,
-        concurrency: 2,
-        crashRate: config.crashRate,
-        random: container.get(LOCAL_TOKENS.Random),
-        onFailure: (info) => logger.debug('presence batch items failed; they come back after the visibility timeout', { messages: info.messageIds.length }),
-      }),
+      new QueueEventSource(
+        container.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue),
+        container.get(PRESENCE_TOKENS.Handler),
+        {
+          name: 'presence',
+          batchSize: 10,
+          concurrency: 2,
+          crashRate: config.crashRate,
+          random: container.get(LOCAL_TOKENS.Random),
+          onFailure: (info) =>
+            logger.debug('presence batch items failed; they come back after the visibility timeout', {
+              messages: info.messageIds.length,
+            }),
+        },
+      ),
     );
   },
 };

@@ -13,7 +13,14 @@ import { RedisRecommendationModelStore } from '../../adapters/redis/recommendati
 import { createRedisClient, type RedisClient } from '../../adapters/redis/redis-client.js';
 import { isStreamNamed, RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
 import { TOKENS } from '../composition/tokens.js';
-import { discardLogger, emulatorLogger, emulatorStreamArn, mirrored, type EmulatorFeature, type EmulatorFeatureOptions } from './emulator-feature-kit.js';
+import {
+  discardLogger,
+  emulatorLogger,
+  emulatorStreamArn,
+  mirrored,
+  type EmulatorFeature,
+  type EmulatorFeatureOptions,
+} from './emulator-feature-kit.js';
 import { LOCAL_RECOMMEND_TOKENS, RECOMMEND_MAPPING } from './recommend.feature.js';
 import { LocalConfigError } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
@@ -45,7 +52,9 @@ const connectRedis = async (url: string, logger: Logger): Promise<RedisClient> =
     );
   }
   client.off('error', quiet);
-  client.on('error', (error: Error) => logger.warn('Redis connection error; ioredis reconnects', { reason: error.message }));
+  client.on('error', (error: Error) =>
+    logger.warn('Redis connection error; ioredis reconnects', { reason: error.message }),
+  );
   return client;
 };
 
@@ -64,11 +73,19 @@ export const emulatorRecommendFeature = async (
   const redis = config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, emulatorLogger(config));
   const ports = new ContainerModule(({ bind }) => {
     bind(RECOMMEND_TOKENS.RequestPublisher)
-      .toDynamicValue((ctx) => new KinesisRecommendationRequestPublisher(clients.kinesis, names.recommendStream, { sleeper: ctx.get(TOKENS.Sleeper) }))
+      .toDynamicValue(
+        (ctx) =>
+          new KinesisRecommendationRequestPublisher(clients.kinesis, names.recommendStream, {
+            sleeper: ctx.get(TOKENS.Sleeper),
+          }),
+      )
       .inSingletonScope();
     bind(LOCAL_RECOMMEND_TOKENS.Metrics).toConstantValue(new InMemoryRecommendationMetrics());
     bind(RECOMMEND_TOKENS.Metrics).toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.Metrics));
-    bind(RECOMMEND_TOKENS.Settings).toConstantValue({ isFeedStream: isStreamNamed(names.feedStream), liveChannelsTtlMs: 1_000 });
+    bind(RECOMMEND_TOKENS.Settings).toConstantValue({
+      isFeedStream: isStreamNamed(names.feedStream),
+      liveChannelsTtlMs: 1_000,
+    });
     const unreadable = (ctx: ResolutionContext) => (key: string, reason: string) =>
       ctx.get(TOKENS.Logger).warn('unreadable value in the recommendation store, treated as absent', { key, reason });
     if (redis) {
@@ -81,7 +98,9 @@ export const emulatorRecommendFeature = async (
         .inSingletonScope();
     } else {
       bind(RECOMMEND_TOKENS.Cache)
-        .toDynamicValue((ctx) => new InMemoryRecommendationCache({ clock: ctx.get(TOKENS.Clock), onUnreadable: unreadable(ctx) }))
+        .toDynamicValue(
+          (ctx) => new InMemoryRecommendationCache({ clock: ctx.get(TOKENS.Clock), onUnreadable: unreadable(ctx) }),
+        )
         .inSingletonScope();
       bind(RECOMMEND_TOKENS.ModelStore).toConstantValue(new InMemoryRecommendationModelStore());
     }
@@ -102,11 +121,16 @@ export const emulatorRecommendFeature = async (
             name,
             mirror,
             () =>
-              new StreamEventSource(mirror.log, kinesisRecordFormat(emulatorStreamArn(aws.region, stream), aws.region), handler, {
-                name,
-                ...RECOMMEND_MAPPING,
-                onDiscard: discardLogger(logger, name),
-              }),
+              new StreamEventSource(
+                mirror.log,
+                kinesisRecordFormat(emulatorStreamArn(aws.region, stream), aws.region),
+                handler,
+                {
+                  name,
+                  ...RECOMMEND_MAPPING,
+                  onDiscard: discardLogger(logger, name),
+                },
+              ),
             onError(name),
           ),
         );
@@ -116,7 +140,9 @@ export const emulatorRecommendFeature = async (
   // The emulators start empty on every run, Redis does not: say so when an earlier run's model is there.
   let leftover = false;
   try {
-    leftover = redis !== undefined && (await new RedisRecommendationModelStore(redis, { keyPrefix: names.redisKeyPrefix }).hasChannels());
+    leftover =
+      redis !== undefined &&
+      (await new RedisRecommendationModelStore(redis, { keyPrefix: names.redisKeyPrefix }).hasChannels());
   } catch (error) {
     // The backend closes what a feature returns; a feature that fails to build closes its own.
     redis?.disconnect();
@@ -124,10 +150,21 @@ export const emulatorRecommendFeature = async (
   }
   const storage = redis
     ? `cache and read model in Redis at ${redisHost(config.redisUrl ?? '')}` +
-      (leftover ? ' (it still holds a read model from an earlier run, with channels the emulators no longer have: delete its rec:* keys to start fresh)' : '') : 'cache and read model in memory (--redis-url for Redis)';
+      (leftover
+        ? ' (it still holds a read model from an earlier run, with channels the emulators no longer have: delete its rec:* keys to start fresh)'
+        : '')
+    : 'cache and read model in memory (--redis-url for Redis)';
   return {
     feature,
     description: `recommendation request stream ${names.recommendStream}, ${storage}`,
-    ...(redis ? { stop: () => redis.quit().then(() => undefined, () => redis.disconnect()) } : {}),
+    ...(redis
+      ? {
+          stop: () =>
+            redis.quit().then(
+              () => undefined,
+              () => redis.disconnect(),
+            ),
+        }
+      : {}),
   };
 };

@@ -16,25 +16,39 @@ export const LOCAL_RECOMMEND_TOKENS = {
 } as const;
 
 /** The seed's event source mapping: batches of 100, a 1 s window, 3 retries, bisect on error. */
-export const RECOMMEND_MAPPING = { batchSize: 100, maximumBatchingWindowMs: 1_000, maximumRetryAttempts: 3, bisectBatchOnFunctionError: true } as const;
+export const RECOMMEND_MAPPING = {
+  batchSize: 100,
+  maximumBatchingWindowMs: 1_000,
+  maximumRetryAttempts: 3,
+  bisectBatchOnFunctionError: true,
+} as const;
 
 const inMemoryPorts = new ContainerModule(({ bind }) => {
   bind(LOCAL_RECOMMEND_TOKENS.RequestStream)
     .toDynamicValue((ctx) => new InMemoryRecommendationRequestStream({ shardCount: 2, clock: ctx.get(TOKENS.Clock) }))
     .inSingletonScope();
-  bind(RECOMMEND_TOKENS.RequestPublisher).toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.RequestStream)).inSingletonScope();
-  bind(LOCAL_RECOMMEND_TOKENS.Metrics).toDynamicValue(() => new InMemoryRecommendationMetrics()).inSingletonScope();
-  bind(RECOMMEND_TOKENS.Metrics).toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.Metrics)).inSingletonScope();
+  bind(RECOMMEND_TOKENS.RequestPublisher)
+    .toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.RequestStream))
+    .inSingletonScope();
+  bind(LOCAL_RECOMMEND_TOKENS.Metrics)
+    .toDynamicValue(() => new InMemoryRecommendationMetrics())
+    .inSingletonScope();
+  bind(RECOMMEND_TOKENS.Metrics)
+    .toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.Metrics))
+    .inSingletonScope();
   bind(RECOMMEND_TOKENS.Cache)
     .toDynamicValue((ctx) => {
       const logger = ctx.get(TOKENS.Logger);
       return new InMemoryRecommendationCache({
         clock: ctx.get(TOKENS.Clock),
-        onUnreadable: (key, reason) => logger.warn('unreadable cached recommendation, treated as a miss', { key, reason }),
+        onUnreadable: (key, reason) =>
+          logger.warn('unreadable cached recommendation, treated as a miss', { key, reason }),
       });
     })
     .inSingletonScope();
-  bind(RECOMMEND_TOKENS.ModelStore).toDynamicValue(() => new InMemoryRecommendationModelStore()).inSingletonScope();
+  bind(RECOMMEND_TOKENS.ModelStore)
+    .toDynamicValue(() => new InMemoryRecommendationModelStore())
+    .inSingletonScope();
   bind(RECOMMEND_TOKENS.Settings)
     .toDynamicValue((ctx) => {
       const feedArn = ctx.get(LOCAL_TOKENS.FeedStream).arn;

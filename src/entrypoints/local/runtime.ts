@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import type {
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+  APIGatewayProxyWebsocketEventV2,
+} from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
 import { ContainerModule, type Container } from 'inversify';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
@@ -10,7 +14,13 @@ import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadcaster.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
 import { errorResponse, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
-import { ClientAbortedError, declaredBodyBytes, readRequestBody, toHttpApiEvent, writeHttpApiResult } from '../../adapters/local/http-api-event.js';
+import {
+  ClientAbortedError,
+  declaredBodyBytes,
+  readRequestBody,
+  toHttpApiEvent,
+  writeHttpApiResult,
+} from '../../adapters/local/http-api-event.js';
 import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
 import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
@@ -82,7 +92,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const config = parseLocalConfig(settings);
   const backendFactory = { ...LOCAL_BACKENDS, ...backends }[config.backend];
   if (!backendFactory) {
-    throw new Error(`backend '${config.backend}' is not available in this build; known: ${Object.keys({ ...LOCAL_BACKENDS, ...backends }).join(', ')}`);
+    throw new Error(
+      `backend '${config.backend}' is not available in this build; known: ${Object.keys({ ...LOCAL_BACKENDS, ...backends }).join(', ')}`,
+    );
   }
   const backend = await backendFactory(config);
   // What extensions register to run on stop; also run if the start fails half-way.
@@ -94,7 +106,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     // Identity as in AWS, with a throwaway issuer: tokens are verified by the same code (jose,
     // issuer, audience, expiry) on the HTTP routes that need one and on every WebSocket $connect.
     const devTokens = await DevTokenIssuer.create();
-    const verifier = new JoseTokenVerifier({ issuer: devTokens.issuer, audience: devTokens.audience, keys: devTokens.publicKeys() });
+    const verifier = new JoseTokenVerifier({
+      issuer: devTokens.issuer,
+      audience: devTokens.audience,
+      keys: devTokens.publicKeys(),
+    });
     const authorizeHttp = makeLocalJwtAuthorizer({ verifier, publicPathPrefixes: [DEV_IDENTITY_PREFIX] });
     const eventApi = config.broadcaster === 'appsync-events' ? await startLocalEventApi(config, verifier) : null;
     if (eventApi) cleanups.push(() => eventApi.stop());
@@ -113,7 +129,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     });
     const api = new LocalWebSocketApi({
       path: config.wsPath,
-      outgoingBuffer: { maxBufferedBytes: config.wsMaxBufferedBytes, slowConsumerGraceMs: config.wsSlowConsumerGraceMs },
+      outgoingBuffer: {
+        maxBufferedBytes: config.wsMaxBufferedBytes,
+        slowConsumerGraceMs: config.wsSlowConsumerGraceMs,
+      },
       // The ws-authorizer Lambda's own handler, over the development issuer's keys.
       authorizer: localWsAuthorizer(wsAuthorizer),
       routes: {
@@ -121,22 +140,37 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         disconnect: (e) => resolve<WsRouteHandler>(TOKENS.WsDisconnectHandler)(e),
         message: (e) => resolve<WsRouteHandler>(TOKENS.WsMessageHandler)(e),
       },
-      onError: (error, context) => resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
+      onError: (error, context) =>
+        resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
       // A client's doing (refused handshake, oversized frame, slow consumer): INFO and no stack, or anyone could flood the error log.
-      onRefused: (reason, context) => resolve<typeof logger>(TOKENS.Logger).info('WebSocket client refused', { ...context, reason }),
+      onRefused: (reason, context) =>
+        resolve<typeof logger>(TOKENS.Logger).info('WebSocket client refused', { ...context, reason }),
     });
     // Local only: the development issuer's routes (never in a Lambda's container).
     const devIdentity = new ContainerModule(({ bind }) => {
       bind(TOKENS.HttpRoutes)
-        .toDynamicValue((ctx) => makeDevIdentityRoutes({ issuer: devTokens, onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }) }))
+        .toDynamicValue((ctx) =>
+          makeDevIdentityRoutes({
+            issuer: devTokens,
+            onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }),
+          }),
+        )
         .inSingletonScope();
     });
-    const container: Container = localRoot(config, [...backend.ports(api), devIdentity, ...extensions.flatMap((e) => e.modules ?? []), ...(eventApi ? [eventApi.module] : [])]);
+    const container: Container = localRoot(config, [
+      ...backend.ports(api),
+      devIdentity,
+      ...extensions.flatMap((e) => e.modules ?? []),
+      ...(eventApi ? [eventApi.module] : []),
+    ]);
     const logger = container.get(TOKENS.Logger);
     const http = container.get(TOKENS.HttpApiHandler);
 
     // API Gateway's own 401s carry the CORS headers too, so a page can read them.
-    const withCors = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => ({ ...result, headers: { ...result.headers, 'access-control-allow-origin': '*', vary: 'origin' } });
+    const withCors = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => ({
+      ...result,
+      headers: { ...result.headers, 'access-control-allow-origin': '*', vary: 'origin' },
+    });
     const statics: StaticHandler[] = [];
     // The same 413 the router gives (an HTTP API's function sees at most 64 KiB): the local server
     // never buffers more than that either.
@@ -155,11 +189,16 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
           const read = await readRequestBody(req, MAX_HTTP_BODY_BYTES);
           if (read.tooLarge) return tooLarge(res, read.bytes, read.drained);
           const authorized = await authorizeHttp(toHttpApiEvent(req, read.body, url));
-          writeHttpApiResult(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
+          writeHttpApiResult(
+            res,
+            'response' in authorized ? withCors(authorized.response) : await http(authorized.event),
+          );
         } catch (error) {
           if (res.headersSent || error instanceof ClientAbortedError) return;
           logger.error('local HTTP server failed', { path: url.pathname, error });
-          res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'INTERNAL', message: 'unexpected error' } }));
+          res
+            .writeHead(500, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { code: 'INTERNAL', message: 'unexpected error' } }));
         }
       })();
     };
@@ -190,8 +229,12 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
     // The in-memory registry and broadcast queue count only when the backend uses them (not with
     // --backend emulators, where they live in DynamoDB Local and fauxqs): a zero there would mislead.
-    const registry = container.isBound(LOCAL_TOKENS.ConnectionRegistry) ? container.get(LOCAL_TOKENS.ConnectionRegistry) : null;
-    const broadcastQueue = container.isBound(LOCAL_TOKENS.BroadcastQueue) ? container.get(LOCAL_TOKENS.BroadcastQueue) : null;
+    const registry = container.isBound(LOCAL_TOKENS.ConnectionRegistry)
+      ? container.get(LOCAL_TOKENS.ConnectionRegistry)
+      : null;
+    const broadcastQueue = container.isBound(LOCAL_TOKENS.BroadcastQueue)
+      ? container.get(LOCAL_TOKENS.BroadcastQueue)
+      : null;
     const port = await listen(server, config.port, config.host);
     for (const source of sources) source.start();
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -208,7 +251,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       });
       const dlq = broadcastQueue?.deadLetterQueue?.counts().total ?? 0;
       const events = eventApi?.standIn.stats();
-      const pubsub = events ? ` | event-api subs=${events.subscriptions} publishes=${events.publishRequests} data=${events.deliveries}` : '';
+      const pubsub = events
+        ? ` | event-api subs=${events.subscriptions} publishes=${events.publishRequests} data=${events.deliveries}`
+        : '';
       return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount}${pubsub} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
     };
     const print = onProgress ?? ((line: string) => console.log(line));
@@ -253,12 +298,28 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       }
     };
 
-    return { url, wsUrl, port, config, container, eventSources: sources, backend: backend.description, eventApi, devTokens, whenIdle, progress, stop,
-      deliveryCalls: () => (eventApi ? eventApi.standIn.stats().publishRequests : api.postCount) };
+    return {
+      url,
+      wsUrl,
+      port,
+      config,
+      container,
+      eventSources: sources,
+      backend: backend.description,
+      eventApi,
+      devTokens,
+      whenIdle,
+      progress,
+      stop,
+      deliveryCalls: () => (eventApi ? eventApi.standIn.stats().publishRequests : api.postCount),
+    };
   } catch (error) {
     // A start that fails after the backend is up (a port in use, an extension's setup) must not
     // leave the emulators, Redis clients or timers behind: the caller gets the error and nothing else.
-    for (const cleanup of cleanups) await Promise.resolve().then(cleanup).catch(() => undefined);
+    for (const cleanup of cleanups)
+      await Promise.resolve()
+        .then(cleanup)
+        .catch(() => undefined);
     await backend.stop().catch(() => undefined);
     throw error;
   }

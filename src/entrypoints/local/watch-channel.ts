@@ -8,7 +8,10 @@ import { ViewerClient, type WebSocketConstructor } from '../../client/viewer-cli
  * likes; useful to watch the fan-out while poking the HTTP API with curl.
  */
 const { values, positionals } = parseArgs({
-  options: { url: { type: 'string', default: process.env['STAMPEDE_URL'] ?? 'http://127.0.0.1:3000' }, ws: { type: 'string' } },
+  options: {
+    url: { type: 'string', default: process.env['STAMPEDE_URL'] ?? 'http://127.0.0.1:3000' },
+    ws: { type: 'string' },
+  },
   allowPositionals: true,
 });
 const channelId = positionals[0];
@@ -24,7 +27,9 @@ const client = new ViewerClient({
   WebSocket: WebSocket as unknown as WebSocketConstructor,
   syncIntervalMs: 15_000,
   onEvent: (e, covers) =>
-    console.log(`${e.streamId} v${covers.from === covers.to ? covers.to : `${covers.from}..${covers.to}`} ${e.eventType} ${JSON.stringify(e.data)}`),
+    console.log(
+      `${e.streamId} v${covers.from === covers.to ? covers.to : `${covers.from}..${covers.to}`} ${e.eventType} ${JSON.stringify(e.data)}`,
+    ),
   onChat: (c) => console.log(`chat ${c.userId}: ${c.text}`),
   onLikes: (l) => console.log(`+${l.count} likes`),
   onServerError: (e) => console.error(`error ${e.code}: ${e.message}`),

@@ -8,7 +8,9 @@ import { buildPages, DEFAULT_PAGES_DIR } from './pages-build.js';
 const main = async (): Promise<void> => {
   const { values } = parseArgs({ options: { out: { type: 'string' } }, strict: true, allowPositionals: false });
   const result = await buildPages({ outDir: values.out ?? DEFAULT_PAGES_DIR, force: true });
-  const lines = Object.entries(result.files).map(([file, bytes]) => `  ${file.padEnd(28)} ${(bytes / 1024).toFixed(1).padStart(8)} KB`);
+  const lines = Object.entries(result.files).map(
+    ([file, bytes]) => `  ${file.padEnd(28)} ${(bytes / 1024).toFixed(1).padStart(8)} KB`,
+  );
   console.log(
     [
       `pages built in ${Math.round(result.ms)} ms → ${result.outDir}`,

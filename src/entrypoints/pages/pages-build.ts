@@ -66,7 +66,8 @@ export const pagesAreStale = async (outDir = DEFAULT_PAGES_DIR): Promise<boolean
   for (const [input, recorded] of Object.entries(stamp.inputs)) {
     if ((await fingerprint(join(REPO_ROOT, input))) !== recorded) return true;
   }
-  for (const file of await walk(WEB_DIR)) if (!(rel(file) in stamp.inputs) && !file.endsWith('tsconfig.json')) return true;
+  for (const file of await walk(WEB_DIR))
+    if (!(rel(file) in stamp.inputs) && !file.endsWith('tsconfig.json')) return true;
   return false;
 };
 
@@ -78,7 +79,9 @@ const dropZodLocales: esbuild.Plugin = {
   name: 'drop-zod-locales',
   setup(build) {
     build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'pages-empty' } : undefined,
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer)
+        ? { path: 'zod-locales', namespace: 'pages-empty' }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'pages-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
@@ -147,14 +150,17 @@ export const buildPages = async (options: { outDir?: string; force?: boolean } =
     await rm(previous, { recursive: true, force: true });
   } catch (error) {
     await rm(scratch, { recursive: true, force: true });
-    throw new PagesBuildError(`building the pages from ${rel(WEB_DIR)}/ failed: ${(error as Error).message}`, { cause: error });
+    throw new PagesBuildError(`building the pages from ${rel(WEB_DIR)}/ failed: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return { outDir, built: true, ms: performance.now() - started, files: await sizes(outDir) };
 };
 
 const sizes = async (dir: string): Promise<Record<string, number>> => {
   const out: Record<string, number> = {};
-  for (const file of await walk(dir)) if (!file.endsWith(STAMP_FILE)) out[relative(dir, file).split(sep).join('/')] = (await stat(file)).size;
+  for (const file of await walk(dir))
+    if (!file.endsWith(STAMP_FILE)) out[relative(dir, file).split(sep).join('/')] = (await stat(file)).size;
   return out;
 };
 

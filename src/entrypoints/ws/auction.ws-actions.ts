@@ -13,12 +13,20 @@ export const BidFrame = z.object({ action: z.literal('bid'), auctionId: AuctionI
  * an accepted bid), or an error frame such as BID_TOO_LOW with the minimum or BID_ID_REUSED. Everyone,
  * the bidder included, sees the new highest bid come through the feed.
  */
-export const auctionWsActions = (deps: { readonly placeBid: (input: PlaceBidInput) => Promise<PlaceBidResult> }): WsAction[] => [
+export const auctionWsActions = (deps: {
+  readonly placeBid: (input: PlaceBidInput) => Promise<PlaceBidResult>;
+}): WsAction[] => [
   defineWsAction({
     action: 'bid',
     schema: BidFrame,
     async handle(frame, ctx) {
-      const result = await deps.placeBid({ auctionId: frame.auctionId, bidId: frame.bidId, actor: ctx.actor, amount: frame.amount, connectionId: ctx.connectionId });
+      const result = await deps.placeBid({
+        auctionId: frame.auctionId,
+        bidId: frame.bidId,
+        actor: ctx.actor,
+        amount: frame.amount,
+        connectionId: ctx.connectionId,
+      });
       // The HTTP answer's body as a frame, so a retry reads the same on both.
       await ctx.reply({ type: 'bid-accepted', ...result });
     },

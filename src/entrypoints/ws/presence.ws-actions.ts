@@ -6,7 +6,12 @@ import { defineWsAction, type WsAction } from '../handlers/ws-actions.js';
 import type { DisconnectHook } from '../handlers/ws-disconnect.js';
 import { Sequence } from '../http/presence.routes.js';
 
-export const HeartbeatFrame = z.object({ action: z.literal('heartbeat'), channelId: ChannelId, sessionId: SessionId, sequence: Sequence });
+export const HeartbeatFrame = z.object({
+  action: z.literal('heartbeat'),
+  channelId: ChannelId,
+  sessionId: SessionId,
+  sequence: Sequence,
+});
 
 export interface PresenceWsDeps {
   readonly acceptHeartbeat: (input: HeartbeatInput) => Promise<{ readonly at: number }>;

@@ -3,7 +3,11 @@ import { DeleteConnectionCommand, GetConnectionCommand } from '@aws-sdk/client-a
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiGatewayConnectionGateway } from '../../../src/adapters/apigateway/connection-gateway-adapter-apigateway.js';
 import { FakeClock } from '../../../src/adapters/in-memory/clock-adapter-in-memory.js';
-import { RecordingConnections, startConnectionsApiServer, type ConnectionsApiServer } from '../../../src/adapters/local/connections-api-server.js';
+import {
+  RecordingConnections,
+  startConnectionsApiServer,
+  type ConnectionsApiServer,
+} from '../../../src/adapters/local/connections-api-server.js';
 import { managementApiClient } from '../../support/emulators/aws-clients.js';
 
 let server: ConnectionsApiServer | undefined;
@@ -16,7 +20,11 @@ describe('ApiGatewayConnectionGateway over the local @connections server', () =>
   it('answers 410 Gone for a connection that never existed', async () => {
     server = await startConnectionsApiServer(new RecordingConnections());
     const gateway = new ApiGatewayConnectionGateway(managementApiClient(server.endpoint), { sleeper: new FakeClock() });
-    expect(await gateway.post(['never-connected='], 'hello')).toEqual({ gone: ['never-connected='], failed: [], rejected: [] });
+    expect(await gateway.post(['never-connected='], 'hello')).toEqual({
+      gone: ['never-connected='],
+      failed: [],
+      rejected: [],
+    });
     expect(server.stats.gone).toBe(1);
   });
 
@@ -35,7 +43,10 @@ describe('ApiGatewayConnectionGateway over the local @connections server', () =>
       close: () => false,
     };
     server = await startConnectionsApiServer(target);
-    const gateway = new ApiGatewayConnectionGateway(managementApiClient(server.endpoint), { sleeper: new FakeClock(), concurrency: 8 });
+    const gateway = new ApiGatewayConnectionGateway(managementApiClient(server.endpoint), {
+      sleeper: new FakeClock(),
+      concurrency: 8,
+    });
     const viewers = Array.from({ length: 120 }, (_, i) => `c${i}`);
     expect(await gateway.post(viewers, 'frame')).toEqual({ gone: [], failed: [], rejected: [] });
     expect(peak).toBeLessThanOrEqual(8);
@@ -89,6 +100,8 @@ describe('ApiGatewayConnectionGateway over the local @connections server', () =>
     expect(info.ConnectedAt?.getTime()).toBe(1_700_000_000_000);
     expect(info.Identity?.SourceIp).toBe('127.0.0.1');
     await client.send(new DeleteConnectionCommand({ ConnectionId: 'abc=' }));
-    await expect(client.send(new GetConnectionCommand({ ConnectionId: 'abc=' }))).rejects.toMatchObject({ name: 'GoneException' });
+    await expect(client.send(new GetConnectionCommand({ ConnectionId: 'abc=' }))).rejects.toMatchObject({
+      name: 'GoneException',
+    });
   });
 });

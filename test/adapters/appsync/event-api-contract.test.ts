@@ -26,7 +26,10 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
   let standIn: AppSyncEventsStandIn;
   const sockets: ProtocolSocket[] = [];
   const open = async (auth: Record<string, string>, protocols?: string[]) => {
-    const socket = await ProtocolSocket.open(standIn.realtimeEndpoint, protocols ?? [EVENT_WS_SUBPROTOCOL, encodeAuthSubprotocol({ ...auth, host: standIn.host })]);
+    const socket = await ProtocolSocket.open(
+      standIn.realtimeEndpoint,
+      protocols ?? [EVENT_WS_SUBPROTOCOL, encodeAuthSubprotocol({ ...auth, host: standIn.host })],
+    );
     sockets.push(socket);
     return socket;
   };
@@ -44,15 +47,29 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
   });
 
   it('reads every documented message with the wire schemas', () => {
-    for (const name of ['connection_init', 'subscribe', 'unsubscribe', 'publish_ws']) expect(ClientMessage.safeParse(fixture(name)).success, name).toBe(true);
-    for (const name of ['connection_ack', 'ka', 'subscribe_success', 'subscribe_error', 'data', 'broadcast_error', 'unsubscribe_success', 'unsubscribe_error', 'publish_success', 'publish_error']) {
+    for (const name of ['connection_init', 'subscribe', 'unsubscribe', 'publish_ws'])
+      expect(ClientMessage.safeParse(fixture(name)).success, name).toBe(true);
+    for (const name of [
+      'connection_ack',
+      'ka',
+      'subscribe_success',
+      'subscribe_error',
+      'data',
+      'broadcast_error',
+      'unsubscribe_success',
+      'unsubscribe_error',
+      'publish_success',
+      'publish_error',
+    ]) {
       expect(ServerMessage.safeParse(fixture(name)).success, name).toBe(true);
     }
     expect(PublishRequest.parse(fixture<{ body: unknown }>('publish_http_request').body).events).toHaveLength(2);
     expect(PublishResponse.parse(fixture('publish_http_response')).successful[0]?.index).toBe(0);
     // A wrong message must fail: the schemas are not permissive.
     expect(ClientMessage.safeParse({ type: 'subscribe', id: 'has space', channel: '/a' }).success).toBe(false);
-    expect(PublishRequest.safeParse({ channel: 'default/channel', events: ['1', '2', '3', '4', '5', '6'] }).success).toBe(false);
+    expect(
+      PublishRequest.safeParse({ channel: 'default/channel', events: ['1', '2', '3', '4', '5', '6'] }).success,
+    ).toBe(false);
     expect(PublishRequest.safeParse({ channel: 'default/channel', events: ['{not json'] }).success).toBe(false);
   });
 
@@ -92,7 +109,9 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
     expect(shapeOf(refused)).toEqual(shapeOf(fixture('subscribe_error')));
     expect((refused['errors'] as Array<{ errorType: string }>)[0]?.errorType).toBe('UnauthorizedException');
     socket.send({ ...fixture('subscribe'), channel: '/nowhere/x' });
-    expect(shapeOf(await socket.next((m) => m['type'] === 'subscribe_error'))).toEqual(shapeOf(fixture('subscribe_error')));
+    expect(shapeOf(await socket.next((m) => m['type'] === 'subscribe_error'))).toEqual(
+      shapeOf(fixture('subscribe_error')),
+    );
   });
 
   it('refuses a WebSocket publish that is not IAM-authorised with the documented publish_error', async () => {
@@ -114,7 +133,10 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
     const request = fixture<{ body: { events: string[] } }>('publish_http_request');
     const response = standIn.publish('/namespaceA/subB/subC', request.body.events);
     expect(response).toEqual([]);
-    for (const [socket, id] of [[exact, OP_ID], [wildcard, 'wild-1']] as const) {
+    for (const [socket, id] of [
+      [exact, OP_ID],
+      [wildcard, 'wild-1'],
+    ] as const) {
       const first = await socket.next((m) => m['type'] === 'data');
       const second = await socket.next((m) => m['type'] === 'data');
       expect(shapeOf({ ...first, event: ['x'] })).toEqual(shapeOf(fixture('data')));
@@ -136,8 +158,12 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
   });
 
   it('refuses a handshake without the aws-appsync-event-ws subprotocol, and one with a bad auth header', async () => {
-    const plain = new WebSocket(standIn.realtimeEndpoint, [encodeAuthSubprotocol({ ...apiKeyAuth, host: standIn.host })]);
-    const refused = await new Promise<number>((resolve) => plain.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const plain = new WebSocket(standIn.realtimeEndpoint, [
+      encodeAuthSubprotocol({ ...apiKeyAuth, host: standIn.host }),
+    ]);
+    const refused = await new Promise<number>((resolve) =>
+      plain.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
     expect(refused).toBe(400);
     const socket = await open({ 'x-api-key': 'da2-wrong' });
     const error = await socket.next((m) => m['type'] === 'connection_error');

@@ -3,15 +3,23 @@ import WebSocket from 'ws';
 
 /** A protocol message from AWS's documentation (test/fixtures/appsync-events/<name>.json). */
 export const fixture = <T = Record<string, unknown>>(name: string): T => {
-  const file = JSON.parse(readFileSync(new URL(`../../fixtures/appsync-events/${name}.json`, import.meta.url), 'utf8')) as { source: string; message: T };
-  if (!file.source.startsWith('https://docs.aws.amazon.com/')) throw new Error(`fixture ${name} does not name its AWS source`);
+  const file = JSON.parse(
+    readFileSync(new URL(`../../fixtures/appsync-events/${name}.json`, import.meta.url), 'utf8'),
+  ) as { source: string; message: T };
+  if (!file.source.startsWith('https://docs.aws.amazon.com/'))
+    throw new Error(`fixture ${name} does not name its AWS source`);
   return file.message;
 };
 
 /** The shape of a JSON value: keys and value types, recursively (first element of arrays). */
 export const shapeOf = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.length === 0 ? [] : [shapeOf(value[0])];
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, shapeOf(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, shapeOf(v)]),
+    );
   return typeof value;
 };
 
@@ -46,7 +54,10 @@ export class ProtocolSocket {
   }
 
   /** The first received message (not yet taken) matching `predicate`; it is removed from the queue. */
-  async next(predicate: (m: Record<string, unknown>) => boolean = () => true, what = 'a message'): Promise<Record<string, unknown>> {
+  async next(
+    predicate: (m: Record<string, unknown>) => boolean = () => true,
+    what = 'a message',
+  ): Promise<Record<string, unknown>> {
     for (let i = 0; i < 400; i++) {
       const index = this.received.findIndex(predicate);
       if (index >= 0) return this.received.splice(index, 1)[0] as Record<string, unknown>;

@@ -39,12 +39,18 @@ interface Sent {
 }
 
 /** The real fetch, recording each request and its answer. */
-const recordingFetch = (sent: Sent[]) => async (url: string, init: { method: string; headers: Record<string, string>; body: string }) => {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  sent.push({ headers: init.headers, body: JSON.parse(init.body) as Sent['body'], status: response.status, response: text ? JSON.parse(text) : null });
-  return { status: response.status, text: async () => text };
-};
+const recordingFetch =
+  (sent: Sent[]) => async (url: string, init: { method: string; headers: Record<string, string>; body: string }) => {
+    const response = await fetch(url, init);
+    const text = await response.text();
+    sent.push({
+      headers: init.headers,
+      body: JSON.parse(init.body) as Sent['body'],
+      status: response.status,
+      response: text ? JSON.parse(text) : null,
+    });
+    return { status: response.status, text: async () => text };
+  };
 
 /**
  * The fan-out's AppSync Events publisher over real HTTP against the stand-in: what goes on the
@@ -54,19 +60,34 @@ const recordingFetch = (sent: Sent[]) => async (url: string, init: { method: str
 describe('AppSyncEventsViewerDelivery (HTTP publish, against the stand-in)', () => {
   const started: AppSyncEventsStandIn[] = [];
   const standIn = async (chaos?: { failRate?: number; random?: () => number }) => {
-    const s = await AppSyncEventsStandIn.start({ namespaces: ['live'], authorize: async (a) => a['x-api-key'] === 'k', ...(chaos ? { chaos } : {}) });
+    const s = await AppSyncEventsStandIn.start({
+      namespaces: ['live'],
+      authorize: async (a) => a['x-api-key'] === 'k',
+      ...(chaos ? { chaos } : {}),
+    });
     started.push(s);
     return s;
   };
   const delivery = (s: AppSyncEventsStandIn, sent: Sent[], extra: Partial<AppSyncEventsDeliveryOptions> = {}) =>
-    new AppSyncEventsViewerDelivery({ endpoint: s.httpEndpoint, region: 'eu-west-1', namespace: 'live', credentials, sleeper: instantSleeper, fetch: recordingFetch(sent), ...extra });
+    new AppSyncEventsViewerDelivery({
+      endpoint: s.httpEndpoint,
+      region: 'eu-west-1',
+      namespace: 'live',
+      credentials,
+      sleeper: instantSleeper,
+      fetch: recordingFetch(sent),
+      ...extra,
+    });
   afterEach(async () => {
     for (const s of started.splice(0)) await s.close();
   });
 
   it('publishes a channel batch as one SigV4-signed request in the documented form, which subscribers receive as a feed frame', async () => {
     const s = await standIn();
-    const viewer = await ProtocolSocket.open(s.realtimeEndpoint, [EVENT_WS_SUBPROTOCOL, encodeAuthSubprotocol({ host: s.host, 'x-api-key': 'k' })]);
+    const viewer = await ProtocolSocket.open(s.realtimeEndpoint, [
+      EVENT_WS_SUBPROTOCOL,
+      encodeAuthSubprotocol({ host: s.host, 'x-api-key': 'k' }),
+    ]);
     viewer.send({ type: 'subscribe', id: 'v1', channel: '/live/c1', authorization: { 'x-api-key': 'k' } });
     await viewer.next((m) => m['type'] === 'subscribe_success');
 
@@ -85,7 +106,11 @@ describe('AppSyncEventsViewerDelivery (HTTP publish, against the stand-in)', () 
     expect(shapeOf(request.response)).toEqual(shapeOf(fixture('publish_http_response')));
 
     const data = await viewer.next((m) => m['type'] === 'data');
-    expect(JSON.parse(data['event'] as string)).toEqual({ type: 'feed', channelId: 'c1', items: [event('c1', 1), event('c1', 2)] });
+    expect(JSON.parse(data['event'] as string)).toEqual({
+      type: 'feed',
+      channelId: 'c1',
+      items: [event('c1', 1), event('c1', 2)],
+    });
     viewer.close();
   });
 
@@ -100,7 +125,9 @@ describe('AppSyncEventsViewerDelivery (HTTP publish, against the stand-in)', () 
     expect(receipt).toEqual({ messages: events.length, calls: sent.length });
     expect(sent.length).toBe(Math.ceil(events.length / 5));
     // Every item once, in order.
-    const versions = events.flatMap((e) => (JSON.parse(e) as { items: Array<{ version: number }> }).items.map((i) => i.version));
+    const versions = events.flatMap((e) =>
+      (JSON.parse(e) as { items: Array<{ version: number }> }).items.map((i) => i.version),
+    );
     expect(versions).toEqual(items.map((_, i) => i + 1));
   });
 
@@ -134,12 +161,20 @@ describe('AppSyncEventsViewerDelivery (HTTP publish, against the stand-in)', () 
     const sent: Sent[] = [];
     const real = recordingFetch(sent);
     const failingB = async (url: string, init: { method: string; headers: Record<string, string>; body: string }) =>
-      init.body.includes('"/live/b"') ? { status: 200, text: async () => JSON.stringify({ successful: [], failed: [{ identifier: 'x', index: 0 }] }) } : real(url, init);
-    const publisher = delivery(s, sent, { fetch: failingB, backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+      init.body.includes('"/live/b"')
+        ? { status: 200, text: async () => JSON.stringify({ successful: [], failed: [{ identifier: 'x', index: 0 }] }) }
+        : real(url, init);
+    const publisher = delivery(s, sent, {
+      fetch: failingB,
+      backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+    });
     const feed = new InMemoryFeedStream({ shardCount: 1, sleeper: new FakeClock() });
     await feed.publish([event('a', 1), event('b', 1), event('a', 2)]);
     const kinesis = kinesisRecordFormat(feed.arn).toEvent(feed.read(0, 0, 100), 0);
-    const handler = makeFanoutHandler({ fanOut: makeFanOut({ delivery: publisher }), logger: new Logger({ logLevel: 'SILENT' }) });
+    const handler = makeFanoutHandler({
+      fanOut: makeFanOut({ delivery: publisher }),
+      logger: new Logger({ logLevel: 'SILENT' }),
+    });
     const b = kinesis.Records.find((r) => Buffer.from(r.kinesis.data, 'base64').toString().includes('"channelId":"b"'));
     expect(await handler(kinesis)).toEqual({ batchItemFailures: [{ itemIdentifier: b?.kinesis.sequenceNumber }] });
     expect(sent.map((r) => r.body.channel)).toEqual(['/live/a']);
@@ -147,11 +182,17 @@ describe('AppSyncEventsViewerDelivery (HTTP publish, against the stand-in)', () 
 
   it('does not retry a request the service refuses (an unsigned or malformed publish is a 4xx)', async () => {
     const s = await standIn();
-    const unsigned = await fetch(s.httpEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channel: '/live/c', events: ['1'] }) });
+    const unsigned = await fetch(s.httpEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: '/live/c', events: ['1'] }),
+    });
     expect(unsigned.status).toBe(401);
     const sent: Sent[] = [];
     // A namespace the API does not have: 400, thrown at once.
-    await expect(delivery(s, sent, { namespace: 'nowhere' }).deliver('c6', [event('c6', 1)])).rejects.toBeInstanceOf(PublishRejectedError);
+    await expect(delivery(s, sent, { namespace: 'nowhere' }).deliver('c6', [event('c6', 1)])).rejects.toBeInstanceOf(
+      PublishRejectedError,
+    );
     expect(sent).toHaveLength(1);
   });
 
@@ -161,12 +202,20 @@ describe('AppSyncEventsViewerDelivery (HTTP publish, against the stand-in)', () 
     const flaky = async (url: string, init: { method: string; headers: Record<string, string>; body: string }) => {
       calls++;
       if (calls === 1) throw new Error('socket hang up');
-      if (calls === 2) return { status: 429, text: async () => '{"errors":[{"errorType":"TooManyRequestsException"}]}' };
+      if (calls === 2)
+        return { status: 429, text: async () => '{"errors":[{"errorType":"TooManyRequestsException"}]}' };
       const response = await fetch(url, init);
       return { status: response.status, text: () => response.text() };
     };
-    await expect(delivery(s, [], { fetch: flaky }).deliver('c7', [event('c7', 1)])).resolves.toEqual({ messages: 1, calls: 3 });
+    await expect(delivery(s, [], { fetch: flaky }).deliver('c7', [event('c7', 1)])).resolves.toEqual({
+      messages: 1,
+      calls: 3,
+    });
     const always = async () => ({ status: 503, text: async () => 'unavailable' });
-    await expect(delivery(s, [], { fetch: always, backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } }).deliver('c7', [event('c7', 2)])).rejects.toThrow(/HTTP 503/);
+    await expect(
+      delivery(s, [], { fetch: always, backoff: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } }).deliver('c7', [
+        event('c7', 2),
+      ]),
+    ).rejects.toThrow(/HTTP 503/);
   });
 });

@@ -30,7 +30,6 @@ const SHARD_SIZE = 100;
 const WAVE = 10;
 const WAVE_MS = 50;
 
-
 /** What the broadcaster would address: every connection of every shard the fan-out counts. */
 const addressed = async (registry: ConnectionRegistry, channelId: string): Promise<string[][]> => {
   const shards: string[][] = [];
@@ -46,7 +45,13 @@ const storedMembers = async (channelId: string, shards: number): Promise<number>
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await doc.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `ch#${channelId}#${s}` }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `ch#${channelId}#${s}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
       );
       total += page.Count ?? 0;
       startKey = page.LastEvaluatedKey;
@@ -68,12 +73,18 @@ const storm = async (ids: readonly string[], task: (id: string) => Promise<unkno
 
 describe('DynamoDB connection registry under a join storm (DynamoDB Local)', () => {
   it('admits 1,000 joins on one channel sent within 5 s without a failure, and counts exactly after everyone leaves, a lost $disconnect included', async () => {
-    const registry = new DynamoDbConnectionRegistry(doc, tableName, { shardSize: SHARD_SIZE, clock: systemClock, sleeper: realSleeper });
+    const registry = new DynamoDbConnectionRegistry(doc, tableName, {
+      shardSize: SHARD_SIZE,
+      clock: systemClock,
+      sleeper: realSleeper,
+    });
     const channelId = uniqueName('storm');
     const ids = Array.from({ length: JOINS }, (_, i) => `conn-${i}=`);
     const placed = new Map<string, number>();
 
-    const joinFailures = await storm(ids, async (id) => placed.set(id, (await registry.join(id, channelId, null, Date.now())).shardNo));
+    const joinFailures = await storm(ids, async (id) =>
+      placed.set(id, (await registry.join(id, channelId, null, Date.now())).shardNo),
+    );
     expect(joinFailures).toEqual([]);
 
     const shards = await addressed(registry, channelId);
@@ -99,7 +110,11 @@ describe('DynamoDB connection registry under a join storm (DynamoDB Local)', () 
     const broadcast = makeBroadcast({ registry, gateway, retryQueue: new InMemoryQueue<BroadcastMessage>() });
     const shardCount = await registry.shardCount(channelId);
     for (let shardNo = 0; shardNo < shardCount; shardNo++) {
-      await broadcast({ channelId, shardNo, payload: { channelId, items: [{ kind: 'signal', signal: 'LIKES', channelId, count: 1, at: Date.now() }] } });
+      await broadcast({
+        channelId,
+        shardNo,
+        payload: { channelId, items: [{ kind: 'signal', signal: 'LIKES', channelId, count: 1, at: Date.now() }] },
+      });
     }
     expect(await registry.shardCount(channelId)).toBe(0);
     expect(await storedMembers(channelId, used)).toBe(0);
@@ -109,7 +124,12 @@ describe('DynamoDB connection registry under a join storm (DynamoDB Local)', () 
 
   it('stops counting a lost $disconnect once its TTL passes, and hands its slot to a new viewer', async () => {
     const clock = new FakeClock(Math.floor(Date.now() / 1000) * 1000);
-    const registry = new DynamoDbConnectionRegistry(doc, tableName, { shardSize: 1, clock, sleeper: clock, connectionTtlSeconds: 600 });
+    const registry = new DynamoDbConnectionRegistry(doc, tableName, {
+      shardSize: 1,
+      clock,
+      sleeper: clock,
+      connectionTtlSeconds: 600,
+    });
     const channelId = uniqueName('ttl');
     await registry.join('ghost=', channelId, null, clock.now());
     // No frame reaches the ghost's shard, so no 410 removes it; its entry outlives API Gateway's 2 h limit only by the TTL margin.

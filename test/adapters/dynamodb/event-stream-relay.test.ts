@@ -31,11 +31,27 @@ describe('DynamoDB Streams → relay → Kinesis (DynamoDB Local + kinesalite)',
     // F1: real commands through the command handler into DynamoDB Local.
     const store = new DynamoDbEventStore(documentClientFor(dynamodb), table);
     const clock = new FakeClock(1_700_000_000_000);
-    const channels = new CommandHandler(channelDecider, channelCodec, { store, clock, ids: new SequentialIds('e'), sleeper: clock });
+    const channels = new CommandHandler(channelDecider, channelCodec, {
+      store,
+      clock,
+      ids: new SequentialIds('e'),
+      sleeper: clock,
+    });
     const channelId = 'ch-1' as ChannelId;
     const streamId = channelStreamId(channelId);
     const context = { channelId };
-    await channels.handle(streamId, { type: 'ScheduleChannel', channelId, sellerId: 'seller-1' as UserId, title: 'Spring sale', currency: 'KRW', at: clock.now() }, context);
+    await channels.handle(
+      streamId,
+      {
+        type: 'ScheduleChannel',
+        channelId,
+        sellerId: 'seller-1' as UserId,
+        title: 'Spring sale',
+        currency: 'KRW',
+        at: clock.now(),
+      },
+      context,
+    );
     await channels.handle(streamId, { type: 'StartLive', at: clock.now() }, context);
 
     // Read DynamoDB Local's stream as Lambda's mapping would.

@@ -32,14 +32,56 @@ beforeAll(async () => {
   try {
     for (const [i, channelId] of CHANNELS.entries()) {
       const seller = { as: `seller-${channelId}` };
-      expect((await api(runtime, 'POST', '/api/channels', { channelId, title: `Live ${channelId}`, currency: 'KRW' }, seller)).status).toBe(201);
-      expect((await api(runtime, 'POST', `/api/channels/${channelId}/products`, { productId: `p-${channelId}`, name: channelId, category: i === 1 ? 'tech' : 'fashion', price: 10_000, currency: 'KRW' }, seller)).status).toBe(201);
+      expect(
+        (
+          await api(
+            runtime,
+            'POST',
+            '/api/channels',
+            { channelId, title: `Live ${channelId}`, currency: 'KRW' },
+            seller,
+          )
+        ).status,
+      ).toBe(201);
+      expect(
+        (
+          await api(
+            runtime,
+            'POST',
+            `/api/channels/${channelId}/products`,
+            {
+              productId: `p-${channelId}`,
+              name: channelId,
+              category: i === 1 ? 'tech' : 'fashion',
+              price: 10_000,
+              currency: 'KRW',
+            },
+            seller,
+          )
+        ).status,
+      ).toBe(201);
       expect((await api(runtime, 'POST', `/api/channels/${channelId}/start`, undefined, seller)).status).toBe(200);
-      const auction = { auctionId: `a-${channelId}`, productId: `p-${channelId}`, startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 };
+      const auction = {
+        auctionId: `a-${channelId}`,
+        productId: `p-${channelId}`,
+        startingPrice: 1_000,
+        minIncrement: 100,
+        durationSeconds: 600,
+      };
       expect((await api(runtime, 'POST', `/api/channels/${channelId}/auctions`, auction, seller)).status).toBe(201);
     }
     for (const [i, user] of USERS.entries()) {
-      expect((await api(runtime, 'POST', `/api/auctions/a-${CHANNELS[i % 2]}/bids`, { bidId: `b-${user}`, amount: 1_000 + i * 100 }, { as: user })).status).toBe(201);
+      expect(
+        (
+          await api(
+            runtime,
+            'POST',
+            `/api/auctions/a-${CHANNELS[i % 2]}/bids`,
+            { bidId: `b-${user}`, amount: 1_000 + i * 100 },
+            { as: user },
+          )
+        ).status,
+      ).toBe(201);
     }
     const memory = runtime.container.get(LOCAL_TOKENS.InMemoryEventStore);
     log = (await Promise.all(memory.streamIds().map(async (id) => (await memory.read(id)).events))).flat();
@@ -51,7 +93,11 @@ beforeAll(async () => {
   for (const e of log) streams.set(e.streamId, [...(streams.get(e.streamId) ?? []), e]);
   for (const [streamId, events] of streams) {
     // Each stream's events in one append (at most 100: these streams hold a handful).
-    await store.append(streamId, 0, events.map(({ streamId: _s, version: _v, ...event }) => event));
+    await store.append(
+      streamId,
+      0,
+      events.map(({ streamId: _s, version: _v, ...event }) => event),
+    );
   }
 });
 afterAll(() => redis?.stop());
@@ -71,16 +117,30 @@ describe('rebuilding the recommendation model from the event log (npm run rebuil
     const prefix = redis.subPrefix();
     const { stdout, stderr } = await run(
       'npm',
-      ['run', '--silent', 'rebuild-recommendations', '--', '--events-table', table, '--redis-url', `redis://${redis.host}:${redis.port}`, '--key-prefix', prefix],
+      [
+        'run',
+        '--silent',
+        'rebuild-recommendations',
+        '--',
+        '--events-table',
+        table,
+        '--redis-url',
+        `redis://${redis.host}:${redis.port}`,
+        '--key-prefix',
+        prefix,
+      ],
       { env: env() },
     );
     expect(stderr).toMatch(new RegExp(`scanned ${log.length} events`));
-    expect(stdout).toMatch(new RegExp(`rebuilt the recommendation model from ${log.length} events: \\d+ facts applied`));
+    expect(stdout).toMatch(
+      new RegExp(`rebuilt the recommendation model from ${log.length} events: \\d+ facts applied`),
+    );
 
     const oracle = new InMemoryRecommendationModelStore();
     await rebuildRecommendationModel(new ProjectRecommendationFacts(oracle), log);
     const rebuilt = new RedisRecommendationModelStore(redis.client, { keyPrefix: prefix });
-    const docs = async (store: typeof oracle | typeof rebuilt) => [...(await store.channels(CHANNELS)).values()].map((r) => r.doc);
+    const docs = async (store: typeof oracle | typeof rebuilt) =>
+      [...(await store.channels(CHANNELS)).values()].map((r) => r.doc);
     expect(await docs(rebuilt)).toEqual(await docs(oracle));
     expect((await docs(rebuilt)).filter((d) => d.live)).toHaveLength(3);
     for (const user of USERS) {
@@ -89,22 +149,51 @@ describe('rebuilding the recommendation model from the event log (npm run rebuil
     }
 
     // Again over the model it just wrote: refused (older history would be skipped), unless --force.
-    const args = ['run', '--silent', 'rebuild-recommendations', '--', '--events-table', table, '--redis-url', `redis://${redis.host}:${redis.port}`, '--key-prefix', prefix];
+    const args = [
+      'run',
+      '--silent',
+      'rebuild-recommendations',
+      '--',
+      '--events-table',
+      table,
+      '--redis-url',
+      `redis://${redis.host}:${redis.port}`,
+      '--key-prefix',
+      prefix,
+    ];
     const refused = await run('npm', args, { env: env() }).catch((error: { code: number; stderr: string }) => error);
-    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/is not empty\. A rebuild over it would skip/) });
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/is not empty\. A rebuild over it would skip/),
+    });
     expect((await run('npm', [...args, '--force'], { env: env() })).stdout).toMatch(/rebuilt the recommendation model/);
     expect(await docs(rebuilt)).toEqual(await docs(oracle));
   });
 
   it('a dry run only counts; a missing table name or an unknown flag is refused with the usage', async () => {
-    const dry = await run('npm', ['run', '--silent', 'rebuild-recommendations', '--', '--events-table', table, '--dry-run'], { env: env() });
-    expect(dry.stdout).toMatch(new RegExp(`dry run: would project \\d+ facts from ${log.length} events; nothing written`));
-    const refused = await run('npm', ['run', '--silent', 'rebuild-recommendations', '--', '--redis-url', 'redis://127.0.0.1:1'], { env: env() }).catch(
-      (error: { code: number; stderr: string }) => error,
+    const dry = await run(
+      'npm',
+      ['run', '--silent', 'rebuild-recommendations', '--', '--events-table', table, '--dry-run'],
+      { env: env() },
     );
+    expect(dry.stdout).toMatch(
+      new RegExp(`dry run: would project \\d+ facts from ${log.length} events; nothing written`),
+    );
+    const refused = await run(
+      'npm',
+      ['run', '--silent', 'rebuild-recommendations', '--', '--redis-url', 'redis://127.0.0.1:1'],
+      { env: env() },
+    ).catch((error: { code: number; stderr: string }) => error);
     expect(refused).toMatchObject({ code: 2 });
-    expect((refused as { stderr: string }).stderr).toMatch(/eventsTable: must be a DynamoDB table name \(--events-table or EVENTS_TABLE\)/);
-    const unknown = await run('npm', ['run', '--silent', 'rebuild-recommendations', '--', '--bogus'], { env: env() }).catch((error: { code: number; stderr: string }) => error);
-    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--bogus'[\s\S]*usage: npm run rebuild-recommendations/) });
+    expect((refused as { stderr: string }).stderr).toMatch(
+      /eventsTable: must be a DynamoDB table name \(--events-table or EVENTS_TABLE\)/,
+    );
+    const unknown = await run('npm', ['run', '--silent', 'rebuild-recommendations', '--', '--bogus'], {
+      env: env(),
+    }).catch((error: { code: number; stderr: string }) => error);
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/Unknown option '--bogus'[\s\S]*usage: npm run rebuild-recommendations/),
+    });
   });
 });

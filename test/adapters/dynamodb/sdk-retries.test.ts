@@ -9,10 +9,13 @@ import { ConcurrencyError } from '../../../src/application/ports/event-store.por
 // DynamoDB Local never throttles, so a stub client stands in for a hot item under load: the
 // one case in these tests where the SDK is replaced, to inject an error an emulator cannot produce.
 const cancelled = (...codes: string[]) =>
-  Object.assign(new Error(`Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`), {
-    name: 'TransactionCanceledException',
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
+  Object.assign(
+    new Error(`Transaction cancelled, please refer cancellation reasons for specific reasons [${codes.join(', ')}]`),
+    {
+      name: 'TransactionCanceledException',
+      CancellationReasons: codes.map((Code) => ({ Code })),
+    },
+  );
 
 /** A client whose TransactWriteItems fails with `failures` (in order), then succeeds; other commands answer `{}`. */
 const stubClient = (failures: Error[]) => {
@@ -31,7 +34,13 @@ const stubClient = (failures: Error[]) => {
   return { client, calls };
 };
 
-const event = (n: number) => ({ eventId: `e-${n}`, type: 'ThingHappened', schemaVersion: 1, occurredAt: 1_700_000_000_000 + n, data: { n } });
+const event = (n: number) => ({
+  eventId: `e-${n}`,
+  type: 'ThingHappened',
+  schemaVersion: 1,
+  occurredAt: 1_700_000_000_000 + n,
+  data: { n },
+});
 
 describe('transactions DynamoDB cancels for capacity (a throttled hot item)', () => {
   it('tells a throttled cancellation from a failed condition or a conflict', () => {
@@ -53,13 +62,17 @@ describe('transactions DynamoDB cancels for capacity (a throttled hot item)', ()
 
   it('the event store still reports a failed condition at once, as a concurrency conflict', async () => {
     const { client, calls } = stubClient([cancelled('ConditionalCheckFailed', 'None')]);
-    await expect(new DynamoDbEventStore(client, 'events', { sleeper: new FakeClock() }).append('s-1', 1, [event(2)])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(
+      new DynamoDbEventStore(client, 'events', { sleeper: new FakeClock() }).append('s-1', 1, [event(2)]),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
     expect(calls.filter((c) => c === 'TransactWriteCommand')).toHaveLength(1);
   });
 
   it('gives up after its attempts with the throttling error, not a concurrency conflict', async () => {
     const { client } = stubClient(Array.from({ length: 10 }, () => cancelled('None', 'ThrottlingError')));
-    const failure = await new DynamoDbEventStore(client, 'events', { sleeper: new FakeClock() }).append('s-1', 1, [event(2)]).catch((e: unknown) => e);
+    const failure = await new DynamoDbEventStore(client, 'events', { sleeper: new FakeClock() })
+      .append('s-1', 1, [event(2)])
+      .catch((e: unknown) => e);
     expect(failure).not.toBeInstanceOf(ConcurrencyError);
     expect((failure as Error).name).toBe('TransactionCanceledException');
   });
@@ -75,7 +88,10 @@ describe('transactions DynamoDB cancels for capacity (a throttled hot item)', ()
 
 describe('a first append whose put the SDK retried', () => {
   const conditionFailed = (attempts: number) =>
-    Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException', $metadata: { attempts } });
+    Object.assign(new Error('The conditional request failed'), {
+      name: 'ConditionalCheckFailedException',
+      $metadata: { attempts },
+    });
   /** PutItem fails with `failure`; GetItem finds `storedEventId` at version 1. */
   const client = (failure: Error, storedEventId: string) =>
     ({
@@ -92,7 +108,11 @@ describe('a first append whose put the SDK retried', () => {
   });
 
   it("is a conflict when the item is someone else's event, or when the condition failed on the first attempt", async () => {
-    await expect(new DynamoDbEventStore(client(conditionFailed(2), 'other'), 'events').append('s-new', 0, [event(1)])).rejects.toBeInstanceOf(ConcurrencyError);
-    await expect(new DynamoDbEventStore(client(conditionFailed(1), 'e-1'), 'events').append('s-new', 0, [event(1)])).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(
+      new DynamoDbEventStore(client(conditionFailed(2), 'other'), 'events').append('s-new', 0, [event(1)]),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(
+      new DynamoDbEventStore(client(conditionFailed(1), 'e-1'), 'events').append('s-new', 0, [event(1)]),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
   });
 });

@@ -4,7 +4,13 @@ import { decodeFeedRecord, encodeFeedRecord } from '../../../src/adapters/kinesi
 import type { FeedItem } from '../../../src/domain/live-feed/feed-item.js';
 import { makeFanoutHandler } from '../../../src/entrypoints/handlers/fanout.js';
 
-const like = (channelId: string, count: number): FeedItem => ({ kind: 'signal', signal: 'LIKES', channelId, count, at: count });
+const like = (channelId: string, count: number): FeedItem => ({
+  kind: 'signal',
+  signal: 'LIKES',
+  channelId,
+  count,
+  at: count,
+});
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const kinesisEvent = (datas: string[]): KinesisStreamEvent => ({
@@ -33,7 +39,9 @@ describe('feed record codec', () => {
   });
 
   it('names the bad field of a malformed record', () => {
-    expect(() => decodeFeedRecord('{"items":[{"kind":"signal","signal":"LIKES","channelId":"a","count":0,"at":1}]}')).toThrow(/items\.0\.count/);
+    expect(() =>
+      decodeFeedRecord('{"items":[{"kind":"signal","signal":"LIKES","channelId":"a","count":0,"at":1}]}'),
+    ).toThrow(/items\.0\.count/);
     expect(() => decodeFeedRecord('not json')).toThrow(/not JSON/);
   });
 
@@ -46,11 +54,15 @@ describe('feed record codec', () => {
       },
       logger: quiet,
     });
-    const ok = await fanout(kinesisEvent([encodeFeedRecord([like('a', 1), like('a', 2)]), JSON.stringify(like('a', 3))]));
+    const ok = await fanout(
+      kinesisEvent([encodeFeedRecord([like('a', 1), like('a', 2)]), JSON.stringify(like('a', 3))]),
+    );
     expect(ok).toEqual({ batchItemFailures: [] });
     expect(seen).toEqual([like('a', 1), like('a', 2), like('a', 3)]);
     seen.length = 0;
-    const poisoned = await fanout(kinesisEvent([encodeFeedRecord([like('a', 4)]), '{"items":[]}', encodeFeedRecord([like('a', 5)])]));
+    const poisoned = await fanout(
+      kinesisEvent([encodeFeedRecord([like('a', 4)]), '{"items":[]}', encodeFeedRecord([like('a', 5)])]),
+    );
     expect(poisoned).toEqual({ batchItemFailures: [{ itemIdentifier: '101' }] });
     expect(seen).toEqual([like('a', 4)]);
   });

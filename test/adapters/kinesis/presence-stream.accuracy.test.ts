@@ -26,7 +26,9 @@ const emulated = async () => {
   return {
     streamName,
     backends: {
-      buckets: new DynamoDbPresenceBucketStore(documentClientFor(dynamodb), tableName, { clock: { now: () => Date.now() } }),
+      buckets: new DynamoDbPresenceBucketStore(documentClientFor(dynamodb), tableName, {
+        clock: { now: () => Date.now() },
+      }),
       stream: new KinesisPresenceStream(kinesis, streamName, { sleeper, shardCount: SHARDS }),
       source: kinesisShardSource(kinesis, streamName),
     },
@@ -57,6 +59,8 @@ describe('presence accuracy on the beacon path over DynamoDB Local and kinesalit
     const drop = await checkPresence(p, result);
     report('beacon on emulators, 10,000 players, 1,000 stop', drop);
     expect(drop.droppedAfterLastBeatMs).toBeLessThanOrEqual(drop.ttlMs + NOTICE_MS);
-    console.info(`[presence] beacon on emulators: ${result.beatsSent} beats in ${Math.round(performance.now() - started)} ms`);
+    console.info(
+      `[presence] beacon on emulators: ${result.beatsSent} beats in ${Math.round(performance.now() - started)} ms`,
+    );
   }, 300_000);
 });

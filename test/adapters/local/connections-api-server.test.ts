@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConnectionsApiServer, type ConnectionsApiServer } from '../../../src/adapters/local/connections-api-server.js';
+import {
+  startConnectionsApiServer,
+  type ConnectionsApiServer,
+} from '../../../src/adapters/local/connections-api-server.js';
 
 /** The local @connections server answers a full client buffer as API Gateway does: at once, 429 LimitExceededException. */
 describe('local @connections server, a connection whose outgoing buffer is full', () => {
@@ -9,11 +12,16 @@ describe('local @connections server, a connection whose outgoing buffer is full'
     ['stalled', 'buffer-full'],
   ]);
   beforeAll(async () => {
-    server = await startConnectionsApiServer({ post: (id) => outcomes.get(id) ?? false, info: () => null, close: () => false });
+    server = await startConnectionsApiServer({
+      post: (id) => outcomes.get(id) ?? false,
+      info: () => null,
+      close: () => false,
+    });
   });
   afterAll(() => server.stop());
 
-  const post = (id: string) => fetch(`${server.endpoint}/@connections/${id}`, { method: 'POST', body: '{"type":"feed"}' });
+  const post = (id: string) =>
+    fetch(`${server.endpoint}/@connections/${id}`, { method: 'POST', body: '{"type":"feed"}' });
 
   it('answers 429 LimitExceededException for it, 200 for a reading one and 410 for an unknown one', async () => {
     const stalled = await post('stalled');

@@ -18,14 +18,19 @@ const scratch = async () => {
 // A missing emulator must fail the run with what to install, never be skipped.
 describe('emulator starters', () => {
   it('fail loudly, naming npm and the registry, when DynamoDB Local cannot be fetched', async () => {
-    const error = await startDynamoDbLocal({ cacheDir: await scratch(), commands: { npm: '/nonexistent/npm' } }).catch((e: unknown) => e);
+    const error = await startDynamoDbLocal({ cacheDir: await scratch(), commands: { npm: '/nonexistent/npm' } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(EmulatorUnavailableError);
     expect((error as Error).message).toMatch(/npm pack amplify-dynamodb-simulator@2\.9\.30.*npm registry/);
   });
 
   it('fail loudly, saying which Java to install, when there is no java', async () => {
     // The jar is fetched into the project cache the test setup already filled; only java is missing.
-    const error = await startDynamoDbLocal({ cacheDir: join(process.cwd(), '.emulators'), commands: { java: '/nonexistent/java' } }).catch((e: unknown) => e);
+    const error = await startDynamoDbLocal({
+      cacheDir: join(process.cwd(), '.emulators'),
+      commands: { java: '/nonexistent/java' },
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EmulatorUnavailableError);
     expect((error as Error).message).toMatch(/Java runtime.*apt-get install -y openjdk-17-jre-headless/);
   });

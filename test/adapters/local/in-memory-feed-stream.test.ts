@@ -4,9 +4,17 @@ import { InMemoryFeedStream } from '../../../src/adapters/in-memory/feed-publish
 import { PublishError } from '../../../src/application/ports/feed-publisher.port.js';
 import type { FeedItem } from '../../../src/domain/live-feed/feed-item.js';
 
-const like = (channelId: string, count: number): FeedItem => ({ kind: 'signal', signal: 'LIKES', channelId, count, at: 0 });
+const like = (channelId: string, count: number): FeedItem => ({
+  kind: 'signal',
+  signal: 'LIKES',
+  channelId,
+  count,
+  at: 0,
+});
 const all = (feed: InMemoryFeedStream) =>
-  Array.from({ length: feed.shardCount }, (_, s) => feed.read(s, 0, feed.length(s)).map((r) => ({ shard: s, ...r, item: JSON.parse(r.data) as FeedItem }))).flat();
+  Array.from({ length: feed.shardCount }, (_, s) =>
+    feed.read(s, 0, feed.length(s)).map((r) => ({ shard: s, ...r, item: JSON.parse(r.data) as FeedItem })),
+  ).flat();
 
 describe('InMemoryFeedStream: the Kinesis twin', () => {
   it('keeps each partition key on one shard, in order, with increasing sequence numbers', async () => {
@@ -18,7 +26,9 @@ describe('InMemoryFeedStream: the Kinesis twin', () => {
       const mine = records.filter((r) => r.partitionKey === `ch${c}`);
       expect(new Set(mine.map((r) => r.shard)).size).toBe(1);
       expect(mine.map((r) => (r.item.kind === 'signal' && r.item.signal === 'LIKES' ? r.item.count : 0))).toEqual(
-        items.filter((i) => i.channelId === `ch${c}`).map((i) => (i.kind === 'signal' && i.signal === 'LIKES' ? i.count : 0)),
+        items
+          .filter((i) => i.channelId === `ch${c}`)
+          .map((i) => (i.kind === 'signal' && i.signal === 'LIKES' ? i.count : 0)),
       );
       const seqs = mine.map((r) => r.sequenceNumber);
       expect([...seqs].sort()).toEqual(seqs);
@@ -38,7 +48,9 @@ describe('InMemoryFeedStream: the Kinesis twin', () => {
     feed.injectFailures(2);
     await feed.publish([like('c', 1), like('c', 2), like('c', 3)]);
     // Retried records keep the channel's order: a refused record's successors wait behind it.
-    expect(all(feed).map((r) => (r.item.kind === 'signal' && r.item.signal === 'LIKES' ? r.item.count : 0))).toEqual([1, 2, 3]);
+    expect(all(feed).map((r) => (r.item.kind === 'signal' && r.item.signal === 'LIKES' ? r.item.count : 0))).toEqual([
+      1, 2, 3,
+    ]);
     expect(feed.refusedRecords).toBeGreaterThanOrEqual(2);
     expect(feed.puts).toBe(3);
 

@@ -38,7 +38,12 @@ describe('InMemoryQueue: the SQS semantics consumers are tested against', () => 
   it('moves a message received maxReceiveCount times to its DLQ, keeping id and body', () => {
     const clock = new FakeClock(0);
     const dlq = new InMemoryQueue<string>({ clock });
-    const queue = new InMemoryQueue<string>({ clock, visibilityTimeoutMs: 10, maxReceiveCount: 3, deadLetterQueue: dlq });
+    const queue = new InMemoryQueue<string>({
+      clock,
+      visibilityTimeoutMs: 10,
+      maxReceiveCount: 3,
+      deadLetterQueue: dlq,
+    });
     queue.sendRaw('{not json');
     const ids = new Set<string>();
     for (let i = 0; i < 3; i++) {

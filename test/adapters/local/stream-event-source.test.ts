@@ -17,9 +17,16 @@ const until = async (condition: () => boolean, timeoutMs = 5_000): Promise<void>
 };
 
 /** A one-shard log of records 1..n and a source whose handler decides per batch. */
-const setup = (n: number, handle: (values: number[]) => BatchResponse | void | Promise<BatchResponse | void>, options: Partial<StreamEventSourceOptions<Rec>> = {}) => {
+const setup = (
+  n: number,
+  handle: (values: number[]) => BatchResponse | void | Promise<BatchResponse | void>,
+  options: Partial<StreamEventSourceOptions<Rec>> = {},
+) => {
   const log = new InMemoryShardedLog<Rec>(1);
-  log.append(0, Array.from({ length: n }, (_, i) => ({ seq: String(i + 1).padStart(5, '0'), value: i + 1 })));
+  log.append(
+    0,
+    Array.from({ length: n }, (_, i) => ({ seq: String(i + 1).padStart(5, '0'), value: i + 1 })),
+  );
   const batches: number[][] = [];
   const discarded: number[] = [];
   const source = new StreamEventSource(
@@ -30,7 +37,13 @@ const setup = (n: number, handle: (values: number[]) => BatchResponse | void | P
       batches.push(values);
       return handle(values);
     },
-    { name: 'test', batchSize: 5, retryDelayMs: 1, onDiscard: (records) => discarded.push(...records.map((r) => r.value)), ...options },
+    {
+      name: 'test',
+      batchSize: 5,
+      retryDelayMs: 1,
+      onDiscard: (records) => discarded.push(...records.map((r) => r.value)),
+      ...options,
+    },
   );
   const seqOf = (v: number) => String(v).padStart(5, '0');
   return { log, source, batches, discarded, seqOf };
@@ -73,7 +86,8 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
   });
 
   it('isolates a poison record by bisecting after the retries, sends only it to the on-failure destination, and goes on', async () => {
-    const poison = (values: number[]) => (values.includes(4) ? { batchItemFailures: [{ itemIdentifier: '00004' }] } : undefined);
+    const poison = (values: number[]) =>
+      values.includes(4) ? { batchItemFailures: [{ itemIdentifier: '00004' }] } : undefined;
     const { source, batches, discarded } = setup(8, poison, { maximumRetryAttempts: 2, batchSize: 8 });
     source.start();
     await until(() => source.isIdle());

@@ -20,7 +20,11 @@ describe('createRedisClient', () => {
   });
 
   it('refuses a URL that is not redis:// or rediss://, saying what it got', () => {
-    expect(() => createRedisClient('http://127.0.0.1:6379')).toThrow(/REDIS_URL must start with redis:\/\/ or rediss:\/\/, got http:/);
-    expect(() => createRedisClient('rediss://127.0.0.1:1?cluster=1')).toThrow(/cluster= must be true or false, got "1"/);
+    expect(() => createRedisClient('http://127.0.0.1:6379')).toThrow(
+      /REDIS_URL must start with redis:\/\/ or rediss:\/\/, got http:/,
+    );
+    expect(() => createRedisClient('rediss://127.0.0.1:1?cluster=1')).toThrow(
+      /cluster= must be true or false, got "1"/,
+    );
   });
 });

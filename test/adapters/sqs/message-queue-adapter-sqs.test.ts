@@ -4,12 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryBlobStore } from '../../../src/adapters/in-memory/blob-store-adapter-in-memory.js';
 import { FakeClock } from '../../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { SQS_MAX_BATCH_BYTES, SqsMessageQueue } from '../../../src/adapters/sqs/message-queue-adapter-sqs.js';
-import { decodeQueueBody, isOffloadPointer, OffloadedBodyMissingError } from '../../../src/adapters/sqs/queue-body-codec.js';
+import {
+  decodeQueueBody,
+  isOffloadPointer,
+  OffloadedBodyMissingError,
+} from '../../../src/adapters/sqs/queue-body-codec.js';
 import { EnqueueError } from '../../../src/application/ports/message-queue.port.js';
 
 // These tests look at the SendMessageBatch calls themselves, so they use a scripted client; the
 // contract suite runs the same adapter against fauxqs.
-type Answer = (entry: NonNullable<SendMessageBatchCommandInput['Entries']>[number], call: number) => 'ok' | { code: string; senderFault: boolean };
+type Answer = (
+  entry: NonNullable<SendMessageBatchCommandInput['Entries']>[number],
+  call: number,
+) => 'ok' | { code: string; senderFault: boolean };
 const scriptedClient = (answer: Answer = () => 'ok') => {
   const calls: SendMessageBatchCommandInput[] = [];
   const client = {
@@ -18,8 +25,12 @@ const scriptedClient = (answer: Answer = () => 'ok') => {
       calls.push(command.input);
       const results = (command.input.Entries ?? []).map((e) => ({ e, a: answer(e, calls.length) }));
       return {
-        Successful: results.filter((r) => r.a === 'ok').map((r) => ({ Id: r.e.Id, MessageId: `m-${r.e.Id}`, MD5OfMessageBody: '' })),
-        Failed: results.flatMap((r) => (r.a === 'ok' ? [] : [{ Id: r.e.Id, Code: r.a.code, SenderFault: r.a.senderFault, Message: 'scripted' }])),
+        Successful: results
+          .filter((r) => r.a === 'ok')
+          .map((r) => ({ Id: r.e.Id, MessageId: `m-${r.e.Id}`, MD5OfMessageBody: '' })),
+        Failed: results.flatMap((r) =>
+          r.a === 'ok' ? [] : [{ Id: r.e.Id, Code: r.a.code, SenderFault: r.a.senderFault, Message: 'scripted' }],
+        ),
         $metadata: {},
       };
     },
@@ -39,7 +50,9 @@ describe('SqsMessageQueue', () => {
     calls.length = 0;
     await queue.send(Array.from({ length: 6 }, (_, n) => ({ body: { n, pad: 'p'.repeat(300_000) } })));
     for (const call of calls) {
-      expect((call.Entries ?? []).reduce((sum, e) => sum + Buffer.byteLength(e.MessageBody ?? ''), 0)).toBeLessThanOrEqual(SQS_MAX_BATCH_BYTES);
+      expect(
+        (call.Entries ?? []).reduce((sum, e) => sum + Buffer.byteLength(e.MessageBody ?? ''), 0),
+      ).toBeLessThanOrEqual(SQS_MAX_BATCH_BYTES);
     }
     expect(calls.map((c) => c.Entries?.length)).toEqual([3, 3]);
   });
@@ -47,7 +60,10 @@ describe('SqsMessageQueue', () => {
   it('offloads a body over the limit to the blob store and sends a pointer that decodes back', async () => {
     const { client, calls } = scriptedClient();
     const blobs = new InMemoryBlobStore();
-    const queue = new SqsMessageQueue<{ text: string }>(client, url, { sleeper: new FakeClock(), offload: { store: blobs, keyPrefix: 'offload/' } });
+    const queue = new SqsMessageQueue<{ text: string }>(client, url, {
+      sleeper: new FakeClock(),
+      offload: { store: blobs, keyPrefix: 'offload/' },
+    });
     const body = { text: 'q'.repeat(2_000_000) };
     await queue.send([{ body }, { body: { text: 'small' } }]);
     const [big, small] = calls[0]!.Entries!;
@@ -65,7 +81,9 @@ describe('SqsMessageQueue', () => {
   it('refuses an oversized body when no offload store is configured, sending nothing', async () => {
     const { client, calls } = scriptedClient();
     const queue = new SqsMessageQueue<{ text: string }>(client, url, { sleeper: new FakeClock() });
-    await expect(queue.send([{ body: { text: 'ok' } }, { body: { text: 'q'.repeat(1_100_000) } }])).rejects.toBeInstanceOf(EnqueueError);
+    await expect(
+      queue.send([{ body: { text: 'ok' } }, { body: { text: 'q'.repeat(1_100_000) } }]),
+    ).rejects.toBeInstanceOf(EnqueueError);
     expect(calls).toHaveLength(0);
   });
 
@@ -101,8 +119,13 @@ describe('SqsMessageQueue', () => {
       return 'ok';
     });
     const queue = new SqsMessageQueue<{ n: number }>(client, url, { sleeper: new FakeClock() });
-    const error = await queue.send([{ body: { n: 1 } }, { body: { n: 2 } }, { body: { n: 3 } }]).catch((e: unknown) => e);
-    expect(calls.map((c) => c.Entries!.map((e) => e.MessageBody))).toEqual([['{"n":1}', '{"n":2}', '{"n":3}'], ['{"n":2}']]);
+    const error = await queue
+      .send([{ body: { n: 1 } }, { body: { n: 2 } }, { body: { n: 3 } }])
+      .catch((e: unknown) => e);
+    expect(calls.map((c) => c.Entries!.map((e) => e.MessageBody))).toEqual([
+      ['{"n":1}', '{"n":2}', '{"n":3}'],
+      ['{"n":2}'],
+    ]);
     expect(error).toBeInstanceOf(EnqueueError);
     expect((error as EnqueueError).message).toMatch(/1 of 3 messages.*InvalidMessageContents/);
     expect((error as EnqueueError).failed).toEqual([{ body: { n: 3 } }]);

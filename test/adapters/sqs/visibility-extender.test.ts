@@ -8,8 +8,16 @@ import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients
 const { sqs } = emulatorClients();
 
 const receive = async (url: string, visibility?: number) =>
-  (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 1, WaitTimeSeconds: 0, ...(visibility !== undefined ? { VisibilityTimeout: visibility } : {}) })))
-    .Messages ?? [];
+  (
+    await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 1,
+        WaitTimeSeconds: 0,
+        ...(visibility !== undefined ? { VisibilityTimeout: visibility } : {}),
+      }),
+    )
+  ).Messages ?? [];
 
 describe('VisibilityExtender (fauxqs)', () => {
   it('release makes a received message visible again at once', async () => {

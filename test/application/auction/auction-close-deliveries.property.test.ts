@@ -37,7 +37,12 @@ const runAuction = async (schedule: Schedule) => {
   for (const [i, offset] of [...schedule.bidOffsets].sort((a, b) => a - b).entries()) {
     handled.push(...(await f.runSchedulerUntil(t0 + offset)));
     if ((await f.getAuction(id)).status === 'CLOSED') break;
-    const result = await f.placeBid({ auctionId: id, bidId: `b-${i}` as BidId, actor: actorFor(`bidder-${i % 7}`), amount });
+    const result = await f.placeBid({
+      auctionId: id,
+      bidId: `b-${i}` as BidId,
+      actor: actorFor(`bidder-${i % 7}`),
+      amount,
+    });
     amount += 10;
     if (result.extendedTo !== null) extensions++;
   }

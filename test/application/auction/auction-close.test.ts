@@ -19,7 +19,14 @@ describe('auction close (F7)', () => {
     const f = auctionFixture();
     await f.liveChannel();
     const openedAt = f.clock.now();
-    await f.openAuction({ auctionId: auctionId('a-1'), channelId: CHANNEL, productId: PRODUCT, startingPrice: 1000, minIncrement: 100, endsAt: openedAt + 40 * MINUTE });
+    await f.openAuction({
+      auctionId: auctionId('a-1'),
+      channelId: CHANNEL,
+      productId: PRODUCT,
+      startingPrice: 1000,
+      minIncrement: 100,
+      endsAt: openedAt + 40 * MINUTE,
+    });
     await f.placeBid(bid('b-1', 'alice', 1000));
 
     const handled = await f.runSchedulerUntil(openedAt + 60 * MINUTE);
@@ -56,7 +63,9 @@ describe('auction close (F7)', () => {
     expect(closed[0]?.at).toBe(t0 + 10 * MINUTE + 50_000);
     // The original message came at the old end, found the auction still open and went back to sleep.
     expect(handled.some((h) => h.at === t0 + 10 * MINUTE && h.outcome.outcome === 'RESCHEDULED')).toBe(true);
-    expect(handled.filter((h) => h.at < t0 + 10 * MINUTE + 50_000).every((h) => h.outcome.outcome !== 'CLOSED')).toBe(true);
+    expect(handled.filter((h) => h.at < t0 + 10 * MINUTE + 50_000).every((h) => h.outcome.outcome !== 'CLOSED')).toBe(
+      true,
+    );
     expect((await f.getAuction(auctionId('a-1'))).highest).toEqual({ bidderId: 'bob', amount: 1500 });
   });
 
@@ -64,7 +73,14 @@ describe('auction close (F7)', () => {
     const f = auctionFixture({ duplicateRate: 0.9 });
     await f.liveChannel();
     const t0 = f.clock.now();
-    await f.openAuction({ auctionId: auctionId('a-1'), channelId: CHANNEL, productId: PRODUCT, startingPrice: 1000, minIncrement: 100, endsAt: t0 + 20 * MINUTE });
+    await f.openAuction({
+      auctionId: auctionId('a-1'),
+      channelId: CHANNEL,
+      productId: PRODUCT,
+      startingPrice: 1000,
+      minIncrement: 100,
+      endsAt: t0 + 20 * MINUTE,
+    });
     const message = { auctionId: auctionId('a-1'), channelId: CHANNEL, endsAt: t0 + 20 * MINUTE, hop: 1 };
     await f.queue.send([{ body: message }, { body: message }, { body: message }]); // forged extra copies, due now
 
@@ -81,7 +97,14 @@ describe('auction close (F7)', () => {
     const f = auctionFixture();
     await f.liveChannel();
     const t0 = f.clock.now();
-    await f.openAuction({ auctionId: auctionId('a-1'), channelId: CHANNEL, productId: PRODUCT, startingPrice: 1000, minIncrement: 100, endsAt: t0 + 5 * MINUTE });
+    await f.openAuction({
+      auctionId: auctionId('a-1'),
+      channelId: CHANNEL,
+      productId: PRODUCT,
+      startingPrice: 1000,
+      minIncrement: 100,
+      endsAt: t0 + 5 * MINUTE,
+    });
     await f.placeBid(bid('b-1', 'alice', 1000));
     await f.runSchedulerUntil(t0 + 6 * MINUTE);
 
@@ -89,7 +112,11 @@ describe('auction close (F7)', () => {
     await expect(after).rejects.toBeInstanceOf(DomainError);
     await expect(after).rejects.toMatchObject({ code: 'AUCTION_CLOSED' });
     // A retried bid that was accepted before the close is still answered (idempotent), not refused.
-    await expect(f.placeBid(bid('b-1', 'alice', 1000))).resolves.toMatchObject({ accepted: true, retried: true, highest: { bidderId: 'alice', amount: 1000 } });
+    await expect(f.placeBid(bid('b-1', 'alice', 1000))).resolves.toMatchObject({
+      accepted: true,
+      retried: true,
+      highest: { bidderId: 'alice', amount: 1000 },
+    });
 
     const { events } = await f.store.read(auctionStreamId('a-1'));
     expect(events.map((e) => e.type)).toEqual(['AuctionOpened', 'BidPlaced', 'AuctionClosed']);
@@ -103,7 +130,14 @@ describe('auction close (F7)', () => {
     await f.liveChannel();
     const before = f.store.streamIds().length;
     await expect(
-      f.openAuction({ auctionId: auctionId('a-9'), channelId: CHANNEL, productId: 'nope' as never, startingPrice: 1000, minIncrement: 100, endsAt: f.clock.now() + MINUTE }),
+      f.openAuction({
+        auctionId: auctionId('a-9'),
+        channelId: CHANNEL,
+        productId: 'nope' as never,
+        startingPrice: 1000,
+        minIncrement: 100,
+        endsAt: f.clock.now() + MINUTE,
+      }),
     ).rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND' });
     expect(f.store.streamIds().length).toBe(before);
     expect(f.queue.counts().total).toBe(0);
@@ -112,7 +146,14 @@ describe('auction close (F7)', () => {
   it('makes a retried open safe: same auction, one close chain more, nothing opened twice', async () => {
     const f = auctionFixture();
     await f.liveChannel();
-    const input = { auctionId: auctionId('a-1'), channelId: CHANNEL, productId: PRODUCT, startingPrice: 1000, minIncrement: 100, endsAt: f.clock.now() + MINUTE };
+    const input = {
+      auctionId: auctionId('a-1'),
+      channelId: CHANNEL,
+      productId: PRODUCT,
+      startingPrice: 1000,
+      minIncrement: 100,
+      endsAt: f.clock.now() + MINUTE,
+    };
     const first = await f.openAuction(input);
     const again = await f.openAuction(input);
     expect(again).toEqual(first);
@@ -122,7 +163,9 @@ describe('auction close (F7)', () => {
 
   it('fails a close message for an auction that does not exist (so it reaches the DLQ)', async () => {
     const f = auctionFixture();
-    await expect(f.closeAuction({ auctionId: auctionId('ghost'), channelId: CHANNEL, endsAt: 0, hop: 1 })).rejects.toMatchObject({
+    await expect(
+      f.closeAuction({ auctionId: auctionId('ghost'), channelId: CHANNEL, endsAt: 0, hop: 1 }),
+    ).rejects.toMatchObject({
       code: 'AUCTION_NOT_FOUND',
     });
   });

@@ -27,25 +27,46 @@ export const auctionFixture = (options: { duplicateRate?: number } = {}) => {
   const deps = { store, clock, ids, sleeper: clock };
   const auctions = new CommandHandler(auctionDecider, auctionCodec, deps);
   const channels = new CommandHandler(channelDecider, channelCodec, deps);
-  const queue = new InMemoryQueue<AuctionCloseMessage>({ name: 'scheduler', clock, random: clock.random.bind(clock), duplicateRate: options.duplicateRate });
+  const queue = new InMemoryQueue<AuctionCloseMessage>({
+    name: 'scheduler',
+    clock,
+    random: clock.random.bind(clock),
+    duplicateRate: options.duplicateRate,
+  });
   const scheduler = new AuctionCloseScheduler(queue, clock);
   const open = makeOpenAuction({ auctions, channels, scheduler, clock, ids: new SequentialIds('auction') });
   /** Opens as the channel's seller unless the input names another actor. */
-  const openAuction = (input: Omit<OpenAuctionInput, 'actor'> & { readonly actor?: Actor }) => open({ actor: actorFor(SELLER), ...input });
+  const openAuction = (input: Omit<OpenAuctionInput, 'actor'> & { readonly actor?: Actor }) =>
+    open({ actor: actorFor(SELLER), ...input });
   const placeBid = makePlaceBid({ auctions, clock });
   const closeAuction = makeCloseAuction({ auctions, scheduler, clock });
   const getAuction = makeGetAuction({ auctions });
 
   const liveChannel = async () => {
     const stream = channelStreamId(CHANNEL);
-    await channels.handle(stream, { type: 'ScheduleChannel', channelId: CHANNEL, sellerId: SELLER, title: 'Night market', currency: 'KRW', at: clock.now() });
+    await channels.handle(stream, {
+      type: 'ScheduleChannel',
+      channelId: CHANNEL,
+      sellerId: SELLER,
+      title: 'Night market',
+      currency: 'KRW',
+      at: clock.now(),
+    });
     await channels.handle(stream, { type: 'StartLive', at: clock.now() });
-    await channels.handle(stream, { type: 'ListProduct', productId: PRODUCT, name: 'Kettle', category: 'kitchen', price: 30_000, currency: 'KRW' });
+    await channels.handle(stream, {
+      type: 'ListProduct',
+      productId: PRODUCT,
+      name: 'Kettle',
+      category: 'kitchen',
+      price: 30_000,
+      currency: 'KRW',
+    });
   };
 
   /** Runs the scheduler queue until `until`: jumps the clock to each next visible message and handles it. */
   const runSchedulerUntil = async (until: number) => {
-    const handled: { at: number; message: AuctionCloseMessage; outcome: Awaited<ReturnType<typeof closeAuction>> }[] = [];
+    const handled: { at: number; message: AuctionCloseMessage; outcome: Awaited<ReturnType<typeof closeAuction>> }[] =
+      [];
     for (;;) {
       let batch = queue.receive(10);
       if (batch.length === 0) {
@@ -64,7 +85,19 @@ export const auctionFixture = (options: { duplicateRate?: number } = {}) => {
     return handled;
   };
 
-  return { clock, store, auctions, channels, queue, openAuction, placeBid, closeAuction, getAuction, liveChannel, runSchedulerUntil };
+  return {
+    clock,
+    store,
+    auctions,
+    channels,
+    queue,
+    openAuction,
+    placeBid,
+    closeAuction,
+    getAuction,
+    liveChannel,
+    runSchedulerUntil,
+  };
 };
 
 export const auctionId = (id: string) => id as AuctionId;

@@ -25,13 +25,22 @@ const setup = async () => {
   const clock = new FakeClock(1_000_000);
   const inner = new InMemoryEventStore();
   const reads: string[] = [];
-  const store: EventStore = { read: (id, after) => (reads.push(id), inner.read(id, after)), append: (id, v, e) => inner.append(id, v, e) };
+  const store: EventStore = {
+    read: (id, after) => (reads.push(id), inner.read(id, after)),
+    append: (id, v, e) => inner.append(id, v, e),
+  };
   const kernel = { store, clock, ids: new SequentialIds('e'), sleeper: clock };
   const trips = new CommandHandler(tripDecider, tripCodec, kernel);
   const counters = new InMemoryCounterStore();
   const index = new InMemoryBookingRequestIndex();
   const queue = new InMemoryQueue<BookingRequestMessage>({ fifo: true, clock });
-  await makeScheduleTrip({ trips, counters })({ tripId: TRIP, route: 'r', departsAt: clock.now() + 3_600_000, capacity: 2, maxSeatsPerBooking: 2 });
+  await makeScheduleTrip({ trips, counters })({
+    tripId: TRIP,
+    route: 'r',
+    departsAt: clock.now() + 3_600_000,
+    capacity: 2,
+    maxSeatsPerBooking: 2,
+  });
   return {
     clock,
     inner,
@@ -47,7 +56,8 @@ const setup = async () => {
   };
 };
 
-const body = (t: Awaited<ReturnType<typeof setup>>) => t.queue.receive(10).map((d) => (t.queue.delete(d.receiptHandle), d.body as BookingRequestMessage));
+const body = (t: Awaited<ReturnType<typeof setup>>) =>
+  t.queue.receive(10).map((d) => (t.queue.delete(d.receiptHandle), d.body as BookingRequestMessage));
 
 describe('booking use cases', () => {
   it('reads the trip stream once for a rush of requests (terms are cached; no hot partition on the API path)', async () => {
@@ -62,7 +72,12 @@ describe('booking use cases', () => {
     await t.request({ tripId: TRIP, actor: actorFor('kim'), seats: 2, requestId: 'r-1' as RequestId });
     const [message] = body(t);
     const failing = makeProcessBooking({
-      trips: new CommandHandler(tripDecider, tripCodec, { store: t.inner, clock: t.clock, ids: new SequentialIds('x'), sleeper: t.clock }),
+      trips: new CommandHandler(tripDecider, tripCodec, {
+        store: t.inner,
+        clock: t.clock,
+        ids: new SequentialIds('x'),
+        sleeper: t.clock,
+      }),
       counters: { add: async () => Promise.reject(new Error('crash')), read: (id) => t.counters.read(id) },
       clock: t.clock,
     });
@@ -78,9 +93,20 @@ describe('booking use cases', () => {
 
   it('repairs a missing `requests` count from the consumer (the API crashed after queueing)', async () => {
     const t = await setup();
-    const message = { requestId: 'r-9' as RequestId, tripId: TRIP, passengerId: 'kim' as UserId, seats: 1, requestedAt: t.clock.now() };
+    const message = {
+      requestId: 'r-9' as RequestId,
+      tripId: TRIP,
+      passengerId: 'kim' as UserId,
+      seats: 1,
+      requestedAt: t.clock.now(),
+    };
     await t.process(message);
-    expect(await t.stats()).toMatchObject({ requests: 1, processed: 1, success: 1, trips: [expect.objectContaining({ tripId: TRIP, requests: 1 })] });
+    expect(await t.stats()).toMatchObject({
+      requests: 1,
+      processed: 1,
+      success: 1,
+      trips: [expect.objectContaining({ tripId: TRIP, requests: 1 })],
+    });
   });
 
   it('cancels a confirmed booking once, frees its seats and counts the cancellation once', async () => {
@@ -104,7 +130,9 @@ describe('StatsPublisher', () => {
     const clock = new FakeClock(0);
     const blobs = new InMemoryBlobStore();
     let reads = 0;
-    const publisher = new StatsPublisher(blobs, async () => ({ ...figures, processed: ++reads }), clock, { key: 'stats.json' });
+    const publisher = new StatsPublisher(blobs, async () => ({ ...figures, processed: ++reads }), clock, {
+      key: 'stats.json',
+    });
     expect(await publisher.changed()).toBe(true);
     clock.advance(400);
     expect(await publisher.changed()).toBe(false);
@@ -119,7 +147,10 @@ describe('StatsPublisher', () => {
     const clock = new FakeClock(0);
     const good = new InMemoryBlobStore();
     let fail = true;
-    const blobs: BlobStore = { put: (k, b, c) => (fail ? Promise.reject(new Error('S3 down')) : good.put(k, b, c)), get: (k) => good.get(k) };
+    const blobs: BlobStore = {
+      put: (k, b, c) => (fail ? Promise.reject(new Error('S3 down')) : good.put(k, b, c)),
+      get: (k) => good.get(k),
+    };
     const publisher = new StatsPublisher(blobs, async () => figures, clock, { key: 'stats.json' });
     await expect(publisher.changed()).rejects.toThrow('S3 down');
     fail = false;

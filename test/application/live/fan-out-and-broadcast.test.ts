@@ -8,7 +8,12 @@ import { makeFanOut } from '../../../src/application/live/fan-out-feed.js';
 import { EnqueueError, type MessageQueue } from '../../../src/application/ports/message-queue.port.js';
 import type { BroadcastMessage, ChannelFeedEvent, FeedItem } from '../../../src/domain/live-feed/feed-item.js';
 
-const event = (channelId: string, version: number, eventType: ChannelFeedEvent['eventType'] = 'PRICE_UPDATED', data: Record<string, unknown> = {}): ChannelFeedEvent => ({
+const event = (
+  channelId: string,
+  version: number,
+  eventType: ChannelFeedEvent['eventType'] = 'PRICE_UPDATED',
+  data: Record<string, unknown> = {},
+): ChannelFeedEvent => ({
   kind: 'event',
   channelId,
   streamId: `channel-${channelId}`,
@@ -52,7 +57,9 @@ describe('fan-out (F3)', () => {
   });
 
   it('splits a channel’s items into several messages per shard to stay under the size limit, in order', () => {
-    const items: FeedItem[] = Array.from({ length: 40 }, (_, i) => event('a', i + 1, 'PRICE_UPDATED', { note: 'x'.repeat(200) }));
+    const items: FeedItem[] = Array.from({ length: 40 }, (_, i) =>
+      event('a', i + 1, 'PRICE_UPDATED', { note: 'x'.repeat(200) }),
+    );
     const limit = 2_000;
     const messages = planBroadcast('a', items, 3, limit);
     const perShard = messages.filter((m) => m.shardNo === 1);
@@ -63,7 +70,9 @@ describe('fan-out (F3)', () => {
   });
 
   it('refuses an item that alone exceeds a message', () => {
-    expect(() => chunkBySize('a', [event('a', 1, 'PRICE_UPDATED', { blob: 'y'.repeat(5_000) })], 1, 2_000)).toThrow(FeedItemTooLargeError);
+    expect(() => chunkBySize('a', [event('a', 1, 'PRICE_UPDATED', { blob: 'y'.repeat(5_000) })], 1, 2_000)).toThrow(
+      FeedItemTooLargeError,
+    );
   });
 
   it('reports a channel whose messages could not be enqueued and still fans out the others', async () => {
@@ -128,15 +137,28 @@ describe('broadcast (F4)', () => {
     const gateway = new InMemoryConnectionGateway();
     for (const id of ['a-v0', 'a-v1']) gateway.connect(id);
     const queue = new InMemoryQueue<BroadcastMessage>();
-    const huge = { kind: 'signal' as const, signal: 'CHAT' as const, channelId: 'a', userId: 'u', text: 'x'.repeat(130 * 1024), at: 1 };
-    const result = await makeBroadcast({ registry, gateway, retryQueue: queue })(message('a', 0, { payload: { channelId: 'a', items: [huge] } as BroadcastMessage['payload'] }));
+    const huge = {
+      kind: 'signal' as const,
+      signal: 'CHAT' as const,
+      channelId: 'a',
+      userId: 'u',
+      text: 'x'.repeat(130 * 1024),
+      at: 1,
+    };
+    const result = await makeBroadcast({ registry, gateway, retryQueue: queue })(
+      message('a', 0, { payload: { channelId: 'a', items: [huge] } as BroadcastMessage['payload'] }),
+    );
     expect(result).toEqual({ delivered: 0, gone: [], retried: [], abandoned: ['a-v0', 'a-v1'] });
     expect(queue.counts().total).toBe(0);
   });
 
   it('costs nothing for an empty shard', async () => {
     const gateway = new InMemoryConnectionGateway();
-    const result = await makeBroadcast({ registry: new InMemoryConnectionRegistry(), gateway, retryQueue: new InMemoryQueue() })(message('a', 3));
+    const result = await makeBroadcast({
+      registry: new InMemoryConnectionRegistry(),
+      gateway,
+      retryQueue: new InMemoryQueue(),
+    })(message('a', 3));
     expect(result.delivered).toBe(0);
     expect(gateway.postCount).toBe(0);
   });

@@ -33,7 +33,13 @@ export const liveWorld = async (channelId = 'c1') => {
   const seller = actorFor('seller');
   await commands.schedule({ channelId: ch, actor: seller, title: 'Winter coats', currency: 'KRW' });
   await commands.start(ch, seller);
-  await commands.listProduct(ch, seller, { productId: 'p1' as ProductId, name: 'Coat', category: 'fashion', price: 10_000, currency: 'KRW' });
+  await commands.listProduct(ch, seller, {
+    productId: 'p1' as ProductId,
+    name: 'Coat',
+    category: 'fashion',
+    price: 10_000,
+    currency: 'KRW',
+  });
   await auctions.handle(
     auctionStreamId(auctionId),
     {
@@ -55,13 +61,20 @@ export const liveWorld = async (channelId = 'c1') => {
   let highest = 900;
   const run = async (op: LiveOp): Promise<void> => {
     clock.advance(10);
-    if (op.kind === 'price') await commands.changePrice(ch, seller, 'p1' as ProductId, { price: op.price, currency: 'KRW' });
+    if (op.kind === 'price')
+      await commands.changePrice(ch, seller, 'p1' as ProductId, { price: op.price, currency: 'KRW' });
     else if (op.kind === 'viewers') await commands.updateViewerCount(ch, op.count, clock.now());
     else {
       highest += 100 * op.raise;
       await auctions.handle(
         auctionStreamId(auctionId),
-        { type: 'PlaceBid', bidId: `b${++bid}` as BidId, bidderId: `u${bid % 3}` as UserId, amount: highest, at: clock.now() },
+        {
+          type: 'PlaceBid',
+          bidId: `b${++bid}` as BidId,
+          bidderId: `u${bid % 3}` as UserId,
+          amount: highest,
+          at: clock.now(),
+        },
         { channelId },
       );
     }

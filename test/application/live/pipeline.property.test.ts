@@ -60,9 +60,12 @@ class ViewerModel {
 }
 
 const foldEvents = (channelId: string, envelopes: readonly EventEnvelope[]): ChannelView =>
-  envelopes.map(toFeedEvent).reduce<ChannelView>((view, item) => (item ? applyFeedEvent(view, item) : view), emptyChannelView(channelId));
+  envelopes
+    .map(toFeedEvent)
+    .reduce<ChannelView>((view, item) => (item ? applyFeedEvent(view, item) : view), emptyChannelView(channelId));
 
-const chunk = <T>(list: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
+const chunk = <T>(list: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
 
 /**
  * Runs a channel's history through relay → feed → fan-out → broadcast queue → broadcast, with
@@ -105,7 +108,9 @@ const runPipeline = async (s: Scenario, options: { loseRate: number }) => {
       queue.delete(m.receiptHandle);
     }
   }
-  const deliveries = messages.flatMap((m) => (random() < s.duplicateRate ? [m, m] : [m])).filter(() => random() >= options.loseRate);
+  const deliveries = messages
+    .flatMap((m) => (random() < s.duplicateRate ? [m, m] : [m]))
+    .filter(() => random() >= options.loseRate);
   for (let i = deliveries.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [deliveries[i], deliveries[j]] = [deliveries[j] as BroadcastMessage, deliveries[i] as BroadcastMessage];
@@ -120,7 +125,8 @@ const runPipeline = async (s: Scenario, options: { loseRate: number }) => {
   const snapshot = foldEvents('c1', world.appended.slice(0, cut));
   const models = viewers.map((id) => {
     const model = new ViewerModel(snapshot);
-    for (const frame of gateway.parsedFramesOf<FeedFrame>(id)) for (const item of frame.items) if (item.kind === 'event') model.offer(item);
+    for (const frame of gateway.parsedFramesOf<FeedFrame>(id))
+      for (const item of frame.items) if (item.kind === 'event') model.offer(item);
     return model;
   });
   return { world, models, frames: viewers.map((id) => gateway.framesOf(id).length) };

@@ -6,7 +6,11 @@ import { FakeClock } from '../../../src/adapters/in-memory/clock-adapter-in-memo
 
 const CHANNELS = ['c1', 'c2', 'c3'];
 const opArb = fc.oneof(
-  fc.record({ kind: fc.constant('join' as const), connection: fc.nat({ max: 40 }), channel: fc.constantFrom(...CHANNELS) }),
+  fc.record({
+    kind: fc.constant('join' as const),
+    connection: fc.nat({ max: 40 }),
+    channel: fc.constantFrom(...CHANNELS),
+  }),
   fc.record({ kind: fc.constant('leave' as const), connection: fc.nat({ max: 40 }) }),
 );
 
@@ -21,7 +25,9 @@ describe('shard assignment of viewer connections', () => {
           const id = `conn-${op.connection}`;
           if (op.kind === 'join') {
             const before = await registry.shardCount(op.channel);
-            const sizes = await Promise.all(Array.from({ length: before }, (_, n) => registry.connectionsIn(op.channel, n).then((m) => m.length)));
+            const sizes = await Promise.all(
+              Array.from({ length: before }, (_, n) => registry.connectionsIn(op.channel, n).then((m) => m.length)),
+            );
             const info = await connections.join(id, op.channel, null);
             // A new shard opens only when every existing one is full (or the viewer was already there).
             if (info.shardNo >= before) expect(sizes.every((n) => n === shardSize)).toBe(true);

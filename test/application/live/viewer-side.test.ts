@@ -24,7 +24,15 @@ describe('relay (F2)', () => {
     await world.run({ kind: 'price', price: 123 });
     const published: FeedItem[][] = [];
     const relay = makeRelayFeed({ publisher: { publish: async (items) => void published.push([...items]) } });
-    const trip = { streamId: 'trip-t1', version: 1, eventId: 't', type: 'SalesClosed', schemaVersion: 1, occurredAt: 1, data: { at: 1 } };
+    const trip = {
+      streamId: 'trip-t1',
+      version: 1,
+      eventId: 't',
+      type: 'SalesClosed',
+      schemaVersion: 1,
+      occurredAt: 1,
+      data: { at: 1 },
+    };
     expect(await relay.relay([...world.appended, trip])).toBe(world.appended.length);
     expect(published).toHaveLength(1);
     expect(published[0]?.map((i) => (i.kind === 'event' ? `${i.streamId}@${i.version}` : ''))).toEqual(
@@ -54,7 +62,9 @@ describe('chat and likes', () => {
   it('publishes trimmed chat as a signal of the joined channel, not as a channel event', async () => {
     const { signals, published } = await setup();
     await signals.chat('conn', '  hello  ');
-    expect(published()).toEqual([{ kind: 'signal', signal: 'CHAT', channelId: 'c1', messageId: 'm-1', userId: 'u1', text: 'hello', at: 0 }]);
+    expect(published()).toEqual([
+      { kind: 'signal', signal: 'CHAT', channelId: 'c1', messageId: 'm-1', userId: 'u1', text: 'hello', at: 0 },
+    ]);
   });
 
   it('refuses empty, long or control-character text, and viewers who have not joined', async () => {
@@ -77,7 +87,11 @@ describe('chat and likes', () => {
     clock.advance(1_000);
     await signals.chat('conn', 'four');
     await signals.like('conn');
-    expect(published().map((s) => (s.kind === 'signal' && s.signal === 'CHAT' ? s.text : s.kind === 'signal' && s.signal === 'LIKES' ? s.count : 0))).toEqual(['one', 'two', 3, 'four', 1]);
+    expect(
+      published().map((s) =>
+        s.kind === 'signal' && s.signal === 'CHAT' ? s.text : s.kind === 'signal' && s.signal === 'LIKES' ? s.count : 0,
+      ),
+    ).toEqual(['one', 'two', 3, 'four', 1]);
   });
 });
 
@@ -90,7 +104,11 @@ describe('join snapshot and recovery', () => {
     expect(snapshot?.versions).toEqual({ 'channel-c1': 5, [world.auctionStreamId]: 2 });
     expect(snapshot?.openAuctions).toEqual(['c1-a1']);
     expect(snapshot?.view).toMatchObject({ status: 'LIVE', viewerCount: 42, products: { p1: { price: 10_000 } } });
-    expect(snapshot?.view.auctions['c1-a1']).toMatchObject({ status: 'OPEN', highestBid: { amount: 1_100 }, minimumNextBid: 1_200 });
+    expect(snapshot?.view.auctions['c1-a1']).toMatchObject({
+      status: 'OPEN',
+      highestBid: { amount: 1_100 },
+      minimumNextBid: 1_200,
+    });
     expect(await makeChannelSnapshot({ store: world.store })('nope')).toBeNull();
   });
 

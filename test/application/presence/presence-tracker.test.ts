@@ -25,11 +25,29 @@ const setup = async () => {
   const queue = new InMemoryQueue<PresenceMessage>({ clock });
   const presence = new InMemoryPresenceStore({ now: () => clock.now() });
   const instance = () => {
-    const channels = new CommandHandler(withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs), channelCodec, kernel);
-    return new PresenceTracker({ store: presence, publisher: new ViewerCountPublisher(channels, 1_000), channels, followUps: queue, clock, settings });
+    const channels = new CommandHandler(
+      withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs),
+      channelCodec,
+      kernel,
+    );
+    return new PresenceTracker({
+      store: presence,
+      publisher: new ViewerCountPublisher(channels, 1_000),
+      channels,
+      followUps: queue,
+      clock,
+      settings,
+    });
   };
   const plain = new CommandHandler(channelDecider, channelCodec, kernel);
-  await plain.handle(channelStreamId(CH), { type: 'ScheduleChannel', channelId: CH, sellerId: 's' as UserId, title: 't', currency: 'KRW', at: clock.now() });
+  await plain.handle(channelStreamId(CH), {
+    type: 'ScheduleChannel',
+    channelId: CH,
+    sellerId: 's' as UserId,
+    title: 't',
+    currency: 'KRW',
+    at: clock.now(),
+  });
   await plain.handle(channelStreamId(CH), { type: 'StartLive', at: clock.now() });
   const accept = makeAcceptHeartbeat({ queue, clock });
   const end = makeEndViewerSession({ queue, clock });
@@ -45,7 +63,9 @@ const setup = async () => {
   };
   const published = async () => {
     const { events } = await store.read(channelStreamId(CH));
-    return events.filter((e) => e.type === 'ViewerCountChanged').map((e) => channelCodec.decode(e).data as { count: number; asOf: number });
+    return events
+      .filter((e) => e.type === 'ViewerCountChanged')
+      .map((e) => channelCodec.decode(e).data as { count: number; asOf: number });
   };
   return { clock, instance, accept, end, deliver, published, presence, plain, queue };
 };

@@ -4,17 +4,29 @@ import { InMemoryRecommendationCache } from '../../../src/adapters/in-memory/rec
 import { InMemoryRecommendationMetrics } from '../../../src/adapters/in-memory/recommendation-metrics-adapter-in-memory.js';
 import { InMemoryRecommendationModelStore } from '../../../src/adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
 import { InMemoryRecommendationRequestStream } from '../../../src/adapters/in-memory/recommendation-request-publisher-adapter-in-memory.js';
-import { ModelRevisionConflictError, type RecommendationModelStore } from '../../../src/application/ports/recommendation-model-store.port.js';
+import {
+  ModelRevisionConflictError,
+  type RecommendationModelStore,
+} from '../../../src/application/ports/recommendation-model-store.port.js';
 import type { Recommender } from '../../../src/application/ports/recommender.port.js';
 import { ModelRecommender } from '../../../src/application/recommendations/model-recommender.js';
-import { ProjectionConflictError, ProjectRecommendationFacts } from '../../../src/application/recommendations/project-recommendation-facts.js';
+import {
+  ProjectionConflictError,
+  ProjectRecommendationFacts,
+} from '../../../src/application/recommendations/project-recommendation-facts.js';
 import { RequestRecommendations } from '../../../src/application/recommendations/request-recommendations.js';
 import { ServeRecommendations } from '../../../src/application/recommendations/serve-recommendations.js';
 import type { RecommendationFact } from '../../../src/domain/recommendation/index.js';
 
 const live = (channelId: string, viewers: number, seq = 1): RecommendationFact[] => [
   { type: 'LIVE_STARTED', position: { stream: `channel-${channelId}`, seq: String(seq) }, channelId, at: 1 },
-  { type: 'VIEWERS_COUNTED', position: { stream: `channel-${channelId}`, seq: String(seq + 1) }, channelId, count: viewers, asOf: 2 },
+  {
+    type: 'VIEWERS_COUNTED',
+    position: { stream: `channel-${channelId}`, seq: String(seq + 1) },
+    channelId,
+    count: viewers,
+    asOf: 2,
+  },
 ];
 
 describe('ServeRecommendations', () => {
@@ -25,12 +37,19 @@ describe('ServeRecommendations', () => {
       recommend: async (userId, topN) => {
         computed++;
         await Promise.resolve();
-        return [{ channelId: `for-${userId}`, title: null, score: topN, viewers: 0, reason: 'POPULAR', productIds: [] }];
+        return [
+          { channelId: `for-${userId}`, title: null, score: topN, viewers: 0, reason: 'POPULAR', productIds: [] },
+        ];
       },
     };
     const cache = new InMemoryRecommendationCache({ clock });
     const metrics = new InMemoryRecommendationMetrics();
-    return { serve: new ServeRecommendations({ cache, recommender, clock, metrics }), cache, metrics, computed: () => computed };
+    return {
+      serve: new ServeRecommendations({ cache, recommender, clock, metrics }),
+      cache,
+      metrics,
+      computed: () => computed,
+    };
   };
 
   it('computes concurrent misses for one key once, and caches the answer', async () => {
@@ -89,13 +108,27 @@ describe('ProjectRecommendationFacts', () => {
           interfere = false;
           // Another shard's batch lands first: same user, a bid in another auction.
           await new ProjectRecommendationFacts(store).project([
-            { type: 'BID_PLACED', position: { stream: 'auction-a2', seq: '1' }, channelId: 'c2', auctionId: 'a2', bidderId: 'u1', at: 5 },
+            {
+              type: 'BID_PLACED',
+              position: { stream: 'auction-a2', seq: '1' },
+              channelId: 'c2',
+              auctionId: 'a2',
+              bidderId: 'u1',
+              at: 5,
+            },
           ]);
         }
         return store.saveTaste(doc, revision);
       },
     };
-    const bid: RecommendationFact = { type: 'BID_PLACED', position: { stream: 'auction-a1', seq: '1' }, channelId: 'c1', auctionId: 'a1', bidderId: 'u1', at: 5 };
+    const bid: RecommendationFact = {
+      type: 'BID_PLACED',
+      position: { stream: 'auction-a1', seq: '1' },
+      channelId: 'c1',
+      auctionId: 'a1',
+      bidderId: 'u1',
+      at: 5,
+    };
     const summary = await new ProjectRecommendationFacts(racing).project([bid, bid]);
     expect(summary.conflicts).toBe(1);
     expect((await store.taste('u1'))?.doc.channels).toEqual({ c1: 1, c2: 1 });
@@ -103,8 +136,13 @@ describe('ProjectRecommendationFacts', () => {
 
   it('gives up with ProjectionConflictError after its attempts', async () => {
     const store = new InMemoryRecommendationModelStore();
-    const always: RecommendationModelStore = { ...bind(store), saveChannel: async (doc, r) => Promise.reject(new ModelRevisionConflictError(`channel:${doc.channelId}`, r)) };
-    await expect(new ProjectRecommendationFacts(always, 3).project(live('c1', 1))).rejects.toBeInstanceOf(ProjectionConflictError);
+    const always: RecommendationModelStore = {
+      ...bind(store),
+      saveChannel: async (doc, r) => Promise.reject(new ModelRevisionConflictError(`channel:${doc.channelId}`, r)),
+    };
+    await expect(new ProjectRecommendationFacts(always, 3).project(live('c1', 1))).rejects.toBeInstanceOf(
+      ProjectionConflictError,
+    );
   });
 });
 
@@ -116,7 +154,9 @@ describe('RequestRecommendations', () => {
     expect(request).toEqual({ userId: 'alice', topN: 7, requestId: 'req-1', timestamp: 42 });
     const shard = stream.shardOf('alice');
     // On the stream in the canonical (design) names.
-    expect(stream.read(shard, 0, 10).map((r) => JSON.parse(r.data))).toEqual([{ user_id: 'alice', top_n: 7, request_id: 'req-1', timestamp: 42 }]);
+    expect(stream.read(shard, 0, 10).map((r) => JSON.parse(r.data))).toEqual([
+      { user_id: 'alice', top_n: 7, request_id: 'req-1', timestamp: 42 },
+    ]);
   });
 });
 

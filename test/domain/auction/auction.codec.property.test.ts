@@ -14,8 +14,15 @@ describe('Auction events through the codec', () => {
     fc.assert(
       fc.property(auctionEventArbitraries.AuctionOpened, (opened) => {
         const { extendWindowMs: _w, extendByMs: _b, maxExtensionMs: _m, ...v1 } = opened.data;
-        const decoded = auctionCodec.decode({ type: 'AuctionOpened', schemaVersion: 1, data: JSON.parse(JSON.stringify(v1)) });
-        expect(decoded).toEqual({ type: 'AuctionOpened', data: { ...opened.data, extendWindowMs: 0, extendByMs: 0, maxExtensionMs: DEFAULT_MAX_EXTENSION_MS } });
+        const decoded = auctionCodec.decode({
+          type: 'AuctionOpened',
+          schemaVersion: 1,
+          data: JSON.parse(JSON.stringify(v1)),
+        });
+        expect(decoded).toEqual({
+          type: 'AuctionOpened',
+          data: { ...opened.data, extendWindowMs: 0, extendByMs: 0, maxExtensionMs: DEFAULT_MAX_EXTENSION_MS },
+        });
       }),
       RUNS,
     );
@@ -25,8 +32,15 @@ describe('Auction events through the codec', () => {
     fc.assert(
       fc.property(auctionEventArbitraries.AuctionOpened, (opened) => {
         const { maxExtensionMs: _m, ...v2 } = opened.data;
-        const decoded = auctionCodec.decode({ type: 'AuctionOpened', schemaVersion: 2, data: JSON.parse(JSON.stringify(v2)) });
-        expect(decoded).toEqual({ type: 'AuctionOpened', data: { ...opened.data, maxExtensionMs: DEFAULT_MAX_EXTENSION_MS } });
+        const decoded = auctionCodec.decode({
+          type: 'AuctionOpened',
+          schemaVersion: 2,
+          data: JSON.parse(JSON.stringify(v2)),
+        });
+        expect(decoded).toEqual({
+          type: 'AuctionOpened',
+          data: { ...opened.data, maxExtensionMs: DEFAULT_MAX_EXTENSION_MS },
+        });
       }),
       RUNS,
     );
@@ -36,11 +50,17 @@ describe('Auction events through the codec', () => {
     fc.assert(
       fc.property(auctionEventArbitraries.BidPlaced, fc.constantFrom(0, -1, 1.5, '100'), (bid, amount) => {
         const encoded = auctionCodec.encode(bid);
-        expectDecodeFails(() => auctionCodec.decode({ ...encoded, data: { ...(encoded.data as object), amount } }), 'INVALID_EVENT');
+        expectDecodeFails(
+          () => auctionCodec.decode({ ...encoded, data: { ...(encoded.data as object), amount } }),
+          'INVALID_EVENT',
+        );
         expectDecodeFails(() => auctionCodec.decode({ ...encoded, schemaVersion: 2 }), 'UNKNOWN_SCHEMA_VERSION');
       }),
       RUNS,
     );
-    expectDecodeFails(() => auctionCodec.decode({ type: 'AuctionCancelled', schemaVersion: 1, data: {} }), 'UNKNOWN_EVENT_TYPE');
+    expectDecodeFails(
+      () => auctionCodec.decode({ type: 'AuctionCancelled', schemaVersion: 1, data: {} }),
+      'UNKNOWN_EVENT_TYPE',
+    );
   });
 });

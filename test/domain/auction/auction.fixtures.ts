@@ -52,5 +52,8 @@ export const placeBid = (bidId: string, bidderId: string, amount: number, at: nu
   at,
 });
 
-export const extended = (endsAt: number, byBidId: string): AuctionEvent => ({ type: 'AuctionExtended', data: { endsAt, byBidId: byBidId as BidId } });
+export const extended = (endsAt: number, byBidId: string): AuctionEvent => ({
+  type: 'AuctionExtended',
+  data: { endsAt, byBidId: byBidId as BidId },
+});
 export const closeAuction = (at: number): AuctionCommand => ({ type: 'CloseAuction', at });

@@ -1,9 +1,23 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auctionDecider, bidKey, type AuctionCommand, type AuctionEvent, type AuctionState } from '../../../src/domain/auction/index.js';
+import {
+  auctionDecider,
+  bidKey,
+  type AuctionCommand,
+  type AuctionEvent,
+  type AuctionState,
+} from '../../../src/domain/auction/index.js';
 import { DomainError } from '../../../src/domain/shared/errors.js';
 import type { BidId, UserId } from '../../../src/domain/shared/ids.js';
-import { cutPoints, eventsOf, expectRepeatsYieldNothing, expectReplayIsStable, runCommands, RUNS, type Step } from '../decider-harness.js';
+import {
+  cutPoints,
+  eventsOf,
+  expectRepeatsYieldNothing,
+  expectReplayIsStable,
+  runCommands,
+  RUNS,
+  type Step,
+} from '../decider-harness.js';
 import { auctionRun, openAuctionCommand } from './auction.arbitraries.js';
 
 const runs = auctionRun;
@@ -12,7 +26,10 @@ type AuctionStep = Step<AuctionCommand, AuctionEvent, AuctionState>;
 const bidsOf = (events: readonly AuctionEvent[]) => events.flatMap((e) => (e.type === 'BidPlaced' ? [e.data] : []));
 
 /** What `decide` answered, as data: the events, or the code of the rule that refused. */
-const outcomeOf = (command: AuctionCommand, state: AuctionState): { events: readonly AuctionEvent[] } | { code: string } => {
+const outcomeOf = (
+  command: AuctionCommand,
+  state: AuctionState,
+): { events: readonly AuctionEvent[] } | { code: string } => {
   try {
     return { events: auctionDecider.decide(command, state) };
   } catch (error) {
@@ -23,7 +40,13 @@ const outcomeOf = (command: AuctionCommand, state: AuctionState): { events: read
 
 /** The events with every bid id replaced, to compare two decisions that differ only in the id. */
 const withBidId = (events: readonly AuctionEvent[], bidId: BidId): AuctionEvent[] =>
-  events.map((e) => (e.type === 'BidPlaced' ? { ...e, data: { ...e.data, bidId } } : e.type === 'AuctionExtended' ? { ...e, data: { ...e.data, byBidId: bidId } } : e));
+  events.map((e) =>
+    e.type === 'BidPlaced'
+      ? { ...e, data: { ...e.data, bidId } }
+      : e.type === 'AuctionExtended'
+        ? { ...e, data: { ...e.data, byBidId: bidId } }
+        : e,
+  );
 
 /** Never in the arbitraries' pool of ids, so nobody has used it. */
 const FRESH_ID = 'never-used' as BidId;
@@ -37,7 +60,9 @@ describe('Auction properties', () => {
           if (before.status === 'NONE' || after.status === 'NONE') continue;
           expect(after.highest?.amount ?? 0).toBeGreaterThanOrEqual(before.highest?.amount ?? 0);
           for (const placed of bidsOf(step.events)) {
-            const minimum = before.highest ? before.highest.amount + before.terms.minIncrement : before.terms.startingPrice;
+            const minimum = before.highest
+              ? before.highest.amount + before.terms.minIncrement
+              : before.terms.startingPrice;
             expect(placed.amount).toBeGreaterThanOrEqual(minimum);
             expect(placed.bidderId).not.toBe(before.terms.sellerId);
           }
@@ -85,7 +110,12 @@ describe('Auction properties', () => {
           return;
         }
         const best = bids.reduce((a, b) => (b.amount > a.amount ? b : a));
-        expect(closedEvent.data).toMatchObject({ outcome: 'SOLD', winnerId: best.bidderId, winningBidId: best.bidId, price: best.amount });
+        expect(closedEvent.data).toMatchObject({
+          outcome: 'SOLD',
+          winnerId: best.bidderId,
+          winningBidId: best.bidId,
+          price: best.amount,
+        });
       }),
       RUNS,
     );
@@ -99,14 +129,15 @@ describe('Auction properties', () => {
         const accepted = new Map<string, AuctionCommand>();
         for (const step of steps) {
           for (const [, command] of accepted) expect(auctionDecider.decide(command, step.after)).toEqual([]);
-          if (step.command.type === 'PlaceBid' && step.events.length > 0) accepted.set(bidKey(step.command.bidderId, step.command.bidId), step.command);
+          if (step.command.type === 'PlaceBid' && step.events.length > 0)
+            accepted.set(bidKey(step.command.bidderId, step.command.bidId), step.command);
         }
       }),
       RUNS,
     );
   });
 
-  it('a bid is identified by (bidder, bidId): a retry yields nothing, other terms are BID_ID_REUSED, and another bidder\'s id never collides', () => {
+  it("a bid is identified by (bidder, bidId): a retry yields nothing, other terms are BID_ID_REUSED, and another bidder's id never collides", () => {
     // Counted over all runs, so the property is known to reach each of its three cases.
     const seen = { retries: 0, reused: 0, fresh: 0 };
     fc.assert(
@@ -132,18 +163,26 @@ describe('Auction properties', () => {
             expect(step.error?.code).not.toBe('BID_ID_REUSED');
             const underFreshId = outcomeOf({ ...c, bidId: FRESH_ID }, step.before);
             const actual = step.error ? { code: step.error.code } : { events: step.events };
-            expect('events' in underFreshId ? { events: withBidId(underFreshId.events, c.bidId) } : underFreshId).toEqual(actual);
+            expect(
+              'events' in underFreshId ? { events: withBidId(underFreshId.events, c.bidId) } : underFreshId,
+            ).toEqual(actual);
           }
           for (const b of bidsOf(step.events)) placed.set(JSON.stringify([b.bidderId, b.bidId]), b.amount);
         }
       }),
       RUNS,
     );
-    expect(Object.values(seen).every((n) => n > 0), JSON.stringify(seen)).toBe(true);
+    expect(
+      Object.values(seen).every((n) => n > 0),
+      JSON.stringify(seen),
+    ).toBe(true);
   });
 
   it('late bids in every anti-sniping window never push the end past the opening end plus maxExtensionMs', () => {
-    const snipes = fc.array(fc.record({ before: fc.nat({ max: 10_000 }), raise: fc.nat({ max: 300 }) }), { minLength: 1, maxLength: 120 });
+    const snipes = fc.array(fc.record({ before: fc.nat({ max: 10_000 }), raise: fc.nat({ max: 300 }) }), {
+      minLength: 1,
+      maxLength: 120,
+    });
     fc.assert(
       fc.property(openAuctionCommand, snipes, (open, bids) => {
         const opened = auctionDecider.decide(open, auctionDecider.initialState);
@@ -155,19 +194,37 @@ describe('Auction properties', () => {
           type: 'PlaceBid',
           bidId: `snipe-${i}` as BidId,
           bidderId: (i % 2 === 0 ? 'alice' : 'bob') as UserId,
-          amount: (state.status === 'OPEN' ? (state.highest ? state.highest.amount + state.terms.minIncrement : state.terms.startingPrice) : 1) + raise,
-          at: state.status === 'NONE' ? 0 : Math.max(0, state.endsAt - 1 - Math.min(before, state.terms.extendWindowMs)),
+          amount:
+            (state.status === 'OPEN'
+              ? state.highest
+                ? state.highest.amount + state.terms.minIncrement
+                : state.terms.startingPrice
+              : 1) + raise,
+          at:
+            state.status === 'NONE' ? 0 : Math.max(0, state.endsAt - 1 - Math.min(before, state.terms.extendWindowMs)),
         }));
         const steps = runCommands(auctionDecider, [open, ...recipes]);
-        for (const step of steps) if (step.after.status !== 'NONE') expect(step.after.endsAt).toBeLessThanOrEqual(bound);
+        for (const step of steps)
+          if (step.after.status !== 'NONE') expect(step.after.endsAt).toBeLessThanOrEqual(bound);
         const last = steps.at(-1)?.after;
-        if (last?.status === 'OPEN') expect(outcomeOf({ type: 'PlaceBid', bidId: FRESH_ID, bidderId: 'carol' as UserId, amount: 10_000_000, at: bound }, last)).toEqual({ code: 'AUCTION_ENDED' });
+        if (last?.status === 'OPEN')
+          expect(
+            outcomeOf(
+              { type: 'PlaceBid', bidId: FRESH_ID, bidderId: 'carol' as UserId, amount: 10_000_000, at: bound },
+              last,
+            ),
+          ).toEqual({ code: 'AUCTION_ENDED' });
       }),
       RUNS,
     );
   });
 
   it('replay gives the same state whatever the batch boundaries, and never alters an earlier state', () => {
-    fc.assert(fc.property(runs, cutPoints, (recipes, cuts) => expectReplayIsStable(auctionDecider, runCommands(auctionDecider, recipes), cuts)), RUNS);
+    fc.assert(
+      fc.property(runs, cutPoints, (recipes, cuts) =>
+        expectReplayIsStable(auctionDecider, runCommands(auctionDecider, recipes), cuts),
+      ),
+      RUNS,
+    );
   });
 });

@@ -23,9 +23,17 @@ export const tripEventArbitraries: Arbitraries<TripEvent> = {
   }),
   BookingRejected: fc.record({
     type: fc.constant('BookingRejected'),
-    data: fc.record({ requestId: id<RequestId>(), passengerId: id<UserId>(), reason: fc.constantFrom(...BookingRejectionReason.options), at }),
+    data: fc.record({
+      requestId: id<RequestId>(),
+      passengerId: id<UserId>(),
+      reason: fc.constantFrom(...BookingRejectionReason.options),
+      at,
+    }),
   }),
-  BookingCancelled: fc.record({ type: fc.constant('BookingCancelled'), data: fc.record({ requestId: id<RequestId>(), seatNumbers, at }) }),
+  BookingCancelled: fc.record({
+    type: fc.constant('BookingCancelled'),
+    data: fc.record({ requestId: id<RequestId>(), seatNumbers, at }),
+  }),
   SalesClosed: fc.record({ type: fc.constant('SalesClosed'), data: fc.record({ at }) }),
 };
 
@@ -43,8 +51,21 @@ export const requestIds = fc.integer({ min: 0, max: 29 }).map((n) => `r${n}` as 
 export const passengerOf = (requestId: string): UserId => `p${Number(requestId.slice(1)) % 6}` as UserId;
 
 export const requestBookingCommand: fc.Arbitrary<Extract<TripCommand, { type: 'RequestBooking' }>> = fc
-  .record({ requestId: requestIds, seats: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 1, max: 2 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 5 }) }), at: fc.integer({ min: 0, max: 105_000 }) })
-  .map(({ requestId, seats, at }) => ({ type: 'RequestBooking' as const, requestId, passengerId: passengerOf(requestId), seats, at }));
+  .record({
+    requestId: requestIds,
+    seats: fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 1, max: 2 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 5 }) },
+    ),
+    at: fc.integer({ min: 0, max: 105_000 }),
+  })
+  .map(({ requestId, seats, at }) => ({
+    type: 'RequestBooking' as const,
+    requestId,
+    passengerId: passengerOf(requestId),
+    seats,
+    at,
+  }));
 
 /** Few seats and request ids, many requests: sell-outs, retries and cancellations are common. */
 export const tripCommand: fc.Arbitrary<TripCommand> = fc.oneof(
@@ -65,5 +86,9 @@ export const tripCommand: fc.Arbitrary<TripCommand> = fc.oneof(
 );
 
 export const tripRun = fc
-  .tuple(fc.nat({ max: 9 }), scheduleTripCommand, fc.array(tripCommand, { minLength: 1, maxLength: 60, size: 'medium' }))
+  .tuple(
+    fc.nat({ max: 9 }),
+    scheduleTripCommand,
+    fc.array(tripCommand, { minLength: 1, maxLength: 60, size: 'medium' }),
+  )
   .map(([dice, schedule, rest]) => (dice > 0 ? [schedule, ...rest] : rest));

@@ -8,7 +8,23 @@ describe('Trip events through the codec', () => {
     expectEveryEventRoundTrips(tripCodec, tripEventDefinitions, tripEventArbitraries);
   });
   it('refuses a confirmation without seats and an unknown rejection reason', () => {
-    expectDecodeFails(() => tripCodec.decode({ type: 'BookingConfirmed', schemaVersion: 1, data: { requestId: 'r1', passengerId: 'p1', seatNumbers: [], at: 0 } }), 'INVALID_EVENT');
-    expectDecodeFails(() => tripCodec.decode({ type: 'BookingRejected', schemaVersion: 1, data: { requestId: 'r1', passengerId: 'p1', reason: 'BORED', at: 0 } }), 'INVALID_EVENT');
+    expectDecodeFails(
+      () =>
+        tripCodec.decode({
+          type: 'BookingConfirmed',
+          schemaVersion: 1,
+          data: { requestId: 'r1', passengerId: 'p1', seatNumbers: [], at: 0 },
+        }),
+      'INVALID_EVENT',
+    );
+    expectDecodeFails(
+      () =>
+        tripCodec.decode({
+          type: 'BookingRejected',
+          schemaVersion: 1,
+          data: { requestId: 'r1', passengerId: 'p1', reason: 'BORED', at: 0 },
+        }),
+      'INVALID_EVENT',
+    );
   });
 });

@@ -25,7 +25,10 @@ describe('Trip: scheduling', () => {
     spec.given(trip).when(scheduleTrip).thenNothingHappens();
   });
   it('scheduling again with other terms fails with TRIP_ALREADY_SCHEDULED', () => {
-    spec.given(trip).when({ ...scheduleTrip, capacity: 40 }).thenFails('TRIP_ALREADY_SCHEDULED');
+    spec
+      .given(trip)
+      .when({ ...scheduleTrip, capacity: 40 })
+      .thenFails('TRIP_ALREADY_SCHEDULED');
   });
   it.each([
     ['no seats', { capacity: 0 }],
@@ -33,10 +36,16 @@ describe('Trip: scheduling', () => {
     ['a zero booking limit', { maxSeatsPerBooking: 0 }],
     ['an empty route', { route: '' }],
   ])('refuses a trip with %s: INVALID_TRIP', (_name, change) => {
-    spec.given([]).when({ ...scheduleTrip, ...change }).thenFails('INVALID_TRIP');
+    spec
+      .given([])
+      .when({ ...scheduleTrip, ...change })
+      .thenFails('INVALID_TRIP');
   });
   it('a command on an unscheduled trip fails with TRIP_NOT_FOUND', () => {
-    spec.given([]).when(requestBooking('r1', 'alice', 1)).thenFails('TRIP_NOT_FOUND');
+    spec
+      .given([])
+      .when(requestBooking('r1', 'alice', 1))
+      .thenFails('TRIP_NOT_FOUND');
     spec.given([]).when(cancelBooking('r1', 'alice')).thenFails('TRIP_NOT_FOUND');
     spec.given([]).when({ type: 'CloseSales', at: 1 }).thenFails('TRIP_NOT_FOUND');
   });
@@ -44,7 +53,10 @@ describe('Trip: scheduling', () => {
 
 describe('Trip: booking', () => {
   it('confirms the lowest free seats', () => {
-    spec.given(trip).when(requestBooking('r1', 'alice', 2)).then([confirmed('r1', 'alice', [1, 2])]);
+    spec
+      .given(trip)
+      .when(requestBooking('r1', 'alice', 2))
+      .then([confirmed('r1', 'alice', [1, 2])]);
   });
   it('fills the holes left by cancellations first', () => {
     spec
@@ -65,51 +77,93 @@ describe('Trip: booking', () => {
       .then([rejected('r3', 'carol', 'NOT_ENOUGH_SEATS')]);
   });
   it.each([0, 3, 1.5, -1])('rejects %s seats with INVALID_SEAT_COUNT', (seats) => {
-    spec.given(trip).when(requestBooking('r1', 'alice', seats)).then([rejected('r1', 'alice', 'INVALID_SEAT_COUNT')]);
+    spec
+      .given(trip)
+      .when(requestBooking('r1', 'alice', seats))
+      .then([rejected('r1', 'alice', 'INVALID_SEAT_COUNT')]);
   });
   it('rejects with SALES_CLOSED after sales closed', () => {
-    spec.given([...trip, salesClosed()]).when(requestBooking('r1', 'alice', 1, 400)).then([rejected('r1', 'alice', 'SALES_CLOSED', 400)]);
+    spec
+      .given([...trip, salesClosed()])
+      .when(requestBooking('r1', 'alice', 1, 400))
+      .then([rejected('r1', 'alice', 'SALES_CLOSED', 400)]);
   });
   it('rejects with SALES_CLOSED once the bus has left', () => {
-    spec.given(trip).when(requestBooking('r1', 'alice', 1, 1_000_000)).then([rejected('r1', 'alice', 'SALES_CLOSED', 1_000_000)]);
+    spec
+      .given(trip)
+      .when(requestBooking('r1', 'alice', 1, 1_000_000))
+      .then([rejected('r1', 'alice', 'SALES_CLOSED', 1_000_000)]);
   });
   it('the same request id again yields nothing after a confirmation', () => {
-    spec.given([...trip, confirmed('r1', 'alice', [1])]).when(requestBooking('r1', 'alice', 1)).thenNothingHappens();
+    spec
+      .given([...trip, confirmed('r1', 'alice', [1])])
+      .when(requestBooking('r1', 'alice', 1))
+      .thenNothingHappens();
   });
   it('the same request id again yields nothing after a rejection, even if seats were freed since', () => {
     spec
-      .given([...trip, confirmed('r1', 'alice', [1, 2]), confirmed('r2', 'bob', [3, 4]), rejected('r3', 'carol', 'SOLD_OUT'), cancelled('r1', [1, 2])])
+      .given([
+        ...trip,
+        confirmed('r1', 'alice', [1, 2]),
+        confirmed('r2', 'bob', [3, 4]),
+        rejected('r3', 'carol', 'SOLD_OUT'),
+        cancelled('r1', [1, 2]),
+      ])
       .when(requestBooking('r3', 'carol', 1))
       .thenNothingHappens();
   });
   it('the same request id again yields nothing after a cancellation or the close of sales', () => {
-    spec.given([...trip, confirmed('r1', 'alice', [1]), cancelled('r1', [1])]).when(requestBooking('r1', 'alice', 1)).thenNothingHappens();
-    spec.given([...trip, confirmed('r1', 'alice', [1]), salesClosed()]).when(requestBooking('r1', 'alice', 1)).thenNothingHappens();
+    spec
+      .given([...trip, confirmed('r1', 'alice', [1]), cancelled('r1', [1])])
+      .when(requestBooking('r1', 'alice', 1))
+      .thenNothingHappens();
+    spec
+      .given([...trip, confirmed('r1', 'alice', [1]), salesClosed()])
+      .when(requestBooking('r1', 'alice', 1))
+      .thenNothingHappens();
   });
 });
 
 describe('Trip: cancelling and closing', () => {
   it('the passenger cancels and the seats are released', () => {
-    spec.given([...trip, confirmed('r1', 'alice', [1, 2])]).when(cancelBooking('r1', 'alice')).then([cancelled('r1', [1, 2])]);
+    spec
+      .given([...trip, confirmed('r1', 'alice', [1, 2])])
+      .when(cancelBooking('r1', 'alice'))
+      .then([cancelled('r1', [1, 2])]);
     expect(freeSeatCount(stateAfter([...trip, confirmed('r1', 'alice', [1, 2]), cancelled('r1', [1, 2])]))).toBe(4);
   });
   it('someone else cannot cancel: NOT_BOOKING_OWNER', () => {
-    spec.given([...trip, confirmed('r1', 'alice', [1, 2])]).when(cancelBooking('r1', 'mallory')).thenFails('NOT_BOOKING_OWNER');
+    spec
+      .given([...trip, confirmed('r1', 'alice', [1, 2])])
+      .when(cancelBooking('r1', 'mallory'))
+      .thenFails('NOT_BOOKING_OWNER');
   });
   it('cancelling an unknown request fails with BOOKING_NOT_FOUND', () => {
     spec.given(trip).when(cancelBooking('nope', 'alice')).thenFails('BOOKING_NOT_FOUND');
   });
   it('cancelling a rejected request fails with BOOKING_NOT_FOUND', () => {
-    spec.given([...trip, rejected('r1', 'alice', 'INVALID_SEAT_COUNT')]).when(cancelBooking('r1', 'alice')).thenFails('BOOKING_NOT_FOUND');
+    spec
+      .given([...trip, rejected('r1', 'alice', 'INVALID_SEAT_COUNT')])
+      .when(cancelBooking('r1', 'alice'))
+      .thenFails('BOOKING_NOT_FOUND');
   });
   it('cancelling twice yields nothing', () => {
-    spec.given([...trip, confirmed('r1', 'alice', [1]), cancelled('r1', [1])]).when(cancelBooking('r1', 'alice')).thenNothingHappens();
+    spec
+      .given([...trip, confirmed('r1', 'alice', [1]), cancelled('r1', [1])])
+      .when(cancelBooking('r1', 'alice'))
+      .thenNothingHappens();
   });
   it('closes sales', () => {
-    spec.given(trip).when({ type: 'CloseSales', at: 300 }).then([salesClosed(300)]);
+    spec
+      .given(trip)
+      .when({ type: 'CloseSales', at: 300 })
+      .then([salesClosed(300)]);
   });
   it('closing sales twice yields nothing', () => {
-    spec.given([...trip, salesClosed()]).when({ type: 'CloseSales', at: 400 }).thenNothingHappens();
+    spec
+      .given([...trip, salesClosed()])
+      .when({ type: 'CloseSales', at: 400 })
+      .thenNothingHappens();
   });
 });
 
@@ -122,9 +176,28 @@ describe('Trip: outcomes', () => {
       confirmed('r3', 'carol', [3]),
       cancelled('r3', [3], 250),
     ]);
-    expect(bookingOutcome(state, 'r1')).toEqual({ status: 'CONFIRMED', requestId: 'r1', passengerId: 'alice', seatNumbers: [1, 2], at: 100 });
-    expect(bookingOutcome(state, 'r2')).toEqual({ status: 'REJECTED', requestId: 'r2', passengerId: 'bob', reason: 'INVALID_SEAT_COUNT', at: 100 });
-    expect(bookingOutcome(state, 'r3')).toEqual({ status: 'CANCELLED', requestId: 'r3', passengerId: 'carol', seatNumbers: [3], at: 100, cancelledAt: 250 });
+    expect(bookingOutcome(state, 'r1')).toEqual({
+      status: 'CONFIRMED',
+      requestId: 'r1',
+      passengerId: 'alice',
+      seatNumbers: [1, 2],
+      at: 100,
+    });
+    expect(bookingOutcome(state, 'r2')).toEqual({
+      status: 'REJECTED',
+      requestId: 'r2',
+      passengerId: 'bob',
+      reason: 'INVALID_SEAT_COUNT',
+      at: 100,
+    });
+    expect(bookingOutcome(state, 'r3')).toEqual({
+      status: 'CANCELLED',
+      requestId: 'r3',
+      passengerId: 'carol',
+      seatNumbers: [3],
+      at: 100,
+      cancelledAt: 250,
+    });
     expect(bookingOutcome(state, 'r4')).toBeNull();
     expect(bookingOutcome(stateAfter([]), 'r1')).toBeNull();
     expect(freeSeatCount(state)).toBe(2);

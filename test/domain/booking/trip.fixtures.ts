@@ -25,7 +25,12 @@ export const confirmed = (requestId: string, passengerId: string, seatNumbers: n
   type: 'BookingConfirmed',
   data: { requestId: requestId as RequestId, passengerId: passengerId as UserId, seatNumbers, at },
 });
-export const rejected = (requestId: string, passengerId: string, reason: BookingRejectionReason, at = 100): TripEvent => ({
+export const rejected = (
+  requestId: string,
+  passengerId: string,
+  reason: BookingRejectionReason,
+  at = 100,
+): TripEvent => ({
   type: 'BookingRejected',
   data: { requestId: requestId as RequestId, passengerId: passengerId as UserId, reason, at },
 });

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bookingOutcome, tripDecider, type TripCommand, type TripState } from '../../../src/domain/booking/index.js';
-import { cutPoints, eventsOf, expectRepeatsYieldNothing, expectReplayIsStable, runCommands, RUNS } from '../decider-harness.js';
+import {
+  cutPoints,
+  eventsOf,
+  expectRepeatsYieldNothing,
+  expectReplayIsStable,
+  runCommands,
+  RUNS,
+} from '../decider-harness.js';
 import { tripRun } from './trip.arbitraries.js';
 
 /** The seat invariant, checked from the outcomes (not from the seat array the decider uses). */
@@ -41,7 +48,8 @@ describe('Trip properties', () => {
         for (const step of steps) {
           for (const [, command] of decided) expect(tripDecider.decide(command, step.after)).toEqual([]);
           for (const e of step.events) {
-            if (e.type === 'BookingConfirmed' || e.type === 'BookingRejected') outcomes.set(e.data.requestId, (outcomes.get(e.data.requestId) ?? 0) + 1);
+            if (e.type === 'BookingConfirmed' || e.type === 'BookingRejected')
+              outcomes.set(e.data.requestId, (outcomes.get(e.data.requestId) ?? 0) + 1);
           }
           if (step.command.type === 'RequestBooking' && !step.error) {
             expect(bookingOutcome(step.after, step.command.requestId)).not.toBeNull();
@@ -61,7 +69,8 @@ describe('Trip properties', () => {
           if (command.type !== 'RequestBooking' || before.status === 'NONE' || events.length === 0) continue;
           const [event] = events;
           const closed = before.status === 'SALES_CLOSED' || command.at >= before.terms.departsAt;
-          const validCount = Number.isInteger(command.seats) && command.seats >= 1 && command.seats <= before.terms.maxSeatsPerBooking;
+          const validCount =
+            Number.isInteger(command.seats) && command.seats >= 1 && command.seats <= before.terms.maxSeatsPerBooking;
           const expected = closed
             ? 'SALES_CLOSED'
             : !validCount
@@ -72,7 +81,9 @@ describe('Trip properties', () => {
                   ? 'NOT_ENOUGH_SEATS'
                   : 'CONFIRMED';
           if (expected === 'CONFIRMED') {
-            const lowest = before.seats.flatMap((holder, i) => (holder === null ? [i + 1] : [])).slice(0, command.seats);
+            const lowest = before.seats
+              .flatMap((holder, i) => (holder === null ? [i + 1] : []))
+              .slice(0, command.seats);
             expect(event).toMatchObject({ type: 'BookingConfirmed', data: { seatNumbers: lowest } });
           } else {
             expect(event).toMatchObject({ type: 'BookingRejected', data: { reason: expected } });
@@ -95,10 +106,18 @@ describe('Trip properties', () => {
   });
 
   it('repeating an applied command yields nothing', () => {
-    fc.assert(fc.property(tripRun, (commands) => expectRepeatsYieldNothing(tripDecider, runCommands(tripDecider, commands))), RUNS);
+    fc.assert(
+      fc.property(tripRun, (commands) => expectRepeatsYieldNothing(tripDecider, runCommands(tripDecider, commands))),
+      RUNS,
+    );
   });
 
   it('replay gives the same state whatever the batch boundaries, and never alters an earlier state', () => {
-    fc.assert(fc.property(tripRun, cutPoints, (commands: TripCommand[], cuts) => expectReplayIsStable(tripDecider, runCommands(tripDecider, commands), cuts)), RUNS);
+    fc.assert(
+      fc.property(tripRun, cutPoints, (commands: TripCommand[], cuts) =>
+        expectReplayIsStable(tripDecider, runCommands(tripDecider, commands), cuts),
+      ),
+      RUNS,
+    );
   });
 });

@@ -18,16 +18,26 @@ describe('Channel events through the codec', () => {
           type: 'ProductListed',
           data: { ...v1, category: DEFAULT_PRODUCT_CATEGORY },
         });
-        expect(channelCodec.decode({ type: 'ProductListed', schemaVersion: 1, data: { ...v1, category } })).toEqual(listed);
+        expect(channelCodec.decode({ type: 'ProductListed', schemaVersion: 1, data: { ...v1, category } })).toEqual(
+          listed,
+        );
       }),
       RUNS,
     );
   });
 
   it('refuses a negative viewer count and an unparseable price', () => {
-    expectDecodeFails(() => channelCodec.decode({ type: 'ViewerCountChanged', schemaVersion: 1, data: { count: -1, asOf: 0 } }), 'INVALID_EVENT');
     expectDecodeFails(
-      () => channelCodec.decode({ type: 'PriceChanged', schemaVersion: 1, data: { productId: 'p1', price: '10', previousPrice: 5, changedAt: 0 } }),
+      () => channelCodec.decode({ type: 'ViewerCountChanged', schemaVersion: 1, data: { count: -1, asOf: 0 } }),
+      'INVALID_EVENT',
+    );
+    expectDecodeFails(
+      () =>
+        channelCodec.decode({
+          type: 'PriceChanged',
+          schemaVersion: 1,
+          data: { productId: 'p1', price: '10', previousPrice: 5, changedAt: 0 },
+        }),
       'INVALID_EVENT',
     );
   });

@@ -11,12 +11,23 @@ export const scheduleChannel: Extract<ChannelCommand, { type: 'ScheduleChannel' 
 };
 export const scheduled: ChannelEvent = {
   type: 'ChannelScheduled',
-  data: { channelId: 'c1' as ChannelId, sellerId: 'seller' as UserId, title: 'Winter coats live', currency: 'KRW', scheduledAt: 1_000 },
+  data: {
+    channelId: 'c1' as ChannelId,
+    sellerId: 'seller' as UserId,
+    title: 'Winter coats live',
+    currency: 'KRW',
+    scheduledAt: 1_000,
+  },
 };
 export const started = (startedAt = 2_000): ChannelEvent => ({ type: 'LiveStarted', data: { startedAt } });
 export const ended = (endedAt = 9_000): ChannelEvent => ({ type: 'LiveEnded', data: { endedAt } });
 
-export const listProduct = (productId: string, price: number, currency = 'KRW', category = 'outerwear'): ChannelCommand => ({
+export const listProduct = (
+  productId: string,
+  price: number,
+  currency = 'KRW',
+  category = 'outerwear',
+): ChannelCommand => ({
   type: 'ListProduct',
   productId: productId as ProductId,
   name: `Coat ${productId}`,
@@ -35,12 +46,24 @@ export const changePrice = (productId: string, price: number, at = 3_000, curren
   currency,
   at,
 });
-export const priceChanged = (productId: string, price: number, previousPrice: number, changedAt = 3_000): ChannelEvent => ({
+export const priceChanged = (
+  productId: string,
+  price: number,
+  previousPrice: number,
+  changedAt = 3_000,
+): ChannelEvent => ({
   type: 'PriceChanged',
   data: { productId: productId as ProductId, price, previousPrice, changedAt },
 });
-export const updateViewerCount = (count: number, asOf: number): ChannelCommand => ({ type: 'UpdateViewerCount', count, asOf });
-export const viewerCountChanged = (count: number, asOf: number): ChannelEvent => ({ type: 'ViewerCountChanged', data: { count, asOf } });
+export const updateViewerCount = (count: number, asOf: number): ChannelCommand => ({
+  type: 'UpdateViewerCount',
+  count,
+  asOf,
+});
+export const viewerCountChanged = (count: number, asOf: number): ChannelEvent => ({
+  type: 'ViewerCountChanged',
+  data: { count, asOf },
+});
 export const attachAuction = (auctionId: string, productId: string): ChannelCommand => ({
   type: 'AttachAuction',
   auctionId: auctionId as AuctionId,

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { channelDecider, type ChannelCommand, type ChannelEvent } from '../../../src/domain/channel/index.js';
-import { cutPoints, eventsOf, expectRepeatsYieldNothing, expectReplayIsStable, runCommands, RUNS } from '../decider-harness.js';
+import {
+  cutPoints,
+  eventsOf,
+  expectRepeatsYieldNothing,
+  expectReplayIsStable,
+  runCommands,
+  RUNS,
+} from '../decider-harness.js';
 import { channelRun } from './channel.arbitraries.js';
 
 describe('Channel properties', () => {
@@ -66,7 +73,12 @@ describe('Channel properties', () => {
   });
 
   it('repeating an applied command yields nothing', () => {
-    fc.assert(fc.property(channelRun, (commands) => expectRepeatsYieldNothing(channelDecider, runCommands(channelDecider, commands))), RUNS);
+    fc.assert(
+      fc.property(channelRun, (commands) =>
+        expectRepeatsYieldNothing(channelDecider, runCommands(channelDecider, commands)),
+      ),
+      RUNS,
+    );
   });
 
   it('after the end, every command but EndLive fails with CHANNEL_ENDED', () => {
@@ -84,6 +96,11 @@ describe('Channel properties', () => {
   });
 
   it('replay gives the same state whatever the batch boundaries, and never alters an earlier state', () => {
-    fc.assert(fc.property(channelRun, cutPoints, (commands: ChannelCommand[], cuts) => expectReplayIsStable(channelDecider, runCommands(channelDecider, commands), cuts)), RUNS);
+    fc.assert(
+      fc.property(channelRun, cutPoints, (commands: ChannelCommand[], cuts) =>
+        expectReplayIsStable(channelDecider, runCommands(channelDecider, commands), cuts),
+      ),
+      RUNS,
+    );
   });
 });

@@ -25,7 +25,11 @@ const codeOf = (run: () => unknown): string | undefined => {
 
 describe('toFeedEvent: stored event → viewer-facing feed event', () => {
   it.each([
-    ['ChannelScheduled', { channelId: 'c1', sellerId: 's', title: 'T', currency: 'KRW', scheduledAt: 1 }, 'CHANNEL_SCHEDULED'],
+    [
+      'ChannelScheduled',
+      { channelId: 'c1', sellerId: 's', title: 'T', currency: 'KRW', scheduledAt: 1 },
+      'CHANNEL_SCHEDULED',
+    ],
     ['LiveStarted', { startedAt: 1 }, 'LIVE_STARTED'],
     ['LiveEnded', { endedAt: 1 }, 'LIVE_ENDED'],
     ['ProductListed', { productId: 'p1', name: 'Coat', price: 100, category: 'fashion' }, 'PRODUCT_LISTED'],
@@ -34,14 +38,33 @@ describe('toFeedEvent: stored event → viewer-facing feed event', () => {
     ['AuctionAttached', { auctionId: 'a1', productId: 'p1' }, 'AUCTION_ATTACHED'],
   ])('maps the channel event %s to %s, keeping stream, version and time', (type, data, eventType) => {
     const item = toFeedEvent(envelope({ type, data, version: 4, channelId: 'c1' }));
-    expect(item).toEqual({ kind: 'event', channelId: 'c1', streamId: 'channel-c1', eventType, sourceType: type, version: 4, occurredAt: 5, data });
+    expect(item).toEqual({
+      kind: 'event',
+      channelId: 'c1',
+      streamId: 'channel-c1',
+      eventType,
+      sourceType: type,
+      version: 4,
+      occurredAt: 5,
+      data,
+    });
   });
 
   it('routes every auction event to its channel as AUCTION_UPDATED', () => {
     const bid = toFeedEvent(
-      envelope({ streamId: 'auction-a1', type: 'BidPlaced', channelId: 'c9', data: { bidId: 'b1', bidderId: 'u1', amount: 500, placedAt: 3 } }),
+      envelope({
+        streamId: 'auction-a1',
+        type: 'BidPlaced',
+        channelId: 'c9',
+        data: { bidId: 'b1', bidderId: 'u1', amount: 500, placedAt: 3 },
+      }),
     );
-    expect(bid).toMatchObject({ channelId: 'c9', streamId: 'auction-a1', eventType: 'AUCTION_UPDATED', sourceType: 'BidPlaced' });
+    expect(bid).toMatchObject({
+      channelId: 'c9',
+      streamId: 'auction-a1',
+      eventType: 'AUCTION_UPDATED',
+      sourceType: 'BidPlaced',
+    });
   });
 
   it('falls back to the channel named in the stream id or the body when the envelope has none', () => {
@@ -70,7 +93,9 @@ describe('toFeedEvent: stored event → viewer-facing feed event', () => {
   });
 
   it('upcasts older bodies so viewers only see current shapes', () => {
-    const item = toFeedEvent(envelope({ type: 'ProductListed', schemaVersion: 1, data: { productId: 'p1', name: 'Coat', price: 100 } }));
+    const item = toFeedEvent(
+      envelope({ type: 'ProductListed', schemaVersion: 1, data: { productId: 'p1', name: 'Coat', price: 100 } }),
+    );
     expect(item?.data).toEqual({ productId: 'p1', name: 'Coat', price: 100, category: 'general' });
   });
 
@@ -82,12 +107,24 @@ describe('toFeedEvent: stored event → viewer-facing feed event', () => {
   });
 
   it('refuses, rather than skips, an event of a viewer stream it cannot map', () => {
-    expect(codeOf(() => toFeedEvent(envelope({ streamId: 'auction-a1', type: 'BidPlaced', data: { bidId: 'b', bidderId: 'u', amount: 5, placedAt: 1 } })))).toBe(
-      'UNROUTABLE_EVENT',
-    );
+    expect(
+      codeOf(() =>
+        toFeedEvent(
+          envelope({
+            streamId: 'auction-a1',
+            type: 'BidPlaced',
+            data: { bidId: 'b', bidderId: 'u', amount: 5, placedAt: 1 },
+          }),
+        ),
+      ),
+    ).toBe('UNROUTABLE_EVENT');
     expect(codeOf(() => toFeedEvent(envelope({ type: 'ChannelRenamed', data: {} })))).toBe('UNMAPPED_EVENT_TYPE');
-    expect(codeOf(() => toFeedEvent(envelope({ type: 'LiveStarted', data: { startedAt: 'soon' } })))).toBe('INVALID_EVENT');
-    expect(codeOf(() => toFeedEvent(envelope({ type: 'LiveStarted', schemaVersion: 9 })))).toBe('UNKNOWN_SCHEMA_VERSION');
+    expect(codeOf(() => toFeedEvent(envelope({ type: 'LiveStarted', data: { startedAt: 'soon' } })))).toBe(
+      'INVALID_EVENT',
+    );
+    expect(codeOf(() => toFeedEvent(envelope({ type: 'LiveStarted', schemaVersion: 9 })))).toBe(
+      'UNKNOWN_SCHEMA_VERSION',
+    );
   });
 
   it('names the stored event it cannot read (stream id and version), for the log', () => {
@@ -97,7 +134,13 @@ describe('toFeedEvent: stored event → viewer-facing feed event', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toMatchObject({ name: 'UnreadableEventError', streamId: 'channel-c9', version: 7, type: 'LiveStarted', schemaVersion: 1 });
+    expect(caught).toMatchObject({
+      name: 'UnreadableEventError',
+      streamId: 'channel-c9',
+      version: 7,
+      type: 'LiveStarted',
+      schemaVersion: 1,
+    });
     expect((caught as Error).message).toMatch(/^channel-c9 v7: LiveStarted/);
   });
 });

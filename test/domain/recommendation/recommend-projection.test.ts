@@ -13,7 +13,9 @@ import {
 import { deliveryOf, happening, logOf, USERS } from './recommend.fixtures.js';
 
 const rankingsOf = (model: RecommendationModel, now: number) =>
-  [...USERS, 'stranger'].map((u) => rankChannels([...model.channels.values()], model.tastes.get(u) ?? null, { topN: 10, now }));
+  [...USERS, 'stranger'].map((u) =>
+    rankChannels([...model.channels.values()], model.tastes.get(u) ?? null, { topN: 10, now }),
+  );
 
 describe('recommendation projection', () => {
   it('compares sequence numbers numerically, beyond the range of a JS number', () => {
@@ -43,16 +45,42 @@ describe('recommendation projection', () => {
       { seq: '2', count: 99, asOf: 1_000 },
     ].reduce(
       (d, { seq, count, asOf }) =>
-        applyToChannel(d, { type: 'VIEWERS_COUNTED', position: { stream: 'channel-c1', seq }, channelId: 'c1', count, asOf }).doc,
+        applyToChannel(d, {
+          type: 'VIEWERS_COUNTED',
+          position: { stream: 'channel-c1', seq },
+          channelId: 'c1',
+          count,
+          asOf,
+        }).doc,
       emptyChannelPopularity('c1'),
     );
     expect(doc.viewers).toBe(10);
   });
 
   it('returns the taste fact of a redelivered bid, so a user document that missed it can catch up', () => {
-    const opened: RecommendationFact = { type: 'AUCTION_OPENED', position: { stream: 'auction-a1', seq: '1' }, channelId: 'c1', auctionId: 'a1', productId: 'p1', at: 1 };
-    const listed: RecommendationFact = { type: 'PRODUCT_LISTED', position: { stream: 'channel-c1', seq: '1' }, channelId: 'c1', productId: 'p1', category: 'tech' };
-    const bid: RecommendationFact = { type: 'BID_PLACED', position: { stream: 'auction-a1', seq: '2' }, channelId: 'c1', auctionId: 'a1', bidderId: 'u1', at: 2 };
+    const opened: RecommendationFact = {
+      type: 'AUCTION_OPENED',
+      position: { stream: 'auction-a1', seq: '1' },
+      channelId: 'c1',
+      auctionId: 'a1',
+      productId: 'p1',
+      at: 1,
+    };
+    const listed: RecommendationFact = {
+      type: 'PRODUCT_LISTED',
+      position: { stream: 'channel-c1', seq: '1' },
+      channelId: 'c1',
+      productId: 'p1',
+      category: 'tech',
+    };
+    const bid: RecommendationFact = {
+      type: 'BID_PLACED',
+      position: { stream: 'auction-a1', seq: '2' },
+      channelId: 'c1',
+      auctionId: 'a1',
+      bidderId: 'u1',
+      at: 2,
+    };
     let doc = emptyChannelPopularity('c1');
     for (const f of [listed, opened, bid]) doc = applyToChannel(doc, f).doc;
     const again = applyToChannel(doc, bid);
@@ -62,7 +90,12 @@ describe('recommendation projection', () => {
 
   it('rejects a fact of another channel (a routing bug, not data to absorb)', () => {
     expect(() =>
-      applyToChannel(emptyChannelPopularity('c1'), { type: 'LIVE_STARTED', position: { stream: 'channel-c2', seq: '1' }, channelId: 'c2', at: 1 }),
+      applyToChannel(emptyChannelPopularity('c1'), {
+        type: 'LIVE_STARTED',
+        position: { stream: 'channel-c2', seq: '1' },
+        channelId: 'c2',
+        at: 1,
+      }),
     ).toThrow(RangeError);
   });
 

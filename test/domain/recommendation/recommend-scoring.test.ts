@@ -42,12 +42,18 @@ const bid = (channelId: string, auctionId: string, bidderId: string, at = NOW - 
 const modelOf = (facts: RecommendationFact[]) => applyFacts(emptyRecommendationModel(), facts);
 const rank = (facts: RecommendationFact[], userId: string | null, topN = 10, now = NOW) => {
   const model = modelOf(facts);
-  return rankChannels([...model.channels.values()], userId === null ? null : (model.tastes.get(userId) ?? null), { topN, now });
+  return rankChannels([...model.channels.values()], userId === null ? null : (model.tastes.get(userId) ?? null), {
+    topN,
+    now,
+  });
 };
 
 describe('recommendation scoring', () => {
   it('ranks live channels by popularity for an unknown user, and only live ones', () => {
-    const ended: RecommendationFact[] = [...live('c9', 90_000), { type: 'LIVE_ENDED', position: pos('channel-c9'), channelId: 'c9', at: NOW - 5_000 }];
+    const ended: RecommendationFact[] = [
+      ...live('c9', 90_000),
+      { type: 'LIVE_ENDED', position: pos('channel-c9'), channelId: 'c9', at: NOW - 5_000 },
+    ];
     const result = rank([...live('small', 10), ...live('big', 10_000), ...ended], 'nobody');
     expect(result.map((r) => r.channelId)).toEqual(['big', 'small']);
     expect(result.every((r) => r.reason === 'POPULAR')).toBe(true);
@@ -85,7 +91,7 @@ describe('recommendation scoring', () => {
     expect(rank(facts, null, 2).map((r) => r.channelId)).toEqual(['a', 'b']);
   });
 
-  it('orders suggested products by the user\'s categories, then listing order, at most three', () => {
+  it("orders suggested products by the user's categories, then listing order, at most three", () => {
     const facts = [
       ...live('c', 100),
       ...['p1', 'p2', 'p3'].map((p) => listed('c', p, 'home')),

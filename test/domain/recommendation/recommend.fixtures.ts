@@ -20,7 +20,12 @@ const user = fc.nat({ max: USERS.length - 1 });
 export const happening: fc.Arbitrary<Happening> = fc.oneof(
   fc.record({ kind: fc.constant('live' as const), channel, on: fc.boolean() }),
   fc.record({ kind: fc.constant('viewers' as const), channel, count: fc.nat({ max: 50_000 }) }),
-  fc.record({ kind: fc.constant('list' as const), channel, product: fc.nat({ max: 3 }), category: fc.nat({ max: CATEGORIES.length - 1 }) }),
+  fc.record({
+    kind: fc.constant('list' as const),
+    channel,
+    product: fc.nat({ max: 3 }),
+    category: fc.nat({ max: CATEGORIES.length - 1 }),
+  }),
   fc.record({ kind: fc.constant('open' as const), channel, product: fc.nat({ max: 3 }) }),
   fc.record({ kind: fc.constant('bid' as const), channel, user }),
   fc.record({ kind: fc.constant('likes' as const), channel, count: fc.integer({ min: 1, max: 20 }) }),
@@ -56,18 +61,38 @@ export const logOf = (happenings: readonly Happening[], start = 1_000_000): Reco
         facts.push({ type: 'VIEWERS_COUNTED', position: next(channelStream), channelId, count: h.count, asOf: at });
         break;
       case 'list':
-        facts.push({ type: 'PRODUCT_LISTED', position: next(channelStream), channelId, productId: `${channelId}-p${h.product}`, category: CATEGORIES[h.category] as string });
+        facts.push({
+          type: 'PRODUCT_LISTED',
+          position: next(channelStream),
+          channelId,
+          productId: `${channelId}-p${h.product}`,
+          category: CATEGORIES[h.category] as string,
+        });
         break;
       case 'open': {
         const auctionId = `a${++auctionNo}`;
         openAuction.set(channelId, auctionId);
-        facts.push({ type: 'AUCTION_OPENED', position: next(`auction-${auctionId}`), channelId, auctionId, productId: `${channelId}-p${h.product}`, at });
+        facts.push({
+          type: 'AUCTION_OPENED',
+          position: next(`auction-${auctionId}`),
+          channelId,
+          auctionId,
+          productId: `${channelId}-p${h.product}`,
+          at,
+        });
         break;
       }
       case 'bid': {
         const auctionId = openAuction.get(channelId);
         if (auctionId === undefined) break;
-        facts.push({ type: 'BID_PLACED', position: next(`auction-${auctionId}`), channelId, auctionId, bidderId: USERS[h.user] as string, at });
+        facts.push({
+          type: 'BID_PLACED',
+          position: next(`auction-${auctionId}`),
+          channelId,
+          auctionId,
+          bidderId: USERS[h.user] as string,
+          at,
+        });
         break;
       }
       case 'likes':

@@ -8,6 +8,9 @@ describe('ViewerSession events through the codec', () => {
     expectEveryEventRoundTrips(viewerSessionCodec, viewerSessionEventDefinitions, viewerSessionEventArbitraries);
   });
   it('refuses a negative heartbeat sequence', () => {
-    expectDecodeFails(() => viewerSessionCodec.decode({ type: 'HeartbeatRecorded', schemaVersion: 1, data: { sequence: -1, at: 0 } }), 'INVALID_EVENT');
+    expectDecodeFails(
+      () => viewerSessionCodec.decode({ type: 'HeartbeatRecorded', schemaVersion: 1, data: { sequence: -1, at: 0 } }),
+      'INVALID_EVENT',
+    );
   });
 });

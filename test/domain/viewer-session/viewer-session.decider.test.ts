@@ -13,33 +13,55 @@ import { deciderSpec } from '../../support/decider-spec.js';
 import { expire, expired, heartbeat, join, joined, leave, left, recorded } from './viewer-session.fixtures.js';
 
 const spec = deciderSpec(viewerSessionDecider);
-const stateAfter = (events: readonly ViewerSessionEvent[]) => fold(viewerSessionDecider, viewerSessionDecider.initialState, events);
+const stateAfter = (events: readonly ViewerSessionEvent[]) =>
+  fold(viewerSessionDecider, viewerSessionDecider.initialState, events);
 
 describe('ViewerSession: joining and heartbeats', () => {
   it('joins', () => {
     spec.given([]).when(join).then([joined]);
   });
   it('an anonymous viewer joins without a user id', () => {
-    spec.given([]).when({ ...join, userId: null }).then([{ ...joined, data: { ...joined.data, userId: null } } as ViewerSessionEvent]);
+    spec
+      .given([])
+      .when({ ...join, userId: null })
+      .then([{ ...joined, data: { ...joined.data, userId: null } } as ViewerSessionEvent]);
   });
   it('joining again yields nothing, even after leaving', () => {
     spec.given([joined]).when(join).thenNothingHappens();
-    spec.given([joined, left(2_000)]).when(join).thenNothingHappens();
+    spec
+      .given([joined, left(2_000)])
+      .when(join)
+      .thenNothingHappens();
   });
   it('the same session id on another channel fails with SESSION_ALREADY_JOINED', () => {
-    spec.given([joined]).when({ ...join, channelId: 'c2' as ChannelId }).thenFails('SESSION_ALREADY_JOINED');
+    spec
+      .given([joined])
+      .when({ ...join, channelId: 'c2' as ChannelId })
+      .thenFails('SESSION_ALREADY_JOINED');
   });
   it('records the first heartbeat, sequence 0 included', () => {
-    spec.given([joined]).when(heartbeat(0, 5_000)).then([recorded(0, 5_000)]);
+    spec
+      .given([joined])
+      .when(heartbeat(0, 5_000))
+      .then([recorded(0, 5_000)]);
   });
   it('records a higher sequence', () => {
-    spec.given([joined, recorded(1, 5_000)]).when(heartbeat(2, 10_000)).then([recorded(2, 10_000)]);
+    spec
+      .given([joined, recorded(1, 5_000)])
+      .when(heartbeat(2, 10_000))
+      .then([recorded(2, 10_000)]);
   });
   it('a duplicate heartbeat yields nothing', () => {
-    spec.given([joined, recorded(2, 10_000)]).when(heartbeat(2, 10_000)).thenNothingHappens();
+    spec
+      .given([joined, recorded(2, 10_000)])
+      .when(heartbeat(2, 10_000))
+      .thenNothingHappens();
   });
   it('an older heartbeat arriving late yields nothing', () => {
-    spec.given([joined, recorded(3, 15_000)]).when(heartbeat(2, 16_000)).thenNothingHappens();
+    spec
+      .given([joined, recorded(3, 15_000)])
+      .when(heartbeat(2, 16_000))
+      .thenNothingHappens();
   });
   it('a heartbeat before joining fails with SESSION_NOT_FOUND', () => {
     spec.given([]).when(heartbeat(0, 5_000)).thenFails('SESSION_NOT_FOUND');
@@ -49,42 +71,78 @@ describe('ViewerSession: joining and heartbeats', () => {
     spec.given([joined]).when(heartbeat(1.5, 5_000)).thenFails('INVALID_HEARTBEAT');
   });
   it('a new heartbeat after leaving fails with SESSION_ENDED', () => {
-    spec.given([joined, recorded(1, 5_000), left(6_000)]).when(heartbeat(2, 7_000)).thenFails('SESSION_ENDED');
+    spec
+      .given([joined, recorded(1, 5_000), left(6_000)])
+      .when(heartbeat(2, 7_000))
+      .thenFails('SESSION_ENDED');
   });
   it('a new heartbeat after expiry fails with SESSION_ENDED', () => {
-    spec.given([joined, expired(20_000, 1_000)]).when(heartbeat(0, 21_000)).thenFails('SESSION_ENDED');
+    spec
+      .given([joined, expired(20_000, 1_000)])
+      .when(heartbeat(0, 21_000))
+      .thenFails('SESSION_ENDED');
   });
   it('a redelivered heartbeat after leaving is a duplicate, not an error', () => {
-    spec.given([joined, recorded(1, 5_000), left(6_000)]).when(heartbeat(1, 5_000)).thenNothingHappens();
+    spec
+      .given([joined, recorded(1, 5_000), left(6_000)])
+      .when(heartbeat(1, 5_000))
+      .thenNothingHappens();
   });
 });
 
 describe('ViewerSession: leaving and expiry', () => {
   it('leaves', () => {
-    spec.given([joined]).when(leave(9_000)).then([left(9_000)]);
+    spec
+      .given([joined])
+      .when(leave(9_000))
+      .then([left(9_000)]);
   });
   it('leaving twice, or after expiry, yields nothing', () => {
-    spec.given([joined, left(9_000)]).when(leave(9_500)).thenNothingHappens();
-    spec.given([joined, expired(20_000, 1_000)]).when(leave(21_000)).thenNothingHappens();
+    spec
+      .given([joined, left(9_000)])
+      .when(leave(9_500))
+      .thenNothingHappens();
+    spec
+      .given([joined, expired(20_000, 1_000)])
+      .when(leave(21_000))
+      .thenNothingHappens();
   });
   it('leaving before joining fails with SESSION_NOT_FOUND', () => {
     spec.given([]).when(leave(9_000)).thenFails('SESSION_NOT_FOUND');
   });
   it('expires exactly one TTL after the last heartbeat', () => {
-    spec.given([joined, recorded(0, 5_000)]).when(expire(20_000, 15_000)).then([expired(20_000, 5_000)]);
+    spec
+      .given([joined, recorded(0, 5_000)])
+      .when(expire(20_000, 15_000))
+      .then([expired(20_000, 5_000)]);
   });
   it('does not expire one millisecond before the TTL', () => {
-    spec.given([joined, recorded(0, 5_000)]).when(expire(19_999, 15_000)).thenNothingHappens();
+    spec
+      .given([joined, recorded(0, 5_000)])
+      .when(expire(19_999, 15_000))
+      .thenNothingHappens();
   });
   it('without heartbeats, the TTL runs from joining', () => {
-    spec.given([joined]).when(expire(16_000, 15_000)).then([expired(16_000, 1_000)]);
+    spec
+      .given([joined])
+      .when(expire(16_000, 15_000))
+      .then([expired(16_000, 1_000)]);
   });
   it('a heartbeat stamped earlier than the last one does not pull the expiry back', () => {
-    spec.given([joined, recorded(1, 10_000), recorded(2, 9_000)]).when(expire(24_000, 15_000)).thenNothingHappens();
+    spec
+      .given([joined, recorded(1, 10_000), recorded(2, 9_000)])
+      .when(expire(24_000, 15_000))
+      .thenNothingHappens();
   });
   it('expiring an ended session yields nothing', () => {
-    spec.given([joined, left(2_000)]).when(expire(99_000)).thenNothingHappens();
-    spec.given([joined, expired(20_000, 1_000)]).when(expire(99_000)).thenNothingHappens();
+    spec
+      .given([joined, left(2_000)])
+      .when(expire(99_000))
+      .thenNothingHappens();
+    spec
+      .given([joined, expired(20_000, 1_000)])
+      .when(expire(99_000))
+      .thenNothingHappens();
   });
   it('a TTL that is not positive fails with INVALID_TTL', () => {
     spec.given([joined]).when(expire(99_000, 0)).thenFails('INVALID_TTL');

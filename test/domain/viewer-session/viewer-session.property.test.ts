@@ -1,14 +1,27 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acceptsHeartbeat, viewerSessionDecider, type ViewerSessionCommand } from '../../../src/domain/viewer-session/index.js';
-import { cutPoints, eventsOf, expectRepeatsYieldNothing, expectReplayIsStable, runCommands, RUNS } from '../decider-harness.js';
+import {
+  acceptsHeartbeat,
+  viewerSessionDecider,
+  type ViewerSessionCommand,
+} from '../../../src/domain/viewer-session/index.js';
+import {
+  cutPoints,
+  eventsOf,
+  expectRepeatsYieldNothing,
+  expectReplayIsStable,
+  runCommands,
+  RUNS,
+} from '../decider-harness.js';
 import { viewerSessionRun } from './viewer-session.arbitraries.js';
 
 describe('ViewerSession properties', () => {
   it('recorded heartbeat sequences strictly rise, whatever the duplicates and reordering', () => {
     fc.assert(
       fc.property(viewerSessionRun, (commands) => {
-        const sequences = eventsOf(runCommands(viewerSessionDecider, commands)).flatMap((e) => (e.type === 'HeartbeatRecorded' ? [e.data.sequence] : []));
+        const sequences = eventsOf(runCommands(viewerSessionDecider, commands)).flatMap((e) =>
+          e.type === 'HeartbeatRecorded' ? [e.data.sequence] : [],
+        );
         sequences.forEach((s, i) => i > 0 && expect(s).toBeGreaterThan(sequences[i - 1]!));
       }),
       RUNS,
@@ -39,7 +52,12 @@ describe('ViewerSession properties', () => {
             }
             if (e.type === 'ViewerLeft' || e.type === 'ViewerExpired') ended = true;
           }
-          if (step.command.type === 'Expire' && step.before.status === 'ACTIVE' && step.events.length === 0 && !step.error) {
+          if (
+            step.command.type === 'Expire' &&
+            step.before.status === 'ACTIVE' &&
+            step.events.length === 0 &&
+            !step.error
+          ) {
             expect(step.command.at - step.before.lastHeartbeatAt).toBeLessThan(step.command.ttlMs);
           }
         }
@@ -49,7 +67,12 @@ describe('ViewerSession properties', () => {
   });
 
   it('repeating an applied command yields nothing', () => {
-    fc.assert(fc.property(viewerSessionRun, (commands) => expectRepeatsYieldNothing(viewerSessionDecider, runCommands(viewerSessionDecider, commands))), RUNS);
+    fc.assert(
+      fc.property(viewerSessionRun, (commands) =>
+        expectRepeatsYieldNothing(viewerSessionDecider, runCommands(viewerSessionDecider, commands)),
+      ),
+      RUNS,
+    );
   });
 
   it('replay gives the same state whatever the batch boundaries, and never alters an earlier state', () => {

@@ -13,7 +13,12 @@ import { SqsMessageQueue } from '../../../src/adapters/sqs/message-queue-adapter
 import { ABUSE_TOKENS } from '../../../src/entrypoints/composition/abuse.module.js';
 import { awsTargetOf } from '../../../src/entrypoints/composition/aws-target.js';
 import { BOOKING_TOKENS } from '../../../src/entrypoints/composition/booking.module.js';
-import { ConfigError, DEFAULT_ABUSE_LIMITS, exampleEnvironment, type LambdaName } from '../../../src/entrypoints/composition/config.js';
+import {
+  ConfigError,
+  DEFAULT_ABUSE_LIMITS,
+  exampleEnvironment,
+  type LambdaName,
+} from '../../../src/entrypoints/composition/config.js';
 import { PRESENCE_TOKENS } from '../../../src/entrypoints/composition/presence.module.js';
 import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import { createLocalContainer } from '../../../src/entrypoints/local/local.container.js';
@@ -66,13 +71,20 @@ describe('the Lambda roots', () => {
     expect(() => relay.get(TOKENS.EventStore)).toThrow(/stampede\.EventStore/);
     const httpApi = (await rootOf('http-api'))();
     expect(httpApi.get(TOKENS.EventStore)).toBeInstanceOf(DynamoDbEventStore);
-    for (const token of [TOKENS.FeedPublisher, TOKENS.ConnectionRegistry, TOKENS.BroadcastQueue, TOKENS.ConnectionGateway]) {
+    for (const token of [
+      TOKENS.FeedPublisher,
+      TOKENS.ConnectionRegistry,
+      TOKENS.BroadcastQueue,
+      TOKENS.ConnectionGateway,
+    ]) {
       expect(() => httpApi.get(token)).toThrow(token.description);
     }
     // ws-disconnect has no presence table: it only ends sessions, never counts them.
     const wsDisconnect = (await rootOf('ws-disconnect'))();
     expect(wsDisconnect.get(PRESENCE_TOKENS.ConnectionSessions)).toBeInstanceOf(DynamoDbConnectionSessions);
-    expect(() => wsDisconnect.get(PRESENCE_TOKENS.PresenceStore)).toThrow(/No bindings found for service: "Symbol\(stampede\.presence\.PresenceStore\)"/);
+    expect(() => wsDisconnect.get(PRESENCE_TOKENS.PresenceStore)).toThrow(
+      /No bindings found for service: "Symbol\(stampede\.presence\.PresenceStore\)"/,
+    );
   });
 
   it('bind the feature ports of booking to DynamoDB in http-api', async () => {
@@ -83,13 +95,21 @@ describe('the Lambda roots', () => {
     for (const name of ['ws-connect', 'ws-disconnect'] as const) {
       expect((await rootOf(name))().get(ABUSE_TOKENS.ConnectionQuota), name).toBeInstanceOf(DynamoDbConnectionQuota);
     }
-    expect(createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }) }).get(ABUSE_TOKENS.ConnectionQuota)).toBeInstanceOf(InMemoryConnectionQuota);
+    expect(
+      createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }) }).get(ABUSE_TOKENS.ConnectionQuota),
+    ).toBeInstanceOf(InMemoryConnectionQuota);
   });
 
   it('take the rate limits from the function’s own settings', async () => {
     expect((await rootOf('ws-message'))().get(ABUSE_TOKENS.Limits)).toEqual(DEFAULT_ABUSE_LIMITS);
-    const tuned = (await rootOf('http-api', { CHAT_USER_BURST: '3', MAX_CONNECTIONS_PER_USER: '2' }))().get(ABUSE_TOKENS.Limits);
-    expect(tuned).toMatchObject({ chatUserBurst: 3, maxConnectionsPerUser: 2, bidBurst: DEFAULT_ABUSE_LIMITS.bidBurst });
+    const tuned = (await rootOf('http-api', { CHAT_USER_BURST: '3', MAX_CONNECTIONS_PER_USER: '2' }))().get(
+      ABUSE_TOKENS.Limits,
+    );
+    expect(tuned).toMatchObject({
+      chatUserBurst: 3,
+      maxConnectionsPerUser: 2,
+      bidBurst: DEFAULT_ABUSE_LIMITS.bidBurst,
+    });
     expect(await rootOf('ws-connect', { BID_PER_SECOND: 'fast' })).toThrow(/BID_PER_SECOND is malformed/);
   });
 
@@ -107,9 +127,20 @@ describe('awsTargetOf', () => {
   });
 
   it('points every service at AWS_ENDPOINT_URL, and one service at its own AWS_ENDPOINT_URL_<SERVICE>', () => {
-    expect(awsTargetOf({ AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' })).toEqual({
+    expect(
+      awsTargetOf({
+        AWS_REGION: 'us-east-1',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
+      }),
+    ).toEqual({
       region: 'us-east-1',
-      endpoints: { dynamodb: 'http://127.0.0.1:8000', kinesis: 'http://127.0.0.1:4566', sqs: 'http://127.0.0.1:4566', s3: 'http://127.0.0.1:4566' },
+      endpoints: {
+        dynamodb: 'http://127.0.0.1:8000',
+        kinesis: 'http://127.0.0.1:4566',
+        sqs: 'http://127.0.0.1:4566',
+        s3: 'http://127.0.0.1:4566',
+      },
     });
   });
 });

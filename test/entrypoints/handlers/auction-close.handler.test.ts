@@ -11,9 +11,21 @@ describe('auction-close handler', () => {
     const f = auctionFixture();
     await f.liveChannel();
     const t0 = f.clock.now();
-    await f.openAuction({ auctionId: auctionId('a-1'), channelId: CHANNEL, productId: PRODUCT, startingPrice: 1000, minIncrement: 100, endsAt: t0 + 40 * MINUTE });
+    await f.openAuction({
+      auctionId: auctionId('a-1'),
+      channelId: CHANNEL,
+      productId: PRODUCT,
+      startingPrice: 1000,
+      minIncrement: 100,
+      endsAt: t0 + 40 * MINUTE,
+    });
     // Two more copies due now (an at-least-once duplicate and a retried open), beside the open's own message.
-    const copy: AuctionCloseMessage = { auctionId: auctionId('a-1'), channelId: CHANNEL, endsAt: t0 + 40 * MINUTE, hop: 1 };
+    const copy: AuctionCloseMessage = {
+      auctionId: auctionId('a-1'),
+      channelId: CHANNEL,
+      endsAt: t0 + 40 * MINUTE,
+      hop: 1,
+    };
     await f.queue.send([{ body: copy }, { body: copy }]);
     const handler = makeAuctionCloseHandler({ closeAuction: f.closeAuction, logger: quiet });
 

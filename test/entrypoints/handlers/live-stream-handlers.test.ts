@@ -27,7 +27,10 @@ const streamRecords = async (): Promise<DynamoDBRecord[]> => {
   const changes = new EventStoreChangeStream({ subscribe: (l) => world.store.subscribe(l) }, { shardCount: 1 });
   for (const count of [10, 20, 30]) await world.run({ kind: 'viewers', count });
   // The store was written before the change stream listened for the set-up events: replay them all.
-  const replay = new EventStoreChangeStream({ subscribe: (l) => (l(world.appended), () => undefined) }, { shardCount: 1 });
+  const replay = new EventStoreChangeStream(
+    { subscribe: (l) => (l(world.appended), () => undefined) },
+    { shardCount: 1 },
+  );
   changes.close();
   return [...replay.read(0, 0, 100)];
 };
@@ -45,19 +48,32 @@ describe('relay handler (DynamoDB Streams → feed)', () => {
     const records = await streamRecords();
     for (const r of records) DynamoDBStreamRecord.parse(r);
     const { calls, publisher } = recordingPublisher();
-    const handler = makeRelayHandler({ relay: makeRelayFeed({ publisher }), decodeRecord: decodeEventStreamRecord, logger });
+    const handler = makeRelayHandler({
+      relay: makeRelayFeed({ publisher }),
+      decodeRecord: decodeEventStreamRecord,
+      logger,
+    });
     expect(await handler({ Records: records })).toEqual({ batchItemFailures: [] });
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.map((i) => (i.kind === 'event' ? `${i.streamId}@${i.version}:${i.eventType}` : ''))).toContain('channel-c1@7:VIEWER_COUNT_CHANGED');
+    expect(calls[0]?.map((i) => (i.kind === 'event' ? `${i.streamId}@${i.version}:${i.eventType}` : ''))).toContain(
+      'channel-c1@7:VIEWER_COUNT_CHANGED',
+    );
   });
 
   it('reports a poisoned record by its sequence number, publishes only the records before it, and skips REMOVEs', async () => {
     const records = await streamRecords();
-    const poisoned: DynamoDBRecord = { ...records[3], dynamodb: { ...records[3]?.dynamodb, NewImage: { streamId: { S: 'channel-c1' }, version: { N: '4' } } } };
+    const poisoned: DynamoDBRecord = {
+      ...records[3],
+      dynamodb: { ...records[3]?.dynamodb, NewImage: { streamId: { S: 'channel-c1' }, version: { N: '4' } } },
+    };
     const removal: DynamoDBRecord = { ...records[1], eventName: 'REMOVE' };
     const batch = [records[0], removal, records[2], poisoned, records[4], records[5]] as DynamoDBRecord[];
     const { calls, publisher } = recordingPublisher();
-    const handler = makeRelayHandler({ relay: makeRelayFeed({ publisher }), decodeRecord: decodeEventStreamRecord, logger });
+    const handler = makeRelayHandler({
+      relay: makeRelayFeed({ publisher }),
+      decodeRecord: decodeEventStreamRecord,
+      logger,
+    });
     expect(await handler({ Records: batch })).toEqual({ batchItemFailures: [{ itemIdentifier: seq(poisoned) }] });
     expect(calls).toHaveLength(1);
     expect(calls[0]?.map((i) => (i.kind === 'event' ? i.version : 0))).toEqual([1, 3]);
@@ -66,19 +82,34 @@ describe('relay handler (DynamoDB Streams → feed)', () => {
   it('a record that is not even a stream record is a failed item, not a crash', async () => {
     const records = await streamRecords();
     const junk = { eventName: 'INSERT', dynamodb: { SequenceNumber: 'zzz' } } as DynamoDBRecord;
-    const handler = makeRelayHandler({ relay: makeRelayFeed(recordingPublisher()), decodeRecord: decodeEventStreamRecord, logger });
-    expect(await handler({ Records: [junk, records[0] as DynamoDBRecord] })).toEqual({ batchItemFailures: [{ itemIdentifier: 'zzz' }] });
+    const handler = makeRelayHandler({
+      relay: makeRelayFeed(recordingPublisher()),
+      decodeRecord: decodeEventStreamRecord,
+      logger,
+    });
+    expect(await handler({ Records: [junk, records[0] as DynamoDBRecord] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'zzz' }],
+    });
   });
 
   it('when the put refuses some items, resumes at the first record whose item was refused', async () => {
     const records = await streamRecords();
     const publisher: FeedPublisher = {
       publish: async (items) => {
-        throw new PublishError('throttled', items.filter((i) => i.kind === 'event' && i.version >= 3));
+        throw new PublishError(
+          'throttled',
+          items.filter((i) => i.kind === 'event' && i.version >= 3),
+        );
       },
     };
-    const handler = makeRelayHandler({ relay: makeRelayFeed({ publisher }), decodeRecord: decodeEventStreamRecord, logger });
-    expect(await handler({ Records: records })).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[2] as DynamoDBRecord) }] });
+    const handler = makeRelayHandler({
+      relay: makeRelayFeed({ publisher }),
+      decodeRecord: decodeEventStreamRecord,
+      logger,
+    });
+    expect(await handler({ Records: records })).toEqual({
+      batchItemFailures: [{ itemIdentifier: seq(records[2] as DynamoDBRecord) }],
+    });
   });
 });
 
@@ -88,7 +119,13 @@ describe('fanout handler (Kinesis → broadcast queue)', () => {
     await feed.publish(items);
     return { event: kinesisRecordFormat(feed.arn).toEvent(feed.read(0, 0, 100), 0), feed };
   };
-  const like = (channelId: string, count: number): FeedItem => ({ kind: 'signal', signal: 'LIKES', channelId, count, at: 0 });
+  const like = (channelId: string, count: number): FeedItem => ({
+    kind: 'signal',
+    signal: 'LIKES',
+    channelId,
+    count,
+    at: 0,
+  });
   const setup = async (channels: string[]) => {
     const registry = new InMemoryConnectionRegistry();
     for (const c of channels) await registry.join(`${c}-v`, c, null, 0);
@@ -121,6 +158,8 @@ describe('fanout handler (Kinesis → broadcast queue)', () => {
       },
     };
     const handler = makeFanoutHandler({ fanOut: makeFanOut({ queue, registry }), logger });
-    expect(await handler(event)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]?.kinesis.sequenceNumber }] });
+    expect(await handler(event)).toEqual({
+      batchItemFailures: [{ itemIdentifier: event.Records[1]?.kinesis.sequenceNumber }],
+    });
   });
 });

@@ -21,7 +21,12 @@ const sqsRecord = (messageId: string, body: string): SQSRecord => ({
   messageId,
   receiptHandle: `${messageId}#1`,
   body,
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '0',
+    SenderId: 'x',
+    ApproximateFirstReceiveTimestamp: '0',
+  },
   messageAttributes: {},
   md5OfBody: '',
   eventSource: 'aws:sqs',
@@ -38,14 +43,21 @@ describe('broadcast handler (SQS → WebSocket)', () => {
       gateway.connect(id);
     }
     gateway.markGone('v2');
-    const handler = makeBroadcastHandler({ broadcast: makeBroadcast({ registry, gateway, retryQueue: new InMemoryQueue() }), logger });
+    const handler = makeBroadcastHandler({
+      broadcast: makeBroadcast({ registry, gateway, retryQueue: new InMemoryQueue() }),
+      logger,
+    });
     const message: BroadcastMessage = {
       channelId: 'c1',
       shardNo: 0,
       payload: { channelId: 'c1', items: [{ kind: 'signal', signal: 'LIKES', channelId: 'c1', count: 3, at: 1 }] },
     };
     const event: SQSEvent = {
-      Records: [sqsRecord('m1', JSON.stringify(message)), sqsRecord('m2', '{"channelId":"c1","shardNo":-1}'), sqsRecord('m3', 'not json')],
+      Records: [
+        sqsRecord('m1', JSON.stringify(message)),
+        sqsRecord('m2', '{"channelId":"c1","shardNo":-1}'),
+        sqsRecord('m3', 'not json'),
+      ],
     };
     expect(await handler(event)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm2' }, { itemIdentifier: 'm3' }] });
     expect(await registry.get('v2')).toBeNull();
@@ -82,7 +94,12 @@ describe('broadcast handler (SQS → WebSocket)', () => {
   });
 });
 
-const wsEvent = (connectionId: string, body?: string, routeKey = '$default', userId: string | null = 'u1'): APIGatewayProxyWebsocketEventV2 => ({
+const wsEvent = (
+  connectionId: string,
+  body?: string,
+  routeKey = '$default',
+  userId: string | null = 'u1',
+): APIGatewayProxyWebsocketEventV2 => ({
   requestContext: {
     ...(wsAuthorizerFor(userId) as object),
     routeKey,
@@ -119,7 +136,9 @@ describe('WebSocket routes', () => {
   it('joins a channel and answers with the shard', async () => {
     const { message, frames, container } = setup();
     await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1', requestId: 'r1' })));
-    expect(frames('conn-1')).toEqual([{ type: 'joined', channelId: 'c1', shardNo: 0, connectionId: 'conn-1', requestId: 'r1' }]);
+    expect(frames('conn-1')).toEqual([
+      { type: 'joined', channelId: 'c1', shardNo: 0, connectionId: 'conn-1', requestId: 'r1' },
+    ]);
     expect((await container.get(LOCAL_TOKENS.ConnectionRegistry).get('conn-1'))?.channelId).toBe('c1');
   });
 
@@ -146,46 +165,64 @@ describe('WebSocket routes', () => {
     await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1' })));
     for (let i = 0; i < 3; i++) await message(wsEvent('conn-1', JSON.stringify({ action: 'chat', text: `hi ${i}` })));
     await message(wsEvent('conn-1', JSON.stringify({ action: 'like', count: 5 })));
-    expect(frames('conn-1').slice(1)).toEqual([{ type: 'error', code: 'RATE_LIMITED', message: expect.any(String), retryAfterMs: expect.any(Number) }]);
+    expect(frames('conn-1').slice(1)).toEqual([
+      { type: 'error', code: 'RATE_LIMITED', message: expect.any(String), retryAfterMs: expect.any(Number) },
+    ]);
     const feed = container.get(LOCAL_TOKENS.FeedStream);
-    const published = Array.from({ length: feed.shardCount }, (_, s) => feed.read(s, 0, 100).map((r) => JSON.parse(r.data))).flat();
+    const published = Array.from({ length: feed.shardCount }, (_, s) =>
+      feed.read(s, 0, 100).map((r) => JSON.parse(r.data)),
+    ).flat();
     expect(published.filter((p) => p.signal !== 'WATCHED').map((p) => p.text ?? p.count)).toEqual(['hi 0', 'hi 1', 5]);
   });
 
   const feedItems = (container: ReturnType<typeof setup>['container']) => {
     const feed = container.get(LOCAL_TOKENS.FeedStream);
-    return Array.from({ length: feed.shardCount }, (_, s) => feed.read(s, 0, 100).map((r) => JSON.parse(r.data) as Record<string, unknown>)).flat();
+    return Array.from({ length: feed.shardCount }, (_, s) =>
+      feed.read(s, 0, 100).map((r) => JSON.parse(r.data) as Record<string, unknown>),
+    ).flat();
   };
 
-  it('puts a signed-in viewer\'s join on the feed as WATCHED (watch history for recommendations), an anonymous one\'s not', async () => {
+  it("puts a signed-in viewer's join on the feed as WATCHED (watch history for recommendations), an anonymous one's not", async () => {
     const { message, container } = setup();
     await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1' }), '$default', 'u1'));
     await message(wsEvent('conn-2', JSON.stringify({ action: 'join', channelId: 'c1' }), '$default', null));
-    expect(feedItems(container)).toEqual([{ kind: 'signal', signal: 'WATCHED', channelId: 'c1', userId: 'u1', at: expect.any(Number) }]);
+    expect(feedItems(container)).toEqual([
+      { kind: 'signal', signal: 'WATCHED', channelId: 'c1', userId: 'u1', at: expect.any(Number) },
+    ]);
   });
 
   it('records at most a few joins per connection as WATCHED: re-joining in a loop still works but adds no feed records', async () => {
     const { message, container, frames } = setup();
-    for (let i = 0; i < 8; i++) await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: `c${i % 2}` }), '$default', 'u1'));
+    for (let i = 0; i < 8; i++)
+      await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: `c${i % 2}` }), '$default', 'u1'));
     expect(frames('conn-1').filter((f) => f['type'] === 'joined')).toHaveLength(8);
     expect(feedItems(container).filter((p) => p['signal'] === 'WATCHED')).toHaveLength(5);
   });
 
   it('still answers joined when the watch history cannot be published', async () => {
-    const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }), gateway: new Gateway({ acceptUnknownIds: true }) });
+    const container = createLocalContainer({
+      config: parseLocalConfig({ logLevel: 'SILENT' }),
+      gateway: new Gateway({ acceptUnknownIds: true }),
+    });
     container.rebind(TOKENS.FeedPublisher).toConstantValue({
       publish: () => Promise.reject(new Error('Kinesis is down')),
     });
     const gateway = container.get(TOKENS.ConnectionGateway) as InMemoryConnectionGateway;
-    await container.get(TOKENS.WsMessageHandler)(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1' })));
-    expect(gateway.parsedFramesOf<Record<string, unknown>>('conn-1')).toEqual([{ type: 'joined', channelId: 'c1', shardNo: 0, connectionId: 'conn-1' }]);
+    await container.get(TOKENS.WsMessageHandler)(
+      wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1' })),
+    );
+    expect(gateway.parsedFramesOf<Record<string, unknown>>('conn-1')).toEqual([
+      { type: 'joined', channelId: 'c1', shardNo: 0, connectionId: 'conn-1' },
+    ]);
     expect((await container.get(LOCAL_TOKENS.ConnectionRegistry).get('conn-1'))?.channelId).toBe('c1');
   });
 
   it('leaves the channel on $disconnect and accepts $connect', async () => {
     const { message, container } = setup();
     await message(wsEvent('conn-1', JSON.stringify({ action: 'join', channelId: 'c1' })));
-    expect(await container.get(TOKENS.WsConnectHandler)(wsEvent('conn-2', undefined, '$connect'))).toEqual({ statusCode: 200 });
+    expect(await container.get(TOKENS.WsConnectHandler)(wsEvent('conn-2', undefined, '$connect'))).toEqual({
+      statusCode: 200,
+    });
     await container.get(TOKENS.WsDisconnectHandler)(wsEvent('conn-1', undefined, '$disconnect'));
     expect(await container.get(LOCAL_TOKENS.ConnectionRegistry).get('conn-1')).toBeNull();
   });

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryRecommendationCache } from '../../../src/adapters/in-memory/recommendation-cache-adapter-in-memory.js';
-import { RecommendationCacheError, type RecommendationCache } from '../../../src/application/ports/recommendation-cache.port.js';
+import {
+  RecommendationCacheError,
+  type RecommendationCache,
+} from '../../../src/application/ports/recommendation-cache.port.js';
 import { ServeRecommendations } from '../../../src/application/recommendations/serve-recommendations.js';
 import { makeRecommendConsumerHandler } from '../../../src/entrypoints/handlers/recommend-consumer.js';
 import {
@@ -14,7 +17,8 @@ import {
   type RawRecord,
 } from './recommend-world.js';
 
-const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) => response.batchItemFailures.map((f) => f.itemIdentifier);
+const failedIds = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+  response.batchItemFailures.map((f) => f.itemIdentifier);
 
 describe('recommend-consumer: request stream', () => {
   it('computes, caches with the TTL, and then answers duplicates from the cache', async () => {
@@ -47,7 +51,9 @@ describe('recommend-consumer: request stream', () => {
       rawRecord(4, JSON.stringify({ topN: 5, requestId: 'r4', timestamp: 1 })),
       rawRecord(5, JSON.stringify({ userId: 'bob', topN: 51, requestId: 'r5', timestamp: 1 })),
     ];
-    const response = await world.handler(kinesisEvent([requestRecord(1, 'alice', 2), ...bad, requestRecord(6, 'carol', 1)]));
+    const response = await world.handler(
+      kinesisEvent([requestRecord(1, 'alice', 2), ...bad, requestRecord(6, 'carol', 1)]),
+    );
     expect(failedIds(response)).toEqual(bad.map((r) => r.sequenceNumber));
     expect(await world.cache.get('alice', 2)).not.toBeNull();
     expect(await world.cache.get('carol', 1)).not.toBeNull();
@@ -75,9 +81,16 @@ describe('recommend-consumer: request stream', () => {
       },
     };
     const logger = recordingLogger();
-    const serve = new ServeRecommendations({ cache: flaky, recommender: world.recommender, clock: world.clock, metrics: world.metrics });
+    const serve = new ServeRecommendations({
+      cache: flaky,
+      recommender: world.recommender,
+      clock: world.clock,
+      metrics: world.metrics,
+    });
     const handler = makeRecommendConsumerHandler({ ...world, serve, logger, isFeedStream: () => false });
-    const response = await handler(kinesisEvent([requestRecord(1, 'alice'), requestRecord(2, 'bob'), requestRecord(3, 'carol')]));
+    const response = await handler(
+      kinesisEvent([requestRecord(1, 'alice'), requestRecord(2, 'bob'), requestRecord(3, 'carol')]),
+    );
     expect(failedIds(response)).toEqual([requestRecord(2, 'bob').sequenceNumber]);
     expect(logger.lines.find((l) => l.level === 'error')?.message).toMatch(/retries/);
     expect(world.metrics.snapshot().rejected).toBe(0);
@@ -85,24 +98,41 @@ describe('recommend-consumer: request stream', () => {
 
   it('reports how far behind the stream the batch is', async () => {
     const world = await recommendWorld();
-    await world.handler(kinesisEvent([{ ...requestRecord(1, 'alice'), arrivedAt: world.clock.now() - 4_000 }, requestRecord(2, 'bob')]));
+    await world.handler(
+      kinesisEvent([{ ...requestRecord(1, 'alice'), arrivedAt: world.clock.now() - 4_000 }, requestRecord(2, 'bob')]),
+    );
     expect(world.metrics.snapshot().maxConsumerLagMs).toBe(4_000);
   });
 
   it('answers the same whatever the batch boundaries and duplicate records', async () => {
-    const good = fc.record({ kind: fc.constant('ok' as const), user: fc.constantFrom('alice', 'bob', 'carol', 'dave'), topN: fc.integer({ min: 1, max: 4 }) });
+    const good = fc.record({
+      kind: fc.constant('ok' as const),
+      user: fc.constantFrom('alice', 'bob', 'carol', 'dave'),
+      topN: fc.integer({ min: 1, max: 4 }),
+    });
     const bad = fc.record({
       kind: fc.constant('bad' as const),
-      data: fc.constantFrom('nope', '', '{"userId":"x"}', '{"userId":"x","topN":99,"requestId":"r","timestamp":1}', '"a string"'),
+      data: fc.constantFrom(
+        'nope',
+        '',
+        '{"userId":"x"}',
+        '{"userId":"x","topN":99,"requestId":"r","timestamp":1}',
+        '"a string"',
+      ),
     });
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: bad }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.oneof({ weight: 4, arbitrary: good }, { weight: 1, arbitrary: bad }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
         fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 15 }),
         fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 8 }),
         fc.boolean(),
         async (specs, duplicates, cuts, concurrent) => {
-          const records = specs.map((s, i) => (s.kind === 'ok' ? requestRecord(i + 1, s.user, s.topN) : rawRecord(i + 1, s.data)));
+          const records = specs.map((s, i) =>
+            s.kind === 'ok' ? requestRecord(i + 1, s.user, s.topN) : rawRecord(i + 1, s.data),
+          );
           const badIds = new Set(records.filter((_, i) => specs[i]?.kind === 'bad').map((r) => r.sequenceNumber));
 
           const run = async (batches: readonly RawRecord[][], parallel: boolean) => {
@@ -119,15 +149,20 @@ describe('recommend-consumer: request stream', () => {
             const handler = makeRecommendConsumerHandler({ ...world, serve, isFeedStream: () => false });
             const responses = parallel
               ? await Promise.all(batches.map((b) => handler(kinesisEvent(b))))
-              : await batches.reduce(async (acc, b) => [...(await acc), await handler(kinesisEvent(b))], Promise.resolve([] as Awaited<ReturnType<typeof handler>>[]));
+              : await batches.reduce(
+                  async (acc, b) => [...(await acc), await handler(kinesisEvent(b))],
+                  Promise.resolve([] as Awaited<ReturnType<typeof handler>>[]),
+                );
             const cached = new Map<string, unknown>();
-            for (const s of specs) if (s.kind === 'ok') cached.set(`${s.user}/${s.topN}`, await world.cache.get(s.user, s.topN));
+            for (const s of specs)
+              if (s.kind === 'ok') cached.set(`${s.user}/${s.topN}`, await world.cache.get(s.user, s.topN));
             return { answers, cached, failed: new Set(responses.flatMap(failedIds)) };
           };
 
           const reference = await run([records], false);
           const delivered = [...records];
-          for (const [which, where] of duplicates) delivered.splice(where % (delivered.length + 1), 0, records[which % records.length] as RawRecord);
+          for (const [which, where] of duplicates)
+            delivered.splice(where % (delivered.length + 1), 0, records[which % records.length] as RawRecord);
           const batches: RawRecord[][] = [];
           for (let at = 0, c = 0; at < delivered.length; c++) {
             const size = cuts[c % cuts.length] as number;
@@ -151,25 +186,65 @@ describe('recommend-consumer: request stream', () => {
 });
 
 describe('recommend-consumer: live feed stream', () => {
-  const feedRecord = (seq: number, items: unknown[]): RawRecord => ({ sequenceNumber: String(seq).padStart(21, '0'), partitionKey: 'fresh', data: JSON.stringify({ items }) });
+  const feedRecord = (seq: number, items: unknown[]): RawRecord => ({
+    sequenceNumber: String(seq).padStart(21, '0'),
+    partitionKey: 'fresh',
+    data: JSON.stringify({ items }),
+  });
   const liveItems = [
-    { kind: 'event', channelId: 'fresh', streamId: 'channel-fresh', eventType: 'CHANNEL_SCHEDULED', sourceType: 'ChannelScheduled', version: 1, occurredAt: 1, data: { channelId: 'fresh', sellerId: 's', title: 'Fresh drop', currency: 'KRW', scheduledAt: 1 } },
-    { kind: 'event', channelId: 'fresh', streamId: 'channel-fresh', eventType: 'LIVE_STARTED', sourceType: 'LiveStarted', version: 2, occurredAt: 2, data: { startedAt: 2 } },
-    { kind: 'event', channelId: 'fresh', streamId: 'channel-fresh', eventType: 'VIEWER_COUNT_CHANGED', sourceType: 'ViewerCountChanged', version: 3, occurredAt: 3, data: { count: 50_000, asOf: 3 } },
+    {
+      kind: 'event',
+      channelId: 'fresh',
+      streamId: 'channel-fresh',
+      eventType: 'CHANNEL_SCHEDULED',
+      sourceType: 'ChannelScheduled',
+      version: 1,
+      occurredAt: 1,
+      data: { channelId: 'fresh', sellerId: 's', title: 'Fresh drop', currency: 'KRW', scheduledAt: 1 },
+    },
+    {
+      kind: 'event',
+      channelId: 'fresh',
+      streamId: 'channel-fresh',
+      eventType: 'LIVE_STARTED',
+      sourceType: 'LiveStarted',
+      version: 2,
+      occurredAt: 2,
+      data: { startedAt: 2 },
+    },
+    {
+      kind: 'event',
+      channelId: 'fresh',
+      streamId: 'channel-fresh',
+      eventType: 'VIEWER_COUNT_CHANGED',
+      sourceType: 'ViewerCountChanged',
+      version: 3,
+      occurredAt: 3,
+      data: { count: 50_000, asOf: 3 },
+    },
   ];
 
   it('projects feed batches into the model, so the next request ranks the new channel', async () => {
     const world = await recommendWorld();
-    const response = await world.handler(kinesisEvent([feedRecord(1, liveItems.slice(0, 2)), feedRecord(2, liveItems.slice(2))], FEED_STREAM_ARN));
+    const response = await world.handler(
+      kinesisEvent([feedRecord(1, liveItems.slice(0, 2)), feedRecord(2, liveItems.slice(2))], FEED_STREAM_ARN),
+    );
     expect(failedIds(response)).toEqual([]);
     world.clock.advance(5_000);
     await world.handler(kinesisEvent([requestRecord(9, 'stranger', 1)]));
-    expect((await world.cache.get('stranger', 1))?.recommendations[0]).toMatchObject({ channelId: 'fresh', title: 'Fresh drop', viewers: 50_000 });
+    expect((await world.cache.get('stranger', 1))?.recommendations[0]).toMatchObject({
+      channelId: 'fresh',
+      title: 'Fresh drop',
+      viewers: 50_000,
+    });
   });
 
   it('counts likes once even when the same records come again', async () => {
     const world = await recommendWorld();
-    const likes = (n: number) => feedRecord(100 + n, [{ kind: 'signal', signal: 'LIKES', channelId: 'niche', count: 400, at: 1_700_000_000_000 - 1_000 }]);
+    const likes = (n: number) =>
+      feedRecord(100 + n, [
+        { kind: 'signal', signal: 'LIKES', channelId: 'niche', count: 400, at: 1_700_000_000_000 - 1_000 },
+      ]);
     const batch = kinesisEvent([likes(1), likes(2)], FEED_STREAM_ARN);
     await world.handler(batch);
     const once = (await world.store.channels(['niche'])).get('niche')?.doc.likes;
@@ -180,8 +255,14 @@ describe('recommend-consumer: live feed stream', () => {
 
   it('stops at a record that is not feed data: facts before it are kept, Lambda resumes at it', async () => {
     const world = await recommendWorld();
-    const broken = { sequenceNumber: '000000000000000000002', partitionKey: 'fresh', data: '{"items":[{"kind":"event"}]}' };
-    const response = await world.handler(kinesisEvent([feedRecord(1, liveItems), broken, feedRecord(3, liveItems)], FEED_STREAM_ARN));
+    const broken = {
+      sequenceNumber: '000000000000000000002',
+      partitionKey: 'fresh',
+      data: '{"items":[{"kind":"event"}]}',
+    };
+    const response = await world.handler(
+      kinesisEvent([feedRecord(1, liveItems), broken, feedRecord(3, liveItems)], FEED_STREAM_ARN),
+    );
     expect(failedIds(response)).toEqual([broken.sequenceNumber]);
     expect((await world.store.channels(['fresh'])).get('fresh')?.doc.live).toBe(true);
     expect(world.logger.lines.find((l) => l.level === 'error')?.message).toMatch(/not feed data/);

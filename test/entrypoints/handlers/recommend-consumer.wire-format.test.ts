@@ -3,7 +3,14 @@ import { RedisRecommendationCache } from '../../../src/adapters/redis/recommenda
 import { makeRecommendRoutes } from '../../../src/entrypoints/http/recommend.routes.js';
 import { startRedisForTests, type RedisForTests } from '../../support/redis.js';
 import { call } from '../http-test-events.js';
-import { camelRequestRecord, kinesisEvent, rawRecord, recommendWorld, recordingLogger, NOW } from './recommend-world.js';
+import {
+  camelRequestRecord,
+  kinesisEvent,
+  rawRecord,
+  recommendWorld,
+  recordingLogger,
+  NOW,
+} from './recommend-world.js';
 
 let redis: RedisForTests;
 beforeAll(async () => {
@@ -32,7 +39,15 @@ describe('recommend-consumer reads the design wire format', () => {
   it('serves a snake_case { user_id, top_n, request_id, timestamp } record, caches it at rec:user:{id}:top{n} with the TTL, and the GET answers from_cache / latency_ms', async () => {
     const world = await worldOnRedis();
     // Exactly what a producer written to the design puts on the stream (ISO timestamps are the design's too).
-    const record = rawRecord(1, JSON.stringify({ user_id: 'design-user', top_n: 3, request_id: 'c0a8012e-7a1b-4c3d-9e8f-001122334455', timestamp: '2025-10-24T10:30:00Z' }));
+    const record = rawRecord(
+      1,
+      JSON.stringify({
+        user_id: 'design-user',
+        top_n: 3,
+        request_id: 'c0a8012e-7a1b-4c3d-9e8f-001122334455',
+        timestamp: '2025-10-24T10:30:00Z',
+      }),
+    );
     const response = await world.handler(kinesisEvent([{ ...record, partitionKey: 'design-user' }]));
     expect(response.batchItemFailures).toEqual([]);
     expect(world.metrics.snapshot()).toMatchObject({ rejected: 0, stream: { hits: 0, misses: 1 } });
@@ -43,8 +58,14 @@ describe('recommend-consumer reads the design wire format', () => {
     expect(ttl).toBeLessThanOrEqual(3600);
     expect(JSON.parse((await redis.client.get(key)) ?? '{}')).toMatchObject({ userId: 'design-user', topN: 3 });
 
-    const cached = await call(world.routes, 'GET /recommend/cached/{userId}', { path: { userId: 'design-user' }, query: { top_n: '3' } });
-    expect(cached).toMatchObject({ status: 200, body: { user_id: 'design-user', top_n: 3, count: 3, from_cache: true, latency_ms: expect.any(Number) } });
+    const cached = await call(world.routes, 'GET /recommend/cached/{userId}', {
+      path: { userId: 'design-user' },
+      query: { top_n: '3' },
+    });
+    expect(cached).toMatchObject({
+      status: 200,
+      body: { user_id: 'design-user', top_n: 3, count: 3, from_cache: true, latency_ms: expect.any(Number) },
+    });
     expect(Object.keys(cached.body ?? {})).not.toEqual(expect.arrayContaining(['fromCache']));
     expect(Object.keys(cached.body ?? {})).not.toEqual(expect.arrayContaining(['latencyMs']));
   });
@@ -54,7 +75,12 @@ describe('recommend-consumer reads the design wire format', () => {
     const snake = rawRecord(1, JSON.stringify({ user_id: 'snake-default', request_id: 'r1', timestamp: NOW }));
     const response = await world.handler(kinesisEvent([snake, camelRequestRecord(2, 'camel-user', 2)]));
     expect(response.batchItemFailures).toEqual([]);
-    expect(await redis.client.exists(`${world.keyPrefix}rec:user:snake-default:top10`, `${world.keyPrefix}rec:user:camel-user:top2`)).toBe(2);
+    expect(
+      await redis.client.exists(
+        `${world.keyPrefix}rec:user:snake-default:top10`,
+        `${world.keyPrefix}rec:user:camel-user:top2`,
+      ),
+    ).toBe(2);
   });
 
   it('fails a snake_case record with a bad field, naming the design field', async () => {

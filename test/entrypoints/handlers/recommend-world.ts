@@ -23,25 +23,27 @@ export interface RawRecord {
 }
 
 /** A Kinesis event exactly as Lambda delivers it (the Powertools parser checks every field). */
-export const kinesisEvent = (records: readonly RawRecord[], arn = REQUEST_STREAM_ARN, shard = 'shardId-000000000000'): KinesisStreamEvent => ({
-  Records: records.map(
-    (r): KinesisStreamRecord => ({
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: r.partitionKey,
-        sequenceNumber: r.sequenceNumber,
-        data: Buffer.from(r.data, 'utf8').toString('base64'),
-        approximateArrivalTimestamp: (r.arrivedAt ?? NOW - 250) / 1000,
-      },
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `${shard}:${r.sequenceNumber}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn: 'arn:aws:iam::123456789012:role/recommend-consumer',
-      awsRegion: 'eu-west-1',
-      eventSourceARN: arn,
-    }),
-  ),
+export const kinesisEvent = (
+  records: readonly RawRecord[],
+  arn = REQUEST_STREAM_ARN,
+  shard = 'shardId-000000000000',
+): KinesisStreamEvent => ({
+  Records: records.map((r): KinesisStreamRecord => ({
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey: r.partitionKey,
+      sequenceNumber: r.sequenceNumber,
+      data: Buffer.from(r.data, 'utf8').toString('base64'),
+      approximateArrivalTimestamp: (r.arrivedAt ?? NOW - 250) / 1000,
+    },
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${shard}:${r.sequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: 'arn:aws:iam::123456789012:role/recommend-consumer',
+    awsRegion: 'eu-west-1',
+    eventSourceARN: arn,
+  })),
 });
 
 /** A request record in the canonical wire format (the design's snake_case names). */
@@ -58,7 +60,11 @@ export const camelRequestRecord = (seq: number, userId: string, topN = 10, reque
   data: JSON.stringify({ userId, topN, requestId, timestamp: NOW - 300 }),
 });
 
-export const rawRecord = (seq: number, data: string): RawRecord => ({ sequenceNumber: String(seq).padStart(21, '0'), partitionKey: 'x', data });
+export const rawRecord = (seq: number, data: string): RawRecord => ({
+  sequenceNumber: String(seq).padStart(21, '0'),
+  partitionKey: 'x',
+  data,
+});
 
 let position = 0;
 const pos = (stream: string) => ({ stream, seq: String(++position) });
@@ -74,18 +80,47 @@ export const seedFacts = (): RecommendationFact[] => [
     const id = channelId as string;
     return [
       { type: 'CHANNEL_SCHEDULED', position: pos(`channel-${id}`), channelId: id, title: `Live ${id}` },
-      { type: 'PRODUCT_LISTED', position: pos(`channel-${id}`), channelId: id, productId: `${id}-p1`, category: category as string },
+      {
+        type: 'PRODUCT_LISTED',
+        position: pos(`channel-${id}`),
+        channelId: id,
+        productId: `${id}-p1`,
+        category: category as string,
+      },
       { type: 'LIVE_STARTED', position: pos(`channel-${id}`), channelId: id, at: NOW - 600_000 },
-      { type: 'VIEWERS_COUNTED', position: pos(`channel-${id}`), channelId: id, count: viewers as number, asOf: NOW - 5_000 },
+      {
+        type: 'VIEWERS_COUNTED',
+        position: pos(`channel-${id}`),
+        channelId: id,
+        count: viewers as number,
+        asOf: NOW - 5_000,
+      },
     ] satisfies RecommendationFact[];
   }),
-  { type: 'AUCTION_OPENED', position: pos('auction-a1'), channelId: 'quiet', auctionId: 'a1', productId: 'quiet-p1', at: NOW - 300_000 },
-  ...[1, 2, 3].map((i): RecommendationFact => ({ type: 'BID_PLACED', position: pos('auction-a1'), channelId: 'quiet', auctionId: 'a1', bidderId: 'alice', at: NOW - 200_000 + i })),
+  {
+    type: 'AUCTION_OPENED',
+    position: pos('auction-a1'),
+    channelId: 'quiet',
+    auctionId: 'a1',
+    productId: 'quiet-p1',
+    at: NOW - 300_000,
+  },
+  ...[1, 2, 3].map((i): RecommendationFact => ({
+    type: 'BID_PLACED',
+    position: pos('auction-a1'),
+    channelId: 'quiet',
+    auctionId: 'a1',
+    bidderId: 'alice',
+    at: NOW - 200_000 + i,
+  })),
 ];
 
 export const recordingLogger = () => {
   const lines: { level: string; message: string; extra: unknown[] }[] = [];
-  const at = (level: string) => (message: string, ...extra: unknown[]) => void lines.push({ level, message, extra });
+  const at =
+    (level: string) =>
+    (message: string, ...extra: unknown[]) =>
+      void lines.push({ level, message, extra });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 };
 

@@ -7,7 +7,11 @@ import { errorResponse, STATUS_BY_CODE, type StatusByCode } from '../../../src/e
 const answer = (error: unknown) => {
   const reported: unknown[] = [];
   const response = errorResponse(error, (e) => reported.push(e));
-  return { status: response.statusCode, body: JSON.parse(String(response.body)) as { error: Record<string, unknown> }, reported };
+  return {
+    status: response.statusCode,
+    body: JSON.parse(String(response.body)) as { error: Record<string, unknown> },
+    reported,
+  };
 };
 
 describe('errorResponse: rules, outcomes and faults kept apart at the HTTP edge', () => {
@@ -42,7 +46,8 @@ describe('errorResponse: rules, outcomes and faults kept apart at the HTTP edge'
     const { status, body, reported } = answer(fault);
     expect(status).toBe(500);
     expect(body).toEqual({ error: { code: 'INTERNAL', message: expect.any(String) } });
-    for (const secret of ['auction-a1', 'BidPlaced', 'schema', 'amount', 'INVALID_EVENT']) expect(JSON.stringify(body)).not.toContain(secret);
+    for (const secret of ['auction-a1', 'BidPlaced', 'schema', 'amount', 'INVALID_EVENT'])
+      expect(JSON.stringify(body)).not.toContain(secret);
     expect(reported).toEqual([fault]);
     expect(reported[0]).toMatchObject({ streamId: 'auction-a1', version: 2 });
   });

@@ -26,14 +26,20 @@ const routesFor = async () => {
 describe('recommendation HTTP routes', () => {
   it('GET /recommend/cached computes and caches on a miss, then answers from the cache', async () => {
     const { routes, world } = await routesFor();
-    const first = await call(routes, 'GET /recommend/cached/{userId}', { path: { userId: 'alice' }, query: { top_n: '2' } });
+    const first = await call(routes, 'GET /recommend/cached/{userId}', {
+      path: { userId: 'alice' },
+      query: { top_n: '2' },
+    });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ user_id: 'alice', top_n: 2, count: 2, from_cache: false });
     expect(first.body?.recommendations.map((r: { channelId: string }) => r.channelId)).toEqual(['quiet', 'mega']);
     expect(typeof first.body?.latency_ms).toBe('number');
     expect(first.body).not.toHaveProperty('fromCache');
     expect(first.body).not.toHaveProperty('latencyMs');
-    const second = await call(routes, 'GET /recommend/cached/{userId}', { path: { userId: 'alice' }, query: { top_n: '2' } });
+    const second = await call(routes, 'GET /recommend/cached/{userId}', {
+      path: { userId: 'alice' },
+      query: { top_n: '2' },
+    });
     expect(second.body).toMatchObject({ from_cache: true, count: 2, recommendations: first.body?.recommendations });
     expect(await world.cache.get('alice', 2)).not.toBeNull();
   });
@@ -62,7 +68,10 @@ describe('recommendation HTTP routes', () => {
 
   it('GET /internal/recommend computes without the cache', async () => {
     const { routes, world } = await routesFor();
-    const res = await call(routes, 'GET /internal/recommend/{userId}', { path: { userId: 'bob' }, query: { top_n: '3' } });
+    const res = await call(routes, 'GET /internal/recommend/{userId}', {
+      path: { userId: 'bob' },
+      query: { top_n: '3' },
+    });
     expect(res.body).toEqual({ user_id: 'bob', top_n: 3, count: 3, recommendations: expect.any(Array) });
     expect(await world.cache.get('bob', 3)).toBeNull();
   });
@@ -70,13 +79,24 @@ describe('recommendation HTTP routes', () => {
   it('still answers when the cache is down, and logs the outage', async () => {
     const { world, logger } = await routesFor();
     const serve = new ServeRecommendations({
-      cache: { get: async () => Promise.reject(new RecommendationCacheError('GET failed: ECONNREFUSED')), put: async () => undefined },
+      cache: {
+        get: async () => Promise.reject(new RecommendationCacheError('GET failed: ECONNREFUSED')),
+        put: async () => undefined,
+      },
       recommender: world.recommender,
       clock: world.clock,
       metrics: world.metrics,
     });
-    const routes = makeRecommendRoutes({ serve, requests: { request: async () => Promise.reject(new Error('unused')) }, logger, onUnexpected: () => undefined });
-    const res = await call(routes, 'GET /recommend/cached/{userId}', { path: { userId: 'alice' }, query: { top_n: '1' } });
+    const routes = makeRecommendRoutes({
+      serve,
+      requests: { request: async () => Promise.reject(new Error('unused')) },
+      logger,
+      onUnexpected: () => undefined,
+    });
+    const res = await call(routes, 'GET /recommend/cached/{userId}', {
+      path: { userId: 'alice' },
+      query: { top_n: '1' },
+    });
     expect(res).toMatchObject({ status: 200, body: { from_cache: false, count: 1 } });
     expect(logger.lines.map((l) => l.message)).toEqual([expect.stringMatching(/cache unavailable/)]);
   });
@@ -86,19 +106,33 @@ describe('recommendation HTTP routes', () => {
     const res = await call(routes, 'POST /recommend/requests', { body: { top_n: 5 }, as: 'carol' });
     expect(res).toEqual({ status: 202, body: { request_id: 'req-1', user_id: 'carol', top_n: 5, status: 'QUEUED' } });
     // The older spelling is still read.
-    expect((await call(routes, 'POST /recommend/requests', { body: { topN: 4 }, as: 'carol' })).body).toMatchObject({ top_n: 4 });
+    expect((await call(routes, 'POST /recommend/requests', { body: { topN: 4 }, as: 'carol' })).body).toMatchObject({
+      top_n: 4,
+    });
     const shard = stream.shardOf('carol');
     expect(stream.length(shard)).toBe(2);
     // On the stream: the design's record, snake_case.
-    expect(JSON.parse(stream.read(shard, 0, 1)[0]?.data ?? '{}')).toEqual({ user_id: 'carol', top_n: 5, request_id: 'req-1', timestamp: expect.any(Number) });
+    expect(JSON.parse(stream.read(shard, 0, 1)[0]?.data ?? '{}')).toEqual({
+      user_id: 'carol',
+      top_n: 5,
+      request_id: 'req-1',
+      timestamp: expect.any(Number),
+    });
   });
 
   it('POST /recommend/requests answers 400 naming the field, 401 without a token, and 503 when the stream refuses', async () => {
     const { routes, world, logger } = await routesFor();
-    expect((await call(routes, 'POST /recommend/requests', { body: { top_n: 99 }, as: 'carol' })).body?.error.field).toBe('top_n');
-    expect((await call(routes, 'POST /recommend/requests', { body: { topN: 99 }, as: 'carol' })).body?.error.field).toBe('topN');
+    expect(
+      (await call(routes, 'POST /recommend/requests', { body: { top_n: 99 }, as: 'carol' })).body?.error.field,
+    ).toBe('top_n');
+    expect(
+      (await call(routes, 'POST /recommend/requests', { body: { topN: 99 }, as: 'carol' })).body?.error.field,
+    ).toBe('topN');
     // A body naming the user is no identity.
-    expect(await call(routes, 'POST /recommend/requests', { body: { userId: 'carol' } })).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
+    expect(await call(routes, 'POST /recommend/requests', { body: { userId: 'carol' } })).toMatchObject({
+      status: 401,
+      body: { error: { code: 'UNAUTHENTICATED' } },
+    });
     const refusing = makeRecommendRoutes({
       serve: world.serve,
       requests: { request: async () => Promise.reject(new PublishError('refused', [])) },

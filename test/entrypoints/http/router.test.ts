@@ -36,17 +36,25 @@ describe('HttpRouter', () => {
     .add({ 'PUT /api/boom': async () => Promise.reject(new Error('bug')) });
 
   it('matches by path when API Gateway forwarded everything, filling pathParameters and preferring literal segments', async () => {
-    expect(parse(await router.handle(proxied('GET', '/api/things/t%201'))).body).toEqual({ id: 't 1', route: 'GET /api/things/{id}' });
+    expect(parse(await router.handle(proxied('GET', '/api/things/t%201'))).body).toEqual({
+      id: 't 1',
+      route: 'GET /api/things/{id}',
+    });
     expect(parse(await router.handle(proxied('GET', '/api/things/special'))).body).toEqual({ special: true });
     expect(parse(await router.handle(proxied('GET', '/api/files/a/b.txt'))).body).toEqual({ path: 'a/b.txt' });
   });
 
   it('uses the route key API Gateway already matched', async () => {
-    expect(parse(await router.handle(httpEvent('GET /api/things/{id}', { path: { id: 'x' } }))).body).toMatchObject({ id: 'x' });
+    expect(parse(await router.handle(httpEvent('GET /api/things/{id}', { path: { id: 'x' } }))).body).toMatchObject({
+      id: 'x',
+    });
   });
 
   it('answers 404 for unknown routes, 405 naming the allowed methods, and a CORS preflight', async () => {
-    expect(parse(await router.handle(proxied('GET', '/api/nothing')))).toMatchObject({ status: 404, body: { error: { code: 'ROUTE_NOT_FOUND' } } });
+    expect(parse(await router.handle(proxied('GET', '/api/nothing')))).toMatchObject({
+      status: 404,
+      body: { error: { code: 'ROUTE_NOT_FOUND' } },
+    });
     const wrongMethod = parse(await router.handle(proxied('PATCH', '/api/things/1')));
     expect(wrongMethod).toMatchObject({ status: 405, headers: { allow: 'GET, HEAD, DELETE' } });
     const preflight = parse(await router.handle(proxied('OPTIONS', '/api/things/1')));
@@ -55,7 +63,10 @@ describe('HttpRouter', () => {
   });
 
   it('maps errors at the edge: ConflictError → 409, domain codes through the table, anything else → 500 without details', async () => {
-    expect(parse(await router.handle(proxied('DELETE', '/api/things/1')))).toMatchObject({ status: 409, body: { error: { code: 'CONFLICT' } } });
+    expect(parse(await router.handle(proxied('DELETE', '/api/things/1')))).toMatchObject({
+      status: 409,
+      body: { error: { code: 'CONFLICT' } },
+    });
     expect(parse(await router.handle(proxied('POST', '/api/things')))).toMatchObject({
       status: 404,
       body: { error: { code: 'CHANNEL_NOT_FOUND', field: 'channelId' } },
@@ -66,6 +77,10 @@ describe('HttpRouter', () => {
   });
 
   it('refuses a route registered twice', () => {
-    expect(() => new HttpRouter({ logger }).add({ 'GET /a': async () => json(200, {}) }).add({ 'GET /a': async () => json(200, {}) })).toThrow(/twice/);
+    expect(() =>
+      new HttpRouter({ logger })
+        .add({ 'GET /a': async () => json(200, {}) })
+        .add({ 'GET /a': async () => json(200, {}) }),
+    ).toThrow(/twice/);
   });
 });

@@ -8,7 +8,9 @@ import { inMemorySystem, type InMemorySystem } from '../../support/in-memory-sys
 
 const chatTexts = (s: InMemorySystem): string[] => {
   const feed = s.container.get(LOCAL_TOKENS.FeedStream);
-  return Array.from({ length: feed.shardCount }, (_, shard) => feed.read(shard, 0, 1_000).map((r) => JSON.parse(r.data) as { signal?: string; text?: string }))
+  return Array.from({ length: feed.shardCount }, (_, shard) =>
+    feed.read(shard, 0, 1_000).map((r) => JSON.parse(r.data) as { signal?: string; text?: string }),
+  )
     .flat()
     .filter((i) => i.signal === 'CHAT')
     .map((i) => i.text ?? '');
@@ -17,8 +19,14 @@ const chatTexts = (s: InMemorySystem): string[] => {
 const liveAuction = async (s: InMemorySystem) => {
   await s.http('POST /api/channels', { body: { channelId: 'c1', title: 'T', currency: 'KRW' }, as: 'mina' });
   await s.http('POST /api/channels/c1/start', { as: 'mina' });
-  await s.http('POST /api/channels/c1/products', { body: { productId: 'lamp', name: 'Lamp', price: 5_000, currency: 'KRW' }, as: 'mina' });
-  await s.http('POST /api/channels/c1/auctions', { body: { auctionId: 'a1', productId: 'lamp', startingPrice: 100, minIncrement: 1, durationSeconds: 600 }, as: 'mina' });
+  await s.http('POST /api/channels/c1/products', {
+    body: { productId: 'lamp', name: 'Lamp', price: 5_000, currency: 'KRW' },
+    as: 'mina',
+  });
+  await s.http('POST /api/channels/c1/auctions', {
+    body: { auctionId: 'a1', productId: 'lamp', startingPrice: 100, minIncrement: 1, durationSeconds: 600 },
+    as: 'mina',
+  });
 };
 
 describe('abuse limits (fake clock)', () => {
@@ -30,7 +38,13 @@ describe('abuse limits (fake clock)', () => {
     for (let i = 1; i <= 5; i++) await alice.send({ action: 'chat', text: `alice ${i}`, requestId: `m${i}` });
     await alice.send({ action: 'chat', text: 'alice 6', requestId: 'm6' });
     const refusal = alice.frames().at(-1);
-    expect(refusal).toEqual({ type: 'error', code: 'RATE_LIMITED', message: expect.stringMatching(/too many chat messages from this connection; wait 1 s/), retryAfterMs: 1_000, requestId: 'm6' });
+    expect(refusal).toEqual({
+      type: 'error',
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/too many chat messages from this connection; wait 1 s/),
+      retryAfterMs: 1_000,
+      requestId: 'm6',
+    });
 
     // Bob chats at the same moment as if nothing happened.
     await bob.send({ action: 'chat', text: 'bob 1' });
@@ -51,31 +65,47 @@ describe('abuse limits (fake clock)', () => {
     for (let i = 0; i < 5; i++) await tab1.send({ action: 'chat', text: `t1-${i}` });
     await tab2.send({ action: 'chat', text: 't2-0' });
     await tab2.send({ action: 'chat', text: 't2-1' });
-    expect(tab2.frames().at(-1)).toMatchObject({ type: 'error', code: 'RATE_LIMITED', message: expect.stringContaining('from this user') });
+    expect(tab2.frames().at(-1)).toMatchObject({
+      type: 'error',
+      code: 'RATE_LIMITED',
+      message: expect.stringContaining('from this user'),
+    });
     expect(chatTexts(s)).toHaveLength(6);
   });
 
   it('answers bids over budget with 429 and Retry-After, appending nothing', async () => {
     const s = await inMemorySystem({ bidBurst: 3, bidPerSecond: 0.5 });
     await liveAuction(s);
-    for (let i = 1; i <= 3; i++) expect((await s.http('POST /api/auctions/a1/bids', { body: { bidId: `b${i}`, amount: 100 + i }, as: 'alice' })).status).toBe(201);
+    for (let i = 1; i <= 3; i++)
+      expect(
+        (await s.http('POST /api/auctions/a1/bids', { body: { bidId: `b${i}`, amount: 100 + i }, as: 'alice' })).status,
+      ).toBe(201);
     const store = s.container.get(LOCAL_TOKENS.InMemoryEventStore);
     const before = (await store.read(auctionStreamId('a1'))).version;
     const refused = await s.http('POST /api/auctions/a1/bids', { body: { bidId: 'b4', amount: 200 }, as: 'alice' });
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBe('2');
-    expect(refused.body?.error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 2_000, details: { action: 'bid', scope: 'user' } });
+    expect(refused.body?.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterMs: 2_000,
+      details: { action: 'bid', scope: 'user' },
+    });
     expect((await store.read(auctionStreamId('a1'))).version).toBe(before);
-    expect((await s.http('POST /api/auctions/a1/bids', { body: { bidId: 'b-bob', amount: 300 }, as: 'bob' })).status).toBe(201);
+    expect(
+      (await s.http('POST /api/auctions/a1/bids', { body: { bidId: 'b-bob', amount: 300 }, as: 'bob' })).status,
+    ).toBe(201);
     s.clock.advance(2_000);
-    expect((await s.http('POST /api/auctions/a1/bids', { body: { bidId: 'b5', amount: 400 }, as: 'alice' })).status).toBe(201);
+    expect(
+      (await s.http('POST /api/auctions/a1/bids', { body: { bidId: 'b5', amount: 400 }, as: 'alice' })).status,
+    ).toBe(201);
   });
 
   it('refuses a heartbeat flood per connection with an error frame, queueing none of the excess', async () => {
     const s = await inMemorySystem({ heartbeatBurst: 2, heartbeatPerSecond: 0.2 });
     const viewer = await s.connect();
     if (viewer.refused !== null) throw new Error('refused');
-    for (let i = 1; i <= 4; i++) await viewer.send({ action: 'heartbeat', channelId: 'c1', sessionId: 'sess-1', sequence: i });
+    for (let i = 1; i <= 4; i++)
+      await viewer.send({ action: 'heartbeat', channelId: 'c1', sessionId: 'sess-1', sequence: i });
     expect(viewer.frames()).toEqual([
       expect.objectContaining({ code: 'RATE_LIMITED', retryAfterMs: 5_000 }),
       expect.objectContaining({ code: 'RATE_LIMITED', retryAfterMs: 5_000 }),
@@ -106,7 +136,9 @@ describe('abuse limits (fake clock)', () => {
 
     const alice = await s.connectAs('alice');
     await alice.send(JSON.stringify({ action: 'chat', text: 'x'.repeat(MAX_FRAME_BYTES) }));
-    expect(alice.frames()).toEqual([expect.objectContaining({ type: 'error', code: 'PAYLOAD_TOO_LARGE', field: 'frame' })]);
+    expect(alice.frames()).toEqual([
+      expect.objectContaining({ type: 'error', code: 'PAYLOAD_TOO_LARGE', field: 'frame' }),
+    ]);
     await alice.send({ action: 'join', channelId: 'c1' });
     expect(alice.frames().at(-1)).toMatchObject({ type: 'joined' });
   });

@@ -12,10 +12,27 @@ const SELLER = 'mina';
 
 /** A live channel of `mina` with one product and an open auction. */
 const liveChannel = async (s: InMemorySystem) => {
-  expect((await s.http('POST /api/channels', { body: { channelId: 'c1', title: 'Night market', currency: 'KRW' }, as: SELLER })).status).toBe(201);
+  expect(
+    (
+      await s.http('POST /api/channels', {
+        body: { channelId: 'c1', title: 'Night market', currency: 'KRW' },
+        as: SELLER,
+      })
+    ).status,
+  ).toBe(201);
   expect((await s.http('POST /api/channels/c1/start', { as: SELLER })).status).toBe(200);
-  expect((await s.http('POST /api/channels/c1/products', { body: { productId: 'lamp', name: 'Lamp', price: 50_000, currency: 'KRW' }, as: SELLER })).status).toBe(201);
-  const opened = await s.http('POST /api/channels/c1/auctions', { body: { auctionId: 'a1', productId: 'lamp', startingPrice: 10_000, minIncrement: 1_000, durationSeconds: 600 }, as: SELLER });
+  expect(
+    (
+      await s.http('POST /api/channels/c1/products', {
+        body: { productId: 'lamp', name: 'Lamp', price: 50_000, currency: 'KRW' },
+        as: SELLER,
+      })
+    ).status,
+  ).toBe(201);
+  const opened = await s.http('POST /api/channels/c1/auctions', {
+    body: { auctionId: 'a1', productId: 'lamp', startingPrice: 10_000, minIncrement: 1_000, durationSeconds: 600 },
+    as: SELLER,
+  });
   expect(opened.status).toBe(201);
 };
 
@@ -28,20 +45,31 @@ describe('identity: the caller is the token subject, never a body field', () => 
   it('attributes a bid whose body names another bidder to the token subject (HTTP and WebSocket)', async () => {
     const s = await inMemorySystem();
     await liveChannel(s);
-    const bid = await s.http('POST /api/auctions/a1/bids', { body: { bidId: 'b1', amount: 10_000, bidderId: 'alice' }, as: 'mallory' });
+    const bid = await s.http('POST /api/auctions/a1/bids', {
+      body: { bidId: 'b1', amount: 10_000, bidderId: 'alice' },
+      as: 'mallory',
+    });
     expect(bid.status).toBe(201);
     expect(bid.body?.auction.highest).toEqual({ bidderId: 'mallory', amount: 10_000 });
 
     const bob = await s.connectAs('bob');
     await bob.send({ action: 'bid', auctionId: 'a1', amount: 11_000, bidId: 'b2', bidderId: 'alice' });
-    expect(bob.frames()).toEqual([expect.objectContaining({ type: 'bid-accepted', highest: { bidderId: 'bob', amount: 11_000 } })]);
+    expect(bob.frames()).toEqual([
+      expect.objectContaining({ type: 'bid-accepted', highest: { bidderId: 'bob', amount: 11_000 } }),
+    ]);
     const { events } = await s.container.get(LOCAL_TOKENS.InMemoryEventStore).read(auctionStreamId('a1'));
-    expect(events.filter((e) => e.type === 'BidPlaced').map((e) => (e.data as { bidderId: string }).bidderId)).toEqual(['mallory', 'bob']);
+    expect(events.filter((e) => e.type === 'BidPlaced').map((e) => (e.data as { bidderId: string }).bidderId)).toEqual([
+      'mallory',
+      'bob',
+    ]);
   });
 
   it('makes whoever schedules a channel its seller, whatever sellerId the body names', async () => {
     const s = await inMemorySystem();
-    await s.http('POST /api/channels', { body: { channelId: 'c9', sellerId: 'mina', title: 'Not yours', currency: 'KRW' }, as: 'mallory' });
+    await s.http('POST /api/channels', {
+      body: { channelId: 'c9', sellerId: 'mina', title: 'Not yours', currency: 'KRW' },
+      as: 'mallory',
+    });
     const { events } = await s.container.get(LOCAL_TOKENS.InMemoryEventStore).read(channelStreamId('c9'));
     expect(events[0]?.data).toMatchObject({ sellerId: 'mallory' });
     // …so the one it named cannot run it, and the scheduler can.
@@ -53,15 +81,26 @@ describe('identity: the caller is the token subject, never a body field', () => 
     ['end the channel', 'POST /api/channels/c1/end', undefined],
     ['start the channel again', 'POST /api/channels/c1/start', undefined],
     ['change a price', 'PUT /api/channels/c1/products/lamp/price', { price: 1, currency: 'KRW' }],
-    ['list a product', 'POST /api/channels/c1/products', { productId: 'fake', name: 'Fake', price: 1, currency: 'KRW' }],
-    ['open an auction', 'POST /api/channels/c1/auctions', { auctionId: 'a2', productId: 'lamp', startingPrice: 1, minIncrement: 1, durationSeconds: 60 }],
+    [
+      'list a product',
+      'POST /api/channels/c1/products',
+      { productId: 'fake', name: 'Fake', price: 1, currency: 'KRW' },
+    ],
+    [
+      'open an auction',
+      'POST /api/channels/c1/auctions',
+      { auctionId: 'a2', productId: 'lamp', startingPrice: 1, minIncrement: 1, durationSeconds: 60 },
+    ],
   ])("refuses a viewer's attempt to %s with 403 FORBIDDEN and changes nothing", async (_, routeKey, body) => {
     const s = await inMemorySystem();
     await liveChannel(s);
     const before = await versions(s, channelStreamId('c1'), auctionStreamId('a1'), auctionStreamId('a2'));
     const refused = await s.http(routeKey, { ...(body === undefined ? {} : { body }), as: 'viewer-1' });
     expect(refused.status).toBe(403);
-    expect(refused.body?.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining("only the channel's seller") });
+    expect(refused.body?.error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: expect.stringContaining("only the channel's seller"),
+    });
     expect(await versions(s, channelStreamId('c1'), auctionStreamId('a1'), auctionStreamId('a2'))).toEqual(before);
     // Without a token the same call never reaches the handler: 401 from the authorizer.
     const anonymous = await s.http(routeKey, body === undefined ? {} : { body });
@@ -72,9 +111,18 @@ describe('identity: the caller is the token subject, never a body field', () => 
 
   it("refuses reading or cancelling someone else's booking, and lets the passenger do both", async () => {
     const s = await inMemorySystem();
-    const trip = { tripId: 'seoul-busan', route: 'Seoul → Busan', departsAt: s.clock.now() + 86_400_000, capacity: 10, maxSeatsPerBooking: 4 };
+    const trip = {
+      tripId: 'seoul-busan',
+      route: 'Seoul → Busan',
+      departsAt: s.clock.now() + 86_400_000,
+      capacity: 10,
+      maxSeatsPerBooking: 4,
+    };
     expect((await s.http('POST /api/trips', { body: trip, as: 'operator' })).status).toBe(201);
-    const booked = await s.http('POST /api/trips/seoul-busan/bookings', { body: { seats: 2, requestId: 'r-kim', passengerId: 'lee' }, as: 'kim' });
+    const booked = await s.http('POST /api/trips/seoul-busan/bookings', {
+      body: { seats: 2, requestId: 'r-kim', passengerId: 'lee' },
+      as: 'kim',
+    });
     expect(booked.status).toBe(202);
     // The booking consumer decides it (a batch straight from the queue, as the event source would hand it).
     const queue = s.container.get(LOCAL_BOOKING_TOKENS.BookingQueue);
@@ -91,8 +139,14 @@ describe('identity: the caller is the token subject, never a body field', () => 
     expect(await versions(s, tripStreamId('seoul-busan'))).toEqual(before);
     expect((await s.http('GET /api/bookings/r-kim')).status).toBe(401);
 
-    expect(await s.http('GET /api/bookings/r-kim', { as: 'kim' })).toMatchObject({ status: 200, body: { passengerId: 'kim', status: 'CONFIRMED' } });
-    expect(await s.http('DELETE /api/bookings/r-kim', { as: 'kim' })).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
+    expect(await s.http('GET /api/bookings/r-kim', { as: 'kim' })).toMatchObject({
+      status: 200,
+      body: { passengerId: 'kim', status: 'CONFIRMED' },
+    });
+    expect(await s.http('DELETE /api/bookings/r-kim', { as: 'kim' })).toMatchObject({
+      status: 200,
+      body: { status: 'CANCELLED' },
+    });
   });
 
   it('lets anonymous viewers join and watch any channel, but not bid, chat or like', async () => {
@@ -104,7 +158,12 @@ describe('identity: the caller is the token subject, never a body field', () => 
     await viewer.send({ action: 'chat', text: 'hello' });
     await viewer.send({ action: 'like' });
     await viewer.send({ action: 'bid', auctionId: 'a1', amount: 10_000, bidId: 'b-anon' });
-    expect(viewer.frames().map((f) => f['type'] === 'error' ? f['code'] : f['type'])).toEqual(['joined', 'UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
+    expect(viewer.frames().map((f) => (f['type'] === 'error' ? f['code'] : f['type']))).toEqual([
+      'joined',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+      'UNAUTHENTICATED',
+    ]);
     expect(viewer.frames()[1]?.['message']).toMatch(/sign in to chat/);
     expect(await versions(s, auctionStreamId('a1'))).toEqual([1]);
     expect(s.container.get(LOCAL_TOKENS.FeedStream).puts).toBe(0);

@@ -26,19 +26,34 @@ describe('identity in the local runtime (npm start)', () => {
   });
 
   it('hands out signed demo tokens and publishes only public keys', async () => {
-    const issued = await fetch(`${runtime.url}/api/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'mina' }) });
+    const issued = await fetch(`${runtime.url}/api/dev/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userId: 'mina' }),
+    });
     expect(issued.status).toBe(201);
     const body = (await issued.json()) as { token: string; tokenType: string; userId: string; expiresAt: number };
     expect(body).toMatchObject({ tokenType: 'Bearer', userId: 'mina', expiresAt: expect.any(Number) });
     expect(body.token.split('.')).toHaveLength(3);
-    const jwks = (await (await fetch(`${runtime.url}/api/dev/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
-    expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String) })]);
+    const jwks = (await (await fetch(`${runtime.url}/api/dev/jwks.json`)).json()) as {
+      keys: Record<string, unknown>[];
+    };
+    expect(jwks.keys).toEqual([
+      expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig', kid: expect.any(String) }),
+    ]);
     for (const privatePart of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(jwks.keys[0]).not.toHaveProperty(privatePart);
-    expect(await api(runtime, 'POST', '/api/dev/tokens', { userId: 'no spaces allowed' })).toMatchObject({ status: 400, body: { error: { field: 'userId' } } });
+    expect(await api(runtime, 'POST', '/api/dev/tokens', { userId: 'no spaces allowed' })).toMatchObject({
+      status: 400,
+      body: { error: { field: 'userId' } },
+    });
   });
 
   it('verifies bearer tokens on writes like the API Gateway JWT authorizer, and leaves reads public', async () => {
-    const anonymous = await fetch(`${runtime.url}/api/channels`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ channelId: 'id-1', title: 'T', currency: 'KRW' }) });
+    const anonymous = await fetch(`${runtime.url}/api/channels`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channelId: 'id-1', title: 'T', currency: 'KRW' }),
+    });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
     const forged = await forgedTokens(runtime.devTokens, Date.now(), 'mina');
@@ -48,7 +63,9 @@ describe('identity in the local runtime (npm start)', () => {
       body: JSON.stringify({ channelId: 'id-1', title: 'T', currency: 'KRW' }),
     });
     expect(tampered.status).toBe(401);
-    expect(await api(runtime, 'POST', '/api/channels', { channelId: 'id-1', title: 'T', currency: 'KRW' }, { as: 'mina' })).toMatchObject({ status: 201 });
+    expect(
+      await api(runtime, 'POST', '/api/channels', { channelId: 'id-1', title: 'T', currency: 'KRW' }, { as: 'mina' }),
+    ).toMatchObject({ status: 201 });
     expect((await api(runtime, 'GET', '/api/channels/id-1')).status).toBe(200);
   });
 
@@ -61,11 +78,26 @@ describe('identity in the local runtime (npm start)', () => {
 
     await api(runtime, 'POST', '/api/channels', { channelId: 'id-2', title: 'T', currency: 'KRW' }, { as: 'mina' });
     await api(runtime, 'POST', '/api/channels/id-2/start', undefined, { as: 'mina' });
-    await api(runtime, 'POST', '/api/channels/id-2/products', { productId: 'p', name: 'P', price: 100, currency: 'KRW' }, { as: 'mina' });
-    await api(runtime, 'POST', '/api/channels/id-2/auctions', { auctionId: 'id-a', productId: 'p', startingPrice: 100, minIncrement: 10, durationSeconds: 600 }, { as: 'mina' });
+    await api(
+      runtime,
+      'POST',
+      '/api/channels/id-2/products',
+      { productId: 'p', name: 'P', price: 100, currency: 'KRW' },
+      { as: 'mina' },
+    );
+    await api(
+      runtime,
+      'POST',
+      '/api/channels/id-2/auctions',
+      { auctionId: 'id-a', productId: 'p', startingPrice: 100, minIncrement: 10, durationSeconds: 600 },
+      { as: 'mina' },
+    );
     const alice = await connect(runtime, { as: 'alice' });
     alice.send({ action: 'bid', auctionId: 'id-a', amount: 100, bidId: 'b1', bidderId: 'mina' });
-    const frames = await eventually(async () => alice.frames, (f) => f.length > 0);
+    const frames = await eventually(
+      async () => alice.frames,
+      (f) => f.length > 0,
+    );
     expect(frames[0]).toMatchObject({ type: 'bid-accepted', highest: { bidderId: 'alice', amount: 100 } });
     await alice.close();
   });

@@ -18,13 +18,23 @@ describe('tokens at the edges', () => {
     const tokens = await forgedTokens(s.issuer, s.clock.now(), 'mina');
     const store = s.container.get(LOCAL_TOKENS.InMemoryEventStore);
     for (const kind of BAD) {
-      const res = await s.http('POST /api/channels', { body: { channelId: 'c1', title: 'T', currency: 'KRW' }, token: tokens[kind] });
+      const res = await s.http('POST /api/channels', {
+        body: { channelId: 'c1', title: 'T', currency: 'KRW' },
+        token: tokens[kind],
+      });
       expect(res.status, kind).toBe(401);
       expect(res.body?.error, kind).toMatchObject({ code: 'UNAUTHENTICATED', problem: EXPECTED_PROBLEM[kind] });
       expect(res.headers['www-authenticate'], kind).toMatch(/^Bearer error="invalid_token"/);
     }
     expect(store.streamIds()).toEqual([]);
-    expect((await s.http('POST /api/channels', { body: { channelId: 'c1', title: 'T', currency: 'KRW' }, token: tokens.valid })).status).toBe(201);
+    expect(
+      (
+        await s.http('POST /api/channels', {
+          body: { channelId: 'c1', title: 'T', currency: 'KRW' },
+          token: tokens.valid,
+        })
+      ).status,
+    ).toBe(201);
     expect((await store.read(channelStreamId('c1'))).version).toBe(1);
   });
 
@@ -54,16 +64,23 @@ describe('tokens at the edges', () => {
     const allowed = await s.wsAuthorizer({ methodArn: ARN, queryStringParameters: { token } });
     expect(allowed).toEqual({
       principalId: 'alice',
-      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ARN }] },
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: ARN }],
+      },
       context: { userId: 'alice', anonymous: false, expiresAt: expect.any(Number) },
     });
     // Non-browser clients may send the header instead.
-    expect((await s.wsAuthorizer({ methodArn: ARN, headers: { Authorization: `Bearer ${token}` } })).principalId).toBe('alice');
+    expect((await s.wsAuthorizer({ methodArn: ARN, headers: { Authorization: `Bearer ${token}` } })).principalId).toBe(
+      'alice',
+    );
     const anonymous = await s.wsAuthorizer({ methodArn: ARN, headers: { Host: 'x' } });
     expect(anonymous.context).toEqual({ anonymous: true });
     expect(anonymous.principalId).toBe('anonymous');
     await expect(s.wsAuthorizer({ queryStringParameters: { token } })).rejects.toThrow(/^Unauthorized$/);
-    await expect(s.wsAuthorizer({ methodArn: ARN, queryStringParameters: { token: 'x.y.z' } })).rejects.toThrow(/^Unauthorized$/);
+    await expect(s.wsAuthorizer({ methodArn: ARN, queryStringParameters: { token: 'x.y.z' } })).rejects.toThrow(
+      /^Unauthorized$/,
+    );
 
     const unavailable = makeWsAuthorizerHandler({
       verifier: { verify: async () => Promise.reject(new TokenVerificationUnavailableError('jwks down')) },
@@ -79,12 +96,18 @@ describe('tokens at the edges', () => {
     const viewer = await s.connect();
     if (viewer.refused !== null) throw new Error('refused');
     await viewer.send({ action: 'join', channelId: 'c1' });
-    expect(await s.container.get(LOCAL_TOKENS.ConnectionRegistry).get(viewer.connectionId)).toMatchObject({ userId: null });
+    expect(await s.container.get(LOCAL_TOKENS.ConnectionRegistry).get(viewer.connectionId)).toMatchObject({
+      userId: null,
+    });
   });
 
   it('the development issuer exists only in the local runtime: a Lambda container has no /api/dev routes', () => {
     const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }) });
-    expect(container.get(TOKENS.HttpRouter).keys().filter((k) => k.includes('/api/dev'))).toEqual([]);
+    expect(
+      container
+        .get(TOKENS.HttpRouter)
+        .keys()
+        .filter((k) => k.includes('/api/dev')),
+    ).toEqual([]);
   });
 });
-

@@ -1,6 +1,14 @@
 import { vi } from 'vitest';
-import { startConnectionsApiServer, type ConnectionsApiServer } from '../../../src/adapters/local/connections-api-server.js';
-import { connectionsTable, countersTable, eventsTable, presenceTable } from '../../../src/adapters/dynamodb/table-definitions.js';
+import {
+  startConnectionsApiServer,
+  type ConnectionsApiServer,
+} from '../../../src/adapters/local/connections-api-server.js';
+import {
+  connectionsTable,
+  countersTable,
+  eventsTable,
+  presenceTable,
+} from '../../../src/adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../../src/adapters/dynamodb/table-provisioning.js';
 import { ensureStream } from '../../../src/adapters/kinesis/stream-provisioning.js';
 import { ensureBucket } from '../../../src/adapters/s3/bucket-provisioning.js';
@@ -28,8 +36,19 @@ export interface AwsEntryWorld {
   readonly clients: ReturnType<typeof emulatorClients>;
   /** One environment for every entry (each function's schema picks its own variables). */
   readonly env: Record<string, string>;
-  readonly names: { events: string; connections: string; presence: string; stats: string; feed: string; recommend: string; bucket: string };
-  readonly queues: Record<'broadcast' | 'booking' | 'bookingParked' | 'heartbeat' | 'scheduler', { url: string; arn: string }>;
+  readonly names: {
+    events: string;
+    connections: string;
+    presence: string;
+    stats: string;
+    feed: string;
+    recommend: string;
+    bucket: string;
+  };
+  readonly queues: Record<
+    'broadcast' | 'booking' | 'bookingParked' | 'heartbeat' | 'scheduler',
+    { url: string; arn: string }
+  >;
   readonly eventsStreamArn: string;
   readonly connections: RecordingConnections;
   readonly connectionsApi: ConnectionsApiServer;

@@ -37,28 +37,50 @@ describe('booking Lambda entry on its AWS container (DynamoDB Local, fauxqs SQS 
   let booking: BookingHandler;
   const call = async (routeKey: string, options: Parameters<typeof httpEvent>[1]) => {
     const result = await api(httpEvent(routeKey, options));
-    return { status: result.statusCode, body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined };
+    return {
+      status: result.statusCode,
+      body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined,
+    };
   };
 
   beforeAll(async () => {
     world = await awsEntryWorld();
-    ({ handler: api } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as { handler: HttpHandler });
-    ({ handler: booking } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/booking.handler.js'))) as { handler: BookingHandler });
+    ({ handler: api } = (await world.importEntry(
+      () => import('../../../src/entrypoints/lambda/http-api.handler.js'),
+    )) as { handler: HttpHandler });
+    ({ handler: booking } = (await world.importEntry(
+      () => import('../../../src/entrypoints/lambda/booking.handler.js'),
+    )) as { handler: BookingHandler });
   });
   afterAll(() => world?.stop());
 
   it('decides a queued booking request: seats confirmed in the trip stream, status CONFIRMED, stats.json in S3', async () => {
     const tripId = `trip-${Date.now().toString(36)}`;
     expect(
-      (await call('POST /api/trips', { body: { tripId, route: 'Lisbon → Faro', departsAt: Date.now() + 86_400_000, capacity: 10, maxSeatsPerBooking: 4 }, as: 'operator' }))
-        .status,
+      (
+        await call('POST /api/trips', {
+          body: {
+            tripId,
+            route: 'Lisbon → Faro',
+            departsAt: Date.now() + 86_400_000,
+            capacity: 10,
+            maxSeatsPerBooking: 4,
+          },
+          as: 'operator',
+        })
+      ).status,
     ).toBe(201);
     const booked = await call('POST /api/trips/{tripId}/bookings', { path: { tripId }, body: { seats: 3 }, as: 'ana' });
     expect(booked.status).toBe(202);
     const requestId = booked.body?.['requestId'] as string;
 
     const { Messages = [] } = await world.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: world.queues.booking.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: world.queues.booking.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+      }),
     );
     expect(Messages).toHaveLength(1);
     const response = await booking(toSqsEvent(Messages, world.queues.booking.arn));
@@ -68,17 +90,37 @@ describe('booking Lambda entry on its AWS container (DynamoDB Local, fauxqs SQS 
     expect(status.body).toMatchObject({ requestId, status: 'CONFIRMED' });
     expect(status.body?.['seatNumbers']).toHaveLength(3);
 
-    const stats = await world.clients.s3.send(new GetObjectCommand({ Bucket: world.names.bucket, Key: 'public/stats.json' }));
+    const stats = await world.clients.s3.send(
+      new GetObjectCommand({ Bucket: world.names.bucket, Key: 'public/stats.json' }),
+    );
     expect(JSON.parse(await stats.Body!.transformToString())).toBeTypeOf('object');
   });
 
   it('parks a malformed queue message on the parking queue (SQS) and reports it done, so its trip is not held', async () => {
-    const garbage: Message = { MessageId: 'm-garbage', ReceiptHandle: 'r', Body: '{"requestId": 42}', Attributes: { MessageGroupId: 'g', SequenceNumber: '1' } };
+    const garbage: Message = {
+      MessageId: 'm-garbage',
+      ReceiptHandle: 'r',
+      Body: '{"requestId": 42}',
+      Attributes: { MessageGroupId: 'g', SequenceNumber: '1' },
+    };
     const response = await booking(toSqsEvent([garbage], world.queues.booking.arn));
     expect(response.batchItemFailures).toEqual([]);
-    const { Messages = [] } = await world.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: world.queues.bookingParked.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await world.clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: world.queues.bookingParked.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+      }),
+    );
     expect(Messages.map((m) => JSON.parse(m.Body ?? ''))).toEqual([
-      expect.objectContaining({ parked: true, kind: 'booking', messageId: 'm-garbage', groupId: 'g', body: '{"requestId": 42}', sourceArn: world.queues.booking.arn }),
+      expect.objectContaining({
+        parked: true,
+        kind: 'booking',
+        messageId: 'm-garbage',
+        groupId: 'g',
+        body: '{"requestId": 42}',
+        sourceArn: world.queues.booking.arn,
+      }),
     ]);
   });
 });

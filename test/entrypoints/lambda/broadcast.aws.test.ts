@@ -13,7 +13,12 @@ const sqsEvent = (messages: readonly { id: string; body: string }[], queueArn: s
     messageId: m.id,
     receiptHandle: `rh-${m.id}`,
     body: m.body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'AIDALOCAL', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'AIDALOCAL',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -29,8 +34,14 @@ describe('broadcast Lambda entry on its AWS container (DynamoDB Local registry, 
 
   beforeAll(async () => {
     world = await awsEntryWorld();
-    registry = new DynamoDbConnectionRegistry(documentClientFor(world.clients.dynamodb), world.names.connections, { shardSize: 500, clock: systemClock, sleeper: realSleeper });
-    ({ handler: broadcast } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/broadcast.handler.js'))) as { handler: BroadcastHandler });
+    registry = new DynamoDbConnectionRegistry(documentClientFor(world.clients.dynamodb), world.names.connections, {
+      shardSize: 500,
+      clock: systemClock,
+      sleeper: realSleeper,
+    });
+    ({ handler: broadcast } = (await world.importEntry(
+      () => import('../../../src/entrypoints/lambda/broadcast.handler.js'),
+    )) as { handler: BroadcastHandler });
   });
   afterAll(() => world?.stop());
 
@@ -39,9 +50,15 @@ describe('broadcast Lambda entry on its AWS container (DynamoDB Local registry, 
     for (const id of ['c-open-1', 'c-open-2', 'c-gone']) await registry.join(id, channelId, null, Date.now());
     world.connections.open.add('c-open-1');
     world.connections.open.add('c-open-2');
-    const message: BroadcastMessage = { channelId, shardNo: 0, payload: { channelId, items: [{ kind: 'signal', signal: 'LIKES', channelId, count: 7, at: Date.now() }] } };
+    const message: BroadcastMessage = {
+      channelId,
+      shardNo: 0,
+      payload: { channelId, items: [{ kind: 'signal', signal: 'LIKES', channelId, count: 7, at: Date.now() }] },
+    };
 
-    const response = await broadcast(sqsEvent([{ id: 'm-1', body: JSON.stringify(message) }], world.queues.broadcast.arn));
+    const response = await broadcast(
+      sqsEvent([{ id: 'm-1', body: JSON.stringify(message) }], world.queues.broadcast.arn),
+    );
     expect(response.batchItemFailures).toEqual([]);
     for (const id of ['c-open-1', 'c-open-2']) {
       expect(world.connections.frames.get(id)).toHaveLength(1);

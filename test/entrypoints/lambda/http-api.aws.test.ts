@@ -12,32 +12,53 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
   let handler: Handler;
   const call = async (routeKey: string, options: Parameters<typeof httpEvent>[1]) => {
     const result = await handler(httpEvent(routeKey, options));
-    return { status: result.statusCode, body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined };
+    return {
+      status: result.statusCode,
+      body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined,
+    };
   };
 
   beforeAll(async () => {
     world = await awsEntryWorld();
-    ({ handler } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as { handler: Handler });
+    ({ handler } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as {
+      handler: Handler;
+    });
   });
   afterAll(() => world?.stop());
 
   it('answers a malformed body with 400 naming the field, and queues nothing', async () => {
-    const answer = await call('POST /api/trips/{tripId}/bookings', { path: { tripId: 'no-such-trip' }, body: { seats: 'two' }, as: 'ana' });
+    const answer = await call('POST /api/trips/{tripId}/bookings', {
+      path: { tripId: 'no-such-trip' },
+      body: { seats: 'two' },
+      as: 'ana',
+    });
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toContain('seats');
-    const { Messages = [] } = await world.clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: world.queues.booking.url, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await world.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: world.queues.booking.url, WaitTimeSeconds: 0 }),
+    );
     expect(Messages).toEqual([]);
   });
 
   it('schedules a trip in the DynamoDB events table, queues a booking on the FIFO queue, and reads its status from the request index', async () => {
     const tripId = `trip-${Date.now().toString(36)}`;
     const scheduled = await call('POST /api/trips', {
-      body: { tripId, route: 'Lisbon → Porto', departsAt: Date.now() + 86_400_000, capacity: 10, maxSeatsPerBooking: 4 },
+      body: {
+        tripId,
+        route: 'Lisbon → Porto',
+        departsAt: Date.now() + 86_400_000,
+        capacity: 10,
+        maxSeatsPerBooking: 4,
+      },
       as: 'operator',
     });
     expect(scheduled.status).toBe(201);
     const { Items = [] } = await world.clients.dynamodb.send(
-      new QueryCommand({ TableName: world.names.events, KeyConditionExpression: 'streamId = :s', ExpressionAttributeValues: { ':s': { S: `trip-${tripId}` } } }),
+      new QueryCommand({
+        TableName: world.names.events,
+        KeyConditionExpression: 'streamId = :s',
+        ExpressionAttributeValues: { ':s': { S: `trip-${tripId}` } },
+      }),
     );
     expect(Items.length).toBeGreaterThan(0);
 
@@ -47,7 +68,12 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     const requestId = booked.body?.['requestId'] as string;
 
     const { Messages = [] } = await world.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: world.queues.booking.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['MessageGroupId'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: world.queues.booking.url,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['MessageGroupId'],
+      }),
     );
     expect(Messages).toHaveLength(1);
     expect(Messages[0]?.Attributes?.MessageGroupId).toBe(tripId);
@@ -58,7 +84,9 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     expect(status.body).toMatchObject({ requestId, status: 'QUEUED', seats: 2 });
     // The index is the DynamoDB one: another passenger is refused, an unknown id is not found.
     expect((await call('GET /api/bookings/{requestId}', { path: { requestId }, as: 'bob' })).status).toBe(403);
-    expect((await call('GET /api/bookings/{requestId}', { path: { requestId: `${requestId}x` }, as: 'ana' })).status).toBe(404);
+    expect(
+      (await call('GET /api/bookings/{requestId}', { path: { requestId: `${requestId}x` }, as: 'ana' })).status,
+    ).toBe(404);
   });
 
   it('answers the HTTP input edges as documented: 413 past 64 KiB (plain or base64), 415, ids, stream ids, decimal numbers', async () => {
@@ -66,21 +94,44 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     const megabyte = JSON.stringify({ channelId: 'big', title: 'x'.repeat(1024 * 1024), currency: 'KRW' });
     for (const [label, event] of [
       ['plain', httpEvent('POST /api/channels', { rawBody: megabyte, as: 'seller-edges' })],
-      ['base64', { ...httpEvent('POST /api/channels', { rawBody: Buffer.from(megabyte).toString('base64'), as: 'seller-edges' }), isBase64Encoded: true }],
+      [
+        'base64',
+        {
+          ...httpEvent('POST /api/channels', { rawBody: Buffer.from(megabyte).toString('base64'), as: 'seller-edges' }),
+          isBase64Encoded: true,
+        },
+      ],
       ['any route', httpEvent('GET /api/health', { rawBody: megabyte })],
     ] as const) {
       const result = await handler(event);
       expect(result.statusCode, label).toBe(413);
-      expect(JSON.parse(result.body ?? '{}'), label).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', field: 'body' } });
+      expect(JSON.parse(result.body ?? '{}'), label).toMatchObject({
+        error: { code: 'PAYLOAD_TOO_LARGE', field: 'body' },
+      });
     }
-    const plain = httpEvent('POST /api/channels', { body: { channelId: 'edge-plain', title: 't', currency: 'KRW' }, as: 'seller-edges' });
-    const asText = await handler({ ...plain, headers: { ...plain.headers, 'content-type': 'text/plain;charset=UTF-8' } });
+    const plain = httpEvent('POST /api/channels', {
+      body: { channelId: 'edge-plain', title: 't', currency: 'KRW' },
+      as: 'seller-edges',
+    });
+    const asText = await handler({
+      ...plain,
+      headers: { ...plain.headers, 'content-type': 'text/plain;charset=UTF-8' },
+    });
     expect(asText.statusCode).toBe(415);
-    expect(JSON.parse(asText.body ?? '{}')).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' } });
+    expect(JSON.parse(asText.body ?? '{}')).toMatchObject({
+      error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' },
+    });
     expect((await call('GET /api/channels/{channelId}', { path: { channelId: 'edge-plain' } })).status).toBe(404);
-    expect(await call('POST /api/channels', { body: { channelId: '..', title: 't', currency: 'KRW' }, as: 'seller-edges' })).toMatchObject({ status: 400, body: { error: { field: 'channelId' } } });
-    expect(await call('GET /api/streams/{streamId}/events', { path: { streamId: 'trip-x' } })).toMatchObject({ status: 404, body: { error: { code: 'STREAM_NOT_FOUND' } } });
-    expect(await call('GET /api/streams/{streamId}/events', { path: { streamId: 'channel-edge' }, query: { after: '1e0' } })).toMatchObject({ status: 400, body: { error: { field: 'after' } } });
+    expect(
+      await call('POST /api/channels', { body: { channelId: '..', title: 't', currency: 'KRW' }, as: 'seller-edges' }),
+    ).toMatchObject({ status: 400, body: { error: { field: 'channelId' } } });
+    expect(await call('GET /api/streams/{streamId}/events', { path: { streamId: 'trip-x' } })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'STREAM_NOT_FOUND' } },
+    });
+    expect(
+      await call('GET /api/streams/{streamId}/events', { path: { streamId: 'channel-edge' }, query: { after: '1e0' } }),
+    ).toMatchObject({ status: 400, body: { error: { field: 'after' } } });
   });
 
   it('answers /internal/* only to IAM-authorized callers, however the path is spelled', async () => {
@@ -90,7 +141,12 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
         ...base,
         routeKey: '$default',
         rawPath,
-        requestContext: { ...base.requestContext, routeKey: '$default', http: { ...base.requestContext.http, path: rawPath }, ...(iam ? { authorizer: { iam: { accountId: '123456789012' } } } : {}) },
+        requestContext: {
+          ...base.requestContext,
+          routeKey: '$default',
+          http: { ...base.requestContext.http, path: rawPath },
+          ...(iam ? { authorizer: { iam: { accountId: '123456789012' } } } : {}),
+        },
       } as APIGatewayProxyEventV2;
       delete (event as { pathParameters?: unknown }).pathParameters;
       return handler(event);
@@ -103,14 +159,24 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
 
   it("shares a user's bid budget across instances through DynamoDB: two instances admit one burst of 5, not 5 each", async () => {
     // A second module instance of the entry stands in for a second Lambda instance: its own memory, the same table.
-    const { handler: other } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as { handler: Handler };
+    const { handler: other } = (await world.importEntry(
+      () => import('../../../src/entrypoints/lambda/http-api.handler.js'),
+    )) as { handler: Handler };
     const run = Date.now().toString(36);
     const [channelId, auctionId, seller] = [`ch-bid-${run}`, `auc-${run}`, `seller-${run}`];
-    expect((await call('POST /api/channels', { body: { channelId, title: 'Bids', currency: 'KRW' }, as: seller })).status).toBe(201);
+    expect(
+      (await call('POST /api/channels', { body: { channelId, title: 'Bids', currency: 'KRW' }, as: seller })).status,
+    ).toBe(201);
     const product = { productId: 'lamp', name: 'Lamp', category: 'home', price: 10_000, currency: 'KRW' };
-    expect((await call('POST /api/channels/{channelId}/products', { path: { channelId }, body: product, as: seller })).status).toBe(201);
+    expect(
+      (await call('POST /api/channels/{channelId}/products', { path: { channelId }, body: product, as: seller }))
+        .status,
+    ).toBe(201);
     const auction = { auctionId, productId: 'lamp', startingPrice: 1_000, minIncrement: 100, durationSeconds: 600 };
-    expect((await call('POST /api/channels/{channelId}/auctions', { path: { channelId }, body: auction, as: seller })).status).toBe(201);
+    expect(
+      (await call('POST /api/channels/{channelId}/auctions', { path: { channelId }, body: auction, as: seller }))
+        .status,
+    ).toBe(201);
 
     // Twelve bids alternating between the instances. The budget is a burst of 5 refilled at 1/s:
     // shared, at most 5 + the seconds elapsed get through; per-instance buckets would admit 10.
@@ -119,7 +185,13 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
       const instance = i % 2 === 0 ? handler : other;
-      const result = await instance(httpEvent('POST /api/auctions/{auctionId}/bids', { path: { auctionId }, body: { bidId: `b${i}`, amount: 1_000 + i * 100 }, as: bidder }));
+      const result = await instance(
+        httpEvent('POST /api/auctions/{auctionId}/bids', {
+          path: { auctionId },
+          body: { bidId: `b${i}`, amount: 1_000 + i * 100 },
+          as: bidder,
+        }),
+      );
       statuses.push(result.statusCode ?? 0);
     }
     const elapsedSeconds = (Date.now() - started) / 1000;
@@ -129,7 +201,11 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     expect(admitted).toBeLessThanOrEqual(5 + Math.ceil(elapsedSeconds));
     expect(admitted).toBeLessThan(10);
     const { Item } = await world.clients.dynamodb.send(
-      new GetItemCommand({ TableName: world.names.connections, Key: { pk: { S: `rate#bid-user#${bidder}` }, sk: { S: 'rate' } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: world.names.connections,
+        Key: { pk: { S: `rate#bid-user#${bidder}` }, sk: { S: 'rate' } },
+        ConsistentRead: true,
+      }),
     );
     // Each admitted bid is one conditional write to the one bucket item.
     expect(Item?.['version']).toEqual({ N: String(admitted) });

@@ -8,7 +8,9 @@ type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructu
 
 /** A captured API Gateway v2 event with only method and path adapted (test/fixtures/apigw-v2/README.md). */
 const fixture = (name: string): APIGatewayProxyEventV2 =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/apigw-v2/${name}.json`, import.meta.url), 'utf8')) as APIGatewayProxyEventV2;
+  JSON.parse(
+    readFileSync(new URL(`../../fixtures/apigw-v2/${name}.json`, import.meta.url), 'utf8'),
+  ) as APIGatewayProxyEventV2;
 
 const withPath = (event: APIGatewayProxyEventV2, path: string): APIGatewayProxyEventV2 => ({
   ...event,
@@ -26,7 +28,9 @@ describe('http-api Lambda entry: HEAD and CORS on real API Gateway v2 envelopes'
     world = await awsEntryWorld();
     // What the stack sets: the HTTP API's CORS origins, never a wildcard.
     world.env['ALLOWED_ORIGINS'] = `${PAGES},http://localhost:3000`;
-    ({ handler } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as { handler: Handler });
+    ({ handler } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as {
+      handler: Handler;
+    });
   });
   afterAll(() => world?.stop());
 
@@ -45,13 +49,21 @@ describe('http-api Lambda entry: HEAD and CORS on real API Gateway v2 envelopes'
 
   it('HEAD /api/channels/{id} → 200 with no body for a channel that exists, 404 with no body for one that does not', async () => {
     const channelId = `head-${Date.now().toString(36)}`;
-    const created = await handler(httpEvent('POST /api/channels', { body: { channelId, title: 'Head check', currency: 'KRW' }, as: 'seller-head' }));
+    const created = await handler(
+      httpEvent('POST /api/channels', { body: { channelId, title: 'Head check', currency: 'KRW' }, as: 'seller-head' }),
+    );
     expect(created.statusCode).toBe(201);
     const head = await handler(withPath(fixture('head-channel'), `/api/channels/${channelId}`));
     expect(head.statusCode).toBe(200);
     expect(head.body).toBeUndefined();
     // The same request as GET has a body: HEAD answered the GET route, and only the body went.
-    const get = await handler({ ...withPath(fixture('head-channel'), `/api/channels/${channelId}`), requestContext: { ...fixture('head-channel').requestContext, http: { ...fixture('head-channel').requestContext.http, method: 'GET', path: `/api/channels/${channelId}` } } });
+    const get = await handler({
+      ...withPath(fixture('head-channel'), `/api/channels/${channelId}`),
+      requestContext: {
+        ...fixture('head-channel').requestContext,
+        http: { ...fixture('head-channel').requestContext.http, method: 'GET', path: `/api/channels/${channelId}` },
+      },
+    });
     expect(get.statusCode).toBe(200);
     expect(JSON.parse(get.body ?? '{}')).toMatchObject({ channelId });
     const missing = await handler(withPath(fixture('head-channel'), '/api/channels/no-such-channel'));

@@ -25,7 +25,10 @@ const captured = async (run: () => Promise<unknown>): Promise<Record<string, unk
   } finally {
     spy.mockRestore();
   }
-  return lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 };
 
 describe('withInvocationContext: what every Lambda entry adds to its log lines', () => {
@@ -42,7 +45,13 @@ describe('withInvocationContext: what every Lambda entry adds to its log lines',
       await handler({}, lambdaContext('lambda-req-2'));
     });
     expect(lines).toEqual([
-      expect.objectContaining({ message: 'handled', function_request_id: 'lambda-req-1', correlation_id: 'api-req-1', function_name: 'stampede-http-api', cold_start: expect.any(Boolean) }),
+      expect.objectContaining({
+        message: 'handled',
+        function_request_id: 'lambda-req-1',
+        correlation_id: 'api-req-1',
+        function_name: 'stampede-http-api',
+        cold_start: expect.any(Boolean),
+      }),
       expect.objectContaining({ message: 'handled', function_request_id: 'lambda-req-2' }),
     ]);
     expect(lines[1]).not.toHaveProperty('correlation_id');

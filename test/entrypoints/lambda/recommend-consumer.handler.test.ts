@@ -8,7 +8,13 @@ const FEED_STREAM = FEED_STREAM_ARN.split(':stream/')[1] as string;
 /** Imports the Lambda entry afresh with `env` (it builds everything once, at import, like a cold start). */
 const coldStart = async (env: Record<string, string>) => {
   vi.resetModules();
-  for (const [k, v] of Object.entries({ ...exampleEnvironment('recommend-consumer'), FEED_STREAM_NAME: FEED_STREAM, LOG_LEVEL: 'ERROR', ...env })) vi.stubEnv(k, v);
+  for (const [k, v] of Object.entries({
+    ...exampleEnvironment('recommend-consumer'),
+    FEED_STREAM_NAME: FEED_STREAM,
+    LOG_LEVEL: 'ERROR',
+    ...env,
+  }))
+    vi.stubEnv(k, v);
   return (await import('../../../src/entrypoints/lambda/recommend-consumer.handler.js')).handler;
 };
 
@@ -19,7 +25,10 @@ const captureStdout = () => {
     lines.push(String(chunk));
     return true;
   };
-  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(record), vi.spyOn(process.stderr, 'write').mockImplementation(record)];
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(record),
+    vi.spyOn(process.stderr, 'write').mockImplementation(record),
+  ];
   return { lines, restore: () => spies.forEach((s) => s.mockRestore()) };
 };
 
@@ -39,13 +48,25 @@ describe('recommend-consumer Lambda entry', () => {
   });
 
   it('serves requests into Redis under the seed key and reports malformed records, with EMF metrics', async () => {
-    const handler = await coldStart({ REDIS_URL: `redis://127.0.0.1:${redis.port}`, RECOMMEND_CACHE_TTL_SECONDS: '120' });
+    const handler = await coldStart({
+      REDIS_URL: `redis://127.0.0.1:${redis.port}`,
+      RECOMMEND_CACHE_TTL_SECONDS: '120',
+    });
     const feed = {
       sequenceNumber: '1',
       partitionKey: 'c1',
       data: JSON.stringify({
         items: [
-          { kind: 'event', channelId: 'c1', streamId: 'channel-c1', eventType: 'LIVE_STARTED', sourceType: 'LiveStarted', version: 1, occurredAt: 1, data: { startedAt: 1 } },
+          {
+            kind: 'event',
+            channelId: 'c1',
+            streamId: 'channel-c1',
+            eventType: 'LIVE_STARTED',
+            sourceType: 'LiveStarted',
+            version: 1,
+            occurredAt: 1,
+            data: { startedAt: 1 },
+          },
         ],
       }),
     };
@@ -61,7 +82,10 @@ describe('recommend-consumer Lambda entry', () => {
     const cached = JSON.parse((await redis.client.get('rec:user:alice:top3')) ?? 'null');
     expect(cached.recommendations.map((r: { channelId: string }) => r.channelId)).toEqual(['c1']);
     expect(await redis.client.ttl('rec:user:alice:top3')).toBeGreaterThan(100);
-    const emf = stdout.lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+    const emf = stdout.lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l));
     expect(emf.find((m) => m.CacheStatus === 'Miss')?.RecommendationLatency).toBeDefined();
     expect(emf.find((m) => 'CacheHit' in m)).toMatchObject({ CacheHit: 0, RecordsRejected: 1 });
   });

@@ -1,5 +1,15 @@
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, type _Record } from '@aws-sdk/client-dynamodb-streams';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  DynamoDBBatchResponse,
+  DynamoDBStreamEvent,
+} from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toLambdaStreamRecord } from '../../../src/adapters/local/pollers/dynamodb-stream-mirror.js';
 import { readFeedItems } from '../../support/emulators/kinesis-support.js';
@@ -21,23 +31,34 @@ describe('relay Lambda entry on its AWS container (DynamoDB Local stream → kin
     const records: _Record[] = [];
     for (const shard of StreamDescription?.Shards ?? []) {
       const { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({ StreamArn: world.eventsStreamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        new GetShardIteratorCommand({
+          StreamArn: world.eventsStreamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
       );
-      if (ShardIterator) records.push(...((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records ?? []));
+      if (ShardIterator)
+        records.push(...((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records ?? []));
     }
     return records.map((r) => toLambdaStreamRecord(r, world.eventsStreamArn));
   };
 
   beforeAll(async () => {
     world = await awsEntryWorld();
-    ({ handler: api } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/http-api.handler.js'))) as { handler: HttpHandler });
-    ({ handler: relay } = (await world.importEntry(() => import('../../../src/entrypoints/lambda/relay.handler.js'))) as { handler: RelayHandler });
+    ({ handler: api } = (await world.importEntry(
+      () => import('../../../src/entrypoints/lambda/http-api.handler.js'),
+    )) as { handler: HttpHandler });
+    ({ handler: relay } = (await world.importEntry(
+      () => import('../../../src/entrypoints/lambda/relay.handler.js'),
+    )) as { handler: RelayHandler });
   });
   afterAll(() => world?.stop());
 
   it('publishes a channel event from the events table stream to the live feed on Kinesis', async () => {
     const channelId = `ch-${Date.now().toString(36)}`;
-    const created = await api(httpEvent('POST /api/channels', { body: { channelId, title: 'Spring sale', currency: 'EUR' }, as: 'seller' }));
+    const created = await api(
+      httpEvent('POST /api/channels', { body: { channelId, title: 'Spring sale', currency: 'EUR' }, as: 'seller' }),
+    );
     expect(created.statusCode).toBe(201);
 
     const records = await streamRecords();

@@ -19,7 +19,8 @@ const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean
   throw new Error(`${what} did not happen within ${WAIT_MS} ms; last: ${JSON.stringify(last)}`);
 };
 
-const getJson = async <T>(runtime: LocalRuntime, path: string): Promise<T> => (await (await fetch(`${runtime.url}${path}`)).json()) as T;
+const getJson = async <T>(runtime: LocalRuntime, path: string): Promise<T> =>
+  (await (await fetch(`${runtime.url}${path}`)).json()) as T;
 
 interface Listing {
   channelId: string;
@@ -63,7 +64,11 @@ describe('demo mode', () => {
     );
     const auctionId = snapshot.openAuctions[0] as string;
     const page = await eventually(
-      () => getJson<{ items: { sourceType: string; data: { amount?: number; bidderId?: string } }[] }>(runtime, `/api/streams/auction-${auctionId}/events?after=0`),
+      () =>
+        getJson<{ items: { sourceType: string; data: { amount?: number; bidderId?: string } }[] }>(
+          runtime,
+          `/api/streams/auction-${auctionId}/events?after=0`,
+        ),
       (p) => p.items.filter((i) => i.sourceType === 'BidPlaced').length >= 2,
       'two demo bids',
     );
@@ -82,7 +87,11 @@ describe('demo mode', () => {
       'the default trip',
     );
     expect(trip).toBe(200);
-    const issued = await fetch(`${runtime.url}/api/dev/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":"traveller-1"}' });
+    const issued = await fetch(`${runtime.url}/api/dev/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"userId":"traveller-1"}',
+    });
     const { token } = (await issued.json()) as { token: string };
     const booked = await fetch(`${runtime.url}/api/book-bus`, {
       method: 'POST',
@@ -117,14 +126,22 @@ describe('npm start', () => {
 
   /** What `npm start` runs, minus npm's prestart dependency check; resolves with the banner. */
   const banner = async (args: string[]): Promise<string> => {
-    child = spawn(`${root}node_modules/.bin/tsx`, ['src/entrypoints/local/main.ts', '--port', '0', '--progress-interval-ms', '0', ...args], {
-      cwd: root,
-      env: { ...process.env, STAMPEDE_LOG_LEVEL: 'ERROR' },
-    });
+    child = spawn(
+      `${root}node_modules/.bin/tsx`,
+      ['src/entrypoints/local/main.ts', '--port', '0', '--progress-interval-ms', '0', ...args],
+      {
+        cwd: root,
+        env: { ...process.env, STAMPEDE_LOG_LEVEL: 'ERROR' },
+      },
+    );
     let text = '';
     child.stdout.on('data', (c: Buffer) => (text += c.toString()));
     child.stderr.on('data', (c: Buffer) => (text += c.toString()));
-    await eventually(async () => text, (t) => t.includes('Ctrl-C stops.') || child?.exitCode !== null, 'the banner');
+    await eventually(
+      async () => text,
+      (t) => t.includes('Ctrl-C stops.') || child?.exitCode !== null,
+      'the banner',
+    );
     const exit = new Promise((r) => child?.once('exit', r));
     child.kill('SIGTERM');
     await exit;

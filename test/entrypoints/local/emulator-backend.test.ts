@@ -41,7 +41,9 @@ afterAll(async () => {
 
 const dlqDepth = async (): Promise<number> => {
   const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastDlq }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
   return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
 };
 
@@ -73,10 +75,22 @@ const post = async (path: string, body: unknown, headers: Record<string, string>
 
 describe('npm start -- --backend emulators', () => {
   it('says which emulators and resources it uses', () => {
-    expect(runtime.backend).toMatch(new RegExp(`DynamoDB Local ${endpoints.dynamodb}.*kinesalite.*fauxqs.*${names.broadcastQueue}`));
+    expect(runtime.backend).toMatch(
+      new RegExp(`DynamoDB Local ${endpoints.dynamodb}.*kinesalite.*fauxqs.*${names.broadcastQueue}`),
+    );
     // The progress line reports the pollers, not the idle in-memory registry (its zeros would mislead).
     const line = runtime.progress();
-    for (const source of ['relay', 'fanout', 'broadcast', 'booking', 'presence', 'auction-close', 'recommend-requests', 'recommend-feed']) expect(line).toContain(` ${source} `);
+    for (const source of [
+      'relay',
+      'fanout',
+      'broadcast',
+      'booking',
+      'presence',
+      'auction-close',
+      'recommend-requests',
+      'recommend-feed',
+    ])
+      expect(line).toContain(` ${source} `);
     expect(line).not.toContain('joined=');
   });
 
@@ -88,17 +102,27 @@ describe('npm start -- --backend emulators', () => {
 
     const viewer = await connect(runtime);
     viewer.send({ action: 'join', channelId });
-    const joined = await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
+    const joined = await eventually(
+      async () => viewer.frames,
+      (f) => f.some((frame) => frame['type'] === 'joined'),
+    );
     expect(joined.find((f) => f['type'] === 'joined')).toMatchObject({ channelId, shardNo: 0 });
 
     expect((await post(`/api/channels/${channelId}/start`, undefined, seller)).status).toBe(200);
-    const frames = await eventually(async () => viewer.frames, (f) => JSON.stringify(f).includes('LIVE_STARTED'), 30_000);
+    const frames = await eventually(
+      async () => viewer.frames,
+      (f) => JSON.stringify(f).includes('LIVE_STARTED'),
+      30_000,
+    );
     const delivered = frames.find((f) => JSON.stringify(f).includes('LIVE_STARTED'));
     expect(JSON.stringify(delivered)).toContain(channelId);
 
     // The event really is in DynamoDB Local (the relay read it from the table's stream).
     const { Item } = await dynamodb.send(
-      new GetItemCommand({ TableName: names.eventsTable, Key: { streamId: { S: `channel-${channelId}` }, version: { N: '2' } } }),
+      new GetItemCommand({
+        TableName: names.eventsTable,
+        Key: { streamId: { S: `channel-${channelId}` }, version: { N: '2' } },
+      }),
     );
     expect(Item?.['type']?.S).toBe('LiveStarted');
     await viewer.close();
@@ -107,25 +131,49 @@ describe('npm start -- --backend emulators', () => {
   it('delivers a broadcast message whose body the queue offloaded to S3 (read back by the broadcast handler)', async () => {
     const viewer = await connect(runtime);
     viewer.send({ action: 'join', channelId: 'offloaded-channel' });
-    await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
+    await eventually(
+      async () => viewer.frames,
+      (f) => f.some((frame) => frame['type'] === 'joined'),
+    );
     const message = {
       channelId: 'offloaded-channel',
       shardNo: 0,
-      payload: { channelId: 'offloaded-channel', items: [{ kind: 'signal', signal: 'LIKES', channelId: 'offloaded-channel', count: 7, at: 1 }] },
+      payload: {
+        channelId: 'offloaded-channel',
+        items: [{ kind: 'signal', signal: 'LIKES', channelId: 'offloaded-channel', count: 7, at: 1 }],
+      },
     };
     const body = JSON.stringify(message);
     const key = `offload/${names.broadcastQueue}/by-hand.json`;
-    await s3.send(new PutObjectCommand({ Bucket: names.bucket, Key: key, Body: body, ContentType: 'application/json' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: names.bucket, Key: key, Body: body, ContentType: 'application/json' }),
+    );
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastQueue }));
-    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: encodeOffloadPointer(key, Buffer.byteLength(body)) }));
-    const frames = await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'feed'), 30_000);
-    expect(frames.find((f) => f['type'] === 'feed')).toEqual({ type: 'feed', channelId: 'offloaded-channel', items: message.payload.items });
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: encodeOffloadPointer(key, Buffer.byteLength(body)) }),
+    );
+    const frames = await eventually(
+      async () => viewer.frames,
+      (f) => f.some((frame) => frame['type'] === 'feed'),
+      30_000,
+    );
+    expect(frames.find((f) => f['type'] === 'feed')).toEqual({
+      type: 'feed',
+      channelId: 'offloaded-channel',
+      items: message.payload.items,
+    });
     await viewer.close();
   });
 
   it('books through the FIFO booking queue on fauxqs, counts in the stats table on DynamoDB Local and publishes stats.json to S3', async () => {
     expect(runtime.backend).toContain(names.bookingQueue);
-    const trip = { tripId: 'emu-express', route: 'Seoul → Busan', departsAt: Date.now() + 86_400_000, capacity: 2, maxSeatsPerBooking: 2 };
+    const trip = {
+      tripId: 'emu-express',
+      route: 'Seoul → Busan',
+      departsAt: Date.now() + 86_400_000,
+      capacity: 2,
+      maxSeatsPerBooking: 2,
+    };
     expect((await api(runtime, 'POST', '/api/trips', trip, { as: 'operator' })).status).toBe(201);
     const requests = [
       ['req-emu-1', 'kim', 1],
@@ -133,9 +181,12 @@ describe('npm start -- --backend emulators', () => {
       ['req-emu-3', 'park', 1],
     ] as const;
     for (const [requestId, user, seats] of requests) {
-      expect((await api(runtime, 'POST', '/api/trips/emu-express/bookings', { seats, requestId }, { as: user })).status).toBe(202);
+      expect(
+        (await api(runtime, 'POST', '/api/trips/emu-express/bookings', { seats, requestId }, { as: user })).status,
+      ).toBe(202);
     }
-    const outcome = (requestId: string, user: string) => async () => (await api(runtime, 'GET', `/api/bookings/${requestId}`, undefined, { as: user })).body?.['status'];
+    const outcome = (requestId: string, user: string) => async () =>
+      (await api(runtime, 'GET', `/api/bookings/${requestId}`, undefined, { as: user })).body?.['status'];
     expect(await eventually(outcome('req-emu-1', 'kim'), (s) => s === 'CONFIRMED', 30_000)).toBe('CONFIRMED');
     expect(await eventually(outcome('req-emu-2', 'lee'), (s) => s === 'REJECTED', 30_000)).toBe('REJECTED');
     expect(await eventually(outcome('req-emu-3', 'park'), (s) => s === 'CONFIRMED', 30_000)).toBe('CONFIRMED');
@@ -158,7 +209,10 @@ describe('npm start -- --backend emulators', () => {
     expect((await post(`/api/channels/${channelId}/start`, undefined, seller)).status).toBe(200);
     const viewer = await connect(runtime, { as: 'watcher-1' });
     viewer.send({ action: 'join', channelId });
-    await eventually(async () => viewer.frames, (f) => f.some((frame) => frame['type'] === 'joined'));
+    await eventually(
+      async () => viewer.frames,
+      (f) => f.some((frame) => frame['type'] === 'joined'),
+    );
     viewer.send({ action: 'heartbeat', channelId, sessionId: 'emu-session-1', sequence: 1 });
 
     const { Items = [] } = await eventually(
@@ -167,8 +221,14 @@ describe('npm start -- --backend emulators', () => {
       30_000,
     );
     expect(Items.find((i) => i['channelId']?.S === channelId)).toMatchObject({ sessionId: { S: 'emu-session-1' } });
-    const counted = await eventually(async () => viewer.frames, (f) => JSON.stringify(f).includes('VIEWER_COUNT_CHANGED'), 30_000);
-    const change = counted.flatMap((f) => (f['items'] as Record<string, unknown>[] | undefined) ?? []).find((i) => i['eventType'] === 'VIEWER_COUNT_CHANGED');
+    const counted = await eventually(
+      async () => viewer.frames,
+      (f) => JSON.stringify(f).includes('VIEWER_COUNT_CHANGED'),
+      30_000,
+    );
+    const change = counted
+      .flatMap((f) => (f['items'] as Record<string, unknown>[] | undefined) ?? [])
+      .find((i) => i['eventType'] === 'VIEWER_COUNT_CHANGED');
     expect(change?.['data']).toMatchObject({ count: 1 });
     await viewer.close();
   });
@@ -176,24 +236,59 @@ describe('npm start -- --backend emulators', () => {
   it('closes an auction from a delayed message on the scheduler queue on fauxqs', async () => {
     expect(runtime.backend).toContain(names.schedulerQueue);
     const seller = { as: 'seller-auction' };
-    expect((await api(runtime, 'POST', '/api/channels', { channelId: 'emu-auction', title: 'Auction', currency: 'KRW' }, seller)).status).toBe(201);
+    expect(
+      (
+        await api(
+          runtime,
+          'POST',
+          '/api/channels',
+          { channelId: 'emu-auction', title: 'Auction', currency: 'KRW' },
+          seller,
+        )
+      ).status,
+    ).toBe(201);
     const product = { productId: 'emu-watch', name: 'Watch', category: 'fashion', price: 10_000, currency: 'KRW' };
     expect((await api(runtime, 'POST', '/api/channels/emu-auction/products', product, seller)).status).toBe(201);
-    const auction = { auctionId: 'emu-auc-1', productId: 'emu-watch', startingPrice: 1_000, minIncrement: 100, durationSeconds: 6 };
+    const auction = {
+      auctionId: 'emu-auc-1',
+      productId: 'emu-watch',
+      startingPrice: 1_000,
+      minIncrement: 100,
+      durationSeconds: 6,
+    };
     expect((await api(runtime, 'POST', '/api/channels/emu-auction/auctions', auction, seller)).status).toBe(201);
-    expect((await api(runtime, 'POST', '/api/auctions/emu-auc-1/bids', { bidId: 'emu-bid-1', amount: 1_500 }, { as: 'alice' })).status).toBe(201);
+    expect(
+      (
+        await api(
+          runtime,
+          'POST',
+          '/api/auctions/emu-auc-1/bids',
+          { bidId: 'emu-bid-1', amount: 1_500 },
+          { as: 'alice' },
+        )
+      ).status,
+    ).toBe(201);
 
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.schedulerQueue }));
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }),
+    );
     expect(Number(Attributes?.['ApproximateNumberOfMessagesDelayed'])).toBeGreaterThanOrEqual(1);
-    const closed = await eventually(async () => (await api(runtime, 'GET', '/api/auctions/emu-auc-1')).body, (a) => a?.['status'] === 'CLOSED', 30_000);
+    const closed = await eventually(
+      async () => (await api(runtime, 'GET', '/api/auctions/emu-auc-1')).body,
+      (a) => a?.['status'] === 'CLOSED',
+      30_000,
+    );
     expect(closed).toMatchObject({ status: 'CLOSED', highest: { bidderId: 'alice', amount: 1_500 } });
   });
 
   it('answers recommendation requests through the request stream on kinesalite, from the live feed, cached in Redis', async () => {
     expect(runtime.backend).toContain(names.recommendStream);
     const seller = { as: 'seller-reco' };
-    expect((await api(runtime, 'POST', '/api/channels', { channelId: 'emu-reco', title: 'Reco', currency: 'KRW' }, seller)).status).toBe(201);
+    expect(
+      (await api(runtime, 'POST', '/api/channels', { channelId: 'emu-reco', title: 'Reco', currency: 'KRW' }, seller))
+        .status,
+    ).toBe(201);
     expect((await api(runtime, 'POST', '/api/channels/emu-reco/start', undefined, seller)).status).toBe(200);
     // The second consumer of the feed on kinesalite projects the live channel into Redis.
     const live = await eventually(
@@ -228,7 +323,9 @@ describe('npm start -- --backend emulators', () => {
       (error: unknown) => error,
     );
     expect(refused).toBeInstanceOf(LocalConfigError);
-    expect((refused as Error).message).toMatch(/--redis-url \/ STAMPEDE_REDIS_URL: Redis at 127\.0\.0\.1:1 does not answer/);
+    expect((refused as Error).message).toMatch(
+      /--redis-url \/ STAMPEDE_REDIS_URL: Redis at 127\.0\.0\.1:1 does not answer/,
+    );
     // The shared emulators are still there for the other tests (the failed start stopped only its own parts).
     expect((await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastQueue }))).QueueUrl).toBeDefined();
   });
@@ -236,20 +333,36 @@ describe('npm start -- --backend emulators', () => {
   it('moves a poisoned broadcast message to the DLQ; `npm run redrive` leaves it there unless forced, then brings it back', async () => {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastQueue }));
     const broadcast = runtime.eventSources.find((s) => s.name === 'broadcast')!;
-    const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"channelId":"c1","shardNo":"not a number"}' }));
+    const { MessageId } = await sqs.send(
+      new SendMessageCommand({ QueueUrl, MessageBody: '{"channelId":"c1","shardNo":"not a number"}' }),
+    );
     // Received, refused by the handler's schema, redelivered after the 1 s visibility timeout, then dead-lettered.
     expect(await eventually(dlqDepth, (n) => n === 1, 30_000)).toBe(1);
     const failuresBefore = broadcast.stats().failedInvocations;
 
     const env = { ...process.env, AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_SQS: endpoints.sqs };
     // Only this message: under load a readable broadcast may have dead-lettered beside it.
-    const refused = await run('node_modules/.bin/tsx', ['scripts/redrive.ts', names.broadcastDlq, '--message-id', MessageId!], { env });
-    expect(refused.stdout).toMatch(/moved 0 message\(s\)[\s\S]*left 1 message\(s\) no consumer can read[\s\S]*shardNo: /);
+    const refused = await run(
+      'node_modules/.bin/tsx',
+      ['scripts/redrive.ts', names.broadcastDlq, '--message-id', MessageId!],
+      { env },
+    );
+    expect(refused.stdout).toMatch(
+      /moved 0 message\(s\)[\s\S]*left 1 message\(s\) no consumer can read[\s\S]*shardNo: /,
+    );
     const depthWithPoison = await dlqDepth();
-    const { stdout } = await run('npm', ['run', '--silent', 'redrive', '--', names.broadcastDlq, '--message-id', MessageId!, '--force'], { env });
+    const { stdout } = await run(
+      'npm',
+      ['run', '--silent', 'redrive', '--', names.broadcastDlq, '--message-id', MessageId!, '--force'],
+      { env },
+    );
     expect(stdout).toMatch(/moved 1 message\(s\) from .*stampede-broadcast-dlq.* to .*stampede-broadcast-/);
     // Back in the source queue, the consumer sees it again (and, still poisoned, it dead-letters again).
-    const failuresAfter = await eventually(async () => broadcast.stats().failedInvocations, (n) => n > failuresBefore, 30_000);
+    const failuresAfter = await eventually(
+      async () => broadcast.stats().failedInvocations,
+      (n) => n > failuresBefore,
+      30_000,
+    );
     expect(failuresAfter).toBeGreaterThan(failuresBefore);
     expect(await eventually(dlqDepth, (n) => n === depthWithPoison, 30_000)).toBe(depthWithPoison);
   }, 120_000); // two runs of the script, each a fresh Node process, and two dead-letterings

@@ -7,7 +7,15 @@ const fakeSource = () => {
   const source = {
     start: () => void state.started++,
     stop: async () => void state.stopped++,
-    stats: () => ({ invocations: 0, records: 0, failedInvocations: 0, injectedCrashes: 0, injectedDuplicates: 0, discarded: 0, backlog: 0 }),
+    stats: () => ({
+      invocations: 0,
+      records: 0,
+      failedInvocations: 0,
+      injectedCrashes: 0,
+      injectedDuplicates: 0,
+      discarded: 0,
+      backlog: 0,
+    }),
     isIdle: () => true,
   } as unknown as StreamEventSource<unknown, unknown>;
   return { state, source };
@@ -41,7 +49,12 @@ describe('mirrored event source (emulator pollers)', () => {
     const mirror = flakyMirror(2);
     const { state, source } = fakeSource();
     const errors: unknown[] = [];
-    const running = mirrored('feed', mirror, () => source, (e) => errors.push(e));
+    const running = mirrored(
+      'feed',
+      mirror,
+      () => source,
+      (e) => errors.push(e),
+    );
     running.start();
     await until(() => state.started === 1);
     expect(mirror.calls).toBe(3);
@@ -54,7 +67,12 @@ describe('mirrored event source (emulator pollers)', () => {
   it('stops promptly while it is still retrying, and never starts the source', async () => {
     const mirror = flakyMirror(Number.POSITIVE_INFINITY);
     const { state, source } = fakeSource();
-    const running = mirrored('feed', mirror, () => source, () => undefined);
+    const running = mirrored(
+      'feed',
+      mirror,
+      () => source,
+      () => undefined,
+    );
     running.start();
     await until(() => mirror.calls >= 2);
     const stopping = Date.now();

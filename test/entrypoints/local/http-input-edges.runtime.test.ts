@@ -30,7 +30,9 @@ const rawClient = async (runtime: LocalRuntime) => {
     const end = buffered.indexOf('\r\n\r\n');
     if (end < 0) return null;
     const [statusLine = '', ...lines] = buffered.subarray(0, end).toString('latin1').split('\r\n');
-    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    const headers = Object.fromEntries(
+      lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+    );
     const status = Number(statusLine.split(' ')[1]);
     const length = status < 200 ? 0 : Number(headers['content-length'] ?? 0);
     if (buffered.length < end + 4 + length) return null;
@@ -46,8 +48,10 @@ const rawClient = async (runtime: LocalRuntime) => {
       await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
-  const write = (data: string | Buffer) => new Promise<void>((resolve) => (socket.writable ? socket.write(data, () => resolve()) : resolve()));
-  const whenClosed = () => new Promise<void>((resolve) => (closed ? resolve() : waiters.push(() => closed && resolve())));
+  const write = (data: string | Buffer) =>
+    new Promise<void>((resolve) => (socket.writable ? socket.write(data, () => resolve()) : resolve()));
+  const whenClosed = () =>
+    new Promise<void>((resolve) => (closed ? resolve() : waiters.push(() => closed && resolve())));
   return { read, write, whenClosed, isClosed: () => closed, end: () => socket.destroy() };
 };
 
@@ -75,11 +79,19 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
   it('answers a raw 2 MiB upload with 413, and the same connection then serves the next request', async () => {
     const client = await rawClient(runtime);
     const body = jsonBodyOf(2 * MiB);
-    await client.write(head('POST', '/api/channels', { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': body.length }));
+    await client.write(
+      head('POST', '/api/channels', {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'content-length': body.length,
+      }),
+    );
     for (let at = 0; at < body.length; at += 64 * 1024) await client.write(body.subarray(at, at + 64 * 1024));
     const refused = await client.read();
     expect(refused.status).toBe(413);
-    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', field: 'body', limit: MAX_HTTP_BODY_BYTES } });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      error: { code: 'PAYLOAD_TOO_LARGE', field: 'body', limit: MAX_HTTP_BODY_BYTES },
+    });
     await client.write(head('GET', '/api/health', {}));
     expect((await client.read()).status).toBe(200);
     client.end();
@@ -87,9 +99,16 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
 
   it('answers 413 to a chunked upload past the limit (no Content-Length to go by)', async () => {
     const client = await rawClient(runtime);
-    await client.write(head('POST', '/api/channels', { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'transfer-encoding': 'chunked' }));
+    await client.write(
+      head('POST', '/api/channels', {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'transfer-encoding': 'chunked',
+      }),
+    );
     const chunk = Buffer.alloc(256 * 1024, 'x');
-    for (let i = 0; i < 8; i++) await client.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
+    for (let i = 0; i < 8; i++)
+      await client.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]));
     await client.write('0\r\n\r\n');
     const refused = await client.read();
     expect(refused).toMatchObject({ status: 413 });
@@ -99,7 +118,14 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
 
   it('refuses a declared oversized body on Expect: 100-continue before the client sends it', async () => {
     const client = await rawClient(runtime);
-    await client.write(head('POST', '/api/channels', { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': 2 * MiB, expect: '100-continue' }));
+    await client.write(
+      head('POST', '/api/channels', {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'content-length': 2 * MiB,
+        expect: '100-continue',
+      }),
+    );
     const answer = await client.read();
     expect(answer.status).toBe(413);
     expect(answer.headers['connection']).toBe('close');
@@ -109,7 +135,13 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
 
   it('answers an upload declared past what it drains (20 MiB) at once and closes, instead of reading it', async () => {
     const client = await rawClient(runtime);
-    await client.write(head('POST', '/api/channels', { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': 20 * MiB }));
+    await client.write(
+      head('POST', '/api/channels', {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'content-length': 20 * MiB,
+      }),
+    );
     await client.write(Buffer.alloc(64 * 1024, 'x'));
     const answer = await client.read();
     expect(answer).toMatchObject({ status: 413, headers: { connection: 'close' } });
@@ -117,13 +149,22 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
   });
 
   it('keeps 413 for a body between the route limit and a MiB, and accepts one just under the limit', async () => {
-    const over = await fetch(`${runtime.url}/api/channels`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: jsonBodyOf(500 * 1024) });
+    const over = await fetch(`${runtime.url}/api/channels`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: jsonBodyOf(500 * 1024),
+    });
     expect(over.status).toBe(413);
     const title = 'x'.repeat(150);
     const under = await fetch(`${runtime.url}/api/channels`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ channelId: 'under-limit', title, currency: 'KRW', padding: ' '.repeat(MAX_HTTP_BODY_BYTES - 300) }),
+      body: JSON.stringify({
+        channelId: 'under-limit',
+        title,
+        currency: 'KRW',
+        padding: ' '.repeat(MAX_HTTP_BODY_BYTES - 300),
+      }),
     });
     expect(under.status).toBe(201);
   });
@@ -134,7 +175,11 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
     ['multipart/form-data; boundary=x', '{"channelId":"ct-3","title":"t","currency":"KRW"}'],
     ['application/x-www-form-urlencoded', '{"channelId":"ct-4","title":"t","currency":"KRW"}'],
   ])('refuses a JSON body sent as %s with 415, and creates nothing', async (contentType, body) => {
-    const res = await fetch(`${runtime.url}/api/channels`, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${token}` }, body });
+    const res = await fetch(`${runtime.url}/api/channels`, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: `Bearer ${token}` },
+      body,
+    });
     expect(res.status).toBe(415);
     expect(await res.json()).toMatchObject({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'content-type' } });
     const channelId = (JSON.parse(body) as { channelId: string }).channelId;
@@ -150,7 +195,10 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
     expect(charset.status).toBe(201);
     const client = await rawClient(runtime);
     const body = JSON.stringify({ channelId: 'ct-none', title: 't', currency: 'KRW' });
-    await client.write(head('POST', '/api/channels', { authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) }) + body);
+    await client.write(
+      head('POST', '/api/channels', { authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) }) +
+        body,
+    );
     expect((await client.read()).status).toBe(415);
     client.end();
   });
@@ -163,20 +211,76 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
     ['-lead', 'channelId'],
     ['x'.repeat(65), 'channelId'],
   ])('refuses channel id %j with 400 naming the field', async (channelId, field) => {
-    const res = await api(runtime, 'POST', '/api/channels', { channelId, title: 't', currency: 'KRW' }, { as: 'seller-edges' });
+    const res = await api(
+      runtime,
+      'POST',
+      '/api/channels',
+      { channelId, title: 't', currency: 'KRW' },
+      { as: 'seller-edges' },
+    );
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REQUEST', field } } });
   });
 
   it('refuses product, trip and booking request ids outside the safe set, naming the field', async () => {
-    expect((await api(runtime, 'POST', '/api/channels', { channelId: 'ids-ok', title: 't', currency: 'KRW' }, { as: 'seller-edges' })).status).toBe(201);
-    const product = await api(runtime, 'POST', '/api/channels/ids-ok/products', { productId: '..', name: 'n', price: 100, currency: 'KRW' }, { as: 'seller-edges' });
+    expect(
+      (
+        await api(
+          runtime,
+          'POST',
+          '/api/channels',
+          { channelId: 'ids-ok', title: 't', currency: 'KRW' },
+          { as: 'seller-edges' },
+        )
+      ).status,
+    ).toBe(201);
+    const product = await api(
+      runtime,
+      'POST',
+      '/api/channels/ids-ok/products',
+      { productId: '..', name: 'n', price: 100, currency: 'KRW' },
+      { as: 'seller-edges' },
+    );
     expect(product).toMatchObject({ status: 400, body: { error: { field: 'productId' } } });
-    const trip = await api(runtime, 'POST', '/api/trips', { tripId: '.', route: 'A → B', departsAt: Date.now() + 86_400_000, capacity: 10, maxSeatsPerBooking: 2 }, { as: 'operator-edges' });
+    const trip = await api(
+      runtime,
+      'POST',
+      '/api/trips',
+      { tripId: '.', route: 'A → B', departsAt: Date.now() + 86_400_000, capacity: 10, maxSeatsPerBooking: 2 },
+      { as: 'operator-edges' },
+    );
     expect(trip).toMatchObject({ status: 400, body: { error: { field: 'tripId' } } });
-    const auction = await api(runtime, 'POST', '/api/channels/ids-ok/auctions', { auctionId: 'a.1', productId: 'p1', startingPrice: 100, minIncrement: 10, durationSeconds: 60 }, { as: 'seller-edges' });
+    const auction = await api(
+      runtime,
+      'POST',
+      '/api/channels/ids-ok/auctions',
+      { auctionId: 'a.1', productId: 'p1', startingPrice: 100, minIncrement: 10, durationSeconds: 60 },
+      { as: 'seller-edges' },
+    );
     expect(auction).toMatchObject({ status: 400, body: { error: { field: 'auctionId' } } });
-    expect((await api(runtime, 'POST', '/api/trips', { tripId: 'edge-trip', route: 'A → B', departsAt: Date.now() + 86_400_000, capacity: 10, maxSeatsPerBooking: 2 }, { as: 'operator-edges' })).status).toBe(201);
-    const booking = await api(runtime, 'POST', '/api/trips/edge-trip/bookings', { seats: 1, requestId: 'r:1' }, { as: 'rider' });
+    expect(
+      (
+        await api(
+          runtime,
+          'POST',
+          '/api/trips',
+          {
+            tripId: 'edge-trip',
+            route: 'A → B',
+            departsAt: Date.now() + 86_400_000,
+            capacity: 10,
+            maxSeatsPerBooking: 2,
+          },
+          { as: 'operator-edges' },
+        )
+      ).status,
+    ).toBe(201);
+    const booking = await api(
+      runtime,
+      'POST',
+      '/api/trips/edge-trip/bookings',
+      { seats: 1, requestId: 'r:1' },
+      { as: 'rider' },
+    );
     expect(booking).toMatchObject({ status: 400, body: { error: { field: 'requestId' } } });
   });
 
@@ -188,16 +292,44 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
     },
   );
 
-  it.each(['0x10', '1e0', '%201', '1.0', '-1', '', '+1', '1%20'])('refuses after=%s with 400 naming after', async (after) => {
-    expect((await api(runtime, 'POST', '/api/channels', { channelId: 'numbers', title: 't', currency: 'KRW' }, { as: 'seller-edges' })).status).toBeLessThan(300);
-    const res = await api(runtime, 'GET', `/api/streams/channel-numbers/events?after=${after}`);
-    expect(res).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REQUEST', field: 'after' } } });
-  });
+  it.each(['0x10', '1e0', '%201', '1.0', '-1', '', '+1', '1%20'])(
+    'refuses after=%s with 400 naming after',
+    async (after) => {
+      expect(
+        (
+          await api(
+            runtime,
+            'POST',
+            '/api/channels',
+            { channelId: 'numbers', title: 't', currency: 'KRW' },
+            { as: 'seller-edges' },
+          )
+        ).status,
+      ).toBeLessThan(300);
+      const res = await api(runtime, 'GET', `/api/streams/channel-numbers/events?after=${after}`);
+      expect(res).toMatchObject({ status: 400, body: { error: { code: 'INVALID_REQUEST', field: 'after' } } });
+    },
+  );
 
   it('reads a recovery page with plain decimal after and limit', async () => {
-    expect((await api(runtime, 'POST', '/api/channels', { channelId: 'numbers-ok', title: 't', currency: 'KRW' }, { as: 'seller-edges' })).status).toBeLessThan(300);
+    expect(
+      (
+        await api(
+          runtime,
+          'POST',
+          '/api/channels',
+          { channelId: 'numbers-ok', title: 't', currency: 'KRW' },
+          { as: 'seller-edges' },
+        )
+      ).status,
+    ).toBeLessThan(300);
     const res = await api(runtime, 'GET', '/api/streams/channel-numbers-ok/events?after=0&limit=10');
-    expect(res).toMatchObject({ status: 200, body: { streamId: 'channel-numbers-ok', items: [expect.objectContaining({ version: 1 })] } });
-    expect((await api(runtime, 'GET', '/api/streams/channel-numbers-ok/events?limit=0x5')).body).toMatchObject({ error: { field: 'limit' } });
+    expect(res).toMatchObject({
+      status: 200,
+      body: { streamId: 'channel-numbers-ok', items: [expect.objectContaining({ version: 1 })] },
+    });
+    expect((await api(runtime, 'GET', '/api/streams/channel-numbers-ok/events?limit=0x5')).body).toMatchObject({
+      error: { field: 'limit' },
+    });
   });
 });

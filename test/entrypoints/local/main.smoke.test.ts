@@ -23,7 +23,8 @@ const output = (child: ChildProcessWithoutNullStreams) => {
   return () => text;
 };
 
-const exited = (child: ChildProcessWithoutNullStreams) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+const exited = (child: ChildProcessWithoutNullStreams) =>
+  new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 let child: ChildProcessWithoutNullStreams | undefined;
 afterEach(() => {

@@ -75,11 +75,15 @@ describe('WebSocket input edges of the local runtime', () => {
   it('keeps a connection open after a frame under 128 KiB but over the 32 KiB frame limit: an error frame only', async () => {
     const { socket } = await handshake(runtime.wsUrl);
     sockets.push(socket);
-    const answer = new Promise<Record<string, unknown>>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)));
+    const answer = new Promise<Record<string, unknown>>((resolve) =>
+      socket.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)),
+    );
     socket.send(JSON.stringify({ action: 'chat', text: 'x'.repeat(40 * 1024) }));
     expect(await answer).toMatchObject({ type: 'error', code: 'PAYLOAD_TOO_LARGE' });
     socket.send(JSON.stringify({ action: 'join', channelId: 'still-open' }));
-    const next = await new Promise<Record<string, unknown>>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)));
+    const next = await new Promise<Record<string, unknown>>((resolve) =>
+      socket.once('message', (data) => resolve(JSON.parse(String(data)) as Record<string, unknown>)),
+    );
     expect(next).toMatchObject({ type: 'joined', channelId: 'still-open' });
   });
 
@@ -87,7 +91,10 @@ describe('WebSocket input edges of the local runtime', () => {
     const { token } = await runtime.devTokens.issue('alice');
     const [header, payload] = token.split('.');
     const forged = `${header}.${payload}.${'A'.repeat(43)}`;
-    const { token: expired } = await runtime.devTokens.issue('alice', { now: Date.now() - 2 * 3_600_000, ttlSeconds: 60 });
+    const { token: expired } = await runtime.devTokens.issue('alice', {
+      now: Date.now() - 2 * 3_600_000,
+      ttlSeconds: 60,
+    });
     const bad = ['not-a-jwt', forged, expired];
     const statuses: Array<number | null> = [];
     const logs = await captureLogs(async () => {

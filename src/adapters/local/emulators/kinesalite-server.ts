@@ -9,7 +9,12 @@ import type { RunningEmulator } from './dynamodb-local.js';
  */
 export const startKinesalite = async (options: { shardLimit?: number } = {}): Promise<RunningEmulator> => {
   const started = Date.now();
-  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: options.shardLimit ?? 50 });
+  const server = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: options.shardLimit ?? 50,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -24,7 +24,11 @@ export interface RunningEmulators {
  * emulator fails the run, it is never skipped.
  */
 export const startEmulators = async (options: { cacheDir: string }): Promise<RunningEmulators> => {
-  const results = await Promise.allSettled([startDynamoDbLocal({ cacheDir: options.cacheDir }), startKinesalite(), startFauxqs()]);
+  const results = await Promise.allSettled([
+    startDynamoDbLocal({ cacheDir: options.cacheDir }),
+    startKinesalite(),
+    startFauxqs(),
+  ]);
   const running = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure) {

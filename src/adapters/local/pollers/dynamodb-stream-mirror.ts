@@ -33,7 +33,9 @@ export const toLambdaStreamRecord = (record: StreamsRecord, eventSourceARN: stri
     awsRegion: record.awsRegion ?? 'local',
     eventSourceARN,
     dynamodb: {
-      ...(d.ApproximateCreationDateTime ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) } : {}),
+      ...(d.ApproximateCreationDateTime
+        ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) }
+        : {}),
       ...(d.Keys ? { Keys: toLambdaImage(d.Keys) } : {}),
       ...(d.NewImage ? { NewImage: toLambdaImage(d.NewImage) } : {}),
       ...(d.OldImage ? { OldImage: toLambdaImage(d.OldImage) } : {}),
@@ -119,7 +121,9 @@ export class DynamoDbStreamMirror {
     const shards: Shard[] = [];
     let start: string | undefined;
     do {
-      const { StreamDescription } = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: start }));
+      const { StreamDescription } = await this.client.send(
+        new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId: start }),
+      );
       shards.push(...(StreamDescription?.Shards ?? []));
       start = StreamDescription?.LastEvaluatedShardId;
     } while (start);
@@ -137,7 +141,9 @@ export class DynamoDbStreamMirror {
             new GetShardIteratorCommand({
               StreamArn: this.streamArn,
               ShardId: shardId,
-              ...(last ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: last } : { ShardIteratorType: 'TRIM_HORIZON' }),
+              ...(last
+                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: last }
+                : { ShardIteratorType: 'TRIM_HORIZON' }),
             }),
           )
         ).ShardIterator;
@@ -145,7 +151,10 @@ export class DynamoDbStreamMirror {
         const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
         const records = page.Records ?? [];
         if (records.length > 0) {
-          this.log.append(0, records.map((r) => toLambdaStreamRecord(r, this.streamArn)));
+          this.log.append(
+            0,
+            records.map((r) => toLambdaStreamRecord(r, this.streamArn)),
+          );
           last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
         }
         iterator = page.NextShardIterator;

@@ -1,4 +1,9 @@
-import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListShardsCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import type { StreamRecord } from '../../in-memory/feed-publisher-adapter-in-memory.js';
 import { Wakeup } from '../batch-handler.js';
 import { InMemoryShardedLog } from '../sharded-log.js';
@@ -60,7 +65,9 @@ export class KinesisStreamMirror {
             new GetShardIteratorCommand({
               StreamName: this.streamName,
               ShardId: shardId,
-              ...(last ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: last } : { ShardIteratorType: 'TRIM_HORIZON' }),
+              ...(last
+                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: last }
+                : { ShardIteratorType: 'TRIM_HORIZON' }),
             }),
           )
         ).ShardIterator;

@@ -74,7 +74,14 @@ export class SqsEventSource {
   private inFlight = 0;
   private lastEmpty = 0;
   private queueArn = '';
-  private counts = { invocations: 0, records: 0, failedInvocations: 0, injectedCrashes: 0, injectedDuplicates: 0, discarded: 0 };
+  private counts = {
+    invocations: 0,
+    records: 0,
+    failedInvocations: 0,
+    injectedCrashes: 0,
+    injectedDuplicates: 0,
+    discarded: 0,
+  };
 
   constructor(
     private readonly client: SQSClient,
@@ -114,7 +121,9 @@ export class SqsEventSource {
     while (this.running) {
       try {
         if (!this.queueArn) {
-          const { Attributes } = await this.client.send(new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['QueueArn'] }));
+          const { Attributes } = await this.client.send(
+            new GetQueueAttributesCommand({ QueueUrl: this.queueUrl, AttributeNames: ['QueueArn'] }),
+          );
           this.queueArn = Attributes?.['QueueArn'] ?? this.queueUrl;
         }
         const { Messages = [] } = await this.client.send(
@@ -122,7 +131,9 @@ export class SqsEventSource {
             QueueUrl: this.queueUrl,
             MaxNumberOfMessages: Math.max(1, Math.min(10, this.options.batchSize ?? 10)),
             WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
-            ...(this.options.visibilityTimeoutSeconds !== undefined ? { VisibilityTimeout: this.options.visibilityTimeoutSeconds } : {}),
+            ...(this.options.visibilityTimeoutSeconds !== undefined
+              ? { VisibilityTimeout: this.options.visibilityTimeoutSeconds }
+              : {}),
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
@@ -166,7 +177,10 @@ export class SqsEventSource {
       const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
       if (done.length > 0) {
         await this.client.send(
-          new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
         );
       }
     } finally {
