@@ -79,6 +79,11 @@ export class Functions extends Construct {
     for (const name of props.names) this.byName[name] = this.createFunction(name);
   }
 
+  /** Whether the stack deploys `name` (a broadcaster leaves some out). */
+  has(name: LambdaName): boolean {
+    return this.byName[name] !== undefined;
+  }
+
   get(name: LambdaName): lambda.Function {
     const fn = this.byName[name];
     if (fn === undefined) throw new Error(`function ${name} was not created`);

@@ -63,6 +63,11 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
       'This queue is a dead-letter queue: the on-failure destination of a stream mapping (cdk-nag sees only redrive policies).',
     );
   }
+  ack(
+    messaging.bookingParked,
+    'AwsSolutions-SQS3',
+    'The parking queue is where booking requests that can never succeed end: a terminal queue like a DLQ (kept 14 days, alarmed), emptied by npm run redrive.',
+  );
   for (const queue of Object.values(messaging.allDeadLetterQueues())) {
     ack(
       queue,
@@ -109,7 +114,9 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
     'dynamodb:ListStreams, granted by the DynamoDB event source: the action supports no resource narrower than "*".',
   );
   const bucket = `${arnOf(storage.bucket)}/offload/*`;
-  for (const name of ['fanout', 'broadcast', 'http-api', 'booking', 'auction-close'] as const) {
+  for (const name of (['fanout', 'broadcast', 'http-api', 'booking', 'auction-close'] as const).filter((n) =>
+    functions.has(n),
+  )) {
     ack(
       roleOf(name),
       `AwsSolutions-IAM5[Resource::${bucket}]`,
@@ -117,7 +124,7 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
     );
   }
   const connections = `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${Stack.of(stack).getLogicalId(apis.webSocketApi.node.defaultChild as CfnResource)}>/live/*/@connections/*]`;
-  for (const name of ['broadcast', 'ws-message'] as const) {
+  for (const name of (['broadcast', 'ws-message'] as const).filter((n) => functions.has(n))) {
     ack(
       roleOf(name),
       connections,
@@ -137,7 +144,7 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
       'Powertools structured logs and metrics carry the correlation id end to end; X-Ray at stampede rates is sampled away or costly (docs/DEPLOY.md, Operating).',
     );
   }
-  for (const name of ['broadcast', 'presence', 'booking', 'auction-close'] as const) {
+  for (const name of (['broadcast', 'presence', 'booking', 'auction-close'] as const).filter((n) => functions.has(n))) {
     ack(
       functions.get(name),
       'Serverless-LambdaEventSourceMappingDestination',

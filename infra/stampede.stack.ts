@@ -9,6 +9,7 @@ import { Functions, type CodeSource } from './functions.construct.js';
 import { Messaging } from './messaging.construct.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import {
+  BROADCASTERS,
   STACK_DEFAULTS,
   assertReservationsFit,
   reservationsOf,
@@ -108,6 +109,8 @@ export class StampedeStack extends Stack {
       );
     }
     this.broadcaster = props.broadcaster ?? settings.broadcaster;
+    if (!BROADCASTERS.includes(this.broadcaster))
+      throw new Error(`broadcaster must be one of ${BROADCASTERS.join(', ')}, got "${String(this.broadcaster)}"`);
     this.eventApi =
       this.broadcaster === 'appsync-events'
         ? new EventApi(this, 'EventApi', props.identity === undefined ? {} : { identity: props.identity })

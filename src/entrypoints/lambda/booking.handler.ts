@@ -1,5 +1,10 @@
 import { awsTargetOf } from '../composition/aws-target.js';
-import { bookingCountersOnDynamoDb, bookingSettings, statsOnS3 } from '../composition/booking.aws.module.js';
+import {
+  bookingCountersOnDynamoDb,
+  bookingSettings,
+  parkingQueueOnSqs,
+  statsOnS3,
+} from '../composition/booking.aws.module.js';
 import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
 import { loadLambdaConfig } from '../composition/config.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
@@ -22,6 +27,7 @@ export const root = (env = process.env) => {
       eventStoreOnDynamoDb(aws, c.EVENTS_TABLE),
       bookingCountersOnDynamoDb(aws, c.STATS_TABLE),
       statsOnS3(aws, c.BLOB_BUCKET),
+      parkingQueueOnSqs(aws, c.BOOKING_PARKED_QUEUE_URL),
     ),
   );
 };

@@ -51,10 +51,11 @@ describe('transactions DynamoDB cancels for capacity (a throttled hot item)', ()
     expect(isThrottledCancellation(Object.assign(new Error('x'), { name: 'ValidationException' }))).toBe(false);
   });
 
+  // strictHead: the transactional append (a single-event append is one put otherwise, retried by the SDK itself).
   it('the event store retries an append DynamoDB throttled, with back-off, and appends once', async () => {
     const clock = new FakeClock();
     const { client, calls } = stubClient([cancelled('None', 'ThrottlingError'), cancelled('None', 'ThrottlingError')]);
-    const store = new DynamoDbEventStore(client, 'events', { sleeper: clock });
+    const store = new DynamoDbEventStore(client, 'events', { sleeper: clock, strictHead: true });
     const stored = await store.append('s-1', 1, [event(2)]);
     expect(stored.map((e) => e.version)).toEqual([2]);
     expect(calls.filter((c) => c === 'TransactWriteCommand')).toHaveLength(3);
@@ -63,14 +64,16 @@ describe('transactions DynamoDB cancels for capacity (a throttled hot item)', ()
   it('the event store still reports a failed condition at once, as a concurrency conflict', async () => {
     const { client, calls } = stubClient([cancelled('ConditionalCheckFailed', 'None')]);
     await expect(
-      new DynamoDbEventStore(client, 'events', { sleeper: new FakeClock() }).append('s-1', 1, [event(2)]),
+      new DynamoDbEventStore(client, 'events', { sleeper: new FakeClock(), strictHead: true }).append('s-1', 1, [
+        event(2),
+      ]),
     ).rejects.toBeInstanceOf(ConcurrencyError);
     expect(calls.filter((c) => c === 'TransactWriteCommand')).toHaveLength(1);
   });
 
   it('gives up after its attempts with the throttling error, not a concurrency conflict', async () => {
     const { client } = stubClient(Array.from({ length: 10 }, () => cancelled('None', 'ThrottlingError')));
-    const failure = await new DynamoDbEventStore(client, 'events', { sleeper: new FakeClock() })
+    const failure = await new DynamoDbEventStore(client, 'events', { sleeper: new FakeClock(), strictHead: true })
       .append('s-1', 1, [event(2)])
       .catch((e: unknown) => e);
     expect(failure).not.toBeInstanceOf(ConcurrencyError);
