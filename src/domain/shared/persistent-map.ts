@@ -32,30 +32,37 @@ export class PersistentMap<V> {
   private static readonly EMPTY = new PersistentMap<never>(
     Object.freeze(new Array<Bucket<never>>(BUCKET_COUNT).fill(EMPTY_BUCKET)),
     0,
+    null,
   );
 
+  /**
+   * @param base entries the map was built with by `of` (a decoded snapshot), in a native Map
+   *   that nothing ever mutates: building it costs one pass, where `set` per entry copies the
+   *   bucket array each time. Entries set later live in the buckets and shadow the base.
+   */
   private constructor(
     private readonly buckets: readonly Bucket<V>[],
     readonly size: number,
+    private readonly base: ReadonlyMap<string, V> | null,
   ) {}
 
   static empty<V>(): PersistentMap<V> {
     return PersistentMap.EMPTY as PersistentMap<V>;
   }
 
+  /** A map of these entries (a repeated key: the last value wins). */
   static of<V>(entries: Iterable<readonly [string, V]>): PersistentMap<V> {
-    let map = PersistentMap.empty<V>();
-    for (const [key, value] of entries) map = map.set(key, value);
-    return map;
+    const base = new Map(entries);
+    return base.size === 0 ? PersistentMap.empty<V>() : new PersistentMap(PersistentMap.EMPTY.buckets, base.size, base);
   }
 
   get(key: string): V | undefined {
     for (const [k, v] of this.bucket(key)) if (k === key) return v;
-    return undefined;
+    return this.base?.get(key);
   }
 
   has(key: string): boolean {
-    return this.bucket(key).some(([k]) => k === key);
+    return this.bucket(key).some(([k]) => k === key) || (this.base?.has(key) ?? false);
   }
 
   /** A new map with `key` set; this one is unchanged. */
@@ -65,11 +72,13 @@ export class PersistentMap<V> {
     const at = bucket.findIndex(([k]) => k === key);
     const entry: Entry<V> = [key, value];
     const nextBucket = at === -1 ? [...bucket, entry] : bucket.with(at, entry);
-    return new PersistentMap(this.buckets.with(index, nextBucket), at === -1 ? this.size + 1 : this.size);
+    const added = at === -1 && !(this.base?.has(key) ?? false);
+    return new PersistentMap(this.buckets.with(index, nextBucket), added ? this.size + 1 : this.size, this.base);
   }
 
-  /** Entries grouped by bucket, in insertion order within a bucket. */
+  /** The base's entries not set since, then the buckets' entries (in insertion order within a bucket). */
   *entries(): IterableIterator<readonly [string, V]> {
+    if (this.base) for (const entry of this.base) if (!this.bucket(entry[0]).some(([k]) => k === entry[0])) yield entry;
     for (const bucket of this.buckets) yield* bucket;
   }
 
@@ -101,9 +110,7 @@ export class PersistentSet {
   }
 
   static of(values: Iterable<string>): PersistentSet {
-    let set = PersistentSet.empty();
-    for (const value of values) set = set.add(value);
-    return set;
+    return new PersistentSet(PersistentMap.of(Array.from(values, (value): [string, true] => [value, true])));
   }
 
   get size(): number {
