@@ -10,6 +10,7 @@ import type { EnvVariable, LambdaName } from '../src/entrypoints/composition/con
 export type ResourceVariable = Extract<
   EnvVariable,
   | 'EVENTS_TABLE'
+  | 'SNAPSHOTS_TABLE'
   | 'CONNECTIONS_TABLE'
   | 'PRESENCE_TABLE'
   | 'STATS_TABLE'
@@ -49,6 +50,9 @@ export type Trigger =
 
 export type QueueKey = 'broadcast' | 'booking' | 'heartbeat' | 'scheduler';
 export type StreamKey = 'feed' | 'recommend';
+
+/** Snapshots are taken of auction streams only (the one decider with a snapshot serializer). */
+const SNAPSHOT_ITEMS: Access = { items: ['auction-*'] };
 
 export interface FunctionSpec {
   /** Seconds; consumers' queues get a visibility timeout of 6× this (+ batching window). */
@@ -107,6 +111,7 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     trigger: { kind: 'websocket', route: '$default' },
     uses: {
       EVENTS_TABLE: 'readWrite',
+      SNAPSHOTS_TABLE: SNAPSHOT_ITEMS,
       // `join` places the connection in a channel shard; beats bind the viewer session to it.
       CONNECTIONS_TABLE: 'readWrite',
       FEED_STREAM_NAME: 'write',
@@ -120,6 +125,7 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     trigger: { kind: 'http-api' },
     uses: {
       EVENTS_TABLE: 'readWrite',
+      SNAPSHOTS_TABLE: SNAPSHOT_ITEMS,
       // Trip counters and the booking request index (pk prefix booking-request#).
       STATS_TABLE: 'readWrite',
       // The per-user bid budget (pk rate#bid-user#<user>), shared with ws-message: those items only.
@@ -155,7 +161,12 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
   'auction-close': {
     timeoutSeconds: 10,
     trigger: { kind: 'sqs', queue: 'scheduler', batchSize: 10 },
-    uses: { EVENTS_TABLE: 'readWrite', SCHEDULER_QUEUE_URL: 'write', BLOB_OFFLOAD_PREFIX: 'readWrite' },
+    uses: {
+      EVENTS_TABLE: 'readWrite',
+      SNAPSHOTS_TABLE: SNAPSHOT_ITEMS,
+      SCHEDULER_QUEUE_URL: 'write',
+      BLOB_OFFLOAD_PREFIX: 'readWrite',
+    },
   },
   'recommend-consumer': {
     timeoutSeconds: 30,

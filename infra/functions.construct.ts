@@ -142,6 +142,7 @@ export class Functions extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace,
       LOG_LEVEL: settings.logLevel,
       EVENTS_TABLE: storage.eventsTable.tableName,
+      SNAPSHOTS_TABLE: storage.snapshotsTable.tableName,
       CONNECTIONS_TABLE: storage.connectionsTable.tableName,
       PRESENCE_TABLE: storage.presenceTable.tableName,
       STATS_TABLE: storage.statsTable.tableName,
@@ -229,6 +230,8 @@ export class Functions extends Construct {
     switch (variable) {
       case 'EVENTS_TABLE':
         return table(storage.eventsTable);
+      case 'SNAPSHOTS_TABLE':
+        return table(storage.snapshotsTable);
       case 'CONNECTIONS_TABLE':
         return table(storage.connectionsTable);
       case 'PRESENCE_TABLE':
@@ -330,6 +333,7 @@ export class Functions extends Construct {
 
 const RESOURCE_VARIABLES = new Set<string>([
   'EVENTS_TABLE',
+  'SNAPSHOTS_TABLE',
   'CONNECTIONS_TABLE',
   'PRESENCE_TABLE',
   'STATS_TABLE',

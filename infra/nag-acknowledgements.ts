@@ -26,6 +26,11 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
     'WebSocket connections with a TTL: they die with the sockets; a point-in-time restore brings back nothing that still exists.',
   );
   ack(
+    storage.snapshotsTable,
+    'AwsSolutions-DDB3',
+    'A cache of the event store: a lost snapshot is rebuilt by the next cold load from the events table (which has point-in-time recovery).',
+  );
+  ack(
     storage.presenceTable,
     'AwsSolutions-DDB3',
     'Heartbeats that expire within seconds (TTL); a restore would count viewers who left.',

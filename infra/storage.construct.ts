@@ -9,6 +9,7 @@ import {
   countersTable,
   eventsTable,
   presenceTable,
+  snapshotsTable,
   type TableDefinition,
 } from '../src/adapters/dynamodb/table-definitions.js';
 import { DEFAULT_OFFLOAD_PREFIX, DEFAULT_STATS_OBJECT_KEY } from '../src/entrypoints/composition/config.js';
@@ -66,6 +67,7 @@ const tableFrom = (
 /** The tables, the blob bucket and the CloudFront distribution that serves stats.json. */
 export class Storage extends Construct {
   readonly eventsTable: dynamodb.Table;
+  readonly snapshotsTable: dynamodb.Table;
   readonly connectionsTable: dynamodb.Table;
   readonly presenceTable: dynamodb.Table;
   readonly statsTable: dynamodb.Table;
@@ -87,6 +89,8 @@ export class Storage extends Construct {
     if (streamView !== 'NEW_IMAGE')
       throw new Error(`the relay reads NEW_IMAGE stream records; table-definitions.ts says ${String(streamView)}`);
 
+    // Snapshots are a cache of the event store (a lost one is rebuilt by the next cold load): no PITR.
+    this.snapshotsTable = tableFrom(this, 'SnapshotsTable', snapshotsTable, props);
     this.connectionsTable = tableFrom(this, 'ConnectionsTable', connectionsTable, props);
     this.presenceTable = tableFrom(this, 'PresenceTable', presenceTable, props);
     this.statsTable = tableFrom(this, 'StatsTable', countersTable, props, {

@@ -4,6 +4,7 @@ import {
   connectionsTable,
   countersTable,
   eventsTable,
+  snapshotsTable,
   presenceTable,
 } from '../../src/adapters/dynamodb/table-definitions.js';
 import {
@@ -43,8 +44,8 @@ describe('tables', () => {
     });
   });
 
-  it('connections, presence and stats tables match the adapters’ key schemas and TTL attributes', () => {
-    for (const definition of [connectionsTable, presenceTable, countersTable, eventsTable]) {
+  it('connections, presence, stats and snapshots tables match the adapters’ key schemas and TTL attributes', () => {
+    for (const definition of [connectionsTable, presenceTable, countersTable, eventsTable, snapshotsTable]) {
       const wanted = definition.create('x');
       s.template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: wanted.KeySchema,
@@ -61,7 +62,7 @@ describe('tables', () => {
       ],
       TimeToLiveSpecification: { AttributeName: presenceTable.ttlAttribute, Enabled: true },
     });
-    s.template.resourceCountIs('AWS::DynamoDB::Table', 4);
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 5);
   });
 
   it('keeps data when the stack is deleted, unless deployed as ephemeral', () => {

@@ -6,7 +6,9 @@ import { makeCloseAuction } from '../../application/auction/close-auction.js';
 import { makeGetAuction } from '../../application/auction/get-auction.js';
 import { makeOpenAuction } from '../../application/auction/open-auction.js';
 import { makePlaceBid, type PlaceBidInput, type PlaceBidResult } from '../../application/auction/place-bid.js';
-import { CommandHandler } from '../../application/command-handler.js';
+import { CommandHandler, type SnapshotPolicy } from '../../application/command-handler.js';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SnapshotStore } from '../../application/ports/snapshot-store.port.js';
 import type { MessageQueue } from '../../application/ports/message-queue.port.js';
 import { auctionCodec, auctionDecider } from '../../domain/auction/index.js';
 import { makeAuctionCloseHandler } from '../handlers/auction-close.js';
@@ -26,6 +28,18 @@ export const AUCTION_TOKENS = {
   Handler: token<ReturnType<typeof makeAuctionCloseHandler>>('Handler'),
 } as const;
 
+/**
+ * A hot auction gathers thousands of bids; a cold Lambda starts from its snapshot + the tail.
+ * Every 100 events, and after any load that folded more than 200 (docs/ARCHITECTURE.md, snapshots).
+ */
+const snapshotPolicy = (store: SnapshotStore | undefined, logger: Logger): SnapshotPolicy | undefined =>
+  store && {
+    store,
+    everyEvents: 100,
+    maxFoldedEvents: 200,
+    onError: (streamId, error) => logger.warn('snapshot skipped; the command went on without it', { streamId, error }),
+  };
+
 /** Use cases, the `auction-close` handler, the auction routes and the `bid` frame over the bound ports. */
 export const auctionModule = new ContainerModule(({ bind }) => {
   bind(AUCTION_TOKENS.AuctionCommandHandler)
@@ -36,6 +50,7 @@ export const auctionModule = new ContainerModule(({ bind }) => {
           clock: ctx.get(TOKENS.Clock),
           ids: ctx.get(TOKENS.Ids),
           sleeper: ctx.get(TOKENS.Sleeper),
+          snapshots: snapshotPolicy(ctx.get(TOKENS.SnapshotStore, { optional: true }), ctx.get(TOKENS.Logger)),
         }),
     )
     .inSingletonScope();

@@ -185,6 +185,11 @@ export const ENV_VARIABLES = {
     example: 'INFO',
   },
   EVENTS_TABLE: { schema: tableName, expected: 'the events DynamoDB table name', example: 'stampede-events' },
+  SNAPSHOTS_TABLE: {
+    schema: tableName,
+    expected: 'the state snapshots DynamoDB table name',
+    example: 'stampede-snapshots',
+  },
   CONNECTIONS_TABLE: {
     schema: tableName,
     expected: 'the WebSocket connections DynamoDB table name',
@@ -400,6 +405,7 @@ export const lambdaConfigSchemas = {
     ...COMMON,
     ...LIMITS,
     'EVENTS_TABLE',
+    'SNAPSHOTS_TABLE',
     'CONNECTIONS_TABLE',
     'SHARD_SIZE',
     'FEED_STREAM_NAME',
@@ -413,6 +419,7 @@ export const lambdaConfigSchemas = {
     ...LIMITS,
     ...BLOBS,
     'EVENTS_TABLE',
+    'SNAPSHOTS_TABLE',
     'CONNECTIONS_TABLE',
     'STATS_TABLE',
     'RECOMMEND_STREAM_NAME',
@@ -434,7 +441,7 @@ export const lambdaConfigSchemas = {
     'STATS_OBJECT_KEY',
     'BOOKING_PARKED_QUEUE_URL',
   ),
-  'auction-close': envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'SCHEDULER_QUEUE_URL'),
+  'auction-close': envSchema(...COMMON, ...BLOBS, 'EVENTS_TABLE', 'SNAPSHOTS_TABLE', 'SCHEDULER_QUEUE_URL'),
   // Consumes the request stream and the feed stream; FEED_STREAM_NAME tells their records apart.
   'recommend-consumer': envSchema(...COMMON, 'FEED_STREAM_NAME', 'REDIS_URL', 'RECOMMEND_CACHE_TTL_SECONDS'),
   'ws-authorizer': envSchema(...COMMON, 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'ALLOW_ANONYMOUS_VIEWERS'),

@@ -8,6 +8,7 @@ import {
 } from '../../adapters/aws-shared/aws-clients.js';
 import { DynamoDbConnectionRegistry } from '../../adapters/dynamodb/connection-registry-adapter-dynamodb.js';
 import { DynamoDbEventStore } from '../../adapters/dynamodb/event-store-adapter-dynamodb.js';
+import { DynamoDbSnapshotStore } from '../../adapters/dynamodb/snapshot-store-adapter-dynamodb.js';
 import { KinesisFeedPublisher } from '../../adapters/kinesis/feed-publisher-adapter-kinesis.js';
 import { S3BlobStore } from '../../adapters/s3/blob-store-adapter-s3.js';
 import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
@@ -26,6 +27,11 @@ export const eventStoreOnDynamoDb =
   (s: AwsClientSettings, table: string): Binding =>
   (bind) =>
     bind(TOKENS.EventStore, () => new DynamoDbEventStore(dynamoDoc(s), table));
+
+export const snapshotStoreOnDynamoDb =
+  (s: AwsClientSettings, table: string): Binding =>
+  (bind) =>
+    bind(TOKENS.SnapshotStore, () => new DynamoDbSnapshotStore(dynamoDoc(s), table));
 
 export const connectionRegistryOnDynamoDb =
   (s: AwsClientSettings, table: string, shardSize: number): Binding =>

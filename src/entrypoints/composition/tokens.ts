@@ -13,6 +13,7 @@ import type { Clock } from '../../application/ports/clock.port.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import type { ConnectionRegistry } from '../../application/ports/connection-registry.port.js';
 import type { EventStore } from '../../application/ports/event-store.port.js';
+import type { SnapshotStore } from '../../application/ports/snapshot-store.port.js';
 import type { FeedPublisher } from '../../application/ports/feed-publisher.port.js';
 import type { IdGenerator } from '../../application/ports/id-generator.port.js';
 import type { MessageQueue } from '../../application/ports/message-queue.port.js';
@@ -79,6 +80,8 @@ export const TOKENS = {
   Ids: token<IdGenerator>('Ids'),
   Sleeper: token<Sleeper>('Sleeper'),
   EventStore: token<EventStore>('EventStore'),
+  /** State snapshots of long streams (optional: unbound, command handlers replay whole streams). */
+  SnapshotStore: token<SnapshotStore>('SnapshotStore'),
   FeedPublisher: token<FeedPublisher>('FeedPublisher'),
   BroadcastQueue: token<MessageQueue<BroadcastMessage>>('BroadcastQueue'),
   /** Reads a broadcast message's body back from the blob store when the queue offloaded it. */

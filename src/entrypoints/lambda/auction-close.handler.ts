@@ -3,7 +3,7 @@ import { AUCTION_TOKENS, auctionModule } from '../composition/auction.module.js'
 import { awsTargetOf } from '../composition/aws-target.js';
 import { loadLambdaConfig } from '../composition/config.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
-import { eventStoreOnDynamoDb } from '../composition/live.aws.module.js';
+import { eventStoreOnDynamoDb, snapshotStoreOnDynamoDb } from '../composition/live.aws.module.js';
 import { bindingsModule } from '../composition/tokens.js';
 import { lambdaEntry } from './lambda-entry.js';
 
@@ -14,7 +14,11 @@ export const root = (env = process.env) => {
   return composeRoot(
     lambdaLogger(c),
     auctionModule,
-    bindingsModule(eventStoreOnDynamoDb(aws, c.EVENTS_TABLE), schedulerQueueOnSqs(aws, c.SCHEDULER_QUEUE_URL)),
+    bindingsModule(
+      eventStoreOnDynamoDb(aws, c.EVENTS_TABLE),
+      snapshotStoreOnDynamoDb(aws, c.SNAPSHOTS_TABLE),
+      schedulerQueueOnSqs(aws, c.SCHEDULER_QUEUE_URL),
+    ),
   );
 };
 export const handler = lambdaEntry(root(), AUCTION_TOKENS.Handler);

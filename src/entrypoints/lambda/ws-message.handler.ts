@@ -10,6 +10,7 @@ import {
   connectionRegistryOnDynamoDb,
   eventStoreOnDynamoDb,
   feedOnKinesis,
+  snapshotStoreOnDynamoDb,
 } from '../composition/live.aws.module.js';
 import { liveModule } from '../composition/live.module.js';
 import { connectionSessionsOnDynamoDb, heartbeatQueueOnSqs } from '../composition/presence.aws.module.js';
@@ -33,6 +34,7 @@ export const root = (env = process.env) => {
     bindingsModule(
       abuseLimits(abuseLimitsOf(c)),
       eventStoreOnDynamoDb(aws, c.EVENTS_TABLE),
+      snapshotStoreOnDynamoDb(aws, c.SNAPSHOTS_TABLE),
       connectionRegistryOnDynamoDb(aws, c.CONNECTIONS_TABLE, c.SHARD_SIZE),
       feedOnKinesis(aws, c.FEED_STREAM_NAME),
       connectionGatewayOnApiGateway(aws, c.WS_MANAGEMENT_ENDPOINT),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { connectionsTable, eventsTable } from '../../adapters/dynamodb/table-definitions.js';
+import { connectionsTable, eventsTable, snapshotsTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import { ensureStream } from '../../adapters/kinesis/stream-provisioning.js';
 import { startConnectionsApiServer, type ConnectionsApiTarget } from '../../adapters/local/connections-api-server.js';
@@ -21,6 +21,7 @@ import {
   connectionRegistryOnDynamoDb,
   eventStoreOnDynamoDb,
   feedOnKinesis,
+  snapshotStoreOnDynamoDb,
 } from '../composition/live.aws.module.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { memoryAbusePorts } from './local.container.js';
@@ -34,6 +35,7 @@ import type { LocalBackend, RunningEventSource } from './local-extensions.js';
 /** The names the emulator backend gives its resources (`suffix` appended, for tests sharing emulators). */
 export const emulatorResourceNames = (suffix = '') => ({
   eventsTable: `stampede-events${suffix}`,
+  snapshotsTable: `stampede-snapshots${suffix}`,
   connectionsTable: `stampede-connections${suffix}`,
   feedStream: `stampede-feed${suffix}`,
   broadcastQueue: `stampede-broadcast${suffix}`,
@@ -111,6 +113,7 @@ export const createEmulatorBackend =
       const [{ streamArn }] = await Promise.all([
         ensureTable(clients.dynamodb, r.eventsTable, eventsTable),
         ensureTable(clients.dynamodb, r.connectionsTable, connectionsTable),
+        ensureTable(clients.dynamodb, r.snapshotsTable, snapshotsTable),
         ensureStream(clients.kinesis, r.feedStream, config.feedShards),
         ensureBucket(clients.s3, r.bucket),
       ]);
@@ -152,6 +155,7 @@ export const createEmulatorBackend =
           return [
             bindingsModule(
               eventStoreOnDynamoDb(aws, r.eventsTable),
+              snapshotStoreOnDynamoDb(aws, r.snapshotsTable),
               connectionRegistryOnDynamoDb(aws, r.connectionsTable, config.shardSize),
               feedOnKinesis(aws, r.feedStream),
               broadcastQueueOnSqs(aws, broadcast.url, { bucket: r.bucket, keyPrefix: 'offload/' }),

@@ -5,6 +5,7 @@ import { InMemoryConnectionGateway } from '../../adapters/in-memory/connection-g
 import { InMemoryConnectionQuota } from '../../adapters/in-memory/connection-quota-adapter-in-memory.js';
 import { InMemoryConnectionRegistry } from '../../adapters/in-memory/connection-registry-adapter-in-memory.js';
 import { InMemoryEventStore } from '../../adapters/in-memory/event-store-adapter-in-memory.js';
+import { InMemorySnapshotStore } from '../../adapters/in-memory/snapshot-store-adapter-in-memory.js';
 import { InMemoryFeedStream } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
 import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
 import { InMemoryTokenBucket } from '../../adapters/in-memory/rate-limiter-adapter-in-memory.js';
@@ -42,6 +43,7 @@ const twin =
 export const memoryLivePorts = (config: LocalConfig, gateway?: ConnectionGateway): ContainerModule =>
   bindingsModule(
     twin(LOCAL_TOKENS.InMemoryEventStore, TOKENS.EventStore, () => new InMemoryEventStore()),
+    (bind) => bind(TOKENS.SnapshotStore, () => new InMemorySnapshotStore()),
     twin(
       LOCAL_TOKENS.FeedStream,
       TOKENS.FeedPublisher,

@@ -7,6 +7,7 @@ import {
   connectionsTable,
   countersTable,
   eventsTable,
+  snapshotsTable,
   presenceTable,
 } from '../../../src/adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../../src/adapters/dynamodb/table-provisioning.js';
@@ -38,6 +39,7 @@ export interface AwsEntryWorld {
   readonly env: Record<string, string>;
   readonly names: {
     events: string;
+    snapshots: string;
     connections: string;
     presence: string;
     stats: string;
@@ -66,6 +68,7 @@ export const awsEntryWorld = async (): Promise<AwsEntryWorld> => {
   const clients = emulatorClients();
   const names = {
     events: uniqueName('events'),
+    snapshots: uniqueName('snapshots'),
     connections: uniqueName('connections'),
     presence: uniqueName('presence'),
     stats: uniqueName('stats'),
@@ -75,6 +78,7 @@ export const awsEntryWorld = async (): Promise<AwsEntryWorld> => {
   };
   const [{ streamArn }] = await Promise.all([
     ensureTable(clients.dynamodb, names.events, eventsTable),
+    ensureTable(clients.dynamodb, names.snapshots, snapshotsTable),
     ensureTable(clients.dynamodb, names.connections, connectionsTable),
     ensureTable(clients.dynamodb, names.presence, presenceTable),
     ensureTable(clients.dynamodb, names.stats, countersTable),
@@ -103,6 +107,7 @@ export const awsEntryWorld = async (): Promise<AwsEntryWorld> => {
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     LOG_LEVEL: 'SILENT',
     EVENTS_TABLE: names.events,
+    SNAPSHOTS_TABLE: names.snapshots,
     CONNECTIONS_TABLE: names.connections,
     PRESENCE_TABLE: names.presence,
     STATS_TABLE: names.stats,

@@ -210,4 +210,54 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     // Each admitted bid is one conditional write to the one bucket item.
     expect(Item?.['version']).toEqual({ N: String(admitted) });
   });
+
+  it('snapshots a long auction in the snapshots table, and a cold instance answers from it with the same state', async () => {
+    const run = `snap-${Date.now().toString(36)}`;
+    const [channelId, auctionId, seller] = [`ch-${run}`, `auc-${run}`, `seller-${run}`];
+    expect(
+      (await call('POST /api/channels', { body: { channelId, title: 'Snapshots', currency: 'KRW' }, as: seller }))
+        .status,
+    ).toBe(201);
+    const product = { productId: 'vase', name: 'Vase', category: 'home', price: 10_000, currency: 'KRW' };
+    expect(
+      (await call('POST /api/channels/{channelId}/products', { path: { channelId }, body: product, as: seller }))
+        .status,
+    ).toBe(201);
+    const auction = { auctionId, productId: 'vase', startingPrice: 1_000, minIncrement: 10, durationSeconds: 600 };
+    expect(
+      (await call('POST /api/channels/{channelId}/auctions', { path: { channelId }, body: auction, as: seller }))
+        .status,
+    ).toBe(201);
+    // 110 bids, one per bidder (each within its own bid budget): the policy snapshots every 100 events.
+    for (let i = 0; i < 110; i++) {
+      const bid = await call('POST /api/auctions/{auctionId}/bids', {
+        path: { auctionId },
+        body: { bidId: `b${i}`, amount: 1_000 + i * 10 },
+        as: `bidder-${run}-${i}`,
+      });
+      expect(bid.status).toBe(201);
+    }
+    const snapshotVersion = async () => {
+      const { Item } = await world.clients.dynamodb.send(
+        new GetItemCommand({
+          TableName: world.names.snapshots,
+          Key: { streamId: { S: `auction-${auctionId}` } },
+          ConsistentRead: true,
+        }),
+      );
+      return Number(Item?.['version']?.N ?? 0);
+    };
+    // Written in the background after the command that reached version 100.
+    await expect.poll(snapshotVersion, { timeout: 10_000 }).toBeGreaterThanOrEqual(100);
+
+    const { handler: cold } = (await world.importEntry(
+      () => import('../../../src/entrypoints/lambda/http-api.handler.js'),
+    )) as { handler: Handler };
+    const read = await cold(httpEvent('GET /api/auctions/{auctionId}', { path: { auctionId } }));
+    expect(read.statusCode).toBe(200);
+    expect(JSON.parse(read.body ?? '{}')).toMatchObject({
+      status: 'OPEN',
+      highest: { bidderId: `bidder-${run}-109`, amount: 1_000 + 109 * 10 },
+    });
+  });
 });
