@@ -61,6 +61,9 @@ export class Integration extends Construct {
       fifo: true,
       // Explicit ids (stream id + version): a redelivered stream record publishes nothing new.
       contentBasedDeduplication: false,
+      // High-throughput FIFO: regional limits instead of 3,000 messages/s per topic, and deduplication
+      // per message group — the same thing here, since every deduplication id names its group (its stream).
+      fifoThroughputScope: sns.FifoThroughputScope.MESSAGE_GROUP,
       masterKey: this.key,
       enforceSSL: true,
     });

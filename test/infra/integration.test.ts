@@ -27,7 +27,11 @@ describe('integration topic', () => {
     expect(topics).toHaveLength(1);
     const [topicId, topic] = topics[0]!;
     expect(topicId).toBe(idOf(s.stack.integration.topic));
-    expect(topic.Properties).toMatchObject({ FifoTopic: true, ContentBasedDeduplication: false });
+    expect(topic.Properties).toMatchObject({
+      FifoTopic: true,
+      ContentBasedDeduplication: false,
+      FifoThroughputScope: 'MessageGroup',
+    });
     expect(refId(topic.Properties?.['KmsMasterKeyId'])).toBe(idOf(s.stack.integration.key));
     s.template.hasResourceProperties('AWS::KMS::Key', {
       Description: 'Stampede integration topic encryption',
