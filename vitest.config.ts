@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * starts nothing.
  */
 const emulatorTests = [
-  'test/contracts/**/*.{dynamodb,kinesis,sqs,s3,apigateway}.test.ts',
+  'test/contracts/**/*.{dynamodb,kinesis,sqs,s3,sns,apigateway}.test.ts',
   'test/adapters/{dynamodb,kinesis,sqs,s3,apigateway}/**/*.test.ts',
   'test/scripts/**/*.test.ts',
   'test/entrypoints/local/emulator-*.test.ts',

@@ -25,6 +25,7 @@ export type ResourceVariable = Extract<
   | 'STATS_OBJECT_KEY'
   | 'WS_MANAGEMENT_ENDPOINT'
   | 'EVENT_API_HTTP_ENDPOINT'
+  | 'INTEGRATION_TOPIC_ARN'
 >;
 
 /**
@@ -178,6 +179,14 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     uses: { FEED_STREAM_NAME: 'read' },
   },
   'ws-authorizer': { timeoutSeconds: 5, trigger: { kind: 'websocket-authorizer' }, uses: {} },
+  'integration-publisher': {
+    timeoutSeconds: 30,
+    // Its own mapping on the events table's stream, beside the relay's: two readers per shard is
+    // what DynamoDB Streams supports (docs/INTEGRATION.md, "Where the events come from").
+    trigger: { kind: 'dynamodb-stream', table: 'events' },
+    // sns:Publish on the integration topic only (and the topic key's data-key use).
+    uses: { INTEGRATION_TOPIC_ARN: 'write' },
+  },
 };
 
 /** SQS visibility must cover every retry of a batch: 6× the consumer's timeout plus its batching window (AWS guidance). */

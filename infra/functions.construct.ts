@@ -6,10 +6,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -55,6 +57,12 @@ export interface FunctionsProps {
     readonly api: appsync.EventApi;
     readonly namespace: appsync.ChannelNamespace;
     readonly namespaceName: string;
+  };
+  /** The integration topic and the publisher's on-failure queue (infra/integration.construct.ts). */
+  readonly integration?: {
+    readonly topic: sns.ITopic;
+    readonly key: kms.IKey;
+    readonly streamFailures: sqs.IQueue;
   };
   readonly settings: FunctionSettings;
   /** Create only these (ws-authorizer exists only with identity configured). */
@@ -160,6 +168,7 @@ export class Functions extends Construct {
       EVENT_API_HTTP_ENDPOINT:
         this.props.eventApi === undefined ? undefined : `https://${this.props.eventApi.api.httpDns}/event`,
       EVENT_API_NAMESPACE: this.props.eventApi?.namespaceName,
+      INTEGRATION_TOPIC_ARN: this.props.integration?.topic.topicArn,
       SHARD_SIZE: String(settings.shardSize),
       PRESENCE_TTL_SECONDS: String(settings.presenceTtlSeconds),
       RECOMMEND_CACHE_TTL_SECONDS: String(settings.recommendCacheTtlSeconds),
@@ -269,6 +278,19 @@ export class Functions extends Construct {
         // appsync:EventPublish on this namespace only (subscribing is for viewers, not functions).
         this.props.eventApi.namespace.grantPublish(fn);
         return;
+      case 'INTEGRATION_TOPIC_ARN':
+        if (this.props.integration === undefined)
+          throw new Error(`${name} publishes to the integration topic, which is not wired`);
+        if (access !== 'write') throw new Error(`${variable}: only publishing (write) is granted to functions`);
+        // sns:Publish on this topic and the two KMS actions publishing to an encrypted topic needs, on its
+        // key only — spelled out rather than topic.grantPublish, whose kms:GenerateDataKey* is a wildcard.
+        iam.Grant.addToPrincipal({
+          grantee: fn,
+          actions: ['sns:Publish'],
+          resourceArns: [this.props.integration.topic.topicArn],
+        });
+        this.props.integration.key.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+        return;
     }
   }
 
@@ -285,7 +307,11 @@ export class Functions extends Construct {
             bisectBatchOnError: true,
             retryAttempts: STREAM_RETRY_ATTEMPTS.relay,
             reportBatchItemFailures: true,
-            onFailure: new sources.SqsDlq(messaging.streamFailures.relay),
+            onFailure: new sources.SqsDlq(
+              name === 'integration-publisher' && this.props.integration !== undefined
+                ? this.props.integration.streamFailures
+                : messaging.streamFailures.relay,
+            ),
             // The events table is append-only: only INSERTs are events (TTL or manual deletes are not).
             filters: [lambda.FilterCriteria.filter({ eventName: lambda.FilterRule.isEqual('INSERT') })],
           }),
@@ -348,6 +374,7 @@ const RESOURCE_VARIABLES = new Set<string>([
   'STATS_OBJECT_KEY',
   'WS_MANAGEMENT_ENDPOINT',
   'EVENT_API_HTTP_ENDPOINT',
+  'INTEGRATION_TOPIC_ARN',
 ] satisfies ResourceVariable[]);
 
 const isResourceVariable = (v: string): v is ResourceVariable => RESOURCE_VARIABLES.has(v);

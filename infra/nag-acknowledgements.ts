@@ -118,6 +118,23 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
     'AwsSolutions-IAM5[Resource::*]',
     'dynamodb:ListStreams, granted by the DynamoDB event source: the action supports no resource narrower than "*".',
   );
+  ack(
+    roleOf('integration-publisher'),
+    'AwsSolutions-IAM5[Resource::*]',
+    'dynamodb:ListStreams, granted by the DynamoDB event source: the action supports no resource narrower than "*".',
+  );
+  ack(
+    stack.integration.streamFailures,
+    'AwsSolutions-SQS3',
+    'This queue is a dead-letter queue: the on-failure destination of the integration publisher’s stream mapping.',
+  );
+  for (const queue of Object.values(stack.integration.deadLetterQueues())) {
+    ack(
+      queue,
+      'Serverless-SQSRedrivePolicy',
+      'A dead-letter queue (alarmed on any message): a redrive policy on it would only move failures one queue further.',
+    );
+  }
   const bucket = `${arnOf(storage.bucket)}/offload/*`;
   for (const name of (['fanout', 'broadcast', 'http-api', 'booking', 'auction-close'] as const).filter((n) =>
     functions.has(n),

@@ -6,6 +6,7 @@ import { Alarms } from './alarms.construct.js';
 import { Apis, type IdentityProps } from './apis.construct.js';
 import { EventApi } from './event-api.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
+import { Integration } from './integration.construct.js';
 import { Messaging } from './messaging.construct.js';
 import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import {
@@ -64,6 +65,8 @@ export class StampedeStack extends Stack {
   readonly apis: Apis;
   readonly functions: Functions;
   readonly alarms: Alarms;
+  /** Integration events out: the SNS FIFO topic and its example subscribers (docs/INTEGRATION.md). */
+  readonly integration: Integration;
   readonly settings: StackSettings;
   readonly broadcaster: Broadcaster;
   /** With the appsync-events broadcaster only. */
@@ -118,8 +121,14 @@ export class StampedeStack extends Stack {
     const names: LambdaName[] = LAMBDA_NAMES.filter(
       (n) => (n !== 'ws-authorizer' || props.identity !== undefined) && !NOT_DEPLOYED[this.broadcaster].includes(n),
     );
+    this.integration = new Integration(this, 'Integration');
     this.functions = new Functions(this, 'Functions', {
       code: props.code,
+      integration: {
+        topic: this.integration.topic,
+        key: this.integration.key,
+        streamFailures: this.integration.streamFailures,
+      },
       storage: this.storage,
       messaging: this.messaging,
       webSocketStage: this.apis.webSocketStage,
@@ -159,12 +168,15 @@ export class StampedeStack extends Stack {
     this.apis.route(this.functions);
 
     this.alarms = new Alarms(this, 'Alarms', {
-      deadLetterQueues: this.messaging.allDeadLetterQueues(),
+      deadLetterQueues: { ...this.messaging.allDeadLetterQueues(), ...this.integration.deadLetterQueues() },
       streams: { feed: this.messaging.feedStream, recommend: this.messaging.recommendStream },
       relay: this.functions.get('relay'),
       ...(this.eventApi === undefined ? {} : { eventApiId: this.eventApi.api.apiId }),
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
     });
+
+    this.integration.restrictPublishing(this.functions.get('integration-publisher'));
+    this.integration.addAlarms(this.alarms.topic, this.functions.get('integration-publisher'));
 
     acknowledgeNagFindings(this, { identity: props.identity !== undefined });
 
@@ -180,6 +192,11 @@ export class StampedeStack extends Stack {
     new CfnOutput(this, 'PublicUrl', {
       value: `https://${this.storage.distribution.distributionDomainName}`,
       description: 'CloudFront URL of the bucket’s public/ prefix: /stats.json, and the pages if uploaded',
+    });
+    new CfnOutput(this, 'IntegrationTopicArn', {
+      value: this.integration.topic.topicArn,
+      description:
+        'SNS FIFO topic of integration events: subscribe a FIFO queue with a filter policy (docs/INTEGRATION.md)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarms.topic.topicArn,

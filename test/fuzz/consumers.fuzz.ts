@@ -6,7 +6,9 @@ import { EventStoreChangeStream } from '../../src/adapters/local/event-store-cha
 import { kinesisRecordFormat } from '../../src/adapters/local/kinesis-record-format.js';
 import { encodeFeedRecord } from '../../src/adapters/kinesis/feed-record-codec.js';
 import { LOCAL_TOKENS } from '../../src/entrypoints/local/local.container.js';
+import { INTEGRATION_TOKENS } from '../../src/entrypoints/composition/integration.module.js';
 import { RECOMMEND_TOKENS } from '../../src/entrypoints/composition/recommend.module.js';
+import { LOCAL_INTEGRATION_TOKENS } from '../../src/entrypoints/local/integration.feature.js';
 import { TOKENS } from '../../src/entrypoints/composition/tokens.js';
 import { LOCAL_RECOMMEND_TOKENS } from '../../src/entrypoints/local/recommend.feature.js';
 import { anyJson, anyString, mutate, rawGarbage } from './garbage.arbitraries.js';
@@ -229,6 +231,28 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
         ]);
         if (firstGarbage === 0) expect(await world.fingerprint()).toBe(before);
       }
+    }),
+    { numRuns },
+  );
+
+  // The integration publisher reads the same stream. A record the relay refuses may be one it has
+  // nothing to publish for (an unknown type on a viewer stream): it reports at most one record, always
+  // a bad one, and nothing is published when the first record is the bad one.
+  const integration = world.container.get(INTEGRATION_TOKENS.Handler);
+  const topic = world.container.get(LOCAL_INTEGRATION_TOKENS.Topic);
+  await fc.assert(
+    fc.asyncProperty(fc.array(relayRecord, { minLength: 1, maxLength: 20 }), async (batch) => {
+      const name = 'stream integration-publisher (DynamoDB Streams)';
+      count(name, batch.length);
+      const accepted = topic.stats().accepted;
+      const response = await integration({ Records: batch.map((b) => b.record) });
+      expect(response.batchItemFailures.length).toBeLessThanOrEqual(1);
+      const reported = response.batchItemFailures[0]?.itemIdentifier;
+      outcome(name, reported === undefined ? 'all published' : 'stopped at a bad record');
+      if (reported === undefined) return;
+      const at = batch.findIndex((b) => b.record.dynamodb?.SequenceNumber === reported);
+      expect(batch[at]?.garbage).toBe(true);
+      if (at === 0) expect(topic.stats().accepted).toBe(accepted);
     }),
     { numRuns },
   );

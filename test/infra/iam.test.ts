@@ -6,9 +6,10 @@ import { functionNamed, resourcesOf, synthesize, type Synthesized } from './synt
  * permission for the action (see docs/DEPLOY.md "IAM exceptions"):
  *  - dynamodb:ListStreams — Lambda's DynamoDB-stream poller lists the table's streams with
  *    the function's role; ListStreams cannot be scoped to a table. Added by the CDK
- *    DynamoEventSource grant; relay only.
+ *    DynamoEventSource grant; the two consumers of the events table's stream only (relay,
+ *    integration-publisher).
  */
-const STAR_RESOURCE_EXCEPTIONS = new Map([['dynamodb:ListStreams', ['relay']]]);
+const STAR_RESOURCE_EXCEPTIONS = new Map([['dynamodb:ListStreams', ['relay', 'integration-publisher']]]);
 
 interface Statement {
   Effect: string;

@@ -89,7 +89,10 @@ describe('streams and queues', () => {
   });
 
   it('booking FIFO: explicit dedup ids, per-group dedup scope and throughput (high-throughput mode), FIFO DLQ', () => {
-    const fifoQueues = resourcesOf(s, 'AWS::SQS::Queue').filter(([, q]) => q.Properties?.['FifoQueue'] === true);
+    // The integration subscribers' FIFO queues are checked in test/infra/integration.test.ts.
+    const fifoQueues = resourcesOf(s, 'AWS::SQS::Queue').filter(
+      ([id, q]) => q.Properties?.['FifoQueue'] === true && !id.startsWith('Integration'),
+    );
     expect(fifoQueues).toHaveLength(2);
     const source = fifoQueues.find(([, q]) => q.Properties?.['RedrivePolicy'] !== undefined);
     expect(source?.[1].Properties).toMatchObject({
@@ -126,12 +129,13 @@ describe('streams and queues', () => {
 
   it('all queues are encrypted and refuse plain HTTP; DLQs keep messages 14 days', () => {
     s.template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
-    s.template.resourceCountIs('AWS::SQS::QueuePolicy', 12);
-    // 7 dead-letter destinations and the booking parking queue.
+    // 12, plus the integration feature's 5: two subscriber queues, their DLQs, the publisher's on-failure queue.
+    s.template.resourceCountIs('AWS::SQS::QueuePolicy', 17);
+    // 7 dead-letter destinations, the booking parking queue and the integration feature's 3.
     const dlqs = resourcesOf(s, 'AWS::SQS::Queue').filter(
       ([, q]) => q.Properties?.['MessageRetentionPeriod'] === 14 * 24 * 3600,
     );
-    expect(dlqs).toHaveLength(8);
+    expect(dlqs).toHaveLength(11);
   });
 });
 
@@ -236,7 +240,8 @@ describe('functions', () => {
   });
 
   it('reportBatchItemFailures is on for every event source mapping', () => {
-    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 8);
+    // 8, plus integration-publisher's own mapping on the events table's stream.
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 9);
     s.template.allResourcesProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
@@ -410,7 +415,8 @@ describe('alarms', () => {
       )
       .filter((id): id is string => id !== undefined && queues.has(id));
     const allDlqs = new Set([...dlqIds, ...destinations, parkingQueueId(s)]);
-    expect(allDlqs.size).toBe(8);
+    // 8, plus the integration feature's 3 (payments and notifications DLQs, the publisher's on-failure queue).
+    expect(allDlqs.size).toBe(11);
     const depthAlarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(
       ([, a]) => a.Properties?.['MetricName'] === 'ApproximateNumberOfMessagesVisible',
     );
@@ -426,7 +432,8 @@ describe('alarms', () => {
   });
 
   it('iterator age alarms on both Kinesis streams and the events-table relay, all notifying the alarm topic', () => {
-    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 8 + 3);
+    // 11 DLQ depths + 3 lags + the integration topic's delivery failures and its publisher's lag.
+    s.template.resourceCountIs('AWS::CloudWatch::Alarm', 11 + 3 + 2);
     const kinesisAlarms = resourcesOf(s, 'AWS::CloudWatch::Alarm').filter(
       ([, a]) => a.Properties?.['MetricName'] === 'GetRecords.IteratorAgeMilliseconds',
     );

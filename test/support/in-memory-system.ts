@@ -17,6 +17,7 @@ import { parseLocalConfig, type LocalConfigInput } from '../../src/entrypoints/l
 import { makeLocalJwtAuthorizer } from '../../src/entrypoints/local/local-jwt-authorizer.js';
 import { presenceFeature } from '../../src/entrypoints/local/presence.feature.js';
 import { recommendFeature } from '../../src/entrypoints/local/recommend.feature.js';
+import { integrationFeature } from '../../src/entrypoints/local/integration.feature.js';
 import { httpEvent } from '../entrypoints/http-test-events.js';
 
 export const SYSTEM_T0 = 1_800_000_000_000;
@@ -42,7 +43,9 @@ export const inMemorySystem = async (
     config,
     startedAt: SYSTEM_T0,
     modules: [
-      ...[presenceFeature, bookingFeature, auctionFeature, recommendFeature].flatMap((f) => f.modules ?? []),
+      ...[presenceFeature, bookingFeature, auctionFeature, recommendFeature, integrationFeature].flatMap(
+        (f) => f.modules ?? [],
+      ),
       fixedClock,
       ...(options.modules ?? []),
     ],

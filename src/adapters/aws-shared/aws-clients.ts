@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -15,6 +16,7 @@ export interface AwsClientSettings {
     readonly kinesis?: string;
     readonly sqs?: string;
     readonly s3?: string;
+    readonly sns?: string;
   };
   /** Fixed credentials for emulators; unset in AWS (the Lambda role's are used). */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
@@ -46,6 +48,14 @@ export const createDynamoDbClient = (settings: AwsClientSettings): DynamoDBClien
   new DynamoDBClient({ ...baseOf(settings), ...at(settings.endpoints?.dynamodb) });
 export const createSqsClient = (settings: AwsClientSettings): SQSClient =>
   new SQSClient({ ...baseOf(settings), ...at(settings.endpoints?.sqs) });
+/**
+ * SNS: the SDK's adaptive retry mode for throttling (Throttling / 429 on PublishBatch): it retries
+ * the whole call with back-off and, once throttled, rate-limits this client's sends (a client-side
+ * token bucket), so a busy publisher slows down instead of burning its attempts. Entries a
+ * successful call reports `Failed` are the adapter's to retry (integration-publisher-adapter-sns.ts).
+ */
+export const createSnsClient = (settings: AwsClientSettings): SNSClient =>
+  new SNSClient({ ...baseOf(settings), ...at(settings.endpoints?.sns), retryMode: 'adaptive', maxAttempts: 5 });
 // Emulators serve buckets by path, not by virtual host.
 export const createS3Client = (settings: AwsClientSettings): S3Client =>
   new S3Client({

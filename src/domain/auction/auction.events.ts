@@ -60,10 +60,21 @@ export const AuctionClosed = defineEvent(
       winnerId: UserId,
       winningBidId: BidId,
       price: Money,
+      /**
+       * Since v2: the currency of `price` (the auction's, from AuctionOpened), so a close is a
+       * complete fact on its own — the integration event for payments is mapped from this one
+       * event. Absent on closes stored as v1 (no upcaster can know it).
+       */
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/)
+        .optional(),
       closedAt: z.number().int(),
     }),
     z.object({ outcome: z.literal('NO_SALE'), closedAt: z.number().int() }),
   ]),
+  // v1 → v2 only adds the optional currency: a v1 body is a valid v2 body.
+  { schemaVersion: 2, upcasters: { 1: (old) => old } },
 );
 
 export const auctionEventDefinitions = [AuctionOpened, BidPlaced, AuctionExtended, AuctionClosed] as const;

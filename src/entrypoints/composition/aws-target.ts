@@ -17,7 +17,7 @@ export const sharedClient = <T>(service: string, settings: AwsClientSettings, ma
 export const dynamoDoc = (s: AwsClientSettings) =>
   sharedClient('dynamodb-doc', s, () => documentClientFor(sharedClient('dynamodb', s, () => createDynamoDbClient(s))));
 
-const SERVICES = ['dynamodb', 'kinesis', 'sqs', 's3'] as const;
+const SERVICES = ['dynamodb', 'kinesis', 'sqs', 's3', 'sns'] as const;
 
 interface TargetSettings {
   readonly AWS_REGION: string;
@@ -26,6 +26,7 @@ interface TargetSettings {
   readonly AWS_ENDPOINT_URL_KINESIS?: string | undefined;
   readonly AWS_ENDPOINT_URL_SQS?: string | undefined;
   readonly AWS_ENDPOINT_URL_S3?: string | undefined;
+  readonly AWS_ENDPOINT_URL_SNS?: string | undefined;
 }
 
 /**

@@ -24,6 +24,8 @@ export const LAMBDA_NAMES = [
   'auction-close',
   'recommend-consumer',
   'ws-authorizer',
+  // Integration events out: the events table's stream → SNS FIFO topic (docs/INTEGRATION.md).
+  'integration-publisher',
 ] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
@@ -166,6 +168,11 @@ export const ENV_VARIABLES = {
     expected: 'optional: the S3 emulator URL; leave unset in AWS',
     example: undefined,
   },
+  AWS_ENDPOINT_URL_SNS: {
+    schema: httpUrl.optional(),
+    expected: 'optional: the SNS emulator URL; leave unset in AWS',
+    example: undefined,
+  },
   POWERTOOLS_SERVICE_NAME: {
     schema: z.string().min(1).default('stampede'),
     expected: 'a service name for logs and metrics',
@@ -256,6 +263,13 @@ export const ENV_VARIABLES = {
       .default('live'),
     expected: 'the channel namespace live channels are published in (1–50 letters, digits, inner hyphens)',
     example: 'live',
+  },
+  INTEGRATION_TOPIC_ARN: {
+    schema: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,251}\.fifo$/, 'not an SNS FIFO topic ARN'),
+    expected: 'the integration SNS FIFO topic ARN (name ends in .fifo)',
+    example: 'arn:aws:sns:eu-west-1:123456789012:stampede-integration.fifo',
   },
   SHARD_SIZE: {
     schema: intIn(1, 10_000).default(500),
@@ -445,6 +459,7 @@ export const lambdaConfigSchemas = {
   // Consumes the request stream and the feed stream; FEED_STREAM_NAME tells their records apart.
   'recommend-consumer': envSchema(...COMMON, 'FEED_STREAM_NAME', 'REDIS_URL', 'RECOMMEND_CACHE_TTL_SECONDS'),
   'ws-authorizer': envSchema(...COMMON, 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'ALLOW_ANONYMOUS_VIEWERS'),
+  'integration-publisher': envSchema(...COMMON, 'AWS_ENDPOINT_URL_SNS', 'INTEGRATION_TOPIC_ARN'),
 } as const satisfies Record<LambdaName, z.ZodObject>;
 
 export type LambdaConfig<N extends LambdaName> = z.infer<(typeof lambdaConfigSchemas)[N]>;

@@ -27,6 +27,7 @@ import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { memoryAbusePorts } from './local.container.js';
 import { emulatorAuctionFeature } from './auction.emulator-feature.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
+import { emulatorIntegrationFeature } from './integration.emulator-feature.js';
 import { discardLogger, emulatorStreamArn, mirrored, type EmulatorFeature } from './emulator-feature-kit.js';
 import { emulatorPresenceFeature } from './presence.emulator-feature.js';
 import { emulatorRecommendFeature } from './recommend.emulator-feature.js';
@@ -51,6 +52,11 @@ export const emulatorResourceNames = (suffix = '') => ({
   schedulerQueue: `stampede-scheduler${suffix}`,
   schedulerDlq: `stampede-scheduler-dlq${suffix}`,
   recommendStream: `stampede-recommend-requests${suffix}`,
+  integrationTopic: `stampede-integration${suffix}.fifo`,
+  integrationQueues: {
+    payments: { queue: `stampede-payments${suffix}.fifo`, dlq: `stampede-payments-dlq${suffix}.fifo` },
+    notifications: { queue: `stampede-notifications${suffix}.fifo`, dlq: `stampede-notifications-dlq${suffix}.fifo` },
+  },
 });
 
 export interface EmulatorBackendOptions {
@@ -134,6 +140,7 @@ export const createEmulatorBackend =
         emulatorPresenceFeature,
         emulatorAuctionFeature,
         emulatorRecommendFeature,
+        emulatorIntegrationFeature,
       ]) {
         const built = await make(featureOptions);
         // What a feature opened (recommendations: its Redis client) closes with the backend, also on a failed start.

@@ -112,6 +112,8 @@ export const LocalConfigSchema = z.object({
    * `npm start` turns it on unless `--no-demo` (or STAMPEDE_DEMO=false).
    */
   demo: flag.default(false),
+  /** Print each integration event as it is published to the integration topic (docs/INTEGRATION.md). */
+  showIntegrationEvents: flag.default(false),
 });
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 export type LocalConfigInput = z.input<typeof LocalConfigSchema>;

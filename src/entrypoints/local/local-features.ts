@@ -1,5 +1,6 @@
 import { auctionFeature } from './auction.feature.js';
 import { bookingFeature } from './booking.feature.js';
+import { integrationFeature } from './integration.feature.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { pagesExtension } from './pages.extension.js';
 import { demoExtension } from './demo.extension.js';
@@ -15,6 +16,7 @@ export const LOCAL_FEATURES: LocalRuntimeExtension[] = [
   bookingFeature,
   auctionFeature,
   recommendFeature,
+  integrationFeature,
   pagesExtension(),
   demoExtension(),
 ];

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { flagOf, LOCAL_CONFIG_KEYS, LocalConfigError, localConfigFromEnv, envOf } from './local-config.js';
 import { startLocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 
-const BOOLEAN_KEYS = new Set(['reorder', 'demo', 'allowAnonymousViewers']);
+const BOOLEAN_KEYS = new Set(['reorder', 'demo', 'allowAnonymousViewers', 'showIntegrationEvents']);
 
 const usage = (): string =>
   [

@@ -267,7 +267,7 @@ describe('Auction: closing', () => {
   it('closing an auction that never opened fails with AUCTION_NOT_FOUND', () => {
     spec.given([]).when(closeAuction(60_000)).thenFails('AUCTION_NOT_FOUND');
   });
-  it('closes as SOLD to the highest bidder at their price', () => {
+  it('closes as SOLD to the highest bidder at their price, in the auction currency', () => {
     spec
       .given([opened, bid('b1', 'alice', 1000, 1), bid('b2', 'bob', 1500, 2)])
       .when(closeAuction(60_000))
@@ -279,6 +279,7 @@ describe('Auction: closing', () => {
             winnerId: 'bob' as UserId,
             winningBidId: 'b2' as BidId,
             price: 1500,
+            currency: 'KRW',
             closedAt: 60_000,
           },
         },

@@ -1,0 +1,41 @@
+import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { FilterPolicy } from '../../application/integration/integration-subscriptions.js';
+
+/**
+ * Creates (or finds: CreateTopic is idempotent) an SNS FIFO topic with explicit deduplication
+ * ids (content-based deduplication off): CDK's job in AWS, done here for the emulator runtime
+ * and tests.
+ */
+export const ensureFifoTopic = async (client: SNSClient, name: string): Promise<string> => {
+  if (!name.endsWith('.fifo')) throw new Error(`a FIFO topic's name ends in .fifo: ${name}`);
+  const { TopicArn } = await client.send(
+    new CreateTopicCommand({ Name: name, Attributes: { FifoTopic: 'true', ContentBasedDeduplication: 'false' } }),
+  );
+  if (!TopicArn) throw new Error(`CreateTopic ${name} returned no ARN`);
+  return TopicArn;
+};
+
+/** Subscribes an SQS queue with raw message delivery and a filter policy on message attributes. */
+export const subscribeQueue = async (
+  client: SNSClient,
+  topicArn: string,
+  queueArn: string,
+  options: { readonly filterPolicy?: FilterPolicy; readonly rawMessageDelivery: boolean },
+): Promise<string> => {
+  const attributes: Record<string, string> = { RawMessageDelivery: String(options.rawMessageDelivery) };
+  if (options.filterPolicy) {
+    attributes['FilterPolicy'] = JSON.stringify(options.filterPolicy);
+    attributes['FilterPolicyScope'] = 'MessageAttributes';
+  }
+  const { SubscriptionArn } = await client.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: queueArn,
+      Attributes: attributes,
+      ReturnSubscriptionArn: true,
+    }),
+  );
+  if (!SubscriptionArn) throw new Error(`Subscribe ${queueArn} to ${topicArn} returned no ARN`);
+  return SubscriptionArn;
+};

@@ -1,0 +1,43 @@
+import { ContainerModule } from 'inversify';
+import { decodeEventStreamRecord } from '../../adapters/dynamodb/stream-record-decoder.js';
+import type { IntegrationMessage } from '../../application/integration/integration-events.js';
+import { makeIntegrationFeed, type IntegrationFeed } from '../../application/integration/integration-feed.js';
+import type { IntegrationPublisher } from '../../application/ports/integration-publisher.port.js';
+import {
+  makeIntegrationPublisherHandler,
+  type IntegrationPublisherHandler,
+} from '../handlers/integration-publisher.js';
+import { TOKENS, type Token } from './tokens.js';
+
+const token = <T>(name: string): Token<T> => Symbol.for(`stampede.integration.${name}`) as Token<T>;
+
+/** Integration events out (docs/INTEGRATION.md). `Publisher` comes from the backend (SNS FIFO in AWS). */
+export const INTEGRATION_TOKENS = {
+  Publisher: token<IntegrationPublisher>('Publisher'),
+  /** Optional: told of each published batch (`npm start -- --show-integration-events`); unbound in AWS. */
+  OnPublished: token<(messages: readonly IntegrationMessage[]) => void>('OnPublished'),
+  Feed: token<IntegrationFeed>('Feed'),
+  Handler: token<IntegrationPublisherHandler>('Handler'),
+} as const;
+
+/** The integration feed and the `integration-publisher` handler over the bound publisher. */
+export const integrationModule = new ContainerModule(({ bind }) => {
+  bind(INTEGRATION_TOKENS.Feed)
+    .toDynamicValue((ctx) => {
+      const onPublished = ctx.get(INTEGRATION_TOKENS.OnPublished, { optional: true });
+      return makeIntegrationFeed({
+        publisher: ctx.get(INTEGRATION_TOKENS.Publisher),
+        ...(onPublished ? { onPublished } : {}),
+      });
+    })
+    .inSingletonScope();
+  bind(INTEGRATION_TOKENS.Handler)
+    .toDynamicValue((ctx) =>
+      makeIntegrationPublisherHandler({
+        feed: ctx.get(INTEGRATION_TOKENS.Feed),
+        decodeRecord: decodeEventStreamRecord,
+        logger: ctx.get(TOKENS.Logger),
+      }),
+    )
+    .inSingletonScope();
+});
