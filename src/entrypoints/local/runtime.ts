@@ -24,7 +24,7 @@ import {
 import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
 import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
-import { parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
+import { LocalConfigError, parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
 import type { LocalBackend, LocalRuntimeExtension, RunningEventSource, StaticHandler } from './local-extensions.js';
 import { LOCAL_FEATURES } from './local-features.js';
 import { LOCAL_TOKENS, localRoot } from './local.container.js';
@@ -92,8 +92,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const config = parseLocalConfig(settings);
   const backendFactory = { ...LOCAL_BACKENDS, ...backends }[config.backend];
   if (!backendFactory) {
-    throw new Error(
-      `backend '${config.backend}' is not available in this build; known: ${Object.keys({ ...LOCAL_BACKENDS, ...backends }).join(', ')}`,
+    throw new LocalConfigError(
+      `--backend / STAMPEDE_BACKEND: no backend "${config.backend}" in this build; pick one of ${Object.keys({ ...LOCAL_BACKENDS, ...backends }).join(', ')}`,
     );
   }
   const backend = await backendFactory(config);
