@@ -8,9 +8,9 @@ import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/l
  * delays and visibility timeouts, event sources) and the demo's simulated users all run on
  * vitest's fake timers and Date, while sockets and HTTP stay real. The clock moves in 200 ms
  * steps and each step lets real I/O run, so what takes ten minutes of wall time in `npm start`
- * takes seconds here (about 12 s on 2 busy cores) — and what it shows is what a person watching the live room would
- * see over those ten minutes: auctions close and the next ones open, and the auction-close
- * queue stays small.
+ * takes seconds here (about 12 s on 2 busy cores), and it shows what a person watching the live
+ * room would see over those ten minutes: auctions close and the next ones open, and the
+ * auction-close queue stays small.
  */
 const SIMULATED_MS = 10 * 60_000;
 const STEP_MS = 200;
