@@ -280,3 +280,22 @@ describe.concurrent('the CDK app refuses a bad -c, in one line with exit code 2'
     expect(result.stderr).not.toMatch(/^\s+at /m);
   }, 120_000);
 });
+
+describe.concurrent('npm run build:web', () => {
+  const BUILD_WEB = ['src/entrypoints/pages/build-pages.main.ts'];
+
+  it('prints each page script with its gzip size and its zod bytes (none)', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'pages-')), 'web');
+    const { code, stdout } = await run([...BUILD_WEB, '--out', out]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}live\/main\.js\s+[\d.]+ KB\s+[\d.]+ KB gzip\s+zod: none$/m);
+    expect(stdout).toMatch(/^ {2}booking\/main\.js\s+[\d.]+ KB\s+[\d.]+ KB gzip\s+zod: none$/m);
+  });
+
+  it('refuses an unknown flag in one line', async () => {
+    expectOneLineRefusal(
+      await run([...BUILD_WEB, '--ot', 'x']),
+      /^build:web: unknown option --ot: did you mean --out\?/,
+    );
+  });
+});
