@@ -34,7 +34,10 @@ const main = async ({ values: flags }: ParsedCommandLine): Promise<undefined> =>
       );
     }
     if (error instanceof EmulatorUnavailableError) {
-      throw new EmulatorUnavailableError(`--backend emulators cannot start: ${error.message}`, { cause: error });
+      // Its message may quote a tool's output over several lines: one line here.
+      throw new EmulatorUnavailableError(`--backend emulators cannot start: ${error.message.replace(/\s+/g, ' ')}`, {
+        cause: error,
+      });
     }
     throw error;
   }
