@@ -238,7 +238,7 @@ export const localFlagSpecs = (backends: readonly string[]): FlagSpec[] =>
         placeholder: doc.placeholder ?? (type === 'integer' ? 'n' : type === 'number' ? 'x' : 'value'),
         env: key === 'port' ? `${envOf(key)} or PORT` : envOf(key),
         ...(values ? { values } : {}),
-        ...(shown !== undefined ? { default: shown } : {}),
+        default: shown ?? 'unset',
       };
     });
 
