@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { App, Annotations } from 'aws-cdk-lib';
 import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
 import { bundleCode, defaultDistDir, missingBundles, placeholderCode, runBuild, staleBundles } from './lambda-code.js';
-import { parseStackSettings } from './stack-settings.js';
+import { assertAppContextValues, assertKnownContextKeys } from './app-context.js';
+import type { IdentityProps } from './apis.construct.js';
+import { parseStackSettings, type StackSettings } from './stack-settings.js';
 import { NOT_DEPLOYED, StampedeStack } from './stampede.stack.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,27 +24,41 @@ const context = (key: string): string | undefined => {
   return value === undefined || value === null || value === '' ? undefined : String(value);
 };
 const flag = (key: string): boolean => context(key) === 'true';
-const positiveInt = (key: string): number | undefined => {
-  const raw = context(key);
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0)
-    throw new Error(`context ${key} must be a positive integer, got "${raw}"`);
-  return value;
-};
-// Capacity tunables (shards, concurrency, throttles, broadcaster, presence): parsed and checked
-// by the module the capacity model (`npm run capacity`) evaluates too. Bad values stop the synth.
-const settings = parseStackSettings((key) => app.node.tryGetContext(key));
 
-const issuerUrl = context('identityIssuerUrl');
-const audience = context('identityAudience');
-if ((issuerUrl === undefined) !== (audience === undefined)) {
-  throw new Error('identity needs both -c identityIssuerUrl=https://… and -c identityAudience=…, or neither');
-}
-const identity =
-  issuerUrl !== undefined && audience !== undefined
-    ? { issuerUrl, audience, allowAnonymousViewers: context('allowAnonymousViewers') !== 'false' }
-    : undefined;
+/**
+ * Every context value is checked before anything is built: an unknown key (a typo), a bad value
+ * or half an identity stops the synth with one line per problem (exit code 2), no stack trace
+ * unless `-c verbose=true`. The CDK CLI adds its own "Subprocess exited with error 2" line.
+ */
+const checkedContext = (): { settings: StackSettings; identity: IdentityProps | undefined } => {
+  try {
+    assertKnownContextKeys(app.node.getAllContext() as Record<string, unknown>);
+    assertAppContextValues(context);
+    // Capacity tunables (shards, concurrency, throttles, broadcaster, presence): parsed and checked
+    // by the module the capacity model (`npm run capacity`) evaluates too.
+    const settings = parseStackSettings((key) => app.node.tryGetContext(key));
+    const issuerUrl = context('identityIssuerUrl');
+    const audience = context('identityAudience');
+    const identity =
+      issuerUrl !== undefined && audience !== undefined
+        ? { issuerUrl, audience, allowAnonymousViewers: context('allowAnonymousViewers') !== 'false' }
+        : undefined;
+    return { settings, identity };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(
+      message
+        .split('\n')
+        .map((line) => `[stampede] ${line}`)
+        .join('\n'),
+    );
+    if (flag('verbose') && error instanceof Error) console.error(error.stack);
+    process.exit(2);
+  }
+};
+const { settings, identity } = checkedContext();
+const positiveInt = (key: string): number | undefined =>
+  context(key) === undefined ? undefined : Number(context(key));
 const broadcaster = settings.broadcaster;
 const names: LambdaName[] = LAMBDA_NAMES.filter(
   (n) => (n !== 'ws-authorizer' || identity !== undefined) && !NOT_DEPLOYED[broadcaster].includes(n),

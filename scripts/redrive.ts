@@ -1,5 +1,5 @@
 /**
- * `npm run redrive -- <queue-name-or-url> [filters]` (`--help` lists them)
+ * `npm run redrive -- <queue-name-or-url> [filters]` (`--help` lists them and the environment it needs)
  *
  * Moves the messages of a dead-letter or parking queue back to their source queue (or `--to`)
  * once the cause of their failure is fixed, and reports what it moved and what it left. By
@@ -7,11 +7,16 @@
  * AWS_DEFAULT_REGION) and, against an emulator, the endpoint from AWS_ENDPOINT_URL_SQS (or
  * AWS_ENDPOINT_URL). Credentials come from the usual AWS chain.
  */
-import { parseArgs } from 'node:util';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 import { redriveDeadLetters } from '../src/adapters/sqs/queue-redrive.js';
 import { QueueMessageKind } from '../src/application/queues/queue-message-kinds.js';
+import {
+  runCommand,
+  UsageError,
+  type CommandSpec,
+  type ParsedCommandLine,
+} from '../src/entrypoints/cli/command-line.js';
 
 const Env = z
   .object({
@@ -26,60 +31,107 @@ const Env = z
     path: ['AWS_REGION'],
   });
 
-const usage = `usage: npm run redrive -- <queue-name-or-url> [options]
-
-Moves messages from a dead-letter queue (e.g. the stack's BookingDlq) or the booking parking
-queue (BookingParked) back to where they came from. By default only messages a consumer can
-read are moved; the rest stay where they are, and the run says why for each.
-
-options:
-  --to <queue-name-or-url>  target queue (default: a parked message's own queue, else the one
-                            queue whose redrive policy names this DLQ)
-  --group <id>              only messages of this FIFO group, e.g. a trip id (repeatable)
-  --message-id <id>         only this message, by its original id or its id here (repeatable)
-  --kind <${QueueMessageKind.options.join('|')}>
-                            the schema consumers read (default: a parked message's own, else
-                            guessed from the queue name; without one, any JSON body counts as readable)
-  --force                   also move messages no consumer can read (they fail or are parked again)
-  --max <n>                 stop after n messages
-  -h, --help                this text
-
-environment:
-  AWS_REGION (or AWS_DEFAULT_REGION)             required
-  AWS_ENDPOINT_URL_SQS (or AWS_ENDPOINT_URL)     an emulator's endpoint, e.g. fauxqs
-  credentials                                     the usual AWS chain (any value against an emulator)`;
-
-const main = async (): Promise<number> => {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: {
-      to: { type: 'string' },
-      max: { type: 'string' },
-      group: { type: 'string', multiple: true },
-      'message-id': { type: 'string', multiple: true },
-      kind: { type: 'string' },
-      force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+const spec: CommandSpec = {
+  command: 'npm run redrive --',
+  name: 'redrive',
+  summary:
+    "Moves messages from a dead-letter queue (e.g. the stack's BookingDlq) or the booking parking queue " +
+    '(BookingParked) back to where they came from, once the cause of their failure is fixed, and reports what it ' +
+    'moved and what it left. By default only messages a consumer can read are moved; the rest stay where they ' +
+    'are, and the run says why for each.',
+  positionals: [{ name: '<queue-name-or-url>', help: 'The dead-letter or parking queue to empty.', required: true }],
+  flags: [
+    {
+      name: 'to',
+      group: 'What to move',
+      type: 'string',
+      placeholder: 'queue-name-or-url',
+      help: 'The target queue.',
+      default: "a parked message's own queue, else the one queue whose redrive policy names this DLQ",
     },
-  });
-  if (values.help || positionals.length !== 1) {
-    (values.help ? console.log : console.error)(usage);
-    return values.help ? 0 : 2;
-  }
-  const max = values.max === undefined ? undefined : z.coerce.number().int().positive().safeParse(values.max);
-  if (max && !max.success) {
-    console.error(`--max must be a positive integer, got ${values.max}\n${usage}`);
-    return 2;
-  }
-  const kind = values.kind === undefined ? undefined : QueueMessageKind.safeParse(values.kind);
+    {
+      name: 'group',
+      group: 'What to move',
+      type: 'string',
+      multiple: true,
+      placeholder: 'id',
+      help: 'Only messages of this FIFO group, e.g. a trip id (repeatable).',
+    },
+    {
+      name: 'message-id',
+      group: 'What to move',
+      type: 'string',
+      multiple: true,
+      placeholder: 'id',
+      help: 'Only this message, by its original id or its id here (repeatable).',
+    },
+    {
+      name: 'kind',
+      group: 'What to move',
+      type: 'string',
+      placeholder: 'kind',
+      help: 'The schema consumers read; without one, any JSON body counts as readable.',
+      values: QueueMessageKind.options.join(' | '),
+      default: "a parked message's own, else guessed from the queue name",
+    },
+    {
+      name: 'force',
+      group: 'What to move',
+      type: 'boolean',
+      help: 'Also move messages no consumer can read (they fail or are parked again).',
+    },
+    {
+      name: 'max',
+      group: 'What to move',
+      type: 'string',
+      placeholder: 'n',
+      help: 'Stop after n messages.',
+      values: 'a positive integer',
+    },
+  ],
+  environment: [
+    { name: 'AWS_REGION', help: 'Required (or AWS_DEFAULT_REGION): the Region of the queues, e.g. eu-west-1.' },
+    {
+      name: 'AWS_ENDPOINT_URL_SQS',
+      help: "An emulator's endpoint, e.g. fauxqs of npm start -- --backend emulators (or AWS_ENDPOINT_URL).",
+    },
+    {
+      name: 'AWS credentials',
+      help: 'Credentials from the usual AWS chain; against an emulator any value works and none is needed.',
+    },
+  ],
+  examples: [
+    'AWS_REGION=eu-west-1 npm run redrive -- BookingDlq',
+    'AWS_REGION=eu-west-1 npm run redrive -- BookingParked --group holiday-express --max 10',
+  ],
+};
+
+/** Mistakes whoever runs it can fix: a queue that does not exist, no credentials, an endpoint nobody answers on. */
+const isUsage = (error: unknown): boolean => {
+  const name = (error as { name?: string }).name ?? '';
+  const code = (error as { cause?: { code?: string }; code?: string }).code ?? '';
+  return (
+    /QueueDoesNotExist|NonExistentQueue|CredentialsProviderError|InvalidClientTokenId|UnrecognizedClient/.test(name) ||
+    ['ECONNREFUSED', 'ENOTFOUND'].includes(code)
+  );
+};
+
+const main = async ({ positionals, values }: ParsedCommandLine): Promise<number> => {
+  const from = positionals[0];
+  if (!from) throw new UsageError('which queue? e.g. npm run redrive -- BookingDlq (--help for more)');
+  const max = values['max'] === undefined ? undefined : z.coerce.number().int().positive().safeParse(values['max']);
+  if (max && !max.success) throw new UsageError(`--max must be a positive integer, got "${String(values['max'])}"`);
+  const kind = values['kind'] === undefined ? undefined : QueueMessageKind.safeParse(values['kind']);
   if (kind && !kind.success) {
-    console.error(`--kind must be one of ${QueueMessageKind.options.join(', ')}, got ${values.kind}`);
-    return 2;
+    throw new UsageError(
+      `--kind must be one of ${QueueMessageKind.options.join(', ')}, got "${String(values['kind'])}"`,
+    );
   }
   const env = Env.safeParse(process.env);
   if (!env.success) {
-    for (const issue of env.error.issues) console.error(`environment ${issue.path.join('.')}: ${issue.message}`);
-    return 2;
+    throw new UsageError(
+      env.error.issues.map((issue) => `environment ${issue.path.join('.')}: ${issue.message}`).join('\n'),
+    );
   }
   const endpoint = env.data.AWS_ENDPOINT_URL_SQS ?? env.data.AWS_ENDPOINT_URL;
   const client = new SQSClient({
@@ -90,14 +142,32 @@ const main = async (): Promise<number> => {
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
+  const to = values['to'] as string | undefined;
+  const groups = values['group'] as string[] | undefined;
+  const messageIds = values['message-id'] as string[] | undefined;
+  const where = endpoint ?? `SQS in ${env.data.AWS_REGION ?? env.data.AWS_DEFAULT_REGION}`;
   const result = await redriveDeadLetters(client, {
-    from: positionals[0]!,
-    ...(values.to ? { to: values.to } : {}),
+    from,
+    ...(to ? { to } : {}),
     ...(max?.success ? { maxMessages: max.data } : {}),
-    ...(values.group ? { groups: values.group } : {}),
-    ...(values['message-id'] ? { messageIds: values['message-id'] } : {}),
+    ...(groups ? { groups } : {}),
+    ...(messageIds ? { messageIds } : {}),
     ...(kind?.success ? { kind: kind.data } : {}),
-    ...(values.force ? { force: true } : {}),
+    ...(values['force'] ? { force: true } : {}),
+  }).catch((error: unknown) => {
+    const name = (error as { name?: string }).name ?? '';
+    const code = (error as { code?: string }).code ?? '';
+    if (/QueueDoesNotExist|NonExistentQueue/.test(name)) {
+      throw new UsageError(
+        `no queue "${to && !(error as Error).message.includes(from) ? to : from}" at ${where}: check the name (the stack's outputs list its queues)`,
+      );
+    }
+    if (['ECONNREFUSED', 'ENOTFOUND'].includes(code)) {
+      throw new UsageError(
+        `nothing answers at ${where} (${code}): start the emulators (npm start -- --backend emulators) or unset AWS_ENDPOINT_URL_SQS`,
+      );
+    }
+    throw error;
   });
   console.log(
     `moved ${result.moved} message(s) from ${result.from} to ${result.to}` +
@@ -114,10 +184,4 @@ const main = async (): Promise<number> => {
   return result.failed > 0 ? 1 : 0;
 };
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`redrive failed: ${(error as Error).message}`);
-    process.exit(1);
-  },
-);
+await runCommand(spec, main, { isUsage });

@@ -1,7 +1,8 @@
 // Where the pages find the API. The local runtime (`npm start`) serves its own copy of this
 // file; when you host the pages on S3 / CloudFront, upload this file with your endpoints:
 //   apiBase   the HTTP API's invoke URL, e.g. 'https://abc123.execute-api.ap-northeast-2.amazonaws.com'
-//   wsUrl     the WebSocket API's URL,   e.g. 'wss://def456.execute-api.ap-northeast-2.amazonaws.com/prod'
+//   wsUrl     the WebSocket API's URL,   e.g. 'wss://def456.execute-api.ap-northeast-2.amazonaws.com/live'
+//             (stack output WebSocketUrl; the stack's stage is named `live`)
 //   statsUrl  the published stats file, e.g. 'https://d1234.cloudfront.net/stats.json'
 //   tokenUrl  where the page gets a bearer token for the name the user picks (POST {userId}):
 //             the local runtime's development issuer. Deployed, leave it '' (viewers watch

@@ -1,5 +1,5 @@
-import { AuctionClosed, AuctionExtended, AuctionOpened, BidPlaced } from '../auction/auction.events.js';
-import {
+import type { AuctionClosed, AuctionExtended, AuctionOpened, BidPlaced } from '../auction/auction.events.js';
+import type {
   AuctionAttached,
   ChannelScheduled,
   LiveEnded,
@@ -9,8 +9,8 @@ import {
   ViewerCountChanged,
 } from '../channel/channel.events.js';
 import type { z } from 'zod';
-import { AUCTION_STREAM_PREFIX } from './feed-mapping.js';
 import type { ChannelFeedEvent } from './feed-item.js';
+import { AUCTION_STREAM_PREFIX } from './stream-prefixes.js';
 
 export interface ProductView {
   readonly productId: string;
@@ -77,16 +77,98 @@ export const emptyChannelView = (channelId: string): ChannelView => ({
   versions: {},
 });
 
-const read = <S extends z.ZodType>(schema: S, data: unknown): z.infer<S> | null => {
-  const parsed = schema.safeParse(data);
-  return parsed.success ? parsed.data : null;
-};
+/*
+ * Reading event data: small hand-written guards, not the events' zod schemas. This fold runs in
+ * every viewer's browser (the pages and the reference client bundle it), and importing the
+ * schemas put all of zod on that path: nearly all of a 764 KB bundle (unminified) for a dozen
+ * field checks (docs/PROTOCOL.md, "Bundle size"). The server decodes and upcasts every body with the schemas
+ * before it becomes a feed item (feed-mapping.ts), so here a guard only has to keep a malformed
+ * item from corrupting the view: it checks the type of each field the view reads, and the
+ * types below tie each guard's fields to its event's schema, so a renamed field does not compile.
+ * test/domain/live-feed/channel-view-guards.test.ts checks them against the schemas.
+ */
+type DataOf<D extends { readonly schema: z.ZodType }> = z.infer<D['schema']>;
+type Kind<V> = V extends string ? 'string' : V extends number ? 'int' : never;
+type Fields<T> = { readonly [K in keyof T]-?: Kind<T[K]> };
+
+const fieldOk = (value: unknown, kind: 'string' | 'int'): boolean =>
+  kind === 'string' ? typeof value === 'string' && value !== '' : Number.isSafeInteger(value);
+
+/** A guard reading `fields` of an event's data: the data typed as those fields, or null. */
+const reader =
+  <T>(fields: Fields<T>) =>
+  (data: Readonly<Record<string, unknown>>): T | null => {
+    for (const [key, kind] of Object.entries(fields) as [string, 'string' | 'int'][])
+      if (!fieldOk(data[key], kind)) return null;
+    return data as T;
+  };
+
+type Opened = Pick<
+  DataOf<typeof AuctionOpened>,
+  'productId' | 'currency' | 'startingPrice' | 'minIncrement' | 'endsAt'
+>;
+type Closed = DataOf<typeof AuctionClosed>;
+type SoldFields = Pick<Extract<Closed, { outcome: 'SOLD' }>, 'winnerId' | 'price'>;
+
+/** Event type names: each checked against its definition's `type` by the compiler. */
+const OPENED: (typeof AuctionOpened)['type'] = 'AuctionOpened';
+const BID_PLACED: (typeof BidPlaced)['type'] = 'BidPlaced';
+const EXTENDED: (typeof AuctionExtended)['type'] = 'AuctionExtended';
+const CLOSED: (typeof AuctionClosed)['type'] = 'AuctionClosed';
+const SCHEDULED: (typeof ChannelScheduled)['type'] = 'ChannelScheduled';
+const STARTED: (typeof LiveStarted)['type'] = 'LiveStarted';
+const ENDED: (typeof LiveEnded)['type'] = 'LiveEnded';
+const LISTED: (typeof ProductListed)['type'] = 'ProductListed';
+const PRICE_CHANGED: (typeof PriceChanged)['type'] = 'PriceChanged';
+const VIEWERS: (typeof ViewerCountChanged)['type'] = 'ViewerCountChanged';
+const ATTACHED: (typeof AuctionAttached)['type'] = 'AuctionAttached';
 
 /**
  * The view needs none of the anti-sniping terms, and a feed item mapped before `maxExtensionMs`
- * existed (in flight during a deploy) must still show the auction.
+ * existed (in flight during a deploy) must still show the auction: only what the view reads is checked.
  */
-const OpenedForView = AuctionOpened.schema.partial({ maxExtensionMs: true });
+export const readFeedData = {
+  [OPENED]: reader<Opened>({
+    productId: 'string',
+    currency: 'string',
+    startingPrice: 'int',
+    minIncrement: 'int',
+    endsAt: 'int',
+  }),
+  [BID_PLACED]: reader<Pick<DataOf<typeof BidPlaced>, 'bidId' | 'bidderId' | 'amount'>>({
+    bidId: 'string',
+    bidderId: 'string',
+    amount: 'int',
+  }),
+  [EXTENDED]: reader<Pick<DataOf<typeof AuctionExtended>, 'endsAt'>>({ endsAt: 'int' }),
+  [CLOSED]: (
+    data: Readonly<Record<string, unknown>>,
+  ): ({ outcome: 'SOLD' } & SoldFields) | { outcome: 'NO_SALE' } | null => {
+    if (data['outcome'] === 'NO_SALE') return { outcome: 'NO_SALE' };
+    const sold = data['outcome'] === 'SOLD' ? reader<SoldFields>({ winnerId: 'string', price: 'int' })(data) : null;
+    return sold ? { outcome: 'SOLD', winnerId: sold.winnerId, price: sold.price } : null;
+  },
+  [SCHEDULED]: reader<Pick<DataOf<typeof ChannelScheduled>, 'title' | 'sellerId' | 'currency' | 'scheduledAt'>>({
+    title: 'string',
+    sellerId: 'string',
+    currency: 'string',
+    scheduledAt: 'int',
+  }),
+  [STARTED]: reader<DataOf<typeof LiveStarted>>({ startedAt: 'int' }),
+  [ENDED]: reader<DataOf<typeof LiveEnded>>({ endedAt: 'int' }),
+  [LISTED]: reader<Pick<DataOf<typeof ProductListed>, 'productId' | 'name' | 'category' | 'price'>>({
+    productId: 'string',
+    name: 'string',
+    category: 'string',
+    price: 'int',
+  }),
+  [PRICE_CHANGED]: reader<Pick<DataOf<typeof PriceChanged>, 'productId' | 'price'>>({
+    productId: 'string',
+    price: 'int',
+  }),
+  [VIEWERS]: reader<DataOf<typeof ViewerCountChanged>>({ count: 'int', asOf: 'int' }),
+  [ATTACHED]: reader<DataOf<typeof AuctionAttached>>({ auctionId: 'string', productId: 'string' }),
+} as const;
 
 const applyAuction = (
   auctions: ChannelView['auctions'],
@@ -96,8 +178,8 @@ const applyAuction = (
   const current = auctions[auctionId];
   const set = (next: AuctionView): ChannelView['auctions'] => ({ ...auctions, [auctionId]: next });
   switch (event.sourceType) {
-    case AuctionOpened.type: {
-      const d = read(OpenedForView, event.data);
+    case OPENED: {
+      const d = readFeedData[OPENED](event.data);
       if (!d) return auctions;
       return set({
         auctionId,
@@ -113,8 +195,8 @@ const applyAuction = (
         outcome: null,
       });
     }
-    case BidPlaced.type: {
-      const d = read(BidPlaced.schema, event.data);
+    case BID_PLACED: {
+      const d = readFeedData[BID_PLACED](event.data);
       if (!d || !current || current.status !== 'OPEN') return auctions;
       return set({
         ...current,
@@ -123,12 +205,12 @@ const applyAuction = (
         minimumNextBid: d.amount + current.minIncrement,
       });
     }
-    case AuctionExtended.type: {
-      const d = read(AuctionExtended.schema, event.data);
+    case EXTENDED: {
+      const d = readFeedData[EXTENDED](event.data);
       return d && current ? set({ ...current, endsAt: d.endsAt }) : auctions;
     }
-    case AuctionClosed.type: {
-      const d = read(AuctionClosed.schema, event.data);
+    case CLOSED: {
+      const d = readFeedData[CLOSED](event.data);
       if (!d || !current) return auctions;
       const outcome =
         d.outcome === 'SOLD'
@@ -143,8 +225,8 @@ const applyAuction = (
 
 const applyChannel = (view: ChannelView, event: ChannelFeedEvent): ChannelView => {
   switch (event.sourceType) {
-    case ChannelScheduled.type: {
-      const d = read(ChannelScheduled.schema, event.data);
+    case SCHEDULED: {
+      const d = readFeedData[SCHEDULED](event.data);
       return d
         ? {
             ...view,
@@ -156,16 +238,16 @@ const applyChannel = (view: ChannelView, event: ChannelFeedEvent): ChannelView =
           }
         : view;
     }
-    case LiveStarted.type: {
-      const d = read(LiveStarted.schema, event.data);
+    case STARTED: {
+      const d = readFeedData[STARTED](event.data);
       return d ? { ...view, status: 'LIVE', startedAt: d.startedAt } : view;
     }
-    case LiveEnded.type: {
-      const d = read(LiveEnded.schema, event.data);
+    case ENDED: {
+      const d = readFeedData[ENDED](event.data);
       return d ? { ...view, status: 'ENDED', endedAt: d.endedAt } : view;
     }
-    case ProductListed.type: {
-      const d = read(ProductListed.schema, event.data);
+    case LISTED: {
+      const d = readFeedData[LISTED](event.data);
       if (!d) return view;
       return {
         ...view,
@@ -175,20 +257,20 @@ const applyChannel = (view: ChannelView, event: ChannelFeedEvent): ChannelView =
         },
       };
     }
-    case PriceChanged.type: {
-      const d = read(PriceChanged.schema, event.data);
+    case PRICE_CHANGED: {
+      const d = readFeedData[PRICE_CHANGED](event.data);
       const product = d ? view.products[d.productId] : undefined;
       return d && product
         ? { ...view, products: { ...view.products, [d.productId]: { ...product, price: d.price } } }
         : view;
     }
-    case ViewerCountChanged.type: {
+    case VIEWERS: {
       // A coalesced item carries the newest count of its run: applying it equals applying the run.
-      const d = read(ViewerCountChanged.schema, event.data);
+      const d = readFeedData[VIEWERS](event.data);
       return d ? { ...view, viewerCount: d.count, viewerCountAsOf: d.asOf } : view;
     }
-    case AuctionAttached.type: {
-      const d = read(AuctionAttached.schema, event.data);
+    case ATTACHED: {
+      const d = readFeedData[ATTACHED](event.data);
       return d ? { ...view, attachedAuctions: { ...view.attachedAuctions, [d.auctionId]: d.productId } } : view;
     }
     default:

@@ -4,9 +4,10 @@ import { EventCodec } from '../shared/codec.js';
 import type { EventEnvelope } from '../shared/envelope.js';
 import { UnreadableEventError } from '../shared/faults.js';
 import type { ChannelFeedEvent, FeedEventType } from './feed-item.js';
+import { AUCTION_STREAM_PREFIX, CHANNEL_STREAM_PREFIX } from './stream-prefixes.js';
 
-export const CHANNEL_STREAM_PREFIX = 'channel-';
-export const AUCTION_STREAM_PREFIX = 'auction-';
+// Defined apart so the browser's view fold (channel-view.ts) can use them without the codecs.
+export { AUCTION_STREAM_PREFIX, CHANNEL_STREAM_PREFIX } from './stream-prefixes.js';
 
 // Decoding (not just copying) the body upcasts older schema versions, so viewers and the
 // snapshot only ever see current shapes, and a corrupt body fails here rather than in a browser.

@@ -18,7 +18,8 @@ export interface DemoDriverOptions {
 /** Presence: the players' heartbeat period (F5). */
 const HEARTBEAT_MS = 5_000;
 const AUCTION_SECONDS = 75;
-/** The simulated bidders bid every few seconds, inside every window: only the bound ends an auction. */
+/** Anti-sniping: a bid in the last 10 s moves the end 10 s past it, by at most this much in all. */
+const EXTEND_WINDOW_SECONDS = 10;
 const MAX_EXTENSION_SECONDS = 60;
 const PAUSE_BETWEEN_AUCTIONS_MS = 6_000;
 /** The demo never runs more simulated sockets than this, whatever the catalogue says. */
@@ -135,7 +136,7 @@ export class DemoDriver {
         startingPrice: terms.startingPrice,
         minIncrement: terms.minIncrement,
         durationSeconds: AUCTION_SECONDS,
-        extendWindowSeconds: 10,
+        extendWindowSeconds: EXTEND_WINDOW_SECONDS,
         extendBySeconds: 10,
         maxExtensionSeconds: MAX_EXTENSION_SECONDS,
       },
@@ -145,6 +146,10 @@ export class DemoDriver {
       this.later(() => void this.runAuctions(channel, round + 1), PAUSE_BETWEEN_AUCTIONS_MS);
       return;
     }
+    // Every other lot the room loses interest before the final seconds: nobody bids inside the
+    // anti-sniping window, so it closes on time and the next lot opens. The others end in a
+    // bidding war that only the extension bound (MAX_EXTENSION_SECONDS) stops.
+    const quietFinish = round % 2 === 1;
     const bid = async (): Promise<void> => {
       const auction = await this.call('GET', `/api/auctions/${auctionId}`);
       const status = auction.body?.['status'];
@@ -155,8 +160,9 @@ export class DemoDriver {
       const endsAt = Number(auction.body?.['endsAt'] ?? 0);
       const minimum = Number(auction.body?.['minimumNextBid'] ?? 0);
       const highest = (auction.body?.['highest'] as { bidderId?: string } | null)?.bidderId;
-      // Bid while it runs (a touch of sniping near the end extends it); wait for the close after.
-      if (status === 'OPEN' && minimum > 0 && Date.now() < endsAt - 300) {
+      // Bid while it runs (sniping near the end extends it, up to the bound); wait for the close after.
+      const stopAt = quietFinish ? endsAt - (EXTEND_WINDOW_SECONDS + 1) * 1_000 : endsAt - 300;
+      if (status === 'OPEN' && minimum > 0 && Date.now() < stopAt) {
         const bidders = this.namesIn(channel).filter((n) => n !== highest);
         const bidderId = bidders[Math.floor(this.random() * bidders.length)] ?? this.pick(DEMO_NAMES);
         const amount = minimum + terms.minIncrement * Math.floor(this.random() * 3);

@@ -148,12 +148,47 @@ export const parseLocalConfig = (input: Readonly<Record<string, unknown>>): Loca
   const parsed = LocalConfigSchema.safeParse(input);
   const issues = parsed.success
     ? crossChecks(parsed.data)
-    : parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? ''), message: issue.message }));
+    : parsed.error.issues.map((issue) => ({ key: String(issue.path[0] ?? ''), message: friendly(issue) }));
   if (parsed.success && issues.length === 0) return parsed.data;
+  // One line per bad setting: what it is called, what it accepts, what it got.
   const lines = issues.map(
-    ({ key, message }) => `  --${flagOf(key)} / ${envOf(key)}: ${message} (got ${shown(key, input[key])})`,
+    ({ key, message }) => `--${flagOf(key)} / ${envOf(key)}: ${message} (got ${shown(key, input[key])})`,
   );
-  throw new LocalConfigError(`invalid local runtime settings:\n${lines.join('\n')}`);
+  throw new LocalConfigError(lines.join('\n'));
+};
+
+/** A setting's rule from its schema: `an integer 1..10000`, `apigateway | appsync-events`, `on or off`. */
+export const schemaRuleOf = (key: string): string | undefined => {
+  const p = jsonProperties()[key];
+  if (!p) return undefined;
+  if (p.anyOf?.some((a) => a.type === 'boolean')) return 'on or off (true/false, yes/no, 1/0)';
+  if (p.enum) return p.enum.map((v) => v.toLowerCase()).join(' | ');
+  if (p.type === 'integer') return `an integer ${p.minimum}..${p.maximum}`;
+  if (p.type === 'number') return `a number ${p.minimum}..${p.maximum}`;
+  return undefined;
+};
+
+interface JsonProperty {
+  readonly type?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly enum?: readonly string[];
+  readonly anyOf?: readonly JsonProperty[];
+}
+let properties: Record<string, JsonProperty> | undefined;
+/** The schema as JSON Schema (ranges and enums readable), computed once. */
+export const jsonProperties = (): Record<string, JsonProperty> =>
+  (properties ??= (
+    z.toJSONSchema(LocalConfigSchema, { io: 'input', unrepresentable: 'any' }) as {
+      properties: Record<string, JsonProperty>;
+    }
+  ).properties);
+
+/** zod's message for a wrong type or range says "expected number, received NaN"; people need the rule. */
+const friendly = (issue: z.core.$ZodIssue): string => {
+  const rule = schemaRuleOf(String(issue.path[0] ?? ''));
+  const generic = ['invalid_type', 'too_small', 'too_big', 'invalid_value', 'invalid_union', 'not_multiple_of'];
+  return rule && generic.includes(issue.code) ? `must be ${rule}` : issue.message;
 };
 
 /** Rules across settings, checked once each setting is valid on its own. */

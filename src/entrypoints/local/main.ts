@@ -1,52 +1,24 @@
-import { parseArgs } from 'node:util';
-import { flagOf, LOCAL_CONFIG_KEYS, LocalConfigError, localConfigFromEnv, envOf } from './local-config.js';
-import { startLocalRuntime, type LocalRuntimeOptions } from './runtime.js';
+import { runCommand, UsageError, type ParsedCommandLine } from '../cli/command-line.js';
+import { dropSqliteExperimentalWarning } from '../cli/sqlite-warning.js';
+import { EmulatorUnavailableError } from '../../adapters/local/emulators/dynamodb-local.js';
+import { flagOf, LOCAL_CONFIG_KEYS, LocalConfigError, localConfigFromEnv } from './local-config.js';
+import { LOCAL_BACKENDS } from './local-backends.js';
+import { localCommandSpec } from './local-flags.js';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from './runtime.js';
 
-const BOOLEAN_KEYS = new Set(['reorder', 'demo', 'allowAnonymousViewers', 'showIntegrationEvents']);
+dropSqliteExperimentalWarning();
 
-const usage = (): string =>
-  [
-    'Usage: npm start -- [options]   (every option is also an environment variable)',
-    '',
-    ...LOCAL_CONFIG_KEYS.map((key) => `  --${flagOf(key).padEnd(34)} ${envOf(key)}`),
-    '',
-    'Boolean options also take --no-<option>, e.g. --no-demo (npm start runs the demo by default).',
-    'Example: npm start -- --port 3000 --shard-size 100 --duplicate-rate 0.05 --reorder --crash-rate 0.02',
-  ].join('\n');
+/** A mistake of whoever ran `npm start` (a bad setting, a missing Java, a port in use): one line, exit 2. */
+const isUsage = (error: unknown): boolean =>
+  error instanceof LocalConfigError || error instanceof EmulatorUnavailableError;
 
 /** `npm start`: the whole system in one process on 127.0.0.1 (see docs/PROTOCOL.md to talk to it). */
-const main = async (): Promise<void> => {
-  let flags: Record<string, string | boolean | undefined>;
-  try {
-    const { values } = parseArgs({
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        ...Object.fromEntries(
-          LOCAL_CONFIG_KEYS.map((key) => [
-            flagOf(key),
-            { type: BOOLEAN_KEYS.has(key) ? ('boolean' as const) : ('string' as const) },
-          ]),
-        ),
-      },
-      strict: true,
-      // --no-demo (and --no-reorder) turn a boolean option off.
-      allowNegative: true,
-      allowPositionals: false,
-    });
-    flags = values;
-  } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage()}`);
-    process.exit(2);
-  }
-  if (flags['help']) {
-    console.log(usage());
-    return;
-  }
+const main = async ({ values: flags }: ParsedCommandLine): Promise<undefined> => {
   const fromFlags = Object.fromEntries(
     LOCAL_CONFIG_KEYS.filter((k) => flags[flagOf(k)] !== undefined).map((k) => [k, flags[flagOf(k)]]),
   );
 
-  let runtime;
+  let runtime: LocalRuntime;
   try {
     // Strings from flags and the environment; parseLocalConfig coerces and validates them.
     // npm start shows the demo unless told otherwise (--no-demo, STAMPEDE_DEMO=false); tests start without it.
@@ -56,13 +28,16 @@ const main = async (): Promise<void> => {
       ...fromFlags,
     } as LocalRuntimeOptions);
   } catch (error) {
-    if (error instanceof LocalConfigError) {
-      console.error(`${error.message}\n\nRun with --help for every option.`);
-      process.exit(2);
-    }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      console.error('the port is in use: pick another with --port <n> or PORT=<n> (0 picks a free one)');
-      process.exit(2);
+      throw new UsageError(
+        `port ${String((error as { port?: number }).port ?? '')} is in use: pick another with --port <n> or PORT=<n> (0 picks a free one)`,
+      );
+    }
+    if (error instanceof EmulatorUnavailableError) {
+      // Its message may quote a tool's output over several lines: one line here.
+      throw new EmulatorUnavailableError(`--backend emulators cannot start: ${error.message.replace(/\s+/g, ' ')}`, {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -72,7 +47,7 @@ const main = async (): Promise<void> => {
       `Stampede local runtime — backend: ${c.backend} (${runtime.backend})`,
       `  Pages      ${runtime.url}/   (live room: ${runtime.url}/live/ · booking: ${runtime.url}/booking/)`,
       `  Demo       ${c.demo ? 'on: live channels, auctions, chat and trips keep moving (--no-demo to start empty)' : 'off'}`,
-      `  HTTP API   ${runtime.url}/api/health`,
+      `  HTTP API   ${runtime.url}/api/health   (per-stage backlog and DLQ: ${runtime.url}/api/status)`,
       `  WebSocket  ${runtime.wsUrl}   (frames: docs/PROTOCOL.md)`,
       ...(runtime.eventApi
         ? [
@@ -104,6 +79,7 @@ const main = async (): Promise<void> => {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return undefined;
 };
 
-await main();
+await runCommand(localCommandSpec(Object.keys(LOCAL_BACKENDS)), main, { isUsage });

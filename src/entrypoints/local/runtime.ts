@@ -13,7 +13,7 @@ import { TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadcaster.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
-import { errorResponse, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
+import { errorResponse, json, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
 import {
   ClientAbortedError,
   declaredBodyBytes,
@@ -24,7 +24,7 @@ import {
 import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
 import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
-import { parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
+import { LocalConfigError, parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
 import type { LocalBackend, LocalRuntimeExtension, RunningEventSource, StaticHandler } from './local-extensions.js';
 import { LOCAL_FEATURES } from './local-features.js';
 import { LOCAL_TOKENS, localRoot } from './local.container.js';
@@ -71,6 +71,32 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/**
+ * `GET /api/status` of the local runtime (the progress line as JSON; README, "The progress line").
+ * Per stage: records handled, invocations, `backlog` (records behind the checkpoint of a stream,
+ * or visible + in flight + delayed messages of a queue) and `dlq` (messages in the queue's
+ * dead-letter queue, or records a stream stage gave up on after its retries).
+ */
+export interface LocalStatus {
+  readonly status: 'ok' | 'starting';
+  readonly connections: {
+    readonly websocket: number;
+    readonly joined?: number;
+    readonly channels?: number;
+    readonly posts: number;
+  } | null;
+  readonly stages: ReadonlyArray<{
+    readonly name: string;
+    readonly records: number;
+    readonly invocations: number;
+    readonly backlog: number;
+    readonly dlq: number;
+    readonly failedInvocations: number;
+  }>;
+  /** Broadcast messages in the broadcast queue's DLQ (memory backend). */
+  readonly broadcastDlq?: number;
+}
+
 const listen = (server: Server, port: number, host: string): Promise<number> =>
   new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -92,8 +118,8 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const config = parseLocalConfig(settings);
   const backendFactory = { ...LOCAL_BACKENDS, ...backends }[config.backend];
   if (!backendFactory) {
-    throw new Error(
-      `backend '${config.backend}' is not available in this build; known: ${Object.keys({ ...LOCAL_BACKENDS, ...backends }).join(', ')}`,
+    throw new LocalConfigError(
+      `--backend / STAMPEDE_BACKEND: no backend "${config.backend}" in this build; pick one of ${Object.keys({ ...LOCAL_BACKENDS, ...backends }).join(', ')}`,
     );
   }
   const backend = await backendFactory(config);
@@ -157,7 +183,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         )
         .inSingletonScope();
     });
+    // Local only: GET /api/status, what the progress line says as JSON (filled in once the
+    // event sources exist; a request before that cannot arrive, the server is not listening yet).
+    let status: () => LocalStatus = () => ({ status: 'starting', connections: null, stages: [] });
+    const statusRoutes = new ContainerModule(({ bind }) => {
+      bind(TOKENS.HttpRoutes).toConstantValue({
+        'GET /api/status': async () => ({
+          ...json(200, status()),
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        }),
+      });
+    });
     const container: Container = localRoot(config, [
+      statusRoutes,
       ...backend.ports(api),
       devIdentity,
       ...extensions.flatMap((e) => e.modules ?? []),
@@ -255,6 +293,29 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         ? ` | event-api subs=${events.subscriptions} publishes=${events.publishRequests} data=${events.deliveries}`
         : '';
       return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount}${pubsub} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
+    };
+    status = () => {
+      const stats = registry?.stats();
+      return {
+        status: 'ok',
+        connections: {
+          websocket: api.connectionCount,
+          ...(stats ? { joined: stats.connections, channels: stats.channels } : {}),
+          posts: api.postCount,
+        },
+        stages: sources.map((s) => {
+          const st = s.stats();
+          return {
+            name: s.name,
+            records: st.records,
+            invocations: st.invocations,
+            backlog: st.backlog,
+            dlq: st.discarded,
+            failedInvocations: st.failedInvocations,
+          };
+        }),
+        ...(broadcastQueue?.deadLetterQueue ? { broadcastDlq: broadcastQueue.deadLetterQueue.counts().total } : {}),
+      };
     };
     const print = onProgress ?? ((line: string) => console.log(line));
     let lastLine = '';
