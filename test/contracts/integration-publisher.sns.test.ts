@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/adapters/in-memory/clock-adapter-in-memory.js';
 import { createSnsClient } from '../../src/adapters/aws-shared/aws-clients.js';
 import { SnsIntegrationPublisher } from '../../src/adapters/sns/integration-publisher-adapter-sns.js';
@@ -7,6 +8,7 @@ import type { IntegrationEvent } from '../../src/application/integration/integra
 import { INTEGRATION_SUBSCRIPTIONS } from '../../src/application/integration/integration-subscriptions.js';
 import { emulatorClients, uniqueName } from '../support/emulators/aws-clients.js';
 import { drainFifoQueue, refusingSnsClient } from '../support/emulators/sns-support.js';
+import { liveEnded, liveStarted, messageOf } from '../support/integration-fixtures.js';
 import { integrationPublisherContract, type HarnessQueue } from './integration-publisher.contract.js';
 
 const { endpoints, sqs } = emulatorClients();
@@ -44,4 +46,24 @@ integrationPublisherContract("SNS FIFO (fauxqs's SNS, SQS FIFO subscribers)", {
         (await drainFifoQueue<IntegrationEvent>(sqs, urls[queue])).map((m) => ({ event: m.body, groupId: m.groupId })),
     };
   },
+});
+
+describe('subscribeQueue on fauxqs', () => {
+  it('subscribing again with another filter policy updates the subscription (a data directory kept across runs)', async () => {
+    const name = uniqueName('resubscribe');
+    const topicArn = await ensureFifoTopic(sns, `${name}.fifo`);
+    const { url, arn } = await ensureQueue(sqs, { name: `${name}.fifo` });
+    const first = await subscribeQueue(sns, topicArn, arn, {
+      rawMessageDelivery: true,
+      filterPolicy: { eventType: ['LiveEnded'] },
+    });
+    const again = await subscribeQueue(sns, topicArn, arn, {
+      rawMessageDelivery: true,
+      filterPolicy: INTEGRATION_SUBSCRIPTIONS.notifications.filterPolicy,
+    });
+    expect(again).toBe(first);
+    const publisher = new SnsIntegrationPublisher(sns, topicArn, { sleeper: new FakeClock() });
+    await publisher.publish([liveStarted('c1', 1), liveEnded('c1', 2)].map(messageOf));
+    expect((await drainFifoQueue<IntegrationEvent>(sqs, url)).map((m) => m.body.type)).toEqual(['LiveStarted']);
+  });
 });

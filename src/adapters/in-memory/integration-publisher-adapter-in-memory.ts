@@ -9,10 +9,7 @@ import {
   type IntegrationEvent,
   type IntegrationMessage,
 } from '../../application/integration/integration-events.js';
-import {
-  matchesFilterPolicy,
-  type FilterPolicy,
-} from '../../application/integration/integration-subscriptions.js';
+import { matchesFilterPolicy, type FilterPolicy } from '../../application/integration/integration-subscriptions.js';
 import type { InMemoryQueue } from './message-queue-adapter-in-memory.js';
 
 /** SNS PublishBatch: at most 10 entries per call. */
@@ -71,7 +68,8 @@ export class InMemoryIntegrationTopic implements IntegrationPublisher {
 
   /** Subscribes a FIFO queue with raw message delivery (and a filter policy on attributes, if given). */
   subscribe(subscription: InMemorySubscription): void {
-    if (!subscription.queue.fifo) throw new RangeError(`${subscription.name}: a FIFO topic delivers to FIFO queues here`);
+    if (!subscription.queue.fifo)
+      throw new RangeError(`${subscription.name}: a FIFO topic delivers to FIFO queues here`);
     this.subscriptions.push(subscription);
   }
 
@@ -99,7 +97,7 @@ export class InMemoryIntegrationTopic implements IntegrationPublisher {
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
     const failed: IntegrationMessage[] = [];
-    for (let retry = 0; queues.size > 0; ) {
+    for (let retry = 0; queues.size > 0;) {
       const heads = [...queues.values()].map((q) => q[0]!);
       let refused = false;
       for (let i = 0; i < heads.length; i += SNS_MAX_BATCH_ENTRIES) {

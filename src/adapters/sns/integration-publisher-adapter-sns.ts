@@ -1,8 +1,5 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
-import {
-  integrationMessageBody,
-  type IntegrationMessage,
-} from '../../application/integration/integration-events.js';
+import { integrationMessageBody, type IntegrationMessage } from '../../application/integration/integration-events.js';
 import {
   IntegrationPublishError,
   type IntegrationPublisher,

@@ -1,4 +1,10 @@
-import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  ListSubscriptionsByTopicCommand,
+  SetSubscriptionAttributesCommand,
+  SubscribeCommand,
+  type SNSClient,
+} from '@aws-sdk/client-sns';
 import type { FilterPolicy } from '../../application/integration/integration-subscriptions.js';
 
 /**
@@ -15,7 +21,12 @@ export const ensureFifoTopic = async (client: SNSClient, name: string): Promise<
   return TopicArn;
 };
 
-/** Subscribes an SQS queue with raw message delivery and a filter policy on message attributes. */
+/**
+ * Subscribes an SQS queue with raw message delivery and a filter policy on message attributes.
+ * Subscribe is idempotent for the same attributes; when the queue is already subscribed with
+ * other ones (a data directory kept from a run with an older policy), its attributes are set to
+ * these instead, as a CloudFormation update would.
+ */
 export const subscribeQueue = async (
   client: SNSClient,
   topicArn: string,
@@ -27,15 +38,45 @@ export const subscribeQueue = async (
     attributes['FilterPolicy'] = JSON.stringify(options.filterPolicy);
     attributes['FilterPolicyScope'] = 'MessageAttributes';
   }
-  const { SubscriptionArn } = await client.send(
-    new SubscribeCommand({
-      TopicArn: topicArn,
-      Protocol: 'sqs',
-      Endpoint: queueArn,
-      Attributes: attributes,
-      ReturnSubscriptionArn: true,
-    }),
-  );
-  if (!SubscriptionArn) throw new Error(`Subscribe ${queueArn} to ${topicArn} returned no ARN`);
-  return SubscriptionArn;
+  try {
+    const { SubscriptionArn } = await client.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: queueArn,
+        Attributes: attributes,
+        ReturnSubscriptionArn: true,
+      }),
+    );
+    if (!SubscriptionArn) throw new Error(`Subscribe ${queueArn} to ${topicArn} returned no ARN`);
+    return SubscriptionArn;
+  } catch (error) {
+    if (!(error instanceof Error && /already exists with different attributes/i.test(error.message))) throw error;
+    const existing = await findSubscription(client, topicArn, queueArn);
+    if (existing === undefined) throw error;
+    for (const [AttributeName, AttributeValue] of Object.entries(attributes))
+      await client.send(
+        new SetSubscriptionAttributesCommand({ SubscriptionArn: existing, AttributeName, AttributeValue }),
+      );
+    if (!options.filterPolicy)
+      await client.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn: existing,
+          AttributeName: 'FilterPolicy',
+          AttributeValue: '',
+        }),
+      );
+    return existing;
+  }
+};
+
+const findSubscription = async (client: SNSClient, topicArn: string, queueArn: string): Promise<string | undefined> => {
+  let NextToken: string | undefined;
+  do {
+    const page = await client.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+    const found = page.Subscriptions?.find((s) => s.Protocol === 'sqs' && s.Endpoint === queueArn);
+    if (found?.SubscriptionArn) return found.SubscriptionArn;
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return undefined;
 };

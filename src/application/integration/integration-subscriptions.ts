@@ -6,10 +6,7 @@ import type { IntegrationEventType } from './integration-events.js';
  * `{ exists: boolean }`, `{ prefix: string }`, `{ 'anything-but': string[] }`.
  */
 export type FilterCondition =
-  | string
-  | { readonly exists: boolean }
-  | { readonly prefix: string }
-  | { readonly 'anything-but': readonly string[] };
+  string | { readonly exists: boolean } | { readonly prefix: string } | { readonly 'anything-but': readonly string[] };
 export type FilterPolicy = Readonly<Record<string, readonly FilterCondition[]>>;
 
 export interface IntegrationSubscriptionSpec {

@@ -145,13 +145,13 @@ const close = (c: Extract<AuctionCommand, { type: 'CloseAuction' }>, state: Auct
       type: 'AuctionClosed',
       data: h
         ? {
-              outcome: 'SOLD',
-              winnerId: h.bidderId,
-              winningBidId: h.bidId,
-              price: h.amount,
-              currency: state.terms.currency,
-              closedAt: c.at,
-            }
+            outcome: 'SOLD',
+            winnerId: h.bidderId,
+            winningBidId: h.bidId,
+            price: h.amount,
+            currency: state.terms.currency,
+            closedAt: c.at,
+          }
         : { outcome: 'NO_SALE', closedAt: c.at },
     },
   ];
