@@ -414,6 +414,7 @@ export const lambdaConfigSchemas = {
     ...BLOBS,
     'EVENTS_TABLE',
     'CONNECTIONS_TABLE',
+    'FEED_STREAM_NAME',
     'STATS_TABLE',
     'RECOMMEND_STREAM_NAME',
     'BOOKING_QUEUE_URL',
