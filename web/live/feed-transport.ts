@@ -15,6 +15,9 @@ import { accessToken } from '../shared/identity.js';
  *
  * On the Event API only the fan-out may publish (IAM), so a viewer's own actions go over the
  * HTTP API, with the same validation and per-user budgets as the frames (docs/PROTOCOL.md).
+ * Heartbeats over HTTP are for the local runtime and small stacks: at the seed's scale a
+ * deployed stack counts viewers through the CDN beacon (presenceIngress=beacon), which keeps
+ * 100,000 beats/s off the HTTP API — the page must beat there instead once it has a beacon URL.
  */
 export const usesEventApi = (): boolean => config.broadcaster === 'appsync-events' && config.eventApi !== null;
 
