@@ -275,7 +275,8 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
    * claims the slot, then a plain conditional Put writes the reverse entry — no transaction,
    * so a storm's collisions cost one refused Put each, not a cancelled transaction. Between
    * the two writes the slot is a member nobody can look up; if the function dies there, the
-   * slot is a ghost like a lost $disconnect's (the broadcaster's first 410 or the TTL frees it).
+   * slot is a ghost that `remove` cannot find (no entry points at it), so only its TTL frees it
+   * — reads skip it after that, and a join may claim it.
    * If a concurrent join of the same connection wrote the entry first, this slot is given back
    * and the join starts over (it then sees that entry).
    */
