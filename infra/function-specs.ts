@@ -129,8 +129,10 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
       SNAPSHOTS_TABLE: SNAPSHOT_ITEMS,
       // Trip counters and the booking request index (pk prefix booking-request#).
       STATS_TABLE: 'readWrite',
-      // The per-user bid budget (pk rate#bid-user#<user>), shared with ws-message: those items only.
-      CONNECTIONS_TABLE: { items: ['rate#bid-user#*'] },
+      // The per-user bid, chat and like budgets (pk rate#<name>-user#<user>), shared with ws-message: those items only.
+      CONNECTIONS_TABLE: { items: ['rate#bid-user#*', 'rate#chat-user#*', 'rate#like-user#*'] },
+      // Chat and likes over HTTP (the appsync-events broadcaster's viewers) are feed records.
+      FEED_STREAM_NAME: 'write',
       RECOMMEND_STREAM_NAME: 'write',
       BOOKING_QUEUE_URL: 'write',
       HEARTBEAT_QUEUE_URL: 'write',

@@ -101,18 +101,22 @@ export const STACK_DEFAULTS: StackSettings = {
   // DynamoDB sets that count (one per partition, changing as partitions split), so no number
   // fits at synth time; it draws from the unreserved pool the edge reservations protect.
   relayReservedConcurrency: null,
-  // The seed's join snapshots are 8,334 requests/s (500,000 viewers in 60 s); 8,500 leaves
-  // 1,500 of the account's 10,000 requests/s for the WebSocket API. Burst: the account's 5,000.
-  httpRateLimit: 8500,
+  // The seed's join snapshots are 8,334 requests/s (500,000 viewers in 60 s) and, with the
+  // appsync-events broadcaster, chat, likes and bids come over HTTP too (1,000/s at the seed):
+  // 9,500 leaves 500 of the account's 10,000 requests/s for the WebSocket API, which that
+  // broadcaster's viewers do not use. Burst: the account's 5,000.
+  httpRateLimit: 9500,
   httpBurstLimit: 5000,
   // A miss computes (~200 ms, estimate): 200/s bounds that to ~40 executions.
   recommendRateLimit: 200,
   recommendBurstLimit: 400,
   // Sized by the capacity model (`npm run capacity`, hop "http-api concurrency at the stage
-  // throttle"): (8,500 − 200)/s × 50 ms + 200/s × 200 ms = 455, rounded up.
-  httpApiReservedConcurrency: 460,
-  // wsRateLimit 2,000/s per route × 30 ms (estimate) = 60 per function.
-  wsReservedConcurrency: 60,
+  // throttle"): (9,500 − 200)/s × 50 ms + 200/s × 200 ms = 505, rounded up.
+  httpApiReservedConcurrency: 510,
+  // With the default broadcaster (appsync-events) the WebSocket API carries no viewer traffic:
+  // 25 per function caps a flood there and leaves the consumers their unreserved demand (283 at
+  // the seed). With broadcaster=apigateway the default is WS_RESERVED_PER_CONNECTION_PATH.
+  wsReservedConcurrency: 25,
   lambdaConcurrencyQuota: 1000,
   wsRateLimit: 2000,
   wsBurstLimit: 5000,
@@ -187,6 +191,9 @@ const present = (value: unknown): boolean => value !== undefined && value !== nu
  * The settings for these context values; throws one Error naming every bad key and what it
  * accepts. `read` is `(key) => app.node.tryGetContext(key)` in the app, a plain lookup elsewhere.
  */
+/** wsReservedConcurrency's default with broadcaster=apigateway: wsRateLimit 2,000/s per route × 30 ms (estimate). */
+export const WS_RESERVED_PER_CONNECTION_PATH = 60;
+
 export const parseStackSettings = (read: (key: StackContextKey) => unknown): StackSettings => {
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(STACK_CONTEXT_KEYS) as StackContextKey[]) {
@@ -224,7 +231,10 @@ export const parseStackSettings = (read: (key: StackContextKey) => unknown): Sta
     recommendRateLimit: c.recommendRateLimit ?? d.recommendRateLimit,
     recommendBurstLimit: c.recommendBurstLimit ?? d.recommendBurstLimit,
     httpApiReservedConcurrency: reservation(c.httpApiReservedConcurrency, d.httpApiReservedConcurrency),
-    wsReservedConcurrency: reservation(c.wsReservedConcurrency, d.wsReservedConcurrency),
+    wsReservedConcurrency: reservation(
+      c.wsReservedConcurrency,
+      broadcaster === 'apigateway' ? WS_RESERVED_PER_CONNECTION_PATH : d.wsReservedConcurrency,
+    ),
     lambdaConcurrencyQuota: c.lambdaConcurrencyQuota ?? d.lambdaConcurrencyQuota,
     wsRateLimit: c.wsRateLimit ?? d.wsRateLimit,
     wsBurstLimit: c.wsBurstLimit ?? d.wsBurstLimit,

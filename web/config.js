@@ -7,6 +7,15 @@
 //   tokenUrl  where the page gets a bearer token for the name the user picks (POST {userId}):
 //             the local runtime's development issuer. Deployed, leave it '' (viewers watch
 //             anonymously) until your sign-in flow provides tokens.
+//   broadcaster  how the live room gets its feed: the stack's `-c broadcaster` (default
+//             'appsync-events'). 'apigateway': frames, chat, likes and heartbeats over the
+//             WebSocket API (wsUrl). 'appsync-events': frames from a subscription to the Event
+//             API (eventApi below); chat, likes and heartbeats as POSTs to the HTTP API.
+//   eventApi  with 'appsync-events', from the stack's outputs:
+//             realtimeUrl   EventApiRealtimeUrl,  e.g. 'wss://xyz.appsync-realtime-api.ap-northeast-2.amazonaws.com/event/realtime'
+//             httpEndpoint  EventApiHttpEndpoint, e.g. 'https://xyz.appsync-api.ap-northeast-2.amazonaws.com/event'
+//             namespace     'live'
+//             apiKey        EventApiViewerKey when anonymous viewers may watch, else ''
 // Empty apiBase / wsUrl / statsUrl mean: the page's own origin, ws(s)://<page host>/ws, and
 // stats.json beside this file.
 window.STAMPEDE_CONFIG = {
@@ -14,4 +23,6 @@ window.STAMPEDE_CONFIG = {
   wsUrl: '',
   statsUrl: '',
   tokenUrl: '',
+  broadcaster: 'apigateway',
+  eventApi: { realtimeUrl: '', httpEndpoint: '', namespace: 'live', apiKey: '' },
 };

@@ -4,7 +4,7 @@ import { edgeHops } from './edge-hops.js';
 import { feedHops, deliveryHops } from './feed-hops.js';
 import { ratesOf, type Scenario } from './load.js';
 import { presenceHops, type PresenceFigures } from './presence-hops.js';
-import { fmt, viewerHops } from './viewer-hops.js';
+import { actionHops, fmt, viewerHops } from './viewer-hops.js';
 
 export interface PresenceSummary extends PresenceFigures {
   readonly usdPerPeakHour: number;
@@ -117,7 +117,13 @@ export const evaluateCapacity = (scenario: Scenario): CapacityReport => {
     PRESENCE_INGRESSES.map((ingress) => [ingress, presenceHops(scenario, ingress)]),
   ) as Record<PresenceIngress, ReturnType<typeof presenceHops>>;
   const active = presenceParts[scenario.settings.presence.ingress];
-  const parts: Part[] = [viewerHops(scenario), active, feedHops(scenario), deliveryHops(scenario)];
+  const parts: Part[] = [
+    viewerHops(scenario),
+    actionHops(scenario),
+    active,
+    feedHops(scenario),
+    deliveryHops(scenario),
+  ];
   const hops = [...parts.flatMap((p) => p.hops), ...accountHops(scenario, parts)];
   const costs = parts.flatMap((p) => p.costs);
   return {

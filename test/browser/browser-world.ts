@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../src/entrypoints/local/runtime.js';
 import { launchChromium, type RunningChromium } from '../support/chromium.js';
 
 /** Screenshots land here (gitignored) so a human can look at what the tests saw. */
@@ -17,7 +17,11 @@ export interface BrowserWorld {
   /** Calls the runtime's HTTP API as user `as` (a token from the development issuer); a non-2xx answer throws with the body. */
   api<T = unknown>(method: string, path: string, body: unknown, as: string): Promise<T>;
   /** A new browser "user" (own context: own sessionStorage, own socket) on `path`, named `userId` (1280×860 unless told). */
-  open(path: string, userId: string, options?: { viewport?: { width: number; height: number } }): Promise<Page>;
+  open(
+    path: string,
+    userId: string,
+    options?: { viewport?: { width: number; height: number }; initScript?: { path: string } },
+  ): Promise<Page>;
   /**
    * Stops the runtime and starts a new one on the same port, as a developer restarting
    * `npm start` does: open pages keep their tabs, the new process has a new token issuer and
@@ -30,10 +34,12 @@ export interface BrowserWorld {
 
 /**
  * The local runtime (demo off, free port) and headless Chromium. Pages find the API on their own
- * origin, exactly as they do under `npm start`.
+ * origin, exactly as they do under `npm start`. `options` go to the runtime as `npm start` flags
+ * would (e.g. `{ broadcaster: 'appsync-events' }`).
  */
-export const startBrowserWorld = async (): Promise<BrowserWorld> => {
-  let runtime = await startLocalRuntime({ port: 0, progressIntervalMs: 0, logLevel: 'ERROR' });
+export const startBrowserWorld = async (options: LocalRuntimeOptions = {}): Promise<BrowserWorld> => {
+  const settings: LocalRuntimeOptions = { ...options, port: 0, progressIntervalMs: 0, logLevel: 'ERROR' };
+  let runtime = await startLocalRuntime(settings);
   let chromium: RunningChromium;
   try {
     chromium = await launchChromium();
@@ -82,6 +88,7 @@ export const startBrowserWorld = async (): Promise<BrowserWorld> => {
       contexts.push(context);
       // The page keeps the chosen name per tab in sessionStorage (web/shared/identity.ts).
       await context.addInitScript((name) => sessionStorage.setItem('stampede.userId', name), userId);
+      if (options.initScript) await context.addInitScript(options.initScript);
       const page = await context.newPage();
       page.setDefaultTimeout(WAIT_MS);
       const errors: string[] = [];
@@ -99,7 +106,7 @@ export const startBrowserWorld = async (): Promise<BrowserWorld> => {
       const port = runtime.port;
       await runtime.stop();
       tokens.clear(); // signed by the stopped process's issuer
-      runtime = await startLocalRuntime({ port, progressIntervalMs: 0, logLevel: 'ERROR' });
+      runtime = await startLocalRuntime({ ...settings, port });
     },
     async stop() {
       for (const context of contexts) await context.close().catch(() => undefined);

@@ -96,8 +96,17 @@ describe('hand-computed loads', () => {
     // 1,200 viewers / 500 a shard → 3 shards × 4 frames/s = 12 messages/s = 1.2 batches/s of 10 × 10 × 200 ms.
     expect(hop(r, 'broadcast concurrent batches (SQS mapping)').load).toBeCloseTo(1.2 * 2, 10);
     const account = hop(r, 'API Gateway requests/s (all APIs)');
-    // 4,800 posts + 240 beats + 120 connects + 120 join frames.
-    expect(account.load).toBe(4_800 + 240 + 120 + 120);
+    // 4,800 posts + 240 beats + 120 connects + 120 join frames + 20 chat, like and bid frames.
+    expect(account.load).toBe(4_800 + 240 + 120 + 120 + 20);
+    expect(hop(r, 'WebSocket stage throttle, $default route').load).toBe(240 + 120 + 20);
+  });
+
+  it('chat, likes and bids take the HTTP API with AppSync Events (viewers cannot publish to the Event API)', () => {
+    const r = evaluateCapacity({ load: { ...small, channels: 10 }, settings: settings(), quotas: {} });
+    // 10,000 viewers joining in 10 s: 1,000 snapshots/s + 10 channels × 20 viewer requests/s.
+    expect(hop(r, 'HTTP API stage throttle (every route)').load).toBe(1_000 + 200);
+    expect(r.costs.find((c) => c.item === 'HTTP API chat, likes, bids')?.unitsPerHour).toBe(200 * 3_600);
+    expect(r.costs.some((c) => c.item.startsWith('WebSocket chat'))).toBe(false);
   });
 
   it('the feed stream: channels spread over shards, the busiest shard takes ceil(channels / shards)', () => {

@@ -105,7 +105,7 @@ describe('the deployed edge', () => {
     });
   });
 
-  it('reserved concurrency as documented: http-api 460, each WebSocket edge function 60, relay none', () => {
+  it('reserved concurrency as documented: http-api 510, each WebSocket edge function 25 (60 with broadcaster=apigateway), relay none', () => {
     const reserved = Object.fromEntries(
       resourcesOf(s, 'AWS::Lambda::Function').map(([, r]) => [
         String(r.Properties?.['Description']).replace('Stampede ', ''),
@@ -113,12 +113,14 @@ describe('the deployed edge', () => {
       ]),
     );
     expect(reserved).toMatchObject({
-      'http-api': 460,
-      'ws-connect': 60,
-      'ws-disconnect': 60,
-      'ws-message': 60,
-      'ws-authorizer': 60,
+      'http-api': 510,
+      'ws-connect': 25,
+      'ws-disconnect': 25,
+      'ws-message': 25,
+      'ws-authorizer': 25,
     });
+    // The per-connection path's viewers join, chat and beat over the WebSocket API: 2,000/s × 30 ms each.
+    expect(context({ broadcaster: 'apigateway' }).wsReservedConcurrency).toBe(60);
     for (const consumer of [
       'relay',
       'fanout',

@@ -112,7 +112,7 @@ describe.each([
       expect.stringContaining('/offload/*'),
       expect.stringContaining('/public/stats.json'),
     ]);
-    // http-api touches the connections table only for the per-user bid budget: those items, three actions.
+    // http-api touches the connections table only for the per-user bid, chat and like budgets: those items, three actions.
     const connectionsTableId = resourcesOf(s, 'AWS::DynamoDB::Table').find(([id]) =>
       id.startsWith('StorageConnections'),
     )?.[0];
@@ -123,8 +123,14 @@ describe.each([
     expect(onConnections).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['rate#bid-user#*'] } },
+        Condition: {
+          'ForAllValues:StringLike': {
+            'dynamodb:LeadingKeys': ['rate#bid-user#*', 'rate#chat-user#*', 'rate#like-user#*'],
+          },
+        },
       }),
     ]);
+    // Chat and likes over HTTP (the appsync-events broadcaster's way in) are feed records.
+    expect(actions('http-api')).toEqual(expect.arrayContaining(['kinesis:PutRecords']));
   });
 });

@@ -8,6 +8,7 @@ import { clockTime, count, countdown, money } from '../shared/format.js';
 import { authParams, forgetToken, identity, onIdentityChange } from '../shared/identity.js';
 import { bindNameField } from '../shared/name-field.js';
 import { startRecommendations } from './recommendations.js';
+import { eventApiTransport, outboxFor, type Outbox } from './feed-transport.js';
 import { serverClock, syncServerClock } from '../shared/server-clock.js';
 
 /** What `GET /api/channels` lists (local runtime). */
@@ -67,6 +68,8 @@ onIdentityChange(() => {
 interface Room {
   readonly channelId: string;
   readonly client: ViewerClient;
+  /** Chat, likes and heartbeats: on the WebSocket, or over HTTP with the AppSync Events broadcaster. */
+  outbox: Outbox;
   readonly sessionId: string;
   sequence: number;
   likes: number;
@@ -114,8 +117,8 @@ const scheduleReconnect = (channelId: string): void => {
 /** The browser's WebSocket, reporting open and close to the page (the client owns the socket). */
 const observedWebSocket = (onOpen: () => void, onClose: (code: number) => void): WebSocketConstructor =>
   class extends WebSocket {
-    constructor(url: string) {
-      super(url);
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols);
       this.addEventListener('open', onOpen);
       this.addEventListener('close', (e) => onClose(e.code));
     }
@@ -149,6 +152,7 @@ const openRoom = async (channelId: string): Promise<void> => {
   const state: Room = {
     channelId,
     client: undefined as unknown as ViewerClient,
+    outbox: undefined as unknown as Outbox,
     // A session per join: a closed socket ends its session for good (presence), so a rejoin is a new one.
     sessionId: newId('sess'),
     sequence: 0,
@@ -159,9 +163,19 @@ const openRoom = async (channelId: string): Promise<void> => {
     closedByUs: false,
   };
   let joined = false;
+  let transport: Awaited<ReturnType<typeof eventApiTransport>>;
+  try {
+    transport = await eventApiTransport();
+  } catch {
+    closeRoom();
+    reconnectingText = 'cannot watch: no sign-in — retrying…';
+    scheduleReconnect(channelId);
+    return;
+  }
   const client = new ViewerClient({
     httpUrl: config.apiBase || location.origin,
-    wsUrl: await wsUrlFor(),
+    wsUrl: transport ? '' : await wsUrlFor(),
+    ...(transport ? { transport } : {}),
     channelId,
     // Bound: the client calls its fetch as a method, and the browser's refuses a foreign `this`.
     fetch: (url, init) => fetch(url, { ...init, cache: 'no-store' }),
@@ -191,6 +205,7 @@ const openRoom = async (channelId: string): Promise<void> => {
     },
   });
   (state as { client: ViewerClient }).client = client;
+  state.outbox = outboxFor(client, channelId);
   room = state;
   try {
     await client.connect();
@@ -214,11 +229,9 @@ const openRoom = async (channelId: string): Promise<void> => {
   setConnection('open', 'live');
   renderStage(client.view);
   const beat = (): void => {
-    try {
-      client.send({ action: 'heartbeat', channelId, sessionId: state.sessionId, sequence: ++state.sequence });
-    } catch {
-      // the socket is closing; the reconnect starts a new session
-    }
+    // A lost beat is not retried: the next one counts the session again (the socket may be closing,
+    // and a reconnect starts a new session).
+    state.outbox.heartbeat(state.sessionId, ++state.sequence).catch(() => undefined);
   };
   beat();
   state.timers.push(setInterval(beat, HEARTBEAT_EVERY_MS));
@@ -504,13 +517,18 @@ el.chatForm.addEventListener('submit', (e) => {
   e.preventDefault();
   const text = el.chatInput.value.trim();
   if (!text || !room) return;
-  try {
-    room.client.chat(text);
-    el.chatInput.value = '';
-    notice(el.chatNotice, 'info', '');
-  } catch {
-    notice(el.chatNotice, 'error', 'Not sent: the connection is being re-made; try again in a moment.');
-  }
+  const sent = room.outbox.chat(text);
+  el.chatInput.value = '';
+  notice(el.chatNotice, 'info', '');
+  sent.catch((error: unknown) => {
+    // Over HTTP the server says why (too fast, too long); a closing socket cannot.
+    if (el.chatInput.value === '') el.chatInput.value = text;
+    notice(
+      el.chatNotice,
+      'error',
+      error instanceof ApiError ? error.message : 'Not sent: the connection is being re-made; try again in a moment.',
+    );
+  });
 });
 
 let likeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -522,12 +540,13 @@ el.like.addEventListener('click', () => {
     if (!room || room.pendingLikes === 0) return;
     const n = Math.min(100, room.pendingLikes);
     room.pendingLikes = 0;
-    try {
-      room.client.like(n);
-      notice(el.likeNotice, 'info', '');
-    } catch {
-      // closing: the taps are dropped with the connection
-    }
+    room.outbox.like(n).then(
+      () => notice(el.likeNotice, 'info', ''),
+      (error: unknown) => {
+        // A closing socket drops the taps with the connection; the HTTP API says why it refused.
+        if (error instanceof ApiError) notice(el.likeNotice, 'error', error.message);
+      },
+    );
   }, LIKE_BATCH_MS);
 });
 

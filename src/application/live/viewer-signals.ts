@@ -127,3 +127,72 @@ export const makeViewerSignals = (deps: ViewerSignalsDeps) => {
   };
 };
 export type ViewerSignals = ReturnType<typeof makeViewerSignals>;
+
+export interface UserSignalsDeps {
+  readonly publisher: FeedPublisher;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /** The same per-user budgets as the WebSocket path (one bucket per user, whichever way the signal came). */
+  readonly chatUserLimiter: RateLimiter;
+  readonly likeUserLimiter: RateLimiter;
+  /** Whether the channel exists: a signal to a channel no one can watch is refused (CHANNEL_NOT_FOUND). */
+  readonly channelExists: (channelId: string) => Promise<boolean>;
+}
+
+/** A signed-in user's chat or likes on a channel, without a WebSocket connection. */
+export interface UserSignalInput {
+  readonly channelId: string;
+  readonly userId: string | null;
+}
+
+/**
+ * Chat and likes over the HTTP API (`POST /api/channels/{id}/chat|likes`): the way in for
+ * viewers on the `appsync-events` broadcaster, who hold a subscription to the Event API (which
+ * only the fan-out may publish to) and no WebSocket API connection. Same text rules and
+ * per-user budgets as the frames; no per-connection budget (there is no connection); the
+ * author is the verified caller, and anonymous callers are refused.
+ */
+export const makeUserSignals = (deps: UserSignalsDeps) => {
+  const gate = makeActionGate({ chat: { perUser: deps.chatUserLimiter }, like: { perUser: deps.likeUserLimiter } });
+  const admitted = async (action: GatedAction, input: UserSignalInput, toDoWhat: string): Promise<string> => {
+    if (input.userId === null)
+      throw new DomainError<SignalErrorCode>('UNAUTHENTICATED', `sign in to ${toDoWhat}: send a bearer token`);
+    await gate.admit(action, { userId: input.userId });
+    if (!(await deps.channelExists(input.channelId)))
+      throw new DomainError<'CHANNEL_NOT_FOUND'>('CHANNEL_NOT_FOUND', `channel ${input.channelId} does not exist`, {
+        field: 'channelId',
+      });
+    return input.userId;
+  };
+  return {
+    async chat(input: UserSignalInput & { readonly text: string }): Promise<ChatSignal> {
+      const clean = ChatText.parse(input.text);
+      const userId = await admitted('chat', input, 'chat');
+      const signal: ChatSignal = {
+        kind: 'signal',
+        signal: 'CHAT',
+        channelId: input.channelId,
+        messageId: deps.ids.next(),
+        userId,
+        text: clean,
+        at: deps.clock.now(),
+      };
+      await deps.publisher.publish([signal]);
+      return signal;
+    },
+    async like(input: UserSignalInput & { readonly count: number }): Promise<LikeSignal> {
+      const n = LikeCount.parse(input.count);
+      await admitted('like', input, 'like');
+      const signal: LikeSignal = {
+        kind: 'signal',
+        signal: 'LIKES',
+        channelId: input.channelId,
+        count: n,
+        at: deps.clock.now(),
+      };
+      await deps.publisher.publish([signal]);
+      return signal;
+    },
+  };
+};
+export type UserSignals = ReturnType<typeof makeUserSignals>;

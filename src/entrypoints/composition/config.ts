@@ -435,6 +435,7 @@ export const lambdaConfigSchemas = {
     'EVENTS_TABLE',
     'SNAPSHOTS_TABLE',
     'CONNECTIONS_TABLE',
+    'FEED_STREAM_NAME',
     'STATS_TABLE',
     'RECOMMEND_STREAM_NAME',
     'BOOKING_QUEUE_URL',

@@ -9,7 +9,7 @@ import { makeFanOut } from '../../application/live/fan-out-feed.js';
 import { makeQueueViewerDelivery } from '../../application/live/queue-viewer-delivery.js';
 import { makeRelayFeed } from '../../application/live/relay-feed.js';
 import { makeStreamRecovery } from '../../application/live/stream-recovery.js';
-import { makeViewerSignals } from '../../application/live/viewer-signals.js';
+import { makeUserSignals, makeViewerSignals } from '../../application/live/viewer-signals.js';
 import { channelCodec, channelDecider } from '../../domain/channel/index.js';
 import { makeBroadcastHandler } from '../handlers/broadcast.js';
 import { makeFanoutHandler } from '../handlers/fanout.js';
@@ -92,6 +92,14 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
         channels: get(TOKENS.ChannelUseCases),
         snapshot: get(TOKENS.ChannelSnapshot),
         recover: get(TOKENS.StreamRecovery),
+        userSignals: makeUserSignals({
+          publisher: get(TOKENS.FeedPublisher),
+          clock: get(TOKENS.Clock),
+          ids: get(TOKENS.Ids),
+          chatUserLimiter: get(ABUSE_TOKENS.ChatUserLimiter),
+          likeUserLimiter: get(ABUSE_TOKENS.LikeUserLimiter),
+          channelExists: async (channelId) => (await get(TOKENS.ChannelSnapshot)(channelId)) !== null,
+        }),
         onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error in a route', { error }),
       }),
     );

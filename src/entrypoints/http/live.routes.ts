@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import type { ChannelUseCases } from '../../application/live/channel-commands.js';
 import { displayText } from '../../application/live/display-text.js';
+import { ChatText, LikeCount, type UserSignals } from '../../application/live/viewer-signals.js';
 import {
   MAX_RECOVERY_PAGE,
   type RecoverStream,
@@ -12,12 +13,24 @@ import { Currency, Price } from '../../domain/channel/channel.events.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { ChannelId, ProductId, UserId } from '../../domain/shared/ids.js';
 import { RESOURCE_ID_PATTERN } from '../../domain/shared/brand.js';
-import { actorOf, decimalQueryInt, json, pathParam, readBody, route, validate, type ApiRoutes } from './api-route.js';
+import {
+  actorOf,
+  authenticatedUser,
+  decimalQueryInt,
+  json,
+  pathParam,
+  readBody,
+  route,
+  validate,
+  type ApiRoutes,
+} from './api-route.js';
 
 export interface LiveRoutesDeps {
   readonly channels: ChannelUseCases;
   readonly snapshot: GetChannelSnapshot;
   readonly recover: RecoverStream;
+  /** Chat and likes over HTTP (viewers without a WebSocket API connection: the appsync-events broadcaster). */
+  readonly userSignals?: UserSignals;
   readonly onUnexpected: (error: unknown) => void;
 }
 
@@ -36,6 +49,8 @@ export const ListProductBody = z.object({
   currency: Currency,
 });
 export const ChangePriceBody = z.object({ price: Price, currency: Currency });
+export const ChatBody = z.object({ text: ChatText });
+export const LikesBody = z.object({ count: LikeCount.default(1) });
 export const RecoveryQuery = z.object({
   after: decimalQueryInt(0, Number.MAX_SAFE_INTEGER).default(0),
   limit: decimalQueryInt(1, MAX_RECOVERY_PAGE).default(MAX_RECOVERY_PAGE),
@@ -133,5 +148,31 @@ export const makeLiveRoutes = (deps: LiveRoutesDeps): ApiRoutes => {
       if (!page) throw notFound();
       return json(200, page);
     }),
+    ...(deps.userSignals ? userSignalRoutes(deps.userSignals, wrap) : {}),
   };
 };
+
+/**
+ * `POST /api/channels/{id}/chat` {text} and `POST /api/channels/{id}/likes` {count?}: the way in
+ * for chat and likes when viewers watch over AppSync Events (no WebSocket API connection to send
+ * frames on). 202 once the signal is on the feed; it reaches viewers, the sender included, as a
+ * feed frame. A bearer token is required (every POST, route-access.ts); 429 past the user's
+ * budget (the same buckets as the frames).
+ */
+const userSignalRoutes = (
+  signals: UserSignals,
+  wrap: (handler: Parameters<typeof route>[0]) => ReturnType<typeof route>,
+): ApiRoutes => ({
+  'POST /api/channels/{channelId}/chat': wrap(async (event) => {
+    const channelId = pathParam(event, 'channelId', ChannelId);
+    const { text } = readBody(event, ChatBody);
+    const chat = await signals.chat({ channelId, userId: authenticatedUser(event) ?? null, text });
+    return json(202, { messageId: chat.messageId, at: chat.at });
+  }),
+  'POST /api/channels/{channelId}/likes': wrap(async (event) => {
+    const channelId = pathParam(event, 'channelId', ChannelId);
+    const { count } = readBody(event, LikesBody);
+    const likes = await signals.like({ channelId, userId: authenticatedUser(event) ?? null, count });
+    return json(202, { count: likes.count, at: likes.at });
+  }),
+});

@@ -13,7 +13,7 @@ import {
 import { bookingModule } from '../composition/booking.module.js';
 import { abuseLimitsOf, DEFAULT_STATS_OBJECT_KEY, loadLambdaConfig } from '../composition/config.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
-import { eventStoreOnDynamoDb, snapshotStoreOnDynamoDb } from '../composition/live.aws.module.js';
+import { eventStoreOnDynamoDb, feedOnKinesis, snapshotStoreOnDynamoDb } from '../composition/live.aws.module.js';
 import { liveModule } from '../composition/live.module.js';
 import { heartbeatQueueOnSqs } from '../composition/presence.aws.module.js';
 import { presenceModule } from '../composition/presence.module.js';
@@ -48,6 +48,8 @@ export const root = (env = process.env) => {
       abuseLimits(abuseLimitsOf(c)),
       eventStoreOnDynamoDb(aws, c.EVENTS_TABLE),
       snapshotStoreOnDynamoDb(aws, c.SNAPSHOTS_TABLE),
+      // Chat and likes over HTTP (viewers on the appsync-events broadcaster) go on the feed stream.
+      feedOnKinesis(aws, c.FEED_STREAM_NAME),
       userRateLimitsOnDynamoDb(aws, c.CONNECTIONS_TABLE),
       heartbeatQueueOnSqs(aws, c.HEARTBEAT_QUEUE_URL),
       // The routes book on the default trip; stats.json is the booking consumer's to publish.

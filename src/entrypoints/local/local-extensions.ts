@@ -4,6 +4,7 @@ import type { Container, ContainerModule } from 'inversify';
 import type { EventSourceStats } from '../../adapters/local/batch-handler.js';
 import type { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
+import type { LocalEventApiEndpoints } from './appsync-events.broadcaster.js';
 import type { LocalConfig } from './local-config.js';
 
 /** A running event source mapping (stream or queue → handler), as the runtime manages it. */
@@ -25,6 +26,8 @@ export interface LocalRuntimeContext {
   readonly logger: Logger;
   /** The local development issuer: signed tokens for simulated users (the demo). */
   readonly devTokens: DevTokenIssuer;
+  /** With `--broadcaster appsync-events`: the stand-in viewers subscribe to (the pages' config.js names it). */
+  readonly eventApi: LocalEventApiEndpoints | null;
   /** Adds an event source; the runtime starts it with the others and stops it on shutdown. */
   addEventSource(source: RunningEventSource): void;
   addStaticHandler(handler: StaticHandler): void;

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { channelDirectoryModule } from './channel-directory.js';
+import type { LocalEventApiEndpoints } from './appsync-events.broadcaster.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { buildPages, DEFAULT_PAGES_DIR, pagesAreStale } from '../pages/pages-build.js';
@@ -28,11 +29,31 @@ export interface PagesOptions {
 
 /**
  * The local runtime's config.js: same-origin API, the runtime's own WebSocket path, tokens from
- * its development issuer. Deployed pages get theirs from web/config.js, edited with the AWS
- * endpoints.
+ * its development issuer, and the broadcaster it runs (`--broadcaster`): with `appsync-events`,
+ * the stand-in's endpoints (and its API key when anonymous viewers may watch). Deployed pages
+ * get theirs from web/config.js, edited with the AWS endpoints.
  */
-const configScript = (config: LocalConfig): string =>
-  `// served by the local runtime (npm start)\nwindow.STAMPEDE_CONFIG = ${JSON.stringify({ apiBase: '', wsUrl: '', wsPath: config.wsPath, statsUrl: '', tokenUrl: '/api/dev/tokens' })};\n`;
+export const configScript = (config: LocalConfig, eventApi: LocalEventApiEndpoints | null): string => {
+  const settings = {
+    apiBase: '',
+    wsUrl: '',
+    wsPath: config.wsPath,
+    statsUrl: '',
+    tokenUrl: '/api/dev/tokens',
+    broadcaster: eventApi ? 'appsync-events' : 'apigateway',
+    ...(eventApi
+      ? {
+          eventApi: {
+            realtimeUrl: eventApi.realtimeUrl,
+            httpEndpoint: eventApi.httpEndpoint,
+            namespace: eventApi.namespace,
+            apiKey: config.allowAnonymousViewers ? eventApi.apiKey : '',
+          },
+        }
+      : {}),
+  };
+  return `// served by the local runtime (npm start)\nwindow.STAMPEDE_CONFIG = ${JSON.stringify(settings)};\n`;
+};
 
 const send = (req: IncomingMessage, res: ServerResponse, status: number, type: string, body: string): void => {
   res.writeHead(status, {
@@ -79,7 +100,7 @@ export const pagesExtension = (options: PagesOptions = {}): LocalRuntimeExtensio
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
       const path = url.pathname;
       if (path === '/config.js') {
-        send(req, res, 200, CONTENT_TYPES['.js'] as string, configScript(context.config));
+        send(req, res, 200, CONTENT_TYPES['.js'] as string, configScript(context.config, context.eventApi));
         return true;
       }
       // `/live` → `/live/`, so the page's relative links (../styles.css, main.js) resolve.

@@ -259,6 +259,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         server,
         logger,
         devTokens,
+        eventApi,
         addEventSource: (source) => sources.push(source),
         addStaticHandler: (handler) => statics.push(handler),
         onStop: (cleanup) => cleanups.push(cleanup),

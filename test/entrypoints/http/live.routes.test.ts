@@ -2,16 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { createLocalContainer } from '../../../src/entrypoints/local/local.container.js';
 import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import { parseLocalConfig } from '../../../src/entrypoints/local/local-config.js';
+import { InMemoryFeedStream } from '../../../src/adapters/in-memory/feed-publisher-adapter-in-memory.js';
 import { httpEvent } from '../http-test-events.js';
 
-const api = () => {
-  const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT' }) });
+const api = (settings: Parameters<typeof parseLocalConfig>[0] = {}) => {
+  const container = createLocalContainer({ config: parseLocalConfig({ logLevel: 'SILENT', ...settings }) });
   const handle = container.get(TOKENS.HttpApiHandler);
+  lastFeed = container.get(TOKENS.FeedPublisher) as InMemoryFeedStream;
   return async (routeKey: string, options: Parameters<typeof httpEvent>[1] = {}) => {
     const r = await handle(httpEvent(routeKey, options));
     return { status: r.statusCode, body: r.body ? (JSON.parse(r.body) as Record<string, any>) : undefined };
   };
 };
+
+let lastFeed: InMemoryFeedStream;
+/** Every item on the feed stream, in order per shard. */
+const feedItems = (): Array<Record<string, any>> =>
+  Array.from({ length: lastFeed.shardCount }, (_, shard) => lastFeed.read(shard, 0, 10_000)).flatMap((records) =>
+    records.flatMap((r) => JSON.parse(r.data) as Record<string, any> | Array<Record<string, any>>),
+  );
 
 describe('live routes: the seller API and the viewers’ read side', () => {
   it('runs a channel through its commands and serves the snapshot and the recovery pages', async () => {
@@ -122,5 +131,86 @@ describe('live routes: the seller API and the viewers’ read side', () => {
       status: 400,
       body: { error: { field: 'after' } },
     });
+  });
+});
+
+describe('chat and likes over HTTP (viewers on the appsync-events broadcaster)', () => {
+  const live = async (settings: Parameters<typeof parseLocalConfig>[0] = {}) => {
+    const call = api(settings);
+    await call('POST /api/channels', { body: { channelId: 'c1', title: 'Coats', currency: 'KRW' }, as: 's1' });
+    await call('POST /api/channels/{channelId}/start', { path: { channelId: 'c1' }, as: 's1' });
+    return call;
+  };
+  const path = { channelId: 'c1' };
+
+  it('puts a chat line and likes on the feed as the verified caller, answered 202', async () => {
+    const call = await live();
+    const chat = await call('POST /api/channels/{channelId}/chat', {
+      path,
+      body: { text: '  Waterproof?  ', userId: 'mallory' },
+      as: 'alice',
+    });
+    expect(chat).toMatchObject({ status: 202, body: { messageId: expect.any(String) } });
+    expect(await call('POST /api/channels/{channelId}/likes', { path, body: { count: 3 }, as: 'bob' })).toMatchObject({
+      status: 202,
+      body: { count: 3 },
+    });
+    expect(await call('POST /api/channels/{channelId}/likes', { path, body: {}, as: 'bob' })).toMatchObject({
+      status: 202,
+      body: { count: 1 },
+    });
+    const signals = feedItems().filter((i) => i['kind'] === 'signal');
+    expect(signals).toEqual([
+      expect.objectContaining({ signal: 'CHAT', channelId: 'c1', userId: 'alice', text: 'Waterproof?' }),
+      expect.objectContaining({ signal: 'LIKES', channelId: 'c1', count: 3 }),
+      expect.objectContaining({ signal: 'LIKES', channelId: 'c1', count: 1 }),
+    ]);
+  });
+
+  it('answers bad input with 400 naming the field, an unknown channel with 404, no token with 401; nothing is published', async () => {
+    const call = await live();
+    const before = feedItems().length;
+    for (const [body, field] of [
+      [{ text: '' }, 'text'],
+      [{ text: 'x'.repeat(501) }, 'text'],
+      [{ text: 'bell\u0007' }, 'text'],
+      [{ text: 42 }, 'text'],
+    ] as const)
+      expect(await call('POST /api/channels/{channelId}/chat', { path, body, as: 'alice' })).toMatchObject({
+        status: 400,
+        body: { error: { field } },
+      });
+    for (const count of [0, 101, 1.5, '3'])
+      expect(await call('POST /api/channels/{channelId}/likes', { path, body: { count }, as: 'alice' })).toMatchObject({
+        status: 400,
+        body: { error: { field: 'count' } },
+      });
+    expect(
+      await call('POST /api/channels/{channelId}/chat', {
+        path: { channelId: 'nope' },
+        body: { text: 'hi' },
+        as: 'alice',
+      }),
+    ).toMatchObject({ status: 404, body: { error: { code: 'CHANNEL_NOT_FOUND' } } });
+    expect(await call('POST /api/channels/{channelId}/chat', { path, body: { text: 'hi' } })).toMatchObject({
+      status: 401,
+    });
+    expect(feedItems().length).toBe(before);
+  });
+
+  it('holds each user to the same per-user budgets as the frames: 429 with Retry-After past them', async () => {
+    const call = await live({ chatUserBurst: 2, chatUserPerSecond: 0.001, likeUserBurst: 1, likeUserPerSecond: 0.001 });
+    const chat = () => call('POST /api/channels/{channelId}/chat', { path, body: { text: 'hi' }, as: 'alice' });
+    expect((await chat()).status).toBe(202);
+    expect((await chat()).status).toBe(202);
+    expect(await chat()).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
+    // Another user has a budget of their own.
+    expect((await call('POST /api/channels/{channelId}/chat', { path, body: { text: 'hi' }, as: 'bob' })).status).toBe(
+      202,
+    );
+    const like = () => call('POST /api/channels/{channelId}/likes', { path, body: { count: 1 }, as: 'alice' });
+    expect((await like()).status).toBe(202);
+    expect((await like()).status).toBe(429);
+    expect(feedItems().filter((i) => i['kind'] === 'signal')).toHaveLength(4);
   });
 });
