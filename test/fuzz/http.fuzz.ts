@@ -39,6 +39,8 @@ export const ROUTE_SPECS: readonly RouteSpec[] = [
     body: { bidId: 'b-1', amount: 5_000, bidderId: 'u5' },
   },
   { key: 'GET /api/auctions/{auctionId}', params: { auctionId: AUCTIONS } },
+  { key: 'POST /api/channels/{channelId}/chat', params: { channelId: CHANNELS }, body: { text: 'hello' } },
+  { key: 'POST /api/channels/{channelId}/likes', params: { channelId: CHANNELS }, body: { count: 2 } },
   {
     key: 'POST /api/channels/{channelId}/heartbeats',
     params: { channelId: CHANNELS },
