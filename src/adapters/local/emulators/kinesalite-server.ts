@@ -13,7 +13,9 @@ export const startKinesalite = async (options: { shardLimit?: number } = {}): Pr
     createStreamMs: 0,
     deleteStreamMs: 0,
     updateStreamMs: 0,
-    shardLimit: options.shardLimit ?? 50,
+    // kinesalite's own default is 50 shards per account; the emulator test files share one
+    // kinesalite and create their streams side by side (each with a unique name), past 50.
+    shardLimit: options.shardLimit ?? 1_000,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
