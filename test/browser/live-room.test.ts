@@ -45,6 +45,21 @@ describe('live room page', () => {
       },
       SELLER,
     );
+    // The recommender learns of the channel from the feed, asynchronously; a page that asks before
+    // that gets (and caches, per user) an empty list until its next refresh. Wait until the model
+    // knows it, asking as another user so that alice's first answer is computed fresh.
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const answer = await world.api<{ recommendations: { channelId: string }[] }>(
+        'GET',
+        `/recommend/cached/probe-${Date.now()}?top_n=5`,
+        undefined,
+        'recs-probe',
+      );
+      if (answer.recommendations.some((r) => r.channelId === 'winter-sale')) break;
+      if (Date.now() > deadline) throw new Error('the recommender never listed winter-sale');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   afterAll(async () => {
