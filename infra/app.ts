@@ -12,7 +12,7 @@ import { App, Annotations } from 'aws-cdk-lib';
 import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
 import { bundleCode, defaultDistDir, missingBundles, placeholderCode, runBuild, staleBundles } from './lambda-code.js';
 import { parseStackSettings } from './stack-settings.js';
-import { NOT_DEPLOYED, StampedeStack } from './stampede.stack.js';
+import { NOT_DEPLOYED, NOT_DEPLOYED_BY_INGRESS, StampedeStack } from './stampede.stack.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const app = new App();
@@ -45,7 +45,10 @@ const identity =
     : undefined;
 const broadcaster = settings.broadcaster;
 const names: LambdaName[] = LAMBDA_NAMES.filter(
-  (n) => (n !== 'ws-authorizer' || identity !== undefined) && !NOT_DEPLOYED[broadcaster].includes(n),
+  (n) =>
+    (n !== 'ws-authorizer' || identity !== undefined) &&
+    !NOT_DEPLOYED[broadcaster].includes(n) &&
+    !NOT_DEPLOYED_BY_INGRESS[settings.presence.ingress].includes(n),
 );
 
 const allowPlaceholders = flag('placeholderCode');

@@ -15,6 +15,7 @@ export type ResourceVariable = Extract<
   | 'STATS_TABLE'
   | 'FEED_STREAM_NAME'
   | 'RECOMMEND_STREAM_NAME'
+  | 'PRESENCE_STREAM_NAME'
   | 'BROADCAST_QUEUE_URL'
   | 'BOOKING_QUEUE_URL'
   | 'BOOKING_PARKED_QUEUE_URL'
@@ -48,7 +49,8 @@ export type Trigger =
   | { readonly kind: 'websocket-authorizer' };
 
 export type QueueKey = 'broadcast' | 'booking' | 'heartbeat' | 'scheduler';
-export type StreamKey = 'feed' | 'recommend';
+/** `beaconLog`: CloudFront's real-time log lines of `/beat`; `presence`: beats and ticks keyed `<channel>#<k>`. */
+export type StreamKey = 'feed' | 'recommend' | 'beaconLog' | 'presence';
 
 export interface FunctionSpec {
   /** Seconds; consumers' queues get a visibility timeout of 6× this (+ batching window). */
@@ -167,6 +169,20 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     uses: { FEED_STREAM_NAME: 'read' },
   },
   'ws-authorizer': { timeoutSeconds: 5, trigger: { kind: 'websocket-authorizer' }, uses: {} },
+  'beat-router': {
+    // Up to 10,000 log lines a batch: parse, one HMAC each, PutRecords in chunks of 500.
+    timeoutSeconds: 30,
+    trigger: { kind: 'kinesis', streams: ['beaconLog'] },
+    // The token key comes as BEACON_TOKEN_KEY (a Secrets Manager dynamic reference resolved at deploy).
+    uses: { PRESENCE_STREAM_NAME: 'write' },
+  },
+  'presence-aggregator': {
+    timeoutSeconds: 30,
+    trigger: { kind: 'kinesis', streams: ['presence'] },
+    // Packed buckets and count items on the presence table; the count through the channel
+    // (events table); its ticks go back on the presence stream it consumes (readWrite).
+    uses: { EVENTS_TABLE: 'readWrite', PRESENCE_TABLE: 'readWrite', PRESENCE_STREAM_NAME: 'readWrite' },
+  },
 };
 
 /** SQS visibility must cover every retry of a batch: 6× the consumer's timeout plus its batching window (AWS guidance). */

@@ -66,8 +66,12 @@ describe('hand-computed loads', () => {
   });
 
   it('beacon presence: K = 1, one 40 KB bucket rewritten once a second plus the count item = 41 WCU on the key', () => {
-    const r = evaluateCapacity({ load: small, settings: settings(), quotas: {} });
-    // 200 beats/s ÷ 800 → K = 1; 1,000 sessions × 40 B = 40,000 B → 1 bucket, ceil(40,000 / 1,024) = 40 WCU, + 1.
+    const r = evaluateCapacity({
+      load: small,
+      settings: settings('presenceSubPartitions=1', 'presenceBuckets=1'),
+      quotas: {},
+    });
+    // 200 beats/s ÷ 800 → K = 1 is enough; 1,000 sessions × 40 B = 40,000 B → 1 bucket, ceil(40,000 / 1,024) = 40 WCU, + 1.
     expect(r.presence.writesPerKeyPerSecond).toBe(41);
     expect(hop(r, 'Kinesis beacon-log records/s per shard').load).toBeCloseTo(
       200 / STACK_DEFAULTS.presence.beaconLogShards,

@@ -15,7 +15,7 @@ import {
 import { FUNCTION_SPECS } from '../../infra/function-specs.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/messaging.construct.js';
 import { STACK_DEFAULTS } from '../../infra/stack-settings.js';
-import { NOT_DEPLOYED } from '../../infra/stampede.stack.js';
+import { NOT_DEPLOYED, NOT_DEPLOYED_BY_INGRESS } from '../../infra/stampede.stack.js';
 import { functionNamed, mappingsOf, refId, resourcesOf, synthesize, type Synthesized } from './synth.js';
 
 let s: Synthesized;
@@ -25,7 +25,7 @@ beforeAll(() => {
 
 // The per-connection stack (event-api.test.ts covers the appsync-events one, the default).
 const DEPLOYED: LambdaName[] = LAMBDA_NAMES.filter(
-  (n) => n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n),
+  (n) => n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n) && !NOT_DEPLOYED_BY_INGRESS.websocket.includes(n),
 );
 
 describe('tables', () => {
