@@ -297,7 +297,9 @@ export class Functions extends Construct {
 
   private beaconEdge(name: LambdaName): BeaconEdge {
     if (this.props.beacon === undefined)
-      throw new Error(`${name} belongs to the beacon presence path, which this stack does not create (-c presenceIngress=beacon)`);
+      throw new Error(
+        `${name} belongs to the beacon presence path, which this stack does not create (-c presenceIngress=beacon)`,
+      );
     return this.props.beacon;
   }
 

@@ -25,7 +25,8 @@ beforeAll(() => {
 
 // The per-connection stack (event-api.test.ts covers the appsync-events one, the default).
 const DEPLOYED: LambdaName[] = LAMBDA_NAMES.filter(
-  (n) => n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n) && !NOT_DEPLOYED_BY_INGRESS.websocket.includes(n),
+  (n) =>
+    n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n) && !NOT_DEPLOYED_BY_INGRESS.websocket.includes(n),
 );
 
 describe('tables', () => {

@@ -32,7 +32,10 @@ export const presenceStreamOnKinesis =
 export const presenceBucketsOnDynamoDb =
   (s: AwsClientSettings, table: string): Binding =>
   (bind) =>
-    bind(BEACON_TOKENS.Buckets, (get) => new DynamoDbPresenceBucketStore(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }));
+    bind(
+      BEACON_TOKENS.Buckets,
+      (get) => new DynamoDbPresenceBucketStore(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }),
+    );
 
 /**
  * The join answers' beacon grant in ws-message and http-api: with BEACON_TOKEN_KEY set (the stack

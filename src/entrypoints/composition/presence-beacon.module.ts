@@ -15,10 +15,7 @@ import { makeRouteBeats, type RouteBeats } from '../../application/presence-stre
 import { presenceLayout, type PresenceLayout } from '../../application/presence-stream/sub-partitions.js';
 import { channelCodec, channelDecider } from '../../domain/channel/index.js';
 import { makeBeatRouterHandler, type BeatRouterHandler } from '../handlers/beat-router.js';
-import {
-  makePresenceAggregatorHandler,
-  type PresenceAggregatorHandler,
-} from '../handlers/presence-aggregator.js';
+import { makePresenceAggregatorHandler, type PresenceAggregatorHandler } from '../handlers/presence-aggregator.js';
 import { makeBeaconRoutes } from '../http/beacon.routes.js';
 import { setting, TOKENS, type Binding, type Token } from './tokens.js';
 
@@ -77,12 +74,16 @@ export const presenceBeaconModule = new ContainerModule(({ bind }) => {
       const { ttlMs, layout } = ctx.get(BEACON_TOKENS.Settings);
       const { minPublishIntervalMs } = presenceSettings({ ttlMs });
       const clock = ctx.get(TOKENS.Clock);
-      const channels = new CommandHandler(withViewerCountRateLimit(channelDecider, minPublishIntervalMs), channelCodec, {
-        store: ctx.get(TOKENS.EventStore),
-        clock,
-        ids: ctx.get(TOKENS.Ids),
-        sleeper: ctx.get(TOKENS.Sleeper),
-      });
+      const channels = new CommandHandler(
+        withViewerCountRateLimit(channelDecider, minPublishIntervalMs),
+        channelCodec,
+        {
+          store: ctx.get(TOKENS.EventStore),
+          clock,
+          ids: ctx.get(TOKENS.Ids),
+          sleeper: ctx.get(TOKENS.Sleeper),
+        },
+      );
       return new PresenceAggregator({
         buckets: ctx.get(BEACON_TOKENS.Buckets),
         publisher: new ViewerCountPublisher(channels, minPublishIntervalMs),
