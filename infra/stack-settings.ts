@@ -247,8 +247,10 @@ export const parseStackSettings = (read: (key: StackContextKey) => unknown): Sta
     shardSize: c.shardSize ?? d.shardSize,
     presence: {
       ...d.presence,
-      // Viewers of the AppSync broadcaster hold no API Gateway connection to beat over: they use the beacon.
-      ingress: c.presenceIngress ?? (broadcaster === 'apigateway' ? 'websocket' : d.presence.ingress),
+      // The beacon on both broadcasters: beat frames over the WebSocket API are 100,000 requests/s at
+      // the seed, 10× the account's API Gateway quota (`npm run capacity`); `websocket` is opt-in
+      // (apigateway only: AppSync viewers hold no API Gateway connection to beat over).
+      ingress: c.presenceIngress ?? d.presence.ingress,
       ttlSeconds: c.presenceTtlSeconds ?? d.presence.ttlSeconds,
       beaconLogShards: c.beaconLogShards ?? d.presence.beaconLogShards,
       presenceShards: c.presenceShards ?? d.presence.presenceShards,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BEACON_FUNCTION_CODE } from '../../infra/beacon-edge.construct.js';
-import { STACK_DEFAULTS } from '../../infra/stack-settings.js';
+import { contextFromPairs, parseStackSettings, STACK_DEFAULTS } from '../../infra/stack-settings.js';
 import { BEACON_LOG_FIELDS } from '../../src/entrypoints/handlers/beacon-log-line.js';
 import { functionNamed, mappingsOf, refId, resourcesOf, synthesize, type Synthesized } from './synth.js';
 
@@ -155,8 +155,11 @@ describe('beacon presence edge (presenceIngress=beacon)', () => {
     ).toBe(true);
   });
 
-  it('presenceIngress=websocket (the apigateway default) deploys none of it', () => {
-    const ws = synthesize({ broadcaster: 'apigateway' });
+  it('the beacon is the default on the apigateway broadcaster too; presenceIngress=websocket deploys none of it', () => {
+    expect(synthesize({ broadcaster: 'apigateway' }).stack.beacon).toBeDefined();
+    const ws = synthesize({
+      settings: parseStackSettings(contextFromPairs(['broadcaster=apigateway', 'presenceIngress=websocket'])),
+    });
     expect(ws.stack.beacon).toBeUndefined();
     ws.template.resourceCountIs('AWS::CloudFront::Function', 0);
     ws.template.resourceCountIs('AWS::CloudFront::RealtimeLogConfig', 0);

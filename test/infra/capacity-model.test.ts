@@ -57,7 +57,11 @@ describe('hop status', () => {
 
 describe('hand-computed loads', () => {
   it('original presence: one write per beat on the channel key, a count Queries every item', () => {
-    const r = evaluateCapacity({ load: small, settings: settings('broadcaster=apigateway'), quotas: {} });
+    const r = evaluateCapacity({
+      load: small,
+      settings: settings('broadcaster=apigateway', 'presenceIngress=websocket'),
+      quotas: {},
+    });
     // 1,000 viewers / 5 s = 200 beats/s, one WCU each, all on the channel id.
     expect(hop(r, 'DynamoDB presence writes per channel partition key').load).toBe(200);
     // 1,000 items × 120 B = 117 KiB → 30 × 4 KiB pages × 0.5 (eventually consistent) = 15 RCU.
@@ -100,8 +104,15 @@ describe('hand-computed loads', () => {
     // 1,200 viewers / 500 a shard → 3 shards × 4 frames/s = 12 messages/s = 1.2 batches/s of 10 × 10 × 200 ms.
     expect(hop(r, 'broadcast concurrent batches (SQS mapping)').load).toBeCloseTo(1.2 * 2, 10);
     const account = hop(r, 'API Gateway requests/s (all APIs)');
-    // 4,800 posts + 240 beats + 120 connects + 120 join frames.
-    expect(account.load).toBe(4_800 + 240 + 120 + 120);
+    // 4,800 posts + 120 connects + 120 join frames; beats take the beacon (CloudFront), not API Gateway.
+    expect(account.load).toBe(4_800 + 120 + 120);
+    // With presenceIngress=websocket they would add 240 beat frames/s.
+    const frames = evaluateCapacity({
+      load: { ...small, viewersPerChannel: 1_200 },
+      settings: settings('broadcaster=apigateway', 'presenceIngress=websocket'),
+      quotas: {},
+    });
+    expect(hop(frames, 'API Gateway requests/s (all APIs)').load).toBe(4_800 + 240 + 120 + 120);
   });
 
   it('the feed stream: channels spread over shards, the busiest shard takes ceil(channels / shards)', () => {
@@ -116,10 +127,10 @@ describe('hand-computed loads', () => {
 });
 
 describe('stack settings (the source the stack and the model share)', () => {
-  it('defaults, and the presence path follows the broadcaster unless set', () => {
+  it('defaults, and the presence path is the beacon on both broadcasters unless set', () => {
     expect(settings()).toEqual(STACK_DEFAULTS);
-    expect(settings('broadcaster=apigateway').presence.ingress).toBe('websocket');
-    expect(settings('broadcaster=apigateway', 'presenceIngress=beacon').presence.ingress).toBe('beacon');
+    expect(settings('broadcaster=apigateway').presence.ingress).toBe('beacon');
+    expect(settings('broadcaster=apigateway', 'presenceIngress=websocket').presence.ingress).toBe('websocket');
     expect(settings('relayReservedConcurrency=none').relayReservedConcurrency).toBeNull();
     expect(settings('feedShards=4').feedShards).toBe(4);
   });
