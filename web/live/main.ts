@@ -214,6 +214,8 @@ const openRoom = async (channelId: string): Promise<void> => {
   setConnection('open', 'live');
   renderStage(client.view);
   const beat = (): void => {
+    // The join answer granted a beacon: the client beats over it (HTTP /beat every 5 s), not with frames.
+    if (client.beaconSession !== null) return;
     try {
       client.send({ action: 'heartbeat', channelId, sessionId: state.sessionId, sequence: ++state.sequence });
     } catch {

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { beatUrl, type BeaconGrant } from '../../client/beacon.js';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { Server } from 'node:http';
@@ -205,14 +206,26 @@ export class DemoDriver {
       const socket = new WebSocket(
         `${this.wsUrl}?${token ? `token=${encodeURIComponent(token)}` : `userId=${encodeURIComponent(name)}`}`,
       );
+      // The join answer says how to beat: `beacon` (the beacon presence path: HTTP /beat with its
+      // session and token) or nothing (heartbeat frames). Nothing is sent before it arrives.
+      let grant: BeaconGrant | null | undefined;
       const beat = (): void => {
-        if (socket.readyState === WebSocket.OPEN)
+        if (grant === undefined || socket.readyState !== WebSocket.OPEN) return;
+        if (grant === null)
           socket.send(
             JSON.stringify({ action: 'heartbeat', channelId: channel.channelId, sessionId, sequence: ++sequence }),
           );
+        else
+          void fetch(beatUrl(grant, channel.channelId, ++sequence, this.baseUrl))
+            .then((r) => r.arrayBuffer())
+            .catch((error: unknown) => this.options.logger.debug('demo beacon failed', { name, error }));
       };
-      socket.on('open', () => {
-        socket.send(JSON.stringify({ action: 'join', channelId: channel.channelId }));
+      socket.on('open', () => socket.send(JSON.stringify({ action: 'join', channelId: channel.channelId })));
+      socket.on('message', (data: unknown) => {
+        if (grant !== undefined) return;
+        const frame = JSON.parse(String(data)) as { type?: string; beacon?: BeaconGrant };
+        if (frame.type !== 'joined') return;
+        grant = frame.beacon ?? null;
         beat();
       });
       socket.on('error', (error) => this.options.logger.debug('demo viewer socket failed', { name, error }));
