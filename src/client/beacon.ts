@@ -4,6 +4,7 @@
  * the grant comes from the join answer (`joined.beacon` on the WebSocket, or
  * `GET /api/channels/{id}/beacon`). The edge answers 204 to anything, so there is nothing to
  * read back and nothing to retry: a lost beat is covered by the next one (the TTL spans three).
+ * Leaving sends an end beacon (`e=1`) so the viewer stops counting at once.
  * Runs in browsers and Node alike (no DOM types needed).
  */
 
@@ -37,14 +38,21 @@ export interface BeaconOptions {
   readonly send?: SendBeat;
 }
 
-/** The beat URL for one sequence number. */
-export const beatUrl = (grant: BeaconGrant, channelId: string, sequence: number, baseUrl: string): string => {
+/** The beat URL for one sequence number; `end`: the end beacon (`e=1`), the session stops counting at once. */
+export const beatUrl = (
+  grant: BeaconGrant,
+  channelId: string,
+  sequence: number,
+  baseUrl: string,
+  end = false,
+): string => {
   const url = new URL(grant.url, baseUrl);
   url.search = new URLSearchParams({
     c: channelId,
     s: grant.sessionId,
     q: String(sequence),
     t: grant.token,
+    ...(end ? { e: '1' } : {}),
   }).toString();
   return url.toString();
 };
@@ -81,6 +89,18 @@ export class BeaconSender {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.current = null;
+  }
+
+  /**
+   * The viewer leaves: one end beacon (a sequence above every beat sent), then stop. Best effort:
+   * if it is lost the session still stops counting after the TTL.
+   */
+  end(): void {
+    if (this.current) {
+      const { grant, channelId } = this.current;
+      (this.options.send ?? defaultSendBeat)(beatUrl(grant, channelId, ++this.sequence, this.options.baseUrl, true));
+    }
+    this.stop();
   }
 
   private beat(): void {

@@ -333,7 +333,7 @@ export class ViewerClient {
 
   close(): void {
     this.closed = true;
-    this.beaconSender?.stop();
+    this.beaconSender?.end();
     if (this.gapTimer) clearTimeout(this.gapTimer);
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.socket?.close(1000, 'viewer left');

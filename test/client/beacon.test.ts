@@ -8,7 +8,7 @@ import { api, eventually } from '../entrypoints/local-runtime-client.js';
 const grant = (sessionId: string): BeaconGrant => ({ sessionId, token: 'tok_-1', url: '/beat', intervalMs: 5_000 });
 
 describe('BeaconSender', () => {
-  it('beats at once, then every intervalMs with a rising sequence; a new grant is a new session from 1; stop ends it', () => {
+  it('beats at once, then every intervalMs with a rising sequence; a new grant is a new session from 1; end sends e=1 once', () => {
     vi.useFakeTimers();
     try {
       const sent: string[] = [];
@@ -19,10 +19,13 @@ describe('BeaconSender', () => {
       sender.start('c1', grant('s2'));
       vi.advanceTimersByTime(5_000);
       expect(sent.slice(3)).toEqual([1, 2].map((q) => `https://api.example.com/beat?c=c1&s=s2&q=${q}&t=tok_-1`));
-      sender.stop();
+      sender.end();
+      expect(sent.at(-1)).toBe('https://api.example.com/beat?c=c1&s=s2&q=3&t=tok_-1&e=1');
       vi.advanceTimersByTime(60_000);
-      expect(sent).toHaveLength(5);
+      expect(sent).toHaveLength(6);
       expect(sender.sessionId).toBeNull();
+      sender.end(); // already ended: nothing more
+      expect(sent).toHaveLength(6);
     } finally {
       vi.useRealTimers();
     }
@@ -46,7 +49,14 @@ describe('BeaconSender', () => {
 describe('ViewerClient beacons through the local runtime', { timeout: 60_000 }, () => {
   let runtime: LocalRuntime;
   beforeAll(async () => {
-    runtime = await startLocalRuntime({ port: 0, host: '127.0.0.1', progressIntervalMs: 0, logLevel: 'SILENT' });
+    // A long TTL: a viewer that drops out within 20 s can only have been ended by its end beacon.
+    runtime = await startLocalRuntime({
+      port: 0,
+      host: '127.0.0.1',
+      progressIntervalMs: 0,
+      logLevel: 'SILENT',
+      presenceTtlSeconds: 60,
+    });
     await api(runtime, 'POST', '/api/channels', { channelId: 'bc1', title: 'B', currency: 'KRW' }, { as: 'seller' });
     await api(runtime, 'POST', '/api/channels/bc1/start', undefined, { as: 'seller' });
   });
@@ -54,7 +64,7 @@ describe('ViewerClient beacons through the local runtime', { timeout: 60_000 }, 
     await runtime?.stop();
   });
 
-  it('two viewers beat with their grants and are counted; one closes and drops out after the TTL', async () => {
+  it('two viewers beat with their grants and are counted; one closes and its end beacon drops it at once', async () => {
     const viewer = () =>
       new ViewerClient({
         httpUrl: runtime.url,
@@ -71,8 +81,9 @@ describe('ViewerClient beacons through the local runtime', { timeout: 60_000 }, 
     expect(await eventually(count, (c) => c === 2, 15_000)).toBe(2);
     b.close();
     expect(b.beaconSession).toBeNull();
-    // Counted until the TTL (15 s) after its last beat, then gone.
-    expect(await eventually(count, (c) => c === 1, 30_000)).toBe(1);
+    // Not the TTL (60 s after its last beat): the end beacon, through router and aggregator.
+    expect(await eventually(count, (c) => c === 1, 20_000)).toBe(1);
     a.close();
+    expect(await eventually(count, (c) => c === 0, 20_000)).toBe(0);
   });
 });

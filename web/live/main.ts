@@ -134,6 +134,8 @@ const closeRoom = (): void => {
   room.client.close();
   room = null;
 };
+// Leaving the page closes the room: the client's end beacon (sendBeacon survives the unload) stops the count at once.
+addEventListener('pagehide', closeRoom);
 
 const openRoom = async (channelId: string): Promise<void> => {
   // Coming back to the same channel after a lost connection: keep its chat and say why we reconnect.

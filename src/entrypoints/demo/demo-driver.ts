@@ -35,6 +35,8 @@ interface SimViewer {
   /** Null until its token arrived and the socket was opened. */
   socket: WebSocket | null;
   timer: ReturnType<typeof setInterval> | null;
+  /** Sends the end beacon when it beats over the beacon (leaving then stops the count at once). */
+  end?: () => void;
 }
 
 /**
@@ -209,6 +211,12 @@ export class DemoDriver {
       // The join answer says how to beat: `beacon` (the beacon presence path: HTTP /beat with its
       // session and token) or nothing (heartbeat frames). Nothing is sent before it arrives.
       let grant: BeaconGrant | null | undefined;
+      viewer.end = () => {
+        if (grant)
+          void fetch(beatUrl(grant, channel.channelId, ++sequence, this.baseUrl, true))
+            .then((r) => r.arrayBuffer())
+            .catch(() => undefined);
+      };
       const beat = (): void => {
         if (grant === undefined || socket.readyState !== WebSocket.OPEN) return;
         if (grant === null)
@@ -238,6 +246,7 @@ export class DemoDriver {
 
   private leave(viewer: SimViewer): void {
     if (viewer.timer) clearInterval(viewer.timer);
+    viewer.end?.();
     viewer.socket?.close(1000, 'demo viewer left');
   }
 

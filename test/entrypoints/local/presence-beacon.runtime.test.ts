@@ -42,8 +42,14 @@ describe('beacon presence through a running local runtime (HTTP /beat, hostile t
     return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as Record<string, unknown>) };
   };
 
-  const beat = async (grant: Grant, sequence: number, token = grant.token, method = 'GET') => {
-    const query = new URLSearchParams({ c: CHANNEL, s: grant.sessionId, q: String(sequence), t: token });
+  const beat = async (grant: Grant, sequence: number, token = grant.token, method = 'GET', end = false) => {
+    const query = new URLSearchParams({
+      c: CHANNEL,
+      s: grant.sessionId,
+      q: String(sequence),
+      t: token,
+      ...(end ? { e: '1' } : {}),
+    });
     const res = await fetch(`${runtime.url}${grant.url}?${query.toString()}`, { method });
     await res.arrayBuffer();
     return res.status;
@@ -170,6 +176,8 @@ describe('beacon presence through a running local runtime (HTTP /beat, hostile t
     // Steady state: exact, through a cold start of the aggregator (its memory forgotten: it rebuilds from the buckets).
     const steadyFrom = seen.length - 1;
     runtime.container.get(BEACON_TOKENS.Aggregator).forget();
+    // Forged end beacons for real sessions (someone else's session, a wrong token) end nobody.
+    for (const g of grants.slice(20, 25)) await beat(g, 1_000_000, 'AAAAAAAAAAAAAAAAAAAAAA', 'POST', true);
     await sleep(4_000);
     expect(seen.slice(steadyFrom)).toEqual([PLAYERS]);
     expect(seen.every((c) => c <= PLAYERS)).toBe(true);
