@@ -14,11 +14,24 @@ import { Construct } from 'constructs';
  * How far behind a stream consumer may fall before someone is paged. The live feed is what
  * viewers see, so 30 s of lag is already an incident; recommendations tolerate a minute.
  */
-export const ITERATOR_AGE_THRESHOLD_MS = { feed: 30_000, recommend: 60_000, relay: 30_000 } as const;
+export const ITERATOR_AGE_THRESHOLD_MS = {
+  feed: 30_000,
+  recommend: 60_000,
+  relay: 30_000,
+  // A beat older than the TTL (15 s) no longer counts: past that, viewers drop out of the count.
+  beaconLog: 10_000,
+  presence: 10_000,
+} as const;
 
 export interface AlarmsProps {
   readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
-  readonly streams: { readonly feed: kinesis.IStream; readonly recommend: kinesis.IStream };
+  readonly streams: {
+    readonly feed: kinesis.IStream;
+    readonly recommend: kinesis.IStream;
+    /** The beacon presence path (presenceIngress=beacon). */
+    readonly beaconLog?: kinesis.IStream;
+    readonly presence?: kinesis.IStream;
+  };
   /** The DynamoDB-stream consumer: its IteratorAge is the only lag metric that stream has. */
   readonly relay: lambda.IFunction;
   readonly alarmEmail?: string;
@@ -103,6 +116,20 @@ export class Alarms extends Construct {
       props.streams.recommend.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
       ITERATOR_AGE_THRESHOLD_MS.recommend,
     );
+    if (props.streams.beaconLog !== undefined)
+      lag(
+        'BeaconLogIteratorAge',
+        'The beacon-log stream consumer (beat-router; past the 15 s TTL viewers drop out of the count)',
+        props.streams.beaconLog.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
+        ITERATOR_AGE_THRESHOLD_MS.beaconLog,
+      );
+    if (props.streams.presence !== undefined)
+      lag(
+        'PresenceIteratorAge',
+        'The presence stream consumer (presence-aggregator; counts go stale)',
+        props.streams.presence.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
+        ITERATOR_AGE_THRESHOLD_MS.presence,
+      );
     if (props.eventApiId !== undefined) {
       // HTTP endpoint metrics of an Event API (namespace AWS/AppSync, dimension EventAPIId):
       // https://docs.aws.amazon.com/appsync/latest/eventapi/cw-metrics.html. Only the fan-out

@@ -14,7 +14,7 @@ import { bundleCode, defaultDistDir, missingBundles, placeholderCode, runBuild, 
 import { assertAppContextValues, assertKnownContextKeys } from './app-context.js';
 import type { IdentityProps } from './apis.construct.js';
 import { parseStackSettings, type StackSettings } from './stack-settings.js';
-import { NOT_DEPLOYED, StampedeStack } from './stampede.stack.js';
+import { NOT_DEPLOYED, NOT_DEPLOYED_BY_INGRESS, StampedeStack } from './stampede.stack.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const app = new App();
@@ -61,7 +61,10 @@ const positiveInt = (key: string): number | undefined =>
   context(key) === undefined ? undefined : Number(context(key));
 const broadcaster = settings.broadcaster;
 const names: LambdaName[] = LAMBDA_NAMES.filter(
-  (n) => (n !== 'ws-authorizer' || identity !== undefined) && !NOT_DEPLOYED[broadcaster].includes(n),
+  (n) =>
+    (n !== 'ws-authorizer' || identity !== undefined) &&
+    !NOT_DEPLOYED[broadcaster].includes(n) &&
+    !NOT_DEPLOYED_BY_INGRESS[settings.presence.ingress].includes(n),
 );
 
 const allowPlaceholders = flag('placeholderCode');

@@ -16,6 +16,7 @@ export type ResourceVariable = Extract<
   | 'STATS_TABLE'
   | 'FEED_STREAM_NAME'
   | 'RECOMMEND_STREAM_NAME'
+  | 'PRESENCE_STREAM_NAME'
   | 'BROADCAST_QUEUE_URL'
   | 'BOOKING_QUEUE_URL'
   | 'BOOKING_PARKED_QUEUE_URL'
@@ -50,7 +51,8 @@ export type Trigger =
   | { readonly kind: 'websocket-authorizer' };
 
 export type QueueKey = 'broadcast' | 'booking' | 'heartbeat' | 'scheduler';
-export type StreamKey = 'feed' | 'recommend';
+/** `beaconLog`: CloudFront's real-time log lines of `/beat`; `presence`: beats and ticks keyed `<channel>#<k>`. */
+export type StreamKey = 'feed' | 'recommend' | 'beaconLog' | 'presence';
 
 /** Snapshots are taken of auction streams only (the one decider with a snapshot serializer). */
 const SNAPSHOT_ITEMS: Access = { items: ['auction-*'] };
@@ -188,6 +190,20 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
     trigger: { kind: 'dynamodb-stream', table: 'events' },
     // sns:Publish on the integration topic only (and the topic key's data-key use).
     uses: { INTEGRATION_TOPIC_ARN: 'write' },
+  },
+  'beat-router': {
+    // Up to 10,000 log lines a batch: parse, one HMAC each, PutRecords in chunks of 500.
+    timeoutSeconds: 30,
+    trigger: { kind: 'kinesis', streams: ['beaconLog'] },
+    // The token key comes as BEACON_TOKEN_KEY (a Secrets Manager dynamic reference resolved at deploy).
+    uses: { PRESENCE_STREAM_NAME: 'write' },
+  },
+  'presence-aggregator': {
+    timeoutSeconds: 30,
+    trigger: { kind: 'kinesis', streams: ['presence'] },
+    // Packed buckets and count items on the presence table; the count through the channel
+    // (events table); its ticks go back on the presence stream it consumes (readWrite).
+    uses: { EVENTS_TABLE: 'readWrite', PRESENCE_TABLE: 'readWrite', PRESENCE_STREAM_NAME: 'readWrite' },
   },
 };
 

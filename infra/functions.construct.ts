@@ -22,7 +22,14 @@ import {
   type EnvVariable,
   type LambdaName,
 } from '../src/entrypoints/composition/config.js';
-import { DEFAULT_MEMORY_MIB, FUNCTION_SPECS, type Access, type ResourceVariable } from './function-specs.js';
+import {
+  DEFAULT_MEMORY_MIB,
+  FUNCTION_SPECS,
+  type Access,
+  type ResourceVariable,
+  type StreamKey,
+} from './function-specs.js';
+import type { BeaconEdge } from './beacon-edge.construct.js';
 import type { Messaging } from './messaging.construct.js';
 import type { StackSettings } from './stack-settings.js';
 import type { Storage } from './storage.construct.js';
@@ -37,6 +44,9 @@ export interface FunctionSettings {
   readonly metricsNamespace: string;
   readonly shardSize: number;
   readonly presenceTtlSeconds: number;
+  /** Sub-partitions K per channel and packed buckets B per sub-partition (the beacon path). */
+  readonly presenceSubPartitions: number;
+  readonly presenceBuckets: number;
   readonly recommendCacheTtlSeconds: number;
   readonly redisUrl?: string;
   readonly jwt?: { readonly issuer: string; readonly audience: string; readonly allowAnonymousViewers: boolean };
@@ -65,10 +75,14 @@ export interface FunctionsProps {
     readonly streamFailures: sqs.IQueue;
   };
   readonly settings: FunctionSettings;
+  /** The beacon presence path (presenceIngress=beacon): its streams, failure queue, token key and URL. */
+  readonly beacon?: BeaconEdge;
   /** Create only these (ws-authorizer exists only with identity configured). */
   readonly names: readonly LambdaName[];
   /** Batch sizes, windows and parallelization of the stream mappings (infra/stack-settings.ts). */
-  readonly eventSources: Pick<StackSettings, 'relay' | 'streamConsumers'>;
+  readonly eventSources: Pick<StackSettings, 'relay' | 'streamConsumers'> & {
+    readonly presence: Pick<StackSettings['presence'], 'router' | 'aggregator'>;
+  };
 }
 
 /** Retries of a stream batch before its records go to the on-failure queue (Kinesis seed: 3). */
@@ -156,6 +170,13 @@ export class Functions extends Construct {
       STATS_TABLE: storage.statsTable.tableName,
       FEED_STREAM_NAME: messaging.feedStream.streamName,
       RECOMMEND_STREAM_NAME: messaging.recommendStream.streamName,
+      PRESENCE_STREAM_NAME: this.props.beacon?.presenceStream.streamName,
+      PRESENCE_STREAM_SHARDS: this.props.beacon === undefined ? undefined : String(this.props.beacon.presenceShards),
+      PRESENCE_SUB_PARTITIONS: String(settings.presenceSubPartitions),
+      PRESENCE_BUCKETS: String(settings.presenceBuckets),
+      // A dynamic reference CloudFormation resolves at deploy: the key never sits in the template.
+      BEACON_TOKEN_KEY: this.props.beacon?.tokenKey.secretValue.unsafeUnwrap(),
+      BEACON_URL: this.props.beacon?.url,
       BROADCAST_QUEUE_URL: messaging.queues.broadcast.queue.queueUrl,
       BOOKING_QUEUE_URL: messaging.queues.booking.queue.queueUrl,
       BOOKING_PARKED_QUEUE_URL: messaging.bookingParked.queueUrl,
@@ -216,11 +237,14 @@ export class Functions extends Construct {
       else if (access === 'write') t.grantWriteData(fn);
       else t.grantReadWriteData(fn);
     };
-    const stream = (s: kinesis.Stream, key: 'feed' | 'recommend'): void => {
+    const stream = (s: kinesis.Stream, key: StreamKey): void => {
       if (access === 'write') return void s.grantWrite(fn);
-      // Reading a stream is the event source mapping's job (it grants GetRecords & co.).
+      // Reading a stream is the event source mapping's job (it grants GetRecords & co.); a
+      // consumer that also writes to it (the aggregator's ticks) gets PutRecords besides.
       const trigger = FUNCTION_SPECS[name].trigger;
-      if (access !== 'read' || trigger.kind !== 'kinesis' || !trigger.streams.includes(key)) {
+      const consumes = trigger.kind === 'kinesis' && trigger.streams.includes(key);
+      if (access === 'readWrite' && consumes) return void s.grantWrite(fn);
+      if (access !== 'read' || !consumes) {
         throw new Error(
           `${variable}: ${access} access to a stream is only possible as its consumer (read) or producer (write)`,
         );
@@ -251,6 +275,8 @@ export class Functions extends Construct {
         return stream(messaging.feedStream, 'feed');
       case 'RECOMMEND_STREAM_NAME':
         return stream(messaging.recommendStream, 'recommend');
+      case 'PRESENCE_STREAM_NAME':
+        return stream(this.beaconEdge(name).presenceStream, 'presence');
       case 'BROADCAST_QUEUE_URL':
         return queue(messaging.queues.broadcast.queue);
       case 'BOOKING_QUEUE_URL':
@@ -294,6 +320,14 @@ export class Functions extends Construct {
     }
   }
 
+  private beaconEdge(name: LambdaName): BeaconEdge {
+    if (this.props.beacon === undefined)
+      throw new Error(
+        `${name} belongs to the beacon presence path, which this stack does not create (-c presenceIngress=beacon)`,
+      );
+    return this.props.beacon;
+  }
+
   private addEventSource(name: LambdaName, fn: lambda.Function): void {
     const { storage, messaging } = this.props;
     const trigger = FUNCTION_SPECS[name].trigger;
@@ -318,14 +352,29 @@ export class Functions extends Construct {
         );
         return;
       case 'kinesis': {
-        const failures =
-          name === 'fanout' || name === 'fanout-events'
+        const presence = name === 'beat-router' || name === 'presence-aggregator';
+        const failures = presence
+          ? this.beaconEdge(name).failures
+          : name === 'fanout' || name === 'fanout-events'
             ? messaging.streamFailures.fanout
             : messaging.streamFailures.recommend;
-        const consumer = this.props.eventSources.streamConsumers;
+        const consumer =
+          name === 'beat-router'
+            ? this.props.eventSources.presence.router
+            : name === 'presence-aggregator'
+              ? this.props.eventSources.presence.aggregator
+              : this.props.eventSources.streamConsumers;
+        const streamOf = (key: StreamKey): kinesis.Stream =>
+          key === 'feed'
+            ? messaging.feedStream
+            : key === 'recommend'
+              ? messaging.recommendStream
+              : key === 'beaconLog'
+                ? this.beaconEdge(name).beaconLogStream
+                : this.beaconEdge(name).presenceStream;
         for (const key of trigger.streams) {
           fn.addEventSource(
-            new sources.KinesisEventSource(key === 'feed' ? messaging.feedStream : messaging.recommendStream, {
+            new sources.KinesisEventSource(streamOf(key), {
               startingPosition: lambda.StartingPosition.TRIM_HORIZON,
               batchSize: consumer.batchSize,
               maxBatchingWindow: Duration.seconds(consumer.windowSeconds),
@@ -365,6 +414,7 @@ const RESOURCE_VARIABLES = new Set<string>([
   'STATS_TABLE',
   'FEED_STREAM_NAME',
   'RECOMMEND_STREAM_NAME',
+  'PRESENCE_STREAM_NAME',
   'BROADCAST_QUEUE_URL',
   'BOOKING_QUEUE_URL',
   'BOOKING_PARKED_QUEUE_URL',

@@ -81,6 +81,45 @@ export const acknowledgeNagFindings = (stack: StampedeStack, options: { readonly
     );
   }
 
+  const { beacon } = stack;
+  if (beacon !== undefined) {
+    ack(
+      beacon.failures,
+      'AwsSolutions-SQS3',
+      'This queue is a dead-letter queue: the on-failure destination of the beat-router and presence-aggregator mappings (alarmed on any message).',
+    );
+    ack(
+      beacon.failures,
+      'Serverless-SQSRedrivePolicy',
+      'A dead-letter queue (alarmed on any message): a redrive policy on it would only move failures one queue further.',
+    );
+    ack(
+      beacon.tokenKey,
+      'AwsSolutions-SMG4',
+      'Rotating the beacon token key invalidates every current viewer’s token (they would stop counting until they rejoin); rotate by hand between live events (docs/DEPLOY.md).',
+    );
+    ack(
+      beacon.distribution,
+      'AwsSolutions-CFR1',
+      'Presence beacons from a worldwide audience: no country is excluded.',
+    );
+    ack(
+      beacon.distribution,
+      'AwsSolutions-CFR2',
+      'A CloudFront Function answers 204 to every request and nothing reaches an origin; forged beats are dropped by the beat-router’s token check. A WAF web ACL at 100,000 requests/s would cost more than the whole presence path.',
+    );
+    ack(
+      beacon.distribution,
+      'AwsSolutions-CFR3',
+      'Every request is already logged in real time to the beacon-log stream (that is how beats are counted); standard logs would duplicate them into S3.',
+    );
+    ack(
+      beacon.distribution,
+      'AwsSolutions-CFR4',
+      'The default *.cloudfront.net certificate cannot pin a minimum TLS version; a custom domain with its own certificate can (docs/DEPLOY.md).',
+    );
+  }
+
   for (const route of apis.publicRoutes) {
     ack(
       route,

@@ -40,6 +40,14 @@ export interface PresenceSettings {
    * records/s with room for bursts (the beat-router's sizing rule).
    */
   readonly subPartitionBeatsPerSecond: number;
+  /**
+   * Sub-partitions K per channel (PRESENCE_SUB_PARTITIONS of beat-router and presence-aggregator):
+   * at least ceil(beats/s of the busiest channel ÷ subPartitionBeatsPerSecond); the capacity model
+   * flags a K too small for the load. Change it only between live events (it re-homes sessions).
+   */
+  readonly subPartitions: number;
+  /** Packed bucket items B per sub-partition (PRESENCE_BUCKETS): each under bucketMaxBytes at the load. */
+  readonly buckets: number;
   /** The presence-aggregator's mapping on the presence stream (one writer per sub-partition: parallelization 1). */
   readonly aggregator: StreamConsumerSettings;
   /** The beat-router's mapping on the beacon log stream. */
@@ -131,6 +139,10 @@ export const STACK_DEFAULTS: StackSettings = {
     // 50 channels × K = 3 sub-partitions of ~667 beats/s; two on one shard would exceed 1,000 records/s.
     presenceShards: 150,
     subPartitionBeatsPerSecond: 800,
+    // 2,000 beats/s per channel at the seed ÷ 800 → 3.
+    subPartitions: 3,
+    // 3,334 sessions per sub-partition × 40 B = 133 KB → 2 buckets of ~67 KB (< bucketMaxBytes 100,000).
+    buckets: 2,
     aggregator: { batchSize: 10_000, windowSeconds: 1, parallelization: 1 },
     router: { batchSize: 10_000, windowSeconds: 1, parallelization: 1 },
     sessionBytes: 40,
@@ -158,6 +170,8 @@ export const STACK_CONTEXT_KEYS = {
   presenceIngress: PRESENCE_INGRESSES.join(' | '),
   beaconLogShards: 'shards, 1..10000',
   presenceShards: 'shards, 1..10000',
+  presenceSubPartitions: 'sub-partitions per channel, 1..1000',
+  presenceBuckets: 'bucket items per sub-partition, 1..1000',
 } as const;
 export type StackContextKey = keyof typeof STACK_CONTEXT_KEYS;
 
@@ -182,6 +196,8 @@ const contextSchema = z.strictObject({
   presenceIngress: z.enum(PRESENCE_INGRESSES).optional(),
   beaconLogShards: int(1, 10_000).optional(),
   presenceShards: int(1, 10_000).optional(),
+  presenceSubPartitions: int(1, 1_000).optional(),
+  presenceBuckets: int(1, 1_000).optional(),
 });
 
 /** A context value is missing when unset or empty (`-c key=` clears a cdk.json value). */
@@ -241,11 +257,15 @@ export const parseStackSettings = (read: (key: StackContextKey) => unknown): Sta
     shardSize: c.shardSize ?? d.shardSize,
     presence: {
       ...d.presence,
-      // Viewers of the AppSync broadcaster hold no API Gateway connection to beat over: they use the beacon.
-      ingress: c.presenceIngress ?? (broadcaster === 'apigateway' ? 'websocket' : d.presence.ingress),
+      // The beacon on both broadcasters: beat frames over the WebSocket API are 100,000 requests/s at
+      // the seed, 10× the account's API Gateway quota (`npm run capacity`); `websocket` is opt-in
+      // (apigateway only: AppSync viewers hold no API Gateway connection to beat over).
+      ingress: c.presenceIngress ?? d.presence.ingress,
       ttlSeconds: c.presenceTtlSeconds ?? d.presence.ttlSeconds,
       beaconLogShards: c.beaconLogShards ?? d.presence.beaconLogShards,
       presenceShards: c.presenceShards ?? d.presence.presenceShards,
+      subPartitions: c.presenceSubPartitions ?? d.presence.subPartitions,
+      buckets: c.presenceBuckets ?? d.presence.buckets,
     },
   };
   assertReservationsFit(settings);

@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { LAMBDA_NAMES, type LambdaName } from '../src/entrypoints/composition/config.js';
 import { Alarms } from './alarms.construct.js';
+import { BeaconEdge } from './beacon-edge.construct.js';
 import { Apis, type IdentityProps } from './apis.construct.js';
 import { EventApi } from './event-api.construct.js';
 import { Functions, type CodeSource } from './functions.construct.js';
@@ -13,8 +14,10 @@ import {
   BROADCASTERS,
   STACK_DEFAULTS,
   assertReservationsFit,
+  parseStackSettings,
   reservationsOf,
   type Broadcaster,
+  type PresenceIngress,
   type StackSettings,
 } from './stack-settings.js';
 import { Storage } from './storage.construct.js';
@@ -58,6 +61,12 @@ export const NOT_DEPLOYED: Record<Broadcaster, readonly LambdaName[]> = {
   apigateway: ['fanout-events'],
 };
 
+/** The functions a presence ingress does not deploy (the websocket ingress has no beacon path). */
+export const NOT_DEPLOYED_BY_INGRESS: Record<PresenceIngress, readonly LambdaName[]> = {
+  beacon: [],
+  websocket: ['beat-router', 'presence-aggregator'],
+};
+
 /** The whole of Stampede on AWS: storage, messaging, the twelve Lambdas, both APIs, alarms. */
 export class StampedeStack extends Stack {
   readonly storage: Storage;
@@ -71,10 +80,17 @@ export class StampedeStack extends Stack {
   readonly broadcaster: Broadcaster;
   /** With the appsync-events broadcaster only. */
   readonly eventApi: EventApi | undefined;
+  /** With presenceIngress=beacon only: the beacon distribution, its log and presence streams. */
+  readonly beacon: BeaconEdge | undefined;
 
   constructor(scope: Construct, id: string, props: StampedeStackProps) {
     super(scope, id, props);
-    const settings = props.settings ?? STACK_DEFAULTS;
+    // A broadcaster given alone means what `-c broadcaster=…` means: the presence ingress follows it.
+    const settings =
+      props.settings ??
+      (props.broadcaster === undefined || !BROADCASTERS.includes(props.broadcaster)
+        ? STACK_DEFAULTS
+        : parseStackSettings((key) => (key === 'broadcaster' ? props.broadcaster : undefined)));
     // Lambda refuses reservations that leave under 100 of the account's quota unreserved: refuse them at synth.
     assertReservationsFit(settings);
     this.settings = settings;
@@ -118,8 +134,18 @@ export class StampedeStack extends Stack {
       this.broadcaster === 'appsync-events'
         ? new EventApi(this, 'EventApi', props.identity === undefined ? {} : { identity: props.identity })
         : undefined;
+    this.beacon =
+      settings.presence.ingress === 'beacon'
+        ? new BeaconEdge(this, 'Beacon', {
+            presence: settings.presence,
+            unusedOriginHost: `${this.apis.httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
+          })
+        : undefined;
     const names: LambdaName[] = LAMBDA_NAMES.filter(
-      (n) => (n !== 'ws-authorizer' || props.identity !== undefined) && !NOT_DEPLOYED[this.broadcaster].includes(n),
+      (n) =>
+        (n !== 'ws-authorizer' || props.identity !== undefined) &&
+        !NOT_DEPLOYED[this.broadcaster].includes(n) &&
+        !NOT_DEPLOYED_BY_INGRESS[settings.presence.ingress].includes(n),
     );
     this.integration = new Integration(this, 'Integration');
     this.functions = new Functions(this, 'Functions', {
@@ -141,14 +167,21 @@ export class StampedeStack extends Stack {
               namespaceName: this.eventApi.namespaceName,
             },
           }),
+      ...(this.beacon === undefined ? {} : { beacon: this.beacon }),
       names,
-      eventSources: { relay: settings.relay, streamConsumers: settings.streamConsumers },
+      eventSources: {
+        relay: settings.relay,
+        streamConsumers: settings.streamConsumers,
+        presence: { router: settings.presence.router, aggregator: settings.presence.aggregator },
+      },
       settings: {
         logLevel: props.logLevel ?? 'INFO',
         serviceName: 'stampede',
         metricsNamespace: 'Stampede',
         shardSize: settings.shardSize,
         presenceTtlSeconds: settings.presence.ttlSeconds,
+        presenceSubPartitions: settings.presence.subPartitions,
+        presenceBuckets: settings.presence.buckets,
         recommendCacheTtlSeconds,
         logRetention: LOG_RETENTION,
         allowedOrigins,
@@ -168,8 +201,18 @@ export class StampedeStack extends Stack {
     this.apis.route(this.functions);
 
     this.alarms = new Alarms(this, 'Alarms', {
-      deadLetterQueues: { ...this.messaging.allDeadLetterQueues(), ...this.integration.deadLetterQueues() },
-      streams: { feed: this.messaging.feedStream, recommend: this.messaging.recommendStream },
+      deadLetterQueues: {
+        ...this.messaging.allDeadLetterQueues(),
+        ...this.integration.deadLetterQueues(),
+        ...(this.beacon === undefined ? {} : { PresenceFailures: this.beacon.failures }),
+      },
+      streams: {
+        feed: this.messaging.feedStream,
+        recommend: this.messaging.recommendStream,
+        ...(this.beacon === undefined
+          ? {}
+          : { beaconLog: this.beacon.beaconLogStream, presence: this.beacon.presenceStream }),
+      },
       relay: this.functions.get('relay'),
       ...(this.eventApi === undefined ? {} : { eventApiId: this.eventApi.api.apiId }),
       ...(props.alarmEmail === undefined ? {} : { alarmEmail: props.alarmEmail }),
@@ -198,6 +241,12 @@ export class StampedeStack extends Stack {
       description:
         'SNS FIFO topic of integration events: subscribe a FIFO queue with a filter policy (docs/INTEGRATION.md)',
     });
+    if (this.beacon !== undefined) {
+      new CfnOutput(this, 'BeaconUrl', {
+        value: this.beacon.url,
+        description: 'Where viewers send presence beacons every 5 s (the join answers carry it as beacon.url)',
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarms.topic.topicArn,
       description: 'Subscribe to receive DLQ and lag alarms',

@@ -95,8 +95,9 @@ const websocketPresence = ({ load, quotas }: Scenario): Part & { readonly figure
 const beaconPresence = ({ load, settings, quotas }: Scenario): Part & { readonly figures: PresenceFigures } => {
   const r = ratesOf(load);
   const p = settings.presence;
-  // Sub-partitions per channel, so that one stays under a shard's record limit.
-  const k = Math.ceil(r.beatsPerSecondPerChannel / p.subPartitionBeatsPerSecond);
+  // Sub-partitions per channel as deployed (PRESENCE_SUB_PARTITIONS); a K too small for the load
+  // shows as the busiest presence shard over 1,000 records/s below.
+  const k = p.subPartitions;
   const keys = load.channels * k;
   const beatsPerKey = r.beatsPerSecondPerChannel / k;
   // Assumes the router spreads sub-partitions evenly (explicit hash keys): ceil(keys/shards) on the busiest shard.
@@ -104,7 +105,8 @@ const beaconPresence = ({ load, settings, quotas }: Scenario): Part & { readonly
   // CloudFront writes one record per log line; spread assumed even over the shards.
   const logRecordsPerShard = r.beatsPerSecond / p.beaconLogShards;
   const sessionsPerKey = load.viewersPerChannel / k;
-  const buckets = Math.ceil((sessionsPerKey * p.sessionBytes) / p.bucketMaxBytes);
+  // Bucket items per sub-partition as deployed (PRESENCE_BUCKETS); too few shows as the item size hop.
+  const buckets = p.buckets;
   const bucketBytes = (sessionsPerKey * p.sessionBytes) / buckets;
   const aggregatorInvocations = streamInvocations(
     p.presenceShards,

@@ -1,4 +1,5 @@
 import { applyFeedEvent, emptyChannelView, type ChannelView } from '../domain/live-feed/channel-view.js';
+import { BeaconSender, fetchBeaconGrant, type BeaconGrant, type SendBeat } from './beacon.js';
 import { CLOSE_CODES } from '../domain/live-feed/close-codes.js';
 import type { ChannelFeedEvent, ChatSignal, FeedItem, LikeSignal } from '../domain/live-feed/feed-item.js';
 import { StreamSequencer, type AppliedItem } from './stream-sequencer.js';
@@ -32,7 +33,7 @@ type Fetch = (
 /** A server frame the client understands. */
 type ServerFrame =
   | { type: 'feed'; channelId: string; items: FeedItem[] }
-  | { type: 'joined'; channelId: string; shardNo: number; connectionId: string }
+  | { type: 'joined'; channelId: string; shardNo: number; connectionId: string; beacon?: BeaconGrant }
   | { type: 'error'; code: string; message: string; field?: string; requestId?: string }
   | { type: string; [key: string]: unknown };
 
@@ -77,6 +78,12 @@ export interface ViewerClientOptions {
    */
   readonly rejoin?: boolean;
   readonly now?: () => number;
+  /**
+   * Presence beacons: when the join answer carries a grant (the beacon presence path), beat every
+   * 5 s with it — each (re)join is a new session (default true). `send` replaces how a beat leaves
+   * (tests; default navigator.sendBeacon, else fetch).
+   */
+  readonly beacon?: boolean | { readonly send: SendBeat };
 }
 
 /** Closes after which a viewer should come back: it was too slow, or the network dropped it. */
@@ -120,6 +127,7 @@ export class ViewerClient {
   private early: ServerFrame[] = [];
   private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private syncTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly beaconSender: BeaconSender | null;
   private closed = false;
   private readonly fetch: Fetch;
   private readonly now: () => number;
@@ -128,6 +136,13 @@ export class ViewerClient {
     this.currentView = emptyChannelView(options.channelId);
     // Bound: called as `this.fetch(...)`, a browser's fetch throws "Illegal invocation" on a foreign `this`.
     this.fetch = options.fetch ?? (globalThis.fetch.bind(globalThis) as unknown as Fetch);
+    this.beaconSender =
+      options.beacon === false
+        ? null
+        : new BeaconSender({
+            baseUrl: options.httpUrl,
+            ...(typeof options.beacon === 'object' ? { send: options.beacon.send } : {}),
+          });
     this.now = options.now ?? (() => Date.now());
   }
 
@@ -148,6 +163,8 @@ export class ViewerClient {
   /** Opens the socket, joins the channel, loads the snapshot; resolves once frames are being applied. */
   async connect(): Promise<void> {
     await (this.options.transport ? this.subscribe(this.options.transport) : this.join());
+    // AppSync viewers hold no API Gateway socket to be answered `joined.beacon`: the HTTP join answer grants it.
+    if (this.options.transport && this.beaconSender) await this.beaconOverHttp();
     // Join first, snapshot second: every event is then in the snapshot, in a frame, or in both.
     const snapshot = await this.loadSnapshot();
     if (snapshot) {
@@ -258,6 +275,8 @@ export class ViewerClient {
         this.options.onFrame?.(frame, this.now());
         if (frame.type === 'joined') {
           joined = true;
+          const grant = (frame as { beacon?: BeaconGrant }).beacon;
+          if (grant && this.beaconSender) this.beaconSender.start(this.options.channelId, grant);
           resolve();
         } else if (frame.type === 'error' && !joined)
           reject(new Error(`join refused: ${String(frame['code'])} ${String(frame['message'])}`));
@@ -296,8 +315,25 @@ export class ViewerClient {
     }
   }
 
+  private async beaconOverHttp(): Promise<void> {
+    try {
+      const grant = await fetchBeaconGrant(this.options.httpUrl, this.options.channelId, (url) =>
+        this.fetch(url, { headers: { accept: 'application/json' } }),
+      );
+      if (grant && this.beaconSender && !this.closed) this.beaconSender.start(this.options.channelId, grant);
+    } catch {
+      // Not counted is better than not watching: the feed goes on without presence.
+    }
+  }
+
+  /** The beacon session beating now (null without the beacon path, or once closed). */
+  get beaconSession(): string | null {
+    return this.beaconSender?.sessionId ?? null;
+  }
+
   close(): void {
     this.closed = true;
+    this.beaconSender?.end();
     if (this.gapTimer) clearTimeout(this.gapTimer);
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.socket?.close(1000, 'viewer left');

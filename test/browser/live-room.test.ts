@@ -5,7 +5,7 @@ import { pageErrors, startBrowserWorld, waitForText, type BrowserWorld } from '.
 /**
  * The live room in headless Chromium against the whole local runtime: every update the pages
  * show travelled relay → feed → fan-out → broadcast → WebSocket → viewer client, and the
- * viewer counts came from the pages' own heartbeats through the presence consumer.
+ * viewer counts came from the pages' own beacons through the beat-router and presence aggregator.
  */
 const SELLER = 'seller-kim';
 
@@ -73,7 +73,7 @@ describe('live room page', () => {
     await waitForText(alice.locator('#channel-title'), 'Winter sale live');
     await waitForText(alice.locator('#channel-seller'), `by ${SELLER}`);
     await waitForText(alice.getByTestId('price'), '₩129,000');
-    // The page's own heartbeat, through the presence queue and consumer, became VIEWER_COUNT_CHANGED.
+    // The page's own beacon, through the beat-router and the presence aggregator, became VIEWER_COUNT_CHANGED.
     await waitForText(alice.getByTestId('viewer-count'), '1');
   });
 
@@ -95,7 +95,9 @@ describe('live room page', () => {
     const carol = await world.open('/live/#winter-sale', 'carol');
     await waitJoined(carol);
     await waitForText(alice.getByTestId('viewer-count'), '3');
-    await carol.context().close(); // the socket closes: $disconnect ends carol's session at once
+    await carol.context().close();
+    // Carol's page beat over the beacon (the join answer granted one): her end beacon, sent at
+    // pagehide, stops her session counting at once rather than at the TTL (15 s after her last beat).
     await waitForText(alice.getByTestId('viewer-count'), '2');
   });
 

@@ -44,6 +44,21 @@ describe('capacity gate: the seed load on the stack defaults', () => {
     ).toBe(true);
   });
 
+  it('heartbeats fit the default quotas on the other broadcaster too (apigateway: the beacon is its default ingress)', () => {
+    const other = evaluateCapacity({
+      load: SEED_LOAD,
+      settings: deployedSettings({ broadcaster: 'apigateway' }),
+      quotas: {},
+    });
+    expect(other.presence.ingress).toBe('beacon');
+    expect(other.presence.writesPerKeyPerSecond).toBeLessThanOrEqual(1_000);
+    const presence = other.hops.filter((h) => h.hop === 'heartbeat in' || h.hop === 'presence');
+    expect(presence.length).toBeGreaterThan(0);
+    expect(presence.filter((h) => h.status !== 'ok').map((h) => h.what)).toEqual([]);
+    // Beats add nothing to the API Gateway account throttle on this broadcaster (joins and posts only).
+    expect(other.hops.find((h) => h.what === 'API Gateway requests/s (all APIs)')?.basis ?? '').not.toMatch(/beat/);
+  });
+
   it('the edge reservations leave the pipeline its unreserved demand within the default 1,000 (and a flood at the HTTP throttle fits http-api’s reservation)', () => {
     const lambda = report.hops.find((h) => h.hop === 'Lambda');
     expect(lambda).toMatchObject({ status: 'ok', limit: 1000 });

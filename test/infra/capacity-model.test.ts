@@ -57,7 +57,11 @@ describe('hop status', () => {
 
 describe('hand-computed loads', () => {
   it('original presence: one write per beat on the channel key, a count Queries every item', () => {
-    const r = evaluateCapacity({ load: small, settings: settings('broadcaster=apigateway'), quotas: {} });
+    const r = evaluateCapacity({
+      load: small,
+      settings: settings('broadcaster=apigateway', 'presenceIngress=websocket'),
+      quotas: {},
+    });
     // 1,000 viewers / 5 s = 200 beats/s, one WCU each, all on the channel id.
     expect(hop(r, 'DynamoDB presence writes per channel partition key').load).toBe(200);
     // 1,000 items × 120 B = 117 KiB → 30 × 4 KiB pages × 0.5 (eventually consistent) = 15 RCU.
@@ -66,8 +70,12 @@ describe('hand-computed loads', () => {
   });
 
   it('beacon presence: K = 1, one 40 KB bucket rewritten once a second plus the count item = 41 WCU on the key', () => {
-    const r = evaluateCapacity({ load: small, settings: settings(), quotas: {} });
-    // 200 beats/s ÷ 800 → K = 1; 1,000 sessions × 40 B = 40,000 B → 1 bucket, ceil(40,000 / 1,024) = 40 WCU, + 1.
+    const r = evaluateCapacity({
+      load: small,
+      settings: settings('presenceSubPartitions=1', 'presenceBuckets=1'),
+      quotas: {},
+    });
+    // 200 beats/s ÷ 800 → K = 1 is enough; 1,000 sessions × 40 B = 40,000 B → 1 bucket, ceil(40,000 / 1,024) = 40 WCU, + 1.
     expect(r.presence.writesPerKeyPerSecond).toBe(41);
     expect(hop(r, 'Kinesis beacon-log records/s per shard').load).toBeCloseTo(
       200 / STACK_DEFAULTS.presence.beaconLogShards,
@@ -96,9 +104,17 @@ describe('hand-computed loads', () => {
     // 1,200 viewers / 500 a shard → 3 shards × 4 frames/s = 12 messages/s = 1.2 batches/s of 10 × 10 × 200 ms.
     expect(hop(r, 'broadcast concurrent batches (SQS mapping)').load).toBeCloseTo(1.2 * 2, 10);
     const account = hop(r, 'API Gateway requests/s (all APIs)');
-    // 4,800 posts + 240 beats + 120 connects + 120 join frames + 20 chat, like and bid frames.
-    expect(account.load).toBe(4_800 + 240 + 120 + 120 + 20);
-    expect(hop(r, 'WebSocket stage throttle, $default route').load).toBe(240 + 120 + 20);
+    // 4,800 posts + 120 connects + 120 join frames + 20 chat, like and bid frames; beats take the
+    // beacon (CloudFront), not API Gateway.
+    expect(account.load).toBe(4_800 + 120 + 120 + 20);
+    expect(hop(r, 'WebSocket stage throttle, $default route').load).toBe(120 + 20);
+    // With presenceIngress=websocket they would add 240 beat frames/s.
+    const frames = evaluateCapacity({
+      load: { ...small, viewersPerChannel: 1_200 },
+      settings: settings('broadcaster=apigateway', 'presenceIngress=websocket'),
+      quotas: {},
+    });
+    expect(hop(frames, 'API Gateway requests/s (all APIs)').load).toBe(4_800 + 240 + 120 + 120 + 20);
   });
 
   it('chat, likes and bids take the HTTP API with AppSync Events (viewers cannot publish to the Event API)', () => {
@@ -121,10 +137,10 @@ describe('hand-computed loads', () => {
 });
 
 describe('stack settings (the source the stack and the model share)', () => {
-  it('defaults, and the presence path follows the broadcaster unless set', () => {
+  it('defaults, and the presence path is the beacon on both broadcasters unless set', () => {
     expect(settings()).toEqual(STACK_DEFAULTS);
-    expect(settings('broadcaster=apigateway').presence.ingress).toBe('websocket');
-    expect(settings('broadcaster=apigateway', 'presenceIngress=beacon').presence.ingress).toBe('beacon');
+    expect(settings('broadcaster=apigateway').presence.ingress).toBe('beacon');
+    expect(settings('broadcaster=apigateway', 'presenceIngress=websocket').presence.ingress).toBe('websocket');
     expect(settings('relayReservedConcurrency=none').relayReservedConcurrency).toBeNull();
     expect(settings('feedShards=4').feedShards).toBe(4);
   });

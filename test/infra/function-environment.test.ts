@@ -45,10 +45,12 @@ const environmentOf = (s: Synthesized, name: LambdaName): Record<string, string>
 };
 
 describe('each function environment in the template satisfies its config schema', () => {
-  // Both broadcasters: each function is read from the stack that deploys it.
+  // Both broadcasters: each function is read from the stack that deploys it (the beacon path
+  // comes with appsync-events, whose presence ingress is the beacon).
   let perConnection: Synthesized;
   let pubSub: Synthesized;
-  const stackOf = (name: LambdaName): Synthesized => (name === 'fanout-events' ? pubSub : perConnection);
+  const PUB_SUB_ONLY: readonly LambdaName[] = ['fanout-events', 'beat-router', 'presence-aggregator'];
+  const stackOf = (name: LambdaName): Synthesized => (PUB_SUB_ONLY.includes(name) ? pubSub : perConnection);
   let s: Synthesized;
   beforeAll(() => {
     perConnection = synthesize({ broadcaster: 'apigateway', identity });

@@ -84,12 +84,27 @@ describe.each([
     const lambdaRoles = roles.filter(([, role]) => assumedBy(role).includes('lambda.amazonaws.com'));
     expect(lambdaRoles.length).toBeGreaterThan(0);
     for (const [id, role] of lambdaRoles) expect(role.Properties?.['ManagedPolicyArns'], id).toBeUndefined();
-    // The one other role: API Gateway's account-level CloudWatch role (WebSocket access logs), with AWS's policy for it only.
+    // The two other roles: API Gateway's account-level CloudWatch role (WebSocket access logs), with AWS's
+    // policy for it only, and the role CloudFront assumes to put the beacon real-time logs, with no managed policy.
     const others = roles.filter(([, role]) => !assumedBy(role).includes('lambda.amazonaws.com'));
-    expect(others.map(([, role]) => assumedBy(role))).toEqual([expect.stringContaining('apigateway.amazonaws.com')]);
-    expect(JSON.stringify(others[0]?.[1].Properties?.['ManagedPolicyArns'])).toContain(
+    expect(others.map(([, role]) => assumedBy(role)).sort()).toEqual([
+      expect.stringContaining('apigateway.amazonaws.com'),
+      expect.stringContaining('cloudfront.amazonaws.com'),
+    ]);
+    const apigw = others.find(([, role]) => assumedBy(role).includes('apigateway.amazonaws.com'));
+    expect(JSON.stringify(apigw?.[1].Properties?.['ManagedPolicyArns'])).toContain(
       'service-role/AmazonAPIGatewayPushToCloudWatchLogs',
     );
+    const cloudfront = others.find(([, role]) => assumedBy(role).includes('cloudfront.amazonaws.com'))!;
+    expect(cloudfront[1].Properties?.['ManagedPolicyArns']).toBeUndefined();
+    // Its grants: writing to the beacon-log stream, nothing else.
+    const beaconLog = s.stack.getLogicalId(s.stack.beacon!.beaconLogStream.node.defaultChild as never);
+    const granted = statementsOf(s).filter((st) => JSON.stringify(st.roles).includes(cloudfront[0]));
+    expect(granted.length).toBeGreaterThan(0);
+    for (const { statement } of granted) {
+      expect(JSON.stringify(statement.Resource)).toContain(beaconLog);
+      for (const action of list(statement.Action)) expect(action).toMatch(/^kinesis:(Put|Describe|List)/);
+    }
   });
 
   it('grants follow the function specs: e.g. relay writes the feed stream only, broadcast may manage connections of its stage only', () => {

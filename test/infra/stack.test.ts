@@ -16,17 +16,23 @@ import {
 import { FUNCTION_SPECS } from '../../infra/function-specs.js';
 import { MAX_RECEIVE_COUNT } from '../../infra/messaging.construct.js';
 import { STACK_DEFAULTS } from '../../infra/stack-settings.js';
-import { NOT_DEPLOYED } from '../../infra/stampede.stack.js';
+import { contextFromPairs, parseStackSettings } from '../../infra/stack-settings.js';
+import { NOT_DEPLOYED, NOT_DEPLOYED_BY_INGRESS } from '../../infra/stampede.stack.js';
 import { functionNamed, mappingsOf, refId, resourcesOf, synthesize, type Synthesized } from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synthesize({ broadcaster: 'apigateway' });
+  // The per-connection stack with the original presence path (-c broadcaster=apigateway -c presenceIngress=websocket);
+  // the beacon path (the default on both broadcasters) is test/infra/beacon-edge.test.ts's.
+  s = synthesize({
+    settings: parseStackSettings(contextFromPairs(['broadcaster=apigateway', 'presenceIngress=websocket'])),
+  });
 });
 
 // The per-connection stack (event-api.test.ts covers the appsync-events one, the default).
 const DEPLOYED: LambdaName[] = LAMBDA_NAMES.filter(
-  (n) => n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n),
+  (n) =>
+    n !== 'ws-authorizer' && !NOT_DEPLOYED.apigateway.includes(n) && !NOT_DEPLOYED_BY_INGRESS.websocket.includes(n),
 );
 
 describe('tables', () => {

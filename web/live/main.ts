@@ -137,6 +137,8 @@ const closeRoom = (): void => {
   room.client.close();
   room = null;
 };
+// Leaving the page closes the room: the client's end beacon (sendBeacon survives the unload) stops the count at once.
+addEventListener('pagehide', closeRoom);
 
 const openRoom = async (channelId: string): Promise<void> => {
   // Coming back to the same channel after a lost connection: keep its chat and say why we reconnect.
@@ -229,6 +231,8 @@ const openRoom = async (channelId: string): Promise<void> => {
   setConnection('open', 'live');
   renderStage(client.view);
   const beat = (): void => {
+    // The join answer granted a beacon: the client beats over it (HTTP /beat every 5 s), not with frames.
+    if (client.beaconSession !== null) return;
     // A lost beat is not retried: the next one counts the session again (the socket may be closing,
     // and a reconnect starts a new session).
     state.outbox.heartbeat(state.sessionId, ++state.sequence).catch(() => undefined);

@@ -10,6 +10,8 @@ export const BeaconQuery = z.object({
   s: SessionId,
   q: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   t: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 't must be the beacon token from the join answer'),
+  /** `e=1`: the player leaves (page closed, viewer left): the session stops counting now, not after the TTL. */
+  e: z.literal('1', { message: 'e must be 1 (the end beacon) or absent' }).optional(),
 });
 export type BeaconQuery = z.infer<typeof BeaconQuery>;
 

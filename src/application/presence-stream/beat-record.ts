@@ -17,6 +17,8 @@ export const BeatRecord = z.object({
   sessionId: SessionId,
   sequence: Sequence,
   at: At,
+  /** The end beacon: the session stops counting at `at` (unless a newer beat already passed it). */
+  end: z.literal(true).optional(),
 });
 /**
  * "Look at sub-partition k again": the aggregator puts one on its own partition key after a

@@ -141,7 +141,11 @@ export class PresenceAggregator {
   private applyAll(state: SubPartitionState, records: readonly PresenceStreamRecord[], now: number): number {
     let accepted = 0;
     for (const r of records)
-      if (r.kind === 'beat' && state.apply({ sessionId: r.sessionId, sequence: r.sequence, at: r.at })) accepted++;
+      if (
+        r.kind === 'beat' &&
+        state.apply({ sessionId: r.sessionId, sequence: r.sequence, at: r.at, ...(r.end ? { end: true } : {}) })
+      )
+        accepted++;
     state.prune(now);
     return accepted;
   }

@@ -11,6 +11,8 @@ export interface BeaconHit {
   readonly sequence: number;
   readonly token: string;
   readonly at: number;
+  /** The end beacon (`e=1`). */
+  readonly end?: boolean;
 }
 
 export interface RouteBeatsDeps {
@@ -37,6 +39,7 @@ export const makeRouteBeats =
         sessionId: hit.sessionId,
         sequence: hit.sequence,
         at: hit.at,
+        ...(hit.end === true ? { end: true as const } : {}),
       });
     }
     if (beats.length > 0) await deps.stream.publish(beats);

@@ -39,8 +39,18 @@ export class SubPartitionState {
   }
 
   /** Applies a beat; returns whether it changed anything (a duplicate or an older beat does not). */
-  apply(beat: SessionEntry): boolean {
+  apply(beat: SessionEntry & { readonly end?: boolean }): boolean {
     const current = this.sessions.get(beat.sessionId);
+    if (beat.end === true) {
+      // The end beacon: the session stops counting at the end's edge time, unless a newer beat
+      // already passed it. Kept (expired) like any session, so a late older beat changes nothing.
+      if (current && beat.sequence < current.sequence) return false;
+      const endedAt = Math.min(current?.at ?? Number.MAX_SAFE_INTEGER, beat.at - this.ttlMs);
+      if (current && current.at === endedAt && current.sequence >= beat.sequence) return false;
+      this.sessions.set(beat.sessionId, { sequence: Math.max(beat.sequence, current?.sequence ?? 0), at: endedAt });
+      this.dirty.add(bucketOf(beat.sessionId, this.layout));
+      return true;
+    }
     if (current && !isNewerHeartbeat(current.sequence, beat.sequence)) return false;
     // The sequence orders beats; `at` comes from whichever edge received the beat, so never move liveness backwards.
     this.sessions.set(beat.sessionId, { sequence: beat.sequence, at: Math.max(current?.at ?? 0, beat.at) });

@@ -26,6 +26,9 @@ export const LAMBDA_NAMES = [
   'ws-authorizer',
   // Integration events out: the events table's stream → SNS FIFO topic (docs/INTEGRATION.md).
   'integration-publisher',
+  // The beacon presence path (presenceIngress=beacon): CloudFront real-time log lines → presence stream → packed buckets.
+  'beat-router',
+  'presence-aggregator',
 ] as const;
 export type LambdaName = (typeof LAMBDA_NAMES)[number];
 
@@ -287,6 +290,43 @@ export const ENV_VARIABLES = {
     expected: 'an integer 5..3600 (seconds a heartbeat keeps a viewer counted)',
     example: '15',
   },
+  BEACON_TOKEN_KEY: {
+    // At least 32 bytes: the HMAC key of the beacon tokens (adapters/crypto/beacon-tokens-adapter-hmac.ts).
+    schema: z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
+    expected: 'the beacon token HMAC key, at least 32 bytes (the stack generates one in Secrets Manager)',
+    example: 'example-beacon-token-key-0123456789abcdef',
+    secret: true,
+  },
+  BEACON_URL: {
+    schema: z
+      .string()
+      .refine((v) => /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/beat$/.test(v) || v === '/beat', {
+        message: 'must be https://<host>/beat, or /beat (same origin, local runtime)',
+      })
+      .default('/beat'),
+    expected: 'where viewers send beacons: https://<beacon distribution>/beat (or /beat on the same origin)',
+    example: 'https://d111111abcdef8.cloudfront.net/beat',
+  },
+  PRESENCE_STREAM_NAME: {
+    schema: streamName,
+    expected: 'the presence Kinesis stream name (beats and ticks, key <channel>#<k>)',
+    example: 'stampede-presence',
+  },
+  PRESENCE_STREAM_SHARDS: {
+    schema: intIn(1, 10_000),
+    expected: "an integer 1..10000: the presence stream's shard count (explicit hash keys place sub-partitions)",
+    example: '150',
+  },
+  PRESENCE_SUB_PARTITIONS: {
+    schema: intIn(1, 1_000).default(3),
+    expected: 'an integer 1..1000: sub-partitions K per channel (the same for router and aggregator)',
+    example: '3',
+  },
+  PRESENCE_BUCKETS: {
+    schema: intIn(1, 1_000).default(2),
+    expected: 'an integer 1..1000: packed bucket items B per sub-partition',
+    example: '2',
+  },
   REDIS_URL: {
     schema: z
       .url({ protocol: /^rediss?$/ })
@@ -396,6 +436,15 @@ export const abuseLimitsOf = (c: LimitSettings): AbuseLimits => ({
 });
 
 /**
+ * The join answers' beacon grant (ws-message's `joined` frame, http-api's beacon route): present
+ * only with the beacon presence path (the stack sets them when presenceIngress=beacon).
+ */
+const BEACON_GRANT = {
+  BEACON_TOKEN_KEY: ENV_VARIABLES.BEACON_TOKEN_KEY.schema.optional(),
+  BEACON_URL: ENV_VARIABLES.BEACON_URL.schema,
+};
+
+/**
  * What each function reads. Queue producers and consumers of offloaded bodies get BLOB_*:
  * the SQS adapter moves bodies over the SQS limit to S3 and reads them back.
  */
@@ -427,7 +476,7 @@ export const lambdaConfigSchemas = {
     'SCHEDULER_QUEUE_URL',
     'WS_MANAGEMENT_ENDPOINT',
     'PRESENCE_TTL_SECONDS',
-  ),
+  ).extend(BEACON_GRANT),
   'http-api': envSchema(
     ...COMMON,
     ...LIMITS,
@@ -445,7 +494,7 @@ export const lambdaConfigSchemas = {
     'REDIS_URL',
     'RECOMMEND_CACHE_TTL_SECONDS',
     'ALLOWED_ORIGINS',
-  ),
+  ).extend(BEACON_GRANT),
   // Follow-up recounts are delayed messages the presence consumer sends to its own queue.
   presence: envSchema(...COMMON, 'EVENTS_TABLE', 'PRESENCE_TABLE', 'HEARTBEAT_QUEUE_URL', 'PRESENCE_TTL_SECONDS'),
   booking: envSchema(
@@ -461,6 +510,25 @@ export const lambdaConfigSchemas = {
   'recommend-consumer': envSchema(...COMMON, 'FEED_STREAM_NAME', 'REDIS_URL', 'RECOMMEND_CACHE_TTL_SECONDS'),
   'ws-authorizer': envSchema(...COMMON, 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'ALLOW_ANONYMOUS_VIEWERS'),
   'integration-publisher': envSchema(...COMMON, 'AWS_ENDPOINT_URL_SNS', 'INTEGRATION_TOPIC_ARN'),
+  // Log lines with a valid token → presence stream under `<channel>#<k>`.
+  'beat-router': envSchema(
+    ...COMMON,
+    'BEACON_TOKEN_KEY',
+    'PRESENCE_STREAM_NAME',
+    'PRESENCE_STREAM_SHARDS',
+    'PRESENCE_SUB_PARTITIONS',
+  ),
+  // Packed buckets on the presence table; the count goes through the channel (events table); ticks back on its own stream.
+  'presence-aggregator': envSchema(
+    ...COMMON,
+    'EVENTS_TABLE',
+    'PRESENCE_TABLE',
+    'PRESENCE_STREAM_NAME',
+    'PRESENCE_STREAM_SHARDS',
+    'PRESENCE_SUB_PARTITIONS',
+    'PRESENCE_BUCKETS',
+    'PRESENCE_TTL_SECONDS',
+  ),
 } as const satisfies Record<LambdaName, z.ZodObject>;
 
 export type LambdaConfig<N extends LambdaName> = z.infer<(typeof lambdaConfigSchemas)[N]>;
@@ -540,9 +608,10 @@ export const loadLambdaConfig = <N extends LambdaName>(
 
 /** The variables a function must have set (no default, not optional): the stack must provide them. */
 export const requiredVariables = (name: LambdaName): readonly EnvVariable[] =>
-  Object.keys(lambdaConfigSchemas[name].shape).filter(
-    (key) => !ENV_VARIABLES[key as EnvVariable].schema.safeParse(undefined).success,
-  ) as EnvVariable[];
+  // The function's own schema decides (a variable may be optional for one function, required for another).
+  Object.entries(lambdaConfigSchemas[name].shape as Record<string, z.ZodType>)
+    .filter(([, schema]) => !schema.safeParse(undefined).success)
+    .map(([key]) => key) as EnvVariable[];
 
 /** A valid environment for a function, from the catalogue's examples (tests, the build's load check). */
 export const exampleEnvironment = (name: LambdaName): Record<string, string> => {

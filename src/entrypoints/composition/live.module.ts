@@ -106,9 +106,16 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
     bind(TOKENS.HttpRoutes, (get) =>
       makeSystemRoutes({ service: 'stampede', startedAt, now: () => get(TOKENS.Clock).now() }),
     );
-    bind(TOKENS.WsActions, (get) =>
-      liveWsActions({ connections: get(TOKENS.ChannelConnections), signals: get(TOKENS.ViewerSignals) }),
-    );
+    bindToken(TOKENS.WsActions)
+      .toDynamicValue((ctx) => {
+        const grantBeacon = ctx.get(TOKENS.GrantBeacon, { optional: true });
+        return liveWsActions({
+          connections: ctx.get(TOKENS.ChannelConnections),
+          signals: ctx.get(TOKENS.ViewerSignals),
+          ...(grantBeacon === undefined ? {} : { grantBeacon }),
+        });
+      })
+      .inSingletonScope();
     bindToken(TOKENS.HttpRouter)
       .toDynamicValue((ctx) => {
         const router = new HttpRouter({

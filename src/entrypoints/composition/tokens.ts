@@ -10,6 +10,7 @@ import type { RelayFeed } from '../../application/live/relay-feed.js';
 import type { RecoverStream } from '../../application/live/stream-recovery.js';
 import type { ViewerSignals } from '../../application/live/viewer-signals.js';
 import type { Clock } from '../../application/ports/clock.port.js';
+import type { GrantBeacon } from '../../application/presence-stream/beacon-grant.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import type { ConnectionRegistry } from '../../application/ports/connection-registry.port.js';
 import type { EventStore } from '../../application/ports/event-store.port.js';
@@ -105,6 +106,8 @@ export const TOKENS = {
   ChannelSnapshot: token<GetChannelSnapshot>('ChannelSnapshot'),
   StreamRecovery: token<RecoverStream>('StreamRecovery'),
   LiveSettings: token<LiveSettings>('LiveSettings'),
+  /** Beacon grants for the join answers (bound only with the beacon presence path: presence-beacon.module.ts). */
+  GrantBeacon: token<GrantBeacon>('GrantBeacon'),
   // edges (multi-bound: one binding per feature)
   HttpRoutes: token<ApiRoutes>('HttpRoutes'),
   WsActions: token<readonly WsAction[]>('WsActions'),

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { beatUrl, type BeaconGrant } from '../../client/beacon.js';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { Server } from 'node:http';
@@ -35,6 +36,8 @@ interface SimViewer {
   /** Null until its token arrived and the socket was opened. */
   socket: WebSocket | null;
   timer: ReturnType<typeof setInterval> | null;
+  /** Sends the end beacon when it beats over the beacon (leaving then stops the count at once). */
+  end?: () => void;
 }
 
 /**
@@ -211,14 +214,32 @@ export class DemoDriver {
       const socket = new WebSocket(
         `${this.wsUrl}?${token ? `token=${encodeURIComponent(token)}` : `userId=${encodeURIComponent(name)}`}`,
       );
+      // The join answer says how to beat: `beacon` (the beacon presence path: HTTP /beat with its
+      // session and token) or nothing (heartbeat frames). Nothing is sent before it arrives.
+      let grant: BeaconGrant | null | undefined;
+      viewer.end = () => {
+        if (grant)
+          void fetch(beatUrl(grant, channel.channelId, ++sequence, this.baseUrl, true))
+            .then((r) => r.arrayBuffer())
+            .catch(() => undefined);
+      };
       const beat = (): void => {
-        if (socket.readyState === WebSocket.OPEN)
+        if (grant === undefined || socket.readyState !== WebSocket.OPEN) return;
+        if (grant === null)
           socket.send(
             JSON.stringify({ action: 'heartbeat', channelId: channel.channelId, sessionId, sequence: ++sequence }),
           );
+        else
+          void fetch(beatUrl(grant, channel.channelId, ++sequence, this.baseUrl))
+            .then((r) => r.arrayBuffer())
+            .catch((error: unknown) => this.options.logger.debug('demo beacon failed', { name, error }));
       };
-      socket.on('open', () => {
-        socket.send(JSON.stringify({ action: 'join', channelId: channel.channelId }));
+      socket.on('open', () => socket.send(JSON.stringify({ action: 'join', channelId: channel.channelId })));
+      socket.on('message', (data: unknown) => {
+        if (grant !== undefined) return;
+        const frame = JSON.parse(String(data)) as { type?: string; beacon?: BeaconGrant };
+        if (frame.type !== 'joined') return;
+        grant = frame.beacon ?? null;
         beat();
       });
       socket.on('error', (error) => this.options.logger.debug('demo viewer socket failed', { name, error }));
@@ -231,6 +252,7 @@ export class DemoDriver {
 
   private leave(viewer: SimViewer): void {
     if (viewer.timer) clearInterval(viewer.timer);
+    viewer.end?.();
     viewer.socket?.close(1000, 'demo viewer left');
   }
 

@@ -37,6 +37,13 @@ export const parseBeaconLogLine = (line: string): ParsedLine => {
   const q = query.data;
   return {
     ok: true,
-    hit: { channelId: q.c, sessionId: q.s, sequence: q.q, token: q.t, at: Math.round(Number(timestamp) * 1000) },
+    hit: {
+      channelId: q.c,
+      sessionId: q.s,
+      sequence: q.q,
+      token: q.t,
+      at: Math.round(Number(timestamp) * 1000),
+      ...(q.e === '1' ? { end: true } : {}),
+    },
   };
 };

@@ -16,6 +16,7 @@ import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
 import { eventStoreOnDynamoDb, feedOnKinesis, snapshotStoreOnDynamoDb } from '../composition/live.aws.module.js';
 import { liveModule } from '../composition/live.module.js';
 import { heartbeatQueueOnSqs } from '../composition/presence.aws.module.js';
+import { beaconGrantsIfKeyed } from '../composition/presence-beacon.aws.module.js';
 import { presenceModule } from '../composition/presence.module.js';
 import {
   recommendMetricsOnPowertools,
@@ -43,6 +44,7 @@ export const root = (env = process.env) => {
     bookingModule,
     auctionModule,
     recommendModule,
+    ...beaconGrantsIfKeyed(c),
     bindingsModule(
       setting(TOKENS.AllowedOrigins, c.ALLOWED_ORIGINS),
       abuseLimits(abuseLimitsOf(c)),

@@ -14,6 +14,7 @@ import {
 } from '../composition/live.aws.module.js';
 import { liveModule } from '../composition/live.module.js';
 import { connectionSessionsOnDynamoDb, heartbeatQueueOnSqs } from '../composition/presence.aws.module.js';
+import { beaconGrantsIfKeyed } from '../composition/presence-beacon.aws.module.js';
 import { presenceModule } from '../composition/presence.module.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { lambdaEntry } from './lambda-entry.js';
@@ -31,6 +32,7 @@ export const root = (env = process.env) => {
     abuseModule,
     presenceModule,
     auctionModule,
+    ...beaconGrantsIfKeyed(c),
     bindingsModule(
       abuseLimits(abuseLimitsOf(c)),
       eventStoreOnDynamoDb(aws, c.EVENTS_TABLE),

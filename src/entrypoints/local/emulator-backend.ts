@@ -29,6 +29,7 @@ import { emulatorAuctionFeature } from './auction.emulator-feature.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
 import { emulatorIntegrationFeature } from './integration.emulator-feature.js';
 import { discardLogger, emulatorStreamArn, mirrored, type EmulatorFeature } from './emulator-feature-kit.js';
+import { emulatorPresenceBeaconFeature } from './presence-beacon.emulator-feature.js';
 import { emulatorPresenceFeature } from './presence.emulator-feature.js';
 import { emulatorRecommendFeature } from './recommend.emulator-feature.js';
 import type { LocalBackend, RunningEventSource } from './local-extensions.js';
@@ -49,6 +50,7 @@ export const emulatorResourceNames = (suffix = '') => ({
   presenceTable: `stampede-presence${suffix}`,
   heartbeatQueue: `stampede-heartbeats${suffix}`,
   heartbeatDlq: `stampede-heartbeats-dlq${suffix}`,
+  presenceStream: `stampede-presence-stream${suffix}`,
   schedulerQueue: `stampede-scheduler${suffix}`,
   schedulerDlq: `stampede-scheduler-dlq${suffix}`,
   recommendStream: `stampede-recommend-requests${suffix}`,
@@ -138,6 +140,7 @@ export const createEmulatorBackend =
       for (const make of [
         emulatorBookingFeature,
         emulatorPresenceFeature,
+        emulatorPresenceBeaconFeature,
         emulatorAuctionFeature,
         emulatorRecommendFeature,
         emulatorIntegrationFeature,

@@ -4,6 +4,7 @@ import { integrationFeature } from './integration.feature.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { pagesExtension } from './pages.extension.js';
 import { demoExtension } from './demo.extension.js';
+import { presenceBeaconFeature } from './presence-beacon.feature.js';
 import { presenceFeature } from './presence.feature.js';
 import { recommendFeature } from './recommend.feature.js';
 
@@ -13,6 +14,7 @@ import { recommendFeature } from './recommend.feature.js';
  */
 export const LOCAL_FEATURES: LocalRuntimeExtension[] = [
   presenceFeature,
+  presenceBeaconFeature,
   bookingFeature,
   auctionFeature,
   recommendFeature,

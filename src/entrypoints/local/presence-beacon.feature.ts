@@ -1,0 +1,128 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { ContainerModule } from 'inversify';
+import { HmacBeaconTokens } from '../../adapters/crypto/beacon-tokens-adapter-hmac.js';
+import type { StreamRecord } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
+import { InMemoryPresenceBucketStore } from '../../adapters/in-memory/presence-bucket-store-adapter-in-memory.js';
+import { InMemoryPresenceStream } from '../../adapters/in-memory/presence-stream-adapter-in-memory.js';
+import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
+import { InMemoryShardedLog } from '../../adapters/local/sharded-log.js';
+import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
+import { presenceLayout } from '../../application/presence-stream/sub-partitions.js';
+import { BEACON_TOKENS, beaconGrantModule, presenceBeaconModule } from '../composition/presence-beacon.module.js';
+import { TOKENS, type Token } from '../composition/tokens.js';
+import { LOCAL_TOKENS } from './local.container.js';
+import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
+
+/**
+ * Local only, and not a secret: the runtime's beacon tokens stay valid across restarts of
+ * `npm start` (over the emulators the counts survive a restart, so must the tokens). AWS takes
+ * its key from Secrets Manager (BEACON_TOKEN_KEY).
+ */
+export const LOCAL_BEACON_TOKEN_KEY = 'stampede-local-beacon-key-not-a-secret-0123456789';
+
+/** The local layout: K = 3 sub-partitions (as deployed at the seed), B = 2 buckets, on 4 presence-stream shards. */
+export const LOCAL_BEACON_LAYOUT = presenceLayout({ subPartitions: 3, buckets: 2 });
+export const LOCAL_PRESENCE_SHARDS = 4;
+
+/** Mapping settings as deployed (infra/stack-settings.ts presence.router / presence.aggregator): up to 10,000 a batch, 1 s window. */
+const MAPPING = { batchSize: 10_000, maximumBatchingWindowMs: 1_000, maximumRetryAttempts: 3 } as const;
+
+export const LOCAL_BEACON_TOKENS = {
+  PresenceStream: Symbol.for('stampede.local.PresenceStream') as Token<InMemoryPresenceStream>,
+} as const;
+
+/** The ports every local flavour shares: the development key, the same-origin URL, the deployed layout. */
+export const localBeaconBasics = new ContainerModule(({ bind }) => {
+  bind(BEACON_TOKENS.Tokens).toConstantValue(new HmacBeaconTokens(LOCAL_BEACON_TOKEN_KEY));
+  bind(BEACON_TOKENS.Url).toConstantValue('/beat');
+  bind(BEACON_TOKENS.Settings)
+    .toDynamicValue((ctx) => ({
+      layout: LOCAL_BEACON_LAYOUT,
+      ttlMs: ctx.get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000,
+    }))
+    .inSingletonScope();
+});
+
+const inMemoryPorts = new ContainerModule(({ bind }) => {
+  bind(LOCAL_BEACON_TOKENS.PresenceStream)
+    .toDynamicValue(
+      (ctx) => new InMemoryPresenceStream({ shardCount: LOCAL_PRESENCE_SHARDS, clock: ctx.get(TOKENS.Clock) }),
+    )
+    .inSingletonScope();
+  bind(BEACON_TOKENS.Stream)
+    .toDynamicValue((ctx) => ctx.get(LOCAL_BEACON_TOKENS.PresenceStream))
+    .inSingletonScope();
+  bind(BEACON_TOKENS.Buckets)
+    .toDynamicValue(() => new InMemoryPresenceBucketStore())
+    .inSingletonScope();
+});
+
+const discards = (logger: Logger, source: string) => (records: readonly unknown[], reason: string) =>
+  logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });
+
+/**
+ * The local stand-in for the CloudFront Function and its real-time log: `GET|POST /beat` is
+ * answered 204 at once, whatever it carries (as the edge does), and one log line with the
+ * fields the stack configures (BEACON_LOG_FIELDS: receive time, method, path, query) goes on a
+ * local beacon-log stream, from which the `beat-router` handler reads batches as its Lambda
+ * mapping would. Returns that event source.
+ */
+export const setUpBeaconEdge = (context: LocalRuntimeContext): RunningEventSource => {
+  const { container, logger, addStaticHandler } = context;
+  const clock = container.get(TOKENS.Clock);
+  const log = new InMemoryShardedLog<StreamRecord>(1);
+  let sequence = 0;
+  addStaticHandler((req: IncomingMessage, res: ServerResponse, url: URL) => {
+    if (url.pathname !== '/beat') return false;
+    const at = clock.now();
+    const method = req.method ?? 'GET';
+    // A browser's preflight or anything else: CloudFront's function answers 204 to all of it; only GET/POST lines can count.
+    const query = url.search.length > 1 ? url.search.slice(1) : '-';
+    log.append(0, [
+      {
+        sequenceNumber: String(++sequence).padStart(21, '0'),
+        partitionKey: String(sequence),
+        data: `${(at / 1000).toFixed(3)}\t${method}\t/beat\t${query}\n`,
+        approximateArrivalTimestamp: at / 1000,
+      },
+    ]);
+    req.resume();
+    res.writeHead(204, { 'cache-control': 'no-store', 'access-control-allow-origin': '*' }).end();
+    return true;
+  });
+  return new StreamEventSource(
+    log,
+    kinesisRecordFormat('arn:aws:kinesis:local:000000000000:stream/beacon-log'),
+    container.get(BEACON_TOKENS.BeatRouterHandler),
+    { name: 'beat-router', ...MAPPING, onDiscard: discards(logger, 'beat-router') },
+  );
+};
+
+/** The aggregator's mapping over a local presence log (the in-memory twin's, or kinesalite's mirror). */
+export const aggregatorSource = (
+  context: Pick<LocalRuntimeContext, 'container' | 'logger'>,
+  log: InMemoryShardedLog<StreamRecord>,
+  streamArn: string,
+): StreamEventSource<StreamRecord, KinesisStreamEvent> =>
+  new StreamEventSource(log, kinesisRecordFormat(streamArn), context.container.get(BEACON_TOKENS.AggregatorHandler), {
+    name: 'presence-aggregator',
+    ...MAPPING,
+    onDiscard: discards(context.logger, 'presence-aggregator'),
+  });
+
+/**
+ * The beacon presence path in `npm start`: `/beat` (edge stand-in) → beat-router → presence
+ * stream twin → presence-aggregator → packed buckets → the channel's VIEWER_COUNT_CHANGED; the
+ * join answers carry beacon grants (`joined.beacon`, `GET /api/channels/{id}/beacon`).
+ */
+export const presenceBeaconFeature: LocalRuntimeExtension = {
+  name: 'presence-beacon',
+  modules: [localBeaconBasics, inMemoryPorts, presenceBeaconModule, beaconGrantModule],
+  setup(context) {
+    context.addEventSource(setUpBeaconEdge(context));
+    const stream = context.container.get(LOCAL_BEACON_TOKENS.PresenceStream);
+    context.addEventSource(aggregatorSource(context, stream.log, stream.arn));
+  },
+};
