@@ -1,18 +1,17 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
 import type { IntegrationMessage } from '../../application/integration/integration-events.js';
 import type { IntegrationFeed } from '../../application/integration/integration-feed.js';
 import { IntegrationPublishError } from '../../application/ports/integration-publisher.port.js';
 import type { EventEnvelope } from '../../domain/shared/envelope.js';
 import type { HandlerLogger } from './sqs-record-body.js';
-import { firstFailedIndex, reasonOf, resumeAt } from './stream-batch.js';
-
-/** The parts of a DynamoDB Streams record this consumer relies on; the image itself is checked by the decoder. */
-const StreamRecordShape = z.object({
-  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
-  dynamodb: z.object({ SequenceNumber: z.string().min(1), NewImage: z.record(z.string(), z.unknown()).optional() }),
-});
+import {
+  dynamoDbSequenceOf as sequenceOf,
+  DynamoDbStreamRecordShape as StreamRecordShape,
+  firstFailedIndex,
+  reasonOf,
+  resumeAt,
+} from './stream-batch.js';
 
 export interface IntegrationPublisherHandlerDeps {
   readonly feed: IntegrationFeed;
@@ -20,8 +19,6 @@ export interface IntegrationPublisherHandlerDeps {
   readonly decodeRecord: (record: DynamoDBRecord) => EventEnvelope | null;
   readonly logger: HandlerLogger;
 }
-
-const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '';
 
 /**
  * The `integration-publisher` Lambda: the events table's DynamoDB stream (its own event source

@@ -1,18 +1,17 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
 import type { RelayFeed } from '../../application/live/relay-feed.js';
 import { PublishError } from '../../application/ports/feed-publisher.port.js';
 import type { ChannelFeedEvent } from '../../domain/live-feed/feed-item.js';
 import type { EventEnvelope } from '../../domain/shared/envelope.js';
 import type { HandlerLogger } from './sqs-record-body.js';
-import { firstFailedIndex, reasonOf, resumeAt } from './stream-batch.js';
-
-/** The parts of a DynamoDB Streams record the relay relies on; the image itself is checked by the decoder. */
-const StreamRecordShape = z.object({
-  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
-  dynamodb: z.object({ SequenceNumber: z.string().min(1), NewImage: z.record(z.string(), z.unknown()).optional() }),
-});
+import {
+  dynamoDbSequenceOf as sequenceOf,
+  DynamoDbStreamRecordShape as StreamRecordShape,
+  firstFailedIndex,
+  reasonOf,
+  resumeAt,
+} from './stream-batch.js';
 
 export interface RelayHandlerDeps {
   readonly relay: RelayFeed;
@@ -20,8 +19,6 @@ export interface RelayHandlerDeps {
   readonly decodeRecord: (record: DynamoDBRecord) => EventEnvelope | null;
   readonly logger: HandlerLogger;
 }
-
-const sequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '';
 
 /**
  * The `relay` Lambda (F2): DynamoDB Streams batch → feed items → ONE `PutRecords` to the live

@@ -1,6 +1,7 @@
 import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types';
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { KinesisDataStreamRecord, KinesisDataStreamRecordPayload } from '@aws-lambda-powertools/parser/schemas/kinesis';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
 
 /**
@@ -40,3 +41,15 @@ export const resumeAt = (identifier: string | undefined): PartialItemFailureResp
 /** A short, loggable reason for a failed record. */
 export const reasonOf = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * The parts of a DynamoDB Streams record the events table's consumers (relay, integration
+ * publisher) rely on; the image itself is checked by their decoder.
+ */
+export const DynamoDbStreamRecordShape = z.object({
+  eventName: z.enum(['INSERT', 'MODIFY', 'REMOVE']),
+  dynamodb: z.object({ SequenceNumber: z.string().min(1), NewImage: z.record(z.string(), z.unknown()).optional() }),
+});
+
+/** A DynamoDB Streams record's identifier in partial batch responses. */
+export const dynamoDbSequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '';
