@@ -1,4 +1,12 @@
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { vi } from 'vitest';
+import { toLambdaStreamRecord } from '../../../src/adapters/local/pollers/dynamodb-stream-mirror.js';
 import {
   startConnectionsApiServer,
   type ConnectionsApiServer,
@@ -52,6 +60,8 @@ export interface AwsEntryWorld {
     { url: string; arn: string }
   >;
   readonly eventsStreamArn: string;
+  /** Every record of the events table's stream so far, shaped as Lambda's DynamoDB Streams mapping delivers them. */
+  eventsStreamRecords(): Promise<DynamoDBRecord[]>;
   readonly connections: RecordingConnections;
   readonly connectionsApi: ConnectionsApiServer;
   /** Imports a Lambda entry afresh with `env` as its process environment: its container is built at this import. */
@@ -122,12 +132,30 @@ export const awsEntryWorld = async (): Promise<AwsEntryWorld> => {
     WS_MANAGEMENT_ENDPOINT: connectionsApi.endpoint,
   };
   const saved = { ...process.env };
+  const eventsStreamRecords = async (): Promise<DynamoDBRecord[]> => {
+    const streams = clients.dynamodbStreams;
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    const records: _Record[] = [];
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      if (ShardIterator)
+        records.push(...((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records ?? []));
+    }
+    return records.map((r) => toLambdaStreamRecord(r, streamArn) as DynamoDBRecord);
+  };
   return {
     clients,
     env,
     names,
     queues,
     eventsStreamArn: streamArn,
+    eventsStreamRecords,
     connections,
     connectionsApi,
     importEntry: async (load) => {

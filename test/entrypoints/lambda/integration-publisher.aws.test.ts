@@ -1,9 +1,3 @@
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -13,7 +7,6 @@ import type {
 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnsClient } from '../../../src/adapters/aws-shared/aws-clients.js';
-import { toLambdaStreamRecord } from '../../../src/adapters/local/pollers/dynamodb-stream-mirror.js';
 import { ensureFifoTopic, subscribeQueue } from '../../../src/adapters/sns/topic-provisioning.js';
 import { ensureQueue } from '../../../src/adapters/sqs/queue-provisioning.js';
 import type { IntegrationEvent } from '../../../src/application/integration/integration-events.js';
@@ -31,24 +24,6 @@ describe('integration-publisher Lambda entry on its AWS container (DynamoDB Loca
   let api: HttpHandler;
   let publish: StreamHandler;
   let notifications: string;
-
-  const streamRecords = async (): Promise<DynamoDBRecord[]> => {
-    const streams = world.clients.dynamodbStreams;
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: world.eventsStreamArn }));
-    const records: _Record[] = [];
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: world.eventsStreamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      if (ShardIterator)
-        records.push(...((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records ?? []));
-    }
-    return records.map((r) => toLambdaStreamRecord(r, world.eventsStreamArn) as DynamoDBRecord);
-  };
 
   beforeAll(async () => {
     world = await awsEntryWorld();
@@ -84,7 +59,7 @@ describe('integration-publisher Lambda entry on its AWS container (DynamoDB Loca
     expect(created.statusCode).toBe(201);
     expect((await api(httpEvent(`POST /api/channels/${channelId}/start`, { as: 'seller' }))).statusCode).toBe(200);
 
-    const records = await streamRecords();
+    const records = await world.eventsStreamRecords();
     expect(records.length).toBeGreaterThanOrEqual(2);
     expect(await publish({ Records: records })).toEqual({ batchItemFailures: [] });
     // At least once: the same batch again (a retry after a timeout) — the topic drops the repeats.

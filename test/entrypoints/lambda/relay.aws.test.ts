@@ -1,9 +1,3 @@
-import {
-  DescribeStreamCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-} from '@aws-sdk/client-dynamodb-streams';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -11,7 +5,6 @@ import type {
   DynamoDBStreamEvent,
 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toLambdaStreamRecord } from '../../../src/adapters/local/pollers/dynamodb-stream-mirror.js';
 import { readFeedItems } from '../../support/emulators/kinesis-support.js';
 import { httpEvent } from '../http-test-events.js';
 import { awsEntryWorld, type AwsEntryWorld } from './aws-entry-world.js';
@@ -23,25 +16,6 @@ describe('relay Lambda entry on its AWS container (DynamoDB Local stream → kin
   let world: AwsEntryWorld;
   let api: HttpHandler;
   let relay: RelayHandler;
-
-  /** Every record of the events table's stream so far, shaped as Lambda's DynamoDB Streams mapping delivers them. */
-  const streamRecords = async () => {
-    const streams = world.clients.dynamodbStreams;
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: world.eventsStreamArn }));
-    const records: _Record[] = [];
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const { ShardIterator } = await streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: world.eventsStreamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      if (ShardIterator)
-        records.push(...((await streams.send(new GetRecordsCommand({ ShardIterator }))).Records ?? []));
-    }
-    return records.map((r) => toLambdaStreamRecord(r, world.eventsStreamArn));
-  };
 
   beforeAll(async () => {
     world = await awsEntryWorld();
@@ -61,7 +35,7 @@ describe('relay Lambda entry on its AWS container (DynamoDB Local stream → kin
     );
     expect(created.statusCode).toBe(201);
 
-    const records = await streamRecords();
+    const records = await world.eventsStreamRecords();
     expect(records.length).toBeGreaterThan(0);
     const response = await relay({ Records: records });
     expect(response.batchItemFailures).toEqual([]);
