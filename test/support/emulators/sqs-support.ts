@@ -2,22 +2,26 @@ import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
-  type SendMessageBatchCommandOutput,
+  type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { decodeQueueBody } from '../../../src/adapters/sqs/queue-body-codec.js';
 import type { BlobStore } from '../../../src/application/ports/blob-store.port.js';
+import { refusingBatchClient } from './refusing-batch-client.js';
 
 export interface ReceivedBody<T> {
   readonly body: T;
   readonly groupId?: string;
 }
 
-/** Receives and deletes everything visible in a queue now (bodies decoded through the offload codec). */
+/**
+ * Receives and deletes everything visible in a queue now, in delivery order, with each message's
+ * group (bodies decoded through the offload codec when `blobs` is given, else parsed as JSON).
+ */
 export const drainQueue = async <T>(
   client: SQSClient,
   queueUrl: string,
-  blobs: BlobStore,
+  blobs?: BlobStore,
 ): Promise<ReceivedBody<T>[]> => {
   const out: ReceivedBody<T>[] = [];
   for (;;) {
@@ -31,7 +35,7 @@ export const drainQueue = async <T>(
     );
     if (Messages.length === 0) return out;
     for (const m of Messages) {
-      const body = JSON.parse(await decodeQueueBody(m.Body ?? '', blobs)) as T;
+      const body = JSON.parse(blobs ? await decodeQueueBody(m.Body ?? '', blobs) : (m.Body ?? '')) as T;
       const groupId = m.Attributes?.MessageGroupId;
       out.push(groupId ? { body, groupId } : { body });
     }
@@ -49,45 +53,10 @@ export const drainQueue = async <T>(
  * an internal error) and forwards the rest to the emulator. fauxqs never fails single entries,
  * so this is where such a failure has to be injected; accepted entries really land in fauxqs.
  */
-export const refusingSqsClient = <T>(client: SQSClient) => {
-  const rules: { remaining: number; which: (body: T) => boolean }[] = [];
-  const refuses = (body: string | undefined): boolean => {
-    let parsed: T;
-    try {
-      parsed = JSON.parse(body ?? '') as T;
-    } catch {
-      return false;
-    }
-    const rule = rules.find((r) => r.remaining > 0 && r.which(parsed));
-    if (!rule) return false;
-    rule.remaining--;
-    return true;
-  };
-  const wrapped = {
-    send: async (command: unknown) => {
-      if (!(command instanceof SendMessageBatchCommand)) return client.send(command as never);
-      const entries = command.input.Entries ?? [];
-      const refused = entries.filter((e) => refuses(e.MessageBody));
-      const accepted = entries.filter((e) => !refused.includes(e));
-      const forwarded: Partial<SendMessageBatchCommandOutput> = accepted.length
-        ? await client.send(new SendMessageBatchCommand({ ...command.input, Entries: accepted }))
-        : { Successful: [], Failed: [] };
-      return {
-        ...forwarded,
-        Failed: [
-          ...(forwarded.Failed ?? []),
-          ...refused.map((e) => ({
-            Id: e.Id,
-            SenderFault: false,
-            Code: 'InternalError',
-            Message: 'injected by the test',
-          })),
-        ],
-      };
-    },
-  };
-  return {
-    client: wrapped as unknown as SQSClient,
-    refuse: (count: number, which: (body: T) => boolean) => rules.push({ remaining: count, which }),
-  };
-};
+export const refusingSqsClient = <T>(client: SQSClient) =>
+  refusingBatchClient<SQSClient, SendMessageBatchCommand, SendMessageBatchRequestEntry, T>(client, {
+    isBatch: (command): command is SendMessageBatchCommand => command instanceof SendMessageBatchCommand,
+    entriesOf: (command) => command.input.Entries ?? [],
+    withEntries: (command, entries) => new SendMessageBatchCommand({ ...command.input, Entries: entries }),
+    bodyOf: (entry) => entry.MessageBody,
+  });
