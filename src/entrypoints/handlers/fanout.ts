@@ -1,24 +1,14 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { parser } from '@aws-lambda-powertools/batch/parser';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { FanOut } from '../../application/live/fan-out-feed.js';
 import { FeedRecordData } from '../../adapters/kinesis/feed-record-codec.js';
 import type { FeedItem } from '../../domain/live-feed/feed-item.js';
 import type { HandlerLogger } from './sqs-record-body.js';
-import { firstFailedIndex, kinesisRecordWithData, reasonOf, resumeAt } from './stream-batch.js';
+import { kinesisRecordWithData, parseKinesisPrefix, reasonOf, resumeAt } from './stream-batch.js';
 
 export interface FanoutHandlerDeps {
   readonly fanOut: FanOut;
   readonly logger: HandlerLogger;
 }
-
-/**
- * A Kinesis record after Powertools parsed `kinesis.data` (base64 JSON): its feed items. The
- * Kinesis publisher packs a channel's consecutive items into one record (feed-record-codec.ts).
- */
-type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & {
-  kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: FeedItem[] };
-};
 
 /** The whole feed record schema, built once (see `kinesisRecordWithData`). */
 const FeedKinesisRecord = kinesisRecordWithData(FeedRecordData);
@@ -33,27 +23,15 @@ const FeedKinesisRecord = kinesisRecordWithData(FeedRecordData);
 export const makeFanoutHandler =
   (deps: FanoutHandlerDeps) =>
   async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
-    const items = new Map<string, FeedItem[]>();
-    const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, schema: FeedKinesisRecord });
-    const response = await processPartialResponse(
-      event,
-      async (record: ParsedRecord) => {
-        items.set(record.kinesis.sequenceNumber, record.kinesis.data);
-      },
-      processor,
-      { ...(context ? { context } : {}), processInParallel: false, throwOnFullBatchFailure: false },
-    );
-    const sequences = event.Records.map((r) => r.kinesis.sequenceNumber);
-    const cut = firstFailedIndex(sequences, response);
-    if (cut < sequences.length) {
-      deps.logger.error(
-        'feed record is not a valid FeedItem; Lambda retries it, then sends it to the on-failure destination',
-        {
-          sequenceNumber: sequences[cut],
-          reason: processor.errors[0] ? reasonOf(processor.errors[0]) : 'unknown',
-        },
-      );
-    }
+    const {
+      sequences,
+      cut,
+      data: items,
+    } = await parseKinesisPrefix<FeedItem[]>(event, FeedKinesisRecord, {
+      context,
+      logger: deps.logger,
+      invalid: 'feed record is not a valid FeedItem',
+    });
     const done = sequences.slice(0, cut);
     const batch = done.flatMap((seq) => items.get(seq) ?? []);
     const result = await deps.fanOut(batch);

@@ -1,19 +1,13 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { parser } from '@aws-lambda-powertools/batch/parser';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { PresenceStreamRecord } from '../../application/presence-stream/beat-record.js';
 import type { PresenceAggregator } from '../../application/presence-stream/presence-aggregator.js';
 import type { HandlerLogger } from './sqs-record-body.js';
-import { firstFailedIndex, kinesisRecordWithData, reasonOf, resumeAt } from './stream-batch.js';
+import { kinesisRecordWithData, parseKinesisPrefix, reasonOf, resumeAt } from './stream-batch.js';
 
 export interface PresenceAggregatorHandlerDeps {
   readonly aggregator: PresenceAggregator;
   readonly logger: HandlerLogger;
 }
-
-type ParsedRecord = Omit<KinesisStreamRecord, 'kinesis'> & {
-  kinesis: Omit<KinesisStreamRecord['kinesis'], 'data'> & { data: PresenceStreamRecord };
-};
 
 const PresenceKinesisRecord = kinesisRecordWithData(PresenceStreamRecord);
 
@@ -27,29 +21,13 @@ const PresenceKinesisRecord = kinesisRecordWithData(PresenceStreamRecord);
 export const makePresenceAggregatorHandler =
   (deps: PresenceAggregatorHandlerDeps) =>
   async (event: KinesisStreamEvent, context?: Context): Promise<KinesisStreamBatchResponse> => {
-    const parsed = new Map<string, PresenceStreamRecord>();
-    const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, schema: PresenceKinesisRecord });
-    const response = await processPartialResponse(
-      event,
-      async (record: ParsedRecord) => {
-        parsed.set(record.kinesis.sequenceNumber, record.kinesis.data);
-      },
-      processor,
-      { ...(context ? { context } : {}), processInParallel: false, throwOnFullBatchFailure: false },
-    );
-    const sequences = event.Records.map((r) => r.kinesis.sequenceNumber);
-    const cut = firstFailedIndex(sequences, response);
-    if (cut < sequences.length) {
-      deps.logger.error(
-        'presence record is not a valid beat or tick; Lambda retries it, then sends it to the on-failure destination',
-        {
-          sequenceNumber: sequences[cut],
-          reason: processor.errors[0] ? reasonOf(processor.errors[0]) : 'unknown',
-        },
-      );
-    }
+    const { sequences, cut, prefix } = await parseKinesisPrefix<PresenceStreamRecord>(event, PresenceKinesisRecord, {
+      context,
+      logger: deps.logger,
+      invalid: 'presence record is not a valid beat or tick',
+    });
     try {
-      const result = await deps.aggregator.aggregate(sequences.slice(0, cut).map((seq) => parsed.get(seq)!));
+      const result = await deps.aggregator.aggregate(prefix);
       deps.logger.debug('presence aggregated', {
         accepted: result.accepted,
         ignored: result.ignored,

@@ -1,7 +1,9 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { parser } from '@aws-lambda-powertools/batch/parser';
 import type { PartialItemFailureResponse } from '@aws-lambda-powertools/batch/types';
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { KinesisDataStreamRecord, KinesisDataStreamRecordPayload } from '@aws-lambda-powertools/parser/schemas/kinesis';
-import type { DynamoDBRecord } from 'aws-lambda';
+import type { Context, DynamoDBRecord, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { z } from 'zod';
 
 /**
@@ -53,3 +55,51 @@ export const DynamoDbStreamRecordShape = z.object({
 
 /** A DynamoDB Streams record's identifier in partial batch responses. */
 export const dynamoDbSequenceOf = (record: DynamoDBRecord): string => record.dynamodb?.SequenceNumber ?? '';
+
+/** A Kinesis stream batch parsed up to its first bad record. */
+export interface KinesisPrefix<D> {
+  /** Every record's sequence number, in batch order. */
+  readonly sequences: readonly string[];
+  /** Index of the first record that did not parse (`sequences.length`: none). */
+  readonly cut: number;
+  /** The parsed `data` of each record before `cut`, keyed by sequence number. */
+  readonly data: ReadonlyMap<string, D>;
+  /** The parsed `data` of the records before `cut`, in batch order. */
+  readonly prefix: readonly D[];
+}
+
+/**
+ * Parses a Kinesis batch with a Powertools `BatchProcessor` against `schema` (a
+ * `kinesisRecordWithData`), and logs the first record that does not parse (Lambda retries it,
+ * then sends it to the on-failure destination): what every Kinesis consumer here does before
+ * acting on the prefix.
+ */
+export const parseKinesisPrefix = async <D>(
+  event: KinesisStreamEvent,
+  schema: z.ZodType,
+  options: { context: Context | undefined; logger: { error(message: string, fields: object): void }; invalid: string },
+): Promise<KinesisPrefix<D>> => {
+  const data = new Map<string, D>();
+  const processor = new BatchProcessor(EventType.KinesisDataStreams, { parser, schema });
+  const response = await processPartialResponse(
+    event,
+    async (record: KinesisStreamRecord) => {
+      data.set(record.kinesis.sequenceNumber, (record.kinesis as unknown as { data: D }).data);
+    },
+    processor,
+    {
+      ...(options.context ? { context: options.context } : {}),
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    },
+  );
+  const sequences = event.Records.map((r) => r.kinesis.sequenceNumber);
+  const cut = firstFailedIndex(sequences, response);
+  if (cut < sequences.length) {
+    options.logger.error(`${options.invalid}; Lambda retries it, then sends it to the on-failure destination`, {
+      sequenceNumber: sequences[cut],
+      reason: processor.errors[0] ? reasonOf(processor.errors[0]) : 'unknown',
+    });
+  }
+  return { sequences, cut, data, prefix: sequences.slice(0, cut).map((seq) => data.get(seq) as D) };
+};
