@@ -104,32 +104,30 @@ export class Alarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     const oneMinuteMax = { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM };
-    lag(
-      'FeedIteratorAge',
-      'The live-feed stream consumer (fanout)',
-      props.streams.feed.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
-      ITERATOR_AGE_THRESHOLD_MS.feed,
-    );
-    lag(
-      'RecommendIteratorAge',
-      'The recommendation stream consumer',
-      props.streams.recommend.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
-      ITERATOR_AGE_THRESHOLD_MS.recommend,
-    );
-    if (props.streams.beaconLog !== undefined)
-      lag(
+    const consumers = [
+      ['FeedIteratorAge', 'The live-feed stream consumer (fanout)', props.streams.feed, ITERATOR_AGE_THRESHOLD_MS.feed],
+      [
+        'RecommendIteratorAge',
+        'The recommendation stream consumer',
+        props.streams.recommend,
+        ITERATOR_AGE_THRESHOLD_MS.recommend,
+      ],
+      [
         'BeaconLogIteratorAge',
         'The beacon-log stream consumer (beat-router; past the 15 s TTL viewers drop out of the count)',
-        props.streams.beaconLog.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
+        props.streams.beaconLog,
         ITERATOR_AGE_THRESHOLD_MS.beaconLog,
-      );
-    if (props.streams.presence !== undefined)
-      lag(
+      ],
+      [
         'PresenceIteratorAge',
         'The presence stream consumer (presence-aggregator; counts go stale)',
-        props.streams.presence.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax),
+        props.streams.presence,
         ITERATOR_AGE_THRESHOLD_MS.presence,
-      );
+      ],
+    ] as const;
+    for (const [id, what, stream, thresholdMs] of consumers)
+      if (stream !== undefined)
+        lag(id, what, stream.metricGetRecordsIteratorAgeMilliseconds(oneMinuteMax), thresholdMs);
     if (props.eventApiId !== undefined) {
       // HTTP endpoint metrics of an Event API (namespace AWS/AppSync, dimension EventAPIId):
       // https://docs.aws.amazon.com/appsync/latest/eventapi/cw-metrics.html. Only the fan-out
