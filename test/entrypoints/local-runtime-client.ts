@@ -23,6 +23,44 @@ export const api = async (
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
 };
 
+/**
+ * A seller's channel with one product and a 6 s auction on it, through the HTTP API (each step
+ * expected to answer 201); names derive from `prefix`: channel `<prefix>-ch`, product
+ * `<prefix>-product`, auction `<prefix>-auc`.
+ */
+export const openAuction = async (
+  runtime: LocalRuntime,
+  prefix: string,
+  options: { as: string; currency?: string },
+): Promise<{ channelId: string; productId: string; auctionId: string }> => {
+  const ids = { channelId: `${prefix}-ch`, productId: `${prefix}-product`, auctionId: `${prefix}-auc` };
+  const currency = options.currency ?? 'KRW';
+  const seller = { as: options.as };
+  const steps: [string, unknown][] = [
+    ['/api/channels', { channelId: ids.channelId, title: `Auction ${prefix}`, currency }],
+    [
+      `/api/channels/${ids.channelId}/products`,
+      { productId: ids.productId, name: 'Lamp', category: 'home', price: 10_000, currency },
+    ],
+    [
+      `/api/channels/${ids.channelId}/auctions`,
+      {
+        auctionId: ids.auctionId,
+        productId: ids.productId,
+        startingPrice: 1_000,
+        minIncrement: 100,
+        durationSeconds: 6,
+      },
+    ],
+  ];
+  for (const [path, body] of steps) {
+    const answer = await api(runtime, 'POST', path, body, seller);
+    if (answer.status !== 201)
+      throw new Error(`POST ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+  return ids;
+};
+
 /** Polls `probe` until it returns a value `accept` likes (or gives up after `timeoutMs`, returning the last value). */
 export const eventually = async <T>(
   probe: () => Promise<T>,

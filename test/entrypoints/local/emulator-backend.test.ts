@@ -10,7 +10,7 @@ import { LocalConfigError } from '../../../src/entrypoints/local/local-config.js
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
 import { startRedisForTests, type RedisForTests } from '../../support/redis.js';
-import { api, connect, eventually } from '../local-runtime-client.js';
+import { api, connect, eventually, openAuction } from '../local-runtime-client.js';
 
 const run = promisify(execFile);
 const { endpoints, dynamodb, sqs, s3 } = emulatorClients();
@@ -235,34 +235,13 @@ describe('npm start -- --backend emulators', () => {
 
   it('closes an auction from a delayed message on the scheduler queue on fauxqs', async () => {
     expect(runtime.backend).toContain(names.schedulerQueue);
-    const seller = { as: 'seller-auction' };
+    const { auctionId } = await openAuction(runtime, 'emu', { as: 'seller-auction' });
     expect(
       (
         await api(
           runtime,
           'POST',
-          '/api/channels',
-          { channelId: 'emu-auction', title: 'Auction', currency: 'KRW' },
-          seller,
-        )
-      ).status,
-    ).toBe(201);
-    const product = { productId: 'emu-watch', name: 'Watch', category: 'fashion', price: 10_000, currency: 'KRW' };
-    expect((await api(runtime, 'POST', '/api/channels/emu-auction/products', product, seller)).status).toBe(201);
-    const auction = {
-      auctionId: 'emu-auc-1',
-      productId: 'emu-watch',
-      startingPrice: 1_000,
-      minIncrement: 100,
-      durationSeconds: 6,
-    };
-    expect((await api(runtime, 'POST', '/api/channels/emu-auction/auctions', auction, seller)).status).toBe(201);
-    expect(
-      (
-        await api(
-          runtime,
-          'POST',
-          '/api/auctions/emu-auc-1/bids',
+          `/api/auctions/${auctionId}/bids`,
           { bidId: 'emu-bid-1', amount: 1_500 },
           { as: 'alice' },
         )
@@ -275,7 +254,7 @@ describe('npm start -- --backend emulators', () => {
     );
     expect(Number(Attributes?.['ApproximateNumberOfMessagesDelayed'])).toBeGreaterThanOrEqual(1);
     const closed = await eventually(
-      async () => (await api(runtime, 'GET', '/api/auctions/emu-auc-1')).body,
+      async () => (await api(runtime, 'GET', `/api/auctions/${auctionId}`)).body,
       (a) => a?.['status'] === 'CLOSED',
       30_000,
     );

@@ -5,7 +5,7 @@ import { createEmulatorBackend, emulatorResourceNames } from '../../../src/entry
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
 import { drainFifoQueue } from '../../support/emulators/sns-support.js';
-import { api, eventually } from '../local-runtime-client.js';
+import { api, eventually, openAuction } from '../local-runtime-client.js';
 
 /**
  * Integration events out, end to end in emulator mode: HTTP commands → DynamoDB Local → its
@@ -36,34 +36,15 @@ const urlOf = async (queue: string) => (await sqs.send(new GetQueueUrlCommand({ 
 describe('integration events in emulator mode (fauxqs SNS FIFO)', () => {
   it('an auction closed with a winner and a confirmed booking: payments holds exactly the AuctionClosed, notifications exactly the BookingConfirmed', async () => {
     expect(runtime.backend).toContain(names.integrationTopic);
-    const seller = { as: 'seller-int' };
-    expect(
-      (
-        await api(
-          runtime,
-          'POST',
-          '/api/channels',
-          { channelId: 'int-ch', title: 'Integration', currency: 'KRW' },
-          seller,
-        )
-      ).status,
-    ).toBe(201);
-    const product = { productId: 'int-lamp', name: 'Lamp', category: 'home', price: 10_000, currency: 'KRW' };
-    expect((await api(runtime, 'POST', '/api/channels/int-ch/products', product, seller)).status).toBe(201);
-    const auction = {
-      auctionId: 'int-auc',
-      productId: 'int-lamp',
-      startingPrice: 1_000,
-      minIncrement: 100,
-      durationSeconds: 6,
-    };
-    expect((await api(runtime, 'POST', '/api/channels/int-ch/auctions', auction, seller)).status).toBe(201);
+    const { auctionId } = await openAuction(runtime, 'int', { as: 'seller-int' });
     // Two bids, so the close has a winner (and two BidPlaced the topic must not carry).
     for (const [bidId, amount, as] of [
       ['int-bid-1', 1_200, 'bob'],
       ['int-bid-2', 1_500, 'alice'],
     ] as const) {
-      expect((await api(runtime, 'POST', '/api/auctions/int-auc/bids', { bidId, amount }, { as })).status).toBe(201);
+      expect((await api(runtime, 'POST', `/api/auctions/${auctionId}/bids`, { bidId, amount }, { as })).status).toBe(
+        201,
+      );
     }
     const trip = {
       tripId: 'int-trip',
