@@ -17,16 +17,7 @@ const bid = (id: string, bidder: string, amount: number) => ({
 describe('auction close (F7)', () => {
   it('closes an auction 40 minutes out after three hops of at most 15 minutes', async () => {
     const f = auctionFixture();
-    await f.liveChannel();
-    const openedAt = f.clock.now();
-    await f.openAuction({
-      auctionId: auctionId('a-1'),
-      channelId: CHANNEL,
-      productId: PRODUCT,
-      startingPrice: 1000,
-      minIncrement: 100,
-      endsAt: openedAt + 40 * MINUTE,
-    });
+    const openedAt = await f.liveAuction(40 * MINUTE);
     await f.placeBid(bid('b-1', 'alice', 1000));
 
     const handled = await f.runSchedulerUntil(openedAt + 60 * MINUTE);
@@ -40,18 +31,7 @@ describe('auction close (F7)', () => {
 
   it('waits for a late bid that extends the end, and closes at the new end', async () => {
     const f = auctionFixture();
-    await f.liveChannel();
-    const t0 = f.clock.now();
-    await f.openAuction({
-      auctionId: auctionId('a-1'),
-      channelId: CHANNEL,
-      productId: PRODUCT,
-      startingPrice: 1000,
-      minIncrement: 100,
-      endsAt: t0 + 10 * MINUTE,
-      extendWindowMs: 30_000,
-      extendByMs: 60_000,
-    });
+    const t0 = await f.liveAuction(10 * MINUTE, { extendWindowMs: 30_000, extendByMs: 60_000 });
     f.clock.set(t0 + 10 * MINUTE - 10_000); // 10 s before the end, inside the 30 s window
     const late = await f.placeBid(bid('b-late', 'bob', 1500));
     expect(late.extendedTo).toBe(t0 + 10 * MINUTE + 50_000);
@@ -71,16 +51,7 @@ describe('auction close (F7)', () => {
 
   it('closes once when close messages are duplicated (at-least-once queue)', async () => {
     const f = auctionFixture({ duplicateRate: 0.9 });
-    await f.liveChannel();
-    const t0 = f.clock.now();
-    await f.openAuction({
-      auctionId: auctionId('a-1'),
-      channelId: CHANNEL,
-      productId: PRODUCT,
-      startingPrice: 1000,
-      minIncrement: 100,
-      endsAt: t0 + 20 * MINUTE,
-    });
+    const t0 = await f.liveAuction(20 * MINUTE);
     const message = { auctionId: auctionId('a-1'), channelId: CHANNEL, endsAt: t0 + 20 * MINUTE, hop: 1 };
     await f.queue.send([{ body: message }, { body: message }, { body: message }]); // forged extra copies, due now
 
@@ -95,16 +66,7 @@ describe('auction close (F7)', () => {
 
   it('accepts no bid after the close, and routes every auction event to the channel', async () => {
     const f = auctionFixture();
-    await f.liveChannel();
-    const t0 = f.clock.now();
-    await f.openAuction({
-      auctionId: auctionId('a-1'),
-      channelId: CHANNEL,
-      productId: PRODUCT,
-      startingPrice: 1000,
-      minIncrement: 100,
-      endsAt: t0 + 5 * MINUTE,
-    });
+    const t0 = await f.liveAuction(5 * MINUTE);
     await f.placeBid(bid('b-1', 'alice', 1000));
     await f.runSchedulerUntil(t0 + 6 * MINUTE);
 

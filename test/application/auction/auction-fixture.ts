@@ -63,6 +63,25 @@ export const auctionFixture = (options: { duplicateRate?: number } = {}) => {
     });
   };
 
+  /**
+   * A live channel with auction `a-1` (starting at 1,000, steps of 100) that ends `endsInMs` from
+   * now; returns the time it opened. `extra` overrides the opening's other fields.
+   */
+  const liveAuction = async (endsInMs: number, extra: Partial<Omit<OpenAuctionInput, 'actor'>> = {}) => {
+    await liveChannel();
+    const openedAt = clock.now();
+    await openAuction({
+      auctionId: auctionId('a-1'),
+      channelId: CHANNEL,
+      productId: PRODUCT,
+      startingPrice: 1000,
+      minIncrement: 100,
+      endsAt: openedAt + endsInMs,
+      ...extra,
+    });
+    return openedAt;
+  };
+
   /** Runs the scheduler queue until `until`: jumps the clock to each next visible message and handles it. */
   const runSchedulerUntil = async (until: number) => {
     const handled: { at: number; message: AuctionCloseMessage; outcome: Awaited<ReturnType<typeof closeAuction>> }[] =
@@ -96,6 +115,7 @@ export const auctionFixture = (options: { duplicateRate?: number } = {}) => {
     closeAuction,
     getAuction,
     liveChannel,
+    liveAuction,
     runSchedulerUntil,
   };
 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AuctionCloseMessage } from '../../../src/application/auction/auction-close-message.js';
 import { makeAuctionCloseHandler } from '../../../src/entrypoints/handlers/auction-close.js';
-import { auctionFixture, auctionId, CHANNEL, MINUTE, PRODUCT } from '../../application/auction/auction-fixture.js';
+import { auctionFixture, auctionId, CHANNEL, MINUTE } from '../../application/auction/auction-fixture.js';
 import { pollOnce } from '../sqs-test-driver.js';
 
 const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
@@ -9,16 +9,7 @@ const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}
 describe('auction-close handler', () => {
   it('merges copies of one auction in a batch: one next hop, not one per copy', async () => {
     const f = auctionFixture();
-    await f.liveChannel();
-    const t0 = f.clock.now();
-    await f.openAuction({
-      auctionId: auctionId('a-1'),
-      channelId: CHANNEL,
-      productId: PRODUCT,
-      startingPrice: 1000,
-      minIncrement: 100,
-      endsAt: t0 + 40 * MINUTE,
-    });
+    const t0 = await f.liveAuction(40 * MINUTE);
     // Two more copies due now (an at-least-once duplicate and a retried open), beside the open's own message.
     const copy: AuctionCloseMessage = {
       auctionId: auctionId('a-1'),
