@@ -9,10 +9,11 @@ const compress = promisify(brotliCompress);
 const decompress = promisify(brotliDecompress);
 
 /**
- * Brotli at quality 6: on the cold-load benchmark's 10,000-bid auction state (236 KB of JSON) it
- * writes 13 KB in ~6 ms where gzip wrote 48 KB, and a cold load reads that item before its first
- * command (bytes read are most of its cost on DynamoDB). Higher qualities cost far more CPU on the
- * (background) write for little. On states with random ids (UUID bid ids) the gain is small (~6 %).
+ * Brotli at quality 6: the cold-load benchmark's 10,000-bid auction state (auction snapshot
+ * schema 3: 142 KB of JSON) is 7 KB where gzip made 26 KB, compressed in a few ms on the
+ * (background) write; a cold load reads this item before its first command, and its bytes are
+ * most of that cost on DynamoDB. Higher qualities cost far more CPU for little. How much either
+ * saves depends on the state: random ids (UUID bid ids) barely compress at all.
  */
 const BROTLI = {
   params: { [zlib.BROTLI_PARAM_QUALITY]: 6, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT },
