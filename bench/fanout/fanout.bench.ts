@@ -150,6 +150,8 @@ const rampCeiling = async (
   server: ChildHandle,
   clients: ChildHandle,
   plan: RampPlan,
+  /** Viewers closed before the ramp (the fixed-rate run's report): only later closes count against a step. */
+  closedBefore: number,
 ): Promise<RampStep[]> => {
   const steps: RampStep[] = [];
   // What the fixed-rate window left queued (an overloaded target falls seconds behind) drains first.
@@ -157,7 +159,6 @@ const rampCeiling = async (
   await sleep(3_000);
   const stepMs = plan.warmupMs + plan.windowMs + plan.drainMs + 500;
   const deadline = monotonicMs() + plan.budgetMs;
-  let closedBefore: number | null = null;
   for (let rate = plan.startRate; monotonicMs() + stepMs <= deadline; rate *= plan.factor) {
     say(`ceiling ramp: ${rate.toFixed(1)} frames/s per viewer…`);
     const windowStart = monotonicMs() + plan.warmupMs;
@@ -170,7 +171,6 @@ const rampCeiling = async (
     const report = await clients.next<Report>('report', 60_000);
     const seconds = plan.windowMs / 1000;
     const complete = published.owedInWindow > 0 ? report.receivedOfWindow / published.owedInWindow : 0;
-    closedBefore ??= report.closedEarly;
     const failure = [
       report.latencyMs.p99 > plan.p99LimitMs ? `p99 ${report.latencyMs.p99.toFixed(1)} ms > ${plan.p99LimitMs} ms` : '',
       complete < 1
@@ -259,7 +259,13 @@ const runTarget = async (
       const report = await clients.next<Report>('report', 60_000);
       if (!ramp) return { connected, subscribers, published, report };
       clearInterval(ticker);
-      return { connected, subscribers, published, report, ramp: await rampCeiling(say, server, clients, ramp) };
+      return {
+        connected,
+        subscribers,
+        published,
+        report,
+        ramp: await rampCeiling(say, server, clients, ramp, report.closedEarly),
+      };
     } finally {
       clearInterval(ticker);
     }
