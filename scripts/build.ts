@@ -27,9 +27,10 @@ const table = (bundles: readonly BuiltBundle[], loads: ReadonlyMap<string, LoadR
       `${Math.round((100 * b.bytes) / b.budget)}%`,
       b.bytes > b.budget ? 'OVER BUDGET' : 'ok',
       load === undefined ? '-' : load.ok ? 'ok' : 'FAILED',
+      b.lazyFiles.length === 0 ? '-' : `${kib(b.lazyBytes)} in ${b.lazyFiles.length} chunk(s)`,
     ];
   });
-  const header = ['bundle', 'size', 'budget', 'used', 'budget check', 'loads in node'];
+  const header = ['bundle', 'size', 'budget', 'used', 'budget check', 'loads in node', 'loaded on first use'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
@@ -70,7 +71,7 @@ export const runBuild = async (argv: readonly string[]): Promise<number> => {
   const loads = new Map<string, LoadResult>();
   if (!values['no-load-check']) {
     const results = await mapLimited(bundles, 2, (b) =>
-      checkBundleLoads(b.file, exampleEnvironment(b.name as LambdaName)),
+      checkBundleLoads(b.file, exampleEnvironment(b.name as LambdaName), { lazyFiles: b.lazyFiles }),
     );
     bundles.forEach((b, i) => loads.set(b.name, results[i] ?? { ok: false, detail: 'not checked' }));
   }

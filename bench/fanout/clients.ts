@@ -180,6 +180,11 @@ channel.onMessage(async (m: Message) => {
     case 'measure': {
       windowStart = Number(m.windowStart);
       windowEnd = Number(m.windowEnd);
+      // A new window starts a new count (the ceiling ramp measures several windows on the same connections).
+      latencies.clear();
+      receivedInWindow = 0;
+      receivedOfWindow = 0;
+      messagesInWindow = 0;
       let cpu0 = process.cpuUsage();
       let elu0 = performance.eventLoopUtilization();
       let wait0 = runQueueWaitMs();

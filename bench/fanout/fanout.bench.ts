@@ -111,13 +111,99 @@ interface TargetRun {
   readonly subscribers: number;
   readonly published: Published;
   readonly report: Report;
+  /** The ceiling ramp on the same connections, when asked for (the last round only). */
+  readonly ramp?: readonly RampStep[];
 }
+
+/** The ceiling ramp: owed rate × `factor` per step until a step fails or `budgetMs` is spent. */
+interface RampPlan {
+  readonly startRate: number;
+  readonly factor: number;
+  readonly warmupMs: number;
+  readonly windowMs: number;
+  readonly drainMs: number;
+  readonly budgetMs: number;
+  readonly p99LimitMs: number;
+}
+
+interface RampStep {
+  /** Frames per second per channel, i.e. owed to every viewer. */
+  readonly rate: number;
+  readonly owed: number;
+  readonly delivered: number;
+  readonly complete: number;
+  readonly p99: number;
+  readonly serverElu: number;
+  readonly waitPct: number;
+  /** Empty when the step held: p99 within the limit and every frame of the window delivered. */
+  readonly failure: string;
+}
+
+/**
+ * Steps through rising rates on connections already open. A step holds when the p99 of the
+ * frames received in its window is within the limit and every frame published in the window
+ * reached every viewer by the end of the drain (no loss, no viewer dropped, no publish error).
+ * Stops at the first step that does not hold, or when the next step would overrun the budget.
+ */
+const rampCeiling = async (
+  say: (text: string) => void,
+  server: ChildHandle,
+  clients: ChildHandle,
+  plan: RampPlan,
+  /** Viewers closed before the ramp (the fixed-rate run's report): only later closes count against a step. */
+  closedBefore: number,
+): Promise<RampStep[]> => {
+  const steps: RampStep[] = [];
+  // What the fixed-rate window left queued (an overloaded target falls seconds behind) drains first.
+  say('ceiling ramp: letting the fixed-rate run drain…');
+  await sleep(3_000);
+  const stepMs = plan.warmupMs + plan.windowMs + plan.drainMs + 500;
+  const deadline = monotonicMs() + plan.budgetMs;
+  for (let rate = plan.startRate; monotonicMs() + stepMs <= deadline; rate *= plan.factor) {
+    say(`ceiling ramp: ${rate.toFixed(1)} frames/s per viewer…`);
+    const windowStart = monotonicMs() + plan.warmupMs;
+    const windowEnd = windowStart + plan.windowMs;
+    clients.send({ type: 'measure', windowStart, windowEnd });
+    server.send({ type: 'publish', rate, windowStart, windowEnd, stopAt: windowEnd });
+    const published = await server.next<Published>('published', stepMs + 60_000);
+    await sleep(Math.max(0, windowEnd + plan.drainMs - monotonicMs()));
+    clients.send({ type: 'report' });
+    const report = await clients.next<Report>('report', 60_000);
+    const seconds = plan.windowMs / 1000;
+    const complete = published.owedInWindow > 0 ? report.receivedOfWindow / published.owedInWindow : 0;
+    const failure = [
+      report.latencyMs.p99 > plan.p99LimitMs ? `p99 ${report.latencyMs.p99.toFixed(1)} ms > ${plan.p99LimitMs} ms` : '',
+      complete < 1
+        ? `${(published.owedInWindow - report.receivedOfWindow).toLocaleString('en-US')} of ${published.owedInWindow.toLocaleString('en-US')} frames not delivered by the end of the drain`
+        : '',
+      report.closedEarly > closedBefore ? `${report.closedEarly - closedBefore} viewers dropped` : '',
+      published.publishErrors > 0 ? `${published.publishErrors} publish errors (${published.lastError})` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    steps.push({
+      rate,
+      owed: published.owedInWindow / seconds,
+      delivered: report.receivedInWindow / seconds,
+      complete: complete * 100,
+      p99: report.latencyMs.p99,
+      serverElu: published.elu,
+      waitPct: (published.waitPct ?? 0) + (report.waitPct ?? 0),
+      failure,
+    });
+    if (failure) break;
+    // Let a backlog of the step that just held clear before the next one starts.
+    await sleep(250);
+  }
+  return steps;
+};
 
 const runTarget = async (
   ctx: BenchmarkContext,
   spec: TargetSpec,
   scripts: { server: string; clients: string },
   p: Params,
+  ramp?: RampPlan,
 ): Promise<TargetRun> => {
   const channels = Array.from({ length: p.channels }, (_, i) => channelName(i));
   const say = (text: string) => ctx.progress(`${spec.name}: ${text}`);
@@ -171,7 +257,15 @@ const runTarget = async (
       await sleep(Math.max(0, windowEnd + p.drainMs - monotonicMs()));
       clients.send({ type: 'report' });
       const report = await clients.next<Report>('report', 60_000);
-      return { connected, subscribers, published, report };
+      if (!ramp) return { connected, subscribers, published, report };
+      clearInterval(ticker);
+      return {
+        connected,
+        subscribers,
+        published,
+        report,
+        ramp: await rampCeiling(say, server, clients, ramp, report.closedEarly),
+      };
     } finally {
       clearInterval(ticker);
     }
@@ -222,6 +316,22 @@ export const benchmark: Benchmark = {
       drainMs: 2_000,
       fdLimit: Math.min(hard, channels * viewersPerChannel + 512),
     };
+    // The ceiling ramp (skipped with --ceiling-s=0): from --ceiling-start up, × 1.5 per step, on the
+    // connections of each target's last run; bounded in time per target.
+    const ceilingBudgetMs = intOption(ctx, 'ceiling-s', 60) * 1000;
+    const rampPlan: RampPlan | undefined =
+      ceilingBudgetMs > 0
+        ? {
+            // From well below the fixed rate, so a busy machine still shows where it stands.
+            startRate: Number(ctx.options['ceiling-start'] ?? 0.5),
+            factor: 1.5,
+            warmupMs: intOption(ctx, 'ceiling-warmup-ms', 1_000),
+            windowMs: intOption(ctx, 'ceiling-window-ms', 3_000),
+            drainMs: intOption(ctx, 'ceiling-drain-ms', 1_000),
+            budgetMs: ceilingBudgetMs,
+            p99LimitMs: 100,
+          }
+        : undefined;
     const only = ctx.options['targets']?.split(',');
     const selected = TARGETS.filter((t) => !only || only.includes(t.name));
     const server = await bundleServer(ctx.root);
@@ -231,7 +341,10 @@ export const benchmark: Benchmark = {
     };
 
     const rows: Row[] = [];
-    const byName = new Map<string, { delivered: number; p99: number; cpuPerFrame: number | null }>();
+    const byName = new Map<
+      string,
+      { delivered: number; p99: number; cpuPerFrame: number | null; ceiling: number | null }
+    >();
     // Each target runs `repeat` times, targets alternating; the kept run is the one whose two
     // processes waited least for a core — applied alike to every target, it keeps the figure of
     // the code rather than of whatever else the machine was doing at that moment.
@@ -241,7 +354,7 @@ export const benchmark: Benchmark = {
     for (let round = 0; round < repeat; round++) {
       for (const spec of round % 2 ? [...runnable].reverse() : runnable) {
         ctx.progress(`${spec.name}: run ${round + 1}/${repeat}`);
-        runs.get(spec.name)!.push(await runTarget(ctx, spec, scripts, p));
+        runs.get(spec.name)!.push(await runTarget(ctx, spec, scripts, p, round === repeat - 1 ? rampPlan : undefined));
         await sleep(1_000);
       }
     }
@@ -266,7 +379,24 @@ export const benchmark: Benchmark = {
         r.report.receivedInWindow > 0
           ? ((r.published.cpuPct / 100) * p.windowMs * 1000) / r.report.receivedInWindow
           : null;
-      byName.set(spec.name, { delivered, p99: r.report.latencyMs.p99, cpuPerFrame });
+      const steps = all.find((x) => x.ramp)?.ramp;
+      const held = steps?.filter((x) => !x.failure) ?? [];
+      const top = held.at(-1);
+      const ceiling = steps === undefined ? null : (top?.delivered ?? 0);
+      byName.set(spec.name, { delivered, p99: r.report.latencyMs.p99, cpuPerFrame, ceiling });
+      if (steps !== undefined) {
+        const broke = steps.find((x) => x.failure);
+        notes.push(
+          `${spec.subject}, ceiling ramp (per-viewer frames/s → delivered frames/s · p99 ms · window frames received % · waited for a core %): ` +
+            steps
+              .map(
+                (x) =>
+                  `${x.rate.toFixed(1)} → ${Math.round(x.delivered).toLocaleString('en-US')} · ${x.p99.toFixed(1)} · ${x.complete.toFixed(2)} · ${x.waitPct.toFixed(0)}${x.failure ? ` ✗ ${x.failure}` : ''}`,
+              )
+              .join(' | ') +
+            (broke ? '' : ' — the time budget ran out before a step failed: the ceiling is at least the last step.'),
+        );
+      }
       const problems = [
         r.connected.failed > 0 ? `${r.connected.failed} connections failed (${r.connected.lastError})` : '',
         r.report.closedEarly > 0 ? `${r.report.closedEarly} closed early` : '',
@@ -296,6 +426,8 @@ export const benchmark: Benchmark = {
           clientCpu: r.report.cpuPct,
           clientWait: r.report.waitPct,
           connect: r.connected.connectMs / 1000,
+          ceiling,
+          ceilingRate: top?.rate ?? null,
           status: problems.length ? problems.join('; ') : 'ok',
         },
       });
@@ -342,6 +474,8 @@ export const benchmark: Benchmark = {
         { key: 'clientCpu', label: 'clients CPU', unit: '%', digits: 0 },
         { key: 'clientWait', label: 'clients waited for a core', unit: '%', digits: 0 },
         { key: 'connect', label: 'connect all', unit: 's', digits: 1 },
+        { key: 'ceiling', label: 'ceiling: highest sustained delivered frames/s', better: 'higher', digits: 0 },
+        { key: 'ceilingRate', label: 'ceiling: frames/s per viewer', digits: 1 },
         { key: 'status', label: 'status' },
       ],
       rows,
@@ -361,8 +495,18 @@ export const benchmark: Benchmark = {
           value: ratio(sio?.cpuPerFrame, bare?.cpuPerFrame),
           meaning: '× the limit’s CPU cost of delivering one frame',
         },
+        {
+          label: 'Socket.IO / bare ws, fan-out ceiling',
+          value: ratio(sio?.ceiling, bare?.ceiling),
+          meaning: 'fraction of the machine’s highest sustained rate (p99 ≤ 100 ms, no frame lost)',
+        },
         ...(ours
           ? [
+              {
+                label: 'Stampede / bare ws, fan-out ceiling',
+                value: ratio(ours.ceiling, bare?.ceiling),
+                meaning: 'fraction of the machine’s highest sustained rate (p99 ≤ 100 ms, no frame lost)',
+              },
               {
                 label: 'Stampede / bare ws, delivered frames/s',
                 value: ratio(ours.delivered, bare?.delivered),
@@ -393,6 +537,11 @@ export const benchmark: Benchmark = {
       ],
       notes: [
         `Each target ran ${repeat} time(s), targets alternating; the row is the run whose processes waited least for a core.`,
+        ...(rampPlan
+          ? [
+              `Ceiling: on the connections of each target's last run, the owed rate starts at ${rampPlan.startRate} frames/s per viewer and grows × ${rampPlan.factor} per step (warm-up ${rampPlan.warmupMs / 1000} s, window ${rampPlan.windowMs / 1000} s, drain ${rampPlan.drainMs / 1000} s) until a step's p99 exceeds ${rampPlan.p99LimitMs} ms or a frame of its window is not delivered by the end of the drain, or ${rampPlan.budgetMs / 1000} s have passed. The ceiling is the delivered frames/s of the last step that held (0: not even the first).`,
+            ]
+          : []),
         `${p.channels} channels × ${p.viewersPerChannel} viewers = ${(p.channels * p.viewersPerChannel).toLocaleString('en-US')} WebSocket connections on 127.0.0.1; each channel publishes ${p.rate} frames/s (spread evenly), so every viewer is owed ${p.rate} frames/s. Warm-up ${p.warmupMs / 1000} s, measured window ${p.windowMs / 1000} s, then ${p.drainMs / 1000} s to drain.`,
         'Server (target + in-process publisher) and viewers run in two separate node processes; a frame carries its publish due time on the machine’s monotonic clock, the viewer subtracts on arrival. Publishing is an open loop (due times fixed in advance), so a server that falls behind shows up as latency, not as fewer publishes.',
         '“delivered frames/s”: frames received inside the window ÷ window; “window frames received”: of the frames published inside the window × their channel’s viewers, the share that arrived by the end of the drain. “server CPU per frame”: the server process’s CPU time in the window ÷ frames delivered in it — it holds up on a busy machine where frames/s and latency do not. “waited for a core”: share of the window the process’s event loop was runnable but not running (Linux schedstat) — a high figure means the row measures contention, not the code.',

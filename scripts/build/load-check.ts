@@ -17,12 +17,15 @@ export interface LoadResult {
 export const checkBundleLoads = (
   file: string,
   env: Readonly<Record<string, string>>,
-  timeoutMs = 20_000,
+  opts: { readonly timeoutMs?: number; readonly lazyFiles?: readonly string[] } = {},
 ): Promise<LoadResult> =>
   new Promise((resolve) => {
+    const timeoutMs = opts.timeoutMs ?? 20_000;
     const script = [
       `const mod = await import(${JSON.stringify(pathToFileURL(file).href)});`,
       `if (typeof mod.handler !== 'function') { console.error('the bundle does not export a handler function'); process.exit(3); }`,
+      // The chunks the bundle loads on first use (dynamic import) must load too, not only at that first use.
+      ...(opts.lazyFiles ?? []).map((f) => `await import(${JSON.stringify(pathToFileURL(f).href)});`),
       `process.exit(0);`,
     ].join('\n');
     const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {

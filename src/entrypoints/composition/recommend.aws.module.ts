@@ -2,9 +2,8 @@ import { createKinesisClient } from '../../adapters/aws-shared/aws-clients.js';
 import { InMemoryRecommendationCache } from '../../adapters/in-memory/recommendation-cache-adapter-in-memory.js';
 import { InMemoryRecommendationModelStore } from '../../adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
 import { KinesisRecommendationRequestPublisher } from '../../adapters/kinesis/recommendation-request-publisher-adapter-kinesis.js';
-import { RedisRecommendationCache } from '../../adapters/redis/recommendation-cache-adapter-redis.js';
-import { RedisRecommendationModelStore } from '../../adapters/redis/recommendation-model-store-adapter-redis.js';
-import { createRedisClient, type RedisClient } from '../../adapters/redis/redis-client.js';
+import type { RecommendationCache } from '../../application/ports/recommendation-cache.port.js';
+import type { RecommendationModelStore } from '../../application/ports/recommendation-model-store.port.js';
 import { PowertoolsRecommendationMetrics } from '../observability/recommendation-metrics-powertools.js';
 import { sharedClient, type AwsClientSettings } from './aws-target.js';
 import { isStreamNamed, RECOMMEND_TOKENS } from './recommend.module.js';
@@ -42,25 +41,33 @@ export const recommendStorageOnRedis =
       bind(RECOMMEND_TOKENS.ModelStore, () => new InMemoryRecommendationModelStore());
       return;
     }
-    let client: RedisClient | undefined;
-    const redis = (get: Get): RedisClient => {
-      if (client) return client;
-      client = createRedisClient(redisUrl);
-      // ioredis reconnects by itself; an unhandled 'error' event would crash the instance instead.
-      client.on('error', (error: Error) =>
-        get(TOKENS.Logger).warn('Redis connection error; ioredis reconnects', { reason: error.message }),
-      );
-      return client;
-    };
-    bind(
-      RECOMMEND_TOKENS.Cache,
-      (get) =>
-        new RedisRecommendationCache(redis(get), { ttlSeconds: cacheTtlSeconds, onUnreadable: onUnreadable(get) }),
-    );
-    bind(
-      RECOMMEND_TOKENS.ModelStore,
-      (get) => new RedisRecommendationModelStore(redis(get), { onUnreadable: onUnreadable(get) }),
-    );
+    // ioredis and the Redis adapters are ~200 KiB of minified bundle: imported on first use, so
+    // a cold start of http-api that serves no recommendation does not parse them (the bundle
+    // holds them as a chunk of their own; see scripts/build/bundle.ts). Both ports are async,
+    // so the first call awaits the import and every call delegates; one client serves both.
+    type Stores = { readonly cache: RecommendationCache; readonly modelStore: RecommendationModelStore };
+    let stores: Promise<Stores> | undefined;
+    const redis = (get: Get): Promise<Stores> =>
+      (stores ??= import('./recommend.redis.js').then((m) =>
+        m.createRedisRecommendationStores({
+          url: redisUrl,
+          cacheTtlSeconds,
+          onUnreadable: onUnreadable(get),
+          onConnectionError: (error) =>
+            get(TOKENS.Logger).warn('Redis connection error; ioredis reconnects', { reason: error.message }),
+        }),
+      ));
+    bind(RECOMMEND_TOKENS.Cache, (get): RecommendationCache => ({
+      get: async (userId, topN) => (await redis(get)).cache.get(userId, topN),
+      put: async (entry) => (await redis(get)).cache.put(entry),
+    }));
+    bind(RECOMMEND_TOKENS.ModelStore, (get): RecommendationModelStore => ({
+      channels: async (ids) => (await redis(get)).modelStore.channels(ids),
+      liveChannels: async () => (await redis(get)).modelStore.liveChannels(),
+      saveChannel: async (doc, revision) => (await redis(get)).modelStore.saveChannel(doc, revision),
+      taste: async (userId) => (await redis(get)).modelStore.taste(userId),
+      saveTaste: async (doc, revision) => (await redis(get)).modelStore.saveTaste(doc, revision),
+    }));
   };
 
 /** Powertools EMF metrics; the entry flushes them after each invocation. */

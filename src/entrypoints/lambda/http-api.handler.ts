@@ -4,12 +4,7 @@ import { abuseModule } from '../composition/abuse.module.js';
 import { schedulerQueueOnSqs } from '../composition/auction.aws.module.js';
 import { auctionModule } from '../composition/auction.module.js';
 import { awsTargetOf } from '../composition/aws-target.js';
-import {
-  bookingCountersOnDynamoDb,
-  bookingQueueOnSqs,
-  bookingSettings,
-  statsOnS3,
-} from '../composition/booking.aws.module.js';
+import { bookingCountersOnDynamoDb, bookingQueueOnSqs, bookingSettings } from '../composition/booking.aws.module.js';
 import { bookingModule } from '../composition/booking.module.js';
 import { abuseLimitsOf, DEFAULT_STATS_OBJECT_KEY, loadLambdaConfig } from '../composition/config.js';
 import { composeRoot, lambdaLogger } from '../composition/kernel.module.js';
@@ -54,10 +49,10 @@ export const root = (env = process.env) => {
       feedOnKinesis(aws, c.FEED_STREAM_NAME),
       userRateLimitsOnDynamoDb(aws, c.CONNECTIONS_TABLE),
       heartbeatQueueOnSqs(aws, c.HEARTBEAT_QUEUE_URL),
-      // The routes book on the default trip; stats.json is the booking consumer's to publish.
+      // The routes book on the default trip; stats.json is the booking consumer's to publish, so no
+      // BlobStore (and no S3 client, ~135 KiB of bundle) is bound here.
       bookingSettings(DEFAULT_STATS_OBJECT_KEY),
       bookingCountersOnDynamoDb(aws, c.STATS_TABLE),
-      statsOnS3(aws, c.BLOB_BUCKET),
       bookingQueueOnSqs(aws, c.BOOKING_QUEUE_URL),
       schedulerQueueOnSqs(aws, c.SCHEDULER_QUEUE_URL),
       recommendSettings(),
