@@ -54,6 +54,14 @@ const VIEW_FOR_MS = 2_000;
 const MISSES_BEFORE_READ = 2;
 /** Shards a join spills over after collisions before it goes back to the lowest open one. */
 const MAX_SPILL = 8;
+/**
+ * Joins of one channel that one instance places at a time. A Lambda container places one; a
+ * process serving many connections would otherwise pick slots for all its waiting joins at once
+ * from the same view, and several such processes would all claim the same lowest shards' slots
+ * (a herd of refused Puts). The others queue here — they would queue for sockets anyway — and
+ * pick from a fresher view when their turn comes.
+ */
+const PLACING_PER_CHANNEL = 16;
 /** Channels whose markers and shard views one instance keeps (the least recently used go first). */
 const CACHED_CHANNELS = 256;
 
@@ -74,6 +82,9 @@ interface ChannelCache {
   markers: Map<number, ShardMarker>;
   markersAt: number;
   readonly views: Map<number, ShardView>;
+  /** Joins of this instance placing a connection in the channel now, and those waiting for their turn. */
+  placing: number;
+  readonly waiting: (() => void)[];
 }
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
@@ -112,33 +123,34 @@ class EntryExistsError extends Error {
  * the instance keeps what it learnt of a channel — the shard markers for MARKERS_FOR_MS, and
  * per shard the slots seen taken (by a read, its own claims and its collisions) and the slots
  * its own joins are claiming right now, so concurrent joins in one instance never race each
- * other. A shard is read (one Query) when first used or when its view is older than
- * VIEW_FOR_MS, and again after MISSES_BEFORE_READ refused claims; a shard nobody has opened
- * yet is claimed blind. Among the free slots of the view the join takes the one its hash of
- * (connection id, attempt) points at: no randomness, and copies of the same join in different
- * instances race for the same slot instead of each taking one. A refused claim spills to the
- * next open shard instead of trying the same one again: in a storm the lowest shard is the
- * most contended, the next ones are emptier, so collisions die out quickly (after MAX_SPILL
- * shards the join starts over from the lowest, its views now read again). Alone, a join fills
- * the lowest open shard; in a storm a few trailing shards may be left part-full (a few more
- * broadcast messages), never overfull.
+ * other (and at most PLACING_PER_CHANNEL of them claim at once). A shard is read (one Query)
+ * when first used or when its view is older than VIEW_FOR_MS, and again after
+ * MISSES_BEFORE_READ refused claims; a shard nobody has opened yet is claimed blind. Among the
+ * free slots of the view the join takes the one its hash of (connection id, attempt) points at:
+ * no randomness, and copies of the same join in different instances race for the same slot
+ * instead of each taking one. A refused claim spills to the next open shard instead of trying
+ * the same one again: in a storm the lowest shard is the most contended, the next ones are
+ * emptier, so collisions die out quickly (after MAX_SPILL shards the join starts over from the
+ * lowest, its views now read again). Alone, a join fills the lowest open shard; in a storm the
+ * last shard or two may be left part-full (a broadcast message more), never overfull.
  *
  * Which shard: shard markers (`ch#<channel>` / `shard#<n>`) list the shards in use, each with a
- * `full` hint. A join fills the lowest shard not hinted full, opening the next number when all
- * are full. The hint is written only when a join's view finds a shard full (once per fill) and
- * cleared by a leave that frees a slot in it; both sides write first and read after (the join
- * re-reads the shard after hinting it full, the leave clears the hint with a conditional write
- * after freeing its slot), so one of them always sees the other and a freed slot is never
- * hidden for good — only an instance's cached hint may hide it for up to MARKERS_FOR_MS, which
- * costs at most a join placed in a later shard. Markers carry a TTL that joins push out (at most
- * hourly per shard); `shardCount` skips trailing shards with no live member, so a shard emptied
- * by leaves or by TTL stops being addressed without any write.
+ * `fullUntil` hint. A join fills the lowest shard not hinted full, opening the next number when
+ * all are full. The hint is written only when a join's view has a shard full and a consistent
+ * read confirms it (once per fill, and again after FULL_HINT_SECONDS if still full). Leaves
+ * never write it — in a storm of leaves every leave of a shard would write that one marker, a
+ * hot item again — so a slot freed in a hinted shard is filled at once by the instance that
+ * freed it (it knows) and by other instances once the hint runs out; meanwhile their joins may
+ * land in a later shard: less dense for a while, never wrong. Markers carry a TTL that joins
+ * push out (at most hourly per shard); `shardCount` skips trailing shards with no live member,
+ * so a shard emptied by leaves or by TTL stops being addressed without any write.
  *
  * Costs: a first join two Puts, plus one more Put per collision and, per instance, a Query of
  * the markers each second and of a shard when its view is stale; a leave a Delete of the entry
- * (returning it), a Delete of its slot and a conditional Update of the hint. A first join uses
- * no transaction: on DynamoDB Local a 2-item transaction commits at about 60 % of the rate of a
- * conditional Put, and in AWS it costs twice the write units.
+ * (returning where it was) and a conditional Delete of its slot — not atomic: if the function
+ * dies between them the slot is a ghost that only its TTL (or a 410) frees, as after a first
+ * join's crash. A first join uses no transaction: on DynamoDB Local a 2-item transaction commits
+ * at about 60 % of the rate of a conditional Put, and in AWS it costs twice the write units.
  */
 export class DynamoDbConnectionRegistry implements ConnectionRegistry {
   private readonly items: RegistryItems;
@@ -245,6 +257,24 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
   private async place(base: RegistryEntry, write: (placed: RegistryEntry) => Promise<void>): Promise<RegistryEntry> {
     const { channelId } = base;
     const cache = this.cacheOf(channelId);
+    if (cache.placing < PLACING_PER_CHANNEL) cache.placing++;
+    else await new Promise<void>((resolve) => cache.waiting.push(resolve));
+    try {
+      return await this.placeNow(base, cache, write);
+    } finally {
+      // Hands the turn to the next waiting join, or gives it back.
+      const next = cache.waiting.shift();
+      if (next) next();
+      else cache.placing--;
+    }
+  }
+
+  private async placeNow(
+    base: RegistryEntry,
+    cache: ChannelCache,
+    write: (placed: RegistryEntry) => Promise<void>,
+  ): Promise<RegistryEntry> {
+    const { channelId } = base;
     await this.freshMarkers(channelId, cache, MARKERS_FOR_MS);
     const spilled = new Set<number>();
     for (let attempt = 0; ; attempt++) {
@@ -393,7 +423,7 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
       // Most recently used last, so the first one is the one to drop.
       this.channels.delete(channelId);
     } else {
-      cache = { markers: new Map(), markersAt: -Infinity, views: new Map() };
+      cache = { markers: new Map(), markersAt: -Infinity, views: new Map(), placing: 0, waiting: [] };
     }
     this.channels.set(channelId, cache);
     if (this.channels.size > CACHED_CHANNELS) this.channels.delete(this.channels.keys().next().value!);
