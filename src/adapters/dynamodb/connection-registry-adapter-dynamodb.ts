@@ -276,10 +276,13 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
   ): Promise<RegistryEntry> {
     const { channelId } = base;
     await this.freshMarkers(channelId, cache, MARKERS_FOR_MS);
+    // Shards this join collided in, and shards whose free slots this instance's other joins are claiming.
     const spilled = new Set<number>();
+    const busy = new Set<number>();
     for (let attempt = 0; ; attempt++) {
+      // Only after collisions, each of them a write awaited: the loop never spins without I/O.
       if (spilled.size >= MAX_SPILL) spilled.clear();
-      const shardNo = this.lowestOpen(cache, spilled);
+      const shardNo = this.lowestOpen(cache, spilled, busy);
       const view = await this.viewOf(channelId, cache, shardNo);
       // The marker must exist before the member does, or a fan-out could miss the shard.
       const marker = cache.markers.get(shardNo);
@@ -288,7 +291,7 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
       const free = this.freeSlots(view);
       if (free.length === 0) {
         // The rest of the shard is being claimed by this instance's other joins: try the next one.
-        if (view.claiming.size > 0) spilled.add(shardNo);
+        if (view.claiming.size > 0) busy.add(shardNo);
         // Seen full: another instance may have hinted it already, else read it to be sure and hint it.
         else if (!this.hintedFull((await this.freshMarkers(channelId, cache, 0)).get(shardNo)))
           await this.confirmFull(channelId, cache, shardNo, view);
@@ -362,10 +365,14 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
     });
   }
 
-  /** The lowest shard number not hinted full (unless this instance freed a slot in it) and not in `skip`; a number with no marker is a new shard. */
-  private lowestOpen(cache: ChannelCache, skip: ReadonlySet<number>): number {
+  /** The lowest shard number not hinted full (unless this instance freed a slot in it) nor skipped by this join; a number with no marker is a new shard. */
+  private lowestOpen(cache: ChannelCache, spilled: ReadonlySet<number>, busy: ReadonlySet<number>): number {
     let shardNo = 0;
-    while (skip.has(shardNo) || (this.hintedFull(cache.markers.get(shardNo)) && !cache.views.get(shardNo)?.freedHere))
+    while (
+      spilled.has(shardNo) ||
+      busy.has(shardNo) ||
+      (this.hintedFull(cache.markers.get(shardNo)) && !cache.views.get(shardNo)?.freedHere)
+    )
       shardNo++;
     return shardNo;
   }
