@@ -494,10 +494,14 @@ export class DynamoDbConnectionRegistry implements ConnectionRegistry {
 
   /** A leave freed a slot: this instance may fill it at once, even while the shard is hinted full (see FULL_HINT_SECONDS). */
   private afterLeave(left: RegistryEntry): void {
-    const view = this.channels.get(left.channelId)?.views.get(left.shardNo);
-    if (!view || left.slot === null) return;
-    view.taken.delete(left.slot);
-    view.freedHere = true;
+    if (left.slot === null) return;
+    const views = this.cacheOf(left.channelId).views;
+    const view = views.get(left.shardNo);
+    if (view) view.taken.delete(left.slot);
+    // Not seen before: the next join here reads it first (a view read never).
+    else
+      views.set(left.shardNo, { taken: new Set(), claiming: new Set(), readAt: -Infinity, misses: 0, freedHere: true });
+    if (view) view.freedHere = true;
   }
 
   private slotPut(entry: RegistryEntry): TransactItems[number] {

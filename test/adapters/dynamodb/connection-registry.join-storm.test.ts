@@ -196,6 +196,30 @@ describe('DynamoDB connection registry under a join storm (DynamoDB Local)', () 
     },
   );
 
+  it('fills a slot freed in a shard hinted full at once through the process that freed it, and through the others once the hint runs out', async () => {
+    const clock = new FakeClock(Math.floor(Date.now() / 1000) * 1000);
+    const [a, b] = Array.from(
+      { length: 2 },
+      () => new DynamoDbConnectionRegistry(doc, tableName, { shardSize: 2, clock, sleeper: clock }),
+    ) as [DynamoDbConnectionRegistry, DynamoDbConnectionRegistry];
+    const channelId = uniqueName('hint');
+    const shardOf = async (registry: DynamoDbConnectionRegistry, id: string) =>
+      (await registry.join(id, channelId, null, clock.now())).shardNo;
+    expect([await shardOf(a, 'c0'), await shardOf(a, 'c1'), await shardOf(a, 'c2')]).toEqual([0, 0, 1]);
+    // Shard 0 is hinted full; process b frees a slot in it, which process a does not hear of.
+    await b.remove('c0');
+    expect(await shardOf(a, 'x')).toBe(1);
+    expect(await shardOf(b, 'z')).toBe(0);
+    // Leaves write no marker: once the hint runs out, process a reads the shard and finds the slot b freed.
+    clock.advance(301_000);
+    await b.remove('z');
+    expect(await shardOf(a, 'y')).toBe(0);
+    expect((await addressed(a, channelId)).map((shard) => [...shard].sort())).toEqual([
+      ['c1', 'y'],
+      ['c2', 'x'],
+    ]);
+  });
+
   it('stops counting a lost $disconnect once its TTL passes, and hands its slot to a new viewer', async () => {
     const clock = new FakeClock(Math.floor(Date.now() / 1000) * 1000);
     const registry = new DynamoDbConnectionRegistry(doc, tableName, {
