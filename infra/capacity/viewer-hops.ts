@@ -3,7 +3,7 @@ import { ESTIMATES as E, ratesOf, type Scenario } from './load.js';
 
 /**
  * Connect and join. API Gateway: a WebSocket $connect, then a `join` frame on $default that
- * places the connection in a channel shard: one conditional PutItem of a random free slot
+ * places the connection in a channel shard: one conditional PutItem of a free slot (by a hash of the connection id)
  * `ch#<channel>#<n>`/`slot#<k>` of the filling shard, then a PutItem of the reverse entry (a
  * connection's first join; a move between channels is a transaction). 1 write unit each. There
  * is no counter item: concurrent joins write different slot items, so the limit is the filling
@@ -64,7 +64,7 @@ export const viewerHops = ({ load, settings, quotas }: Scenario): Part => {
         joinsPerChannel,
         'dynamodb.partition-wcu',
         quotas,
-        `${fmt(joinsPerChannel)} joins/s per channel × 1 WCU (conditional put of a random free slot; no counter item)`,
+        `${fmt(joinsPerChannel)} joins/s per channel × 1 WCU (conditional put of a free slot; no counter item)`,
       ),
     ],
     costs: [

@@ -97,5 +97,15 @@ export const connectionRegistryContract = (label: string, options: ConnectionReg
       expect(shards.flat().sort()).toEqual([...ids].sort());
       for (const info of joined) expect(shards[info.shardNo]).toContain(info.connectionId);
     });
+
+    it('places viewers joining at once in shards of one, one per shard', async () => {
+      const registry = await options.makeRegistry({ shardSize: 1 });
+      const ch = channel('ones');
+      const ids = Array.from({ length: 20 }, (_, i) => `o${i}`);
+      const joined = await Promise.all(ids.map((id) => registry.join(id, ch, null, AT)));
+      const shards = (await layout(registry, ch)).filter((shard) => shard.length > 0);
+      expect(shards).toHaveLength(20);
+      for (const info of joined) expect(await registry.connectionsIn(ch, info.shardNo)).toEqual([info.connectionId]);
+    });
   });
 };

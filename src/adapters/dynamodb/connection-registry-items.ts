@@ -5,7 +5,7 @@ import { awsErrorName } from '../aws-shared/backoff.js';
 /**
  * Keys and reads of the connection registry's items (see DynamoDbConnectionRegistry for why
  * the layout has no counter):
- *   - shard marker   pk `ch#<channel>`        sk `shard#<n>`   shardNo, full (a hint), ttl
+ *   - shard marker   pk `ch#<channel>`        sk `shard#<n>`   shardNo, fullUntil (a hint), ttl
  *   - slot           pk `ch#<channel>#<n>`    sk `slot#<k>`    connectionId, ttl       (k < N)
  *   - reverse entry  pk `conn#<connectionId>` sk `info`        channelId, shardNo, slot, userId, joinedAt, ttl
  */
@@ -28,9 +28,21 @@ export interface RegistryEntry extends ConnectionInfo {
 
 export interface ShardMarker {
   readonly shardNo: number;
-  readonly full: boolean;
+  /** Until when (epoch seconds) joins skip the shard as full: a hint that expires, never a count. */
+  readonly fullUntil: number;
   readonly ttl: number;
 }
+
+/** A reverse entry from its stored attributes. */
+export const entryOf = (connectionId: string, item: Record<string, unknown>): RegistryEntry => ({
+  connectionId,
+  channelId: String(item['channelId']),
+  shardNo: Number(item['shardNo']),
+  slot: typeof item['slot'] === 'number' ? item['slot'] : null,
+  userId: typeof item['userId'] === 'string' ? item['userId'] : null,
+  joinedAt: Number(item['joinedAt']),
+  ttl: Number(item['ttl']),
+});
 
 export const isConditionFailure = (error: unknown): boolean =>
   awsErrorName(error) === 'ConditionalCheckFailedException';
@@ -47,16 +59,7 @@ export class RegistryItems {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: reverseKey(connectionId), ConsistentRead: true }),
     );
-    if (!Item) return null;
-    return {
-      connectionId,
-      channelId: String(Item['channelId']),
-      shardNo: Number(Item['shardNo']),
-      slot: typeof Item['slot'] === 'number' ? Item['slot'] : null,
-      userId: typeof Item['userId'] === 'string' ? Item['userId'] : null,
-      joinedAt: Number(Item['joinedAt']),
-      ttl: Number(Item['ttl']),
-    };
+    return Item ? entryOf(connectionId, Item) : null;
   }
 
   /** Live shard markers of a channel, by shard number. */
@@ -68,7 +71,11 @@ export class RegistryItems {
       ExpressionAttributeValues: { ':pk': markerKey(channelId, 0).pk, ':shard': 'shard#' },
       ConsistentRead: consistent,
     })) {
-      const marker = { shardNo: Number(item['shardNo']), full: item['full'] === true, ttl: Number(item['ttl'] ?? 0) };
+      const marker = {
+        shardNo: Number(item['shardNo']),
+        fullUntil: typeof item['fullUntil'] === 'number' ? item['fullUntil'] : 0,
+        ttl: Number(item['ttl'] ?? 0),
+      };
       if (marker.ttl >= now) markers.set(marker.shardNo, marker);
     }
     return markers;
@@ -111,17 +118,16 @@ export class RegistryItems {
     return false;
   }
 
-  /** Writes the full hint; only on a marker that exists (a hint never creates a shard). */
-  async setFull(channelId: string, shardNo: number, full: boolean): Promise<void> {
+  /** Hints the shard full until `until` (epoch seconds); only on a marker that exists (a hint never creates a shard). */
+  async hintFull(channelId: string, shardNo: number, until: number): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: markerKey(channelId, shardNo),
-          UpdateExpression: 'SET #full = :full',
-          ConditionExpression: full ? 'attribute_exists(pk)' : '#full = :was',
-          ExpressionAttributeNames: { '#full': 'full' },
-          ExpressionAttributeValues: full ? { ':full': true } : { ':full': false, ':was': true },
+          UpdateExpression: 'SET fullUntil = :until',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':until': until },
         }),
       );
     } catch (error) {

@@ -11,7 +11,10 @@ export interface InMemoryConnectionRegistryOptions {
 /**
  * Connections per channel in shards of at most N. A join fills the lowest shard with room, so
  * the shards stay dense as viewers come and go and the shard count (the fan-out factor) stays
- * close to viewers / N.
+ * close to viewers / N. One DynamoDB registry instance places joins the same way (it knows the
+ * slots it freed at once); several instances racing may spread a storm over a few more shards
+ * and see another instance's freed slot only when its shard's `full` hint runs out — both allowed
+ * by the contract (test/contracts/connection-registry.contract.ts).
  */
 export class InMemoryConnectionRegistry implements ConnectionRegistry {
   readonly shardSize: number;
