@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freeLoopbackPort } from './free-port.js';
 import { orphanGuard } from './orphan-guard.js';
@@ -139,6 +139,15 @@ public final class ${LAUNCHER_CLASS} {
 }
 `;
 
+/**
+ * Whether `command` can be run: a path that exists, or a name found on PATH. Asked before
+ * spawning because through setpriv a missing program is setpriv's exit code, not ENOENT.
+ */
+const runnable = (command: string): boolean =>
+  command.includes('/')
+    ? existsSync(command)
+    : (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
+
 /** The directory holding the compiled loopback launcher (compiled on first use). */
 export const ensureLoopbackLauncher = async (cacheDir: string, commands: EmulatorCommands = {}): Promise<string> => {
   // Versioned by a digest of the source: a changed launcher is recompiled, never mixed up with an old one.
@@ -185,6 +194,12 @@ export const startDynamoDbLocal = async (options: {
     ensureLoopbackLauncher(options.cacheDir, options.commands),
   ]);
   if (options.dbPath) await mkdir(options.dbPath, { recursive: true });
+  const java = options.commands?.java ?? 'java';
+  if (!runnable(java)) {
+    throw new EmulatorUnavailableError(
+      'DynamoDB Local needs a Java runtime ≥ 11 on PATH: apt-get install -y openjdk-17-jre-headless',
+    );
+  }
   const guard = orphanGuard(options.onWarning);
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
@@ -201,7 +216,7 @@ export const startDynamoDbLocal = async (options: {
       '-port',
       String(port),
     ];
-    const [command, args] = guard.wrap(options.commands?.java ?? 'java', javaArgs);
+    const [command, args] = guard.wrap(java, javaArgs);
     const child = spawn(
       command,
       args,

@@ -7,9 +7,9 @@ const WILDCARDS = new Set([undefined, '', '0.0.0.0', '::', '::0']);
  * asked for. fauxqs's persistent start (`startFauxqs` with `dataDir`) hard-codes 0.0.0.0 and
  * offers no other way to wire its persistence from outside its package, so the child patches
  * `net.Server#listen` instead of copying fauxqs's internals; a non-wildcard host other than
- * loopback is refused. Never call this in the runtime's own process.
+ * loopback is refused. Never call this in the runtime's own process. Returns the undo (tests).
  */
-export const listenOnLoopbackOnly = (): void => {
+export const listenOnLoopbackOnly = (): (() => void) => {
   const original = Server.prototype.listen;
   const loopback = (host: unknown): string => {
     if (WILDCARDS.has(host as string | undefined) || host === '127.0.0.1' || host === 'localhost') return '127.0.0.1';
@@ -29,4 +29,7 @@ export const listenOnLoopbackOnly = (): void => {
     }
     return (original as (...a: unknown[]) => Server).apply(this, args);
   } as typeof Server.prototype.listen;
+  return () => {
+    Server.prototype.listen = original;
+  };
 };
