@@ -108,7 +108,8 @@ export const mirrored = <R, E>(
         if (stopped) return;
         inner = source();
         // The mirror saves its position (with a data dir) once the handler is done with records.
-        inner.onHandled((shard, records) => mirror.handled?.(shard, records));
+        const handled = mirror.handled?.bind(mirror);
+        if (handled) inner.onHandled(handled);
         inner.start();
       })();
     },
