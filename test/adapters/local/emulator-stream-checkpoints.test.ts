@@ -113,4 +113,26 @@ describe('stream pollers resume from their checkpoints (DynamoDB Local, kinesali
     expect(after(0)).toEqual([...shard0.slice(2), ...[9, 10].filter((n) => sameParity(shard0, n))]);
     expect(after(1)).toEqual([...shard1, ...[9, 10].filter((n) => sameParity(shard1, n))]);
   });
+
+  it('a checkpointing mirror stops copying while too many records wait for the handler', async () => {
+    const table = uniqueName('events');
+    const { streamArn } = await ensureTable(dynamodb, table, eventsTable);
+    const put = (i: number) =>
+      dynamodb.send(new PutItemCommand({ TableName: table, Item: { streamId: { S: `s-${i}` }, version: { N: '1' } } }));
+    for (let i = 1; i <= 3; i++) await put(i);
+    const mirror = new DynamoDbStreamMirror(dynamodbStreams, streamArn!, {
+      idlePollMs: 50,
+      describeEveryMs: 100,
+      checkpoints: FileShardCheckpoints.in(await checkpointDir(), 'relay'),
+      maxAhead: 2,
+    });
+    mirror.start();
+    await until(() => mirror.log.length(0) === 3);
+    for (let i = 4; i <= 5; i++) await put(i);
+    await delay(500);
+    expect(mirror.log.length(0)).toBe(3); // paused: three copied, none handled
+    mirror.handled(0, mirror.log.read(0, 0, 3));
+    await until(() => mirror.log.length(0) === 5);
+    await mirror.stop();
+  });
 });

@@ -60,7 +60,16 @@ export interface StreamMirrorOptions {
   readonly checkpoints?: ShardCheckpoints;
   /** A saved position could not be used (the stream was recreated or trimmed): that shard is read from its oldest record. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * With checkpoints: stop copying while this many records (plus at most one page) wait for the handler. The local log
+   * keeps a bounded number of records; a mirror far ahead (a restart onto a large backlog) would
+   * push unhandled ones out of it, and the checkpoint would then move past them.
+   */
+  readonly maxAhead?: number;
 }
+
+/** Records a checkpointing mirror copies ahead of its handler at most (well below the log's retention). */
+export const DEFAULT_MAX_AHEAD = 10_000;
 
 /** Errors after which a saved position cannot be resumed from (the stream or the records behind it are gone). */
 export const UNRESUMABLE: ReadonlySet<string> = new Set([
@@ -90,6 +99,8 @@ export class DynamoDbStreamMirror {
   private readonly wakeup = new Wakeup();
   /** The source shard of each record in the log, for checkpoints (gone with the record). */
   private readonly shardOf = new WeakMap<DynamoDBRecord, string>();
+  /** Copied, not yet handled (counted only with checkpoints). */
+  private ahead = 0;
 
   constructor(
     private readonly client: DynamoDBStreamsClient,
@@ -112,6 +123,10 @@ export class DynamoDbStreamMirror {
   handled(_shard: number, records: readonly DynamoDBRecord[]): void {
     const checkpoints = this.options.checkpoints;
     if (!checkpoints) return;
+    const max = this.options.maxAhead ?? DEFAULT_MAX_AHEAD;
+    const wasPaused = this.ahead >= max;
+    this.ahead = Math.max(0, this.ahead - records.length);
+    if (wasPaused && this.ahead < max) this.wakeup.wake();
     const last = new Map<string, string>();
     for (const record of records) {
       const shardId = this.shardOf.get(record);
@@ -163,6 +178,11 @@ export class DynamoDbStreamMirror {
     return shards;
   }
 
+  /** Far enough ahead of the handler to wait for it (a paused iterator that expires is re-acquired after `last`). */
+  private tooFarAhead(): boolean {
+    return this.options.checkpoints !== undefined && this.ahead >= (this.options.maxAhead ?? DEFAULT_MAX_AHEAD);
+  }
+
   /** An iterator just after `last`, or at the shard's oldest record. */
   private async iteratorAfter(shardId: string, last: string | undefined): Promise<string | undefined> {
     const { ShardIterator } = await this.client.send(
@@ -198,12 +218,17 @@ export class DynamoDbStreamMirror {
           fromCheckpoint = false;
         }
         if (!iterator) break;
+        if (this.tooFarAhead()) {
+          await this.wakeup.wait(this.options.idlePollMs ?? 100);
+          continue;
+        }
         const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
         const records = page.Records ?? [];
         if (records.length > 0) {
           const copies = records.map((r) => toLambdaStreamRecord(r, this.streamArn));
           for (const copy of copies) this.shardOf.set(copy, shardId);
           this.log.append(0, copies);
+          if (this.options.checkpoints) this.ahead += copies.length;
           last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
         }
         iterator = page.NextShardIterator;

@@ -7,7 +7,7 @@ import {
 import type { StreamRecord } from '../../in-memory/feed-publisher-adapter-in-memory.js';
 import { Wakeup } from '../batch-handler.js';
 import { InMemoryShardedLog } from '../sharded-log.js';
-import { UNRESUMABLE, type StreamMirrorOptions } from './dynamodb-stream-mirror.js';
+import { DEFAULT_MAX_AHEAD, UNRESUMABLE, type StreamMirrorOptions } from './dynamodb-stream-mirror.js';
 
 /**
  * Copies a real Kinesis stream (kinesalite's) into an in-memory sharded log, one log shard per
@@ -23,6 +23,8 @@ export class KinesisStreamMirror {
   private readonly behind = new Set<string>();
   private readonly wakeup = new Wakeup();
   private shardIds: string[] = [];
+  /** Copied, not yet handled, per log shard (counted only with checkpoints). */
+  private ahead: number[] = [];
 
   constructor(
     private readonly client: KinesisClient,
@@ -43,6 +45,7 @@ export class KinesisStreamMirror {
     const ids = Shards.map((s) => s.ShardId).filter((id): id is string => !!id);
     this.logRef = new InMemoryShardedLog<StreamRecord>(ids.length);
     this.shardIds = ids;
+    this.ahead = ids.map(() => 0);
     this.running = true;
     this.loops = ids.map((id, index) => this.read(id, index));
   }
@@ -53,6 +56,10 @@ export class KinesisStreamMirror {
 
   /** The handler is done with these records of log shard `index` (in order): that shard resumes after the last. */
   handled(index: number, records: readonly StreamRecord[]): void {
+    const max = this.options.maxAhead ?? DEFAULT_MAX_AHEAD;
+    const wasPaused = (this.ahead[index] ?? 0) >= max;
+    this.ahead[index] = Math.max(0, (this.ahead[index] ?? 0) - records.length);
+    if (wasPaused && (this.ahead[index] ?? 0) < max) this.wakeup.wake();
     const shardId = this.shardIds[index];
     const sequenceNumber = records.at(-1)?.sequenceNumber;
     if (shardId && sequenceNumber) this.options.checkpoints?.save(shardId, sequenceNumber);
@@ -100,6 +107,11 @@ export class KinesisStreamMirror {
           fromCheckpoint = false;
         }
         if (!iterator) break;
+        if (this.options.checkpoints && (this.ahead[index] ?? 0) >= (this.options.maxAhead ?? DEFAULT_MAX_AHEAD)) {
+          // Far enough ahead of the handler: wait for it (see StreamMirrorOptions.maxAhead).
+          await this.wakeup.wait(this.options.idlePollMs ?? 100);
+          continue;
+        }
         const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
         const records = page.Records ?? [];
         if (records.length > 0) {
@@ -113,6 +125,7 @@ export class KinesisStreamMirror {
             })),
           );
           last = records.at(-1)?.SequenceNumber ?? last;
+          if (this.options.checkpoints) this.ahead[index] = (this.ahead[index] ?? 0) + records.length;
           this.behind.add(shardId);
         } else {
           this.behind.delete(shardId);
