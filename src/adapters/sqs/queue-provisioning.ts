@@ -5,14 +5,18 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { awsErrorName } from '../aws-shared/backoff.js';
 
 /** Attributes fixed at creation: a queue that exists keeps them. */
 const CREATION_ONLY = new Set(['FifoQueue']);
 
-/** CreateQueue's answer when the queue exists with other attribute values (AWS: QueueAlreadyExists; fauxqs: QueueNameExists). */
+/**
+ * CreateQueue's answer when the queue exists with other attribute values: AWS says
+ * QueueAlreadyExists (QueueNameExists in the query protocol); fauxqs says it with the JSON
+ * protocol's namespace, `AWS.SimpleQueueService.QueueNameExists`.
+ */
 const isQueueExists = (error: unknown): boolean =>
-  ['QueueAlreadyExists', 'QueueNameExists'].includes((error as { name?: string }).name ?? '') ||
-  ['QueueAlreadyExists', 'QueueNameExists'].includes((error as { Code?: string }).Code ?? '');
+  /(^|\.)(QueueAlreadyExists|QueueNameExists)$/.test(awsErrorName(error));
 
 export interface QueueSpec {
   /** Ends in `.fifo` for a FIFO queue. */
