@@ -54,6 +54,7 @@ export class StreamEventSource<R, E> {
   private loops: Promise<void>[] = [];
   private running = false;
   private unsubscribe: (() => void) | null = null;
+  private readonly handledListeners: Array<(shard: number, records: readonly R[]) => void> = [];
   private inFlight = 0;
   private counts = {
     invocations: 0,
@@ -85,6 +86,19 @@ export class StreamEventSource<R, E> {
       this.states[shard] = { position, attempts: 0, limit: batchSize, lastDuplicatedAt: -1 };
     }
     this.loops = this.states.map((_, shard) => this.run(shard));
+  }
+
+  /**
+   * Called each time the checkpoint of a shard moves past records, with those records in order:
+   * a batch that succeeded, the records before the first failure of a partial batch, a record
+   * given up on after its retries. A poller over a real stream saves its position from it.
+   */
+  onHandled(listener: (shard: number, records: readonly R[]) => void): void {
+    this.handledListeners.push(listener);
+  }
+
+  private handled(shard: number, records: readonly R[]): void {
+    if (records.length > 0) for (const listener of this.handledListeners) listener(shard, records);
   }
 
   /** Stops polling after the invocations in flight finish. */
@@ -141,6 +155,7 @@ export class StreamEventSource<R, E> {
     if (records.length === 0) return;
     const { failedAt, error } = await this.deliver(shard, records);
     if (failedAt === null) {
+      this.handled(shard, records);
       state.position = start + records.length;
       state.attempts = 0;
       state.limit = this.batchSize();
@@ -152,6 +167,7 @@ export class StreamEventSource<R, E> {
       return;
     }
     state.position = start + failedAt;
+    this.handled(shard, records.slice(0, failedAt));
     state.attempts = failedAt > 0 ? 1 : state.attempts + 1;
     const remaining = records.length - failedAt;
     const head = records[failedAt] as R;
@@ -163,6 +179,7 @@ export class StreamEventSource<R, E> {
       } else {
         this.counts.discarded += 1;
         this.options.onDiscard?.([head], `failed ${state.attempts} times`);
+        this.handled(shard, [head]);
         state.position += 1;
         state.limit = this.batchSize();
       }

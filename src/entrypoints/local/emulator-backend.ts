@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { connectionsTable, eventsTable, snapshotsTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
@@ -8,7 +9,9 @@ import { startEmulators, type EmulatorEndpoints } from '../../adapters/local/emu
 import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
 import { DynamoDbStreamMirror } from '../../adapters/local/pollers/dynamodb-stream-mirror.js';
 import { KinesisStreamMirror } from '../../adapters/local/pollers/kinesis-stream-mirror.js';
+import { FileShardCheckpoints } from '../../adapters/local/pollers/shard-checkpoints.js';
 import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
+import { lockDataDir } from '../../adapters/local/data-dir-lock.js';
 import { StreamEventSource, type StreamRecordFormat } from '../../adapters/local/stream-event-source.js';
 import { ensureBucket } from '../../adapters/s3/bucket-provisioning.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
@@ -109,11 +112,37 @@ class WebSocketTarget implements ConnectionsApiTarget {
 export const createEmulatorBackend =
   (options: EmulatorBackendOptions = {}): LocalBackend =>
   async (config) => {
-    const emulators = options.endpoints
-      ? { endpoints: options.endpoints, startMs: null, stop: async () => undefined }
-      : await startEmulators({ cacheDir: join(process.cwd(), '.emulators') });
-    const stops: Array<() => Promise<void>> = [() => emulators.stop()];
+    const dataDir = config.dataDir ? resolve(config.dataDir) : undefined;
+    // Locked before anything touches the directory; released last, after the emulators stopped.
+    const lock = dataDir
+      ? lockDataDir(dataDir, { onStaleTakeover: (message) => console.warn(`[stampede] ${message}`) })
+      : undefined;
+    const stops: Array<() => Promise<void>> = [async () => lock?.release()];
+    let emulators;
     try {
+      emulators = options.endpoints
+        ? { endpoints: options.endpoints, startMs: null, pids: null, stop: async () => undefined }
+        : await startEmulators({
+            cacheDir: join(process.cwd(), '.emulators'),
+            ...(dataDir ? { dataDir } : {}),
+            onWarning: (message) => console.warn(`[stampede] ${message}`),
+          });
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+    const running = emulators;
+    stops.unshift(() => running.stop());
+    try {
+      // Who to look for after a kill: the runtime and the emulator processes it started.
+      const pids = emulators.pids
+        ? { runtime: process.pid, dynamodb: emulators.pids.dynamodb, emulators: emulators.pids.node }
+        : null;
+      if (dataDir && pids) writeFileSync(join(dataDir, 'pids.json'), JSON.stringify(pids));
+      const checkpointDir = dataDir ? join(dataDir, 'checkpoints') : undefined;
+      const checkpoints = checkpointDir
+        ? (consumer: string) => FileShardCheckpoints.in(checkpointDir, consumer)
+        : undefined;
       const { endpoints } = emulators;
       const aws: AwsClientSettings = { region: REGION, credentials: CREDENTIALS, endpoints };
       const clients = createAwsClients(aws);
@@ -135,7 +164,13 @@ export const createEmulatorBackend =
       const target = new WebSocketTarget();
       const connectionsApi = await startConnectionsApiServer(target);
       stops.unshift(() => connectionsApi.stop());
-      const featureOptions = { aws, clients, names: { ...r, redisKeyPrefix: options.redisKeyPrefix ?? '' }, config };
+      const featureOptions = {
+        aws,
+        clients,
+        names: { ...r, redisKeyPrefix: options.redisKeyPrefix ?? '' },
+        config,
+        ...(checkpoints ? { checkpoints } : {}),
+      };
       const features: EmulatorFeature[] = [];
       for (const make of [
         emulatorBookingFeature,
@@ -157,6 +192,10 @@ export const createEmulatorBackend =
         description:
           `AWS emulators — DynamoDB Local ${endpoints.dynamodb}${ms('dynamodb')}, kinesalite ${endpoints.kinesis}${ms('kinesis')}, ` +
           `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}; ` +
+          (pids ? `emulator PIDs: DynamoDB Local ${pids.dynamodb}, kinesalite+fauxqs ${pids.emulators}; ` : '') +
+          (dataDir
+            ? `data dir ${dataDir} (kept across restarts); `
+            : 'in memory (state ends with the process; --data-dir DIR keeps it); ') +
           features.map((f) => f.description).join('; '),
         features: features.map((f) => f.feature),
         ports: (sockets) => {
@@ -177,14 +216,19 @@ export const createEmulatorBackend =
         eventSources({ container, config: c, logger }): RunningEventSource[] {
           const onError = (source: string) => (error: unknown) =>
             logger.warn('poller error; retrying', { source, error });
+          const onWarning = (message: string) => logger.warn(message);
           const ddbMirror = new DynamoDbStreamMirror(clients.dynamodbStreams, streamArn, {
             idlePollMs: 50,
             describeEveryMs: 1_000,
             onError: onError('relay'),
+            onWarning,
+            ...(checkpoints ? { checkpoints: checkpoints('relay') } : {}),
           });
           const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, {
             idlePollMs: 50,
             onError: onError('fanout'),
+            onWarning,
+            ...(checkpoints ? { checkpoints: checkpoints('fanout') } : {}),
           });
           const ddbFormat: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
             identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',

@@ -4,6 +4,7 @@ import type { AwsClients, AwsClientSettings } from '../../adapters/aws-shared/aw
 import type { BatchHandler } from '../../adapters/local/batch-handler.js';
 import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
+import type { ShardCheckpoints } from '../../adapters/local/pollers/shard-checkpoints.js';
 import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
@@ -14,6 +15,8 @@ export interface EmulatorFeatureOptions<Names> {
   readonly clients: Pick<AwsClients, 'dynamodb' | 'sqs' | 'kinesis'>;
   readonly names: Names;
   readonly config: LocalConfig;
+  /** With a data dir: where a stream consumer (by name) saves its position; none without one (read from the oldest record). */
+  readonly checkpoints?: (consumer: string) => ShardCheckpoints;
 }
 
 /** A feature built for the emulator backend: the runtime extension, a line for the banner, and what to close on stop. */
@@ -74,7 +77,12 @@ export const queueEventSource = (
 /** One event source mapping made of a mirror (real stream → local log) and the local stream event source over it. */
 export const mirrored = <R, E>(
   name: string,
-  mirror: { start(): void | Promise<void>; stop(): Promise<void>; caughtUp(): boolean },
+  mirror: {
+    start(): void | Promise<void>;
+    stop(): Promise<void>;
+    caughtUp(): boolean;
+    handled?(shard: number, records: readonly R[]): void;
+  },
   source: () => StreamEventSource<R, E>,
   onError: (error: unknown) => void,
 ): RunningEventSource => {
@@ -99,6 +107,9 @@ export const mirrored = <R, E>(
         }
         if (stopped) return;
         inner = source();
+        // The mirror saves its position (with a data dir) once the handler is done with records.
+        const handled = mirror.handled?.bind(mirror);
+        if (handled) inner.onHandled(handled);
         inner.start();
       })();
     },

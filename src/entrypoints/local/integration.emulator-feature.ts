@@ -89,7 +89,13 @@ export const emulatorIntegrationFeature = async (
     setup({ container, logger, addEventSource }) {
       const onError = (error: unknown) =>
         logger.warn('poller error; retrying', { source: 'integration-publisher', error });
-      const mirror = new DynamoDbStreamMirror(streams, streamArn, { idlePollMs: 50, describeEveryMs: 1_000, onError });
+      const mirror = new DynamoDbStreamMirror(streams, streamArn, {
+        idlePollMs: 50,
+        describeEveryMs: 1_000,
+        onError,
+        onWarning: (message) => logger.warn(message),
+        ...(options.checkpoints ? { checkpoints: options.checkpoints('integration-publisher') } : {}),
+      });
       addEventSource(
         mirrored(
           'integration-publisher',

@@ -107,6 +107,13 @@ export const LocalConfigSchema = z.object({
     )
     .optional(),
   /**
+   * `--backend emulators` only: keep everything in this directory (created if missing) —
+   * DynamoDB Local's database, kinesalite's and fauxqs's stores, the development signing key and
+   * the stream pollers' positions — so a restart on it resumes where the last run stopped. A
+   * running runtime locks it. Unset: everything lives as long as the process.
+   */
+  dataDir: z.string().min(1).optional(),
+  /**
    * Demo mode: live channels with products, auctions, bidders, chat, likes and viewers, and a
    * few trips, driven through the real API and WebSocket. Off for startLocalRuntime (tests);
    * `npm start` turns it on unless `--no-demo` (or STAMPEDE_DEMO=false).
@@ -192,15 +199,25 @@ const friendly = (issue: z.core.$ZodIssue): string => {
 };
 
 /** Rules across settings, checked once each setting is valid on its own. */
-const crossChecks = (c: LocalConfig): Array<{ key: LocalConfigKey; message: string }> =>
-  c.redisUrl !== undefined && c.backend === 'memory'
+const crossChecks = (c: LocalConfig): Array<{ key: LocalConfigKey; message: string }> => [
+  ...(c.redisUrl !== undefined && c.backend === 'memory'
     ? [
         {
-          key: 'redisUrl',
+          key: 'redisUrl' as const,
           message: 'only the emulators backend uses Redis: add --backend emulators, or leave redisUrl out',
         },
       ]
-    : [];
+    : []),
+  ...(c.dataDir !== undefined && c.backend === 'memory'
+    ? [
+        {
+          key: 'dataDir' as const,
+          message:
+            'the memory backend keeps nothing on disk: use --backend emulators to keep state in a data dir, or leave dataDir out',
+        },
+      ]
+    : []),
+];
 
 /** A setting's value for an error message; a URL's credentials are never printed. */
 const shown = (key: string, value: unknown): string => {

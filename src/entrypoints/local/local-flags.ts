@@ -61,6 +61,12 @@ export const LOCAL_FLAG_DOCS = {
     values: 'redis://host:port',
     placeholder: 'url',
   },
+  dataDir: {
+    group: 'Backend',
+    help: 'With --backend emulators: keep tables, streams, queues, the development signing key and the pollers’ positions in this directory, so a restart (even after a kill) resumes where it stopped; locked while a runtime uses it.',
+    values: 'a directory',
+    placeholder: 'dir',
+  },
   demo: {
     group: 'Demo and output',
     help: 'Live channels, auctions, chat, likes, viewers and bookings driven through the real API (--no-demo starts empty).',

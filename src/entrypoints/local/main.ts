@@ -1,5 +1,6 @@
 import { runCommand, UsageError, type ParsedCommandLine } from '../cli/command-line.js';
 import { dropSqliteExperimentalWarning } from '../cli/sqlite-warning.js';
+import { DataDirLockedError } from '../../adapters/local/data-dir-lock.js';
 import { EmulatorUnavailableError } from '../../adapters/local/emulators/dynamodb-local.js';
 import { flagOf, LOCAL_CONFIG_KEYS, LocalConfigError, localConfigFromEnv } from './local-config.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
@@ -10,7 +11,15 @@ dropSqliteExperimentalWarning();
 
 /** A mistake of whoever ran `npm start` (a bad setting, a missing Java, a port in use): one line, exit 2. */
 const isUsage = (error: unknown): boolean =>
-  error instanceof LocalConfigError || error instanceof EmulatorUnavailableError;
+  error instanceof LocalConfigError || error instanceof EmulatorUnavailableError || error instanceof DataDirLockedError;
+
+/** What survives a restart, said at start and on shutdown (README, "What each backend keeps across a restart"). */
+const stateLine = (c: { backend: string; dataDir?: string | undefined }): string =>
+  c.dataDir
+    ? `kept in ${c.dataDir}: a restart with --data-dir ${c.dataDir} resumes (seats, queued requests, tokens, pollers' positions)`
+    : c.backend === 'memory'
+      ? 'lives only in this process: seats, queued requests, channels and tokens are gone when it stops. To keep them: --backend emulators --data-dir DIR'
+      : 'lives only as long as this process (the emulators run in memory). To keep it: --data-dir DIR';
 
 /** `npm start`: the whole system in one process on 127.0.0.1 (see docs/PROTOCOL.md to talk to it). */
 const main = async ({ values: flags }: ParsedCommandLine): Promise<undefined> => {
@@ -58,6 +67,7 @@ const main = async ({ values: flags }: ParsedCommandLine): Promise<undefined> =>
           ]),
       `  Channels   POST ${runtime.url}/api/channels · GET ${runtime.url}/api/channels/{id}`,
       `  Fan-out    shard size ${c.shardSize}, relay batch ${c.relayBatchSize}/${c.relayWindowMs} ms, fan-out batch ${c.fanoutBatchSize}/${c.fanoutWindowMs} ms, broadcast batch ${c.broadcastBatchSize} ×${c.broadcastConcurrency}`,
+      `  State      ${stateLine(c)}`,
       `  Chaos      duplicates ${c.duplicateRate}, reorder ${c.reorder ? 'on' : 'off'}, crashes ${c.crashRate}${c.seed ? `, seed ${c.seed}` : ''}`,
       '  Ctrl-C stops.',
     ].join('\n'),
@@ -69,6 +79,7 @@ const main = async ({ values: flags }: ParsedCommandLine): Promise<undefined> =>
       process.exit(1);
     }
     console.log(`${signal}: stopping (connections close, event sources finish their batches)…`);
+    if (!c.dataDir) console.log(`  State ${stateLine(c)}`);
     runtime.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -53,7 +53,12 @@ export const emulatorPresenceBeaconFeature = async (
       context.addEventSource(setUpBeaconEdge(context));
       const onError = (error: unknown) =>
         logger.warn('poller error; retrying', { source: 'presence-aggregator', error });
-      const mirror = new KinesisStreamMirror(clients.kinesis, names.presenceStream, { idlePollMs: 50, onError });
+      const mirror = new KinesisStreamMirror(clients.kinesis, names.presenceStream, {
+        idlePollMs: 50,
+        onError,
+        onWarning: (message) => logger.warn(message),
+        ...(options.checkpoints ? { checkpoints: options.checkpoints('presence-aggregator') } : {}),
+      });
       const arn = emulatorStreamArn(aws.region, names.presenceStream);
       context.addEventSource(
         mirrored('presence-aggregator', mirror, () => aggregatorSource(context, mirror.log, arn), onError),

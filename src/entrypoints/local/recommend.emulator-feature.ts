@@ -115,7 +115,12 @@ export const emulatorRecommendFeature = async (
         ['recommend-requests', names.recommendStream],
         ['recommend-feed', names.feedStream],
       ] as const) {
-        const mirror = new KinesisStreamMirror(clients.kinesis, stream, { idlePollMs: 50, onError: onError(name) });
+        const mirror = new KinesisStreamMirror(clients.kinesis, stream, {
+          idlePollMs: 50,
+          onError: onError(name),
+          onWarning: (message) => logger.warn(message),
+          ...(options.checkpoints ? { checkpoints: options.checkpoints(name) } : {}),
+        });
         addEventSource(
           mirrored(
             name,

@@ -5,9 +5,10 @@ import type {
   APIGatewayProxyWebsocketEventV2,
 } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
+import { join, resolve as resolvePath } from 'node:path';
 import { ContainerModule, type Container } from 'inversify';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
-import { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
+import { DEV_SIGNING_KEY_FILE, DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
 import { TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
@@ -131,7 +132,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
 
     // Identity as in AWS, with a throwaway issuer: tokens are verified by the same code (jose,
     // issuer, audience, expiry) on the HTTP routes that need one and on every WebSocket $connect.
-    const devTokens = await DevTokenIssuer.create();
+    // With a data dir the key is kept there, so tokens issued before a restart stay valid.
+    const devTokens = await DevTokenIssuer.create(
+      config.dataDir ? { keyFile: join(resolvePath(config.dataDir), DEV_SIGNING_KEY_FILE) } : {},
+    );
     const verifier = new JoseTokenVerifier({
       issuer: devTokens.issuer,
       audience: devTokens.audience,

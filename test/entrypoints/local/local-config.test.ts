@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalConfigError, parseLocalConfig } from '../../../src/entrypoints/local/local-config.js';
+import { LocalConfigError, localConfigFromEnv, parseLocalConfig } from '../../../src/entrypoints/local/local-config.js';
 
 describe('local runtime settings: --redis-url', () => {
   it('is taken with the emulators backend', () => {
@@ -36,5 +36,27 @@ describe('local runtime settings: --redis-url', () => {
     })();
     expect(refused).toContain('(got "redis://cache.internal:6380")');
     expect(refused).not.toContain('s3cret');
+  });
+});
+
+describe('dataDir', () => {
+  it('is taken with the emulators backend, also from STAMPEDE_DATA_DIR', () => {
+    expect(parseLocalConfig({ backend: 'emulators', dataDir: '/tmp/stampede' }).dataDir).toBe('/tmp/stampede');
+    expect(localConfigFromEnv({ STAMPEDE_DATA_DIR: '/tmp/x' })).toMatchObject({ dataDir: '/tmp/x' });
+    expect(parseLocalConfig({ backend: 'emulators' }).dataDir).toBeUndefined();
+  });
+
+  it('is refused with the memory backend in one line that says to use the emulators backend', () => {
+    const error = (() => {
+      try {
+        parseLocalConfig({ dataDir: '/tmp/stampede' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(LocalConfigError);
+    expect(error?.message).toMatch(/^--data-dir \/ STAMPEDE_DATA_DIR: .*use --backend emulators/);
+    expect(error?.message.split('\n')).toHaveLength(1);
   });
 });

@@ -65,6 +65,16 @@ describe('npm start', () => {
     expect(await exit).toBe(0);
     await closed; // the server closed the viewer's connection on its way out
     expect(text()).toMatch(/SIGTERM: stopping/);
+    // The memory backend says, at start and on the way out, that its state ends with the process.
+    const warnings = text().match(/State\s+lives only in this process.*--backend emulators --data-dir DIR/g) ?? [];
+    expect(warnings).toHaveLength(2);
+  });
+
+  it('refuses --data-dir on the memory backend in one line', async () => {
+    child = start(['--port', '0', '--data-dir', '/tmp/stampede-never-created']);
+    const text = output(child);
+    expect(await exited(child)).toBe(2);
+    expect(text()).toMatch(/--data-dir \/ STAMPEDE_DATA_DIR: .*use --backend emulators/);
   });
 
   it('refuses a bad setting, naming the flag and the variable', async () => {

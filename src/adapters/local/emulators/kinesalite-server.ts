@@ -1,14 +1,20 @@
+import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import kinesalite from 'kinesalite';
 import type { RunningEmulator } from './dynamodb-local.js';
 
 /**
- * kinesalite, in process: a Kinesis API server on a free loopback port, in-memory. Streams
+ * kinesalite: a Kinesis API server on a free loopback port, in memory, or with `path` in a
+ * LevelDB directory there (streams and records survive a restart). Streams
  * become ACTIVE at once (`createStreamMs: 0`) so tests do not wait on state transitions.
  * Clients need `requestHandler: new NodeHttpHandler()` (the default HTTP/2 handler fails with it).
  */
-export const startKinesalite = async (options: { shardLimit?: number } = {}): Promise<RunningEmulator> => {
+export const startKinesalite = async (
+  options: { shardLimit?: number; path?: string } = {},
+): Promise<RunningEmulator> => {
   const started = Date.now();
+  // LevelDB creates its files, not the directory.
+  if (options.path) await mkdir(options.path, { recursive: true });
   const server = kinesalite({
     createStreamMs: 0,
     deleteStreamMs: 0,
@@ -16,6 +22,7 @@ export const startKinesalite = async (options: { shardLimit?: number } = {}): Pr
     // kinesalite's own default is 50 shards per account; the emulator test files share one
     // kinesalite and create their streams side by side (each with a unique name), past 50.
     shardLimit: options.shardLimit ?? 1_000,
+    ...(options.path ? { path: options.path } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -10,6 +10,7 @@ import {
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { Wakeup } from '../batch-handler.js';
 import { InMemoryShardedLog } from '../sharded-log.js';
+import type { ShardCheckpoints } from './shard-checkpoints.js';
 
 /** Lambda delivers binary attributes base64-encoded; the SDK hands out bytes. */
 const toLambdaValue = (value: StreamsAttributeValue): LambdaAttributeValue => {
@@ -52,7 +53,31 @@ export interface StreamMirrorOptions {
   /** Pause between DescribeStream calls looking for new shards. */
   readonly describeEveryMs?: number;
   readonly onError?: (error: unknown) => void;
+  /**
+   * Resume each shard after the last record handled by the previous run, and save where the
+   * handler has got to (`handled`). Without it every shard is read from TRIM_HORIZON.
+   */
+  readonly checkpoints?: ShardCheckpoints;
+  /** A saved position could not be used (the stream was recreated or trimmed): that shard is read from its oldest record. */
+  readonly onWarning?: (message: string) => void;
+  /**
+   * With checkpoints: stop copying while this many records (plus at most one page) wait for the handler. The local log
+   * keeps a bounded number of records; a mirror far ahead (a restart onto a large backlog) would
+   * push unhandled ones out of it, and the checkpoint would then move past them.
+   */
+  readonly maxAhead?: number;
 }
+
+/** Records a checkpointing mirror copies ahead of its handler at most (well below the log's retention). */
+export const DEFAULT_MAX_AHEAD = 10_000;
+
+/** Errors after which a saved position cannot be resumed from (the stream or the records behind it are gone). */
+export const UNRESUMABLE: ReadonlySet<string> = new Set([
+  'TrimmedDataAccessException',
+  'ResourceNotFoundException',
+  'ValidationException',
+  'InvalidArgumentException',
+]);
 
 /**
  * Copies a real DynamoDB stream (DynamoDB Local's, or AWS's) into an in-memory sharded log, in
@@ -60,7 +85,8 @@ export interface StreamMirrorOptions {
  * feed the relay exactly as with the in-memory backend. Every DynamoDB shard is read from
  * TRIM_HORIZON; a child shard only once its parent is exhausted, which keeps each item's records
  * in order (Streams order records per item, and an item's next records move to the child).
- * All shards pour into one log shard: per-item order is all Streams promises.
+ * All shards pour into one log shard: per-item order is all Streams promises. With
+ * `checkpoints`, a shard is read from just after the last record handled (see `handled`).
  */
 export class DynamoDbStreamMirror {
   readonly log = new InMemoryShardedLog<DynamoDBRecord>(1);
@@ -71,6 +97,10 @@ export class DynamoDbStreamMirror {
   private readonly behind = new Set<string>();
   private discovery: Promise<void> = Promise.resolve();
   private readonly wakeup = new Wakeup();
+  /** The source shard of each record in the log, for checkpoints (gone with the record). */
+  private readonly shardOf = new WeakMap<DynamoDBRecord, string>();
+  /** Copied, not yet handled (counted only with checkpoints). */
+  private ahead = 0;
 
   constructor(
     private readonly client: DynamoDBStreamsClient,
@@ -89,11 +119,29 @@ export class DynamoDbStreamMirror {
     return this.behind.size === 0;
   }
 
+  /** The handler is done with these records (in log order): each one's shard resumes after it next time. */
+  handled(_shard: number, records: readonly DynamoDBRecord[]): void {
+    const checkpoints = this.options.checkpoints;
+    if (!checkpoints) return;
+    const max = this.options.maxAhead ?? DEFAULT_MAX_AHEAD;
+    const wasPaused = this.ahead >= max;
+    this.ahead = Math.max(0, this.ahead - records.length);
+    if (wasPaused && this.ahead < max) this.wakeup.wake();
+    const last = new Map<string, string>();
+    for (const record of records) {
+      const shardId = this.shardOf.get(record);
+      const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (shardId && sequenceNumber) last.set(shardId, sequenceNumber);
+    }
+    for (const [shardId, sequenceNumber] of last) checkpoints.save(shardId, sequenceNumber);
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.wakeup.wake();
     await this.discovery;
     await Promise.all(this.loops);
+    await this.options.checkpoints?.flush();
   }
 
   private async discover(): Promise<void> {
@@ -130,31 +178,57 @@ export class DynamoDbStreamMirror {
     return shards;
   }
 
+  /** Far enough ahead of the handler to wait for it (a paused iterator that expires is re-acquired after `last`). */
+  private tooFarAhead(): boolean {
+    return this.options.checkpoints !== undefined && this.ahead >= (this.options.maxAhead ?? DEFAULT_MAX_AHEAD);
+  }
+
+  /** An iterator just after `last`, or at the shard's oldest record. */
+  private async iteratorAfter(shardId: string, last: string | undefined): Promise<string | undefined> {
+    const { ShardIterator } = await this.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shardId,
+        ...(last
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: last }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return ShardIterator;
+  }
+
   private async read(shardId: string): Promise<void> {
     let iterator: string | undefined;
     // After an error the iterator is re-acquired after the last record copied: no duplicates.
-    let last: string | undefined;
+    let last: string | undefined = this.options.checkpoints?.initial.get(shardId);
+    let fromCheckpoint = last !== undefined;
     while (this.running) {
       try {
-        iterator ??= (
-          await this.client.send(
-            new GetShardIteratorCommand({
-              StreamArn: this.streamArn,
-              ShardId: shardId,
-              ...(last
-                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: last }
-                : { ShardIteratorType: 'TRIM_HORIZON' }),
-            }),
-          )
-        ).ShardIterator;
+        if (iterator === undefined) {
+          try {
+            iterator = await this.iteratorAfter(shardId, last);
+          } catch (error) {
+            if (!fromCheckpoint || !UNRESUMABLE.has((error as Error).name)) throw error;
+            this.options.onWarning?.(
+              `${this.streamArn} shard ${shardId}: cannot resume after ${last} (${(error as Error).name}); reading it from its oldest record`,
+            );
+            last = undefined;
+            iterator = await this.iteratorAfter(shardId, last);
+          }
+          fromCheckpoint = false;
+        }
         if (!iterator) break;
+        if (this.tooFarAhead()) {
+          await this.wakeup.wait(this.options.idlePollMs ?? 100);
+          continue;
+        }
         const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
         const records = page.Records ?? [];
         if (records.length > 0) {
-          this.log.append(
-            0,
-            records.map((r) => toLambdaStreamRecord(r, this.streamArn)),
-          );
+          const copies = records.map((r) => toLambdaStreamRecord(r, this.streamArn));
+          for (const copy of copies) this.shardOf.set(copy, shardId);
+          this.log.append(0, copies);
+          if (this.options.checkpoints) this.ahead += copies.length;
           last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
         }
         iterator = page.NextShardIterator;

@@ -7,13 +7,14 @@ import {
 import type { StreamRecord } from '../../in-memory/feed-publisher-adapter-in-memory.js';
 import { Wakeup } from '../batch-handler.js';
 import { InMemoryShardedLog } from '../sharded-log.js';
-import type { StreamMirrorOptions } from './dynamodb-stream-mirror.js';
+import { DEFAULT_MAX_AHEAD, UNRESUMABLE, type StreamMirrorOptions } from './dynamodb-stream-mirror.js';
 
 /**
  * Copies a real Kinesis stream (kinesalite's) into an in-memory sharded log, one log shard per
  * Kinesis shard, each in order, so the local stream event source feeds the `fanout` handler as
  * Lambda's Kinesis mapping would (records as `kinesisRecordFormat` builds them). Resharding is
- * not followed: local streams keep their shards.
+ * not followed: local streams keep their shards. With `checkpoints`, each shard is read from
+ * just after the last record handled by the previous run (see `handled`).
  */
 export class KinesisStreamMirror {
   private logRef: InMemoryShardedLog<StreamRecord> | undefined;
@@ -21,6 +22,9 @@ export class KinesisStreamMirror {
   private loops: Promise<void>[] = [];
   private readonly behind = new Set<string>();
   private readonly wakeup = new Wakeup();
+  private shardIds: string[] = [];
+  /** Copied, not yet handled, per log shard (counted only with checkpoints). */
+  private ahead: number[] = [];
 
   constructor(
     private readonly client: KinesisClient,
@@ -40,6 +44,8 @@ export class KinesisStreamMirror {
     const { Shards = [] } = await this.client.send(new ListShardsCommand({ StreamName: this.streamName }));
     const ids = Shards.map((s) => s.ShardId).filter((id): id is string => !!id);
     this.logRef = new InMemoryShardedLog<StreamRecord>(ids.length);
+    this.shardIds = ids;
+    this.ahead = ids.map(() => 0);
     this.running = true;
     this.loops = ids.map((id, index) => this.read(id, index));
   }
@@ -48,30 +54,64 @@ export class KinesisStreamMirror {
     return this.behind.size === 0;
   }
 
+  /** The handler is done with these records of log shard `index` (in order): that shard resumes after the last. */
+  handled(index: number, records: readonly StreamRecord[]): void {
+    const max = this.options.maxAhead ?? DEFAULT_MAX_AHEAD;
+    const wasPaused = (this.ahead[index] ?? 0) >= max;
+    this.ahead[index] = Math.max(0, (this.ahead[index] ?? 0) - records.length);
+    if (wasPaused && (this.ahead[index] ?? 0) < max) this.wakeup.wake();
+    const shardId = this.shardIds[index];
+    const sequenceNumber = records.at(-1)?.sequenceNumber;
+    if (shardId && sequenceNumber) this.options.checkpoints?.save(shardId, sequenceNumber);
+  }
+
   async stop(): Promise<void> {
     this.running = false;
     this.wakeup.wake();
     await Promise.all(this.loops);
+    await this.options.checkpoints?.flush();
+  }
+
+  /** An iterator just after `last`, or at the shard's oldest record. */
+  private async iteratorAfter(shardId: string, last: string | undefined): Promise<string | undefined> {
+    const { ShardIterator } = await this.client.send(
+      new GetShardIteratorCommand({
+        StreamName: this.streamName,
+        ShardId: shardId,
+        ...(last
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: last }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+    return ShardIterator;
   }
 
   private async read(shardId: string, index: number): Promise<void> {
     this.behind.add(shardId);
     let iterator: string | undefined;
-    let last: string | undefined;
+    let last: string | undefined = this.options.checkpoints?.initial.get(shardId);
+    let fromCheckpoint = last !== undefined;
     while (this.running) {
       try {
-        iterator ??= (
-          await this.client.send(
-            new GetShardIteratorCommand({
-              StreamName: this.streamName,
-              ShardId: shardId,
-              ...(last
-                ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', StartingSequenceNumber: last }
-                : { ShardIteratorType: 'TRIM_HORIZON' }),
-            }),
-          )
-        ).ShardIterator;
+        if (iterator === undefined) {
+          try {
+            iterator = await this.iteratorAfter(shardId, last);
+          } catch (error) {
+            if (!fromCheckpoint || !UNRESUMABLE.has((error as Error).name)) throw error;
+            this.options.onWarning?.(
+              `${this.streamName} shard ${shardId}: cannot resume after ${last} (${(error as Error).name}); reading it from its oldest record`,
+            );
+            last = undefined;
+            iterator = await this.iteratorAfter(shardId, last);
+          }
+          fromCheckpoint = false;
+        }
         if (!iterator) break;
+        if (this.options.checkpoints && (this.ahead[index] ?? 0) >= (this.options.maxAhead ?? DEFAULT_MAX_AHEAD)) {
+          // Far enough ahead of the handler: wait for it (see StreamMirrorOptions.maxAhead).
+          await this.wakeup.wait(this.options.idlePollMs ?? 100);
+          continue;
+        }
         const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
         const records = page.Records ?? [];
         if (records.length > 0) {
@@ -85,6 +125,7 @@ export class KinesisStreamMirror {
             })),
           );
           last = records.at(-1)?.SequenceNumber ?? last;
+          if (this.options.checkpoints) this.ahead[index] = (this.ahead[index] ?? 0) + records.length;
           this.behind.add(shardId);
         } else {
           this.behind.delete(shardId);
