@@ -23,6 +23,8 @@ interface Params {
   readonly rampSteps: readonly number[];
   readonly rampStepMs: number;
   readonly rampTimeoutMs: number;
+  /** How long the bench waits for the emulator backend to decide its burst before auditing what is decided. */
+  readonly emulatorDrainMs: number;
   readonly connections: number;
   readonly users: number;
   readonly warmup: number;
@@ -60,12 +62,15 @@ const waitDrained = async (
   tripId: string,
   expected: number,
   timeoutMs = 180_000,
-): Promise<{ at: number; stats: TripStats }> => {
+  /** Past the timeout, return what was processed instead of failing (the emulator backend's bounded wait). */
+  partial = false,
+): Promise<{ at: number; stats: TripStats; complete: boolean }> => {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const stats = await tripStats(url, tripId);
     const at = performance.now();
-    if (stats.processed >= expected) return { at, stats };
+    if (stats.processed >= expected) return { at, stats, complete: true };
+    if (at > deadline && partial) return { at, stats, complete: false };
     if (at > deadline)
       throw new Error(
         `booking queue did not drain within ${timeoutMs} ms: trip ${tripId} processed ${stats.processed} of ${expected}`,
@@ -186,9 +191,9 @@ const runSubject = async (
         ctx.progress(`${subject}: ramp ${answered.toLocaleString('en-US')}/${sent.toLocaleString('en-US')} answered`),
     });
     const rampEnd = performance.now();
-    const rampDrainMs = decides
-      ? (await waitDrained(ctx, url, rampTrip, ramp.byStatus['202'] ?? 0)).at - rampEnd
-      : null;
+    // The emulator backend drains slowly (see the notes): its burst starts while the ramp drains.
+    const rampDrainMs =
+      subject === 'stampede' ? (await waitDrained(ctx, url, rampTrip, ramp.byStatus['202'] ?? 0)).at - rampEnd : null;
 
     const amount = subject === 'emulators' ? p.emulatorRequests : p.requests;
     child.send({ type: 'cpu' });
@@ -222,7 +227,10 @@ const runSubject = async (
 
     const accepted = load.byStatus['202'] ?? 0;
     if (accepted === 0) throw new Error(`no booking was accepted: statuses ${JSON.stringify(load.byStatus)}`);
-    const drained = await waitDrained(ctx, url, tripId, accepted);
+    const drained =
+      subject === 'emulators'
+        ? await waitDrained(ctx, url, tripId, accepted, p.emulatorDrainMs, true)
+        : await waitDrained(ctx, url, tripId, accepted);
     child.send({ type: 'audit', tripId, capacity: CAPACITY });
     const { audit } = await child.next<Message & { audit: SeatAudit }>('audit');
     return {
@@ -231,7 +239,7 @@ const runSubject = async (
       rampDrainMs,
       cpuMs,
       tokens,
-      drainAfterLoadMs: Math.max(0, drained.at - loadEnd),
+      drainAfterLoadMs: drained.complete ? Math.max(0, drained.at - loadEnd) : null,
       processedPerSecond: drained.stats.processed / ((drained.at - t0) / 1000),
       audit,
       stats: drained.stats,
@@ -252,7 +260,9 @@ const checkAudit = (label: string, r: SubjectRun): number => {
   if (a.outOfRangeSeats > 0) problems.push(`${a.outOfRangeSeats} seat numbers outside 1…${CAPACITY}`);
   if (a.duplicateOutcomes > 0) problems.push(`${a.duplicateOutcomes} requests decided twice`);
   const accepted = r.load.byStatus['202'] ?? 0;
-  if (a.confirmedBookings + a.rejectedBookings !== accepted)
+  const decided = a.confirmedBookings + a.rejectedBookings;
+  // A bounded wait (the emulator backend) audits what is decided so far: never more than was accepted.
+  if (r.drainAfterLoadMs === null ? decided > accepted : decided !== accepted)
     problems.push(`${accepted} accepted but ${a.confirmedBookings + a.rejectedBookings} decided in the trip stream`);
   if (problems.length > 0) throw new Error(`booking-spike (${label}) found WRONG RESULTS: ${problems.join('; ')}`);
   return oversold;
@@ -266,10 +276,11 @@ export const benchmark: Benchmark = {
   async run(ctx): Promise<BenchmarkResult> {
     const p: Params = {
       requests: Math.max(10_000, intOption(ctx, 'requests', 10_000)),
-      emulatorRequests: intOption(ctx, 'emulator-requests', 10_000),
+      emulatorRequests: intOption(ctx, 'emulator-requests', 2_000),
       rampSteps: (ctx.options['ramp'] ?? '100,200,300').split(',').map(Number),
       rampStepMs: intOption(ctx, 'ramp-step-ms', 5_000),
       rampTimeoutMs: intOption(ctx, 'ramp-timeout-ms', 10_000),
+      emulatorDrainMs: intOption(ctx, 'emulator-drain-ms', 30_000),
       connections: Math.max(100, intOption(ctx, 'connections', 100)),
       users: intOption(ctx, 'users', 200),
       warmup: intOption(ctx, 'warmup', 1_000),
@@ -319,6 +330,7 @@ export const benchmark: Benchmark = {
           drainMs: r.drainAfterLoadMs,
           processedPerSecond: r.processedPerSecond,
           seatsConfirmed: r.audit ? r.audit.confirmedSeats - r.audit.cancelledSeats : null,
+          undecided: r.audit ? acc - r.audit.confirmedBookings - r.audit.rejectedBookings : null,
           oversold: over,
         },
       };
@@ -363,6 +375,7 @@ export const benchmark: Benchmark = {
         { key: 'drainMs', label: 'drain after load', unit: 'ms', better: 'lower', digits: 0 },
         { key: 'processedPerSecond', label: 'processed/s', better: 'higher', digits: 0 },
         { key: 'seatsConfirmed', label: 'seats confirmed' },
+        { key: 'undecided', label: 'undecided at audit' },
         { key: 'oversold', label: 'OVERSOLD', better: 'lower' },
       ],
       rows,
@@ -399,6 +412,7 @@ export const benchmark: Benchmark = {
               `${s === 'emulators' ? 'emulator backend' : 'memory backend'} ${r.audit!.confirmedBookings} bookings confirmed (${r.audit!.confirmedSeats} seats), ${r.audit!.rejectedBookings} rejected, 0 seats sold twice, OVERSOLD = ${oversold.get(s)}`,
           )
           .join('; ')}.`,
+        `Emulator backend: its consumer takes one message per receive from a trip's FIFO group (fauxqs hands out one message per group per ReceiveMessage, where SQS hands out up to 10), so it decides far slower than it accepts; the bench does not wait for its ramp to drain, waits at most ${p.emulatorDrainMs / 1000} s for its burst, then audits what is decided (undecided = still queued: no drain figure).`,
         'Drain: from the last 202 until /api/stats shows processed = accepted (polled every 50 ms); processed/s counts from the first request to drained. Accepting a booking is the HTTP path only (JWT check, terms, request index, FIFO enqueue); the trip decides later.',
         'The bare server (run last, with the same tokens in the same requests) only reads the body and answers 202: the ceiling of node:http + autocannon on this machine, which shares the 2 cores with the load generator. The emulator backend shares them with DynamoDB Local (a JVM), kinesalite and fauxqs as well.',
       ],
