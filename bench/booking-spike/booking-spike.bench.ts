@@ -6,14 +6,25 @@ import { bundleWorker } from '../lib/bundle-worker.js';
 import { ChildHandle, type Message } from '../lib/child-process.js';
 import { ratio, summarize } from '../lib/stats.js';
 import { runLoad, type LoadOutcome } from './load.js';
+import { runRamp, type RampOutcome } from './ramp.js';
 import type { SeatAudit } from './server.worker.js';
 
 const CAPACITY = 500;
 const MAX_SEATS = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+type Subject = 'stampede' | 'emulators' | 'bare';
+
 interface Params {
   readonly requests: number;
+  /** Closed-loop burst size for the emulator backend (each of its requests costs real round trips). */
+  readonly emulatorRequests: number;
+  /** Open-loop ramp: requests/s of each step, the step length and the client timeout. */
+  readonly rampSteps: readonly number[];
+  readonly rampStepMs: number;
+  readonly rampTimeoutMs: number;
+  /** How long the bench waits for the emulator backend to decide its burst before auditing what is decided. */
+  readonly emulatorDrainMs: number;
   readonly connections: number;
   readonly users: number;
   readonly warmup: number;
@@ -51,12 +62,15 @@ const waitDrained = async (
   tripId: string,
   expected: number,
   timeoutMs = 180_000,
-): Promise<{ at: number; stats: TripStats }> => {
+  /** Past the timeout, return what was processed instead of failing (the emulator backend's bounded wait). */
+  partial = false,
+): Promise<{ at: number; stats: TripStats; complete: boolean }> => {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const stats = await tripStats(url, tripId);
     const at = performance.now();
-    if (stats.processed >= expected) return { at, stats };
+    if (stats.processed >= expected) return { at, stats, complete: true };
+    if (at > deadline && partial) return { at, stats, complete: false };
     if (at > deadline)
       throw new Error(
         `booking queue did not drain within ${timeoutMs} ms: trip ${tripId} processed ${stats.processed} of ${expected}`,
@@ -68,6 +82,8 @@ const waitDrained = async (
 
 interface SubjectRun {
   readonly load: LoadOutcome;
+  readonly ramp: RampOutcome;
+  readonly rampDrainMs: number | null;
   readonly cpuMs: number;
   readonly tokens: readonly string[];
   readonly drainAfterLoadMs: number | null;
@@ -86,7 +102,7 @@ const bookingBody = (runId: string) => (i: number) =>
 const runSubject = async (
   ctx: BenchmarkContext,
   script: string,
-  subject: 'stampede' | 'bare',
+  subject: Subject,
   p: Params,
   sameTokens: readonly string[] = [],
 ): Promise<SubjectRun> => {
@@ -107,9 +123,11 @@ const runSubject = async (
     const stamp = Date.now().toString(36);
     const tripId = `spike-${stamp}`;
     const warmTrip = `spike-warm-${stamp}`;
+    const rampTrip = `spike-ramp-${stamp}`;
+    const decides = subject !== 'bare';
     let tokens: readonly string[] = sameTokens.length > 0 ? sameTokens : ['bare-has-no-auth'];
-    if (subject === 'stampede') {
-      ctx.progress(`stampede: ${p.users} tokens from the development issuer`);
+    if (decides) {
+      ctx.progress(`${subject}: ${p.users} tokens from the development issuer`);
       const issued: string[] = [];
       tokens = issued;
       for (let u = 0; u < p.users; u++)
@@ -129,6 +147,7 @@ const runSubject = async (
       ).token;
       for (const [id, capacity] of [
         [warmTrip, 1000],
+        [rampTrip, 1000],
         [tripId, CAPACITY],
       ] as const) {
         await jsonFetch(`${url}/api/trips`, {
@@ -146,25 +165,47 @@ const runSubject = async (
     }
     const pathOf = (trip: string) => `/api/trips/${trip}/bookings`;
 
-    // Warm-up on its own trip (JIT, connection pools), drained before the measured burst starts.
-    ctx.progress(`${subject}: warm-up ${p.warmup} requests`);
+    // Warm-up on its own trip (JIT, connection pools), drained before the measured burst starts
+    // (the emulator backend: a smaller warm-up, waited for within its bounded drain time).
+    const warmup = subject === 'emulators' ? Math.min(p.warmup, 200) : p.warmup;
+    ctx.progress(`${subject}: warm-up ${warmup} requests`);
     await runLoad({
       url,
       path: pathOf(warmTrip),
-      amount: p.warmup,
+      amount: warmup,
       connections: p.connections,
       tokens,
       body: bookingBody(`warm-${stamp}`),
     });
-    if (subject === 'stampede') await waitDrained(ctx, url, warmTrip, p.warmup);
+    if (subject === 'emulators') await waitDrained(ctx, url, warmTrip, warmup, p.emulatorDrainMs, true);
+    else if (decides) await waitDrained(ctx, url, warmTrip, warmup);
 
+    // The open-loop ramp (the sale opening), on its own trip, before the closed-loop burst.
+    const ramp = await runRamp({
+      url,
+      path: pathOf(rampTrip),
+      steps: p.rampSteps,
+      stepMs: p.rampStepMs,
+      timeoutMs: p.rampTimeoutMs,
+      maxSockets: p.connections * 4,
+      tokens,
+      body: bookingBody(`ramp-${stamp}`),
+      onProgress: (sent, answered) =>
+        ctx.progress(`${subject}: ramp ${answered.toLocaleString('en-US')}/${sent.toLocaleString('en-US')} answered`),
+    });
+    const rampEnd = performance.now();
+    // The emulator backend drains slowly (see the notes): its burst starts while the ramp drains.
+    const rampDrainMs =
+      subject === 'stampede' ? (await waitDrained(ctx, url, rampTrip, ramp.byStatus['202'] ?? 0)).at - rampEnd : null;
+
+    const amount = subject === 'emulators' ? p.emulatorRequests : p.requests;
     child.send({ type: 'cpu' });
     const cpu0 = (await child.next<Message & { ms: number }>('cpu')).ms;
     const t0 = performance.now();
     const load = await runLoad({
       url,
       path: pathOf(tripId),
-      amount: p.requests,
+      amount,
       connections: p.connections,
       tokens,
       body: bookingBody(`req-${stamp}`),
@@ -174,19 +215,34 @@ const runSubject = async (
     const loadEnd = t0 + load.durationMs;
     child.send({ type: 'cpu' });
     const cpuMs = (await child.next<Message & { ms: number }>('cpu')).ms - cpu0;
-    if (subject === 'bare')
-      return { load, cpuMs, tokens, drainAfterLoadMs: null, processedPerSecond: null, audit: null, stats: null };
+    if (!decides)
+      return {
+        load,
+        ramp,
+        rampDrainMs,
+        cpuMs,
+        tokens,
+        drainAfterLoadMs: null,
+        processedPerSecond: null,
+        audit: null,
+        stats: null,
+      };
 
     const accepted = load.byStatus['202'] ?? 0;
     if (accepted === 0) throw new Error(`no booking was accepted: statuses ${JSON.stringify(load.byStatus)}`);
-    const drained = await waitDrained(ctx, url, tripId, accepted);
+    const drained =
+      subject === 'emulators'
+        ? await waitDrained(ctx, url, tripId, accepted, p.emulatorDrainMs, true)
+        : await waitDrained(ctx, url, tripId, accepted);
     child.send({ type: 'audit', tripId, capacity: CAPACITY });
     const { audit } = await child.next<Message & { audit: SeatAudit }>('audit');
     return {
       load,
+      ramp,
+      rampDrainMs,
       cpuMs,
       tokens,
-      drainAfterLoadMs: Math.max(0, drained.at - loadEnd),
+      drainAfterLoadMs: drained.complete ? Math.max(0, drained.at - loadEnd) : null,
       processedPerSecond: drained.stats.processed / ((drained.at - t0) / 1000),
       audit,
       stats: drained.stats,
@@ -198,43 +254,75 @@ const runSubject = async (
   }
 };
 
+const checkAudit = (label: string, r: SubjectRun): number => {
+  const a = r.audit!;
+  const oversold = Math.max(0, a.confirmedSeats - a.cancelledSeats - CAPACITY);
+  const problems: string[] = [];
+  if (oversold > 0) problems.push(`${oversold} seats OVERSOLD (confirmed ${a.confirmedSeats} on ${CAPACITY} seats)`);
+  if (a.doubleSoldSeats > 0) problems.push(`${a.doubleSoldSeats} seat numbers sold twice`);
+  if (a.outOfRangeSeats > 0) problems.push(`${a.outOfRangeSeats} seat numbers outside 1…${CAPACITY}`);
+  if (a.duplicateOutcomes > 0) problems.push(`${a.duplicateOutcomes} requests decided twice`);
+  const accepted = r.load.byStatus['202'] ?? 0;
+  const decided = a.confirmedBookings + a.rejectedBookings;
+  // A bounded wait (the emulator backend) audits what is decided so far: never more than was accepted.
+  if (r.drainAfterLoadMs === null ? decided > accepted : decided !== accepted)
+    problems.push(`${accepted} accepted but ${a.confirmedBookings + a.rejectedBookings} decided in the trip stream`);
+  if (problems.length > 0) throw new Error(`booking-spike (${label}) found WRONG RESULTS: ${problems.join('; ')}`);
+  return oversold;
+};
+
+const SUBJECTS: readonly Subject[] = ['stampede', 'emulators', 'bare'];
+
 export const benchmark: Benchmark = {
   name: 'booking-spike',
-  description: `A flash sale on a ${CAPACITY}-seat trip: ≥ 10,000 unique booking requests from 100 connections against the local runtime's HTTP API (accept latency, drain, seats, oversell) vs a bare node:http server answering 202`,
+  description: `A flash sale on a ${CAPACITY}-seat trip: an open-loop ramp to 300 requests/s, then a closed-loop burst of ≥ 10,000 unique booking requests from 100 connections against the local runtime's HTTP API on the memory backend and on the emulator backend (accept latency, client timeouts, drain, seats, oversell) vs a bare node:http server answering 202`,
   async run(ctx): Promise<BenchmarkResult> {
     const p: Params = {
       requests: Math.max(10_000, intOption(ctx, 'requests', 10_000)),
+      emulatorRequests: intOption(ctx, 'emulator-requests', 2_000),
+      rampSteps: (ctx.options['ramp'] ?? '100,200,300').split(',').map(Number),
+      rampStepMs: intOption(ctx, 'ramp-step-ms', 5_000),
+      rampTimeoutMs: intOption(ctx, 'ramp-timeout-ms', 10_000),
+      emulatorDrainMs: intOption(ctx, 'emulator-drain-ms', 15_000),
       connections: Math.max(100, intOption(ctx, 'connections', 100)),
       users: intOption(ctx, 'users', 200),
       warmup: intOption(ctx, 'warmup', 1_000),
     };
+    // `--subjects=emulators,bare` runs some of them (while working on one); the default runs all three.
+    const subjects = (ctx.options['subjects']?.split(',') ?? SUBJECTS).filter((s): s is Subject =>
+      SUBJECTS.includes(s as Subject),
+    );
     ctx.progress('bundling the server worker…');
-    const script = await bundleWorker(ctx.root, fileURLToPath(new URL('./server.worker.ts', import.meta.url)), {
+    const bundled = await bundleWorker(ctx.root, fileURLToPath(new URL('./server.worker.ts', import.meta.url)), {
       outName: 'booking-spike-server.mjs',
     });
+    // The emulator backend starts its emulators from files beside its source (the DynamoDB Local
+    // jar under .emulators, child scripts): it runs from the source tree through tsx.
+    const source = fileURLToPath(new URL('./server.worker.ts', import.meta.url));
 
-    const ours = await runSubject(ctx, script, 'stampede', p);
-    const bare = await runSubject(ctx, script, 'bare', p, ours.tokens);
+    const runs = new Map<Subject, SubjectRun>();
+    let tokens: readonly string[] = [];
+    for (const subject of subjects) {
+      const r = await runSubject(ctx, subject === 'emulators' ? source : bundled, subject, p, tokens);
+      if (subject !== 'bare') tokens = r.tokens;
+      runs.set(subject, r);
+    }
+    const oversold = new Map<Subject, number>();
+    for (const [subject, r] of runs) if (subject !== 'bare') oversold.set(subject, checkAudit(subject, r));
 
-    const a = ours.audit!;
-    const oversold = Math.max(0, a.confirmedSeats - a.cancelledSeats - CAPACITY);
-    const problems: string[] = [];
-    if (oversold > 0) problems.push(`${oversold} seats OVERSOLD (confirmed ${a.confirmedSeats} on ${CAPACITY} seats)`);
-    if (a.doubleSoldSeats > 0) problems.push(`${a.doubleSoldSeats} seat numbers sold twice`);
-    if (a.outOfRangeSeats > 0) problems.push(`${a.outOfRangeSeats} seat numbers outside 1…${CAPACITY}`);
-    if (a.duplicateOutcomes > 0) problems.push(`${a.duplicateOutcomes} requests decided twice`);
-    const accepted = ours.load.byStatus['202'] ?? 0;
-    if (a.confirmedBookings + a.rejectedBookings !== accepted)
-      problems.push(`${accepted} accepted but ${a.confirmedBookings + a.rejectedBookings} decided in the trip stream`);
-    if (problems.length > 0) throw new Error(`booking-spike found WRONG RESULTS: ${problems.join('; ')}`);
-
-    const row = (subject: string, role: Row['role'], r: SubjectRun): Row => {
+    const row = (subject: string, role: Row['role'], r: SubjectRun, over: number | null): Row => {
       const lat = summarize(r.load.acceptedLatencyMs);
+      const rampLat = summarize(r.ramp.acceptedLatencyMs);
       const acc = r.load.byStatus['202'] ?? 0;
+      const rampAcc = r.ramp.byStatus['202'] ?? 0;
       return {
         subject,
         role,
         values: {
+          rampAccepted: rampAcc,
+          rampTimeouts: r.ramp.timeouts,
+          rampOther: r.ramp.sent - rampAcc - r.ramp.timeouts,
+          rampP99: rampLat.p99,
           requests: r.load.sent,
           accepted: acc,
           other: r.load.sent - acc + r.load.errors,
@@ -245,18 +333,41 @@ export const benchmark: Benchmark = {
           drainMs: r.drainAfterLoadMs,
           processedPerSecond: r.processedPerSecond,
           seatsConfirmed: r.audit ? r.audit.confirmedSeats - r.audit.cancelledSeats : null,
-          oversold: r.audit ? oversold : null,
+          undecided: r.audit ? acc - r.audit.confirmedBookings - r.audit.rejectedBookings : null,
+          oversold: over,
         },
       };
     };
-    const rows = [
-      row('bare node:http (202 at once)', 'baseline', bare),
-      row('Stampede local runtime', 'stampede', ours),
-    ];
-    const rate = (r: SubjectRun) => (r.load.byStatus['202'] ?? 0) / (r.load.durationMs / 1000);
+    const label: Record<Subject, [string, Row['role']]> = {
+      bare: ['bare node:http (202 at once)', 'baseline'],
+      stampede: ['Stampede local runtime (memory backend)', 'stampede'],
+      emulators: ['Stampede local runtime (--backend emulators)', 'stampede'],
+    };
+    const rows = (['bare', 'stampede', 'emulators'] as const).flatMap((s) => {
+      const r = runs.get(s);
+      return r ? [row(label[s][0], label[s][1], r, oversold.get(s) ?? null)] : [];
+    });
+    const rate = (r: SubjectRun | undefined) =>
+      r ? (r.load.byStatus['202'] ?? 0) / (r.load.durationMs / 1000) : Number.NaN;
+    const p99 = (r: SubjectRun | undefined) => (r ? summarize(r.load.acceptedLatencyMs).p99 : Number.NaN);
+    const ratioOf = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? ratio(a, b) : null);
+    const [ours, emu, bare] = [runs.get('stampede'), runs.get('emulators'), runs.get('bare')];
+    const detail = (r: SubjectRun | undefined) =>
+      r && {
+        byStatus: r.load.byStatus,
+        durationMs: r.load.durationMs,
+        cpuMs: r.cpuMs,
+        ramp: { byStatus: r.ramp.byStatus, timeouts: r.ramp.timeouts, errors: r.ramp.errors, drainMs: r.rampDrainMs },
+        audit: r.audit,
+        stats: r.stats,
+      };
     return {
       status: 'ok',
       columns: [
+        { key: 'rampAccepted', label: 'ramp 202' },
+        { key: 'rampTimeouts', label: 'ramp timeouts', better: 'lower' },
+        { key: 'rampOther', label: 'ramp other/err' },
+        { key: 'rampP99', label: 'ramp p99', unit: 'ms', better: 'lower', digits: 1 },
         { key: 'requests', label: 'requests' },
         { key: 'accepted', label: '202' },
         { key: 'other', label: 'other/err' },
@@ -267,38 +378,52 @@ export const benchmark: Benchmark = {
         { key: 'drainMs', label: 'drain after load', unit: 'ms', better: 'lower', digits: 0 },
         { key: 'processedPerSecond', label: 'processed/s', better: 'higher', digits: 0 },
         { key: 'seatsConfirmed', label: 'seats confirmed' },
+        { key: 'undecided', label: 'undecided at audit' },
         { key: 'oversold', label: 'OVERSOLD', better: 'lower' },
       ],
       rows,
       ratios: [
         {
-          label: 'Stampede / bare node:http, accepted requests/s',
-          value: ratio(rate(ours), rate(bare)),
+          label: 'Stampede (memory) / bare node:http, accepted requests/s',
+          value: ratioOf(rate(ours), rate(bare)),
           meaning:
             'share of the HTTP stack’s limit our booking API accepts (1 = as fast as answering 202 without doing anything)',
         },
         {
-          label: 'Stampede / bare node:http, p99 accept latency',
-          value: ratio(summarize(ours.load.acceptedLatencyMs).p99, summarize(bare.load.acceptedLatencyMs).p99),
+          label: 'Stampede (memory) / bare node:http, p99 accept latency',
+          value: ratioOf(p99(ours), p99(bare)),
           meaning: '× the bare server’s p99 (> 1 = slower)',
+        },
+        {
+          label: 'emulator backend / memory backend, accepted requests/s',
+          value: ratioOf(rate(emu), rate(ours)),
+          meaning: 'target ≥ 0.2',
+        },
+        {
+          label: 'emulator backend / memory backend, p99 accept latency',
+          value: ratioOf(p99(emu), p99(ours)),
+          meaning: '× the memory backend’s p99, target ≤ 5',
         },
       ],
       notes: [
-        `${p.requests.toLocaleString('en-US')} POSTs from ${p.connections} keep-alive connections (autocannon in the runner; server in its own process), each with a unique request id, 1–${MAX_SEATS} seats, bearer tokens of ${p.users} passengers from the development issuer; ${p.warmup} warm-up requests on another trip first.`,
-        `Seats are audited from the trip's events (not the decider's counter): ${a.confirmedBookings} bookings confirmed (${a.confirmedSeats} seats), ${a.rejectedBookings} rejected, 0 seats sold twice, OVERSOLD = ${oversold}.`,
+        `Ramp: open loop, ${p.rampSteps.join(' → ')} requests/s for ${p.rampStepMs / 1000} s each on its own 1,000-seat trip; a request unanswered after ${p.rampTimeoutMs / 1000} s is a client timeout (aborted, never re-sent). Drained before the burst starts.`,
+        `Burst: ${p.requests.toLocaleString('en-US')} POSTs (${p.emulatorRequests.toLocaleString('en-US')} on the emulator backend) from ${p.connections} keep-alive connections (autocannon in the runner; server in its own process), each with a unique request id, 1–${MAX_SEATS} seats, bearer tokens of ${p.users} passengers from the development issuer; ${p.warmup} warm-up requests (${Math.min(p.warmup, 200)} on the emulator backend) on another trip first.`,
+        `Seats are audited from the trip's events (not the decider's counter): ${[...runs]
+          .filter(([s]) => s !== 'bare')
+          .map(
+            ([s, r]) =>
+              `${s === 'emulators' ? 'emulator backend' : 'memory backend'} ${r.audit!.confirmedBookings} bookings confirmed (${r.audit!.confirmedSeats} seats), ${r.audit!.rejectedBookings} rejected, 0 seats sold twice, OVERSOLD = ${oversold.get(s)}`,
+          )
+          .join('; ')}.`,
+        `Emulator backend: its consumer takes one message per receive from a trip's FIFO group (fauxqs hands out one message per group per ReceiveMessage, where SQS hands out up to 10), so it decides far slower than it accepts; the bench does not wait for its ramp to drain, waits at most ${p.emulatorDrainMs / 1000} s for its burst, then audits what is decided (undecided = still queued: no drain figure).`,
         'Drain: from the last 202 until /api/stats shows processed = accepted (polled every 50 ms); processed/s counts from the first request to drained. Accepting a booking is the HTTP path only (JWT check, terms, request index, FIFO enqueue); the trip decides later.',
-        'The bare server (run second, with the same tokens in the same requests) only reads the body and answers 202: the ceiling of node:http + autocannon on this machine, which shares the 2 cores with the load generator.',
+        'The bare server (run last, with the same tokens in the same requests) only reads the body and answers 202: the ceiling of node:http + autocannon on this machine, which shares the 2 cores with the load generator. The emulator backend shares them with DynamoDB Local (a JVM), kinesalite and fauxqs as well.',
       ],
       details: {
         params: { ...p, capacity: CAPACITY },
-        bare: { byStatus: bare.load.byStatus, durationMs: bare.load.durationMs, cpuMs: bare.cpuMs },
-        stampede: {
-          byStatus: ours.load.byStatus,
-          durationMs: ours.load.durationMs,
-          cpuMs: ours.cpuMs,
-          audit: a,
-          stats: ours.stats,
-        },
+        bare: detail(bare),
+        stampede: detail(ours),
+        emulators: detail(emu),
       },
     };
   },

@@ -3,6 +3,8 @@
  * work never shows up as the server's latency). Two subjects:
  * - `stampede`: the local runtime (`startLocalRuntime`, memory backend, no demo) — booking
  *   routes → FIFO booking queue → `booking` handler → trip stream;
+ * - `emulators`: the same runtime with `--backend emulators` (DynamoDB Local, kinesalite and
+ *   fauxqs started by the backend on loopback ports, stopped with it);
  * - `bare`: a bare `node:http` server that reads the body and answers 202 at once — the HTTP
  *   stack's own limit on this machine, with the same request and a response of similar size.
  * After the load, `audit` reads the trip's stream straight from the event store, so seats are
@@ -114,6 +116,7 @@ channel.onMessage(async (m: Message) => {
           logLevel: 'ERROR',
           demo: false,
           extensions: API_FEATURES,
+          backend: m.subject === 'emulators' ? 'emulators' : 'memory',
         });
         channel.send({ type: 'ready', url: runtime.url });
       }

@@ -171,33 +171,23 @@ export class CommandHandler<C, E extends DomainEvent, S> {
     await Promise.all([...this.snapshotting.values()]);
   }
 
+  /**
+   * Decides `command` on the stream and appends what it yields. The first try decides on the
+   * cached state without reading the store: in a rush the consumer is the stream's only writer,
+   * so the cache is current, and a read per command (a round trip that finds nothing new) would
+   * halve its throughput. The append's version check is what makes this safe: a cache that is
+   * behind makes the append fail like any lost race, and the retry reads what it missed. A
+   * command that yields nothing or is refused on the cached state is decided on a fresh read,
+   * since only an append proves the state was current.
+   */
   async handle(streamId: string, command: C, context: CommandContext = {}): Promise<CommandResult<S, E>> {
     for (let attempt = 1; ; attempt++) {
-      const { version, state } = await this.load(streamId);
-      const events = this.decider.decide(command, state);
-      if (events.length === 0) return { state, version, events, stored: [] };
+      const optimistic = attempt === 1 ? this.decideOnCache(streamId, command) : null;
+      const loaded = optimistic?.from ?? (await this.load(streamId));
+      const events = optimistic?.events ?? this.decider.decide(command, loaded.state);
+      if (events.length === 0) return { state: loaded.state, version: loaded.version, events, stored: [] };
       try {
-        const now = this.deps.clock.now();
-        const stored = await this.deps.store.append(
-          streamId,
-          version,
-          events.map((e) => ({
-            eventId: this.deps.ids.next(),
-            ...this.codec.encode(e),
-            occurredAt: now,
-            correlationId: context.correlationId,
-            causationId: context.causationId,
-            channelId: context.channelId,
-          })),
-        );
-        const next = {
-          version: version + events.length,
-          state: events.reduce((s, e) => this.decider.evolve(s, e), state),
-        };
-        this.remember(streamId, next);
-        const every = this.deps.snapshots?.everyEvents;
-        if (every && Math.floor(next.version / every) > Math.floor(version / every)) this.snapshot(streamId, next);
-        return { ...next, events, stored };
+        return await this.append(streamId, loaded, events, context);
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;
         // The cached state is still right for its version: the retry reads only the winner's
@@ -209,6 +199,48 @@ export class CommandHandler<C, E extends DomainEvent, S> {
         await this.deps.sleeper.sleep(Math.floor(this.deps.sleeper.random() * cap));
       }
     }
+  }
+
+  /** The events `command` yields on the cached state, when there is one and it yields some; null otherwise. */
+  private decideOnCache(streamId: string, command: C): { from: Cached<S>; events: readonly E[] } | null {
+    const from = this.cache.get(streamId);
+    // A read in flight may bring newer events: wait for it rather than race it.
+    if (!from || this.inflight.has(streamId)) return null;
+    try {
+      const events = this.decider.decide(command, from.state);
+      return events.length > 0 ? { from, events } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async append(
+    streamId: string,
+    { version, state }: Cached<S>,
+    events: readonly E[],
+    context: CommandContext,
+  ): Promise<CommandResult<S, E>> {
+    const now = this.deps.clock.now();
+    const stored = await this.deps.store.append(
+      streamId,
+      version,
+      events.map((e) => ({
+        eventId: this.deps.ids.next(),
+        ...this.codec.encode(e),
+        occurredAt: now,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        channelId: context.channelId,
+      })),
+    );
+    const next = {
+      version: version + events.length,
+      state: events.reduce((s, e) => this.decider.evolve(s, e), state),
+    };
+    this.remember(streamId, next);
+    const every = this.deps.snapshots?.everyEvents;
+    if (every && Math.floor(next.version / every) > Math.floor(version / every)) this.snapshot(streamId, next);
+    return { ...next, events, stored };
   }
 
   private remember(streamId: string, entry: Cached<S>): void {

@@ -189,8 +189,24 @@ describe('CommandHandler', () => {
     loseRaces(s, 1);
     s.store.reads.length = 0;
     await s.handler.handle(STREAM, book(6));
-    expect(s.store.reads.map((r) => r.afterVersion)).toEqual([6, 6]);
-    expect(s.store.reads[1]?.returned).toBe(1); // just the rival's event
+    // The first try decided on the cache (no read); the retry read only the rival's event.
+    expect(s.store.reads).toEqual([{ streamId: STREAM, afterVersion: 6, returned: 1 }]);
+  });
+
+  it('decides on a current cache without reading the store, and on a fresh read when the cache yields nothing', async () => {
+    const s = setup();
+    await s.handler.handle(STREAM, schedule);
+    await s.handler.handle(STREAM, book(1)); // cached at version 2
+    s.store.reads.length = 0;
+    const result = await s.handler.handle(STREAM, book(2));
+    expect(s.store.reads).toEqual([]);
+    expect(result.version).toBe(3);
+    // A rival appends unseen: the append at the cached version fails, and the retry reads only
+    // the event it missed.
+    await s.rival.handle(STREAM, book(3));
+    const after = await s.handler.handle(STREAM, book(4));
+    expect(after.version).toBe(5);
+    expect(s.store.reads).toEqual([{ streamId: STREAM, afterVersion: 3, returned: 1 }]);
   });
 
   it('evicts the least recently used stream beyond its cache limit', async () => {

@@ -26,6 +26,19 @@ describe('booking page', () => {
       },
       'bus-operator',
     );
+    // The timeout test's trip (its own, so the figures above stay as they are).
+    await world.api(
+      'POST',
+      '/api/trips',
+      {
+        tripId: 'daejeon-gwangju-1400',
+        route: 'Daejeon → Gwangju',
+        departsAt: Date.UTC(2027, 1, 8, 14, 0),
+        capacity: 5,
+        maxSeatsPerBooking: 2,
+      },
+      'bus-operator',
+    );
   });
 
   afterAll(async () => {
@@ -74,6 +87,47 @@ describe('booking page', () => {
     await waitForText(page.locator('#stat-rate'), '66.7%');
     await world.screenshot(page, 'booking-sold-out');
     expect(pageErrors(page)).toEqual([]);
+  });
+
+  it('after a POST with no answer, asks for the request by its id and sends it again only if it never arrived', async () => {
+    const other = await world.open('/booking/', 'passenger-kim');
+    const card = other.locator('.trip[data-trip-id="daejeon-gwangju-1400"]');
+    await waitForText(card.getByTestId('free-seats'), '5 of 5 seats left');
+    const bodies: string[] = [];
+    const lost: string[] = [];
+    let lose: 'answer' | 'request' | null = 'answer';
+    await other.route('**/api/trips/daejeon-gwangju-1400/bookings', async (route) => {
+      const mode = lose;
+      lose = null;
+      if (mode === 'request') {
+        lost.push(route.request().postData() ?? '');
+        return route.abort('connectionreset');
+      }
+      bodies.push(route.request().postData() ?? '');
+      if (mode === 'answer') {
+        // The server takes it (202) but the answer never reaches the page: a client timeout.
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+
+    // The answer is lost: the request arrived, so the page follows it and never posts it again.
+    await card.locator('select').selectOption('1');
+    await card.getByTestId('book').click();
+    await waitForText(other.locator('#requests li').first().locator('.badge'), 'confirmed · seat 1');
+    expect(bodies).toHaveLength(1);
+
+    // The request is lost: the server has never heard of the id (404), so the page sends it again, same id.
+    lose = 'request';
+    await card.locator('select').selectOption('1');
+    await card.getByTestId('book').click();
+    await waitForText(other.locator('#requests li').first().locator('.badge'), 'confirmed · seat 2');
+    expect(bodies).toHaveLength(2);
+    const idOf = (body: string | undefined) => (JSON.parse(body ?? '{}') as { requestId?: string }).requestId;
+    expect(idOf(bodies[1])).toBe(idOf(lost[0]));
+    expect(idOf(bodies[1])).not.toBe(idOf(bodies[0]));
+    await waitForText(card.getByTestId('free-seats'), '3 of 5 seats left');
   });
 
   it('links the index to both pages', async () => {

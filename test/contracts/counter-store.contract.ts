@@ -42,6 +42,19 @@ export const counterStoreContract = (label: string, makeStore: () => CounterStor
       expect(await store.read(id)).toEqual({ plain: 20, keyed: 10 });
     });
 
+    it('counts only the new keys when increments arrive together and some were counted before', async () => {
+      const store = await makeStore();
+      const id = counterName('mixed');
+      await Promise.all(Array.from({ length: 5 }, (_, i) => store.add(id, { requests: 1 }, `seen-${i}`)));
+      // A redelivered batch: the 5 seen keys again, 150 new ones (more than one transaction holds),
+      // each with two counters, and every new key twice at once.
+      await Promise.all([
+        ...Array.from({ length: 5 }, (_, i) => store.add(id, { requests: 1, processed: 1 }, `seen-${i}`)),
+        ...Array.from({ length: 300 }, (_, i) => store.add(id, { requests: 1, processed: 1 }, `new-${i % 150}`)),
+      ]);
+      expect(await store.read(id)).toEqual({ requests: 155, processed: 150 });
+    });
+
     it('refuses a delta that is not a finite number, changing nothing', async () => {
       const store = await makeStore();
       const id = counterName('bad');

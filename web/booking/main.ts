@@ -212,7 +212,7 @@ const showRequest = (
   requestId: string,
   trip: Trip,
   seats: number,
-  status: BookingStatus | { status: 'SENDING' } | { status: 'FAILED'; message: string },
+  status: BookingStatus | { status: 'SENDING' } | { status: 'CHECKING' } | { status: 'FAILED'; message: string },
 ): void => {
   let li = requestItems.get(requestId);
   if (!li) {
@@ -232,6 +232,13 @@ const showRequest = (
   switch (status.status) {
     case 'SENDING':
       badge = h('span', { class: 'badge badge-queued' }, 'sending…');
+      break;
+    case 'CHECKING':
+      badge = h(
+        'span',
+        { class: 'badge badge-queued', title: 'No answer to the request: asking the server whether it arrived' },
+        'no answer · checking…',
+      );
       break;
     case 'QUEUED':
       badge = h('span', { class: 'badge badge-queued' }, 'queued');
@@ -287,8 +294,44 @@ const followOutcome = async (requestId: string, trip: Trip, seats: number): Prom
   }
 };
 
+/** The request's status if the server has it; null if it never arrived (404); throws if the server cannot be asked. */
+const lookUp = async (requestId: string): Promise<BookingStatus | null> => {
+  try {
+    return await getApi<BookingStatus>(`/api/bookings/${encodeURIComponent(requestId)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+};
+
+/**
+ * After a POST that got no answer (a timeout, a dropped connection, a 5xx), the request may
+ * still have been accepted: the page never sends it again blindly. It asks for the request id
+ * (ours, chosen before the first POST) and goes on from what the server says: a status means it
+ * arrived (follow it); a 404 means it never did (send it again, same id). While the server
+ * cannot be asked, it keeps asking.
+ */
+const recover = async (requestId: string, trip: Trip, seats: number): Promise<'arrived' | 'resend'> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const known = await lookUp(requestId);
+      if (!known) return 'resend';
+      showRequest(requestId, trip, seats, known);
+      if (known.status === 'QUEUED') {
+        notice(bookNotice, 'ok', `Request queued for ${trip.route}; the outcome follows below.`);
+        void followOutcome(requestId, trip, seats);
+      } else void refreshTrips();
+      return 'arrived';
+    } catch {
+      showRequest(requestId, trip, seats, { status: 'CHECKING' });
+      await sleep(Math.min(5_000, 500 * 2 ** attempt));
+    }
+  }
+};
+
 const requestBooking = async (trip: Trip, seats: number): Promise<void> => {
-  // The id is chosen here, so a retried POST (timeout, 503) is the same request, never a second booking.
+  // The id is chosen here, so the outcome can be asked for by id after a timeout, and a POST sent
+  // again is the same request, never a second booking.
   const requestId = newId('req');
   showRequest(requestId, trip, seats, { status: 'SENDING' });
   for (let attempt = 1; ; attempt++) {
@@ -299,14 +342,20 @@ const requestBooking = async (trip: Trip, seats: number): Promise<void> => {
       void followOutcome(requestId, trip, seats);
       return;
     } catch (error) {
-      const retryable =
-        error instanceof ApiError &&
-        (error.status === 0 || error.status === 503 || error.status === 429 || error.status >= 500);
-      if (!retryable || attempt >= 4) {
+      const unanswered = error instanceof ApiError && (error.status === 0 || error.status >= 500);
+      const refusedForNow = error instanceof ApiError && error.status === 429;
+      if ((!unanswered && !refusedForNow) || attempt >= 4) {
         const message = error instanceof ApiError ? error.message : String(error);
+        // Unanswered: it may have arrived all the same; the list keeps asking by its id.
+        if (unanswered && (await recover(requestId, trip, seats)) === 'arrived') return;
         showRequest(requestId, trip, seats, { status: 'FAILED', message });
         notice(bookNotice, 'error', `Booking not sent: ${message}`);
         return;
+      }
+      // A 429 was refused, not taken: send again after the back-off. No answer: ask first.
+      if (unanswered) {
+        showRequest(requestId, trip, seats, { status: 'CHECKING' });
+        if ((await recover(requestId, trip, seats)) === 'arrived') return;
       }
       await sleep(250 * 2 ** attempt);
     }

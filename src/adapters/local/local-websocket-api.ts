@@ -8,6 +8,7 @@ import { CLOSE_CODES } from '../../domain/live-feed/close-codes.js';
 import { API_GATEWAY_MAX_MESSAGE_BYTES } from '../in-memory/connection-gateway-adapter-in-memory.js';
 import { DEFAULT_OUTGOING_BUFFER, OutgoingBuffer, type OutgoingBufferLimits } from './outgoing-buffer.js';
 import { answerOversizedMessages, isClientFault } from './oversized-message.js';
+import { TurnBudget } from './turn-budget.js';
 
 /** A WebSocket route event as API Gateway sends it; $connect also carries the handshake headers. */
 export type WebSocketRouteEvent = APIGatewayProxyWebsocketEventV2 & { headers?: Record<string, string> };
@@ -76,6 +77,11 @@ export class LocalWebSocketApi implements ConnectionGateway {
   private readonly path: string;
   private readonly stage: string;
   private posted = 0;
+  /**
+   * Handshakes and route events wait here for a slice of the loop (see TurnBudget): a burst of
+   * 5,000 connections stalled the loop for seconds when each was handled as it arrived.
+   */
+  private readonly turns = new TurnBudget();
 
   constructor(private readonly options: LocalWebSocketApiOptions) {
     this.path = options.path ?? '/ws';
@@ -91,7 +97,7 @@ export class LocalWebSocketApi implements ConnectionGateway {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
-      void this.upgrade(request, socket, head, url);
+      void this.turns.run(() => this.upgrade(request, socket, head, url));
     });
   }
 
@@ -251,10 +257,12 @@ export class LocalWebSocketApi implements ConnectionGateway {
   }
 
   private enqueue(connection: Connection, connectionId: string, route: string, run: () => Promise<unknown>): void {
-    connection.queue = connection.queue.then(run).then(
-      () => undefined,
-      (error: unknown) => this.options.onError?.(error, { connectionId, route }),
-    );
+    connection.queue = connection.queue
+      .then(() => this.turns.run(run))
+      .then(
+        () => undefined,
+        (error: unknown) => this.options.onError?.(error, { connectionId, route }),
+      );
   }
 
   private event(

@@ -11,6 +11,16 @@ export interface ProcessBookingDeps {
   readonly clock: Clock;
 }
 
+export interface ProcessBookingOptions {
+  /**
+   * Takes the counting instead of awaiting it: the outcome is returned once decided, and the
+   * caller awaits `counting` before it reports the message done (a consumer of a batch decides
+   * the next request of the trip meanwhile, and the counts of the batch go to the counter store
+   * together). A counting that fails must fail the message, so it is redelivered and counted.
+   */
+  readonly deferCount?: (counting: Promise<void>) => void;
+}
+
 /**
  * Decides one queued request on its trip, then counts it. The counts are taken from the
  * outcome recorded in the trip's state, not from the events this call appended: if a previous
@@ -20,7 +30,7 @@ export interface ProcessBookingDeps {
  */
 export const makeProcessBooking =
   (deps: ProcessBookingDeps) =>
-  async (message: BookingRequestMessage): Promise<BookingOutcome> => {
+  async (message: BookingRequestMessage, options: ProcessBookingOptions = {}): Promise<BookingOutcome> => {
     const { requestId, tripId } = message;
     const result = await deps.trips.handle(
       tripStreamId(tripId),
@@ -40,11 +50,13 @@ export const makeProcessBooking =
       );
     // A cancelled booking was confirmed first: it counts as a success of the rush.
     const success = outcome.status === 'REJECTED' ? 0 : 1;
-    await Promise.all(
+    const counting = Promise.all(
       statsIdsFor(tripId).flatMap((id) => [
         deps.counters.add(id, { requests: 1 }, requestedKey(requestId)),
         deps.counters.add(id, { processed: 1, success }, processedKey(requestId)),
       ]),
-    );
+    ).then(() => undefined);
+    if (options.deferCount) options.deferCount(counting);
+    else await counting;
     return outcome;
   };

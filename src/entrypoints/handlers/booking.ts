@@ -1,6 +1,7 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { BookingOutcome } from '../../domain/booking/index.js';
+import type { ProcessBookingOptions } from '../../application/booking/process-booking.js';
 import { DomainError } from '../../domain/shared/errors.js';
 import { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
 import type { StatsPublisher } from '../../application/booking/stats-publisher.js';
@@ -8,7 +9,7 @@ import type { ParkMessage } from '../../application/queues/parked-message.js';
 import { InvalidRecordError, parseRecordBody, type HandlerLogger } from './sqs-record-body.js';
 
 export interface BookingHandlerDeps {
-  readonly processBooking: (message: BookingRequestMessage) => Promise<BookingOutcome>;
+  readonly processBooking: (message: BookingRequestMessage, options?: ProcessBookingOptions) => Promise<BookingOutcome>;
   /** Keeps a request that can never be processed aside (the parking queue), so its trip moves on. */
   readonly park: ParkMessage;
   readonly stats: StatsPublisher;
@@ -26,7 +27,11 @@ const isScheduledEvent = (event: SQSEvent | ScheduledEvent): event is ScheduledE
  * reported done, so SQS deletes it and hands out the trip's next requests at once. A failed item
  * would hold the whole trip (FIFO releases nothing more of a group while one of its messages is in
  * flight) for every receive until the DLQ: 5 × 60 s. Only if parking itself fails is the record
- * failed, to be parked on a later receive or, at worst, dead-lettered. After the batch,
+ * failed, to be parked on a later receive or, at worst, dead-lettered. Decisions are taken one
+ * after the other; their counting runs meanwhile and the batch waits for all of it (the counts of
+ * a batch then reach the counter store together instead of costing round trips per record): a
+ * record whose counting failed is reported failed, and its redelivery finds its outcome already
+ * decided and counts it. After the batch,
  * `stats.json` is republished if the throttle allows. A scheduled (EventBridge) invocation only
  * flushes pending stats, so the last figures of a rush are published even when no batch follows.
  */
@@ -52,6 +57,7 @@ export const makeBookingHandler =
     const processor = new SqsFifoPartialProcessorAsync();
     const outcomes = { CONFIRMED: 0, REJECTED: 0, CANCELLED: 0 };
     const records = event.Records.filter((r) => readable.has(r.messageId));
+    const counting = new Map<string, Promise<void>>();
     const processed =
       records.length === 0
         ? { batchItemFailures: [] }
@@ -59,7 +65,9 @@ export const makeBookingHandler =
             { Records: records },
             async (record: SQSRecord) => {
               try {
-                const outcome = await deps.processBooking(readable.get(record.messageId)!);
+                const outcome = await deps.processBooking(readable.get(record.messageId)!, {
+                  deferCount: (c) => counting.set(record.messageId, c),
+                });
                 outcomes[outcome.status]++;
               } catch (error) {
                 // A rule's refusal (e.g. TRIP_NOT_FOUND) comes back the same on every receive: park it.
@@ -80,8 +88,24 @@ export const makeBookingHandler =
             processor,
             { ...(context ? { context } : {}), skipGroupOnError: true, throwOnFullBatchFailure: false },
           );
+    const uncounted: string[] = [];
+    await Promise.all(
+      [...counting].map(([messageId, c]) =>
+        c.catch((error: unknown) => {
+          uncounted.push(messageId);
+          deps.logger.warn('booking decided but not counted; SQS redelivers it and it is counted then', {
+            messageId,
+            error,
+          });
+        }),
+      ),
+    );
+    const failed = new Set([...processed.batchItemFailures.map((f) => f.itemIdentifier), ...uncounted]);
     const response: SQSBatchResponse = {
-      batchItemFailures: [...unparked.map((itemIdentifier) => ({ itemIdentifier })), ...processed.batchItemFailures],
+      batchItemFailures: [
+        ...unparked.map((itemIdentifier) => ({ itemIdentifier })),
+        ...[...failed].map((itemIdentifier) => ({ itemIdentifier })),
+      ],
     };
     deps.logger.debug('booking batch processed', { outcomes, parked, failed: response.batchItemFailures.length });
     if (response.batchItemFailures.length + parked < event.Records.length)
