@@ -307,26 +307,24 @@ const lookUp = async (requestId: string): Promise<BookingStatus | null> => {
 /**
  * After a POST that got no answer (a timeout, a dropped connection, a 5xx), the request may
  * still have been accepted: the page never sends it again blindly. It asks for the request id
- * (ours, chosen before the first POST) and goes on from what the server says: a status means it
- * arrived (follow it); a 404 means it never did (send it again, same id). While the server
- * cannot be asked, it keeps asking.
+ * (ours, chosen before the first POST) and answers what the server knows of it, null for a 404
+ * (it never arrived). While the server cannot be asked, it keeps asking.
  */
-const recover = async (requestId: string, trip: Trip, seats: number): Promise<'arrived' | 'resend'> => {
+const recover = async (requestId: string, trip: Trip, seats: number): Promise<BookingStatus | null> => {
   for (let attempt = 1; ; attempt++) {
     try {
-      const known = await lookUp(requestId);
-      if (!known) return 'resend';
-      showRequest(requestId, trip, seats, known);
-      if (known.status === 'QUEUED') {
-        notice(bookNotice, 'ok', `Request queued for ${trip.route}; the outcome follows below.`);
-        void followOutcome(requestId, trip, seats);
-      } else void refreshTrips();
-      return 'arrived';
+      return await lookUp(requestId);
     } catch {
       showRequest(requestId, trip, seats, { status: 'CHECKING' });
       await sleep(Math.min(5_000, 500 * 2 ** attempt));
     }
   }
+};
+
+const followQueued = (requestId: string, trip: Trip, seats: number, status: BookingStatus): void => {
+  showRequest(requestId, trip, seats, status);
+  notice(bookNotice, 'ok', `Request queued for ${trip.route}; the outcome follows below.`);
+  void followOutcome(requestId, trip, seats);
 };
 
 const requestBooking = async (trip: Trip, seats: number): Promise<void> => {
@@ -337,26 +335,32 @@ const requestBooking = async (trip: Trip, seats: number): Promise<void> => {
   for (let attempt = 1; ; attempt++) {
     try {
       await postApi(`/api/trips/${encodeURIComponent(trip.tripId)}/bookings`, { seats, requestId });
-      showRequest(requestId, trip, seats, { status: 'QUEUED', requestId, tripId: trip.tripId, seats });
-      notice(bookNotice, 'ok', `Request queued for ${trip.route}; the outcome follows below.`);
-      void followOutcome(requestId, trip, seats);
+      followQueued(requestId, trip, seats, { status: 'QUEUED', requestId, tripId: trip.tripId, seats });
       return;
     } catch (error) {
       const unanswered = error instanceof ApiError && (error.status === 0 || error.status >= 500);
       const refusedForNow = error instanceof ApiError && error.status === 429;
+      const message = error instanceof ApiError ? error.message : String(error);
+      if (unanswered) {
+        // No answer: ask first. Decided: done. QUEUED: the server recorded the id, but a crash
+        // between recording and queueing would leave it there, so it is sent again (same id; a copy
+        // of a request already queued is dropped by the queue) — after the last attempt, followed.
+        // A 404: it never arrived, send again.
+        showRequest(requestId, trip, seats, { status: 'CHECKING' });
+        const known = await recover(requestId, trip, seats);
+        if (known && known.status !== 'QUEUED') {
+          showRequest(requestId, trip, seats, known);
+          void refreshTrips();
+          return;
+        }
+        if (known && attempt >= 4) return followQueued(requestId, trip, seats, known);
+      }
       if ((!unanswered && !refusedForNow) || attempt >= 4) {
-        const message = error instanceof ApiError ? error.message : String(error);
-        // Unanswered: it may have arrived all the same; the list keeps asking by its id.
-        if (unanswered && (await recover(requestId, trip, seats)) === 'arrived') return;
         showRequest(requestId, trip, seats, { status: 'FAILED', message });
         notice(bookNotice, 'error', `Booking not sent: ${message}`);
         return;
       }
-      // A 429 was refused, not taken: send again after the back-off. No answer: ask first.
-      if (unanswered) {
-        showRequest(requestId, trip, seats, { status: 'CHECKING' });
-        if ((await recover(requestId, trip, seats)) === 'arrived') return;
-      }
+      // A 429 was refused, not taken: send again after the back-off.
       await sleep(250 * 2 ** attempt);
     }
   }
