@@ -31,7 +31,13 @@ import { memoryAbusePorts } from './local.container.js';
 import { emulatorAuctionFeature } from './auction.emulator-feature.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
 import { emulatorIntegrationFeature } from './integration.emulator-feature.js';
-import { discardLogger, emulatorStreamArn, mirrored, type EmulatorFeature } from './emulator-feature-kit.js';
+import {
+  discardLogger,
+  EMULATOR_MAX_IDLE_POLL_MS,
+  emulatorStreamArn,
+  mirrored,
+  type EmulatorFeature,
+} from './emulator-feature-kit.js';
 import { emulatorPresenceBeaconFeature } from './presence-beacon.emulator-feature.js';
 import { emulatorPresenceFeature } from './presence.emulator-feature.js';
 import { emulatorRecommendFeature } from './recommend.emulator-feature.js';
@@ -219,6 +225,7 @@ export const createEmulatorBackend =
           const onWarning = (message: string) => logger.warn(message);
           const ddbMirror = new DynamoDbStreamMirror(clients.dynamodbStreams, streamArn, {
             idlePollMs: 50,
+            maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
             describeEveryMs: 1_000,
             onError: onError('relay'),
             onWarning,
@@ -226,6 +233,7 @@ export const createEmulatorBackend =
           });
           const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, {
             idlePollMs: 50,
+            maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
             onError: onError('fanout'),
             onWarning,
             ...(checkpoints ? { checkpoints: checkpoints('fanout') } : {}),

@@ -20,6 +20,7 @@ import {
   mirrored,
   type EmulatorFeature,
   type EmulatorFeatureOptions,
+  EMULATOR_MAX_IDLE_POLL_MS,
 } from './emulator-feature-kit.js';
 import { discardLogger, integrationEventPrinter, integrationMapping } from './integration.feature.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
@@ -91,6 +92,7 @@ export const emulatorIntegrationFeature = async (
         logger.warn('poller error; retrying', { source: 'integration-publisher', error });
       const mirror = new DynamoDbStreamMirror(streams, streamArn, {
         idlePollMs: 50,
+        maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
         describeEveryMs: 1_000,
         onError,
         onWarning: (message) => logger.warn(message),

@@ -10,6 +10,7 @@ import {
   mirrored,
   type EmulatorFeature,
   type EmulatorFeatureOptions,
+  EMULATOR_MAX_IDLE_POLL_MS,
 } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import {
@@ -55,6 +56,7 @@ export const emulatorPresenceBeaconFeature = async (
         logger.warn('poller error; retrying', { source: 'presence-aggregator', error });
       const mirror = new KinesisStreamMirror(clients.kinesis, names.presenceStream, {
         idlePollMs: 50,
+        maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
         onError,
         onWarning: (message) => logger.warn(message),
         ...(options.checkpoints ? { checkpoints: options.checkpoints('presence-aggregator') } : {}),

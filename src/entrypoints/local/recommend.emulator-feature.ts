@@ -20,6 +20,7 @@ import {
   mirrored,
   type EmulatorFeature,
   type EmulatorFeatureOptions,
+  EMULATOR_MAX_IDLE_POLL_MS,
 } from './emulator-feature-kit.js';
 import { LOCAL_RECOMMEND_TOKENS, RECOMMEND_MAPPING } from './recommend.feature.js';
 import { LocalConfigError } from './local-config.js';
@@ -117,6 +118,7 @@ export const emulatorRecommendFeature = async (
       ] as const) {
         const mirror = new KinesisStreamMirror(clients.kinesis, stream, {
           idlePollMs: 50,
+          maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
           onError: onError(name),
           onWarning: (message) => logger.warn(message),
           ...(options.checkpoints ? { checkpoints: options.checkpoints(name) } : {}),

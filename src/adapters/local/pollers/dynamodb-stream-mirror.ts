@@ -47,9 +47,24 @@ export const toLambdaStreamRecord = (record: StreamsRecord, eventSourceARN: stri
   };
 };
 
+/** The pause after the `emptyPolls`-th empty poll in a row: `idlePollMs`, doubling up to `maxIdlePollMs`. */
+export const idleWaitMs = (options: Pick<StreamMirrorOptions, 'idlePollMs' | 'maxIdlePollMs'>, emptyPolls: number) => {
+  const first = options.idlePollMs ?? 100;
+  return Math.min(
+    Math.max(first, options.maxIdlePollMs ?? first),
+    first * 2 ** Math.min(16, Math.max(0, emptyPolls - 1)),
+  );
+};
+
 export interface StreamMirrorOptions {
   /** Pause after an empty GetRecords (AWS allows 5 GetRecords/s per shard). */
   readonly idlePollMs?: number;
+  /**
+   * While a shard stays empty the pause doubles up to this (default: `idlePollMs`, no back-off),
+   * and drops back at the first record: idle pollers of a quiet runtime then stop taking CPU
+   * from the requests it serves (Lambda itself polls a stream shard about 4 times a second).
+   */
+  readonly maxIdlePollMs?: number;
   /** Pause between DescribeStream calls looking for new shards. */
   readonly describeEveryMs?: number;
   readonly onError?: (error: unknown) => void;
@@ -202,6 +217,7 @@ export class DynamoDbStreamMirror {
     // After an error the iterator is re-acquired after the last record copied: no duplicates.
     let last: string | undefined = this.options.checkpoints?.initial.get(shardId);
     let fromCheckpoint = last !== undefined;
+    let emptyPolls = 0;
     while (this.running) {
       try {
         if (iterator === undefined) {
@@ -235,8 +251,11 @@ export class DynamoDbStreamMirror {
         if (!iterator) break; // the shard is closed and fully read: its children may start
         if (records.length === 0) {
           this.behind.delete(shardId);
-          await this.wakeup.wait(this.options.idlePollMs ?? 100);
-        } else this.behind.add(shardId);
+          await this.wakeup.wait(idleWaitMs(this.options, ++emptyPolls));
+        } else {
+          emptyPolls = 0;
+          this.behind.add(shardId);
+        }
       } catch (error) {
         this.options.onError?.(error);
         iterator = undefined;

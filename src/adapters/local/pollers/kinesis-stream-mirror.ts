@@ -7,7 +7,7 @@ import {
 import type { StreamRecord } from '../../in-memory/feed-publisher-adapter-in-memory.js';
 import { Wakeup } from '../batch-handler.js';
 import { InMemoryShardedLog } from '../sharded-log.js';
-import { DEFAULT_MAX_AHEAD, UNRESUMABLE, type StreamMirrorOptions } from './dynamodb-stream-mirror.js';
+import { DEFAULT_MAX_AHEAD, idleWaitMs, UNRESUMABLE, type StreamMirrorOptions } from './dynamodb-stream-mirror.js';
 
 /**
  * Copies a real Kinesis stream (kinesalite's) into an in-memory sharded log, one log shard per
@@ -91,6 +91,7 @@ export class KinesisStreamMirror {
     let iterator: string | undefined;
     let last: string | undefined = this.options.checkpoints?.initial.get(shardId);
     let fromCheckpoint = last !== undefined;
+    let emptyPolls = 0;
     while (this.running) {
       try {
         if (iterator === undefined) {
@@ -127,12 +128,13 @@ export class KinesisStreamMirror {
           last = records.at(-1)?.SequenceNumber ?? last;
           if (this.options.checkpoints) this.ahead[index] = (this.ahead[index] ?? 0) + records.length;
           this.behind.add(shardId);
+          emptyPolls = 0;
         } else {
           this.behind.delete(shardId);
         }
         iterator = page.NextShardIterator;
         if (!iterator) break;
-        if (records.length === 0) await this.wakeup.wait(this.options.idlePollMs ?? 100);
+        if (records.length === 0) await this.wakeup.wait(idleWaitMs(this.options, ++emptyPolls));
       } catch (error) {
         this.options.onError?.(error);
         iterator = undefined;
