@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { placeholderCode } from '../../infra/lambda-code.js';
@@ -29,10 +31,17 @@ export const synthesize = (
   props: Partial<StampedeStackProps> = {},
   builtinCloudFormationValidation = false,
 ): Synthesized => {
-  const app = new App({ builtinCloudFormationValidation, context: CDK_CONTEXT });
-  const stack = new StampedeStack(app, 'Test', { code: placeholderCode, ...props });
-  const template = Template.fromStack(stack);
-  return { stack, template, json: template.toJSON() as Synthesized['json'] };
+  // An explicit cloud assembly directory, removed once the template is read (without one the CDK
+  // leaves a `cdk.out*` directory in the system's temp folder per synthesis).
+  const outdir = mkdtempSync(join(tmpdir(), 'stampede-synth-'));
+  try {
+    const app = new App({ builtinCloudFormationValidation, context: CDK_CONTEXT, outdir });
+    const stack = new StampedeStack(app, 'Test', { code: placeholderCode, ...props });
+    const template = Template.fromStack(stack);
+    return { stack, template, json: template.toJSON() as Synthesized['json'] };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 };
 
 export const resourcesOf = (s: Synthesized, type: string): [string, CfnResource][] =>

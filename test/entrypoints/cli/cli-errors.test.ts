@@ -1,10 +1,21 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CONFIG_KEYS, flagOf } from '../../../src/entrypoints/local/local-config.js';
+
+/** Temporary folders this file makes, removed after it. */
+const made: string[] = [];
+const tempDir = (prefix: string): string => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const root = join(import.meta.dirname, '..', '..', '..');
 
@@ -127,7 +138,7 @@ describe.concurrent('npm start refuses, in one line with exit code 2', () => {
 
   it('the emulators backend without Java on PATH, saying what to install', async () => {
     // An empty PATH: no java (and no npm to fetch the jar with, if it is not cached yet).
-    const empty = mkdtempSync(join(tmpdir(), 'no-java-'));
+    const empty = tempDir('no-java-');
     expectOneLineRefusal(
       await run([...START, '--backend', 'emulators'], { PATH: empty }, 120_000),
       /^npm start: --backend emulators cannot start: .*(Java runtime ≥ 11 on PATH: apt-get install|npm and access to the npm registry)/,
@@ -229,7 +240,7 @@ describe.concurrent('npm run redrive refuses, in one line with exit code 2', () 
 describe.concurrent('the CDK app refuses a bad -c, in one line with exit code 2', () => {
   /** The app as `cdk synth` runs it: the context arrives as CDK_CONTEXT_JSON. */
   const synth = (context: Record<string, string>) =>
-    run(CDK_APP, { CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'cdk-out-')) });
+    run(CDK_APP, { CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: tempDir('cdk-out-') });
 
   it('an unknown key, naming the closest known one', async () => {
     expectOneLineRefusal(
@@ -264,7 +275,7 @@ describe.concurrent('the CDK app refuses a bad -c, in one line with exit code 2'
           '-c',
           'feedShard=4',
           '-o',
-          mkdtempSync(join(tmpdir(), 'cdk-out-')),
+          tempDir('cdk-out-'),
         ],
         { cwd: root, env: process.env },
       );
@@ -285,7 +296,7 @@ describe.concurrent('npm run build:web', () => {
   const BUILD_WEB = ['src/entrypoints/pages/build-pages.main.ts'];
 
   it('prints each page script with its gzip size and its zod bytes (none)', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'pages-')), 'web');
+    const out = join(tempDir('pages-'), 'web');
     const { code, stdout } = await run([...BUILD_WEB, '--out', out]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^ {2}live\/main\.js\s+[\d.]+ KB\s+[\d.]+ KB gzip\s+zod: none$/m);
