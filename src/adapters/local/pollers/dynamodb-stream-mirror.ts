@@ -56,6 +56,31 @@ export const idleWaitMs = (options: Pick<StreamMirrorOptions, 'idlePollMs' | 'ma
   );
 };
 
+/**
+ * The shard iterator after `last`. When `last` came from a checkpoint the stream no longer holds
+ * (trimmed past it, or a stream of the same name made anew), the shard is read from its oldest
+ * record, with a warning; any other failure is thrown.
+ */
+export const iteratorResuming = async (
+  iteratorAfter: (last: string | undefined) => Promise<string | undefined>,
+  at: {
+    last: string | undefined;
+    fromCheckpoint: boolean;
+    warn: ((message: string) => void) | undefined;
+    where: string;
+  },
+): Promise<{ iterator: string | undefined; last: string | undefined }> => {
+  try {
+    return { iterator: await iteratorAfter(at.last), last: at.last };
+  } catch (error) {
+    if (!at.fromCheckpoint || !UNRESUMABLE.has((error as Error).name)) throw error;
+    at.warn?.(
+      `${at.where}: cannot resume after ${at.last} (${(error as Error).name}); reading it from its oldest record`,
+    );
+    return { iterator: await iteratorAfter(undefined), last: undefined };
+  }
+};
+
 export interface StreamMirrorOptions {
   /** Pause after an empty GetRecords (AWS allows 5 GetRecords/s per shard). */
   readonly idlePollMs?: number;
@@ -87,7 +112,7 @@ export interface StreamMirrorOptions {
 export const DEFAULT_MAX_AHEAD = 10_000;
 
 /** Errors after which a saved position cannot be resumed from (the stream or the records behind it are gone). */
-export const UNRESUMABLE: ReadonlySet<string> = new Set([
+const UNRESUMABLE: ReadonlySet<string> = new Set([
   'TrimmedDataAccessException',
   'ResourceNotFoundException',
   'ValidationException',
@@ -221,16 +246,12 @@ export class DynamoDbStreamMirror {
     while (this.running) {
       try {
         if (iterator === undefined) {
-          try {
-            iterator = await this.iteratorAfter(shardId, last);
-          } catch (error) {
-            if (!fromCheckpoint || !UNRESUMABLE.has((error as Error).name)) throw error;
-            this.options.onWarning?.(
-              `${this.streamArn} shard ${shardId}: cannot resume after ${last} (${(error as Error).name}); reading it from its oldest record`,
-            );
-            last = undefined;
-            iterator = await this.iteratorAfter(shardId, last);
-          }
+          ({ iterator, last } = await iteratorResuming((after) => this.iteratorAfter(shardId, after), {
+            last,
+            fromCheckpoint,
+            warn: this.options.onWarning,
+            where: `${this.streamArn} shard ${shardId}`,
+          }));
           fromCheckpoint = false;
         }
         if (!iterator) break;

@@ -7,7 +7,7 @@ import {
 import type { StreamRecord } from '../../in-memory/feed-publisher-adapter-in-memory.js';
 import { Wakeup } from '../batch-handler.js';
 import { InMemoryShardedLog } from '../sharded-log.js';
-import { DEFAULT_MAX_AHEAD, idleWaitMs, UNRESUMABLE, type StreamMirrorOptions } from './dynamodb-stream-mirror.js';
+import { DEFAULT_MAX_AHEAD, idleWaitMs, iteratorResuming, type StreamMirrorOptions } from './dynamodb-stream-mirror.js';
 
 /**
  * Copies a real Kinesis stream (kinesalite's) into an in-memory sharded log, one log shard per
@@ -95,16 +95,12 @@ export class KinesisStreamMirror {
     while (this.running) {
       try {
         if (iterator === undefined) {
-          try {
-            iterator = await this.iteratorAfter(shardId, last);
-          } catch (error) {
-            if (!fromCheckpoint || !UNRESUMABLE.has((error as Error).name)) throw error;
-            this.options.onWarning?.(
-              `${this.streamName} shard ${shardId}: cannot resume after ${last} (${(error as Error).name}); reading it from its oldest record`,
-            );
-            last = undefined;
-            iterator = await this.iteratorAfter(shardId, last);
-          }
+          ({ iterator, last } = await iteratorResuming((after) => this.iteratorAfter(shardId, after), {
+            last,
+            fromCheckpoint,
+            warn: this.options.onWarning,
+            where: `${this.streamName} shard ${shardId}`,
+          }));
           fromCheckpoint = false;
         }
         if (!iterator) break;
