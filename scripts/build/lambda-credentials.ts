@@ -4,9 +4,10 @@
  * the rest of the default chain.
  *
  * Why: the default chain also carries the SSO, INI-profile, login, process and web-identity
- * providers with the STS/SSO clients they call (`@aws-sdk/nested-clients`), ~90 KiB per bundle.
- * esbuild inlines them (no code splitting: each bundle is one self-contained file) although a
- * Lambda function never uses them: Lambda puts the execution role's credentials in
+ * providers with the STS/SSO clients they call (`@aws-sdk/nested-clients`), 90–135 KiB per
+ * bundle. The chain imports them statically, so esbuild puts them in the code loaded at init
+ * (code splitting moves only dynamically imported code to lazy chunks), although a Lambda
+ * function never uses them: Lambda puts the execution role's credentials in
  * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN ("Defined runtime environment
  * variables", https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime).
  * The container endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI / _RELATIVE_URI) is kept second for
