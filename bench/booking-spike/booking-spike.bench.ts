@@ -387,17 +387,18 @@ export const benchmark: Benchmark = {
           label: 'Stampede (memory) / bare node:http, accepted requests/s',
           value: ratioOf(rate(ours), rate(bare)),
           meaning:
-            'share of the HTTP stack’s limit our booking API accepts (1 = as fast as answering 202 without doing anything)',
+            'share of the HTTP stack’s limit our booking API accepts (1 = as fast as answering 202 without doing anything), target ≥ 0.35',
         },
         {
           label: 'Stampede (memory) / bare node:http, p99 accept latency',
           value: ratioOf(p99(ours), p99(bare)),
-          meaning: '× the bare server’s p99 (> 1 = slower)',
+          meaning: '× the bare server’s p99 (> 1 = slower), target ≤ 2',
         },
         {
           label: 'emulator backend / memory backend, accepted requests/s',
           value: ratioOf(rate(emu), rate(ours)),
-          meaning: 'target ≥ 0.2',
+          meaning:
+            'target ≥ 0.2, set when the memory backend accepted ~1,500/s; it now accepts ~4× that (edge-first consumer, token cache) while the emulator backend is bound by its SDK round trips',
         },
         {
           label: 'emulator backend / memory backend, p99 accept latency',
@@ -416,6 +417,7 @@ export const benchmark: Benchmark = {
           )
           .join('; ')}.`,
         `Emulator backend: its consumer takes one message per receive from a trip's FIFO group (fauxqs hands out one message per group per ReceiveMessage, where SQS hands out up to 10), so it decides far slower than it accepts; the bench does not wait for its ramp to drain, waits at most ${p.emulatorDrainMs / 1000} s for its burst, then audits what is decided (undecided = still queued: no drain figure).`,
+        'Memory backend: its booking consumer yields to the HTTP edge while a spike arrives (EdgePressure: at most 50 ms between its batches), as the consumer Lambda on AWS never competes with the API; decisions catch up after the burst (drain column).',
         'Drain: from the last 202 until /api/stats shows processed = accepted (polled every 50 ms); processed/s counts from the first request to drained. Accepting a booking is the HTTP path only (JWT check, terms, request index, FIFO enqueue); the trip decides later.',
         'The bare server (run last, with the same tokens in the same requests) only reads the body and answers 202: the ceiling of node:http + autocannon on this machine, which shares the 2 cores with the load generator. The emulator backend shares them with DynamoDB Local (a JVM), kinesalite and fauxqs as well.',
       ],

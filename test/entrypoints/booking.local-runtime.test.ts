@@ -61,4 +61,60 @@ describe('booking in the local runtime (npm start)', () => {
     );
     expect(published).toMatchObject({ requests: 3, processed: 3, success: 2 });
   });
+
+  it('decides bookings during a flood of POSTs that never pauses, and every accepted one after it', async () => {
+    // The consumer yields to the HTTP edge while requests pour in, but never for good: a booking
+    // sent in the middle of the flood is decided while the flood still runs.
+    const departsAt = Date.now() + 86_400_000;
+    const trip = (tripId: string) => ({ tripId, route: 'A → B', departsAt, capacity: 1_000, maxSeatsPerBooking: 1 });
+    for (const tripId of ['flood-trip', 'early-trip'])
+      expect((await api(runtime, 'POST', '/api/trips', trip(tripId), { as: 'operator' })).status).toBe(201);
+    const tokens = await Promise.all(
+      Array.from({ length: 16 }, async (_, i) => (await runtime.devTokens.issue(`flooder-${i}`)).token),
+    );
+    const floodMs = 3_000;
+    const started = Date.now();
+    const accepted: string[] = [];
+    let sent = 0;
+    // Bounded: 3 s or 4,000 requests, whichever comes first.
+    const flood = Promise.all(
+      tokens.map(async (token, c) => {
+        while (Date.now() - started < floodMs && sent < 4_000) {
+          const requestId = `flood-${c}-${sent++}`;
+          const res = await fetch(`${runtime.url}/api/trips/flood-trip/bookings`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ seats: 1, requestId }),
+          });
+          await res.text();
+          if (res.status === 202) accepted.push(requestId);
+        }
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const early = { as: 'early-bird' };
+    const sentEarly = await api(
+      runtime,
+      'POST',
+      '/api/trips/early-trip/bookings',
+      { seats: 1, requestId: 'early' },
+      early,
+    );
+    expect(sentEarly.status).toBe(202);
+    let decidedEarlyAt: number | null = null;
+    while (decidedEarlyAt === null && Date.now() - started < floodMs) {
+      const answer = await api(runtime, 'GET', '/api/bookings/early', undefined, early);
+      if (answer.body?.['status'] === 'CONFIRMED') decidedEarlyAt = Date.now();
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    await flood;
+    const floodEndedAt = Date.now();
+    expect(accepted.length).toBeGreaterThan(100);
+    expect(decidedEarlyAt, 'the booking sent mid-flood waited for the flood to end').not.toBeNull();
+    expect(decidedEarlyAt!).toBeLessThan(floodEndedAt);
+
+    await runtime.whenIdle();
+    const flooded = (await api(runtime, 'GET', '/api/trips/flood-trip')).body;
+    expect(flooded).toMatchObject({ freeSeats: Math.max(0, 1_000 - accepted.length) });
+  });
 });

@@ -20,6 +20,8 @@ export interface QueueEventSourceOptions {
   readonly region?: string;
   /** Every failed invocation or message, for logs. */
   readonly onFailure?: (info: { messageIds: readonly string[]; error?: unknown }) => void;
+  /** Awaited before each receive: lets the runtime hold a consumer back while its HTTP edge is busy (EdgePressure). */
+  readonly pace?: () => Promise<void>;
 }
 
 const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
@@ -79,6 +81,7 @@ export class QueueEventSource<T> {
 
   private async run(): Promise<void> {
     while (this.running) {
+      if (this.options.pace) await this.options.pace();
       const batch = await this.gather();
       if (!this.running && batch.length === 0) break;
       if (batch.length === 0) {

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { CachingTokenVerifier } from '../../adapters/jwt/caching-token-verifier.js';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
 import { loadLambdaConfig } from '../composition/config.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
@@ -14,11 +15,14 @@ const config = loadLambdaConfig('ws-authorizer');
 const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME, logLevel: config.LOG_LEVEL });
 
 const authorize = makeWsAuthorizerHandler({
-  verifier: new JoseTokenVerifier({
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    ...(config.JWKS_URL === undefined ? {} : { jwksUrl: config.JWKS_URL }),
-  }),
+  // A viewer that reconnects (a dropped phone, a deploy) sends the same token: verified once per instance.
+  verifier: new CachingTokenVerifier(
+    new JoseTokenVerifier({
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      ...(config.JWKS_URL === undefined ? {} : { jwksUrl: config.JWKS_URL }),
+    }),
+  ),
   allowAnonymous: config.ALLOW_ANONYMOUS_VIEWERS,
   logger,
 });

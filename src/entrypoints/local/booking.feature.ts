@@ -122,6 +122,8 @@ export const bookingFeature: LocalRuntimeExtension = {
         concurrency: 2,
         crashRate: config.crashRate,
         random: container.get(LOCAL_TOKENS.Random),
+        // The spike is absorbed by the queue: decisions wait while requests pour in, then catch up.
+        pace: context.edgePressure.pace,
         onFailure: (info) =>
           logger.debug('booking batch items failed; they come back after the visibility timeout', {
             messages: info.messageIds.length,

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Container, ContainerModule } from 'inversify';
 import type { EventSourceStats } from '../../adapters/local/batch-handler.js';
+import type { EdgePressure } from '../../adapters/local/edge-pressure.js';
 import type { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import type { LocalEventApiEndpoints } from './appsync-events.broadcaster.js';
@@ -28,6 +29,8 @@ export interface LocalRuntimeContext {
   readonly devTokens: DevTokenIssuer;
   /** With `--broadcaster appsync-events`: the stand-in viewers subscribe to (the pages' config.js names it). */
   readonly eventApi: LocalEventApiEndpoints | null;
+  /** The HTTP edge's load: a queue consumer paced by it (`pace`) waits while a request spike arrives. */
+  readonly edgePressure: EdgePressure;
   /** Adds an event source; the runtime starts it with the others and stops it on shutdown. */
   addEventSource(source: RunningEventSource): void;
   addStaticHandler(handler: StaticHandler): void;

@@ -7,6 +7,8 @@ import type {
 import type { AddressInfo } from 'node:net';
 import { join, resolve as resolvePath } from 'node:path';
 import { ContainerModule, type Container } from 'inversify';
+import { EdgePressure } from '../../adapters/local/edge-pressure.js';
+import { CachingTokenVerifier } from '../../adapters/jwt/caching-token-verifier.js';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
 import { DEV_SIGNING_KEY_FILE, DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
@@ -136,11 +138,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const devTokens = await DevTokenIssuer.create(
       config.dataDir ? { keyFile: join(resolvePath(config.dataDir), DEV_SIGNING_KEY_FILE) } : {},
     );
-    const verifier = new JoseTokenVerifier({
-      issuer: devTokens.issuer,
-      audience: devTokens.audience,
-      keys: devTokens.publicKeys(),
-    });
+    // Verified tokens are kept until they expire: a client sends the same one with every request.
+    const verifier = new CachingTokenVerifier(
+      new JoseTokenVerifier({ issuer: devTokens.issuer, audience: devTokens.audience, keys: devTokens.publicKeys() }),
+    );
     const authorizeHttp = makeLocalJwtAuthorizer({ verifier, publicPathPrefixes: [DEV_IDENTITY_PREFIX] });
     const eventApi = config.broadcaster === 'appsync-events' ? await startLocalEventApi(config, verifier) : null;
     if (eventApi) cleanups.push(() => eventApi.stop());
@@ -221,7 +222,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       // Undrained, the client may still be sending: close rather than read a body nobody wants.
       writeHttpApiResult(res, drained ? result : { ...result, headers: { ...result.headers, connection: 'close' } });
     };
+    // The booking consumer yields to this edge while a spike of requests arrives (as its own Lambda would not compete).
+    const edgePressure = new EdgePressure();
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+      edgePressure.requestArrived();
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       void (async () => {
         try {
@@ -264,6 +268,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         logger,
         devTokens,
         eventApi,
+        edgePressure,
         addEventSource: (source) => sources.push(source),
         addStaticHandler: (handler) => statics.push(handler),
         onStop: (cleanup) => cleanups.push(cleanup),
