@@ -139,7 +139,6 @@ export const FUNCTION_SPECS: Record<LambdaName, FunctionSpec> = {
       BOOKING_QUEUE_URL: 'write',
       HEARTBEAT_QUEUE_URL: 'write',
       SCHEDULER_QUEUE_URL: 'write',
-      BLOB_OFFLOAD_PREFIX: 'write',
     },
   },
   presence: {

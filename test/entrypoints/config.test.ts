@@ -63,17 +63,17 @@ describe('loadConfig', () => {
       BOOKING_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/booking',
       PRESENCE_TTL_SECONDS: 'soon',
       EVENTS_TABLE: undefined,
-      BLOB_BUCKET: 'Not_A_Bucket',
+      STATS_TABLE: 'no',
       LOG_LEVEL: 'chatty',
     };
     const error = configErrorOf(() => loadLambdaConfig('http-api', env));
     const byVariable = new Map(error.problems.map((p) => [p.variable, p.problem]));
     expect([...byVariable.keys()].sort()).toEqual([
-      'BLOB_BUCKET',
       'BOOKING_QUEUE_URL',
       'EVENTS_TABLE',
       'LOG_LEVEL',
       'PRESENCE_TTL_SECONDS',
+      'STATS_TABLE',
     ]);
     expect(byVariable.get('EVENTS_TABLE')).toBe('missing');
     expect(byVariable.get('BOOKING_QUEUE_URL')).toMatch(/malformed.*\.fifo/);

@@ -477,10 +477,10 @@ export const lambdaConfigSchemas = {
     'WS_MANAGEMENT_ENDPOINT',
     'PRESENCE_TTL_SECONDS',
   ).extend(BEACON_GRANT),
+  // No BLOB_*: its queue messages (bookings, heartbeats, auction timers) are far below the SQS limit.
   'http-api': envSchema(
     ...COMMON,
     ...LIMITS,
-    ...BLOBS,
     'EVENTS_TABLE',
     'SNAPSHOTS_TABLE',
     'CONNECTIONS_TABLE',
