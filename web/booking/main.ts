@@ -266,34 +266,6 @@ const showRequest = (
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls GET /api/bookings/{id} until it has an outcome: quickly at first, then backing off to 3 s. */
-const followOutcome = async (requestId: string, trip: Trip, seats: number): Promise<void> => {
-  let wait = 300;
-  for (;;) {
-    await sleep(wait);
-    wait = Math.min(3_000, Math.round(wait * 1.5));
-    try {
-      const status = await getApi<BookingStatus>(`/api/bookings/${encodeURIComponent(requestId)}`);
-      showRequest(requestId, trip, seats, status);
-      if (status.status !== 'QUEUED') {
-        void refreshTrips();
-        return;
-      }
-    } catch (error) {
-      // A 404 right after the 202 cannot happen (the index is written first); anything else is
-      // transient (network, 5xx): keep following.
-      if (
-        error instanceof ApiError &&
-        error.status >= 400 &&
-        error.status < 500 &&
-        error.status !== 404 &&
-        error.status !== 429
-      )
-        return;
-    }
-  }
-};
-
 /** The request's status if the server has it; null if it never arrived (404); throws if the server cannot be asked. */
 const lookUp = async (requestId: string): Promise<BookingStatus | null> => {
   try {
@@ -301,6 +273,28 @@ const lookUp = async (requestId: string): Promise<BookingStatus | null> => {
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
+  }
+};
+
+/** Polls the request (lookUp) until it has an outcome: quickly at first, then backing off to 3 s. */
+const followOutcome = async (requestId: string, trip: Trip, seats: number): Promise<void> => {
+  let wait = 300;
+  for (;;) {
+    await sleep(wait);
+    wait = Math.min(3_000, Math.round(wait * 1.5));
+    try {
+      // A 404 right after the 202 cannot happen (the index is written first): keep following.
+      const status = await lookUp(requestId);
+      if (status === null) continue;
+      showRequest(requestId, trip, seats, status);
+      if (status.status !== 'QUEUED') {
+        void refreshTrips();
+        return;
+      }
+    } catch (error) {
+      // Transient (network, 5xx, 429): keep following; any other refusal ends it.
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) return;
+    }
   }
 };
 
