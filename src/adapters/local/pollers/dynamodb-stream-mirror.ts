@@ -10,7 +10,7 @@ import {
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { Wakeup } from '../batch-handler.js';
 import { InMemoryShardedLog } from '../sharded-log.js';
-import type { ShardCheckpoints } from './shard-checkpoints.js';
+import { DEFAULT_MAX_AHEAD, readShard, type StreamMirrorOptions } from './shard-reader.js';
 
 /** Lambda delivers binary attributes base64-encoded; the SDK hands out bytes. */
 const toLambdaValue = (value: StreamsAttributeValue): LambdaAttributeValue => {
@@ -46,78 +46,6 @@ export const toLambdaStreamRecord = (record: StreamsRecord, eventSourceARN: stri
     },
   };
 };
-
-/** The pause after the `emptyPolls`-th empty poll in a row: `idlePollMs`, doubling up to `maxIdlePollMs`. */
-export const idleWaitMs = (options: Pick<StreamMirrorOptions, 'idlePollMs' | 'maxIdlePollMs'>, emptyPolls: number) => {
-  const first = options.idlePollMs ?? 100;
-  return Math.min(
-    Math.max(first, options.maxIdlePollMs ?? first),
-    first * 2 ** Math.min(16, Math.max(0, emptyPolls - 1)),
-  );
-};
-
-/**
- * The shard iterator after `last`. When `last` came from a checkpoint the stream no longer holds
- * (trimmed past it, or a stream of the same name made anew), the shard is read from its oldest
- * record, with a warning; any other failure is thrown.
- */
-export const iteratorResuming = async (
-  iteratorAfter: (last: string | undefined) => Promise<string | undefined>,
-  at: {
-    last: string | undefined;
-    fromCheckpoint: boolean;
-    warn: ((message: string) => void) | undefined;
-    where: string;
-  },
-): Promise<{ iterator: string | undefined; last: string | undefined }> => {
-  try {
-    return { iterator: await iteratorAfter(at.last), last: at.last };
-  } catch (error) {
-    if (!at.fromCheckpoint || !UNRESUMABLE.has((error as Error).name)) throw error;
-    at.warn?.(
-      `${at.where}: cannot resume after ${at.last} (${(error as Error).name}); reading it from its oldest record`,
-    );
-    return { iterator: await iteratorAfter(undefined), last: undefined };
-  }
-};
-
-export interface StreamMirrorOptions {
-  /** Pause after an empty GetRecords (AWS allows 5 GetRecords/s per shard). */
-  readonly idlePollMs?: number;
-  /**
-   * While a shard stays empty the pause doubles up to this (default: `idlePollMs`, no back-off),
-   * and drops back at the first record: idle pollers of a quiet runtime then stop taking CPU
-   * from the requests it serves (Lambda itself polls a stream shard about 4 times a second).
-   */
-  readonly maxIdlePollMs?: number;
-  /** Pause between DescribeStream calls looking for new shards. */
-  readonly describeEveryMs?: number;
-  readonly onError?: (error: unknown) => void;
-  /**
-   * Resume each shard after the last record handled by the previous run, and save where the
-   * handler has got to (`handled`). Without it every shard is read from TRIM_HORIZON.
-   */
-  readonly checkpoints?: ShardCheckpoints;
-  /** A saved position could not be used (the stream was recreated or trimmed): that shard is read from its oldest record. */
-  readonly onWarning?: (message: string) => void;
-  /**
-   * With checkpoints: stop copying while this many records (plus at most one page) wait for the handler. The local log
-   * keeps a bounded number of records; a mirror far ahead (a restart onto a large backlog) would
-   * push unhandled ones out of it, and the checkpoint would then move past them.
-   */
-  readonly maxAhead?: number;
-}
-
-/** Records a checkpointing mirror copies ahead of its handler at most (well below the log's retention). */
-export const DEFAULT_MAX_AHEAD = 10_000;
-
-/** Errors after which a saved position cannot be resumed from (the stream or the records behind it are gone). */
-const UNRESUMABLE: ReadonlySet<string> = new Set([
-  'TrimmedDataAccessException',
-  'ResourceNotFoundException',
-  'ValidationException',
-  'InvalidArgumentException',
-]);
 
 /**
  * Copies a real DynamoDB stream (DynamoDB Local's, or AWS's) into an in-memory sharded log, in
@@ -238,52 +166,27 @@ export class DynamoDbStreamMirror {
   }
 
   private async read(shardId: string): Promise<void> {
-    let iterator: string | undefined;
-    // After an error the iterator is re-acquired after the last record copied: no duplicates.
-    let last: string | undefined = this.options.checkpoints?.initial.get(shardId);
-    let fromCheckpoint = last !== undefined;
-    let emptyPolls = 0;
-    while (this.running) {
-      try {
-        if (iterator === undefined) {
-          ({ iterator, last } = await iteratorResuming((after) => this.iteratorAfter(shardId, after), {
-            last,
-            fromCheckpoint,
-            warn: this.options.onWarning,
-            where: `${this.streamArn} shard ${shardId}`,
-          }));
-          fromCheckpoint = false;
-        }
-        if (!iterator) break;
-        if (this.tooFarAhead()) {
-          await this.wakeup.wait(this.options.idlePollMs ?? 100);
-          continue;
-        }
+    await readShard({
+      shardId,
+      where: `${this.streamArn} shard ${shardId}`,
+      options: this.options,
+      wakeup: this.wakeup,
+      running: () => this.running,
+      iteratorAfter: (last) => this.iteratorAfter(shardId, last),
+      getRecords: async (iterator) => {
         const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
-        const records = page.Records ?? [];
-        if (records.length > 0) {
-          const copies = records.map((r) => toLambdaStreamRecord(r, this.streamArn));
-          for (const copy of copies) this.shardOf.set(copy, shardId);
-          this.log.append(0, copies);
-          if (this.options.checkpoints) this.ahead += copies.length;
-          last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
-        }
-        iterator = page.NextShardIterator;
-        if (!iterator) break; // the shard is closed and fully read: its children may start
-        if (records.length === 0) {
-          this.behind.delete(shardId);
-          await this.wakeup.wait(idleWaitMs(this.options, ++emptyPolls));
-        } else {
-          emptyPolls = 0;
-          this.behind.add(shardId);
-        }
-      } catch (error) {
-        this.options.onError?.(error);
-        iterator = undefined;
-        await this.wakeup.wait(this.options.idlePollMs ?? 100);
-      }
-    }
-    this.behind.delete(shardId);
+        return { records: page.Records ?? [], next: page.NextShardIterator };
+      },
+      sequenceOf: (record) => record.dynamodb?.SequenceNumber,
+      copy: (records) => {
+        const copies = records.map((r) => toLambdaStreamRecord(r, this.streamArn));
+        for (const copy of copies) this.shardOf.set(copy, shardId);
+        this.log.append(0, copies);
+        if (this.options.checkpoints) this.ahead += copies.length;
+      },
+      tooFarAhead: () => this.tooFarAhead(),
+      setBehind: (behind) => (behind ? this.behind.add(shardId) : this.behind.delete(shardId)),
+    });
     this.finished.add(shardId);
   }
 }

@@ -7,7 +7,7 @@ import {
 import type { StreamRecord } from '../../in-memory/feed-publisher-adapter-in-memory.js';
 import { Wakeup } from '../batch-handler.js';
 import { InMemoryShardedLog } from '../sharded-log.js';
-import { DEFAULT_MAX_AHEAD, idleWaitMs, iteratorResuming, type StreamMirrorOptions } from './dynamodb-stream-mirror.js';
+import { DEFAULT_MAX_AHEAD, readShard, type StreamMirrorOptions } from './shard-reader.js';
 
 /**
  * Copies a real Kinesis stream (kinesalite's) into an in-memory sharded log, one log shard per
@@ -88,55 +88,35 @@ export class KinesisStreamMirror {
 
   private async read(shardId: string, index: number): Promise<void> {
     this.behind.add(shardId);
-    let iterator: string | undefined;
-    let last: string | undefined = this.options.checkpoints?.initial.get(shardId);
-    let fromCheckpoint = last !== undefined;
-    let emptyPolls = 0;
-    while (this.running) {
-      try {
-        if (iterator === undefined) {
-          ({ iterator, last } = await iteratorResuming((after) => this.iteratorAfter(shardId, after), {
-            last,
-            fromCheckpoint,
-            warn: this.options.onWarning,
-            where: `${this.streamName} shard ${shardId}`,
-          }));
-          fromCheckpoint = false;
-        }
-        if (!iterator) break;
-        if (this.options.checkpoints && (this.ahead[index] ?? 0) >= (this.options.maxAhead ?? DEFAULT_MAX_AHEAD)) {
-          // Far enough ahead of the handler: wait for it (see StreamMirrorOptions.maxAhead).
-          await this.wakeup.wait(this.options.idlePollMs ?? 100);
-          continue;
-        }
+    await readShard({
+      shardId,
+      where: `${this.streamName} shard ${shardId}`,
+      options: this.options,
+      wakeup: this.wakeup,
+      running: () => this.running,
+      iteratorAfter: (last) => this.iteratorAfter(shardId, last),
+      getRecords: async (iterator) => {
         const page = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1_000 }));
-        const records = page.Records ?? [];
-        if (records.length > 0) {
-          this.log.append(
-            index,
-            records.map((r) => ({
-              sequenceNumber: r.SequenceNumber ?? '',
-              partitionKey: r.PartitionKey ?? '',
-              data: Buffer.from(r.Data ?? new Uint8Array()).toString('utf8'),
-              approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
-            })),
-          );
-          last = records.at(-1)?.SequenceNumber ?? last;
-          if (this.options.checkpoints) this.ahead[index] = (this.ahead[index] ?? 0) + records.length;
-          this.behind.add(shardId);
-          emptyPolls = 0;
-        } else {
-          this.behind.delete(shardId);
-        }
-        iterator = page.NextShardIterator;
-        if (!iterator) break;
-        if (records.length === 0) await this.wakeup.wait(idleWaitMs(this.options, ++emptyPolls));
-      } catch (error) {
-        this.options.onError?.(error);
-        iterator = undefined;
-        await this.wakeup.wait(this.options.idlePollMs ?? 100);
-      }
-    }
-    this.behind.delete(shardId);
+        return { records: page.Records ?? [], next: page.NextShardIterator };
+      },
+      sequenceOf: (record) => record.SequenceNumber,
+      copy: (records) => {
+        this.log.append(
+          index,
+          records.map((r) => ({
+            sequenceNumber: r.SequenceNumber ?? '',
+            partitionKey: r.PartitionKey ?? '',
+            data: Buffer.from(r.Data ?? new Uint8Array()).toString('utf8'),
+            approximateArrivalTimestamp: (r.ApproximateArrivalTimestamp?.getTime() ?? Date.now()) / 1000,
+          })),
+        );
+        if (this.options.checkpoints) this.ahead[index] = (this.ahead[index] ?? 0) + records.length;
+      },
+      // Far enough ahead of the handler: wait for it (see StreamMirrorOptions.maxAhead).
+      tooFarAhead: () =>
+        this.options.checkpoints !== undefined &&
+        (this.ahead[index] ?? 0) >= (this.options.maxAhead ?? DEFAULT_MAX_AHEAD),
+      setBehind: (behind) => (behind ? this.behind.add(shardId) : this.behind.delete(shardId)),
+    });
   }
 }
