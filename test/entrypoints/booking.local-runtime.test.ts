@@ -72,14 +72,16 @@ describe('booking in the local runtime (npm start)', () => {
     const tokens = await Promise.all(
       Array.from({ length: 16 }, async (_, i) => (await runtime.devTokens.issue(`flooder-${i}`)).token),
     );
-    const floodMs = 3_000;
+    // The flood stops once the booking sent into it is decided — or, bounded, after 15 s or
+    // 30,000 requests: then the consumer was held back for good and the test fails.
     const started = Date.now();
     const accepted: string[] = [];
     let sent = 0;
-    // Bounded: 3 s or 4,000 requests, whichever comes first.
+    let decidedEarlyAt: number | null = null;
+    const flooding = () => decidedEarlyAt === null && Date.now() - started < 15_000 && sent < 30_000;
     const flood = Promise.all(
       tokens.map(async (token, c) => {
-        while (Date.now() - started < floodMs && sent < 4_000) {
+        while (flooding()) {
           const requestId = `flood-${c}-${sent++}`;
           const res = await fetch(`${runtime.url}/api/trips/flood-trip/bookings`, {
             method: 'POST',
@@ -101,17 +103,17 @@ describe('booking in the local runtime (npm start)', () => {
       early,
     );
     expect(sentEarly.status).toBe(202);
-    let decidedEarlyAt: number | null = null;
-    while (decidedEarlyAt === null && Date.now() - started < floodMs) {
+    const sentBeforeEarly = sent;
+    while (flooding()) {
       const answer = await api(runtime, 'GET', '/api/bookings/early', undefined, early);
       if (answer.body?.['status'] === 'CONFIRMED') decidedEarlyAt = Date.now();
       else await new Promise((r) => setTimeout(r, 50));
     }
     await flood;
-    const floodEndedAt = Date.now();
-    expect(accepted.length).toBeGreaterThan(100);
-    expect(decidedEarlyAt, 'the booking sent mid-flood waited for the flood to end').not.toBeNull();
-    expect(decidedEarlyAt!).toBeLessThan(floodEndedAt);
+    expect(decidedEarlyAt, 'the booking sent mid-flood was not decided while the flood ran').not.toBeNull();
+    // It was a flood that did not pause: requests kept arriving while the early booking waited.
+    expect(accepted.length).toBeGreaterThan(50);
+    expect(sent).toBeGreaterThan(sentBeforeEarly);
 
     await runtime.whenIdle();
     const flooded = (await api(runtime, 'GET', '/api/trips/flood-trip')).body;
