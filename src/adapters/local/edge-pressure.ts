@@ -63,14 +63,15 @@ export class EdgePressure {
 
   /** What a consumer awaits before each batch: resolves at once when the edge is quiet. */
   readonly pace = async (): Promise<void> => {
+    if (!this.busy()) return;
     const started = performance.now();
-    while (this.busy() && performance.now() - started < this.maxDeferMs) {
+    do {
       await new Promise((resolve) => setTimeout(resolve, this.checkEveryMs));
-    }
+    } while (this.busy() && performance.now() - started < this.maxDeferMs);
     this.deferredMs += performance.now() - started;
   };
 
-  /** Milliseconds consumers spent waiting for the edge, summed (status, tests). */
+  /** Milliseconds consumers spent waiting for the edge, summed (the progress line, /api/status, tests). */
   get totalDeferredMs(): number {
     return this.deferredMs;
   }

@@ -98,6 +98,8 @@ export interface LocalStatus {
   }>;
   /** Broadcast messages in the broadcast queue's DLQ (memory backend). */
   readonly broadcastDlq?: number;
+  /** How long the booking consumer waited, in total, for request spikes to pass (EdgePressure). */
+  readonly heldForEdgeMs?: number;
 }
 
 const listen = (server: Server, port: number, host: string): Promise<number> =>
@@ -302,7 +304,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       const pubsub = events
         ? ` | event-api subs=${events.subscriptions} publishes=${events.publishRequests} data=${events.deliveries}`
         : '';
-      return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount}${pubsub} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}`;
+      const held = edgePressure.totalDeferredMs;
+      const edgeFirst = held >= 100 ? ` | edge-first held=${(held / 1000).toFixed(1)}s` : '';
+      return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount}${pubsub} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}${edgeFirst}`;
     };
     status = () => {
       const stats = registry?.stats();
@@ -325,6 +329,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
           };
         }),
         ...(broadcastQueue?.deadLetterQueue ? { broadcastDlq: broadcastQueue.deadLetterQueue.counts().total } : {}),
+        heldForEdgeMs: Math.round(edgePressure.totalDeferredMs),
       };
     };
     const print = onProgress ?? ((line: string) => console.log(line));

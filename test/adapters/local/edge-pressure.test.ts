@@ -15,10 +15,13 @@ const burn = (ms: number): void => {
 const tick = () => new Promise((r) => setImmediate(r));
 
 describe('EdgePressure: the HTTP edge first during a spike', () => {
-  it('is quiet without requests, however busy the loop is (a consumer draining alone runs flat out)', () => {
+  it('is quiet without requests, however busy the loop is (a consumer draining alone runs flat out)', async () => {
     const edge = new EdgePressure({ checkEveryMs: 0 });
     burn(30);
     expect(edge.busy()).toBe(false);
+    // A quiet edge holds nobody back, and counts no time held.
+    await edge.pace();
+    expect(edge.totalDeferredMs).toBe(0);
   });
 
   it('is busy while requests arrive and the loop is saturated, quiet again once they stop', async () => {

@@ -23,6 +23,8 @@ describe('GET /api/status (local runtime): per-stage backlog and DLQ depth', () 
     const body = await status();
     expect(body.status).toBe('ok');
     expect(body.connections).toMatchObject({ websocket: 0, posts: 0 });
+    // No request spike yet: the booking consumer has not waited for the edge.
+    expect(body.heldForEdgeMs).toBe(0);
     expect(body.stages.map((s) => s.name).sort()).toEqual(runtime.eventSources.map((s) => s.name).sort());
     for (const stage of body.stages)
       expect(stage).toEqual({
