@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
+import { api } from '../entrypoints/local-runtime-client.js';
 
 const SOCKETS = 1_000;
 /** Every fifth socket vanishes without a close frame right after sending its join. */
@@ -48,15 +49,8 @@ describe('join storm from the outside (memory backend)', () => {
     await runtime?.stop();
   });
 
-  const http = async (method: string, path: string, body?: unknown) => {
-    const { token } = await runtime.devTokens.issue('storm-seller');
-    const response = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  };
+  const seller = { as: 'storm-seller' };
+  const http = (method: string, path: string, body?: unknown) => api(runtime, method, path, body, seller);
 
   it('answers every surviving socket joined, forgets the vanished ones, and delivers the next event once to each', async () => {
     expect((await http('POST', '/api/channels', { channelId: 'storm', title: 'Storm', currency: 'KRW' })).status).toBe(

@@ -69,6 +69,26 @@ describe('identity in the local runtime (npm start)', () => {
     expect((await api(runtime, 'GET', '/api/channels/id-1')).status).toBe(200);
   });
 
+  it('once a genuine token is verified (and kept), every forgery made from it is still refused, over HTTP and at the handshake', async () => {
+    // Verified tokens are kept until they expire: the genuine one goes first, several times, so
+    // that a forgery would find a kept verdict if the cache were keyed by less than the whole token.
+    const forged = await forgedTokens(runtime.devTokens, Date.now(), 'kept');
+    const post = (token: string, channelId: string) =>
+      fetch(`${runtime.url}/api/channels`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ channelId, title: 'T', currency: 'KRW' }),
+      });
+    for (let i = 0; i < 3; i++) expect((await post(forged.valid, `kept-${i}`)).status).toBe(201);
+    expect(await handshakeStatus(`${runtime.wsUrl}?token=${forged.valid}`)).toBe(0);
+    for (const [kind, token] of Object.entries(forged)) {
+      if (kind === 'valid' || token === '') continue;
+      expect((await post(token, `forged-${kind}`)).status, kind).toBe(401);
+      expect(await handshakeStatus(`${runtime.wsUrl}?token=${encodeURIComponent(token)}`), kind).toBe(401);
+    }
+    expect((await post(forged.valid, 'kept-after')).status).toBe(201);
+  });
+
   it('verifies the token on the WebSocket handshake: bad ones get 401, none is an anonymous viewer, a good one acts as its subject', async () => {
     const forged = await forgedTokens(runtime.devTokens, Date.now(), 'alice');
     for (const token of [forged.expired, forged.algNone, forged.wrongSignature, forged.tampered, 'garbage']) {
