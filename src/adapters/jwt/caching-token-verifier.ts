@@ -66,7 +66,7 @@ export class CachingTokenVerifier implements TokenVerifier {
     this.counts.misses++;
     const verified = await this.inner.verify(token);
     const until = Math.min(verified.expiresAt * 1000, now + this.maxAgeMs);
-    if (typeof token === 'string' && token.length <= this.maxTokenLength && now < until) {
+    if (token.length <= this.maxTokenLength && now < until) {
       if (this.entries.size >= this.maxEntries) {
         const oldest = this.entries.keys().next();
         if (!oldest.done) this.entries.delete(oldest.value);
