@@ -87,7 +87,7 @@ export const measureColdLoad = async (
       throw e;
     },
   };
-  const out: ColdLoadFigures[] = [];
+  const streams: { length: number; streamId: string }[] = [];
   for (const length of lengths) {
     const streamId = `auction-cold-${length}-${randomUUID().slice(0, 8)}`;
     progress(`cold load: seeding a ${length.toLocaleString('en-US')}-event stream`);
@@ -105,31 +105,54 @@ export const measureColdLoad = async (
     const seeding = handlerFor(policy);
     await seeding.load(streamId);
     await seeding.snapshotsSettled();
-    let next = length;
-    for (const snapshots of [false, true]) {
-      const samples: { ms: number; roundTrips: number; bytesRead: number; readUnits: number }[] = [];
-      for (let r = 0; r < repeats; r++) {
-        progress(
-          `cold load: ${length.toLocaleString('en-US')} events, ${snapshots ? 'with' : 'without'} snapshots, ${r + 1}/${repeats}`,
-        );
+    streams.push({ length, streamId });
+  }
+  type Sample = { ms: number; roundTrips: number; bytesRead: number; readUnits: number };
+  const samples = new Map<string, Sample[]>();
+  const next = new Map(streams.map(({ streamId, length }) => [streamId, length]));
+  // With snapshots first, then without, each phase in rounds that measure every length once, in
+  // an order rotated per round, after one unmeasured round. Lengths interleaved: a JVM pause or a
+  // neighbour's burst lands on every length alike instead of on whichever was measured then. The
+  // phases apart: a replay of 10,000 events leaves ~2 MB of garbage (here and in DynamoDB Local's
+  // JVM) that the next command would pay for. Rotated: each length follows each other as often.
+  for (const snapshots of [true, false]) {
+    for (let r = -1; r < repeats; r++) {
+      progress(
+        `cold load ${snapshots ? 'with' : 'without'} snapshots: ${r < 0 ? 'warm-up round' : `round ${r + 1}/${repeats}`}`,
+      );
+      const start = ((r % streams.length) + streams.length) % streams.length;
+      for (const { length, streamId } of [...streams.slice(start), ...streams.slice(0, start)]) {
         const handler = handlerFor(snapshots ? policy : undefined);
+        const n = next.get(streamId) as number;
+        next.set(streamId, n + 1);
         meter.reset();
         const t0 = performance.now();
-        const result = await handler.handle(streamId, bidCommand(next++));
+        const result = await handler.handle(streamId, bidCommand(n));
         const ms = performance.now() - t0;
         const f = meter.figures();
         if (result.events.length !== 1) throw new Error(`cold load on ${streamId}: the bid was not accepted`);
         // Background snapshot writes are not part of the command; let them finish outside the measure.
         await handler.snapshotsSettled();
-        samples.push({ ms, roundTrips: f.roundTrips, bytesRead: f.bytesRead, readUnits: f.readUnits });
+        if (r < 0) continue;
+        const key = `${length}/${snapshots}`;
+        samples.set(key, [
+          ...(samples.get(key) ?? []),
+          { ms, roundTrips: f.roundTrips, bytesRead: f.bytesRead, readUnits: f.readUnits },
+        ]);
       }
+    }
+  }
+  const out: ColdLoadFigures[] = [];
+  for (const { length } of streams) {
+    for (const snapshots of [false, true]) {
+      const taken = samples.get(`${length}/${snapshots}`) ?? [];
       out.push({
         streamLength: length,
         snapshots,
-        ms: median(samples.map((s) => s.ms)),
-        roundTrips: median(samples.map((s) => s.roundTrips)),
-        bytesRead: median(samples.map((s) => s.bytesRead)),
-        readUnits: median(samples.map((s) => s.readUnits)),
+        ms: median(taken.map((s) => s.ms)),
+        roundTrips: median(taken.map((s) => s.roundTrips)),
+        bytesRead: median(taken.map((s) => s.bytesRead)),
+        readUnits: median(taken.map((s) => s.readUnits)),
       });
     }
   }

@@ -29,6 +29,13 @@ export interface AuctionTerms {
  */
 export const bidKey = (bidderId: UserId, bidId: BidId): string => `${bidderId.length}:${bidderId}${bidId}`;
 
+/** The bidder and bid id a `bidKey` was made of. */
+export const splitBidKey = (key: string): { bidderId: UserId; bidId: BidId } => {
+  const colon = key.indexOf(':');
+  const end = colon + 1 + Number(key.slice(0, colon));
+  return { bidderId: key.slice(colon + 1, end) as UserId, bidId: key.slice(end) as BidId };
+};
+
 interface Standing {
   readonly terms: AuctionTerms;
   readonly endsAt: number;

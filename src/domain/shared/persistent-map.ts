@@ -28,6 +28,17 @@ const bucketOf = (key: string): number => {
 
 const EMPTY_BUCKET: Bucket<never> = Object.freeze([]);
 
+/**
+ * The read side of a map that a `PersistentMap` can start from and never mutates: a native Map
+ * (`of`), or a decoded snapshot's own lookup, which can answer a few `get`s by scanning its
+ * columns before it pays for building an index (`over`).
+ */
+export interface MapBase<V> extends Iterable<readonly [string, V]> {
+  readonly size: number;
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+}
+
 export class PersistentMap<V> {
   private static readonly EMPTY = new PersistentMap<never>(
     Object.freeze(new Array<Bucket<never>>(BUCKET_COUNT).fill(EMPTY_BUCKET)),
@@ -35,16 +46,33 @@ export class PersistentMap<V> {
     null,
   );
 
+  /** `size`, once asked: with a base it takes a lookup in the base per key set since. */
+  private knownSize: number | null;
+
   /**
-   * @param base entries the map was built with by `of` (a decoded snapshot), in a native Map
-   *   that nothing ever mutates: building it costs one pass, where `set` per entry copies the
-   *   bucket array each time. Entries set later live in the buckets and shadow the base.
+   * @param base entries the map was built with by `of` or `over` (a decoded snapshot), which
+   *   nothing ever mutates: building it costs one pass, where `set` per entry copies the bucket
+   *   array each time. Entries set later live in the buckets and shadow the base; `set` does not
+   *   ask the base whether it holds the key (a lazy base, a snapshot's columns, would have to be
+   *   searched on every event folded after it), so the size is counted when it is asked for.
+   * @param bucketEntries how many entries the buckets hold.
    */
   private constructor(
     private readonly buckets: readonly Bucket<V>[],
-    readonly size: number,
-    private readonly base: ReadonlyMap<string, V> | null,
-  ) {}
+    private readonly bucketEntries: number,
+    private readonly base: MapBase<V> | null,
+  ) {
+    this.knownSize = base ? null : bucketEntries;
+  }
+
+  get size(): number {
+    if (this.knownSize === null) {
+      let shadowing = 0;
+      for (const bucket of this.buckets) for (const [key] of bucket) if (this.base?.has(key)) shadowing++;
+      this.knownSize = (this.base?.size ?? 0) + this.bucketEntries - shadowing;
+    }
+    return this.knownSize;
+  }
 
   static empty<V>(): PersistentMap<V> {
     return PersistentMap.EMPTY as PersistentMap<V>;
@@ -53,7 +81,12 @@ export class PersistentMap<V> {
   /** A map of these entries (a repeated key: the last value wins). */
   static of<V>(entries: Iterable<readonly [string, V]>): PersistentMap<V> {
     const base = new Map(entries);
-    return base.size === 0 ? PersistentMap.empty<V>() : new PersistentMap(PersistentMap.EMPTY.buckets, base.size, base);
+    return PersistentMap.over(base);
+  }
+
+  /** A map that starts as `base` (which must hold each key once: its `size` is taken as is). */
+  static over<V>(base: MapBase<V>): PersistentMap<V> {
+    return base.size === 0 ? PersistentMap.empty<V>() : new PersistentMap(PersistentMap.EMPTY.buckets, 0, base);
   }
 
   get(key: string): V | undefined {
@@ -72,8 +105,7 @@ export class PersistentMap<V> {
     const at = bucket.findIndex(([k]) => k === key);
     const entry: Entry<V> = [key, value];
     const nextBucket = at === -1 ? [...bucket, entry] : bucket.with(at, entry);
-    const added = at === -1 && !(this.base?.has(key) ?? false);
-    return new PersistentMap(this.buckets.with(index, nextBucket), added ? this.size + 1 : this.size, this.base);
+    return new PersistentMap(this.buckets.with(index, nextBucket), this.bucketEntries + (at === -1 ? 1 : 0), this.base);
   }
 
   /** The base's entries not set since, then the buckets' entries (in insertion order within a bucket). */

@@ -32,6 +32,26 @@ describe('PersistentMap', () => {
     );
   });
 
+  it("never asks its base while entries are set (a snapshot's base is searched, not indexed), only for reads and size", () => {
+    const base = new Map([
+      ['a', 1],
+      ['b', 2],
+    ]);
+    let asked = 0;
+    const counting = {
+      size: base.size,
+      get: (key: string) => (asked++, base.get(key)),
+      has: (key: string) => (asked++, base.has(key)),
+      [Symbol.iterator]: () => base.entries(),
+    };
+    let map = PersistentMap.over(counting);
+    for (let i = 0; i < 50; i++) map = map.set(i % 2 ? `k${i}` : 'a', i);
+    expect(asked).toBe(0);
+    expect(map.size).toBe(2 + 25);
+    expect(map.get('b')).toBe(2);
+    expect(map.get('a')).toBe(48);
+  });
+
   it('PersistentSet behaves like a Set and shares itself when nothing is added', () => {
     fc.assert(
       fc.property(fc.array(keys, { maxLength: 200 }), (values) => {
