@@ -10,6 +10,7 @@ import {
   type IntegrationMessage,
 } from '../../application/integration/integration-events.js';
 import { matchesFilterPolicy, type FilterPolicy } from '../../application/integration/integration-subscriptions.js';
+import { DedupWindow } from './dedup-window.js';
 import type { InMemoryQueue } from './message-queue-adapter-in-memory.js';
 
 /** SNS PublishBatch: at most 10 entries per call. */
@@ -46,7 +47,7 @@ const realSleeper: Sleeper = { sleep: (ms) => new Promise((r) => setTimeout(r, m
 export class InMemoryIntegrationTopic implements IntegrationPublisher {
   readonly name: string;
   private readonly subscriptions: InMemorySubscription[] = [];
-  private readonly dedupUntil = new Map<string, number>();
+  private readonly dedup = new DedupWindow(SNS_FIFO_DEDUP_WINDOW_MS);
   private readonly rules: { remaining: number; which: (m: IntegrationMessage) => boolean }[] = [];
   private readonly listeners = new Set<(messages: readonly IntegrationMessage[]) => void>();
   private readonly clock: Clock;
@@ -138,13 +139,7 @@ export class InMemoryIntegrationTopic implements IntegrationPublisher {
 
   /** One accepted entry: deduplicated on the topic, then fanned out to every subscription whose policy matches. */
   private deliver(message: IntegrationMessage): void {
-    const now = this.clock.now();
-    const until = this.dedupUntil.get(message.deduplicationId);
-    if (until !== undefined && until > now) return;
-    this.dedupUntil.set(message.deduplicationId, now + SNS_FIFO_DEDUP_WINDOW_MS);
-    if (this.dedupUntil.size > 10_000) {
-      for (const [id, expiry] of this.dedupUntil) if (expiry <= now) this.dedupUntil.delete(id);
-    }
+    if (this.dedup.seen(message.deduplicationId, this.clock.now())) return;
     for (const subscription of this.subscriptions) {
       if (subscription.filterPolicy && !matchesFilterPolicy(subscription.filterPolicy, message.attributes)) continue;
       subscription.queue.sendRaw(integrationMessageBody(message), {

@@ -6,6 +6,7 @@ import {
   type MessageQueue,
   type OutgoingMessage,
 } from '../../application/ports/message-queue.port.js';
+import { DedupWindow } from './dedup-window.js';
 import { deliveryOrder, type StoredMessage } from './queue-delivery-order.js';
 
 /** SQS's limit for one message body (since 2025; larger bodies belong in S3 with a pointer). */
@@ -85,7 +86,7 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
   private readonly messages = new Map<number, StoredMessage>();
   private readonly byHandle = new Map<string, StoredMessage>();
   private serial = 0;
-  private readonly dedupUntil = new Map<string, number>();
+  private readonly dedup: DedupWindow;
   private readonly listeners = new Set<() => void>();
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -97,6 +98,7 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
     const name = options.name ?? 'queue';
     this.name = this.fifo && !name.endsWith('.fifo') ? `${name}.fifo` : name;
     this.clock = options.clock ?? { now: () => Date.now() };
+    this.dedup = new DedupWindow(options.dedupWindowMs ?? FIVE_MINUTES_MS);
     this.random = options.random ?? Math.random;
     if (options.maxReceiveCount !== undefined && options.maxReceiveCount < 1)
       throw new RangeError('maxReceiveCount must be at least 1');
@@ -248,18 +250,11 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
     if (problems.length > 0)
       throw new EnqueueError(`${this.name} refused ${problems.length} message(s): ${problems.join('; ')}`, failed);
 
-    // Entries are inserted in time order with one window, so the expired ones are a prefix of the
-    // Map: stop at the first live one (a full scan per send made a booking burst O(n²)).
-    for (const [key, until] of this.dedupUntil) {
-      if (until > now) break;
-      this.dedupUntil.delete(key);
-    }
     for (const m of incoming) {
       const dedupId = this.fifo ? (m.dedupId ?? createHash('sha256').update(m.rawBody).digest('hex')) : m.dedupId;
       if (this.fifo && dedupId !== undefined) {
         // SQS accepts a duplicate within the window and silently drops it: that is the exactly-once send.
-        if (this.dedupUntil.has(dedupId)) continue;
-        this.dedupUntil.set(dedupId, now + (this.options.dedupWindowMs ?? FIVE_MINUTES_MS));
+        if (this.dedup.seen(dedupId, now)) continue;
       }
       this.store({
         key: 0,
