@@ -7,7 +7,7 @@ import {
   type OutgoingMessage,
 } from '../../application/ports/message-queue.port.js';
 import { DedupWindow } from './dedup-window.js';
-import { deliveryOrder, type StoredMessage } from './queue-delivery-order.js';
+import { fifoDeliveryOrder, standardDeliveryOrder, type StoredMessage } from './queue-delivery-order.js';
 
 /** SQS's limit for one message body (since 2025; larger bodies belong in S3 with a pointer). */
 export const SQS_MAX_BODY_BYTES = 1024 * 1024;
@@ -85,6 +85,8 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
   // A Map keeps send order (FIFO needs it) and removes in O(1); the handle index makes delete O(1).
   private readonly messages = new Map<number, StoredMessage>();
   private readonly byHandle = new Map<string, StoredMessage>();
+  /** FIFO queues: each group's messages by key, in send order, so a receive walks only group heads. */
+  private readonly groups = new Map<string, Map<number, StoredMessage>>();
   private serial = 0;
   private readonly dedup: DedupWindow;
   private readonly listeners = new Set<() => void>();
@@ -146,12 +148,12 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
     const now = this.clock.now();
     const limit = Math.max(1, Math.min(SQS_MAX_RECEIVE, max));
     const picked: StoredMessage[] = [];
-    const order = deliveryOrder(this.messages.values(), now, {
-      fifo: this.fifo,
-      reorder: this.options.reorder ?? false,
-      inFlightPerGroup: this.options.inFlightPerGroup ?? 1,
-      random: this.random,
-    });
+    const order = this.fifo
+      ? fifoDeliveryOrder(this.groups.values(), now, this.options.inFlightPerGroup ?? 1)
+      : standardDeliveryOrder(this.messages.values(), now, {
+          reorder: this.options.reorder ?? false,
+          random: this.random,
+        });
     for (const message of order) {
       if (picked.length >= limit) break;
       if (
@@ -306,11 +308,18 @@ export class InMemoryQueue<T> implements MessageQueue<T> {
   private store(message: StoredMessage): void {
     message.key = ++this.serial;
     this.messages.set(message.key, message);
+    if (this.fifo) {
+      const id = message.groupId ?? '';
+      const group = this.groups.get(id) ?? new Map<number, StoredMessage>();
+      this.groups.set(id, group.set(message.key, message));
+    }
   }
 
   private remove(message: StoredMessage): void {
     this.messages.delete(message.key);
     if (message.receiptHandle) this.byHandle.delete(message.receiptHandle);
+    const group = this.fifo ? this.groups.get(message.groupId ?? '') : undefined;
+    if (group?.delete(message.key) && group.size === 0) this.groups.delete(message.groupId ?? '');
   }
 
   private toReceived(m: StoredMessage): ReceivedMessage<T> {
