@@ -124,6 +124,8 @@ interface RampPlan {
   readonly drainMs: number;
   readonly budgetMs: number;
   readonly p99LimitMs: number;
+  /** Steps that halve (geometrically) the gap between the last rate that held and the first that failed. */
+  readonly refineSteps: number;
 }
 
 interface RampStep {
@@ -137,6 +139,8 @@ interface RampStep {
   readonly waitPct: number;
   /** Empty when the step held: p99 within the limit and every frame of the window delivered. */
   readonly failure: string;
+  /** A step between a rate that held and one that failed (after the ramp broke). */
+  readonly refining: boolean;
 }
 
 /**
@@ -159,8 +163,8 @@ const rampCeiling = async (
   await sleep(3_000);
   const stepMs = plan.warmupMs + plan.windowMs + plan.drainMs + 500;
   const deadline = monotonicMs() + plan.budgetMs;
-  for (let rate = plan.startRate; monotonicMs() + stepMs <= deadline; rate *= plan.factor) {
-    say(`ceiling ramp: ${rate.toFixed(1)} frames/s per viewer…`);
+  const runStep = async (rate: number, refining: boolean): Promise<RampStep> => {
+    say(`ceiling ramp: ${rate.toFixed(2)} frames/s per viewer${refining ? ' (refining)' : ''}…`);
     const windowStart = monotonicMs() + plan.warmupMs;
     const windowEnd = windowStart + plan.windowMs;
     clients.send({ type: 'measure', windowStart, windowEnd });
@@ -181,7 +185,7 @@ const rampCeiling = async (
     ]
       .filter(Boolean)
       .join('; ');
-    steps.push({
+    const step = {
       rate,
       owed: published.owedInWindow / seconds,
       delivered: report.receivedInWindow / seconds,
@@ -190,10 +194,29 @@ const rampCeiling = async (
       serverElu: published.elu,
       waitPct: (published.waitPct ?? 0) + (report.waitPct ?? 0),
       failure,
-    });
-    if (failure) break;
-    // Let a backlog of the step that just held clear before the next one starts.
-    await sleep(250);
+      refining,
+    };
+    steps.push(step);
+    // Let a backlog clear before the next step starts: longer after a step that failed.
+    await sleep(failure ? 3_000 : 250);
+    return step;
+  };
+  let held: number | null = null;
+  let failed: number | null = null;
+  for (let rate = plan.startRate; monotonicMs() + stepMs <= deadline; rate *= plan.factor) {
+    if ((await runStep(rate, false)).failure) {
+      failed = rate;
+      break;
+    }
+    held = rate;
+  }
+  // × factor per step brackets the ceiling within one step (× 1.5): a single borderline window
+  // would move the figure by half. Bisect the bracket, on a log scale, a few times.
+  for (let i = 0; i < plan.refineSteps && held !== null && failed !== null; i++) {
+    if (monotonicMs() + stepMs + 3_000 > deadline) break;
+    const rate: number = Math.sqrt(held * failed);
+    if ((await runStep(rate, true)).failure) failed = rate;
+    else held = rate;
   }
   return steps;
 };
@@ -318,7 +341,7 @@ export const benchmark: Benchmark = {
     };
     // The ceiling ramp (skipped with --ceiling-s=0): from --ceiling-start up, × 1.5 per step, on the
     // connections of each target's last run; bounded in time per target.
-    const ceilingBudgetMs = intOption(ctx, 'ceiling-s', 60) * 1000;
+    const ceilingBudgetMs = intOption(ctx, 'ceiling-s', 90) * 1000;
     const rampPlan: RampPlan | undefined =
       ceilingBudgetMs > 0
         ? {
@@ -330,6 +353,7 @@ export const benchmark: Benchmark = {
             drainMs: intOption(ctx, 'ceiling-drain-ms', 1_000),
             budgetMs: ceilingBudgetMs,
             p99LimitMs: 100,
+            refineSteps: intOption(ctx, 'ceiling-refine', 2),
           }
         : undefined;
     const only = ctx.options['targets']?.split(',');
@@ -381,7 +405,10 @@ export const benchmark: Benchmark = {
           : null;
       const steps = all.find((x) => x.ramp)?.ramp;
       const held = steps?.filter((x) => !x.failure) ?? [];
-      const top = held.at(-1);
+      const top = held.reduce<RampStep | undefined>(
+        (best, x) => (best && best.delivered >= x.delivered ? best : x),
+        undefined,
+      );
       const ceiling = steps === undefined ? null : (top?.delivered ?? 0);
       byName.set(spec.name, { delivered, p99: r.report.latencyMs.p99, cpuPerFrame, ceiling });
       if (steps !== undefined) {
@@ -391,7 +418,7 @@ export const benchmark: Benchmark = {
             steps
               .map(
                 (x) =>
-                  `${x.rate.toFixed(1)} → ${Math.round(x.delivered).toLocaleString('en-US')} · ${x.p99.toFixed(1)} · ${x.complete.toFixed(2)} · ${x.waitPct.toFixed(0)}${x.failure ? ` ✗ ${x.failure}` : ''}`,
+                  `${x.refining ? '↳ ' : ''}${x.rate.toFixed(2)} → ${Math.round(x.delivered).toLocaleString('en-US')} · ${x.p99.toFixed(1)} · ${x.complete.toFixed(2)} · ${x.waitPct.toFixed(0)}${x.failure ? ` ✗ ${x.failure}` : ''}`,
               )
               .join(' | ') +
             (broke ? '' : ' — the time budget ran out before a step failed: the ceiling is at least the last step.'),
@@ -539,7 +566,7 @@ export const benchmark: Benchmark = {
         `Each target ran ${repeat} time(s), targets alternating; the row is the run whose processes waited least for a core.`,
         ...(rampPlan
           ? [
-              `Ceiling: on the connections of each target's last run, the owed rate starts at ${rampPlan.startRate} frames/s per viewer and grows × ${rampPlan.factor} per step (warm-up ${rampPlan.warmupMs / 1000} s, window ${rampPlan.windowMs / 1000} s, drain ${rampPlan.drainMs / 1000} s) until a step's p99 exceeds ${rampPlan.p99LimitMs} ms or a frame of its window is not delivered by the end of the drain, or ${rampPlan.budgetMs / 1000} s have passed. The ceiling is the delivered frames/s of the last step that held (0: not even the first).`,
+              `Ceiling: on the connections of each target's last run, the owed rate starts at ${rampPlan.startRate} frames/s per viewer and grows × ${rampPlan.factor} per step (warm-up ${rampPlan.warmupMs / 1000} s, window ${rampPlan.windowMs / 1000} s, drain ${rampPlan.drainMs / 1000} s) until a step's p99 exceeds ${rampPlan.p99LimitMs} ms or a frame of its window is not delivered by the end of the drain, or ${rampPlan.budgetMs / 1000} s have passed; then ${rampPlan.refineSteps} steps (↳) bisect, on a log scale, the gap between the last rate that held and the first that failed (one borderline window would otherwise move the figure by a whole step). The ceiling is the delivered frames/s of the highest step that held (0: not even the first).`,
             ]
           : []),
         `${p.channels} channels × ${p.viewersPerChannel} viewers = ${(p.channels * p.viewersPerChannel).toLocaleString('en-US')} WebSocket connections on 127.0.0.1; each channel publishes ${p.rate} frames/s (spread evenly), so every viewer is owed ${p.rate} frames/s. Warm-up ${p.warmupMs / 1000} s, measured window ${p.windowMs / 1000} s, then ${p.drainMs / 1000} s to drain.`,
