@@ -10,8 +10,9 @@ type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructu
 describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite, fauxqs)', () => {
   let world: AwsEntryWorld;
   let handler: Handler;
-  const call = async (routeKey: string, options: Parameters<typeof httpEvent>[1]) => {
-    const result = await handler(httpEvent(routeKey, options));
+  /** `on`: another instance of the Lambda (a cold one); by default the one started for the suite. */
+  const call = async (routeKey: string, options: Parameters<typeof httpEvent>[1], on: Handler = handler) => {
+    const result = await on(httpEvent(routeKey, options));
     return {
       status: result.statusCode,
       body: result.body ? (JSON.parse(result.body) as Record<string, any>) : undefined,
@@ -258,6 +259,24 @@ describe('http-api Lambda entry on its AWS container (DynamoDB Local, kinesalite
     expect(JSON.parse(read.body ?? '{}')).toMatchObject({
       status: 'OPEN',
       highest: { bidderId: `bidder-${run}-109`, amount: 1_000 + 109 * 10 },
+    });
+
+    // A client whose bid timed out before the restart sends it again: the cold instance finds it in
+    // the snapshot (its first lookups search the stored columns) and answers it as a retry; the
+    // same id with another amount is refused; the same id from another bidder is another bid.
+    const bidOn = (as: string, bidId: string, amount: number) =>
+      call('POST /api/auctions/{auctionId}/bids', { path: { auctionId }, body: { bidId, amount }, as }, cold);
+    expect(await bidOn(`bidder-${run}-5`, 'b5', 1_050)).toMatchObject({
+      status: 200,
+      body: { accepted: true, retried: true },
+    });
+    expect(await bidOn(`bidder-${run}-5`, 'b5', 1_060)).toMatchObject({
+      status: 409,
+      body: { error: { code: 'BID_ID_REUSED', field: 'bidId' } },
+    });
+    expect(await bidOn(`bidder-${run}-6`, 'b5', 1_000 + 110 * 10)).toMatchObject({
+      status: 201,
+      body: { accepted: true, retried: false, highest: { bidderId: `bidder-${run}-6`, amount: 1_000 + 110 * 10 } },
     });
   });
 });
