@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { intOption, type Benchmark, type BenchmarkContext, type BenchmarkResult, type Row } from '../lib/benchmark.js';
 import { bundleWorker } from '../lib/bundle-worker.js';
 import { ChildHandle, type Message } from '../lib/child-process.js';
-import { ratio, summarize } from '../lib/stats.js';
+import { median, ratio, summarize } from '../lib/stats.js';
 import { runLoad, type LoadOutcome } from './load.js';
 import { runRamp, type RampOutcome } from './ramp.js';
 import type { SeatAudit } from './server.worker.js';
@@ -100,10 +100,6 @@ interface SubjectRun {
 }
 
 const acceptedRate = (b: Burst) => (b.load.byStatus['202'] ?? 0) / (b.load.durationMs / 1000);
-const medianOf = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] as number;
-};
 /** The burst of median accepted rate (the lower middle one of an even count). */
 const medianBurst = (r: SubjectRun): Burst => {
   const byRate = [...r.bursts].sort((a, b) => acceptedRate(a) - acceptedRate(b));
@@ -331,9 +327,9 @@ export const benchmark: Benchmark = {
         );
 
     // Per subject, the burst of median accepted rate gives the counts; latencies are the medians over its bursts.
-    const p50 = (r: SubjectRun) => medianOf(r.bursts.map((b) => summarize(b.load.acceptedLatencyMs).p50));
+    const p50 = (r: SubjectRun) => median(r.bursts.map((b) => summarize(b.load.acceptedLatencyMs).p50));
     const p99 = (r: SubjectRun | undefined) =>
-      r ? medianOf(r.bursts.map((b) => summarize(b.load.acceptedLatencyMs).p99)) : Number.NaN;
+      r ? median(r.bursts.map((b) => summarize(b.load.acceptedLatencyMs).p99)) : Number.NaN;
     const rate = (r: SubjectRun | undefined) => (r ? acceptedRate(medianBurst(r)) : Number.NaN);
     const row = (subject: string, role: Row['role'], r: SubjectRun, over: number | null): Row => {
       const m = medianBurst(r);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
-import { api } from '../entrypoints/local-runtime-client.js';
+import type { LocalRuntime } from '../../src/entrypoints/local/runtime.js';
+import { api, startQuietRuntime } from '../entrypoints/local-runtime-client.js';
 
 const SOCKETS = 1_000;
 /** Every fifth socket vanishes without a close frame right after sending its join. */
@@ -35,15 +35,8 @@ const until = async (what: string, condition: () => boolean | Promise<boolean>, 
 describe('join storm from the outside (memory backend)', () => {
   let runtime: LocalRuntime;
   beforeAll(async () => {
-    runtime = await startLocalRuntime({
-      port: 0,
-      host: '127.0.0.1',
-      extensions: [],
-      progressIntervalMs: 0,
-      logLevel: 'ERROR',
-      // Small shards, so the burst spreads over many of them.
-      shardSize: 50,
-    });
+    // Small shards, so the burst spreads over many of them.
+    runtime = await startQuietRuntime({ extensions: [], logLevel: 'ERROR', shardSize: 50 });
   });
   afterAll(async () => {
     await runtime?.stop();

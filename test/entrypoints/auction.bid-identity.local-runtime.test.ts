@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
-import { api, connect, eventually } from './local-runtime-client.js';
+import type { LocalRuntime } from '../../src/entrypoints/local/runtime.js';
+import { api, connect, eventually, startQuietRuntime } from './local-runtime-client.js';
 
 /**
  * Bid identity through the documented interface: a bid is (bidder, bidId). Everything here goes
@@ -10,13 +10,7 @@ describe('bid identity and retries in the local runtime (npm start)', () => {
   let runtime: LocalRuntime;
   beforeAll(async () => {
     // A bid budget above the handful of bids (retries included) each user sends here.
-    runtime = await startLocalRuntime({
-      port: 0,
-      host: '127.0.0.1',
-      progressIntervalMs: 0,
-      logLevel: 'SILENT',
-      bidBurst: 20,
-    });
+    runtime = await startQuietRuntime({ bidBurst: 20 });
     await api(
       runtime,
       'POST',

@@ -1,9 +1,9 @@
 import { WebSocket } from 'ws';
-import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../src/entrypoints/local/runtime.js';
 
-/** The whole local runtime on a free loopback port, quiet, stopped by its own handle. */
-export const startQuietRuntime = (): Promise<LocalRuntime> =>
-  startLocalRuntime({ port: 0, host: '127.0.0.1', progressIntervalMs: 0, logLevel: 'SILENT' });
+/** The whole local runtime on a free loopback port, quiet, stopped by its own handle; `options` override. */
+export const startQuietRuntime = (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> =>
+  startLocalRuntime({ port: 0, host: '127.0.0.1', progressIntervalMs: 0, logLevel: 'SILENT', ...options });
 
 /** `as`: call with a bearer token the runtime's development issuer signed for this user id. */
 export const api = async (
