@@ -126,9 +126,13 @@ const runSubject = async (
     script,
     label: `booking-spike server (${subject})`,
     cwd: ctx.root,
-    nodeArgs: profileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=booking-spike-${subject}.cpuprofile`]
-      : [],
+    nodeArgs: [
+      ...(profileDir
+        ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=booking-spike-${subject}.cpuprofile`]
+        : []),
+      // e.g. `--server-node-flags="--max-semi-space-size=64 --trace-gc"`: try V8's heap settings on the server.
+      ...(ctx.options['server-node-flags'] ?? '').split(/\s+/).filter(Boolean),
+    ],
   });
   try {
     await child.next('hello', 60_000);
