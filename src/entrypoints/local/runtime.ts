@@ -7,6 +7,7 @@ import type {
 import type { AddressInfo } from 'node:net';
 import { join, resolve as resolvePath } from 'node:path';
 import { ContainerModule, type Container } from 'inversify';
+import { EndOfTurnWriter } from '../../adapters/local/end-of-turn-writer.js';
 import { EdgePressure } from '../../adapters/local/edge-pressure.js';
 import { CachingTokenVerifier } from '../../adapters/jwt/caching-token-verifier.js';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
@@ -226,6 +227,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     };
     // The booking consumer yields to this edge while a spike of requests arrives (as its own Lambda would not compete).
     const edgePressure = new EdgePressure();
+    const answerFailed = (res: ServerResponse, path: string, error: unknown): void => {
+      if (res.headersSent || error instanceof ClientAbortedError) return;
+      logger.error('local HTTP server failed', { path, error });
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { code: 'INTERNAL', message: 'unexpected error' } }));
+    };
+    // API answers ready in one turn of the event loop are written together at its end (see the class).
+    const answers = new EndOfTurnWriter((res, error) =>
+      answerFailed(res, (res.req.url ?? '').split('?')[0] ?? '', error),
+    );
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       edgePressure.requestArrived();
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
@@ -237,16 +249,9 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
           const read = await readRequestBody(req, MAX_HTTP_BODY_BYTES);
           if (read.tooLarge) return tooLarge(res, read.bytes, read.drained);
           const authorized = await authorizeHttp(toHttpApiEvent(req, read.body, url));
-          writeHttpApiResult(
-            res,
-            'response' in authorized ? withCors(authorized.response) : await http(authorized.event),
-          );
+          answers.write(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
         } catch (error) {
-          if (res.headersSent || error instanceof ClientAbortedError) return;
-          logger.error('local HTTP server failed', { path: url.pathname, error });
-          res
-            .writeHead(500, { 'content-type': 'application/json' })
-            .end(JSON.stringify({ error: { code: 'INTERNAL', message: 'unexpected error' } }));
+          answerFailed(res, url.pathname, error);
         }
       })();
     };
