@@ -2,7 +2,7 @@ import type { Clock } from '../../application/ports/clock.port.js';
 import { PublishError, type FeedPublisher } from '../../application/ports/feed-publisher.port.js';
 import type { Sleeper } from '../../application/ports/sleeper.port.js';
 import type { FeedItem } from '../../domain/live-feed/feed-item.js';
-import { InMemoryShardedLog, kinesisShardOf } from '../local/sharded-log.js';
+import { InMemoryShardedLog, kinesisShardOf, ShardedLogView } from '../local/sharded-log.js';
 
 /** Kinesis PutRecords limits: 500 records and 5 MiB per call; 1 MiB per record (data + key). */
 export const KINESIS_MAX_RECORDS_PER_PUT = 500;
@@ -45,10 +45,8 @@ const realSleeper: Sleeper = { sleep: (ms) => new Promise((r) => setTimeout(r, m
  * chunked at the service limits. A refused record is retried with full-jitter back-off, the
  * way the Kinesis adapter must handle `FailedRecordCount` > 0, before `PublishError`.
  */
-export class InMemoryFeedStream implements FeedPublisher {
+export class InMemoryFeedStream extends ShardedLogView<StreamRecord> implements FeedPublisher {
   readonly streamName: string;
-  /** The shards' records, with retention trimming and absolute positions. */
-  private readonly log: InMemoryShardedLog<StreamRecord>;
   private readonly clock: Clock;
   private readonly sleeper: Sleeper;
   private pendingFailures: Array<(item: FeedItem) => boolean> = [];
@@ -57,18 +55,14 @@ export class InMemoryFeedStream implements FeedPublisher {
   private refused = 0;
 
   constructor(private readonly options: InMemoryFeedStreamOptions = {}) {
+    super(new InMemoryShardedLog<StreamRecord>(options.shardCount ?? 4, options.retainPerShard ?? 200_000));
     this.streamName = options.streamName ?? 'live-feed';
-    this.log = new InMemoryShardedLog<StreamRecord>(options.shardCount ?? 4, options.retainPerShard ?? 200_000);
     this.clock = options.clock ?? { now: () => Date.now() };
     this.sleeper = options.sleeper ?? realSleeper;
   }
 
   get arn(): string {
     return `arn:aws:kinesis:local:000000000000:stream/${this.streamName}`;
-  }
-
-  get shardCount(): number {
-    return this.log.shardCount;
   }
 
   /** PutRecords calls made so far (one per chunk per attempt). */
@@ -102,27 +96,8 @@ export class InMemoryFeedStream implements FeedPublisher {
     for (const chunk of chunks(encoded)) await this.putWithRetries(chunk);
   }
 
-  /**
-   * Up to `max` records of a shard from absolute position `from`, for the event source.
-   * Records trimmed by retention are skipped, as an expired iterator would.
-   */
   read(shard: number, from: number, max: number): readonly StreamRecord[] {
     return this.log.read(shard, from, max);
-  }
-
-  /** The absolute position of the record at `read(shard, from, …)[0]` (later than `from` after trimming). */
-  firstPosition(shard: number, from: number): number {
-    return this.log.firstPosition(shard, from);
-  }
-
-  /** The absolute position after a shard's last record. */
-  length(shard: number): number {
-    return this.log.length(shard);
-  }
-
-  /** Called after each accepted put; returns an unsubscribe. */
-  onAppend(listener: () => void): () => void {
-    return this.log.onAppend(listener);
   }
 
   /** The shard a partition key maps to: MD5 → 128-bit hash key, shards own equal ranges. */

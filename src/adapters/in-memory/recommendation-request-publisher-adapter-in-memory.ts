@@ -1,7 +1,7 @@
 import type { Clock } from '../../application/ports/clock.port.js';
 import type { RecommendationRequestPublisher } from '../../application/ports/recommendation-request-publisher.port.js';
 import { RecommendationRequest, toRequestRecord } from '../../domain/recommendation/recommendation-request.js';
-import { InMemoryShardedLog, kinesisShardOf } from '../local/sharded-log.js';
+import { InMemoryShardedLog, kinesisShardOf, ShardedLogView } from '../local/sharded-log.js';
 
 /** One record as a shard holds it: the fields a Kinesis event source hands to Lambda. */
 export interface RequestStreamRecord {
@@ -28,25 +28,22 @@ export interface InMemoryRecommendationRequestStreamOptions {
  * offers the same reading surface as the live-feed twin (`read`, `length`, `onAppend`), so the
  * local event-source emulation can feed the consumer from it in batches.
  */
-export class InMemoryRecommendationRequestStream implements RecommendationRequestPublisher {
+export class InMemoryRecommendationRequestStream
+  extends ShardedLogView<RequestStreamRecord>
+  implements RecommendationRequestPublisher
+{
   readonly streamName: string;
-  /** The shards' records, with retention trimming and absolute positions. */
-  private readonly log: InMemoryShardedLog<RequestStreamRecord>;
   private readonly clock: Clock;
   private sequence = 0;
 
   constructor(options: InMemoryRecommendationRequestStreamOptions = {}) {
+    super(new InMemoryShardedLog<RequestStreamRecord>(options.shardCount ?? 2, options.retainPerShard ?? 100_000));
     this.streamName = options.streamName ?? 'recommend-requests';
-    this.log = new InMemoryShardedLog<RequestStreamRecord>(options.shardCount ?? 2, options.retainPerShard ?? 100_000);
     this.clock = options.clock ?? { now: () => Date.now() };
   }
 
   get arn(): string {
     return `arn:aws:kinesis:local:000000000000:stream/${this.streamName}`;
-  }
-
-  get shardCount(): number {
-    return this.log.shardCount;
   }
 
   async publish(requests: readonly RecommendationRequest[]): Promise<void> {
@@ -67,24 +64,8 @@ export class InMemoryRecommendationRequestStream implements RecommendationReques
     return record;
   }
 
-  /** Up to `max` records of a shard from absolute position `from` (trimmed ones are skipped). */
   read(shard: number, from: number, max: number): readonly RequestStreamRecord[] {
     return this.log.read(shard, from, max);
-  }
-
-  /** The absolute position of the record at `read(shard, from, …)[0]`. */
-  firstPosition(shard: number, from: number): number {
-    return this.log.firstPosition(shard, from);
-  }
-
-  /** The absolute position after a shard's last record. */
-  length(shard: number): number {
-    return this.log.length(shard);
-  }
-
-  /** Called after each accepted publish; returns an unsubscribe. */
-  onAppend(listener: () => void): () => void {
-    return this.log.onAppend(listener);
   }
 
   /** The shard a partition key maps to: MD5 → 128-bit hash key, shards own equal ranges. */

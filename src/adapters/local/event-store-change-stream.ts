@@ -3,7 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { EventEnvelope } from '../../domain/shared/envelope.js';
 import { toEventItem } from '../dynamodb/event-item.js';
-import { InMemoryShardedLog, type ShardedLog } from './sharded-log.js';
+import { InMemoryShardedLog, ShardedLogView } from './sharded-log.js';
 import type { StreamRecordFormat } from './stream-event-source.js';
 
 /** Anything that reports its appends in order (the in-memory event store). */
@@ -36,10 +36,9 @@ interface ChangeEntry {
  * after a booking rush, and the young-generation pauses that copied them into the old one sat in
  * the accept latency's p99 (docs/PERFORMANCE.md).
  */
-export class EventStoreChangeStream implements ShardedLog<DynamoDBRecord> {
+export class EventStoreChangeStream extends ShardedLogView<DynamoDBRecord, ChangeEntry> {
   readonly tableName: string;
   readonly streamArn: string;
-  private readonly log: InMemoryShardedLog<ChangeEntry>;
   private readonly region: string;
   /** Makes `eventID`s unique across change streams, as AWS's are. */
   private readonly idPrefix = randomUUID().replaceAll('-', '').slice(0, 16);
@@ -47,7 +46,7 @@ export class EventStoreChangeStream implements ShardedLog<DynamoDBRecord> {
   private readonly unsubscribe: () => void;
 
   constructor(source: AppendFeed, options: EventStoreChangeStreamOptions = {}) {
-    this.log = new InMemoryShardedLog(options.shardCount ?? 4, options.retainPerShard);
+    super(new InMemoryShardedLog<ChangeEntry>(options.shardCount ?? 4, options.retainPerShard));
     this.tableName = options.tableName ?? 'events';
     this.region = options.region ?? 'local';
     this.streamArn = `arn:aws:dynamodb:${this.region}:000000000000:table/${this.tableName}/stream/local`;
@@ -56,24 +55,8 @@ export class EventStoreChangeStream implements ShardedLog<DynamoDBRecord> {
     });
   }
 
-  get shardCount(): number {
-    return this.log.shardCount;
-  }
-
   read(shard: number, from: number, max: number): readonly DynamoDBRecord[] {
     return this.log.read(shard, from, max).map((entry) => this.toRecord(entry));
-  }
-
-  firstPosition(shard: number, from: number): number {
-    return this.log.firstPosition(shard, from);
-  }
-
-  length(shard: number): number {
-    return this.log.length(shard);
-  }
-
-  onAppend(listener: () => void): () => void {
-    return this.log.onAppend(listener);
   }
 
   /** Stops listening to the store. */

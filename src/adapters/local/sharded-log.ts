@@ -80,6 +80,40 @@ export class InMemoryShardedLog<R> implements ShardedLog<R> {
   }
 }
 
+/**
+ * A stream twin that keeps its shards in an `InMemoryShardedLog` of entries `S` and is read as
+ * records `R` (the same type, or records built from the entries when read): positions, retention
+ * and append notifications are the inner log's.
+ */
+export abstract class ShardedLogView<R, S = R> implements ShardedLog<R> {
+  protected constructor(
+    /** The shards' entries, with retention trimming and absolute positions. */
+    protected readonly log: InMemoryShardedLog<S>,
+  ) {}
+
+  get shardCount(): number {
+    return this.log.shardCount;
+  }
+
+  /** Up to `max` records of a shard from absolute position `from` (trimmed ones are skipped, as an expired iterator would). */
+  abstract read(shard: number, from: number, max: number): readonly R[];
+
+  /** The absolute position of the record at `read(shard, from, …)[0]` (later than `from` after trimming). */
+  firstPosition(shard: number, from: number): number {
+    return this.log.firstPosition(shard, from);
+  }
+
+  /** The absolute position after a shard's last record. */
+  length(shard: number): number {
+    return this.log.length(shard);
+  }
+
+  /** Called after records are appended; returns an unsubscribe. */
+  onAppend(listener: () => void): () => void {
+    return this.log.onAppend(listener);
+  }
+}
+
 /** The shard a Kinesis partition key maps to: MD5 → 128-bit hash key, shards own equal ranges. */
 export function kinesisShardOf(partitionKey: string, shardCount: number): number {
   const top64 = createHash('md5').update(partitionKey).digest().readBigUInt64BE(0);
