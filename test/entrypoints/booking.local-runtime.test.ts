@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../src/entrypoints/local/runtime.js';
 import { api, eventually, startQuietRuntime } from './local-runtime-client.js';
@@ -118,5 +119,51 @@ describe('booking in the local runtime (npm start)', () => {
     await runtime.whenIdle();
     const flooded = (await api(runtime, 'GET', '/api/trips/flood-trip')).body;
     expect(flooded).toMatchObject({ freeSeats: Math.max(0, 1_000 - accepted.length) });
+  });
+  it('a client that hangs up before its answer, racing others, retries with the same request id: booked once', async () => {
+    // Answers of one event-loop turn are written together at its end: a client gone by then is
+    // skipped, and nobody else's answer is lost or crossed.
+    const departsAt = Date.now() + 86_400_000;
+    const trip = { tripId: 'hangup-trip', route: 'C → D', departsAt, capacity: 100, maxSeatsPerBooking: 2 };
+    expect((await api(runtime, 'POST', '/api/trips', trip, { as: 'operator' })).status).toBe(201);
+    const { port } = new URL(runtime.url);
+    const hangUp = async (requestId: string): Promise<void> => {
+      const token = (await runtime.devTokens.issue(`quitter-${requestId}`)).token;
+      const body = JSON.stringify({ seats: 2, requestId });
+      const socket = tcpConnect(Number(port), '127.0.0.1');
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      socket.write(
+        `POST /api/trips/hangup-trip/bookings HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+          `authorization: Bearer ${token}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      socket.destroy();
+    };
+    const book = (requestId: string, as: string) =>
+      api(runtime, 'POST', '/api/trips/hangup-trip/bookings', { seats: 1, requestId }, { as });
+    const others = Array.from({ length: 20 }, (_, i) => book(`racer-${i}`, `racer-${i}`));
+    await Promise.all([hangUp('gone-1'), hangUp('gone-2')]);
+    const answered = await Promise.all(others);
+    expect(answered.map((a) => a.body?.['requestId'])).toEqual(others.map((_, i) => `racer-${i}`));
+    expect(answered.every((a) => a.status === 202)).toBe(true);
+
+    // The quitters retry (a new connection, the same request id): the same 202, one booking each.
+    for (const id of ['gone-1', 'gone-2']) {
+      const retry = await api(
+        runtime,
+        'POST',
+        '/api/trips/hangup-trip/bookings',
+        { seats: 2, requestId: id },
+        { as: `quitter-${id}` },
+      );
+      expect(retry).toEqual({ status: 202, body: { requestId: id, status: 'QUEUED' } });
+    }
+    await runtime.whenIdle();
+    for (const id of ['gone-1', 'gone-2']) {
+      const status = await api(runtime, 'GET', `/api/bookings/${id}`, undefined, { as: `quitter-${id}` });
+      expect(status.body).toMatchObject({ status: 'CONFIRMED' });
+      expect(status.body?.['seatNumbers']).toHaveLength(2);
+    }
+    // 20 racers × 1 seat + 2 quitters × 2 seats, each counted once whatever reached whom first.
+    expect((await api(runtime, 'GET', '/api/trips/hangup-trip')).body).toMatchObject({ freeSeats: 100 - 24 });
   });
 });
