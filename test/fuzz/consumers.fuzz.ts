@@ -2,6 +2,7 @@ import type { DynamoDBRecord, KinesisStreamRecord, SQSEvent, SQSRecord } from 'a
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { InMemoryQueue } from '../../src/adapters/in-memory/message-queue-adapter-in-memory.js';
+import { decodeEventStreamRecord } from '../../src/adapters/dynamodb/stream-record-decoder.js';
 import { EventStoreChangeStream } from '../../src/adapters/local/event-store-change-stream.js';
 import { kinesisRecordFormat } from '../../src/adapters/local/kinesis-record-format.js';
 import { encodeFeedRecord } from '../../src/adapters/kinesis/feed-record-codec.js';
@@ -162,6 +163,15 @@ export const fuzzSqsConsumer = async (world: FuzzWorld, target: SqsTarget, numRu
   );
 };
 
+/** Whether the events table's stream decoder reads this record as a stored event. */
+const decodes = (record: DynamoDBRecord): boolean => {
+  try {
+    return decodeEventStreamRecord(record) !== null;
+  } catch {
+    return false;
+  }
+};
+
 /** A DynamoDB Streams record whose image is garbage (an INSERT, so it cannot be skipped as a REMOVE). */
 const garbageImage = fc.oneof(
   fc.dictionary(
@@ -203,18 +213,24 @@ export const fuzzStreamConsumers = async (world: FuzzWorld, numRuns: number): Pr
     { weight: 2, arbitrary: fc.constantFrom(...realRecords).map((r) => ({ record: r, garbage: false })) },
     {
       weight: 3,
-      arbitrary: fc.tuple(fc.constantFrom(...realRecords), garbageImage).map(([r, image]) => ({
-        record: {
-          ...r,
-          eventName: 'INSERT',
-          dynamodb: {
-            ...r.dynamodb,
-            SequenceNumber: `9${++seq}`,
-            ...(image === undefined ? { NewImage: undefined } : { NewImage: image }),
-          },
-        } as DynamoDBRecord,
-        garbage: true,
-      })),
+      arbitrary: fc
+        .tuple(fc.constantFrom(...realRecords), garbageImage)
+        .map(([r, image]) => ({
+          record: {
+            ...r,
+            eventName: 'INSERT',
+            dynamodb: {
+              ...r.dynamodb,
+              SequenceNumber: `9${++seq}`,
+              ...(image === undefined ? { NewImage: undefined } : { NewImage: image }),
+            },
+          } as DynamoDBRecord,
+          garbage: true,
+        }))
+        // A dictionary of these fields can spell a well-formed event of some stream no viewer
+        // watches (seen: streamId "null", type " ", version 1): the relay rightly skips it, so it is
+        // not garbage. Garbage here is what the events table's stream decoder refuses.
+        .filter(({ record }) => !decodes(record)),
     },
   );
   await fc.assert(
