@@ -166,4 +166,54 @@ describe('booking in the local runtime (npm start)', () => {
     // 20 racers × 1 seat + 2 quitters × 2 seats, each counted once whatever reached whom first.
     expect((await api(runtime, 'GET', '/api/trips/hangup-trip')).body).toMatchObject({ freeSeats: 100 - 24 });
   });
+
+  it('answers a stats poll while a backlog of 2,000 bookings is being decided, not after it', async () => {
+    // Pipelined POSTs on four raw connections: the edge reads them faster than the trip decides,
+    // so a backlog is left when the last 202 arrives (decisions wait while the edge is busy). The consumer over the in-memory queue never
+    // waits for I/O; were its batches chained without a turn of the event loop between them, the
+    // poll below would be read only once the whole backlog was decided.
+    const departsAt = Date.now() + 86_400_000;
+    const trip = { tripId: 'backlog-trip', route: 'E → F', departsAt, capacity: 1_000, maxSeatsPerBooking: 1 };
+    expect((await api(runtime, 'POST', '/api/trips', trip, { as: 'operator' })).status).toBe(201);
+    await runtime.whenIdle();
+    const { port } = new URL(runtime.url);
+    const perSocket = 500;
+    const burst = await Promise.all(
+      Array.from({ length: 4 }, async (_, s) => {
+        const token = (await runtime.devTokens.issue(`backlogger-${s}`)).token;
+        const socket = tcpConnect(Number(port), '127.0.0.1');
+        await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+        let answers = '';
+        const allAnswered = new Promise<string>((resolve, reject) => {
+          socket.on('data', (chunk: Buffer) => {
+            answers += chunk.toString('latin1');
+            if (answers.split('HTTP/1.1 ').length - 1 === perSocket) resolve(answers);
+          });
+          socket.once('error', reject);
+        });
+        let requests = '';
+        for (let i = 0; i < perSocket; i++) {
+          const body = JSON.stringify({ seats: 1, requestId: `backlog-${s}-${i}` });
+          requests +=
+            `POST /api/trips/backlog-trip/bookings HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
+            `authorization: Bearer ${token}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+        }
+        socket.write(requests);
+        const text = await allAnswered;
+        socket.destroy();
+        return text.split('HTTP/1.1 202 ').length - 1;
+      }),
+    );
+    expect(burst).toEqual([perSocket, perSocket, perSocket, perSocket]);
+    // The poll comes once the edge has been quiet for a moment (the consumer stops deferring to
+    // it 20 ms after the last request) and the trip is deciding flat out.
+    await new Promise((r) => setTimeout(r, 40));
+    const during = (await api(runtime, 'GET', '/api/stats')).body as { requests: number; processed: number };
+    await runtime.whenIdle();
+    const after = (await api(runtime, 'GET', '/api/stats')).body as { requests: number; processed: number };
+    expect(after.processed).toBe(after.requests);
+    expect(during.requests).toBe(after.requests);
+    expect(during.processed, 'the poll was answered only after the backlog was decided').toBeLessThan(during.requests);
+    expect((await api(runtime, 'GET', '/api/trips/backlog-trip')).body).toMatchObject({ freeSeats: 0 }); // 1,000 booked, 1,000 turned away
+  });
 });

@@ -31,6 +31,17 @@ export class Wakeup {
   }
 }
 
+/**
+ * Resolves in a later turn of the event loop, after its poll phase. The in-process event sources
+ * await it between invocations: over in-memory queues and streams an invocation never waits for
+ * I/O, so without it a backlog is worked off as one unbroken chain of promise callbacks (the
+ * consumer's appends wake the stream sources, whose work wakes the next…) and no socket is read
+ * until the whole backlog is gone — seen as an HTTP edge frozen for 900 ms while a booking
+ * consumer caught up on a burst. On AWS every invocation is its own Lambda call; here each one
+ * is at least its own macrotask, so the edge's requests are read between any two of them.
+ */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Counters every event source keeps, for the local runtime's progress line and tests. */
 export interface EventSourceStats {
   readonly invocations: number;

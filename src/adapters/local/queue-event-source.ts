@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { InMemoryQueue, ReceivedMessage } from '../in-memory/message-queue-adapter-in-memory.js';
 import type { BatchHandler, EventSourceStats } from './batch-handler.js';
-import { InjectedCrashError, Wakeup } from './batch-handler.js';
+import { InjectedCrashError, nextTurn, Wakeup } from './batch-handler.js';
 
 export interface QueueEventSourceOptions {
   readonly name: string;
@@ -90,6 +90,7 @@ export class QueueEventSource<T> {
         continue;
       }
       await this.invoke(batch);
+      await nextTurn();
     }
   }
 

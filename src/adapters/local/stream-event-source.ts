@@ -1,5 +1,5 @@
 import type { BatchHandler, BatchResponse, EventSourceStats } from './batch-handler.js';
-import { InjectedCrashError, Wakeup } from './batch-handler.js';
+import { InjectedCrashError, nextTurn, Wakeup } from './batch-handler.js';
 import type { ShardedLog } from './sharded-log.js';
 
 /** Builds the AWS event a handler receives for some records of one shard, and names each record. */
@@ -136,6 +136,7 @@ export class StreamEventSource<R, E> {
       await this.gather(shard, state);
       if (!this.running) break;
       await this.invoke(shard, state);
+      await nextTurn();
     }
   }
 

@@ -117,4 +117,27 @@ describe('QueueEventSource: SQS event source mapping', () => {
     await source.stop();
     expect(seen).toEqual([1, 2, 1, 2]);
   });
+
+  it('gives the event loop a turn between invocations, so I/O is read while a backlog is worked off', async () => {
+    // An in-memory queue never makes an invocation wait for I/O: without a turn between them the
+    // whole backlog would be decided before the HTTP edge could read one more request.
+    const queue = new InMemoryQueue<number>();
+    await queue.send(Array.from({ length: 1_000 }, (_, i) => ({ body: i })));
+    let invocations = 0;
+    const source = new QueueEventSource(
+      queue,
+      async () => {
+        invocations++;
+      },
+      { name: 'backlog', batchSize: 10, concurrency: 1 },
+    );
+    let invocationsWhenTheLoopTurned: number | null = null;
+    setImmediate(() => (invocationsWhenTheLoopTurned = invocations));
+    source.start();
+    await until(() => source.isIdle());
+    await source.stop();
+    expect(invocations).toBe(100);
+    expect(invocationsWhenTheLoopTurned).not.toBeNull();
+    expect(invocationsWhenTheLoopTurned).toBeLessThanOrEqual(1);
+  });
 });

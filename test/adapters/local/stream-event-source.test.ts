@@ -137,4 +137,18 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
     await source.stop();
     expect(batches).toEqual([[1, 2, 3, 4]]);
   });
+
+  it('gives the event loop a turn between invocations, so I/O is read while a backlog is worked off', async () => {
+    // Over an in-memory log no invocation waits for I/O: without a turn between them, 200
+    // batches would run as one chain of promise callbacks before any socket or timer is served.
+    const { source, batches } = setup(1_000, () => undefined);
+    let batchesWhenTheLoopTurned: number | null = null;
+    setImmediate(() => (batchesWhenTheLoopTurned = batches.length));
+    source.start();
+    await until(() => source.isIdle());
+    await source.stop();
+    expect(batches).toHaveLength(200);
+    expect(batchesWhenTheLoopTurned).not.toBeNull();
+    expect(batchesWhenTheLoopTurned).toBeLessThanOrEqual(1);
+  });
 });
