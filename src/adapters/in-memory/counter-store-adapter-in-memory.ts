@@ -12,19 +12,21 @@ export class InMemoryCounterStore implements CounterStore {
   private readonly appliedKeys = new Map<string, Set<string>>();
 
   async add(counterId: string, deltas: Readonly<Record<string, number>>, idempotencyKey?: string): Promise<void> {
-    for (const [name, delta] of Object.entries(deltas)) {
+    for (const name in deltas) {
+      const delta = deltas[name] as number;
       if (!Number.isFinite(delta))
         throw new RangeError(`counter ${counterId}.${name}: delta must be a finite number, got ${delta}`);
     }
     if (idempotencyKey !== undefined) {
-      const applied = this.appliedKeys.get(counterId) ?? new Set<string>();
-      if (applied.has(idempotencyKey)) return;
-      applied.add(idempotencyKey);
-      this.appliedKeys.set(counterId, applied);
+      let applied = this.appliedKeys.get(counterId);
+      if (applied === undefined) this.appliedKeys.set(counterId, (applied = new Set<string>()));
+      // One hash lookup, not has() then add(): during a rush this set holds every request id.
+      const before = applied.size;
+      if (applied.add(idempotencyKey).size === before) return;
     }
-    const values = this.counters.get(counterId) ?? {};
-    for (const [name, delta] of Object.entries(deltas)) values[name] = (values[name] ?? 0) + delta;
-    this.counters.set(counterId, values);
+    let values = this.counters.get(counterId);
+    if (values === undefined) this.counters.set(counterId, (values = {}));
+    for (const name in deltas) values[name] = (values[name] ?? 0) + (deltas[name] as number);
   }
 
   async read(counterId: string): Promise<Readonly<Record<string, number>>> {
