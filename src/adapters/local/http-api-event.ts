@@ -79,6 +79,18 @@ export const readRequestBody = (
   });
 
 /** The HTTP API (payload format 2.0) event API Gateway would send for this request. */
+let textSecond = -1;
+let text = '';
+/** `requestContext.time`, formatted once per second (a busy edge asks thousands of times a second). */
+const timeText = (epochMs: number): string => {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== textSecond) {
+    textSecond = second;
+    text = new Date(second * 1000).toUTCString();
+  }
+  return text;
+};
+
 export const toHttpApiEvent = (req: IncomingMessage, body: Buffer, url: URL): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -91,7 +103,7 @@ export const toHttpApiEvent = (req: IncomingMessage, body: Buffer, url: URL): AP
     .map((c) => c.trim())
     .filter(Boolean);
   const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
-  const now = new Date();
+  const now = Date.now();
   return {
     version: '2.0',
     routeKey: '$default',
@@ -115,8 +127,8 @@ export const toHttpApiEvent = (req: IncomingMessage, body: Buffer, url: URL): AP
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
+      time: timeText(now),
+      timeEpoch: now,
     },
     ...(body.length > 0 ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
     isBase64Encoded: body.length > 0 && !isText,

@@ -1,5 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { InvalidTokenError, type TokenVerifier } from '../../application/ports/token-verifier.port.js';
+import {
+  InvalidTokenError,
+  type TokenVerifier,
+  type VerifiedToken,
+} from '../../application/ports/token-verifier.port.js';
 import { requiresToken } from '../http/route-access.js';
 
 export interface LocalJwtAuthorizerOptions {
@@ -32,6 +36,12 @@ const unauthorized = (problem: string, message: string): APIGatewayProxyStructur
 });
 
 /**
+ * The claims as strings, per verified token: a cached token comes back as the same object, so a
+ * rush of requests with one passenger's token converts its claims once (frozen: shared by them).
+ */
+const claimStrings = new WeakMap<VerifiedToken, Readonly<Record<string, string>>>();
+
+/**
  * What the HTTP API's JWT authorizer does in AWS, for the local runtime: on routes that need a
  * token (route-access.ts), read `Authorization: Bearer …`, verify it (signature, issuer,
  * audience, expiry) and put the claims in `requestContext.authorizer.jwt.claims` — where the
@@ -61,7 +71,13 @@ export const makeLocalJwtAuthorizer =
       };
     try {
       const verified = await options.verifier.verify(match[1]);
-      const claims = Object.fromEntries(Object.entries(verified.claims).map(([k, v]) => [k, asClaimString(v)]));
+      let claims = claimStrings.get(verified);
+      if (claims === undefined) {
+        claims = Object.freeze(
+          Object.fromEntries(Object.entries(verified.claims).map(([k, v]) => [k, asClaimString(v)])),
+        );
+        claimStrings.set(verified, claims);
+      }
       return {
         event: {
           ...event,
