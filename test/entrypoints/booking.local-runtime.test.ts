@@ -167,17 +167,18 @@ describe('booking in the local runtime (npm start)', () => {
     expect((await api(runtime, 'GET', '/api/trips/hangup-trip')).body).toMatchObject({ freeSeats: 100 - 24 });
   });
 
-  it('answers a stats poll while a backlog of 2,000 bookings is being decided, not after it', async () => {
-    // Pipelined POSTs on four raw connections: the edge reads them faster than the trip decides,
-    // so a backlog is left when the last 202 arrives (decisions wait while the edge is busy). The consumer over the in-memory queue never
-    // waits for I/O; were its batches chained without a turn of the event loop between them, the
-    // poll below would be read only once the whole backlog was decided.
+  it('answers a stats poll while a backlog of 3,000 bookings is being decided, not after it', async () => {
+    // Pipelined POSTs on four raw connections: the edge reads them faster than the trip decides
+    // (decisions wait while the edge is busy), so a backlog is left when the last 202 arrives.
+    // The consumer over the in-memory queue never waits for I/O; were its batches chained without
+    // a turn of the event loop between them, the poll below would be read only once the whole
+    // backlog was decided.
     const departsAt = Date.now() + 86_400_000;
     const trip = { tripId: 'backlog-trip', route: 'E → F', departsAt, capacity: 1_000, maxSeatsPerBooking: 1 };
     expect((await api(runtime, 'POST', '/api/trips', trip, { as: 'operator' })).status).toBe(201);
     await runtime.whenIdle();
     const { port } = new URL(runtime.url);
-    const perSocket = 500;
+    const perSocket = 750;
     const burst = await Promise.all(
       Array.from({ length: 4 }, async (_, s) => {
         const token = (await runtime.devTokens.issue(`backlogger-${s}`)).token;
@@ -214,6 +215,6 @@ describe('booking in the local runtime (npm start)', () => {
     expect(after.processed).toBe(after.requests);
     expect(during.requests).toBe(after.requests);
     expect(during.processed, 'the poll was answered only after the backlog was decided').toBeLessThan(during.requests);
-    expect((await api(runtime, 'GET', '/api/trips/backlog-trip')).body).toMatchObject({ freeSeats: 0 }); // 1,000 booked, 1,000 turned away
+    expect((await api(runtime, 'GET', '/api/trips/backlog-trip')).body).toMatchObject({ freeSeats: 0 }); // 1,000 booked, 2,000 turned away
   });
 });

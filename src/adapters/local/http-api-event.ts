@@ -78,7 +78,6 @@ export const readRequestBody = (
     });
   });
 
-/** The HTTP API (payload format 2.0) event API Gateway would send for this request. */
 let textSecond = -1;
 let text = '';
 /** `requestContext.time`, formatted once per second (a busy edge asks thousands of times a second). */
@@ -91,6 +90,7 @@ const timeText = (epochMs: number): string => {
   return text;
 };
 
+/** The HTTP API (payload format 2.0) event API Gateway would send for this request. */
 export const toHttpApiEvent = (req: IncomingMessage, body: Buffer, url: URL): APIGatewayProxyEventV2 => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
