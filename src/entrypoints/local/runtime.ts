@@ -22,6 +22,7 @@ import {
   ClientAbortedError,
   declaredBodyBytes,
   readRequestBody,
+  requestTarget,
   toHttpApiEvent,
   writeHttpApiResult,
 } from '../../adapters/local/http-api-event.js';
@@ -238,20 +239,28 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const answers = new EndOfTurnWriter((res, error) =>
       answerFailed(res, (res.req.url ?? '').split('?')[0] ?? '', error),
     );
+    // A target such as `//` (an empty host) that no URL can hold: a client error, not the server's.
+    const badTarget = json(400, {
+      error: { code: 'INVALID_REQUEST', field: 'path', message: 'the request target is not a valid URL path' },
+    });
     const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
       edgePressure.requestArrived();
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       void (async () => {
+        let path = req.url ?? '/';
         try {
-          if (!url.pathname.startsWith('/api/')) {
+          const target = requestTarget(req.url);
+          if (target === null) return answers.write(res, badTarget);
+          path = target.pathname;
+          if (!path.startsWith('/api/')) {
+            const url = new URL(`${target.pathname}${target.search}`, 'http://localhost');
             for (const handler of statics) if (await handler(req, res, url)) return;
           }
           const read = await readRequestBody(req, MAX_HTTP_BODY_BYTES);
           if (read.tooLarge) return tooLarge(res, read.bytes, read.drained);
-          const authorized = await authorizeHttp(toHttpApiEvent(req, read.body, url));
+          const authorized = await authorizeHttp(toHttpApiEvent(req, read.body, target));
           answers.write(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
         } catch (error) {
-          answerFailed(res, url.pathname, error);
+          answerFailed(res, path, error);
         }
       })();
     };

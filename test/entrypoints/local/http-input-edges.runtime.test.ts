@@ -97,6 +97,38 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
     client.end();
   });
 
+  it('answers a Host header or a target (`//`) no URL can hold, and keeps serving (both used to throw out of the listener)', async () => {
+    for (const host of ['a b', '[', 'x:99999999']) {
+      const client = await rawClient(runtime);
+      await client.write(`GET /api/health HTTP/1.1\r\nhost: ${host}\r\n\r\n`);
+      expect((await client.read()).status).toBe(200);
+      client.end();
+    }
+    const client = await rawClient(runtime);
+    await client.write(head('GET', '//', {}));
+    const refused = await client.read();
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'INVALID_REQUEST', field: 'path' } });
+    await client.write(head('GET', '/api/health', {}));
+    expect((await client.read()).status).toBe(200);
+    client.end();
+    expect((await api(runtime, 'GET', '/api/health')).status).toBe(200);
+  });
+
+  it('reads dot segments, escapes and a query in the target as a URL does', async () => {
+    const client = await rawClient(runtime);
+    await client.write(head('GET', '/api/channels/../health', {}));
+    expect((await client.read()).status).toBe(200);
+    // The router decodes each path segment, as API Gateway matches routes on decoded paths.
+    await client.write(head('GET', '/api/%68ealth?x=1', {}));
+    expect((await client.read()).status).toBe(200);
+    await client.write(head('GET', '/api/%2e%2e/api/health', {}));
+    expect((await client.read()).status).toBe(200);
+    await client.write(head('GET', '/api/streams/channel-none/events?after=1%200', {}));
+    expect(JSON.parse((await client.read()).body)).toMatchObject({ error: { field: 'after' } });
+    client.end();
+  });
+
   it('answers 413 to a chunked upload past the limit (no Content-Length to go by)', async () => {
     const client = await rawClient(runtime);
     await client.write(
