@@ -3,7 +3,19 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdk.out/', '.emulators/', 'test-artifacts/', 'web/dist/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'cdk.out/',
+      '.emulators/',
+      'test-artifacts/',
+      'web/dist/',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],
@@ -13,7 +25,26 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
       // A leading underscore marks a parameter or binding kept for its position or to omit a key.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    // A request's target comes from the client: `new URL(req.url, …)` throws on one no URL can
+    // hold (`//`), and a throw in a request or upgrade listener stopped the local runtime.
+    files: ['src/adapters/**/*.ts', 'src/entrypoints/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'NewExpression[callee.name="URL"] MemberExpression[property.name="url"]:not([object.type="MetaProperty"])',
+          message:
+            'parse a request target with URL.parse (null when it holds no URL), or requestTarget in http-api-event.ts',
+        },
+      ],
     },
   },
   {

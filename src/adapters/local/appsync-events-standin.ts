@@ -179,8 +179,9 @@ export class AppSyncEventsStandIn {
   }
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/event')
+    // URL.parse, not new URL: a target such as `//` holds no URL, and a throw here would leave the listener.
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
+    if (url?.pathname !== '/event')
       return json(
         res,
         404,
@@ -234,9 +235,9 @@ export class AppSyncEventsStandIn {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    if (url.pathname !== '/event/realtime' || !protocols.includes(EVENT_WS_SUBPROTOCOL)) {
+    if (url?.pathname !== '/event/realtime' || !protocols.includes(EVENT_WS_SUBPROTOCOL)) {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

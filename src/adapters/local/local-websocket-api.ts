@@ -92,8 +92,9 @@ export class LocalWebSocketApi implements ConnectionGateway {
   /** Handles upgrade requests of `server` on the configured path. */
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      if (url.pathname !== this.path) {
+      // URL.parse, not new URL: a target such as `//` holds no URL, and a throw here would leave the listener.
+      const url = URL.parse(request.url ?? '/', 'http://localhost');
+      if (url?.pathname !== this.path) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }

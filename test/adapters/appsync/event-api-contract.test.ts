@@ -10,6 +10,7 @@ import {
   ServerMessage,
 } from '../../../src/adapters/appsync/event-api-wire.js';
 import { AppSyncEventsStandIn } from '../../../src/adapters/local/appsync-events-standin.js';
+import { rawStatus, upgradeRequest } from '../../support/raw-http.js';
 import { authSubprotocol, eventsOfData } from '../../../src/client/appsync-events-transport.js';
 import { fixture, ProtocolSocket, shapeOf } from './event-api-fixtures.js';
 
@@ -168,5 +169,16 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
     const socket = await open({ 'x-api-key': 'da2-wrong' });
     const error = await socket.next((m) => m['type'] === 'connection_error');
     expect((error['errors'] as Array<{ errorType: string }>)[0]?.errorType).toBe('UnauthorizedException');
+  });
+
+  it('answers a publish or a handshake to a target no URL can hold (`//`), and keeps serving (both used to throw)', async () => {
+    const port = Number(standIn.host.split(':')[1]);
+    expect(await rawStatus(port, 'POST // HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\n\r\n')).toBe(404);
+    expect(await rawStatus(port, upgradeRequest('//', `sec-websocket-protocol: ${EVENT_WS_SUBPROTOCOL}\r\n`))).toBe(
+      400,
+    );
+    const socket = await open(apiKeyAuth);
+    socket.send(fixture('connection_init'));
+    expect(await socket.next((m) => m['type'] === 'connection_ack')).toBeDefined();
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import WebSocket from 'ws';
 import { CLOSE_CODES } from '../../../src/domain/live-feed/close-codes.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
+import { rawStatus, upgradeRequest } from '../../support/raw-http.js';
 
 interface LogLine {
   level: string;
@@ -55,6 +56,14 @@ describe('WebSocket input edges of the local runtime', () => {
   });
   afterAll(async () => {
     await runtime?.stop();
+  });
+
+  it('answers an upgrade to a target no URL can hold (`//`) with 404, and keeps serving (it used to throw)', async () => {
+    expect(await rawStatus(runtime.port, upgradeRequest('//'))).toBe(404);
+    expect(await rawStatus(runtime.port, upgradeRequest('//[/ws'))).toBe(404);
+    const { socket, status } = await handshake(`ws://127.0.0.1:${runtime.port}/ws`);
+    sockets.push(socket);
+    expect(status).toBe(null);
   });
 
   it('answers a message over 128 KiB with a PAYLOAD_TOO_LARGE error frame, then closes with 1009', async () => {
