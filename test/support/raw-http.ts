@@ -1,27 +1,51 @@
 import { connect } from 'node:net';
 
+/** An answer as read off the wire: status -1 when the server closed without a status line. */
+export interface RawAnswer {
+  readonly status: number;
+  /** The body, as far as Content-Length says (empty for 1xx, 204, 304 and HEAD answers). */
+  readonly body: string;
+}
+
 /**
  * Sends `request` as it is over a new TCP connection to 127.0.0.1:`port` and resolves with the
- * status of the answer's first line (what a hostile script gets, with no client library's
- * checks between), or -1 when the server closes without a status line. The caller's timeout
- * catches a server that never answers.
+ * answer (what a hostile script gets, with no client library's checks between). The caller's
+ * timeout catches a server that never answers.
  */
-export const rawStatus = (port: number, request: string): Promise<number> =>
+export const rawAnswer = (port: number, request: string | Buffer): Promise<RawAnswer> =>
   new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
-    let seen = '';
+    let seen = Buffer.alloc(0);
+    const done = (answer: RawAnswer) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    const complete = (): RawAnswer | null => {
+      const end = seen.indexOf('\r\n\r\n');
+      if (end < 0) return null;
+      const head = seen.subarray(0, end).toString('latin1');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? -1);
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      const bodyless = status < 200 || status === 204 || status === 304 || request.toString().startsWith('HEAD ');
+      if (bodyless) return { status, body: '' };
+      if (seen.length < end + 4 + length) return null;
+      return { status, body: seen.subarray(end + 4, end + 4 + length).toString('utf8') };
+    };
     socket.once('connect', () => socket.write(request));
     socket.on('data', (chunk: Buffer) => {
-      seen += chunk.toString('latin1');
-      const line = /^HTTP\/1\.1 (\d{3})/.exec(seen);
-      if (line) {
-        socket.destroy();
-        resolve(Number(line[1]));
-      }
+      seen = Buffer.concat([seen, chunk]);
+      const answer = complete();
+      if (answer) done(answer);
     });
-    socket.once('close', () => resolve(-1));
-    socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve(-1) : reject(error)));
+    socket.once('close', () => resolve(complete() ?? { status: -1, body: seen.toString('latin1') }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' ? resolve({ status: -1, body: '' }) : reject(error),
+    );
   });
+
+/** The status of `rawAnswer`. */
+export const rawStatus = async (port: number, request: string | Buffer): Promise<number> =>
+  (await rawAnswer(port, request)).status;
 
 /** A WebSocket upgrade request for `target` (key and version as RFC 6455 asks). */
 export const upgradeRequest = (target: string, extraHeaders = ''): string =>
