@@ -100,15 +100,21 @@ export interface RequestTarget {
   readonly pathname: string;
   /** `?…` or `''`, as `URL.search`. */
   readonly search: string;
+  /**
+   * The whole target as a URL, for the static pages (parsed when first asked for). Not rebuilt
+   * from `pathname`: a target such as `/..///..` reads as path `//`, which alone holds no URL.
+   */
+  url(): URL;
 }
+const BASE = 'http://localhost';
 const PLAIN_TARGET = /^\/(?![/.])(?:[A-Za-z0-9\-_~!$&'()*+,;=:@]|\/(?![/.])|\.(?!\.?(?:\/|$)))*$/;
 /** `null`: a target no URL can hold (`//` names an empty host), to be answered 400. */
 export const requestTarget = (rawTarget: string | undefined): RequestTarget | null => {
   const raw = rawTarget ?? '/';
-  if (raw === '/' || PLAIN_TARGET.test(raw)) return { pathname: raw, search: '' };
+  if (raw === '/' || PLAIN_TARGET.test(raw)) return { pathname: raw, search: '', url: () => new URL(raw, BASE) };
   // The host plays no part in the path or the query (a `//host/…` target names its own).
-  const url = URL.parse(raw, 'http://localhost');
-  return url === null ? null : { pathname: url.pathname, search: url.search };
+  const url = URL.parse(raw, BASE);
+  return url === null ? null : { pathname: url.pathname, search: url.search, url: () => url };
 };
 
 let idPrefix = '';

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 import { channelDirectoryModule } from './channel-directory.js';
 import type { LocalEventApiEndpoints } from './appsync-events.broadcaster.js';
 import type { LocalConfig } from './local-config.js';
@@ -132,7 +133,13 @@ export const pagesExtension = (options: PagesOptions = {}): LocalRuntimeExtensio
         'cache-control': 'no-cache',
       });
       if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
+      // pipeline, not pipe: a read error (the file removed by a rebuild since stat) ends this
+      // response instead of going unhandled; a client that leaves early is not worth a log line.
+      else
+        pipeline(createReadStream(file), res, (error) => {
+          if (error && (error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE')
+            context.logger.warn('page file could not be read; the response was cut', { file, error });
+        });
       return true;
     });
   },

@@ -252,7 +252,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
           if (target === null) return answers.write(res, badTarget);
           path = target.pathname;
           if (!path.startsWith('/api/')) {
-            const url = new URL(`${target.pathname}${target.search}`, 'http://localhost');
+            const url = target.url();
             for (const handler of statics) if (await handler(req, res, url)) return;
           }
           const read = await readRequestBody(req, MAX_HTTP_BODY_BYTES);

@@ -190,4 +190,45 @@ describe('the local HTTP API under hostile requests, over raw TCP', () => {
     );
     expect((await api(runtime, 'GET', '/api/health')).status).toBe(200);
   }, 120_000);
+
+  it('serves pages, stats.json and /beat on hostile paths without leaving the pages folder or answering 500', async () => {
+    const segment = fc.oneof(
+      fc.constantFrom(
+        '..',
+        '.',
+        '%2e%2e',
+        '%2E%2e',
+        '..%2f',
+        '%2f',
+        '%5c..',
+        'etc',
+        'passwd',
+        'live',
+        'index.html',
+        '',
+      ),
+      fc.string({ maxLength: 6 }).map(encodeURIComponent),
+    );
+    const target = fc.oneof(
+      fc.constantFrom('/', '/live', '/live/', '/config.js', '/stats.json', '/beat?c=x&s=1', '/favicon.ico'),
+      fc.array(segment, { minLength: 1, maxLength: 6 }).map((parts) => `/${parts.join('/')}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        target,
+        fc.constantFrom('GET', 'HEAD', 'POST'),
+        fc.constantFrom('text/html', '*/*', 'application/json'),
+        async (path, method, accept) => {
+          const answer = await rawAnswer(
+            runtime.port,
+            `${method} ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\naccept: ${accept}\r\ncontent-length: 0\r\n\r\n`,
+          );
+          expect(answer.status, `${method} ${path} → ${answer.body.slice(0, 200)}`).toBeGreaterThanOrEqual(200);
+          expect(answer.status, `${method} ${path} → ${answer.body.slice(0, 200)}`).toBeLessThan(500);
+          expect(answer.body).not.toMatch(/root:.*:0:0:/);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  }, 120_000);
 });
