@@ -51,3 +51,30 @@ export const rawStatus = async (port: number, request: string | Buffer): Promise
 export const upgradeRequest = (target: string, extraHeaders = ''): string =>
   `GET ${target} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: Upgrade\r\nupgrade: websocket\r\n` +
   `sec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extraHeaders}\r\n`;
+
+/**
+ * Hostile timing: `rounds` × `clients` connections that each send `request` and reset (RST)
+ * the connection 0–2 ms later, while the server is still deciding on the handshake.
+ */
+export const resetDuringHandshakes = async (
+  port: number,
+  request: string,
+  rounds = 5,
+  clients = 300,
+): Promise<void> => {
+  const resetAfter = (delayMs: number) =>
+    new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(request);
+        setTimeout(() => {
+          socket.resetAndDestroy();
+          resolve();
+        }, delayMs);
+      });
+      socket.on('error', () => resolve());
+    });
+  for (let round = 0; round < rounds; round++)
+    await Promise.all(Array.from({ length: clients }, (_, i) => resetAfter(i % 3)));
+  // The resets reach the server after the last client has gone.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+};

@@ -11,6 +11,7 @@ import {
   SIGV4_APPSYNC_AUTHORIZATION,
 } from '../appsync/event-api-wire.js';
 import { AppSyncEventsSession, covers, segmentsOf } from './appsync-events-session.js';
+import { guardUpgradeSocket } from './upgrade-socket.js';
 
 export interface AppSyncEventsStandInOptions {
   readonly host?: string;
@@ -92,7 +93,14 @@ export class AppSyncEventsStandIn {
     });
     const standIn = new AppSyncEventsStandIn(server, options, port, hostName);
     server.on('request', (req, res) => standIn.handleHttp(req, res));
-    server.on('upgrade', (req, socket, head) => void standIn.upgrade(req, socket as Duplex, head as Buffer));
+    server.on('upgrade', (req, socket, head) => {
+      guardUpgradeSocket(socket);
+      standIn.upgrade(req, socket, head).catch((error: unknown) => {
+        // A fault of the stand-in itself: the client sees a dropped handshake; say why on stderr.
+        socket.destroy();
+        process.emitWarning(`AppSync Events stand-in: handshake failed: ${String(error)}`);
+      });
+    });
     return standIn;
   }
 

@@ -9,6 +9,7 @@ import { API_GATEWAY_MAX_MESSAGE_BYTES } from '../in-memory/connection-gateway-a
 import { DEFAULT_OUTGOING_BUFFER, OutgoingBuffer, type OutgoingBufferLimits } from './outgoing-buffer.js';
 import { answerOversizedMessages, isClientFault } from './oversized-message.js';
 import { TurnBudget } from './turn-budget.js';
+import { guardUpgradeSocket } from './upgrade-socket.js';
 
 /** A WebSocket route event as API Gateway sends it; $connect also carries the handshake headers. */
 export type WebSocketRouteEvent = APIGatewayProxyWebsocketEventV2 & { headers?: Record<string, string> };
@@ -92,6 +93,7 @@ export class LocalWebSocketApi implements ConnectionGateway {
   /** Handles upgrade requests of `server` on the configured path. */
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+      guardUpgradeSocket(socket);
       // URL.parse, not new URL: a target such as `//` holds no URL, and a throw here would leave the listener.
       const url = URL.parse(request.url ?? '/', 'http://localhost');
       if (url?.pathname !== this.path) {

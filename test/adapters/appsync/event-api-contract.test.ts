@@ -10,7 +10,7 @@ import {
   ServerMessage,
 } from '../../../src/adapters/appsync/event-api-wire.js';
 import { AppSyncEventsStandIn } from '../../../src/adapters/local/appsync-events-standin.js';
-import { rawStatus, upgradeRequest } from '../../support/raw-http.js';
+import { rawStatus, resetDuringHandshakes, upgradeRequest } from '../../support/raw-http.js';
 import { authSubprotocol, eventsOfData } from '../../../src/client/appsync-events-transport.js';
 import { fixture, ProtocolSocket, shapeOf } from './event-api-fixtures.js';
 
@@ -180,5 +180,26 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
     const socket = await open(apiKeyAuth);
     socket.send(fixture('connection_init'));
     expect(await socket.next((m) => m['type'] === 'connection_ack')).toBeDefined();
+  });
+
+  it('keeps serving while clients reset their connections in the middle of the handshake (it used to crash)', async () => {
+    // An authorizer that takes turns of the loop, as a JWT check through WebCrypto does.
+    const slow = await AppSyncEventsStandIn.start({
+      namespaces: ['live'],
+      authorize: (auth) => new Promise((resolve) => setTimeout(() => resolve(auth['x-api-key'] === API_KEY), 5)),
+    });
+    try {
+      const auth = encodeAuthSubprotocol({ ...apiKeyAuth, host: slow.host });
+      await resetDuringHandshakes(
+        Number(slow.host.split(':')[1]),
+        upgradeRequest('/event/realtime', `sec-websocket-protocol: ${EVENT_WS_SUBPROTOCOL}, ${auth}\r\n`),
+      );
+      const socket = await ProtocolSocket.open(slow.realtimeEndpoint, [EVENT_WS_SUBPROTOCOL, auth]);
+      sockets.push(socket);
+      socket.send(fixture('connection_init'));
+      expect(await socket.next((m) => m['type'] === 'connection_ack')).toBeDefined();
+    } finally {
+      await slow.close();
+    }
   });
 });

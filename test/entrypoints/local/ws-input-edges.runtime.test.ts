@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import WebSocket from 'ws';
 import { CLOSE_CODES } from '../../../src/domain/live-feed/close-codes.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
-import { rawStatus, upgradeRequest } from '../../support/raw-http.js';
+import { resetDuringHandshakes, rawStatus, upgradeRequest } from '../../support/raw-http.js';
 
 interface LogLine {
   level: string;
@@ -62,6 +62,14 @@ describe('WebSocket input edges of the local runtime', () => {
     expect(await rawStatus(runtime.port, upgradeRequest('//'))).toBe(404);
     expect(await rawStatus(runtime.port, upgradeRequest('//[/ws'))).toBe(404);
     const { socket, status } = await handshake(`ws://127.0.0.1:${runtime.port}/ws`);
+    sockets.push(socket);
+    expect(status).toBe(null);
+  });
+
+  it('keeps serving while clients reset their connections in the middle of the handshake (it used to crash)', async () => {
+    const { token } = await runtime.devTokens.issue('resetter');
+    await resetDuringHandshakes(runtime.port, upgradeRequest(`/ws?token=${token}`));
+    const { socket, status } = await handshake(runtime.wsUrl);
     sockets.push(socket);
     expect(status).toBe(null);
   });
