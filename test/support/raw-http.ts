@@ -53,15 +53,11 @@ export const upgradeRequest = (target: string, extraHeaders = ''): string =>
   `sec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extraHeaders}\r\n`;
 
 /**
- * Hostile timing: `rounds` × `clients` connections that each send `request` and reset (RST)
- * the connection 0–2 ms later, while the server is still deciding on the handshake.
+ * Hostile timing: `rounds` × `clients` connections that each send `request` (a handshake, or a
+ * request cut halfway through its body) and reset (RST) the connection 0–2 ms later, while the
+ * server is still working on it.
  */
-export const resetDuringHandshakes = async (
-  port: number,
-  request: string,
-  rounds = 5,
-  clients = 300,
-): Promise<void> => {
+export const sendThenReset = async (port: number, request: string, rounds = 5, clients = 300): Promise<void> => {
   const resetAfter = (delayMs: number) =>
     new Promise<void>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {

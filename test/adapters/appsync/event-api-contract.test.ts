@@ -10,7 +10,7 @@ import {
   ServerMessage,
 } from '../../../src/adapters/appsync/event-api-wire.js';
 import { AppSyncEventsStandIn } from '../../../src/adapters/local/appsync-events-standin.js';
-import { rawStatus, resetDuringHandshakes, upgradeRequest } from '../../support/raw-http.js';
+import { rawStatus, sendThenReset, upgradeRequest } from '../../support/raw-http.js';
 import { authSubprotocol, eventsOfData } from '../../../src/client/appsync-events-transport.js';
 import { fixture, ProtocolSocket, shapeOf } from './event-api-fixtures.js';
 
@@ -190,7 +190,7 @@ describe('AppSync Events wire format and stand-in, against AWS documentation fix
     });
     try {
       const auth = encodeAuthSubprotocol({ ...apiKeyAuth, host: slow.host });
-      await resetDuringHandshakes(
+      await sendThenReset(
         Number(slow.host.split(':')[1]),
         upgradeRequest('/event/realtime', `sec-websocket-protocol: ${EVENT_WS_SUBPROTOCOL}, ${auth}\r\n`),
       );

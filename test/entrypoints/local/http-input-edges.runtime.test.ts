@@ -2,7 +2,8 @@ import { connect as tcpConnect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_HTTP_BODY_BYTES } from '../../../src/entrypoints/http/api-route.js';
 import type { LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
-import { api, startQuietRuntime } from '../local-runtime-client.js';
+import { sendThenReset } from '../../support/raw-http.js';
+import { api, eventually, startQuietRuntime } from '../local-runtime-client.js';
 
 interface RawResponse {
   readonly status: number;
@@ -127,6 +128,40 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
     await client.write(head('GET', '/api/streams/channel-none/events?after=1%200', {}));
     expect(JSON.parse((await client.read()).body)).toMatchObject({ error: { field: 'after' } });
     client.end();
+  });
+
+  it('keeps serving while clients reset their connections halfway through a booking body', async () => {
+    expect(
+      (
+        await api(
+          runtime,
+          'POST',
+          '/api/trips',
+          {
+            tripId: 'reset-trip',
+            route: 'A → B',
+            departsAt: Date.now() + 86_400_000,
+            capacity: 10,
+            maxSeatsPerBooking: 2,
+          },
+          { as: 'operator-edges' },
+        )
+      ).status,
+    ).toBe(201);
+    const half = head('POST', '/api/trips/reset-trip/bookings', {
+      'content-type': 'application/json',
+      authorization: `Bearer ${token}`,
+      'content-length': 40,
+    });
+    await sendThenReset(runtime.port, `${half}{"seats":1,`);
+    const booked = await api(runtime, 'POST', '/api/trips/reset-trip/bookings', { seats: 1 }, { as: 'after-resets' });
+    expect(booked.status).toBe(202);
+    // Half-sent bodies were never bookings: the one whole request takes the only seat taken.
+    const trip = await eventually(
+      () => api(runtime, 'GET', '/api/trips/reset-trip'),
+      (t) => t.body?.['freeSeats'] !== 10,
+    );
+    expect(trip.body).toMatchObject({ capacity: 10, freeSeats: 9 });
   });
 
   it('answers 413 to a chunked upload past the limit (no Content-Length to go by)', async () => {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import WebSocket from 'ws';
 import { CLOSE_CODES } from '../../../src/domain/live-feed/close-codes.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
-import { resetDuringHandshakes, rawStatus, upgradeRequest } from '../../support/raw-http.js';
+import { sendThenReset, rawStatus, upgradeRequest } from '../../support/raw-http.js';
 
 interface LogLine {
   level: string;
@@ -68,7 +68,7 @@ describe('WebSocket input edges of the local runtime', () => {
 
   it('keeps serving while clients reset their connections in the middle of the handshake (it used to crash)', async () => {
     const { token } = await runtime.devTokens.issue('resetter');
-    await resetDuringHandshakes(runtime.port, upgradeRequest(`/ws?token=${token}`));
+    await sendThenReset(runtime.port, upgradeRequest(`/ws?token=${token}`));
     const { socket, status } = await handshake(runtime.wsUrl);
     sockets.push(socket);
     expect(status).toBe(null);
