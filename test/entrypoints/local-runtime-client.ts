@@ -61,6 +61,24 @@ export const openAuction = async (
   return ids;
 };
 
+/** Schedules trip `tripId` (departing in a day) through the HTTP API as `as`; expects 201. */
+export const scheduleTrip = async (
+  runtime: LocalRuntime,
+  tripId: string,
+  options: { as: string; capacity: number; maxSeatsPerBooking: number },
+): Promise<void> => {
+  const { as, ...terms } = options;
+  const answer = await api(
+    runtime,
+    'POST',
+    '/api/trips',
+    { tripId, route: 'A → B', departsAt: Date.now() + 86_400_000, ...terms },
+    { as },
+  );
+  if (answer.status !== 201)
+    throw new Error(`POST /api/trips answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+};
+
 /** Polls `probe` until it returns a value `accept` likes (or gives up after `timeoutMs`, returning the last value). */
 export const eventually = async <T>(
   probe: () => Promise<T>,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKENS } from '../../../src/entrypoints/composition/tokens.js';
 import type { LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { rawAnswer } from '../../support/raw-http.js';
-import { api, openAuction, startQuietRuntime } from '../local-runtime-client.js';
+import { api, openAuction, scheduleTrip, startQuietRuntime } from '../local-runtime-client.js';
 
 /**
  * A valid body per route that takes one: the generator sends it as is, with one field changed
@@ -80,14 +80,7 @@ describe('the local HTTP API under hostile requests, over raw TCP', () => {
     runtime = await startQuietRuntime();
     token = (await runtime.devTokens.issue('fuzz-seller')).token;
     const auction = await openAuction(runtime, 'fz', { as: 'fuzz-seller' });
-    const trip = await api(
-      runtime,
-      'POST',
-      '/api/trips',
-      { tripId: 'fz-trip', route: 'A → B', departsAt: Date.now() + 86_400_000, capacity: 5, maxSeatsPerBooking: 2 },
-      { as: 'fuzz-operator' },
-    );
-    expect(trip.status).toBe(201);
+    await scheduleTrip(runtime, 'fz-trip', { as: 'fuzz-operator', capacity: 5, maxSeatsPerBooking: 2 });
     const booking = await api(
       runtime,
       'POST',

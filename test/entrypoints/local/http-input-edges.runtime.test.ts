@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_HTTP_BODY_BYTES } from '../../../src/entrypoints/http/api-route.js';
 import type { LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { sendThenReset } from '../../support/raw-http.js';
-import { api, eventually, startQuietRuntime } from '../local-runtime-client.js';
+import { api, eventually, scheduleTrip, startQuietRuntime } from '../local-runtime-client.js';
 
 interface RawResponse {
   readonly status: number;
@@ -131,23 +131,7 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
   });
 
   it('keeps serving while clients reset their connections halfway through a booking body', async () => {
-    expect(
-      (
-        await api(
-          runtime,
-          'POST',
-          '/api/trips',
-          {
-            tripId: 'reset-trip',
-            route: 'A → B',
-            departsAt: Date.now() + 86_400_000,
-            capacity: 10,
-            maxSeatsPerBooking: 2,
-          },
-          { as: 'operator-edges' },
-        )
-      ).status,
-    ).toBe(201);
+    await scheduleTrip(runtime, 'reset-trip', { as: 'operator-edges', capacity: 10, maxSeatsPerBooking: 2 });
     const half = head('POST', '/api/trips/reset-trip/bookings', {
       'content-type': 'application/json',
       authorization: `Bearer ${token}`,
