@@ -11,6 +11,7 @@ import {
   SIGV4_APPSYNC_AUTHORIZATION,
 } from '../appsync/event-api-wire.js';
 import { AppSyncEventsSession, covers, segmentsOf } from './appsync-events-session.js';
+import { requestTarget } from './http-api-event.js';
 import { guardUpgradeSocket } from './upgrade-socket.js';
 
 export interface AppSyncEventsStandInOptions {
@@ -187,9 +188,8 @@ export class AppSyncEventsStandIn {
   }
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    // URL.parse, not new URL: a target such as `//` holds no URL, and a throw here would leave the listener.
-    const url = URL.parse(req.url ?? '/', 'http://localhost');
-    if (url?.pathname !== '/event')
+    // null for a target such as `//` that holds no URL (new URL would throw out of the listener).
+    if (requestTarget(req.url)?.pathname !== '/event')
       return json(
         res,
         404,
@@ -243,9 +243,8 @@ export class AppSyncEventsStandIn {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = URL.parse(req.url ?? '/', 'http://localhost');
     const protocols = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-    if (url?.pathname !== '/event/realtime' || !protocols.includes(EVENT_WS_SUBPROTOCOL)) {
+    if (requestTarget(req.url)?.pathname !== '/event/realtime' || !protocols.includes(EVENT_WS_SUBPROTOCOL)) {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

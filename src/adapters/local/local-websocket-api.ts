@@ -9,6 +9,7 @@ import { API_GATEWAY_MAX_MESSAGE_BYTES } from '../in-memory/connection-gateway-a
 import { DEFAULT_OUTGOING_BUFFER, OutgoingBuffer, type OutgoingBufferLimits } from './outgoing-buffer.js';
 import { answerOversizedMessages, isClientFault } from './oversized-message.js';
 import { TurnBudget } from './turn-budget.js';
+import { requestTarget } from './http-api-event.js';
 import { guardUpgradeSocket } from './upgrade-socket.js';
 
 /** A WebSocket route event as API Gateway sends it; $connect also carries the handshake headers. */
@@ -94,13 +95,13 @@ export class LocalWebSocketApi implements ConnectionGateway {
   attach(server: Server): void {
     server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       guardUpgradeSocket(socket);
-      // URL.parse, not new URL: a target such as `//` holds no URL, and a throw here would leave the listener.
-      const url = URL.parse(request.url ?? '/', 'http://localhost');
-      if (url?.pathname !== this.path) {
+      // null for a target such as `//` that holds no URL (new URL would throw out of the listener).
+      const target = requestTarget(request.url);
+      if (target?.pathname !== this.path) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
-      void this.turns.run(() => this.upgrade(request, socket, head, url));
+      void this.turns.run(() => this.upgrade(request, socket, head, target.url()));
     });
   }
 
