@@ -64,294 +64,242 @@ interface VariableSpec {
 
 const SQS = 'https://sqs.eu-west-1.amazonaws.com/123456789012';
 
-/** Every budget and size of the abuse controls (docs/SECURITY.md). */
-export interface AbuseLimits {
-  /** Chat and likes per connection. */
-  readonly chatBurst: number;
-  readonly chatPerSecond: number;
-  readonly likeBurst: number;
-  readonly likePerSecond: number;
-  /** Chat and likes per user, across all of a user's connections. */
-  readonly chatUserBurst: number;
-  readonly chatUserPerSecond: number;
-  readonly likeUserBurst: number;
-  readonly likeUserPerSecond: number;
-  /** Bids per user and per connection. */
-  readonly bidBurst: number;
-  readonly bidPerSecond: number;
-  /** Heartbeats per connection (one every 5 s is the contract); per user × maxConnectionsPerUser. */
-  readonly heartbeatBurst: number;
-  readonly heartbeatPerSecond: number;
-  /** WebSocket connections one signed-in user may hold at once. */
-  readonly maxConnectionsPerUser: number;
-}
+/**
+ * Every abuse limit (docs/SECURITY.md), once: its variable in a Lambda's environment, its default,
+ * whether it is a burst (an integer) or a refill rate (per second), and what it bounds. The
+ * Lambdas' schemas below and `npm start`'s flags (local/local-config.ts) are both made from it.
+ */
+export const ABUSE_LIMIT_SPECS = {
+  chatBurst: { variable: 'CHAT_BURST', default: 5, help: 'chat messages a connection may send at once' },
+  chatPerSecond: { variable: 'CHAT_PER_SECOND', default: 1, help: 'chat messages per second a connection may send' },
+  likeBurst: { variable: 'LIKE_BURST', default: 30, help: 'like frames a connection may send at once' },
+  likePerSecond: { variable: 'LIKE_PER_SECOND', default: 10, help: 'like frames per second a connection may send' },
+  chatUserBurst: { variable: 'CHAT_USER_BURST', default: 10, help: 'chat messages one user may send at once' },
+  chatUserPerSecond: {
+    variable: 'CHAT_USER_PER_SECOND',
+    default: 2,
+    help: 'chat messages per second one user may send',
+  },
+  likeUserBurst: { variable: 'LIKE_USER_BURST', default: 60, help: 'like frames one user may send at once' },
+  likeUserPerSecond: {
+    variable: 'LIKE_USER_PER_SECOND',
+    default: 20,
+    help: 'like frames per second one user may send',
+  },
+  bidBurst: { variable: 'BID_BURST', default: 5, help: 'bids a user or connection may place at once' },
+  bidPerSecond: { variable: 'BID_PER_SECOND', default: 1, help: 'bids per second a user or connection may place' },
+  heartbeatBurst: { variable: 'HEARTBEAT_BURST', default: 5, help: 'heartbeats a connection may send at once' },
+  heartbeatPerSecond: {
+    variable: 'HEARTBEAT_PER_SECOND',
+    default: 1,
+    help: 'heartbeats per second a connection may send',
+  },
+  maxConnectionsPerUser: {
+    variable: 'MAX_CONNECTIONS_PER_USER',
+    default: 5,
+    help: 'WebSocket connections one signed-in user may hold at once',
+  },
+} as const;
+type AbuseLimitKey = keyof typeof ABUSE_LIMIT_SPECS;
+
+/** Every budget and size of the abuse controls: per connection, per user across its connections (`*User*`). */
+export type AbuseLimits = { readonly [K in AbuseLimitKey]: number };
+
+const ABUSE_LIMIT_KEYS = Object.keys(ABUSE_LIMIT_SPECS) as AbuseLimitKey[];
 
 /** The defaults of both settings schemas: a Lambda's environment below, the local runtime's flags. */
-export const DEFAULT_ABUSE_LIMITS: AbuseLimits = {
-  chatBurst: 5,
-  chatPerSecond: 1,
-  likeBurst: 30,
-  likePerSecond: 10,
-  chatUserBurst: 10,
-  chatUserPerSecond: 2,
-  likeUserBurst: 60,
-  likeUserPerSecond: 20,
-  bidBurst: 5,
-  bidPerSecond: 1,
-  heartbeatBurst: 5,
-  heartbeatPerSecond: 1,
-  maxConnectionsPerUser: 5,
+export const DEFAULT_ABUSE_LIMITS = Object.fromEntries(
+  ABUSE_LIMIT_KEYS.map((k) => [k, ABUSE_LIMIT_SPECS[k].default]),
+) as AbuseLimits;
+
+/** A limit's schema and rule: rates are numbers 0..10000, bursts integers 1..10000, connections 1..1000. */
+export const abuseLimitSchema = (key: AbuseLimitKey): { schema: z.ZodDefault<z.ZodCoercedNumber>; rule: string } => {
+  const { default: fallback } = ABUSE_LIMIT_SPECS[key];
+  if (key.endsWith('PerSecond'))
+    return { schema: z.coerce.number().min(0).max(10_000).default(fallback), rule: 'a number 0..10000' };
+  const max = key === 'maxConnectionsPerUser' ? 1_000 : 10_000;
+  return { schema: intIn(1, max).default(fallback), rule: `an integer 1..${max}` };
 };
 
 /** The largest broadcast message body fan-out builds (SQS allows 256 KiB with attributes). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 120 * 1024;
 
-const burst = (key: keyof AbuseLimits, what: string) => ({
-  schema: intIn(1, 10_000).default(DEFAULT_ABUSE_LIMITS[key]),
-  expected: `an integer 1..10000 (${what})`,
-  example: String(DEFAULT_ABUSE_LIMITS[key]),
-});
-const perSecond = (key: keyof AbuseLimits, what: string) => ({
-  schema: z.coerce.number().min(0).max(10_000).default(DEFAULT_ABUSE_LIMITS[key]),
-  expected: `a number 0..10000 (${what} refilled per second)`,
-  example: String(DEFAULT_ABUSE_LIMITS[key]),
-});
+type AbuseLimitVariable = (typeof ABUSE_LIMIT_SPECS)[AbuseLimitKey]['variable'];
 
 /** The variable of each abuse limit; `abuseLimitsOf` reads them back. */
-const ABUSE_LIMIT_VARIABLES = {
-  CHAT_BURST: burst('chatBurst', 'chat messages a connection may send at once'),
-  CHAT_PER_SECOND: perSecond('chatPerSecond', 'chat messages per connection'),
-  LIKE_BURST: burst('likeBurst', 'likes a connection may send at once'),
-  LIKE_PER_SECOND: perSecond('likePerSecond', 'likes per connection'),
-  CHAT_USER_BURST: burst('chatUserBurst', 'chat messages a user may send at once'),
-  CHAT_USER_PER_SECOND: perSecond('chatUserPerSecond', 'chat messages per user'),
-  LIKE_USER_BURST: burst('likeUserBurst', 'likes a user may send at once'),
-  LIKE_USER_PER_SECOND: perSecond('likeUserPerSecond', 'likes per user'),
-  BID_BURST: burst('bidBurst', 'bids a user or connection may place at once'),
-  BID_PER_SECOND: perSecond('bidPerSecond', 'bids per user and per connection'),
-  HEARTBEAT_BURST: burst('heartbeatBurst', 'heartbeats a connection may send at once'),
-  HEARTBEAT_PER_SECOND: perSecond('heartbeatPerSecond', 'heartbeats per connection'),
-  MAX_CONNECTIONS_PER_USER: {
-    schema: intIn(1, 1_000).default(DEFAULT_ABUSE_LIMITS.maxConnectionsPerUser),
-    expected: 'an integer 1..1000 (WebSocket connections one signed-in user may hold at once)',
-    example: String(DEFAULT_ABUSE_LIMITS.maxConnectionsPerUser),
-  },
-} as const;
+const ABUSE_LIMIT_VARIABLES = Object.fromEntries(
+  ABUSE_LIMIT_KEYS.map((key) => {
+    const { schema, rule } = abuseLimitSchema(key);
+    const spec = ABUSE_LIMIT_SPECS[key];
+    return [spec.variable, { schema, expected: `${rule} (${spec.help})`, example: String(spec.default) }];
+  }),
+) as { readonly [V in AbuseLimitVariable]: VariableSpec & { readonly schema: z.ZodDefault<z.ZodCoercedNumber> } };
+
+/** A catalogue entry: the schema, what a valid value looks like, a valid example (none: optional). */
+const v = <S extends z.ZodType>(schema: S, expected: string, example: string | undefined, secret = false) => ({
+  schema,
+  expected,
+  example,
+  ...(secret ? { secret } : {}),
+});
+const emulator = (service: string) =>
+  v(httpUrl.optional(), `optional: the ${service} emulator URL; leave unset in AWS`, undefined);
+const table = (what: string, example: string) => v(tableName, `the ${what} DynamoDB table name`, example);
+const anyQueue = (name: string) => v(queueUrl, 'an SQS queue URL', `${SQS}/${name}`);
 
 /** Every variable any Lambda reads. Names are the contract with infra/ and docs/DEPLOY.md. */
 export const ENV_VARIABLES = {
-  AWS_REGION: {
-    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/),
-    expected: 'an AWS Region (Lambda sets it)',
-    example: 'eu-west-1',
-  },
-  AWS_ENDPOINT_URL: {
-    schema: httpUrl.optional(),
-    expected: 'optional: an emulator URL such as http://127.0.0.1:4566; leave unset in AWS',
-    example: undefined,
-  },
+  AWS_REGION: v(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/), 'an AWS Region (Lambda sets it)', 'eu-west-1'),
+  AWS_ENDPOINT_URL: v(
+    httpUrl.optional(),
+    'optional: an emulator URL such as http://127.0.0.1:4566; leave unset in AWS',
+    undefined,
+  ),
   // The SDK's own per-service names: emulators listen on one port each (tests, the emulator runtime).
-  AWS_ENDPOINT_URL_DYNAMODB: {
-    schema: httpUrl.optional(),
-    expected: 'optional: the DynamoDB emulator URL; leave unset in AWS',
-    example: undefined,
-  },
-  AWS_ENDPOINT_URL_KINESIS: {
-    schema: httpUrl.optional(),
-    expected: 'optional: the Kinesis emulator URL; leave unset in AWS',
-    example: undefined,
-  },
-  AWS_ENDPOINT_URL_SQS: {
-    schema: httpUrl.optional(),
-    expected: 'optional: the SQS emulator URL; leave unset in AWS',
-    example: undefined,
-  },
-  AWS_ENDPOINT_URL_S3: {
-    schema: httpUrl.optional(),
-    expected: 'optional: the S3 emulator URL; leave unset in AWS',
-    example: undefined,
-  },
-  AWS_ENDPOINT_URL_SNS: {
-    schema: httpUrl.optional(),
-    expected: 'optional: the SNS emulator URL; leave unset in AWS',
-    example: undefined,
-  },
-  POWERTOOLS_SERVICE_NAME: {
-    schema: z.string().min(1).default('stampede'),
-    expected: 'a service name for logs and metrics',
-    example: 'stampede',
-  },
-  POWERTOOLS_METRICS_NAMESPACE: {
-    schema: z
+  AWS_ENDPOINT_URL_DYNAMODB: emulator('DynamoDB'),
+  AWS_ENDPOINT_URL_KINESIS: emulator('Kinesis'),
+  AWS_ENDPOINT_URL_SQS: emulator('SQS'),
+  AWS_ENDPOINT_URL_S3: emulator('S3'),
+  AWS_ENDPOINT_URL_SNS: emulator('SNS'),
+  POWERTOOLS_SERVICE_NAME: v(z.string().min(1).default('stampede'), 'a service name for logs and metrics', 'stampede'),
+  POWERTOOLS_METRICS_NAMESPACE: v(
+    z
       .string()
       .regex(/^[\w./#:-]{1,255}$/)
       .default('Stampede'),
-    expected: 'a CloudWatch metrics namespace',
-    example: 'Stampede',
-  },
-  LOG_LEVEL: {
-    schema: LogLevel.default('INFO'),
-    expected: 'one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT',
-    example: 'INFO',
-  },
-  EVENTS_TABLE: { schema: tableName, expected: 'the events DynamoDB table name', example: 'stampede-events' },
-  SNAPSHOTS_TABLE: {
-    schema: tableName,
-    expected: 'the state snapshots DynamoDB table name',
-    example: 'stampede-snapshots',
-  },
-  CONNECTIONS_TABLE: {
-    schema: tableName,
-    expected: 'the WebSocket connections DynamoDB table name',
-    example: 'stampede-connections',
-  },
-  PRESENCE_TABLE: { schema: tableName, expected: 'the presence DynamoDB table name', example: 'stampede-presence' },
-  STATS_TABLE: { schema: tableName, expected: 'the counters DynamoDB table name', example: 'stampede-stats' },
-  FEED_STREAM_NAME: { schema: streamName, expected: 'the live-feed Kinesis stream name', example: 'stampede-feed' },
-  RECOMMEND_STREAM_NAME: {
-    schema: streamName,
-    expected: 'the recommendation-request Kinesis stream name',
-    example: 'stampede-recommend-requests',
-  },
-  BROADCAST_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-broadcast` },
-  BOOKING_QUEUE_URL: {
-    schema: fifoQueueUrl,
-    expected: 'an SQS FIFO queue URL (ends in .fifo)',
-    example: `${SQS}/stampede-booking.fifo`,
-  },
-  BOOKING_PARKED_QUEUE_URL: {
-    schema: queueUrl,
-    expected: 'an SQS standard queue URL',
-    example: `${SQS}/stampede-booking-parked`,
-  },
-  HEARTBEAT_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-heartbeat` },
-  SCHEDULER_QUEUE_URL: { schema: queueUrl, expected: 'an SQS queue URL', example: `${SQS}/stampede-scheduler` },
-  BLOB_BUCKET: {
-    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
-    expected: 'an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)',
-    example: 'stampede-blobs-123456789012',
-  },
-  BLOB_OFFLOAD_PREFIX: {
-    schema: z
+    'a CloudWatch metrics namespace',
+    'Stampede',
+  ),
+  LOG_LEVEL: v(LogLevel.default('INFO'), 'one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT', 'INFO'),
+  EVENTS_TABLE: table('events', 'stampede-events'),
+  SNAPSHOTS_TABLE: table('state snapshots', 'stampede-snapshots'),
+  CONNECTIONS_TABLE: table('WebSocket connections', 'stampede-connections'),
+  PRESENCE_TABLE: table('presence', 'stampede-presence'),
+  STATS_TABLE: table('counters', 'stampede-stats'),
+  FEED_STREAM_NAME: v(streamName, 'the live-feed Kinesis stream name', 'stampede-feed'),
+  RECOMMEND_STREAM_NAME: v(streamName, 'the recommendation-request Kinesis stream name', 'stampede-recommend-requests'),
+  BROADCAST_QUEUE_URL: anyQueue('stampede-broadcast'),
+  BOOKING_QUEUE_URL: v(fifoQueueUrl, 'an SQS FIFO queue URL (ends in .fifo)', `${SQS}/stampede-booking.fifo`),
+  BOOKING_PARKED_QUEUE_URL: v(queueUrl, 'an SQS standard queue URL', `${SQS}/stampede-booking-parked`),
+  HEARTBEAT_QUEUE_URL: anyQueue('stampede-heartbeat'),
+  SCHEDULER_QUEUE_URL: anyQueue('stampede-scheduler'),
+  BLOB_BUCKET: v(
+    z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/),
+    'an S3 bucket name (3–63 lowercase letters, digits, dots, hyphens)',
+    'stampede-blobs-123456789012',
+  ),
+  BLOB_OFFLOAD_PREFIX: v(
+    z
       .string()
       .regex(/^[\w.-]+\/$/)
       .default(DEFAULT_OFFLOAD_PREFIX),
-    expected: 'an S3 key prefix ending in "/"',
-    example: DEFAULT_OFFLOAD_PREFIX,
-  },
-  STATS_OBJECT_KEY: {
-    schema: z
+    'an S3 key prefix ending in "/"',
+    DEFAULT_OFFLOAD_PREFIX,
+  ),
+  STATS_OBJECT_KEY: v(
+    z
       .string()
       .regex(/^[\w./-]+\.json$/)
       .default(DEFAULT_STATS_OBJECT_KEY),
-    expected: 'an S3 object key ending in .json',
-    example: DEFAULT_STATS_OBJECT_KEY,
-  },
-  WS_MANAGEMENT_ENDPOINT: {
-    schema: httpUrl,
-    expected: 'the WebSocket API stage callback URL (https://<api-id>.execute-api.<region>.amazonaws.com/<stage>)',
-    example: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
-  },
-  EVENT_API_HTTP_ENDPOINT: {
-    schema: z
-      .url({ protocol: /^https?$/ })
-      .refine((u) => new URL(u).pathname === '/event', { message: 'must end in /event' }),
-    expected: "the AppSync Event API's HTTP publish endpoint (https://<httpDns>/event)",
-    example: 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/event',
-  },
-  EVENT_API_NAMESPACE: {
-    schema: z
+    'an S3 object key ending in .json',
+    DEFAULT_STATS_OBJECT_KEY,
+  ),
+  WS_MANAGEMENT_ENDPOINT: v(
+    httpUrl,
+    'the WebSocket API stage callback URL (https://<api-id>.execute-api.<region>.amazonaws.com/<stage>)',
+    'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
+  ),
+  EVENT_API_HTTP_ENDPOINT: v(
+    httpUrl.refine((u) => new URL(u).pathname === '/event', { message: 'must end in /event' }),
+    "the AppSync Event API's HTTP publish endpoint (https://<httpDns>/event)",
+    'https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/event',
+  ),
+  EVENT_API_NAMESPACE: v(
+    z
       .string()
       .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,48}[A-Za-z0-9])?$/)
       .default('live'),
-    expected: 'the channel namespace live channels are published in (1–50 letters, digits, inner hyphens)',
-    example: 'live',
-  },
-  INTEGRATION_TOPIC_ARN: {
-    schema: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,251}\.fifo$/, 'not an SNS FIFO topic ARN'),
-    expected: 'the integration SNS FIFO topic ARN (name ends in .fifo)',
-    example: 'arn:aws:sns:eu-west-1:123456789012:stampede-integration.fifo',
-  },
-  SHARD_SIZE: {
-    schema: intIn(1, 10_000).default(500),
-    expected: 'an integer 1..10000 (most connections one broadcast message posts to)',
-    example: '500',
-  },
-  MAX_MESSAGE_BYTES: {
-    schema: intIn(1_024, 256 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
-    expected: 'an integer 1024..262144 (largest broadcast message body fan-out builds)',
-    example: String(DEFAULT_MAX_MESSAGE_BYTES),
-  },
+    'the channel namespace live channels are published in (1–50 letters, digits, inner hyphens)',
+    'live',
+  ),
+  INTEGRATION_TOPIC_ARN: v(
+    z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,251}\.fifo$/, 'not an SNS FIFO topic ARN'),
+    'the integration SNS FIFO topic ARN (name ends in .fifo)',
+    'arn:aws:sns:eu-west-1:123456789012:stampede-integration.fifo',
+  ),
+  SHARD_SIZE: v(
+    intIn(1, 10_000).default(500),
+    'an integer 1..10000 (most connections one broadcast message posts to)',
+    '500',
+  ),
+  MAX_MESSAGE_BYTES: v(
+    intIn(1_024, 256 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
+    'an integer 1024..262144 (largest broadcast message body fan-out builds)',
+    String(DEFAULT_MAX_MESSAGE_BYTES),
+  ),
   ...ABUSE_LIMIT_VARIABLES,
-  PRESENCE_TTL_SECONDS: {
-    schema: intIn(5, 3600).default(15),
-    expected: 'an integer 5..3600 (seconds a heartbeat keeps a viewer counted)',
-    example: '15',
-  },
-  BEACON_TOKEN_KEY: {
-    // At least 32 bytes: the HMAC key of the beacon tokens (adapters/crypto/beacon-tokens-adapter-hmac.ts).
-    schema: z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes'),
-    expected: 'the beacon token HMAC key, at least 32 bytes (the stack generates one in Secrets Manager)',
-    example: 'example-beacon-token-key-0123456789abcdef',
-    secret: true,
-  },
-  BEACON_URL: {
-    schema: z
+  PRESENCE_TTL_SECONDS: v(
+    intIn(5, 3600).default(15),
+    'an integer 5..3600 (seconds a heartbeat keeps a viewer counted)',
+    '15',
+  ),
+  // At least 32 bytes: the HMAC key of the beacon tokens (adapters/crypto/beacon-tokens-adapter-hmac.ts).
+  BEACON_TOKEN_KEY: v(
+    z.string().refine((value) => Buffer.byteLength(value) >= 32, 'must be at least 32 bytes'),
+    'the beacon token HMAC key, at least 32 bytes (the stack generates one in Secrets Manager)',
+    'example-beacon-token-key-0123456789abcdef',
+    true,
+  ),
+  BEACON_URL: v(
+    z
       .string()
-      .refine((v) => /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/beat$/.test(v) || v === '/beat', {
+      .refine((value) => /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/beat$/.test(value) || value === '/beat', {
         message: 'must be https://<host>/beat, or /beat (same origin, local runtime)',
       })
       .default('/beat'),
-    expected: 'where viewers send beacons: https://<beacon distribution>/beat (or /beat on the same origin)',
-    example: 'https://d111111abcdef8.cloudfront.net/beat',
-  },
-  PRESENCE_STREAM_NAME: {
-    schema: streamName,
-    expected: 'the presence Kinesis stream name (beats and ticks, key <channel>#<k>)',
-    example: 'stampede-presence',
-  },
-  PRESENCE_STREAM_SHARDS: {
-    schema: intIn(1, 10_000),
-    expected: "an integer 1..10000: the presence stream's shard count (explicit hash keys place sub-partitions)",
-    example: '150',
-  },
-  PRESENCE_SUB_PARTITIONS: {
-    schema: intIn(1, 1_000).default(3),
-    expected: 'an integer 1..1000: sub-partitions K per channel (the same for router and aggregator)',
-    example: '3',
-  },
-  PRESENCE_BUCKETS: {
-    schema: intIn(1, 1_000).default(2),
-    expected: 'an integer 1..1000: packed bucket items B per sub-partition',
-    example: '2',
-  },
-  REDIS_URL: {
-    schema: z
+    'where viewers send beacons: https://<beacon distribution>/beat (or /beat on the same origin)',
+    'https://d111111abcdef8.cloudfront.net/beat',
+  ),
+  PRESENCE_STREAM_NAME: v(
+    streamName,
+    'the presence Kinesis stream name (beats and ticks, key <channel>#<k>)',
+    'stampede-presence',
+  ),
+  PRESENCE_STREAM_SHARDS: v(
+    intIn(1, 10_000),
+    "an integer 1..10000: the presence stream's shard count (explicit hash keys place sub-partitions)",
+    '150',
+  ),
+  PRESENCE_SUB_PARTITIONS: v(
+    intIn(1, 1_000).default(3),
+    'an integer 1..1000: sub-partitions K per channel (the same for router and aggregator)',
+    '3',
+  ),
+  PRESENCE_BUCKETS: v(intIn(1, 1_000).default(2), 'an integer 1..1000: packed bucket items B per sub-partition', '2'),
+  REDIS_URL: v(
+    z
       .url({ protocol: /^rediss?$/ })
       .refine(
         (url) => [null, 'true', 'false'].includes(new URL(url).searchParams.get('cluster')),
         'cluster= must be true or false',
       )
       .optional(),
-    expected:
-      'optional: redis://host:6379 or rediss://user:password@host:6379 (add ?cluster=true for a cluster endpoint)',
-    example: undefined,
-    secret: true,
-  },
-  RECOMMEND_CACHE_TTL_SECONDS: {
-    schema: intIn(1, 86_400).default(3600),
-    expected: 'an integer 1..86400 (seconds a cached recommendation lives)',
-    example: '3600',
-  },
-  ALLOWED_ORIGINS: {
-    // Exact origins only: a wildcard would let any page read answers meant for the stack's own pages.
-    schema: z
+    'optional: redis://host:6379 or rediss://user:password@host:6379 (add ?cluster=true for a cluster endpoint)',
+    undefined,
+    true,
+  ),
+  RECOMMEND_CACHE_TTL_SECONDS: v(
+    intIn(1, 86_400).default(3600),
+    'an integer 1..86400 (seconds a cached recommendation lives)',
+    '3600',
+  ),
+  // Exact origins only: a wildcard would let any page read answers meant for the stack's own pages.
+  ALLOWED_ORIGINS: v(
+    z
       .string()
       .default('')
-      .transform((v) =>
-        v
+      .transform((value) =>
+        value
           .split(',')
           .map((o) => o.trim())
           .filter((o) => o !== ''),
@@ -366,33 +314,24 @@ export const ENV_VARIABLES = {
             ),
         ),
       ),
-    expected:
-      'comma-separated page origins allowed by CORS, e.g. https://d111.cloudfront.net,http://localhost:3000 (no wildcard)',
-    example: 'https://d111111abcdef8.cloudfront.net',
-  },
-  JWT_ISSUER: {
-    schema: z.url({ protocol: /^https$/ }),
-    expected: 'the OIDC issuer URL (https), e.g. https://cognito-idp.<region>.amazonaws.com/<pool-id>',
-    example: 'https://issuer.example.com/',
-  },
-  JWT_AUDIENCE: {
-    schema: z.string().min(1),
-    expected: 'the expected token audience (aud), e.g. an app client id',
-    example: 'stampede',
-  },
-  JWKS_URL: {
-    schema: httpUrl.optional(),
-    expected: 'optional: the JWKS URL; defaults to <issuer>/.well-known/jwks.json',
-    example: undefined,
-  },
-  ALLOW_ANONYMOUS_VIEWERS: {
-    schema: z
+    'comma-separated page origins allowed by CORS, e.g. https://d111.cloudfront.net,http://localhost:3000 (no wildcard)',
+    'https://d111111abcdef8.cloudfront.net',
+  ),
+  JWT_ISSUER: v(
+    z.url({ protocol: /^https$/ }),
+    'the OIDC issuer URL (https), e.g. https://cognito-idp.<region>.amazonaws.com/<pool-id>',
+    'https://issuer.example.com/',
+  ),
+  JWT_AUDIENCE: v(z.string().min(1), 'the expected token audience (aud), e.g. an app client id', 'stampede'),
+  JWKS_URL: v(httpUrl.optional(), 'optional: the JWKS URL; defaults to <issuer>/.well-known/jwks.json', undefined),
+  ALLOW_ANONYMOUS_VIEWERS: v(
+    z
       .enum(['true', 'false'])
       .default('true')
-      .transform((v) => v === 'true'),
-    expected: 'true or false: may viewers without a token connect (to watch only; never to bid, chat or like)',
-    example: 'true',
-  },
+      .transform((value) => value === 'true'),
+    'true or false: may viewers without a token connect (to watch only; never to bid, chat or like)',
+    'true',
+  ),
 } as const satisfies Record<string, VariableSpec>;
 export type EnvVariable = keyof typeof ENV_VARIABLES;
 
@@ -414,26 +353,13 @@ const COMMON = [
   'LOG_LEVEL',
 ] as const;
 const BLOBS = ['BLOB_BUCKET', 'BLOB_OFFLOAD_PREFIX'] as const;
-const LIMITS = Object.keys(ABUSE_LIMIT_VARIABLES) as (keyof typeof ABUSE_LIMIT_VARIABLES)[];
+const LIMITS = Object.keys(ABUSE_LIMIT_VARIABLES) as AbuseLimitVariable[];
 
-type LimitSettings = { readonly [K in keyof typeof ABUSE_LIMIT_VARIABLES]: number };
+type LimitSettings = { readonly [V in AbuseLimitVariable]: number };
 
 /** The abuse limits of a function whose schema reads them (ws-connect, ws-disconnect, ws-message, http-api). */
-export const abuseLimitsOf = (c: LimitSettings): AbuseLimits => ({
-  chatBurst: c.CHAT_BURST,
-  chatPerSecond: c.CHAT_PER_SECOND,
-  likeBurst: c.LIKE_BURST,
-  likePerSecond: c.LIKE_PER_SECOND,
-  chatUserBurst: c.CHAT_USER_BURST,
-  chatUserPerSecond: c.CHAT_USER_PER_SECOND,
-  likeUserBurst: c.LIKE_USER_BURST,
-  likeUserPerSecond: c.LIKE_USER_PER_SECOND,
-  bidBurst: c.BID_BURST,
-  bidPerSecond: c.BID_PER_SECOND,
-  heartbeatBurst: c.HEARTBEAT_BURST,
-  heartbeatPerSecond: c.HEARTBEAT_PER_SECOND,
-  maxConnectionsPerUser: c.MAX_CONNECTIONS_PER_USER,
-});
+export const abuseLimitsOf = (c: LimitSettings): AbuseLimits =>
+  Object.fromEntries(ABUSE_LIMIT_KEYS.map((k) => [k, c[ABUSE_LIMIT_SPECS[k].variable]])) as AbuseLimits;
 
 /**
  * The join answers' beacon grant (ws-message's `joined` frame, http-api's beacon route): present
