@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_ABUSE_LIMITS as L, DEFAULT_MAX_MESSAGE_BYTES } from '../composition/config.js';
+import { ABUSE_LIMIT_SPECS, abuseLimitSchema, DEFAULT_MAX_MESSAGE_BYTES } from '../composition/config.js';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const rate = z.coerce.number().min(0).max(1);
@@ -12,116 +12,243 @@ const LogLevel = z.preprocess(
   z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
 );
 
+/** The order `npm start --help` lists the groups in. */
+export const GROUPS = [
+  'Server',
+  'Backend',
+  'Demo and output',
+  'Fan-out pipeline',
+  'Queues and retries',
+  'WebSocket limits',
+  'Abuse limits (per connection, and per user across connections)',
+  'Presence and booking',
+  'Chaos (at-least-once delivery, for testing)',
+] as const;
+
+/**
+ * One setting: its schema (type, range, default: what validation and `--help` both read), the
+ * group `--help` lists it in and what it does. `values` only where the schema's rule is a
+ * pattern, not a range or a list; `default` where `npm start` applies another one (the demo).
+ */
+export interface LocalSetting<S extends z.ZodType = z.ZodType> {
+  readonly schema: S;
+  readonly group: (typeof GROUPS)[number];
+  readonly help: string;
+  readonly values?: string;
+  readonly placeholder?: string;
+  readonly default?: string;
+}
+type More = Partial<Pick<LocalSetting, 'values' | 'placeholder' | 'default'>>;
+const setting = <S extends z.ZodType>(
+  schema: S,
+  group: LocalSetting['group'],
+  help: string,
+  more: More = {},
+): LocalSetting<S> => ({ schema, group, help, ...more });
+
+const [SERVER, BACKEND, OUTPUT, PIPELINE, RETRIES, WEBSOCKET, ABUSE, PRESENCE, CHAOS] = GROUPS;
+const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+
+/** The abuse limits (docs/SECURITY.md), with the Lambdas' defaults and ranges (config.ts). */
+const ABUSE_SETTINGS = Object.fromEntries(
+  Object.entries(ABUSE_LIMIT_SPECS).map(([key, spec]) => [
+    key,
+    setting(
+      abuseLimitSchema(key as keyof typeof ABUSE_LIMIT_SPECS).schema,
+      key === 'maxConnectionsPerUser' ? WEBSOCKET : ABUSE,
+      capitalized(spec.help),
+    ),
+  ]),
+) as { readonly [K in keyof typeof ABUSE_LIMIT_SPECS]: LocalSetting<z.ZodDefault<z.ZodCoercedNumber>> };
+
 /**
  * The local runtime's settings. Each key is also a command-line flag (kebab-case:
  * `--relay-batch-size 50`) and an environment variable (`STAMPEDE_RELAY_BATCH_SIZE=50`;
- * `PORT` works too). Flags win over the environment, which wins over these defaults.
+ * `PORT` works too). Flags win over the environment, which wins over the schemas' defaults.
  */
-export const LocalConfigSchema = z.object({
-  host: z.string().min(1).default('127.0.0.1'),
-  port: int(0, 65_535).default(3000),
-  wsPath: z
-    .string()
-    .regex(/^\/[\w/-]*$/, 'wsPath must be a path such as /ws')
-    .default('/ws'),
-  /** `memory` (in-process twins); other backends (e.g. `emulators`) register themselves. */
-  backend: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]*$/)
-    .default('memory'),
-  logLevel: LogLevel.default('WARN'),
-  /**
-   * How frames reach viewers: `apigateway` (the WebSocket API, per-connection posts) or
-   * `appsync-events` (the fan-out publishes to a local AppSync Events stand-in that viewers
-   * subscribe to; development only). AWS picks with `-c broadcaster=…`.
-   */
-  broadcaster: z.enum(['apigateway', 'appsync-events']).default('apigateway'),
-  /** The AppSync Events stand-in's port with `--broadcaster appsync-events` (0: a free one). */
-  eventApiPort: int(0, 65_535).default(0),
-  /** One progress line every this many ms (0: none). */
-  progressIntervalMs: int(0, 3_600_000).default(5_000),
-  /** Connections per channel shard (N): one broadcast message posts to at most this many. */
-  shardSize: int(1, 10_000).default(500),
-  feedShards: int(1, 64).default(4),
-  changeStreamShards: int(1, 64).default(4),
-  relayBatchSize: int(1, 10_000).default(100),
-  relayWindowMs: int(0, 300_000).default(0),
-  relayMaxRetries: int(-1, 10_000).default(10),
-  fanoutBatchSize: int(1, 10_000).default(100),
-  fanoutWindowMs: int(0, 300_000).default(0),
-  fanoutMaxRetries: int(-1, 10_000).default(10),
-  broadcastBatchSize: int(1, 10_000).default(10),
-  broadcastWindowMs: int(0, 300_000).default(0),
-  broadcastVisibilityTimeoutMs: int(100, 43_200_000).default(5_000),
-  broadcastConcurrency: int(1, 64).default(4),
-  maxReceiveCount: int(1, 1_000).default(5),
-  /** Chaos: chance of an at-least-once duplicate (stream batches and standard queues). */
-  duplicateRate: rate.default(0),
-  /** Chaos: standard queues hand out messages in random order. */
-  reorder: flag.default(false),
-  /** Chaos: chance that an invocation crashes mid-batch (after a prefix of its records). */
-  crashRate: rate.default(0),
-  /** Seed for the chaos dice (0: not reproducible). */
-  seed: int(0, 2 ** 31 - 1).default(0),
-  maxMessageBytes: int(1_024, 256 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
-  /**
-   * Bytes a WebSocket connection may have waiting to be sent before posts to it are refused (API
-   * Gateway's 429 "client side buffer is full"); see docs/PROTOCOL.md, "When the server closes".
-   */
-  wsMaxBufferedBytes: int(16 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
-  /** A connection still over that buffer this long after its first refused post is closed with 4008 (slow consumer). */
-  wsSlowConsumerGraceMs: int(0, 600_000).default(2_000),
-  /** Abuse limits (docs/SECURITY.md), with the Lambdas' defaults (config.ts): per connection, per user across its connections. */
-  chatBurst: int(1, 10_000).default(L.chatBurst),
-  chatPerSecond: z.coerce.number().min(0).max(10_000).default(L.chatPerSecond),
-  likeBurst: int(1, 10_000).default(L.likeBurst),
-  likePerSecond: z.coerce.number().min(0).max(10_000).default(L.likePerSecond),
-  chatUserBurst: int(1, 10_000).default(L.chatUserBurst),
-  chatUserPerSecond: z.coerce.number().min(0).max(10_000).default(L.chatUserPerSecond),
-  likeUserBurst: int(1, 10_000).default(L.likeUserBurst),
-  likeUserPerSecond: z.coerce.number().min(0).max(10_000).default(L.likeUserPerSecond),
-  bidBurst: int(1, 10_000).default(L.bidBurst),
-  bidPerSecond: z.coerce.number().min(0).max(10_000).default(L.bidPerSecond),
-  heartbeatBurst: int(1, 10_000).default(L.heartbeatBurst),
-  heartbeatPerSecond: z.coerce.number().min(0).max(10_000).default(L.heartbeatPerSecond),
-  maxConnectionsPerUser: int(1, 1_000).default(L.maxConnectionsPerUser),
-  /** Viewers without a token may connect and watch (never bid, chat or like). */
-  allowAnonymousViewers: flag.default(true),
-  /** Presence (F5): seconds a heartbeat keeps a viewer counted (a few missed 5 s beats). */
-  presenceTtlSeconds: int(5, 3_600).default(15),
-  /** Booking (F6): the trip the seed's `POST /api/book-bus` books on (schedule it: `npx tsx scripts/seed-trips.ts`). */
-  defaultTripId: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'defaultTripId may contain letters, digits and _ . : -')
-    .default('holiday-express'),
-  /**
-   * `--backend emulators` only: the recommender's cache and read model in this Redis (e.g.
-   * `redis://127.0.0.1:6379`, one node), as the deployed functions keep them; unset, they stay
-   * in memory. `rediss://` for TLS; add `?cluster=true` for a cluster endpoint.
-   */
-  redisUrl: z
-    .string()
-    .refine(
-      (v) => URL.canParse(v) && ['redis:', 'rediss:'].includes(new URL(v).protocol) && new URL(v).hostname !== '',
-      'redisUrl must look like redis://host:port',
-    )
-    .optional(),
-  /**
-   * `--backend emulators` only: keep everything in this directory (created if missing) —
-   * DynamoDB Local's database, kinesalite's and fauxqs's stores, the development signing key and
-   * the stream pollers' positions — so a restart on it resumes where the last run stopped. A
-   * running runtime locks it. Unset: everything lives as long as the process.
-   */
-  dataDir: z.string().min(1).optional(),
-  /**
-   * Demo mode: live channels with products, auctions, bidders, chat, likes and viewers, and a
-   * few trips, driven through the real API and WebSocket. Off for startLocalRuntime (tests);
-   * `npm start` turns it on unless `--no-demo` (or STAMPEDE_DEMO=false).
-   */
-  demo: flag.default(false),
-  /** Print each integration event as it is published to the integration topic (docs/INTEGRATION.md). */
-  showIntegrationEvents: flag.default(false),
-});
+export const LOCAL_SETTINGS = {
+  host: setting(z.string().min(1).default('127.0.0.1'), SERVER, 'Interface the HTTP and WebSocket server listens on.', {
+    values: 'a host name or IP',
+  }),
+  port: setting(
+    int(0, 65_535).default(3000),
+    SERVER,
+    'Port of the HTTP API, the pages and the WebSocket (0 picks a free one).',
+  ),
+  wsPath: setting(
+    z
+      .string()
+      .regex(/^\/[\w/-]*$/, 'wsPath must be a path such as /ws')
+      .default('/ws'),
+    SERVER,
+    'Path of the WebSocket endpoint.',
+    { values: 'a path such as /ws' },
+  ),
+  // Other backends than memory and emulators register themselves (local-backends.ts).
+  backend: setting(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/)
+      .default('memory'),
+    BACKEND,
+    'Where state lives: memory (in-process twins, starts at once) or emulators (DynamoDB Local, which needs Java ≥ 11, plus kinesalite and fauxqs).',
+  ),
+  logLevel: setting(LogLevel.default('WARN'), OUTPUT, 'Log level of the handlers (JSON lines on stdout).'),
+  // AWS picks with `-c broadcaster=…`.
+  broadcaster: setting(
+    z.enum(['apigateway', 'appsync-events']).default('apigateway'),
+    BACKEND,
+    'How frames reach viewers: the WebSocket API (one post per connection) or a local AppSync Events stand-in (development only).',
+  ),
+  eventApiPort: setting(
+    int(0, 65_535).default(0),
+    BACKEND,
+    'Port of the AppSync Events stand-in with --broadcaster appsync-events (0: free).',
+  ),
+  progressIntervalMs: setting(
+    int(0, 3_600_000).default(5_000),
+    OUTPUT,
+    'Print the progress line (connections, each stage’s records, backlog and DLQ; README "The progress line") at most this often, when it changed; 0: never.',
+  ),
+  shardSize: setting(
+    int(1, 10_000).default(500),
+    PIPELINE,
+    'Connections per channel shard: one broadcast message posts to at most this many.',
+  ),
+  feedShards: setting(int(1, 64).default(4), PIPELINE, 'Shards of the feed stream (Kinesis in AWS).'),
+  changeStreamShards: setting(
+    int(1, 64).default(4),
+    PIPELINE,
+    'Shards of the events table’s change stream (DynamoDB Streams in AWS).',
+  ),
+  relayBatchSize: setting(
+    int(1, 10_000).default(100),
+    PIPELINE,
+    'Records per relay invocation (change stream → feed).',
+  ),
+  relayWindowMs: setting(int(0, 300_000).default(0), PIPELINE, 'How long the relay waits to fill a batch.'),
+  relayMaxRetries: setting(
+    int(-1, 10_000).default(10),
+    RETRIES,
+    'Retries of a failed relay batch before its records are discarded (-1: until they expire).',
+  ),
+  fanoutBatchSize: setting(
+    int(1, 10_000).default(100),
+    PIPELINE,
+    'Records per fan-out invocation (feed → broadcast queue).',
+  ),
+  fanoutWindowMs: setting(int(0, 300_000).default(0), PIPELINE, 'How long the fan-out waits to fill a batch.'),
+  fanoutMaxRetries: setting(
+    int(-1, 10_000).default(10),
+    RETRIES,
+    'Retries of a failed fan-out batch before its records are discarded (-1: until they expire).',
+  ),
+  broadcastBatchSize: setting(
+    int(1, 10_000).default(10),
+    PIPELINE,
+    'Messages per broadcast invocation (queue → connections).',
+  ),
+  broadcastWindowMs: setting(int(0, 300_000).default(0), PIPELINE, 'How long the broadcast waits to fill a batch.'),
+  broadcastVisibilityTimeoutMs: setting(
+    int(100, 43_200_000).default(5_000),
+    RETRIES,
+    'How long a received queue message stays hidden before it is handed out again.',
+  ),
+  broadcastConcurrency: setting(int(1, 64).default(4), PIPELINE, 'Broadcast invocations running at once.'),
+  maxReceiveCount: setting(
+    int(1, 1_000).default(5),
+    RETRIES,
+    'Receives of a queue message before it moves to its DLQ.',
+  ),
+  duplicateRate: setting(
+    rate.default(0),
+    CHAOS,
+    'Chance that a stream batch or standard-queue message is delivered twice.',
+  ),
+  reorder: setting(flag.default(false), CHAOS, 'Standard queues hand messages out in random order.'),
+  crashRate: setting(
+    rate.default(0),
+    CHAOS,
+    'Chance that an invocation crashes mid-batch, after a prefix of its records had effects.',
+  ),
+  seed: setting(int(0, 2 ** 31 - 1).default(0), CHAOS, 'Seed of the chaos dice and the demo (0: not reproducible).'),
+  maxMessageBytes: setting(
+    int(1_024, 256 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
+    PIPELINE,
+    'Largest queue message; bigger payloads go to the blob store.',
+  ),
+  // API Gateway's 429 "client side buffer is full"; docs/PROTOCOL.md, "When the server closes".
+  wsMaxBufferedBytes: setting(
+    int(16 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
+    WEBSOCKET,
+    'Bytes waiting to be sent to one connection before posts to it are refused (API Gateway’s 429).',
+  ),
+  wsSlowConsumerGraceMs: setting(
+    int(0, 600_000).default(2_000),
+    WEBSOCKET,
+    'A connection still over that buffer this long after the first refused post is closed (4008).',
+  ),
+  ...ABUSE_SETTINGS,
+  allowAnonymousViewers: setting(
+    flag.default(true),
+    WEBSOCKET,
+    'Viewers without a token may connect and watch (never bid, chat or like).',
+  ),
+  presenceTtlSeconds: setting(
+    int(5, 3_600).default(15),
+    PRESENCE,
+    'Seconds a heartbeat keeps a viewer counted (a few missed 5 s beats).',
+  ),
+  // Schedule it: `npx tsx scripts/seed-trips.ts`.
+  defaultTripId: setting(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'defaultTripId may contain letters, digits and _ . : -')
+      .default('holiday-express'),
+    PRESENCE,
+    'The trip POST /api/book-bus books on.',
+    { values: 'letters, digits and _ . : - (1..128)', placeholder: 'id' },
+  ),
+  // Without it the recommender's cache and read model stay in memory; with it, as the deployed functions keep them.
+  redisUrl: setting(
+    z
+      .string()
+      .refine(
+        (v) => URL.canParse(v) && ['redis:', 'rediss:'].includes(new URL(v).protocol) && new URL(v).hostname !== '',
+        'redisUrl must look like redis://host:port',
+      )
+      .optional(),
+    BACKEND,
+    'With --backend emulators: keep the recommender cache and read model in this Redis (rediss:// for TLS, ?cluster=true for a cluster); unset, they stay in memory.',
+    { values: 'redis://host:port', placeholder: 'url' },
+  ),
+  // DynamoDB Local's database, kinesalite's and fauxqs's stores, the signing key, the pollers' positions.
+  dataDir: setting(
+    z.string().min(1).optional(),
+    BACKEND,
+    'With --backend emulators: keep tables, streams, queues, the development signing key and the pollers’ positions in this directory, so a restart (even after a kill) resumes where it stopped; locked while a runtime uses it.',
+    { values: 'a directory', placeholder: 'dir' },
+  ),
+  // Off for startLocalRuntime (tests); `npm start` turns it on unless `--no-demo` (or STAMPEDE_DEMO=false).
+  demo: setting(
+    flag.default(false),
+    OUTPUT,
+    'Live channels, auctions, chat, likes, viewers and bookings driven through the real API (--no-demo starts empty).',
+    { default: 'on' },
+  ),
+  showIntegrationEvents: setting(
+    flag.default(false),
+    OUTPUT,
+    'Print each integration event (AuctionClosed, BookingConfirmed, LiveStarted…) as it is published to the integration topic (docs/INTEGRATION.md).',
+  ),
+};
+
+type Schemas<T extends Record<string, LocalSetting>> = { [K in keyof T]: T[K]['schema'] };
+export const LocalConfigSchema = z.object(
+  Object.fromEntries(Object.entries(LOCAL_SETTINGS).map(([key, s]) => [key, s.schema])) as Schemas<
+    typeof LOCAL_SETTINGS
+  >,
+);
 export type LocalConfig = z.infer<typeof LocalConfigSchema>;
 export type LocalConfigInput = z.input<typeof LocalConfigSchema>;
 export type LocalConfigKey = keyof LocalConfig;

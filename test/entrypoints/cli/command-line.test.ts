@@ -7,7 +7,7 @@ import {
   type CommandSpec,
 } from '../../../src/entrypoints/cli/command-line.js';
 import { LOCAL_CONFIG_KEYS, flagOf } from '../../../src/entrypoints/local/local-config.js';
-import { LOCAL_FLAG_DOCS, localFlagSpecs } from '../../../src/entrypoints/local/local-flags.js';
+import { localFlagSpecs } from '../../../src/entrypoints/local/local-flags.js';
 
 const spec: CommandSpec = {
   command: 'tool --',
@@ -78,7 +78,6 @@ describe('the shared command line', () => {
 
 describe("npm start's flag table", () => {
   it('has one entry per setting, and every flag a description, a default and a group', () => {
-    expect(Object.keys(LOCAL_FLAG_DOCS).sort()).toEqual([...LOCAL_CONFIG_KEYS].sort());
     const flags = localFlagSpecs(['memory', 'emulators']);
     expect(flags.map((f) => f.name).sort()).toEqual(LOCAL_CONFIG_KEYS.map(flagOf).sort());
     for (const f of flags) {
