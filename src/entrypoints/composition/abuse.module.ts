@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import { InMemoryTokenBucket } from '../../adapters/in-memory/rate-limiter-adapter-in-memory.js';
 import { makeActionGate, type ActionGate } from '../../application/abuse/action-gate.js';
 import { makeConnectionLimit, type ConnectionLimit } from '../../application/abuse/connection-limit.js';
@@ -7,7 +6,7 @@ import type { ConnectionQuota } from '../../application/ports/connection-quota.p
 import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import { userOf } from '../handlers/ws-message.js';
 import type { AbuseLimits } from './config.js';
-import { TOKENS, type Get, type Token } from './tokens.js';
+import { TOKENS, type Get, type Token, bindingsModule } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.abuse.${name}`) as Token<T>;
 
@@ -33,12 +32,7 @@ export const ABUSE_TOKENS = {
  * budget are in-instance buckets by design, in AWS too: a connection's frames reach one instance
  * at a time, and a DynamoDB read and write per heartbeat would cost more than the flood it stops.
  */
-export const abuseModule = new ContainerModule(({ bind: bindToken }) => {
-  const bind = <T>(t: Token<T>, factory: (get: Get) => T): void => {
-    bindToken<T>(t)
-      .toDynamicValue((ctx) => factory((u) => ctx.get(u)))
-      .inSingletonScope();
-  };
+export const abuseModule = bindingsModule((bind) => {
   const bucket = (get: Get, capacity: number, refillPerSecond: number) =>
     new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
   bind(TOKENS.ChatLimiter, (get) =>

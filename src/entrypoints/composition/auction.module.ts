@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import type { AuctionCloseMessage } from '../../application/auction/auction-close-message.js';
 import { AuctionCloseScheduler } from '../../application/auction/auction-close-scheduler.js';
 import type { AuctionCommandHandler } from '../../application/auction/auction-commands.js';
@@ -15,7 +14,7 @@ import { makeAuctionCloseHandler } from '../handlers/auction-close.js';
 import { makeAuctionRoutes } from '../http/auction.routes.js';
 import { auctionWsActions } from '../ws/auction.ws-actions.js';
 import { ABUSE_TOKENS } from './abuse.module.js';
-import { TOKENS, type Token } from './tokens.js';
+import { TOKENS, type Token, bindingsModule } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.auction.${name}`) as Token<T>;
 
@@ -41,63 +40,55 @@ const snapshotPolicy = (store: SnapshotStore | undefined, logger: Logger): Snaps
   };
 
 /** Use cases, the `auction-close` handler, the auction routes and the `bid` frame over the bound ports. */
-export const auctionModule = new ContainerModule(({ bind }) => {
-  bind(AUCTION_TOKENS.AuctionCommandHandler)
-    .toDynamicValue(
-      (ctx) =>
-        new CommandHandler(auctionDecider, auctionCodec, {
-          store: ctx.get(TOKENS.EventStore),
-          clock: ctx.get(TOKENS.Clock),
-          ids: ctx.get(TOKENS.Ids),
-          sleeper: ctx.get(TOKENS.Sleeper),
-          snapshots: snapshotPolicy(ctx.get(TOKENS.SnapshotStore, { optional: true }), ctx.get(TOKENS.Logger)),
-        }),
-    )
-    .inSingletonScope();
-  bind(AUCTION_TOKENS.Scheduler)
-    .toDynamicValue((ctx) => new AuctionCloseScheduler(ctx.get(AUCTION_TOKENS.SchedulerQueue), ctx.get(TOKENS.Clock)))
-    .inSingletonScope();
-  bind(AUCTION_TOKENS.PlaceBid)
-    .toDynamicValue((ctx) =>
-      makePlaceBid({
-        auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler),
-        clock: ctx.get(TOKENS.Clock),
-        gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
+export const auctionModule = bindingsModule((bind) => {
+  bind(
+    AUCTION_TOKENS.AuctionCommandHandler,
+    (get) =>
+      new CommandHandler(auctionDecider, auctionCodec, {
+        store: get(TOKENS.EventStore),
+        clock: get(TOKENS.Clock),
+        ids: get(TOKENS.Ids),
+        sleeper: get(TOKENS.Sleeper),
+        snapshots: snapshotPolicy(get.optional(TOKENS.SnapshotStore), get(TOKENS.Logger)),
       }),
-    )
-    .inSingletonScope();
-  bind(AUCTION_TOKENS.Handler)
-    .toDynamicValue((ctx) =>
-      makeAuctionCloseHandler({
-        closeAuction: makeCloseAuction({
-          auctions: ctx.get(AUCTION_TOKENS.AuctionCommandHandler),
-          scheduler: ctx.get(AUCTION_TOKENS.Scheduler),
-          clock: ctx.get(TOKENS.Clock),
-        }),
-        logger: ctx.get(TOKENS.Logger),
+  );
+  bind(
+    AUCTION_TOKENS.Scheduler,
+    (get) => new AuctionCloseScheduler(get(AUCTION_TOKENS.SchedulerQueue), get(TOKENS.Clock)),
+  );
+  bind(AUCTION_TOKENS.PlaceBid, (get) =>
+    makePlaceBid({
+      auctions: get(AUCTION_TOKENS.AuctionCommandHandler),
+      clock: get(TOKENS.Clock),
+      gate: get.optional(ABUSE_TOKENS.ActionGate),
+    }),
+  );
+  bind(AUCTION_TOKENS.Handler, (get) =>
+    makeAuctionCloseHandler({
+      closeAuction: makeCloseAuction({
+        auctions: get(AUCTION_TOKENS.AuctionCommandHandler),
+        scheduler: get(AUCTION_TOKENS.Scheduler),
+        clock: get(TOKENS.Clock),
       }),
-    )
-    .inSingletonScope();
-  bind(TOKENS.HttpRoutes)
-    .toDynamicValue((ctx) => {
-      const auctions = ctx.get(AUCTION_TOKENS.AuctionCommandHandler);
-      const clock = ctx.get(TOKENS.Clock);
-      return makeAuctionRoutes({
-        openAuction: makeOpenAuction({
-          auctions,
-          channels: ctx.get(TOKENS.ChannelCommandHandler),
-          scheduler: ctx.get(AUCTION_TOKENS.Scheduler),
-          clock,
-          ids: ctx.get(TOKENS.Ids),
-        }),
-        placeBid: ctx.get(AUCTION_TOKENS.PlaceBid),
-        getAuction: makeGetAuction({ auctions }),
-        now: () => clock.now(),
-        onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in an auction route', { error }),
-      });
-    })
-    .inSingletonScope();
-  bind(TOKENS.WsActions)
-    .toDynamicValue((ctx) => auctionWsActions({ placeBid: ctx.get(AUCTION_TOKENS.PlaceBid) }))
-    .inSingletonScope();
+      logger: get(TOKENS.Logger),
+    }),
+  );
+  bind(TOKENS.HttpRoutes, (get) => {
+    const auctions = get(AUCTION_TOKENS.AuctionCommandHandler);
+    const clock = get(TOKENS.Clock);
+    return makeAuctionRoutes({
+      openAuction: makeOpenAuction({
+        auctions,
+        channels: get(TOKENS.ChannelCommandHandler),
+        scheduler: get(AUCTION_TOKENS.Scheduler),
+        clock,
+        ids: get(TOKENS.Ids),
+      }),
+      placeBid: get(AUCTION_TOKENS.PlaceBid),
+      getAuction: makeGetAuction({ auctions }),
+      now: () => clock.now(),
+      onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error in an auction route', { error }),
+    });
+  });
+  bind(TOKENS.WsActions, (get) => auctionWsActions({ placeBid: get(AUCTION_TOKENS.PlaceBid) }));
 });

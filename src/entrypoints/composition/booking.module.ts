@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
 import { makeGetBookingStats } from '../../application/booking/booking-stats.js';
 import { makeGetBookingStatus } from '../../application/booking/booking-status.js';
@@ -18,7 +17,7 @@ import { tripCodec, tripDecider } from '../../domain/booking/index.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { makeBookingHandler } from '../handlers/booking.js';
 import { makeBookingRoutes } from '../http/booking.routes.js';
-import { TOKENS, type Token } from './tokens.js';
+import { TOKENS, type Token, bindingsModule } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.booking.${name}`) as Token<T>;
 
@@ -46,79 +45,70 @@ export const BOOKING_TOKENS = {
 } as const;
 
 /** Use cases, the `booking` consumer handler and the booking routes over the bound ports. */
-export const bookingModule = new ContainerModule(({ bind }) => {
-  bind(BOOKING_TOKENS.TripCommandHandler)
-    .toDynamicValue(
-      (ctx) =>
-        new CommandHandler(tripDecider, tripCodec, {
-          store: ctx.get(TOKENS.EventStore),
-          clock: ctx.get(TOKENS.Clock),
-          ids: ctx.get(TOKENS.Ids),
-          sleeper: ctx.get(TOKENS.Sleeper),
-        }),
-    )
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.StatsPublisher)
-    .toDynamicValue((ctx) => {
-      const settings = ctx.get(BOOKING_TOKENS.Settings);
-      return new StatsPublisher(
-        ctx.get(BOOKING_TOKENS.BlobStore),
-        makeGetBookingStats({ counters: ctx.get(BOOKING_TOKENS.CounterStore) }),
-        ctx.get(TOKENS.Clock),
-        {
-          key: settings.statsObjectKey,
-          minIntervalMs: settings.statsMinIntervalMs,
-        },
-      );
-    })
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.ScheduleTrip)
-    .toDynamicValue((ctx) =>
-      makeScheduleTrip({
-        trips: ctx.get(BOOKING_TOKENS.TripCommandHandler),
-        counters: ctx.get(BOOKING_TOKENS.CounterStore),
+export const bookingModule = bindingsModule((bind) => {
+  bind(
+    BOOKING_TOKENS.TripCommandHandler,
+    (get) =>
+      new CommandHandler(tripDecider, tripCodec, {
+        store: get(TOKENS.EventStore),
+        clock: get(TOKENS.Clock),
+        ids: get(TOKENS.Ids),
+        sleeper: get(TOKENS.Sleeper),
       }),
-    )
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.Handler)
-    .toDynamicValue((ctx) =>
-      makeBookingHandler({
-        processBooking: makeProcessBooking({
-          trips: ctx.get(BOOKING_TOKENS.TripCommandHandler),
-          counters: ctx.get(BOOKING_TOKENS.CounterStore),
-          clock: ctx.get(TOKENS.Clock),
-        }),
-        park: makeParkMessage({ queue: ctx.get(BOOKING_TOKENS.ParkingQueue), clock: ctx.get(TOKENS.Clock) }),
-        stats: ctx.get(BOOKING_TOKENS.StatsPublisher),
-        logger: ctx.get(TOKENS.Logger),
+  );
+  bind(BOOKING_TOKENS.StatsPublisher, (get) => {
+    const settings = get(BOOKING_TOKENS.Settings);
+    return new StatsPublisher(
+      get(BOOKING_TOKENS.BlobStore),
+      makeGetBookingStats({ counters: get(BOOKING_TOKENS.CounterStore) }),
+      get(TOKENS.Clock),
+      {
+        key: settings.statsObjectKey,
+        minIntervalMs: settings.statsMinIntervalMs,
+      },
+    );
+  });
+  bind(BOOKING_TOKENS.ScheduleTrip, (get) =>
+    makeScheduleTrip({
+      trips: get(BOOKING_TOKENS.TripCommandHandler),
+      counters: get(BOOKING_TOKENS.CounterStore),
+    }),
+  );
+  bind(BOOKING_TOKENS.Handler, (get) =>
+    makeBookingHandler({
+      processBooking: makeProcessBooking({
+        trips: get(BOOKING_TOKENS.TripCommandHandler),
+        counters: get(BOOKING_TOKENS.CounterStore),
+        clock: get(TOKENS.Clock),
       }),
-    )
-    .inSingletonScope();
-  bind(TOKENS.HttpRoutes)
-    .toDynamicValue((ctx) => {
-      const trips = ctx.get(BOOKING_TOKENS.TripCommandHandler);
-      const counters = ctx.get(BOOKING_TOKENS.CounterStore);
-      const index = ctx.get(BOOKING_TOKENS.RequestIndex);
-      const clock = ctx.get(TOKENS.Clock);
-      const ids = ctx.get(TOKENS.Ids);
-      return makeBookingRoutes({
-        requestBooking: makeRequestBooking({
-          trips,
-          index,
-          queue: ctx.get(BOOKING_TOKENS.BookingQueue),
-          counters,
-          clock,
-          ids,
-        }),
-        getBookingStatus: makeGetBookingStatus({ trips, index }),
-        cancelBooking: makeCancelBooking({ trips, index, counters, clock }),
-        getBookingStats: makeGetBookingStats({ counters }),
-        scheduleTrip: ctx.get(BOOKING_TOKENS.ScheduleTrip),
-        getTrip: makeGetTrip({ trips }),
-        defaultTripId: ctx.get(BOOKING_TOKENS.Settings).defaultTripId,
+      park: makeParkMessage({ queue: get(BOOKING_TOKENS.ParkingQueue), clock: get(TOKENS.Clock) }),
+      stats: get(BOOKING_TOKENS.StatsPublisher),
+      logger: get(TOKENS.Logger),
+    }),
+  );
+  bind(TOKENS.HttpRoutes, (get) => {
+    const trips = get(BOOKING_TOKENS.TripCommandHandler);
+    const counters = get(BOOKING_TOKENS.CounterStore);
+    const index = get(BOOKING_TOKENS.RequestIndex);
+    const clock = get(TOKENS.Clock);
+    const ids = get(TOKENS.Ids);
+    return makeBookingRoutes({
+      requestBooking: makeRequestBooking({
+        trips,
+        index,
+        queue: get(BOOKING_TOKENS.BookingQueue),
+        counters,
+        clock,
         ids,
-        onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in a booking route', { error }),
-      });
-    })
-    .inSingletonScope();
+      }),
+      getBookingStatus: makeGetBookingStatus({ trips, index }),
+      cancelBooking: makeCancelBooking({ trips, index, counters, clock }),
+      getBookingStats: makeGetBookingStats({ counters }),
+      scheduleTrip: get(BOOKING_TOKENS.ScheduleTrip),
+      getTrip: makeGetTrip({ trips }),
+      defaultTripId: get(BOOKING_TOKENS.Settings).defaultTripId,
+      ids,
+      onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error in a booking route', { error }),
+    });
+  });
 });

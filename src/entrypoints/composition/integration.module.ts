@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import { decodeEventStreamRecord } from '../../adapters/dynamodb/stream-record-decoder.js';
 import type { IntegrationMessage } from '../../application/integration/integration-events.js';
 import { makeIntegrationFeed, type IntegrationFeed } from '../../application/integration/integration-feed.js';
@@ -7,7 +6,7 @@ import {
   makeIntegrationPublisherHandler,
   type IntegrationPublisherHandler,
 } from '../handlers/integration-publisher.js';
-import { TOKENS, type Token } from './tokens.js';
+import { TOKENS, type Token, bindingsModule } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.integration.${name}`) as Token<T>;
 
@@ -21,23 +20,19 @@ export const INTEGRATION_TOKENS = {
 } as const;
 
 /** The integration feed and the `integration-publisher` handler over the bound publisher. */
-export const integrationModule = new ContainerModule(({ bind }) => {
-  bind(INTEGRATION_TOKENS.Feed)
-    .toDynamicValue((ctx) => {
-      const onPublished = ctx.get(INTEGRATION_TOKENS.OnPublished, { optional: true });
-      return makeIntegrationFeed({
-        publisher: ctx.get(INTEGRATION_TOKENS.Publisher),
-        ...(onPublished ? { onPublished } : {}),
-      });
-    })
-    .inSingletonScope();
-  bind(INTEGRATION_TOKENS.Handler)
-    .toDynamicValue((ctx) =>
-      makeIntegrationPublisherHandler({
-        feed: ctx.get(INTEGRATION_TOKENS.Feed),
-        decodeRecord: decodeEventStreamRecord,
-        logger: ctx.get(TOKENS.Logger),
-      }),
-    )
-    .inSingletonScope();
+export const integrationModule = bindingsModule((bind) => {
+  bind(INTEGRATION_TOKENS.Feed, (get) => {
+    const onPublished = get.optional(INTEGRATION_TOKENS.OnPublished);
+    return makeIntegrationFeed({
+      publisher: get(INTEGRATION_TOKENS.Publisher),
+      ...(onPublished ? { onPublished } : {}),
+    });
+  });
+  bind(INTEGRATION_TOKENS.Handler, (get) =>
+    makeIntegrationPublisherHandler({
+      feed: get(INTEGRATION_TOKENS.Feed),
+      decodeRecord: decodeEventStreamRecord,
+      logger: get(TOKENS.Logger),
+    }),
+  );
 });

@@ -23,7 +23,7 @@ import { makeLiveRoutes } from '../http/live.routes.js';
 import { HttpRouter } from '../http/router.js';
 import { makeSystemRoutes } from '../http/system.routes.js';
 import { ABUSE_TOKENS } from './abuse.module.js';
-import { TOKENS, type Binding, type Get, type Token } from './tokens.js';
+import { TOKENS, type Binding, bindingsModule } from './tokens.js';
 
 /**
  * Live commerce: the channel use cases, relay → fan-out → broadcast, the WebSocket routes, the
@@ -31,12 +31,7 @@ import { TOKENS, type Binding, type Get, type Token } from './tokens.js';
  * routes, actions and hooks), bound to port tokens only. `startedAt` is what `GET /health` reports.
  */
 export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
-  new ContainerModule(({ bind: bindToken }) => {
-    const bind = <T>(t: Token<T>, factory: (get: Get) => T): void => {
-      bindToken<T>(t)
-        .toDynamicValue((ctx) => factory((u) => ctx.get(u)))
-        .inSingletonScope();
-    };
+  bindingsModule((bind) => {
     bind(
       TOKENS.ChannelCommandHandler,
       (get) =>
@@ -106,33 +101,27 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
     bind(TOKENS.HttpRoutes, (get) =>
       makeSystemRoutes({ service: 'stampede', startedAt, now: () => get(TOKENS.Clock).now() }),
     );
-    bindToken(TOKENS.WsActions)
-      .toDynamicValue((ctx) => {
-        const grantBeacon = ctx.get(TOKENS.GrantBeacon, { optional: true });
-        return liveWsActions({
-          connections: ctx.get(TOKENS.ChannelConnections),
-          signals: ctx.get(TOKENS.ViewerSignals),
-          ...(grantBeacon === undefined ? {} : { grantBeacon }),
-        });
-      })
-      .inSingletonScope();
-    bindToken(TOKENS.HttpRouter)
-      .toDynamicValue((ctx) => {
-        const router = new HttpRouter({
-          logger: ctx.get(TOKENS.Logger),
-          cors: { allowedOrigins: ctx.get(TOKENS.AllowedOrigins, { optional: true }) ?? [] },
-        });
-        for (const routes of ctx.getAll(TOKENS.HttpRoutes, { optional: true })) router.add(routes);
-        return router;
-      })
-      .inSingletonScope();
-    bindToken(TOKENS.WsActionRegistry)
-      .toDynamicValue((ctx) => {
-        const registry = new WsActionRegistry();
-        for (const actions of ctx.getAll(TOKENS.WsActions, { optional: true })) registry.register(...actions);
-        return registry;
-      })
-      .inSingletonScope();
+    bind(TOKENS.WsActions, (get) => {
+      const grantBeacon = get.optional(TOKENS.GrantBeacon);
+      return liveWsActions({
+        connections: get(TOKENS.ChannelConnections),
+        signals: get(TOKENS.ViewerSignals),
+        ...(grantBeacon === undefined ? {} : { grantBeacon }),
+      });
+    });
+    bind(TOKENS.HttpRouter, (get) => {
+      const router = new HttpRouter({
+        logger: get(TOKENS.Logger),
+        cors: { allowedOrigins: get.optional(TOKENS.AllowedOrigins) ?? [] },
+      });
+      for (const routes of get.all(TOKENS.HttpRoutes)) router.add(routes);
+      return router;
+    });
+    bind(TOKENS.WsActionRegistry, (get) => {
+      const registry = new WsActionRegistry();
+      for (const actions of get.all(TOKENS.WsActions)) registry.register(...actions);
+      return registry;
+    });
 
     bind(TOKENS.RelayHandler, (get) =>
       makeRelayHandler({
@@ -149,24 +138,17 @@ export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
         readBody: get(TOKENS.BroadcastBodyReader),
       }),
     );
-    bindToken(TOKENS.WsConnectHandler)
-      .toDynamicValue((ctx) =>
-        makeWsConnectHandler({
-          hooks: ctx.getAll(TOKENS.ConnectHooks, { optional: true }),
-          logger: ctx.get(TOKENS.Logger),
-        }),
-      )
-      .inSingletonScope();
-    bindToken(TOKENS.WsDisconnectHandler)
-      .toDynamicValue((ctx) => {
-        const connections = ctx.get(TOKENS.ChannelConnections);
-        return makeWsDisconnectHandler({
-          leave: (id) => connections.leave(id),
-          hooks: ctx.getAll(TOKENS.DisconnectHooks, { optional: true }),
-          logger: ctx.get(TOKENS.Logger),
-        });
-      })
-      .inSingletonScope();
+    bind(TOKENS.WsConnectHandler, (get) =>
+      makeWsConnectHandler({ hooks: get.all(TOKENS.ConnectHooks), logger: get(TOKENS.Logger) }),
+    );
+    bind(TOKENS.WsDisconnectHandler, (get) => {
+      const connections = get(TOKENS.ChannelConnections);
+      return makeWsDisconnectHandler({
+        leave: (id) => connections.leave(id),
+        hooks: get.all(TOKENS.DisconnectHooks),
+        logger: get(TOKENS.Logger),
+      });
+    });
     bind(TOKENS.WsMessageHandler, (get) =>
       makeWsMessageHandler({
         actions: get(TOKENS.WsActionRegistry),

@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import { CommandHandler } from '../../application/command-handler.js';
 import type { BeaconTokens } from '../../application/ports/beacon-tokens.port.js';
 import type { PresenceBucketStore } from '../../application/ports/presence-bucket-store.port.js';
@@ -17,7 +16,7 @@ import { channelCodec, channelDecider } from '../../domain/channel/index.js';
 import { makeBeatRouterHandler, type BeatRouterHandler } from '../handlers/beat-router.js';
 import { makePresenceAggregatorHandler, type PresenceAggregatorHandler } from '../handlers/presence-aggregator.js';
 import { makeBeaconRoutes } from '../http/beacon.routes.js';
-import { setting, TOKENS, type Binding, type Token } from './tokens.js';
+import { setting, TOKENS, type Binding, type Token, bindingsModule } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.presence-beacon.${name}`) as Token<T>;
 
@@ -59,53 +58,41 @@ export const beaconSettings = (s: {
  * aggregator publishes the count through its own channel command handler whose decider carries
  * the viewer-count rate limit (at most once a second per channel, only on change), as F5 does.
  */
-export const presenceBeaconModule = new ContainerModule(({ bind }) => {
-  bind(BEACON_TOKENS.RouteBeats)
-    .toDynamicValue((ctx) =>
-      makeRouteBeats({
-        tokens: ctx.get(BEACON_TOKENS.Tokens),
-        stream: ctx.get(BEACON_TOKENS.Stream),
-        layout: ctx.get(BEACON_TOKENS.Settings).layout,
-      }),
-    )
-    .inSingletonScope();
-  bind(BEACON_TOKENS.Aggregator)
-    .toDynamicValue((ctx) => {
-      const { ttlMs, layout } = ctx.get(BEACON_TOKENS.Settings);
-      const { minPublishIntervalMs } = presenceSettings({ ttlMs });
-      const clock = ctx.get(TOKENS.Clock);
-      const channels = new CommandHandler(
-        withViewerCountRateLimit(channelDecider, minPublishIntervalMs),
-        channelCodec,
-        {
-          store: ctx.get(TOKENS.EventStore),
-          clock,
-          ids: ctx.get(TOKENS.Ids),
-          sleeper: ctx.get(TOKENS.Sleeper),
-        },
-      );
-      return new PresenceAggregator({
-        buckets: ctx.get(BEACON_TOKENS.Buckets),
-        publisher: new ViewerCountPublisher(channels, minPublishIntervalMs),
-        stream: ctx.get(BEACON_TOKENS.Stream),
-        clock,
-        settings: defaultAggregatorSettings(ttlMs, layout),
-      });
-    })
-    .inSingletonScope();
-  bind(BEACON_TOKENS.BeatRouterHandler)
-    .toDynamicValue((ctx) =>
-      makeBeatRouterHandler({ routeBeats: ctx.get(BEACON_TOKENS.RouteBeats), logger: ctx.get(TOKENS.Logger) }),
-    )
-    .inSingletonScope();
-  bind(BEACON_TOKENS.AggregatorHandler)
-    .toDynamicValue((ctx) =>
-      makePresenceAggregatorHandler({
-        aggregator: ctx.get(BEACON_TOKENS.Aggregator),
-        logger: ctx.get(TOKENS.Logger),
-      }),
-    )
-    .inSingletonScope();
+export const presenceBeaconModule = bindingsModule((bind) => {
+  bind(BEACON_TOKENS.RouteBeats, (get) =>
+    makeRouteBeats({
+      tokens: get(BEACON_TOKENS.Tokens),
+      stream: get(BEACON_TOKENS.Stream),
+      layout: get(BEACON_TOKENS.Settings).layout,
+    }),
+  );
+  bind(BEACON_TOKENS.Aggregator, (get) => {
+    const { ttlMs, layout } = get(BEACON_TOKENS.Settings);
+    const { minPublishIntervalMs } = presenceSettings({ ttlMs });
+    const clock = get(TOKENS.Clock);
+    const channels = new CommandHandler(withViewerCountRateLimit(channelDecider, minPublishIntervalMs), channelCodec, {
+      store: get(TOKENS.EventStore),
+      clock,
+      ids: get(TOKENS.Ids),
+      sleeper: get(TOKENS.Sleeper),
+    });
+    return new PresenceAggregator({
+      buckets: get(BEACON_TOKENS.Buckets),
+      publisher: new ViewerCountPublisher(channels, minPublishIntervalMs),
+      stream: get(BEACON_TOKENS.Stream),
+      clock,
+      settings: defaultAggregatorSettings(ttlMs, layout),
+    });
+  });
+  bind(BEACON_TOKENS.BeatRouterHandler, (get) =>
+    makeBeatRouterHandler({ routeBeats: get(BEACON_TOKENS.RouteBeats), logger: get(TOKENS.Logger) }),
+  );
+  bind(BEACON_TOKENS.AggregatorHandler, (get) =>
+    makePresenceAggregatorHandler({
+      aggregator: get(BEACON_TOKENS.Aggregator),
+      logger: get(TOKENS.Logger),
+    }),
+  );
 });
 
 /**
@@ -113,22 +100,18 @@ export const presenceBeaconModule = new ContainerModule(({ bind }) => {
  * optional token) and `GET /api/channels/{channelId}/beacon`. Loaded by ws-message and http-api
  * only when BEACON_TOKEN_KEY is set (presenceIngress=beacon), and by the local runtime.
  */
-export const beaconGrantModule = new ContainerModule(({ bind }) => {
-  bind(TOKENS.GrantBeacon)
-    .toDynamicValue((ctx) =>
-      makeGrantBeacon({
-        tokens: ctx.get(BEACON_TOKENS.Tokens),
-        ids: ctx.get(TOKENS.Ids),
-        url: ctx.get(BEACON_TOKENS.Url),
-      }),
-    )
-    .inSingletonScope();
-  bind(TOKENS.HttpRoutes)
-    .toDynamicValue((ctx) =>
-      makeBeaconRoutes({
-        grantBeacon: ctx.get(TOKENS.GrantBeacon),
-        onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in the beacon route', { error }),
-      }),
-    )
-    .inSingletonScope();
+export const beaconGrantModule = bindingsModule((bind) => {
+  bind(TOKENS.GrantBeacon, (get) =>
+    makeGrantBeacon({
+      tokens: get(BEACON_TOKENS.Tokens),
+      ids: get(TOKENS.Ids),
+      url: get(BEACON_TOKENS.Url),
+    }),
+  );
+  bind(TOKENS.HttpRoutes, (get) =>
+    makeBeaconRoutes({
+      grantBeacon: get(TOKENS.GrantBeacon),
+      onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error in the beacon route', { error }),
+    }),
+  );
 });

@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import { CommandHandler } from '../../application/command-handler.js';
 import type { ConnectionSessions } from '../../application/ports/connection-sessions.port.js';
 import type { MessageQueue } from '../../application/ports/message-queue.port.js';
@@ -19,7 +18,7 @@ import { makePresenceHandler } from '../handlers/presence.js';
 import { makePresenceRoutes } from '../http/presence.routes.js';
 import { presenceDisconnectHook, presenceWsActions } from '../ws/presence.ws-actions.js';
 import { ABUSE_TOKENS } from './abuse.module.js';
-import { TOKENS, type Token } from './tokens.js';
+import { TOKENS, type Token, bindingsModule } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.presence.${name}`) as Token<T>;
 
@@ -40,74 +39,59 @@ export const PRESENCE_TOKENS = {
  * over whatever ports the container binds. The tracker publishes through its own channel
  * command handler, whose decider carries the viewer-count rate limit.
  */
-export const presenceModule = new ContainerModule(({ bind }) => {
+export const presenceModule = bindingsModule((bind) => {
   const kernel = (get: <U>(t: Token<U>) => U) => ({
     store: get(TOKENS.EventStore),
     clock: get(TOKENS.Clock),
     ids: get(TOKENS.Ids),
     sleeper: get(TOKENS.Sleeper),
   });
-  bind(PRESENCE_TOKENS.Tracker)
-    .toDynamicValue((ctx) => {
-      const get = <U>(t: Token<U>) => ctx.get(t);
-      const settings = get(PRESENCE_TOKENS.Settings);
-      const channels = new CommandHandler(
-        withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs),
-        channelCodec,
-        kernel(get),
-      );
-      return new PresenceTracker({
-        store: get(PRESENCE_TOKENS.PresenceStore),
-        publisher: new ViewerCountPublisher(channels, settings.minPublishIntervalMs),
-        channels,
-        followUps: get(PRESENCE_TOKENS.HeartbeatQueue),
+  bind(PRESENCE_TOKENS.Tracker, (get) => {
+    const settings = get(PRESENCE_TOKENS.Settings);
+    const channels = new CommandHandler(
+      withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs),
+      channelCodec,
+      kernel(get),
+    );
+    return new PresenceTracker({
+      store: get(PRESENCE_TOKENS.PresenceStore),
+      publisher: new ViewerCountPublisher(channels, settings.minPublishIntervalMs),
+      channels,
+      followUps: get(PRESENCE_TOKENS.HeartbeatQueue),
+      clock: get(TOKENS.Clock),
+      settings,
+    });
+  });
+  bind(PRESENCE_TOKENS.AcceptHeartbeat, (get) =>
+    makeAcceptHeartbeat({
+      queue: get(PRESENCE_TOKENS.HeartbeatQueue),
+      clock: get(TOKENS.Clock),
+      gate: get.optional(ABUSE_TOKENS.ActionGate),
+    }),
+  );
+  bind(PRESENCE_TOKENS.ConnectionPresence, (get) =>
+    makeConnectionPresence({
+      sessions: get(PRESENCE_TOKENS.ConnectionSessions),
+      endViewerSession: makeEndViewerSession({
+        queue: get(PRESENCE_TOKENS.HeartbeatQueue),
         clock: get(TOKENS.Clock),
-        settings,
-      });
-    })
-    .inSingletonScope();
-  bind(PRESENCE_TOKENS.AcceptHeartbeat)
-    .toDynamicValue((ctx) =>
-      makeAcceptHeartbeat({
-        queue: ctx.get(PRESENCE_TOKENS.HeartbeatQueue),
-        clock: ctx.get(TOKENS.Clock),
-        gate: ctx.get(ABUSE_TOKENS.ActionGate, { optional: true }),
       }),
-    )
-    .inSingletonScope();
-  bind(PRESENCE_TOKENS.ConnectionPresence)
-    .toDynamicValue((ctx) =>
-      makeConnectionPresence({
-        sessions: ctx.get(PRESENCE_TOKENS.ConnectionSessions),
-        endViewerSession: makeEndViewerSession({
-          queue: ctx.get(PRESENCE_TOKENS.HeartbeatQueue),
-          clock: ctx.get(TOKENS.Clock),
-        }),
-      }),
-    )
-    .inSingletonScope();
-  bind(PRESENCE_TOKENS.Handler)
-    .toDynamicValue((ctx) =>
-      makePresenceHandler({ tracker: ctx.get(PRESENCE_TOKENS.Tracker), logger: ctx.get(TOKENS.Logger) }),
-    )
-    .inSingletonScope();
-  bind(TOKENS.HttpRoutes)
-    .toDynamicValue((ctx) =>
-      makePresenceRoutes({
-        acceptHeartbeat: ctx.get(PRESENCE_TOKENS.AcceptHeartbeat),
-        onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error in a presence route', { error }),
-      }),
-    )
-    .inSingletonScope();
-  bind(TOKENS.WsActions)
-    .toDynamicValue((ctx) =>
-      presenceWsActions({
-        acceptHeartbeat: ctx.get(PRESENCE_TOKENS.AcceptHeartbeat),
-        connections: ctx.get(PRESENCE_TOKENS.ConnectionPresence),
-      }),
-    )
-    .inSingletonScope();
-  bind(TOKENS.DisconnectHooks)
-    .toDynamicValue((ctx) => presenceDisconnectHook(ctx.get(PRESENCE_TOKENS.ConnectionPresence)))
-    .inSingletonScope();
+    }),
+  );
+  bind(PRESENCE_TOKENS.Handler, (get) =>
+    makePresenceHandler({ tracker: get(PRESENCE_TOKENS.Tracker), logger: get(TOKENS.Logger) }),
+  );
+  bind(TOKENS.HttpRoutes, (get) =>
+    makePresenceRoutes({
+      acceptHeartbeat: get(PRESENCE_TOKENS.AcceptHeartbeat),
+      onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error in a presence route', { error }),
+    }),
+  );
+  bind(TOKENS.WsActions, (get) =>
+    presenceWsActions({
+      acceptHeartbeat: get(PRESENCE_TOKENS.AcceptHeartbeat),
+      connections: get(PRESENCE_TOKENS.ConnectionPresence),
+    }),
+  );
+  bind(TOKENS.DisconnectHooks, (get) => presenceDisconnectHook(get(PRESENCE_TOKENS.ConnectionPresence)));
 });

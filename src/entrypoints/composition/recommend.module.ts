@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import type { RecommendationCache } from '../../application/ports/recommendation-cache.port.js';
 import type { RecommendationMetrics } from '../../application/ports/recommendation-metrics.port.js';
 import type { RecommendationModelStore } from '../../application/ports/recommendation-model-store.port.js';
@@ -10,7 +9,7 @@ import { RequestRecommendations } from '../../application/recommendations/reques
 import { ServeRecommendations } from '../../application/recommendations/serve-recommendations.js';
 import { makeRecommendConsumerHandler, type RecommendConsumerHandler } from '../handlers/recommend-consumer.js';
 import { makeRecommendRoutes } from '../http/recommend.routes.js';
-import { TOKENS, type Token } from './tokens.js';
+import { TOKENS, type Token, bindingsModule } from './tokens.js';
 
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.recommend.${name}`) as Token<T>;
 
@@ -36,62 +35,48 @@ export const RECOMMEND_TOKENS = {
 } as const;
 
 /** Use cases, the `recommend-consumer` handler and the recommendation routes over the bound ports. */
-export const recommendModule = new ContainerModule(({ bind }) => {
-  bind(RECOMMEND_TOKENS.Recommender)
-    .toDynamicValue(
-      (ctx) =>
-        new ModelRecommender(ctx.get(RECOMMEND_TOKENS.ModelStore), ctx.get(TOKENS.Clock), {
-          liveChannelsTtlMs: ctx.get(RECOMMEND_TOKENS.Settings).liveChannelsTtlMs,
-        }),
-    )
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.Serve)
-    .toDynamicValue(
-      (ctx) =>
-        new ServeRecommendations({
-          cache: ctx.get(RECOMMEND_TOKENS.Cache),
-          recommender: ctx.get(RECOMMEND_TOKENS.Recommender),
-          clock: ctx.get(TOKENS.Clock),
-          metrics: ctx.get(RECOMMEND_TOKENS.Metrics),
-        }),
-    )
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.Project)
-    .toDynamicValue((ctx) => new ProjectRecommendationFacts(ctx.get(RECOMMEND_TOKENS.ModelStore)))
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.Request)
-    .toDynamicValue(
-      (ctx) =>
-        new RequestRecommendations(
-          ctx.get(RECOMMEND_TOKENS.RequestPublisher),
-          ctx.get(TOKENS.Clock),
-          ctx.get(TOKENS.Ids),
-        ),
-    )
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.Handler)
-    .toDynamicValue((ctx) =>
-      makeRecommendConsumerHandler({
-        serve: ctx.get(RECOMMEND_TOKENS.Serve),
-        project: ctx.get(RECOMMEND_TOKENS.Project),
-        metrics: ctx.get(RECOMMEND_TOKENS.Metrics),
-        clock: ctx.get(TOKENS.Clock),
-        logger: ctx.get(TOKENS.Logger),
-        isFeedStream: ctx.get(RECOMMEND_TOKENS.Settings).isFeedStream,
+export const recommendModule = bindingsModule((bind) => {
+  bind(
+    RECOMMEND_TOKENS.Recommender,
+    (get) =>
+      new ModelRecommender(get(RECOMMEND_TOKENS.ModelStore), get(TOKENS.Clock), {
+        liveChannelsTtlMs: get(RECOMMEND_TOKENS.Settings).liveChannelsTtlMs,
       }),
-    )
-    .inSingletonScope();
-  bind(TOKENS.HttpRoutes)
-    .toDynamicValue((ctx) => {
-      const logger = ctx.get(TOKENS.Logger);
-      return makeRecommendRoutes({
-        serve: ctx.get(RECOMMEND_TOKENS.Serve),
-        requests: ctx.get(RECOMMEND_TOKENS.Request),
-        logger,
-        onUnexpected: (error) => logger.error('unexpected error in a recommendation route', { error }),
-      });
-    })
-    .inSingletonScope();
+  );
+  bind(
+    RECOMMEND_TOKENS.Serve,
+    (get) =>
+      new ServeRecommendations({
+        cache: get(RECOMMEND_TOKENS.Cache),
+        recommender: get(RECOMMEND_TOKENS.Recommender),
+        clock: get(TOKENS.Clock),
+        metrics: get(RECOMMEND_TOKENS.Metrics),
+      }),
+  );
+  bind(RECOMMEND_TOKENS.Project, (get) => new ProjectRecommendationFacts(get(RECOMMEND_TOKENS.ModelStore)));
+  bind(
+    RECOMMEND_TOKENS.Request,
+    (get) => new RequestRecommendations(get(RECOMMEND_TOKENS.RequestPublisher), get(TOKENS.Clock), get(TOKENS.Ids)),
+  );
+  bind(RECOMMEND_TOKENS.Handler, (get) =>
+    makeRecommendConsumerHandler({
+      serve: get(RECOMMEND_TOKENS.Serve),
+      project: get(RECOMMEND_TOKENS.Project),
+      metrics: get(RECOMMEND_TOKENS.Metrics),
+      clock: get(TOKENS.Clock),
+      logger: get(TOKENS.Logger),
+      isFeedStream: get(RECOMMEND_TOKENS.Settings).isFeedStream,
+    }),
+  );
+  bind(TOKENS.HttpRoutes, (get) => {
+    const logger = get(TOKENS.Logger);
+    return makeRecommendRoutes({
+      serve: get(RECOMMEND_TOKENS.Serve),
+      requests: get(RECOMMEND_TOKENS.Request),
+      logger,
+      onUnexpected: (error) => logger.error('unexpected error in a recommendation route', { error }),
+    });
+  });
 });
 
 /** `…:stream/<name>` of a Kinesis stream ARN, for `isFeedStream`. */

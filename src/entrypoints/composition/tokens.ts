@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { ContainerModule, type ServiceIdentifier } from 'inversify';
+import { ContainerModule, type ResolutionContext, type ServiceIdentifier } from 'inversify';
 import type { ChannelConnections } from '../../application/live/channel-connections.js';
 import type { ChannelCommands, ChannelUseCases } from '../../application/live/channel-commands.js';
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
@@ -39,9 +39,19 @@ import type { HttpRouter } from '../http/router.js';
 export type Token<T> = ServiceIdentifier<T> & symbol;
 const token = <T>(name: string): Token<T> => Symbol.for(`stampede.${name}`) as Token<T>;
 
-export type Get = <U>(token: Token<U>) => U;
+/** Resolves a token; `all` the multi-bound ones (none: []), `optional` an unbound one as undefined. */
+export type Get = (<U>(token: Token<U>) => U) & {
+  readonly all: <U>(token: Token<U>) => U[];
+  readonly optional: <U>(token: Token<U>) => U | undefined;
+};
 /** Binds one port or setting to a factory; the root lists the bindings its function needs. */
 export type Binding = (bind: <T>(token: Token<T>, factory: (get: Get) => T) => void) => void;
+
+const resolverOf = (ctx: ResolutionContext): Get =>
+  Object.assign(<U>(t: Token<U>): U => ctx.get(t), {
+    all: <U>(t: Token<U>): U[] => ctx.getAll(t, { optional: true }),
+    optional: <U>(t: Token<U>): U | undefined => ctx.get(t, { optional: true }),
+  });
 
 /** A container module of `bindings`, each a singleton built on first use. */
 export const bindingsModule = (...bindings: readonly Binding[]): ContainerModule =>
@@ -50,7 +60,7 @@ export const bindingsModule = (...bindings: readonly Binding[]): ContainerModule
       binding(
         (t, factory) =>
           void bind(t)
-            .toDynamicValue((ctx) => factory((u) => ctx.get(u)))
+            .toDynamicValue((ctx) => factory(resolverOf(ctx)))
             .inSingletonScope(),
       );
   });

@@ -1,33 +1,28 @@
-import { ContainerModule } from 'inversify';
 import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
 import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
 import type { AuctionCloseMessage } from '../../application/auction/auction-close-message.js';
 import { AUCTION_TOKENS, auctionModule } from '../composition/auction.module.js';
 import { LOCAL_TOKENS } from './local.container.js';
-import type { Token } from '../composition/tokens.js';
+import { type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export const LOCAL_AUCTION_TOKENS = {
   SchedulerQueue: Symbol.for('stampede.local.SchedulerQueue') as Token<InMemoryQueue<AuctionCloseMessage>>,
 } as const;
 
-const inMemoryPorts = new ContainerModule(({ bind }) => {
-  bind(LOCAL_AUCTION_TOKENS.SchedulerQueue)
-    .toDynamicValue((ctx) => {
-      const config = ctx.get(LOCAL_TOKENS.Config);
-      return new InMemoryQueue<AuctionCloseMessage>({
-        name: 'scheduler',
-        maxReceiveCount: config.maxReceiveCount,
-        deadLetterQueue: new InMemoryQueue<AuctionCloseMessage>({ name: 'scheduler-dlq' }),
-        duplicateRate: config.duplicateRate,
-        reorder: config.reorder,
-        random: ctx.get(LOCAL_TOKENS.Random),
-      });
-    })
-    .inSingletonScope();
-  bind(AUCTION_TOKENS.SchedulerQueue)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_AUCTION_TOKENS.SchedulerQueue))
-    .inSingletonScope();
+const inMemoryPorts = bindingsModule((bind) => {
+  bind(LOCAL_AUCTION_TOKENS.SchedulerQueue, (get) => {
+    const config = get(LOCAL_TOKENS.Config);
+    return new InMemoryQueue<AuctionCloseMessage>({
+      name: 'scheduler',
+      maxReceiveCount: config.maxReceiveCount,
+      deadLetterQueue: new InMemoryQueue<AuctionCloseMessage>({ name: 'scheduler-dlq' }),
+      duplicateRate: config.duplicateRate,
+      reorder: config.reorder,
+      random: get(LOCAL_TOKENS.Random),
+    });
+  });
+  bind(AUCTION_TOKENS.SchedulerQueue, (get) => get(LOCAL_AUCTION_TOKENS.SchedulerQueue));
 });
 
 /** F7 in `npm start`: auction routes and `bid` frames; the scheduler queue (delayed messages) → `auction-close`. */

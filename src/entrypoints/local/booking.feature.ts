@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import { InMemoryBlobStore } from '../../adapters/in-memory/blob-store-adapter-in-memory.js';
 import { InMemoryBookingRequestIndex } from '../../adapters/in-memory/booking-request-index-adapter-in-memory.js';
 import { InMemoryCounterStore } from '../../adapters/in-memory/counter-store-adapter-in-memory.js';
@@ -9,7 +8,7 @@ import type { ParkedMessage } from '../../application/queues/parked-message.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
 import { LOCAL_TOKENS } from './local.container.js';
-import type { Token } from '../composition/tokens.js';
+import { type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
 export const LOCAL_BOOKING_TOKENS = {
@@ -24,49 +23,31 @@ export const LOCAL_STATS_KEY = 'public/stats.json';
 const VISIBILITY_TIMEOUT_MS = 60_000;
 const STATS_FLUSH_MS = 1_000;
 
-const inMemoryPorts = new ContainerModule(({ bind }) => {
-  bind(LOCAL_BOOKING_TOKENS.BookingQueue)
-    .toDynamicValue((ctx) => {
-      const config = ctx.get(LOCAL_TOKENS.Config);
-      return new InMemoryQueue<BookingRequestMessage>({
-        name: 'booking',
-        fifo: true,
-        visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
-        maxReceiveCount: config.maxReceiveCount,
-        deadLetterQueue: new InMemoryQueue<BookingRequestMessage>({ name: 'booking-dlq', fifo: true }),
-        // SQS hands a batch up to 10 messages of one group, then none of it until they are done.
-        inFlightPerGroup: 10,
-      });
-    })
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.BookingQueue)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BookingQueue))
-    .inSingletonScope();
-  bind(LOCAL_BOOKING_TOKENS.ParkingQueue)
-    .toDynamicValue(() => new InMemoryQueue<ParkedMessage>({ name: 'booking-parked' }))
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.ParkingQueue)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.ParkingQueue))
-    .inSingletonScope();
-  bind(LOCAL_BOOKING_TOKENS.BlobStore)
-    .toDynamicValue(() => new InMemoryBlobStore())
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.BlobStore)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_BOOKING_TOKENS.BlobStore))
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.CounterStore)
-    .toDynamicValue(() => new InMemoryCounterStore())
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.RequestIndex)
-    .toDynamicValue(() => new InMemoryBookingRequestIndex())
-    .inSingletonScope();
-  bind(BOOKING_TOKENS.Settings)
-    .toDynamicValue((ctx) => ({
-      defaultTripId: ctx.get(LOCAL_TOKENS.Config).defaultTripId as TripId,
-      statsObjectKey: LOCAL_STATS_KEY,
-      statsMinIntervalMs: 1_000,
-    }))
-    .inSingletonScope();
+const inMemoryPorts = bindingsModule((bind) => {
+  bind(LOCAL_BOOKING_TOKENS.BookingQueue, (get) => {
+    const config = get(LOCAL_TOKENS.Config);
+    return new InMemoryQueue<BookingRequestMessage>({
+      name: 'booking',
+      fifo: true,
+      visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
+      maxReceiveCount: config.maxReceiveCount,
+      deadLetterQueue: new InMemoryQueue<BookingRequestMessage>({ name: 'booking-dlq', fifo: true }),
+      // SQS hands a batch up to 10 messages of one group, then none of it until they are done.
+      inFlightPerGroup: 10,
+    });
+  });
+  bind(BOOKING_TOKENS.BookingQueue, (get) => get(LOCAL_BOOKING_TOKENS.BookingQueue));
+  bind(LOCAL_BOOKING_TOKENS.ParkingQueue, () => new InMemoryQueue<ParkedMessage>({ name: 'booking-parked' }));
+  bind(BOOKING_TOKENS.ParkingQueue, (get) => get(LOCAL_BOOKING_TOKENS.ParkingQueue));
+  bind(LOCAL_BOOKING_TOKENS.BlobStore, () => new InMemoryBlobStore());
+  bind(BOOKING_TOKENS.BlobStore, (get) => get(LOCAL_BOOKING_TOKENS.BlobStore));
+  bind(BOOKING_TOKENS.CounterStore, () => new InMemoryCounterStore());
+  bind(BOOKING_TOKENS.RequestIndex, () => new InMemoryBookingRequestIndex());
+  bind(BOOKING_TOKENS.Settings, (get) => ({
+    defaultTripId: get(LOCAL_TOKENS.Config).defaultTripId as TripId,
+    statsObjectKey: LOCAL_STATS_KEY,
+    statsMinIntervalMs: 1_000,
+  }));
 });
 
 /**

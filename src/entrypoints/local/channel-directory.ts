@@ -1,10 +1,9 @@
-import { ContainerModule } from 'inversify';
 import { z } from 'zod';
 import { InMemoryEventStore } from '../../adapters/in-memory/event-store-adapter-in-memory.js';
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import type { EventStore } from '../../application/ports/event-store.port.js';
 import { CHANNEL_STREAM_PREFIX } from '../../domain/live-feed/feed-mapping.js';
-import { TOKENS } from '../composition/tokens.js';
+import { TOKENS, bindingsModule } from '../composition/tokens.js';
 import { decimalQueryInt, json, route, validate, type ApiRoutes } from '../http/api-route.js';
 
 export interface ChannelListing {
@@ -87,14 +86,12 @@ export const makeChannelDirectoryRoutes = (deps: {
 });
 
 /** Binds the directory route into the local container's HTTP routes. */
-export const channelDirectoryModule = new ContainerModule(({ bind }) => {
-  bind(TOKENS.HttpRoutes)
-    .toDynamicValue((ctx) =>
-      makeChannelDirectoryRoutes({
-        store: ctx.get(TOKENS.EventStore),
-        snapshot: ctx.get(TOKENS.ChannelSnapshot),
-        onUnexpected: (error) => ctx.get(TOKENS.Logger).error('unexpected error listing channels', { error }),
-      }),
-    )
-    .inSingletonScope();
+export const channelDirectoryModule = bindingsModule((bind) => {
+  bind(TOKENS.HttpRoutes, (get) =>
+    makeChannelDirectoryRoutes({
+      store: get(TOKENS.EventStore),
+      snapshot: get(TOKENS.ChannelSnapshot),
+      onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error listing channels', { error }),
+    }),
+  );
 });

@@ -1,5 +1,4 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ContainerModule } from 'inversify';
 import { createAwsClients, createSnsClient } from '../../adapters/aws-shared/aws-clients.js';
 import { eventsTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
@@ -75,8 +74,8 @@ export const emulatorIntegrationFeature = async (
   if (!streamArn) throw new Error(`table ${names.eventsTable} has no stream`);
   const streams = createAwsClients(aws).dynamodbStreams;
 
-  const printer = new ContainerModule(({ bind }) => {
-    bind(INTEGRATION_TOKENS.OnPublished).toConstantValue(
+  const printer = bindingsModule((bind) => {
+    bind(INTEGRATION_TOKENS.OnPublished, () =>
       config.showIntegrationEvents ? integrationEventPrinter() : () => undefined,
     );
   });

@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ContainerModule } from 'inversify';
 import { InMemoryIntegrationTopic } from '../../adapters/in-memory/integration-publisher-adapter-in-memory.js';
 import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
 import { EventStoreChangeStream } from '../../adapters/local/event-store-change-stream.js';
@@ -12,7 +11,7 @@ import {
   type IntegrationSubscriberName,
 } from '../../application/integration/integration-subscriptions.js';
 import { INTEGRATION_TOKENS, integrationModule } from '../composition/integration.module.js';
-import type { Token } from '../composition/tokens.js';
+import { type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import { LOCAL_TOKENS } from './local.container.js';
@@ -58,38 +57,30 @@ export const discardLogger = (logger: Logger) => (records: readonly unknown[], r
     reason,
   });
 
-const inMemoryPorts = new ContainerModule(({ bind }) => {
-  bind(LOCAL_INTEGRATION_TOKENS.Subscribers)
-    .toDynamicValue((ctx) => {
-      const config = ctx.get(LOCAL_TOKENS.Config);
-      const queue = (name: string) =>
-        new InMemoryQueue<IntegrationEvent>({
-          name,
-          fifo: true,
-          maxReceiveCount: config.maxReceiveCount,
-          deadLetterQueue: new InMemoryQueue<IntegrationEvent>({ name: `${name}-dlq`, fifo: true }),
-        });
-      return { payments: queue('payments'), notifications: queue('notifications') };
-    })
-    .inSingletonScope();
-  bind(LOCAL_INTEGRATION_TOKENS.Topic)
-    .toDynamicValue((ctx) => {
-      const topic = new InMemoryIntegrationTopic({ name: 'stampede-integration' });
-      const queues = ctx.get(LOCAL_INTEGRATION_TOKENS.Subscribers);
-      for (const name of INTEGRATION_SUBSCRIBER_NAMES) {
-        topic.subscribe({ name, queue: queues[name], filterPolicy: INTEGRATION_SUBSCRIPTIONS[name].filterPolicy });
-      }
-      return topic;
-    })
-    .inSingletonScope();
-  bind(INTEGRATION_TOKENS.Publisher)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_INTEGRATION_TOKENS.Topic))
-    .inSingletonScope();
-  bind(INTEGRATION_TOKENS.OnPublished)
-    .toDynamicValue((ctx) =>
-      ctx.get(LOCAL_TOKENS.Config).showIntegrationEvents ? integrationEventPrinter() : () => undefined,
-    )
-    .inSingletonScope();
+const inMemoryPorts = bindingsModule((bind) => {
+  bind(LOCAL_INTEGRATION_TOKENS.Subscribers, (get) => {
+    const config = get(LOCAL_TOKENS.Config);
+    const queue = (name: string) =>
+      new InMemoryQueue<IntegrationEvent>({
+        name,
+        fifo: true,
+        maxReceiveCount: config.maxReceiveCount,
+        deadLetterQueue: new InMemoryQueue<IntegrationEvent>({ name: `${name}-dlq`, fifo: true }),
+      });
+    return { payments: queue('payments'), notifications: queue('notifications') };
+  });
+  bind(LOCAL_INTEGRATION_TOKENS.Topic, (get) => {
+    const topic = new InMemoryIntegrationTopic({ name: 'stampede-integration' });
+    const queues = get(LOCAL_INTEGRATION_TOKENS.Subscribers);
+    for (const name of INTEGRATION_SUBSCRIBER_NAMES) {
+      topic.subscribe({ name, queue: queues[name], filterPolicy: INTEGRATION_SUBSCRIPTIONS[name].filterPolicy });
+    }
+    return topic;
+  });
+  bind(INTEGRATION_TOKENS.Publisher, (get) => get(LOCAL_INTEGRATION_TOKENS.Topic));
+  bind(INTEGRATION_TOKENS.OnPublished, (get) =>
+    get(LOCAL_TOKENS.Config).showIntegrationEvents ? integrationEventPrinter() : () => undefined,
+  );
 });
 
 /**

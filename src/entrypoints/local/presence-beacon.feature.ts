@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ContainerModule } from 'inversify';
 import { HmacBeaconTokens } from '../../adapters/crypto/beacon-tokens-adapter-hmac.js';
 import type { StreamRecord } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
 import { InMemoryPresenceBucketStore } from '../../adapters/in-memory/presence-bucket-store-adapter-in-memory.js';
@@ -11,7 +10,7 @@ import { InMemoryShardedLog } from '../../adapters/local/sharded-log.js';
 import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import { presenceLayout } from '../../application/presence-stream/sub-partitions.js';
 import { BEACON_TOKENS, beaconGrantModule, presenceBeaconModule } from '../composition/presence-beacon.module.js';
-import { TOKENS, type Token } from '../composition/tokens.js';
+import { TOKENS, type Token, bindingsModule } from '../composition/tokens.js';
 import { LOCAL_TOKENS } from './local.container.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
@@ -34,29 +33,22 @@ export const LOCAL_BEACON_TOKENS = {
 } as const;
 
 /** The ports every local flavour shares: the development key, the same-origin URL, the deployed layout. */
-export const localBeaconBasics = new ContainerModule(({ bind }) => {
-  bind(BEACON_TOKENS.Tokens).toConstantValue(new HmacBeaconTokens(LOCAL_BEACON_TOKEN_KEY));
-  bind(BEACON_TOKENS.Url).toConstantValue('/beat');
-  bind(BEACON_TOKENS.Settings)
-    .toDynamicValue((ctx) => ({
-      layout: LOCAL_BEACON_LAYOUT,
-      ttlMs: ctx.get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000,
-    }))
-    .inSingletonScope();
+export const localBeaconBasics = bindingsModule((bind) => {
+  bind(BEACON_TOKENS.Tokens, () => new HmacBeaconTokens(LOCAL_BEACON_TOKEN_KEY));
+  bind(BEACON_TOKENS.Url, () => '/beat');
+  bind(BEACON_TOKENS.Settings, (get) => ({
+    layout: LOCAL_BEACON_LAYOUT,
+    ttlMs: get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000,
+  }));
 });
 
-const inMemoryPorts = new ContainerModule(({ bind }) => {
-  bind(LOCAL_BEACON_TOKENS.PresenceStream)
-    .toDynamicValue(
-      (ctx) => new InMemoryPresenceStream({ shardCount: LOCAL_PRESENCE_SHARDS, clock: ctx.get(TOKENS.Clock) }),
-    )
-    .inSingletonScope();
-  bind(BEACON_TOKENS.Stream)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_BEACON_TOKENS.PresenceStream))
-    .inSingletonScope();
-  bind(BEACON_TOKENS.Buckets)
-    .toDynamicValue(() => new InMemoryPresenceBucketStore())
-    .inSingletonScope();
+const inMemoryPorts = bindingsModule((bind) => {
+  bind(
+    LOCAL_BEACON_TOKENS.PresenceStream,
+    (get) => new InMemoryPresenceStream({ shardCount: LOCAL_PRESENCE_SHARDS, clock: get(TOKENS.Clock) }),
+  );
+  bind(BEACON_TOKENS.Stream, (get) => get(LOCAL_BEACON_TOKENS.PresenceStream));
+  bind(BEACON_TOKENS.Buckets, () => new InMemoryPresenceBucketStore());
 });
 
 const discards = (logger: Logger, source: string) => (records: readonly unknown[], reason: string) =>

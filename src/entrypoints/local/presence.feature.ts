@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import { InMemoryConnectionSessions } from '../../adapters/in-memory/connection-sessions-adapter-in-memory.js';
 import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
 import { InMemoryPresenceStore } from '../../adapters/in-memory/presence-store-adapter-in-memory.js';
@@ -7,7 +6,7 @@ import type { PresenceMessage } from '../../application/presence/presence-messag
 import { presenceSettings } from '../../application/presence/presence-settings.js';
 import { LOCAL_TOKENS } from './local.container.js';
 import { PRESENCE_TOKENS, presenceModule } from '../composition/presence.module.js';
-import { TOKENS, type Token } from '../composition/tokens.js';
+import { TOKENS, type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
 export const LOCAL_PRESENCE_TOKENS = {
@@ -17,36 +16,28 @@ export const LOCAL_PRESENCE_TOKENS = {
 /** How often the local runtime recounts watched channels, so an expiry shows even when no beat arrives. */
 const RECOUNT_TICK_MS = 1_000;
 
-const inMemoryPorts = new ContainerModule(({ bind }) => {
-  bind(LOCAL_PRESENCE_TOKENS.HeartbeatQueue)
-    .toDynamicValue((ctx) => {
-      const config = ctx.get(LOCAL_TOKENS.Config);
-      return new InMemoryQueue<PresenceMessage>({
-        name: 'heartbeats',
-        visibilityTimeoutMs: 30_000,
-        maxReceiveCount: config.maxReceiveCount,
-        deadLetterQueue: new InMemoryQueue<PresenceMessage>({ name: 'heartbeats-dlq' }),
-        duplicateRate: config.duplicateRate,
-        reorder: config.reorder,
-        random: ctx.get(LOCAL_TOKENS.Random),
-      });
-    })
-    .inSingletonScope();
-  bind(PRESENCE_TOKENS.HeartbeatQueue)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue))
-    .inSingletonScope();
-  bind(PRESENCE_TOKENS.PresenceStore)
-    .toDynamicValue((ctx) => {
-      const clock = ctx.get(TOKENS.Clock);
-      return new InMemoryPresenceStore({ now: () => clock.now() });
-    })
-    .inSingletonScope();
-  bind(PRESENCE_TOKENS.ConnectionSessions)
-    .toDynamicValue(() => new InMemoryConnectionSessions())
-    .inSingletonScope();
-  bind(PRESENCE_TOKENS.Settings)
-    .toDynamicValue((ctx) => presenceSettings({ ttlMs: ctx.get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000 }))
-    .inSingletonScope();
+const inMemoryPorts = bindingsModule((bind) => {
+  bind(LOCAL_PRESENCE_TOKENS.HeartbeatQueue, (get) => {
+    const config = get(LOCAL_TOKENS.Config);
+    return new InMemoryQueue<PresenceMessage>({
+      name: 'heartbeats',
+      visibilityTimeoutMs: 30_000,
+      maxReceiveCount: config.maxReceiveCount,
+      deadLetterQueue: new InMemoryQueue<PresenceMessage>({ name: 'heartbeats-dlq' }),
+      duplicateRate: config.duplicateRate,
+      reorder: config.reorder,
+      random: get(LOCAL_TOKENS.Random),
+    });
+  });
+  bind(PRESENCE_TOKENS.HeartbeatQueue, (get) => get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue));
+  bind(PRESENCE_TOKENS.PresenceStore, (get) => {
+    const clock = get(TOKENS.Clock);
+    return new InMemoryPresenceStore({ now: () => clock.now() });
+  });
+  bind(PRESENCE_TOKENS.ConnectionSessions, () => new InMemoryConnectionSessions());
+  bind(PRESENCE_TOKENS.Settings, (get) =>
+    presenceSettings({ ttlMs: get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000 }),
+  );
 });
 
 /**

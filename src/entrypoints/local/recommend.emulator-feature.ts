@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ContainerModule, type ResolutionContext } from 'inversify';
 import { ensureStream } from '../../adapters/kinesis/stream-provisioning.js';
 import { KinesisRecommendationRequestPublisher } from '../../adapters/kinesis/recommendation-request-publisher-adapter-kinesis.js';
 import { InMemoryRecommendationCache } from '../../adapters/in-memory/recommendation-cache-adapter-in-memory.js';
@@ -12,7 +11,7 @@ import { RedisRecommendationCache } from '../../adapters/redis/recommendation-ca
 import { RedisRecommendationModelStore } from '../../adapters/redis/recommendation-model-store-adapter-redis.js';
 import { createRedisClient, type RedisClient } from '../../adapters/redis/redis-client.js';
 import { isStreamNamed, RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
-import { TOKENS } from '../composition/tokens.js';
+import { TOKENS, bindingsModule, type Get } from '../composition/tokens.js';
 import {
   discardLogger,
   emulatorLogger,
@@ -72,38 +71,38 @@ export const emulatorRecommendFeature = async (
   const { aws, clients, names, config } = options;
   await ensureStream(clients.kinesis, names.recommendStream, REQUEST_SHARDS);
   const redis = config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, emulatorLogger(config));
-  const ports = new ContainerModule(({ bind }) => {
-    bind(RECOMMEND_TOKENS.RequestPublisher)
-      .toDynamicValue(
-        (ctx) =>
-          new KinesisRecommendationRequestPublisher(clients.kinesis, names.recommendStream, {
-            sleeper: ctx.get(TOKENS.Sleeper),
-          }),
-      )
-      .inSingletonScope();
-    bind(LOCAL_RECOMMEND_TOKENS.Metrics).toConstantValue(new InMemoryRecommendationMetrics());
-    bind(RECOMMEND_TOKENS.Metrics).toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.Metrics));
-    bind(RECOMMEND_TOKENS.Settings).toConstantValue({
+  const ports = bindingsModule((bind) => {
+    bind(
+      RECOMMEND_TOKENS.RequestPublisher,
+      (get) =>
+        new KinesisRecommendationRequestPublisher(clients.kinesis, names.recommendStream, {
+          sleeper: get(TOKENS.Sleeper),
+        }),
+    );
+    bind(LOCAL_RECOMMEND_TOKENS.Metrics, () => new InMemoryRecommendationMetrics());
+    bind(RECOMMEND_TOKENS.Metrics, (get) => get(LOCAL_RECOMMEND_TOKENS.Metrics));
+    bind(RECOMMEND_TOKENS.Settings, () => ({
       isFeedStream: isStreamNamed(names.feedStream),
       liveChannelsTtlMs: 1_000,
-    });
-    const unreadable = (ctx: ResolutionContext) => (key: string, reason: string) =>
-      ctx.get(TOKENS.Logger).warn('unreadable value in the recommendation store, treated as absent', { key, reason });
+    }));
+    const unreadable = (get: Get) => (key: string, reason: string) =>
+      get(TOKENS.Logger).warn('unreadable value in the recommendation store, treated as absent', { key, reason });
     if (redis) {
       const keyPrefix = names.redisKeyPrefix;
-      bind(RECOMMEND_TOKENS.Cache)
-        .toDynamicValue((ctx) => new RedisRecommendationCache(redis, { keyPrefix, onUnreadable: unreadable(ctx) }))
-        .inSingletonScope();
-      bind(RECOMMEND_TOKENS.ModelStore)
-        .toDynamicValue((ctx) => new RedisRecommendationModelStore(redis, { keyPrefix, onUnreadable: unreadable(ctx) }))
-        .inSingletonScope();
+      bind(
+        RECOMMEND_TOKENS.Cache,
+        (get) => new RedisRecommendationCache(redis, { keyPrefix, onUnreadable: unreadable(get) }),
+      );
+      bind(
+        RECOMMEND_TOKENS.ModelStore,
+        (get) => new RedisRecommendationModelStore(redis, { keyPrefix, onUnreadable: unreadable(get) }),
+      );
     } else {
-      bind(RECOMMEND_TOKENS.Cache)
-        .toDynamicValue(
-          (ctx) => new InMemoryRecommendationCache({ clock: ctx.get(TOKENS.Clock), onUnreadable: unreadable(ctx) }),
-        )
-        .inSingletonScope();
-      bind(RECOMMEND_TOKENS.ModelStore).toConstantValue(new InMemoryRecommendationModelStore());
+      bind(
+        RECOMMEND_TOKENS.Cache,
+        (get) => new InMemoryRecommendationCache({ clock: get(TOKENS.Clock), onUnreadable: unreadable(get) }),
+      );
+      bind(RECOMMEND_TOKENS.ModelStore, () => new InMemoryRecommendationModelStore());
     }
   });
   const feature: LocalRuntimeExtension = {

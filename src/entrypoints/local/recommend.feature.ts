@@ -1,4 +1,3 @@
-import { ContainerModule } from 'inversify';
 import { InMemoryRecommendationCache } from '../../adapters/in-memory/recommendation-cache-adapter-in-memory.js';
 import { InMemoryRecommendationMetrics } from '../../adapters/in-memory/recommendation-metrics-adapter-in-memory.js';
 import { InMemoryRecommendationModelStore } from '../../adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
@@ -7,7 +6,7 @@ import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.
 import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import { LOCAL_TOKENS } from './local.container.js';
 import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
-import { TOKENS, type Token } from '../composition/tokens.js';
+import { TOKENS, type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export const LOCAL_RECOMMEND_TOKENS = {
@@ -23,38 +22,27 @@ export const RECOMMEND_MAPPING = {
   bisectBatchOnFunctionError: true,
 } as const;
 
-const inMemoryPorts = new ContainerModule(({ bind }) => {
-  bind(LOCAL_RECOMMEND_TOKENS.RequestStream)
-    .toDynamicValue((ctx) => new InMemoryRecommendationRequestStream({ shardCount: 2, clock: ctx.get(TOKENS.Clock) }))
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.RequestPublisher)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.RequestStream))
-    .inSingletonScope();
-  bind(LOCAL_RECOMMEND_TOKENS.Metrics)
-    .toDynamicValue(() => new InMemoryRecommendationMetrics())
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.Metrics)
-    .toDynamicValue((ctx) => ctx.get(LOCAL_RECOMMEND_TOKENS.Metrics))
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.Cache)
-    .toDynamicValue((ctx) => {
-      const logger = ctx.get(TOKENS.Logger);
-      return new InMemoryRecommendationCache({
-        clock: ctx.get(TOKENS.Clock),
-        onUnreadable: (key, reason) =>
-          logger.warn('unreadable cached recommendation, treated as a miss', { key, reason }),
-      });
-    })
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.ModelStore)
-    .toDynamicValue(() => new InMemoryRecommendationModelStore())
-    .inSingletonScope();
-  bind(RECOMMEND_TOKENS.Settings)
-    .toDynamicValue((ctx) => {
-      const feedArn = ctx.get(LOCAL_TOKENS.FeedStream).arn;
-      return { isFeedStream: (arn: string) => arn === feedArn, liveChannelsTtlMs: 1_000 };
-    })
-    .inSingletonScope();
+const inMemoryPorts = bindingsModule((bind) => {
+  bind(
+    LOCAL_RECOMMEND_TOKENS.RequestStream,
+    (get) => new InMemoryRecommendationRequestStream({ shardCount: 2, clock: get(TOKENS.Clock) }),
+  );
+  bind(RECOMMEND_TOKENS.RequestPublisher, (get) => get(LOCAL_RECOMMEND_TOKENS.RequestStream));
+  bind(LOCAL_RECOMMEND_TOKENS.Metrics, () => new InMemoryRecommendationMetrics());
+  bind(RECOMMEND_TOKENS.Metrics, (get) => get(LOCAL_RECOMMEND_TOKENS.Metrics));
+  bind(RECOMMEND_TOKENS.Cache, (get) => {
+    const logger = get(TOKENS.Logger);
+    return new InMemoryRecommendationCache({
+      clock: get(TOKENS.Clock),
+      onUnreadable: (key, reason) =>
+        logger.warn('unreadable cached recommendation, treated as a miss', { key, reason }),
+    });
+  });
+  bind(RECOMMEND_TOKENS.ModelStore, () => new InMemoryRecommendationModelStore());
+  bind(RECOMMEND_TOKENS.Settings, (get) => {
+    const feedArn = get(LOCAL_TOKENS.FeedStream).arn;
+    return { isFeedStream: (arn: string) => arn === feedArn, liveChannelsTtlMs: 1_000 };
+  });
 });
 
 /**
