@@ -2,12 +2,11 @@ import { InMemoryBlobStore } from '../../adapters/in-memory/blob-store-adapter-i
 import { InMemoryBookingRequestIndex } from '../../adapters/in-memory/booking-request-index-adapter-in-memory.js';
 import { InMemoryCounterStore } from '../../adapters/in-memory/counter-store-adapter-in-memory.js';
 import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
-import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
 import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
 import type { ParkedMessage } from '../../application/queues/parked-message.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { BOOKING_TOKENS, bookingModule } from '../composition/booking.module.js';
-import { LOCAL_TOKENS } from './local.container.js';
+import { LOCAL_TOKENS, localQueue, localQueueSource, twin } from './local.container.js';
 import { type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
@@ -24,23 +23,16 @@ const VISIBILITY_TIMEOUT_MS = 60_000;
 const STATS_FLUSH_MS = 1_000;
 
 const inMemoryPorts = bindingsModule((bind) => {
-  bind(LOCAL_BOOKING_TOKENS.BookingQueue, (get) => {
-    const config = get(LOCAL_TOKENS.Config);
-    return new InMemoryQueue<BookingRequestMessage>({
-      name: 'booking',
-      fifo: true,
-      visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
-      maxReceiveCount: config.maxReceiveCount,
-      deadLetterQueue: new InMemoryQueue<BookingRequestMessage>({ name: 'booking-dlq', fifo: true }),
-      // SQS hands a batch up to 10 messages of one group, then none of it until they are done.
-      inFlightPerGroup: 10,
-    });
-  });
-  bind(BOOKING_TOKENS.BookingQueue, (get) => get(LOCAL_BOOKING_TOKENS.BookingQueue));
-  bind(LOCAL_BOOKING_TOKENS.ParkingQueue, () => new InMemoryQueue<ParkedMessage>({ name: 'booking-parked' }));
-  bind(BOOKING_TOKENS.ParkingQueue, (get) => get(LOCAL_BOOKING_TOKENS.ParkingQueue));
-  bind(LOCAL_BOOKING_TOKENS.BlobStore, () => new InMemoryBlobStore());
-  bind(BOOKING_TOKENS.BlobStore, (get) => get(LOCAL_BOOKING_TOKENS.BlobStore));
+  twin(LOCAL_BOOKING_TOKENS.BookingQueue, BOOKING_TOKENS.BookingQueue, (get) =>
+    // SQS hands a batch up to 10 messages of one group, then none of it until they are done.
+    localQueue(get, 'booking', { fifo: true, visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS, inFlightPerGroup: 10 }),
+  )(bind);
+  twin(
+    LOCAL_BOOKING_TOKENS.ParkingQueue,
+    BOOKING_TOKENS.ParkingQueue,
+    () => new InMemoryQueue({ name: 'booking-parked' }),
+  )(bind);
+  twin(LOCAL_BOOKING_TOKENS.BlobStore, BOOKING_TOKENS.BlobStore, () => new InMemoryBlobStore())(bind);
   bind(BOOKING_TOKENS.CounterStore, () => new InMemoryCounterStore());
   bind(BOOKING_TOKENS.RequestIndex, () => new InMemoryBookingRequestIndex());
   bind(BOOKING_TOKENS.Settings, (get) => ({
@@ -93,23 +85,17 @@ export const bookingFeature: LocalRuntimeExtension = {
   name: 'booking',
   modules: [inMemoryPorts, bookingModule],
   setup(context) {
-    const { container, config, logger } = context;
+    const { container } = context;
     setUpBooking(
       context,
-      new QueueEventSource(container.get(LOCAL_BOOKING_TOKENS.BookingQueue), container.get(BOOKING_TOKENS.Handler), {
-        name: 'booking',
-        batchSize: 10,
-        visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS,
-        concurrency: 2,
-        crashRate: config.crashRate,
-        random: container.get(LOCAL_TOKENS.Random),
+      localQueueSource(
+        context,
+        'booking',
+        container.get(LOCAL_BOOKING_TOKENS.BookingQueue),
+        container.get(BOOKING_TOKENS.Handler),
         // The spike is absorbed by the queue: decisions wait while requests pour in, then catch up.
-        pace: context.edgePressure.pace,
-        onFailure: (info) =>
-          logger.debug('booking batch items failed; they come back after the visibility timeout', {
-            messages: info.messageIds.length,
-          }),
-      }),
+        { visibilityTimeoutMs: VISIBILITY_TIMEOUT_MS, pace: context.edgePressure.pace },
+      ),
     );
   },
 };

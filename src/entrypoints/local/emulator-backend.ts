@@ -27,12 +27,11 @@ import {
   snapshotStoreOnDynamoDb,
 } from '../composition/live.aws.module.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
-import { memoryAbusePorts } from './local.container.js';
+import { memoryAbusePorts, discardLogger } from './local.container.js';
 import { emulatorAuctionFeature } from './auction.emulator-feature.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
 import { emulatorIntegrationFeature } from './integration.emulator-feature.js';
 import {
-  discardLogger,
   EMULATOR_MAX_IDLE_POLL_MS,
   emulatorStreamArn,
   mirrored,

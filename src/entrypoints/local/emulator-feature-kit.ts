@@ -133,9 +133,6 @@ export const mirrored = <R, E>(
   };
 };
 
-export const discardLogger = (logger: Logger, source: string) => (records: readonly unknown[], reason: string) =>
-  logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });
-
 /**
  * How long the emulator backend's stream pollers wait at most between polls of a quiet shard
  * (50 ms after a record, doubling while empty). Lambda polls a stream shard about 4 times a

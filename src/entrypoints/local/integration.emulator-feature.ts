@@ -21,7 +21,8 @@ import {
   type EmulatorFeatureOptions,
   EMULATOR_MAX_IDLE_POLL_MS,
 } from './emulator-feature-kit.js';
-import { discardLogger, integrationEventPrinter, integrationMapping } from './integration.feature.js';
+import { integrationEventPrinter, integrationMapping } from './integration.feature.js';
+import { discardLogger } from './local.container.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorIntegrationResources {
@@ -104,7 +105,7 @@ export const emulatorIntegrationFeature = async (
           () =>
             new StreamEventSource(mirror.log, format, container.get(INTEGRATION_TOKENS.Handler), {
               ...integrationMapping(config),
-              onDiscard: discardLogger(logger),
+              onDiscard: discardLogger(logger, 'integration-publisher'),
             }),
           onError,
         ),

@@ -1,8 +1,6 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { InMemoryIntegrationTopic } from '../../adapters/in-memory/integration-publisher-adapter-in-memory.js';
 import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
 import { EventStoreChangeStream } from '../../adapters/local/event-store-change-stream.js';
-import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import type { IntegrationEvent, IntegrationMessage } from '../../application/integration/integration-events.js';
 import {
   INTEGRATION_SUBSCRIBER_NAMES,
@@ -14,7 +12,7 @@ import { INTEGRATION_TOKENS, integrationModule } from '../composition/integratio
 import { type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
-import { LOCAL_TOKENS } from './local.container.js';
+import { LOCAL_TOKENS, localQueue, localStreamSource } from './local.container.js';
 
 export const LOCAL_INTEGRATION_TOKENS = {
   Topic: Symbol.for('stampede.local.IntegrationTopic') as Token<InMemoryIntegrationTopic>,
@@ -50,25 +48,11 @@ export const integrationMapping = (config: LocalConfig) => ({
   maximumRetryAttempts: config.relayMaxRetries,
 });
 
-export const discardLogger = (logger: Logger) => (records: readonly unknown[], reason: string) =>
-  logger.error('stream records sent to the on-failure destination', {
-    source: 'integration-publisher',
-    records: records.length,
-    reason,
-  });
-
 const inMemoryPorts = bindingsModule((bind) => {
-  bind(LOCAL_INTEGRATION_TOKENS.Subscribers, (get) => {
-    const config = get(LOCAL_TOKENS.Config);
-    const queue = (name: string) =>
-      new InMemoryQueue<IntegrationEvent>({
-        name,
-        fifo: true,
-        maxReceiveCount: config.maxReceiveCount,
-        deadLetterQueue: new InMemoryQueue<IntegrationEvent>({ name: `${name}-dlq`, fifo: true }),
-      });
-    return { payments: queue('payments'), notifications: queue('notifications') };
-  });
+  bind(LOCAL_INTEGRATION_TOKENS.Subscribers, (get) => ({
+    payments: localQueue<IntegrationEvent>(get, 'payments', { fifo: true }),
+    notifications: localQueue<IntegrationEvent>(get, 'notifications', { fifo: true }),
+  }));
   bind(LOCAL_INTEGRATION_TOKENS.Topic, (get) => {
     const topic = new InMemoryIntegrationTopic({ name: 'stampede-integration' });
     const queues = get(LOCAL_INTEGRATION_TOKENS.Subscribers);
@@ -92,18 +76,15 @@ const inMemoryPorts = bindingsModule((bind) => {
 export const integrationFeature: LocalRuntimeExtension = {
   name: 'integration',
   modules: [inMemoryPorts, integrationModule],
-  setup({ container, config, logger, addEventSource, onStop }) {
+  setup(context) {
+    const { container, config } = context;
     const changes = new EventStoreChangeStream(container.get(LOCAL_TOKENS.InMemoryEventStore), {
       shardCount: config.changeStreamShards,
     });
-    onStop(() => changes.close());
-    addEventSource(
-      new StreamEventSource(changes, changes.format(), container.get(INTEGRATION_TOKENS.Handler), {
+    context.onStop(() => changes.close());
+    context.addEventSource(
+      localStreamSource(context, changes, changes.format(), container.get(INTEGRATION_TOKENS.Handler), {
         ...integrationMapping(config),
-        duplicateRate: config.duplicateRate,
-        crashRate: config.crashRate,
-        random: container.get(LOCAL_TOKENS.Random),
-        onDiscard: discardLogger(logger),
       }),
     );
   },

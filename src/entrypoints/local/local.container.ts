@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSEvent } from 'aws-lambda';
 import type { Container, ContainerModule } from 'inversify';
 import { seededRandom } from '../../adapters/in-memory/clock-adapter-in-memory.js';
 import { InMemoryConnectionGateway } from '../../adapters/in-memory/connection-gateway-adapter-in-memory.js';
@@ -7,8 +8,16 @@ import { InMemoryConnectionRegistry } from '../../adapters/in-memory/connection-
 import { InMemoryEventStore } from '../../adapters/in-memory/event-store-adapter-in-memory.js';
 import { InMemorySnapshotStore } from '../../adapters/in-memory/snapshot-store-adapter-in-memory.js';
 import { InMemoryFeedStream } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
-import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
+import { InMemoryQueue, type InMemoryQueueOptions } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
 import { InMemoryTokenBucket } from '../../adapters/in-memory/rate-limiter-adapter-in-memory.js';
+import type { BatchHandler } from '../../adapters/local/batch-handler.js';
+import { QueueEventSource, type QueueEventSourceOptions } from '../../adapters/local/queue-event-source.js';
+import type { ShardedLog } from '../../adapters/local/sharded-log.js';
+import {
+  StreamEventSource,
+  type StreamEventSourceOptions,
+  type StreamRecordFormat,
+} from '../../adapters/local/stream-event-source.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
 import { ABUSE_TOKENS, abuseModule } from '../composition/abuse.module.js';
@@ -16,6 +25,7 @@ import { composeRoot } from '../composition/kernel.module.js';
 import { liveModule, queueViewerDelivery } from '../composition/live.module.js';
 import { bindingsModule, setting, TOKENS, type Binding, type Get, type Token } from '../composition/tokens.js';
 import type { LocalConfig } from './local-config.js';
+import type { LocalRuntimeContext } from './local-extensions.js';
 
 /** The in-memory twins behind the ports, for the local runtime's event-source emulation and for tests. */
 export const LOCAL_TOKENS = {
@@ -28,7 +38,7 @@ export const LOCAL_TOKENS = {
 } as const;
 
 /** A twin bound under its own token (the runtime drives it) and as the port it implements. */
-const twin =
+export const twin =
   <P, T extends P>(local: Token<T>, port: Token<P>, make: (get: Get) => T): Binding =>
   (bind) => {
     bind(local, make);
@@ -49,19 +59,8 @@ export const memoryLivePorts = (config: LocalConfig, gateway?: ConnectionGateway
       TOKENS.FeedPublisher,
       (get) => new InMemoryFeedStream({ shardCount: config.feedShards, sleeper: get(TOKENS.Sleeper) }),
     ),
-    twin(
-      LOCAL_TOKENS.BroadcastQueue,
-      TOKENS.BroadcastQueue,
-      (get) =>
-        new InMemoryQueue<BroadcastMessage>({
-          name: 'broadcast',
-          visibilityTimeoutMs: config.broadcastVisibilityTimeoutMs,
-          maxReceiveCount: config.maxReceiveCount,
-          deadLetterQueue: new InMemoryQueue<BroadcastMessage>({ name: 'broadcast-dlq' }),
-          duplicateRate: config.duplicateRate,
-          reorder: config.reorder,
-          random: get(LOCAL_TOKENS.Random),
-        }),
+    twin(LOCAL_TOKENS.BroadcastQueue, TOKENS.BroadcastQueue, (get) =>
+      localQueue<BroadcastMessage>(get, 'broadcast', { visibilityTimeoutMs: config.broadcastVisibilityTimeoutMs }),
     ),
     // The in-memory queue carries any body whole (it refuses, never offloads, one over the SQS limit).
     (bind) => bind(TOKENS.BroadcastBodyReader, () => (body) => Promise.resolve(body)),
@@ -73,6 +72,71 @@ export const memoryLivePorts = (config: LocalConfig, gateway?: ConnectionGateway
     (bind) => bind(TOKENS.ConnectionGateway, () => gateway ?? new InMemoryConnectionGateway()),
     memoryAbusePorts,
   );
+
+/**
+ * An SQS twin as the runtime's queues are: a DLQ after `maxReceiveCount` receives and, on a
+ * standard queue, the chaos settings (at-least-once duplicates, random order).
+ */
+export const localQueue = <T>(get: Get, name: string, options: InMemoryQueueOptions<T> = {}): InMemoryQueue<T> => {
+  const config = get(LOCAL_TOKENS.Config);
+  return new InMemoryQueue<T>({
+    name,
+    maxReceiveCount: config.maxReceiveCount,
+    deadLetterQueue: new InMemoryQueue<T>({ name: `${name}-dlq`, fifo: options.fifo ?? false }),
+    duplicateRate: config.duplicateRate,
+    reorder: config.reorder,
+    random: get(LOCAL_TOKENS.Random),
+    ...options,
+  });
+};
+
+/**
+ * Lambda's SQS mapping over a queue twin: batches of 10, two at a time, the runtime's crash dice;
+ * failed items come back after the visibility timeout.
+ */
+export const localQueueSource = <T>(
+  { container, config, logger }: Pick<LocalRuntimeContext, 'container' | 'config' | 'logger'>,
+  name: string,
+  queue: InMemoryQueue<T>,
+  handler: BatchHandler<SQSEvent>,
+  options: Partial<QueueEventSourceOptions> = {},
+): QueueEventSource<T> =>
+  new QueueEventSource(queue, handler, {
+    name,
+    batchSize: 10,
+    concurrency: 2,
+    crashRate: config.crashRate,
+    random: container.get(LOCAL_TOKENS.Random),
+    onFailure: (info) =>
+      logger.debug(`${name} batch items failed; they come back after the visibility timeout`, {
+        messages: info.messageIds.length,
+      }),
+    ...options,
+  });
+
+/** What a stream mapping logs when it gives records up after its retries (Lambda's on-failure destination). */
+export const discardLogger = (logger: Logger, source: string) => (records: readonly unknown[], reason: string) =>
+  logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });
+
+/**
+ * Lambda's stream mapping over a local log (a stream twin, or a mirror of an emulator's stream)
+ * with the runtime's chaos dice (duplicated batches, crashes mid-batch); records given up after
+ * the retries are logged.
+ */
+export const localStreamSource = <R, E>(
+  { container, config, logger }: Pick<LocalRuntimeContext, 'container' | 'config' | 'logger'>,
+  log: ShardedLog<R>,
+  format: StreamRecordFormat<R, E>,
+  handler: BatchHandler<E>,
+  options: StreamEventSourceOptions<R>,
+): StreamEventSource<R, E> =>
+  new StreamEventSource(log, format, handler, {
+    duplicateRate: config.duplicateRate,
+    crashRate: config.crashRate,
+    random: container.get(LOCAL_TOKENS.Random),
+    onDiscard: discardLogger(logger, options.name),
+    ...options,
+  });
 
 /** The per-user budgets and the connection quota in this process's memory. */
 export const memoryAbusePorts: Binding = (bind) => {

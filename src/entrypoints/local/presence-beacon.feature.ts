@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import { HmacBeaconTokens } from '../../adapters/crypto/beacon-tokens-adapter-hmac.js';
 import type { StreamRecord } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
 import { InMemoryPresenceBucketStore } from '../../adapters/in-memory/presence-bucket-store-adapter-in-memory.js';
@@ -11,7 +10,7 @@ import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import { presenceLayout } from '../../application/presence-stream/sub-partitions.js';
 import { BEACON_TOKENS, beaconGrantModule, presenceBeaconModule } from '../composition/presence-beacon.module.js';
 import { TOKENS, type Token, bindingsModule } from '../composition/tokens.js';
-import { LOCAL_TOKENS } from './local.container.js';
+import { discardLogger, LOCAL_TOKENS, twin } from './local.container.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
 /**
@@ -43,16 +42,13 @@ export const localBeaconBasics = bindingsModule((bind) => {
 });
 
 const inMemoryPorts = bindingsModule((bind) => {
-  bind(
+  twin(
     LOCAL_BEACON_TOKENS.PresenceStream,
+    BEACON_TOKENS.Stream,
     (get) => new InMemoryPresenceStream({ shardCount: LOCAL_PRESENCE_SHARDS, clock: get(TOKENS.Clock) }),
-  );
-  bind(BEACON_TOKENS.Stream, (get) => get(LOCAL_BEACON_TOKENS.PresenceStream));
+  )(bind);
   bind(BEACON_TOKENS.Buckets, () => new InMemoryPresenceBucketStore());
 });
-
-const discards = (logger: Logger, source: string) => (records: readonly unknown[], reason: string) =>
-  logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });
 
 /**
  * The local stand-in for the CloudFront Function and its real-time log: `GET|POST /beat` is
@@ -88,7 +84,7 @@ export const setUpBeaconEdge = (context: LocalRuntimeContext): RunningEventSourc
     log,
     kinesisRecordFormat('arn:aws:kinesis:local:000000000000:stream/beacon-log'),
     container.get(BEACON_TOKENS.BeatRouterHandler),
-    { name: 'beat-router', ...MAPPING, onDiscard: discards(logger, 'beat-router') },
+    { name: 'beat-router', ...MAPPING, onDiscard: discardLogger(logger, 'beat-router') },
   );
 };
 
@@ -101,7 +97,7 @@ export const aggregatorSource = (
   new StreamEventSource(log, kinesisRecordFormat(streamArn), context.container.get(BEACON_TOKENS.AggregatorHandler), {
     name: 'presence-aggregator',
     ...MAPPING,
-    onDiscard: discards(context.logger, 'presence-aggregator'),
+    onDiscard: discardLogger(context.logger, 'presence-aggregator'),
   });
 
 /**

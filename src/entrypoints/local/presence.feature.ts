@@ -1,10 +1,9 @@
 import { InMemoryConnectionSessions } from '../../adapters/in-memory/connection-sessions-adapter-in-memory.js';
 import { InMemoryQueue } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
 import { InMemoryPresenceStore } from '../../adapters/in-memory/presence-store-adapter-in-memory.js';
-import { QueueEventSource } from '../../adapters/local/queue-event-source.js';
 import type { PresenceMessage } from '../../application/presence/presence-message.js';
 import { presenceSettings } from '../../application/presence/presence-settings.js';
-import { LOCAL_TOKENS } from './local.container.js';
+import { LOCAL_TOKENS, localQueue, localQueueSource, twin } from './local.container.js';
 import { PRESENCE_TOKENS, presenceModule } from '../composition/presence.module.js';
 import { TOKENS, type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalRuntimeContext, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
@@ -17,19 +16,9 @@ export const LOCAL_PRESENCE_TOKENS = {
 const RECOUNT_TICK_MS = 1_000;
 
 const inMemoryPorts = bindingsModule((bind) => {
-  bind(LOCAL_PRESENCE_TOKENS.HeartbeatQueue, (get) => {
-    const config = get(LOCAL_TOKENS.Config);
-    return new InMemoryQueue<PresenceMessage>({
-      name: 'heartbeats',
-      visibilityTimeoutMs: 30_000,
-      maxReceiveCount: config.maxReceiveCount,
-      deadLetterQueue: new InMemoryQueue<PresenceMessage>({ name: 'heartbeats-dlq' }),
-      duplicateRate: config.duplicateRate,
-      reorder: config.reorder,
-      random: get(LOCAL_TOKENS.Random),
-    });
-  });
-  bind(PRESENCE_TOKENS.HeartbeatQueue, (get) => get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue));
+  twin(LOCAL_PRESENCE_TOKENS.HeartbeatQueue, PRESENCE_TOKENS.HeartbeatQueue, (get) =>
+    localQueue(get, 'heartbeats', { visibilityTimeoutMs: 30_000 }),
+  )(bind);
   bind(PRESENCE_TOKENS.PresenceStore, (get) => {
     const clock = get(TOKENS.Clock);
     return new InMemoryPresenceStore({ now: () => clock.now() });
@@ -66,24 +55,8 @@ export const presenceFeature: LocalRuntimeExtension = {
   name: 'presence',
   modules: [inMemoryPorts, presenceModule],
   setup(context) {
-    const { container, config, logger } = context;
-    setUpPresence(
-      context,
-      new QueueEventSource(
-        container.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue),
-        container.get(PRESENCE_TOKENS.Handler),
-        {
-          name: 'presence',
-          batchSize: 10,
-          concurrency: 2,
-          crashRate: config.crashRate,
-          random: container.get(LOCAL_TOKENS.Random),
-          onFailure: (info) =>
-            logger.debug('presence batch items failed; they come back after the visibility timeout', {
-              messages: info.messageIds.length,
-            }),
-        },
-      ),
-    );
+    const { container } = context;
+    const queue = container.get(LOCAL_PRESENCE_TOKENS.HeartbeatQueue);
+    setUpPresence(context, localQueueSource(context, 'presence', queue, container.get(PRESENCE_TOKENS.Handler)));
   },
 };

@@ -13,7 +13,6 @@ import { createRedisClient, type RedisClient } from '../../adapters/redis/redis-
 import { isStreamNamed, RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
 import { TOKENS, bindingsModule, type Get } from '../composition/tokens.js';
 import {
-  discardLogger,
   emulatorLogger,
   emulatorStreamArn,
   mirrored,
@@ -21,6 +20,7 @@ import {
   type EmulatorFeatureOptions,
   EMULATOR_MAX_IDLE_POLL_MS,
 } from './emulator-feature-kit.js';
+import { discardLogger } from './local.container.js';
 import { LOCAL_RECOMMEND_TOKENS, RECOMMEND_MAPPING } from './recommend.feature.js';
 import { LocalConfigError } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';

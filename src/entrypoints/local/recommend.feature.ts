@@ -3,8 +3,7 @@ import { InMemoryRecommendationMetrics } from '../../adapters/in-memory/recommen
 import { InMemoryRecommendationModelStore } from '../../adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
 import { InMemoryRecommendationRequestStream } from '../../adapters/in-memory/recommendation-request-publisher-adapter-in-memory.js';
 import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
-import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
-import { LOCAL_TOKENS } from './local.container.js';
+import { LOCAL_TOKENS, localStreamSource, twin } from './local.container.js';
 import { RECOMMEND_TOKENS, recommendModule } from '../composition/recommend.module.js';
 import { TOKENS, type Token, bindingsModule } from '../composition/tokens.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
@@ -23,13 +22,12 @@ export const RECOMMEND_MAPPING = {
 } as const;
 
 const inMemoryPorts = bindingsModule((bind) => {
-  bind(
+  twin(
     LOCAL_RECOMMEND_TOKENS.RequestStream,
+    RECOMMEND_TOKENS.RequestPublisher,
     (get) => new InMemoryRecommendationRequestStream({ shardCount: 2, clock: get(TOKENS.Clock) }),
-  );
-  bind(RECOMMEND_TOKENS.RequestPublisher, (get) => get(LOCAL_RECOMMEND_TOKENS.RequestStream));
-  bind(LOCAL_RECOMMEND_TOKENS.Metrics, () => new InMemoryRecommendationMetrics());
-  bind(RECOMMEND_TOKENS.Metrics, (get) => get(LOCAL_RECOMMEND_TOKENS.Metrics));
+  )(bind);
+  twin(LOCAL_RECOMMEND_TOKENS.Metrics, RECOMMEND_TOKENS.Metrics, () => new InMemoryRecommendationMetrics())(bind);
   bind(RECOMMEND_TOKENS.Cache, (get) => {
     const logger = get(TOKENS.Logger);
     return new InMemoryRecommendationCache({
@@ -54,29 +52,14 @@ const inMemoryPorts = bindingsModule((bind) => {
 export const recommendFeature: LocalRuntimeExtension = {
   name: 'recommendations',
   modules: [inMemoryPorts, recommendModule],
-  setup({ container, config, logger, addEventSource }) {
-    const handler = container.get(RECOMMEND_TOKENS.Handler);
-    const random = container.get(LOCAL_TOKENS.Random);
-    const chaos = { duplicateRate: config.duplicateRate, crashRate: config.crashRate, random };
-    const discarded = (source: string) => (records: readonly unknown[], reason: string) =>
-      logger.error('stream records sent to the on-failure destination', { source, records: records.length, reason });
-    const requests = container.get(LOCAL_RECOMMEND_TOKENS.RequestStream);
-    addEventSource(
-      new StreamEventSource(requests, kinesisRecordFormat(requests.arn), handler, {
-        name: 'recommend-requests',
-        ...RECOMMEND_MAPPING,
-        ...chaos,
-        onDiscard: discarded('recommend-requests'),
-      }),
-    );
-    const feed = container.get(LOCAL_TOKENS.FeedStream);
-    addEventSource(
-      new StreamEventSource(feed, kinesisRecordFormat(feed.arn), handler, {
-        name: 'recommend-feed',
-        ...RECOMMEND_MAPPING,
-        ...chaos,
-        onDiscard: discarded('recommend-feed'),
-      }),
-    );
+  setup(context) {
+    const handler = context.container.get(RECOMMEND_TOKENS.Handler);
+    for (const [name, stream] of [
+      ['recommend-requests', context.container.get(LOCAL_RECOMMEND_TOKENS.RequestStream)],
+      ['recommend-feed', context.container.get(LOCAL_TOKENS.FeedStream)],
+    ] as const)
+      context.addEventSource(
+        localStreamSource(context, stream, kinesisRecordFormat(stream.arn), handler, { name, ...RECOMMEND_MAPPING }),
+      );
   },
 };
