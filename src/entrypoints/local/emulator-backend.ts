@@ -1,18 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { connectionsTable, eventsTable, snapshotsTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import { ensureStream } from '../../adapters/kinesis/stream-provisioning.js';
 import { startConnectionsApiServer, type ConnectionsApiTarget } from '../../adapters/local/connections-api-server.js';
 import { startEmulators, type EmulatorEndpoints } from '../../adapters/local/emulators/start-emulators.js';
-import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
-import { DynamoDbStreamMirror } from '../../adapters/local/pollers/dynamodb-stream-mirror.js';
-import { KinesisStreamMirror } from '../../adapters/local/pollers/kinesis-stream-mirror.js';
 import { FileShardCheckpoints } from '../../adapters/local/pollers/shard-checkpoints.js';
 import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
 import { lockDataDir } from '../../adapters/local/data-dir-lock.js';
-import { StreamEventSource, type StreamRecordFormat } from '../../adapters/local/stream-event-source.js';
 import { ensureBucket } from '../../adapters/s3/bucket-provisioning.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
@@ -27,16 +22,11 @@ import {
   snapshotStoreOnDynamoDb,
 } from '../composition/live.aws.module.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
-import { memoryAbusePorts, discardLogger } from './local.container.js';
+import { memoryAbusePorts } from './local.container.js';
 import { emulatorAuctionFeature } from './auction.emulator-feature.js';
 import { emulatorBookingFeature } from './booking.emulator-feature.js';
 import { emulatorIntegrationFeature } from './integration.emulator-feature.js';
-import {
-  EMULATOR_MAX_IDLE_POLL_MS,
-  emulatorStreamArn,
-  mirrored,
-  type EmulatorFeature,
-} from './emulator-feature-kit.js';
+import { type EmulatorFeature, dynamoDbStreamMapping, kinesisMapping } from './emulator-feature-kit.js';
 import { emulatorPresenceBeaconFeature } from './presence-beacon.emulator-feature.js';
 import { emulatorPresenceFeature } from './presence.emulator-feature.js';
 import { emulatorRecommendFeature } from './recommend.emulator-feature.js';
@@ -219,59 +209,29 @@ export const createEmulatorBackend =
           ];
         },
         eventSources({ container, config: c, logger }): RunningEventSource[] {
-          const onError = (source: string) => (error: unknown) =>
-            logger.warn('poller error; retrying', { source, error });
-          const onWarning = (message: string) => logger.warn(message);
-          const ddbMirror = new DynamoDbStreamMirror(clients.dynamodbStreams, streamArn, {
-            idlePollMs: 50,
-            maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
-            describeEveryMs: 1_000,
-            onError: onError('relay'),
-            onWarning,
-            ...(checkpoints ? { checkpoints: checkpoints('relay') } : {}),
-          });
-          const feedMirror = new KinesisStreamMirror(clients.kinesis, r.feedStream, {
-            idlePollMs: 50,
-            maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
-            onError: onError('fanout'),
-            onWarning,
-            ...(checkpoints ? { checkpoints: checkpoints('fanout') } : {}),
-          });
-          const ddbFormat: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
-            identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
-            toEvent: (records) => ({ Records: [...records] }),
-          };
-          const relay = mirrored(
+          const relay = dynamoDbStreamMapping(
+            featureOptions,
+            logger,
             'relay',
-            ddbMirror,
-            () =>
-              new StreamEventSource(ddbMirror.log, ddbFormat, container.get(TOKENS.RelayHandler), {
-                name: 'relay',
-                batchSize: c.relayBatchSize,
-                maximumBatchingWindowMs: c.relayWindowMs,
-                maximumRetryAttempts: c.relayMaxRetries,
-                onDiscard: discardLogger(logger, 'relay'),
-              }),
-            onError('relay'),
+            streamArn,
+            container.get(TOKENS.RelayHandler),
+            {
+              batchSize: c.relayBatchSize,
+              maximumBatchingWindowMs: c.relayWindowMs,
+              maximumRetryAttempts: c.relayMaxRetries,
+            },
           );
-          const feedArn = emulatorStreamArn(REGION, r.feedStream);
-          const fanout = mirrored(
+          const fanout = kinesisMapping(
+            featureOptions,
+            logger,
             'fanout',
-            feedMirror,
-            () =>
-              new StreamEventSource(
-                feedMirror.log,
-                kinesisRecordFormat(feedArn, REGION),
-                container.get(TOKENS.FanoutHandler),
-                {
-                  name: 'fanout',
-                  batchSize: c.fanoutBatchSize,
-                  maximumBatchingWindowMs: c.fanoutWindowMs,
-                  maximumRetryAttempts: c.fanoutMaxRetries,
-                  onDiscard: discardLogger(logger, 'fanout'),
-                },
-              ),
-            onError('fanout'),
+            r.feedStream,
+            container.get(TOKENS.FanoutHandler),
+            {
+              batchSize: c.fanoutBatchSize,
+              maximumBatchingWindowMs: c.fanoutWindowMs,
+              maximumRetryAttempts: c.fanoutMaxRetries,
+            },
           );
           const broadcastSource = new SqsEventSource(
             clients.sqs,

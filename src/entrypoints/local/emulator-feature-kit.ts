@@ -1,18 +1,27 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSEvent } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+import type { StreamRecord } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
+import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
+import { DynamoDbStreamMirror } from '../../adapters/local/pollers/dynamodb-stream-mirror.js';
+import { KinesisStreamMirror } from '../../adapters/local/pollers/kinesis-stream-mirror.js';
 import type { AwsClients, AwsClientSettings } from '../../adapters/aws-shared/aws-clients.js';
 import type { BatchHandler } from '../../adapters/local/batch-handler.js';
 import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
 import type { ShardCheckpoints } from '../../adapters/local/pollers/shard-checkpoints.js';
-import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
+import {
+  StreamEventSource,
+  type StreamEventSourceOptions,
+  type StreamRecordFormat,
+} from '../../adapters/local/stream-event-source.js';
+import { discardLogger } from './local.container.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 
 /** What an emulator-mode feature is given by `createEmulatorBackend`: clients, settings, names. */
 export interface EmulatorFeatureOptions<Names> {
   readonly aws: AwsClientSettings;
-  readonly clients: Pick<AwsClients, 'dynamodb' | 'sqs' | 'kinesis'>;
+  readonly clients: Pick<AwsClients, 'dynamodb' | 'dynamodbStreams' | 'sqs' | 'kinesis'>;
   readonly names: Names;
   readonly config: LocalConfig;
   /** With a data dir: where a stream consumer (by name) saves its position; none without one (read from the oldest record). */
@@ -140,3 +149,60 @@ export const mirrored = <R, E>(
  * taken from the requests it serves.
  */
 export const EMULATOR_MAX_IDLE_POLL_MS = 250;
+
+/** A mapping's settings, as the deployed function's event source mapping has them. */
+type Mapping<R> = Omit<StreamEventSourceOptions<R>, 'name' | 'onDiscard'>;
+
+/** A mirror's settings: 50 ms after a record, backing off to EMULATOR_MAX_IDLE_POLL_MS; errors retried and logged. */
+const mirrorSettings = (options: EmulatorFeatureOptions<unknown>, logger: Logger, name: string) => ({
+  idlePollMs: 50,
+  maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
+  onError: (error: unknown) => logger.warn('poller error; retrying', { source: name, error }),
+  onWarning: (message: string) => logger.warn(message),
+  ...(options.checkpoints ? { checkpoints: options.checkpoints(name) } : {}),
+});
+
+/**
+ * Lambda's event source mapping `name` on a kinesalite stream: a mirror (GetRecords → a local
+ * log, from its checkpoint with a data dir) and the stream event source over it.
+ */
+export const kinesisMapping = (
+  options: EmulatorFeatureOptions<unknown>,
+  logger: Logger,
+  name: string,
+  streamName: string,
+  handler: BatchHandler<KinesisStreamEvent>,
+  mapping: Mapping<StreamRecord> = {},
+): RunningEventSource => {
+  const settings = mirrorSettings(options, logger, name);
+  const mirror = new KinesisStreamMirror(options.clients.kinesis, streamName, settings);
+  const format = kinesisRecordFormat(emulatorStreamArn(options.aws.region, streamName), options.aws.region);
+  const source = () =>
+    new StreamEventSource(mirror.log, format, handler, { name, ...mapping, onDiscard: discardLogger(logger, name) });
+  return mirrored(name, mirror, source, settings.onError);
+};
+
+const dynamoDbFormat: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
+  identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
+  toEvent: (records) => ({ Records: [...records] }),
+};
+
+/** Lambda's event source mapping `name` on a DynamoDB Local table stream, as `kinesisMapping`. */
+export const dynamoDbStreamMapping = (
+  options: EmulatorFeatureOptions<unknown>,
+  logger: Logger,
+  name: string,
+  streamArn: string,
+  handler: BatchHandler<DynamoDBStreamEvent>,
+  mapping: Mapping<DynamoDBRecord> = {},
+): RunningEventSource => {
+  const settings = { ...mirrorSettings(options, logger, name), describeEveryMs: 1_000 };
+  const mirror = new DynamoDbStreamMirror(options.clients.dynamodbStreams, streamArn, settings);
+  const source = () =>
+    new StreamEventSource(mirror.log, dynamoDbFormat, handler, {
+      name,
+      ...mapping,
+      onDiscard: discardLogger(logger, name),
+    });
+  return mirrored(name, mirror, source, settings.onError);
+};

@@ -1,9 +1,6 @@
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { createAwsClients, createSnsClient } from '../../adapters/aws-shared/aws-clients.js';
+import { createSnsClient } from '../../adapters/aws-shared/aws-clients.js';
 import { eventsTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
-import { DynamoDbStreamMirror } from '../../adapters/local/pollers/dynamodb-stream-mirror.js';
-import { StreamEventSource, type StreamRecordFormat } from '../../adapters/local/stream-event-source.js';
 import { ensureFifoTopic, subscribeQueue } from '../../adapters/sns/topic-provisioning.js';
 import {
   INTEGRATION_SUBSCRIBER_NAMES,
@@ -16,13 +13,11 @@ import { INTEGRATION_TOKENS, integrationModule } from '../composition/integratio
 import { bindingsModule } from '../composition/tokens.js';
 import {
   ensureQueueWithDlq,
-  mirrored,
   type EmulatorFeature,
   type EmulatorFeatureOptions,
-  EMULATOR_MAX_IDLE_POLL_MS,
+  dynamoDbStreamMapping,
 } from './emulator-feature-kit.js';
 import { integrationEventPrinter, integrationMapping } from './integration.feature.js';
-import { discardLogger } from './local.container.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 
 export interface EmulatorIntegrationResources {
@@ -73,49 +68,24 @@ export const emulatorIntegrationFeature = async (
   sns.destroy();
   const { streamArn } = await ensureTable(options.clients.dynamodb, names.eventsTable, eventsTable);
   if (!streamArn) throw new Error(`table ${names.eventsTable} has no stream`);
-  const streams = createAwsClients(aws).dynamodbStreams;
 
   const printer = bindingsModule((bind) => {
     bind(INTEGRATION_TOKENS.OnPublished, () =>
       config.showIntegrationEvents ? integrationEventPrinter() : () => undefined,
     );
   });
-  const format: StreamRecordFormat<DynamoDBRecord, DynamoDBStreamEvent> = {
-    identifierOf: (record) => record.dynamodb?.SequenceNumber ?? '',
-    toEvent: (records) => ({ Records: [...records] }),
-  };
   const feature: LocalRuntimeExtension = {
     name: 'integration',
     modules: [integrationModule, printer, bindingsModule(integrationTopicOnSns(aws, topicArn))],
     setup({ container, logger, addEventSource }) {
-      const onError = (error: unknown) =>
-        logger.warn('poller error; retrying', { source: 'integration-publisher', error });
-      const mirror = new DynamoDbStreamMirror(streams, streamArn, {
-        idlePollMs: 50,
-        maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
-        describeEveryMs: 1_000,
-        onError,
-        onWarning: (message) => logger.warn(message),
-        ...(options.checkpoints ? { checkpoints: options.checkpoints('integration-publisher') } : {}),
-      });
-      addEventSource(
-        mirrored(
-          'integration-publisher',
-          mirror,
-          () =>
-            new StreamEventSource(mirror.log, format, container.get(INTEGRATION_TOKENS.Handler), {
-              ...integrationMapping(config),
-              onDiscard: discardLogger(logger, 'integration-publisher'),
-            }),
-          onError,
-        ),
-      );
+      const handler = container.get(INTEGRATION_TOKENS.Handler);
+      const { name, ...mapping } = integrationMapping(config);
+      addEventSource(dynamoDbStreamMapping(options, logger, name, streamArn, handler, mapping));
     },
   };
   return {
     feature,
     integration: { topicArn, queueUrls },
     description: `integration topic ${topicArn} → ${INTEGRATION_SUBSCRIBER_NAMES.map((n) => `${n} ${queueUrls[n]}`).join(', ')}`,
-    stop: async () => streams.destroy(),
   };
 };

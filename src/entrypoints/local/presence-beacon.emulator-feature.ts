@@ -1,20 +1,13 @@
 import { presenceTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import { ensureStream } from '../../adapters/kinesis/stream-provisioning.js';
-import { KinesisStreamMirror } from '../../adapters/local/pollers/kinesis-stream-mirror.js';
 import { presenceBucketsOnDynamoDb, presenceStreamOnKinesis } from '../composition/presence-beacon.aws.module.js';
-import { beaconGrantModule, presenceBeaconModule } from '../composition/presence-beacon.module.js';
+import { BEACON_TOKENS, beaconGrantModule, presenceBeaconModule } from '../composition/presence-beacon.module.js';
 import { bindingsModule } from '../composition/tokens.js';
-import {
-  emulatorStreamArn,
-  mirrored,
-  type EmulatorFeature,
-  type EmulatorFeatureOptions,
-  EMULATOR_MAX_IDLE_POLL_MS,
-} from './emulator-feature-kit.js';
+import { type EmulatorFeature, type EmulatorFeatureOptions, kinesisMapping } from './emulator-feature-kit.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
 import {
-  aggregatorSource,
+  BEACON_MAPPING,
   LOCAL_PRESENCE_SHARDS,
   localBeaconBasics,
   setUpBeaconEdge,
@@ -50,20 +43,10 @@ export const emulatorPresenceBeaconFeature = async (
       ),
     ],
     setup(context) {
-      const { logger } = context;
       context.addEventSource(setUpBeaconEdge(context));
-      const onError = (error: unknown) =>
-        logger.warn('poller error; retrying', { source: 'presence-aggregator', error });
-      const mirror = new KinesisStreamMirror(clients.kinesis, names.presenceStream, {
-        idlePollMs: 50,
-        maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
-        onError,
-        onWarning: (message) => logger.warn(message),
-        ...(options.checkpoints ? { checkpoints: options.checkpoints('presence-aggregator') } : {}),
-      });
-      const arn = emulatorStreamArn(aws.region, names.presenceStream);
+      const handler = context.container.get(BEACON_TOKENS.AggregatorHandler);
       context.addEventSource(
-        mirrored('presence-aggregator', mirror, () => aggregatorSource(context, mirror.log, arn), onError),
+        kinesisMapping(options, context.logger, 'presence-aggregator', names.presenceStream, handler, BEACON_MAPPING),
       );
     },
   };

@@ -25,7 +25,7 @@ export const LOCAL_BEACON_LAYOUT = presenceLayout({ subPartitions: 3, buckets: 2
 export const LOCAL_PRESENCE_SHARDS = 4;
 
 /** Mapping settings as deployed (infra/stack-settings.ts presence.router / presence.aggregator): up to 10,000 a batch, 1 s window. */
-const MAPPING = { batchSize: 10_000, maximumBatchingWindowMs: 1_000, maximumRetryAttempts: 3 } as const;
+export const BEACON_MAPPING = { batchSize: 10_000, maximumBatchingWindowMs: 1_000, maximumRetryAttempts: 3 } as const;
 
 export const LOCAL_BEACON_TOKENS = {
   PresenceStream: Symbol.for('stampede.local.PresenceStream') as Token<InMemoryPresenceStream>,
@@ -84,19 +84,19 @@ export const setUpBeaconEdge = (context: LocalRuntimeContext): RunningEventSourc
     log,
     kinesisRecordFormat('arn:aws:kinesis:local:000000000000:stream/beacon-log'),
     container.get(BEACON_TOKENS.BeatRouterHandler),
-    { name: 'beat-router', ...MAPPING, onDiscard: discardLogger(logger, 'beat-router') },
+    { name: 'beat-router', ...BEACON_MAPPING, onDiscard: discardLogger(logger, 'beat-router') },
   );
 };
 
 /** The aggregator's mapping over a local presence log (the in-memory twin's, or kinesalite's mirror). */
-export const aggregatorSource = (
+const aggregatorSource = (
   context: Pick<LocalRuntimeContext, 'container' | 'logger'>,
   log: InMemoryShardedLog<StreamRecord>,
   streamArn: string,
 ): StreamEventSource<StreamRecord, KinesisStreamEvent> =>
   new StreamEventSource(log, kinesisRecordFormat(streamArn), context.container.get(BEACON_TOKENS.AggregatorHandler), {
     name: 'presence-aggregator',
-    ...MAPPING,
+    ...BEACON_MAPPING,
     onDiscard: discardLogger(context.logger, 'presence-aggregator'),
   });
 

@@ -4,9 +4,6 @@ import { KinesisRecommendationRequestPublisher } from '../../adapters/kinesis/re
 import { InMemoryRecommendationCache } from '../../adapters/in-memory/recommendation-cache-adapter-in-memory.js';
 import { InMemoryRecommendationMetrics } from '../../adapters/in-memory/recommendation-metrics-adapter-in-memory.js';
 import { InMemoryRecommendationModelStore } from '../../adapters/in-memory/recommendation-model-store-adapter-in-memory.js';
-import { kinesisRecordFormat } from '../../adapters/local/kinesis-record-format.js';
-import { KinesisStreamMirror } from '../../adapters/local/pollers/kinesis-stream-mirror.js';
-import { StreamEventSource } from '../../adapters/local/stream-event-source.js';
 import { RedisRecommendationCache } from '../../adapters/redis/recommendation-cache-adapter-redis.js';
 import { RedisRecommendationModelStore } from '../../adapters/redis/recommendation-model-store-adapter-redis.js';
 import { createRedisClient, type RedisClient } from '../../adapters/redis/redis-client.js';
@@ -14,13 +11,10 @@ import { isStreamNamed, RECOMMEND_TOKENS, recommendModule } from '../composition
 import { TOKENS, bindingsModule, type Get } from '../composition/tokens.js';
 import {
   emulatorLogger,
-  emulatorStreamArn,
-  mirrored,
   type EmulatorFeature,
   type EmulatorFeatureOptions,
-  EMULATOR_MAX_IDLE_POLL_MS,
+  kinesisMapping,
 } from './emulator-feature-kit.js';
-import { discardLogger } from './local.container.js';
 import { LOCAL_RECOMMEND_TOKENS, RECOMMEND_MAPPING } from './recommend.feature.js';
 import { LocalConfigError } from './local-config.js';
 import type { LocalRuntimeExtension } from './local-extensions.js';
@@ -68,7 +62,7 @@ const connectRedis = async (url: string, logger: Logger): Promise<RedisClient> =
 export const emulatorRecommendFeature = async (
   options: EmulatorFeatureOptions<EmulatorRecommendResources>,
 ): Promise<EmulatorFeature> => {
-  const { aws, clients, names, config } = options;
+  const { clients, names, config } = options;
   await ensureStream(clients.kinesis, names.recommendStream, REQUEST_SHARDS);
   const redis = config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, emulatorLogger(config));
   const ports = bindingsModule((bind) => {
@@ -110,37 +104,10 @@ export const emulatorRecommendFeature = async (
     modules: [ports, recommendModule],
     setup({ container, logger, addEventSource }) {
       const handler = container.get(RECOMMEND_TOKENS.Handler);
-      const onError = (source: string) => (error: unknown) => logger.warn('poller error; retrying', { source, error });
-      for (const [name, stream] of [
-        ['recommend-requests', names.recommendStream],
-        ['recommend-feed', names.feedStream],
-      ] as const) {
-        const mirror = new KinesisStreamMirror(clients.kinesis, stream, {
-          idlePollMs: 50,
-          maxIdlePollMs: EMULATOR_MAX_IDLE_POLL_MS,
-          onError: onError(name),
-          onWarning: (message) => logger.warn(message),
-          ...(options.checkpoints ? { checkpoints: options.checkpoints(name) } : {}),
-        });
-        addEventSource(
-          mirrored(
-            name,
-            mirror,
-            () =>
-              new StreamEventSource(
-                mirror.log,
-                kinesisRecordFormat(emulatorStreamArn(aws.region, stream), aws.region),
-                handler,
-                {
-                  name,
-                  ...RECOMMEND_MAPPING,
-                  onDiscard: discardLogger(logger, name),
-                },
-              ),
-            onError(name),
-          ),
-        );
-      }
+      addEventSource(
+        kinesisMapping(options, logger, 'recommend-requests', names.recommendStream, handler, RECOMMEND_MAPPING),
+      );
+      addEventSource(kinesisMapping(options, logger, 'recommend-feed', names.feedStream, handler, RECOMMEND_MAPPING));
     },
   };
   // The emulators start empty on every run, Redis does not: say so when an earlier run's model is there.
