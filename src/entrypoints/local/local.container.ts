@@ -159,9 +159,14 @@ export const memoryAbusePorts: Binding = (bind) => {
  * dice, the abuse limits, the message size), then `modules` — one technology's ports (memory or
  * emulators) and the other features.
  */
-export const localRoot = (config: LocalConfig, modules: readonly ContainerModule[], startedAt?: number): Container =>
+export const localRoot = (
+  config: LocalConfig,
+  logger: Logger,
+  modules: readonly ContainerModule[],
+  startedAt?: number,
+): Container =>
   composeRoot(
-    new Logger({ serviceName: 'stampede', logLevel: config.logLevel }),
+    logger,
     liveModule(startedAt),
     abuseModule,
     bindingsModule(
@@ -190,6 +195,7 @@ export interface LocalContainerOptions {
 export const createLocalContainer = (options: LocalContainerOptions): Container =>
   localRoot(
     options.config,
+    new Logger({ serviceName: 'stampede', logLevel: options.config.logLevel }),
     [memoryLivePorts(options.config, options.gateway), ...(options.modules ?? [])],
     options.startedAt,
   );

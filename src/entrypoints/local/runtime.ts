@@ -6,14 +6,15 @@ import type {
 } from 'aws-lambda';
 import type { AddressInfo } from 'node:net';
 import { join, resolve as resolvePath } from 'node:path';
-import { ContainerModule, type Container } from 'inversify';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Container } from 'inversify';
 import { EndOfTurnWriter } from '../../adapters/local/end-of-turn-writer.js';
 import { EdgePressure } from '../../adapters/local/edge-pressure.js';
 import { CachingTokenVerifier } from '../../adapters/jwt/caching-token-verifier.js';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
 import { DEV_SIGNING_KEY_FILE, DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
-import { TOKENS } from '../composition/tokens.js';
+import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadcaster.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
@@ -150,18 +151,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const eventApi = config.broadcaster === 'appsync-events' ? await startLocalEventApi(config, verifier) : null;
     if (eventApi) cleanups.push(() => eventApi.stop());
 
+    const logger = new Logger({ serviceName: 'stampede', logLevel: config.logLevel });
     // The WebSocket API needs the handlers and the handlers need its gateway: the routes resolve lazily.
     const resolve = <T>(token: symbol): T => container.get<T>(token);
-    const wsAuthorizer = makeWsAuthorizerHandler({
-      verifier,
-      allowAnonymous: config.allowAnonymousViewers,
-      logger: {
-        debug: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).debug(m, ...(x as [])),
-        info: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).info(m, ...(x as [])),
-        warn: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).warn(m, ...(x as [])),
-        error: (m, ...x) => resolve<typeof logger>(TOKENS.Logger).error(m, ...(x as [])),
-      },
-    });
+    const wsAuthorizer = makeWsAuthorizerHandler({ verifier, allowAnonymous: config.allowAnonymousViewers, logger });
     const api = new LocalWebSocketApi({
       path: config.wsPath,
       outgoingBuffer: {
@@ -175,42 +168,37 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         disconnect: (e) => resolve<WsRouteHandler>(TOKENS.WsDisconnectHandler)(e),
         message: (e) => resolve<WsRouteHandler>(TOKENS.WsMessageHandler)(e),
       },
-      onError: (error, context) =>
-        resolve<typeof logger>(TOKENS.Logger).error('WebSocket route failed', { ...context, error }),
+      onError: (error, context) => logger.error('WebSocket route failed', { ...context, error }),
       // A client's doing (refused handshake, oversized frame, slow consumer): INFO and no stack, or anyone could flood the error log.
-      onRefused: (reason, context) =>
-        resolve<typeof logger>(TOKENS.Logger).info('WebSocket client refused', { ...context, reason }),
+      onRefused: (reason, context) => logger.info('WebSocket client refused', { ...context, reason }),
     });
     // Local only: the development issuer's routes (never in a Lambda's container).
-    const devIdentity = new ContainerModule(({ bind }) => {
-      bind(TOKENS.HttpRoutes)
-        .toDynamicValue((ctx) =>
-          makeDevIdentityRoutes({
-            issuer: devTokens,
-            onUnexpected: (error) => ctx.get(TOKENS.Logger).error('dev token route failed', { error }),
-          }),
-        )
-        .inSingletonScope();
-    });
+    const devIdentity = bindingsModule((bind) =>
+      bind(TOKENS.HttpRoutes, () =>
+        makeDevIdentityRoutes({
+          issuer: devTokens,
+          onUnexpected: (error) => logger.error('dev token route failed', { error }),
+        }),
+      ),
+    );
     // Local only: GET /api/status, what the progress line says as JSON (filled in once the
     // event sources exist; a request before that cannot arrive, the server is not listening yet).
     let status: () => LocalStatus = () => ({ status: 'starting', connections: null, stages: [] });
-    const statusRoutes = new ContainerModule(({ bind }) => {
-      bind(TOKENS.HttpRoutes).toConstantValue({
+    const statusRoutes = bindingsModule((bind) =>
+      bind(TOKENS.HttpRoutes, () => ({
         'GET /api/status': async () => ({
           ...json(200, status()),
           headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
         }),
-      });
-    });
-    const container: Container = localRoot(config, [
+      })),
+    );
+    const container: Container = localRoot(config, logger, [
       statusRoutes,
       ...backend.ports(api),
       devIdentity,
       ...extensions.flatMap((e) => e.modules ?? []),
       ...(eventApi ? [eventApi.module] : []),
     ]);
-    const logger = container.get(TOKENS.Logger);
     const http = container.get(TOKENS.HttpApiHandler);
 
     // API Gateway's own 401s carry the CORS headers too, so a page can read them.
@@ -305,23 +293,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const url = `http://${host}:${port}`;
     const wsUrl = `ws://${host}:${port}${config.wsPath}`;
 
-    const progress = (): string => {
-      const stats = registry?.stats();
-      const joined = stats ? ` joined=${stats.connections} channels=${stats.channels}` : '';
-      const parts = sources.map((s) => {
-        const st = s.stats();
-        const faults = st.failedInvocations + st.injectedCrashes > 0 ? ` fail=${st.failedInvocations}` : '';
-        return `${s.name} ${st.records}rec/${st.invocations}inv backlog=${st.backlog}${faults}${st.discarded > 0 ? ` dlq=${st.discarded}` : ''}`;
-      });
-      const dlq = broadcastQueue?.deadLetterQueue?.counts().total ?? 0;
-      const events = eventApi?.standIn.stats();
-      const pubsub = events
-        ? ` | event-api subs=${events.subscriptions} publishes=${events.publishRequests} data=${events.deliveries}`
-        : '';
-      const held = edgePressure.totalDeferredMs;
-      const edgeFirst = held >= 100 ? ` | edge-first held=${(held / 1000).toFixed(1)}s` : '';
-      return `[stampede] ws=${api.connectionCount}${joined} posts=${api.postCount}${pubsub} | ${parts.join(' | ')}${dlq > 0 ? ` | broadcast-dlq=${dlq}` : ''}${edgeFirst}`;
-    };
     status = () => {
       const stats = registry?.stats();
       return {
@@ -332,19 +303,28 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
           posts: api.postCount,
         },
         stages: sources.map((s) => {
-          const st = s.stats();
-          return {
-            name: s.name,
-            records: st.records,
-            invocations: st.invocations,
-            backlog: st.backlog,
-            dlq: st.discarded,
-            failedInvocations: st.failedInvocations,
-          };
+          const { records, invocations, backlog, discarded: dlq, failedInvocations } = s.stats();
+          return { name: s.name, records, invocations, backlog, dlq, failedInvocations };
         }),
         ...(broadcastQueue?.deadLetterQueue ? { broadcastDlq: broadcastQueue.deadLetterQueue.counts().total } : {}),
         heldForEdgeMs: Math.round(edgePressure.totalDeferredMs),
       };
+    };
+    const progress = (): string => {
+      const { connections: c, stages, broadcastDlq = 0, heldForEdgeMs = 0 } = status();
+      const joined = c?.joined === undefined ? '' : ` joined=${c.joined} channels=${c.channels}`;
+      const parts = stages.map(
+        (st) =>
+          `${st.name} ${st.records}rec/${st.invocations}inv backlog=${st.backlog}` +
+          (st.failedInvocations > 0 ? ` fail=${st.failedInvocations}` : '') +
+          (st.dlq > 0 ? ` dlq=${st.dlq}` : ''),
+      );
+      const events = eventApi?.standIn.stats();
+      const pubsub = events
+        ? ` | event-api subs=${events.subscriptions} publishes=${events.publishRequests} data=${events.deliveries}`
+        : '';
+      const edgeFirst = heldForEdgeMs >= 100 ? ` | edge-first held=${(heldForEdgeMs / 1000).toFixed(1)}s` : '';
+      return `[stampede] ws=${c?.websocket}${joined} posts=${c?.posts}${pubsub} | ${parts.join(' | ')}${broadcastDlq > 0 ? ` | broadcast-dlq=${broadcastDlq}` : ''}${edgeFirst}`;
     };
     const print = onProgress ?? ((line: string) => console.log(line));
     let lastLine = '';
