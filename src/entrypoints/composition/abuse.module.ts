@@ -6,9 +6,9 @@ import type { ConnectionQuota } from '../../application/ports/connection-quota.p
 import type { RateLimiter } from '../../application/ports/rate-limiter.port.js';
 import { userOf } from '../handlers/ws-message.js';
 import type { AbuseLimits } from './config.js';
-import { TOKENS, type Get, type Token, bindingsModule } from './tokens.js';
+import { TOKENS, type Get, bindingsModule, tokenIn } from './tokens.js';
 
-const token = <T>(name: string): Token<T> => Symbol.for(`stampede.abuse.${name}`) as Token<T>;
+const token = tokenIn('abuse');
 
 /**
  * Abuse controls shared by every feature. The ports (first group) come from a technology: the

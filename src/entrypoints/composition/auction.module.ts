@@ -14,9 +14,9 @@ import { makeAuctionCloseHandler } from '../handlers/auction-close.js';
 import { makeAuctionRoutes } from '../http/auction.routes.js';
 import { auctionWsActions } from '../ws/auction.ws-actions.js';
 import { ABUSE_TOKENS } from './abuse.module.js';
-import { TOKENS, type Token, bindingsModule } from './tokens.js';
+import { TOKENS, bindingsModule, tokenIn, commandPorts } from './tokens.js';
 
-const token = <T>(name: string): Token<T> => Symbol.for(`stampede.auction.${name}`) as Token<T>;
+const token = tokenIn('auction');
 
 /** F7 bindings. `SchedulerQueue` comes from the backend (SQS with per-message delays in AWS). */
 export const AUCTION_TOKENS = {
@@ -45,10 +45,7 @@ export const auctionModule = bindingsModule((bind) => {
     AUCTION_TOKENS.AuctionCommandHandler,
     (get) =>
       new CommandHandler(auctionDecider, auctionCodec, {
-        store: get(TOKENS.EventStore),
-        clock: get(TOKENS.Clock),
-        ids: get(TOKENS.Ids),
-        sleeper: get(TOKENS.Sleeper),
+        ...commandPorts(get),
         snapshots: snapshotPolicy(get.optional(TOKENS.SnapshotStore), get(TOKENS.Logger)),
       }),
   );

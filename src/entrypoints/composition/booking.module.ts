@@ -17,9 +17,9 @@ import { tripCodec, tripDecider } from '../../domain/booking/index.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { makeBookingHandler } from '../handlers/booking.js';
 import { makeBookingRoutes } from '../http/booking.routes.js';
-import { TOKENS, type Token, bindingsModule } from './tokens.js';
+import { TOKENS, bindingsModule, tokenIn, commandPorts } from './tokens.js';
 
-const token = <T>(name: string): Token<T> => Symbol.for(`stampede.booking.${name}`) as Token<T>;
+const token = tokenIn('booking');
 
 export interface BookingSettings {
   /** The trip the seed's `POST /api/book-bus` books on. */
@@ -46,16 +46,7 @@ export const BOOKING_TOKENS = {
 
 /** Use cases, the `booking` consumer handler and the booking routes over the bound ports. */
 export const bookingModule = bindingsModule((bind) => {
-  bind(
-    BOOKING_TOKENS.TripCommandHandler,
-    (get) =>
-      new CommandHandler(tripDecider, tripCodec, {
-        store: get(TOKENS.EventStore),
-        clock: get(TOKENS.Clock),
-        ids: get(TOKENS.Ids),
-        sleeper: get(TOKENS.Sleeper),
-      }),
-  );
+  bind(BOOKING_TOKENS.TripCommandHandler, (get) => new CommandHandler(tripDecider, tripCodec, commandPorts(get)));
   bind(BOOKING_TOKENS.StatsPublisher, (get) => {
     const settings = get(BOOKING_TOKENS.Settings);
     return new StatsPublisher(

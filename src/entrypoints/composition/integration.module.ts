@@ -6,9 +6,9 @@ import {
   makeIntegrationPublisherHandler,
   type IntegrationPublisherHandler,
 } from '../handlers/integration-publisher.js';
-import { TOKENS, type Token, bindingsModule } from './tokens.js';
+import { TOKENS, bindingsModule, tokenIn } from './tokens.js';
 
-const token = <T>(name: string): Token<T> => Symbol.for(`stampede.integration.${name}`) as Token<T>;
+const token = tokenIn('integration');
 
 /** Integration events out (docs/INTEGRATION.md). `Publisher` comes from the backend (SNS FIFO in AWS). */
 export const INTEGRATION_TOKENS = {

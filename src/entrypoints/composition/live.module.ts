@@ -23,7 +23,7 @@ import { makeLiveRoutes } from '../http/live.routes.js';
 import { HttpRouter } from '../http/router.js';
 import { makeSystemRoutes } from '../http/system.routes.js';
 import { ABUSE_TOKENS } from './abuse.module.js';
-import { TOKENS, type Binding, bindingsModule } from './tokens.js';
+import { TOKENS, type Binding, bindingsModule, commandPorts } from './tokens.js';
 
 /**
  * Live commerce: the channel use cases, relay → fan-out → broadcast, the WebSocket routes, the
@@ -32,16 +32,7 @@ import { TOKENS, type Binding, bindingsModule } from './tokens.js';
  */
 export const liveModule = (startedAt: number = Date.now()): ContainerModule =>
   bindingsModule((bind) => {
-    bind(
-      TOKENS.ChannelCommandHandler,
-      (get) =>
-        new CommandHandler(channelDecider, channelCodec, {
-          store: get(TOKENS.EventStore),
-          clock: get(TOKENS.Clock),
-          ids: get(TOKENS.Ids),
-          sleeper: get(TOKENS.Sleeper),
-        }),
-    );
+    bind(TOKENS.ChannelCommandHandler, (get) => new CommandHandler(channelDecider, channelCodec, commandPorts(get)));
     bind(TOKENS.ChannelUseCases, (get) =>
       makeChannelCommands({
         channels: get(TOKENS.ChannelCommandHandler),

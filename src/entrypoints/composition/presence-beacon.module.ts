@@ -16,9 +16,9 @@ import { channelCodec, channelDecider } from '../../domain/channel/index.js';
 import { makeBeatRouterHandler, type BeatRouterHandler } from '../handlers/beat-router.js';
 import { makePresenceAggregatorHandler, type PresenceAggregatorHandler } from '../handlers/presence-aggregator.js';
 import { makeBeaconRoutes } from '../http/beacon.routes.js';
-import { setting, TOKENS, type Binding, type Token, bindingsModule } from './tokens.js';
+import { setting, TOKENS, type Binding, bindingsModule, tokenIn, commandPorts } from './tokens.js';
 
-const token = <T>(name: string): Token<T> => Symbol.for(`stampede.presence-beacon.${name}`) as Token<T>;
+const token = tokenIn('presence-beacon');
 
 /** The beacon path's settings: the same K (and B) for router and aggregator, and the TTL. */
 export interface BeaconSettings {
@@ -70,12 +70,8 @@ export const presenceBeaconModule = bindingsModule((bind) => {
     const { ttlMs, layout } = get(BEACON_TOKENS.Settings);
     const { minPublishIntervalMs } = presenceSettings({ ttlMs });
     const clock = get(TOKENS.Clock);
-    const channels = new CommandHandler(withViewerCountRateLimit(channelDecider, minPublishIntervalMs), channelCodec, {
-      store: get(TOKENS.EventStore),
-      clock,
-      ids: get(TOKENS.Ids),
-      sleeper: get(TOKENS.Sleeper),
-    });
+    const rule = withViewerCountRateLimit(channelDecider, minPublishIntervalMs);
+    const channels = new CommandHandler(rule, channelCodec, commandPorts(get));
     return new PresenceAggregator({
       buckets: get(BEACON_TOKENS.Buckets),
       publisher: new ViewerCountPublisher(channels, minPublishIntervalMs),

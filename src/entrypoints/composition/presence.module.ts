@@ -18,9 +18,9 @@ import { makePresenceHandler } from '../handlers/presence.js';
 import { makePresenceRoutes } from '../http/presence.routes.js';
 import { presenceDisconnectHook, presenceWsActions } from '../ws/presence.ws-actions.js';
 import { ABUSE_TOKENS } from './abuse.module.js';
-import { TOKENS, type Token, bindingsModule } from './tokens.js';
+import { TOKENS, bindingsModule, tokenIn, commandPorts } from './tokens.js';
 
-const token = <T>(name: string): Token<T> => Symbol.for(`stampede.presence.${name}`) as Token<T>;
+const token = tokenIn('presence');
 
 /** F5 bindings. The ports (first group) come from the backend: in-memory twins locally, DynamoDB/SQS in AWS. */
 export const PRESENCE_TOKENS = {
@@ -40,18 +40,12 @@ export const PRESENCE_TOKENS = {
  * command handler, whose decider carries the viewer-count rate limit.
  */
 export const presenceModule = bindingsModule((bind) => {
-  const kernel = (get: <U>(t: Token<U>) => U) => ({
-    store: get(TOKENS.EventStore),
-    clock: get(TOKENS.Clock),
-    ids: get(TOKENS.Ids),
-    sleeper: get(TOKENS.Sleeper),
-  });
   bind(PRESENCE_TOKENS.Tracker, (get) => {
     const settings = get(PRESENCE_TOKENS.Settings);
     const channels = new CommandHandler(
       withViewerCountRateLimit(channelDecider, settings.minPublishIntervalMs),
       channelCodec,
-      kernel(get),
+      commandPorts(get),
     );
     return new PresenceTracker({
       store: get(PRESENCE_TOKENS.PresenceStore),

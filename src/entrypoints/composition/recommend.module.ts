@@ -9,9 +9,9 @@ import { RequestRecommendations } from '../../application/recommendations/reques
 import { ServeRecommendations } from '../../application/recommendations/serve-recommendations.js';
 import { makeRecommendConsumerHandler, type RecommendConsumerHandler } from '../handlers/recommend-consumer.js';
 import { makeRecommendRoutes } from '../http/recommend.routes.js';
-import { TOKENS, type Token, bindingsModule } from './tokens.js';
+import { TOKENS, bindingsModule, tokenIn } from './tokens.js';
 
-const token = <T>(name: string): Token<T> => Symbol.for(`stampede.recommend.${name}`) as Token<T>;
+const token = tokenIn('recommend');
 
 export interface RecommendSettings {
   /** Which Kinesis batches are live-feed batches (projected) rather than requests (served). */

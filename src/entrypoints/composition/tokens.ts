@@ -37,7 +37,12 @@ import type { HttpRouter } from '../http/router.js';
  * Tokens are explicit (no decorator metadata: esbuild emits none), one per role.
  */
 export type Token<T> = ServiceIdentifier<T> & symbol;
-const token = <T>(name: string): Token<T> => Symbol.for(`stampede.${name}`) as Token<T>;
+/** A feature's token maker: `tokenIn('booking')<CounterStore>('CounterStore')` is `stampede.booking.CounterStore`. */
+export const tokenIn =
+  (feature?: string) =>
+  <T>(name: string): Token<T> =>
+    Symbol.for(feature === undefined ? `stampede.${name}` : `stampede.${feature}.${name}`) as Token<T>;
+const token = tokenIn();
 
 /** Resolves a token; `all` the multi-bound ones (none: []), `optional` an unbound one as undefined. */
 export type Get = (<U>(token: Token<U>) => U) & {
@@ -64,6 +69,14 @@ export const bindingsModule = (...bindings: readonly Binding[]): ContainerModule
             .inSingletonScope(),
       );
   });
+
+/** What every command handler is built on: the event store, the clock, ids and the retry sleeper. */
+export const commandPorts = (get: Get) => ({
+  store: get(TOKENS.EventStore),
+  clock: get(TOKENS.Clock),
+  ids: get(TOKENS.Ids),
+  sleeper: get(TOKENS.Sleeper),
+});
 
 /** A setting (validated by the root) bound as a constant. */
 export const setting =
