@@ -57,7 +57,7 @@ const run = (args: readonly string[], env: Record<string, string | undefined> = 
   });
 
 const START = ['src/entrypoints/local/main.ts', '--port', '0', '--no-demo', '--progress-interval-ms', '0'];
-const WATCH = ['src/entrypoints/local/watch-channel.ts'];
+const WATCH = ['src/entrypoints/cli/watch-channel.ts'];
 const REDRIVE = ['scripts/redrive.ts'];
 const CDK_APP = ['infra/app.ts'];
 

@@ -1,11 +1,11 @@
 import WebSocket from 'ws';
 import { ViewerClient, type WebSocketConstructor } from '../../client/viewer-client.js';
-import { runCommand, UsageError, type CommandSpec } from '../cli/command-line.js';
+import { runCommand, UsageError, type CommandSpec } from './command-line.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 
 const spec: CommandSpec = {
-  command: 'npx tsx src/entrypoints/local/watch-channel.ts',
+  command: 'npx tsx src/entrypoints/cli/watch-channel.ts',
   name: 'watch-channel',
   summary:
     'A terminal viewer: joins a channel of a running Stampede (npm start, or a deployed stack) the way a browser does — ' +
@@ -38,8 +38,8 @@ const spec: CommandSpec = {
     },
   ],
   examples: [
-    'npx tsx src/entrypoints/local/watch-channel.ts demo-1 --url http://127.0.0.1:$PORT',
-    'npx tsx src/entrypoints/local/watch-channel.ts demo-1 --url "$BASE"',
+    'npx tsx src/entrypoints/cli/watch-channel.ts demo-1 --url http://127.0.0.1:$PORT',
+    'npx tsx src/entrypoints/cli/watch-channel.ts demo-1 --url "$BASE"',
   ],
 };
 
