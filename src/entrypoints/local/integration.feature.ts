@@ -83,9 +83,13 @@ export const integrationFeature: LocalRuntimeExtension = {
     });
     context.onStop(() => changes.close());
     context.addEventSource(
-      localStreamSource(context, changes, changes.format(), container.get(INTEGRATION_TOKENS.Handler), {
-        ...integrationMapping(config),
-      }),
+      localStreamSource(
+        context,
+        changes,
+        changes.format(),
+        container.get(INTEGRATION_TOKENS.Handler),
+        integrationMapping(config),
+      ),
     );
   },
 };

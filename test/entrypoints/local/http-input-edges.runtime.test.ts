@@ -310,23 +310,7 @@ describe('HTTP input edges of the local runtime, over real sockets', () => {
       { as: 'seller-edges' },
     );
     expect(auction).toMatchObject({ status: 400, body: { error: { field: 'auctionId' } } });
-    expect(
-      (
-        await api(
-          runtime,
-          'POST',
-          '/api/trips',
-          {
-            tripId: 'edge-trip',
-            route: 'A → B',
-            departsAt: Date.now() + 86_400_000,
-            capacity: 10,
-            maxSeatsPerBooking: 2,
-          },
-          { as: 'operator-edges' },
-        )
-      ).status,
-    ).toBe(201);
+    await scheduleTrip(runtime, 'edge-trip', { as: 'operator-edges', capacity: 10, maxSeatsPerBooking: 2 });
     const booking = await api(
       runtime,
       'POST',
