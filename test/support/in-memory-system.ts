@@ -14,7 +14,8 @@ import { makeWsAuthorizerHandler } from '../../src/entrypoints/handlers/ws-autho
 import { auctionFeature } from '../../src/entrypoints/local/auction.feature.js';
 import { bookingFeature } from '../../src/entrypoints/local/booking.feature.js';
 import { parseLocalConfig, type LocalConfigInput } from '../../src/entrypoints/local/local-config.js';
-import { makeLocalJwtAuthorizer } from '../../src/entrypoints/local/local-jwt-authorizer.js';
+import { makeLocalJwtAuthorizer } from '../../src/adapters/local/local-jwt-authorizer.js';
+import { requiresToken } from '../../src/entrypoints/http/route-access.js';
 import { presenceFeature } from '../../src/entrypoints/local/presence.feature.js';
 import { recommendFeature } from '../../src/entrypoints/local/recommend.feature.js';
 import { integrationFeature } from '../../src/entrypoints/local/integration.feature.js';
@@ -57,7 +58,7 @@ export const inMemorySystem = async (
     keys: issuer.publicKeys(),
     now: () => clock.now(),
   });
-  const authorizeHttp = makeLocalJwtAuthorizer({ verifier });
+  const authorizeHttp = makeLocalJwtAuthorizer({ verifier, requiresToken });
   const router = container.get(TOKENS.HttpApiHandler);
   const wsAuthorizer = makeWsAuthorizerHandler({
     verifier,

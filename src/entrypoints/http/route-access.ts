@@ -1,7 +1,7 @@
 /**
  * Which HTTP routes need a bearer token — one list for both modes: the CDK stack attaches the
  * JWT authorizer to exactly these (infra/apis.construct.ts) and the local runtime verifies
- * tokens on exactly these (local/local-jwt-authorizer.ts), so handlers see the same identity
+ * tokens on exactly these (adapters/local/local-jwt-authorizer.ts), so handlers see the same identity
  * either way. Everything that changes state needs a token; reads are public (anonymous
  * viewers watch), except reads of things a user owns.
  */

@@ -1,8 +1,9 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Container, ContainerModule } from 'inversify';
 import type { EventSourceStats } from '../../adapters/local/batch-handler.js';
 import type { EdgePressure } from '../../adapters/local/edge-pressure.js';
+import type { StaticHandler } from '../../adapters/local/local-http-api.js';
 import type { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import type { LocalEventApiEndpoints } from './appsync-events.broadcaster.js';
@@ -16,9 +17,6 @@ export interface RunningEventSource {
   stats(): EventSourceStats;
   isIdle(): boolean;
 }
-
-/** Serves a non-API request (static pages); resolves true when it answered. */
-export type StaticHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
 
 export interface LocalRuntimeContext {
   readonly container: Container;

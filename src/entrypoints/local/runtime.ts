@@ -1,37 +1,24 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type {
-  APIGatewayProxyResultV2,
-  APIGatewayProxyStructuredResultV2,
-  APIGatewayProxyWebsocketEventV2,
-} from 'aws-lambda';
-import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { join, resolve as resolvePath } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Container } from 'inversify';
-import { EndOfTurnWriter } from '../../adapters/local/end-of-turn-writer.js';
 import { EdgePressure } from '../../adapters/local/edge-pressure.js';
 import { CachingTokenVerifier } from '../../adapters/jwt/caching-token-verifier.js';
 import { JoseTokenVerifier } from '../../adapters/jwt/token-verifier-adapter-jose.js';
 import { DEV_SIGNING_KEY_FILE, DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
+import { LocalHttpApi } from '../../adapters/local/local-http-api.js';
+import { makeLocalJwtAuthorizer } from '../../adapters/local/local-jwt-authorizer.js';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
-import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadcaster.js';
-import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
 import { errorResponse, json, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
-import {
-  ClientAbortedError,
-  declaredBodyBytes,
-  readRequestBody,
-  requestTarget,
-  toHttpApiEvent,
-  writeHttpApiResult,
-} from '../../adapters/local/http-api-event.js';
-import { makeLocalJwtAuthorizer } from './local-jwt-authorizer.js';
+import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from '../http/dev-identity.routes.js';
+import { requiresToken } from '../http/route-access.js';
+import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadcaster.js';
 import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
 import { LocalConfigError, parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
-import type { LocalBackend, LocalRuntimeExtension, RunningEventSource, StaticHandler } from './local-extensions.js';
+import type { LocalBackend, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
 import { LOCAL_FEATURES } from './local-features.js';
 import { LOCAL_TOKENS, localRoot } from './local.container.js';
 
@@ -105,15 +92,6 @@ export interface LocalStatus {
   readonly heldForEdgeMs?: number;
 }
 
-const listen = (server: Server, port: number, host: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-
 /**
  * Starts the whole system in this process, as it runs on AWS but with local stand-ins: an
  * HTTP server that turns requests into API Gateway v2 events for the `http-api` handler, a
@@ -147,7 +125,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const verifier = new CachingTokenVerifier(
       new JoseTokenVerifier({ issuer: devTokens.issuer, audience: devTokens.audience, keys: devTokens.publicKeys() }),
     );
-    const authorizeHttp = makeLocalJwtAuthorizer({ verifier, publicPathPrefixes: [DEV_IDENTITY_PREFIX] });
     const eventApi = config.broadcaster === 'appsync-events' ? await startLocalEventApi(config, verifier) : null;
     if (eventApi) cleanups.push(() => eventApi.stop());
 
@@ -199,68 +176,18 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       ...extensions.flatMap((e) => e.modules ?? []),
       ...(eventApi ? [eventApi.module] : []),
     ]);
-    const http = container.get(TOKENS.HttpApiHandler);
-
-    // API Gateway's own 401s carry the CORS headers too, so a page can read them.
-    const withCors = (result: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => ({
-      ...result,
-      headers: { ...result.headers, 'access-control-allow-origin': '*', vary: 'origin' },
-    });
-    const statics: StaticHandler[] = [];
-    // The same 413 the router gives (an HTTP API's function sees at most 64 KiB): the local server
-    // never buffers more than that either.
-    const tooLarge = (res: ServerResponse, bytes: number, drained: boolean): void => {
-      const result = withCors(errorResponse(new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES), () => undefined));
-      // Undrained, the client may still be sending: close rather than read a body nobody wants.
-      writeHttpApiResult(res, drained ? result : { ...result, headers: { ...result.headers, connection: 'close' } });
-    };
     // The booking consumer yields to this edge while a spike of requests arrives (as its own Lambda would not compete).
     const edgePressure = new EdgePressure();
-    const answerFailed = (res: ServerResponse, path: string, error: unknown): void => {
-      if (res.headersSent || error instanceof ClientAbortedError) return;
-      logger.error('local HTTP server failed', { path, error });
-      res
-        .writeHead(500, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ error: { code: 'INTERNAL', message: 'unexpected error' } }));
-    };
-    // API answers ready in one turn of the event loop are written together at its end (see the class).
-    const answers = new EndOfTurnWriter((res, error) =>
-      answerFailed(res, (res.req.url ?? '').split('?')[0] ?? '', error),
-    );
-    // A target such as `//` (an empty host) that no URL can hold: a client error, not the server's.
-    const badTarget = json(400, {
-      error: { code: 'INVALID_REQUEST', field: 'path', message: 'the request target is not a valid URL path' },
+    const httpApi = new LocalHttpApi({
+      handler: container.get(TOKENS.HttpApiHandler),
+      authorize: makeLocalJwtAuthorizer({ verifier, requiresToken, publicPathPrefixes: [DEV_IDENTITY_PREFIX] }),
+      maxBodyBytes: MAX_HTTP_BODY_BYTES,
+      // The same 413 the router gives (an HTTP API's function sees at most 64 KiB).
+      tooLarge: (bytes) => errorResponse(new PayloadTooLargeError(bytes, MAX_HTTP_BODY_BYTES), () => undefined),
+      onRequest: () => edgePressure.requestArrived(),
+      onError: (error, path) => logger.error('local HTTP server failed', { path, error }),
     });
-    const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-      edgePressure.requestArrived();
-      void (async () => {
-        let path = req.url ?? '/';
-        try {
-          const target = requestTarget(req.url);
-          if (target === null) return answers.write(res, badTarget);
-          path = target.pathname;
-          if (!path.startsWith('/api/')) {
-            const url = target.url();
-            for (const handler of statics) if (await handler(req, res, url)) return;
-          }
-          const read = await readRequestBody(req, MAX_HTTP_BODY_BYTES);
-          if (read.tooLarge) return tooLarge(res, read.bytes, read.drained);
-          const authorized = await authorizeHttp(toHttpApiEvent(req, read.body, target));
-          answers.write(res, 'response' in authorized ? withCors(authorized.response) : await http(authorized.event));
-        } catch (error) {
-          answerFailed(res, path, error);
-        }
-      })();
-    };
-    const server = createServer(onRequest);
-    // `Expect: 100-continue` (curl sends it for large uploads): refuse a declared oversized body
-    // before the client sends it; anything else gets its 100 Continue and is handled as usual.
-    server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-      const declared = declaredBodyBytes(req);
-      if (declared !== undefined && declared > MAX_HTTP_BODY_BYTES) return tooLarge(res, declared, false);
-      res.writeContinue();
-      onRequest(req, res);
-    });
+    const { server } = httpApi;
     api.attach(server);
 
     const sources: RunningEventSource[] = backend.eventSources({ container, config, logger });
@@ -274,7 +201,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
         eventApi,
         edgePressure,
         addEventSource: (source) => sources.push(source),
-        addStaticHandler: (handler) => statics.push(handler),
+        addStaticHandler: (handler) => httpApi.addStaticHandler(handler),
         onStop: (cleanup) => cleanups.push(cleanup),
       });
     }
@@ -287,7 +214,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const broadcastQueue = container.isBound(LOCAL_TOKENS.BroadcastQueue)
       ? container.get(LOCAL_TOKENS.BroadcastQueue)
       : null;
-    const port = await listen(server, config.port, config.host);
+    const port = await httpApi.listen(config.port, config.host);
     for (const source of sources) source.start();
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const url = `http://${host}:${port}`;
@@ -343,8 +270,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const stop = (): Promise<void> => {
       stopping ??= (async () => {
         if (timer) clearInterval(timer);
-        const closed = new Promise<void>((r) => server.close(() => r()));
-        server.closeAllConnections();
+        const closed = httpApi.close();
         await api.close();
         await Promise.all(sources.map((s) => s.stop()));
         for (const cleanup of cleanups) await cleanup();

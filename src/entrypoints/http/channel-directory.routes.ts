@@ -3,8 +3,7 @@ import { InMemoryEventStore } from '../../adapters/in-memory/event-store-adapter
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import type { EventStore } from '../../application/ports/event-store.port.js';
 import { CHANNEL_STREAM_PREFIX } from '../../domain/live-feed/feed-mapping.js';
-import { TOKENS, bindingsModule } from '../composition/tokens.js';
-import { decimalQueryInt, json, route, validate, type ApiRoutes } from '../http/api-route.js';
+import { decimalQueryInt, json, route, validate, type ApiRoutes } from './api-route.js';
 
 export interface ChannelListing {
   readonly channelId: string;
@@ -83,15 +82,4 @@ export const makeChannelDirectoryRoutes = (deps: {
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     };
   }, deps.onUnexpected),
-});
-
-/** Binds the directory route into the local container's HTTP routes. */
-export const channelDirectoryModule = bindingsModule((bind) => {
-  bind(TOKENS.HttpRoutes, (get) =>
-    makeChannelDirectoryRoutes({
-      store: get(TOKENS.EventStore),
-      snapshot: get(TOKENS.ChannelSnapshot),
-      onUnexpected: (error) => get(TOKENS.Logger).error('unexpected error listing channels', { error }),
-    }),
-  );
 });

@@ -4,10 +4,11 @@ import {
   type TokenVerifier,
   type VerifiedToken,
 } from '../../application/ports/token-verifier.port.js';
-import { requiresToken } from '../http/route-access.js';
 
 export interface LocalJwtAuthorizerOptions {
   readonly verifier: TokenVerifier;
+  /** Whether a route has the authorizer attached (route-access.ts: the same table the stack uses). */
+  readonly requiresToken: (method: string, path: string) => boolean;
   /** Paths that exist only locally and take no token (the development issuer's routes). */
   readonly publicPathPrefixes?: readonly string[];
 }
@@ -43,7 +44,7 @@ const claimStrings = new WeakMap<VerifiedToken, Readonly<Record<string, string>>
 
 /**
  * What the HTTP API's JWT authorizer does in AWS, for the local runtime: on routes that need a
- * token (route-access.ts), read `Authorization: Bearer …`, verify it (signature, issuer,
+ * token (`requiresToken`), read `Authorization: Bearer …`, verify it (signature, issuer,
  * audience, expiry) and put the claims in `requestContext.authorizer.jwt.claims` — where the
  * handlers read identity in both modes — or answer 401 before any handler runs. Routes
  * without an authorizer get no claims even when a token is sent, as in AWS.
@@ -56,7 +57,7 @@ export const makeLocalJwtAuthorizer =
     // Preflights never carry credentials; API Gateway answers them itself.
     if (
       method === 'OPTIONS' ||
-      !requiresToken(method, path) ||
+      !options.requiresToken(method, path) ||
       (options.publicPathPrefixes ?? []).some((p) => path.startsWith(p))
     )
       return { event };
