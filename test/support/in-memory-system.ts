@@ -44,9 +44,10 @@ export const inMemorySystem = async (
     config,
     startedAt: SYSTEM_T0,
     modules: [
-      ...[presenceFeature, bookingFeature, auctionFeature, recommendFeature, integrationFeature].flatMap(
-        (f) => f.modules ?? [],
-      ),
+      ...[presenceFeature, bookingFeature, auctionFeature, recommendFeature, integrationFeature].flatMap((f) => [
+        ...(f.modules ?? []),
+        ...(f.memory?.ports ?? []),
+      ]),
       fixedClock,
       ...(options.modules ?? []),
     ],

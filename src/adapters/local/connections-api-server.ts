@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 
 /** Where the local Management API delivers frames: the emulator runtime's WebSocket server, or a recorder in tests. */
 export interface ConnectionsApiTarget {
@@ -48,6 +49,28 @@ export class RecordingConnections implements ConnectionsApiTarget {
   }
   close(connectionId: string): boolean {
     return this.open.delete(connectionId);
+  }
+}
+
+/**
+ * A target that posts to a ConnectionGateway (the local runtime's WebSocket server), set once it
+ * exists; until then every connection is Gone.
+ */
+export class GatewayTarget implements ConnectionsApiTarget {
+  sockets: ConnectionGateway | null = null;
+  // The local WebSocket API answers at once: `failed` there means the connection's outgoing buffer is full.
+  async post(connectionId: string, data: Buffer): Promise<boolean | 'buffer-full'> {
+    if (!this.sockets) return false;
+    const result = await this.sockets.post([connectionId], data.toString('utf8'));
+    if (result.rejected.length > 0) throw new Error(`frame to ${connectionId} was refused`);
+    if (result.failed.length > 0) return 'buffer-full';
+    return result.gone.length === 0;
+  }
+  info(): null {
+    return null;
+  }
+  close(): boolean {
+    return false;
   }
 }
 

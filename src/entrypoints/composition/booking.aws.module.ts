@@ -1,13 +1,11 @@
-import { createS3Client, createSqsClient } from '../../adapters/aws-shared/aws-clients.js';
+import { createS3Client } from '../../adapters/aws-shared/aws-clients.js';
 import { DynamoDbBookingRequestIndex } from '../../adapters/dynamodb/booking-request-index-adapter-dynamodb.js';
 import { DynamoDbCounterStore } from '../../adapters/dynamodb/counter-store-adapter-dynamodb.js';
 import { S3BlobStore } from '../../adapters/s3/blob-store-adapter-s3.js';
-import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
-import type { BookingRequestMessage } from '../../application/booking/booking-request-message.js';
-import type { ParkedMessage } from '../../application/queues/parked-message.js';
 import type { TripId } from '../../domain/shared/ids.js';
 import { dynamoDoc, sharedClient, type AwsClientSettings } from './aws-target.js';
 import { BOOKING_TOKENS } from './booking.module.js';
+import { queueOnSqs } from './sqs-queue.aws.module.js';
 import { setting, TOKENS, type Binding } from './tokens.js';
 
 /** The trip `POST /api/book-bus` books on; `scripts/seed-trips.ts` schedules it. */
@@ -46,28 +44,8 @@ export const statsOnS3 =
         ),
     );
 
-export const bookingQueueOnSqs =
-  (s: AwsClientSettings, queueUrl: string): Binding =>
-  (bind) =>
-    bind(
-      BOOKING_TOKENS.BookingQueue,
-      (get) =>
-        new SqsMessageQueue<BookingRequestMessage>(
-          sharedClient('sqs', s, () => createSqsClient(s)),
-          queueUrl,
-          { sleeper: get(TOKENS.Sleeper) },
-        ),
-    );
+export const bookingQueueOnSqs = (s: AwsClientSettings, queueUrl: string): Binding =>
+  queueOnSqs(BOOKING_TOKENS.BookingQueue, s, queueUrl);
 
-export const parkingQueueOnSqs =
-  (s: AwsClientSettings, queueUrl: string): Binding =>
-  (bind) =>
-    bind(
-      BOOKING_TOKENS.ParkingQueue,
-      (get) =>
-        new SqsMessageQueue<ParkedMessage>(
-          sharedClient('sqs', s, () => createSqsClient(s)),
-          queueUrl,
-          { sleeper: get(TOKENS.Sleeper) },
-        ),
-    );
+export const parkingQueueOnSqs = (s: AwsClientSettings, queueUrl: string): Binding =>
+  queueOnSqs(BOOKING_TOKENS.ParkingQueue, s, queueUrl);

@@ -1,11 +1,9 @@
-import { createSqsClient } from '../../adapters/aws-shared/aws-clients.js';
 import { DynamoDbConnectionSessions } from '../../adapters/dynamodb/connection-sessions-adapter-dynamodb.js';
 import { DynamoDbPresenceStore } from '../../adapters/dynamodb/presence-store-adapter-dynamodb.js';
-import { SqsMessageQueue } from '../../adapters/sqs/message-queue-adapter-sqs.js';
-import type { PresenceMessage } from '../../application/presence/presence-message.js';
 import { presenceSettings } from '../../application/presence/presence-settings.js';
-import { dynamoDoc, sharedClient, type AwsClientSettings } from './aws-target.js';
+import { dynamoDoc, type AwsClientSettings } from './aws-target.js';
 import { PRESENCE_TOKENS } from './presence.module.js';
+import { queueOnSqs } from './sqs-queue.aws.module.js';
 import { setting, TOKENS, type Binding } from './tokens.js';
 
 /* F5's ports in AWS: the presence table (sequence-conditional puts), the connection → viewer session
@@ -31,15 +29,5 @@ export const connectionSessionsOnDynamoDb =
       (get) => new DynamoDbConnectionSessions(dynamoDoc(s), table, { clock: get(TOKENS.Clock) }),
     );
 
-export const heartbeatQueueOnSqs =
-  (s: AwsClientSettings, queueUrl: string): Binding =>
-  (bind) =>
-    bind(
-      PRESENCE_TOKENS.HeartbeatQueue,
-      (get) =>
-        new SqsMessageQueue<PresenceMessage>(
-          sharedClient('sqs', s, () => createSqsClient(s)),
-          queueUrl,
-          { sleeper: get(TOKENS.Sleeper) },
-        ),
-    );
+export const heartbeatQueueOnSqs = (s: AwsClientSettings, queueUrl: string): Binding =>
+  queueOnSqs(PRESENCE_TOKENS.HeartbeatQueue, s, queueUrl);

@@ -3,14 +3,13 @@ import { join, resolve } from 'node:path';
 import { connectionsTable, eventsTable, snapshotsTable } from '../../adapters/dynamodb/table-definitions.js';
 import { ensureTable } from '../../adapters/dynamodb/table-provisioning.js';
 import { ensureStream } from '../../adapters/kinesis/stream-provisioning.js';
-import { startConnectionsApiServer, type ConnectionsApiTarget } from '../../adapters/local/connections-api-server.js';
+import { GatewayTarget, startConnectionsApiServer } from '../../adapters/local/connections-api-server.js';
 import { startEmulators, type EmulatorEndpoints } from '../../adapters/local/emulators/start-emulators.js';
 import { FileShardCheckpoints } from '../../adapters/local/pollers/shard-checkpoints.js';
 import { SqsEventSource } from '../../adapters/local/pollers/sqs-event-source.js';
 import { lockDataDir } from '../../adapters/local/data-dir-lock.js';
 import { ensureBucket } from '../../adapters/s3/bucket-provisioning.js';
 import { ensureQueue } from '../../adapters/sqs/queue-provisioning.js';
-import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import { createAwsClients } from '../../adapters/aws-shared/aws-clients.js';
 import type { AwsClientSettings } from '../composition/aws-target.js';
 import {
@@ -23,41 +22,10 @@ import {
 } from '../composition/live.aws.module.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { memoryAbusePorts } from './local.container.js';
-import { emulatorAuctionFeature } from './auction.emulator-feature.js';
-import { emulatorBookingFeature } from './booking.emulator-feature.js';
-import { emulatorIntegrationFeature } from './integration.emulator-feature.js';
-import { type EmulatorFeature, dynamoDbStreamMapping, kinesisMapping } from './emulator-feature-kit.js';
-import { emulatorPresenceBeaconFeature } from './presence-beacon.emulator-feature.js';
-import { emulatorPresenceFeature } from './presence.emulator-feature.js';
-import { emulatorRecommendFeature } from './recommend.emulator-feature.js';
-import type { LocalBackend, RunningEventSource } from './local-extensions.js';
+import { emulatorEnv } from './emulator-feature-kit.js';
+import { emulatorResourceNames, type LocalBackend, type RunningEventSource } from './local-extensions.js';
 
-/** The names the emulator backend gives its resources (`suffix` appended, for tests sharing emulators). */
-export const emulatorResourceNames = (suffix = '') => ({
-  eventsTable: `stampede-events${suffix}`,
-  snapshotsTable: `stampede-snapshots${suffix}`,
-  connectionsTable: `stampede-connections${suffix}`,
-  feedStream: `stampede-feed${suffix}`,
-  broadcastQueue: `stampede-broadcast${suffix}`,
-  broadcastDlq: `stampede-broadcast-dlq${suffix}`,
-  bucket: `stampede-blobs${suffix}`,
-  statsTable: `stampede-stats${suffix}`,
-  bookingQueue: `stampede-booking${suffix}.fifo`,
-  bookingDlq: `stampede-booking-dlq${suffix}.fifo`,
-  bookingParked: `stampede-booking-parked${suffix}`,
-  presenceTable: `stampede-presence${suffix}`,
-  heartbeatQueue: `stampede-heartbeats${suffix}`,
-  heartbeatDlq: `stampede-heartbeats-dlq${suffix}`,
-  presenceStream: `stampede-presence-stream${suffix}`,
-  schedulerQueue: `stampede-scheduler${suffix}`,
-  schedulerDlq: `stampede-scheduler-dlq${suffix}`,
-  recommendStream: `stampede-recommend-requests${suffix}`,
-  integrationTopic: `stampede-integration${suffix}.fifo`,
-  integrationQueues: {
-    payments: { queue: `stampede-payments${suffix}.fifo`, dlq: `stampede-payments-dlq${suffix}.fifo` },
-    notifications: { queue: `stampede-notifications${suffix}.fifo`, dlq: `stampede-notifications-dlq${suffix}.fifo` },
-  },
-});
+export { emulatorResourceNames } from './local-extensions.js';
 
 export interface EmulatorBackendOptions {
   /** Use emulators that are already running (tests) instead of starting them; they are left running on stop. */
@@ -70,25 +38,6 @@ export interface EmulatorBackendOptions {
 
 const REGION = 'us-east-1';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
-
-/** The @connections server's target, pointed at the runtime's WebSocket server once the container exists. */
-class WebSocketTarget implements ConnectionsApiTarget {
-  sockets: ConnectionGateway | null = null;
-  // The local WebSocket API answers at once: `failed` there means the connection's outgoing buffer is full.
-  async post(connectionId: string, data: Buffer): Promise<boolean | 'buffer-full'> {
-    if (!this.sockets) return false;
-    const result = await this.sockets.post([connectionId], data.toString('utf8'));
-    if (result.rejected.length > 0) throw new Error(`frame to ${connectionId} was refused`);
-    if (result.failed.length > 0) return 'buffer-full';
-    return result.gone.length === 0;
-  }
-  info(): null {
-    return null;
-  }
-  close(): boolean {
-    return false;
-  }
-}
 
 /**
  * `npm start -- --backend emulators`: the same handlers as the in-memory backend, but every
@@ -156,30 +105,16 @@ export const createEmulatorBackend =
         visibilityTimeoutSeconds: Math.max(1, Math.round(config.broadcastVisibilityTimeoutMs / 1000)),
         deadLetter: { arn: dlq.arn, maxReceiveCount: config.maxReceiveCount },
       });
-      const target = new WebSocketTarget();
+      const target = new GatewayTarget();
       const connectionsApi = await startConnectionsApiServer(target);
       stops.unshift(() => connectionsApi.stop());
-      const featureOptions = {
+      const env = emulatorEnv({
         aws,
         clients,
         names: { ...r, redisKeyPrefix: options.redisKeyPrefix ?? '' },
         config,
         ...(checkpoints ? { checkpoints } : {}),
-      };
-      const features: EmulatorFeature[] = [];
-      for (const make of [
-        emulatorBookingFeature,
-        emulatorPresenceFeature,
-        emulatorPresenceBeaconFeature,
-        emulatorAuctionFeature,
-        emulatorRecommendFeature,
-        emulatorIntegrationFeature,
-      ]) {
-        const built = await make(featureOptions);
-        // What a feature opened (recommendations: its Redis client) closes with the backend, also on a failed start.
-        if (built.stop) stops.unshift(built.stop);
-        features.push(built);
-      }
+      });
 
       const ms = (key: 'dynamodb' | 'kinesis' | 'fauxqs') =>
         emulators.startMs ? ` (started in ${emulators.startMs[key]} ms)` : '';
@@ -190,9 +125,13 @@ export const createEmulatorBackend =
           (pids ? `emulator PIDs: DynamoDB Local ${pids.dynamodb}, kinesalite+fauxqs ${pids.emulators}; ` : '') +
           (dataDir
             ? `data dir ${dataDir} (kept across restarts); `
-            : 'in memory (state ends with the process; --data-dir DIR keeps it); ') +
-          features.map((f) => f.description).join('; '),
-        features: features.map((f) => f.feature),
+            : 'in memory (state ends with the process; --data-dir DIR keeps it)'),
+        partsOf: async (feature) => {
+          const parts = await feature.emulators?.(env);
+          // What a feature opened (recommendations: its Redis client) closes with the backend, also on a failed start.
+          if (parts?.stop) stops.unshift(parts.stop);
+          return parts;
+        },
         ports: (sockets) => {
           // Frames leave through the Management API adapter → the @connections server → the WebSocket server.
           target.sockets = sockets;
@@ -208,31 +147,18 @@ export const createEmulatorBackend =
             ),
           ];
         },
-        eventSources({ container, config: c, logger }): RunningEventSource[] {
-          const relay = dynamoDbStreamMapping(
-            featureOptions,
-            logger,
-            'relay',
-            streamArn,
-            container.get(TOKENS.RelayHandler),
-            {
-              batchSize: c.relayBatchSize,
-              maximumBatchingWindowMs: c.relayWindowMs,
-              maximumRetryAttempts: c.relayMaxRetries,
-            },
-          );
-          const fanout = kinesisMapping(
-            featureOptions,
-            logger,
-            'fanout',
-            r.feedStream,
-            container.get(TOKENS.FanoutHandler),
-            {
-              batchSize: c.fanoutBatchSize,
-              maximumBatchingWindowMs: c.fanoutWindowMs,
-              maximumRetryAttempts: c.fanoutMaxRetries,
-            },
-          );
+        eventSources(context): RunningEventSource[] {
+          const { container, config: c, logger } = context;
+          const relay = env.dynamoDbStreamSource(context, 'relay', streamArn, container.get(TOKENS.RelayHandler), {
+            batchSize: c.relayBatchSize,
+            maximumBatchingWindowMs: c.relayWindowMs,
+            maximumRetryAttempts: c.relayMaxRetries,
+          });
+          const fanout = env.kinesisSource(context, 'fanout', r.feedStream, container.get(TOKENS.FanoutHandler), {
+            batchSize: c.fanoutBatchSize,
+            maximumBatchingWindowMs: c.fanoutWindowMs,
+            maximumRetryAttempts: c.fanoutMaxRetries,
+          });
           const broadcastSource = new SqsEventSource(
             clients.sqs,
             broadcast.url,

@@ -1,7 +1,12 @@
 import type { Server } from 'node:http';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Container, ContainerModule } from 'inversify';
-import type { EventSourceStats } from '../../adapters/local/batch-handler.js';
+import type { DynamoDBRecord, DynamoDBStreamEvent, KinesisStreamEvent, SQSEvent } from 'aws-lambda';
+import type { AwsClients, AwsClientSettings } from '../../adapters/aws-shared/aws-clients.js';
+import type { TableDefinition } from '../../adapters/dynamodb/table-definitions.js';
+import type { StreamRecord } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
+import type { BatchHandler, EventSourceStats } from '../../adapters/local/batch-handler.js';
+import type { StreamEventSourceOptions } from '../../adapters/local/stream-event-source.js';
 import type { EdgePressure } from '../../adapters/local/edge-pressure.js';
 import type { StaticHandler } from '../../adapters/local/local-http-api.js';
 import type { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
@@ -36,15 +41,98 @@ export interface LocalRuntimeContext {
   onStop(cleanup: () => Promise<void> | void): void;
 }
 
+/** A feature's ports and event sources on one backend. */
+export interface FeatureParts {
+  /** Its ports (and their settings) on this backend. */
+  readonly ports?: readonly ContainerModule[];
+  /** Its event source mappings, made once the container exists. */
+  sources?(context: LocalRuntimeContext): readonly RunningEventSource[];
+  /** What it runs on, for the banner. */
+  readonly description?: string;
+  /** Closes what it opened outside the container (a Redis client); also after a failed start. */
+  stop?(): Promise<void>;
+}
+
 /**
- * A feature's local wiring: its container bindings (`modules`, e.g. routes, WebSocket
- * actions, adapters) and what it starts once the container exists (`setup`, e.g. the
- * presence queue's event source, static pages).
+ * A feature of `npm start`, once for every backend: its use cases, handlers and routes
+ * (`modules`, the module its Lambdas load), its ports and event sources on in-memory twins
+ * (`memory`) and on the emulators (`emulators`, which creates its resources first), and what
+ * it starts once the container exists on any backend (`setup`: timers, static pages).
  */
 export interface LocalRuntimeExtension {
   readonly name: string;
   readonly modules?: readonly ContainerModule[];
+  readonly memory?: FeatureParts;
+  /** Loads its AWS modules itself (dynamic import), so the memory backend never loads the SDK. */
+  emulators?(env: EmulatorEnv): Promise<FeatureParts>;
   setup?(context: LocalRuntimeContext): void | Promise<void>;
+}
+
+/** A mapping's settings, as the deployed function's event source mapping has them. */
+export type StreamMapping<R> = Omit<StreamEventSourceOptions<R>, 'name' | 'onDiscard'>;
+
+/** The names the emulator backend gives its resources (`suffix` appended, for tests sharing emulators). */
+export const emulatorResourceNames = (suffix = '') => ({
+  eventsTable: `stampede-events${suffix}`,
+  snapshotsTable: `stampede-snapshots${suffix}`,
+  connectionsTable: `stampede-connections${suffix}`,
+  feedStream: `stampede-feed${suffix}`,
+  broadcastQueue: `stampede-broadcast${suffix}`,
+  broadcastDlq: `stampede-broadcast-dlq${suffix}`,
+  bucket: `stampede-blobs${suffix}`,
+  statsTable: `stampede-stats${suffix}`,
+  bookingQueue: `stampede-booking${suffix}.fifo`,
+  bookingDlq: `stampede-booking-dlq${suffix}.fifo`,
+  bookingParked: `stampede-booking-parked${suffix}`,
+  presenceTable: `stampede-presence${suffix}`,
+  heartbeatQueue: `stampede-heartbeats${suffix}`,
+  heartbeatDlq: `stampede-heartbeats-dlq${suffix}`,
+  presenceStream: `stampede-presence-stream${suffix}`,
+  schedulerQueue: `stampede-scheduler${suffix}`,
+  schedulerDlq: `stampede-scheduler-dlq${suffix}`,
+  recommendStream: `stampede-recommend-requests${suffix}`,
+  integrationTopic: `stampede-integration${suffix}.fifo`,
+  integrationQueues: {
+    payments: { queue: `stampede-payments${suffix}.fifo`, dlq: `stampede-payments-dlq${suffix}.fifo` },
+    notifications: { queue: `stampede-notifications${suffix}.fifo`, dlq: `stampede-notifications-dlq${suffix}.fifo` },
+  },
+});
+
+/** What `--backend emulators` gives a feature: where the emulators are, its resources' names, and how to make them. */
+export interface EmulatorEnv {
+  readonly aws: AwsClientSettings;
+  readonly clients: Pick<AwsClients, 'dynamodb' | 'sqs' | 'kinesis'>;
+  /** Resource names; `redisKeyPrefix` is prepended to every Redis key (tests sharing one Redis). */
+  readonly names: ReturnType<typeof emulatorResourceNames> & { readonly redisKeyPrefix: string };
+  readonly config: LocalConfig;
+  /** Creates a table as the CDK stack declares it (if missing); its stream's ARN when it has one. */
+  table(name: string, definition: TableDefinition): Promise<{ streamArn?: string }>;
+  stream(name: string, shards: number): Promise<void>;
+  /** A queue; with `dlq`, its DLQ takes a message after the runtime's `maxReceiveCount` receives. */
+  queue(spec: { name: string; dlq?: string; visibilityTimeoutSeconds?: number }): Promise<{ url: string; arn: string }>;
+  /** Lambda's SQS mapping: batches of up to 10, two pollers; failed items are left for SQS to redeliver. */
+  queueSource(
+    context: Pick<LocalRuntimeContext, 'logger'>,
+    name: string,
+    url: string,
+    handler: BatchHandler<SQSEvent>,
+  ): RunningEventSource;
+  /** Lambda's mapping on a kinesalite stream (a mirror and the stream event source over it). */
+  kinesisSource(
+    context: Pick<LocalRuntimeContext, 'logger'>,
+    name: string,
+    stream: string,
+    handler: BatchHandler<KinesisStreamEvent>,
+    mapping?: StreamMapping<StreamRecord>,
+  ): RunningEventSource;
+  /** Lambda's mapping on a DynamoDB Local table stream. */
+  dynamoDbStreamSource(
+    context: Pick<LocalRuntimeContext, 'logger'>,
+    name: string,
+    streamArn: string,
+    handler: BatchHandler<DynamoDBStreamEvent>,
+    mapping?: StreamMapping<DynamoDBRecord>,
+  ): RunningEventSource;
 }
 
 /**
@@ -56,11 +144,8 @@ export interface LocalBackendInstance {
   readonly description: string;
   /** The live-commerce and abuse ports of this technology; frames for viewers go to `sockets` (the local WebSocket server). */
   ports(sockets: ConnectionGateway): readonly ContainerModule[];
-  /**
-   * Features this backend runs over its own adapters and event sources: each replaces the
-   * runtime's feature of the same name (its in-memory ports, queues and pollers) whole.
-   */
-  readonly features?: readonly LocalRuntimeExtension[];
+  /** A feature's ports and event sources on this backend (its `memory` or `emulators` parts). */
+  partsOf(feature: LocalRuntimeExtension): Promise<FeatureParts | undefined>;
   eventSources(context: {
     readonly container: Container;
     readonly config: LocalConfig;

@@ -33,6 +33,7 @@ export const memoryBackend: LocalBackend = async (config) => {
   return {
     description: 'in-memory twins with event-source emulation',
     ports: (sockets) => [memoryLivePorts(config, sockets)],
+    partsOf: async (feature) => feature.memory,
     eventSources(context): RunningEventSource[] {
       const { container, config, logger } = context;
       changes = new EventStoreChangeStream(container.get(LOCAL_TOKENS.InMemoryEventStore), {

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KinesisStreamEvent } from 'aws-lambda';
 import { HmacBeaconTokens } from '../../adapters/crypto/beacon-tokens-adapter-hmac.js';
 import type { StreamRecord } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
 import { InMemoryPresenceBucketStore } from '../../adapters/in-memory/presence-bucket-store-adapter-in-memory.js';
@@ -31,25 +30,6 @@ export const LOCAL_BEACON_TOKENS = {
   PresenceStream: Symbol.for('stampede.local.PresenceStream') as Token<InMemoryPresenceStream>,
 } as const;
 
-/** The ports every local flavour shares: the development key, the same-origin URL, the deployed layout. */
-export const localBeaconBasics = bindingsModule((bind) => {
-  bind(BEACON_TOKENS.Tokens, () => new HmacBeaconTokens(LOCAL_BEACON_TOKEN_KEY));
-  bind(BEACON_TOKENS.Url, () => '/beat');
-  bind(BEACON_TOKENS.Settings, (get) => ({
-    layout: LOCAL_BEACON_LAYOUT,
-    ttlMs: get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000,
-  }));
-});
-
-const inMemoryPorts = bindingsModule((bind) => {
-  twin(
-    LOCAL_BEACON_TOKENS.PresenceStream,
-    BEACON_TOKENS.Stream,
-    (get) => new InMemoryPresenceStream({ shardCount: LOCAL_PRESENCE_SHARDS, clock: get(TOKENS.Clock) }),
-  )(bind);
-  bind(BEACON_TOKENS.Buckets, () => new InMemoryPresenceBucketStore());
-});
-
 /**
  * The local stand-in for the CloudFront Function and its real-time log: `GET|POST /beat` is
  * answered 204 at once, whatever it carries (as the edge does), and one log line with the
@@ -57,7 +37,7 @@ const inMemoryPorts = bindingsModule((bind) => {
  * local beacon-log stream, from which the `beat-router` handler reads batches as its Lambda
  * mapping would. Returns that event source.
  */
-export const setUpBeaconEdge = (context: LocalRuntimeContext): RunningEventSource => {
+const beaconEdge = (context: LocalRuntimeContext): RunningEventSource => {
   const { container, logger, addStaticHandler } = context;
   const clock = container.get(TOKENS.Clock);
   const log = new InMemoryShardedLog<StreamRecord>(1);
@@ -88,29 +68,81 @@ export const setUpBeaconEdge = (context: LocalRuntimeContext): RunningEventSourc
   );
 };
 
-/** The aggregator's mapping over a local presence log (the in-memory twin's, or kinesalite's mirror). */
-const aggregatorSource = (
-  context: Pick<LocalRuntimeContext, 'container' | 'logger'>,
-  log: InMemoryShardedLog<StreamRecord>,
-  streamArn: string,
-): StreamEventSource<StreamRecord, KinesisStreamEvent> =>
-  new StreamEventSource(log, kinesisRecordFormat(streamArn), context.container.get(BEACON_TOKENS.AggregatorHandler), {
-    name: 'presence-aggregator',
-    ...BEACON_MAPPING,
-    onDiscard: discardLogger(context.logger, 'presence-aggregator'),
-  });
-
 /**
  * The beacon presence path in `npm start`: `/beat` (edge stand-in) → beat-router → presence
- * stream twin → presence-aggregator → packed buckets → the channel's VIEWER_COUNT_CHANGED; the
- * join answers carry beacon grants (`joined.beacon`, `GET /api/channels/{id}/beacon`).
+ * stream → presence-aggregator → packed buckets → the channel's VIEWER_COUNT_CHANGED; the join
+ * answers carry beacon grants (`joined.beacon`, `GET /api/channels/{id}/beacon`). In memory: the
+ * presence stream twin and in-memory buckets. On the emulators, `/beat` and its log stay the
+ * local edge stand-in (CloudFront has no emulator); the beat-router puts on a kinesalite stream
+ * with explicit hash keys, a mirror of it feeds the aggregator, and the buckets and count items
+ * live on the presence table in DynamoDB Local, so counts and tokens survive a restart (a cold
+ * aggregator rebuilds from the buckets).
  */
 export const presenceBeaconFeature: LocalRuntimeExtension = {
   name: 'presence-beacon',
-  modules: [localBeaconBasics, inMemoryPorts, presenceBeaconModule, beaconGrantModule],
-  setup(context) {
-    context.addEventSource(setUpBeaconEdge(context));
-    const stream = context.container.get(LOCAL_BEACON_TOKENS.PresenceStream);
-    context.addEventSource(aggregatorSource(context, stream.log, stream.arn));
+  modules: [
+    presenceBeaconModule,
+    beaconGrantModule,
+    // The development key, the same-origin URL, the deployed layout.
+    bindingsModule((bind) => {
+      bind(BEACON_TOKENS.Tokens, () => new HmacBeaconTokens(LOCAL_BEACON_TOKEN_KEY));
+      bind(BEACON_TOKENS.Url, () => '/beat');
+      bind(BEACON_TOKENS.Settings, (get) => ({
+        layout: LOCAL_BEACON_LAYOUT,
+        ttlMs: get(LOCAL_TOKENS.Config).presenceTtlSeconds * 1000,
+      }));
+    }),
+  ],
+  memory: {
+    ports: [
+      bindingsModule(
+        twin(
+          LOCAL_BEACON_TOKENS.PresenceStream,
+          BEACON_TOKENS.Stream,
+          (get) => new InMemoryPresenceStream({ shardCount: LOCAL_PRESENCE_SHARDS, clock: get(TOKENS.Clock) }),
+        ),
+        (bind) => bind(BEACON_TOKENS.Buckets, () => new InMemoryPresenceBucketStore()),
+      ),
+    ],
+    sources(context) {
+      const { log, arn } = context.container.get(LOCAL_BEACON_TOKENS.PresenceStream);
+      const aggregator = new StreamEventSource(
+        log,
+        kinesisRecordFormat(arn),
+        context.container.get(BEACON_TOKENS.AggregatorHandler),
+        {
+          name: 'presence-aggregator',
+          ...BEACON_MAPPING,
+          onDiscard: discardLogger(context.logger, 'presence-aggregator'),
+        },
+      );
+      return [beaconEdge(context), aggregator];
+    },
+  },
+  async emulators(env) {
+    const { names, aws } = env;
+    const { presenceTable } = await import('../../adapters/dynamodb/table-definitions.js');
+    const onAws = await import('../composition/presence-beacon.aws.module.js');
+    await env.table(names.presenceTable, presenceTable);
+    await env.stream(names.presenceStream, LOCAL_PRESENCE_SHARDS);
+    return {
+      ports: [
+        bindingsModule(
+          onAws.presenceStreamOnKinesis(aws, names.presenceStream, LOCAL_PRESENCE_SHARDS),
+          onAws.presenceBucketsOnDynamoDb(aws, names.presenceTable),
+        ),
+      ],
+      sources: (context) => [
+        beaconEdge(context),
+        env.kinesisSource(
+          context,
+          'presence-aggregator',
+          names.presenceStream,
+          context.container.get(BEACON_TOKENS.AggregatorHandler),
+          BEACON_MAPPING,
+        ),
+      ],
+      description: `presence stream ${names.presenceStream} (kinesalite, ${LOCAL_PRESENCE_SHARDS} shards)`,
+    };
   },
 };

@@ -18,7 +18,13 @@ import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadca
 import { localWsAuthorizer } from './local-ws-authorizer.js';
 import { LOCAL_BACKENDS } from './local-backends.js';
 import { LocalConfigError, parseLocalConfig, type LocalConfig, type LocalConfigInput } from './local-config.js';
-import type { LocalBackend, LocalRuntimeExtension, RunningEventSource } from './local-extensions.js';
+import type {
+  FeatureParts,
+  LocalBackend,
+  LocalRuntimeContext,
+  LocalRuntimeExtension,
+  RunningEventSource,
+} from './local-extensions.js';
 import { LOCAL_FEATURES } from './local-features.js';
 import { LOCAL_TOKENS, localRoot } from './local.container.js';
 
@@ -112,8 +118,10 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   // What extensions register to run on stop; also run if the start fails half-way.
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
-    // A backend may run a feature over its own adapters: its version replaces the in-memory one.
-    const extensions = requested.map((e) => backend.features?.find((f) => f.name === e.name) ?? e);
+    // Each feature's ports and event sources on this backend (on the emulators: made one after another).
+    const extensions = requested;
+    const parts: Array<FeatureParts | undefined> = [];
+    for (const extension of extensions) parts.push(await backend.partsOf(extension));
 
     // Identity as in AWS, with a throwaway issuer: tokens are verified by the same code (jose,
     // issuer, audience, expiry) on the HTTP routes that need one and on every WebSocket $connect.
@@ -173,7 +181,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       statusRoutes,
       ...backend.ports(api),
       devIdentity,
-      ...extensions.flatMap((e) => e.modules ?? []),
+      ...extensions.flatMap((e, i) => [...(e.modules ?? []), ...(parts[i]?.ports ?? [])]),
       ...(eventApi ? [eventApi.module] : []),
     ]);
     // The booking consumer yields to this edge while a spike of requests arrives (as its own Lambda would not compete).
@@ -191,19 +199,21 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     api.attach(server);
 
     const sources: RunningEventSource[] = backend.eventSources({ container, config, logger });
-    for (const extension of extensions) {
-      await extension.setup?.({
-        container,
-        config,
-        server,
-        logger,
-        devTokens,
-        eventApi,
-        edgePressure,
-        addEventSource: (source) => sources.push(source),
-        addStaticHandler: (handler) => httpApi.addStaticHandler(handler),
-        onStop: (cleanup) => cleanups.push(cleanup),
-      });
+    const context: LocalRuntimeContext = {
+      container,
+      config,
+      server,
+      logger,
+      devTokens,
+      eventApi,
+      edgePressure,
+      addEventSource: (source) => sources.push(source),
+      addStaticHandler: (handler) => httpApi.addStaticHandler(handler),
+      onStop: (cleanup) => cleanups.push(cleanup),
+    };
+    for (const [i, extension] of extensions.entries()) {
+      sources.push(...(parts[i]?.sources?.(context) ?? []));
+      await extension.setup?.(context);
     }
 
     // The in-memory registry and broadcast queue count only when the backend uses them (not with
@@ -301,7 +311,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       config,
       container,
       eventSources: sources,
-      backend: backend.description,
+      backend: [backend.description, ...parts.flatMap((p) => p?.description ?? [])].join('; '),
       eventApi,
       devTokens,
       whenIdle,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamEventSource } from '../../../src/adapters/local/stream-event-source.js';
-import { mirrored } from '../../../src/entrypoints/local/emulator-feature-kit.js';
+import { mirrored } from '../../../src/adapters/local/pollers/mirrored-event-source.js';
 
 const fakeSource = () => {
   const state = { started: 0, stopped: 0 };
