@@ -22,7 +22,7 @@ import {
 } from '../composition/live.aws.module.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { memoryAbusePorts } from './local.container.js';
-import { emulatorEnv } from './emulator-feature-kit.js';
+import { emulatorEnv } from './emulator-env.js';
 import { emulatorResourceNames, type LocalBackend, type RunningEventSource } from './local-extensions.js';
 
 export { emulatorResourceNames } from './local-extensions.js';
@@ -50,7 +50,7 @@ const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
  * on AWS adapters too: booking (FIFO queue, stats table, stats.json in S3), presence (heartbeat
  * queue, presence table), auction closes (scheduler queue with delays) and recommendations
  * (request stream and a second feed consumer on kinesalite; Redis with `--redis-url`) — see the
- * `*.emulator-feature.ts` files. Only the cache and read model of recommendations stay in memory
+ * `emulators` part of each `*.feature.ts`. Only the cache and read model of recommendations stay in memory
  * without `--redis-url`.
  */
 export const createEmulatorBackend =
