@@ -26,6 +26,10 @@ export const ABUSE_TOKENS = {
   ConnectionLimit: token<ConnectionLimit>('ConnectionLimit'),
 } as const;
 
+/** A token bucket in this instance's memory, on the root's clock. */
+export const bucket = (get: Get, capacity: number, refillPerSecond: number) =>
+  new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
+
 /**
  * The action gate, the connection limit and their connect/disconnect hooks over the bound ports.
  * Per-connection budgets (chat, likes, bids, heartbeats, watch history) and the per-user heartbeat
@@ -33,8 +37,6 @@ export const ABUSE_TOKENS = {
  * at a time, and a DynamoDB read and write per heartbeat would cost more than the flood it stops.
  */
 export const abuseModule = bindingsModule((bind) => {
-  const bucket = (get: Get, capacity: number, refillPerSecond: number) =>
-    new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
   bind(TOKENS.ChatLimiter, (get) =>
     bucket(get, get(ABUSE_TOKENS.Limits).chatBurst, get(ABUSE_TOKENS.Limits).chatPerSecond),
   );

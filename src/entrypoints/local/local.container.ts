@@ -9,7 +9,6 @@ import { InMemoryEventStore } from '../../adapters/in-memory/event-store-adapter
 import { InMemorySnapshotStore } from '../../adapters/in-memory/snapshot-store-adapter-in-memory.js';
 import { InMemoryFeedStream } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
 import { InMemoryQueue, type InMemoryQueueOptions } from '../../adapters/in-memory/message-queue-adapter-in-memory.js';
-import { InMemoryTokenBucket } from '../../adapters/in-memory/rate-limiter-adapter-in-memory.js';
 import type { BatchHandler } from '../../adapters/local/batch-handler.js';
 import { QueueEventSource, type QueueEventSourceOptions } from '../../adapters/local/queue-event-source.js';
 import type { ShardedLog } from '../../adapters/local/sharded-log.js';
@@ -20,7 +19,7 @@ import {
 } from '../../adapters/local/stream-event-source.js';
 import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import type { BroadcastMessage } from '../../domain/live-feed/feed-item.js';
-import { ABUSE_TOKENS, abuseModule } from '../composition/abuse.module.js';
+import { ABUSE_TOKENS, abuseModule, bucket } from '../composition/abuse.module.js';
 import { composeRoot } from '../composition/kernel.module.js';
 import { liveModule, queueViewerDelivery } from '../composition/live.module.js';
 import { bindingsModule, setting, TOKENS, type Binding, type Get, type Token } from '../composition/tokens.js';
@@ -140,8 +139,6 @@ export const localStreamSource = <R, E>(
 
 /** The per-user budgets and the connection quota in this process's memory. */
 export const memoryAbusePorts: Binding = (bind) => {
-  const bucket = (get: Get, capacity: number, refillPerSecond: number) =>
-    new InMemoryTokenBucket({ capacity, refillPerSecond, clock: get(TOKENS.Clock) });
   bind(ABUSE_TOKENS.ChatUserLimiter, (get) =>
     bucket(get, get(ABUSE_TOKENS.Limits).chatUserBurst, get(ABUSE_TOKENS.Limits).chatUserPerSecond),
   );
