@@ -124,7 +124,7 @@ export const createEmulatorBackend =
           `fauxqs SQS+S3 ${endpoints.sqs}${ms('fauxqs')}, @connections ${connectionsApi.endpoint}; broadcast queue ${broadcast.url}, DLQ ${dlq.url}; ` +
           (pids ? `emulator PIDs: DynamoDB Local ${pids.dynamodb}, kinesalite+fauxqs ${pids.emulators}; ` : '') +
           (dataDir
-            ? `data dir ${dataDir} (kept across restarts); `
+            ? `data dir ${dataDir} (kept across restarts)`
             : 'in memory (state ends with the process; --data-dir DIR keeps it)'),
         partsOf: async (feature) => {
           const parts = await feature.emulators?.(env);
@@ -179,7 +179,10 @@ export const createEmulatorBackend =
           return [relay, fanout, broadcastSource];
         },
         stop: async () => {
-          for (const stop of stops) await stop();
+          // Every stop runs (a failed one must not leave the emulators or the data-dir lock behind); the first failure is rethrown.
+          let failure: unknown;
+          for (const stop of stops) await stop().catch((error: unknown) => (failure ??= error));
+          if (failure !== undefined) throw failure;
         },
       };
     } catch (error) {

@@ -45,7 +45,10 @@ export interface LocalRuntimeContext {
 export interface FeatureParts {
   /** Its ports (and their settings) on this backend. */
   readonly ports?: readonly ContainerModule[];
-  /** Its event source mappings, made once the container exists. */
+  /**
+   * Its event source mappings, made once the container exists (before `setup`); it may register
+   * what they need through the context (the beacon edge's `/beat` handler, a cleanup on stop).
+   */
   sources?(context: LocalRuntimeContext): readonly RunningEventSource[];
   /** What it runs on, for the banner. */
   readonly description?: string;

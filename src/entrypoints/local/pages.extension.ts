@@ -1,4 +1,4 @@
-import { makeChannelDirectoryRoutes } from '../http/channel-directory.routes.js';
+import { makeChannelDirectoryRoutes } from './channel-directory.routes.js';
 import { DEFAULT_PAGES_DIR } from '../pages/pages-build.js';
 import { staticSite } from '../pages/static-site.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';

@@ -157,10 +157,17 @@ export const recommendFeature: LocalRuntimeExtension = {
     const { recommendRequestsOnKinesis, recommendSettings } = await import('../composition/recommend.aws.module.js');
     const redis =
       config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, names.redisKeyPrefix, config);
+    // A feature that fails to build closes what it opened; once built, the backend closes it (`stop`).
+    const stores = redis
+      ? await redisStores(redis.client, names.redisKeyPrefix).catch(async (error: unknown) => {
+          await redis.stop();
+          throw error;
+        })
+      : inMemoryStores;
     const ports = bindingsModule(
       recommendRequestsOnKinesis(env.aws, names.recommendStream),
       recommendSettings(names.feedStream),
-      redis ? await redisStores(redis.client, names.redisKeyPrefix) : inMemoryStores,
+      stores,
     );
     return {
       ports: [ports],

@@ -12,7 +12,7 @@ import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
 import { bindingsModule, TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 import { errorResponse, json, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
-import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from '../http/dev-identity.routes.js';
+import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
 import { requiresToken } from '../http/route-access.js';
 import { startLocalEventApi, type LocalEventApi } from './appsync-events.broadcaster.js';
 import { localWsAuthorizer } from './local-ws-authorizer.js';

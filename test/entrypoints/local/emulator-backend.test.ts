@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -7,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeOffloadPointer } from '../../../src/adapters/sqs/queue-body-codec.js';
 import { createEmulatorBackend, emulatorResourceNames } from '../../../src/entrypoints/local/emulator-backend.js';
 import { LocalConfigError } from '../../../src/entrypoints/local/local-config.js';
+import type { LocalRuntimeExtension } from '../../../src/entrypoints/local/local-extensions.js';
 import { startLocalRuntime, type LocalRuntime } from '../../../src/entrypoints/local/runtime.js';
 import { emulatorClients, uniqueName } from '../../support/emulators/aws-clients.js';
 import { startRedisForTests, type RedisForTests } from '../../support/redis.js';
@@ -307,6 +311,48 @@ describe('npm start -- --backend emulators', () => {
     );
     // The shared emulators are still there for the other tests (the failed start stopped only its own parts).
     expect((await sqs.send(new GetQueueUrlCommand({ QueueName: names.broadcastQueue }))).QueueUrl).toBeDefined();
+  });
+
+  it('after a feature fails to start, still runs every cleanup (one that throws included) and frees the data dir', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stampede-halfway-'));
+    const closed: string[] = [];
+    const start = (extensions: LocalRuntimeExtension[]) =>
+      startLocalRuntime({
+        port: 0,
+        host: '127.0.0.1',
+        progressIntervalMs: 0,
+        logLevel: 'SILENT',
+        dataDir,
+        backend: 'emulators-under-test',
+        backends: { 'emulators-under-test': createEmulatorBackend({ endpoints, suffix: `${suffix}-halfway` }) },
+        extensions,
+      });
+    const failed = await start([
+      { name: 'opens-a-client', emulators: async () => ({ stop: async () => void closed.push('client') }) },
+      {
+        name: 'cleanup-throws',
+        emulators: async () => ({
+          stop: async () => {
+            throw new Error('cleanup failed');
+          },
+        }),
+      },
+      {
+        name: 'broken',
+        emulators: async () => {
+          throw new Error('resource could not be made');
+        },
+      },
+    ]).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect((failed as Error).message).toBe('resource could not be made');
+    // The cleanup after the throwing one ran too, and the data dir's lock was released: a new start takes it.
+    expect(closed).toEqual(['client']);
+    const again = await start([]);
+    await again.stop();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('moves a poisoned broadcast message to the DLQ; `npm run redrive` leaves it there unless forced, then brings it back', async () => {

@@ -3,7 +3,7 @@ import { InMemoryEventStore } from '../../adapters/in-memory/event-store-adapter
 import type { GetChannelSnapshot } from '../../application/live/channel-snapshot.js';
 import type { EventStore } from '../../application/ports/event-store.port.js';
 import { CHANNEL_STREAM_PREFIX } from '../../domain/live-feed/feed-mapping.js';
-import { decimalQueryInt, json, route, validate, type ApiRoutes } from './api-route.js';
+import { decimalQueryInt, json, route, validate, type ApiRoutes } from '../http/api-route.js';
 
 export interface ChannelListing {
   readonly channelId: string;

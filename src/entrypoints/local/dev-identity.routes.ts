@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
 import { UserId } from '../../domain/shared/ids.js';
-import { json, readBody, route, type ApiRoutes } from './api-route.js';
+import { json, readBody, route, type ApiRoutes } from '../http/api-route.js';
 
 /** Where the local-only identity routes live; the local JWT authorizer lets them through without a token. */
 export const DEV_IDENTITY_PREFIX = '/api/dev/';
