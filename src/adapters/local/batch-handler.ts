@@ -54,3 +54,13 @@ export interface EventSourceStats {
   /** Records not yet processed (streams: behind the checkpoint; queues: visible + in flight). */
   readonly backlog: number;
 }
+
+/** An event source's counters before its first batch (`backlog` comes from where its records wait). */
+export const noActivity = () => ({
+  invocations: 0,
+  records: 0,
+  failedInvocations: 0,
+  injectedCrashes: 0,
+  injectedDuplicates: 0,
+  discarded: 0,
+});

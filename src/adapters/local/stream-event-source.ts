@@ -1,5 +1,5 @@
 import type { BatchHandler, BatchResponse, EventSourceStats } from './batch-handler.js';
-import { InjectedCrashError, nextTurn, Wakeup } from './batch-handler.js';
+import { InjectedCrashError, nextTurn, noActivity, Wakeup } from './batch-handler.js';
 import type { ShardedLog } from './sharded-log.js';
 
 /** Builds the AWS event a handler receives for some records of one shard, and names each record. */
@@ -56,14 +56,7 @@ export class StreamEventSource<R, E> {
   private unsubscribe: (() => void) | null = null;
   private readonly handledListeners: Array<(shard: number, records: readonly R[]) => void> = [];
   private inFlight = 0;
-  private counts = {
-    invocations: 0,
-    records: 0,
-    failedInvocations: 0,
-    injectedCrashes: 0,
-    injectedDuplicates: 0,
-    discarded: 0,
-  };
+  private counts = noActivity();
 
   constructor(
     private readonly log: ShardedLog<R>,

@@ -173,15 +173,10 @@ export const recommendFeature: LocalRuntimeExtension = {
       ports: [ports],
       sources: (context) => {
         const handler = context.container.get(RECOMMEND_TOKENS.Handler);
-        return [names.recommendStream, names.feedStream].map((stream, i) =>
-          env.kinesisSource(
-            context,
-            i === 0 ? 'recommend-requests' : 'recommend-feed',
-            stream,
-            handler,
-            RECOMMEND_MAPPING,
-          ),
-        );
+        return [
+          env.kinesisSource(context, 'recommend-requests', names.recommendStream, handler, RECOMMEND_MAPPING),
+          env.kinesisSource(context, 'recommend-feed', names.feedStream, handler, RECOMMEND_MAPPING),
+        ];
       },
       description:
         `recommendation request stream ${names.recommendStream}, ` +

@@ -106,7 +106,7 @@ export interface LocalStatus {
  * `broadcast`. Port 0 picks a free port (tests).
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
-  const { extensions: requested = LOCAL_FEATURES, backends = {}, onProgress, ...settings } = options;
+  const { extensions = LOCAL_FEATURES, backends = {}, onProgress, ...settings } = options;
   const config = parseLocalConfig(settings);
   const backendFactory = { ...LOCAL_BACKENDS, ...backends }[config.backend];
   if (!backendFactory) {
@@ -119,7 +119,6 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
     // Each feature's ports and event sources on this backend (on the emulators: made one after another).
-    const extensions = requested;
     const parts: Array<FeatureParts | undefined> = [];
     for (const extension of extensions) parts.push(await backend.partsOf(extension));
 

@@ -1,4 +1,5 @@
 import type { EventSourceStats } from '../batch-handler.js';
+import { noActivity } from '../batch-handler.js';
 import type { StreamEventSource } from '../stream-event-source.js';
 
 /** A mapping over a mirror, as the local runtime runs its event sources. */
@@ -55,16 +56,7 @@ export const mirrored = <R, E>(
       await inner?.stop();
       await mirror.stop();
     },
-    stats: () =>
-      inner?.stats() ?? {
-        invocations: 0,
-        records: 0,
-        failedInvocations: 0,
-        injectedCrashes: 0,
-        injectedDuplicates: 0,
-        discarded: 0,
-        backlog: 0,
-      },
+    stats: () => inner?.stats() ?? { ...noActivity(), backlog: 0 },
     isIdle: () => inner !== undefined && mirror.caughtUp() && inner.isIdle(),
   };
 };

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { BatchHandler, EventSourceStats } from '../batch-handler.js';
-import { Wakeup } from '../batch-handler.js';
+import { noActivity, Wakeup } from '../batch-handler.js';
 
 export interface SqsEventSourceOptions {
   readonly name: string;
@@ -74,14 +74,7 @@ export class SqsEventSource {
   private inFlight = 0;
   private lastEmpty = 0;
   private queueArn = '';
-  private counts = {
-    invocations: 0,
-    records: 0,
-    failedInvocations: 0,
-    injectedCrashes: 0,
-    injectedDuplicates: 0,
-    discarded: 0,
-  };
+  private counts = noActivity();
 
   constructor(
     private readonly client: SQSClient,
