@@ -46,8 +46,10 @@ const queueUrl = httpUrl.refine((u) => new URL(u).pathname.split('/').filter(Boo
 const fifoQueueUrl = queueUrl.refine((u) => u.endsWith('.fifo'), {
   message: 'not a FIFO queue (name must end in .fifo)',
 });
-const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const LogLevel = z.preprocess(
+/** An integer in a range, from a string or a number (environment variables, flags). */
+export const intIn = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Powertools' log levels, any case. */
+export const LogLevel = z.preprocess(
   (v) => (typeof v === 'string' ? v.toUpperCase() : v),
   z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
 );
@@ -112,28 +114,45 @@ export const DEFAULT_ABUSE_LIMITS = Object.fromEntries(
   ABUSE_LIMIT_KEYS.map((k) => [k, ABUSE_LIMIT_SPECS[k].default]),
 ) as AbuseLimits;
 
-/** A limit's schema and rule: rates are numbers 0..10000, bursts integers 1..10000, connections 1..1000. */
-export const abuseLimitSchema = (key: AbuseLimitKey): { schema: z.ZodDefault<z.ZodCoercedNumber>; rule: string } => {
+/** A limit's schema: rates are numbers 0..10000, bursts integers 1..10000, connections 1..1000. */
+export const abuseLimitSchema = (key: AbuseLimitKey): z.ZodDefault<z.ZodCoercedNumber> => {
   const { default: fallback } = ABUSE_LIMIT_SPECS[key];
-  if (key.endsWith('PerSecond'))
-    return { schema: z.coerce.number().min(0).max(10_000).default(fallback), rule: 'a number 0..10000' };
-  const max = key === 'maxConnectionsPerUser' ? 1_000 : 10_000;
-  return { schema: intIn(1, max).default(fallback), rule: `an integer 1..${max}` };
+  if (key.endsWith('PerSecond')) return z.coerce.number().min(0).max(10_000).default(fallback);
+  return intIn(1, key === 'maxConnectionsPerUser' ? 1_000 : 10_000).default(fallback);
+};
+
+interface JsonRule {
+  readonly type?: string;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly enum?: readonly unknown[];
+  readonly anyOf?: readonly JsonRule[];
+}
+const jsonRules = new WeakMap<z.ZodType, JsonRule>();
+/** A schema as JSON Schema (its type, range or list readable), computed once per schema. */
+export const jsonRuleOf = (schema: z.ZodType): JsonRule => {
+  let rule = jsonRules.get(schema);
+  if (!rule)
+    jsonRules.set(schema, (rule = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonRule));
+  return rule;
+};
+
+/**
+ * What a schema accepts, in words (`an integer 1..10000`, `a number 0..1`, `a | b`, `on or off`),
+ * read from the schema itself: both settings catalogues (this one, `npm start`'s) describe
+ * their ranges with it, so an error message cannot name another range than validation applies.
+ */
+export const ruleOf = (schema: z.ZodType): string | undefined => {
+  const p = jsonRuleOf(schema);
+  if (p.anyOf?.some((a) => a.type === 'boolean')) return 'on or off (true/false, yes/no, 1/0)';
+  if (p.enum) return p.enum.map((value) => String(value).toLowerCase()).join(' | ');
+  if (p.type === 'integer') return `an integer ${p.minimum}..${p.maximum}`;
+  if (p.type === 'number') return `a number ${p.minimum}..${p.maximum}`;
+  return undefined;
 };
 
 /** The largest broadcast message body fan-out builds (SQS allows 256 KiB with attributes). */
 export const DEFAULT_MAX_MESSAGE_BYTES = 120 * 1024;
-
-type AbuseLimitVariable = (typeof ABUSE_LIMIT_SPECS)[AbuseLimitKey]['variable'];
-
-/** The variable of each abuse limit; `abuseLimitsOf` reads them back. */
-const ABUSE_LIMIT_VARIABLES = Object.fromEntries(
-  ABUSE_LIMIT_KEYS.map((key) => {
-    const { schema, rule } = abuseLimitSchema(key);
-    const spec = ABUSE_LIMIT_SPECS[key];
-    return [spec.variable, { schema, expected: `${rule} (${spec.help})`, example: String(spec.default) }];
-  }),
-) as { readonly [V in AbuseLimitVariable]: VariableSpec & { readonly schema: z.ZodDefault<z.ZodCoercedNumber> } };
 
 /** A catalogue entry: the schema, what a valid value looks like, a valid example (none: optional). */
 const v = <S extends z.ZodType>(schema: S, expected: string, example: string | undefined, secret = false) => ({
@@ -142,6 +161,28 @@ const v = <S extends z.ZodType>(schema: S, expected: string, example: string | u
   example,
   ...(secret ? { secret } : {}),
 });
+/**
+ * A numeric entry: what it accepts is read from its schema (when an error message asks: a cold
+ * start does not pay for it); its example is its default unless given.
+ */
+const limit = <S extends z.ZodType>(schema: S, what: string, example?: string) => ({
+  schema,
+  get expected() {
+    return `${ruleOf(schema)} (${what})`;
+  },
+  example: example ?? String(schema.parse(undefined)),
+});
+
+type AbuseLimitVariable = (typeof ABUSE_LIMIT_SPECS)[AbuseLimitKey]['variable'];
+
+/** The variable of each abuse limit; `abuseLimitsOf` reads them back. */
+const ABUSE_LIMIT_VARIABLES = Object.fromEntries(
+  ABUSE_LIMIT_KEYS.map((key) => {
+    const spec = ABUSE_LIMIT_SPECS[key];
+    return [spec.variable, limit(abuseLimitSchema(key), spec.help)];
+  }),
+) as { readonly [V in AbuseLimitVariable]: VariableSpec & { readonly schema: z.ZodDefault<z.ZodCoercedNumber> } };
+
 const emulator = (service: string) =>
   v(httpUrl.optional(), `optional: the ${service} emulator URL; leave unset in AWS`, undefined);
 const table = (what: string, example: string) => v(tableName, `the ${what} DynamoDB table name`, example);
@@ -227,22 +268,13 @@ export const ENV_VARIABLES = {
     'the integration SNS FIFO topic ARN (name ends in .fifo)',
     'arn:aws:sns:eu-west-1:123456789012:stampede-integration.fifo',
   ),
-  SHARD_SIZE: v(
-    intIn(1, 10_000).default(500),
-    'an integer 1..10000 (most connections one broadcast message posts to)',
-    '500',
-  ),
-  MAX_MESSAGE_BYTES: v(
+  SHARD_SIZE: limit(intIn(1, 10_000).default(500), 'most connections one broadcast message posts to'),
+  MAX_MESSAGE_BYTES: limit(
     intIn(1_024, 256 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
-    'an integer 1024..262144 (largest broadcast message body fan-out builds)',
-    String(DEFAULT_MAX_MESSAGE_BYTES),
+    'largest broadcast message body fan-out builds',
   ),
   ...ABUSE_LIMIT_VARIABLES,
-  PRESENCE_TTL_SECONDS: v(
-    intIn(5, 3600).default(15),
-    'an integer 5..3600 (seconds a heartbeat keeps a viewer counted)',
-    '15',
-  ),
+  PRESENCE_TTL_SECONDS: limit(intIn(5, 3600).default(15), 'seconds a heartbeat keeps a viewer counted'),
   // At least 32 bytes: the HMAC key of the beacon tokens (adapters/crypto/beacon-tokens-adapter-hmac.ts).
   BEACON_TOKEN_KEY: v(
     z.string().refine((value) => Buffer.byteLength(value) >= 32, 'must be at least 32 bytes'),
@@ -265,17 +297,16 @@ export const ENV_VARIABLES = {
     'the presence Kinesis stream name (beats and ticks, key <channel>#<k>)',
     'stampede-presence',
   ),
-  PRESENCE_STREAM_SHARDS: v(
+  PRESENCE_STREAM_SHARDS: limit(
     intIn(1, 10_000),
-    "an integer 1..10000: the presence stream's shard count (explicit hash keys place sub-partitions)",
+    "the presence stream's shard count; explicit hash keys place sub-partitions",
     '150',
   ),
-  PRESENCE_SUB_PARTITIONS: v(
+  PRESENCE_SUB_PARTITIONS: limit(
     intIn(1, 1_000).default(3),
-    'an integer 1..1000: sub-partitions K per channel (the same for router and aggregator)',
-    '3',
+    'sub-partitions K per channel, the same for router and aggregator',
   ),
-  PRESENCE_BUCKETS: v(intIn(1, 1_000).default(2), 'an integer 1..1000: packed bucket items B per sub-partition', '2'),
+  PRESENCE_BUCKETS: limit(intIn(1, 1_000).default(2), 'packed bucket items B per sub-partition'),
   REDIS_URL: v(
     z
       .url({ protocol: /^rediss?$/ })
@@ -288,11 +319,7 @@ export const ENV_VARIABLES = {
     undefined,
     true,
   ),
-  RECOMMEND_CACHE_TTL_SECONDS: v(
-    intIn(1, 86_400).default(3600),
-    'an integer 1..86400 (seconds a cached recommendation lives)',
-    '3600',
-  ),
+  RECOMMEND_CACHE_TTL_SECONDS: limit(intIn(1, 86_400).default(3600), 'seconds a cached recommendation lives'),
   // Exact origins only: a wildcard would let any page read answers meant for the stack's own pages.
   ALLOWED_ORIGINS: v(
     z

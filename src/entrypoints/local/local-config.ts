@@ -1,16 +1,11 @@
 import { z } from 'zod';
-import { ABUSE_LIMIT_SPECS, abuseLimitSchema, DEFAULT_MAX_MESSAGE_BYTES } from '../composition/config.js';
+import { ABUSE_LIMIT_SPECS, abuseLimitSchema, ENV_VARIABLES, intIn, LogLevel, ruleOf } from '../composition/config.js';
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const rate = z.coerce.number().min(0).max(1);
 const flag = z.union([
   z.boolean(),
   z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v)),
 ]);
-const LogLevel = z.preprocess(
-  (v) => (typeof v === 'string' ? v.toUpperCase() : v),
-  z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT']),
-);
 
 /** The order `npm start --help` lists the groups in. */
 export const GROUPS = [
@@ -54,7 +49,7 @@ const ABUSE_SETTINGS = Object.fromEntries(
   Object.entries(ABUSE_LIMIT_SPECS).map(([key, spec]) => [
     key,
     setting(
-      abuseLimitSchema(key as keyof typeof ABUSE_LIMIT_SPECS).schema,
+      abuseLimitSchema(key as keyof typeof ABUSE_LIMIT_SPECS),
       key === 'maxConnectionsPerUser' ? WEBSOCKET : ABUSE,
       capitalized(spec.help),
     ),
@@ -71,7 +66,7 @@ export const LOCAL_SETTINGS = {
     values: 'a host name or IP',
   }),
   port: setting(
-    int(0, 65_535).default(3000),
+    intIn(0, 65_535).default(3000),
     SERVER,
     'Port of the HTTP API, the pages and the WebSocket (0 picks a free one).',
   ),
@@ -101,62 +96,62 @@ export const LOCAL_SETTINGS = {
     'How frames reach viewers: the WebSocket API (one post per connection) or a local AppSync Events stand-in (development only).',
   ),
   eventApiPort: setting(
-    int(0, 65_535).default(0),
+    intIn(0, 65_535).default(0),
     BACKEND,
     'Port of the AppSync Events stand-in with --broadcaster appsync-events (0: free).',
   ),
   progressIntervalMs: setting(
-    int(0, 3_600_000).default(5_000),
+    intIn(0, 3_600_000).default(5_000),
     OUTPUT,
     'Print the progress line (connections, each stage’s records, backlog and DLQ; README "The progress line") at most this often, when it changed; 0: never.',
   ),
   shardSize: setting(
-    int(1, 10_000).default(500),
+    ENV_VARIABLES.SHARD_SIZE.schema,
     PIPELINE,
     'Connections per channel shard: one broadcast message posts to at most this many.',
   ),
-  feedShards: setting(int(1, 64).default(4), PIPELINE, 'Shards of the feed stream (Kinesis in AWS).'),
+  feedShards: setting(intIn(1, 64).default(4), PIPELINE, 'Shards of the feed stream (Kinesis in AWS).'),
   changeStreamShards: setting(
-    int(1, 64).default(4),
+    intIn(1, 64).default(4),
     PIPELINE,
     'Shards of the events table’s change stream (DynamoDB Streams in AWS).',
   ),
   relayBatchSize: setting(
-    int(1, 10_000).default(100),
+    intIn(1, 10_000).default(100),
     PIPELINE,
     'Records per relay invocation (change stream → feed).',
   ),
-  relayWindowMs: setting(int(0, 300_000).default(0), PIPELINE, 'How long the relay waits to fill a batch.'),
+  relayWindowMs: setting(intIn(0, 300_000).default(0), PIPELINE, 'How long the relay waits to fill a batch.'),
   relayMaxRetries: setting(
-    int(-1, 10_000).default(10),
+    intIn(-1, 10_000).default(10),
     RETRIES,
     'Retries of a failed relay batch before its records are discarded (-1: until they expire).',
   ),
   fanoutBatchSize: setting(
-    int(1, 10_000).default(100),
+    intIn(1, 10_000).default(100),
     PIPELINE,
     'Records per fan-out invocation (feed → broadcast queue).',
   ),
-  fanoutWindowMs: setting(int(0, 300_000).default(0), PIPELINE, 'How long the fan-out waits to fill a batch.'),
+  fanoutWindowMs: setting(intIn(0, 300_000).default(0), PIPELINE, 'How long the fan-out waits to fill a batch.'),
   fanoutMaxRetries: setting(
-    int(-1, 10_000).default(10),
+    intIn(-1, 10_000).default(10),
     RETRIES,
     'Retries of a failed fan-out batch before its records are discarded (-1: until they expire).',
   ),
   broadcastBatchSize: setting(
-    int(1, 10_000).default(10),
+    intIn(1, 10_000).default(10),
     PIPELINE,
     'Messages per broadcast invocation (queue → connections).',
   ),
-  broadcastWindowMs: setting(int(0, 300_000).default(0), PIPELINE, 'How long the broadcast waits to fill a batch.'),
+  broadcastWindowMs: setting(intIn(0, 300_000).default(0), PIPELINE, 'How long the broadcast waits to fill a batch.'),
   broadcastVisibilityTimeoutMs: setting(
-    int(100, 43_200_000).default(5_000),
+    intIn(100, 43_200_000).default(5_000),
     RETRIES,
     'How long a received queue message stays hidden before it is handed out again.',
   ),
-  broadcastConcurrency: setting(int(1, 64).default(4), PIPELINE, 'Broadcast invocations running at once.'),
+  broadcastConcurrency: setting(intIn(1, 64).default(4), PIPELINE, 'Broadcast invocations running at once.'),
   maxReceiveCount: setting(
-    int(1, 1_000).default(5),
+    intIn(1, 1_000).default(5),
     RETRIES,
     'Receives of a queue message before it moves to its DLQ.',
   ),
@@ -171,20 +166,20 @@ export const LOCAL_SETTINGS = {
     CHAOS,
     'Chance that an invocation crashes mid-batch, after a prefix of its records had effects.',
   ),
-  seed: setting(int(0, 2 ** 31 - 1).default(0), CHAOS, 'Seed of the chaos dice and the demo (0: not reproducible).'),
+  seed: setting(intIn(0, 2 ** 31 - 1).default(0), CHAOS, 'Seed of the chaos dice and the demo (0: not reproducible).'),
   maxMessageBytes: setting(
-    int(1_024, 256 * 1024).default(DEFAULT_MAX_MESSAGE_BYTES),
+    ENV_VARIABLES.MAX_MESSAGE_BYTES.schema,
     PIPELINE,
     'Largest queue message; bigger payloads go to the blob store.',
   ),
   // API Gateway's 429 "client side buffer is full"; docs/PROTOCOL.md, "When the server closes".
   wsMaxBufferedBytes: setting(
-    int(16 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
+    intIn(16 * 1024, 256 * 1024 * 1024).default(1024 * 1024),
     WEBSOCKET,
     'Bytes waiting to be sent to one connection before posts to it are refused (API Gateway’s 429).',
   ),
   wsSlowConsumerGraceMs: setting(
-    int(0, 600_000).default(2_000),
+    intIn(0, 600_000).default(2_000),
     WEBSOCKET,
     'A connection still over that buffer this long after the first refused post is closed (4008).',
   ),
@@ -195,7 +190,7 @@ export const LOCAL_SETTINGS = {
     'Viewers without a token may connect and watch (never bid, chat or like).',
   ),
   presenceTtlSeconds: setting(
-    int(5, 3_600).default(15),
+    ENV_VARIABLES.PRESENCE_TTL_SECONDS.schema,
     PRESENCE,
     'Seconds a heartbeat keeps a viewer counted (a few missed 5 s beats).',
   ),
@@ -293,30 +288,9 @@ export const parseLocalConfig = (input: Readonly<Record<string, unknown>>): Loca
 
 /** A setting's rule from its schema: `an integer 1..10000`, `apigateway | appsync-events`, `on or off`. */
 export const schemaRuleOf = (key: string): string | undefined => {
-  const p = jsonProperties()[key];
-  if (!p) return undefined;
-  if (p.anyOf?.some((a) => a.type === 'boolean')) return 'on or off (true/false, yes/no, 1/0)';
-  if (p.enum) return p.enum.map((v) => v.toLowerCase()).join(' | ');
-  if (p.type === 'integer') return `an integer ${p.minimum}..${p.maximum}`;
-  if (p.type === 'number') return `a number ${p.minimum}..${p.maximum}`;
-  return undefined;
+  const setting: LocalSetting | undefined = (LOCAL_SETTINGS as Record<string, LocalSetting>)[key];
+  return setting && ruleOf(setting.schema);
 };
-
-interface JsonProperty {
-  readonly type?: string;
-  readonly minimum?: number;
-  readonly maximum?: number;
-  readonly enum?: readonly string[];
-  readonly anyOf?: readonly JsonProperty[];
-}
-let properties: Record<string, JsonProperty> | undefined;
-/** The schema as JSON Schema (ranges and enums readable), computed once. */
-export const jsonProperties = (): Record<string, JsonProperty> =>
-  (properties ??= (
-    z.toJSONSchema(LocalConfigSchema, { io: 'input', unrepresentable: 'any' }) as {
-      properties: Record<string, JsonProperty>;
-    }
-  ).properties);
 
 /** zod's message for a wrong type or range says "expected number, received NaN"; people need the rule. */
 const friendly = (issue: z.core.$ZodIssue): string => {

@@ -1,9 +1,9 @@
 import type { CommandSpec, FlagSpec } from '../cli/command-line.js';
+import { jsonRuleOf } from '../composition/config.js';
 import {
   envOf,
   flagOf,
   GROUPS,
-  jsonProperties,
   LOCAL_CONFIG_KEYS,
   LOCAL_SETTINGS,
   LocalConfigSchema,
@@ -21,7 +21,7 @@ import {
 const defaults = LocalConfigSchema.parse({}) as Record<string, unknown>;
 
 const isBoolean = (key: LocalConfigKey): boolean =>
-  jsonProperties()[key]?.anyOf?.some((p) => p.type === 'boolean') ?? false;
+  jsonRuleOf(LOCAL_SETTINGS[key].schema).anyOf?.some((p) => p.type === 'boolean') ?? false;
 
 /** What a setting accepts: the table's words where the schema's rule is a pattern, else the schema's range or list. */
 export const allowedValuesOf = (key: LocalConfigKey, backends: readonly string[] = []): string | undefined => {
@@ -51,7 +51,7 @@ export const localFlagSpecs = (backends: readonly string[]): FlagSpec[] =>
       const doc: LocalSetting = LOCAL_SETTINGS[key];
       const values = allowedValuesOf(key, backends);
       const shown = shownDefault(key);
-      const type = jsonProperties()[key]?.type;
+      const { type } = jsonRuleOf(doc.schema);
       return {
         name: flagOf(key),
         group: doc.group,
