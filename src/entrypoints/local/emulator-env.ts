@@ -72,7 +72,7 @@ export const emulatorEnv = (options: EmulatorEnvOptions): EmulatorEnv => {
         ...(deadLetter ? { deadLetter: { arn: deadLetter.arn, maxReceiveCount: config.maxReceiveCount } } : {}),
       });
     },
-    queueSource: ({ logger }, name, url, handler) =>
+    queueSource: ({ logger }, name, url, handler, mapping = {}) =>
       new SqsEventSource(clients.sqs, url, handler, {
         name,
         batchSize: 10,
@@ -83,6 +83,7 @@ export const emulatorEnv = (options: EmulatorEnvOptions): EmulatorEnv => {
           logger.debug(`${name} batch items failed; SQS redelivers them after the visibility timeout`, {
             messages: messageIds.length,
           }),
+        ...mapping,
       }),
     kinesisSource: ({ logger }, name, stream, handler, mapping = {}) => {
       const settings = mirrorSettings(logger, name);

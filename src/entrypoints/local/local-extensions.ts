@@ -6,11 +6,11 @@ import type { AwsClients, AwsClientSettings } from '../../adapters/aws-shared/aw
 import type { TableDefinition } from '../../adapters/dynamodb/table-definitions.js';
 import type { StreamRecord } from '../../adapters/in-memory/feed-publisher-adapter-in-memory.js';
 import type { BatchHandler, EventSourceStats } from '../../adapters/local/batch-handler.js';
+import type { SqsEventSourceOptions } from '../../adapters/local/pollers/sqs-event-source.js';
 import type { StreamEventSourceOptions } from '../../adapters/local/stream-event-source.js';
 import type { EdgePressure } from '../../adapters/local/edge-pressure.js';
 import type { StaticHandler } from '../../adapters/local/local-http-api.js';
 import type { DevTokenIssuer } from '../../adapters/local/dev-token-issuer.js';
-import type { ConnectionGateway } from '../../application/ports/connection-gateway.port.js';
 import type { LocalEventApiEndpoints } from './appsync-events.broadcaster.js';
 import type { LocalConfig } from './local-config.js';
 
@@ -113,12 +113,13 @@ export interface EmulatorEnv {
   stream(name: string, shards: number): Promise<void>;
   /** A queue; with `dlq`, its DLQ takes a message after the runtime's `maxReceiveCount` receives. */
   queue(spec: { name: string; dlq?: string; visibilityTimeoutSeconds?: number }): Promise<{ url: string; arn: string }>;
-  /** Lambda's SQS mapping: batches of up to 10, two pollers; failed items are left for SQS to redeliver. */
+  /** Lambda's SQS mapping: batches of up to 10, two pollers (unless `mapping` says otherwise); failed items are left for SQS to redeliver. */
   queueSource(
     context: Pick<LocalRuntimeContext, 'logger'>,
     name: string,
     url: string,
     handler: BatchHandler<SQSEvent>,
+    mapping?: Pick<SqsEventSourceOptions, 'batchSize' | 'concurrency' | 'onFailure'>,
   ): RunningEventSource;
   /** Lambda's mapping on a kinesalite stream (a mirror and the stream event source over it). */
   kinesisSource(
@@ -139,21 +140,14 @@ export interface EmulatorEnv {
 }
 
 /**
- * Where a backend comes from: `memory` runs the in-process twins and their event-source
- * emulation; another backend (e.g. `emulators`: DynamoDB Local, kinesalite, fauxqs) binds the
- * ports to its own adapters and feeds the handlers from its own event sources.
+ * Where a backend comes from: `memory` gives each feature its in-memory twins and their
+ * event-source emulation; another backend (e.g. `emulators`: DynamoDB Local, kinesalite, fauxqs)
+ * starts what its features need and gives each its `emulators` parts.
  */
 export interface LocalBackendInstance {
   readonly description: string;
-  /** The live-commerce and abuse ports of this technology; frames for viewers go to `sockets` (the local WebSocket server). */
-  ports(sockets: ConnectionGateway): readonly ContainerModule[];
   /** A feature's ports and event sources on this backend (its `memory` or `emulators` parts). */
   partsOf(feature: LocalRuntimeExtension): Promise<FeatureParts | undefined>;
-  eventSources(context: {
-    readonly container: Container;
-    readonly config: LocalConfig;
-    readonly logger: Logger;
-  }): RunningEventSource[];
   stop(): Promise<void>;
 }
 export type LocalBackend = (config: LocalConfig) => Promise<LocalBackendInstance>;

@@ -34,6 +34,8 @@ export const LOCAL_TOKENS = {
   FeedStream: Symbol.for('stampede.local.FeedStream') as Token<InMemoryFeedStream>,
   BroadcastQueue: Symbol.for('stampede.local.BroadcastQueue') as Token<InMemoryQueue<BroadcastMessage>>,
   ConnectionRegistry: Symbol.for('stampede.local.ConnectionRegistry') as Token<InMemoryConnectionRegistry>,
+  /** Where frames for viewers end: the runtime's WebSocket server (tests: a recording gateway). */
+  Sockets: Symbol.for('stampede.local.Sockets') as Token<ConnectionGateway>,
 } as const;
 
 /** A twin bound under its own token (the runtime drives it) and as the port it implements. */
@@ -44,33 +46,29 @@ export const twin =
     bind(port, (get) => get(local));
   };
 
-/**
- * The live-commerce and abuse ports on their in-memory twins. Frames go to `gateway` (the local
- * WebSocket server); without one, a recording gateway that, like API Gateway, answers Gone for
- * connections not opened with its `connect`.
- */
-export const memoryLivePorts = (config: LocalConfig, gateway?: ConnectionGateway): ContainerModule =>
-  bindingsModule(
-    twin(LOCAL_TOKENS.InMemoryEventStore, TOKENS.EventStore, () => new InMemoryEventStore()),
-    (bind) => bind(TOKENS.SnapshotStore, () => new InMemorySnapshotStore()),
-    twin(
-      LOCAL_TOKENS.FeedStream,
-      TOKENS.FeedPublisher,
-      (get) => new InMemoryFeedStream({ shardCount: config.feedShards, sleeper: get(TOKENS.Sleeper) }),
-    ),
-    twin(LOCAL_TOKENS.BroadcastQueue, TOKENS.BroadcastQueue, (get) =>
-      localQueue<BroadcastMessage>(get, 'broadcast', { visibilityTimeoutMs: config.broadcastVisibilityTimeoutMs }),
-    ),
-    // The in-memory queue carries any body whole (it refuses, never offloads, one over the SQS limit).
-    (bind) => bind(TOKENS.BroadcastBodyReader, () => (body) => Promise.resolve(body)),
-    twin(
-      LOCAL_TOKENS.ConnectionRegistry,
-      TOKENS.ConnectionRegistry,
-      () => new InMemoryConnectionRegistry({ shardSize: config.shardSize }),
-    ),
-    (bind) => bind(TOKENS.ConnectionGateway, () => gateway ?? new InMemoryConnectionGateway()),
-    memoryAbusePorts,
-  );
+/** The live-commerce ports on their in-memory twins, sized by the runtime's settings; frames go to `LOCAL_TOKENS.Sockets`. */
+export const memoryLivePorts: ContainerModule = bindingsModule(
+  twin(LOCAL_TOKENS.InMemoryEventStore, TOKENS.EventStore, () => new InMemoryEventStore()),
+  (bind) => bind(TOKENS.SnapshotStore, () => new InMemorySnapshotStore()),
+  twin(
+    LOCAL_TOKENS.FeedStream,
+    TOKENS.FeedPublisher,
+    (get) => new InMemoryFeedStream({ shardCount: get(LOCAL_TOKENS.Config).feedShards, sleeper: get(TOKENS.Sleeper) }),
+  ),
+  twin(LOCAL_TOKENS.BroadcastQueue, TOKENS.BroadcastQueue, (get) =>
+    localQueue<BroadcastMessage>(get, 'broadcast', {
+      visibilityTimeoutMs: get(LOCAL_TOKENS.Config).broadcastVisibilityTimeoutMs,
+    }),
+  ),
+  // The in-memory queue carries any body whole (it refuses, never offloads, one over the SQS limit).
+  (bind) => bind(TOKENS.BroadcastBodyReader, () => (body) => Promise.resolve(body)),
+  twin(
+    LOCAL_TOKENS.ConnectionRegistry,
+    TOKENS.ConnectionRegistry,
+    (get) => new InMemoryConnectionRegistry({ shardSize: get(LOCAL_TOKENS.Config).shardSize }),
+  ),
+  (bind) => bind(TOKENS.ConnectionGateway, (get) => get(LOCAL_TOKENS.Sockets)),
+);
 
 /**
  * An SQS twin as the runtime's queues are: a DLQ after `maxReceiveCount` receives and, on a
@@ -137,8 +135,8 @@ export const localStreamSource = <R, E>(
     ...options,
   });
 
-/** The per-user budgets and the connection quota in this process's memory. */
-export const memoryAbusePorts: Binding = (bind) => {
+/** The per-user budgets and the connection quota in this process's memory (on either backend). */
+const memoryAbusePorts: Binding = (bind) => {
   bind(ABUSE_TOKENS.ChatUserLimiter, (get) =>
     bucket(get, get(ABUSE_TOKENS.Limits).chatUserBurst, get(ABUSE_TOKENS.Limits).chatUserPerSecond),
   );
@@ -153,8 +151,8 @@ export const memoryAbusePorts: Binding = (bind) => {
 
 /**
  * The local root: kernel, the live and abuse features over the runtime's settings (the chaos
- * dice, the abuse limits, the message size), then `modules` — one technology's ports (memory or
- * emulators) and the other features.
+ * dice, the abuse limits and their in-memory budgets, the message size), then `modules` — each
+ * feature's module and its ports on one technology (memory or emulators).
  */
 export const localRoot = (
   config: LocalConfig,
@@ -175,24 +173,29 @@ export const localRoot = (
       setting(TOKENS.AllowedOrigins, ['*']),
       // The per-connection path; `--broadcaster appsync-events` rebinds it to the publisher.
       queueViewerDelivery,
+      memoryAbusePorts,
     ),
     ...modules,
   );
 
 export interface LocalContainerOptions {
   readonly config: LocalConfig;
-  /** Where frames go (see `memoryLivePorts`). */
+  /** Where frames go; by default a recording gateway that, like API Gateway, answers Gone for connections not opened with its `connect`. */
   readonly gateway?: ConnectionGateway;
   /** Other features' modules. */
   readonly modules?: readonly ContainerModule[];
   readonly startedAt?: number;
 }
 
-/** The local root on in-memory twins (the memory backend, tests). */
+/** The local root on in-memory twins, without the runtime's servers and event sources (tests). */
 export const createLocalContainer = (options: LocalContainerOptions): Container =>
   localRoot(
     options.config,
     new Logger({ serviceName: 'stampede', logLevel: options.config.logLevel }),
-    [memoryLivePorts(options.config, options.gateway), ...(options.modules ?? [])],
+    [
+      memoryLivePorts,
+      bindingsModule(setting(LOCAL_TOKENS.Sockets, options.gateway ?? new InMemoryConnectionGateway())),
+      ...(options.modules ?? []),
+    ],
     options.startedAt,
   );

@@ -9,7 +9,7 @@ import { DEV_SIGNING_KEY_FILE, DevTokenIssuer } from '../../adapters/local/dev-t
 import { LocalHttpApi } from '../../adapters/local/local-http-api.js';
 import { makeLocalJwtAuthorizer } from '../../adapters/local/local-jwt-authorizer.js';
 import { LocalWebSocketApi } from '../../adapters/local/local-websocket-api.js';
-import { bindingsModule, TOKENS } from '../composition/tokens.js';
+import { bindingsModule, setting, TOKENS } from '../composition/tokens.js';
 import { makeWsAuthorizerHandler } from '../handlers/ws-authorizer.js';
 import { errorResponse, json, MAX_HTTP_BODY_BYTES, PayloadTooLargeError } from '../http/api-route.js';
 import { DEV_IDENTITY_PREFIX, makeDevIdentityRoutes } from './dev-identity.routes.js';
@@ -26,6 +26,7 @@ import type {
   RunningEventSource,
 } from './local-extensions.js';
 import { LOCAL_FEATURES } from './local-features.js';
+import { liveFeature } from './live.feature.js';
 import { LOCAL_TOKENS, localRoot } from './local.container.js';
 
 type WsRouteHandler = (event: APIGatewayProxyWebsocketEventV2) => Promise<APIGatewayProxyResultV2>;
@@ -106,7 +107,9 @@ export interface LocalStatus {
  * `broadcast`. Port 0 picks a free port (tests).
  */
 export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
-  const { extensions = LOCAL_FEATURES, backends = {}, onProgress, ...settings } = options;
+  const { extensions: others = LOCAL_FEATURES, backends = {}, onProgress, ...settings } = options;
+  // Live commerce first: every other feature writes through its event store.
+  const extensions = [liveFeature, ...others];
   const config = parseLocalConfig(settings);
   const backendFactory = { ...LOCAL_BACKENDS, ...backends }[config.backend];
   if (!backendFactory) {
@@ -178,7 +181,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     );
     const container: Container = localRoot(config, logger, [
       statusRoutes,
-      ...backend.ports(api),
+      bindingsModule(setting(LOCAL_TOKENS.Sockets, api)),
       devIdentity,
       ...extensions.flatMap((e, i) => [...(e.modules ?? []), ...(parts[i]?.ports ?? [])]),
       ...(eventApi ? [eventApi.module] : []),
@@ -197,7 +200,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     const { server } = httpApi;
     api.attach(server);
 
-    const sources: RunningEventSource[] = backend.eventSources({ container, config, logger });
+    const sources: RunningEventSource[] = [];
     const context: LocalRuntimeContext = {
       container,
       config,
