@@ -90,18 +90,11 @@ export const bookingFeature: LocalRuntimeExtension = {
       description: `booking FIFO queue ${queue.url} (unprocessable requests parked on ${parked.url}), stats table ${names.statsTable}`,
     };
   },
-  setup({ container, logger, addStaticHandler, onStop }) {
+  setup({ container, addStaticHandler, onStop, every }) {
     const stats = container.get(BOOKING_TOKENS.StatsPublisher);
-    const timer = setInterval(() => {
-      stats
-        .flush()
-        .catch((error: unknown) => logger.warn('publishing stats.json failed; the next tick retries', { error }));
-    }, STATS_FLUSH_MS);
-    timer.unref();
-    onStop(async () => {
-      clearInterval(timer);
-      await stats.flush().catch(() => undefined);
-    });
+    every(STATS_FLUSH_MS, 'publishing stats.json', () => stats.flush());
+    // The last counts, once the ticks have stopped.
+    onStop(async () => void (await stats.flush().catch(() => undefined)));
     // stats.json from the blob store it was published to.
     const blobs = container.get(BOOKING_TOKENS.BlobStore);
     const { statsObjectKey } = container.get(BOOKING_TOKENS.Settings);

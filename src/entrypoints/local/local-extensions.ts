@@ -39,6 +39,11 @@ export interface LocalRuntimeContext {
   addStaticHandler(handler: StaticHandler): void;
   /** Runs on shutdown, after the event sources stopped. */
   onStop(cleanup: () => Promise<void> | void): void;
+  /**
+   * Runs `job` every `ms` until shutdown, as a scheduled function would; a failure is logged as
+   * `<what> failed; the next tick retries` and the next tick runs anyway.
+   */
+  every(ms: number, what: string, job: () => Promise<unknown>): void;
 }
 
 /** A feature's ports and event sources on one backend. */

@@ -79,14 +79,8 @@ export const presenceFeature: LocalRuntimeExtension = {
       description: `heartbeat queue ${queue.url}, presence table ${names.presenceTable}`,
     };
   },
-  setup({ container, logger, onStop }) {
+  setup({ container, every }) {
     const tracker = container.get(PRESENCE_TOKENS.Tracker);
-    const timer = setInterval(() => {
-      tracker
-        .tick()
-        .catch((error: unknown) => logger.warn('presence recount tick failed; the next tick retries', { error }));
-    }, RECOUNT_TICK_MS);
-    timer.unref();
-    onStop(() => clearInterval(timer));
+    every(RECOUNT_TICK_MS, 'presence recount tick', () => tracker.tick());
   },
 };

@@ -212,6 +212,13 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       addEventSource: (source) => sources.push(source),
       addStaticHandler: (handler) => httpApi.addStaticHandler(handler),
       onStop: (cleanup) => cleanups.push(cleanup),
+      every: (ms, what, job) => {
+        const timer = setInterval(() => {
+          job().catch((error: unknown) => logger.warn(`${what} failed; the next tick retries`, { error }));
+        }, ms);
+        timer.unref();
+        cleanups.push(() => clearInterval(timer));
+      },
     };
     for (const [i, extension] of extensions.entries()) {
       sources.push(...(parts[i]?.sources?.(context) ?? []));
