@@ -5,6 +5,7 @@ import { LOCAL_TOKENS } from '../../src/entrypoints/local/local.container.js';
 import { TOKENS } from '../../src/entrypoints/composition/tokens.js';
 import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
 import type { ChannelId } from '../../src/domain/shared/ids.js';
+import { until } from '../support/until.js';
 
 const CHANNELS = 20;
 const VIEWERS_PER_CHANNEL = 50;
@@ -14,14 +15,6 @@ const PRICE_CHANGES = EVENTS_PER_CHANNEL / 3;
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-const until = async (what: string, condition: () => boolean, timeoutMs: number): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /**
  * The whole live-commerce path over real sockets (F1–F4, G3): commands → event store → relay

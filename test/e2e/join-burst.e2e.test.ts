@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LocalRuntime } from '../../src/entrypoints/local/runtime.js';
 import { api, startQuietRuntime } from '../entrypoints/local-runtime-client.js';
+import { until } from '../support/until.js';
 
 const SOCKETS = 1_000;
 /** Every fifth socket vanishes without a close frame right after sending its join. */
@@ -16,14 +17,6 @@ interface Frame {
 interface Status {
   readonly connections: { readonly websocket: number; readonly joined?: number };
 }
-
-const until = async (what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 /**
  * A join storm seen only through the documented interface (WebSocket frames, HTTP): 1,000
@@ -72,6 +65,7 @@ describe('join storm from the outside (memory backend)', () => {
       'every surviving socket to be joined',
       () => survivors.every((s) => s.frames.some((f) => f.type === 'joined')),
       60_000,
+      50,
     );
     const shards = new Set(survivors.map((s) => s.frames.find((f) => f.type === 'joined')?.shardNo));
     expect(shards.size).toBeGreaterThanOrEqual((SOCKETS - VANISHING) / 50);
@@ -85,6 +79,7 @@ describe('join storm from the outside (memory backend)', () => {
         );
       },
       30_000,
+      50,
     );
 
     // One price change: every survivor receives it exactly once.
@@ -98,6 +93,7 @@ describe('join storm from the outside (memory backend)', () => {
       'every survivor to receive the price change',
       () => survivors.every((s) => priceItems(s).length >= 1),
       30_000,
+      50,
     );
     // Give a duplicate time to show up before counting.
     await new Promise((r) => setTimeout(r, 300));
@@ -110,6 +106,7 @@ describe('join storm from the outside (memory backend)', () => {
       'every socket to be forgotten after the viewers leave',
       async () => ((await (await fetch(`${runtime.url}/api/status`)).json()) as Status).connections.joined === 0,
       30_000,
+      50,
     );
   });
 });

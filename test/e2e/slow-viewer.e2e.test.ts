@@ -5,6 +5,7 @@ import { CLOSE_CODES } from '../../src/domain/live-feed/close-codes.js';
 import type { ChannelId } from '../../src/domain/shared/ids.js';
 import { TOKENS } from '../../src/entrypoints/composition/tokens.js';
 import { startLocalRuntime, type LocalRuntime } from '../../src/entrypoints/local/runtime.js';
+import { until } from '../support/until.js';
 
 /**
  * Not a speed claim: the defect this guards against stalled every channel for 33 s while one
@@ -16,14 +17,6 @@ const CHAT_TEXT = '가'.repeat(500);
 
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-const until = async (what: string, condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const expectEveryVersionOnceInOrder = (client: ViewerClient, streamId: string, finalVersion: number): void => {
   const ranges = client.appliedRanges().get(streamId) ?? [];

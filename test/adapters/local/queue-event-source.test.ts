@@ -3,14 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { InMemoryQueue } from '../../../src/adapters/in-memory/message-queue-adapter-in-memory.js';
 import { QueueEventSource } from '../../../src/adapters/local/queue-event-source.js';
-
-const until = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-};
+import { until } from '../../support/until.js';
 
 describe('QueueEventSource: SQS event source mapping', () => {
   it('hands real SQSEvent records, deletes what succeeded and redelivers only the failed messageId', async () => {
@@ -35,7 +28,7 @@ describe('QueueEventSource: SQS event source mapping', () => {
       { name: 'test', batchSize: 10, concurrency: 1 },
     );
     source.start();
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     expect(seen).toEqual([
       ['a', '1'],
@@ -68,7 +61,7 @@ describe('QueueEventSource: SQS event source mapping', () => {
       { name: 'test', batchSize: 10, concurrency: 2 },
     );
     source.start();
-    await until(() => queue.counts().total === 0 && source.isIdle());
+    await until('the queue to drain', () => queue.counts().total === 0 && source.isIdle(), 5_000, 2);
     await source.stop();
     expect(handled.filter((h) => h.startsWith('poison'))).toEqual(['poison#1', 'poison#2', 'poison#3']);
     expect(handled.filter((h) => !h.startsWith('poison')).sort()).toEqual(['{"ok":1}', '{"ok":2}']);
@@ -94,7 +87,7 @@ describe('QueueEventSource: SQS event source mapping', () => {
       { name: 'fifo', batchSize: 10, concurrency: 4 },
     );
     source.start();
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     for (const g of ['g0', 'g1', 'g2']) expect(order.get(g)).toEqual(messages.filter((m) => m.g === g).map((m) => m.n));
   });
@@ -113,7 +106,7 @@ describe('QueueEventSource: SQS event source mapping', () => {
       { name: 'crash', batchSize: 10, concurrency: 1 },
     );
     source.start();
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     expect(seen).toEqual([1, 2, 1, 2]);
   });
@@ -134,7 +127,7 @@ describe('QueueEventSource: SQS event source mapping', () => {
     let invocationsWhenTheLoopTurned: number | null = null;
     setImmediate(() => (invocationsWhenTheLoopTurned = invocations));
     source.start();
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     expect(invocations).toBe(100);
     expect(invocationsWhenTheLoopTurned).not.toBeNull();

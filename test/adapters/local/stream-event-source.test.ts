@@ -2,19 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { BatchResponse } from '../../../src/adapters/local/batch-handler.js';
 import { InMemoryShardedLog } from '../../../src/adapters/local/sharded-log.js';
 import { StreamEventSource, type StreamEventSourceOptions } from '../../../src/adapters/local/stream-event-source.js';
+import { until } from '../../support/until.js';
 
 interface Rec {
   readonly seq: string;
   readonly value: number;
 }
-
-const until = async (condition: () => boolean, timeoutMs = 5_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-};
 
 /** A one-shard log of records 1..n and a source whose handler decides per batch. */
 const setup = (
@@ -59,7 +52,7 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
       }
     });
     source.start();
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     expect(batches).toEqual([
       [1, 2, 3, 4, 5],
@@ -76,7 +69,7 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
       if (calls === 2) return { batchItemFailures: [{ itemIdentifier: 'not-in-batch' }] };
     });
     source.start();
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     expect(batches).toEqual([
       [1, 2, 3],
@@ -90,7 +83,7 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
       values.includes(4) ? { batchItemFailures: [{ itemIdentifier: '00004' }] } : undefined;
     const { source, batches, discarded } = setup(8, poison, { maximumRetryAttempts: 2, batchSize: 8 });
     source.start();
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     expect(discarded).toEqual([4]);
     // 1..3 succeeded in the first batch and never came back; everything after 4 was processed.
@@ -104,7 +97,7 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
     const random = () => [0, 0.5, 0.99, 0.99, 0.99][dice++ % 5] as number;
     const dup = setup(4, () => undefined, { duplicateRate: 0.5, random });
     dup.source.start();
-    await until(() => dup.source.isIdle());
+    await until('the source to be idle', () => dup.source.isIdle(), 5_000, 2);
     await dup.source.stop();
     expect(dup.batches).toEqual([
       [1, 2, 3, 4],
@@ -115,7 +108,7 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
     const crashDice = () => [0.01, 0.5, 0.99][roll++ % 3] as number;
     const crash = setup(4, () => undefined, { crashRate: 0.1, random: crashDice });
     crash.source.start();
-    await until(() => crash.source.isIdle());
+    await until('the source to be idle', () => crash.source.isIdle(), 5_000, 2);
     await crash.source.stop();
     // The crashed invocation handled a prefix (side effects happened), then the whole batch came back.
     expect(crash.batches).toEqual([
@@ -133,7 +126,7 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
       { seq: '00003', value: 3 },
       { seq: '00004', value: 4 },
     ]);
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     expect(batches).toEqual([[1, 2, 3, 4]]);
   });
@@ -145,7 +138,7 @@ describe('StreamEventSource: Kinesis / DynamoDB Streams event source mapping', (
     let batchesWhenTheLoopTurned: number | null = null;
     setImmediate(() => (batchesWhenTheLoopTurned = batches.length));
     source.start();
-    await until(() => source.isIdle());
+    await until('the source to be idle', () => source.isIdle(), 5_000, 2);
     await source.stop();
     expect(batches).toHaveLength(200);
     expect(batchesWhenTheLoopTurned).not.toBeNull();
