@@ -67,21 +67,33 @@ export const TEN_THOUSAND: Partial<BeaconPlan> = {
   maxBatch: 4_000,
 };
 
-export const beaconPlan = (overrides: Partial<BeaconPlan>): BeaconPlan => ({
-  players: 5,
-  seed: 1,
-  jitterMs: 1_000,
-  duplicateRate: 0.2,
-  lateRate: 0.3,
-  lateMaxSeconds: 5,
-  pollMaxMs: 2_000,
-  warmupMs: 12_000,
-  steadyMs: 60_000,
-  stopping: 2,
-  afterMs: 30_000,
-  tick: false,
-  ...overrides,
-});
+/**
+ * How long until every first beat is counted and published: sent by BEAT_MS, up to
+ * lateMaxSeconds late, up to a poll away; then the count's publish may wait out the rate limit
+ * (presenceSettings' minPublishIntervalMs) and one more poll. Sampling before that would catch
+ * a count still on its way, not a wrong one.
+ */
+const warmupOf = (p: Pick<BeaconPlan, 'lateMaxSeconds' | 'pollMaxMs'>): number =>
+  BEAT_MS + p.lateMaxSeconds * 1_000 + p.pollMaxMs + presenceSettings().minPublishIntervalMs + p.pollMaxMs;
+
+/** A plan; its warm-up follows from its lateness and poll interval unless given. */
+export const beaconPlan = (overrides: Partial<BeaconPlan>): BeaconPlan => {
+  const plan = {
+    players: 5,
+    seed: 1,
+    jitterMs: 1_000,
+    duplicateRate: 0.2,
+    lateRate: 0.3,
+    lateMaxSeconds: 5,
+    pollMaxMs: 2_000,
+    steadyMs: 60_000,
+    stopping: 2,
+    afterMs: 30_000,
+    tick: false,
+    ...overrides,
+  };
+  return { ...plan, warmupMs: overrides.warmupMs ?? warmupOf(plan) };
+};
 
 /** The beacon path on a fake clock: edge log (late, duplicated, reordered) → beat-router → presence stream → aggregator → channel. */
 export const beaconWorld = (options: {
